@@ -1,0 +1,2 @@
+// Everything the WebAssembly module exports. Each concept of SPEC.md lives in its own file.
+export * from "./memory";

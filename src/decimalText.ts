@@ -1,0 +1,45 @@
+/**
+ * Decimal text read exactly. A number given as text means the decimal it spells, not its float64
+ * rounding: "0.9999999" has 1 − ρ = 1e-7 exactly. Everything that accepts text goes through here.
+ */
+import { Decimal } from "decimal.js";
+import { NtkError } from "./errors.js";
+
+/**
+ * A Decimal class wide enough to hold any parsed input exactly and to add or subtract two of
+ * them without rounding (decimal.js stores only the digits a value has, so this costs nothing).
+ */
+export const ExactDecimal = Decimal.clone({ precision: 1e6, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+
+const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses decimal text (optional sign, digits, optional point, optional exponent) exactly.
+ * Throws `NOT_A_NUMBER` for anything else (including hex, "NaN", "Infinity" and empty text).
+ * `what` names the value in the message, e.g. "--rho1" or "row 3, column 2".
+ */
+export function parseDecimalText(text: string, what: string): Decimal {
+  const t = text.trim();
+  if (!DECIMAL_SYNTAX.test(t)) {
+    const hint = /^[+-]?(nan|inf(inity)?)$/i.test(t) ? " Non-finite values are not allowed." : "";
+    throw new NtkError("NOT_A_NUMBER", `${what}: "${text}" is not a decimal number.${hint} Write it like 0.5, -1, 9.999e-1.`, { text, what });
+  }
+  return new ExactDecimal(t);
+}
+
+/** Exactly `1 − d` (no rounding), for any Decimal produced by {@link parseDecimalText}. */
+export function exactOneMinus(d: Decimal): Decimal {
+  return new ExactDecimal(1).minus(d);
+}
+
+/**
+ * Accepts a finite number or decimal text, returning the exact Decimal it means (a number means
+ * its exact binary value). Throws `NON_FINITE` or `NOT_A_NUMBER`.
+ */
+export function toExactDecimal(value: number | string, what: string): Decimal {
+  if (typeof value === "string") return parseDecimalText(value, what);
+  if (!Number.isFinite(value)) {
+    throw new NtkError("NON_FINITE", `${what} is ${value}; it must be a finite number.`, { value, what });
+  }
+  return new ExactDecimal(value);
+}

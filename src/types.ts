@@ -1,0 +1,39 @@
+/**
+ * Shapes shared by the float64 and the high-precision paths. Names follow SPEC.md: Σ is the NNGP
+ * kernel (`sigma`), Σ̇ its derivative kernel (`sigmaDot`), Θ the NTK (`ntk`), barred kernels are
+ * normalized to unit diagonal (`…Normalized`). Complements (`oneMinus…`) are carried directly,
+ * never formed as `1 − value` (SPEC §4).
+ */
+
+/** Network hyper-parameters (SPEC §1); the paper's case, and the default, is σw = 1, σb = 0. */
+export interface NetworkParams {
+  /** Weight scale σw (> 0, dimensionless). Default 1. A string is read as the decimal it spells. */
+  readonly sigmaW?: number | string;
+  /** Bias scale σb (≥ 0, dimensionless). Default 0. A string is read as the decimal it spells. */
+  readonly sigmaB?: number | string;
+}
+
+/** The two kernels of SPEC §2: the NTK Θ and the NNGP (conjugate) kernel Σ. */
+export type KernelName = "ntk" | "nngp";
+
+/**
+ * Points on the unit sphere S^{n0-1}, ready for kernels (see `data/` for how they get there).
+ * `coords` is row-major m × n0, each row of unit norm to float64 rounding. `text`, when present,
+ * holds each coordinate's decimal text as given, so that the high-precision path can project it
+ * at working precision instead of starting from float64 roundings (SPEC §7).
+ */
+export interface SpherePoints {
+  /** Number of points m ≥ 1. */
+  readonly m: number;
+  /** Ambient dimension n0 ≥ 1. */
+  readonly n0: number;
+  /** Projected coordinates, row-major m × n0, unit rows. */
+  readonly coords: Float64Array;
+  /** Raw (unprojected) coordinates as decimal text, row-major, when the input was text. */
+  readonly rawText?: readonly (readonly string[])[];
+  /** The projection that produced `coords` from the raw input. */
+  readonly projection: Projection;
+}
+
+/** How raw inputs are put on the sphere (SPEC §7). */
+export type Projection = "normalize" | "stereographic" | "none";
