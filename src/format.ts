@@ -1,0 +1,86 @@
+/**
+ * Turning numbers into text, in one place for every command and every caller: float64 values,
+ * float64 values carried with a power-of-two scale, high-precision values with their vouched
+ * digits, and aligned human-readable tables. Browser-safe.
+ */
+import { Decimal } from "decimal.js";
+
+/**
+ * Wide exponent range so that m × 2^E with |E| in the millions stays representable; 30 digits
+ * leave 13 guard digits before the final rounding to 17.
+ */
+const ScaledDecimal = Decimal.clone({ precision: 30, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15, toExpNeg: -7, toExpPos: 21 });
+
+/** Significant digits that identify any float64 uniquely. */
+const FLOAT64_DIGITS = 17;
+
+/**
+ * The shortest decimal text that reads back as exactly `x` (JavaScript's `String(x)`), e.g.
+ * "1e-7", "0.9999999". Domain: finite float64; throws `RangeError` for NaN and ±Infinity,
+ * because printing them would hide a lost result instead of reporting it.
+ */
+export function formatFloat64(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`cannot format ${x}: a non-finite value reached the output`);
+  return String(x);
+}
+
+/**
+ * Decimal text of `mantissa × 2^log2Scale`, the form in which float64 kernels carry values whose
+ * magnitude leaves the float64 range (e.g. Σ^(L) ∝ 2^{1−L} at depth 10^6). With `log2Scale = 0`
+ * this is {@link formatFloat64}; otherwise the exact product is rounded (half-even) to 17
+ * significant digits, enough to identify the mantissa, e.g. "3.2018079676577557e-301030" for
+ * 3.17 × 2^-1000000. The mantissa counts as its exact binary value. Trailing zeros are dropped.
+ * Correctly rounded unless the exact value lies within about 1e-13 units in the 17th digit of a
+ * rounding tie. Domain: finite mantissa, integer log2Scale with |log2Scale| < 2^53.
+ */
+export function formatScaled(mantissa: number, log2Scale: number): string {
+  if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
+  if (!Number.isFinite(mantissa)) throw new RangeError(`cannot format ${mantissa} × 2^${log2Scale}: a non-finite value reached the output`);
+  if (!Number.isSafeInteger(log2Scale)) throw new RangeError(`log2Scale must be an integer, got ${log2Scale}`);
+  // mantissa = integer × 2^-shift exactly; decimal.js would read a number as its shortest text.
+  let integer = mantissa;
+  let shift = 0;
+  while (!Number.isInteger(integer)) {
+    integer *= 2;
+    shift++;
+  }
+  const value = new ScaledDecimal(BigInt(integer).toString()).times(new ScaledDecimal(2).pow(log2Scale - shift));
+  return value.toSignificantDigits(FLOAT64_DIGITS).toString();
+}
+
+/**
+ * Decimal text of a high-precision value with exactly `digits` significant digits, trailing
+ * zeros kept, because they are vouched for ("1.000e-7" promises four digits, "1e-7" one).
+ * Domain: finite Decimal, integer digits ≥ 1 (throws `RangeError` otherwise: a value with no
+ * vouched digit must be reported as such by the caller, not printed).
+ */
+export function formatVouched(value: Decimal, digits: number): string {
+  if (!Number.isInteger(digits) || digits < 1) throw new RangeError(`cannot print ${digits} vouched digits; report the value as lost instead`);
+  if (!value.isFinite()) throw new RangeError(`cannot format ${value.toString()}: a non-finite value reached the output`);
+  return value.toPrecision(digits);
+}
+
+/** A column of a text table: its header and which side its cells line up on. */
+export interface TableColumn {
+  readonly header: string;
+  /** "right" suits numbers in fixed notation, "left" suits text and mixed notation. Default "right". */
+  readonly align?: "left" | "right";
+}
+
+/**
+ * Renders an aligned plain-text table: optional legend lines (what each column means), the header
+ * row, a rule, and the rows. Cells are padded with spaces, columns separated by two spaces.
+ */
+export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[], legend: readonly string[] = []): string {
+  const widths = columns.map((c, j) => Math.max(c.header.length, ...rows.map((r) => (r[j] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    columns
+      .map((c, j) => {
+        const cell = cells[j] ?? "";
+        return (c.align ?? "right") === "right" ? cell.padStart(widths[j]) : cell.padEnd(widths[j]);
+      })
+      .join("  ")
+      .trimEnd();
+  const out = [...legend, line(columns.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+  return out.join("\n") + "\n";
+}

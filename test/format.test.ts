@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Decimal } from "decimal.js";
+import { formatFloat64, formatScaled, formatVouched, renderTable } from "../src/format.js";
+import fixture from "./fixtures/format_scaled.json" with { type: "json" };
+
+describe("formatFloat64", () => {
+  it("round-trips every finite float64 in shortest form", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(Number(formatFloat64(x)) === x).toBe(true);
+      }),
+    );
+    expect(formatFloat64(1e-7)).toBe("1e-7");
+    expect(formatFloat64(0.9999999)).toBe("0.9999999");
+  });
+  it("refuses NaN and infinities instead of printing them", () => {
+    expect(() => formatFloat64(NaN)).toThrow(RangeError);
+    expect(() => formatFloat64(-Infinity)).toThrow(/non-finite/);
+  });
+});
+
+describe("formatScaled", () => {
+  it("is formatFloat64 when the scale is 2^0", () => {
+    expect(formatScaled(0.1, 0)).toBe("0.1");
+  });
+  it.each(fixture.cases)("m = $mantissa, E = $log2Scale matches the Python decimal reference", (c) => {
+    const text = formatScaled(Number(c.mantissa), c.log2Scale);
+    const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    expect(m, text).not.toBeNull();
+    const [, sign, lead, rest = "", exp] = m!;
+    expect(sign === "-").toBe(c.negative);
+    expect(lead + rest).toBe(c.digits);
+    expect(Number(exp)).toBe(c.exponent10);
+  });
+  it("never prints Infinity or 0 for values outside the float64 range", () => {
+    expect(formatScaled(3.17, -1_000_000)).toMatch(/e-301030$/);
+    expect(() => formatScaled(Infinity, 3)).toThrow(RangeError);
+    expect(() => formatScaled(1, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe("formatVouched", () => {
+  it("prints exactly the vouched digits, trailing zeros kept", () => {
+    expect(formatVouched(new Decimal("1e-7"), 4)).toBe("1.000e-7");
+    expect(formatVouched(new Decimal("0.123456789"), 3)).toBe("0.123");
+    expect(formatVouched(new Decimal("-2.5"), 1)).toBe("-3");
+  });
+  it("refuses to print a value with no vouched digit", () => {
+    expect(() => formatVouched(new Decimal(1), 0)).toThrow(/lost/);
+  });
+});
+
+describe("renderTable", () => {
+  it("aligns columns under a legend and header", () => {
+    const t = renderTable([{ header: "L" }, { header: "name", align: "left" }], [["1", "a"], ["100", "bbb"]], ["L: depth"]);
+    expect(t).toBe("L: depth\n  L  name\n---  ----\n  1  a\n100  bbb\n");
+  });
+});
