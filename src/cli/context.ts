@@ -1,0 +1,27 @@
+/**
+ * What every command gets from the dispatcher: where to write (so tests can run the CLI in
+ * process) and the shared output conventions: JSON on stdout with every number as a string,
+ * tables for people, a progress sink on stderr.
+ */
+import type { ProgressSink } from "./progressBar.js";
+
+/** Output channels of one CLI run. */
+export interface CliIO {
+  /** Writes to standard output (results only). */
+  readonly out: (text: string) => void;
+  /** Writes to standard error (messages, progress). */
+  readonly err: (text: string) => void;
+  /** The stream progress bars are drawn on, and whether it is a terminal. */
+  readonly errStream: NodeJS.WritableStream;
+  readonly errIsTTY: boolean;
+}
+
+/** Prints a JSON document (numbers already converted to decimal strings by the caller). */
+export function printJson(io: CliIO, doc: unknown): void {
+  io.out(JSON.stringify(doc, null, 2) + "\n");
+}
+
+/** The progress sink of a command: a bar only on a terminal and never with `--json`. */
+export function progressSink(io: CliIO, json: boolean): ProgressSink {
+  return { showBar: io.errIsTTY && !json, stream: io.errStream };
+}

@@ -1,0 +1,20 @@
+/**
+ * ntk-depth's public API. Browser-safe: nothing here touches node: modules or files (Node
+ * programs load data files with `loadDataset` from `ntk-depth/data/files`, i.e. src/data/files.ts).
+ */
+export { NtkError, isNtkError, type NtkErrorCode, type NtkErrorDetails } from "./errors.js";
+export type { NetworkParams, KernelName, SpherePoints, Projection } from "./types.js";
+export { parseDecimalText, toExactDecimal, exactOneMinus } from "./decimalText.js";
+export type { ProgressOptions } from "./progress.js";
+
+// Data in (SPEC §7) and projections onto the sphere.
+export { datasetFromArrays, checkCompatible, type Dataset, type DatasetInput, type RawNumber } from "./data/dataset.js";
+export { parseDatasetJson, parseJsonKeepingNumbers, type JsonValue } from "./data/json.js";
+export { parseDatasetCsv } from "./data/csv.js";
+export { projectToSphere, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
+
+// Numbers to text.
+export { formatFloat64, formatScaled, formatVouched, renderTable, type TableColumn } from "./format.js";
+
+// The WebAssembly engine (loaded on first use; exposed for hosts that want to preload it).
+export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
