@@ -11,6 +11,9 @@ import { Decimal } from "decimal.js";
  */
 const ScaledDecimal = Decimal.clone({ precision: 30, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15, toExpNeg: -7, toExpPos: 21 });
 
+/** Smallest positive normal float64, 2^-1022. */
+const MIN_NORMAL = 2 ** -1022;
+
 /** Significant digits that identify any float64 uniquely. */
 const FLOAT64_DIGITS = 17;
 
@@ -26,12 +29,13 @@ export function formatFloat64(x: number): string {
 
 /**
  * Decimal text of `mantissa × 2^log2Scale`, the form in which float64 kernels carry values whose
- * magnitude leaves the float64 range (e.g. Σ^(L) ∝ 2^{1−L} at depth 10^6). With `log2Scale = 0`
- * this is {@link formatFloat64}; otherwise the exact product is rounded (half-even) to 17
- * significant digits, enough to identify the mantissa, e.g. "3.2018079676577557e-301030" for
- * 3.17 × 2^-1000000. The mantissa counts as its exact binary value. Trailing zeros are dropped.
- * Correctly rounded unless the exact value lies within about 1e-13 units in the 17th digit of a
- * rounding tie. Domain: finite mantissa, integer log2Scale with |log2Scale| < 2^53.
+ * magnitude leaves the float64 range (e.g. Σ^(L) ∝ 2^{1−L} at depth 10^6). When the product is a
+ * normal float64 it is printed like {@link formatFloat64} (shortest round-trip text); otherwise
+ * the exact product, the mantissa counting as its exact binary value, is rounded (half-even) to
+ * 17 significant digits, enough to identify the mantissa, e.g. "3.2018079676577557e-301030" for
+ * 3.17 × 2^-1000000, trailing zeros dropped. Correctly rounded unless the exact value lies within
+ * about 1e-13 units in the 17th digit of a rounding tie.
+ * Domain: finite mantissa, integer log2Scale with |log2Scale| < 2^53.
  */
 export function formatScaled(mantissa: number, log2Scale: number): string {
   if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
@@ -45,7 +49,11 @@ export function formatScaled(mantissa: number, log2Scale: number): string {
     shift++;
   }
   const value = new ScaledDecimal(BigInt(integer).toString()).times(new ScaledDecimal(2).pow(log2Scale - shift));
-  return value.toSignificantDigits(FLOAT64_DIGITS).toString();
+  const text = value.toSignificantDigits(FLOAT64_DIGITS).toString();
+  // A normal float64 product is exact (scaling by 2^k only moves the exponent), and 17 digits
+  // read back to it, so its shortest text says the same with fewer digits.
+  const asFloat = Number(text);
+  return Number.isFinite(asFloat) && Math.abs(asFloat) >= MIN_NORMAL ? formatFloat64(asFloat) : text;
 }
 
 /**

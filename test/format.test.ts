@@ -26,6 +26,14 @@ describe("formatScaled", () => {
   });
   it.each(fixture.cases)("m = $mantissa, E = $log2Scale matches the Python decimal reference", (c) => {
     const text = formatScaled(Number(c.mantissa), c.log2Scale);
+    const reference = `${c.negative ? "-" : ""}${c.digits[0]}.${c.digits.slice(1)}e${c.exponent10}`;
+    const asFloat = Number(reference);
+    if (Number.isFinite(asFloat) && Math.abs(asFloat) >= 2 ** -1022) {
+      // a normal float64 product prints in shortest form, which must read back to the same float64
+      expect(Number(text)).toBe(asFloat);
+      expect(text).toBe(String(asFloat));
+      return;
+    }
     const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
     expect(m, text).not.toBeNull();
     const [, sign, lead, rest = "", exp] = m!;
@@ -55,5 +63,13 @@ describe("renderTable", () => {
   it("aligns columns under a legend and header", () => {
     const t = renderTable([{ header: "L" }, { header: "name", align: "left" }], [["1", "a"], ["100", "bbb"]], ["L: depth"]);
     expect(t).toBe("L: depth\n  L  name\n---  ----\n  1  a\n100  bbb\n");
+  });
+});
+
+describe("formatScaled in the float64 range", () => {
+  it("prints normal float64 products in shortest form, others with 17 digits", () => {
+    expect(formatScaled(0.4, -1)).toBe("0.2");
+    expect(formatScaled(0.75, -1020)).toBe(String(0.75 * 2 ** -1020));
+    expect(formatScaled(1, -1074)).toBe("4.9406564584124654e-324");
   });
 });
