@@ -1,2 +1,3 @@
 // Everything the WebAssembly module exports. Each concept of SPEC.md lives in its own file.
 export * from "./memory";
+export * from "./lu";
