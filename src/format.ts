@@ -57,6 +57,19 @@ export function formatScaled(mantissa: number, log2Scale: number): string {
 }
 
 /**
+ * Decimal text of `sign × 10^log10Abs` with `digits` significant digits: how a value known by its
+ * logarithm (a determinant below or above the float64 range) is printed. `sign` 0 gives "0".
+ * The caller chooses `digits` from the accuracy of `log10Abs` (an absolute error δ in it is a
+ * relative error of about 2.3 δ in the value). Domain: finite log10Abs, integer digits ≥ 1.
+ */
+export function formatFromLog10(sign: -1 | 0 | 1, log10Abs: number, digits: number): string {
+  if (sign === 0) return "0";
+  if (!Number.isFinite(log10Abs)) throw new RangeError(`cannot format 10^${log10Abs}: a non-finite value reached the output`);
+  const value = new ScaledDecimal(10).pow(new ScaledDecimal(log10Abs)).times(sign);
+  return value.toSignificantDigits(digits).toString();
+}
+
+/**
  * Decimal text of a high-precision value with exactly `digits` significant digits, trailing
  * zeros kept, because they are vouched for ("1.000e-7" promises four digits, "1e-7" one).
  * Domain: finite Decimal, integer digits ≥ 1 (throws `RangeError` otherwise: a value with no

@@ -14,7 +14,10 @@ export { parseDatasetCsv } from "./data/csv.js";
 export { projectToSphere, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
 
 // Numbers to text.
-export { formatFloat64, formatScaled, formatVouched, renderTable, type TableColumn } from "./format.js";
+export { formatFloat64, formatScaled, formatFromLog10, formatVouched, renderTable, type TableColumn } from "./format.js";
 
 // The WebAssembly engine (loaded on first use; exposed for hosts that want to preload it).
 export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
+
+// Dense linear algebra (SPEC §5): LU, determinant with log10|det| and sign, condition estimate.
+export { analyzeMatrix, luFactor, LuFactorization, FLOAT64_DIGITS, type MatrixAnalysis, type Determinant, type LuFactors, type LinalgOptions } from "./linalg/lu.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { formatFloat64, formatScaled, formatVouched, renderTable } from "../src/format.js";
+import { formatFloat64, formatFromLog10, formatScaled, formatVouched, renderTable } from "../src/format.js";
 import fixture from "./fixtures/format_scaled.json" with { type: "json" };
 
 describe("formatFloat64", () => {
@@ -71,5 +71,14 @@ describe("formatScaled in the float64 range", () => {
     expect(formatScaled(0.4, -1)).toBe("0.2");
     expect(formatScaled(0.75, -1020)).toBe(String(0.75 * 2 ** -1020));
     expect(formatScaled(1, -1074)).toBe("4.9406564584124654e-324");
+  });
+});
+
+describe("formatFromLog10", () => {
+  it("prints values beyond the float64 range from their logarithm", () => {
+    expect(formatFromLog10(-1, -400.5, 6)).toBe("-3.16228e-401");
+    expect(formatFromLog10(1, 2, 3)).toBe("100");
+    expect(formatFromLog10(0, -Infinity, 3)).toBe("0");
+    expect(() => formatFromLog10(1, Infinity, 3)).toThrow(RangeError);
   });
 });
