@@ -78,6 +78,12 @@ interface LuExports {
  * `what` names the matrix in messages.
  */
 export function checkSquareMatrix(a: ArrayLike<number>, n: number, what = "matrix"): void {
+  checkSquareShape(a, n, what);
+  checkFiniteEntries(a, n, what);
+}
+
+/** Throws DIMENSION_MISMATCH unless n is a positive integer and `a` has n² entries. */
+export function checkSquareShape(a: ArrayLike<number>, n: number, what = "matrix"): void {
   if (!Number.isInteger(n) || n < 1) {
     throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${n}.`, { n });
   }
@@ -88,6 +94,10 @@ export function checkSquareMatrix(a: ArrayLike<number>, n: number, what = "matri
       { n, length: a.length },
     );
   }
+}
+
+/** Throws NON_FINITE, naming row and column, at the first NaN or ±∞ of the n-column matrix `a`. */
+export function checkFiniteEntries(a: ArrayLike<number>, n: number, what = "matrix"): void {
   for (let i = 0; i < a.length; i++) {
     if (!Number.isFinite(a[i])) {
       const row = Math.floor(i / n);
@@ -196,11 +206,7 @@ export class LuFactorization implements LuFactors {
     if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
       throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, { n, k, length: b.length });
     }
-    for (let i = 0; i < b.length; i++) {
-      if (!Number.isFinite(b[i])) {
-        throw new NtkError("NON_FINITE", `Right-hand side entry (${Math.floor(i / k)}, ${i % k}) is ${b[i]}; every entry must be finite.`, { index: i, value: b[i] });
-      }
-    }
+    checkFiniteEntries(b, k, "right-hand side");
     this.throwIfSingular();
     const { wasm, a, piv } = this.load([n * k]);
     const [bp] = wasm.extra;
@@ -303,13 +309,15 @@ export class LuFactorization implements LuFactors {
  * largest n that fits). An exactly singular matrix is not an error here: see `singular`.
  */
 export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<LuFactorization> {
-  checkSquareMatrix(a, n);
+  checkSquareShape(a, n);
   const engine = await loadWasmEngine(options.variant);
   const ex = engine.exports as unknown as LuExports;
   const scratch = ex.luScratchLength(n);
   const [ap, piv, work] = engine.reserve([n * n, Math.ceil(n / 2), scratch], `the LU factorization of a ${n} × ${n} matrix`, (bytes) =>
     `At most n = ${largestOrderFitting(bytes, 1 + scratch / n)} fits.`,
   );
+  // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
+  checkFiniteEntries(a, n);
   engine.f64(ap, n * n).set(a);
   const zeroPivotColumn = ex.luFactor(ap, n, piv, work);
   const factors = Float64Array.from(engine.f64(ap, n * n));
