@@ -24,7 +24,9 @@ export type NtkErrorCode =
   | "WASM_MEMORY_EXHAUSTED" // the WebAssembly memory cannot grow to the size the problem needs
   | "FILE_UNREADABLE" // a file that cannot be opened or read
   | "FILE_MALFORMED" // a file whose contents are not in the expected format
-  | "ABORTED"; // a long run cancelled through its AbortSignal
+  | "ABORTED" // a long run cancelled through its AbortSignal
+  | "NOT_POSITIVE_DEFINITE" // Cholesky met a non-positive pivot: the matrix is not SPD in float64
+  | "NO_CONVERGENCE"; // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {
