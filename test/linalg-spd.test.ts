@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import { choleskyFactor } from "../src/linalg/cholesky.js";
+import { symmetricEigen } from "../src/linalg/eigen.js";
+import { isNtkError, type NtkErrorCode } from "../src/errors.js";
+import fixture from "./fixtures/linalg.json" with { type: "json" };
+
+const U = 2 ** -53;
+
+interface Case {
+  name: string;
+  n: number;
+  a: string[];
+  log10AbsDet: string | null;
+  signDet: number;
+  rhsColumns?: number;
+  b?: string[];
+  x?: string[];
+  kappa1?: string;
+  eigenvalues?: string[];
+}
+const symmetric = (fixture.cases as Case[]).filter((c) => c.eigenvalues);
+
+function frobenius(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+function randomSymmetric(n: number, seed: number): Float64Array {
+  let s = seed;
+  const next = (): number => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = 2 * next() - 1;
+  return a;
+}
+
+async function expectCode(f: () => unknown, code: NtkErrorCode, message: RegExp): Promise<void> {
+  let e: unknown;
+  try {
+    await f();
+  } catch (x) {
+    e = x;
+  }
+  expect(isNtkError(e, code), `expected ${code}, got ${String(e)}`).toBe(true);
+  expect((e as Error).message).toMatch(message);
+}
+
+/** Largest |(A V − V Λ)_ij| and |(VᵀV − I)_ij|. */
+function eigenDefects(a: ArrayLike<number>, n: number, values: Float64Array, vectors: Float64Array): { residual: number; orthogonality: number } {
+  let residual = 0;
+  let orthogonality = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = 0; p < n; p++) s += a[i * n + p] * vectors[p * n + j];
+      residual = Math.max(residual, Math.abs(s - values[j] * vectors[i * n + j]));
+    }
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let p = 0; p < n; p++) s += vectors[p * n + j] * vectors[p * n + k];
+      orthogonality = Math.max(orthogonality, Math.abs(s - (j === k ? 1 : 0)));
+    }
+  }
+  return { residual, orthogonality };
+}
+
+describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s build", (variant) => {
+  for (const c of symmetric) {
+    it(`${c.name}: eigenvalues within 10·n·u·‖A‖_F of mpmath's, small residual, orthonormal vectors`, async () => {
+      const a = c.a.map(Number);
+      const n = c.n;
+      const { values, vectors } = await symmetricEigen(a, n, { variant });
+      const norm = frobenius(a);
+      // Backward stability: |λ̂_i − λ_i| ≤ ‖δA‖₂ ≲ c·n·u·‖A‖; c = 10.
+      const tol = 10 * n * U * norm;
+      c.eigenvalues!.forEach((v, i) => expect(Math.abs(values[i] - Number(v))).toBeLessThanOrEqual(tol));
+      const d = eigenDefects(a, n, values, vectors);
+      expect(d.residual).toBeLessThanOrEqual(tol);
+      expect(d.orthogonality).toBeLessThanOrEqual(10 * n * U);
+    });
+  }
+
+  it("diagonalizes a 70 × 70 random symmetric matrix (residual and orthogonality ≲ 10·n·u)", async () => {
+    const n = 70;
+    const a = randomSymmetric(n, 12345);
+    const { values, vectors, sweeps } = await symmetricEigen(a, n, { variant });
+    expect(sweeps).toBeLessThanOrEqual(15);
+    for (let i = 1; i < n; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+    let trace = 0;
+    for (let i = 0; i < n; i++) trace += a[i * n + i];
+    const d = eigenDefects(a, n, values, vectors);
+    expect(d.residual).toBeLessThanOrEqual(10 * n * U * frobenius(a));
+    expect(d.orthogonality).toBeLessThanOrEqual(10 * n * U);
+    expect(Math.abs(values.reduce((s, v) => s + v, 0) - trace)).toBeLessThanOrEqual(10 * n * U * frobenius(a));
+  });
+
+  it("handles exact zeros, a 1 × 1 matrix and repeated eigenvalues", async () => {
+    expect(Array.from((await symmetricEigen([5], 1, { variant })).values)).toEqual([5]);
+    const r = await symmetricEigen([2, 0, 0, 0, 2, 0, 0, 0, -1], 3, { variant });
+    expect(Array.from(r.values)).toEqual([-1, 2, 2]);
+    expect(r.sweeps).toBe(1);
+  });
+});
+
+describe.each(["simd", "scalar"] as const)("Cholesky, %s build", (variant) => {
+  for (const c of symmetric.filter((c) => c.eigenvalues!.every((v) => Number(v) > 0))) {
+    it(`${c.name}: log10 det and solve within the κ·u bounds`, async () => {
+      const a = c.a.map(Number);
+      const n = c.n;
+      const ch = await choleskyFactor(a, n, { variant });
+      const kappa = Number(c.kappa1); // κ2 ≤ κ1 for symmetric matrices
+      // Relative error of det ≲ n²·κ·u (as for LU, without pivot growth), 10 absorbs constants.
+      expect(Math.abs(ch.log10Det() - Number(c.log10AbsDet))).toBeLessThanOrEqual((10 * n * n * kappa * U) / Math.LN10);
+      const k = c.rhsColumns ?? 1;
+      const x = ch.solve(c.b!.map(Number), k);
+      const xRef = c.x!.map(Number);
+      const xNorm = Math.max(...xRef.map(Math.abs));
+      const err = Math.max(...xRef.map((v, i) => Math.abs(x[i] - v)));
+      expect(err / xNorm).toBeLessThanOrEqual(10 * n * kappa * U);
+      // L Lᵀ reproduces A to n·u·‖A‖.
+      const L = ch.lower;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < n; p++) s += L[i * n + p] * L[j * n + p];
+          expect(Math.abs(s - a[i * n + j])).toBeLessThanOrEqual(10 * n * U * frobenius(a));
+        }
+      }
+    });
+  }
+});
+
+describe("Cholesky and eigen errors", () => {
+  it("reports the first non-positive pivot (NOT_POSITIVE_DEFINITE)", async () => {
+    const indefinite = symmetric.find((c) => c.eigenvalues!.some((v) => Number(v) < 0))!;
+    await expectCode(() => choleskyFactor(indefinite.a.map(Number), indefinite.n), "NOT_POSITIVE_DEFINITE", /pivot of column \d+ is not positive/);
+    // Two equal points give two equal rows of a Gram matrix: the pivot of the second one is 0.
+    await expectCode(() => choleskyFactor([1, 0.5, 1, 0.5, 1, 0.5, 1, 0.5, 1], 3), "NOT_POSITIVE_DEFINITE", /column 2/);
+  });
+  it("rejects mis-sized input, non-finite entries, bad options, and right-hand sides of the wrong size", async () => {
+    await expectCode(() => choleskyFactor([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
+    await expectCode(() => symmetricEigen([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
+    await expectCode(() => choleskyFactor([1, NaN, NaN, 1], 2), "NON_FINITE", /Entry \(0, 1\)/);
+    await expectCode(() => symmetricEigen([1, 0, 0, Infinity], 2), "NON_FINITE", /Entry \(1, 1\)/);
+    await expectCode(() => symmetricEigen([1], 1, { maxSweeps: 0 }), "BAD_OPTION", /maxSweeps/);
+    const ch = await choleskyFactor([4, 1, 1, 3], 2);
+    await expectCode(() => ch.solve([1, 2, 3]), "DIMENSION_MISMATCH", /2 × 1 values/);
+    await expectCode(() => ch.solve([1, NaN]), "NON_FINITE", /right-hand side/);
+  });
+  it("stops with NO_CONVERGENCE when the sweeps run out", async () => {
+    await expectCode(() => symmetricEigen(randomSymmetric(10, 7), 10, { maxSweeps: 1 }), "NO_CONVERGENCE", /did not converge in 1 sweeps/);
+  });
+  it("says which order fits when memory is exhausted (WASM_MEMORY_EXHAUSTED)", async () => {
+    const n = 20000;
+    const huge = { length: n * n } as ArrayLike<number>;
+    await expectCode(() => choleskyFactor(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = 1\d{4} fits/);
+    await expectCode(() => symmetricEigen(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = 1\d{4} fits/);
+  });
+});
