@@ -1,0 +1,46 @@
+/**
+ * LU factorization speed (SPEC §5): GFlop/s (2n³/3 flops per factorization) of the public entry
+ * points — WebAssembly SIMD and scalar builds of `luFactor`, and the plain typed-array TypeScript
+ * `plainLuFactor` — on the same random matrices. `luFactor` times include copying the matrix in
+ * and the factors out, the finiteness check, ‖A‖₁ and pivot growth (all O(n²)).
+ */
+import { luFactor } from "../src/linalg/lu.js";
+import { plainLuFactor } from "../src/linalg/plainLu.js";
+import { medianMs, medianMsAsync, type BenchRow, type BenchSection } from "./timing.js";
+
+const SIZES = [200, 1000];
+/** Target from the project brief for n = 1000. */
+const TARGET_GFLOPS = 3;
+
+function randomMatrix(n: number): Float64Array {
+  let s = 2463534242;
+  return Float64Array.from({ length: n * n }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296 - 0.5;
+  });
+}
+
+export async function run(): Promise<BenchSection> {
+  const rows: BenchRow[] = [];
+  for (const n of SIZES) {
+    const a = randomMatrix(n);
+    const gflops = (ms: number): number => (2 * n ** 3) / 3 / (ms * 1e6);
+    const repeats = n >= 1000 ? 5 : 15;
+    const plain = gflops(medianMs(() => void plainLuFactor(a, n), repeats));
+    const simd = gflops(await medianMsAsync(async () => void (await luFactor(a, n, { variant: "simd" })), repeats));
+    const scalar = gflops(await medianMsAsync(async () => void (await luFactor(a, n, { variant: "scalar" })), repeats));
+    const vs = (g: number): string => `${(g / plain).toFixed(1)}× plain TS`;
+    rows.push(
+      { name: `n = ${n}, WASM SIMD (blocked, f64x2)`, median: simd, unit: "GFlop/s", note: `${vs(simd)}, ${(simd / scalar).toFixed(1)}× scalar` },
+      { name: `n = ${n}, WASM scalar (blocked)`, median: scalar, unit: "GFlop/s", note: vs(scalar) },
+      { name: `n = ${n}, plain typed-array TS (unblocked)`, median: plain, unit: "GFlop/s", note: "baseline" },
+    );
+  }
+  return {
+    title: "LU factorization with partial pivoting",
+    rows,
+    setup: `Random n × n matrices with entries in [−0.5, 0.5), n ∈ {${SIZES.join(", ")}}; flop count 2n³/3; median of 15 (n = 200) or 5 (n = 1000) runs after a warm-up. Target: ≥ ${TARGET_GFLOPS} GFlop/s at n = 1000.`,
+  };
+}
