@@ -113,6 +113,13 @@ describe("determinant outside the float64 range", () => {
     expect(d.det).toBe(-0);
     expect(d.log10AbsDet).toBeCloseTo(-600, 12);
   });
+  it("never lets a partial product underflow (pivots 1e-100 then 1e-300, a subnormal)", async () => {
+    const d = (await luFactor([1e-100, 0, 0, 1e-300], 2)).determinant();
+    expect(d).toMatchObject({ det: 0, signDet: 1 });
+    expect(d.log10AbsDet).toBeCloseTo(-400, 12);
+    const sub = (await luFactor([2 ** 600, 0, 0, 2 ** -1070], 2)).determinant();
+    expect(sub.det).toBe(2 ** -470);
+  });
   it("keeps a representable product exact even when partial products would overflow", async () => {
     const a = [1e200, 0, 0, 0, 1e200, 0, 0, 0, 1e-250];
     const d = (await luFactor(a, 3)).determinant();
@@ -124,6 +131,18 @@ describe("determinant outside the float64 range", () => {
     const d = (await luFactor(a, 2)).determinant();
     expect(d).toMatchObject({ det: -Infinity, signDet: -1 });
     expect(d.log10AbsDet).toBeCloseTo(600, 12);
+  });
+});
+
+describe("pivot growth", () => {
+  it("is 2^(n−1) for Wilkinson's worst case for partial pivoting", async () => {
+    const n = 10;
+    const a = Float64Array.from({ length: n * n }, (_, k) => {
+      const i = Math.floor(k / n);
+      const j = k % n;
+      return i === j || j === n - 1 ? 1 : i > j ? -1 : 0;
+    });
+    expect((await luFactor(a, n)).pivotGrowth).toBe(2 ** (n - 1));
   });
 });
 
@@ -151,6 +170,26 @@ describe("LU properties (fast-check)", () => {
         if (tol < 0.1) expect(rab.signDet).toBe(ra.signDet * rb.signDet);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("condition estimate is a lower bound on κ1 within a factor 10", async () => {
+    await fc.assert(
+      fc.asyncProperty(small, async ([n, a]) => {
+        const m = Float64Array.from(a, (v, i) => (i % (n + 1) === 0 ? v + n / 2 : v));
+        const lu = await luFactor(m, n);
+        if (lu.singular) return;
+        // κ1 from the explicit inverse (n solves with unit vectors); well within 1e-6 relative
+        // when κ1 < 1e8, which the skip below ensures.
+        const identity = Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0));
+        const inv = lu.solve(identity, n);
+        const kappa = lu.norm1 * Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => Math.abs(inv[i * n + j])).reduce((s, v) => s + v, 0)).reduce((s, v) => Math.max(s, v), 0);
+        if (!(kappa < 1e8)) return;
+        const est = lu.conditionEstimate();
+        expect(est).toBeLessThanOrEqual(kappa * (1 + 1e-6));
+        expect(est).toBeGreaterThanOrEqual(kappa / 10);
+      }),
+      { numRuns: 300 },
     );
   });
 

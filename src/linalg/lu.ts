@@ -123,14 +123,10 @@ export function determinantFromFactors(lu: LuFactors): Determinant {
   let mantissa = 1;
   let exponent = 0;
   for (let j = 0; j < n; j++) {
-    mantissa *= factors[j * n + j];
-    if (pivots[j] !== j) mantissa = -mantissa;
-    // Renormalize by an exact power of two well before the float64 range is left.
-    const e = Math.floor(Math.log2(Math.abs(mantissa)));
-    if (e > 400 || e < -400) {
-      mantissa /= 2 ** e;
-      exponent += e;
-    }
+    const [m, e] = splitPowerOfTwo(factors[j * n + j]);
+    const [mm, me] = splitPowerOfTwo(pivots[j] !== j ? -mantissa * m : mantissa * m);
+    mantissa = mm;
+    exponent += e + me;
   }
   const signDet = mantissa < 0 ? -1 : 1;
   const log10AbsDet = Math.log10(Math.abs(mantissa)) + exponent * Math.LOG10E * Math.LN2;
@@ -138,6 +134,21 @@ export function determinantFromFactors(lu: LuFactors): Determinant {
   const half = Math.trunc(exponent / 2);
   const det = mantissa * 2 ** half * 2 ** (exponent - half);
   return { det, log10AbsDet, signDet };
+}
+
+/** x = m · 2^e with 1 ≤ |m| < 2, exactly (x finite and nonzero; subnormals included). */
+function splitPowerOfTwo(x: number): [number, number] {
+  let e = Math.floor(Math.log2(Math.abs(x)));
+  let m = x / 2 ** e;
+  // log2 may round across a power of two; one correction step fixes it.
+  if (Math.abs(m) >= 2) {
+    m /= 2;
+    e += 1;
+  } else if (Math.abs(m) < 1) {
+    m *= 2;
+    e -= 1;
+  }
+  return [m, e];
 }
 
 /** max|x_i| over a float64 array. */
