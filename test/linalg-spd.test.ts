@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { symmetricEigen } from "../src/linalg/eigen.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
@@ -20,10 +21,14 @@ interface Case {
 }
 const symmetric = (fixture.cases as Case[]).filter((c) => c.eigenvalues);
 
+/** ‖a‖_F, scaled so that squares of tiny entries do not underflow. */
 function frobenius(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  if (m === 0) return 0;
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
+  for (let i = 0; i < a.length; i++) s += (a[i] / m) ** 2;
+  return m * Math.sqrt(s);
 }
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -86,8 +91,8 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
   it("diagonalizes a 70 × 70 random symmetric matrix (residual and orthogonality ≲ 10·n·u)", async () => {
     const n = 70;
     const a = randomSymmetric(n, 12345);
-    const { values, vectors, sweeps } = await symmetricEigen(a, n, { variant });
-    expect(sweeps).toBeLessThanOrEqual(15);
+    const { values, vectors, qrSteps } = await symmetricEigen(a, n, { variant });
+    expect(qrSteps).toBeLessThanOrEqual(4 * n);
     for (let i = 1; i < n; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
     let trace = 0;
     for (let i = 0; i < n; i++) trace += a[i * n + i];
@@ -101,7 +106,31 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
     expect(Array.from((await symmetricEigen([5], 1, { variant })).values)).toEqual([5]);
     const r = await symmetricEigen([2, 0, 0, 0, 2, 0, 0, 0, -1], 3, { variant });
     expect(Array.from(r.values)).toEqual([-1, 2, 2]);
-    expect(r.sweeps).toBe(1);
+    expect(r.qrSteps).toBe(0);
+  });
+});
+
+describe("symmetric eigendecomposition properties (fast-check)", () => {
+  it("V diag(λ) Vᵀ reproduces any symmetric matrix, V orthonormal, λ ascending, Σλ = trace", async () => {
+    const symmetricMatrix = fc.integer({ min: 1, max: 9 }).chain((n) =>
+      fc.tuple(fc.constant(n), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: n * n, maxLength: n * n })),
+    );
+    await fc.assert(
+      fc.asyncProperty(symmetricMatrix, async ([n, raw]) => {
+        const a = Float64Array.from(raw, (v, k) => (Math.floor(k / n) <= k % n ? v : raw[(k % n) * n + Math.floor(k / n)]));
+        const { values, vectors } = await symmetricEigen(a, n);
+        // Backward error bound plus the documented absolute term from deflating subnormal e_i.
+        const tol = 10 * n * U * frobenius(a) + 10 * n * 2.2250738585072014e-308;
+        const d = eigenDefects(a, n, values, vectors);
+        expect(d.residual).toBeLessThanOrEqual(tol);
+        expect(d.orthogonality).toBeLessThanOrEqual(10 * n * U);
+        for (let i = 1; i < n; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
+        let trace = 0;
+        for (let i = 0; i < n; i++) trace += a[i * n + i];
+        expect(Math.abs(values.reduce((s, v) => s + v, 0) - trace)).toBeLessThanOrEqual(tol);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -145,13 +174,13 @@ describe("Cholesky and eigen errors", () => {
     await expectCode(() => symmetricEigen([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
     await expectCode(() => choleskyFactor([1, NaN, NaN, 1], 2), "NON_FINITE", /Entry \(0, 1\)/);
     await expectCode(() => symmetricEigen([1, 0, 0, Infinity], 2), "NON_FINITE", /Entry \(1, 1\)/);
-    await expectCode(() => symmetricEigen([1], 1, { maxSweeps: 0 }), "BAD_OPTION", /maxSweeps/);
+    await expectCode(() => symmetricEigen([1], 1, { maxQrSteps: 0 }), "BAD_OPTION", /maxQrSteps/);
     const ch = await choleskyFactor([4, 1, 1, 3], 2);
     await expectCode(() => ch.solve([1, 2, 3]), "DIMENSION_MISMATCH", /2 × 1 values/);
     await expectCode(() => ch.solve([1, NaN]), "NON_FINITE", /right-hand side/);
   });
-  it("stops with NO_CONVERGENCE when the sweeps run out", async () => {
-    await expectCode(() => symmetricEigen(randomSymmetric(10, 7), 10, { maxSweeps: 1 }), "NO_CONVERGENCE", /did not converge in 1 sweeps/);
+  it("stops with NO_CONVERGENCE when the QR steps run out", async () => {
+    await expectCode(() => symmetricEigen(randomSymmetric(10, 7), 10, { maxQrSteps: 1 }), "NO_CONVERGENCE", /did not converge in 1 steps/);
   });
   it("says which order fits when memory is exhausted (WASM_MEMORY_EXHAUSTED)", async () => {
     const n = 20000;
