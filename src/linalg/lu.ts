@@ -151,10 +151,10 @@ function splitPowerOfTwo(x: number): [number, number] {
   return [m, e];
 }
 
-/** max|x_i| over a float64 array. */
-function maxAbs(x: ArrayLike<number>, rows: number, n: number, upperOnly: boolean): number {
+/** max|x_ij| over an n × n matrix, or over its upper triangle (where U lives). */
+function maxAbs(x: ArrayLike<number>, n: number, upperOnly: boolean): number {
   let m = 0;
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < n; i++) {
     for (let j = upperOnly ? i : 0; j < n; j++) m = Math.max(m, Math.abs(x[i * n + j]));
   }
   return m;
@@ -219,10 +219,10 @@ export class LuFactorization implements LuFactors {
     }
     checkFiniteEntries(b, k, "right-hand side");
     this.throwIfSingular();
-    const { wasm, a, piv } = this.load([n * k]);
-    const [bp] = wasm.extra;
+    const { ex, a, piv, extra } = this.load([n * k]);
+    const [bp] = extra;
     this.engine.f64(bp, n * k).set(b);
-    wasm.exports.luSolve(a, n, piv, bp, k);
+    ex.luSolve(a, n, piv, bp, k);
     return Float64Array.from(this.engine.f64(bp, n * k));
   }
 
@@ -235,13 +235,12 @@ export class LuFactorization implements LuFactors {
    */
   conditionEstimate(): number {
     if (this.singular) return Infinity;
-    if (this.norm1 === 0) return Infinity;
     const n = this.n;
-    const { wasm, a, piv } = this.load([n]);
-    const [xp] = wasm.extra;
+    const { ex, a, piv, extra } = this.load([n]);
+    const [xp] = extra;
     const x = (): Float64Array => this.engine.f64(xp, n);
-    const solveA = (): void => wasm.exports.luSolve(a, n, piv, xp, 1);
-    const solveAt = (): void => wasm.exports.luSolveTransposed(a, n, piv, xp);
+    const solveA = (): void => ex.luSolve(a, n, piv, xp, 1);
+    const solveAt = (): void => ex.luSolveTransposed(a, n, piv, xp);
     const l1 = (v: Float64Array): number => v.reduce((s, t) => s + Math.abs(t), 0);
     const signs = (v: Float64Array): Float64Array => v.map((t) => (t >= 0 ? 1 : -1));
     const argmaxAbs = (v: Float64Array): number => {
@@ -299,15 +298,16 @@ export class LuFactorization implements LuFactors {
     }
   }
 
-  // Copies the factors back into WASM memory (buffers do not survive other engine calls).
-  private load(extra: number[]): { wasm: { exports: LuExports; extra: number[] }; a: number; piv: number } {
+  // Copies the factors back into WASM memory (buffers do not survive other engine calls) and
+  // reserves `extra` buffers after them.
+  private load(extra: number[]): { ex: LuExports; a: number; piv: number; extra: number[] } {
     const n = this.n;
     const [a, piv, ...rest] = this.engine.reserve([n * n, Math.ceil(n / 2), ...extra], `solving with a ${n} × ${n} LU factorization`, (bytes) =>
       `At most n = ${largestOrderFitting(bytes, 1 + extra.reduce((s, e) => s + e, 0) / n)} fits.`,
     );
     this.engine.f64(a, n * n).set(this.factors);
     new Int32Array(this.engine.exports.memory.buffer, piv, n).set(this.pivots);
-    return { wasm: { exports: this.engine.exports as unknown as LuExports, extra: rest }, a, piv };
+    return { ex: this.engine.exports as unknown as LuExports, a, piv, extra: rest };
   }
 }
 
@@ -333,8 +333,8 @@ export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgO
   const zeroPivotColumn = ex.luFactor(ap, n, piv, work);
   const factors = Float64Array.from(engine.f64(ap, n * n));
   const pivots = Int32Array.from(new Int32Array(engine.exports.memory.buffer, piv, n));
-  const maxA = maxAbs(a, n, n, false);
-  const growth = maxA === 0 ? 1 : maxAbs(factors, n, n, true) / maxA;
+  const maxA = maxAbs(a, n, false);
+  const growth = maxA === 0 ? 1 : maxAbs(factors, n, true) / maxA;
   return new LuFactorization(engine, { n, factors, pivots, zeroPivotColumn }, norm1(a, n), growth);
 }
 
