@@ -28,13 +28,15 @@ export interface LuFactors {
 /**
  * det A reported three ways, so that it never under- or overflows into a silent 0 or ∞.
  * `det` is 0 only when `signDet` is 0 (exactly singular: a zero pivot) or when
- * `log10AbsDet < −307.7` (|det| below the float64 range; `log10AbsDet` then still holds it);
- * `det` is ±∞ only when `log10AbsDet > 308.25`.
+ * `log10AbsDet < −323.3` (|det| below the smallest float64; `log10AbsDet` still holds it); between
+ * −323.3 and −307.65 `det` is subnormal and keeps fewer significant digits. `det` is ±∞ only when
+ * `log10AbsDet > 308.25`. Accuracy against the true det: relative error ≲ n²·κ1·u·growth (the
+ * factors are exact for a matrix within n·u·growth·‖A‖ of A), i.e. log10AbsDet within that / ln 10.
  */
 export interface Determinant {
   /** det A as a float64, correctly signed; see above for when it is 0 or ±∞. */
   readonly det: number;
-  /** log10 |det A|; −∞ exactly when `signDet` is 0. Absolute error ≲ n·u·max|log10|u_jj|| + 1e-15. */
+  /** log10 |det A|; −∞ exactly when `signDet` is 0. Never under- or overflows. */
   readonly log10AbsDet: number;
   /** Sign of det A: −1, 1, or 0 when a pivot is exactly zero. */
   readonly signDet: -1 | 0 | 1;
@@ -56,7 +58,7 @@ export interface MatrixAnalysis extends Determinant {
   readonly digitsLost: number;
   /** FLOAT64_DIGITS − digitsLost: significant digits a float64 solve can be expected to keep (≥ 0). */
   readonly digitsKept: number;
-  /** Pivot growth max|u_ij| / max|a_ij| (1 ≤ growth ≤ 2^(n−1); large values mean an unstable LU). */
+  /** Pivot growth max|u_ij| / max|a_ij| (at most 2^(n−1), in practice of order 1; large values mean an unstable LU). */
   readonly pivotGrowth: number;
 }
 
