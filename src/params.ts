@@ -1,0 +1,96 @@
+/**
+ * Validation of the inputs every kernel path shares (SPEC §1–3): network parameters σw, σb, the
+ * input correlation ρ1 with its exact complement, and depths. The float64 and the high-precision
+ * paths both call these, so the same bad input gets the same code and message everywhere.
+ */
+import type { Decimal } from "decimal.js";
+import { NtkError } from "./errors.js";
+import { exactOneMinus, toExactDecimal } from "./decimalText.js";
+import type { NetworkParams } from "./types.js";
+
+/** Largest depth any path accepts: the pair recursion runs in O(1) memory, so 10^9 is a time limit, not a memory one. */
+export const MAX_DEPTH = 1_000_000_000;
+
+/** Network parameters after validation, as exact decimals and as float64. */
+export interface ResolvedParams {
+  /** σw as the exact decimal it was given as (a number means its exact binary value). */
+  readonly sigmaW: Decimal;
+  /** σb likewise. */
+  readonly sigmaB: Decimal;
+  /** σw rounded to float64 (> 0). */
+  readonly sigmaW64: number;
+  /** σb rounded to float64 (≥ 0). */
+  readonly sigmaB64: number;
+  /** True for the paper's case σw = 1, σb = 0 (SPEC §3), where closed forms hold. */
+  readonly paperCase: boolean;
+}
+
+/**
+ * Validates σw (> 0, finite) and σb (≥ 0, finite); defaults σw = 1, σb = 0.
+ * Throws `BAD_SIGMA_W`, `BAD_SIGMA_B`, or `NOT_A_NUMBER` for text that is not a decimal.
+ */
+export function resolveParams(params: NetworkParams = {}): ResolvedParams {
+  const sigmaW = toExactDecimal(params.sigmaW ?? 1, "σw (sigmaW)");
+  const sigmaB = toExactDecimal(params.sigmaB ?? 0, "σb (sigmaB)");
+  const sigmaW64 = sigmaW.toNumber();
+  const sigmaB64 = sigmaB.toNumber();
+  if (!(sigmaW.gt(0) && sigmaW64 > 0 && Number.isFinite(sigmaW64))) {
+    throw new NtkError("BAD_SIGMA_W", `σw must be a positive finite number, got ${sigmaW.toString()}. The paper's case is σw = 1.`, { sigmaW: sigmaW.toString() });
+  }
+  if (!(sigmaB.gte(0) && Number.isFinite(sigmaB64))) {
+    throw new NtkError("BAD_SIGMA_B", `σb must be a finite number ≥ 0, got ${sigmaB.toString()}. The paper's case is σb = 0.`, { sigmaB: sigmaB.toString() });
+  }
+  return { sigmaW, sigmaB, sigmaW64, sigmaB64, paperCase: sigmaW.eq(1) && sigmaB.isZero() };
+}
+
+/** ρ1 after validation: the exact decimal, its exact complement, and both as float64. */
+export interface ResolvedRho1 {
+  /** ρ1 exactly as given (text is read as the decimal it spells). */
+  readonly rho1: Decimal;
+  /** 1 − ρ1, exact (formed from the decimal, not from its float64 rounding). */
+  readonly oneMinusRho1: Decimal;
+  /** ρ1 rounded to float64. */
+  readonly rho1_64: number;
+  /** 1 − ρ1 rounded to float64 once, from the exact complement: "0.9999999" gives exactly 1e-7. */
+  readonly oneMinusRho1_64: number;
+}
+
+/**
+ * Validates the input correlation ρ1 = x·x′ ∈ [−1, 1] (SPEC §3). A string is read as the decimal
+ * it spells. Throws `BAD_RHO` when |ρ1| > 1, `NON_FINITE`/`NOT_A_NUMBER` for non-numbers.
+ */
+export function resolveRho1(rho1: number | string): ResolvedRho1 {
+  const r = toExactDecimal(rho1, "ρ1 (rho1)");
+  if (r.abs().gt(1)) {
+    throw new NtkError("BAD_RHO", `ρ1 must lie in [−1, 1] (it is the cosine between two unit vectors), got ${r.toString()}.`, { rho1: r.toString() });
+  }
+  const c = exactOneMinus(r);
+  return { rho1: r, oneMinusRho1: c, rho1_64: r.toNumber(), oneMinusRho1_64: c.toNumber() };
+}
+
+/**
+ * Validates one depth L (number of weight layers, SPEC §1): an integer with 1 ≤ L ≤ `max`.
+ * `what` names it in the message (e.g. "--depth", "checkpoint 3"). Throws `BAD_DEPTH`.
+ */
+export function checkDepth(depth: number, what = "depth", max = MAX_DEPTH): number {
+  if (!Number.isInteger(depth) || depth < 1 || depth > max) {
+    throw new NtkError("BAD_DEPTH", `${what} must be an integer from 1 to ${max.toLocaleString("en-US")}, got ${depth}.`, { depth, max });
+  }
+  return depth;
+}
+
+/**
+ * Validates a list of checkpoint depths and returns them sorted ascending without duplicates.
+ * An empty or absent list means just `finalDepth`. Every checkpoint must be ≤ `finalDepth`.
+ */
+export function checkCheckpoints(at: readonly number[] | undefined, finalDepth: number, max = MAX_DEPTH): number[] {
+  checkDepth(finalDepth, "depth", max);
+  if (at === undefined || at.length === 0) return [finalDepth];
+  for (const [i, d] of at.entries()) {
+    checkDepth(d, `checkpoint ${i + 1}`, max);
+    if (d > finalDepth) {
+      throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${finalDepth}; raise the depth or drop the checkpoint.`, { depth: d, finalDepth });
+    }
+  }
+  return [...new Set(at)].sort((a, b) => a - b);
+}
