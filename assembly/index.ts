@@ -1,5 +1,6 @@
 // Everything the WebAssembly module exports. Each concept of SPEC.md lives in its own file.
 export * from "./memory";
+export * from "./correlation";
 export * from "./lu";
 export * from "./cholesky";
 export * from "./eigen";
