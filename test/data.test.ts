@@ -155,7 +155,7 @@ describe("CSV", () => {
     const nan = errorOf(() => parseDatasetCsv("x1,x2\n1,2\n3,abc\n", "d.csv"));
     expect(nan.code).toBe("NOT_A_NUMBER");
     expect(nan.message).toMatch(/d\.csv line 3, column "x2"/);
-    expect(errorOf(() => parseDatasetCsv('x\n"1\n', "d.csv")).message).toMatch(/line 2: a quoted field is never closed/);
+    expect(errorOf(() => parseDatasetCsv('x\n"1\n', "d.csv")).message).toMatch(/line 2: Quote Not Closed/);
     expect(codeOf(() => parseDatasetCsv("y1,y2\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");
     expect(codeOf(() => parseDatasetCsv("x,x\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");
     expect(codeOf(() => parseDatasetCsv("x,\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");

@@ -6,6 +6,8 @@
  */
 import { NtkError } from "../errors.js";
 import { datasetFromArrays, type Dataset } from "./dataset.js";
+// The browser build of csv-parse: the Node one relies on the global Buffer.
+import { parse } from "csv-parse/browser/esm/sync";
 
 /** One CSV record with the 1-based line on which it starts. */
 interface CsvRecord {
@@ -60,60 +62,31 @@ export function parseDatasetCsv(text: string, source: string): Dataset {
   });
 }
 
-/** Splits CSV text into records (RFC 4180 quoting, LF or CRLF line ends). */
+/**
+ * Splits CSV text into records with csv-parse (RFC 4180 quoting, LF or CRLF line ends, BOM,
+ * `#` comment lines and blank lines skipped). Field counts are checked by the caller, which knows
+ * the header, so records of any length are let through here.
+ */
 function splitCsv(text: string, source: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let line = 1;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (pos < text.length) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = "";
-    let quoted = false;
-    let atFieldStart = true;
-    let endOfRecord = false;
-    while (!endOfRecord) {
-      if (pos >= text.length) {
-        if (quoted) throw new NtkError("FILE_MALFORMED", `${source} line ${startLine}: a quoted field is never closed.`, { source, line: startLine });
-        break;
-      }
-      const c = text[pos];
-      if (quoted) {
-        if (c === '"' && text[pos + 1] === '"') {
-          field += '"';
-          pos += 2;
-        } else if (c === '"') {
-          quoted = false;
-          pos++;
-        } else {
-          if (c === "\n") line++;
-          field += c;
-          pos++;
-        }
-      } else if (c === '"' && atFieldStart) {
-        quoted = true;
-        atFieldStart = false;
-        pos++;
-      } else if (c === ",") {
-        fields.push(field);
-        field = "";
-        atFieldStart = true;
-        pos++;
-      } else if (c === "\n" || c === "\r") {
-        pos += c === "\r" && text[pos + 1] === "\n" ? 2 : 1;
-        line++;
-        endOfRecord = true;
-      } else {
-        if (c === '"') throw new NtkError("FILE_MALFORMED", `${source} line ${line}: a quote inside an unquoted field; quote the whole field.`, { source, line });
-        if (c !== " " && c !== "\t") atFieldStart = false;
-        field += c;
-        pos++;
-      }
-    }
-    fields.push(field);
-    const blank = fields.length === 1 && fields[0].trim() === "";
-    const comment = fields[0].trimStart().startsWith("#");
-    if (!blank && !comment) records.push({ line: startLine, fields });
+  try {
+    const rows = parse(text, { bom: true, record_delimiter: ["\r\n", "\n", "\r"], comment: "#", comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, info: true }) as {
+      record: string[];
+      info: { lines: number };
+    }[];
+    // info.lines is the line on which the record ends; a record spans more lines only when a
+    // quoted field holds line breaks.
+    return rows
+      .filter((r) => !(r.record.length === 1 && r.record[0].trim() === ""))
+      .map((r) => ({ line: r.info.lines - countLineBreaks(r.record), fields: r.record }));
+  } catch (e) {
+    const line = typeof (e as { lines?: unknown }).lines === "number" ? (e as { lines: number }).lines : undefined;
+    const where = line === undefined ? "" : ` line ${line}`;
+    throw new NtkError("FILE_MALFORMED", `${source}${where}: ${(e as Error).message}. Check quoting: quote whole fields, double quotes inside them.`, { source, line });
   }
-  return records;
+}
+
+function countLineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) for (const c of f) if (c === "\n") n++;
+  return n;
 }
