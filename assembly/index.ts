@@ -4,3 +4,4 @@ export * from "./correlation";
 export * from "./lu";
 export * from "./cholesky";
 export * from "./eigen";
+export * from "./gram";
