@@ -1,0 +1,322 @@
+/**
+ * Gram matrices of the NNGP kernel Σ and the NTK Θ through depth, in float64 (SPEC §2, §4, §5),
+ * all four of Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ from one pass over the layers.
+ *
+ * All points lie on the unit sphere, so every diagonal entry at layer l is the same scalar
+ * q_l = Σ^(l)(x, x), and Θ^(l)(x, x) = τ_l q_l; these scalars are computed here once per layer.
+ * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (contract math notes),
+ * starting from |x_i − x_j|²/2, in WebAssembly (assembly/gram.ts) or its TypeScript port
+ * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps (one asin, one sqrt, and a short series or a
+ * sin/cos each); memory O(m²).
+ *
+ * Accuracy (tested against mpmath at 60 digits, test/fixtures/gram.json): the complements 1 − Σ̄
+ * and 1 − Θ̄ are relatively accurate, to about 1e-13 at L ≤ 1000 (the error grows about linearly
+ * in L, a few ulps per layer). Σ̄ = 1 − ε and Θ̄ = 1 − u are therefore accurate to that relative
+ * error where they are not small, and to about 1e-16 absolute near 0 (e.g. Σ̄^(2) of a
+ * nearly antipodal pair): a value near 0 is not carried separately.
+ */
+import { NtkError } from "../errors.js";
+import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
+import { loadWasmEngine, type WasmEngine } from "../wasm/engine.js";
+import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
+
+/** Inputs of every Gram path (float64 and high precision). */
+export interface GramOptions extends ProgressOptions {
+  /** Unit rows (from `projectToSphere`), m ≥ 1 points in dimension n0 ≥ 1. */
+  readonly points: SpherePoints;
+  /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
+  readonly depths: readonly number[];
+  /** σw, σb (default 1, 0: the paper's case). */
+  readonly params?: NetworkParams;
+}
+
+/** Options of {@link gramThroughDepthFloat64}. */
+export interface GramFloat64Options extends GramOptions {
+  /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
+  readonly backend?: "wasm" | "plain";
+}
+
+/**
+ * The Gram matrices at one depth L. Every matrix is m × m, row-major, exactly symmetric.
+ * Raw values: Σ^(L)(x_i, x_j) = sigmaNormalized[i m + j] · sigmaDiag · 2^log2Scale, and
+ * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale.
+ */
+export interface GramAtDepth64 {
+  /** L, the number of weight layers (SPEC §1). */
+  readonly depth: number;
+  /** Number of points m. */
+  readonly m: number;
+  /** Σ̄^(L), the correlation ρ of every pair; diagonal exactly 1; entries in [−1, 1]. */
+  readonly sigmaNormalized: Float64Array;
+  /** 1 − Σ̄^(L), carried directly (SPEC §4); diagonal exactly 0; entries in [0, 2]. */
+  readonly oneMinusSigmaNormalized: Float64Array;
+  /** Θ̄^(L) = Θ / sqrt(Θ(x,x) Θ(x′,x′)); diagonal exactly 1. */
+  readonly ntkNormalized: Float64Array;
+  /** 1 − Θ̄^(L), carried directly; diagonal exactly 0. */
+  readonly oneMinusNtkNormalized: Float64Array;
+  /**
+   * Power of two scaling the raw diagonals: 0 while q_L stays within 2^±500, otherwise the
+   * exponent that keeps `sigmaDiag` there (e.g. −999 at L = 1000 in the paper's case with n0 = 1).
+   */
+  readonly log2Scale: number;
+  /** Σ^(L)(x, x) / 2^log2Scale (in the paper's case q_L = 1/(n0 2^{L−1})). */
+  readonly sigmaDiag: number;
+  /** Θ^(L)(x, x) / 2^log2Scale (in the paper's case L/(n0 2^{L−1})). */
+  readonly ntkDiag: number;
+}
+
+/** Largest number of layers whose coefficients one WASM call receives. */
+const MAX_LAYERS_PER_CALL = 4096;
+/** Pair steps per kernel call: about a millisecond, so that progress and Ctrl-C stay responsive. */
+const PAIR_STEPS_PER_CALL = 1 << 18;
+/** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
+const RENORMALIZE_LOG2 = 500;
+
+/**
+ * The layer scalars shared by every pair (contract math notes): q_l = qMantissa · 2^log2Scale with
+ * q_1 = σw²/n0 + σb², q_{l+1} = σw² q_l/2 + σb², w_l = σw² q_l / (2 q_{l+1}), τ_1 = 1,
+ * τ_{l+1} = w_l τ_l + 1. q is renormalized by exact powers of two, so no depth under- or
+ * overflows it (the paper's case has q_L = 1/(n0 2^{L−1})).
+ */
+export class LayerScalars {
+  /** Current layer l (starts at 1). */
+  layer = 1;
+  /** q_l / 2^log2Scale. */
+  qMantissa: number;
+  /** Exponent of the power of two carried beside q. */
+  log2Scale = 0;
+  /** τ_l = Θ^(l)(x,x) / Σ^(l)(x,x). */
+  tau = 1;
+  private readonly halfSigmaW2: number;
+  private readonly sigmaB2: number;
+
+  constructor(params: ResolvedParams, n0: number) {
+    const sigmaW2 = params.sigmaW64 * params.sigmaW64;
+    this.halfSigmaW2 = sigmaW2 / 2;
+    this.sigmaB2 = params.sigmaB64 * params.sigmaB64;
+    this.qMantissa = sigmaW2 / n0 + this.sigmaB2;
+    this.renormalize();
+  }
+
+  /** Moves to layer l + 1 and returns w_l, a_l = w_l τ_l / τ_{l+1}, b_l = 1 / τ_{l+1}. */
+  step(): [w: number, a: number, b: number] {
+    const carried = this.halfSigmaW2 * this.qMantissa;
+    // σb² in units of 2^log2Scale; 0 · 2^(huge) would be NaN, and σb = 0 adds nothing anyway.
+    const bias = this.sigmaB2 === 0 ? 0 : this.sigmaB2 * 2 ** -this.log2Scale;
+    const next = carried + bias;
+    const w = carried / next;
+    const tauNext = w * this.tau + 1;
+    const a = (w * this.tau) / tauNext;
+    this.tau = tauNext;
+    this.qMantissa = next;
+    this.layer++;
+    this.renormalize();
+    return [w, a, 1 / tauNext];
+  }
+
+  private renormalize(): void {
+    const e = Math.floor(Math.log2(this.qMantissa));
+    if (Math.abs(e) > RENORMALIZE_LOG2) {
+      this.qMantissa *= 2 ** -e;
+      this.log2Scale += e;
+    }
+  }
+}
+
+/** Where the pair complements live while the depth loop runs: WASM memory or JS arrays. */
+interface PairStore {
+  advance(first: number, count: number, coef: Float64Array, steps: number): void;
+  /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
+  unpack(): [Float64Array, Float64Array, Float64Array, Float64Array];
+  /** Called before yielding to the event loop: other calls may then reuse the engine's buffers. */
+  suspend(): void;
+  resume(): void;
+}
+
+interface GramExports {
+  gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
+  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
+  gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
+}
+
+/**
+ * Largest m whose Gram state fits in `bytes` of WASM memory: two packed pair arrays, one m × m
+ * output and the coordinates, 2m² + (n0 − 1)m float64, plus the coefficient buffer.
+ */
+export function largestGramFitting(bytes: number, n0: number): number {
+  const values = bytes / 8 - GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL;
+  const b = n0 - 1;
+  return Math.max(0, Math.floor((-b + Math.sqrt(b * b + 8 * values)) / 4));
+}
+
+function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairStore {
+  const { m, n0 } = points;
+  const pairs = (m * (m - 1)) / 2;
+  const ex = engine.exports as unknown as GramExports;
+  const what = `the Gram matrices of ${m} points in dimension ${n0}`;
+  const hint = (bytes: number) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`;
+  const reserve = () => engine.reserve([pairs, pairs, GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL, m * m, m * n0], what, hint);
+  let [eps, u, coef, out, coords] = reserve();
+  engine.f64(coords, m * n0).set(points.coords);
+  ex.gramInitialComplement(coords, m, n0, c1, eps, u);
+  let saved: Float64Array[] = [];
+  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array => {
+    ex.gramUnpack(packed, m, out, diagonal, fromComplement);
+    return engine.f64(out, m * m).slice();
+  };
+  return {
+    advance(first, count, coefficients, steps) {
+      engine.f64(coef, coefficients.length).set(coefficients);
+      ex.gramAdvance(eps, u, first, count, coef, steps);
+    },
+    unpack: () => [unpackOne(eps, 1, 1), unpackOne(eps, 0, 0), unpackOne(u, 1, 1), unpackOne(u, 0, 0)],
+    suspend() {
+      saved = [engine.f64(eps, pairs).slice(), engine.f64(u, pairs).slice()];
+    },
+    resume() {
+      [eps, u, coef, out, coords] = reserve();
+      engine.f64(eps, pairs).set(saved[0]);
+      engine.f64(u, pairs).set(saved[1]);
+      saved = [];
+    },
+  };
+}
+
+function plainStore(points: SpherePoints, c1: number): PairStore {
+  const { m, n0 } = points;
+  const pairs = (m * (m - 1)) / 2;
+  const eps = new Float64Array(pairs);
+  const u = new Float64Array(pairs);
+  plainGramInitialComplement(points.coords, m, n0, c1, eps, u);
+  const unpackOne = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
+    const out = new Float64Array(m * m);
+    plainGramUnpack(packed, m, out, diagonal, fromComplement);
+    return out;
+  };
+  return {
+    advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
+    unpack: () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
+    suspend() {},
+    resume() {},
+  };
+}
+
+/** Throws EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows. */
+function checkSpherePoints(points: SpherePoints): void {
+  const { m, n0, coords } = points;
+  if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
+    throw new NtkError("EMPTY_DATA", `A Gram matrix needs at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
+  }
+  if (coords.length !== m * n0) {
+    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, { m, n0, length: coords.length });
+  }
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let c = 0; c < n0; c++) {
+      const x = coords[i * n0 + c];
+      if (!Number.isFinite(x)) {
+        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
+      }
+      s += x * x;
+    }
+    // Unit rows from projectToSphere have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
+    if (!(Math.abs(s - 1) <= 1e-12)) {
+      throw new NtkError("OFF_SPHERE", `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphere).`, { row: i + 1, normSquared: s });
+    }
+  }
+}
+
+/** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
+function checkDepthList(depths: readonly number[]): number[] {
+  if (!Array.isArray(depths) || depths.length === 0) {
+    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
+  }
+  depths.forEach((d, i) => checkDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`));
+  return checkCheckpoints(depths, Math.max(...depths));
+}
+
+/**
+ * Σ̄, 1 − Σ̄, Θ̄ and 1 − Θ̄ (with the raw diagonals) of the m points at every checkpoint depth, from
+ * one pass over the layers (see the module comment for the method and its accuracy).
+ *
+ * Progress counts pair steps, m(m−1)/2 per layer. Errors: EMPTY_DATA (no points), DIMENSION_MISMATCH
+ * (coords not m × n0), NON_FINITE, OFF_SPHERE (a row not of unit norm), BAD_DEPTH (no depth, or one
+ * not an integer in 1 … 1e9), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED (m too large: the
+ * message gives the largest m that fits, about 11 500 for small n0), ABORTED (through `signal`).
+ */
+export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
+  checkSpherePoints(o.points);
+  const depths = checkDepthList(o.depths);
+  const params = resolveParams(o.params);
+  const backend = o.backend ?? "wasm";
+  if (backend !== "wasm" && backend !== "plain") {
+    throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
+  }
+  const { m, n0 } = o.points;
+  const pairs = (m * (m - 1)) / 2;
+  const scalars = new LayerScalars(params, n0);
+  // ε_1 = σw² (1 − x·x′) / (n0 q_1); q_1 carries no scale yet (it is σw²/n0 + σb², a normal float).
+  const c1 = (params.sigmaW64 * params.sigmaW64) / n0 / (scalars.qMantissa * 2 ** scalars.log2Scale);
+  const store = backend === "wasm" ? wasmStore(await loadWasmEngine(), o.points, c1) : plainStore(o.points, c1);
+
+  const finalDepth = depths[depths.length - 1];
+  const total = pairs * (finalDepth - 1);
+  const ticker = new ProgressTicker(o, total, 1);
+  const results: GramAtDepth64[] = [];
+  const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
+  let done = 0;
+  const pauseIfDue = async (): Promise<void> => {
+    const pause = ticker.tick(done);
+    if (pause) {
+      store.suspend();
+      await pause;
+      store.resume();
+    }
+  };
+  for (const depth of depths) {
+    while (scalars.layer < depth) {
+      const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
+      for (let l = 0; l < steps; l++) coef.set(scalars.step(), GRAM_COEFFICIENTS_PER_LAYER * l);
+      const block = Math.max(1, Math.floor(PAIR_STEPS_PER_CALL / steps));
+      for (let first = 0; first < pairs; first += block) {
+        const count = Math.min(block, pairs - first);
+        store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps);
+        done += count * steps;
+        await pauseIfDue();
+      }
+      // With a single point there are no pairs, but a deep run still yields now and then.
+      if (pairs === 0) await pauseIfDue();
+    }
+    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = store.unpack();
+    results.push({
+      depth,
+      m,
+      sigmaNormalized,
+      oneMinusSigmaNormalized,
+      ntkNormalized,
+      oneMinusNtkNormalized,
+      log2Scale: scalars.log2Scale,
+      sigmaDiag: scalars.qMantissa,
+      ntkDiag: scalars.tau * scalars.qMantissa,
+    });
+  }
+  ticker.finish();
+  return results;
+}
+
+/**
+ * The matrix of one kernel at one depth: value = matrix[i] × 2^log2Scale. Normalized (Σ̄ or Θ̄):
+ * the stored array itself and log2Scale 0. Raw (Σ or Θ): a new array Σ̄ · sigmaDiag (Θ̄ · ntkDiag)
+ * and the depth's log2Scale. Throws BAD_OPTION for an unknown kernel name.
+ */
+export function kernelMatrix64(g: GramAtDepth64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
+  if (kernel !== "ntk" && kernel !== "nngp") {
+    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
+  }
+  const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
+  if (normalized) return { matrix: bar, log2Scale: 0 };
+  const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
+  return { matrix: bar.map((x) => x * diag), log2Scale: g.log2Scale };
+}

@@ -1,0 +1,89 @@
+/**
+ * Plain TypeScript port of the WebAssembly Gram kernels (assembly/gram.ts) and of the correlation
+ * step they use (assembly/correlation.ts), line for line, over typed arrays instead of pointers.
+ * It is the baseline of the Gram benchmark and an independent cross-check of the WASM builds;
+ * `gramThroughDepthFloat64({ backend: "plain" })` runs on it. Same results to a few ulps (the
+ * only differences are the libm implementations of asin, sin and cos).
+ */
+
+/** Below this angle g(θ) comes from its series (as in assembly/correlation.ts). */
+const SERIES_BELOW = 1;
+
+/** Coefficients of g(θ)/θ³ as a polynomial in θ²: (−1)^{k+1} 2k / (2k+1)!, k = 1…10. */
+const G = [1 / 3, -1 / 30, 1 / 840, -1 / 45360, 1 / 3991680, -1 / 518918400, 1 / 93405312000, -1 / 22230464256000, 1 / 6758061133824000, -1 / 2554547108585472000];
+
+/** Float64 values per layer in a coefficient array: w_l, a_l = w_l τ_l / τ_{l+1}, b_l = 1 / τ_{l+1}. */
+export const GRAM_COEFFICIENTS_PER_LAYER = 3;
+
+const INV_PI = 1 / Math.PI;
+
+/** θ = arccos(1 − ε) for ε = 1 − ρ ∈ [0, 2], without forming ρ (SPEC §4). */
+export function thetaOfComplement(eps: number): number {
+  return 2 * Math.asin(Math.sqrt(0.5 * eps));
+}
+
+/** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */
+export function gOfTheta(theta: number): number {
+  if (theta < SERIES_BELOW) {
+    const t2 = theta * theta;
+    let p = G[9];
+    for (let k = 8; k >= 0; k--) p = G[k] + t2 * p;
+    return theta * t2 * p;
+  }
+  return Math.sin(theta) - theta * Math.cos(theta);
+}
+
+/** One layer of the complement recursion: 1 − ρ′ = w (ε − g(θ)/π) for the layer weight w ∈ (0, 1]. */
+export function complementStep(eps: number, theta: number, w: number): number {
+  return w * (eps - gOfTheta(theta) / Math.PI);
+}
+
+/**
+ * Layer-1 complements ε_1 = u_1 = c1 · |x_i − x_j|²/2 of every pair i < j, packed (pair (i, j) at
+ * i m − i(i+1)/2 + j − i − 1), clamped to [0, 2]. `coords` is row-major m × n0.
+ */
+export function plainGramInitialComplement(coords: Float64Array, m: number, n0: number, c1: number, eps: Float64Array, u: Float64Array): void {
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < n0; c++) {
+        const d = coords[i * n0 + c] - coords[j * n0 + c];
+        s += d * d;
+      }
+      const e = Math.min(c1 * (0.5 * s), 2);
+      eps[k] = e;
+      u[k] = e;
+      k++;
+    }
+  }
+}
+
+/** Advances pairs `first … first + count − 1` by `steps` layers with the per-layer coefficients `coef`. */
+export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: number, count: number, coef: Float64Array, steps: number): void {
+  for (let p = first; p < first + count; p++) {
+    let e = eps[p];
+    let v = u[p];
+    for (let l = 0, c = 0; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
+      const theta = thetaOfComplement(e);
+      e = complementStep(e, theta, coef[c]);
+      v = coef[c + 1] * (v + (1 - v) * (theta * INV_PI)) + coef[c + 2] * e;
+    }
+    eps[p] = e;
+    u[p] = v;
+  }
+}
+
+/** The full symmetric m × m matrix of packed values (or of 1 − value), with `diagonal` on the diagonal. */
+export function plainGramUnpack(packed: Float64Array, m: number, out: Float64Array, diagonal: number, fromComplement: boolean): void {
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    out[i * m + i] = diagonal;
+    for (let j = i + 1; j < m; j++) {
+      const x = fromComplement ? 1 - packed[k] : packed[k];
+      out[i * m + j] = x;
+      out[j * m + i] = x;
+      k++;
+    }
+  }
+}
