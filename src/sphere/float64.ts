@@ -53,17 +53,8 @@ export interface ProjectionOptions {
  */
 export function projectToSphere(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): SpherePoints {
   const { m, n0 } = points;
-  const source = points.source ?? "points";
-  if (m < 1 || n0 < 1) throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
-  if (!PROJECTIONS.includes(projection)) {
-    throw new NtkError("BAD_OPTION", `unknown projection "${String(projection)}"; choose ${PROJECTIONS.join(", ")}.`, { projection });
-  }
-  const outDim = projection === "stereographic" ? n0 + 1 : n0;
+  const { source, outDim, tolerance } = checkProjectionRequest(points, projection, options);
   const out = new Float64Array(m * outDim);
-  const tolerance = options.tolerance ?? DEFAULT_SPHERE_TOLERANCE;
-  if (!(tolerance >= 0 && tolerance < 1)) {
-    throw new NtkError("BAD_OPTION", `sphere tolerance must be in [0, 1), got ${tolerance}.`, { tolerance });
-  }
   for (let i = 0; i < m; i++) {
     const row = points.coords.subarray(i * n0, (i + 1) * n0);
     const target = out.subarray(i * outDim, (i + 1) * outDim);
@@ -73,22 +64,59 @@ export function projectToSphere(points: RawPoints, projection: Projection, optio
     }
     const { scale, scaledSumSquares } = scaledNorm(row);
     if (scale === 0) {
-      throw new NtkError("ZERO_VECTOR", `${source}: point ${i + 1} is the zero vector, which has no direction; remove it or choose --projection stereographic.`, { row: i + 1 });
+      throw zeroVectorError(source, i);
     }
     const rootSum = Math.sqrt(scaledSumSquares);
     if (projection === "none") {
       const norm = scale * rootSum;
       if (!(Math.abs(norm - 1) <= tolerance)) {
-        throw new NtkError(
-          "OFF_SPHERE",
-          `${source}: point ${i + 1} has norm ${norm}, not 1 within the tolerance ${tolerance}; choose --projection normalize or stereographic, or normalize the data.`,
-          { row: i + 1, norm, tolerance },
-        );
+        throw offSphereError(source, i, norm, tolerance);
       }
     }
     for (let j = 0; j < n0; j++) target[j] = row[j] / scale / rootSum;
   }
   return { m, n0: outDim, coords: out, rawText: points.coordText, projection };
+}
+
+/** What {@link checkProjectionRequest} resolves: the name for messages, the output dimension, the tolerance. */
+export interface ProjectionRequest {
+  readonly source: string;
+  /** Dimension of the projected points: n0, or n0 + 1 for "stereographic". */
+  readonly outDim: number;
+  /** Tolerance of projection "none" on | |x| − 1 |. */
+  readonly tolerance: number;
+}
+
+/**
+ * Validation shared by the float64 and the high-precision projections: throws `EMPTY_DATA` for
+ * m = 0 or n0 = 0, `BAD_OPTION` for an unknown projection or a tolerance outside [0, 1).
+ */
+export function checkProjectionRequest(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): ProjectionRequest {
+  const { m, n0 } = points;
+  const source = points.source ?? "points";
+  if (m < 1 || n0 < 1) throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
+  if (!PROJECTIONS.includes(projection)) {
+    throw new NtkError("BAD_OPTION", `unknown projection "${String(projection)}"; choose ${PROJECTIONS.join(", ")}.`, { projection });
+  }
+  const tolerance = options.tolerance ?? DEFAULT_SPHERE_TOLERANCE;
+  if (!(tolerance >= 0 && tolerance < 1)) {
+    throw new NtkError("BAD_OPTION", `sphere tolerance must be in [0, 1), got ${tolerance}.`, { tolerance });
+  }
+  return { source, outDim: projection === "stereographic" ? n0 + 1 : n0, tolerance };
+}
+
+/** `ZERO_VECTOR` for the 0-based row `row` of `source`. */
+export function zeroVectorError(source: string, row: number): NtkError {
+  return new NtkError("ZERO_VECTOR", `${source}: point ${row + 1} is the zero vector, which has no direction; remove it or choose --projection stereographic.`, { row: row + 1 });
+}
+
+/** `OFF_SPHERE` for the 0-based row `row` of `source`, whose norm (number or decimal text) is off by more than `tolerance`. */
+export function offSphereError(source: string, row: number, norm: number | string, tolerance: number): NtkError {
+  return new NtkError(
+    "OFF_SPHERE",
+    `${source}: point ${row + 1} has norm ${norm}, not 1 within the tolerance ${tolerance}; choose --projection normalize or stereographic, or normalize the data.`,
+    { row: row + 1, norm, tolerance },
+  );
 }
 
 /**
