@@ -43,3 +43,22 @@ export function toExactDecimal(value: number | string, what: string): Decimal {
   }
   return new ExactDecimal(value);
 }
+
+/**
+ * The exact value of a finite float64 as a Decimal, every binary digit kept (0.1 gives
+ * 0.1000000000000000055511151231257827021181583404541015625). Decimal's own constructor reads a
+ * number through its shortest text instead ("0.1"), which is a different number. Throws
+ * `NON_FINITE` for NaN and ±∞; `what` names the value in that message.
+ */
+export function exactBinaryDecimal(x: number, what: string): Decimal {
+  if (!Number.isFinite(x)) throw new NtkError("NON_FINITE", `${what} is ${x}; it must be a finite number.`, { value: x, what });
+  let integer = x;
+  let shift = 0;
+  while (!Number.isInteger(integer)) {
+    integer *= 2; // exact: a finite float64 has at most 1074 fractional bits
+    shift++;
+  }
+  // integer × 2^−shift = integer × 5^shift × 10^−shift, all in BigInt, so nothing rounds.
+  const digits = (BigInt(integer) * 5n ** BigInt(shift)).toString();
+  return new ExactDecimal(`${digits}e-${shift}`);
+}
