@@ -1,9 +1,24 @@
 import { defineConfig } from "vitest/config";
 
+/** Tests that drive Chromium (playwright-core); they get a global setup that checks for it. */
+const BROWSER_TESTS = ["test/e2e/**/*.test.ts", "test/browser-build.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: BROWSER_TESTS } },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: BROWSER_TESTS,
+          globalSetup: ["test/e2e/globalSetup.ts"],
+          // Each file starts its own Chromium and servers: one at a time on a small CI machine.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

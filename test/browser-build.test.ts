@@ -1,0 +1,96 @@
+/**
+ * The browser build (vite.lib.config.ts → ntk-depth.js, what `npm run build` puts in
+ * dist/browser/): one self-contained ES module that a plain `<script type="module">` imports
+ * without an import map or a bundler, whose WebAssembly loads from the embedded bytes, and whose
+ * float64 results in Chromium equal Node's bit for bit.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as library from "../src/index.js";
+import { launchChromium } from "./e2e/chromium.js";
+// @ts-expect-error plain JavaScript module shared with the page (no declaration file)
+import { runProbe } from "./e2e/probe.js";
+import { serveStatic, type StaticServer } from "./e2e/staticServer.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const probeFile = fileURLToPath(new URL("./e2e/probe.js", import.meta.url));
+
+/** The page: imports the bundle and the probe as plain modules and publishes the probe's result. */
+const PAGE = `<!doctype html>
+<meta charset="utf-8"><title>ntk-depth bundle probe</title><link rel="icon" href="data:,">
+<script type="module">
+  import * as ntk from "./ntk-depth.js";
+  import { runProbe } from "./probe.js";
+  const engine = await ntk.loadWasmEngine();
+  window.probeResult = { variant: engine.variant, values: await runProbe(ntk) };
+</script>`;
+
+type ProbeValues = Record<string, string[]>;
+
+let outDir: string;
+let bundleText: string;
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), "ntk-depth-browser-build-"));
+  await build({ configFile: join(root, "vite.lib.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
+  bundleText = await readFile(join(outDir, "ntk-depth.js"), "utf8");
+  server = await serveStatic({
+    "/index.html": { text: PAGE },
+    "/ntk-depth.js": { file: join(outDir, "ntk-depth.js") },
+    "/ntk-depth.js.map": { file: join(outDir, "ntk-depth.js.map") },
+    "/probe.js": { file: probeFile },
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe("browser bundle", () => {
+  it("is one self-contained ES module: no import of any other module, no Node built-in", () => {
+    expect(bundleText).not.toMatch(/^\s*import\s[^;]*from\s*["']/m);
+    expect(bundleText).not.toMatch(/\bimport\s*\(\s*["']/);
+    expect(bundleText).not.toMatch(/["']node:/);
+    expect(bundleText).toMatch(/^export\s*\{/m);
+  });
+
+  it("exports the same names as the library barrel", async () => {
+    const bundled = (await import(pathToFileURL(join(outDir, "ntk-depth.js")).href)) as Record<string, unknown>;
+    expect(Object.keys(bundled).sort()).toEqual(Object.keys(library).sort());
+  });
+
+  it("loads in Chromium from a plain <script type=module> and gives Node's float64 results bit for bit", async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => "probeResult" in window, undefined, { timeout: 20_000 });
+    const inBrowser = (await page.evaluate(() => (window as unknown as { probeResult: unknown }).probeResult)) as {
+      variant: string;
+      values: ProbeValues;
+    };
+    await page.close();
+
+    const inNode = (await runProbe(library)) as ProbeValues;
+    expect(problems).toEqual([]);
+    expect(["simd", "scalar"]).toContain(inBrowser.variant);
+    expect(Object.keys(inNode).length).toBeGreaterThan(3);
+    for (const [name, hexes] of Object.entries(inNode)) {
+      expect(hexes.length, name).toBeGreaterThan(0);
+      expect(inBrowser.values[name], `${name} (Chromium vs Node, float64 bits)`).toEqual(hexes);
+    }
+  });
+});

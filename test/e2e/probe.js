@@ -1,0 +1,61 @@
+// @ts-check
+/**
+ * One fixed float64 computation through the public API, written as plain JavaScript so that the
+ * very same file runs in Node (against the sources) and in Chromium (against the browser bundle).
+ * Every result is returned as the exact hex of its float64 bits, so the two runs can be compared
+ * bit for bit.
+ */
+
+/** The 16 hex digits of the float64 bit pattern of `x` (big-endian). */
+export function float64Hex(x) {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16).padStart(16, "0");
+}
+
+/** Deterministic raw coordinates in (−1, 1) from a 32-bit linear congruential generator. */
+function rawCoords(count, seed) {
+  const out = new Float64Array(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/**
+ * Runs the probe against a namespace holding the public API (`import * as ntk`), returning
+ * named lists of float64 bit patterns.
+ * @param {any} ntk
+ * @returns {Promise<Record<string, string[]>>}
+ */
+export async function runProbe(ntk) {
+  const m = 6;
+  const n0 = 4;
+  const raw = { m, n0, coords: rawCoords(m * n0, 20251107) };
+  const onSphere = ntk.projectToSphere(raw, "normalize");
+  const stereo = ntk.projectToSphere({ m, n0: n0 - 1, coords: rawCoords(m * (n0 - 1), 7) }, "stereographic");
+
+  // Cosine matrix of the projected points plus a small multiple of the identity: a well-posed
+  // LU problem whose every entry depends on the projection's last bits.
+  const cosine = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      let dot = 0;
+      for (let k = 0; k < n0; k++) dot += onSphere.coords[i * n0 + k] * onSphere.coords[j * n0 + k];
+      cosine[i * m + j] = dot + (i === j ? 0.125 : 0);
+    }
+  }
+  const analysis = await ntk.analyzeMatrix(cosine, m);
+  const lu = await ntk.luFactor(cosine, m);
+  const rhs = Float64Array.from({ length: m }, (_, i) => i + 1);
+
+  const hex = (values) => Array.from(values, float64Hex);
+  return {
+    normalize: hex(onSphere.coords),
+    stereographic: hex(stereo.coords),
+    analysis: hex([analysis.det, analysis.log10AbsDet, analysis.signDet, analysis.conditionEstimate, analysis.digitsKept, analysis.pivotGrowth]),
+    solve: hex(lu.solve(rhs, 1)),
+  };
+}
