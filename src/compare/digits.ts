@@ -1,0 +1,58 @@
+/**
+ * Counting correct significant digits: how a float64 value (or a lower-precision Decimal) is
+ * judged against a high-precision reference. One definition, used by `compare`, by the Gram
+ * comparison and by the digits a high-precision result vouches for.
+ *
+ * Definition: `approx` has d correct significant digits of `reference` when
+ * |approx − reference| < 10^−d |reference|, i.e. d = ⌊−log10(relative error)⌋, clamped to [0, cap].
+ */
+import { Decimal } from "decimal.js";
+
+/** Enough digits to take ⌊−log10⌋ of a relative error reliably; wide range for tiny references. */
+const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+
+/** A Decimal or a float64 (read as its exact binary value). */
+export type Comparable = Decimal | number;
+
+function exact(x: Comparable): Decimal {
+  if (typeof x === "number") {
+    if (!Number.isFinite(x)) throw new RangeError(`cannot count correct digits of ${x}`);
+    return new LogDecimal(x);
+  }
+  return x;
+}
+
+/**
+ * Relative error |approx − reference| / |reference| as a Decimal (wide exponent range);
+ * 0 when equal, Infinity when the reference is 0 and approx is not.
+ */
+export function relativeError(approx: Comparable, reference: Decimal): Decimal {
+  const a = exact(approx);
+  const diff = new LogDecimal(a).minus(reference).abs();
+  if (diff.isZero()) return new LogDecimal(0);
+  if (reference.isZero()) return new LogDecimal(Infinity);
+  return diff.div(new LogDecimal(reference).abs());
+}
+
+/**
+ * Correct significant digits of `approx` against `reference` (see the module note), at most `cap`
+ * (returned for an exact match). 0 when even the first digit is wrong or the reference is 0 and
+ * approx is not. A float64 NaN or ±Infinity throws `RangeError`: report it as lost, not as 0 digits.
+ */
+export function correctDigits(approx: Comparable, reference: Decimal, cap: number): number {
+  const rel = relativeError(approx, reference);
+  if (rel.isZero()) return cap;
+  if (!rel.isFinite() || rel.gte(1)) return 0;
+  const d = Math.floor(rel.log(10).neg().toNumber());
+  return Math.max(0, Math.min(cap, d));
+}
+
+/**
+ * Digits a high-precision value vouches for, from the same quantity computed at two precisions:
+ * the digits on which they agree, minus one for safety, at most `precision`. `upper` is the
+ * higher-precision value (the one returned), `lower` the other; the error of `upper` is far below
+ * their difference, so every counted digit of `upper` is correct.
+ */
+export function digitsVouched(lower: Decimal, upper: Decimal, precision: number): number {
+  return Math.max(0, Math.min(precision, correctDigits(lower, upper, precision + 1) - 1));
+}

@@ -1,0 +1,212 @@
+/**
+ * One pair of points through depth in arbitrary precision (SPEC §2–4), with the number of
+ * significant digits each value vouches for. The high-precision twin of `./float64.ts`: same
+ * options, same field names, values as Decimal.
+ *
+ * Method: the complement recursion (ε = 1 − ρ, u = 1 − Θ̄, τ = Θ(x,x)/q, q = Σ(x,x)) in BigInt
+ * floating point (`../precise/correlationMap.ts`), run twice, at P + guard digits and 6 digits
+ * above; the digits on which the two runs agree, minus one, are vouched (`../compare/digits.ts`).
+ * Raw Σ, Θ are returned unscaled, in a Decimal class with a huge exponent range.
+ */
+import type { Decimal } from "decimal.js";
+import { NtkError } from "../errors.js";
+import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import type { NetworkParams } from "../types.js";
+import type { BigFloat } from "../precise/bigFloat.js";
+import { PreciseCorrelationMap } from "../precise/correlationMap.js";
+import { bitsForDigits, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import { digitsVouched } from "../compare/digits.js";
+
+/** Options of a pair computation, shared by the float64 and the high-precision paths. */
+export interface PairOptions extends ProgressOptions {
+  /** ρ1 = x·x′ ∈ [−1, 1], the cosine between the two inputs; text is read exactly. */
+  readonly rho1: number | string;
+  /** Final depth L (weight layers), 1 ≤ L ≤ 10^9. */
+  readonly depth: number;
+  /** Depths at which to report (each ≤ depth); default [depth]. */
+  readonly at?: readonly number[];
+  /** σw, σb (default 1, 0: the paper's case). */
+  readonly params?: NetworkParams;
+  /** Input dimension n0 ≥ 1 (default 1): scales raw Σ, Θ, and enters ε_1 when σb > 0. */
+  readonly inputDim?: number;
+}
+
+/** Options of the high-precision pair computation. */
+export interface PairPrecisionOptions extends PairOptions {
+  /** Significant digits wanted, an integer from 20 to 1000 (BAD_PRECISION otherwise). */
+  readonly precision: number;
+}
+
+/** The quantities with a digits-vouched count. */
+export type VouchedPairField = "rho" | "oneMinusRho" | "theta" | "ntkNormalized" | "oneMinusNtkNormalized" | "sigma" | "ntk";
+
+/** One checkpoint depth, every value a Decimal (SPEC names; raw kernels unscaled). */
+export interface PairPointPrecise {
+  /** Depth L. */
+  readonly depth: number;
+  /** ρ^(L) = Σ̄^(L)(x,x′), the correlation. */
+  readonly rho: Decimal;
+  /** 1 − ρ^(L), carried directly. */
+  readonly oneMinusRho: Decimal;
+  /** θ^(L) = arccos ρ^(L), radians in [0, π]. */
+  readonly theta: Decimal;
+  /** Θ̄^(L)(x,x′), the normalized NTK. */
+  readonly ntkNormalized: Decimal;
+  /** 1 − Θ̄^(L), carried directly. */
+  readonly oneMinusNtkNormalized: Decimal;
+  /** Σ^(L)(x,x′), raw NNGP kernel. */
+  readonly sigma: Decimal;
+  /** Θ^(L)(x,x′), raw NTK. */
+  readonly ntk: Decimal;
+  /** Σ^(L)(x,x) (the same for every point on the sphere). */
+  readonly sigmaDiag: Decimal;
+  /** Θ^(L)(x,x). */
+  readonly ntkDiag: Decimal;
+  /** Σ̇^(L)(x,x′) = σw² (π − θ^(L−1)) / (2π); null at L = 1 (no ReLU layer yet). */
+  readonly sigmaDot: Decimal | null;
+  /**
+   * Significant digits of each value that are correct: |value − exact| < 10^−d |exact| (0 means
+   * not even the first digit is vouched, e.g. a value that is exactly 0 but computed as ±10^−60).
+   */
+  readonly digitsVouched: { readonly [K in VouchedPairField]: number };
+}
+
+/** The result of {@link pairThroughDepthPrecise}. */
+export interface PairResultPrecise {
+  /** Significant digits asked for (P). */
+  readonly precision: number;
+  /** Significant digits carried by the run whose values are returned. */
+  readonly workingPrecision: number;
+  /** How the digits were vouched for, in words. */
+  readonly vouchedBy: string;
+  readonly params: ResolvedParams;
+  readonly points: readonly PairPointPrecise[];
+}
+
+const VOUCHED_FIELDS: readonly VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk"];
+
+/** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
+export function checkInputDim(inputDim: number | undefined): number {
+  const n0 = inputDim ?? 1;
+  if (!Number.isSafeInteger(n0) || n0 < 1) {
+    throw new NtkError("BAD_OPTION", `inputDim (n0, the input dimension) must be an integer ≥ 1, got ${n0}.`, { inputDim: n0 });
+  }
+  return n0;
+}
+
+/**
+ * ρ, Θ̄ and the raw kernels of one pair through depth in arbitrary precision, with digits vouched.
+ * Cost: two runs of ~L steps, each a few dozen BigInt operations (see bench/precise.ts).
+ * Throws `BAD_PRECISION`, `PRECISION_LIMIT`, `BAD_RHO`, `BAD_DEPTH`, `BAD_SIGMA_W`, `BAD_SIGMA_B`,
+ * `BAD_OPTION` (inputDim), `NOT_A_NUMBER`, `NON_FINITE`, `ABORTED`.
+ */
+export async function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
+  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const wp = workingPrecision(o.precision, o.depth);
+  const params = resolveParams(o.params);
+  const rho1 = resolveRho1(o.rho1);
+  const n0 = checkInputDim(o.inputDim);
+  const ticker = new ProgressTicker(o, 2 * o.depth, wp.upper > 300 ? 4 : 32);
+  const start = { rho1, params, n0 };
+  const lower = await runPrecise(wp.lower, start, checkpoints, o.depth, ticker, 0);
+  const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth);
+  ticker.finish();
+  const points = upper.map((u, i): PairPointPrecise => {
+    const l = lower[i]!;
+    const vouched = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, digitsVouched(l[k], u[k], wp.precision)])) as PairPointPrecise["digitsVouched"];
+    return { ...u, digitsVouched: vouched };
+  });
+  const vouchedBy =
+    `computed twice with the complement recursion (SPEC §4) in BigInt floating point, at ${wp.lower} and at ${wp.upper} significant digits ` +
+    `(${bitsForDigits(wp.lower)} and ${bitsForDigits(wp.upper)} bits); the values returned are the ${wp.upper}-digit ones, ` +
+    `and a value vouches for the significant digits on which the two runs agree, minus one, at most ${wp.precision}`;
+  return { precision: wp.precision, workingPrecision: wp.upper, vouchedBy, params, points };
+}
+
+type PointValues = Omit<PairPointPrecise, "digitsVouched">;
+
+interface StartValues {
+  readonly rho1: ReturnType<typeof resolveRho1>;
+  readonly params: ResolvedParams;
+  readonly n0: number;
+}
+
+/** One run at `digits` significant digits: the recursion of contract/SPEC in BigFloat, Decimal out at checkpoints. */
+async function runPrecise(digits: number, s: StartValues, checkpoints: readonly number[], depth: number, ticker: ProgressTicker, done0: number): Promise<PointValues[]> {
+  const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
+  const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
+  const c = map.ctx;
+  const sw2 = new D(s.params.sigmaW).pow(2);
+  const sb2 = new D(s.params.sigmaB).pow(2);
+  const weightTerm = sw2.div(s.n0); // σw² (x·x)/n0 with |x| = 1
+  const q1 = weightTerm.plus(sb2);
+  // ε_1 = σw² (1 − x·x′)/n0 / q_1, formed from the exact complement 1 − ρ1.
+  const eps1 = new D(s.rho1.oneMinusRho1).times(weightTerm).div(q1);
+  const sw2f = c.fromDecimal(sw2, D);
+  const sb2f = c.fromDecimal(sb2, D);
+  const noBias = s.params.sigmaB.isZero(); // then w = 1 exactly: q′ = σw² q / 2
+  let eps = c.fromDecimal(eps1, D);
+  let q = c.fromDecimal(q1, D);
+  let tau = c.one;
+  let u = eps; // u_1 = 1 − Θ̄^(1) = ε_1
+  let thetaPrev: BigFloat | null = null;
+  const out: PointValues[] = [];
+  let next = 0;
+  for (let l = 1; ; l++) {
+    const theta = map.thetaOfComplement(eps);
+    if (l === checkpoints[next]) {
+      out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, sw2f, D));
+      next++;
+    }
+    if (l === depth) break;
+    const qNext = c.add(c.scale2(c.mul(sw2f, q), -1), sb2f);
+    const w = noBias ? c.one : c.div(c.scale2(c.mul(sw2f, q), -1), qNext);
+    const epsNext = map.complementStep(eps, theta, w);
+    const wTau = c.mul(w, tau);
+    const tauNext = c.add(wTau, c.one);
+    // u′ = (w τ [u + (1 − u) θ/π] + ε′) / τ′
+    const inner = c.add(u, c.mul(c.sub(c.one, u), map.oneMinusKappa0(theta)));
+    u = c.div(c.add(c.mul(wTau, inner), epsNext), tauNext);
+    eps = epsNext;
+    tau = tauNext;
+    q = qNext;
+    thetaPrev = theta;
+    const pause = ticker.tick(done0 + l);
+    if (pause) await pause;
+  }
+  return out;
+}
+
+interface LayerState {
+  readonly eps: BigFloat;
+  readonly theta: BigFloat;
+  readonly u: BigFloat;
+  readonly tau: BigFloat;
+  readonly q: BigFloat;
+  readonly thetaPrev: BigFloat | null;
+}
+
+function toPoint(depth: number, st: LayerState, map: PreciseCorrelationMap, sw2f: BigFloat, D: typeof Decimal): PointValues {
+  const c = map.ctx;
+  const oneMinusRho = c.toDecimal(st.eps, D);
+  const oneMinusNtkNormalized = c.toDecimal(st.u, D);
+  const rho = new D(1).minus(oneMinusRho);
+  const ntkNormalized = new D(1).minus(oneMinusNtkNormalized);
+  const sigmaDiag = c.toDecimal(st.q, D);
+  const ntkDiag = c.toDecimal(c.mul(st.tau, st.q), D);
+  const sigmaDot = st.thetaPrev === null ? null : c.toDecimal(c.mul(c.scale2(sw2f, -1), c.sub(c.one, map.oneMinusKappa0(st.thetaPrev))), D);
+  return {
+    depth,
+    rho,
+    oneMinusRho,
+    theta: c.toDecimal(st.theta, D),
+    ntkNormalized,
+    oneMinusNtkNormalized,
+    sigma: rho.times(sigmaDiag),
+    ntk: ntkNormalized.times(ntkDiag),
+    sigmaDiag,
+    ntkDiag,
+    sigmaDot,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The correlation map of one ReLU layer in arbitrary precision (SPEC §3–4), the high-precision
+ * twin of assembly/correlation.ts with the same names: the state is ε = 1 − ρ, never ρ.
+ *
+ *   θ = 2 asin(√(ε/2))              asin by its Taylor series after halving the angle until
+ *                                    ε/2 < 1/16 (so every step's series converges ≥ 4 bits a term)
+ *   g(θ) = sin θ − θ cos θ           by its series θ³ Σ (−1)^{k+1} 2k θ^{2k−2}/(2k+1)! at every θ,
+ *                                    so g never cancels (for θ ≤ π at most ~1 digit, covered by guard bits)
+ *   ε′ = w (ε − g(θ)/π)             one layer; w = σw² q/(2 q′) ∈ (0, 1]
+ *
+ * Series run in fixed point with `bits + 32` fractional bits (the terms shrink, so relative
+ * precision is set by the leading term); everything else in {@link BigFloat}. π comes once from
+ * decimal.js's stored constant, which limits the precision to ~1020 digits (see `./precision.ts`).
+ */
+import type { Decimal } from "decimal.js";
+import { type BigFloat, BigFloatContext } from "./bigFloat.js";
+
+/** Extra fractional bits of the fixed-point series beyond the context's mantissa bits. */
+const SERIES_GUARD_BITS = 32;
+
+/** Halve the asin argument until z = ε/2 < 2^−4 (the series then gains ≥ 4 bits a term). */
+const ASIN_SERIES_MAX_LOG2 = -4;
+
+/** The correlation map at one precision. Create once per precision, reuse for every step. */
+export class PreciseCorrelationMap {
+  readonly ctx: BigFloatContext;
+  /** π rounded to the context's precision. */
+  readonly pi: BigFloat;
+  /** 1/π rounded to the context's precision. */
+  readonly invPi: BigFloat;
+  private readonly f: number;
+  private readonly fixedOne: bigint;
+
+  /** @param bits mantissa bits; @param D a Decimal class with more than bits·log10(2) + 5 digits (π is read from it). */
+  constructor(bits: number, D: typeof Decimal) {
+    this.ctx = new BigFloatContext(bits);
+    this.pi = this.ctx.fromDecimal(D.acos(-1), D);
+    this.invPi = this.ctx.div(this.ctx.one, this.pi);
+    this.f = bits + SERIES_GUARD_BITS;
+    this.fixedOne = 1n << BigInt(this.f);
+  }
+
+  /** θ = arccos(1 − ε) = 2 asin(√(ε/2)) for ε ∈ [0, 2]; range [0, π]. */
+  thetaOfComplement(eps: BigFloat): BigFloat {
+    const c = this.ctx;
+    let z = c.scale2(eps, -1); // z = sin²(θ/2)
+    let halvings = 0;
+    while (!c.magnitudeBelow(z, ASIN_SERIES_MAX_LOG2)) {
+      // sin²(φ/2) = (1 − cos φ)/2 = z / (2 (1 + √(1 − z))) with z = sin²φ: no cancellation.
+      z = c.div(z, c.scale2(c.add(c.one, c.sqrt(c.sub(c.one, z))), 1));
+      halvings++;
+    }
+    // asin √z = √z · Σ_k a_k z^k, a_0 = 1, a_{k+1} = a_k (2k+1)² / ((2k+2)(2k+3)).
+    const zf = c.toFixed(z, this.f);
+    let term = this.fixedOne;
+    let sum = term;
+    for (let k = 0; ; k++) {
+      term = ((term * zf) >> BigInt(this.f)) * BigInt((2 * k + 1) * (2 * k + 1)) / BigInt((2 * k + 2) * (2 * k + 3));
+      if (term === 0n) break;
+      sum += term;
+    }
+    return c.scale2(c.mul(c.sqrt(z), c.fromFixed(sum, this.f)), halvings + 1);
+  }
+
+  /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], from its series (relative accuracy at every θ). */
+  gOfTheta(theta: BigFloat): BigFloat {
+    const c = this.ctx;
+    const t2 = c.mul(theta, theta);
+    // g/θ³ = Σ_{k≥1} b_k θ^{2k−2}, b_1 = 1/3, b_{k+1} = −b_k θ² / (2k (2k+3)).
+    const yf = c.toFixed(t2, this.f);
+    let term = this.fixedOne / 3n;
+    let sum = term;
+    for (let k = 1; ; k++) {
+      term = -((term * yf) >> BigInt(this.f)) / BigInt(2 * k * (2 * k + 3));
+      if (term === 0n) break;
+      sum += term;
+    }
+    return c.mul(c.mul(t2, theta), c.fromFixed(sum, this.f));
+  }
+
+  /** One layer: ε′ = w (ε − g(θ)/π), given θ = θ(ε) and the layer weight w ∈ (0, 1]. */
+  complementStep(eps: BigFloat, theta: BigFloat, w: BigFloat): BigFloat {
+    const c = this.ctx;
+    return c.mul(w, c.sub(eps, c.mul(this.gOfTheta(theta), this.invPi)));
+  }
+
+  /** 1 − κ0(ρ) = θ/π. */
+  oneMinusKappa0(theta: BigFloat): BigFloat {
+    return this.ctx.mul(theta, this.invPi);
+  }
+}
