@@ -1,0 +1,188 @@
+/**
+ * Closed-form predictions of kernel regression / gradient flow (SPEC §6) in float64, from given
+ * kernel matrices: `f_t(x) = K_x K^{-1} (I − e^{−ηKt}) Y`, `f_∞(x) = K_x K^{-1} Y`, with an
+ * optional ridge K + δI. t = ∞ uses one LU factorization (WebAssembly) for the solve, det and the
+ * κ1 estimate; finite t uses the symmetric eigendecomposition `K = V diag(λ) Vᵀ` (WebAssembly) and
+ * the filter φ of flowFilter.ts. The high-precision counterpart is precise.ts.
+ */
+import { NtkError } from "../errors.js";
+import { symmetricEigen } from "../linalg/eigen.js";
+import { FLOAT64_DIGITS, checkFiniteEntries, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { throwIfAborted, type ProgressOptions } from "../progress.js";
+import { flowFilter } from "./flowFilter.js";
+import { checkPredictionShape, type PredictionShape } from "./shapes.js";
+import { flowTime, resolveSettings, ridgeFor, type PredictionSettings } from "./settings.js";
+
+/** Below this many correct digits a float64 result carries a warning (the CLI's default --digits). */
+export const WARN_BELOW_DIGITS = 10;
+
+/** Largest relative asymmetry |K_ij − K_ji| / max|K| accepted in K (a Gram matrix is symmetric). */
+const SYMMETRY_TOLERANCE = 1e-12;
+
+/** Matrices and settings of one float64 prediction. */
+export interface KernelPrediction64Options extends PredictionSettings, ProgressOptions, LinalgOptions {
+  /** K = k(X, X), m × m row-major, symmetric (any of Σ, Θ, Σ̄, Θ̄; SPEC §5). */
+  readonly trainKernel: ArrayLike<number>;
+  /** K_x = k(x, X) for the test points, t × m row-major. */
+  readonly testKernel: ArrayLike<number>;
+  /** Training targets Y, m × k row-major. */
+  readonly targets: ArrayLike<number>;
+  /** Number of training points m. */
+  readonly m: number;
+  /** Number of target columns k (default 1). */
+  readonly k?: number;
+}
+
+/** A float64 prediction with what a user needs to judge it. */
+export interface Prediction64 extends PredictionShape {
+  /** s = ηt in the "flow" convention (after converting a Neural Tangents time); ∞ for t = ∞. */
+  readonly flowTime: number;
+  /** The ridge actually added to the diagonal of K (δ, or δ·trace(K)/m). */
+  readonly ridge: number;
+  /** f_t at the test points, t × k row-major. */
+  readonly predictions: Float64Array;
+  /**
+   * The weight rows, t × m row-major: predictions = weights · Y. For t = ∞ the rows of
+   * K_x (K + δI)^{-1}, the quantity the paper bounds; for finite t the effective weights
+   * K_x V diag(φ(λ)) Vᵀ = K_x (K + δI)^{-1} (I − e^{−s(K + δI)}), which tend to the former as t → ∞.
+   */
+  readonly weights: Float64Array;
+  /** 1-norm of each weight row, Σ_j |weights_ij| (length t). */
+  readonly weightsL1: Float64Array;
+  /** det(K + δI) from LU, with log10|det| and sign (never under- or overflows; see Determinant). */
+  readonly determinant: Determinant;
+  /** κ1(K + δI) estimate (LU, Hager/Higham); ∞ when a pivot is exactly zero. */
+  readonly kernelConditionEstimate: number;
+  /**
+   * The condition number that governs the result: κ1(K + δI) for t = ∞; for finite t
+   * κ_t = max|λ| · max_i |φ(λ_i)| (≤ κ2(K + δI), and ≤ s·max|λ|: a short time keeps a singular K
+   * harmless). The weights' relative error (normwise, per row) is about κ · m · 2⁻⁵³.
+   */
+  readonly conditionEstimate: number;
+  /** Significant digits the weights and predictions keep: FLOAT64_DIGITS − log10 κ, clamped to [0, 15.95]. */
+  readonly digitsKept: number;
+  /** Eigenvalues of K + δI, ascending (finite t only; null for t = ∞). */
+  readonly eigenvalues: Float64Array | null;
+  /** Messages about lost digits, negative eigenvalues, …; empty when nothing needs saying. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Predictions, weight rows and their 1-norms, determinant and condition of K + δI in float64.
+ *
+ * Errors: DIMENSION_MISMATCH (shapes), NON_FINITE (a NaN/±∞ entry), BAD_OPTION (settings, or a K
+ * that is not symmetric), SINGULAR_MATRIX (t = ∞ and K + δI has an exactly zero LU pivot: use a
+ * finite time, a ridge, or the high-precision path), NON_FINITE also when a negative eigenvalue
+ * makes e^{s|λ|} overflow at finite t, ABORTED through the signal.
+ */
+export async function predictFromKernels64(o: KernelPrediction64Options): Promise<Prediction64> {
+  const settings = resolveSettings(o);
+  const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
+  const { m, testCount, k } = shape;
+  checkFiniteEntries(o.trainKernel, m, "training kernel K");
+  checkFiniteEntries(o.testKernel, m, "test kernel K_x");
+  checkFiniteEntries(o.targets, k, "targets Y");
+  const K = symmetricCopy(o.trainKernel, m);
+  let trace = 0;
+  for (let i = 0; i < m; i++) trace += K[i * m + i];
+  const ridge = ridgeFor(settings, trace, m);
+  for (let i = 0; i < m; i++) K[i * m + i] += ridge;
+  const s = flowTime(settings, m, k);
+  throwIfAborted(o.signal);
+
+  const lu = await luFactor(K, m, o);
+  const determinant = lu.determinant();
+  const kernelConditionEstimate = lu.conditionEstimate();
+  const warnings: string[] = [];
+  let weights: Float64Array;
+  let conditionEstimate: number;
+  let eigenvalues: Float64Array | null = null;
+  if (settings.infinite) {
+    if (lu.singular) {
+      throw new NtkError(
+        "SINGULAR_MATRIX",
+        `K${ridge > 0 ? " + δI" : ""} (${m} × ${m}) is exactly singular in float64 (LU pivot of column ${lu.zeroPivotColumn} is 0), so f_∞ = K_x K^{-1} Y does not exist. ` +
+          "Use a finite time (stays defined), a ridge diagReg > 0, or the high-precision path.",
+        { column: lu.zeroPivotColumn, m },
+      );
+    }
+    // (K + δI) Z = K_xᵀ, then weights = Zᵀ (K is symmetric).
+    weights = transpose(lu.solve(transpose(o.testKernel, testCount, m), testCount), m, testCount);
+    conditionEstimate = kernelConditionEstimate;
+  } else {
+    const eig = await symmetricEigen(K, m, o);
+    eigenvalues = eig.values;
+    const phi = Float64Array.from(eig.values, (lambda) => flowFilter(lambda, s));
+    const bad = phi.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new NtkError(
+        "NON_FINITE",
+        `K has the negative eigenvalue λ = ${eig.values[bad]} and e^{s|λ|} overflows float64 at s = ηt = ${s}: the matrix is not positive semi-definite to float64 accuracy. Use a shorter time, a ridge, or the high-precision path.`,
+        { eigenvalue: eig.values[bad], flowTime: s },
+      );
+    }
+    weights = filteredWeights(o.testKernel, eig.vectors, phi, testCount, m);
+    const lambdaMax = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[m - 1]));
+    conditionEstimate = lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    const noise = 8 * m * 2 ** -53 * lambdaMax;
+    if (eig.values[0] < -noise) {
+      warnings.push(
+        `K${ridge > 0 ? " + δI" : ""} has a negative eigenvalue λ = ${eig.values[0].toPrecision(3)}, beyond float64 round-off (${noise.toPrecision(2)}): it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
+      );
+    }
+  }
+  const digitsKept = FLOAT64_DIGITS - Math.min(FLOAT64_DIGITS, Math.max(0, Math.log10(conditionEstimate)));
+  if (digitsKept < WARN_BELOW_DIGITS) {
+    warnings.push(
+      `${settings.infinite ? "K" : "The flow filter of K"}${ridge > 0 ? " + δI" : ""} has condition estimate ${conditionEstimate.toPrecision(3)}: the float64 weights and predictions keep about ${Math.floor(digitsKept)} significant digits` +
+        `${digitsKept < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
+    );
+  }
+  const predictions = multiply(weights, o.targets, testCount, m, k);
+  const weightsL1 = new Float64Array(testCount);
+  for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(weights[i * m + j]);
+  return { ...shape, flowTime: s, ridge, predictions, weights, weightsL1, determinant, kernelConditionEstimate, conditionEstimate, digitsKept, eigenvalues, warnings };
+}
+
+/** K with its lower triangle mirrored from the upper one; BAD_OPTION when K is not symmetric. */
+function symmetricCopy(a: ArrayLike<number>, m: number): Float64Array {
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  const out = Float64Array.from(a);
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      if (Math.abs(a[i * m + j] - a[j * m + i]) > SYMMETRY_TOLERANCE * scale) {
+        throw new NtkError("BAD_OPTION", `The training kernel K is not symmetric: K[${i}][${j}] = ${a[i * m + j]} but K[${j}][${i}] = ${a[j * m + i]}. Pass k(X, X) itself.`, { row: i, col: j });
+      }
+      out[j * m + i] = a[i * m + j];
+    }
+  }
+  return out;
+}
+
+/** K_x V diag(φ) Vᵀ, t × m: the effective weights at finite time. */
+function filteredWeights(kx: ArrayLike<number>, v: Float64Array, phi: Float64Array, t: number, m: number): Float64Array {
+  const b = multiply(kx, v, t, m, m);
+  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) b[i * m + j] *= phi[j];
+  return multiply(b, transpose(v, m, m), t, m, m);
+}
+
+/** (r × n) · (n × c), row-major. */
+function multiply(a: ArrayLike<number>, b: ArrayLike<number>, r: number, n: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) {
+    for (let p = 0; p < n; p++) {
+      const aip = a[i * n + p];
+      if (aip === 0) continue;
+      for (let j = 0; j < c; j++) out[i * c + j] += aip * b[p * c + j];
+    }
+  }
+  return out;
+}
+
+/** Transpose of the r × c row-major matrix `a`. */
+function transpose(a: ArrayLike<number>, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
+  return out;
+}

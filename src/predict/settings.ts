@@ -1,0 +1,104 @@
+/**
+ * The training settings of a closed-form prediction (SPEC §6): time, learning rate, ridge, and
+ * the conventions that give them meaning. Validated here once, so the float64 and the
+ * high-precision paths reject the same values with the same codes.
+ *
+ * Time convention "flow" (the default, SPEC §6): gradient flow on the summed squared loss
+ * `½‖f(X) − Y‖²` with learning rate η, `df/dt = −η K (f − Y)`, so
+ * `f_t(x) = K_x K^{-1} (I − e^{−ηKt}) Y`; only the product ηt matters.
+ *
+ * Time convention "neural-tangents": the convention of Neural Tangents'
+ * `predict.gradient_descent_mse` (Novak et al., 2020), as read in its source: the exponent there
+ * is `−λ · (learning_rate · t) / y_train.size`, because its loss is the MEAN over all m·k training
+ * targets, and negative eigenvalues are clamped to 0. Its time t_NT is therefore ours times m·k:
+ * `t_flow = t_NT / (m·k)`. Neural Tangents also scales `diag_reg` by `trace(K)/m` unless
+ * `diag_reg_absolute_scale=True`: use `diagRegScale: "mean-diagonal"` to match that default.
+ */
+import { NtkError } from "../errors.js";
+
+/** What `time` means; see the module documentation. */
+export type TimeConvention = "flow" | "neural-tangents";
+
+/** How `diagReg` is scaled: as given, or times the mean diagonal trace(K)/m (Neural Tangents' default). */
+export type DiagRegScale = "absolute" | "mean-diagonal";
+
+/** Every time convention, in the order help texts list them. */
+export const TIME_CONVENTIONS: readonly TimeConvention[] = ["flow", "neural-tangents"];
+
+/** Every ridge scale, in the order help texts list them. */
+export const DIAG_REG_SCALES: readonly DiagRegScale[] = ["absolute", "mean-diagonal"];
+
+/** The settings a caller gives (all optional). */
+export interface PredictionSettings {
+  /** Training time t ≥ 0 (in `timeConvention` units), or "inf" (also `Infinity`) for f_∞. Default "inf". */
+  readonly time?: number | "inf";
+  /** Learning rate η > 0. Default 1. Only ηt enters the result. */
+  readonly learningRate?: number;
+  /** Ridge δ ≥ 0: K is replaced by K + δI (after scaling by `diagRegScale`). Default 0. */
+  readonly diagReg?: number;
+  /** See {@link TimeConvention}. Default "flow". */
+  readonly timeConvention?: TimeConvention;
+  /** See {@link DiagRegScale}. Default "absolute". */
+  readonly diagRegScale?: DiagRegScale;
+}
+
+/** Settings after validation. */
+export interface ResolvedSettings {
+  /** True for t = ∞ (f_∞ = K_x K^{-1} Y). */
+  readonly infinite: boolean;
+  /** The time as given (Infinity for "inf"). */
+  readonly time: number;
+  readonly learningRate: number;
+  readonly diagReg: number;
+  readonly timeConvention: TimeConvention;
+  readonly diagRegScale: DiagRegScale;
+}
+
+/**
+ * Validates the settings. Throws `BAD_OPTION` naming the setting for a negative or non-finite time
+ * (other than "inf"/Infinity), a learning rate that is not a positive finite number, a negative or
+ * non-finite ridge, an unknown convention, or an ηt that overflows float64.
+ */
+export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
+  const rawTime = s.time ?? "inf";
+  const infinite = rawTime === "inf" || rawTime === Infinity;
+  const time = infinite ? Infinity : rawTime;
+  if (!infinite && !(typeof time === "number" && Number.isFinite(time) && time >= 0)) {
+    throw new NtkError("BAD_OPTION", `time must be a finite number ≥ 0 or "inf", got ${String(rawTime)}.`, { time: String(rawTime) });
+  }
+  const learningRate = s.learningRate ?? 1;
+  if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
+    throw new NtkError("BAD_OPTION", `learningRate η must be a positive finite number, got ${String(learningRate)}.`, { learningRate: String(learningRate) });
+  }
+  const diagReg = s.diagReg ?? 0;
+  if (!(typeof diagReg === "number" && Number.isFinite(diagReg) && diagReg >= 0)) {
+    throw new NtkError("BAD_OPTION", `diagReg δ must be a finite number ≥ 0, got ${String(diagReg)}.`, { diagReg: String(diagReg) });
+  }
+  const timeConvention = s.timeConvention ?? "flow";
+  if (!TIME_CONVENTIONS.includes(timeConvention)) {
+    throw new NtkError("BAD_OPTION", `unknown time convention "${String(timeConvention)}"; choose ${TIME_CONVENTIONS.join(" or ")}.`, { timeConvention });
+  }
+  const diagRegScale = s.diagRegScale ?? "absolute";
+  if (!DIAG_REG_SCALES.includes(diagRegScale)) {
+    throw new NtkError("BAD_OPTION", `unknown diagReg scale "${String(diagRegScale)}"; choose ${DIAG_REG_SCALES.join(" or ")}.`, { diagRegScale });
+  }
+  if (!infinite && !Number.isFinite(learningRate * time)) {
+    throw new NtkError("BAD_OPTION", `learningRate × time = ${learningRate} × ${time} overflows float64; use time "inf" for the limit.`, { learningRate, time });
+  }
+  return { infinite, time, learningRate, diagReg, timeConvention, diagRegScale };
+}
+
+/**
+ * ηt in the "flow" convention for m training points with k targets each: `η·t` for "flow",
+ * `η·t/(m·k)` for "neural-tangents". Infinity for t = ∞.
+ */
+export function flowTime(s: ResolvedSettings, m: number, k: number): number {
+  if (s.infinite) return Infinity;
+  const etaT = s.learningRate * s.time;
+  return s.timeConvention === "neural-tangents" ? etaT / (m * k) : etaT;
+}
+
+/** The ridge added to the diagonal: δ, or δ·trace(K)/m for "mean-diagonal" (`trace` = trace(K)). */
+export function ridgeFor(s: ResolvedSettings, trace: number, m: number): number {
+  return s.diagRegScale === "mean-diagonal" ? (s.diagReg * trace) / m : s.diagReg;
+}

@@ -1,0 +1,32 @@
+/**
+ * Shapes of the matrices a prediction takes (SPEC §6): K (m × m), K_x (t × m), Y (m × k), all
+ * row-major. Checked once for the float64 and the high-precision paths alike.
+ */
+import { NtkError } from "../errors.js";
+
+/** The sizes of one prediction problem. */
+export interface PredictionShape {
+  /** Training points m ≥ 1 (order of K). */
+  readonly m: number;
+  /** Test points (rows of K_x), ≥ 1. */
+  readonly testCount: number;
+  /** Target columns k ≥ 1 (columns of Y). */
+  readonly k: number;
+}
+
+/**
+ * Infers and checks the shape from the entry counts of K, K_x and Y and the declared m and k.
+ * Throws `DIMENSION_MISMATCH` saying which matrix has the wrong number of entries.
+ */
+export function checkPredictionShape(trainKernelLength: number, testKernelLength: number, targetsLength: number, m: number, k: number): PredictionShape {
+  if (!Number.isInteger(m) || m < 1 || trainKernelLength !== m * m) {
+    throw new NtkError("DIMENSION_MISMATCH", `The training kernel K must be m × m (row-major) for m = ${m} training points, got ${trainKernelLength} entries.`, { m, length: trainKernelLength });
+  }
+  if (!Number.isInteger(k) || k < 1 || targetsLength !== m * k) {
+    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${k} values (row-major), got ${targetsLength}.`, { m, k, length: targetsLength });
+  }
+  if (testKernelLength < m || testKernelLength % m !== 0) {
+    throw new NtkError("DIMENSION_MISMATCH", `The test kernel K_x must have m = ${m} columns and at least one row (row-major), got ${testKernelLength} entries.`, { m, length: testKernelLength });
+  }
+  return { m, testCount: testKernelLength / m, k };
+}
