@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { predictFromKernels64, type KernelPrediction64Options } from "../src/predict/float64.js";
-import { flowFilter } from "../src/predict/flowFilter.js";
+import { flowFilter, flowFilterPrecise } from "../src/predict/flowFilter.js";
+import { predictFromKernelsPrecise } from "../src/predict/precise.js";
+import { Decimal } from "decimal.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/predict.json" with { type: "json" };
 
@@ -221,5 +223,101 @@ describe("predictions: properties", () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+/** Digits to which `a` agrees with the reference text `b`, relative to `scale`. */
+function digitsAgreeing(a: Decimal, b: string, scale: Decimal): number {
+  const R = Decimal.clone({ precision: 100 });
+  const diff = new R(a).minus(b).abs();
+  if (diff.isZero()) return Infinity;
+  return -diff.div(R.max(scale, new R(b).abs())).log(10).toNumber();
+}
+
+describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact arithmetic)", () => {
+  for (const c of cases) {
+    it(`${c.name} at 40 digits`, async () => {
+      const { K, Kx } = sliceUnion(c.k64.map(Number), c.m, c.testCount);
+      // Numbers mean their exact binary values: the same input mpmath saw.
+      const r = await predictFromKernelsPrecise({ ...optionsOf(c), trainKernel: Array.from(K), testKernel: Array.from(Kx), targets: c.labels.flat(), precision: 40 });
+      const ref = c.fromK64;
+      // The reference is written to 40 digits, so at most ~39 can be compared.
+      const wanted = (d: number): number => Math.min(d, 39);
+      expect(r.digitsVouched.weights).toBe(40);
+      expect(r.digitsVouched.predictions).toBe(40);
+      for (let i = 0; i < c.testCount; i++) {
+        const rowScale = ref.weights.slice(i * c.m, (i + 1) * c.m).reduce((a, w) => Decimal.max(a, new Decimal(w).abs()), new Decimal(0));
+        for (let j = 0; j < c.m; j++) expect(digitsAgreeing(r.weights[i * c.m + j], ref.weights[i * c.m + j], rowScale)).toBeGreaterThan(wanted(r.digitsVouched.weights));
+        for (let j = 0; j < c.k; j++) expect(digitsAgreeing(r.predictions[i * c.k + j], ref.predictions[i * c.k + j], new Decimal(ref.weightsL1[i]))).toBeGreaterThan(wanted(r.digitsVouched.predictions) - 0.5);
+        expect(digitsAgreeing(r.weightsL1[i], ref.weightsL1[i], new Decimal(0))).toBeGreaterThan(wanted(r.digitsVouched.weightsL1));
+      }
+      if (ref.log10AbsDet === null) {
+        expect(r.digitsVouched.determinant).toBe(0);
+        expect(r.warnings.join()).toMatch(/singular to \d+ digits.*Finite-time predictions stay defined/);
+      } else {
+        expect(r.warnings).toEqual([]);
+        expect(r.determinant.s).toBe(ref.signDet);
+        expect(Math.abs(r.log10AbsDet - Number(ref.log10AbsDet))).toBeLessThan(1e-13);
+        expect(r.digitsVouched.determinant).toBe(40);
+      }
+      expect(r.workingPrecision).toBeGreaterThanOrEqual(40 + Math.log10(r.conditionEstimate));
+    });
+  }
+
+  it("a kernel known to few digits caps what is vouched for, with a warning", async () => {
+    const c = cases.find((x) => x.name.includes("ill-conditioned"))!;
+    const r = await predictFromKernelsPrecise({ ...optionsOf(c), trainKernel: Array.from(optionsOf(c).trainKernel as Float64Array), testKernel: Array.from(optionsOf(c).testKernel as Float64Array), targets: c.labels.flat(), precision: 30, inputDigits: 25 });
+    // κ ≈ 1.2e5 (κ2) leaves 25 − 5.1 − 1 ≈ 18 digits.
+    expect(r.digitsVouched.weights).toBeGreaterThanOrEqual(17);
+    expect(r.digitsVouched.weights).toBeLessThanOrEqual(19);
+    expect(r.warnings.join()).toMatch(/Fewer than the 30 digits asked for are vouched for.*known to 25 digits/);
+  });
+
+  it("t = ∞ on an exactly singular K throws SINGULAR_MATRIX; finite t is fine", async () => {
+    const base = { trainKernel: ["1", "1", "1", "1"], testKernel: ["1", "1"], targets: ["1", "3"], m: 2, precision: 30 };
+    await expectCode(predictFromKernelsPrecise(base), "SINGULAR_MATRIX", /singular to \d+ digits.*finite time/);
+    const r = await predictFromKernelsPrecise({ ...base, time: "0.5" });
+    const R = Decimal.clone({ precision: 60 });
+    const expected = new R(1).minus(new R(-1).exp()).times(2);
+    expect(digitsAgreeing(r.predictions[0], expected.toString(), new Decimal(0))).toBeGreaterThan(30);
+    expect(r.determinant.isZero() || r.determinant.abs().lt(1e-40)).toBe(true);
+  });
+
+  it("reads time, learning rate and ridge given as text exactly", async () => {
+    const base = { trainKernel: ["2", "1", "1", "3"], testKernel: ["1", "0"], targets: ["1", "-1"], m: 2, precision: 25 };
+    const r = await predictFromKernelsPrecise({ ...base, diagReg: "0.1" });
+    // (K + 0.1 I)^{-1} first row = [3.1, −1] / (2.1·3.1 − 1).
+    const R = Decimal.clone({ precision: 60 });
+    const det = new R("2.1").times("3.1").minus(1);
+    expect(digitsAgreeing(r.weights[0], new R("3.1").div(det).toString(), new Decimal(0))).toBeGreaterThan(25);
+    expect(r.ridge.toString()).toBe("0.1");
+    const nt = await predictFromKernelsPrecise({ ...base, time: "3", learningRate: "0.5", timeConvention: "neural-tangents" });
+    expect(nt.flowTime!.toString()).toBe("0.75");
+  });
+
+  it("rejects bad precision, entries and shapes with typed errors", async () => {
+    const base = { trainKernel: ["2", "1", "1", "3"], testKernel: ["1", "0"], targets: ["1", "-1"], m: 2, precision: 25 };
+    await expectCode(predictFromKernelsPrecise({ ...base, precision: 5 }), "BAD_PRECISION", /10 to 1000/);
+    await expectCode(predictFromKernelsPrecise({ ...base, precision: 2000 }), "BAD_PRECISION");
+    await expectCode(predictFromKernelsPrecise({ ...base, inputDigits: 0 }), "BAD_PRECISION", /inputDigits/);
+    await expectCode(predictFromKernelsPrecise({ ...base, trainKernel: ["2", "x", "1", "3"] }), "NOT_A_NUMBER", /training kernel/);
+    await expectCode(predictFromKernelsPrecise({ ...base, targets: ["1", Infinity] }), "NON_FINITE", /targets/);
+    await expectCode(predictFromKernelsPrecise({ ...base, trainKernel: ["2", "1", "1.5", "3"] }), "BAD_OPTION", /not symmetric/);
+    await expectCode(predictFromKernelsPrecise({ ...base, m: 3 }), "DIMENSION_MISMATCH");
+    await expectCode(predictFromKernelsPrecise({ ...base, time: "-2" }), "BAD_OPTION", /time/);
+  });
+});
+
+describe("flowFilterPrecise", () => {
+  it("keeps every digit for tiny, moderate and large sλ, and is s at λ = 0", () => {
+    const D = Decimal.clone({ precision: 50 });
+    for (const [l, s] of [["1e-30", "2"], ["0.3", "1"], ["1", "0.49"], ["7", "3"], ["-0.2", "1"]]) {
+      const R = Decimal.clone({ precision: 90 });
+      const x = new R(l).times(s);
+      const exact = new R(1).minus(x.neg().exp()).div(l);
+      const got = flowFilterPrecise(new D(l), new D(s));
+      expect(digitsAgreeing(got, exact.toString(), new Decimal(0))).toBeGreaterThan(48);
+    }
+    expect(flowFilterPrecise(new D(0), new D("2.5")).toString()).toBe("2.5");
   });
 });

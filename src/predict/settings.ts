@@ -14,7 +14,9 @@
  * `t_flow = t_NT / (m·k)`. Neural Tangents also scales `diag_reg` by `trace(K)/m` unless
  * `diag_reg_absolute_scale=True`: use `diagRegScale: "mean-diagonal"` to match that default.
  */
+import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { toExactDecimal } from "../decimalText.js";
 
 /** What `time` means; see the module documentation. */
 export type TimeConvention = "flow" | "neural-tangents";
@@ -30,12 +32,17 @@ export const DIAG_REG_SCALES: readonly DiagRegScale[] = ["absolute", "mean-diago
 
 /** The settings a caller gives (all optional). */
 export interface PredictionSettings {
-  /** Training time t ≥ 0 (in `timeConvention` units), or "inf" (also `Infinity`) for f_∞. Default "inf". */
-  readonly time?: number | "inf";
+  /**
+   * Training time t ≥ 0 (in `timeConvention` units), or "inf" (also `Infinity`) for f_∞. Default
+   * "inf". Text means the decimal it spells (the high-precision path uses it exactly), a number the
+   * decimal `toExactDecimal` reads from it (its shortest text: 0.01 means 1/100); likewise for
+   * `learningRate` and `diagReg`.
+   */
+  readonly time?: number | string;
   /** Learning rate η > 0. Default 1. Only ηt enters the result. */
-  readonly learningRate?: number;
+  readonly learningRate?: number | string;
   /** Ridge δ ≥ 0: K is replaced by K + δI (after scaling by `diagRegScale`). Default 0. */
-  readonly diagReg?: number;
+  readonly diagReg?: number | string;
   /** See {@link TimeConvention}. Default "flow". */
   readonly timeConvention?: TimeConvention;
   /** See {@link DiagRegScale}. Default "absolute". */
@@ -46,10 +53,12 @@ export interface PredictionSettings {
 export interface ResolvedSettings {
   /** True for t = ∞ (f_∞ = K_x K^{-1} Y). */
   readonly infinite: boolean;
-  /** The time as given (Infinity for "inf"). */
+  /** The time as given, rounded to float64 (Infinity for "inf"). */
   readonly time: number;
   readonly learningRate: number;
   readonly diagReg: number;
+  /** Exact values of time (null for ∞), learning rate and ridge, for the high-precision path. */
+  readonly exact: { readonly time: Decimal | null; readonly learningRate: Decimal; readonly diagReg: Decimal };
   readonly timeConvention: TimeConvention;
   readonly diagRegScale: DiagRegScale;
 }
@@ -62,17 +71,20 @@ export interface ResolvedSettings {
 export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   const rawTime = s.time ?? "inf";
   const infinite = rawTime === "inf" || rawTime === Infinity;
-  const time = infinite ? Infinity : rawTime;
-  if (!infinite && !(typeof time === "number" && Number.isFinite(time) && time >= 0)) {
+  const timeExact = infinite ? null : exactOption(rawTime, "time");
+  if (timeExact !== null && !(timeExact.gte(0) && Number.isFinite(timeExact.toNumber()))) {
     throw new NtkError("BAD_OPTION", `time must be a finite number ≥ 0 or "inf", got ${String(rawTime)}.`, { time: String(rawTime) });
   }
-  const learningRate = s.learningRate ?? 1;
-  if (!(typeof learningRate === "number" && Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new NtkError("BAD_OPTION", `learningRate η must be a positive finite number, got ${String(learningRate)}.`, { learningRate: String(learningRate) });
+  const time = timeExact === null ? Infinity : timeExact.toNumber();
+  const learningRateExact = exactOption(s.learningRate ?? 1, "learningRate η");
+  const learningRate = learningRateExact.toNumber();
+  if (!(learningRateExact.gt(0) && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new NtkError("BAD_OPTION", `learningRate η must be a positive finite number, got ${String(s.learningRate)}.`, { learningRate: String(s.learningRate) });
   }
-  const diagReg = s.diagReg ?? 0;
-  if (!(typeof diagReg === "number" && Number.isFinite(diagReg) && diagReg >= 0)) {
-    throw new NtkError("BAD_OPTION", `diagReg δ must be a finite number ≥ 0, got ${String(diagReg)}.`, { diagReg: String(diagReg) });
+  const diagRegExact = exactOption(s.diagReg ?? 0, "diagReg δ");
+  const diagReg = diagRegExact.toNumber();
+  if (!(diagRegExact.gte(0) && Number.isFinite(diagReg))) {
+    throw new NtkError("BAD_OPTION", `diagReg δ must be a finite number ≥ 0, got ${String(s.diagReg)}.`, { diagReg: String(s.diagReg) });
   }
   const timeConvention = s.timeConvention ?? "flow";
   if (!TIME_CONVENTIONS.includes(timeConvention)) {
@@ -85,7 +97,27 @@ export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   if (!infinite && !Number.isFinite(learningRate * time)) {
     throw new NtkError("BAD_OPTION", `learningRate × time = ${learningRate} × ${time} overflows float64; use time "inf" for the limit.`, { learningRate, time });
   }
-  return { infinite, time, learningRate, diagReg, timeConvention, diagRegScale };
+  return {
+    infinite,
+    time,
+    learningRate,
+    diagReg,
+    timeConvention,
+    diagRegScale,
+    exact: { time: timeExact, learningRate: learningRateExact, diagReg: diagRegExact },
+  };
+}
+
+/** A number or decimal text as its exact Decimal; `BAD_OPTION` for anything else. */
+function exactOption(value: number | string, what: string): Decimal {
+  if (typeof value !== "number" && typeof value !== "string") {
+    throw new NtkError("BAD_OPTION", `${what} must be a number or decimal text, got ${String(value)}.`, { what });
+  }
+  try {
+    return toExactDecimal(value, what);
+  } catch {
+    throw new NtkError("BAD_OPTION", `${what} must be a finite number, got ${String(value)}.`, { what, value: String(value) });
+  }
 }
 
 /**
@@ -101,4 +133,11 @@ export function flowTime(s: ResolvedSettings, m: number, k: number): number {
 /** The ridge added to the diagonal: δ, or δ·trace(K)/m for "mean-diagonal" (`trace` = trace(K)). */
 export function ridgeFor(s: ResolvedSettings, trace: number, m: number): number {
   return s.diagRegScale === "mean-diagonal" ? (s.diagReg * trace) / m : s.diagReg;
+}
+
+/** {@link flowTime} exactly, as a Decimal of the class `D` (rounded to its precision); null for t = ∞. */
+export function flowTimePrecise(s: ResolvedSettings, m: number, k: number, D: typeof Decimal): Decimal | null {
+  if (s.exact.time === null) return null;
+  const etaT = new D(s.exact.learningRate).times(s.exact.time);
+  return s.timeConvention === "neural-tangents" ? etaT.div(m * k) : etaT;
 }

@@ -1,0 +1,309 @@
+/**
+ * Closed-form predictions (SPEC §6) at any precision in decimal.js, from given kernel matrices:
+ * `K + δI = V diag(λ) Vᵀ` by Jacobi rotations (linalg/preciseEigen.ts), then
+ * `weights = K_x V diag(φ(λ)) Vᵀ` with φ(λ) = 1/λ for t = ∞ and (1 − e^{−sλ})/λ for finite t
+ * (flowFilter.ts), `predictions = weights · Y`, `det = Π λ`. The float64 counterpart is float64.ts.
+ *
+ * How the digits are vouched for: the whole computation runs at a working precision chosen from
+ * the condition number (measured in a first pass), and again at 10 more digits; each reported
+ * digit count is how far the two agree (entrywise for det and the 1-norms, per row relative to the
+ * row's largest weight for weights, relative to |weights row|₁·max|Y| for predictions), minus one,
+ * and never more than the precision asked for. When the kernel entries themselves are known to
+ * only `inputDigits` digits, that caps the count at `inputDigits − log10 κ − 1` as well.
+ */
+import { Decimal } from "decimal.js";
+import { NtkError } from "../errors.js";
+import { exactBinaryDecimal } from "../decimalText.js";
+import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
+import type { ProgressOptions } from "../progress.js";
+import { flowFilterPrecise } from "./flowFilter.js";
+import { checkPredictionShape, type PredictionShape } from "./shapes.js";
+import { flowTimePrecise, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+
+/** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
+export type DecimalLike = Decimal | string | number;
+
+/** Supported range of `precision` (significant digits asked for). */
+export const MIN_PREDICTION_PRECISION = 10;
+export const MAX_PREDICTION_PRECISION = 1000;
+
+/** Extra digits of the verification run. */
+const CHECK_GUARD = 10;
+
+/** Matrices and settings of one high-precision prediction. */
+export interface KernelPredictionPreciseOptions extends PredictionSettings, ProgressOptions {
+  /** K, m × m row-major, symmetric. */
+  readonly trainKernel: readonly DecimalLike[];
+  /** K_x, t × m row-major. */
+  readonly testKernel: readonly DecimalLike[];
+  /** Y, m × k row-major. */
+  readonly targets: readonly DecimalLike[];
+  readonly m: number;
+  /** Target columns k (default 1). */
+  readonly k?: number;
+  /** Significant digits wanted in every reported quantity, 10..1000. */
+  readonly precision: number;
+  /**
+   * Significant digits to which the kernel entries are known (e.g. a high-precision Gram's
+   * `digitsVouched`); default: the entries are exact.
+   */
+  readonly inputDigits?: number;
+}
+
+/** How many digits each reported quantity is vouched for (see the module documentation). */
+export interface PredictionDigitsVouched {
+  readonly predictions: number;
+  readonly weights: number;
+  readonly weightsL1: number;
+  readonly determinant: number;
+}
+
+/** A high-precision prediction. Values carry the working precision; print them with their vouched digits. */
+export interface PredictionPrecise extends PredictionShape {
+  /** Digits asked for. */
+  readonly precision: number;
+  /** Digits carried in the main run. */
+  readonly workingPrecision: number;
+  /** How the digits are known, in words. */
+  readonly vouchedBy: string;
+  /** s = ηt in the "flow" convention; null for t = ∞. */
+  readonly flowTime: Decimal | null;
+  /** Ridge added to the diagonal. */
+  readonly ridge: Decimal;
+  /** f_t at the test points, t × k row-major. */
+  readonly predictions: Decimal[];
+  /** Weight rows, t × m (K_x (K + δI)^{-1} for t = ∞; effective weights at finite t, as float64.ts). */
+  readonly weights: Decimal[];
+  /** Σ_j |weights_ij| per test point. */
+  readonly weightsL1: Decimal[];
+  /** det(K + δI) = Π λ_i. */
+  readonly determinant: Decimal;
+  /** log10 |det(K + δI)| (−∞ when det is 0). */
+  readonly log10AbsDet: number;
+  /** Eigenvalues of K + δI, ascending. */
+  readonly eigenvalues: Decimal[];
+  /** κ2 = max|λ| / min|λ| for t = ∞, κ_t = max|λ| · max|φ(λ)| for finite t (as float64.ts). */
+  readonly conditionEstimate: number;
+  readonly digitsVouched: PredictionDigitsVouched;
+  readonly warnings: readonly string[];
+}
+
+/** One run at one working precision. */
+interface Run {
+  readonly D: typeof Decimal;
+  readonly ridge: Decimal;
+  readonly flowTime: Decimal | null;
+  readonly eigenvalues: Decimal[];
+  readonly weights: Decimal[];
+  readonly predictions: Decimal[];
+  readonly weightsL1: Decimal[];
+  readonly determinant: Decimal;
+  readonly conditionLog10: number;
+  readonly singularToPrecision: boolean;
+}
+
+/**
+ * Predictions, weight rows, their 1-norms and det(K + δI) at `precision` significant digits, with
+ * the digits each is vouched for.
+ *
+ * Errors: BAD_PRECISION (precision outside 10..1000, or inputDigits not a positive number),
+ * DIMENSION_MISMATCH, NOT_A_NUMBER/NON_FINITE (an entry), BAD_OPTION (settings, a K that is not
+ * symmetric), SINGULAR_MATRIX (t = ∞ and K + δI is singular, or its condition exceeds what 1000
+ * digits resolve), NO_CONVERGENCE (Jacobi), ABORTED.
+ */
+export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOptions): Promise<PredictionPrecise> {
+  const precision = o.precision;
+  if (!Number.isInteger(precision) || precision < MIN_PREDICTION_PRECISION || precision > MAX_PREDICTION_PRECISION) {
+    throw new NtkError("BAD_PRECISION", `precision must be an integer from ${MIN_PREDICTION_PRECISION} to ${MAX_PREDICTION_PRECISION} significant digits, got ${precision}.`, { precision });
+  }
+  if (o.inputDigits !== undefined && !(o.inputDigits > 0)) {
+    throw new NtkError("BAD_PRECISION", `inputDigits must be a positive number of digits, got ${o.inputDigits}.`, { inputDigits: o.inputDigits });
+  }
+  const settings = resolveSettings(o);
+  const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
+  const logM = Math.ceil(Math.log10(shape.m + 1));
+  let working = precision + CHECK_GUARD + logM;
+  let main = await runAt(working, o, settings, shape);
+  const needed = precision + Math.ceil(Math.max(0, main.conditionLog10)) + logM + 5;
+  if (needed > working || main.singularToPrecision) {
+    working = Math.max(needed, working + CHECK_GUARD);
+    if (working > MAX_PREDICTION_PRECISION + 2 * CHECK_GUARD + 10) {
+      throwSingular(shape.m, main, "its condition number needs more than the supported working precision");
+    }
+    main = await runAt(working, o, settings, shape);
+  }
+  if (settings.infinite && main.singularToPrecision) throwSingular(shape.m, main, `it is singular to ${working} digits`);
+  const check = await runAt(working + CHECK_GUARD, o, settings, shape);
+
+  const { m, testCount, k } = shape;
+  const cap = (agreed: number): number => {
+    let d = Math.min(precision, Math.floor(agreed) - 1);
+    if (o.inputDigits !== undefined) d = Math.min(d, Math.floor(o.inputDigits - Math.max(0, main.conditionLog10)) - 1);
+    return Math.max(0, d);
+  };
+  const yMax = o.targets.reduce<number>((a, y) => Math.max(a, Math.abs(new Decimal(y).toNumber())), 0);
+  let wAgree = Infinity;
+  let pAgree = Infinity;
+  for (let i = 0; i < testCount; i++) {
+    const row = check.weights.slice(i * m, (i + 1) * m);
+    const rowScale = row.reduce((a, w) => Decimal.max(a, w.abs()), new check.D(0));
+    for (let j = 0; j < m; j++) wAgree = Math.min(wAgree, agreement(main.weights[i * m + j], row[j], rowScale));
+    const predScale = check.weightsL1[i].times(yMax);
+    for (let j = 0; j < k; j++) pAgree = Math.min(pAgree, agreement(main.predictions[i * k + j], check.predictions[i * k + j], predScale));
+  }
+  const l1Agree = main.weightsL1.reduce((a, v, i) => Math.min(a, agreement(v, check.weightsL1[i], check.weightsL1[i].abs())), Infinity);
+  const detAgree = agreement(main.determinant, check.determinant, check.determinant.abs());
+  const digitsVouched = { predictions: cap(pAgree), weights: cap(wAgree), weightsL1: cap(l1Agree), determinant: cap(detAgree) };
+
+  const warnings: string[] = [];
+  const short = Object.entries(digitsVouched).filter(([, d]) => d < precision);
+  if (short.length > 0) {
+    warnings.push(
+      `Fewer than the ${precision} digits asked for are vouched for: ${short.map(([name, d]) => `${name} ${d}`).join(", ")}` +
+        (o.inputDigits !== undefined ? ` (the kernel entries are known to ${o.inputDigits} digits and κ ≈ 1e${Math.round(main.conditionLog10)}).` : "."),
+    );
+  }
+  const lambdaMax = Decimal.max(main.eigenvalues[0].abs(), main.eigenvalues[m - 1].abs());
+  const noise = lambdaMax.times(m).times(new Decimal(10).pow(1 - working));
+  if (main.singularToPrecision) {
+    warnings.push(
+      `K${settings.diagReg > 0 ? " + δI" : ""} is singular to ${working} digits (an eigenvalue within ${noise.toPrecision(2)} of 0), so det(K + δI) = 0 within that: its digits are not vouched for. Finite-time predictions stay defined.`,
+    );
+  }
+  if (!settings.infinite && main.eigenvalues[0].lt(noise.neg())) {
+    warnings.push(`K has a negative eigenvalue λ = ${main.eigenvalues[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`);
+  }
+  return {
+    ...shape,
+    precision,
+    workingPrecision: working,
+    vouchedBy:
+      `a second run at ${working + CHECK_GUARD} digits: digits counted where both runs agree (Jacobi eigendecomposition, backward stable), minus one` +
+      (o.inputDigits !== undefined ? `, and at most the kernel's ${o.inputDigits} digits less log10 κ` : ""),
+    flowTime: main.flowTime,
+    ridge: main.ridge,
+    predictions: main.predictions,
+    weights: main.weights,
+    weightsL1: main.weightsL1,
+    determinant: main.determinant,
+    log10AbsDet: main.determinant.isZero() ? -Infinity : log10Abs(main.determinant),
+    eigenvalues: main.eigenvalues,
+    conditionEstimate: 10 ** main.conditionLog10,
+    digitsVouched,
+    warnings,
+  };
+}
+
+/** The whole computation at `digits` significant digits. */
+async function runAt(digits: number, o: KernelPredictionPreciseOptions, settings: ResolvedSettings, shape: PredictionShape): Promise<Run> {
+  const D = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+  const { m, testCount, k } = shape;
+  const K = toDecimals(D, o.trainKernel, m, "training kernel K");
+  const Kx = toDecimals(D, o.testKernel, m, "test kernel K_x");
+  const Y = toDecimals(D, o.targets, k, "targets Y");
+  checkSymmetric(D, K, m);
+  let trace = new D(0);
+  for (let i = 0; i < m; i++) trace = trace.plus(K[i * m + i]);
+  const ridge = settings.diagRegScale === "mean-diagonal" ? new D(settings.exact.diagReg).times(trace).div(m) : new D(settings.exact.diagReg);
+  for (let i = 0; i < m; i++) K[i * m + i] = K[i * m + i].plus(ridge);
+  const s = flowTimePrecise(settings, m, k, D);
+  const eig = await preciseSymmetricEigen(D, K, m, o);
+  const lambda = eig.values;
+  const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
+  const noise = lambdaMax.times(m).times(new D(10).pow(1 - digits));
+  const smallest = lambda.reduce((a, l) => D.min(a, l.abs()), lambdaMax);
+  const singularToPrecision = smallest.lte(noise);
+  const phi = lambda.map((l) => (s === null ? (l.isZero() ? new D(0) : new D(1).div(l)) : flowFilterPrecise(l, s)));
+  const phiMax = phi.reduce((a, v) => D.max(a, v.abs()), new D(0));
+  const conditionLog10 = s === null && singularToPrecision ? digits : lambdaMax.isZero() || phiMax.isZero() ? 0 : log10Abs(lambdaMax.times(phiMax));
+  // weights = K_x V diag(φ) Vᵀ.
+  const V = eig.vectors;
+  const B: Decimal[] = new Array(testCount * m);
+  for (let i = 0; i < testCount; i++) {
+    for (let j = 0; j < m; j++) {
+      let acc = new D(0);
+      for (let p = 0; p < m; p++) acc = acc.plus(Kx[i * m + p].times(V[p * m + j]));
+      B[i * m + j] = acc.times(phi[j]);
+    }
+  }
+  const weights: Decimal[] = new Array(testCount * m);
+  for (let i = 0; i < testCount; i++) {
+    for (let j = 0; j < m; j++) {
+      let acc = new D(0);
+      for (let p = 0; p < m; p++) acc = acc.plus(B[i * m + p].times(V[j * m + p]));
+      weights[i * m + j] = acc;
+    }
+  }
+  const predictions: Decimal[] = new Array(testCount * k);
+  const weightsL1: Decimal[] = new Array(testCount);
+  for (let i = 0; i < testCount; i++) {
+    let l1 = new D(0);
+    for (let p = 0; p < m; p++) l1 = l1.plus(weights[i * m + p].abs());
+    weightsL1[i] = l1;
+    for (let j = 0; j < k; j++) {
+      let acc = new D(0);
+      for (let p = 0; p < m; p++) acc = acc.plus(weights[i * m + p].times(Y[p * k + j]));
+      predictions[i * k + j] = acc;
+    }
+  }
+  const determinant = lambda.reduce((a, l) => a.times(l), new D(1));
+  return { D, ridge, flowTime: s, eigenvalues: lambda, weights, predictions, weightsL1, determinant, conditionLog10, singularToPrecision };
+}
+
+function throwSingular(m: number, run: Run, why: string): never {
+  throw new NtkError(
+    "SINGULAR_MATRIX",
+    `K (${m} × ${m}) cannot be inverted for f_∞ = K_x K^{-1} Y: ${why} (smallest |λ| = ${run.eigenvalues.reduce((a, l) => Decimal.min(a, l.abs()), run.eigenvalues[0].abs()).toPrecision(3)}). ` +
+      "Use a finite time (stays defined) or a ridge diagReg > 0.",
+    { m },
+  );
+}
+
+/** Entries as Decimals of class D, exactly (numbers by their binary value; the constructor does not round); NaN/∞ rejected. */
+function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: number, what: string): Decimal[] {
+  return values.map((v, i) => {
+    let d: Decimal;
+    try {
+      d = typeof v === "number" ? new D(exactBinaryDecimal(v, what)) : new D(v);
+    } catch (e) {
+      if (e instanceof NtkError) throw new NtkError(e.code, `Entry (${Math.floor(i / width)}, ${i % width}) of the ${e.message}`, { index: i });
+      throw new NtkError("NOT_A_NUMBER", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is not a number: ${String(v)}.`, { index: i });
+    }
+    if (!d.isFinite()) {
+      throw new NtkError("NON_FINITE", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is ${d.toString()}; every entry must be finite.`, { index: i });
+    }
+    return d;
+  });
+}
+
+/** BAD_OPTION unless K is symmetric to its working precision; mirrors the upper triangle down. */
+function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
+  const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
+  const tolerance = scale.times(new D(10).pow(-D.precision + 2));
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      if (K[i * m + j].minus(K[j * m + i]).abs().gt(tolerance)) {
+        throw new NtkError("BAD_OPTION", `The training kernel K is not symmetric: K[${i}][${j}] = ${K[i * m + j].toString()} but K[${j}][${i}] = ${K[j * m + i].toString()}. Pass k(X, X) itself.`, { row: i, col: j });
+      }
+      K[j * m + i] = K[i * m + j];
+    }
+  }
+}
+
+/**
+ * Decimal digits to which `a` agrees with the better value `b`: −log10(|a − b| / scale), with
+ * scale ≥ |b| a natural size for the quantity; Infinity when they are equal.
+ */
+function agreement(a: Decimal, b: Decimal, scale: Decimal): number {
+  const diff = a.minus(b).abs();
+  if (diff.isZero()) return Infinity;
+  const s = Decimal.max(scale, b.abs());
+  if (s.isZero()) return 0;
+  return log10Abs(s) - log10Abs(diff);
+}
+
+/** log10 |x| for a nonzero Decimal of any exponent, to about 15 significant digits. */
+export function log10Abs(x: Decimal): number {
+  const [mantissa, exponent] = x.abs().toExponential(16).split("e");
+  return Math.log10(Number(mantissa)) + Number(exponent);
+}
