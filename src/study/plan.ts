@@ -1,0 +1,71 @@
+/**
+ * What the study computes and how far: depths, pairs, data sizes and precision, for the default
+ * run (under 3 minutes on 2 cores) and the `--quick` run (under 20 seconds, for CI). One place to
+ * read or change the budget of every experiment.
+ */
+import type { NetworkParams } from "../types.js";
+import type { ProgressOptions } from "../progress.js";
+
+/** Options of {@link import("./run.js").runStudy}. */
+export interface StudyOptions extends ProgressOptions {
+  /** The short run: shallower depths and lower high-precision depth, same experiments. */
+  readonly quick?: boolean;
+  /** σw, σb (default 1, 0: the paper's case, the only one where its claims are stated). */
+  readonly params?: NetworkParams;
+  /** Seed of the random sphere data (default {@link DEFAULT_SEED}). */
+  readonly seed?: number;
+}
+
+/** The default seed of the random data: any fixed value; this one is the paper's arXiv number. */
+export const DEFAULT_SEED = 2511_07272;
+
+/** Every size the study uses. */
+export interface StudyPlan {
+  readonly quick: boolean;
+  readonly seed: number;
+  /** ρ1 of the representative pairs (pair path). */
+  readonly pairRho1: readonly string[];
+  /** ρ1 values whose threshold table is computed. */
+  readonly thresholdRho1: readonly string[];
+  /** Largest depth of the pair series, 2^pairMaxLog2 (powers of two: Aitken needs a geometric grid). */
+  readonly pairMaxLog2: number;
+  /** Threshold scan limit (1 − ρ < 1e-12 needs L ≈ 6.7e6 in the paper's case). */
+  readonly thresholdMaxDepth: number;
+  /** Random data: training points, test points, dimension n0. */
+  readonly trainPoints: number;
+  readonly testPoints: number;
+  readonly inputDim: number;
+  /** Largest depth of the Gram series, 2^gramMaxLog2. */
+  readonly gramMaxLog2: number;
+  /** Significant digits of the high-precision runs. */
+  readonly precision: number;
+  /** Largest depth of the high-precision pair comparison, 2^precisePairMaxLog2. */
+  readonly precisePairMaxLog2: number;
+  /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
+  readonly preciseGramMaxLog2: number;
+}
+
+/** The plan for a default or a quick run. */
+export function studyPlan(o: StudyOptions = {}): StudyPlan {
+  const quick = o.quick ?? false;
+  return {
+    quick,
+    seed: o.seed ?? DEFAULT_SEED,
+    pairRho1: ["-0.9", "0", "0.5", "0.99"],
+    thresholdRho1: ["0", "0.5"],
+    pairMaxLog2: quick ? 20 : 24,
+    thresholdMaxDepth: 10_000_000,
+    trainPoints: 6,
+    testPoints: 3,
+    inputDim: 3,
+    gramMaxLog2: quick ? 14 : 20,
+    precision: 40,
+    precisePairMaxLog2: quick ? 10 : 16,
+    preciseGramMaxLog2: quick ? 6 : 12,
+  };
+}
+
+/** 1, 2, 4, …, 2^maxLog2. */
+export function powersOfTwo(maxLog2: number): number[] {
+  return Array.from({ length: maxLog2 + 1 }, (_, k) => 2 ** k);
+}

@@ -1,0 +1,56 @@
+/**
+ * Reproducible synthetic data for the study: points drawn uniformly on the sphere from a seeded
+ * generator, and labels from a fixed smooth function of the points. The same seed gives the same
+ * bits on every platform (integer arithmetic and correctly rounded float64 operations only, plus
+ * Math.log/sqrt/cos whose results are all the study needs to be reproducible to float64 rounding
+ * on one engine). Browser-safe.
+ */
+import type { RawPoints } from "../sphere/float64.js";
+import type { SpherePoints } from "../types.js";
+
+/**
+ * A 32-bit generator (mulberry32, T. Ettinger's public-domain mixer): uniform floats in [0, 1)
+ * with 32 random bits each. Enough for drawing a handful of test points; not for cryptography.
+ */
+export function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Standard normal draws by Box–Muller from a uniform source. */
+function gaussian(uniform: () => number): number {
+  const u = 1 - uniform(); // in (0, 1], so the log is finite
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+}
+
+/**
+ * `m` standard Gaussian vectors in R^{n0}: projected with "normalize" they are uniform on
+ * S^{n0−1}. Returned raw, so the float64 and the high-precision paths project the same data.
+ */
+export function randomGaussianPoints(m: number, n0: number, seed: number): RawPoints {
+  const uniform = seededUniform(seed);
+  const coords = new Float64Array(m * n0);
+  for (let i = 0; i < coords.length; i++) coords[i] = gaussian(uniform);
+  return { m, n0, coords, source: `random points (seed ${seed})` };
+}
+
+/**
+ * The study's synthetic target y(x) = x₁ + x₂·x₃ (x₃ read as 0 when n0 < 3) for each unit row:
+ * a smooth function with a linear and a quadratic part, so predictions are neither trivial nor
+ * exactly representable by the linear kernel at L = 1.
+ */
+export function syntheticLabels(points: SpherePoints): Float64Array {
+  const { m, n0, coords } = points;
+  const y = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const x = (j: number) => (j < n0 ? coords[i * n0 + j] : 0);
+    y[i] = x(0) + x(1) * x(2);
+  }
+  return y;
+}
