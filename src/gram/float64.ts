@@ -19,7 +19,7 @@ import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
-import { loadWasmEngine, type WasmEngine } from "../wasm/engine.js";
+import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
 
 /** Inputs of every Gram path (float64 and high precision). */
@@ -36,6 +36,8 @@ export interface GramOptions extends ProgressOptions {
 export interface GramFloat64Options extends GramOptions {
   /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
+  /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
+  readonly variant?: WasmVariant;
 }
 
 /**
@@ -259,7 +261,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const scalars = new LayerScalars(params, n0);
   // ε_1 = σw² (1 − x·x′) / (n0 q_1); q_1 carries no scale yet (it is σw²/n0 + σb², a normal float).
   const c1 = (params.sigmaW64 * params.sigmaW64) / n0 / (scalars.qMantissa * 2 ** scalars.log2Scale);
-  const store = backend === "wasm" ? wasmStore(await loadWasmEngine(), o.points, c1) : plainStore(o.points, c1);
+  const store = backend === "wasm" ? wasmStore(await loadWasmEngine(o.variant), o.points, c1) : plainStore(o.points, c1);
 
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
