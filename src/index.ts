@@ -21,3 +21,6 @@ export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
 
 // Dense linear algebra (SPEC §5): LU, determinant with log10|det| and sign, condition estimate.
 export { analyzeMatrix, luFactor, LuFactorization, FLOAT64_DIGITS, type MatrixAnalysis, type Determinant, type LuFactors, type LinalgOptions } from "./linalg/lu.js";
+
+// Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
+export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFloat64Options, type GramAtDepth64 } from "./gram/float64.js";

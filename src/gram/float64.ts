@@ -9,11 +9,12 @@
  * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps (one asin, one sqrt, and a short series or a
  * sin/cos each); memory O(m²).
  *
- * Accuracy (tested against mpmath at 60 digits, test/fixtures/gram.json): the complements 1 − Σ̄
- * and 1 − Θ̄ are relatively accurate, to about 1e-13 at L ≤ 1000 (the error grows about linearly
- * in L, a few ulps per layer). Σ̄ = 1 − ε and Θ̄ = 1 − u are therefore accurate to that relative
- * error where they are not small, and to about 1e-16 absolute near 0 (e.g. Σ̄^(2) of a
- * nearly antipodal pair): a value near 0 is not carried separately.
+ * Accuracy (tested against mpmath at 100 digits, test/fixtures/gram.json, L ≤ 1000): the
+ * complements 1 − Σ̄ and 1 − Θ̄ are relatively accurate, observed within 2e-15 (rounding can add a
+ * few ulps per layer, so expect the bound to grow at most linearly in L). Σ̄ = 1 − ε and Θ̄ = 1 − u
+ * have that relative accuracy plus one ulp of 1 absolute: near 0 (e.g. Σ̄^(2) of a nearly
+ * antipodal pair) they are accurate to ~1e-16 absolute only, since no value near 0 is carried
+ * separately. Raw diagonals are within a few ulps.
  */
 import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
