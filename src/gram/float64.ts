@@ -232,7 +232,7 @@ function checkSpherePoints(points: SpherePoints): void {
 }
 
 /** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
-function checkDepthList(depths: readonly number[]): number[] {
+export function checkDepthList(depths: readonly number[]): number[] {
   if (!Array.isArray(depths) || depths.length === 0) {
     throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
   }
