@@ -1,0 +1,25 @@
+/**
+ * The explorer page (web/): `npm run web` serves it with Vite's dev server; the e2e tests build
+ * it and serve the build. The library is imported from src/ directly, so the page always runs the
+ * checkout's code; Node built-ins are forbidden on this path as in the library bundle.
+ */
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+import { forbidNodeBuiltins } from "./vite.lib.config.js";
+
+export default defineConfig({
+  root: fileURLToPath(new URL("./web", import.meta.url)),
+  base: "./",
+  logLevel: "warn",
+  plugins: [forbidNodeBuiltins()],
+  worker: { format: "es", plugins: () => [forbidNodeBuiltins()] },
+  build: {
+    target: "es2022",
+    outDir: fileURLToPath(new URL("./dist/web", import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    // vega and vega-lite make one large chunk (about 0.8 MB); splitting it would not make the page faster.
+    chunkSizeWarningLimit: 1500,
+  },
+  server: { port: 5173, strictPort: false },
+});

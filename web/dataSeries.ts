@@ -1,0 +1,154 @@
+/**
+ * The data-set half of an explorer run: training (and test) points on the sphere, the chosen
+ * kernel's Gram matrix through depth (one pass over the union of training and test points, then
+ * sliced), its determinant and condition, and the closed-form predictions f_∞ = K_x K^{-1} Y
+ * (SPEC §5–6).
+ */
+import { parseDatasetCsv } from "../src/data/csv.js";
+import { exactBinaryDecimal } from "../src/decimalText.js";
+import { parseDatasetJson } from "../src/data/json.js";
+import { isNtkError } from "../src/errors.js";
+import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
+import { analyzeMatrix } from "../src/linalg/lu.js";
+import { predictFromKernels64 } from "../src/predict/float64.js";
+import type { ProgressOptions } from "../src/progress.js";
+import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
+import { block } from "../src/study/gramExperiment.js";
+import { randomGaussianPoints, syntheticLabels } from "../src/study/randomData.js";
+import type { Projection, SpherePoints } from "../src/types.js";
+import type { DataSeries } from "./protocol.js";
+import type { ExplorerState } from "./state.js";
+
+/** Test points drawn next to the training points, at which predictions are shown. */
+export const TEST_POINTS = 2;
+/** At most this many off-diagonal pairs are drawn (the first ones in row order). */
+export const MAX_PAIRS_SHOWN = 10;
+/** log10 2, to turn a power-of-two scale into decades. */
+const LOG10_2 = Math.log10(2);
+
+/** Training and test data of a run. */
+export interface ExplorerData {
+  /** Raw training points then test points (before projection), with decimal text when pasted. */
+  readonly union: RawPoints;
+  /** How they reach the sphere. */
+  readonly projection: Projection;
+  /** Number of training points m (the first m rows of `union`). */
+  readonly m: number;
+  /** The union on the sphere (float64). */
+  readonly onSphere: SpherePoints;
+  /** Training targets, one per point: the data's first target column, or the study's synthetic y(x). */
+  readonly targets: Float64Array;
+  /** Where the targets came from, in words. */
+  readonly targetsFrom: string;
+}
+
+/**
+ * The data of a state: seeded random Gaussian points projected by normalization (uniform on the
+ * sphere; the first m are training points, the next TEST_POINTS test points), or pasted CSV/JSON
+ * with seeded random test points of the same raw dimension. Throws the library's NtkError for
+ * unreadable or invalid data.
+ */
+export function explorerData(state: ExplorerState): ExplorerData {
+  if (state.source === "random") {
+    const union = randomGaussianPoints(state.m + TEST_POINTS, state.dim, state.seed);
+    const onSphere = projectToSphere(union, "normalize");
+    const targets = syntheticLabels({ ...onSphere, m: state.m, coords: onSphere.coords.subarray(0, state.m * onSphere.n0) });
+    return { union, projection: "normalize", m: state.m, onSphere, targets, targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
+  }
+  const text = state.pasted.trim();
+  const train = /^[[{]/.test(text) ? parseDatasetJson(text, "pasted data") : parseDatasetCsv(text, "pasted data");
+  // Unit-norm Gaussian directions are valid input to every projection, including "none".
+  const random = randomGaussianPoints(TEST_POINTS, train.n0, state.seed);
+  const tests = Float64Array.from(random.coords);
+  for (let t = 0; t < TEST_POINTS; t++) {
+    const row = tests.subarray(t * train.n0, (t + 1) * train.n0);
+    const norm = Math.hypot(...row);
+    row.forEach((x, j) => (row[j] = x / norm));
+  }
+  // The exact binary value as text, so that the high-precision path sees the same test points.
+  const testText = Array.from({ length: TEST_POINTS }, (_, t) => Array.from(tests.subarray(t * train.n0, (t + 1) * train.n0), (x) => exactBinaryDecimal(x, "test point").toString()));
+  const union: RawPoints = {
+    m: train.m + TEST_POINTS,
+    n0: train.n0,
+    coords: Float64Array.of(...train.coords, ...tests),
+    coordText: train.coordText ? [...train.coordText, ...testText] : undefined,
+    source: train.source,
+  };
+  const onSphere = projectToSphere(union, state.projection);
+  const targets = train.targets
+    ? Float64Array.from({ length: train.m }, (_, i) => train.targets![i * train.k])
+    : syntheticLabels({ ...onSphere, m: train.m, coords: onSphere.coords.subarray(0, train.m * onSphere.n0) });
+  return { union, projection: state.projection, m: train.m, onSphere, targets, targetsFrom: train.targets ? "the data's first target column" : "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
+}
+
+/** Human name of a kernel choice. */
+export function kernelLabel(state: ExplorerState): string {
+  const name = state.kernel === "ntk" ? "NTK" : "NNGP";
+  const symbol = state.kernel === "ntk" ? "Θ" : "Σ";
+  return state.normalized ? `${symbol}̄ (normalized ${name})` : `log10 ${symbol} (raw ${name})`;
+}
+
+/** The float64 half of the data series (the high-precision columns are left null). */
+export async function dataSeriesFloat64(state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
+  const m = data.m;
+  const testCount = data.onSphere.m - m;
+  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
+  const entries: DataSeries["entries"][number][] = [];
+  const determinant: DataSeries["determinant"][number][] = [];
+  const predictions: DataSeries["predictions"][number][] = [];
+  const warnings = new Set<string>();
+  const lostDepths: number[] = [];
+  for (const g of grams) {
+    const { matrix, log2Scale } = kernelMatrix64(g, state.kernel, state.normalized);
+    const train = block(matrix, g.m, [0, m], [0, m]);
+    const test = block(matrix, g.m, [m, g.m], [0, m]);
+    for (const [i, j] of shownPairs(m)) {
+      const v = train[i * m + j];
+      entries.push({ depth: g.depth, pair: `${i + 1}–${j + 1}`, float64: state.normalized ? v : Math.log10(v) + log2Scale * LOG10_2, precise: null });
+    }
+    const analysis = await analyzeMatrix(train, m);
+    determinant.push({
+      depth: g.depth,
+      log10AbsDet: analysis.log10AbsDet + m * log2Scale * LOG10_2,
+      signDet: analysis.signDet,
+      conditionEstimate: analysis.conditionEstimate,
+      digitsKept: analysis.digitsKept,
+      preciseLog10AbsDet: null,
+      preciseSign: null,
+    });
+    if (analysis.digitsKept < 1) lostDepths.push(g.depth);
+    try {
+      // f_∞ does not depend on a common scale of K and K_x, so the scaled matrices serve as they are.
+      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, time: "inf", signal: progress.signal });
+      p.warnings.forEach((w) => warnings.add(w));
+      for (let t = 0; t < testCount; t++) {
+        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null });
+      }
+    } catch (e) {
+      if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
+      warnings.add(`At depth ${g.depth}: ${e.message}`);
+      for (let t = 0; t < testCount; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null });
+    }
+  }
+  return {
+    m,
+    n0: data.onSphere.n0,
+    testCount,
+    kernelLabel: kernelLabel(state),
+    entriesAreLog10: !state.normalized,
+    entries,
+    determinant,
+    predictions,
+    lostDepths,
+    warnings: [...warnings],
+  };
+}
+
+/** Pairs (i, j), i < j, in row order, at most MAX_PAIRS_SHOWN. */
+export function shownPairs(m: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < m && pairs.length < MAX_PAIRS_SHOWN; i++) {
+    for (let j = i + 1; j < m && pairs.length < MAX_PAIRS_SHOWN; j++) pairs.push([i, j]);
+  }
+  return pairs;
+}

@@ -1,0 +1,225 @@
+/**
+ * The explorer page: keeps the form and the URL in step, sends runs to the Web Worker (live, a
+ * moment after each edit), shows progress with a cancel button, and draws the figures and the
+ * number tables of each result.
+ */
+import type { View } from "vega";
+import { formatFloat64 } from "../src/format.js";
+import type { ExplorerResult, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
+import { explorerFigures, renderInto, specWithMarkers } from "./plots.js";
+import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState } from "./state.js";
+
+/** Quiet time after the last edit before a live run starts, in milliseconds. */
+const LIVE_DELAY_MS = 400;
+
+const form = document.querySelector<HTMLFormElement>("#controls")!;
+const cancelButton = document.querySelector<HTMLButtonElement>("#cancel")!;
+const progressBar = document.querySelector<HTMLProgressElement>("#progress")!;
+const statusText = document.querySelector<HTMLOutputElement>("#status")!;
+const errorBox = document.querySelector<HTMLDivElement>("#error")!;
+const results = document.querySelector<HTMLElement>("#results")!;
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+let runId = 0;
+let running = false;
+let liveTimer: ReturnType<typeof setTimeout> | undefined;
+let views: View[] = [];
+
+function field(name: keyof ExplorerState): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
+  return form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+}
+
+function showState(state: ExplorerState): void {
+  for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) {
+    const el = field(key);
+    if (el instanceof HTMLInputElement && el.type === "checkbox") el.checked = state[key] as boolean;
+    else el.value = String(state[key]);
+  }
+  for (const el of document.querySelectorAll<HTMLElement>("[data-when-source]")) el.hidden = el.dataset.whenSource !== state.source;
+}
+
+/** The form's state, validated by the same parser as a shared URL. */
+function readForm(): { state: ExplorerState; problems: string[] } {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) {
+    const el = field(key);
+    params.set(URL_KEYS[key], el instanceof HTMLInputElement && el.type === "checkbox" ? (el.checked ? "1" : "0") : el.value);
+  }
+  return stateFromQuery(params.toString());
+}
+
+function showProblems(problems: readonly string[]): void {
+  const list = document.querySelector<HTMLUListElement>("#url-problems")!;
+  list.replaceChildren(...problems.map((p) => Object.assign(document.createElement("li"), { textContent: p })));
+}
+
+function setStatus(text: string, busy: boolean): void {
+  running = busy;
+  statusText.value = text;
+  statusText.dataset.state = busy ? "running" : text.split(" ")[0];
+  cancelButton.disabled = !busy;
+}
+
+function start(): void {
+  const { state, problems } = readForm();
+  showProblems(problems);
+  showState(state);
+  const query = queryFromState(state);
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  runId++;
+  errorBox.hidden = true;
+  progressBar.value = 0;
+  setStatus("running…", true);
+  worker.postMessage({ type: "run", id: runId, state } satisfies WorkerRequest);
+}
+
+worker.addEventListener("message", (event: MessageEvent<WorkerReply>) => {
+  const reply = event.data;
+  if (reply.id !== runId) return;
+  if (reply.type === "progress") {
+    progressBar.value = reply.total > 0 ? reply.done / reply.total : 1;
+    statusText.value = `running: ${reply.phase}, ${Math.round((100 * reply.done) / Math.max(1, reply.total))} %`;
+  } else if (reply.type === "error") {
+    if (reply.code === "ABORTED") {
+      setStatus("cancelled", false);
+    } else {
+      setStatus("failed", false);
+      errorBox.textContent = `${reply.code}: ${reply.message}`;
+      errorBox.hidden = false;
+    }
+  } else {
+    progressBar.value = 1;
+    showResult(reply.result).then(
+      () => setStatus(`done in ${(reply.result.elapsedMs / 1000).toFixed(2)} s`, false),
+      (e: unknown) => {
+        setStatus("failed", false);
+        errorBox.textContent = `drawing failed: ${e instanceof Error ? e.message : String(e)}`;
+        errorBox.hidden = false;
+      },
+    );
+  }
+});
+
+function scheduleLive(): void {
+  clearTimeout(liveTimer);
+  liveTimer = setTimeout(start, LIVE_DELAY_MS);
+}
+
+form.addEventListener("input", scheduleLive);
+form.addEventListener("change", scheduleLive);
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  clearTimeout(liveTimer);
+  start();
+});
+cancelButton.addEventListener("click", () => {
+  if (running) worker.postMessage({ type: "cancel", id: runId } satisfies WorkerRequest);
+});
+
+function preciseText(v: PreciseValue | null): string {
+  return v === null ? "—" : v.text;
+}
+
+function numberText(x: number | null): string {
+  return x === null ? "singular" : Number.isFinite(x) ? formatFloat64(x) : String(x);
+}
+
+/** A table from a header and rows of cells; each cell carries `data-key` for tests and styling. */
+function fillTable(table: HTMLTableElement, columns: readonly { key: string; title: string }[], rows: readonly Record<string, string>[]): void {
+  const head = document.createElement("tr");
+  for (const c of columns) head.append(Object.assign(document.createElement("th"), { textContent: c.title }));
+  const body = rows.map((row) => {
+    const tr = document.createElement("tr");
+    for (const c of columns) {
+      const td = Object.assign(document.createElement("td"), { textContent: row[c.key] ?? "" });
+      td.dataset.key = c.key;
+      if (row[c.key] === "lost" || row[c.key] === "singular") td.className = "lost";
+      tr.append(td);
+    }
+    return tr;
+  });
+  table.replaceChildren(head, ...body);
+}
+
+async function showResult(result: ExplorerResult): Promise<void> {
+  const { state } = readForm();
+  const paperCase = Number(state.sigmaW) === 1 && Number(state.sigmaB) === 0;
+  const { pair, data } = result;
+  results.hidden = false;
+  const notes = [
+    pair.givesOut.textbook === null ? "the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint" : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
+    pair.precise === null ? "the stable loop is not judged (no high-precision run)" : pair.givesOut.stable === null ? "the stable float64 loop keeps a correct digit throughout" : `the stable float64 loop gives out at L = ${pair.givesOut.stable}`,
+    data.lostDepths.length === 0
+      ? `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps at least one digit at every checkpoint`
+      : `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps less than one digit at L = ${data.lostDepths.join(", ")}${data.lostDepths[0] === 1 && data.m > data.n0 ? ` (at L = 1 the kernel is linear, of rank ≤ n0 = ${data.n0} < m = ${data.m}: singular)` : ""}`,
+  ];
+  document.querySelector("#summary")!.textContent = `Checkpoints L = ${result.depths[0]} … ${result.depths[result.depths.length - 1]} (${result.depths.length}). Where float64 gives out: ${notes.join("; ")}.`;
+  document.querySelector("#vouched-by")!.textContent = pair.vouchedBy ?? "no high-precision run: set digits ≥ 20";
+
+  for (const v of views) v.finalize();
+  views = [];
+  for (const f of explorerFigures(result, paperCase)) {
+    const container = document.querySelector<HTMLElement>(`#chart-${f.figure.name}`)!;
+    views.push(await renderInto(container, specWithMarkers(f)));
+  }
+
+  fillTable(
+    document.querySelector<HTMLTableElement>("#pair-table")!,
+    [
+      { key: "depth", title: "L" },
+      { key: "stable.rho", title: "ρ float64 stable" },
+      { key: "stable.oneMinusRho", title: "1 − ρ float64 stable" },
+      { key: "textbook.oneMinusRho", title: "1 − ρ float64 textbook" },
+      { key: "precise.oneMinusRho", title: "1 − ρ high precision" },
+      { key: "stable.ntkNormalized", title: "Θ̄ float64 stable" },
+      { key: "precise.ntkNormalized", title: "Θ̄ high precision" },
+    ],
+    pair.stable.map((p, i) => ({
+      depth: String(p.depth),
+      "stable.rho": formatFloat64(p.rho),
+      "stable.oneMinusRho": formatFloat64(p.oneMinusRho),
+      "textbook.oneMinusRho": numberText(pair.textbook[i].oneMinusRho),
+      "precise.oneMinusRho": preciseText(pair.precise?.[i].oneMinusRho ?? null),
+      "stable.ntkNormalized": formatFloat64(p.ntkNormalized),
+      "precise.ntkNormalized": preciseText(pair.precise?.[i].ntkNormalized ?? null),
+    })),
+  );
+
+  document.querySelector("#data-legend")!.textContent =
+    `${data.m} training points on S^${data.n0 - 1}, ${data.testCount} test points; kernel ${data.kernelLabel}. ` +
+    "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); f∞ = K_x K⁻¹ Y at the first test point.";
+  fillTable(
+    document.querySelector<HTMLTableElement>("#data-table")!,
+    [
+      { key: "depth", title: "L" },
+      { key: "entry", title: `${data.kernelLabel} pair 1–2` },
+      { key: "log10AbsDet", title: "log10 |det K| float64" },
+      { key: "signDet", title: "sign" },
+      { key: "digitsKept", title: "digits kept" },
+      { key: "preciseLog10AbsDet", title: "log10 |det K| high precision" },
+      { key: "prediction", title: "f∞(test 1) float64" },
+      { key: "precisePrediction", title: "f∞(test 1) high precision" },
+    ],
+    data.determinant.map((d) => {
+      const entry = data.entries.find((e) => e.depth === d.depth && e.pair === "1–2");
+      const prediction = data.predictions.find((p) => p.depth === d.depth && p.test === 1);
+      return {
+        depth: String(d.depth),
+        entry: entry ? formatFloat64(entry.float64) : "",
+        log10AbsDet: d.signDet === 0 ? "−∞ (singular)" : formatFloat64(d.log10AbsDet),
+        signDet: String(d.signDet),
+        digitsKept: d.digitsKept.toFixed(1),
+        preciseLog10AbsDet: preciseText(d.preciseLog10AbsDet),
+        prediction: numberText(prediction?.float64 ?? null),
+        precisePrediction: preciseText(prediction?.precise ?? null),
+      };
+    }),
+  );
+  const warnings = document.querySelector<HTMLUListElement>("#warnings")!;
+  warnings.replaceChildren(...data.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
+}
+
+const initial = stateFromQuery(location.search);
+showState(initial.state);
+showProblems(initial.problems);
+start();

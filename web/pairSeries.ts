@@ -1,0 +1,66 @@
+/**
+ * The single-pair half of an explorer run (SPEC §3–4): ρ, 1 − ρ, Θ̄ and 1 − Θ̄ of one pair with
+ * correlation ρ1 through depth, from the stable float64 loop, the textbook float64 loop, and the
+ * high-precision loop, with the first depth at which each float64 loop has lost every digit of
+ * 1 − ρ.
+ */
+import { Decimal } from "decimal.js";
+import { correctDigits } from "../src/compare/digits.js";
+import { formatVouched } from "../src/format.js";
+import { pairThroughDepthFloat64, type PairMethod } from "../src/pair/float64.js";
+import { pairThroughDepthPrecise } from "../src/pair/precise.js";
+import type { ProgressOptions } from "../src/progress.js";
+import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
+import type { ExplorerState } from "./state.js";
+
+/** Reports progress of one named phase of a run. */
+export type PhaseProgress = (phase: string) => ProgressOptions;
+
+/** The pair series of a state at the given checkpoint depths. */
+export async function pairSeries(state: ExplorerState, depths: readonly number[], progress: PhaseProgress): Promise<PairSeries> {
+  const common = { rho1: state.rho1, depth: depths[depths.length - 1], at: depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB } };
+  const float64 = async (method: PairMethod): Promise<PairRow<number>[]> => {
+    const r = await pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
+    return r.points.map((p) => ({ depth: p.depth, rho: p.rho, oneMinusRho: p.oneMinusRho, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized }));
+  };
+  const stable = await float64("stable");
+  const textbook = await float64("textbook");
+  let precise: PairRow<PreciseValue>[] | null = null;
+  let vouchedBy: string | null = null;
+  let reference: Decimal[] | null = null;
+  if (state.precision > 0) {
+    const r = await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) });
+    vouchedBy = r.vouchedBy;
+    reference = r.points.map((p) => p.oneMinusRho);
+    precise = r.points.map((p) => ({
+      depth: p.depth,
+      rho: preciseValue(p.rho, p.digitsVouched.rho),
+      oneMinusRho: preciseValue(p.oneMinusRho, p.digitsVouched.oneMinusRho),
+      ntkNormalized: preciseValue(p.ntkNormalized, p.digitsVouched.ntkNormalized),
+      oneMinusNtkNormalized: preciseValue(p.oneMinusNtkNormalized, p.digitsVouched.oneMinusNtkNormalized),
+    }));
+  }
+  return {
+    rho1: state.rho1,
+    stable,
+    textbook,
+    precise,
+    vouchedBy,
+    givesOut: {
+      stable: reference ? firstLost(stable, reference) : null,
+      // Without a high-precision run the stable loop is the best reference there is (SPEC §4).
+      textbook: firstLost(textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
+    },
+  };
+}
+
+/** A high-precision value as shipped to the page. */
+export function preciseValue(value: Decimal, digits: number): PreciseValue {
+  return { text: digits >= 1 ? formatVouched(value, digits) : "lost", approx: value.toNumber(), digits };
+}
+
+/** First depth whose float64 1 − ρ has no correct significant digit against the reference. */
+function firstLost(rows: readonly PairRow<number>[], reference: readonly Decimal[]): number | null {
+  const lost = rows.find((row, i) => !Number.isFinite(row.oneMinusRho) || correctDigits(row.oneMinusRho, reference[i], 17) < 1);
+  return lost ? lost.depth : null;
+}

@@ -1,0 +1,128 @@
+/**
+ * The explorer's figures: vega-lite line charts (the same `lineChart` as the study report) of an
+ * {@link ExplorerResult}, float64 and high precision side by side, with a labelled rule at each
+ * depth where a float64 computation gives out. Rendered as SVG into the page by a vega View.
+ */
+import { parse, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { Cell, DataTable } from "../src/study/dataTable.js";
+import { lineChart, type Figure } from "../src/study/figures.js";
+import type { ExplorerResult, PreciseValue } from "./protocol.js";
+
+/** A vertical rule on a chart: a depth and what happens there. */
+export interface DepthMarker {
+  readonly depth: number;
+  readonly label: string;
+}
+
+/** One explorer figure with its rules. */
+export interface ExplorerFigure {
+  readonly figure: Figure;
+  readonly markers: readonly DepthMarker[];
+}
+
+type Row = Record<string, Cell>;
+
+/** Plot size in pixels: two figures side by side on a laptop screen, legends included. */
+const CHART_WIDTH = 440;
+const CHART_HEIGHT = 260;
+
+function table(name: string, rows: Row[]): DataTable {
+  return { name, description: name, columns: [], rows };
+}
+
+/** Rows of a float64 value or a precise one, leaving out what a log axis cannot show. */
+function value(v: number | PreciseValue | null, log: boolean): number | null {
+  if (v === null) return null;
+  const x = typeof v === "number" ? v : v.digits >= 1 ? v.approx : null;
+  if (x === null || !Number.isFinite(x)) return null;
+  return log && x <= 0 ? null : x;
+}
+
+/** Every figure of a result, in page order. */
+export function explorerFigures(result: ExplorerResult, paperCase: boolean): ExplorerFigure[] {
+  const { pair, data } = result;
+  const precise = "high precision";
+  const pairMarkers: DepthMarker[] = [];
+  if (pair.givesOut.textbook !== null) pairMarkers.push({ depth: pair.givesOut.textbook, label: "textbook float64 gives out" });
+  if (pair.givesOut.stable !== null) pairMarkers.push({ depth: pair.givesOut.stable, label: "stable float64 gives out" });
+
+  const pairRows = (key: "rho" | "oneMinusRho" | "ntkNormalized" | "oneMinusNtkNormalized", log: boolean): Row[] => [
+    ...pair.stable.map((p) => ({ depth: p.depth, value: value(p[key], log), series: "float64 stable", kind: "float64" })),
+    ...pair.textbook.map((p) => ({ depth: p.depth, value: value(p[key], log), series: "float64 textbook", kind: "float64" })),
+    ...(pair.precise ?? []).map((p) => ({ depth: p.depth, value: value(p[key], log), series: precise, kind: "high precision" })),
+  ];
+  const asymptote: Row[] = paperCase ? result.depths.filter((d) => d >= 10).map((d) => ({ depth: d, value: (9 * Math.PI ** 2) / (2 * d * d), series: "9π²/(2L²)", kind: "asymptote" })) : [];
+
+  const chart = (name: string, title: string, rows: Row[], yTitle: string, yLog: boolean, markers: DepthMarker[]): ExplorerFigure => ({
+    figure: lineChart({
+      name,
+      title,
+      caption: title,
+      table: table(name, rows),
+      x: { key: "depth", title: "depth L", log: result.depths[result.depths.length - 1] > 10 * result.depths[0] },
+      y: { key: "value", title: yTitle, log: yLog },
+      series: "series",
+      dash: "kind",
+      points: true,
+    }),
+    markers,
+  });
+
+  const entryRows: Row[] = [
+    ...data.entries.map((e) => ({ depth: e.depth, value: e.float64, series: `pair ${e.pair}`, kind: "float64" })),
+    ...data.entries.filter((e) => e.precise).map((e) => ({ depth: e.depth, value: value(e.precise, false), series: `pair ${e.pair}`, kind: "high precision" })),
+  ];
+  const detRows: Row[] = [
+    ...data.determinant.map((d) => ({ depth: d.depth, value: d.signDet === 0 ? null : d.log10AbsDet, series: "float64 (LU)", kind: "float64" })),
+    ...data.determinant.filter((d) => d.preciseLog10AbsDet).map((d) => ({ depth: d.depth, value: value(d.preciseLog10AbsDet, false), series: precise, kind: "high precision" })),
+  ];
+  const predictionRows: Row[] = [
+    ...data.predictions.map((p) => ({ depth: p.depth, value: p.float64, series: `test point ${p.test}`, kind: "float64" })),
+    ...data.predictions.filter((p) => p.precise).map((p) => ({ depth: p.depth, value: value(p.precise, false), series: `test point ${p.test}`, kind: "high precision" })),
+  ];
+  // One rule per lost checkpoint, labelled at the start of each run of consecutive ones.
+  const dataMarkers: DepthMarker[] = data.lostDepths.map((depth) => {
+    const previous = result.depths[result.depths.indexOf(depth) - 1];
+    return { depth, label: data.lostDepths.includes(previous) ? "" : "float64 LU keeps < 1 digit" };
+  });
+  return [
+    chart("rho", `ρ of the pair with ρ1 = ${pair.rho1}`, pairRows("rho", false), "ρ = Σ̄(x, x′)", false, pairMarkers),
+    chart("one-minus-rho", "1 − ρ (log–log)", [...pairRows("oneMinusRho", true), ...asymptote], "1 − ρ", true, pairMarkers),
+    chart("ntk-pair", "Θ̄ of the pair", pairRows("ntkNormalized", false), "Θ̄(x, x′)", false, pairMarkers),
+    chart("kernel-entries", `${data.kernelLabel}: off-diagonal entries`, entryRows, data.kernelLabel, false, dataMarkers),
+    chart("log-det", `log10 |det K| of the ${data.m} training points`, detRows, "log10 |det K|", false, dataMarkers),
+    chart("predictions", "f∞(x) = K_x K⁻¹ Y at the test points", predictionRows, "prediction", false, dataMarkers),
+  ];
+}
+
+/** The figure's spec with a rule and a label at each marker depth (layered over the lines). */
+export function specWithMarkers(f: ExplorerFigure): TopLevelSpec {
+  const { $schema, title, background, ...lines } = f.figure.spec as TopLevelSpec & Record<string, unknown>;
+  delete lines.width;
+  delete lines.height;
+  const markerData = { values: f.markers.map((m) => ({ depth: m.depth, label: m.label ? `${m.label} (L = ${m.depth})` : "" })) };
+  return {
+    $schema,
+    title,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    background,
+    layer: [
+      lines,
+      { data: markerData, mark: { type: "rule", color: "#c0392b", strokeDash: [4, 3] }, encoding: { x: { field: "depth", type: "quantitative" } } },
+      {
+        data: markerData,
+        mark: { type: "text", color: "#c0392b", angle: 270, align: "right", baseline: "bottom", dx: -4, dy: -2, y: 0 },
+        encoding: { x: { field: "depth", type: "quantitative" }, text: { field: "label" } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Renders a spec as SVG into `container`, replacing what was there; returns the view to finalize later. */
+export async function renderInto(container: HTMLElement, spec: TopLevelSpec): Promise<View> {
+  const view = new View(parse(compile(spec).spec), { renderer: "svg", container, hover: true });
+  await view.runAsync();
+  return view;
+}

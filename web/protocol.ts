@@ -1,0 +1,95 @@
+/**
+ * Messages between the explorer page and its Web Worker, and the shape of a finished run. All of
+ * it is structured-cloneable: float64 values travel as numbers, high-precision values as decimal
+ * text with the digits they vouch for.
+ */
+import type { ExplorerState } from "./state.js";
+
+/** One high-precision value: its text at the vouched digits, and the nearest float64 for plotting. */
+export interface PreciseValue {
+  /** The value with exactly `digits` significant digits (trailing zeros kept), or "lost" when none is vouched. */
+  readonly text: string;
+  /** The nearest float64 (plots only: a value beyond the float64 range shows as 0 or ±Infinity there). */
+  readonly approx: number;
+  /** Significant digits vouched for. */
+  readonly digits: number;
+}
+
+/** ρ, 1 − ρ, Θ̄, 1 − Θ̄ of the pair at one depth. */
+export interface PairRow<V> {
+  readonly depth: number;
+  readonly rho: V;
+  readonly oneMinusRho: V;
+  readonly ntkNormalized: V;
+  readonly oneMinusNtkNormalized: V;
+}
+
+/** The single pair through depth: float64 stable and textbook loops, and the high-precision run. */
+export interface PairSeries {
+  readonly rho1: string;
+  readonly stable: readonly PairRow<number>[];
+  readonly textbook: readonly PairRow<number>[];
+  readonly precise: readonly PairRow<PreciseValue>[] | null;
+  /** What the high-precision digits rest on (the library's own words), or null without a precise run. */
+  readonly vouchedBy: string | null;
+  /**
+   * First checkpoint at which a float64 loop has no correct significant digit left in 1 − ρ, per
+   * method, judged against the high-precision run (or, without one, against the stable loop), or
+   * null when it never happens in the range.
+   */
+  readonly givesOut: { readonly stable: number | null; readonly textbook: number | null };
+}
+
+/** The data set's kernel through depth: entries, determinant, predictions. */
+export interface DataSeries {
+  /** Training points m, their dimension on the sphere, number of test points. */
+  readonly m: number;
+  readonly n0: number;
+  readonly testCount: number;
+  /** Which kernel, e.g. "Θ̄ (normalized NTK)". */
+  readonly kernelLabel: string;
+  /** Whether entries are raw kernel values, plotted and listed as log10. */
+  readonly entriesAreLog10: boolean;
+  /** The first off-diagonal entries (at most MAX_PAIRS_SHOWN pairs) at each depth. */
+  readonly entries: readonly { readonly depth: number; readonly pair: string; readonly float64: number; readonly precise: PreciseValue | null }[];
+  /** Determinant of the training Gram matrix at each depth (raw kernels: scale included). */
+  readonly determinant: readonly {
+    readonly depth: number;
+    readonly log10AbsDet: number;
+    readonly signDet: -1 | 0 | 1;
+    readonly conditionEstimate: number;
+    readonly digitsKept: number;
+    readonly preciseLog10AbsDet: PreciseValue | null;
+    readonly preciseSign: -1 | 0 | 1 | null;
+  }[];
+  /** f_∞ at each test point and depth; `float64` null when K is exactly singular in float64. */
+  readonly predictions: readonly {
+    readonly depth: number;
+    readonly test: number;
+    readonly float64: number | null;
+    readonly weightsL1: number | null;
+    readonly digitsKept: number;
+    readonly precise: PreciseValue | null;
+  }[];
+  /** Checkpoints at which float64 LU of K keeps less than one significant digit (κ1 estimate ≥ 10^15.95), ascending. */
+  readonly lostDepths: readonly number[];
+  /** Warnings from the library (each once). */
+  readonly warnings: readonly string[];
+}
+
+export interface ExplorerResult {
+  readonly depths: readonly number[];
+  readonly pair: PairSeries;
+  readonly data: DataSeries;
+  /** Milliseconds the worker spent. */
+  readonly elapsedMs: number;
+}
+
+/** Page → worker. */
+export type WorkerRequest = { readonly type: "run"; readonly id: number; readonly state: ExplorerState } | { readonly type: "cancel"; readonly id: number };
+
+/** Worker → page. */
+export type WorkerReply =
+  | { readonly type: "progress"; readonly id: number; readonly phase: string; readonly done: number; readonly total: number }
+  | { readonly type: "result"; readonly id: number; readonly result: ExplorerResult }
+  | { readonly type: "error"; readonly id: number; readonly code: string; readonly message: string };

@@ -1,0 +1,22 @@
+/**
+ * One explorer run from a state: the checkpoints, the pair series and the data series, with
+ * progress reported per phase and cancellation through one AbortSignal. Runs in the Web Worker
+ * (worker.ts); nothing here touches the DOM.
+ */
+import type { ProgressOptions } from "../src/progress.js";
+import { dataSeriesFloat64, explorerData } from "./dataSeries.js";
+import { pairSeries } from "./pairSeries.js";
+import type { ExplorerResult } from "./protocol.js";
+import { logSpacedDepths, type ExplorerState } from "./state.js";
+
+/** Receives progress: the phase's name, units done and total (the phase's own unit). */
+export type ProgressSink = (phase: string, done: number, total: number) => void;
+
+export async function runExplorer(state: ExplorerState, sink: ProgressSink, signal: AbortSignal): Promise<ExplorerResult> {
+  const started = performance.now();
+  const depths = logSpacedDepths(state.depthMin, state.depthMax, state.checkpoints);
+  const phase = (name: string): ProgressOptions => ({ signal, onProgress: (done, total) => sink(name, done, total) });
+  const pair = await pairSeries(state, depths, phase);
+  const data = await dataSeriesFloat64(state, depths, explorerData(state), phase("Gram matrices, float64"));
+  return { depths, pair, data, elapsedMs: performance.now() - started };
+}

@@ -1,0 +1,170 @@
+/**
+ * The explorer's state: every input the page has, with defaults, bounds, and a round trip through
+ * the URL's query string so that a view can be shared by its address. Parsing never throws: a bad
+ * or missing parameter falls back to its default and is listed in `problems`, which the page shows.
+ */
+import type { KernelName, Projection } from "../src/types.js";
+
+/** Where the data points come from. */
+export type PointSource = "random" | "paste";
+
+/** Everything one explorer run depends on. */
+export interface ExplorerState {
+  /** ρ1 = x·x′ of the single pair, as exact decimal text (SPEC §3). */
+  readonly rho1: string;
+  /** Points: seeded random points on the sphere, or pasted CSV/JSON text. */
+  readonly source: PointSource;
+  /** Number of random training points m. */
+  readonly m: number;
+  /** Dimension n0 of the random points (they lie on S^{n0−1}). */
+  readonly dim: number;
+  /** Seed of the random points (32-bit unsigned integer). */
+  readonly seed: number;
+  /** Pasted data (CSV with a header, or JSON), used when `source` is "paste". */
+  readonly pasted: string;
+  /** How pasted points reach the sphere (random points are on it already). */
+  readonly projection: Projection;
+  /** Kernel whose Gram matrix is shown, determinant taken and predictions made. */
+  readonly kernel: KernelName;
+  /** Normalized kernel (Σ̄, Θ̄) or raw (Σ, Θ). */
+  readonly normalized: boolean;
+  /** Smallest and largest depth L of the checkpoints. */
+  readonly depthMin: number;
+  readonly depthMax: number;
+  /** Number of checkpoints, spread evenly in log L (fewer when the range has fewer integers). */
+  readonly checkpoints: number;
+  /** Significant digits of the high-precision run, or 0 for float64 only. */
+  readonly precision: number;
+  /** σw and σb as decimal text (SPEC §1). */
+  readonly sigmaW: string;
+  readonly sigmaB: string;
+}
+
+export const DEFAULT_STATE: ExplorerState = {
+  rho1: "0.5",
+  source: "random",
+  m: 5,
+  dim: 3,
+  seed: 1,
+  pasted: "x1,x2,y\n1,0,1\n0.6,0.8,0\n0,1,-1\n-0.8,0.6,0.5\n",
+  projection: "normalize",
+  kernel: "ntk",
+  normalized: true,
+  depthMin: 1,
+  depthMax: 200,
+  checkpoints: 24,
+  precision: 40,
+  sigmaW: "1",
+  sigmaB: "0",
+};
+
+/** Bounds of the integer inputs (inclusive). The page's inputs carry the same limits. */
+export const LIMITS = {
+  m: [2, 40],
+  dim: [1, 64],
+  seed: [0, 2 ** 32 - 1],
+  depthMin: [1, 1_000_000_000],
+  depthMax: [1, 1_000_000_000],
+  checkpoints: [2, 200],
+  precision: [0, 1000],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Short URL keys, one per field (stable: shared links depend on them). */
+export const URL_KEYS: Record<keyof ExplorerState, string> = {
+  rho1: "rho1",
+  source: "src",
+  m: "m",
+  dim: "dim",
+  seed: "seed",
+  pasted: "data",
+  projection: "proj",
+  kernel: "kernel",
+  normalized: "norm",
+  depthMin: "L0",
+  depthMax: "L1",
+  checkpoints: "n",
+  precision: "digits",
+  sigmaW: "sw",
+  sigmaB: "sb",
+};
+
+const PROJECTIONS: readonly Projection[] = ["normalize", "stereographic", "none"];
+const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
+const SOURCES: readonly PointSource[] = ["random", "paste"];
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The state a query string describes, and what in it was not understood. */
+export function stateFromQuery(query: string): { state: ExplorerState; problems: string[] } {
+  const params = new URLSearchParams(query);
+  const problems: string[] = [];
+  const pick = <K extends keyof ExplorerState>(key: K, read: (text: string) => ExplorerState[K] | undefined): ExplorerState[K] => {
+    const text = params.get(URL_KEYS[key]);
+    if (text === null) return DEFAULT_STATE[key];
+    const value = read(text);
+    if (value === undefined) {
+      problems.push(`${URL_KEYS[key]}=${JSON.stringify(text)} is not valid; using ${JSON.stringify(DEFAULT_STATE[key])}.`);
+      return DEFAULT_STATE[key];
+    }
+    return value;
+  };
+  const integer = (key: keyof typeof LIMITS) => (text: string) => {
+    const [lo, hi] = LIMITS[key];
+    const n = Number(text);
+    return /^\d+$/.test(text) && n >= lo && n <= hi ? n : undefined;
+  };
+  const oneOf = <T extends string>(options: readonly T[]) => (text: string) => (options as readonly string[]).includes(text) ? (text as T) : undefined;
+  const decimal = (text: string) => (DECIMAL.test(text.trim()) ? text.trim() : undefined);
+  const state: ExplorerState = {
+    rho1: pick("rho1", decimal),
+    source: pick("source", oneOf(SOURCES)),
+    m: pick("m", integer("m")),
+    dim: pick("dim", integer("dim")),
+    seed: pick("seed", integer("seed")),
+    pasted: pick("pasted", (t) => t),
+    projection: pick("projection", oneOf(PROJECTIONS)),
+    kernel: pick("kernel", oneOf(KERNELS)),
+    normalized: pick("normalized", (t) => (t === "1" ? true : t === "0" ? false : undefined)),
+    depthMin: pick("depthMin", integer("depthMin")),
+    depthMax: pick("depthMax", integer("depthMax")),
+    checkpoints: pick("checkpoints", integer("checkpoints")),
+    precision: pick("precision", (t) => {
+      const n = integer("precision")(t);
+      return n === 0 || (n !== undefined && n >= 20) ? n : undefined;
+    }),
+    sigmaW: pick("sigmaW", decimal),
+    sigmaB: pick("sigmaB", decimal),
+  };
+  if (state.depthMin > state.depthMax) {
+    problems.push(`L0=${state.depthMin} exceeds L1=${state.depthMax}; swapped.`);
+    return { state: { ...state, depthMin: state.depthMax, depthMax: state.depthMin }, problems };
+  }
+  return { state, problems };
+}
+
+/**
+ * The query string (without "?") of a state. Fields equal to their default are left out, and the
+ * pasted data only appears when it is the source, so that links stay short.
+ */
+export function queryFromState(state: ExplorerState): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) {
+    if (key === "pasted" && state.source !== "paste") continue;
+    const value = state[key];
+    if (value === DEFAULT_STATE[key]) continue;
+    params.set(URL_KEYS[key], typeof value === "boolean" ? (value ? "1" : "0") : String(value));
+  }
+  return params.toString();
+}
+
+/**
+ * Up to `count` distinct integer depths from `min` to `max` (both included), spread evenly in
+ * log L, ascending. Rounding merges neighbours at small L, so fewer may come back.
+ */
+export function logSpacedDepths(min: number, max: number, count: number): number[] {
+  if (min === max || count < 2) return [max];
+  const depths = new Set<number>();
+  const ratio = Math.log(max / min);
+  for (let i = 0; i < count; i++) depths.add(Math.round(min * Math.exp((ratio * i) / (count - 1))));
+  depths.add(min).add(max);
+  return [...depths].filter((d) => d >= min && d <= max).sort((a, b) => a - b);
+}
