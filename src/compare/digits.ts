@@ -7,6 +7,9 @@
  * |approx − reference| < 10^−d |reference|, i.e. d = ⌊−log10(relative error)⌋, clamped to [0, cap].
  */
 import { Decimal } from "decimal.js";
+import { exactBinaryDecimal } from "../decimalText.js";
+import { formatVouched } from "../format.js";
+import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 
 /** Enough digits to take ⌊−log10⌋ of a relative error reliably; wide range for tiny references. */
 const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
@@ -17,7 +20,7 @@ export type Comparable = Decimal | number;
 function exact(x: Comparable): Decimal {
   if (typeof x === "number") {
     if (!Number.isFinite(x)) throw new RangeError(`cannot count correct digits of ${x}`);
-    return new LogDecimal(x);
+    return exactBinaryDecimal(x, "value");
   }
   return x;
 }
@@ -55,4 +58,40 @@ export function correctDigits(approx: Comparable, reference: Decimal, cap: numbe
  */
 export function digitsVouched(lower: Decimal, upper: Decimal, precision: number): number {
   return Math.max(0, Math.min(precision, correctDigits(lower, upper, precision + 1) - 1));
+}
+
+/** Significant digits a float64 can hold at most; an exact match counts this many. */
+export const FLOAT64_MATCH_DIGITS = 17;
+
+const LOG10_2 = Math.log10(2);
+
+/**
+ * {@link correctDigits} of a float64 against a BigFloat reference of `ctx`, capped at
+ * {@link FLOAT64_MATCH_DIGITS}: the same definition, without a Decimal per call, for scanning every
+ * depth of a long run. NaN and ±Infinity count as 0 digits (the value is lost).
+ */
+export function correctDigitsFloat64(approx: number, reference: BigFloat, ctx: BigFloatContext): number {
+  if (!Number.isFinite(approx)) return 0;
+  const diff = ctx.sub(ctx.fromNumber(approx), reference);
+  if (ctx.isZero(diff)) return FLOAT64_MATCH_DIGITS;
+  if (ctx.isZero(reference)) return 0;
+  // log10 |diff/ref| from mantissas and exponents: no under- or overflow whatever the magnitudes.
+  const log10Rel = log10Abs(diff, ctx) - log10Abs(reference, ctx);
+  return Math.max(0, Math.min(FLOAT64_MATCH_DIGITS, Math.floor(-log10Rel)));
+}
+
+/** log10 |x| for x ≠ 0, from its top 53 bits (absolute error ~1e-16). */
+function log10Abs(x: BigFloat, ctx: BigFloatContext): number {
+  const drop = ctx.bits - 53;
+  const top = Math.abs(Number(x.m >> BigInt(drop)));
+  return Math.log10(top) + (x.e + drop) * LOG10_2;
+}
+
+/**
+ * Text of a high-precision value for output: its vouched digits exactly (trailing zeros kept,
+ * see `formatVouched`), or, when not even one digit is vouched, every digit computed, so that the
+ * accompanying digit count (0) is what tells the reader the value is lost.
+ */
+export function vouchedText(value: Decimal, digits: number): string {
+  return digits >= 1 ? formatVouched(value, digits) : value.toString();
 }

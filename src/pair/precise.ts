@@ -13,7 +13,7 @@ import { NtkError } from "../errors.js";
 import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
-import type { BigFloat } from "../precise/bigFloat.js";
+import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { bitsForDigits, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
@@ -101,7 +101,18 @@ export function checkInputDim(inputDim: number | undefined): number {
  * Throws `BAD_PRECISION`, `PRECISION_LIMIT`, `BAD_RHO`, `BAD_DEPTH`, `BAD_SIGMA_W`, `BAD_SIGMA_B`,
  * `BAD_OPTION` (inputDim), `NOT_A_NUMBER`, `NON_FINITE`, `ABORTED`.
  */
-export async function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
+export function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
+  return pairThroughDepthPreciseObserved(o);
+}
+
+/**
+ * Sees 1 − ρ^(l) at every depth l of the returned (higher-precision) run, as a BigFloat of
+ * `ctx`: how a comparison scans every depth without converting each one to Decimal.
+ */
+export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloatContext) => void;
+
+/** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run. */
+export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
   const checkpoints = checkCheckpoints(o.at, o.depth);
   const wp = workingPrecision(o.precision, o.depth);
   const params = resolveParams(o.params);
@@ -110,7 +121,7 @@ export async function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<
   const ticker = new ProgressTicker(o, 2 * o.depth, wp.upper > 300 ? 4 : 32);
   const start = { rho1, params, n0 };
   const lower = await runPrecise(wp.lower, start, checkpoints, o.depth, ticker, 0);
-  const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth);
+  const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth, observe);
   ticker.finish();
   const points = upper.map((u, i): PairPointPrecise => {
     const l = lower[i]!;
@@ -133,7 +144,15 @@ interface StartValues {
 }
 
 /** One run at `digits` significant digits: the recursion of contract/SPEC in BigFloat, Decimal out at checkpoints. */
-async function runPrecise(digits: number, s: StartValues, checkpoints: readonly number[], depth: number, ticker: ProgressTicker, done0: number): Promise<PointValues[]> {
+async function runPrecise(
+  digits: number,
+  s: StartValues,
+  checkpoints: readonly number[],
+  depth: number,
+  ticker: ProgressTicker,
+  done0: number,
+  observe?: LayerObserver,
+): Promise<PointValues[]> {
   const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
@@ -155,6 +174,7 @@ async function runPrecise(digits: number, s: StartValues, checkpoints: readonly 
   let next = 0;
   for (let l = 1; ; l++) {
     const theta = map.thetaOfComplement(eps);
+    observe?.(l, eps, c);
     if (l === checkpoints[next]) {
       out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, sw2f, D));
       next++;

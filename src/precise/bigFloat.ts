@@ -73,6 +73,17 @@ export class BigFloatContext {
     return this.normalize(BigInt(n), 0);
   }
 
+  /** A finite float64, exactly (its 53-bit mantissa fits in `bits` ≥ 64). */
+  fromNumber(x: number): BigFloat {
+    if (!Number.isFinite(x)) throw new RangeError(`BigFloat cannot hold ${x}`);
+    if (x === 0) return this.zero;
+    // Scale so the top bit lands at position ≥ 52 even if log2 is off by one: then the scaled
+    // value is an integer. Two factors so that 2^k itself never overflows (subnormal x, k ≈ 1130).
+    const k = 54 - Math.floor(Math.log2(Math.abs(x)));
+    const half = Math.trunc(k / 2);
+    return this.normalize(BigInt(x * 2 ** half * 2 ** (k - half)), -k);
+  }
+
   /** `value × 2^k`, exact. */
   scale2(a: BigFloat, k: number): BigFloat {
     return a.m === 0n ? a : { m: a.m, e: a.e + k };
