@@ -1,0 +1,84 @@
+/**
+ * The explorer's URL state (web/state.ts): every state survives the round trip through the query
+ * string, bad parameters fall back to defaults with a message, and checkpoint depths are spread
+ * in log L within the range.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_STATE, LIMITS, logSpacedDepths, queryFromState, stateFromQuery, type ExplorerState } from "../web/state.js";
+
+const decimalText = fc.oneof(fc.constantFrom("0.5", "-1", "1", "0.9999999", "1e-30", ".25"), fc.double({ min: -1, max: 1, noNaN: true }).map(String));
+const int = (key: keyof typeof LIMITS) => fc.integer({ min: LIMITS[key][0], max: LIMITS[key][1] });
+
+const stateArb: fc.Arbitrary<ExplorerState> = fc
+  .record({
+    rho1: decimalText,
+    source: fc.constantFrom("random" as const, "paste" as const),
+    m: int("m"),
+    dim: int("dim"),
+    seed: int("seed"),
+    pasted: fc.string({ maxLength: 80 }),
+    projection: fc.constantFrom("normalize" as const, "stereographic" as const, "none" as const),
+    kernel: fc.constantFrom("ntk" as const, "nngp" as const),
+    normalized: fc.boolean(),
+    depthMin: int("depthMin"),
+    depthMax: int("depthMax"),
+    checkpoints: int("checkpoints"),
+    precision: fc.oneof(fc.constant(0), fc.integer({ min: 20, max: 1000 })),
+    sigmaW: fc.constantFrom("1", "1.5", "2e0"),
+    sigmaB: fc.constantFrom("0", "0.1"),
+  })
+  .map((s) => (s.depthMin <= s.depthMax ? s : { ...s, depthMin: s.depthMax, depthMax: s.depthMin }));
+
+describe("explorer URL state", () => {
+  it("round-trips every valid state through the query string", () => {
+    fc.assert(
+      fc.property(stateArb, (state) => {
+        const back = stateFromQuery(queryFromState(state));
+        expect(back.problems).toEqual([]);
+        // Pasted text is only carried while it is the source.
+        expect(back.state).toEqual(state.source === "paste" ? state : { ...state, pasted: DEFAULT_STATE.pasted });
+      }),
+    );
+  });
+
+  it("gives the defaults for an empty query, and an empty query for the defaults", () => {
+    expect(stateFromQuery("")).toEqual({ state: DEFAULT_STATE, problems: [] });
+    expect(queryFromState(DEFAULT_STATE)).toBe("");
+  });
+
+  it("replaces bad parameters by defaults and says which", () => {
+    const { state, problems } = stateFromQuery("?m=1&kernel=rbf&rho1=abc&digits=5&norm=yes&L1=2000000000");
+    expect(state).toEqual(DEFAULT_STATE);
+    expect(problems).toHaveLength(6);
+    expect(problems.join("\n")).toMatch(/m="1" is not valid/);
+    expect(problems.join("\n")).toMatch(/digits="5"/);
+  });
+
+  it("swaps a reversed depth range", () => {
+    const { state, problems } = stateFromQuery("L0=50&L1=10");
+    expect([state.depthMin, state.depthMax]).toEqual([10, 50]);
+    expect(problems[0]).toMatch(/swapped/);
+  });
+});
+
+describe("logSpacedDepths", () => {
+  it("returns ascending distinct integers in [min, max] including both ends", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 2, max: 200 }), (a, b, count) => {
+        const [min, max] = a <= b ? [a, b] : [b, a];
+        const d = logSpacedDepths(min, max, count);
+        expect(d[0]).toBe(min);
+        expect(d[d.length - 1]).toBe(max);
+        expect(d.length).toBeLessThanOrEqual(Math.min(count, max - min + 1));
+        for (let i = 1; i < d.length; i++) expect(d[i]).toBeGreaterThan(d[i - 1]);
+        expect(d.every(Number.isInteger)).toBe(true);
+      }),
+    );
+  });
+
+  it("spreads evenly in log L: 1 … 1000 in 4 is 1, 10, 100, 1000", () => {
+    expect(logSpacedDepths(1, 1000, 4)).toEqual([1, 10, 100, 1000]);
+    expect(logSpacedDepths(7, 7, 10)).toEqual([7]);
+  });
+});
