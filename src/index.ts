@@ -24,3 +24,8 @@ export { analyzeMatrix, luFactor, LuFactorization, FLOAT64_DIGITS, type MatrixAn
 
 // Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
 export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFloat64Options, type GramAtDepth64 } from "./gram/float64.js";
+
+// High precision (SPEC §4 at any precision): one pair through depth with digits vouched; digit counting.
+export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
+export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
+export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
