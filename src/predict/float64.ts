@@ -31,6 +31,11 @@ export interface KernelPrediction64Options extends PredictionSettings, ProgressO
   readonly m: number;
   /** Number of target columns k (default 1). */
   readonly k?: number;
+  /**
+   * Relative accuracy of the kernel entries (e.g. a float64 Gram matrix after L layers: a few
+   * ulps per layer); enters `digitsKept`. Default 2⁻⁵³ (entries exact as given).
+   */
+  readonly kernelRelativeError?: number;
 }
 
 /** A float64 prediction with what a user needs to judge it. */
@@ -59,7 +64,10 @@ export interface Prediction64 extends PredictionShape {
    * harmless). The weights' relative error (normwise, per row) is about κ · m · 2⁻⁵³.
    */
   readonly conditionEstimate: number;
-  /** Significant digits the weights and predictions keep: FLOAT64_DIGITS − log10 κ, clamped to [0, 15.95]. */
+  /**
+   * Significant digits the weights and predictions keep: −log10(κ · max(kernelRelativeError, 2⁻⁵³)),
+   * clamped to [0, FLOAT64_DIGITS ≈ 15.95] (with exact entries, FLOAT64_DIGITS − log10 κ).
+   */
   readonly digitsKept: number;
   /** Eigenvalues of K + δI, ascending (finite t only; null for t = ∞). */
   readonly eigenvalues: Float64Array | null;
@@ -77,6 +85,9 @@ export interface Prediction64 extends PredictionShape {
  */
 export async function predictFromKernels64(o: KernelPrediction64Options): Promise<Prediction64> {
   const settings = resolveSettings(o);
+  if (o.kernelRelativeError !== undefined && !(o.kernelRelativeError >= 0 && o.kernelRelativeError < 1)) {
+    throw new NtkError("BAD_OPTION", `kernelRelativeError must be in [0, 1), got ${o.kernelRelativeError}.`, { kernelRelativeError: o.kernelRelativeError });
+  }
   const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
   const { m, testCount, k } = shape;
   checkFiniteEntries(o.trainKernel, m, "training kernel K");
@@ -131,10 +142,11 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
       );
     }
   }
-  const digitsKept = FLOAT64_DIGITS - Math.min(FLOAT64_DIGITS, Math.max(0, Math.log10(conditionEstimate)));
+  const entryError = Math.max(o.kernelRelativeError ?? 0, 2 ** -53);
+  const digitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(conditionEstimate * entryError)));
   if (digitsKept < WARN_BELOW_DIGITS) {
     warnings.push(
-      `${settings.infinite ? "K" : "The flow filter of K"}${ridge > 0 ? " + δI" : ""} has condition estimate ${conditionEstimate.toPrecision(3)}: the float64 weights and predictions keep about ${Math.floor(digitsKept)} significant digits` +
+      `${settings.infinite ? "K" : "The flow filter of K"}${ridge > 0 ? " + δI" : ""} has condition estimate ${conditionEstimate.toPrecision(3)}${entryError > 2 ** -53 ? ` and its entries relative error ${entryError.toPrecision(2)}` : ""}: the float64 weights and predictions keep about ${Math.floor(digitsKept)} significant digits` +
         `${digitsKept < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
     );
   }

@@ -9,23 +9,21 @@
  * digit count is how far the two agree (entrywise for det and the 1-norms, per row relative to the
  * row's largest weight for weights, relative to |weights row|₁·max|Y| for predictions), minus one,
  * and never more than the precision asked for. When the kernel entries themselves are known to
- * only `inputDigits` digits, that caps the count at `inputDigits − log10 κ − 1` as well.
+ * only `inputDigits` digits (normwise: |δK_ij| ≤ 10^−inputDigits · max|K|, so ‖δK‖ ≤ m·10^−inputDigits·max|K|),
+ * that caps the count at `inputDigits − log10 κ − log10 m` as well (first-order perturbation bound).
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
 import type { ProgressOptions } from "../progress.js";
+import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { flowTimePrecise, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 /** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
 export type DecimalLike = Decimal | string | number;
-
-/** Supported range of `precision` (significant digits asked for). */
-export const MIN_PREDICTION_PRECISION = 10;
-export const MAX_PREDICTION_PRECISION = 1000;
 
 /** Extra digits of the verification run. */
 const CHECK_GUARD = 10;
@@ -41,7 +39,7 @@ export interface KernelPredictionPreciseOptions extends PredictionSettings, Prog
   readonly m: number;
   /** Target columns k (default 1). */
   readonly k?: number;
-  /** Significant digits wanted in every reported quantity, 10..1000. */
+  /** Significant digits wanted in every reported quantity, 20..1000 (checkPrecision). */
   readonly precision: number;
   /**
    * Significant digits to which the kernel entries are known (e.g. a high-precision Gram's
@@ -106,16 +104,13 @@ interface Run {
  * Predictions, weight rows, their 1-norms and det(K + δI) at `precision` significant digits, with
  * the digits each is vouched for.
  *
- * Errors: BAD_PRECISION (precision outside 10..1000, or inputDigits not a positive number),
+ * Errors: BAD_PRECISION (precision outside 20..1000, or inputDigits not a positive number),
  * DIMENSION_MISMATCH, NOT_A_NUMBER/NON_FINITE (an entry), BAD_OPTION (settings, a K that is not
  * symmetric), SINGULAR_MATRIX (t = ∞ and K + δI is singular, or its condition exceeds what 1000
  * digits resolve), NO_CONVERGENCE (Jacobi), ABORTED.
  */
 export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOptions): Promise<PredictionPrecise> {
-  const precision = o.precision;
-  if (!Number.isInteger(precision) || precision < MIN_PREDICTION_PRECISION || precision > MAX_PREDICTION_PRECISION) {
-    throw new NtkError("BAD_PRECISION", `precision must be an integer from ${MIN_PREDICTION_PRECISION} to ${MAX_PREDICTION_PRECISION} significant digits, got ${precision}.`, { precision });
-  }
+  const precision = checkPrecision(o.precision);
   if (o.inputDigits !== undefined && !(o.inputDigits > 0)) {
     throw new NtkError("BAD_PRECISION", `inputDigits must be a positive number of digits, got ${o.inputDigits}.`, { inputDigits: o.inputDigits });
   }
@@ -127,7 +122,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   const needed = precision + Math.ceil(Math.max(0, main.conditionLog10)) + logM + 5;
   if (needed > working || main.singularToPrecision) {
     working = Math.max(needed, working + CHECK_GUARD);
-    if (working > MAX_PREDICTION_PRECISION + 2 * CHECK_GUARD + 10) {
+    if (working > MAX_PRECISION + 2 * CHECK_GUARD + 10) {
       throwSingular(shape.m, main, "its condition number needs more than the supported working precision");
     }
     main = await runAt(working, o, settings, shape);
@@ -138,7 +133,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   const { m, testCount, k } = shape;
   const cap = (agreed: number): number => {
     let d = Math.min(precision, Math.floor(agreed) - 1);
-    if (o.inputDigits !== undefined) d = Math.min(d, Math.floor(o.inputDigits - Math.max(0, main.conditionLog10)) - 1);
+    if (o.inputDigits !== undefined) d = Math.min(d, Math.floor(o.inputDigits - Math.max(0, main.conditionLog10) - Math.log10(m)));
     return Math.max(0, d);
   };
   const yMax = o.targets.reduce<number>((a, y) => Math.max(a, Math.abs(new Decimal(y).toNumber())), 0);
@@ -179,7 +174,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
     workingPrecision: working,
     vouchedBy:
       `a second run at ${working + CHECK_GUARD} digits: digits counted where both runs agree (Jacobi eigendecomposition, backward stable), minus one` +
-      (o.inputDigits !== undefined ? `, and at most the kernel's ${o.inputDigits} digits less log10 κ` : ""),
+      (o.inputDigits !== undefined ? `, and at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : ""),
     flowTime: main.flowTime,
     ridge: main.ridge,
     predictions: main.predictions,

@@ -1,0 +1,84 @@
+/**
+ * Why a training Gram matrix is exactly singular, when the data say so in advance (SPEC §5):
+ * two training points that are the same point on the sphere give equal rows at every depth, and
+ * at L = 1 the kernel is linear, σw² x·x′/n0 + σb², of rank at most n0 (+1 with a bias), so more
+ * points than that make it singular. Float64 adds a third cause: distinct points whose projections
+ * round to the same float64 row.
+ */
+import type { Decimal } from "decimal.js";
+import { exactRawCoordinates } from "../sphere/precise.js";
+import type { RawPoints } from "../sphere/float64.js";
+import type { Projection, SpherePoints } from "../types.js";
+
+/** One reason K is exactly singular, with the words to say it. */
+export interface SingularCause {
+  /** "duplicate": the same point on the sphere; "float64-duplicate": equal only after float64 rounding; "linear-rank": L = 1 and m exceeds the rank bound. */
+  readonly kind: "duplicate" | "float64-duplicate" | "linear-rank";
+  /** The two training points (0-based) for the duplicate kinds. */
+  readonly points?: readonly [number, number];
+  /** A sentence naming the cause and the points (1-based, as users count). */
+  readonly message: string;
+}
+
+/** Options of {@link findSingularCauses}. */
+export interface SingularCauseInput {
+  /** The raw training points (with their decimal text when read from text). */
+  readonly raw: RawPoints;
+  /** Their float64 projection (the rows the float64 kernels see). */
+  readonly projected: SpherePoints;
+  readonly projection: Projection;
+  /** Depth L. */
+  readonly depth: number;
+  /** True when σb > 0 (adds one to the rank bound at L = 1). */
+  readonly hasBias: boolean;
+}
+
+/**
+ * Every cause found, first the rank bound, then each duplicate pair. Duplicates are decided
+ * exactly: two raw points are the same point on the sphere when one is a positive multiple of the
+ * other ("normalize", "none") or when they are equal ("stereographic" is one-to-one), tested by
+ * exact decimal products on the coordinates as written. Cost: O(m² n0) float64 comparisons, exact
+ * tests only for pairs whose float64 projections agree to 1e-9.
+ */
+export function findSingularCauses(o: SingularCauseInput): SingularCause[] {
+  const causes: SingularCause[] = [];
+  const { m, n0, coords } = o.projected;
+  const rank = n0 + (o.hasBias ? 1 : 0);
+  if (o.depth === 1 && m > rank) {
+    causes.push({
+      kind: "linear-rank",
+      message: `at depth L = 1 the kernel is linear in x·x′ (rank ≤ ${rank}: the ${n0} coordinates on the sphere${o.hasBias ? " plus the bias" : ""}), and there are ${m} training points`,
+    });
+  }
+  let exact: Decimal[] | null = null;
+  const rawDim = o.raw.n0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let close = true;
+      let identical = true;
+      for (let c = 0; c < n0 && close; c++) {
+        const d = Math.abs(coords[i * n0 + c] - coords[j * n0 + c]);
+        close = d <= 1e-9;
+        identical &&= d === 0;
+      }
+      if (!close) continue;
+      exact ??= exactRawCoordinates(o.raw);
+      const a = exact.slice(i * rawDim, (i + 1) * rawDim);
+      const b = exact.slice(j * rawDim, (j + 1) * rawDim);
+      const same = o.projection === "stereographic" ? a.every((x, c) => x.eq(b[c])) : positiveMultiples(a, b);
+      if (same) {
+        causes.push({ kind: "duplicate", points: [i, j], message: `training points ${i + 1} and ${j + 1} are the same point on the sphere${o.projection === "stereographic" ? "" : " (one is a positive multiple of the other)"}, so K has two equal rows at every depth` });
+      } else if (identical) {
+        causes.push({ kind: "float64-duplicate", points: [i, j], message: `training points ${i + 1} and ${j + 1} are distinct but their float64 projections are equal, so the float64 K has two equal rows (the high-precision path tells them apart)` });
+      }
+    }
+  }
+  return causes;
+}
+
+/** True when a = c·b for some c > 0, exactly (a, b exact decimals of the same length). */
+function positiveMultiples(a: readonly Decimal[], b: readonly Decimal[]): boolean {
+  const pivot = b.findIndex((x) => !x.isZero());
+  if (pivot < 0 || a[pivot].isZero() || a[pivot].isNegative() !== b[pivot].isNegative()) return false;
+  return a.every((x, c) => x.times(b[pivot]).eq(b[c].times(a[pivot])));
+}
