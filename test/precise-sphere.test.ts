@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { exactRawCoordinates, projectToSphereAtPrecision } from "../src/sphere/precise.js";
+import { exactRawCoordinates, pairComplementsAtPrecision, projectToSphereAtPrecision } from "../src/sphere/precise.js";
 import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { preciseDecimal } from "../src/precise/precision.js";
@@ -92,6 +92,29 @@ describe("input text is used exactly", () => {
     const exact = new Wide("2.0000000000000000000100000000000000000000e-20").div("2.0000000000000000000200000000000000000001");
     expect(correctDigits(p.coords[1], exact, 30)).toBeGreaterThanOrEqual(29);
   });
+});
+
+describe("pair complements 1 − x·x′ from the exact inputs", () => {
+  const rows = [["0.3", "-1.2", "0.5"], ["0.3", "-1.2", "0.50000000000000000001"], ["-0.6", "0.6", "-1"], ["0.6", "-2.4", "1"]];
+  for (const projection of ["normalize", "stereographic"] as const) {
+    it(`${projection}: every pair to 25 digits, the nearly equal pair (1 − x·x′ ≈ 1e-41) included; positive multiples give exactly 0`, () => {
+      const ds = datasetFromArrays({ points: rows });
+      const got = pairComplementsAtPrecision(ds, projection, preciseDecimal(25));
+      // Reference: the projected points at 200 digits, 1 − x·x′ by cancellation (160 digits survive).
+      const W = preciseDecimal(200);
+      const p = projectToSphereAtPrecision(ds, projection, W);
+      let k = 0;
+      for (let i = 0; i < 4; i++) {
+        for (let j = i + 1; j < 4; j++, k++) {
+          let dot = new W(0);
+          for (let c = 0; c < p.n0; c++) dot = dot.plus(p.coords[i * p.n0 + c].times(p.coords[j * p.n0 + c]));
+          const ref = new W(1).minus(dot);
+          if (projection === "normalize" && i === 0 && j === 3) expect(got[k].isZero()).toBe(true);
+          else expect(correctDigits(got[k], ref, 25)).toBeGreaterThanOrEqual(24);
+        }
+      }
+    });
+  }
 });
 
 describe("property: unit rows at working precision", () => {

@@ -84,3 +84,46 @@ export function projectToSphereAtPrecision(raw: RawPoints, projection: Projectio
   }
   return { m, n0: outDim, coords };
 }
+
+/**
+ * 1 − x_i·x_j for every pair i < j of the projected points (packed in row order: (0,1), (0,2), …,
+ * (1,2), …), at the precision of `D`, computed from the exact raw inputs so that it does not
+ * cancel however close two points are (SPEC §4). With a, b the raw rows, s = |a|², t = |b|²:
+ *
+ * - "normalize", "none": a·b ≤ 0 gives 1 + |a·b|/√(s t); a·b > 0 gives
+ *   (s t − (a·b)²) / (√(s t) (√(s t) + a·b)), whose numerator (Lagrange's identity) is formed exactly.
+ * - "stereographic": 2|a − b|² / ((1 + s)(1 + t)) (the chordal distance of the inverse projection).
+ *
+ * Points that coincide on the sphere (positive multiples under normalize, equal rows under
+ * stereographic) give exactly 0. Accuracy: relative error below 3·10^(1−p) for every pair
+ * (a square root, a product, a sum of positives and a division, each correctly rounded).
+ * Validates like {@link projectToSphereAtPrecision} (same errors).
+ */
+export function pairComplementsAtPrecision(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): Decimal[] {
+  projectToSphereAtPrecision(raw, projection, D, options);
+  const { m, n0 } = raw;
+  const exact = exactRawCoordinates(raw);
+  const row = (i: number) => exact.slice(i * n0, (i + 1) * n0);
+  const dot = (a: Decimal[], b: Decimal[]) => a.reduce((s, x, k) => s.plus(x.times(b[k])), new ExactDecimal(0));
+  const norms2 = Array.from({ length: m }, (_, i) => dot(row(i), row(i)));
+  const out: Decimal[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      const [a, b, s, t] = [row(i), row(j), norms2[i], norms2[j]];
+      if (projection === "stereographic") {
+        const diff2 = a.reduce((acc, x, k) => acc.plus(x.minus(b[k]).times(x.minus(b[k]))), new ExactDecimal(0));
+        out.push(new D(diff2.times(2)).div(new D(s.plus(1).times(t.plus(1)))));
+        continue;
+      }
+      const ab = dot(a, b);
+      const root = new D(s.times(t)).sqrt();
+      if (ab.lte(0)) {
+        out.push(new D(ab.abs()).div(root).plus(1));
+      } else {
+        const numerator = s.times(t).minus(ab.times(ab));
+        out.push(new D(numerator).div(root.times(root.plus(ab))));
+      }
+    }
+  }
+  return out;
+}

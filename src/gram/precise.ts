@@ -1,0 +1,351 @@
+/**
+ * Gram matrices of Σ and Θ through depth at any precision (SPEC §2, §4, §5): the high-precision
+ * twin of `gram/float64.ts`, with the same four matrices Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and raw diagonals.
+ *
+ * Method: the raw points (decimal text used exactly) are projected at the working precision
+ * (`sphere/precise.ts`); per unique pair the complements ε = 1 − Σ̄ and u = 1 − Θ̄ start from
+ * |x − x′|²/2 and run through the complement recursion of the contract's math notes in BigInt
+ * floating point (`precise/correlationMap.ts`: θ, g(θ) by series, π read once), while the layer
+ * scalars q, w, τ shared by all pairs run beside them. Diagonals are exact (1 and 0).
+ *
+ * Digits vouched: the whole computation, projection included, runs twice, at P + guard digits and
+ * VOUCH_EXTRA_DIGITS higher (`precise/precision.ts`); the higher run is returned,
+ * and every entry vouches for the digits on which both runs agree, minus one. Complements and raw
+ * diagonals count significant digits of each entry; Σ̄ and Θ̄, which lie in [−1, 1], count decimal
+ * places against their unit diagonal (absolute error below 10^−d), so that an entry that is 0 in
+ * exact arithmetic (Σ̄^(2) of an antipodal pair) does not read as "no digit known".
+ * Cost: two runs of m(m−1)/2 · L pair steps, each a few dozen BigInt operations.
+ */
+import type { Decimal } from "decimal.js";
+import { NtkError } from "../errors.js";
+import { resolveParams, type ResolvedParams } from "../params.js";
+import { checkDepthList } from "./float64.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import type { KernelName, NetworkParams, Projection } from "../types.js";
+import { digitsVouched } from "../compare/digits.js";
+import { PreciseCorrelationMap } from "../precise/correlationMap.js";
+import type { BigFloat } from "../precise/bigFloat.js";
+import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import { pairComplementsAtPrecision, projectToSphereAtPrecision } from "../sphere/precise.js";
+import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
+import { determinantDigitsVouched, findIdenticalRows, preciseLuAnalysis, type DeterminantDigits, type PreciseMatrixAnalysis } from "../linalg/preciseLu.js";
+
+/** Inputs of {@link gramThroughDepthPrecise}. */
+export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions {
+  /** Raw points, with their decimal text when known (a `Dataset` fits); projected at working precision. */
+  readonly data: RawPoints;
+  /** How the raw points reach the sphere (SPEC §7). */
+  readonly projection: Projection;
+  /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
+  readonly depths: readonly number[];
+  /** σw, σb (default 1, 0: the paper's case); strings are read exactly. */
+  readonly params?: NetworkParams;
+  /** Significant digits wanted, 20 … 1000. */
+  readonly precision: number;
+  /**
+   * Guard digits beyond the default P + ⌈log10 L⌉ + 4, e.g. for determinants of ill-conditioned
+   * Gram matrices, which lose about log10 κ1 digits (default 0).
+   */
+  readonly extraGuardDigits?: number;
+}
+
+/** The names of the four matrices, as in {@link GramAtDepthPrecise}. */
+export type GramMatrixName = "sigmaNormalized" | "oneMinusSigmaNormalized" | "ntkNormalized" | "oneMinusNtkNormalized";
+
+/** The Gram matrices at one depth L, as Decimals of the higher run; m × m, row-major, exactly symmetric. */
+export interface GramAtDepthPrecise {
+  /** L, the number of weight layers (SPEC §1). */
+  readonly depth: number;
+  /** Number of points m. */
+  readonly m: number;
+  /** Σ̄^(L); diagonal exactly 1. */
+  readonly sigmaNormalized: Decimal[];
+  /** 1 − Σ̄^(L), carried directly; diagonal exactly 0. */
+  readonly oneMinusSigmaNormalized: Decimal[];
+  /** Θ̄^(L); diagonal exactly 1. */
+  readonly ntkNormalized: Decimal[];
+  /** 1 − Θ̄^(L), carried directly; diagonal exactly 0. */
+  readonly oneMinusNtkNormalized: Decimal[];
+  /** Σ^(L)(x, x) = q_L, unscaled (exponents to ±9e15; paper case 1/(n0 2^{L−1})). Raw Σ = Σ̄ · sigmaDiag. */
+  readonly sigmaDiag: Decimal;
+  /** Θ^(L)(x, x) = τ_L q_L (paper case L/(n0 2^{L−1})). Raw Θ = Θ̄ · ntkDiag. */
+  readonly ntkDiag: Decimal;
+  /** Least digits vouched for over every entry of the four matrices and both diagonals (see module note). */
+  readonly digitsVouched: number;
+  /** Least digits vouched for over the off-diagonal entries of each matrix (m = 1: the precision). */
+  readonly digitsVouchedByMatrix: { readonly [K in GramMatrixName]: number };
+}
+
+/** Result of {@link gramThroughDepthPrecise}. */
+export interface GramResultPrecise {
+  /** Significant digits asked for (P). */
+  readonly precision: number;
+  /** Digits of the run whose values are returned. */
+  readonly workingPrecision: number;
+  /** How the digits were vouched for, in words. */
+  readonly vouchedBy: string;
+  readonly params: ResolvedParams;
+  /** Dimension of the projected points (the network's n0). */
+  readonly n0: number;
+  readonly grams: GramAtDepthPrecise[];
+}
+
+/** One run's matrices at a depth (before vouching). */
+interface GramRunAtDepth {
+  readonly depth: number;
+  readonly matrices: { readonly [K in GramMatrixName]: Decimal[] };
+  readonly sigmaDiag: Decimal;
+  readonly ntkDiag: Decimal;
+  /** Precision of the entries' Decimal class: enough to hold 1 − ε exactly for the smallest complement ε. */
+  readonly entryDigits: number;
+}
+
+/** Both runs of a precise Gram computation, kept for quantities derived from them (determinants). */
+export interface GramRunsPrecise {
+  readonly result: GramResultPrecise;
+  /** Digits of the lower and the upper run. */
+  readonly lowerDigits: number;
+  readonly upperDigits: number;
+  /** Each run's matrices, one per checkpoint (same order as `result.grams`). */
+  readonly lower: readonly GramRunAtDepth[];
+  readonly upper: readonly GramRunAtDepth[];
+}
+
+const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];
+
+/**
+ * Σ̄, 1 − Σ̄, Θ̄ and 1 − Θ̄ (with raw diagonals) of the raw points after projection, at every
+ * checkpoint depth, each entry with the digits it vouches for (see the module note).
+ *
+ * Progress counts pair steps of both runs. Errors: BAD_PRECISION (P not an integer in 20 … 1000),
+ * PRECISION_LIMIT (working digits beyond decimal.js's stored π), BAD_DEPTH, BAD_SIGMA_W,
+ * BAD_SIGMA_B, BAD_OPTION (extraGuardDigits, projection, tolerance), EMPTY_DATA, NOT_A_NUMBER,
+ * NON_FINITE, ZERO_VECTOR, OFF_SPHERE (as the projections), ABORTED (through `signal`).
+ */
+export async function gramThroughDepthPrecise(o: GramPrecisionOptions): Promise<GramResultPrecise> {
+  return (await gramThroughDepthPreciseRuns(o)).result;
+}
+
+/** {@link gramThroughDepthPrecise}, keeping the lower run too (for vouched determinants). */
+export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Promise<GramRunsPrecise> {
+  const depths = checkDepthList(o.depths);
+  const finalDepth = depths[depths.length - 1];
+  const extra = o.extraGuardDigits ?? 0;
+  if (!Number.isInteger(extra) || extra < 0) {
+    throw new NtkError("BAD_OPTION", `extraGuardDigits must be an integer ≥ 0, got ${extra}.`, { extraGuardDigits: extra });
+  }
+  const wp = workingPrecision(o.precision, finalDepth);
+  const lowerDigits = wp.lower + extra;
+  const upperDigits = wp.upper + extra;
+  checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", o.precision, finalDepth);
+  const params = resolveParams(o.params);
+  const m = o.data.m;
+  const pairs = (m * (m - 1)) / 2;
+  // Projection errors surface before any long run; n0 is the projected dimension.
+  const { n0 } = projectToSphereAtPrecision(o.data, o.projection, preciseDecimal(lowerDigits), o);
+  const ticker = new ProgressTicker(o, 2 * pairs * (finalDepth - 1), 1);
+  const lower = await runGram(lowerDigits, o, n0, params, depths, ticker, 0);
+  const upper = await runGram(upperDigits, o, n0, params, depths, ticker, pairs * (finalDepth - 1));
+  ticker.finish();
+  const P = wp.precision;
+  const grams = upper.map((u, k): GramAtDepthPrecise => {
+    const l = lower[k];
+    const byMatrix = Object.fromEntries(
+      MATRIX_NAMES.map((name) => {
+        const absolute = name === "sigmaNormalized" || name === "ntkNormalized";
+        let least = P;
+        for (let i = 0; i < m; i++) {
+          for (let j = i + 1; j < m; j++) {
+            const a = l.matrices[name][i * m + j];
+            const b = u.matrices[name][i * m + j];
+            least = Math.min(least, absolute ? decimalPlacesVouched(a, b, P) : digitsVouched(a, b, P));
+          }
+        }
+        return [name, least];
+      }),
+    ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
+    const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
+    return { depth: u.depth, m, ...u.matrices, sigmaDiag: u.sigmaDiag, ntkDiag: u.ntkDiag, digitsVouched: Math.min(diag, ...Object.values(byMatrix)), digitsVouchedByMatrix: byMatrix };
+  });
+  const vouchedBy =
+    `projection and complement recursion (SPEC §4, BigInt floating point) computed twice, at ${lowerDigits} and at ${upperDigits} significant digits; ` +
+    `the ${upperDigits}-digit values are returned, and each entry vouches for the digits on which both runs agree, minus one, at most ${P} ` +
+    `(significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄)`;
+  const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
+  return { result, lowerDigits, upperDigits, lower, upper };
+}
+
+/** Decimal places (absolute error below 10^−d) on which `lower` and `upper` agree, minus one, at most `precision`. */
+function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number): number {
+  const diff = lower.minus(upper).abs();
+  if (diff.isZero()) return precision;
+  const places = Math.floor(-diff.log(10).toNumber());
+  return Math.max(0, Math.min(precision, places - 1));
+}
+
+/** One run of the recursion at `digits` significant digits; Decimals out at every checkpoint. */
+async function runGram(digits: number, o: GramPrecisionOptions, n0: number, params: ResolvedParams, depths: readonly number[], ticker: ProgressTicker, done0: number): Promise<GramRunAtDepth[]> {
+  const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
+  const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
+  const c = map.ctx;
+  const m = o.data.m;
+  const sw2 = new D(params.sigmaW).pow(2);
+  const sb2 = new D(params.sigmaB).pow(2);
+  const q1 = sw2.div(n0).plus(sb2);
+  // ε_1 = σw² (1 − x·x′) / (n0 q_1), 1 − x·x′ from the exact inputs (no cancellation for close points).
+  const c1 = sw2.div(q1.times(n0));
+  const two = new D(2);
+  // 1 − x·x′ ≤ 2; only rounding could push an antipodal pair past it.
+  const eps: BigFloat[] = pairComplementsAtPrecision(o.data, o.projection, D, o).map((x) => c.fromDecimal(D.min(c1.times(x), two), D));
+  const u = eps.slice();
+  const sw2f = c.fromDecimal(sw2, D);
+  const sb2f = c.fromDecimal(sb2, D);
+  const noBias = params.sigmaB.isZero(); // then w = 1 exactly
+  let q = c.fromDecimal(q1, D);
+  let tau = c.one;
+  const out: GramRunAtDepth[] = [];
+  let done = done0;
+  let layer = 1;
+  for (const depth of depths) {
+    for (; layer < depth; layer++) {
+      const carried = c.scale2(c.mul(sw2f, q), -1);
+      const qNext = c.add(carried, sb2f);
+      const w = noBias ? c.one : c.div(carried, qNext);
+      const wTau = c.mul(w, tau);
+      const tauNext = c.add(wTau, c.one);
+      const a = c.div(wTau, tauNext);
+      const b = c.div(c.one, tauNext);
+      for (let p = 0; p < eps.length; p++) {
+        const theta = map.thetaOfComplement(eps[p]);
+        const e = map.complementStep(eps[p], theta, w);
+        // u′ = a (u + (1 − u) θ/π) + b ε′  (contract math notes)
+        u[p] = c.add(c.mul(a, c.add(u[p], c.mul(c.sub(c.one, u[p]), map.oneMinusKappa0(theta)))), c.mul(b, e));
+        eps[p] = e;
+        const pause = ticker.tick(++done);
+        if (pause) await pause;
+      }
+      q = qNext;
+      tau = tauNext;
+    }
+    out.push({ depth, ...unpack(m, eps.map((e) => c.toDecimal(e, D)), u.map((v) => c.toDecimal(v, D)), D.precision), sigmaDiag: c.toDecimal(q, D), ntkDiag: c.toDecimal(c.mul(tau, q), D) });
+  }
+  return out;
+}
+
+/**
+ * The four full symmetric matrices from packed complements (pair (i, j), i < j, in row order).
+ * Σ̄ = 1 − ε and Θ̄ = 1 − u are formed exactly, in a Decimal class whose precision holds every
+ * digit of the complement behind the leading 9s (`entryDigits`): rounding 1 − 1e-41 to 1 would
+ * make nearly coincident points exactly coincident in every later computation (an LU, a det).
+ */
+function unpack(m: number, eps: Decimal[], u: Decimal[], digits: number): Pick<GramRunAtDepth, "matrices" | "entryDigits"> {
+  let smallest = 0;
+  for (const x of [...eps, ...u]) if (!x.isZero()) smallest = Math.min(smallest, x.e);
+  const entryDigits = digits + 1 - smallest;
+  const W = preciseDecimal(entryDigits);
+  const one = new W(1);
+  const zero = new W(0);
+  const matrices = { sigmaNormalized: [] as Decimal[], oneMinusSigmaNormalized: [] as Decimal[], ntkNormalized: [] as Decimal[], oneMinusNtkNormalized: [] as Decimal[] };
+  for (const x of Object.values(matrices)) x.length = m * m;
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    matrices.sigmaNormalized[i * m + i] = one;
+    matrices.ntkNormalized[i * m + i] = one;
+    matrices.oneMinusSigmaNormalized[i * m + i] = zero;
+    matrices.oneMinusNtkNormalized[i * m + i] = zero;
+    for (let j = i + 1; j < m; j++, k++) {
+      const entries: [GramMatrixName, Decimal][] = [
+        ["sigmaNormalized", one.minus(eps[k])],
+        ["oneMinusSigmaNormalized", new W(eps[k])],
+        ["ntkNormalized", one.minus(u[k])],
+        ["oneMinusNtkNormalized", new W(u[k])],
+      ];
+      for (const [name, x] of entries) {
+        matrices[name][i * m + j] = x;
+        matrices[name][j * m + i] = x;
+      }
+    }
+  }
+  return { matrices, entryDigits };
+}
+
+/** The matrix of one kernel from a precise Gram: Σ̄ or Θ̄ when normalized, else raw Σ = Σ̄ · q_L or Θ = Θ̄ · τ_L q_L. */
+export function kernelMatrixPrecise(g: Pick<GramAtDepthPrecise, "sigmaNormalized" | "ntkNormalized" | "sigmaDiag" | "ntkDiag">, kernel: KernelName, normalized: boolean): Decimal[] {
+  if (kernel !== "ntk" && kernel !== "nngp") {
+    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
+  }
+  const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
+  if (normalized) return bar;
+  const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
+  return bar.map((x) => x.times(diag));
+}
+
+/** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
+export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
+  readonly depth: number;
+  /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
+  readonly digitsVouched: DeterminantDigits;
+  /** The first pair of points (1-based) whose rows coincide exactly, when det is exactly 0 because of them. */
+  readonly coincidentPoints: readonly [number, number] | null;
+}
+
+/**
+ * Determinants of the chosen kernel's Gram matrix at every checkpoint of `runs`, by LU in
+ * decimal.js (`linalg/preciseLu.ts`) on each run's matrix at that run's entry digits (every digit
+ * of 1 − ε held). Digits vouched for: those on which the two runs' determinants agree, minus one,
+ * and never more than the conditioning allows: the lower run's entries are accurate to about
+ * 10^−d (d its digits), which moves det by up to m κ1 10^−d relatively, so at most
+ * ⌊d − 1 − log10(m³ κ1)⌋ digits are claimed. The second bound matters: when both runs round in the
+ * same way (1 − ε held to too few digits in both), agreement alone would vouch for noise.
+ */
+export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): GramDeterminantPrecise[] {
+  const { result, lower, upper } = runs;
+  const P = result.precision;
+  return result.grams.map((g, k) => {
+    const m = g.m;
+    const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
+    const lo = preciseLuAnalysis(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m);
+    const matrix = matrixOf(upper[k]);
+    const up = preciseLuAnalysis(preciseDecimal(upper[k].entryDigits), matrix, m);
+    const agreed = determinantDigitsVouched(lo, up, P);
+    let digits = agreed;
+    if (!up.singular && !lo.singular) {
+      const cap = Math.max(0, Math.floor(runs.lowerDigits - 1 - 3 * Math.log10(m) - Math.max(up.log10Condition, lo.log10Condition)));
+      const logMagnitude = Math.max(0, Math.floor(Math.log10(Math.abs(up.log10AbsDet!.toNumber()) || 1)));
+      digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude) };
+    }
+    const rows = up.singular ? findIdenticalRows(matrix, m) : null;
+    return { ...up, depth: g.depth, digitsVouched: digits, coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1] };
+  });
+}
+
+/** Gram matrices and determinants of one kernel, vouched (see {@link gramDeterminantsVouched}). */
+export interface GramWithDeterminants {
+  readonly gram: GramResultPrecise;
+  readonly determinants: GramDeterminantPrecise[];
+}
+
+/**
+ * The Gram matrices of `o` and the determinant of the chosen kernel at every checkpoint, with
+ * `o.precision` digits of every det vouched for where possible: when the first computation vouches
+ * fewer (an ill-conditioned Gram matrix loses about log10 κ1 digits), it is repeated once with
+ * ⌈log10(m³ κ1)⌉ + 2 more guard digits, unless that would pass decimal.js's stored π (then the
+ * first result stands, with the digits it vouches for). Exactly singular or numerically rank
+ * deficient matrices (L = 1 with m > n0) keep 0 digits: their det is rounding noise at any
+ * precision. Errors as {@link gramThroughDepthPrecise}.
+ */
+export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  let runs = await gramThroughDepthPreciseRuns(o);
+  let determinants = gramDeterminantsPrecise(runs, kernel, normalized);
+  const m = o.data.m;
+  const short = determinants.filter((d) => !d.singular && d.digitsVouched.det < o.precision && Number.isFinite(d.log10Condition));
+  if (short.length > 0) {
+    const extra = Math.ceil(3 * Math.log10(m) + Math.max(...short.map((d) => d.log10Condition))) + 2;
+    const guard = (o.extraGuardDigits ?? 0) + extra;
+    if (runs.upperDigits + extra + PI_EXTRA_DIGITS <= DECIMAL_CONSTANT_DIGITS.pi) {
+      runs = await gramThroughDepthPreciseRuns({ ...o, extraGuardDigits: guard });
+      determinants = gramDeterminantsPrecise(runs, kernel, normalized);
+    }
+  }
+  return { gram: runs.result, determinants };
+}

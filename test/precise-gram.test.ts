@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { Decimal } from "decimal.js";
+import { gramDeterminantsVouched, gramThroughDepthPrecise, kernelMatrixPrecise, type GramMatrixName, type GramPrecisionOptions } from "../src/gram/precise.js";
+import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
+import { correctDigits } from "../src/compare/digits.js";
+import { NtkError, type NtkErrorCode } from "../src/errors.js";
+import type { Projection } from "../src/types.js";
+import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
+
+type GramRef = (typeof fixture.grams)[number];
+const data = fixture.data as Record<string, string[][]>;
+const groups = new Map<string, GramRef[]>();
+for (const g of fixture.grams) {
+  const key = [g.data, g.projection, g.sigmaW, g.sigmaB].join(" | ");
+  groups.set(key, [...(groups.get(key) ?? []), g]);
+}
+
+function options(ref: GramRef, depths: number[], precision: number): GramPrecisionOptions {
+  return { data: datasetFromArrays({ points: data[ref.data] }), projection: ref.projection as Projection, depths, params: { sigmaW: ref.sigmaW, sigmaB: ref.sigmaB }, precision };
+}
+
+/** Decimal places of `x` against `ref` (absolute error below 10^−d), at most cap. */
+function correctPlaces(x: Decimal, ref: Decimal, cap: number): number {
+  const diff = x.minus(ref).abs();
+  return diff.isZero() ? cap : Math.min(cap, Math.max(0, Math.floor(-diff.log(10).toNumber())));
+}
+
+async function codeOf(f: () => Promise<unknown>): Promise<NtkErrorCode> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof NtkError) return e.code;
+    throw e;
+  }
+  throw new Error("expected an NtkError");
+}
+
+const COMPLEMENTS: GramMatrixName[] = ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"];
+const NORMALIZED: GramMatrixName[] = ["sigmaNormalized", "ntkNormalized"];
+
+describe("Gram matrices and determinants against 250-digit mpmath (SPEC §2 raw recursion with arccos)", () => {
+  for (const [key, refs] of groups) {
+    for (const precision of [20, 40]) {
+      it(`${key}, L = ${refs.map((r) => r.depth).join(", ")}, ${precision} digits: every vouched digit is correct`, async () => {
+        const { gram, determinants } = await gramDeterminantsVouched(options(refs[0], refs.map((r) => r.depth), precision), "ntk", true);
+        expect(gram.precision).toBe(precision);
+        expect(gram.vouchedBy).toMatch(/computed twice/);
+        gram.grams.forEach((g, k) => {
+          const ref = refs[k];
+          expect(g.depth).toBe(ref.depth);
+          for (const name of COMPLEMENTS) {
+            g[name].forEach((x, i) => expect(correctDigits(x, new Decimal(ref[name][i]), precision)).toBeGreaterThanOrEqual(g.digitsVouchedByMatrix[name]));
+          }
+          for (const name of NORMALIZED) {
+            g[name].forEach((x, i) => expect(correctPlaces(x, new Decimal(ref[name][i]), precision)).toBeGreaterThanOrEqual(g.digitsVouchedByMatrix[name]));
+          }
+          expect(correctDigits(g.sigmaDiag, new Decimal(ref.sigmaDiag), precision)).toBeGreaterThanOrEqual(g.digitsVouched);
+          expect(correctDigits(g.ntkDiag, new Decimal(ref.ntkDiag), precision)).toBeGreaterThanOrEqual(g.digitsVouched);
+          // Complements come from the exact inputs, so even the nearly equal pair keeps all digits.
+          expect(g.digitsVouched).toBeGreaterThanOrEqual(precision - 1);
+
+          const d = determinants[k];
+          const refDet = new Decimal(ref.detNtkNormalized.det);
+          expect(correctDigits(d.det, refDet, precision)).toBeGreaterThanOrEqual(d.digitsVouched.det);
+          if (ref.detNtkNormalized.log10AbsDet !== null && d.log10AbsDet !== null) {
+            expect(correctDigits(d.log10AbsDet, new Decimal(ref.detNtkNormalized.log10AbsDet), precision)).toBeGreaterThanOrEqual(d.digitsVouched.log10AbsDet);
+          }
+          // L = 1 with more points than dimensions (plus the bias) is exactly singular: its det is noise, vouched for nothing.
+          const rankDeficient = ref.depth === 1 && ref.m > gram.n0 + (ref.sigmaB === "0" ? 0 : 1);
+          if (rankDeficient) expect(d.digitsVouched.det).toBe(0);
+          else expect(d.digitsVouched.det).toBeGreaterThanOrEqual(precision - 1);
+        });
+      });
+    }
+  }
+
+  it("[long] 100 digits on the antipodal data set, NNGP determinants included", async () => {
+    const refs = groups.get("antipodal pair and a third in R^2 | normalize | 1 | 0")!;
+    const { gram, determinants } = await gramDeterminantsVouched(options(refs[0], refs.map((r) => r.depth), 100), "nngp", true);
+    gram.grams.forEach((g, k) => {
+      for (const name of COMPLEMENTS) g[name].forEach((x, i) => expect(correctDigits(x, new Decimal(refs[k][name][i]), 100)).toBeGreaterThanOrEqual(g.digitsVouchedByMatrix[name]));
+      expect(g.digitsVouched).toBeGreaterThanOrEqual(99);
+      expect(correctDigits(determinants[k].det, new Decimal(refs[k].detSigmaNormalized.det), 100)).toBeGreaterThanOrEqual(determinants[k].digitsVouched.det);
+    });
+  });
+});
+
+describe("structure", () => {
+  it("raw kernels are the normalized ones times the diagonal (paper case: q_L = 1/(n0 2^{L−1}), τ_L = L)", async () => {
+    const r = await gramThroughDepthPrecise({ data: datasetFromArrays({ points: [["1", "0", "0"], ["0.6", "0.8", "0"]] }), projection: "normalize", depths: [7], precision: 30 });
+    const g = r.grams[0];
+    const Wide = Decimal.clone({ precision: 60 });
+    expect(correctDigits(g.sigmaDiag, new Wide(1).div(3 * 64), 30)).toBe(30);
+    expect(correctDigits(g.ntkDiag, new Wide(7).div(3 * 64), 30)).toBe(30);
+    const raw = kernelMatrixPrecise(g, "ntk", false);
+    expect(raw[1].eq(g.ntkNormalized[1].times(g.ntkDiag))).toBe(true);
+    expect(kernelMatrixPrecise(g, "nngp", true)).toBe(g.sigmaNormalized);
+    expect(() => kernelMatrixPrecise(g, "rbf" as "ntk", true)).toThrow(NtkError);
+  });
+
+  it("points that coincide on the sphere (positive multiples) give identical rows and an exactly singular det, with the points named", async () => {
+    const points = [["1", "2"], ["-0.5", "0.3"], ["2", "4"]];
+    const { gram, determinants } = await gramDeterminantsVouched({ data: datasetFromArrays({ points }), projection: "normalize", depths: [3, 20], precision: 25 }, "ntk", true);
+    for (const [k, g] of gram.grams.entries()) {
+      expect(g.oneMinusSigmaNormalized[2].isZero()).toBe(true);
+      expect(g.oneMinusNtkNormalized[2].isZero()).toBe(true);
+      expect(determinants[k].singular).toBe(true);
+      expect(determinants[k].signDet).toBe(0);
+      expect(determinants[k].coincidentPoints).toEqual([1, 3]);
+      expect(determinants[k].digitsVouched.det).toBe(25);
+    }
+  });
+
+  it("agrees with the float64 Gram to float64 accuracy", async () => {
+    const points = [["0.3", "-1.2", "0.5"], ["1", "0.25", "-0.75"], ["-0.6", "0.8", "0"], ["2.5e-1", "1e0", "-3.3"]];
+    const ds = datasetFromArrays({ points });
+    const depths = [1, 5, 50];
+    const precise = await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths, params: { sigmaW: "1.3", sigmaB: "0.2" }, precision: 20 });
+    const f = await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths, params: { sigmaW: 1.3, sigmaB: 0.2 } });
+    precise.grams.forEach((g, k) => {
+      g.oneMinusNtkNormalized.forEach((x, i) => expect(correctDigits(f[k].oneMinusNtkNormalized[i], x, 20)).toBeGreaterThanOrEqual(12));
+      expect(correctDigits(f[k].ntkDiag * 2 ** f[k].log2Scale, g.ntkDiag, 20)).toBeGreaterThanOrEqual(14);
+    });
+  });
+
+  it("reports progress up to the total and stops with ABORTED", async () => {
+    const seen: [number, number][] = [];
+    const o = { data: datasetFromArrays({ points: [["1", "0"], ["0", "1"], ["0.6", "-0.8"]] }), projection: "normalize" as const, depths: [200], precision: 20 };
+    await gramThroughDepthPrecise({ ...o, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.at(-1)).toEqual([2 * 3 * 199, 2 * 3 * 199]);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...o, signal: controller.signal }))).toBe("ABORTED");
+  });
+});
+
+describe("errors", () => {
+  const ds = datasetFromArrays({ points: [["1", "2"], ["3", "-1"]] });
+  const base = { data: ds, projection: "normalize" as const, depths: [3], precision: 20 };
+  it("BAD_PRECISION outside 20 … 1000 or not an integer", async () => {
+    for (const precision of [19, 1001, 30.5]) expect(await codeOf(() => gramThroughDepthPrecise({ ...base, precision }))).toBe("BAD_PRECISION");
+  });
+  it("PRECISION_LIMIT when the working digits pass decimal.js's stored π, with the limit in the message", async () => {
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, precision: 1000, extraGuardDigits: 30 }))).toBe("PRECISION_LIMIT");
+    await expect(gramThroughDepthPrecise({ ...base, precision: 1000, extraGuardDigits: 30 })).rejects.toThrow(/1025 digits/);
+  });
+  it("BAD_DEPTH for no depth or a depth outside 1 … 1e9", async () => {
+    for (const depths of [[], [0], [2.5], [2e9]]) expect(await codeOf(() => gramThroughDepthPrecise({ ...base, depths }))).toBe("BAD_DEPTH");
+  });
+  it("BAD_OPTION for negative guard digits; BAD_SIGMA_W / BAD_SIGMA_B", async () => {
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, extraGuardDigits: -1 }))).toBe("BAD_OPTION");
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, params: { sigmaW: "0" } }))).toBe("BAD_SIGMA_W");
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, params: { sigmaB: "-1" } }))).toBe("BAD_SIGMA_B");
+  });
+  it("NOT_A_NUMBER, ZERO_VECTOR, OFF_SPHERE from the projection", async () => {
+    const bad = { m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1", "x"]] };
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, data: bad }))).toBe("NOT_A_NUMBER");
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, data: datasetFromArrays({ points: [["0", "0"], ["1", "1"]] }) }))).toBe("ZERO_VECTOR");
+    expect(await codeOf(() => gramThroughDepthPrecise({ ...base, projection: "none" }))).toBe("OFF_SPHERE");
+  });
+});
