@@ -115,6 +115,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
       digitsKept: analysis.digitsKept,
       preciseLog10AbsDet: null,
       preciseSign: null,
+      float64CorrectDigits: null,
     });
     if (analysis.digitsKept < 1) lostDepths.push(g.depth);
     try {
@@ -122,24 +123,27 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
       const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, time: "inf", signal: progress.signal });
       p.warnings.forEach((w) => warnings.add(w));
       for (let t = 0; t < testCount; t++) {
-        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null });
+        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
       }
     } catch (e) {
       if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
       warnings.add(`At depth ${g.depth}: ${e.message}`);
-      for (let t = 0; t < testCount; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null });
+      for (let t = 0; t < testCount; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
     }
   }
   return {
     m,
     n0: data.onSphere.n0,
     testCount,
+    targetsFrom: data.targetsFrom,
     kernelLabel: kernelLabel(state),
     entriesAreLog10: !state.normalized,
     entries,
     determinant,
     predictions,
     lostDepths,
+    measuredLostDepths: null,
+    preciseVouchedBy: null,
     warnings: [...warnings],
   };
 }

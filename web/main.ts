@@ -149,7 +149,11 @@ async function showResult(result: ExplorerResult): Promise<void> {
   const notes = [
     pair.givesOut.textbook === null ? "the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint" : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
     pair.precise === null ? "the stable loop is not judged (no high-precision run)" : pair.givesOut.stable === null ? "the stable float64 loop keeps a correct digit throughout" : `the stable float64 loop gives out at L = ${pair.givesOut.stable}`,
-    data.lostDepths.length === 0
+    data.measuredLostDepths !== null
+      ? data.measuredLostDepths.length === 0
+        ? "the float64 determinant and predictions keep at least one correct digit at every checkpoint (measured against high precision)"
+        : `the float64 determinant or a prediction has no correct digit at L = ${data.measuredLostDepths.join(", ")} (measured against high precision)`
+      : data.lostDepths.length === 0
       ? `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps at least one digit at every checkpoint`
       : `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps less than one digit at L = ${data.lostDepths.join(", ")}${data.lostDepths[0] === 1 && data.m > data.n0 ? ` (at L = 1 the kernel is linear, of rank ≤ n0 = ${data.n0} < m = ${data.m}: singular)` : ""}`,
   ];
@@ -187,7 +191,9 @@ async function showResult(result: ExplorerResult): Promise<void> {
 
   document.querySelector("#data-legend")!.textContent =
     `${data.m} training points on S^${data.n0 - 1}, ${data.testCount} test points; kernel ${data.kernelLabel}. ` +
-    "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); f∞ = K_x K⁻¹ Y at the first test point.";
+    "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); " +
+    `f∞ = K_x K⁻¹ Y at the first test point; targets ${data.targetsFrom}. ` +
+    (data.preciseVouchedBy ? `High-precision Gram: ${data.preciseVouchedBy}.` : "No high-precision run (set digits ≥ 20).");
   fillTable(
     document.querySelector<HTMLTableElement>("#data-table")!,
     [
@@ -197,8 +203,10 @@ async function showResult(result: ExplorerResult): Promise<void> {
       { key: "signDet", title: "sign" },
       { key: "digitsKept", title: "digits kept" },
       { key: "preciseLog10AbsDet", title: "log10 |det K| high precision" },
+      { key: "detCorrect", title: "float64 det correct digits" },
       { key: "prediction", title: "f∞(test 1) float64" },
       { key: "precisePrediction", title: "f∞(test 1) high precision" },
+      { key: "predictionCorrect", title: "float64 f∞ correct digits" },
     ],
     data.determinant.map((d) => {
       const entry = data.entries.find((e) => e.depth === d.depth && e.pair === "1–2");
@@ -210,8 +218,10 @@ async function showResult(result: ExplorerResult): Promise<void> {
         signDet: String(d.signDet),
         digitsKept: d.digitsKept.toFixed(1),
         preciseLog10AbsDet: preciseText(d.preciseLog10AbsDet),
+        detCorrect: d.float64CorrectDigits === null ? "—" : String(d.float64CorrectDigits),
         prediction: numberText(prediction?.float64 ?? null),
         precisePrediction: preciseText(prediction?.precise ?? null),
+        predictionCorrect: prediction?.float64CorrectDigits == null ? "—" : String(prediction.float64CorrectDigits),
       };
     }),
   );

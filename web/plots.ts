@@ -81,10 +81,13 @@ export function explorerFigures(result: ExplorerResult, paperCase: boolean): Exp
     ...data.predictions.map((p) => ({ depth: p.depth, value: p.float64, series: `test point ${p.test}`, kind: "float64" })),
     ...data.predictions.filter((p) => p.precise).map((p) => ({ depth: p.depth, value: value(p.precise, false), series: `test point ${p.test}`, kind: "high precision" })),
   ];
-  // One rule per lost checkpoint, labelled at the start of each run of consecutive ones.
-  const dataMarkers: DepthMarker[] = data.lostDepths.map((depth) => {
+  // One rule per lost checkpoint, labelled at the start of each run of consecutive ones: measured
+  // against high precision when there is a run, else the κ1 estimate's verdict.
+  const lost = data.measuredLostDepths ?? data.lostDepths;
+  const lostLabel = data.measuredLostDepths ? "float64 has no correct digit" : "float64 LU keeps < 1 digit (κ1 estimate)";
+  const dataMarkers: DepthMarker[] = lost.map((depth) => {
     const previous = result.depths[result.depths.indexOf(depth) - 1];
-    return { depth, label: data.lostDepths.includes(previous) ? "" : "float64 LU keeps < 1 digit" };
+    return { depth, label: lost.includes(previous) ? "" : lostLabel };
   });
   return [
     chart("rho", `ρ of the pair with ρ1 = ${pair.rho1}`, pairRows("rho", false), "ρ = Σ̄(x, x′)", false, pairMarkers),

@@ -5,13 +5,17 @@
  */
 import type { ExplorerState } from "./state.js";
 
-/** One high-precision value: its text at the vouched digits, and the nearest float64 for plotting. */
+/** One high-precision value: its text at the vouched digits, and a float64 for plotting. */
 export interface PreciseValue {
-  /** The value with exactly `digits` significant digits (trailing zeros kept), or "lost" when none is vouched. */
+  /**
+   * The value with exactly the vouched digits (trailing zeros kept): significant digits, except
+   * normalized Gram entries Σ̄, Θ̄, whose digits are decimal places. "lost" when none is vouched,
+   * "singular" when the quantity does not exist (f_∞ of an exactly singular K).
+   */
   readonly text: string;
-  /** The nearest float64 (plots only: a value beyond the float64 range shows as 0 or ±Infinity there). */
+  /** The nearest float64 of what the chart plots (log10 of raw kernel entries); NaN when there is nothing to plot. */
   readonly approx: number;
-  /** Significant digits vouched for. */
+  /** Digits vouched for (see `text`). */
   readonly digits: number;
 }
 
@@ -46,6 +50,8 @@ export interface DataSeries {
   readonly m: number;
   readonly n0: number;
   readonly testCount: number;
+  /** Where the training targets came from, in words. */
+  readonly targetsFrom: string;
   /** Which kernel, e.g. "Θ̄ (normalized NTK)". */
   readonly kernelLabel: string;
   /** Whether entries are raw kernel values, plotted and listed as log10. */
@@ -61,6 +67,8 @@ export interface DataSeries {
     readonly digitsKept: number;
     readonly preciseLog10AbsDet: PreciseValue | null;
     readonly preciseSign: -1 | 0 | 1 | null;
+    /** Correct significant digits of the float64 det (not of its log), against the high-precision one; null without one. */
+    readonly float64CorrectDigits: number | null;
   }[];
   /** f_∞ at each test point and depth; `float64` null when K is exactly singular in float64. */
   readonly predictions: readonly {
@@ -70,9 +78,18 @@ export interface DataSeries {
     readonly weightsL1: number | null;
     readonly digitsKept: number;
     readonly precise: PreciseValue | null;
+    /** Correct significant digits of the float64 prediction against the high-precision one; null without one. */
+    readonly float64CorrectDigits: number | null;
   }[];
-  /** Checkpoints at which float64 LU of K keeps less than one significant digit (κ1 estimate ≥ 10^15.95), ascending. */
+  /** Checkpoints at which float64 LU of K keeps less than one significant digit by its κ1 estimate (≥ 10^15.95), ascending. */
   readonly lostDepths: readonly number[];
+  /**
+   * Checkpoints at which the float64 det or a float64 prediction has no correct significant digit,
+   * measured against the high-precision run (null without one).
+   */
+  readonly measuredLostDepths: readonly number[] | null;
+  /** What the high-precision digits rest on (the library's words), or null without a precise run. */
+  readonly preciseVouchedBy: string | null;
   /** Warnings from the library (each once). */
   readonly warnings: readonly string[];
 }

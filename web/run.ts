@@ -5,6 +5,7 @@
  */
 import type { ProgressOptions } from "../src/progress.js";
 import { dataSeriesFloat64, explorerData } from "./dataSeries.js";
+import { withPreciseData } from "./dataSeriesPrecise.js";
 import { pairSeries } from "./pairSeries.js";
 import type { ExplorerResult } from "./protocol.js";
 import { logSpacedDepths, type ExplorerState } from "./state.js";
@@ -17,6 +18,8 @@ export async function runExplorer(state: ExplorerState, sink: ProgressSink, sign
   const depths = logSpacedDepths(state.depthMin, state.depthMax, state.checkpoints);
   const phase = (name: string): ProgressOptions => ({ signal, onProgress: (done, total) => sink(name, done, total) });
   const pair = await pairSeries(state, depths, phase);
-  const data = await dataSeriesFloat64(state, depths, explorerData(state), phase("Gram matrices, float64"));
+  const points = explorerData(state);
+  const data64 = await dataSeriesFloat64(state, depths, points, phase("Gram matrices, float64"));
+  const data = state.precision > 0 ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`)) : data64;
   return { depths, pair, data, elapsedMs: performance.now() - started };
 }

@@ -1,0 +1,136 @@
+/**
+ * The high-precision columns of the data series: the Gram matrices of the training and test
+ * points at `precision` digits (projection included), the vouched determinant of the training
+ * block, and f_∞ in decimal arithmetic with the Gram's vouched digits as its input accuracy; and,
+ * against them, how many digits the float64 determinant and predictions actually got right.
+ */
+import { Decimal } from "decimal.js";
+import { correctDigits } from "../src/compare/digits.js";
+import { isNtkError } from "../src/errors.js";
+import { formatVouched } from "../src/format.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type GramRunsPrecise } from "../src/gram/precise.js";
+import { predictFromKernelsPrecise } from "../src/predict/precise.js";
+import type { ProgressOptions } from "../src/progress.js";
+import type { ExplorerData } from "./dataSeries.js";
+import { preciseValue } from "./pairSeries.js";
+import type { DataSeries, PreciseValue } from "./protocol.js";
+import type { ExplorerState } from "./state.js";
+
+const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];
+
+/** The float64 series with its high-precision columns filled in. */
+export async function withPreciseData(series: DataSeries, state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
+  const m = data.m;
+  const runs = await gramThroughDepthPreciseRuns({
+    data: data.union,
+    projection: data.projection,
+    depths,
+    params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB },
+    precision: state.precision,
+    ...progress,
+  });
+  const grams = runs.result.grams;
+  const determinants = gramDeterminantsPrecise(trainingBlock(runs, m), state.kernel, state.normalized);
+
+  const entries = series.entries.map((e) => {
+    const [i, j] = e.pair.split("–").map((k) => Number(k) - 1);
+    const g = grams[depths.indexOf(e.depth)];
+    return { ...e, precise: entryValue(g, state, i * g.m + j) };
+  });
+
+  const determinant = series.determinant.map((d, k) => {
+    const p = determinants[k];
+    const digits = p.digitsVouched.log10AbsDet;
+    return {
+      ...d,
+      preciseLog10AbsDet: p.log10AbsDet === null ? null : preciseValue(p.log10AbsDet, digits),
+      preciseSign: p.signDet,
+      float64CorrectDigits: p.log10AbsDet === null || digits < 1 ? null : determinantCorrectDigits(d.signDet, d.log10AbsDet, p.signDet, p.log10AbsDet),
+    };
+  });
+
+  const predictions = [...series.predictions];
+  for (const g of grams) {
+    const matrix = kernelMatrixPrecise(g, state.kernel, state.normalized);
+    const rowsAt = (first: number, last: number) => block(matrix, g.m, first, last, m);
+    const at = (t: number) => predictions.findIndex((row) => row.depth === g.depth && row.test === t + 1);
+    try {
+      const p = await predictFromKernelsPrecise({
+        trainKernel: rowsAt(0, m),
+        testKernel: rowsAt(m, g.m),
+        targets: Array.from(data.targets),
+        m,
+        time: "inf",
+        precision: state.precision,
+        inputDigits: g.digitsVouched,
+        signal: progress.signal,
+      });
+      const digits = p.digitsVouched.predictions;
+      for (let t = 0; t < g.m - m; t++) {
+        const row = predictions[at(t)];
+        predictions[at(t)] = {
+          ...row,
+          precise: preciseValue(p.predictions[t], digits),
+          float64CorrectDigits: row.float64 === null || digits < 1 ? null : correctDigits(row.float64, p.predictions[t], digits),
+        };
+      }
+    } catch (e) {
+      // Exactly singular (L = 1 with m > n0, or coincident points): f_∞ does not exist at any precision.
+      if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
+      for (let t = 0; t < g.m - m; t++) predictions[at(t)] = { ...predictions[at(t)], precise: { text: "singular", approx: NaN, digits: 0 } };
+    }
+  }
+  // Lost: float64 got no digit right, or gave a number where high precision shows there is none to give.
+  const measuredLostDepths = depths.filter(
+    (depth) =>
+      determinant.some((d) => d.depth === depth && d.float64CorrectDigits !== null && d.float64CorrectDigits < 1) ||
+      predictions.some((p) => p.depth === depth && p.float64 !== null && (p.float64CorrectDigits === null ? (p.precise?.digits ?? 0) < 1 : p.float64CorrectDigits < 1)),
+  );
+  return { ...series, entries, determinant, predictions, measuredLostDepths, preciseVouchedBy: runs.result.vouchedBy };
+}
+
+/**
+ * Correct significant digits of a float64 determinant given as sign and log10|det| against the
+ * high-precision one: ⌊−log10 |10^Δ − 1|⌋ with Δ the difference of the logarithms (0 when the signs
+ * differ), at most 17.
+ */
+export function determinantCorrectDigits(sign64: -1 | 0 | 1, log10Abs64: number, signPrecise: -1 | 0 | 1, log10AbsPrecise: Decimal): number {
+  if (sign64 !== signPrecise) return 0;
+  const delta = new Decimal(log10Abs64).minus(log10AbsPrecise).abs().toNumber();
+  if (delta === 0) return 17;
+  const relative = Math.expm1(delta * Math.LN10);
+  return Math.max(0, Math.min(17, Math.floor(-Math.log10(relative))));
+}
+
+/** One entry of the chosen kernel: Σ̄/Θ̄ to their vouched decimal places, raw Σ/Θ to significant digits (plotted as log10). */
+function entryValue(g: GramAtDepthPrecise, state: ExplorerState, index: number): PreciseValue {
+  const name = state.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
+  const bar = g[name][index];
+  if (state.normalized) {
+    const places = g.digitsVouchedByMatrix[name];
+    return { text: places >= 1 ? bar.toFixed(places) : "lost", approx: bar.toNumber(), digits: places };
+  }
+  const raw = bar.times(state.kernel === "ntk" ? g.ntkDiag : g.sigmaDiag);
+  const digits = g.digitsVouched;
+  return { text: digits >= 1 ? formatVouched(raw, digits) : "lost", approx: raw.abs().log(10).toNumber(), digits };
+}
+
+/** Rows first … last−1, columns 0 … cols−1 of an n × n row-major matrix, row-major. */
+function block(a: readonly Decimal[], n: number, first: number, last: number, cols: number): Decimal[] {
+  const out: Decimal[] = [];
+  for (let i = first; i < last; i++) out.push(...a.slice(i * n, i * n + cols));
+  return out;
+}
+
+/** Both precise runs restricted to the first m points (a pair's entries do not depend on the other points). */
+function trainingBlock(runs: GramRunsPrecise, m: number): GramRunsPrecise {
+  const n = runs.result.grams[0]?.m ?? m;
+  const cut = (matrices: { readonly [K in GramMatrixName]: Decimal[] }) =>
+    Object.fromEntries(MATRIX_NAMES.map((k) => [k, block(matrices[k], n, 0, m, m)])) as { [K in GramMatrixName]: Decimal[] };
+  return {
+    ...runs,
+    result: { ...runs.result, grams: runs.result.grams.map((g) => ({ ...g, m, ...cut(g) })) },
+    lower: runs.lower.map((r) => ({ ...r, matrices: cut(r.matrices) })),
+    upper: runs.upper.map((r) => ({ ...r, matrices: cut(r.matrices) })),
+  };
+}
