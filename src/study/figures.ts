@@ -35,16 +35,20 @@ export interface LineChartOptions {
   readonly series: string;
   /** Optional column whose values set the dash pattern (e.g. "float64" vs "high precision"). */
   readonly dash?: string;
+  /** Keep only the rows this accepts (e.g. results with at least one correct digit); say so in the caption. */
+  readonly where?: (row: Readonly<Record<string, unknown>>) => boolean;
   /** Draw a point at every datum as well as the line (useful for sparse depth grids). */
   readonly points?: boolean;
 }
 
 const WIDTH = 560;
 const HEIGHT = 340;
+/** Legend labels longer than this many pixels are cut; ours name fits and methods in full. */
+const LEGEND_LABEL_LIMIT = 360;
 
 /** Lines of `y` against `x`, one per value of `series`; rows with a null x or y are left out. */
 export function lineChart(o: LineChartOptions): Figure {
-  const values = o.table.rows.filter((r) => typeof r[o.x.key] === "number" && typeof r[o.y.key] === "number");
+  const values = o.table.rows.filter((r) => typeof r[o.x.key] === "number" && typeof r[o.y.key] === "number" && (o.where?.(r) ?? true));
   const scale = (log?: boolean) => (log ? { type: "log" as const } : { zero: false });
   const spec: TopLevelSpec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -52,6 +56,7 @@ export function lineChart(o: LineChartOptions): Figure {
     width: WIDTH,
     height: HEIGHT,
     background: "white",
+    config: { legend: { labelLimit: LEGEND_LABEL_LIMIT } },
     data: { values: values.map((r) => ({ ...r })) },
     mark: { type: "line", point: o.points ?? false, clip: true },
     encoding: {

@@ -112,12 +112,12 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
       try {
         const p = await predictFromKernels64({ trainKernel: trainBlock, testKernel: testBlock, targets: trainLabels, m: train, time: "inf", signal: o.signal });
         for (let t = 0; t < test; t++) {
-          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, status: "solved" });
+          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, status: "solved" });
         }
       } catch (e) {
         if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
         for (let t = 0; t < test; t++) {
-          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, prediction: null, weightsL1: null, digitsKept: 0, status: "singular in float64" });
+          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, prediction: null, weightsL1: null, digitsKept: 0, status: "singular in float64" });
         }
       }
     }
@@ -149,6 +149,7 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
         { key: "depth", meaning: "L" },
         { key: "kernel", meaning: "K = the training Gram of this normalized kernel" },
         { key: "testPoint", meaning: "index of the test point" },
+        { key: "line", meaning: "kernel and test point (the line in the figures)" },
         { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (null: K exactly singular in float64)" },
         { key: "weightsL1", meaning: "‖K_x K^{-1}‖₁, the 1-norm of the weight row" },
         { key: "digitsKept", meaning: "significant digits float64 keeps (16 − log10 κ1(K), clamped)" },

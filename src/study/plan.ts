@@ -37,8 +37,12 @@ export interface StudyPlan {
   readonly inputDim: number;
   /** Largest depth of the Gram series, 2^gramMaxLog2. */
   readonly gramMaxLog2: number;
+  /** Determinant rates d log10|det|/dL are computed at threshold depths up to this one. */
+  readonly detRateMaxDepth: number;
   /** Significant digits of the high-precision runs. */
   readonly precision: number;
+  /** ρ1 of the float64-against-high-precision comparison. */
+  readonly precisionRho1: readonly string[];
   /** Largest depth of the high-precision pair comparison, 2^precisePairMaxLog2. */
   readonly precisePairMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
@@ -59,7 +63,9 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     testPoints: 3,
     inputDim: 3,
     gramMaxLog2: quick ? 14 : 20,
+    detRateMaxDepth: quick ? 2 ** 14 : 10_000_000,
     precision: 40,
+    precisionRho1: ["0.5", "0.9999999"],
     precisePairMaxLog2: quick ? 10 : 16,
     preciseGramMaxLog2: quick ? 6 : 12,
   };

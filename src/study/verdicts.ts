@@ -5,7 +5,7 @@
  * (factors of 2–10), because the series they judge are accurate to many more digits than that.
  * Browser-safe, pure functions.
  */
-import { estimateLimit, fitPowerLaw, monotonicity, tailOf, type DepthSeries, type LimitEstimate } from "./series.js";
+import { estimateLimit, fitPowerLaw, monotonicity, tailOf, type DepthSeries, type LimitEstimate, type Monotonicity } from "./series.js";
 
 /** The three possible verdicts. */
 export type VerdictWord = "supported" | "not supported" | "inconclusive at the depths reached";
@@ -102,6 +102,14 @@ export function verdictRhoTendsToOne(pairs: readonly LabelledSeries[]): ClaimVer
   return { claim: 1, verdict: combineVerdicts(words), reasons };
 }
 
+/** How Θ̄ moves, given how 1 − Θ̄ moves. */
+const THETA_BAR_DIRECTION: Readonly<Record<Monotonicity, string>> = {
+  decreasing: "Θ̄ increases at every depth computed",
+  increasing: "Θ̄ decreases at every step, so it does not increase to 1",
+  neither: "Θ̄ is not monotone in L (it rises and falls), so it does not increase strictly",
+  constant: "Θ̄ does not move",
+};
+
 /**
  * Claim 2 from series of 1 − Θ̄^(L) for off-diagonal entries. An entry supports the claim when
  * 1 − Θ̄ decreases at every step (Θ̄ increases strictly) and heads to 0; it contradicts it when
@@ -116,7 +124,7 @@ export function verdictNtkTendsToOnes(entries: readonly LabelledSeries[]): Claim
     const last = series.values[series.values.length - 1];
     const at = `${label}: Θ̄ = ${quote(1 - last)} (1 − Θ̄ = ${quote(last)}) at L = ${lastDepth(series)}`;
     const limitText = estimate ? `extrapolated limit of Θ̄: ${quote(1 - estimate.limit)} ± ${quote(estimate.uncertainty)}` : "too few points to extrapolate";
-    const increasing = mono === "decreasing" ? "increasing at every depth computed" : `not strictly increasing (1 − Θ̄ is ${mono})`;
+    const increasing = THETA_BAR_DIRECTION[mono];
     if (mono === "increasing" || mono === "neither" || trend === "positive") {
       words.push("not supported");
       reasons.push(`${at}; ${increasing}; ${limitText}.`);
