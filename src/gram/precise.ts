@@ -28,7 +28,7 @@ import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { pairComplementsAtPrecision, projectToSphereAtPrecision } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { determinantDigitsVouched, findIdenticalRows, preciseLuAnalysis, type DeterminantDigits, type PreciseMatrixAnalysis } from "../linalg/preciseLu.js";
+import { conditioningCap, determinantDigitsVouched, findIdenticalRows, logMagnitude, preciseLuAnalysis, type DeterminantDigits, type PreciseMatrixAnalysis } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
 export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions {
@@ -310,9 +310,8 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
     const agreed = determinantDigitsVouched(lo, up, P);
     let digits = agreed;
     if (!up.singular && !lo.singular) {
-      const cap = Math.max(0, Math.floor(runs.lowerDigits - 1 - 3 * Math.log10(m) - Math.max(up.log10Condition, lo.log10Condition)));
-      const logMagnitude = Math.max(0, Math.floor(Math.log10(Math.abs(up.log10AbsDet!.toNumber()) || 1)));
-      digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude) };
+      const cap = conditioningCap(runs.lowerDigits, m, Math.max(up.log10Condition, lo.log10Condition));
+      digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(up)) };
     }
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
     return { ...up, depth: g.depth, digitsVouched: digits, coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1] };

@@ -280,9 +280,23 @@ export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision
   let result = vouchedAnalysis(a, n, precision, base);
   const short = Math.min(result.digitsVouched.det, result.digitsVouched.log10AbsDet) < precision;
   if (short && !result.singular && Number.isFinite(result.log10Condition)) {
-    result = vouchedAnalysis(a, n, precision, base + Math.ceil(Math.max(0, result.log10Condition)) + 2);
+    result = vouchedAnalysis(a, n, precision, base + Math.ceil(Math.max(0, result.log10Condition) + 3 * Math.log10(n)) + 2);
   }
   return result;
+}
+
+/**
+ * At most ⌊d − 1 − log10(n³ κ1)⌋ digits of det can be right after an LU at d digits (backward
+ * error ≲ n·10^(1−d) relative, amplified by up to n κ1 in det); agreement of two runs is never
+ * allowed to claim more, since two runs can share a systematic error.
+ */
+export function conditioningCap(digits: number, n: number, log10Condition: number): number {
+  return Math.max(0, Math.floor(digits - 1 - 3 * Math.log10(n) - log10Condition));
+}
+
+/** ⌊log10 |log10|det||⌋ ≥ 0: how many more significant digits log10|det| has than det's relative accuracy gives. */
+export function logMagnitude(d: PreciseDeterminant): number {
+  return d.log10AbsDet === null ? 0 : Math.max(0, Math.floor(Math.log10(Math.abs(d.log10AbsDet.toNumber()) || 1)));
 }
 
 function vouchedAnalysis(a: readonly Decimal[], n: number, precision: number, lowerDigits: number): VouchedMatrixAnalysis {
@@ -291,6 +305,10 @@ function vouchedAnalysis(a: readonly Decimal[], n: number, precision: number, lo
   const upper = preciseLuAnalysis(preciseDecimal(upperDigits), a, n);
   const vouchedBy =
     `LU with partial pivoting computed twice, at ${lowerDigits} and at ${upperDigits} significant digits, on the entries as given; ` +
-    `the ${upperDigits}-digit results are reported with the digits on which both agree, minus one, at most ${precision}`;
-  return { ...upper, precision, workingPrecision: upperDigits, digitsVouched: determinantDigitsVouched(lower, upper, precision), vouchedBy };
+    `the ${upperDigits}-digit results are reported with the digits on which both agree, minus one, at most ${precision}, ` +
+    `and at most what the condition number leaves (d − 1 − log10(n³ κ1))`;
+  const agreed = determinantDigitsVouched(lower, upper, precision);
+  const cap = upper.singular || lower.singular ? Infinity : conditioningCap(lowerDigits, n, Math.max(lower.log10Condition, upper.log10Condition));
+  const digitsVouched = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(upper)) };
+  return { ...upper, precision, workingPrecision: upperDigits, digitsVouched, vouchedBy };
 }
