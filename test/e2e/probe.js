@@ -51,8 +51,14 @@ export async function runProbe(ntk) {
   const lu = await ntk.luFactor(cosine, m);
   const rhs = Float64Array.from({ length: m }, (_, i) => i + 1);
 
+  const grams = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
+  const precisePair = await ntk.pairThroughDepthPrecise({ rho1: "0.9999999", depth: 200, at: [1, 7, 200], precision: 30 });
+
   const hex = (values) => Array.from(values, float64Hex);
   return {
+    gram: grams.flatMap((g) => hex([...g.sigmaNormalized, ...g.oneMinusSigmaNormalized, ...g.ntkNormalized, ...g.oneMinusNtkNormalized, g.sigmaDiag, g.ntkDiag, g.log2Scale])),
+    // Decimal results are compared as their text (the BigInt arithmetic is exact, so it must agree too).
+    precisePair: precisePair.points.flatMap((p) => [p.oneMinusRho.toString(), p.oneMinusNtkNormalized.toString(), String(p.digitsVouched.oneMinusRho)]),
     normalize: hex(onSphere.coords),
     stereographic: hex(stereo.coords),
     analysis: hex([analysis.det, analysis.log10AbsDet, analysis.signDet, analysis.conditionEstimate, analysis.digitsKept, analysis.pivotGrowth]),
