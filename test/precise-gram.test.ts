@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Decimal } from "decimal.js";
 import { gramDeterminantsVouched, gramThroughDepthPrecise, kernelMatrixPrecise, type GramMatrixName, type GramPrecisionOptions } from "../src/gram/precise.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { gramThroughDepth } from "../src/gram.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { correctDigits } from "../src/compare/digits.js";
@@ -123,6 +124,16 @@ describe("structure", () => {
       g.oneMinusNtkNormalized.forEach((x, i) => expect(correctDigits(f[k].oneMinusNtkNormalized[i], x, 20)).toBeGreaterThanOrEqual(12));
       expect(correctDigits(f[k].ntkDiag * 2 ** f[k].log2Scale, g.ntkDiag, 20)).toBeGreaterThanOrEqual(14);
     });
+  });
+
+  it("gramThroughDepth: one entry point, precision is one option", async () => {
+    const o = { data: datasetFromArrays({ points: [["1", "0.5"], ["-0.2", "1"], ["0.7", "0.7"]] }), projection: "normalize" as const, depths: [4, 9] };
+    const f = await gramThroughDepth(o);
+    const p = await gramThroughDepth({ ...o, precision: 24 });
+    expect(f.map((g) => g.depth)).toEqual([4, 9]);
+    expect(p.precision).toBe(24);
+    p.grams.forEach((g, k) => g.ntkNormalized.forEach((x, i) => expect(Math.abs(x.toNumber() - f[k].ntkNormalized[i])).toBeLessThan(1e-14)));
+    expect(await codeOf(() => gramThroughDepth({ ...o, projection: "none" }))).toBe("OFF_SPHERE");
   });
 
   it("reports progress up to the total and stops with ABORTED", async () => {
