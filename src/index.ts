@@ -29,3 +29,9 @@ export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFlo
 export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
+
+// High precision for data: sphere projections, Gram matrices with vouched entries and determinants, decimal LU.
+export { projectToSphereAtPrecision, pairComplementsAtPrecision, exactRawCoordinates, type PreciseSpherePoints } from "./sphere/precise.js";
+export { gramThroughDepthPrecise, gramDeterminantsVouched, kernelMatrixPrecise, type GramPrecisionOptions, type GramAtDepthPrecise, type GramResultPrecise, type GramDeterminantPrecise, type GramMatrixName } from "./gram/precise.js";
+export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
+export { analyzeMatrixPrecise, preciseLuAnalysis, preciseLuFactor, preciseSolve, findIdenticalRows, type PreciseMatrixAnalysis, type VouchedMatrixAnalysis, type PreciseDeterminant, type DeterminantDigits } from "./linalg/preciseLu.js";
