@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { determinantFromComplement } from "../src/study/complementDeterminant.js";
+import { analyzeMatrix } from "../src/linalg/lu.js";
+import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/study/randomData.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+
+/** E = ε(J − I): K̄ = J − E = (1 − ε)J + εI has det ε^{m−1}(ε + m(1 − ε)) exactly. */
+function equicorrelated(m: number, eps: number): Float64Array {
+  const e = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) e[i * m + j] = i === j ? 0 : eps;
+  return e;
+}
+
+describe("det K̄ from its complement 1 − K̄", () => {
+  it("matches the closed form of the equicorrelated matrix far below where LU on K̄ works", async () => {
+    for (const [m, eps] of [[3, 0.3], [6, 1e-6], [6, 1e-12], [8, 1e-20]] as const) {
+      const d = (await determinantFromComplement(equicorrelated(m, eps), m))!;
+      const exactLog10 = (m - 1) * Math.log10(eps) + Math.log10(eps + m * (1 - eps));
+      expect(d.signDet).toBe(1);
+      expect(Math.abs(d.log10AbsDet - exactLog10)).toBeLessThan(1e-13 * Math.max(1, Math.abs(exactLog10)));
+      expect(d.digitsKept).toBeGreaterThan(13);
+    }
+  });
+
+  it("agrees with LU on K̄ when K̄ is well conditioned (property over random unit-diagonal Gram matrices)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 1e6 }), async (m, seed) => {
+        const p = projectToSphere(randomGaussianPoints(m, m + 1, seed), "normalize");
+        const k = new Float64Array(m * m);
+        const e = new Float64Array(m * m);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < m; j++) {
+            let dot = 0;
+            for (let c = 0; c < p.n0; c++) dot += p.coords[i * p.n0 + c] * p.coords[j * p.n0 + c];
+            k[i * m + j] = i === j ? 1 : dot;
+            e[i * m + j] = i === j ? 0 : 1 - dot;
+          }
+        }
+        const lu = await analyzeMatrix(k, m);
+        const viaComplement = await determinantFromComplement(e, m);
+        if (lu.digitsKept < 8 || viaComplement === null) return;
+        expect(viaComplement.signDet).toBe(lu.signDet);
+        expect(Math.abs(viaComplement.log10AbsDet - lu.log10AbsDet)).toBeLessThan(1e-6);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("returns null when the complement is exactly singular (one point)", async () => {
+    expect(await determinantFromComplement(new Float64Array([0]), 1)).toBeNull();
+  });
+});
+
+describe("seeded data", () => {
+  it("the same seed gives the same points; different seeds differ; rows are unit vectors", () => {
+    const a = randomGaussianPoints(5, 3, 7);
+    expect(randomGaussianPoints(5, 3, 7).coords).toEqual(a.coords);
+    expect(randomGaussianPoints(5, 3, 8).coords).not.toEqual(a.coords);
+    const p = projectToSphere(a, "normalize");
+    for (let i = 0; i < 5; i++) expect(Math.hypot(...p.coords.subarray(3 * i, 3 * i + 3))).toBeCloseTo(1, 15);
+  });
+  it("uniform draws lie in [0, 1) and have mean near 1/2", () => {
+    const u = seededUniform(1);
+    let sum = 0;
+    for (let i = 0; i < 10000; i++) {
+      const x = u();
+      expect(x >= 0 && x < 1).toBe(true);
+      sum += x;
+    }
+    expect(Math.abs(sum / 10000 - 0.5)).toBeLessThan(0.02);
+  });
+  it("labels are y = x1 + x2·x3", () => {
+    const p = projectToSphere({ m: 1, n0: 3, coords: new Float64Array([0.6, 0, 0.8]) }, "normalize");
+    expect(syntheticLabels(p)[0]).toBeCloseTo(0.6, 15);
+  });
+});
