@@ -285,6 +285,8 @@ export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;
+  /** Digits of det on which the two runs agree, minus one, before the conditioning cap. */
+  readonly digitsAgreed: number;
   /** The first pair of points (1-based) whose rows coincide exactly, when det is exactly 0 because of them. */
   readonly coincidentPoints: readonly [number, number] | null;
 }
@@ -314,7 +316,7 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
       digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(up)) };
     }
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
-    return { ...up, depth: g.depth, digitsVouched: digits, coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1] };
+    return { ...up, depth: g.depth, digitsVouched: digits, digitsAgreed: agreed.det, coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1] };
   });
 }
 
@@ -329,15 +331,20 @@ export interface GramWithDeterminants {
  * `o.precision` digits of every det vouched for where possible: when the first computation vouches
  * fewer (an ill-conditioned Gram matrix loses about log10 κ1 digits), it is repeated once with
  * ⌈log10(m³ κ1)⌉ + 2 more guard digits, unless that would pass decimal.js's stored π (then the
- * first result stands, with the digits it vouches for). Exactly singular or numerically rank
- * deficient matrices (L = 1 with m > n0) keep 0 digits: their det is rounding noise at any
- * precision. Errors as {@link gramThroughDepthPrecise}.
+ * first result stands, with the digits it vouches for). Matrices numerically singular at the
+ * first precision (κ1 ≳ 10^digits, e.g. L = 1 with m > n0, exactly singular, whose det is rounding
+ * noise at any precision) cause no rerun and keep the digits they have (usually 0).
+ * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
   let runs = await gramThroughDepthPreciseRuns(o);
   let determinants = gramDeterminantsPrecise(runs, kernel, normalized);
   const m = o.data.m;
-  const short = determinants.filter((d) => !d.singular && d.digitsVouched.det < o.precision && Number.isFinite(d.log10Condition));
+  // κ1 near 10^digits with runs that agree on no digit means numerically singular at this precision
+  // (L = 1 with m > n0 is exactly singular, its det noise at any precision): no rerun for those.
+  const short = determinants.filter(
+    (d) => !d.singular && d.digitsVouched.det < o.precision && (d.digitsAgreed > 0 || d.log10Condition < runs.lowerDigits - 3 * Math.log10(m) - 2),
+  );
   if (short.length > 0) {
     const extra = Math.ceil(3 * Math.log10(m) + Math.max(...short.map((d) => d.log10Condition))) + 2;
     const guard = (o.extraGuardDigits ?? 0) + extra;
