@@ -16,9 +16,10 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isNtkError } from "./errors.js";
 import type { CliIO } from "./cli/context.js";
+import { register as registerPredict } from "./cli/predict.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerPredict];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;

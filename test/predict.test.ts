@@ -4,6 +4,8 @@ import { predictFromKernels64, type KernelPrediction64Options } from "../src/pre
 import { flowFilter, flowFilterPrecise } from "../src/predict/flowFilter.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { Decimal } from "decimal.js";
+import { predict, type PredictOptions } from "../src/predict/fromData.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/predict.json" with { type: "json" };
 
@@ -319,5 +321,130 @@ describe("flowFilterPrecise", () => {
       expect(digitsAgreeing(got, exact.toString(), new Decimal(0))).toBeGreaterThan(48);
     }
     expect(flowFilterPrecise(new D(0), new D("2.5")).toString()).toBe("2.5");
+  });
+});
+
+interface DataCase extends Case {
+  train: number[][];
+  test: number[][];
+  depth: number;
+  kernel: "ntk" | "nngp";
+  normalized: boolean;
+  sigmaW: number;
+  sigmaB: number;
+  fromExact: Reference;
+}
+const dataCases = fixture.cases as unknown as DataCase[];
+
+function dataOptions(c: DataCase): PredictOptions {
+  return {
+    train: datasetFromArrays({ points: c.train, labels: c.labels, source: "train" }),
+    test: datasetFromArrays({ points: c.test, source: "test" }),
+    depth: c.depth,
+    kernel: c.kernel,
+    normalized: c.normalized,
+    time: c.time,
+    learningRate: c.learningRate,
+    diagReg: c.diagReg,
+    timeConvention: c.timeConvention,
+    params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+  };
+}
+
+describe("predict() on data, float64, against mpmath (kernels from the raw SPEC §2 recursion)", () => {
+  for (const c of dataCases.filter((x) => !x.name.includes("duplicate"))) {
+    it(c.name, async () => {
+      const r = await predict(dataOptions(c));
+      const f = r.float64!;
+      // digitsKept accounts for κ and for the Gram's own error (a few ulps per layer).
+      const bound = 10 * 10 ** -f.digitsKept;
+      expect(rowwiseError(f.predictions, c.fromExact.predictions.map(Number), c.k)).toBeLessThan(bound * 4);
+      expect(rowwiseError(f.weights, c.fromExact.weights.map(Number), c.m)).toBeLessThan(bound);
+      expect(Math.abs(f.determinant.log10AbsDet - Number(c.fromExact.log10AbsDet))).toBeLessThan(bound * 10);
+      expect(r.precise).toBeNull();
+    });
+  }
+
+  it("a raw kernel far below the float64 range (L = 1100) gives the normalized kernel's f_∞ (the diagonal is one scalar)", async () => {
+    const c = dataCases[0];
+    const raw = await predict({ ...dataOptions(c), depth: 1100, time: "inf" });
+    const bar = await predict({ ...dataOptions(c), depth: 1100, time: "inf", normalized: true });
+    expect(raw.float64!.log2Scale).toBeLessThan(-1000);
+    expect(raw.float64!.determinant.log10AbsDet).toBeLessThan(-1000);
+    expect(rowwiseError(raw.float64!.predictions, Array.from(bar.float64!.predictions), c.k)).toBeLessThan(1e-12);
+  });
+});
+
+describe("predict() on data: singular training kernels", () => {
+  const c = dataCases.find((x) => x.name.includes("duplicate"))!;
+
+  it("duplicate points on the sphere: SINGULAR_MATRIX at t = ∞ naming them; finite t agrees with mpmath, with a warning", async () => {
+    await expectCode(predict({ ...dataOptions(c), time: "inf" }), "SINGULAR_MATRIX", /training points 1 and 5 are the same point on the sphere/);
+    const r = await predict(dataOptions(c));
+    expect(r.singularCauses.map((s) => s.kind)).toEqual(["duplicate"]);
+    expect(r.warnings.join()).toMatch(/exactly singular: training points 1 and 5.*finite-time and ridge predictions stay defined/);
+    expect(rowwiseError(r.float64!.predictions, c.fromExact.predictions.map(Number), c.k)).toBeLessThan(1e-12);
+  });
+
+  it("L = 1 with more points than dimensions: SINGULAR_MATRIX saying rank ≤ n0 (n0 + 1 with a bias)", async () => {
+    const base = dataOptions(dataCases[0]); // 5 points in R^3
+    await expectCode(predict({ ...base, depth: 1 }), "SINGULAR_MATRIX", /L = 1 the kernel is linear.*rank ≤ 3.*5 training points/);
+    await expectCode(predict({ ...base, depth: 1, params: { sigmaB: 0.5 } }), "SINGULAR_MATRIX", /rank ≤ 4/);
+    const ridge = await predict({ ...base, depth: 1, diagReg: 0.1 });
+    expect(ridge.warnings.join()).toMatch(/rank ≤ 3/);
+  });
+
+  it("points distinct in decimal but equal in float64: float64 refuses, naming them; high precision keeps them apart", async () => {
+    const train = datasetFromArrays({ points: [["1", "2", "0"], ["1", "2.0000000000000000000001", "0"], ["0", "0", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const test = datasetFromArrays({ points: [["1", "1", "1"]], source: "test" });
+    await expectCode(predict({ train, test, depth: 2 }), "SINGULAR_MATRIX", /points 1 and 2 are distinct but their float64 projections are equal.*precision/);
+    const r = await predict({ train, test, depth: 2, precision: "auto", digits: 5 });
+    expect(r.singularCauses.map((s) => s.kind)).toEqual(["float64-duplicate"]);
+    expect(r.precise!.digitsVouched.predictions).toBeGreaterThanOrEqual(5);
+    // The two points differ by 1e-22: K's smallest eigenvalue is about that small, so 5 digits need ≳ 27.
+    expect(r.precisionUsed!).toBeGreaterThan(27);
+  });
+});
+
+describe("predict() on data at high precision", () => {
+  for (const c of dataCases.filter((x) => x.name.startsWith("ntkNormalized L=3") || x.name.startsWith("nngp L=3 t=0.7") || x.name.includes("sigmaB=0.3"))) {
+    it(`${c.name}: precision 30 agrees with mpmath to the digits vouched`, async () => {
+      const r = await predict({ ...dataOptions(c), precision: 30 });
+      const p = r.precise!;
+      expect(p.digitsVouched.predictions).toBe(30);
+      for (let i = 0; i < c.testCount; i++) {
+        for (let j = 0; j < c.k; j++) expect(digitsAgreeing(p.predictions[i * c.k + j], c.fromExact.predictions[i * c.k + j], new Decimal(c.fromExact.weightsL1[i]))).toBeGreaterThan(29.5);
+      }
+      expect(r.precisionUsed).toBeGreaterThanOrEqual(30);
+    });
+  }
+
+  it("precision auto picks enough digits for an ill-conditioned Σ̄ (L = 1000, κ ≈ 1e5) and says which", async () => {
+    const c = dataCases.find((x) => x.name.includes("ill-conditioned"))!;
+    const r = await predict({ ...dataOptions(c), precision: "auto", digits: 15 });
+    const p = r.precise!;
+    expect(Math.min(p.digitsVouched.predictions, p.digitsVouched.weights, p.digitsVouched.determinant)).toBeGreaterThanOrEqual(15);
+    expect(r.precisionUsed!).toBeGreaterThanOrEqual(15 + 5);
+    expect(r.float64).not.toBeNull();
+    for (let i = 0; i < c.testCount * c.k; i++) {
+      expect(digitsAgreeing(p.predictions[i], c.fromExact.predictions[i], new Decimal(c.fromExact.weightsL1[Math.floor(i / c.k)]))).toBeGreaterThan(15);
+    }
+  });
+
+  it("precision auto raises PRECISION_LIMIT when no precision up to 1000 vouches for the digits", async () => {
+    const train = datasetFromArrays({ points: [["1", "0"], ["0", "1"], ["1", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const test = datasetFromArrays({ points: [["1", "2"]], source: "test" });
+    // L = 1 in the plane: 3 points, rank 2, but a ridge makes it legal; δ = 1e-2000 is below any precision.
+    await expectCode(predict({ train, test, depth: 1, diagReg: "1e-2000", precision: "auto" }), "PRECISION_LIMIT", /could not vouch for 10 digits/);
+  });
+
+  it("rejects bad options with typed errors", async () => {
+    const base = dataOptions(dataCases[0]);
+    await expectCode(predict({ ...base, train: datasetFromArrays({ points: [[1, 2, 3]] }) }), "EMPTY_DATA", /no targets/);
+    await expectCode(predict({ ...base, test: datasetFromArrays({ points: [[1, 2]] }) }), "DIMENSION_MISMATCH");
+    await expectCode(predict({ ...base, depth: 0 }), "BAD_DEPTH");
+    await expectCode(predict({ ...base, kernel: "rbf" as never }), "BAD_OPTION", /kernel/);
+    await expectCode(predict({ ...base, precision: 5 }), "BAD_PRECISION");
+    await expectCode(predict({ ...base, precision: "auto", digits: 0 }), "BAD_PRECISION", /digits/);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Closed-form predictions (SPEC §6) at any precision in decimal.js, from given kernel matrices:
- * `K + δI = V diag(λ) Vᵀ` by Jacobi rotations (linalg/preciseEigen.ts), then
- * `weights = K_x V diag(φ(λ)) Vᵀ` with φ(λ) = 1/λ for t = ∞ and (1 − e^{−sλ})/λ for finite t
- * (flowFilter.ts), `predictions = weights · Y`, `det = Π λ`. The float64 counterpart is float64.ts.
+ * Closed-form predictions (SPEC §6) at any precision in decimal.js, from given kernel matrices.
+ * t = ∞: LU with partial pivoting (linalg/preciseLu.ts) gives det(K + δI), κ1 from the inverse,
+ * and `weights = K_x (K + δI)^{-1}` by a solve. Finite t: `K + δI = V diag(λ) Vᵀ` by Jacobi rotations
+ * (linalg/preciseEigen.ts), `weights = K_x V diag(φ(λ)) Vᵀ` with φ(λ) = (1 − e^{−sλ})/λ
+ * (flowFilter.ts), `det = Π λ`. Then `predictions = weights · Y`. The float64 counterpart is float64.ts.
  *
  * How the digits are vouched for: the whole computation runs at a working precision chosen from
  * the condition number (measured in a first pass), and again at 10 more digits; each reported
@@ -16,7 +17,8 @@ import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
-import type { ProgressOptions } from "../progress.js";
+import { preciseLuAnalysis, preciseSolve } from "../linalg/preciseLu.js";
+import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
@@ -78,9 +80,9 @@ export interface PredictionPrecise extends PredictionShape {
   readonly determinant: Decimal;
   /** log10 |det(K + δI)| (−∞ when det is 0). */
   readonly log10AbsDet: number;
-  /** Eigenvalues of K + δI, ascending. */
-  readonly eigenvalues: Decimal[];
-  /** κ2 = max|λ| / min|λ| for t = ∞, κ_t = max|λ| · max|φ(λ)| for finite t (as float64.ts). */
+  /** Eigenvalues of K + δI, ascending (finite t; null for t = ∞). */
+  readonly eigenvalues: Decimal[] | null;
+  /** κ1(K + δI) = ‖K + δI‖₁‖(K + δI)^{-1}‖₁ for t = ∞, κ_t = max|λ| · max|φ(λ)| for finite t (as float64.ts). */
   readonly conditionEstimate: number;
   readonly digitsVouched: PredictionDigitsVouched;
   readonly warnings: readonly string[];
@@ -91,13 +93,15 @@ interface Run {
   readonly D: typeof Decimal;
   readonly ridge: Decimal;
   readonly flowTime: Decimal | null;
-  readonly eigenvalues: Decimal[];
+  readonly eigenvalues: Decimal[] | null;
   readonly weights: Decimal[];
   readonly predictions: Decimal[];
   readonly weightsL1: Decimal[];
   readonly determinant: Decimal;
   readonly conditionLog10: number;
   readonly singularToPrecision: boolean;
+  /** Size of the smallest eigenvalue or pivot against which "singular to precision" was judged, for messages. */
+  readonly noise: Decimal;
 }
 
 /**
@@ -129,6 +133,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   }
   if (settings.infinite && main.singularToPrecision) throwSingular(shape.m, main, `it is singular to ${working} digits`);
   const check = await runAt(working + CHECK_GUARD, o, settings, shape);
+  if (settings.infinite && check.singularToPrecision) throwSingular(shape.m, check, `it is singular to ${working + CHECK_GUARD} digits`);
 
   const { m, testCount, k } = shape;
   const cap = (agreed: number): number => {
@@ -158,14 +163,12 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
         (o.inputDigits !== undefined ? ` (the kernel entries are known to ${o.inputDigits} digits and κ ≈ 1e${Math.round(main.conditionLog10)}).` : "."),
     );
   }
-  const lambdaMax = Decimal.max(main.eigenvalues[0].abs(), main.eigenvalues[m - 1].abs());
-  const noise = lambdaMax.times(m).times(new Decimal(10).pow(1 - working));
   if (main.singularToPrecision) {
     warnings.push(
-      `K${settings.diagReg > 0 ? " + δI" : ""} is singular to ${working} digits (an eigenvalue within ${noise.toPrecision(2)} of 0), so det(K + δI) = 0 within that: its digits are not vouched for. Finite-time predictions stay defined.`,
+      `K${settings.diagReg > 0 ? " + δI" : ""} is singular to ${working} digits (an eigenvalue within ${main.noise.toPrecision(2)} of 0), so det(K + δI) = 0 within that: its digits are not vouched for. Finite-time predictions stay defined.`,
     );
   }
-  if (!settings.infinite && main.eigenvalues[0].lt(noise.neg())) {
+  if (main.eigenvalues !== null && main.eigenvalues[0].lt(main.noise.neg())) {
     warnings.push(`K has a negative eigenvalue λ = ${main.eigenvalues[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`);
   }
   return {
@@ -202,33 +205,10 @@ async function runAt(digits: number, o: KernelPredictionPreciseOptions, settings
   const ridge = settings.diagRegScale === "mean-diagonal" ? new D(settings.exact.diagReg).times(trace).div(m) : new D(settings.exact.diagReg);
   for (let i = 0; i < m; i++) K[i * m + i] = K[i * m + i].plus(ridge);
   const s = flowTimePrecise(settings, m, k, D);
-  const eig = await preciseSymmetricEigen(D, K, m, o);
-  const lambda = eig.values;
-  const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
-  const noise = lambdaMax.times(m).times(new D(10).pow(1 - digits));
-  const smallest = lambda.reduce((a, l) => D.min(a, l.abs()), lambdaMax);
-  const singularToPrecision = smallest.lte(noise);
-  const phi = lambda.map((l) => (s === null ? (l.isZero() ? new D(0) : new D(1).div(l)) : flowFilterPrecise(l, s)));
-  const phiMax = phi.reduce((a, v) => D.max(a, v.abs()), new D(0));
-  const conditionLog10 = s === null && singularToPrecision ? digits : lambdaMax.isZero() || phiMax.isZero() ? 0 : log10Abs(lambdaMax.times(phiMax));
-  // weights = K_x V diag(φ) Vᵀ.
-  const V = eig.vectors;
-  const B: Decimal[] = new Array(testCount * m);
-  for (let i = 0; i < testCount; i++) {
-    for (let j = 0; j < m; j++) {
-      let acc = new D(0);
-      for (let p = 0; p < m; p++) acc = acc.plus(Kx[i * m + p].times(V[p * m + j]));
-      B[i * m + j] = acc.times(phi[j]);
-    }
-  }
-  const weights: Decimal[] = new Array(testCount * m);
-  for (let i = 0; i < testCount; i++) {
-    for (let j = 0; j < m; j++) {
-      let acc = new D(0);
-      for (let p = 0; p < m; p++) acc = acc.plus(B[i * m + p].times(V[j * m + p]));
-      weights[i * m + j] = acc;
-    }
-  }
+  const solved = s === null ? await inverseWeights(D, K, Kx, m, testCount, o) : await filteredWeights(D, K, Kx, s, m, testCount, o);
+  const { weights } = solved;
+  // Singular to this precision at t = ∞: nothing to multiply; the caller retries or throws.
+  if (weights.length === 0) return { D, ridge, flowTime: s, ...solved, predictions: [], weightsL1: [] };
   const predictions: Decimal[] = new Array(testCount * k);
   const weightsL1: Decimal[] = new Array(testCount);
   for (let i = 0; i < testCount; i++) {
@@ -241,14 +221,64 @@ async function runAt(digits: number, o: KernelPredictionPreciseOptions, settings
       predictions[i * k + j] = acc;
     }
   }
+  return { D, ridge, flowTime: s, ...solved, predictions, weightsL1 };
+}
+
+/** What the two decompositions hand back. */
+type Solved = Pick<Run, "eigenvalues" | "weights" | "determinant" | "conditionLog10" | "singularToPrecision" | "noise">;
+
+/** t = ∞: weights = K_x K^{-1} by LU; det and κ1 from the same factorization. */
+async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m: number, t: number, o: ProgressOptions): Promise<Solved> {
+  throwIfAborted(o.signal);
+  const analysis = preciseLuAnalysis(D, K, m);
+  const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
+  const noise = scale.times(m).times(new D(10).pow(1 - D.precision));
+  // κ1 ≥ 10^p/m means the smallest pivot is at the rounding level: singular to this precision.
+  const singularToPrecision = analysis.singular || analysis.log10Condition >= D.precision - Math.log10(m) - 1;
+  if (singularToPrecision) return { eigenvalues: null, weights: [], determinant: analysis.det, conditionLog10: D.precision, singularToPrecision, noise };
+  const kxT: Decimal[] = new Array(m * t);
+  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) kxT[j * t + i] = Kx[i * m + j];
+  const z = preciseSolve(D, K, m, kxT, t);
+  const weights: Decimal[] = new Array(t * m);
+  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) weights[i * m + j] = z[j * t + i];
+  return { eigenvalues: null, weights, determinant: analysis.det, conditionLog10: analysis.log10Condition, singularToPrecision, noise };
+}
+
+/** Finite t: weights = K_x V diag(φ(λ)) Vᵀ by the Jacobi eigendecomposition; det = Π λ. */
+async function filteredWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], s: Decimal, m: number, t: number, o: ProgressOptions): Promise<Solved> {
+  const eig = await preciseSymmetricEigen(D, K, m, o);
+  const lambda = eig.values;
+  const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
+  const noise = lambdaMax.times(m).times(new D(10).pow(1 - D.precision));
+  const smallest = lambda.reduce((a, l) => D.min(a, l.abs()), lambdaMax);
+  const phi = lambda.map((l) => flowFilterPrecise(l, s));
+  const phiMax = phi.reduce((a, v) => D.max(a, v.abs()), new D(0));
+  const conditionLog10 = lambdaMax.isZero() || phiMax.isZero() ? 0 : log10Abs(lambdaMax.times(phiMax));
+  const V = eig.vectors;
+  const B: Decimal[] = new Array(t * m);
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < m; j++) {
+      let acc = new D(0);
+      for (let p = 0; p < m; p++) acc = acc.plus(Kx[i * m + p].times(V[p * m + j]));
+      B[i * m + j] = acc.times(phi[j]);
+    }
+  }
+  const weights: Decimal[] = new Array(t * m);
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < m; j++) {
+      let acc = new D(0);
+      for (let p = 0; p < m; p++) acc = acc.plus(B[i * m + p].times(V[j * m + p]));
+      weights[i * m + j] = acc;
+    }
+  }
   const determinant = lambda.reduce((a, l) => a.times(l), new D(1));
-  return { D, ridge, flowTime: s, eigenvalues: lambda, weights, predictions, weightsL1, determinant, conditionLog10, singularToPrecision };
+  return { eigenvalues: lambda, weights, determinant, conditionLog10, singularToPrecision: smallest.lte(noise), noise };
 }
 
 function throwSingular(m: number, run: Run, why: string): never {
   throw new NtkError(
     "SINGULAR_MATRIX",
-    `K (${m} × ${m}) cannot be inverted for f_∞ = K_x K^{-1} Y: ${why} (smallest |λ| = ${run.eigenvalues.reduce((a, l) => Decimal.min(a, l.abs()), run.eigenvalues[0].abs()).toPrecision(3)}). ` +
+    `K (${m} × ${m}) cannot be inverted for f_∞ = K_x K^{-1} Y: ${why} (a pivot within ${run.noise.toPrecision(2)} of 0). ` +
       "Use a finite time (stays defined) or a ridge diagReg > 0.",
     { m },
   );

@@ -1,0 +1,184 @@
+/**
+ * `ntk-depth predict`: closed-form predictions of the infinitely wide ReLU network trained by
+ * gradient flow (SPEC §6) on a data file, at one depth, in float64 or at high precision
+ * (src/predict/fromData.ts). Per test point: the predictions f_t(x) (one per target), the weight
+ * row K_x K^{-1} (effective weights at finite t) and its 1-norm.
+ */
+import type { Command } from "commander";
+import type { Decimal } from "decimal.js";
+import { loadDataset } from "../data/files.js";
+import { formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
+import { predict, DEFAULT_AUTO_DIGITS, type DataPrediction } from "../predict/fromData.js";
+import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConvention } from "../predict/settings.js";
+import { PROJECTIONS } from "../sphere/float64.js";
+import type { KernelName, Projection } from "../types.js";
+import { type CliIO, printJson, progressSink } from "./context.js";
+import { parseInteger } from "./options.js";
+import { withProgress } from "./progressBar.js";
+
+interface PredictFlags {
+  train: string;
+  test: string;
+  depth: string;
+  kernel: string;
+  normalized?: boolean;
+  time: string;
+  learningRate: string;
+  diagReg: string;
+  diagRegScale: string;
+  timeConvention: string;
+  projection: string;
+  precision?: string;
+  digits: string;
+  sigmaW: string;
+  sigmaB: string;
+  json?: boolean;
+}
+
+/** Registers `predict` on the program. */
+export function register(program: Command, io: CliIO): void {
+  program
+    .command("predict")
+    .description(
+      "Closed-form predictions of the infinitely wide ReLU network trained by gradient flow on the squared loss (SPEC §6): " +
+        "f_t(x) = K_x K^{-1} (I − e^{−ηKt}) Y, f_∞(x) = K_x K^{-1} Y, K the Gram matrix of the training points at depth L. " +
+        "Per test point: predictions (one per target column), the weight row K_x K^{-1} (at finite t the effective weights " +
+        "K_x K^{-1}(I − e^{−ηKt})) and its 1-norm, the quantity the paper bounds. Float64 results carry the condition " +
+        "estimate and the digits they keep; --precision results the digits vouched for by a second run 10 digits higher.",
+    )
+    .requiredOption("--train <FILE>", "training data with targets (JSON or CSV, see docs/cli.md)")
+    .requiredOption("--test <FILE>", "test points (JSON or CSV; targets ignored)")
+    .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
+    .option("--kernel <ntk|nngp>", "kernel: the NTK Θ (gradient flow) or the NNGP Σ (Bayesian posterior mean)", "ntk")
+    .option("--normalized", "use the normalized kernel (Θ̄ or Σ̄, unit diagonal)")
+    .option("--time <T|inf>", "training time t ≥ 0, or inf", "inf")
+    .option("--learning-rate <η>", "learning rate η > 0 (only ηt matters)", "1")
+    .option("--diag-reg <δ>", "ridge δ ≥ 0: K + δI", "0")
+    .option("--diag-reg-scale <scale>", `ridge units: ${DIAG_REG_SCALES.join(" | ")} (mean-diagonal: δ·trace(K)/m, Neural Tangents' default)`, "absolute")
+    .option("--time-convention <c>", `${TIME_CONVENTIONS.join(" | ")}: flow = summed loss ½‖f − Y‖²; neural-tangents = mean loss (t divided by m·k)`, "flow")
+    .option("--projection <p>", `how points reach the sphere: ${PROJECTIONS.join(" | ")}`, "normalize")
+    .option("--precision <P|auto>", "high precision: P significant digits (10..1000), or auto (enough for --digits correct digits)")
+    .option("--digits <D>", "digits --precision auto must vouch for", String(DEFAULT_AUTO_DIGITS))
+    .option("--sigma-w <σw>", "weight scale σw > 0", "1")
+    .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
+    .option("--json", "one JSON document on stdout, every number a decimal string")
+    .action(async (flags: PredictFlags) => {
+      const json = flags.json === true;
+      const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
+      const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
+      const precision = flags.precision === undefined ? undefined : flags.precision.trim() === "auto" ? ("auto" as const) : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
+      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
+        predict({
+          train,
+          test,
+          depth,
+          kernel: flags.kernel as KernelName,
+          normalized: flags.normalized === true,
+          projection: flags.projection as Projection,
+          time: flags.time.trim(),
+          learningRate: flags.learningRate,
+          diagReg: flags.diagReg,
+          diagRegScale: flags.diagRegScale as DiagRegScale,
+          timeConvention: flags.timeConvention as TimeConvention,
+          precision,
+          digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
+          params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+          ...progress,
+        }),
+      );
+      if (json) {
+        printJson(io, predictionJson(result, flags));
+      } else {
+        io.out(predictionTable(result, flags));
+        for (const w of result.warnings) io.err(`warning: ${w}\n`);
+      }
+    });
+}
+
+/** A high-precision value with its vouched digits, or null when none is vouched for. */
+function vouched(x: Decimal, digits: number): string | null {
+  return digits >= 1 ? formatVouched(x, digits) : null;
+}
+
+function rows<T>(values: readonly T[], width: number): T[][] {
+  return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width));
+}
+
+/** Digits to print a float64 determinant with: those the solve keeps (det's error bound is the same κ·u), at least 1. */
+function detDigits(digitsKept: number): number {
+  return Math.max(1, Math.min(16, Math.floor(digitsKept)));
+}
+
+/** The JSON document: one row per test point, numbers as decimal strings. */
+export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention">): Record<string, unknown> {
+  const head = {
+    depth: String(r.depth),
+    kernel: r.kernel,
+    normalized: r.normalized,
+    projection: r.projection,
+    time: flags.time,
+    learningRate: flags.learningRate,
+    diagReg: flags.diagReg,
+    timeConvention: flags.timeConvention,
+  };
+  if (r.precise !== null) {
+    const p = r.precise;
+    const v = p.digitsVouched;
+    return {
+      ...head,
+      predictions: rows(p.predictions.map((x) => vouched(x, v.predictions)), p.k),
+      weights: rows(p.weights.map((x) => vouched(x, v.weights)), p.m),
+      weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
+      determinant: vouched(p.determinant, v.determinant),
+      log10AbsDet: p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet),
+      conditionEstimate: formatFloat64(p.conditionEstimate),
+      digitsVouched: { predictions: String(v.predictions), weights: String(v.weights), weightsL1: String(v.weightsL1), determinant: String(v.determinant) },
+      precision: String(r.precisionUsed),
+      workingPrecision: String(p.workingPrecision),
+      gramDigitsVouched: String(r.gramDigitsVouched),
+      vouchedBy: p.vouchedBy,
+      warnings: r.warnings,
+    };
+  }
+  const f = r.float64!;
+  return {
+    ...head,
+    predictions: rows(Array.from(f.predictions, formatFloat64), f.k),
+    weights: rows(Array.from(f.weights, formatFloat64), f.m),
+    weightsL1: Array.from(f.weightsL1, formatFloat64),
+    determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
+    log10AbsDet: f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet),
+    conditionEstimate: Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null,
+    digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
+    warnings: r.warnings,
+  };
+}
+
+/** The human-readable report. */
+export function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">): string {
+  const kernelName = `${r.kernel === "ntk" ? "Θ" : "Σ"}${r.normalized ? "̄ (normalized)" : " (raw)"}`;
+  const legend = [
+    `Kernel ${kernelName} at depth L = ${r.depth}; ${r.m} training points, ${r.testCount} test points, ${r.k} target(s); projection ${r.projection}.`,
+    `Time t = ${flags.time} (${flags.timeConvention} convention), η = ${flags.learningRate}, ridge δ = ${flags.diagReg}.`,
+  ];
+  const columns = [{ header: "point" }, ...Array.from({ length: r.k }, (_, j) => ({ header: `f[${j + 1}]`, align: "left" as const })), { header: "|w|_1", align: "left" as const }];
+  let body: string[][];
+  if (r.precise !== null) {
+    const p = r.precise;
+    const v = p.digitsVouched;
+    const text = (x: Decimal, d: number) => vouched(x, d) ?? "lost";
+    body = Array.from({ length: p.testCount }, (_, i) => [String(i + 1), ...p.predictions.slice(i * p.k, (i + 1) * p.k).map((x) => text(x, v.predictions)), text(p.weightsL1[i], v.weightsL1)]);
+    legend.push(
+      `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
+      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${p.conditionEstimate.toPrecision(3)}.`,
+    );
+  } else {
+    const f = r.float64!;
+    body = Array.from({ length: f.testCount }, (_, i) => [String(i + 1), ...Array.from(f.predictions.subarray(i * f.k, (i + 1) * f.k), formatFloat64), formatFloat64(f.weightsL1[i])]);
+    legend.push(
+      `Float64: condition estimate ${f.conditionEstimate.toPrecision(3)}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
+    );
+  }
+  legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");
+  return [...legend, "", renderTable(columns, body), ""].join("\n");
+}

@@ -1,0 +1,231 @@
+/**
+ * Predictions on data (SPEC §6, §7): put training and test points on the sphere, compute the Gram
+ * matrix of their union (training rows first) at depth L, slice K = k(X, X) and K_x = k(x, X), and
+ * solve in float64 or at high precision. One entry point, {@link predict}; precision is an option.
+ */
+import { NtkError } from "../errors.js";
+import type { Dataset } from "../data/dataset.js";
+import { gramThroughDepthFloat64, kernelMatrix64 } from "../gram/float64.js";
+import { checkDepth, resolveParams } from "../params.js";
+import { checkPrecision } from "../precise/precision.js";
+import type { ProgressOptions } from "../progress.js";
+import { projectToSphere, type RawPoints } from "../sphere/float64.js";
+import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
+import { predictFromKernels64, type Prediction64 } from "./float64.js";
+import { predictWithDigits } from "./preciseOnData.js";
+import type { PredictionPrecise } from "./precise.js";
+import { flowTime, resolveSettings, type PredictionSettings } from "./settings.js";
+import { findSingularCauses, type SingularCause } from "./singularCause.js";
+
+/** Default number of correct digits `precision: "auto"` aims for. */
+export const DEFAULT_AUTO_DIGITS = 10;
+
+/** Options of {@link predict}. */
+export interface PredictOptions extends PredictionSettings, ProgressOptions {
+  /** Training points and their targets (m points, k targets each). */
+  readonly train: Dataset;
+  /** Test points (targets, if any, are ignored); same raw dimension as `train`. */
+  readonly test: RawPoints;
+  /** How raw points reach the sphere (SPEC §7). Default "normalize". */
+  readonly projection?: Projection;
+  /** Depth L (number of weight layers, 1 ≤ L ≤ 1e9). */
+  readonly depth: number;
+  /** "ntk" (Θ, default) or "nngp" (Σ). */
+  readonly kernel?: KernelName;
+  /** Use the normalized kernel (Θ̄ or Σ̄, unit diagonal) instead of the raw one. Default false. */
+  readonly normalized?: boolean;
+  /** σw, σb (default 1, 0). */
+  readonly params?: NetworkParams;
+  /**
+   * Omitted: float64. A number P (20..1000): P significant digits wanted in predictions, weights
+   * and det; the Gram precision is raised until they are vouched for (3 tries; a shortfall is a
+   * warning). "auto": `digits` digits wanted, the search starting from the float64 condition
+   * estimate, and a shortfall is PRECISION_LIMIT (see predictWithDigits in preciseOnData.ts).
+   */
+  readonly precision?: number | "auto";
+  /** Digits "auto" must vouch for (integer 1..1000). Default 10. */
+  readonly digits?: number;
+}
+
+/** A float64 prediction on data; raw kernels are carried as K / 2^log2Scale. */
+export interface DataPrediction64 extends Prediction64 {
+  /**
+   * Raw kernels at depth are tiny (q_L = 1/(n0 2^{L−1}) in the paper's case): the solve ran on
+   * K / 2^log2Scale with the flow time scaled by 2^log2Scale and the ridge divided by it, which
+   * gives the same weights and predictions. `eigenvalues` are those of K / 2^log2Scale; `ridge`,
+   * `flowTime` and `determinant` are the true ones. 0 for normalized kernels.
+   */
+  readonly log2Scale: number;
+}
+
+/** What {@link predict} returns. */
+export interface DataPrediction {
+  readonly depth: number;
+  readonly kernel: KernelName;
+  readonly normalized: boolean;
+  readonly projection: Projection;
+  /** Training points m, test points t, targets k. */
+  readonly m: number;
+  readonly testCount: number;
+  readonly k: number;
+  /** The float64 result (computed for float64 and for "auto", where its condition estimate starts the search). */
+  readonly float64: DataPrediction64 | null;
+  /** The high-precision result, when a precision was asked for. */
+  readonly precise: PredictionPrecise | null;
+  /** Significant digits the high-precision Gram matrix was computed at (null in float64); the precision "auto" chose. */
+  readonly precisionUsed: number | null;
+  /** Digits the high-precision Gram entries were vouched for (null in float64). */
+  readonly gramDigitsVouched: number | null;
+  /** Reasons the data make K exactly singular (empty when none is known). */
+  readonly singularCauses: readonly SingularCause[];
+  /** Every warning of the run. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Closed-form predictions f_t (or f_∞) of the infinitely wide ReLU network on `test`, trained on
+ * `train` (SPEC §6). See {@link PredictOptions}.
+ *
+ * Errors: EMPTY_DATA (training set without targets), DIMENSION_MISMATCH (train and test
+ * dimensions differ), BAD_DEPTH, BAD_OPTION (kernel name, settings), BAD_PRECISION, the projection
+ * errors (ZERO_VECTOR, OFF_SPHERE, …), SINGULAR_MATRIX for t = ∞ without ridge when K is exactly
+ * singular, with the cause in the message (two training points that are the same point on the
+ * sphere, named; L = 1 with more points than the rank of the linear kernel; in float64 also distinct
+ * points that round to the same float64 row), PRECISION_LIMIT when "auto" cannot vouch for the
+ * digits within 1000, ABORTED.
+ */
+export async function predict(o: PredictOptions): Promise<DataPrediction> {
+  const { train, test } = o;
+  if (train.targets === null || train.k < 1) {
+    throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one or more target values per point.`, { source: train.source });
+  }
+  if (train.n0 !== test.n0) {
+    throw new NtkError("DIMENSION_MISMATCH", `${test.source ?? "test points"} have dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`, {
+      train: train.n0,
+      test: test.n0,
+    });
+  }
+  const depth = checkDepth(o.depth, "depth");
+  const kernel = o.kernel ?? "ntk";
+  if (kernel !== "ntk" && kernel !== "nngp") {
+    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
+  }
+  const normalized = o.normalized ?? false;
+  const projection = o.projection ?? "normalize";
+  const settings = resolveSettings(o);
+  const params = resolveParams(o.params);
+  const digits = o.digits ?? DEFAULT_AUTO_DIGITS;
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) {
+    throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
+  }
+  const trainSphere = projectToSphere(train, projection);
+  const testSphere = projectToSphere(test, projection);
+  const causes = findSingularCauses({ raw: train, projected: trainSphere, projection, depth, hasBias: !params.sigmaB.isZero() });
+  const m = train.m;
+  const k = train.k;
+  const base = { depth, kernel, normalized, projection, m, testCount: test.m, k };
+  const fatal = settings.infinite && settings.exact.diagReg.isZero();
+  const causeWarnings = (kinds: readonly SingularCause["kind"][]): string[] =>
+    causes.filter((c) => kinds.includes(c.kind)).map((c) => `K is exactly singular: ${c.message}; ${fatal ? "" : "finite-time and ridge predictions stay defined."}`);
+
+  if (o.precision === undefined) {
+    if (fatal && causes.length > 0) throwSingular(causes);
+    const f64 = await predictFloat64(o, trainSphere, testSphere, depth, kernel, normalized);
+    const warnings = [...causeWarnings(["duplicate", "linear-rank", "float64-duplicate"]), ...f64.warnings];
+    return { ...base, float64: f64, precise: null, precisionUsed: null, gramDigitsVouched: null, singularCauses: causes, warnings };
+  }
+  const exactCauses = causes.filter((c) => c.kind !== "float64-duplicate");
+  if (fatal && exactCauses.length > 0) throwSingular(exactCauses);
+  const preciseInput = { ...o, depth, kernel, normalized, projection };
+  if (o.precision === "auto") {
+    let f64: DataPrediction64 | null = null;
+    try {
+      f64 = await predictFloat64(o, trainSphere, testSphere, depth, kernel, normalized);
+    } catch (e) {
+      // A float64 K that is singular only through rounding still has a high-precision answer.
+      if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
+    }
+    const lost = f64 === null || f64.digitsKept < 1 ? 20 : Math.log10(Math.max(1, f64.conditionEstimate));
+    const r = await predictWithDigits(preciseInput, digits, lost, true);
+    return { ...base, float64: f64, precise: r.prediction, precisionUsed: r.precision, gramDigitsVouched: r.gramDigitsVouched, singularCauses: causes, warnings: [...causeWarnings(["duplicate", "linear-rank"]), ...r.warnings] };
+  }
+  const r = await predictWithDigits(preciseInput, checkPrecision(o.precision), 0, false);
+  return { ...base, float64: null, precise: r.prediction, precisionUsed: r.precision, gramDigitsVouched: r.gramDigitsVouched, singularCauses: causes, warnings: [...causeWarnings(["duplicate", "linear-rank"]), ...r.warnings] };
+}
+
+function throwSingular(causes: readonly SingularCause[]): never {
+  throw new NtkError(
+    "SINGULAR_MATRIX",
+    `The training kernel K is exactly singular, so f_∞ = K_x K^{-1} Y does not exist: ${causes.map((c) => c.message).join("; ")}. ` +
+      "Remove the duplicate points, use a finite time (stays defined) or a ridge diagReg > 0" +
+      (causes.some((c) => c.kind === "float64-duplicate") ? ", or a precision (the high-precision path keeps the points apart)." : "."),
+    { causes: causes.map((c) => ({ kind: c.kind, points: c.points })) },
+  );
+}
+
+/** The union of two projected point sets, training rows first. */
+export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
+  const coords = new Float64Array(a.coords.length + b.coords.length);
+  coords.set(a.coords);
+  coords.set(b.coords, a.coords.length);
+  return { m: a.m + b.m, n0: a.n0, coords, projection: a.projection };
+}
+
+/** K (m × m) and K_x (t × m) sliced from the union Gram matrix (m + t rows, training first). */
+export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
+  const n = m + t;
+  const train: T[] = new Array(m * m);
+  const test: T[] = new Array(t * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train[i * m + j] = union[i * n + j];
+  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) test[i * m + j] = union[(m + i) * n + j];
+  return { train, test };
+}
+
+/** Relative accuracy of float64 Gram entries after L layers (gram/float64.ts: a few ulps per layer). */
+function gramRelativeError(depth: number): number {
+  return 2 * depth * 2 ** -53;
+}
+
+async function predictFloat64(o: PredictOptions, trainSphere: SpherePoints, testSphere: SpherePoints, depth: number, kernel: KernelName, normalized: boolean): Promise<DataPrediction64> {
+  const m = trainSphere.m;
+  const [gram] = await gramThroughDepthFloat64({ points: unionPoints(trainSphere, testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal });
+  const { matrix, log2Scale } = kernelMatrix64(gram, kernel, normalized);
+  const { train, test } = sliceUnion(matrix, m, testSphere.m);
+  const settings = resolveSettings(o);
+  const scale = 2 ** log2Scale;
+  const warnings: string[] = [];
+  // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
+  const s = flowTime(settings, m, o.train.k);
+  const scaledTime = settings.infinite ? "inf" : s * scale;
+  if (typeof scaledTime === "number" && scaledTime < 1e-300 && s > 0) {
+    warnings.push(`The raw kernel at depth ${depth} is of order 2^${log2Scale}: at this time the flow has barely started (ηt·2^${log2Scale} underflows float64) and the predictions are 0 to float64 range. Use the normalized kernel or a longer time.`);
+  }
+  const ridgeScaled = settings.diagRegScale === "absolute" ? settings.diagReg / scale : settings.diagReg;
+  if (!Number.isFinite(ridgeScaled)) {
+    throw new NtkError("BAD_OPTION", `diagReg δ = ${settings.diagReg} is beyond 1e308 times the raw kernel's scale 2^${log2Scale} at depth ${depth}: the ridge alone would decide the result. Use the normalized kernel or a smaller δ.`, { diagReg: settings.diagReg, log2Scale });
+  }
+  const r = await predictFromKernels64({
+    trainKernel: train,
+    testKernel: test,
+    targets: o.train.targets as Float64Array,
+    m,
+    k: o.train.k,
+    time: scaledTime,
+    timeConvention: "flow",
+    diagReg: ridgeScaled,
+    diagRegScale: settings.diagRegScale,
+    kernelRelativeError: gramRelativeError(depth),
+    signal: o.signal,
+  });
+  // det K = c^m det K′.
+  const log10AbsDet = r.determinant.log10AbsDet + m * log2Scale * Math.log10(2);
+  const det = log2Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
+  return {
+    ...r,
+    log2Scale,
+    flowTime: s,
+    ridge: r.ridge * scale,
+    determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
+    warnings: [...warnings, ...r.warnings],
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The high-precision half of `predict` (fromData.ts): the Gram matrix of the union of training and
+ * test points at a chosen precision (gram/precise.ts: decimal text projected exactly), then
+ * `predictFromKernelsPrecise` with the Gram's vouched digits as the kernel's accuracy; and the
+ * search for the Gram precision that delivers the digits asked for.
+ */
+import { NtkError } from "../errors.js";
+import { exactBinaryDecimal } from "../decimalText.js";
+import type { Dataset } from "../data/dataset.js";
+import { gramThroughDepthPrecise } from "../gram/precise.js";
+import type { ProgressOptions } from "../progress.js";
+import type { RawPoints } from "../sphere/float64.js";
+import type { KernelName, NetworkParams, Projection } from "../types.js";
+import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
+import { predictFromKernelsPrecise, type PredictionPrecise } from "./precise.js";
+import type { PredictionSettings } from "./settings.js";
+
+/** What the high-precision path needs (validated by `predict`). */
+export interface PreciseDataInput extends PredictionSettings, ProgressOptions {
+  readonly train: Dataset;
+  readonly test: RawPoints;
+  readonly projection: Projection;
+  readonly depth: number;
+  readonly kernel: KernelName;
+  readonly normalized: boolean;
+  readonly params?: NetworkParams;
+}
+
+/** A high-precision prediction with the Gram precision behind it. */
+export interface PreciseDataResult {
+  readonly prediction: PredictionPrecise;
+  /** Digits the Gram matrix was computed at. */
+  readonly precision: number;
+  /** Digits its entries were vouched for (the minimum over entries). */
+  readonly gramDigitsVouched: number;
+  readonly warnings: readonly string[];
+}
+
+/** Gram tries before giving up. */
+const ATTEMPTS = 3;
+/** Digits added to the Gram precision beyond the expected loss, each try. */
+const MARGIN = 5;
+
+/**
+ * Gram matrix at `gramPrecision` digits, prediction asked for `digits` digits (at least 20 are
+ * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
+ */
+export async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+  const union = unionRaw(o.train, o.test);
+  const gram = await gramThroughDepthPrecise({ data: union, projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
+  const g = gram.grams[0];
+  const name = o.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
+  const bar = g[name];
+  const diag = o.kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
+  // K̄'s entries are vouched for in decimal places (|K̄| ≤ 1): a normwise relative accuracy, as
+  // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.
+  const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
+  // A raw kernel is diag·K̄; the diagonal is one scalar, carried with the Gram's digits.
+  const matrix = o.normalized ? bar : bar.map((x) => x.times(diag));
+  const m = o.train.m;
+  const n = union.m;
+  const train = [];
+  const test = [];
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train.push(matrix[i * n + j]);
+  for (let i = m; i < n; i++) for (let j = 0; j < m; j++) test.push(matrix[i * n + j]);
+  const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
+  const prediction = await predictFromKernelsPrecise({
+    ...o,
+    trainKernel: train,
+    testKernel: test,
+    targets,
+    m,
+    k: o.train.k,
+    precision: Math.max(MIN_PRECISION, digits),
+    inputDigits: kernelDigits,
+  });
+  return { prediction, precision: gramPrecision, gramDigitsVouched: kernelDigits, warnings: prediction.warnings };
+}
+
+/**
+ * The Gram precision that delivers `digits` vouched digits in predictions, weights, their 1-norms
+ * and det. The first try computes the Gram at `digits + lost + ⌈log10 m⌉ + 5` digits, where `lost`
+ * estimates the digits the solve loses: log10 of the float64 condition estimate for
+ * `precision: "auto"` (20 when float64 kept no digit or failed: κ is then only known to exceed
+ * 1e16), 0 for a fixed precision. Each try is checked by the digits the result vouches for; if
+ * short, the Gram precision grows by the shortfall plus 5 and the run repeats, up to 3 tries.
+ * `strict` ("auto"): throws PRECISION_LIMIT when the digits are still short or the precision would
+ * pass 1000; otherwise the last result is returned with its shortfall in the warnings.
+ */
+export async function predictWithDigits(o: PreciseDataInput, digits: number, lost: number, strict: boolean): Promise<PreciseDataResult> {
+  let precision = Math.max(MIN_PRECISION, digits + Math.ceil(lost) + Math.ceil(Math.log10(o.train.m)) + MARGIN);
+  let last: PreciseDataResult | null = null;
+  for (let attempt = 0; attempt < ATTEMPTS && precision <= MAX_PRECISION; attempt++) {
+    last = await predictPreciseOnData(o, precision, digits);
+    const v = last.prediction.digitsVouched;
+    const worst = Math.min(v.predictions, v.weights, v.weightsL1, v.determinant);
+    if (worst >= digits) return { ...last, warnings: last.warnings.filter((w) => !w.startsWith("Fewer than")) };
+    if (last.prediction.log10AbsDet === -Infinity || worst === 0) break; // singular to working precision: more digits will not help
+    precision += digits - worst + MARGIN;
+  }
+  if (!strict && last !== null) return last;
+  throw new NtkError(
+    "PRECISION_LIMIT",
+    `could not vouch for ${digits} digits with a Gram precision up to ${Math.min(precision, MAX_PRECISION)}` +
+      (last === null ? "" : ` (at ${last.precision} digits: predictions ${last.prediction.digitsVouched.predictions}, weights ${last.prediction.digitsVouched.weights}, det ${last.prediction.digitsVouched.determinant})`) +
+      ". The kernel is too ill-conditioned (or singular): ask for fewer digits, or use a ridge or a finite time.",
+    { digits, precision },
+  );
+}
+
+/** The raw points of train then test, with decimal text for every coordinate (exact binary values where none was given). */
+function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
+  const text = (p: RawPoints): string[][] =>
+    p.coordText !== undefined
+      ? p.coordText.map((row) => [...row])
+      : Array.from({ length: p.m }, (_, i) => Array.from(p.coords.subarray(i * p.n0, (i + 1) * p.n0), (x) => exactBinaryDecimal(x, `${p.source ?? "points"}: point ${i + 1}`).toString()));
+  const coords = new Float64Array(train.coords.length + test.coords.length);
+  coords.set(train.coords);
+  coords.set(test.coords, train.coords.length);
+  return { m: train.m + test.m, n0: train.n0, coords, coordText: [...text(train), ...text(test)], source: `${train.source ?? "train"} + ${test.source ?? "test"}` };
+}

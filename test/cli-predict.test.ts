@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../src/cli.js";
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "ntk-predict-"));
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+const examples = ["--train", "examples/train.json", "--test", "examples/test.json"];
+
+describe("ntk-depth predict", () => {
+  it("prints a table per test point with the condition estimate and digits kept (float64)", async () => {
+    const r = await cli("predict", ...examples, "--depth", "3");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Kernel Θ \(raw\) at depth L = 3; 4 training points, 2 test points, 2 target\(s\)/);
+    expect(r.out).toMatch(/Float64: condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/);
+    expect(r.out).toMatch(/\n +1 +0\.93769490432506\d* +-0\.0170839060735\d* +1\.029176159400\d*/);
+    expect(r.err).toBe("");
+  });
+
+  it("--json: one row per test point and one column per target, numbers as decimal strings", async () => {
+    const r = await cli("predict", ...examples, "--depth", "3", "--normalized", "--kernel", "nngp", "--time", "2.5", "--learning-rate", "0.4", "--diag-reg", "0.01", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.depth).toBe("3");
+    expect(doc.kernel).toBe("nngp");
+    expect(doc.predictions).toHaveLength(2);
+    expect(doc.predictions[0]).toHaveLength(2);
+    expect(doc.weights[1]).toHaveLength(4);
+    expect(doc.weightsL1).toHaveLength(2);
+    for (const v of [...doc.predictions.flat(), ...doc.weights.flat(), ...doc.weightsL1, doc.determinant, doc.conditionEstimate, doc.digitsKept]) {
+      expect(typeof v).toBe("string");
+      expect(Number.isFinite(Number(v))).toBe(true);
+    }
+    // The 1-norm is the sum of the row's absolute weights.
+    const l1 = doc.weights[0].reduce((s: number, w: string) => s + Math.abs(Number(w)), 0);
+    expect(Number(doc.weightsL1[0])).toBeCloseTo(l1, 14);
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it("--precision: digitsVouched and the precision in JSON, values printed with their vouched digits", async () => {
+    const r = await cli("predict", ...examples, "--depth", "3", "--precision", "25", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.digitsVouched.predictions).toBe("25");
+    expect(Number(doc.precision)).toBeGreaterThanOrEqual(25);
+    // 25 significant digits, trailing zeros kept.
+    expect(doc.predictions[0][0]).toMatch(/^0\.9376949043250604\d{9}$/);
+    const f64 = JSON.parse((await cli("predict", ...examples, "--depth", "3", "--json")).out);
+    expect(Math.abs(Number(doc.predictions[1][1]) - Number(f64.predictions[1][1]))).toBeLessThan(1e-14);
+  });
+
+  it("--precision auto reports the precision it chose for --digits", async () => {
+    const r = await cli("predict", ...examples, "--depth", "3", "--precision", "auto", "--digits", "12");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/High precision \(--precision auto for 12 digits\): Gram matrix at \d+ digits/);
+    const j = JSON.parse((await cli("predict", ...examples, "--depth", "3", "--precision", "auto", "--digits", "12", "--json")).out);
+    expect(Number(j.digitsVouched.predictions)).toBeGreaterThanOrEqual(12);
+    expect(Number(j.precision)).toBeGreaterThanOrEqual(20);
+  });
+
+  it("warnings go to stderr in human mode and into a warnings array in JSON", async () => {
+    const train = file("dup.json", { points: [[1, 0, 0], [2, 0, 0], [0, 1, 0]], labels: [1, 2, 3] });
+    const test = file("t.json", { points: [[1, 1, 1]] });
+    const human = await cli("predict", "--train", train, "--test", test, "--depth", "3", "--time", "1");
+    expect(human.code).toBe(0);
+    expect(human.err).toMatch(/^warning: K is exactly singular: training points 1 and 2 are the same point on the sphere/m);
+    const json = JSON.parse((await cli("predict", "--train", train, "--test", test, "--depth", "3", "--time", "1", "--json")).out);
+    expect(json.warnings.join()).toMatch(/training points 1 and 2/);
+  });
+
+  it("--time-convention neural-tangents divides t by m·k", async () => {
+    const nt = JSON.parse((await cli("predict", ...examples, "--depth", "2", "--time", "8", "--time-convention", "neural-tangents", "--json")).out);
+    const flow = JSON.parse((await cli("predict", ...examples, "--depth", "2", "--time", "1", "--json")).out);
+    expect(nt.predictions).toEqual(flow.predictions);
+  });
+
+  it("errors: singular at t = inf, bad time, bad kernel, missing file, bad precision (exit 1, code on stderr)", async () => {
+    const train = file("dup2.json", { points: [[1, 0, 0], [2, 0, 0], [0, 1, 0]], labels: [1, 2, 3] });
+    const cases: [string[], RegExp][] = [
+      [["--train", train, "--test", "examples/test.json", "--depth", "3"], /error SINGULAR_MATRIX: .*training points 1 and 2/],
+      [[...examples, "--depth", "3", "--time", "-1"], /error BAD_OPTION: time/],
+      [[...examples, "--depth", "3", "--kernel", "rbf"], /error BAD_OPTION: kernel/],
+      [[...examples, "--depth", "3", "--precision", "7"], /error BAD_PRECISION/],
+      [[...examples, "--depth", "0"], /error BAD_DEPTH/],
+      [["--train", join(dir, "missing.json"), "--test", "examples/test.json", "--depth", "3"], /error FILE_UNREADABLE/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli("predict", ...args);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(message);
+      expect(r.out).toBe("");
+    }
+    expect((await cli("predict", ...examples)).code).toBe(2); // --depth missing
+  });
+});
