@@ -6,8 +6,10 @@
  * q_l = Σ^(l)(x, x), and Θ^(l)(x, x) = τ_l q_l; these scalars are computed here once per layer.
  * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (contract math notes),
  * starting from |x_i − x_j|²/2, in WebAssembly (assembly/gram.ts) or its TypeScript port
- * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps (one asin, one sqrt, and a short series or a
- * sin/cos each); memory O(m²).
+ * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps; a step is the exact complement step
+ * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.45, and below that (almost
+ * every layer of a deep run) one sqrt and two degree-12 polynomials fitted to θ(ε) and g(θ(ε))
+ * (assembly/complementSeries.ts, within 1.5e-16 relative). Memory O(m²).
  *
  * Accuracy (tested against mpmath at 100 digits, test/fixtures/gram.json, L ≤ 1000): the
  * complements 1 − Σ̄ and 1 − Θ̄ are relatively accurate, observed within 2e-15 (rounding can add a

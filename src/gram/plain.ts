@@ -17,6 +17,23 @@ export const GRAM_COEFFICIENTS_PER_LAYER = 3;
 
 const INV_PI = 1 / Math.PI;
 
+/** Below this ε the step uses the polynomial forms (assembly/complementSeries.ts). */
+export const SERIES_EPS_MAX = 0.45;
+/** TA(ε) = θ/π / sqrt(2ε), Chebyshev fit of degree 12 on [0, 0.45] (scripts/complement_series.py), ascending powers. */
+const TA = [0.3183098861837907, 0.026525823848648572, 0.0059683103660267064, 0.00177628284308794, 0.0006044296785866328, 0.0002225385080842787, 8.631962511036058e-05, 3.4638450311721955e-05, 1.4748083249146145e-05, 4.9466079460536265e-06, 4.768441293677736e-06, -1.4279221743635655e-06, 2.0787242733972775e-06];
+/** TB(ε) = g(θ)/π / (ε sqrt(2ε)), likewise. */
+const TB = [0.2122065907891938, 0.010610329539459649, 0.0017052315331325019, 0.0003947295213116036, 0.00010989629344110695, 3.423682778683443e-05, 1.1508292179855902e-05, 4.079999156253012e-06, 1.5361797953453286e-06, 5.070894479599677e-07, 3.637834769054843e-07, -7.271389068675264e-08, 1.3908730297508688e-07];
+
+/** Degree-12 polynomial with ascending coefficients c by Estrin's scheme (as assembly/complementSeries.ts). */
+function estrin(c: readonly number[], e: number): number {
+  const e2 = e * e;
+  const e4 = e2 * e2;
+  const e8 = e4 * e4;
+  const low = c[0] + c[1] * e + e2 * (c[2] + c[3] * e) + e4 * (c[4] + c[5] * e + e2 * (c[6] + c[7] * e));
+  const high = c[8] + c[9] * e + e2 * (c[10] + c[11] * e) + e4 * c[12];
+  return low + e8 * high;
+}
+
 /** θ = arccos(1 − ε) for ε = 1 − ρ ∈ [0, 2], without forming ρ (SPEC §4). */
 export function thetaOfComplement(eps: number): number {
   return 2 * Math.asin(Math.sqrt(0.5 * eps));
@@ -59,15 +76,26 @@ export function plainGramInitialComplement(coords: Float64Array, m: number, n0: 
   }
 }
 
-/** Advances pairs `first … first + count − 1` by `steps` layers with the per-layer coefficients `coef`. */
+/**
+ * Advances pairs `first … first + count − 1` by `steps` layers with the per-layer coefficients `coef`:
+ * the exact step while ε ≥ SERIES_EPS_MAX, the polynomial step after (ε never increases).
+ */
 export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: number, count: number, coef: Float64Array, steps: number): void {
   for (let p = first; p < first + count; p++) {
     let e = eps[p];
     let v = u[p];
-    for (let l = 0, c = 0; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
+    let l = 0;
+    let c = 0;
+    for (; l < steps && e >= SERIES_EPS_MAX; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       const theta = thetaOfComplement(e);
       e = complementStep(e, theta, coef[c]);
       v = coef[c + 1] * (v + (1 - v) * (theta * INV_PI)) + coef[c + 2] * e;
+    }
+    for (; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
+      const r = Math.sqrt(e + e);
+      const thetaOverPi = r * estrin(TA, e);
+      e = coef[c] * (e * (1 - r * estrin(TB, e)));
+      v = coef[c + 1] * (v + (1 - v) * thetaOverPi) + coef[c + 2] * e;
     }
     eps[p] = e;
     u[p] = v;

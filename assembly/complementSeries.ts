@@ -1,0 +1,93 @@
+// Polynomial forms of the complement step (SPEC §4) for ε = 1 − ρ ∈ [0, SERIES_EPS_MAX], where
+// the depth loop spends almost all of its layers: with r = sqrt(2ε),
+//   θ/π = r · TA(ε),   g(θ)/π = r · ε · TB(ε),   so   ε′ = w ε (1 − r TB(ε))
+// with no asin, sin or cos, and in a form that evaluates two pairs at once in f64x2 lanes.
+// TA and TB are Chebyshev fits of degree 12 (scripts/complement_series.py, which checks them
+// against the exact functions to 1.5e-16 relative); above SERIES_EPS_MAX use correlation.ts.
+
+/** Upper end of the fitted interval of ε; θ(0.45) ≈ 0.98. */
+export const SERIES_EPS_MAX: f64 = 0.45;
+
+// TA: Chebyshev fit error 1.1e-18, float64 Horner within 1.5e-16 relative on (0, 0.45]
+const TA0: f64 = 0.3183098861837907;
+const TA1: f64 = 0.026525823848648572;
+const TA2: f64 = 0.0059683103660267064;
+const TA3: f64 = 0.00177628284308794;
+const TA4: f64 = 0.0006044296785866328;
+const TA5: f64 = 0.0002225385080842787;
+const TA6: f64 = 8.631962511036058e-05;
+const TA7: f64 = 3.4638450311721955e-05;
+const TA8: f64 = 1.4748083249146145e-05;
+const TA9: f64 = 4.9466079460536265e-06;
+const TA10: f64 = 4.768441293677736e-06;
+const TA11: f64 = -1.4279221743635655e-06;
+const TA12: f64 = 2.0787242733972775e-06;
+// TB: Chebyshev fit error 6.7e-20, float64 Horner within 1.3e-16 relative on (0, 0.45]
+const TB0: f64 = 0.2122065907891938;
+const TB1: f64 = 0.010610329539459649;
+const TB2: f64 = 0.0017052315331325019;
+const TB3: f64 = 0.0003947295213116036;
+const TB4: f64 = 0.00010989629344110695;
+const TB5: f64 = 3.423682778683443e-05;
+const TB6: f64 = 1.1508292179855902e-05;
+const TB7: f64 = 4.079999156253012e-06;
+const TB8: f64 = 1.5361797953453286e-06;
+const TB9: f64 = 5.070894479599677e-07;
+const TB10: f64 = 3.637834769054843e-07;
+const TB11: f64 = -7.271389068675264e-08;
+const TB12: f64 = 1.3908730297508688e-07;
+
+// Degree-12 polynomials by Estrin's scheme: a dependency chain of ~5 operations instead of
+// Horner's 24, because the depth loop is bound by latency (each layer needs the previous ε).
+// @ts-ignore: decorator
+@inline function estrin(e: f64, c0: f64, c1: f64, c2: f64, c3: f64, c4: f64, c5: f64, c6: f64, c7: f64, c8: f64, c9: f64, c10: f64, c11: f64, c12: f64): f64 {
+  const e2 = e * e;
+  const e4 = e2 * e2;
+  const e8 = e4 * e4;
+  const low = c0 + c1 * e + e2 * (c2 + c3 * e) + e4 * (c4 + c5 * e + e2 * (c6 + c7 * e));
+  const high = c8 + c9 * e + e2 * (c10 + c11 * e) + e4 * c12;
+  return low + e8 * high;
+}
+
+/** θ(ε)/π / sqrt(2ε) for ε ∈ [0, SERIES_EPS_MAX]. */
+// @ts-ignore: decorator
+@inline export function seriesTA(e: f64): f64 {
+  return estrin(e, TA0, TA1, TA2, TA3, TA4, TA5, TA6, TA7, TA8, TA9, TA10, TA11, TA12);
+}
+
+/** g(θ(ε))/π / (ε sqrt(2ε)) for ε ∈ [0, SERIES_EPS_MAX]. */
+// @ts-ignore: decorator
+@inline export function seriesTB(e: f64): f64 {
+  return estrin(e, TB0, TB1, TB2, TB3, TB4, TB5, TB6, TB7, TB8, TB9, TB10, TB11, TB12);
+}
+
+// c + d e in both lanes.
+// @ts-ignore: decorator
+@inline function lin2(c: f64, d: f64, e: v128): v128 {
+  return f64x2.add(f64x2.splat(c), f64x2.mul(f64x2.splat(d), e));
+}
+
+// @ts-ignore: decorator
+@inline function estrin2(e: v128, c0: f64, c1: f64, c2: f64, c3: f64, c4: f64, c5: f64, c6: f64, c7: f64, c8: f64, c9: f64, c10: f64, c11: f64, c12: f64): v128 {
+  const e2 = f64x2.mul(e, e);
+  const e4 = f64x2.mul(e2, e2);
+  const e8 = f64x2.mul(e4, e4);
+  const low = f64x2.add(
+    f64x2.add(lin2(c0, c1, e), f64x2.mul(e2, lin2(c2, c3, e))),
+    f64x2.mul(e4, f64x2.add(lin2(c4, c5, e), f64x2.mul(e2, lin2(c6, c7, e)))),
+  );
+  const high = f64x2.add(f64x2.add(lin2(c8, c9, e), f64x2.mul(e2, lin2(c10, c11, e))), f64x2.mul(e4, f64x2.splat(c12)));
+  return f64x2.add(low, f64x2.mul(e8, high));
+}
+
+/** {@link seriesTA} in both f64x2 lanes (SIMD build only). */
+// @ts-ignore: decorator
+@inline export function seriesTA2(e: v128): v128 {
+  return estrin2(e, TA0, TA1, TA2, TA3, TA4, TA5, TA6, TA7, TA8, TA9, TA10, TA11, TA12);
+}
+
+/** {@link seriesTB} in both f64x2 lanes (SIMD build only). */
+// @ts-ignore: decorator
+@inline export function seriesTB2(e: v128): v128 {
+  return estrin2(e, TB0, TB1, TB2, TB3, TB4, TB5, TB6, TB7, TB8, TB9, TB10, TB11, TB12);
+}
