@@ -35,3 +35,11 @@ export { projectToSphereAtPrecision, pairComplementsAtPrecision, exactRawCoordin
 export { gramThroughDepthPrecise, gramDeterminantsVouched, kernelMatrixPrecise, type GramPrecisionOptions, type GramAtDepthPrecise, type GramResultPrecise, type GramDeterminantPrecise, type GramMatrixName } from "./gram/precise.js";
 export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
 export { analyzeMatrixPrecise, preciseLuAnalysis, preciseLuFactor, preciseSolve, findIdenticalRows, type PreciseMatrixAnalysis, type VouchedMatrixAnalysis, type PreciseDeterminant, type DeterminantDigits } from "./linalg/preciseLu.js";
+
+// Closed-form predictions (SPEC §6): from kernel matrices in float64 and at any precision, and on data.
+export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
+export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
+export { predict, DEFAULT_AUTO_DIGITS, type PredictOptions, type DataPrediction, type DataPrediction64 } from "./predict/fromData.js";
+export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
+export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
+export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";

@@ -7,7 +7,7 @@
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthPrecise } from "../gram/precise.js";
+import { gramThroughDepthPrecise, kernelMatrixPrecise } from "../gram/precise.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
@@ -50,13 +50,10 @@ export async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: n
   const gram = await gramThroughDepthPrecise({ data: union, projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
   const g = gram.grams[0];
   const name = o.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
-  const bar = g[name];
-  const diag = o.kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
   // K̄'s entries are vouched for in decimal places (|K̄| ≤ 1): a normwise relative accuracy, as
   // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
-  // A raw kernel is diag·K̄; the diagonal is one scalar, carried with the Gram's digits.
-  const matrix = o.normalized ? bar : bar.map((x) => x.times(diag));
+  const matrix = kernelMatrixPrecise(g, o.kernel, o.normalized);
   const m = o.train.m;
   const n = union.m;
   const train = [];
