@@ -33,6 +33,8 @@ const KERNELS = [
 export const NTK_LABEL = KERNELS[0].label;
 /** Label of the Σ̄ kernel. */
 export const NNGP_LABEL = KERNELS[1].label;
+/** Precision labels of the predictions table. */
+export const PRECISION_LABEL = { float64: "float64", precise: "high precision" } as const;
 /** Method labels of the determinant table. */
 export const DET_METHOD = { lu: "float64, LU of K̄", complement: "float64, from 1 − K̄", precise: "high precision" } as const;
 
@@ -112,12 +114,12 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
       try {
         const p = await predictFromKernels64({ trainKernel: trainBlock, testKernel: testBlock, targets: trainLabels, m: train, time: "inf", signal: o.signal });
         for (let t = 0; t < test; t++) {
-          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, status: "solved" });
+          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, precision: PRECISION_LABEL.float64, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, status: "solved" });
         }
       } catch (e) {
         if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
         for (let t = 0; t < test; t++) {
-          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, prediction: null, weightsL1: null, digitsKept: 0, status: "singular in float64" });
+          predictionRows.push({ depth: g.depth, kernel: kernel.label, testPoint: t + 1, line: `${kernel.label}, test point ${t + 1}`, precision: PRECISION_LABEL.float64, prediction: null, weightsL1: null, digitsKept: 0, status: "singular in float64" });
         }
       }
     }
@@ -144,15 +146,16 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
     },
     predictions: {
       name: "predictions",
-      description: `f_∞(x) = K_x K^{-1} Y at ${test} random test points (synthetic targets y = x1 + x2·x3), float64 (LU, WebAssembly), with the 1-norm of each weight row K_x K^{-1}.`,
+      description: `f_∞(x) = K_x K^{-1} Y at ${test} random test points (synthetic targets y = x1 + x2·x3), float64 (LU, WebAssembly) at every depth and high precision at the shallower ones, with the 1-norm of each weight row K_x K^{-1}.`,
       columns: [
         { key: "depth", meaning: "L" },
         { key: "kernel", meaning: "K = the training Gram of this normalized kernel" },
         { key: "testPoint", meaning: "index of the test point" },
         { key: "line", meaning: "kernel and test point (the line in the figures)" },
+        { key: "precision", meaning: "float64 (LU in WebAssembly) or high precision (decimal.js, vouched by two runs)" },
         { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (null: K exactly singular in float64)" },
         { key: "weightsL1", meaning: "‖K_x K^{-1}‖₁, the 1-norm of the weight row" },
-        { key: "digitsKept", meaning: "significant digits float64 keeps (16 − log10 κ1(K), clamped)" },
+        { key: "digitsKept", meaning: "significant digits kept: float64 16 − log10 κ1(K) (clamped); high precision the digits vouched for (fewer of prediction and weight norm)" },
         { key: "status", meaning: "solved, or why not" },
       ],
       rows: predictionRows,

@@ -45,6 +45,8 @@ export interface StudyPlan {
   readonly precisionRho1: readonly string[];
   /** Largest depth of the high-precision pair comparison, 2^precisePairMaxLog2. */
   readonly precisePairMaxLog2: number;
+  /** Largest depth of the high-precision predictions, 2^precisePredictMaxLog2. */
+  readonly precisePredictMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
   readonly preciseGramMaxLog2: number;
 }
@@ -67,7 +69,8 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     precision: 40,
     precisionRho1: ["0.5", "0.9999999"],
     precisePairMaxLog2: quick ? 10 : 16,
-    preciseGramMaxLog2: quick ? 6 : 12,
+    preciseGramMaxLog2: quick ? 8 : 14,
+    precisePredictMaxLog2: quick ? 6 : 12,
   };
 }
 

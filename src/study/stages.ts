@@ -45,3 +45,15 @@ export class StageProgress {
     this.options.onProgress?.(this.total, this.total);
   }
 }
+
+/**
+ * The `index`-th of `count` equal parts of one stage's progress (0-based), so that a stage made of
+ * several runs, each reporting from 0 to its own total, moves one bar forward instead of back.
+ */
+export function subdivide(progress: ProgressOptions, index: number, count: number): ProgressOptions {
+  const report = progress.onProgress;
+  return {
+    signal: progress.signal,
+    onProgress: report ? (done, total) => report(index * total + done, count * total) : undefined,
+  };
+}
