@@ -16,10 +16,11 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isNtkError } from "./errors.js";
 import type { CliIO } from "./cli/context.js";
+import { register as registerKernel } from "./cli/kernel.js";
 import { register as registerPredict } from "./cli/predict.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerPredict];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerPredict];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;
