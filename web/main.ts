@@ -60,9 +60,10 @@ function setStatus(text: string, busy: boolean): void {
   cancelButton.disabled = !busy;
 }
 
-function start(): void {
+/** Starts a run of the form's state; `urlProblems` are what the page's own URL had wrong (first run only). */
+function start(urlProblems: readonly string[] = []): void {
   const { state, problems } = readForm();
-  showProblems(problems);
+  showProblems([...urlProblems, ...problems]);
   showState(state);
   const query = queryFromState(state);
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
@@ -102,7 +103,7 @@ worker.addEventListener("message", (event: MessageEvent<WorkerReply>) => {
 
 function scheduleLive(): void {
   clearTimeout(liveTimer);
-  liveTimer = setTimeout(start, LIVE_DELAY_MS);
+  liveTimer = setTimeout(() => start(), LIVE_DELAY_MS);
 }
 
 form.addEventListener("input", scheduleLive);
@@ -231,5 +232,4 @@ async function showResult(result: ExplorerResult): Promise<void> {
 
 const initial = stateFromQuery(location.search);
 showState(initial.state);
-showProblems(initial.problems);
-start();
+start(initial.problems);
