@@ -24,6 +24,11 @@ export interface DataTable {
   readonly rows: readonly Readonly<Record<string, Cell>>[];
 }
 
+/** A cell read as a number: its value when it holds one, NaN for labels and null. */
+export function cellNumber(c: Cell | undefined): number {
+  return typeof c === "number" ? c : NaN;
+}
+
 function cellText(c: Cell | undefined): string | null {
   if (c === null || c === undefined) return null;
   return typeof c === "number" ? formatFloat64(c) : c;

@@ -78,3 +78,8 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
 export function powersOfTwo(maxLog2: number): number[] {
   return Array.from({ length: maxLog2 + 1 }, (_, k) => 2 ** k);
 }
+
+/** True for 1, 2, 4, … (the depths Aitken's extrapolation and the verdicts use). */
+export function isPowerOfTwo(depth: number): boolean {
+  return Number.isInteger(Math.log2(depth));
+}
