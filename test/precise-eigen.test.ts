@@ -78,6 +78,14 @@ describe("preciseSymmetricEigen: properties and errors", () => {
     );
   });
 
+  it("handles matrices far outside the float64 range (the float64 head start works on the scaled matrix)", async () => {
+    const D = Decimal.clone({ precision: 40, minE: -9e15, maxE: 9e15 });
+    const c = symmetric.find((x) => x.name === "Hilbert 6")!;
+    const tiny = new D("1e-500");
+    const r = await preciseSymmetricEigen(D, c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry")).times(tiny)), c.n);
+    r.values.forEach((v, i) => expect(v.div(tiny).minus(c.eigenvalues![i]).abs().div(c.eigenvalues![i]).lt("1e-22")).toBe(true));
+  });
+
   it("throws DIMENSION_MISMATCH for a wrong entry count and ABORTED through the signal", async () => {
     const D = Decimal.clone({ precision: 30 });
     const e1 = await preciseSymmetricEigen(D, [new D(1), new D(2)], 2).catch((e: unknown) => e);
