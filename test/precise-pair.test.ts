@@ -23,8 +23,8 @@ interface RefCase {
   inputDim: number;
   points: RefPoint[];
 }
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/precise_pair.json", import.meta.url), "utf8")) as { digits: number; cases: RefCase[] };
-const RefD = preciseDecimal(200);
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/precise_pair.json", import.meta.url), "utf8")) as { digits: number; cases: RefCase[]; thousandDigitCases: RefCase[] };
+const RefD = preciseDecimal(1200);
 const VOUCHED: VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk"];
 
 async function expectCode(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
@@ -142,14 +142,14 @@ function checkAgainstReference(point: PairPointPrecise, ref: RefPoint, precision
       if (vouched > 0) expect(got.abs().lt("1e-250")).toBe(true);
       continue;
     }
-    const correct = correctDigits(got, want, 200);
+    const correct = correctDigits(got, want, precision + 100);
     if (correct < vouched) throw new Error(`${k} at L = ${point.depth}: vouched ${vouched} digits, only ${correct} correct`);
     expect(vouched).toBeLessThanOrEqual(precision);
   }
-  for (const k of ["sigmaDiag", "ntkDiag"] as const) expect(correctDigits(point[k], refValue(ref, k), 200)).toBeGreaterThanOrEqual(precision);
+  for (const k of ["sigmaDiag", "ntkDiag"] as const) expect(correctDigits(point[k], refValue(ref, k), precision + 100)).toBeGreaterThanOrEqual(precision);
   if (ref.sigmaDot === null) expect(point.sigmaDot).toBeNull();
   else if (refValue(ref, "sigmaDot").abs().lt("1e-250")) expect(point.sigmaDot!.abs().lt(new RefD(10).pow(-precision))).toBe(true);
-  else expect(correctDigits(point.sigmaDot!, refValue(ref, "sigmaDot"), 200)).toBeGreaterThanOrEqual(precision);
+  else expect(correctDigits(point.sigmaDot!, refValue(ref, "sigmaDot"), precision + 100)).toBeGreaterThanOrEqual(precision);
 }
 
 describe("pairThroughDepthPrecise against the mpmath reference (raw SPEC §2 recursion at 320 digits)", () => {
@@ -171,6 +171,16 @@ describe("pairThroughDepthPrecise against the mpmath reference (raw SPEC §2 rec
         }
       }, 60000);
     }
+  }
+});
+
+describe("pairThroughDepthPrecise at 1000 digits against mpmath at 2200 digits", () => {
+  for (const rc of fixture.thousandDigitCases) {
+    it(`ρ1 = ${rc.rho1} to L = ${rc.depth}: every vouched digit correct, complements vouch all 1000`, async () => {
+      const r = await pairThroughDepthPrecise({ rho1: rc.rho1, depth: rc.depth, at: rc.at, precision: 1000 });
+      r.points.forEach((p, i) => checkAgainstReference(p, rc.points[i]!, 1000));
+      for (const p of r.points) expect(p.digitsVouched.oneMinusRho).toBe(1000);
+    }, 60000);
   }
 });
 
