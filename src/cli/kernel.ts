@@ -16,6 +16,8 @@ import type { KernelName, Projection } from "../types.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
+import { NtkError } from "../errors.js";
 
 interface KernelFlags {
   data: string;
@@ -26,6 +28,9 @@ interface KernelFlags {
   sigmaW: string;
   sigmaB: string;
   json?: boolean;
+  precision?: string;
+  compare?: boolean;
+  scanTo?: string;
 }
 
 /** log10 2, to move a power-of-two scale into log10|det|. */
@@ -72,11 +77,23 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0, read as the decimal it spells", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0, read as the decimal it spells", "0")
     .option("--json", "one JSON document on stdout, every number a decimal string")
+    .option("--precision <P>", "compute at P significant digits (20..1000) from the data's decimal text; every value with the digits it vouches for")
+    .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
+    .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)")
     .action(async (flags: KernelFlags) => {
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
       const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
       const resolved = resolveParams(params);
       const dataset = await loadDataset(flags.data);
+      if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
+        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true };
+        const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
+        if (flags.compare !== true) {
+          if (flags.scanTo !== undefined) throw new NtkError("BAD_OPTION", "--scan-to only applies with --compare; add --compare or drop --scan-to.", {});
+          return runKernelPrecise(request, precision!, io);
+        }
+        return runKernelCompare(request, precision, flags.scanTo === undefined ? undefined : parseInteger(flags.scanTo, "--scan-to", "BAD_DEPTH"), io);
+      }
       const points = projectToSphere(dataset, flags.projection);
       const json = flags.json === true;
       const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
