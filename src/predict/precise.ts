@@ -176,7 +176,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
     precision,
     workingPrecision: working,
     vouchedBy:
-      `a second run at ${working + CHECK_GUARD} digits: digits counted where both runs agree (Jacobi eigendecomposition, backward stable), minus one` +
+      `a second run at ${working + CHECK_GUARD} digits: digits counted where both runs agree (${settings.infinite ? "LU with partial pivoting" : "Jacobi eigendecomposition"}, both backward stable), minus one` +
       (o.inputDigits !== undefined ? `, and at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : ""),
     flowTime: main.flowTime,
     ridge: main.ridge,
