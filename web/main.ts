@@ -163,6 +163,7 @@ async function showResult(result: ExplorerResult): Promise<void> {
 
   for (const v of views) v.finalize();
   views = [];
+  for (const container of document.querySelectorAll(".charts figure > div")) container.replaceChildren();
   for (const f of explorerFigures(result, paperCase)) {
     const container = document.querySelector<HTMLElement>(`#chart-${f.figure.name}`)!;
     views.push(await renderInto(container, specWithMarkers(f)));

@@ -40,6 +40,7 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
       oneMinusNtkNormalized: preciseValue(p.oneMinusNtkNormalized, p.digitsVouched.oneMinusNtkNormalized),
     }));
   }
+  const digitsOf = (rows: readonly PairRow<number>[]) => rows.map((row, i) => float64Digits(row.oneMinusRho, reference![i]));
   return {
     rho1: state.rho1,
     stable,
@@ -51,6 +52,7 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
       // Without a high-precision run the stable loop is the best reference there is (SPEC §4).
       textbook: firstLost(textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
     },
+    correctDigits: reference ? { stable: digitsOf(stable), textbook: digitsOf(textbook) } : null,
   };
 }
 
@@ -59,8 +61,13 @@ export function preciseValue(value: Decimal, digits: number): PreciseValue {
   return { text: digits >= 1 ? formatVouched(value, digits) : "lost", approx: value.toNumber(), digits };
 }
 
+/** Correct significant digits (0 … 17) of a float64 value against a reference; a non-finite value has none. */
+function float64Digits(x: number, reference: Decimal): number {
+  return Number.isFinite(x) ? correctDigits(x, reference, 17) : 0;
+}
+
 /** First depth whose float64 1 − ρ has no correct significant digit against the reference. */
 function firstLost(rows: readonly PairRow<number>[], reference: readonly Decimal[]): number | null {
-  const lost = rows.find((row, i) => !Number.isFinite(row.oneMinusRho) || correctDigits(row.oneMinusRho, reference[i], 17) < 1);
+  const lost = rows.find((row, i) => float64Digits(row.oneMinusRho, reference[i]) < 1);
   return lost ? lost.depth : null;
 }

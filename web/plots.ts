@@ -89,7 +89,17 @@ export function explorerFigures(result: ExplorerResult, paperCase: boolean): Exp
     const previous = result.depths[result.depths.indexOf(depth) - 1];
     return { depth, label: lost.includes(previous) ? "" : lostLabel };
   });
+  const digitRows: Row[] = [
+    ...(pair.correctDigits?.stable ?? []).map((d, i) => ({ depth: pair.stable[i].depth, value: d, series: "1 − ρ, stable loop", kind: "pair" })),
+    ...(pair.correctDigits?.textbook ?? []).map((d, i) => ({ depth: pair.textbook[i].depth, value: d, series: "1 − ρ, textbook loop", kind: "pair" })),
+    ...data.determinant.map((d) => ({ depth: d.depth, value: d.float64CorrectDigits, series: "det K (LU)", kind: "data set" })),
+    ...data.predictions.map((p) => ({ depth: p.depth, value: p.float64CorrectDigits, series: `f∞ at test point ${p.test}`, kind: "data set" })),
+  ];
+  const digitsFigure = digitRows.some((r) => r.value !== null)
+    ? [chart("float64-digits", "Correct significant digits of float64 (against high precision)", digitRows, "correct digits", false, [])]
+    : [];
   return [
+    ...digitsFigure,
     chart("rho", `ρ of the pair with ρ1 = ${pair.rho1}`, pairRows("rho", false), "ρ = Σ̄(x, x′)", false, pairMarkers),
     chart("one-minus-rho", "1 − ρ (log–log)", [...pairRows("oneMinusRho", true), ...asymptote], "1 − ρ", true, pairMarkers),
     chart("ntk-pair", "Θ̄ of the pair", pairRows("ntkNormalized", false), "Θ̄(x, x′)", false, pairMarkers),

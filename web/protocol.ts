@@ -42,6 +42,8 @@ export interface PairSeries {
    * null when it never happens in the range.
    */
   readonly givesOut: { readonly stable: number | null; readonly textbook: number | null };
+  /** Correct significant digits of each float64 loop's 1 − ρ at each checkpoint, against the high-precision run (null without one). */
+  readonly correctDigits: { readonly stable: readonly number[]; readonly textbook: readonly number[] } | null;
 }
 
 /** The data set's kernel through depth: entries, determinant, predictions. */
