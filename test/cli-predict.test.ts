@@ -70,6 +70,9 @@ describe("ntk-depth predict", () => {
     const j = JSON.parse((await cli("predict", ...examples, "--depth", "3", "--precision", "auto", "--digits", "12", "--json")).out);
     expect(Number(j.digitsVouched.predictions)).toBeGreaterThanOrEqual(12);
     expect(Number(j.precision)).toBeGreaterThanOrEqual(20);
+    // Float64 beside the vouched result: its correct digits measured, at least what it promised.
+    expect(j.float64.predictions).toHaveLength(2);
+    expect(Number(j.float64.correctDigits)).toBeGreaterThanOrEqual(Math.floor(Number(j.float64.digitsKept)));
   });
 
   it("warnings go to stderr in human mode and into a warnings array in JSON", async () => {

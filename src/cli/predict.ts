@@ -15,6 +15,7 @@ import type { KernelName, Projection } from "../types.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 
 interface PredictFlags {
   train: string;
@@ -109,6 +110,33 @@ function detDigits(digitsKept: number): number {
   return Math.max(1, Math.min(16, Math.floor(digitsKept)));
 }
 
+/**
+ * With --precision auto both results exist: the float64 predictions, and the fewest correct
+ * significant digits among them, measured against the high-precision ones (which are vouched for
+ * to more digits than float64 carries, or to the digits asked for).
+ */
+function float64Check(r: DataPrediction): { predictions: number[]; correctDigits: number; digitsKept: number; conditionEstimate: number } | null {
+  if (r.float64 === null || r.precise === null) return null;
+  const f = r.float64;
+  const p = r.precise;
+  const cap = Math.min(FLOAT64_MATCH_DIGITS, p.digitsVouched.predictions);
+  const digits = Array.from(f.predictions, (x, i) => correctDigits(x, p.predictions[i], cap));
+  return { predictions: Array.from(f.predictions), correctDigits: Math.min(...digits), digitsKept: f.digitsKept, conditionEstimate: f.conditionEstimate };
+}
+
+function float64Json(r: DataPrediction): Record<string, unknown> {
+  const c = float64Check(r);
+  if (c === null) return {};
+  return {
+    float64: {
+      predictions: rows(c.predictions.map(formatFloat64), r.k),
+      correctDigits: String(c.correctDigits),
+      digitsKept: formatFloat64(Number(c.digitsKept.toFixed(2))),
+      conditionEstimate: Number.isFinite(c.conditionEstimate) ? formatFloat64(c.conditionEstimate) : null,
+    },
+  };
+}
+
 /** The JSON document: one row per test point, numbers as decimal strings. */
 export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention">): Record<string, unknown> {
   const head = {
@@ -137,6 +165,7 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
       workingPrecision: String(p.workingPrecision),
       gramDigitsVouched: String(r.gramDigitsVouched),
       vouchedBy: p.vouchedBy,
+      ...float64Json(r),
       warnings: r.warnings,
     };
   }
@@ -172,6 +201,10 @@ export function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "ti
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
       `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${p.conditionEstimate.toPrecision(3)}.`,
     );
+    const c = float64Check(r);
+    if (c !== null) {
+      legend.push(`Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${c.conditionEstimate.toPrecision(3)}).`);
+    }
   } else {
     const f = r.float64!;
     body = Array.from({ length: f.testCount }, (_, i) => [String(i + 1), ...Array.from(f.predictions.subarray(i * f.k, (i + 1) * f.k), formatFloat64), formatFloat64(f.weightsL1[i])]);
