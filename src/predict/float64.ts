@@ -65,8 +65,10 @@ export interface Prediction64 extends PredictionShape {
    */
   readonly conditionEstimate: number;
   /**
-   * Significant digits the weights and predictions keep: −log10(κ · max(kernelRelativeError, 2⁻⁵³)),
-   * clamped to [0, FLOAT64_DIGITS ≈ 15.95] (with exact entries, FLOAT64_DIGITS − log10 κ).
+   * Significant digits the weights and predictions keep, normwise (relative to the largest entry
+   * of a weight row, or to |weights row|₁·max|Y| for a prediction; an entry much smaller than that
+   * keeps fewer): −log10(κ · max(kernelRelativeError, 2⁻⁵³)), clamped to [0, FLOAT64_DIGITS ≈ 15.95]
+   * (with exact entries, FLOAT64_DIGITS − log10 κ). An estimate, as κ is: within a digit or two.
    */
   readonly digitsKept: number;
   /** Eigenvalues of K + δI, ascending (finite t only; null for t = ∞). */
