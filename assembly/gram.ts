@@ -47,16 +47,18 @@ export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, e
  * Advances pairs `first … first + count − 1` by `steps` layers. `coef` holds, per layer,
  * w_l, a_l = w_l τ_l / τ_{l+1} and b_l = 1 / τ_{l+1} (GRAM_COEFFICIENTS_PER_LAYER values).
  * ε never increases through depth, so a pair runs the exact step (correlation.ts) while
- * ε ≥ SERIES_EPS_MAX and the polynomial step after that; the SIMD build runs four pairs at once
- * in two f64x2 vectors (two independent dependency chains: the loop is bound by latency).
+ * ε ≥ SERIES_EPS_MAX and the polynomial step after that. The loop over layers is bound by latency
+ * (each layer needs the last ε), so several pairs run as independent chains: eight in four f64x2
+ * vectors in the SIMD build, two in the scalar build.
  * ε stays in [0, 2], and coincident points (ε = u = 0) stay exactly 0.
  */
 export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: usize, steps: i32): void {
   let p: usize = <usize>first << 3;
   const end: usize = <usize>(first + count) << 3;
   if (ASC_FEATURE_SIMD) {
-    // Four pairs in two f64x2 vectors: two independent dependency chains per layer.
-    for (; p + 32 <= end; p += 32) advanceFour(eps + p, u + p, coef, steps);
+    for (; p + 64 <= end; p += 64) advanceEight(eps + p, u + p, coef, steps);
+  } else {
+    for (; p + 16 <= end; p += 16) advanceTwoScalar(eps + p, u + p, coef, steps);
   }
   for (; p < end; p += 8) advanceOne(eps + p, u + p, coef, steps);
 }
@@ -111,51 +113,100 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
   store<f64>(up, v);
 }
 
-// Four adjacent pairs in the lanes of two f64x2 vectors (SIMD build). Layers where any lane is
-// still above SERIES_EPS_MAX run the exact step lane by lane.
-function advanceFour(ep: usize, up: usize, coef: usize, steps: i32): void {
-  let c = coef;
+// Runs the first layers of a group of `lanes` adjacent pairs lane by lane while any of them is
+// still at ε ≥ SERIES_EPS_MAX; returns how many layers that took.
+function exactPhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
   let l: i32 = 0;
-  while (l < steps && max<f64>(max<f64>(load<f64>(ep), load<f64>(ep, 8)), max<f64>(load<f64>(ep, 16), load<f64>(ep, 24))) >= SERIES_EPS_MAX) {
+  let c = coef;
+  while (l < steps) {
+    let top: f64 = 0.0;
+    for (let k: usize = 0; k < lanes << 3; k += 8) top = max<f64>(top, load<f64>(ep + k));
+    if (top < SERIES_EPS_MAX) break;
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
     const b = load<f64>(c, 16);
-    for (let k: usize = 0; k < 32; k += 8) stepOne(ep + k, up + k, w, a, b);
+    for (let k: usize = 0; k < lanes << 3; k += 8) stepOne(ep + k, up + k, w, a, b);
     l++;
     c += LAYER_BYTES;
   }
-  let e = v128.load(ep);
-  let f = v128.load(ep, 16);
-  let v = v128.load(up);
-  let x = v128.load(up, 16);
+  return l;
+}
+
+// Two adjacent pairs as two independent scalar chains (scalar build): the series loop is bound by
+// latency, so two chains in flight nearly halve its time.
+function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
+  let l = exactPhase(ep, up, 2, coef, steps);
+  let c = coef + <usize>l * LAYER_BYTES;
+  let e = load<f64>(ep);
+  let f = load<f64>(ep, 8);
+  let v = load<f64>(up);
+  let x = load<f64>(up, 8);
+  for (; l < steps; l++, c += LAYER_BYTES) {
+    const w = load<f64>(c);
+    const a = load<f64>(c, 8);
+    const b = load<f64>(c, 16);
+    const re = Math.sqrt(e + e);
+    const rf = Math.sqrt(f + f);
+    const eNext = w * (e * (1.0 - re * seriesTB(e)));
+    const fNext = w * (f * (1.0 - rf * seriesTB(f)));
+    v = nextU(v, re * seriesTA(e), a, b, eNext);
+    x = nextU(x, rf * seriesTA(f), a, b, fNext);
+    e = eNext;
+    f = fNext;
+  }
+  store<f64>(ep, e);
+  store<f64>(ep, f, 8);
+  store<f64>(up, v);
+  store<f64>(up, x, 8);
+}
+
+// Eight adjacent pairs in the lanes of four f64x2 vectors (SIMD build): four chains in flight.
+function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
+  let l = exactPhase(ep, up, 8, coef, steps);
+  let c = coef + <usize>l * LAYER_BYTES;
+  let e0 = v128.load(ep);
+  let e1 = v128.load(ep, 16);
+  let e2 = v128.load(ep, 32);
+  let e3 = v128.load(ep, 48);
+  let v0 = v128.load(up);
+  let v1 = v128.load(up, 16);
+  let v2 = v128.load(up, 32);
+  let v3 = v128.load(up, 48);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = v128.load64_splat(c);
     const a = v128.load64_splat(c, 8);
     const b = v128.load64_splat(c, 16);
-    const eNext = seriesComplementStep2(e, w);
-    const fNext = seriesComplementStep2(f, w);
-    v = nextU2(v, thetaOverPi2(e), a, b, eNext);
-    x = nextU2(x, thetaOverPi2(f), a, b, fNext);
-    e = eNext;
-    f = fNext;
+    const r0 = f64x2.sqrt(f64x2.add(e0, e0));
+    const r1 = f64x2.sqrt(f64x2.add(e1, e1));
+    const r2 = f64x2.sqrt(f64x2.add(e2, e2));
+    const r3 = f64x2.sqrt(f64x2.add(e3, e3));
+    const n0 = seriesComplementStep2(e0, r0, w);
+    const n1 = seriesComplementStep2(e1, r1, w);
+    const n2 = seriesComplementStep2(e2, r2, w);
+    const n3 = seriesComplementStep2(e3, r3, w);
+    v0 = nextU2(v0, f64x2.mul(r0, seriesTA2(e0)), a, b, n0);
+    v1 = nextU2(v1, f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
+    v2 = nextU2(v2, f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
+    v3 = nextU2(v3, f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
+    e0 = n0;
+    e1 = n1;
+    e2 = n2;
+    e3 = n3;
   }
-  v128.store(ep, e);
-  v128.store(ep, f, 16);
-  v128.store(up, v);
-  v128.store(up, x, 16);
+  v128.store(ep, e0);
+  v128.store(ep, e1, 16);
+  v128.store(ep, e2, 32);
+  v128.store(ep, e3, 48);
+  v128.store(up, v0);
+  v128.store(up, v1, 16);
+  v128.store(up, v2, 32);
+  v128.store(up, v3, 48);
 }
 
-// ε′ = w ε (1 − r TB(ε)), r = sqrt(2ε), in both lanes.
+// ε′ = w ε (1 − r TB(ε)) with r = sqrt(2ε), in both lanes.
 // @ts-ignore: decorator
-@inline function seriesComplementStep2(e: v128, w: v128): v128 {
-  const r = f64x2.sqrt(f64x2.add(e, e));
+@inline function seriesComplementStep2(e: v128, r: v128, w: v128): v128 {
   return f64x2.mul(w, f64x2.mul(e, f64x2.sub(f64x2.splat(1.0), f64x2.mul(r, seriesTB2(e)))));
-}
-
-// θ/π = r TA(ε) in both lanes.
-// @ts-ignore: decorator
-@inline function thetaOverPi2(e: v128): v128 {
-  return f64x2.mul(f64x2.sqrt(f64x2.add(e, e)), seriesTA2(e));
 }
 
 // @ts-ignore: decorator
