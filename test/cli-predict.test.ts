@@ -92,6 +92,7 @@ describe("ntk-depth predict", () => {
     const nt = JSON.parse((await cli("predict", ...examples, "--depth", "2", "--time", "8", "--time-convention", "neural-tangents", "--json")).out);
     const flow = JSON.parse((await cli("predict", ...examples, "--depth", "2", "--time", "1", "--json")).out);
     expect(nt.predictions).toEqual(flow.predictions);
+    expect(nt.flowTime).toBe("1");
   });
 
   it("errors: singular at t = inf, bad time, bad kernel, missing file, bad precision (exit 1, code on stderr)", async () => {

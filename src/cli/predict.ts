@@ -137,7 +137,10 @@ function float64Json(r: DataPrediction): Record<string, unknown> {
   };
 }
 
-/** The JSON document: one row per test point, numbers as decimal strings. */
+/**
+ * The JSON document: one row per test point, numbers as decimal strings. `flowTime` is s = ηt in
+ * the flow convention (after converting a Neural Tangents time), `ridge` the δ added to K's diagonal.
+ */
 export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention">): Record<string, unknown> {
   const head = {
     depth: String(r.depth),
@@ -154,6 +157,8 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
     const v = p.digitsVouched;
     return {
       ...head,
+      flowTime: p.flowTime === null ? "inf" : p.flowTime.toString(),
+      ridge: p.ridge.toString(),
       predictions: rows(p.predictions.map((x) => vouched(x, v.predictions)), p.k),
       weights: rows(p.weights.map((x) => vouched(x, v.weights)), p.m),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
@@ -172,6 +177,8 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
   const f = r.float64!;
   return {
     ...head,
+    flowTime: Number.isFinite(f.flowTime) ? formatFloat64(f.flowTime) : "inf",
+    ridge: formatFloat64(f.ridge),
     predictions: rows(Array.from(f.predictions, formatFloat64), f.k),
     weights: rows(Array.from(f.weights, formatFloat64), f.m),
     weightsL1: Array.from(f.weightsL1, formatFloat64),
