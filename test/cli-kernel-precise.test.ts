@@ -1,4 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Decimal } from "decimal.js";
+import { runCli } from "../src/cli.js";
+import { correctDigits } from "../src/compare/digits.js";
+import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
 import { compareGram, gramScanDepths, MIN_REFERENCE_DIGITS } from "../src/compare/gramCompare.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { NtkError, type NtkErrorCode } from "../src/errors.js";
@@ -70,5 +79,115 @@ describe("compareGram: float64 against high precision", () => {
     expect(await codeOf(() => compareGram({ ...base, scanTo: 1.5 }))).toBe("BAD_DEPTH");
     expect(await codeOf(() => compareGram({ ...base, precision: 10 }))).toBe("BAD_PRECISION");
     expect(await codeOf(() => compareGram({ ...base, projection: "none" }))).toBe("OFF_SPHERE");
+  });
+});
+
+const circle = fileURLToPath(new URL("../examples/circle.csv", import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), "ntk-kernel-precise-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
+  return { code, out, err };
+}
+
+/** A JSON data file whose numbers are written exactly as the given decimal text. */
+function textFile(name: string, points: string[][]): string {
+  const path = join(scratch, name);
+  writeFileSync(path, `{"points": [${points.map((r) => `[${r.join(", ")}]`).join(", ")}]}`);
+  return path;
+}
+
+describe("kernel --precision", () => {
+  it("--json keeps the float64 keys and adds precision and digitsVouched; values match the 250-digit reference", async () => {
+    const ref = fixture.grams.find((g) => g.data.startsWith("five points") && g.projection === "normalize" && g.depth === 10)!;
+    const file = textFile("five.json", fixture.data[ref.data as keyof typeof fixture.data] as string[][]);
+    const float64 = JSON.parse((await cli("kernel", "--data", file, "--depth", "10", "--normalized", "--json")).out);
+    const r = await cli("kernel", "--data", file, "--depth", "10", "--normalized", "--precision", "30", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    for (const key of Object.keys(float64)) expect(doc).toHaveProperty(key);
+    expect(doc.precision).toBe("30");
+    expect(Number(doc.digitsVouched.det)).toBeGreaterThanOrEqual(29);
+    // Printed text is the value rounded to its vouched digits d: within half a unit of the d-th digit,
+    // which the strict count (relative error < 10^−d) may score as d − 1.
+    expect(correctDigits(new Decimal(doc.det), new Decimal(ref.detNtkNormalized.det), 40)).toBeGreaterThanOrEqual(Number(doc.digitsVouched.det) - 1);
+    expect(correctDigits(new Decimal(doc.log10AbsDet), new Decimal(ref.detNtkNormalized.log10AbsDet!), 40)).toBeGreaterThanOrEqual(Number(doc.digitsVouched.log10AbsDet) - 1);
+    (doc.gram as string[][]).flat().forEach((x, k) => {
+      // Each entry is printed with the digits it vouches for: all of them are correct.
+      const digits = x.replace(/^-?0\.0*|[-.]|e.*$/g, "").length;
+      expect(correctDigits(new Decimal(x), new Decimal(ref.ntkNormalized[k]), 40), `entry ${k}: ${x} (${digits} digits)`).toBeGreaterThanOrEqual(Math.min(digits, 30) - 1);
+    });
+    expect(r.err).toBe("");
+  });
+
+  it("human output states the digits asked and carried, det with its vouched digits, and how they are vouched", async () => {
+    const r = await cli("kernel", "--data", circle, "--depth", "5", "--normalized", "--precision", "25");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/25 significant digits asked, \d+ carried/);
+    expect(r.out).toMatch(/det K {8}= 0\.3319448545179752770493751 {2}\(25 digits vouched\)/);
+    expect(r.out).toMatch(/vouched by: .*computed twice/);
+  });
+
+  it("raw kernels deep below the float64 range print exactly, with vouched digits", async () => {
+    const r = await cli("kernel", "--data", circle, "--depth", "2000", "--precision", "20", "--json");
+    const doc = JSON.parse(r.out);
+    // Θ(x,x) = L / (n0 2^{L−1}) = 2000 / 2^2000 ≈ 8.7e-599.
+    const exact = new (Decimal.clone({ precision: 40, minE: -9e15 }))(2000).div(new (Decimal.clone({ precision: 40, minE: -9e15 }))(2).pow(2000));
+    expect(correctDigits(new Decimal(doc.gram[0][0]), exact, 20)).toBeGreaterThanOrEqual(19);
+    expect(Number(doc.log10AbsDet)).toBeLessThan(-2900);
+  });
+
+  it("coincident points: det exactly 0, the points named, every digit of 0 vouched", async () => {
+    const file = textFile("dup.json", [["1", "2"], ["-0.5", "0.3"], ["2", "4"]]);
+    const doc = JSON.parse((await cli("kernel", "--data", file, "--depth", "4", "--precision", "20", "--json")).out);
+    expect(doc.det).toBe("0");
+    expect(doc.signDet).toBe(0);
+    expect(doc.singular).toBe(true);
+    expect(doc.coincidentPoints).toEqual([["1", "3"]]);
+    expect(doc.notes.join(" ")).toMatch(/points 1 and 3 coincide/);
+  });
+
+  it("L = 1 with more points than dimensions: no digit of det vouched, and the output says so", async () => {
+    const r = await cli("kernel", "--data", circle, "--depth", "1", "--normalized", "--precision", "20");
+    expect(r.out).toMatch(/\(0 digits vouched\)/);
+    expect(r.out).toMatch(/no digit of det K is vouched for/);
+  });
+
+  it("errors: BAD_PRECISION below 20 and above 1000, a precision that is not a number, --scan-to without --compare", async () => {
+    const low = await cli("kernel", "--data", circle, "--depth", "3", "--precision", "19");
+    expect(low.code).not.toBe(0);
+    expect(low.err).toMatch(/BAD_PRECISION|precision must be/);
+    const high = await cli("kernel", "--data", circle, "--depth", "3", "--precision", "1001");
+    expect(high.err).toMatch(/from 20 to 1000/);
+    expect((await cli("kernel", "--data", circle, "--depth", "3", "--precision", "lots")).err).toMatch(/--precision/);
+    expect((await cli("kernel", "--data", circle, "--depth", "3", "--scan-to", "9")).err).toMatch(/--scan-to only applies with --compare/);
+  });
+});
+
+describe("kernel --compare", () => {
+  it("--json: float64 vs reference for entries, det, log10|det| and the scan; float64 fails from depth 1 for points 1e-20 apart", async () => {
+    const file = textFile("near.json", NEARLY_EQUAL);
+    const r = await cli("kernel", "--data", file, "--depth", "4", "--normalized", "--compare", "--precision", "24", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.precision).toBe("24");
+    expect(doc.det.float64).toBe("0");
+    expect(doc.det.correctDigits).toBe("0");
+    expect(Number(doc.det.digitsVouched)).toBe(24);
+    expect(doc.complements.correctDigits).toBe("0");
+    expect(doc.detMeaninglessFrom).toBe("1");
+    expect(doc.scan.map((s: { depth: string }) => s.depth)).toEqual(["1", "2", "3", "4"]);
+    expect(doc.definition).toMatch(/fewer than 1 correct digit/);
+  });
+
+  it("human output: the verdict and the definition", async () => {
+    const r = await cli("kernel", "--data", circle, "--depth", "5", "--normalized", "--compare", "--scan-to", "40");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/float64 against high precision \(32 digits asked/);
+    expect(r.out).toMatch(/keeps at least one correct digit at every scanned depth up to 40/);
+    expect(r.out).toMatch(/"Stops meaning anything": /);
   });
 });
