@@ -41,11 +41,16 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
   const determinant = series.determinant.map((d, k) => {
     const p = determinants[k];
     const digits = p.digitsVouched.log10AbsDet;
+    if (p.log10AbsDet === null) {
+      // det is exactly 0 in exact arithmetic (a zero pivot at working precision): float64 is right only if it says so too.
+      const why = p.coincidentPoints ? `: points ${p.coincidentPoints[0]} and ${p.coincidentPoints[1]} coincide on the sphere` : "";
+      return { ...d, preciseLog10AbsDet: { text: `−∞ (det = 0${why})`, approx: NaN, digits: 0 }, preciseSign: p.signDet, float64CorrectDigits: d.signDet === 0 ? 17 : 0 };
+    }
     return {
       ...d,
-      preciseLog10AbsDet: p.log10AbsDet === null ? null : preciseValue(p.log10AbsDet, digits),
+      preciseLog10AbsDet: preciseValue(p.log10AbsDet, digits),
       preciseSign: p.signDet,
-      float64CorrectDigits: p.log10AbsDet === null || digits < 1 ? null : determinantCorrectDigits(d.signDet, d.log10AbsDet, p.signDet, p.log10AbsDet),
+      float64CorrectDigits: digits < 1 ? null : determinantCorrectDigits(d.signDet, d.log10AbsDet, p.signDet, p.log10AbsDet),
     };
   });
 

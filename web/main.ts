@@ -220,7 +220,7 @@ async function showResult(result: ExplorerResult): Promise<void> {
         signDet: String(d.signDet),
         digitsKept: d.digitsKept.toFixed(1),
         preciseLog10AbsDet: preciseText(d.preciseLog10AbsDet),
-        detCorrect: d.float64CorrectDigits === null ? "—" : String(d.float64CorrectDigits),
+        detCorrect: d.float64CorrectDigits === null ? "—" : d.float64CorrectDigits >= 17 ? "all" : String(d.float64CorrectDigits),
         prediction: numberText(prediction?.float64 ?? null),
         precisePrediction: preciseText(prediction?.precise ?? null),
         predictionCorrect: prediction?.float64CorrectDigits == null ? "—" : String(prediction.float64CorrectDigits),
