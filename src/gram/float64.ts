@@ -22,7 +22,7 @@ import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
-import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
 
 /** Inputs of every Gram path (float64 and high precision). */
@@ -76,6 +76,8 @@ export interface GramAtDepth64 {
 const MAX_LAYERS_PER_CALL = 4096;
 /** Pair steps per kernel call: about a millisecond, so that progress and Ctrl-C stay responsive. */
 const PAIR_STEPS_PER_CALL = 1 << 18;
+/** Runs of at most this many pair steps (a few milliseconds) use the shared engine and never yield. */
+const SHORT_RUN_PAIR_STEPS = 1 << 20;
 /** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
 const RENORMALIZE_LOG2 = 500;
 
@@ -135,11 +137,7 @@ interface PairStore {
   advance(first: number, count: number, coef: Float64Array, steps: number): void;
   /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
   unpack(): [Float64Array, Float64Array, Float64Array, Float64Array];
-  /** Called before yielding to the event loop: other calls may then reuse the engine's buffers. */
-  suspend(): void;
-  resume(): void;
 }
-
 interface GramExports {
   gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
@@ -160,13 +158,13 @@ function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairSt
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const ex = engine.exports as unknown as GramExports;
-  const what = `the Gram matrices of ${m} points in dimension ${n0}`;
-  const hint = (bytes: number) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`;
-  const reserve = () => engine.reserve([pairs, pairs, GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL, m * m, m * n0], what, hint);
-  let [eps, u, coef, out, coords] = reserve();
+  const [eps, u, coef, out, coords] = engine.reserve(
+    [pairs, pairs, GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL, m * m, m * n0],
+    `the Gram matrices of ${m} points in dimension ${n0}`,
+    (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
+  );
   engine.f64(coords, m * n0).set(points.coords);
   ex.gramInitialComplement(coords, m, n0, c1, eps, u);
-  let saved: Float64Array[] = [];
   const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array => {
     ex.gramUnpack(packed, m, out, diagonal, fromComplement);
     return engine.f64(out, m * m).slice();
@@ -177,15 +175,6 @@ function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairSt
       ex.gramAdvance(eps, u, first, count, coef, steps);
     },
     unpack: () => [unpackOne(eps, 1, 1), unpackOne(eps, 0, 0), unpackOne(u, 1, 1), unpackOne(u, 0, 0)],
-    suspend() {
-      saved = [engine.f64(eps, pairs).slice(), engine.f64(u, pairs).slice()];
-    },
-    resume() {
-      [eps, u, coef, out, coords] = reserve();
-      engine.f64(eps, pairs).set(saved[0]);
-      engine.f64(u, pairs).set(saved[1]);
-      saved = [];
-    },
   };
 }
 
@@ -203,8 +192,6 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
   return {
     advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
     unpack: () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
-    suspend() {},
-    resume() {},
   };
 }
 
@@ -264,21 +251,22 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const scalars = new LayerScalars(params, n0);
   // ε_1 = σw² (1 − x·x′) / (n0 q_1); q_1 carries no scale yet (it is σw²/n0 + σb², a normal float).
   const c1 = (params.sigmaW64 * params.sigmaW64) / n0 / (scalars.qMantissa * 2 ** scalars.log2Scale);
-  const store = backend === "wasm" ? wasmStore(await loadWasmEngine(o.variant), o.points, c1) : plainStore(o.points, c1);
-
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
+  // A run that may yield to the event loop keeps its state in an engine of its own, since other
+  // calls may reserve the shared engine's buffers meanwhile; a short run never yields.
+  const mayYield = total > SHORT_RUN_PAIR_STEPS || finalDepth > SHORT_RUN_PAIR_STEPS;
+  const store =
+    backend === "plain"
+      ? plainStore(o.points, c1)
+      : wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1);
   const ticker = new ProgressTicker(o, total, 1);
   const results: GramAtDepth64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   const pauseIfDue = async (): Promise<void> => {
-    const pause = ticker.tick(done);
-    if (pause) {
-      store.suspend();
-      await pause;
-      store.resume();
-    }
+    const pause = mayYield ? ticker.tick(done) : undefined;
+    if (pause) await pause;
   };
   for (const depth of depths) {
     while (scalars.layer < depth) {

@@ -113,6 +113,16 @@ export function loadWasmEngine(variant: WasmVariant = "auto"): Promise<WasmEngin
   return p;
 }
 
+/**
+ * A new engine with its own memory, not shared with {@link loadWasmEngine}'s, for a computation
+ * that keeps state in WebAssembly memory across yields to the event loop (meanwhile other calls
+ * may reserve the shared engine's buffers). Compiles the module afresh (milliseconds); the memory
+ * is released with the engine.
+ */
+export function loadPrivateWasmEngine(variant: WasmVariant = "auto"): Promise<WasmEngine> {
+  return instantiate(variant);
+}
+
 async function instantiate(variant: WasmVariant): Promise<WasmEngine> {
   const simdBytes = decodeBase64(simdWasmBase64);
   const useSimd = variant === "simd" || (variant === "auto" && WebAssembly.validate(simdBytes));
