@@ -448,3 +448,30 @@ describe("predict() on data at high precision", () => {
     await expectCode(predict({ ...base, precision: "auto", digits: 0 }), "BAD_PRECISION", /digits/);
   });
 });
+
+describe("predict(): float64 keeps the digits it claims (property, against high precision)", () => {
+  it("on random sphere data, float64 predictions agree with 30-digit ones to digitsKept − 1 (normwise)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 2, max: 300 }),
+        fc.boolean(),
+        fc.constantFrom<("ntk" | "nngp")[]>("ntk", "nngp"),
+        fc.oneof(fc.constant<"inf">("inf"), fc.double({ min: 0.1, max: 20, noNaN: true })),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 3 * 7, maxLength: 3 * 7 }),
+        async (m, depth, normalized, kernel, time, coords) => {
+          const rows = Array.from({ length: m + 1 }, (_, i) => coords.slice(3 * i, 3 * i + 3).map((x, j) => x + (j === i % 3 ? 2 : 0)));
+          const train = datasetFromArrays({ points: rows.slice(0, m), labels: rows.slice(0, m).map((r) => r[0] - r[1]), source: "train" });
+          const test = datasetFromArrays({ points: rows.slice(m), source: "test" });
+          const base = { train, test, depth, normalized, time, kernel, diagReg: 1e-3 };
+          const f = (await predict(base)).float64!;
+          const p = (await predict({ ...base, precision: 30 })).precise!;
+          const scale = Math.max(1e-300, f.weightsL1[0] * Math.max(...train.targets!.map(Math.abs)));
+          const error = Math.max(...Array.from(f.predictions, (x, i) => Math.abs(x - p.predictions[i].toNumber()))) / scale;
+          expect(error).toBeLessThanOrEqual(10 ** -(f.digitsKept - 1));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
