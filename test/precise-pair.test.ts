@@ -93,6 +93,11 @@ describe("precise correlation map", () => {
     const nextRef = new W(e).minus(g.div(W.acos(-1)));
     const next = map.complementStep(c.fromDecimal(eps, D), theta, c.one);
     expect(correctDigits(c.toDecimal(next, D), nextRef, 100)).toBeGreaterThanOrEqual(97);
+    // The one-series layer gives the same θ and ε′ (with a layer weight w < 1 too).
+    const w = c.fromDecimal(new D("0.75"), D);
+    const layer = map.layer(c.fromDecimal(eps, D), w);
+    expect(correctDigits(c.toDecimal(layer.theta, D), ref, 100)).toBeGreaterThanOrEqual(98);
+    expect(correctDigits(c.toDecimal(layer.next, D), nextRef.times("0.75"), 100)).toBeGreaterThanOrEqual(97);
   });
 });
 

@@ -173,16 +173,19 @@ async function runPrecise(
   const out: PointValues[] = [];
   let next = 0;
   for (let l = 1; ; l++) {
-    const theta = map.thetaOfComplement(eps);
+    if (l === depth) {
+      observe?.(l, eps, c);
+      if (l === checkpoints[next]) out.push(toPoint(l, { eps, theta: map.thetaOfComplement(eps), u, tau, q, thetaPrev }, map, sw2f, D));
+      break;
+    }
+    const qNext = c.add(c.scale2(c.mul(sw2f, q), -1), sb2f);
+    const w = noBias ? c.one : c.div(c.scale2(c.mul(sw2f, q), -1), qNext);
+    const { theta, next: epsNext } = map.layer(eps, w);
     observe?.(l, eps, c);
     if (l === checkpoints[next]) {
       out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, sw2f, D));
       next++;
     }
-    if (l === depth) break;
-    const qNext = c.add(c.scale2(c.mul(sw2f, q), -1), sb2f);
-    const w = noBias ? c.one : c.div(c.scale2(c.mul(sw2f, q), -1), qNext);
-    const epsNext = map.complementStep(eps, theta, w);
     const wTau = c.mul(w, tau);
     const tauNext = c.add(wTau, c.one);
     // u′ = (w τ [u + (1 − u) θ/π] + ε′) / τ′

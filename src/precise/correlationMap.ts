@@ -21,6 +21,25 @@ const SERIES_GUARD_BITS = 32;
 /** Halve the asin argument until z = ε/2 < 2^−4 (the series then gains ≥ 4 bits a term). */
 const ASIN_SERIES_MAX_LOG2 = -4;
 
+/** Integer factors of the k-th term of {@link PreciseCorrelationMap.layer}, as BigInts. */
+interface LayerCoefficients {
+  readonly odd: bigint; // 2k + 1
+  readonly even: bigint; // 2k + 2
+  readonly gNum: bigint; // 8k
+  readonly gDen: bigint; // (2k − 1)² (2k + 1)
+}
+
+// Constants, filled on first use and never changed: converting small numbers to BigInt in the
+// inner loop costs as much as the arithmetic at 30–50 digits.
+const LAYER_COEFFICIENTS: LayerCoefficients[] = [];
+
+function layerCoefficients(k: number): LayerCoefficients {
+  for (let j = LAYER_COEFFICIENTS.length + 1; j <= k; j++) {
+    LAYER_COEFFICIENTS.push({ odd: BigInt(2 * j + 1), even: BigInt(2 * j + 2), gNum: BigInt(8 * j), gDen: BigInt((2 * j - 1) * (2 * j - 1) * (2 * j + 1)) });
+  }
+  return LAYER_COEFFICIENTS[k - 1]!;
+}
+
 /** The correlation map at one precision. Create once per precision, reuse for every step. */
 export class PreciseCorrelationMap {
   readonly ctx: BigFloatContext;
@@ -82,6 +101,40 @@ export class PreciseCorrelationMap {
   complementStep(eps: BigFloat, theta: BigFloat, w: BigFloat): BigFloat {
     const c = this.ctx;
     return c.mul(w, c.sub(eps, c.mul(this.gOfTheta(theta), this.invPi)));
+  }
+
+  /**
+   * θ(ε) and the next complement ε′ = w (ε − g(θ)/π) together, from one series once z = ε/2 < 1/16
+   * (every layer but the first few). With c_k = C(2k,k)/4^k and s = √z:
+   *   θ = 2s (1 + z Σ_{k≥1} c_k z^{k−1}/(2k+1))
+   *   g(θ) = 2s z Σ_{k≥1} 8k c_k z^{k−1} / ((2k−1)² (2k+1))
+   * (the second from sin θ = 2s√(1−z), cos θ = 1 − 2z and the series of asin and √(1−z); its
+   * terms are all positive, so g is formed without cancellation, relative to its own size).
+   * About twice as fast as {@link thetaOfComplement} + {@link complementStep}, same accuracy.
+   */
+  layer(eps: BigFloat, w: BigFloat): { readonly theta: BigFloat; readonly next: BigFloat } {
+    const c = this.ctx;
+    const z = c.scale2(eps, -1);
+    if (!c.magnitudeBelow(z, ASIN_SERIES_MAX_LOG2)) {
+      const theta = this.thetaOfComplement(eps);
+      return { theta, next: this.complementStep(eps, theta, w) };
+    }
+    const f = this.f;
+    const fN = BigInt(f);
+    const zf = c.toFixed(z, f);
+    let term = this.fixedOne >> 1n; // c_1 z^0 = 1/2
+    let asinRest = 0n;
+    let gSum = 0n;
+    for (let k = 1; term !== 0n; k++) {
+      const q = layerCoefficients(k);
+      asinRest += term / q.odd;
+      gSum += (term * q.gNum) / q.gDen;
+      term = (((term * zf) >> fN) * q.odd) / q.even;
+    }
+    const twoS = c.scale2(c.sqrt(z), 1);
+    const theta = c.mul(twoS, c.add(c.one, c.mul(z, c.fromFixed(asinRest, f))));
+    const g = c.mul(c.mul(twoS, z), c.fromFixed(gSum, f));
+    return { theta, next: c.mul(w, c.sub(eps, c.mul(g, this.invPi))) };
   }
 
   /** 1 − κ0(ρ) = θ/π. */
