@@ -6,6 +6,7 @@
 import type { View } from "vega";
 import { formatFloat64 } from "../src/format.js";
 import type { ExplorerResult, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
+import { EXAMPLE_DATA } from "./examples.js";
 import { explorerFigures, renderInto, specWithMarkers } from "./plots.js";
 import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState } from "./state.js";
 
@@ -115,6 +116,17 @@ form.addEventListener("submit", (e) => {
 });
 cancelButton.addEventListener("click", () => {
   if (running) worker.postMessage({ type: "cancel", id: runId } satisfies WorkerRequest);
+});
+
+const exampleSelect = document.querySelector<HTMLSelectElement>("#example")!;
+exampleSelect.append(...Object.keys(EXAMPLE_DATA).map((name) => new Option(name, name)));
+exampleSelect.addEventListener("change", (event) => {
+  // A helper, not part of the state: it only fills the data box (whose text is the state).
+  event.stopPropagation();
+  if (!exampleSelect.value) return;
+  field("pasted").value = EXAMPLE_DATA[exampleSelect.value];
+  exampleSelect.value = "";
+  scheduleLive();
 });
 
 function preciseText(v: PreciseValue | null): string {
