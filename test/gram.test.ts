@@ -126,6 +126,18 @@ describe("raw kernels and the diagonal scalars", () => {
     }
     expect(grams[3].log2Scale).toBeLessThan(-4000);
   });
+  it("σw = 2: Σ(x,x) = 4 · 2^{L−1} / n0 grows past the float64 range and is carried by log2Scale", async () => {
+    const points = projectToSphere({ m: 3, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8, 0, -1]) }, "none");
+    const grams = await gramThroughDepthFloat64({ points, depths: [3, 2000], params: { sigmaW: 2 } });
+    for (const g of grams) {
+      expect(Math.log2(g.sigmaDiag) + g.log2Scale).toBe(g.depth);
+      expect(Number.isFinite(g.ntkDiag)).toBe(true);
+    }
+    expect(grams[1].log2Scale).toBeGreaterThan(1000);
+    // Σ̄ does not depend on σw when σb = 0: the same as the paper's case.
+    const [paper] = await gramThroughDepthFloat64({ points, depths: [2000] });
+    grams[1].oneMinusSigmaNormalized.forEach((x, i) => expect(Math.abs(x - paper.oneMinusSigmaNormalized[i])).toBeLessThanOrEqual(1e-13 * x));
+  });
   it("kernelMatrix64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
     const c = cases.find((x) => x.sigmaW !== "1")!;
     const [g] = await gramThroughDepthFloat64({ points: spherePoints(c.m, c.n0, c.coords.map(Number)), depths: [10], params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB } });
