@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { gramDeterminantsVouched, gramThroughDepthPrecise, kernelMatrixPrecise, type GramMatrixName, type GramPrecisionOptions } from "../src/gram/precise.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
@@ -144,6 +145,42 @@ describe("structure", () => {
     const controller = new AbortController();
     controller.abort();
     expect(await codeOf(() => gramThroughDepthPrecise({ ...o, signal: controller.signal }))).toBe("ABORTED");
+  });
+
+  it("a single point through a deep run: exact unit diagonal, raw diagonal 1/(n0 2^{L−1}), and still cancellable", async () => {
+    const one = { data: datasetFromArrays({ points: [["3", "4"]] }), projection: "normalize" as const, precision: 20 };
+    const r = await gramThroughDepthPrecise({ ...one, depths: [300] });
+    expect(r.grams[0].ntkNormalized.map(String)).toEqual(["1"]);
+    expect(correctDigits(r.grams[0].sigmaDiag, new (Decimal.clone({ precision: 40 }))(2).pow(-300), 20)).toBe(20); // 1/(n0 2^{L−1}), n0 = 2
+    const controller = new AbortController();
+    const run = gramThroughDepthPrecise({ ...one, depths: [1e9], signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect(await codeOf(() => run)).toBe("ABORTED");
+  });
+});
+
+describe("properties on random decimal data", () => {
+  const coordinate = fc.tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: -3, max: 1 })).map(([m, e]) => `${m}e${e}`);
+  it("symmetric, exact diagonals, complements in [0, 2] with Σ̄ = 1 − ε exactly, and float64 agreement", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 3 }), fc.array(coordinate, { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (m, n0, coords, depth) => {
+        const points = Array.from({ length: m }, (_, i) => coords.slice(i * n0, (i + 1) * n0));
+        fc.pre(points.every((row) => row.some((t) => !new Decimal(t).isZero())));
+        const ds = datasetFromArrays({ points });
+        const g = (await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths: [depth], precision: 20 })).grams[0];
+        const f = (await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths: [depth] }))[0];
+        for (let i = 0; i < m; i++) {
+          expect(g.sigmaNormalized[i * m + i].eq(1) && g.oneMinusNtkNormalized[i * m + i].isZero()).toBe(true);
+          for (let j = 0; j < m; j++) {
+            const e = g.oneMinusSigmaNormalized[i * m + j];
+            expect(e.eq(g.oneMinusSigmaNormalized[j * m + i]) && e.gte(0) && e.lte(2)).toBe(true);
+            expect(g.sigmaNormalized[i * m + j].plus(e).eq(1)).toBe(true);
+            expect(Math.abs(g.ntkNormalized[i * m + j].toNumber() - f.ntkNormalized[i * m + j])).toBeLessThan(1e-13);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 

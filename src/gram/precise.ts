@@ -143,9 +143,11 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const pairs = (m * (m - 1)) / 2;
   // Projection errors surface before any long run; n0 is the projected dimension.
   const { n0 } = projectToSphereAtPrecision(o.data, o.projection, preciseDecimal(lowerDigits), o);
-  const ticker = new ProgressTicker(o, 2 * pairs * (finalDepth - 1), 1);
+  // A single point has no pairs; its layers still count, so that a deep run reports and can be cancelled.
+  const stepsPerRun = Math.max(pairs, 1) * (finalDepth - 1);
+  const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1);
   const lower = await runGram(lowerDigits, o, n0, params, depths, ticker, 0);
-  const upper = await runGram(upperDigits, o, n0, params, depths, ticker, pairs * (finalDepth - 1));
+  const upper = await runGram(upperDigits, o, n0, params, depths, ticker, stepsPerRun);
   ticker.finish();
   const P = wp.precision;
   const grams = upper.map((u, k): GramAtDepthPrecise => {
@@ -221,6 +223,10 @@ async function runGram(digits: number, o: GramPrecisionOptions, n0: number, para
         // u′ = a (u + (1 − u) θ/π) + b ε′  (contract math notes)
         u[p] = c.add(c.mul(a, c.add(u[p], c.mul(c.sub(c.one, u[p]), map.oneMinusKappa0(theta)))), c.mul(b, e));
         eps[p] = e;
+        const pause = ticker.tick(++done);
+        if (pause) await pause;
+      }
+      if (eps.length === 0) {
         const pause = ticker.tick(++done);
         if (pause) await pause;
       }
