@@ -39,7 +39,7 @@ export interface PairPrecisionOptions extends PairOptions {
 }
 
 /** The quantities with a digits-vouched count. */
-export type VouchedPairField = "rho" | "oneMinusRho" | "theta" | "ntkNormalized" | "oneMinusNtkNormalized" | "sigma" | "ntk";
+export type VouchedPairField = "rho" | "oneMinusRho" | "theta" | "ntkNormalized" | "oneMinusNtkNormalized" | "sigma" | "ntk" | "sigmaDiag" | "ntkDiag";
 
 /** One checkpoint depth, every value a Decimal (SPEC names; raw kernels unscaled). */
 export interface PairPointPrecise {
@@ -68,8 +68,9 @@ export interface PairPointPrecise {
   /**
    * Significant digits of each value that are correct: |value − exact| < 10^−d |exact| (0 means
    * not even the first digit is vouched, e.g. a value that is exactly 0 but computed as ±10^−60).
+   * Every value has a count (the contract's seven plus the diagonals and Σ̇, null where Σ̇ is).
    */
-  readonly digitsVouched: { readonly [K in VouchedPairField]: number };
+  readonly digitsVouched: { readonly [K in VouchedPairField]: number } & { readonly sigmaDot: number | null };
 }
 
 /** The result of {@link pairThroughDepthPrecise}. */
@@ -84,7 +85,7 @@ export interface PairResultPrecise {
   readonly points: readonly PairPointPrecise[];
 }
 
-const VOUCHED_FIELDS: readonly VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk"];
+const VOUCHED_FIELDS: readonly VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk", "sigmaDiag", "ntkDiag"];
 
 /** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
 export function checkInputDim(inputDim: number | undefined): number {
@@ -125,8 +126,9 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   ticker.finish();
   const points = upper.map((u, i): PairPointPrecise => {
     const l = lower[i]!;
-    const vouched = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, digitsVouched(l[k], u[k], wp.precision)])) as PairPointPrecise["digitsVouched"];
-    return { ...u, digitsVouched: vouched };
+    const byField = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, digitsVouched(l[k], u[k], wp.precision)])) as { [K in VouchedPairField]: number };
+    const sigmaDot = u.sigmaDot === null || l.sigmaDot === null ? null : digitsVouched(l.sigmaDot, u.sigmaDot, wp.precision);
+    return { ...u, digitsVouched: { ...byField, sigmaDot } };
   });
   const vouchedBy =
     `computed twice with the complement recursion (SPEC §4) in BigInt floating point, at ${wp.lower} and at ${wp.upper} significant digits ` +
