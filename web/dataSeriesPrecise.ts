@@ -12,8 +12,8 @@ import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPreci
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import type { ProgressOptions } from "../src/progress.js";
 import type { ExplorerData } from "./dataSeries.js";
-import { preciseValue } from "./pairSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
+import { preciseValue } from "./preciseValue.js";
 import type { ExplorerState } from "./state.js";
 
 const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];

@@ -6,11 +6,11 @@
  */
 import { Decimal } from "decimal.js";
 import { correctDigits } from "../src/compare/digits.js";
-import { formatVouched } from "../src/format.js";
 import { pairThroughDepthFloat64, type PairMethod } from "../src/pair/float64.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import type { ProgressOptions } from "../src/progress.js";
 import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
+import { preciseValue } from "./preciseValue.js";
 import type { ExplorerState } from "./state.js";
 
 /** Reports progress of one named phase of a run. */
@@ -54,11 +54,6 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
     },
     correctDigits: reference ? { stable: digitsOf(stable), textbook: digitsOf(textbook) } : null,
   };
-}
-
-/** A high-precision value as shipped to the page. */
-export function preciseValue(value: Decimal, digits: number): PreciseValue {
-  return { text: digits >= 1 ? formatVouched(value, digits) : "lost", approx: value.toNumber(), digits };
 }
 
 /** Correct significant digits (0 … 17) of a float64 value against a reference; a non-finite value has none. */

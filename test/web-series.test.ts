@@ -1,0 +1,91 @@
+/**
+ * The explorer's data half (web/dataSeries.ts, web/dataSeriesPrecise.ts) in Node: how the page
+ * turns its state into points and targets, the float64 series against direct library calls, and
+ * the count of correct digits of a float64 determinant.
+ */
+import { Decimal } from "decimal.js";
+import { describe, expect, it } from "vitest";
+import { isNtkError } from "../src/errors.js";
+import { analyzeMatrix } from "../src/linalg/lu.js";
+import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { block } from "../src/study/gramExperiment.js";
+import { dataSeriesFloat64, explorerData, MAX_PAIRS_SHOWN, shownPairs, TEST_POINTS } from "../web/dataSeries.js";
+import { determinantCorrectDigits } from "../web/dataSeriesPrecise.js";
+import { DEFAULT_STATE, type ExplorerState } from "../web/state.js";
+
+const state = (changes: Partial<ExplorerState>): ExplorerState => ({ ...DEFAULT_STATE, ...changes });
+
+describe("explorer data", () => {
+  it("draws m training and TEST_POINTS test points on the sphere from the seed, reproducibly", () => {
+    const a = explorerData(state({ m: 6, dim: 4, seed: 3 }));
+    const b = explorerData(state({ m: 6, dim: 4, seed: 3 }));
+    expect(a.m).toBe(6);
+    expect(a.onSphere.m).toBe(6 + TEST_POINTS);
+    expect(a.onSphere.n0).toBe(4);
+    expect(a.onSphere.coords).toEqual(b.onSphere.coords);
+    expect(a.targets).toHaveLength(6);
+    for (let i = 0; i < a.onSphere.m; i++) {
+      const row = a.onSphere.coords.subarray(4 * i, 4 * i + 4);
+      expect(Math.hypot(...row)).toBeCloseTo(1, 14);
+    }
+    expect(explorerData(state({ m: 6, dim: 4, seed: 4 })).onSphere.coords).not.toEqual(a.onSphere.coords);
+  });
+
+  it("reads pasted CSV with its targets and keeps the decimal text for the precise path", () => {
+    const d = explorerData(state({ source: "paste", pasted: "x1,x2,y\n1,0,0.5\n0.6,0.8,1\n0,1,-0.25\n", projection: "none" }));
+    expect(d.m).toBe(3);
+    expect(Array.from(d.targets)).toEqual([0.5, 1, -0.25]);
+    expect(d.union.coordText?.[1]).toEqual(["0.6", "0.8"]);
+    // Test points are unit vectors (accepted by projection "none"), their text exact.
+    expect(d.union.m).toBe(3 + TEST_POINTS);
+    expect(new Decimal(d.union.coordText![3][0]).toNumber()).toBe(d.union.coords[6]);
+  });
+
+  it("passes the library's errors through: malformed CSV, a zero vector", () => {
+    expect(() => explorerData(state({ source: "paste", pasted: "x1,x2\n1,0\n0.5\n" }))).toThrow(expect.objectContaining({ code: "FILE_MALFORMED" }));
+    try {
+      explorerData(state({ source: "paste", pasted: "x1,x2\n1,0\n0,0\n" }));
+      expect.unreachable();
+    } catch (e) {
+      expect(isNtkError(e, "ZERO_VECTOR")).toBe(true);
+    }
+  });
+
+  it("shows at most MAX_PAIRS_SHOWN pairs, in row order", () => {
+    expect(shownPairs(3)).toEqual([[0, 1], [0, 2], [1, 2]]);
+    expect(shownPairs(40)).toHaveLength(MAX_PAIRS_SHOWN);
+  });
+
+  it("float64 series: the same entries and determinants as direct library calls; raw kernels include their scale", async () => {
+    const s = state({ m: 4, dim: 3, seed: 11, kernel: "nngp", normalized: false });
+    const data = explorerData(s);
+    const depths = [1, 3, 700];
+    const series = await dataSeriesFloat64(s, depths, data, {});
+    const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths });
+    // From L = 2 on (at L = 1 the matrix is singular and its float64 det is rounding noise).
+    for (const [k, g] of grams.entries()) {
+      if (g.depth === 1) continue;
+      const bar = block(g.sigmaNormalized, g.m, [0, 4], [0, 4]);
+      const analysis = await analyzeMatrix(bar, 4);
+      // log10|det(Σ̄ · q · 2^s)| = log10|det Σ̄| + m log10(q · 2^s)
+      const expected = analysis.log10AbsDet + 4 * (Math.log10(g.sigmaDiag) + g.log2Scale * Math.log10(2));
+      expect(series.determinant[k].log10AbsDet).toBeCloseTo(expected, 9);
+      const entry = series.entries.find((e) => e.depth === g.depth && e.pair === "1–2")!;
+      expect(entry.float64).toBeCloseTo(Math.log10(bar[1] * g.sigmaDiag) + g.log2Scale * Math.log10(2), 12);
+    }
+    // L = 1, 4 points in 3 dimensions: the linear kernel is singular, flagged by the κ1 estimate.
+    expect(series.lostDepths).toContain(1);
+    expect(series.measuredLostDepths).toBeNull();
+  });
+});
+
+describe("determinantCorrectDigits", () => {
+  it("counts the correct digits of det from the difference of logarithms", () => {
+    // det = 1.234 vs 1.2345: relative error 4e-4, three correct digits.
+    expect(determinantCorrectDigits(1, Math.log10(1.234), 1, new Decimal(1.2345).log(10))).toBe(3);
+    expect(determinantCorrectDigits(1, 2, 1, new Decimal(2))).toBe(17);
+    expect(determinantCorrectDigits(-1, 2, 1, new Decimal(2))).toBe(0);
+    // A factor 10 off: no digit.
+    expect(determinantCorrectDigits(1, -300, 1, new Decimal(-301))).toBe(0);
+  });
+});
