@@ -1,0 +1,139 @@
+/**
+ * Float64 against high precision for one pair through depth: the textbook float64 recursion
+ * (SPEC §3, cancels near ρ = 1), the stable float64 complement recursion (SPEC §4), and the
+ * high-precision path as the reference. Reports, per checkpoint, each float64 path's 1 − ρ and Θ̄
+ * with relative error and correct significant digits, and, scanning every depth, the first depth
+ * at which each float64 path keeps fewer than 12, 6 and 1 correct digits of 1 − ρ.
+ */
+import type { Decimal } from "decimal.js";
+import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
+import { pairThroughDepthFloat64, type PairMethod, type PairPoint64 } from "../pair/float64.js";
+import { pairThroughDepthPreciseObserved, type PairOptions, type PairPointPrecise } from "../pair/precise.js";
+import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+
+/** The correct-digit levels whose first crossing is reported. */
+export const DIGIT_THRESHOLDS = [12, 6, 1] as const;
+
+/** Default significant digits of the reference. */
+export const DEFAULT_COMPARE_PRECISION = 32;
+
+/**
+ * Deepest comparison: every depth of both float64 paths is kept in memory for the scan
+ * (8 bytes a depth and path besides the paths' own per-depth results).
+ */
+export const MAX_COMPARE_DEPTH = 1_000_000;
+
+/** Options of {@link comparePair}. */
+export interface PairCompareOptions extends PairOptions {
+  /** Significant digits of the high-precision reference, 20..1000 (default 32). */
+  readonly precision?: number;
+}
+
+/** One float64 path at one depth, judged against the reference. */
+export interface Float64PathAtDepth {
+  /** The path's 1 − ρ^(L) (NaN or ±Infinity if the path produced one). */
+  readonly oneMinusRho: number;
+  /** |value − reference| / |reference| (Infinity when the reference is 0 and the value not, NaN when the value is not finite). */
+  readonly oneMinusRhoRelError: number;
+  /** Correct significant digits of 1 − ρ, 0..17 (0 also for a non-finite value). */
+  readonly oneMinusRhoDigits: number;
+  /** The path's Θ̄^(L). */
+  readonly ntkNormalized: number;
+  readonly ntkNormalizedRelError: number;
+  readonly ntkNormalizedDigits: number;
+}
+
+/** One checkpoint: the reference and both float64 paths. */
+export interface PairComparePoint {
+  readonly depth: number;
+  readonly reference: PairPointPrecise;
+  readonly textbook: Float64PathAtDepth;
+  readonly stable: Float64PathAtDepth;
+}
+
+/** The first depth at which a path keeps fewer than `digits` correct digits of 1 − ρ; null if it never does up to the final depth. */
+export interface DigitLoss {
+  readonly digits: number;
+  readonly depth: number | null;
+}
+
+/** The result of {@link comparePair}. */
+export interface PairComparison {
+  readonly params: ResolvedParams;
+  /** Significant digits asked of the reference, and those its returned run carried. */
+  readonly precision: number;
+  readonly workingPrecision: number;
+  /** How the reference vouches for its digits. */
+  readonly vouchedBy: string;
+  /** Every depth from 1 to this one was scanned for {@link firstDepthBelow}. */
+  readonly finalDepth: number;
+  readonly points: readonly PairComparePoint[];
+  /** Per float64 path, one entry per {@link DIGIT_THRESHOLDS} level, in that order. */
+  readonly firstDepthBelow: { readonly [M in PairMethod]: readonly DigitLoss[] };
+}
+
+/**
+ * Runs the textbook and the stable float64 paths and the high-precision reference to `depth`,
+ * compares them at the checkpoints `at` and scans every depth for digit loss. Work: two float64
+ * runs and two high-precision runs of `depth` steps (progress counts the high-precision steps).
+ * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
+ */
+export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
+  checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
+  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
+  const everyDepth = Array.from({ length: o.depth }, (_, i) => i + 1);
+  const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
+  const paths = {} as Record<PairMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
+  for (const method of ["textbook", "stable"] as const) {
+    const run = await pairThroughDepthFloat64({ ...base, at: everyDepth, method, signal: o.signal });
+    const all = new Float64Array(o.depth);
+    const at = new Map<number, PairPoint64>();
+    for (const p of run.points) {
+      all[p.depth - 1] = p.oneMinusRho;
+      if (checkpoints.includes(p.depth)) at.set(p.depth, p);
+    }
+    paths[method] = { all, at };
+  }
+  const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
+  const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
+  const reference = await pairThroughDepthPreciseObserved({ ...base, at: checkpoints, precision, onProgress: o.onProgress, signal: o.signal }, (depth, eps, ctx) => {
+    for (const method of ["textbook", "stable"] as const) {
+      const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
+      const first = firstBelow[method];
+      DIGIT_THRESHOLDS.forEach((t, k) => {
+        if (first[k] === null && digits < t) first[k] = depth;
+      });
+      if (paths[method].at.has(depth)) scanned[method].set(depth, digits);
+    }
+  });
+  const points = reference.points.map((ref): PairComparePoint => {
+    const judge = (method: PairMethod): Float64PathAtDepth => {
+      const p = paths[method].at.get(ref.depth);
+      if (!p) throw new Error(`bug: the float64 ${method} path returned no point at checkpoint ${ref.depth}`);
+      return {
+        oneMinusRho: p.oneMinusRho,
+        oneMinusRhoRelError: relError(p.oneMinusRho, ref.oneMinusRho),
+        oneMinusRhoDigits: scanned[method].get(ref.depth)!,
+        ntkNormalized: p.ntkNormalized,
+        ntkNormalizedRelError: relError(p.ntkNormalized, ref.ntkNormalized),
+        ntkNormalizedDigits: Number.isFinite(p.ntkNormalized) ? correctDigits(p.ntkNormalized, ref.ntkNormalized, FLOAT64_MATCH_DIGITS) : 0,
+      };
+    };
+    return { depth: ref.depth, reference: ref, textbook: judge("textbook"), stable: judge("stable") };
+  });
+  const losses = (method: PairMethod) => DIGIT_THRESHOLDS.map((digits, k): DigitLoss => ({ digits, depth: firstBelow[method][k] ?? null }));
+  return {
+    params: reference.params,
+    precision: reference.precision,
+    workingPrecision: reference.workingPrecision,
+    vouchedBy: reference.vouchedBy,
+    finalDepth: o.depth,
+    points,
+    firstDepthBelow: { textbook: losses("textbook"), stable: losses("stable") },
+  };
+}
+
+function relError(value: number, reference: Decimal): number {
+  return Number.isFinite(value) ? relativeError(value, reference).toNumber() : Number.NaN;
+}
