@@ -89,6 +89,22 @@ describe("Gram matrices and determinants against 250-digit mpmath (SPEC §2 raw 
   });
 });
 
+describe("the top of the precision range", () => {
+  it("[long] 1000 digits with a pair 1e-20 apart: entries past decimal.js's ln 10 digits, det vouched to what the π limit allows", async () => {
+    const ref = fixture.grams.find((g) => g.data.startsWith("five points") && g.projection === "normalize" && g.depth === 3)!;
+    const points = [0, 3, 1].map((i) => data[ref.data][i]); // points 1, 4 (1e-20 from point 1) and 2 of the fixture
+    const { gram, determinants } = await gramDeterminantsVouched({ data: datasetFromArrays({ points }), projection: "normalize", depths: [3], precision: 1000 }, "ntk", true);
+    const g = gram.grams[0];
+    expect(g.digitsVouched).toBe(1000);
+    // Against the fixture's 130 written digits: pair (1,2) here is its (1,4), pair (1,3) its (1,2).
+    expect(correctDigits(g.oneMinusNtkNormalized[1], new Decimal(ref.oneMinusNtkNormalized[3]), 1000)).toBeGreaterThanOrEqual(125);
+    expect(correctDigits(g.oneMinusNtkNormalized[2], new Decimal(ref.oneMinusNtkNormalized[1]), 1000)).toBeGreaterThanOrEqual(125);
+    const d = determinants[0];
+    expect(d.digitsVouched.det).toBeGreaterThan(900);
+    expect(d.digitsVouched.det).toBeLessThan(1000);
+  });
+});
+
 describe("structure", () => {
   it("raw kernels are the normalized ones times the diagonal (paper case: q_L = 1/(n0 2^{L−1}), τ_L = L)", async () => {
     const r = await gramThroughDepthPrecise({ data: datasetFromArrays({ points: [["1", "0", "0"], ["0.6", "0.8", "0"]] }), projection: "normalize", depths: [7], precision: 30 });

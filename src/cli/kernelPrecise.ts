@@ -13,6 +13,7 @@ import { gramDeterminantsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, 
 import type { NetworkParams, KernelName, Projection } from "../types.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { withProgress } from "./progressBar.js";
+import { preciseDecimal } from "../precise/precision.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
 export interface KernelPreciseRequest {
@@ -25,6 +26,8 @@ export interface KernelPreciseRequest {
   readonly json: boolean;
 }
 
+const LogDecimal = preciseDecimal(20);
+
 function kernelSymbol(kernel: KernelName, normalized: boolean): string {
   return kernel === "ntk" ? (normalized ? "Θ̄" : "Θ") : normalized ? "Σ̄" : "Σ";
 }
@@ -35,7 +38,8 @@ function kernelSymbol(kernel: KernelName, normalized: boolean): string {
  * of x; a raw entry K̄ · diag has at most as many as the diagonal vouches for too.
  */
 function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDigits: number | null, precision: number): number {
-  const sig = normalizedValue.isZero() ? 0 : Math.floor(normalizedValue.abs().log(10).toNumber()) + 1 + places;
+  // log10 at 20 digits: the entries' own precision may pass decimal.js's stored ln 10.
+  const sig = normalizedValue.isZero() ? 0 : Math.floor(new LogDecimal(normalizedValue).abs().log(10).toNumber()) + 1 + places;
   const bounded = diagDigits === null ? sig : Math.min(sig, diagDigits);
   return Math.max(0, Math.min(precision, bounded));
 }

@@ -4,7 +4,7 @@
  *
  * Method: the raw points (decimal text used exactly) are projected at the working precision
  * (`sphere/precise.ts`); per unique pair the complements ε = 1 − Σ̄ and u = 1 − Θ̄ start from
- * |x − x′|²/2 and run through the complement recursion of the contract's math notes in BigInt
+ * 1 − x·x′ formed from the exact inputs without cancellation (`pairComplementsAtPrecision`) and run through the complement recursion of the contract's math notes in BigInt
  * floating point (`precise/correlationMap.ts`: θ, g(θ) by series, π read once), while the layer
  * scalars q, w, τ shared by all pairs run beside them. Diagonals are exact (1 and 0).
  *
@@ -177,11 +177,14 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   return { result, lowerDigits, upperDigits, lower, upper };
 }
 
+/** For ⌊log10⌋ of differences: 20 digits, far inside decimal.js's stored ln 10 whatever the entries' precision. */
+const LogDecimal = preciseDecimal(20);
+
 /** Decimal places (absolute error below 10^−d) on which `lower` and `upper` agree, minus one, at most `precision`. */
 function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number): number {
   const diff = lower.minus(upper).abs();
   if (diff.isZero()) return precision;
-  const places = Math.floor(-diff.log(10).toNumber());
+  const places = Math.floor(-new LogDecimal(diff).log(10).toNumber());
   return Math.max(0, Math.min(precision, places - 1));
 }
 
