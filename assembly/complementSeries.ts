@@ -3,10 +3,16 @@
 //   θ/π = r · TA(ε),   g(θ)/π = r · ε · TB(ε),   so   ε′ = w ε (1 − r TB(ε))
 // with no asin, sin or cos, and in a form that evaluates two pairs at once in f64x2 lanes.
 // TA and TB are Chebyshev fits of degree 12 (scripts/complement_series.py, which checks them
-// against the exact functions to 1.5e-16 relative); above SERIES_EPS_MAX use correlation.ts.
+// against the exact functions to 1.5e-16 relative) on [0, SERIES_EPS_MAX] in ε and, for the first
+// layers of a run, on [SERIES_EPS_MAX, SERIES_MID_EPS_MAX] in ε − SERIES_MID_CENTER. Above
+// SERIES_MID_EPS_MAX use correlation.ts.
 
-/** Upper end of the fitted interval of ε; θ(0.45) ≈ 0.98. */
+/** Upper end of the first fitted interval of ε; θ(0.45) ≈ 0.98. */
 export const SERIES_EPS_MAX: f64 = 0.45;
+/** Upper end of the second fitted interval; θ(0.8) ≈ 1.37. */
+export const SERIES_MID_EPS_MAX: f64 = 0.8;
+/** Expansion point of the second interval (a float64, so that ε − it is exact there). */
+const SERIES_MID_CENTER: f64 = 0.625;
 
 // TA: Chebyshev fit error 1.1e-18, float64 Horner within 1.5e-16 relative on (0, 0.45]
 const TA0: f64 = 0.3183098861837907;
@@ -36,6 +42,34 @@ const TB9: f64 = 5.070894479599677e-07;
 const TB10: f64 = 3.637834769054843e-07;
 const TB11: f64 = -7.271389068675264e-08;
 const TB12: f64 = 1.3908730297508688e-07;
+// TAM on [0.45, 0.8] in ε − 0.625: Chebyshev fit error 1.0e-18, float64 Horner within 1.3e-16 relative
+const TAM0: f64 = 0.33777390514140787;
+const TAM1: f64 = 0.036897809569016435;
+const TAM2: f64 = 0.01156207100484248;
+const TAM3: f64 = 0.004889157140633637;
+const TAM4: f64 = 0.0023848399185554415;
+const TAM5: f64 = 0.0012645664581510201;
+const TAM6: f64 = 0.000708249379556938;
+const TAM7: f64 = 0.0004122866365747976;
+const TAM8: f64 = 0.00024698454684619664;
+const TAM9: f64 = 0.00015117463951691028;
+const TAM10: f64 = 9.423409554982695e-05;
+const TAM11: f64 = 6.215203678848245e-05;
+const TAM12: f64 = 3.98048288241026e-05;
+// TBM on [0.45, 0.8] in ε − 0.625: Chebyshev fit error 5.1e-20, float64 Horner within 7.1e-17 relative
+const TBM0: f64 = 0.21962144072810164;
+const TBM1: f64 = 0.013346790478808686;
+const TBM2: f64 = 0.0028246666975958235;
+const TBM3: f64 = 0.0008937267004068976;
+const TBM4: f64 = 0.0003469547955038417;
+const TBM5: f64 = 0.00015250833303447457;
+const TBM6: f64 = 7.286994731118174e-05;
+const TBM7: f64 = 3.696575451836402e-05;
+const TBM8: f64 = 1.9615393597821783e-05;
+const TBM9: f64 = 1.077513809026633e-05;
+const TBM10: f64 = 6.0900956945130735e-06;
+const TBM11: f64 = 3.6507568566562164e-06;
+const TBM12: f64 = 2.15459777757104e-06;
 
 // Degree-12 polynomials by Estrin's scheme: a dependency chain of ~5 operations instead of
 // Horner's 24, because the depth loop is bound by latency (each layer needs the previous ε).
@@ -59,6 +93,20 @@ const TB12: f64 = 1.3908730297508688e-07;
 // @ts-ignore: decorator
 @inline export function seriesTB(e: f64): f64 {
   return estrin(e, TB0, TB1, TB2, TB3, TB4, TB5, TB6, TB7, TB8, TB9, TB10, TB11, TB12);
+}
+
+/** TA(ε) for ε ∈ [SERIES_EPS_MAX, SERIES_MID_EPS_MAX]. */
+// @ts-ignore: decorator
+@inline export function seriesMidTA(e: f64): f64 {
+  const t = e - SERIES_MID_CENTER;
+  return estrin(t, TAM0, TAM1, TAM2, TAM3, TAM4, TAM5, TAM6, TAM7, TAM8, TAM9, TAM10, TAM11, TAM12);
+}
+
+/** TB(ε) for ε ∈ [SERIES_EPS_MAX, SERIES_MID_EPS_MAX]. */
+// @ts-ignore: decorator
+@inline export function seriesMidTB(e: f64): f64 {
+  const t = e - SERIES_MID_CENTER;
+  return estrin(t, TBM0, TBM1, TBM2, TBM3, TBM4, TBM5, TBM6, TBM7, TBM8, TBM9, TBM10, TBM11, TBM12);
 }
 
 // c + d e in both lanes.

@@ -9,7 +9,7 @@
 // ε = SERIES_EPS_MAX the step uses the polynomial forms of complementSeries.ts (no asin/sin/cos).
 
 import { complementStep, thetaOfComplement } from "./correlation";
-import { SERIES_EPS_MAX, seriesTA, seriesTA2, seriesTB, seriesTB2 } from "./complementSeries";
+import { SERIES_EPS_MAX, SERIES_MID_EPS_MAX, seriesMidTA, seriesMidTB, seriesTA, seriesTA2, seriesTB, seriesTB2 } from "./complementSeries";
 
 /** Float64 values per layer in the coefficient buffer handed to `gramAdvance`: w, a, b. */
 export const GRAM_COEFFICIENTS_PER_LAYER: i32 = 3;
@@ -72,21 +72,22 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
   return a * (v + (1.0 - v) * thetaOverPi) + b * eNext;
 }
 
-// One layer of one pair, exact or polynomial by its own ε, so that a pair's result never depends
+// One layer of one pair, exact or by one of the two polynomial forms according to its own ε, so that a pair's result never depends
 // on which other pairs share its SIMD group (coincident points keep bitwise identical rows).
 // @ts-ignore: decorator
 @inline function stepOne(ep: usize, up: usize, w: f64, a: f64, b: f64): void {
   const e = load<f64>(ep);
   let eNext: f64;
   let thetaOverPi: f64;
-  if (e >= SERIES_EPS_MAX) {
+  if (e >= SERIES_MID_EPS_MAX) {
     const theta = thetaOfComplement(e);
     eNext = complementStep(e, theta, w);
     thetaOverPi = theta * INV_PI;
   } else {
     const r = Math.sqrt(e + e);
-    eNext = w * (e * (1.0 - r * seriesTB(e)));
-    thetaOverPi = r * seriesTA(e);
+    const mid = e >= SERIES_EPS_MAX;
+    eNext = w * (e * (1.0 - r * (mid ? seriesMidTB(e) : seriesTB(e))));
+    thetaOverPi = r * (mid ? seriesMidTA(e) : seriesTA(e));
   }
   store<f64>(up, nextU(load<f64>(up), thetaOverPi, a, b, eNext));
   store<f64>(ep, eNext);
@@ -97,11 +98,11 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
   let v = load<f64>(up);
   let c = coef;
   let l: i32 = 0;
-  for (; l < steps && e >= SERIES_EPS_MAX; l++, c += LAYER_BYTES) {
-    const theta = thetaOfComplement(e);
-    const eNext = complementStep(e, theta, load<f64>(c));
-    v = nextU(v, theta * INV_PI, load<f64>(c, 8), load<f64>(c, 16), eNext);
-    e = eNext;
+  if (e >= SERIES_EPS_MAX) {
+    l = laneByLanePhase(ep, up, 1, coef, steps);
+    c += <usize>l * LAYER_BYTES;
+    e = load<f64>(ep);
+    v = load<f64>(up);
   }
   for (; l < steps; l++, c += LAYER_BYTES) {
     const r = Math.sqrt(e + e);
@@ -113,9 +114,9 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
   store<f64>(up, v);
 }
 
-// Runs the first layers of a group of `lanes` adjacent pairs lane by lane while any of them is
-// still at ε ≥ SERIES_EPS_MAX; returns how many layers that took.
-function exactPhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
+// Runs the first layers of a group of `lanes` adjacent pairs lane by lane (stepOne) while any of
+// them is still at ε ≥ SERIES_EPS_MAX; returns how many layers that took.
+function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
   let l: i32 = 0;
   let c = coef;
   while (l < steps) {
@@ -135,7 +136,7 @@ function exactPhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32)
 // Two adjacent pairs as two independent scalar chains (scalar build): the series loop is bound by
 // latency, so two chains in flight nearly halve its time.
 function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
-  let l = exactPhase(ep, up, 2, coef, steps);
+  let l = laneByLanePhase(ep, up, 2, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
   let e = load<f64>(ep);
   let f = load<f64>(ep, 8);
@@ -162,7 +163,7 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
 
 // Eight adjacent pairs in the lanes of four f64x2 vectors (SIMD build): four chains in flight.
 function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
-  let l = exactPhase(ep, up, 8, coef, steps);
+  let l = laneByLanePhase(ep, up, 8, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
   let e0 = v128.load(ep);
   let e1 = v128.load(ep, 16);

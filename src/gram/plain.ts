@@ -23,6 +23,11 @@ export const SERIES_EPS_MAX = 0.45;
 const TA = [0.3183098861837907, 0.026525823848648572, 0.0059683103660267064, 0.00177628284308794, 0.0006044296785866328, 0.0002225385080842787, 8.631962511036058e-05, 3.4638450311721955e-05, 1.4748083249146145e-05, 4.9466079460536265e-06, 4.768441293677736e-06, -1.4279221743635655e-06, 2.0787242733972775e-06];
 /** TB(ε) = g(θ)/π / (ε sqrt(2ε)), likewise. */
 const TB = [0.2122065907891938, 0.010610329539459649, 0.0017052315331325019, 0.0003947295213116036, 0.00010989629344110695, 3.423682778683443e-05, 1.1508292179855902e-05, 4.079999156253012e-06, 1.5361797953453286e-06, 5.070894479599677e-07, 3.637834769054843e-07, -7.271389068675264e-08, 1.3908730297508688e-07];
+/** Second interval of the fits: ε ∈ [0.45, 0.8], in t = ε − 0.625. */
+export const SERIES_MID_EPS_MAX = 0.8;
+const SERIES_MID_CENTER = 0.625;
+const TAM = [0.33777390514140787, 0.036897809569016435, 0.01156207100484248, 0.004889157140633637, 0.0023848399185554415, 0.0012645664581510201, 0.000708249379556938, 0.0004122866365747976, 0.00024698454684619664, 0.00015117463951691028, 9.423409554982695e-05, 6.215203678848245e-05, 3.98048288241026e-05];
+const TBM = [0.21962144072810164, 0.013346790478808686, 0.0028246666975958235, 0.0008937267004068976, 0.0003469547955038417, 0.00015250833303447457, 7.286994731118174e-05, 3.696575451836402e-05, 1.9615393597821783e-05, 1.077513809026633e-05, 6.0900956945130735e-06, 3.6507568566562164e-06, 2.15459777757104e-06];
 
 /** Degree-12 polynomial with ascending coefficients c by Estrin's scheme (as assembly/complementSeries.ts). */
 function estrin(c: readonly number[], e: number): number {
@@ -78,7 +83,7 @@ export function plainGramInitialComplement(coords: Float64Array, m: number, n0: 
 
 /**
  * Advances pairs `first … first + count − 1` by `steps` layers with the per-layer coefficients `coef`:
- * the exact step while ε ≥ SERIES_EPS_MAX, the polynomial step after (ε never increases).
+ * the exact step while ε ≥ 0.8, the polynomial fits below (ε never increases).
  */
 export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: number, count: number, coef: Float64Array, steps: number): void {
   for (let p = first; p < first + count; p++) {
@@ -87,9 +92,18 @@ export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: numb
     let l = 0;
     let c = 0;
     for (; l < steps && e >= SERIES_EPS_MAX; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
-      const theta = thetaOfComplement(e);
-      e = complementStep(e, theta, coef[c]);
-      v = coef[c + 1] * (v + (1 - v) * (theta * INV_PI)) + coef[c + 2] * e;
+      let thetaOverPi: number;
+      if (e >= SERIES_MID_EPS_MAX) {
+        const theta = thetaOfComplement(e);
+        e = complementStep(e, theta, coef[c]);
+        thetaOverPi = theta * INV_PI;
+      } else {
+        const r = Math.sqrt(e + e);
+        const t = e - SERIES_MID_CENTER;
+        thetaOverPi = r * estrin(TAM, t);
+        e = coef[c] * (e * (1 - r * estrin(TBM, t)));
+      }
+      v = coef[c + 1] * (v + (1 - v) * thetaOverPi) + coef[c + 2] * e;
     }
     for (; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       const r = Math.sqrt(e + e);
