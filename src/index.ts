@@ -39,7 +39,7 @@ export { analyzeMatrixPrecise, preciseLuAnalysis, preciseLuFactor, preciseSolve,
 // Closed-form predictions (SPEC §6): from kernel matrices in float64 and at any precision, and on data.
 export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
-export { predict, DEFAULT_AUTO_DIGITS, type PredictOptions, type DataPrediction, type DataPrediction64 } from "./predict/fromData.js";
+export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions, type PredictThroughDepthOptions, type DataPrediction, type DataPrediction64 } from "./predict/fromData.js";
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";

@@ -4,8 +4,9 @@ import { predictFromKernels64, type KernelPrediction64Options } from "../src/pre
 import { flowFilter, flowFilterPrecise } from "../src/predict/flowFilter.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { Decimal } from "decimal.js";
-import { predict, type PredictOptions } from "../src/predict/fromData.js";
+import { predict, predictThroughDepth, type PredictOptions } from "../src/predict/fromData.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
+import { sliceUnion } from "../src/predict/union.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/predict.json" with { type: "json" };
 
@@ -34,18 +35,14 @@ interface Case {
 }
 const cases = fixture.cases as unknown as Case[];
 
-/** K (train × train) and K_x (test × train) sliced from the union Gram matrix (train rows first). */
-export function sliceUnion(union: ArrayLike<number>, m: number, t: number): { K: Float64Array; Kx: Float64Array } {
-  const n = m + t;
-  const K = new Float64Array(m * m);
-  const Kx = new Float64Array(t * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) K[i * m + j] = union[i * n + j];
-  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) Kx[i * m + j] = union[(m + i) * n + j];
-  return { K, Kx };
+/** K and K_x as float64 arrays from the fixture's union Gram matrix. */
+function slicedKernels(c: Case): { K: Float64Array; Kx: Float64Array } {
+  const { train, test } = sliceUnion(c.k64.map(Number), c.m, c.testCount);
+  return { K: Float64Array.from(train), Kx: Float64Array.from(test) };
 }
 
 function optionsOf(c: Case): KernelPrediction64Options {
-  const { K, Kx } = sliceUnion(c.k64.map(Number), c.m, c.testCount);
+  const { K, Kx } = slicedKernels(c);
   return {
     trainKernel: K,
     testKernel: Kx,
@@ -239,7 +236,7 @@ function digitsAgreeing(a: Decimal, b: string, scale: Decimal): number {
 describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact arithmetic)", () => {
   for (const c of cases) {
     it(`${c.name} at 40 digits`, async () => {
-      const { K, Kx } = sliceUnion(c.k64.map(Number), c.m, c.testCount);
+      const { K, Kx } = slicedKernels(c);
       // Numbers mean their exact binary values: the same input mpmath saw.
       const r = await predictFromKernelsPrecise({ ...optionsOf(c), trainKernel: Array.from(K), testKernel: Array.from(Kx), targets: c.labels.flat(), precision: 40 });
       const ref = c.fromK64;
@@ -473,5 +470,37 @@ describe("predict(): float64 keeps the digits it claims (property, against high 
       ),
       { numRuns: 12 },
     );
+  });
+});
+
+describe("predictThroughDepth(): one Gram pass, many depths", () => {
+  it("float64: equals predict() at each depth, in increasing depth order, deduplicated", async () => {
+    const base = dataOptions(dataCases[0]);
+    const { depth: _depth, ...rest } = base;
+    const series = await predictThroughDepth({ ...rest, depths: [10, 3, 60, 3] });
+    expect(series.map((s) => s.depth)).toEqual([3, 10, 60]);
+    for (const s of series) {
+      const single = await predict({ ...base, depth: s.depth });
+      expect(Array.from(s.float64!.predictions)).toEqual(Array.from(single.float64!.predictions));
+      expect(s.float64!.determinant.log10AbsDet).toBe(single.float64!.determinant.log10AbsDet);
+    }
+  });
+
+  it("high precision: one pass at P + log10 m + 5 digits; matches mpmath at the depths it has", async () => {
+    const c = dataCases.find((x) => x.name === "ntkNormalized L=60 t=inf")!;
+    const { depth: _depth, ...rest } = dataOptions(c);
+    const series = await predictThroughDepth({ ...rest, depths: [3, 60], precision: 25 });
+    const at60 = series[1].precise!;
+    expect(at60.digitsVouched.predictions).toBe(25);
+    for (let i = 0; i < c.testCount * c.k; i++) {
+      expect(digitsAgreeing(at60.predictions[i], c.fromExact.predictions[i], new Decimal(c.fromExact.weightsL1[Math.floor(i / c.k)]))).toBeGreaterThan(24.5);
+    }
+    expect(series[0].precisionUsed).toBe(25 + 1 + 5);
+  });
+
+  it("a depth with an exactly singular K throws SINGULAR_MATRIX naming the depth", async () => {
+    const { depth: _depth, ...rest } = dataOptions(dataCases[0]);
+    await expectCode(predictThroughDepth({ ...rest, time: "inf", depths: [1, 2, 3] }), "SINGULAR_MATRIX", /at depth 1 is exactly singular.*rank ≤ 3/);
+    await expectCode(predictThroughDepth({ ...rest, depths: [] }), "BAD_DEPTH");
   });
 });

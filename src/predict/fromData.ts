@@ -1,20 +1,23 @@
 /**
  * Predictions on data (SPEC §6, §7): put training and test points on the sphere, compute the Gram
  * matrix of their union (training rows first) at depth L, slice K = k(X, X) and K_x = k(x, X), and
- * solve in float64 or at high precision. One entry point, {@link predict}; precision is an option.
+ * solve in float64 or at high precision. One entry point, {@link predict}, precision an option;
+ * {@link predictThroughDepth} follows the same prediction through many depths in one Gram pass.
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../gram/float64.js";
+import { checkDepthList, gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { gramThroughDepthPrecise } from "../gram/precise.js";
 import { checkDepth, resolveParams } from "../params.js";
-import { checkPrecision } from "../precise/precision.js";
+import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { predictFromKernels64, type Prediction64 } from "./float64.js";
-import { predictWithDigits } from "./preciseOnData.js";
+import { predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
-import { flowTime, resolveSettings, type PredictionSettings } from "./settings.js";
+import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { sliceUnion, unionPoints, unionRaw } from "./union.js";
 import { findSingularCauses, type SingularCause } from "./singularCause.js";
 
 /** Default number of correct digits `precision: "auto"` aims for. */
@@ -95,6 +98,93 @@ export interface DataPrediction {
  * digits within 1000, ABORTED.
  */
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
+  const depth = checkDepth(o.depth, "depth");
+  const p = prepare(o);
+  if (o.precision === undefined || typeof o.precision === "number") {
+    const precision = o.precision === undefined ? undefined : checkPrecision(o.precision);
+    if (precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision }))[0];
+    const causes = causesAt(o, p, depth, true);
+    const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
+    return preciseResult(o, p, depth, causes, null, r);
+  }
+  if (o.precision !== "auto") throw new NtkError("BAD_PRECISION", `precision must be a number of digits or "auto", got ${String(o.precision)}.`, { precision: String(o.precision) });
+  const digits = o.digits ?? DEFAULT_AUTO_DIGITS;
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) {
+    throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
+  }
+  const causes = causesAt(o, p, depth, true);
+  let f64: DataPrediction64 | null = null;
+  try {
+    const [gram] = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal });
+    f64 = await predictFromGram64(o, p, gram);
+  } catch (e) {
+    // A float64 K that is singular only through rounding still has a high-precision answer.
+    if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
+  }
+  const lost = f64 === null || f64.digitsKept < 1 ? 20 : Math.log10(Math.max(1, f64.conditionEstimate));
+  const r = await predictWithDigits({ ...o, ...p, depth }, digits, lost, true);
+  return preciseResult(o, p, depth, causes, f64, r);
+}
+
+/** Options of {@link predictThroughDepth}: those of {@link predict} with checkpoint depths for one depth. */
+export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth" | "precision" | "digits"> {
+  /** Checkpoint depths (1 ≤ L ≤ 1e9), validated, sorted and deduplicated. */
+  readonly depths: readonly number[];
+  /**
+   * Omitted: float64. A number P (20..1000): one high-precision Gram pass at P + ⌈log10 m⌉ + 5
+   * digits, and P digits asked of every prediction; a depth whose conditioning leaves fewer says so
+   * in its warnings (use {@link predict} with precision "auto" at that depth for a guarantee).
+   */
+  readonly precision?: number;
+}
+
+/**
+ * {@link predict} at every checkpoint depth, from ONE pass of the Gram recursion through the
+ * depths (float64 or one high-precision pass): the way to follow the weight rows K_x K^{-1} and
+ * det K as depth grows. Results in increasing depth. Errors as {@link predict}; a depth at which K
+ * is exactly singular (t = ∞, no ridge) throws SINGULAR_MATRIX naming that depth.
+ */
+export async function predictThroughDepth(o: PredictThroughDepthOptions): Promise<DataPrediction[]> {
+  const depths = checkDepthList(o.depths);
+  const p = prepare(o);
+  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal };
+  if (o.precision === undefined) {
+    for (const depth of depths) causesAt(o, p, depth, false);
+    const grams = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress });
+    const out: DataPrediction[] = [];
+    for (const g of grams) {
+      const causes = causesAt(o, p, g.depth, false);
+      const f64 = await predictFromGram64(o, p, g);
+      out.push({ ...shape(o, p, g.depth), float64: f64, precise: null, precisionUsed: null, gramDigitsVouched: null, singularCauses: causes, warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings] });
+    }
+    return out;
+  }
+  const precision = checkPrecision(o.precision);
+  for (const depth of depths) causesAt(o, p, depth, true);
+  const gramPrecision = Math.min(MAX_PRECISION, precision + Math.ceil(Math.log10(o.train.m)) + 5);
+  const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress });
+  const out: DataPrediction[] = [];
+  for (const g of gram.grams) {
+    const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);
+    out.push(preciseResult(o, p, g.depth, causesAt(o, p, g.depth, true), null, r));
+  }
+  return out;
+}
+
+/** Everything validated once for every depth. */
+interface Prepared {
+  readonly kernel: KernelName;
+  readonly normalized: boolean;
+  readonly projection: Projection;
+  readonly settings: ResolvedSettings;
+  readonly hasBias: boolean;
+  readonly trainSphere: SpherePoints;
+  readonly testSphere: SpherePoints;
+  /** t = ∞ without ridge: an exactly singular K is an error, not a warning. */
+  readonly fatal: boolean;
+}
+
+function prepare(o: Omit<PredictOptions, "depth">): Prepared {
   const { train, test } = o;
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one or more target values per point.`, { source: train.source });
@@ -105,80 +195,66 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
       test: test.n0,
     });
   }
-  const depth = checkDepth(o.depth, "depth");
   const kernel = o.kernel ?? "ntk";
   if (kernel !== "ntk" && kernel !== "nngp") {
     throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
   }
-  const normalized = o.normalized ?? false;
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
-  const digits = o.digits ?? DEFAULT_AUTO_DIGITS;
-  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) {
-    throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
-  }
-  const trainSphere = projectToSphere(train, projection);
-  const testSphere = projectToSphere(test, projection);
-  const causes = findSingularCauses({ raw: train, projected: trainSphere, projection, depth, hasBias: !params.sigmaB.isZero() });
-  const m = train.m;
-  const k = train.k;
-  const base = { depth, kernel, normalized, projection, m, testCount: test.m, k };
-  const fatal = settings.infinite && settings.exact.diagReg.isZero();
-  const causeWarnings = (kinds: readonly SingularCause["kind"][]): string[] =>
-    causes.filter((c) => kinds.includes(c.kind)).map((c) => `K is exactly singular: ${c.message}; ${fatal ? "" : "finite-time and ridge predictions stay defined."}`);
-
-  if (o.precision === undefined) {
-    if (fatal && causes.length > 0) throwSingular(causes);
-    const f64 = await predictFloat64(o, trainSphere, testSphere, depth, kernel, normalized);
-    const warnings = [...causeWarnings(["duplicate", "linear-rank", "float64-duplicate"]), ...f64.warnings];
-    return { ...base, float64: f64, precise: null, precisionUsed: null, gramDigitsVouched: null, singularCauses: causes, warnings };
-  }
-  const exactCauses = causes.filter((c) => c.kind !== "float64-duplicate");
-  if (fatal && exactCauses.length > 0) throwSingular(exactCauses);
-  const preciseInput = { ...o, depth, kernel, normalized, projection };
-  if (o.precision === "auto") {
-    let f64: DataPrediction64 | null = null;
-    try {
-      f64 = await predictFloat64(o, trainSphere, testSphere, depth, kernel, normalized);
-    } catch (e) {
-      // A float64 K that is singular only through rounding still has a high-precision answer.
-      if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
-    }
-    const lost = f64 === null || f64.digitsKept < 1 ? 20 : Math.log10(Math.max(1, f64.conditionEstimate));
-    const r = await predictWithDigits(preciseInput, digits, lost, true);
-    return { ...base, float64: f64, precise: r.prediction, precisionUsed: r.precision, gramDigitsVouched: r.gramDigitsVouched, singularCauses: causes, warnings: [...causeWarnings(["duplicate", "linear-rank"]), ...r.warnings] };
-  }
-  const r = await predictWithDigits(preciseInput, checkPrecision(o.precision), 0, false);
-  return { ...base, float64: null, precise: r.prediction, precisionUsed: r.precision, gramDigitsVouched: r.gramDigitsVouched, singularCauses: causes, warnings: [...causeWarnings(["duplicate", "linear-rank"]), ...r.warnings] };
+  return {
+    kernel,
+    normalized: o.normalized ?? false,
+    projection,
+    settings,
+    hasBias: !params.sigmaB.isZero(),
+    trainSphere: projectToSphere(train, projection),
+    testSphere: projectToSphere(test, projection),
+    fatal: settings.infinite && settings.exact.diagReg.isZero(),
+  };
 }
 
-function throwSingular(causes: readonly SingularCause[]): never {
+/**
+ * The known causes of an exactly singular K at `depth`; throws SINGULAR_MATRIX when they are
+ * fatal. `precise`: float64-only duplicates are no cause (the high-precision path keeps them apart).
+ */
+function causesAt(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number, precise: boolean): SingularCause[] {
+  const all = findSingularCauses({ raw: o.train, projected: p.trainSphere, projection: p.projection, depth, hasBias: p.hasBias });
+  const causes = precise ? all.filter((c) => c.kind !== "float64-duplicate") : all;
+  if (p.fatal && causes.length > 0) throwSingular(causes, depth);
+  return all;
+}
+
+function causeWarnings(causes: readonly SingularCause[], fatal: boolean, precise = false): string[] {
+  return causes
+    .filter((c) => !(precise && c.kind === "float64-duplicate"))
+    .map((c) => `K is exactly singular: ${c.message}; ${fatal ? "" : "finite-time and ridge predictions stay defined."}`);
+}
+
+function shape(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number) {
+  return { depth, kernel: p.kernel, normalized: p.normalized, projection: p.projection, m: o.train.m, testCount: o.test.m, k: o.train.k };
+}
+
+function preciseResult(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number, causes: SingularCause[], f64: DataPrediction64 | null, r: PreciseDataResult): DataPrediction {
+  return {
+    ...shape(o, p, depth),
+    float64: f64,
+    precise: r.prediction,
+    precisionUsed: r.precision,
+    gramDigitsVouched: r.gramDigitsVouched,
+    singularCauses: causes,
+    warnings: [...causeWarnings(causes, p.fatal, true), ...r.warnings],
+  };
+}
+
+function throwSingular(causes: readonly SingularCause[], depth: number): never {
   throw new NtkError(
     "SINGULAR_MATRIX",
-    `The training kernel K is exactly singular, so f_∞ = K_x K^{-1} Y does not exist: ${causes.map((c) => c.message).join("; ")}. ` +
+    `The training kernel K at depth ${depth} is exactly singular, so f_∞ = K_x K^{-1} Y does not exist: ${causes.map((c) => c.message).join("; ")}. ` +
       "Remove the duplicate points, use a finite time (stays defined) or a ridge diagReg > 0" +
       (causes.some((c) => c.kind === "float64-duplicate") ? ", or a precision (the high-precision path keeps the points apart)." : "."),
-    { causes: causes.map((c) => ({ kind: c.kind, points: c.points })) },
+    { depth, causes: causes.map((c) => ({ kind: c.kind, points: c.points })) },
   );
-}
-
-/** The union of two projected point sets, training rows first. */
-export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
-  const coords = new Float64Array(a.coords.length + b.coords.length);
-  coords.set(a.coords);
-  coords.set(b.coords, a.coords.length);
-  return { m: a.m + b.m, n0: a.n0, coords, projection: a.projection };
-}
-
-/** K (m × m) and K_x (t × m) sliced from the union Gram matrix (m + t rows, training first). */
-export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
-  const n = m + t;
-  const train: T[] = new Array(m * m);
-  const test: T[] = new Array(t * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train[i * m + j] = union[i * n + j];
-  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) test[i * m + j] = union[(m + i) * n + j];
-  return { train, test };
 }
 
 /** Relative accuracy of float64 Gram entries after L layers (gram/float64.ts: a few ulps per layer). */
@@ -186,12 +262,13 @@ function gramRelativeError(depth: number): number {
   return 2 * depth * 2 ** -53;
 }
 
-async function predictFloat64(o: PredictOptions, trainSphere: SpherePoints, testSphere: SpherePoints, depth: number, kernel: KernelName, normalized: boolean): Promise<DataPrediction64> {
-  const m = trainSphere.m;
-  const [gram] = await gramThroughDepthFloat64({ points: unionPoints(trainSphere, testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal });
-  const { matrix, log2Scale } = kernelMatrix64(gram, kernel, normalized);
-  const { train, test } = sliceUnion(matrix, m, testSphere.m);
-  const settings = resolveSettings(o);
+/** The float64 prediction from one Gram matrix of train ∪ test. */
+async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, gram: GramAtDepth64): Promise<DataPrediction64> {
+  const m = p.trainSphere.m;
+  const depth = gram.depth;
+  const { matrix, log2Scale } = kernelMatrix64(gram, p.kernel, p.normalized);
+  const { train, test } = sliceUnion(matrix, m, p.testSphere.m);
+  const settings = p.settings;
   const scale = 2 ** log2Scale;
   const warnings: string[] = [];
   // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.

@@ -5,9 +5,9 @@
  * search for the Gram precision that delivers the digits asked for.
  */
 import { NtkError } from "../errors.js";
-import { exactBinaryDecimal } from "../decimalText.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthPrecise, kernelMatrixPrecise } from "../gram/precise.js";
+import { gramThroughDepthPrecise, kernelMatrixPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import { sliceUnion, unionRaw } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
@@ -46,20 +46,18 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 export async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
-  const union = unionRaw(o.train, o.test);
-  const gram = await gramThroughDepthPrecise({ data: union, projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
-  const g = gram.grams[0];
+  const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
+  return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
+}
+
+/** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
+export async function predictFromGramPrecise(o: Omit<PreciseDataInput, "depth">, g: GramAtDepthPrecise, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
   const name = o.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   // K̄'s entries are vouched for in decimal places (|K̄| ≤ 1): a normwise relative accuracy, as
   // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
-  const matrix = kernelMatrixPrecise(g, o.kernel, o.normalized);
   const m = o.train.m;
-  const n = union.m;
-  const train = [];
-  const test = [];
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train.push(matrix[i * n + j]);
-  for (let i = m; i < n; i++) for (let j = 0; j < m; j++) test.push(matrix[i * n + j]);
+  const { train, test } = sliceUnion(kernelMatrixPrecise(g, o.kernel, o.normalized), m, o.test.m);
   const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
   const prediction = await predictFromKernelsPrecise({
     ...o,
@@ -103,16 +101,4 @@ export async function predictWithDigits(o: PreciseDataInput, digits: number, los
       ". The kernel is too ill-conditioned (or singular): ask for fewer digits, or use a ridge or a finite time.",
     { digits, precision },
   );
-}
-
-/** The raw points of train then test, with decimal text for every coordinate (exact binary values where none was given). */
-function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
-  const text = (p: RawPoints): string[][] =>
-    p.coordText !== undefined
-      ? p.coordText.map((row) => [...row])
-      : Array.from({ length: p.m }, (_, i) => Array.from(p.coords.subarray(i * p.n0, (i + 1) * p.n0), (x) => exactBinaryDecimal(x, `${p.source ?? "points"}: point ${i + 1}`).toString()));
-  const coords = new Float64Array(train.coords.length + test.coords.length);
-  coords.set(train.coords);
-  coords.set(test.coords, train.coords.length);
-  return { m: train.m + test.m, n0: train.n0, coords, coordText: [...text(train), ...text(test)], source: `${train.source ?? "train"} + ${test.source ?? "test"}` };
 }

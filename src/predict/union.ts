@@ -1,0 +1,37 @@
+/**
+ * Cross kernels without cross-kernel code (contract): the Gram matrix of the union of training and
+ * test points, training rows first, sliced into K = k(X, X) and K_x = k(x, X).
+ */
+import { exactBinaryDecimal } from "../decimalText.js";
+import type { RawPoints } from "../sphere/float64.js";
+import type { SpherePoints } from "../types.js";
+
+/** The union of two projected point sets, training rows first. */
+export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
+  const coords = new Float64Array(a.coords.length + b.coords.length);
+  coords.set(a.coords);
+  coords.set(b.coords, a.coords.length);
+  return { m: a.m + b.m, n0: a.n0, coords, projection: a.projection };
+}
+
+/** K (m × m) and K_x (t × m) sliced from the union Gram matrix (m + t rows, training first). */
+export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
+  const n = m + t;
+  const train: T[] = new Array(m * m);
+  const test: T[] = new Array(t * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train[i * m + j] = union[i * n + j];
+  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) test[i * m + j] = union[(m + i) * n + j];
+  return { train, test };
+}
+
+/** The raw points of train then test, with decimal text for every coordinate (exact binary values where none was given). */
+export function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
+  const text = (p: RawPoints): string[][] =>
+    p.coordText !== undefined
+      ? p.coordText.map((row) => [...row])
+      : Array.from({ length: p.m }, (_, i) => Array.from(p.coords.subarray(i * p.n0, (i + 1) * p.n0), (x) => exactBinaryDecimal(x, `${p.source ?? "points"}: point ${i + 1}`).toString()));
+  const coords = new Float64Array(train.coords.length + test.coords.length);
+  coords.set(train.coords);
+  coords.set(test.coords, train.coords.length);
+  return { m: train.m + test.m, n0: train.n0, coords, coordText: [...text(train), ...text(test)], source: `${train.source ?? "train"} + ${test.source ?? "test"}` };
+}
