@@ -7,7 +7,7 @@
  * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (contract math notes),
  * starting from |x_i − x_j|²/2, in WebAssembly (assembly/gram.ts) or its TypeScript port
  * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps; a step is the exact complement step
- * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.45, and below that (almost
+ * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.8, and below that (almost
  * every layer of a deep run) one sqrt and two degree-12 polynomials fitted to θ(ε) and g(θ(ε))
  * (assembly/complementSeries.ts, within 1.5e-16 relative). Memory O(m²).
  *
