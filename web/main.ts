@@ -6,6 +6,7 @@
 import type { View } from "vega";
 import { formatFloat64 } from "../src/format.js";
 import type { ExplorerResult, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
+import { mountCirclePicker } from "./circlePicker.js";
 import { EXAMPLE_DATA } from "./examples.js";
 import { explorerFigures, renderInto, specWithMarkers } from "./plots.js";
 import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState } from "./state.js";
@@ -126,8 +127,19 @@ exampleSelect.addEventListener("change", (event) => {
   if (!exampleSelect.value) return;
   field("pasted").value = EXAMPLE_DATA[exampleSelect.value];
   exampleSelect.value = "";
+  picker.refresh();
   scheduleLive();
 });
+
+const picker = mountCirclePicker(
+  document.querySelector<HTMLElement>("#circle-picker")!,
+  () => field("pasted").value,
+  (text) => {
+    field("pasted").value = text;
+    scheduleLive();
+  },
+);
+field("pasted").addEventListener("input", () => picker.refresh());
 
 function preciseText(v: PreciseValue | null): string {
   return v === null ? "—" : v.text;
@@ -245,4 +257,5 @@ async function showResult(result: ExplorerResult): Promise<void> {
 
 const initial = stateFromQuery(location.search);
 showState(initial.state);
+picker.refresh();
 start(initial.problems);
