@@ -169,6 +169,8 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
     await expectCode(predictFromKernels64({ ...base, targets: Float64Array.from([1, NaN]) }), "NON_FINITE", /targets/);
     await expectCode(predictFromKernels64({ ...base, trainKernel: Float64Array.from([2, 1, 1.5, 3]) }), "BAD_OPTION", /not symmetric/);
     await expectCode(predictFromKernels64({ ...base, time: -1 }), "BAD_OPTION", /time/);
+    await expectCode(predictFromKernels64({ ...base, time: "soon" }), "BAD_OPTION", /time/);
+    for (const inf of ["Infinity", "∞", " INF ", Infinity]) expect((await predictFromKernels64({ ...base, time: inf })).eigenvalues).toBeNull();
     await expectCode(predictFromKernels64({ ...base, learningRate: 0 }), "BAD_OPTION", /learningRate/);
     await expectCode(predictFromKernels64({ ...base, diagReg: -1 }), "BAD_OPTION", /diagReg/);
     await expectCode(predictFromKernels64({ ...base, time: 1e300, learningRate: 1e10 }), "BAD_OPTION", /overflows/);

@@ -125,7 +125,12 @@ async function float64Start(D: typeof Decimal, A: readonly Decimal[], n: number)
   if (scale.isZero()) return null;
   const a64 = Float64Array.from(A, (x) => x.div(scale).toNumber());
   if (a64.some((x) => !Number.isFinite(x))) return null;
-  const { vectors } = await symmetricEigen(a64, n);
+  let vectors: Float64Array;
+  try {
+    ({ vectors } = await symmetricEigen(a64, n));
+  } catch {
+    return null; // e.g. WASM memory: the head start is an optimization, Jacobi alone still converges
+  }
   const Q = Array.from(vectors, (x) => new D(x));
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < n; j++) {

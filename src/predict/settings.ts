@@ -33,7 +33,7 @@ export const DIAG_REG_SCALES: readonly DiagRegScale[] = ["absolute", "mean-diago
 /** The settings a caller gives (all optional). */
 export interface PredictionSettings {
   /**
-   * Training time t ≥ 0 (in `timeConvention` units), or "inf" (also `Infinity`) for f_∞. Default
+   * Training time t ≥ 0 (in `timeConvention` units), or "inf" (also "Infinity", "∞", `Infinity`) for f_∞. Default
    * "inf". Text means the decimal it spells (the high-precision path uses it exactly), a number the
    * decimal `toExactDecimal` reads from it (its shortest text: 0.01 means 1/100); likewise for
    * `learningRate` and `diagReg`.
@@ -70,7 +70,7 @@ export interface ResolvedSettings {
  */
 export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   const rawTime = s.time ?? "inf";
-  const infinite = rawTime === "inf" || rawTime === Infinity;
+  const infinite = rawTime === Infinity || (typeof rawTime === "string" && /^\s*(inf|infinity|∞)\s*$/i.test(rawTime));
   const timeExact = infinite ? null : exactOption(rawTime, "time");
   if (timeExact !== null && !(timeExact.gte(0) && Number.isFinite(timeExact.toNumber()))) {
     throw new NtkError("BAD_OPTION", `time must be a finite number ≥ 0 or "inf", got ${String(rawTime)}.`, { time: String(rawTime) });
