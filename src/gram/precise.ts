@@ -221,8 +221,7 @@ async function runGram(digits: number, o: GramPrecisionOptions, n0: number, para
       const a = c.div(wTau, tauNext);
       const b = c.div(c.one, tauNext);
       for (let p = 0; p < eps.length; p++) {
-        const theta = map.thetaOfComplement(eps[p]);
-        const e = map.complementStep(eps[p], theta, w);
+        const { theta, next: e } = map.layer(eps[p], w);
         // u′ = a (u + (1 − u) θ/π) + b ε′  (contract math notes)
         u[p] = c.add(c.mul(a, c.add(u[p], c.mul(c.sub(c.one, u[p]), map.oneMinusKappa0(theta)))), c.mul(b, e));
         eps[p] = e;
