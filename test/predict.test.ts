@@ -176,6 +176,7 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
     await expectCode(predictFromKernels64({ ...base, time: 1e300, learningRate: 1e10 }), "BAD_OPTION", /overflows/);
     await expectCode(predictFromKernels64({ ...base, timeConvention: "epochs" as never }), "BAD_OPTION", /time convention/);
     await expectCode(predictFromKernels64({ ...base, diagRegScale: "trace" as never }), "BAD_OPTION", /diagReg scale/);
+    await expectCode(predictFromKernels64({ ...base, kernelRelativeError: 2 }), "BAD_OPTION", /kernelRelativeError/);
   });
 
   it("a negative eigenvalue whose growth overflows is NON_FINITE, a smaller one a warning", async () => {
@@ -445,6 +446,12 @@ describe("predict() on data at high precision", () => {
     await expectCode(predict({ ...base, kernel: "rbf" as never }), "BAD_OPTION", /kernel/);
     await expectCode(predict({ ...base, precision: 5 }), "BAD_PRECISION");
     await expectCode(predict({ ...base, precision: "auto", digits: 0 }), "BAD_PRECISION", /digits/);
+    // A ridge beyond 1e308 times the raw kernel's scale (2^-1099 at L = 1100) would decide everything alone.
+    await expectCode(predict({ ...base, depth: 1100, diagReg: 1e10 }), "BAD_OPTION", /beyond 1e308 times the raw kernel's scale/);
+    const controller = new AbortController();
+    controller.abort();
+    await expectCode(predict({ ...base, signal: controller.signal }), "ABORTED");
+    await expectCode(predict({ ...base, precision: 20, signal: controller.signal }), "ABORTED");
   });
 });
 
