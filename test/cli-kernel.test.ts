@@ -90,6 +90,14 @@ describe("kernel --json", () => {
     expect(human.out).toMatch(/note: points 2 and 5 coincide on the sphere/);
   });
 
+  it("distinct points whose float64 projections are equal are named as such, not as coincident", async () => {
+    const file = join(scratch, "round.json");
+    writeFileSync(file, '{"points": [[3, 4], [3, 4.00000000000000000001], [1, -1]]}');
+    const doc = await json("--data", file, "--depth", "3");
+    expect(doc.coincidentPoints).toEqual([]);
+    expect(doc.notes.join(" ")).toMatch(/points 1 and 2 are distinct but their float64 projections are equal/);
+  });
+
   it("depth 1 with more points than dimensions says why K is singular", async () => {
     const doc = await json("--data", circle, "--depth", "1", "--normalized");
     expect(doc.notes.join(" ")).toMatch(/depth L = 1 the kernel is linear/);

@@ -54,7 +54,7 @@ export interface KernelReport {
   readonly conditionEstimate: string;
   readonly digitsKept: string;
   readonly singular: boolean;
-  /** Pairs of points (1-based) that are the same point on the sphere. */
+  /** Pairs of points (1-based) that are the same point on the sphere (not pairs equal only after float64 rounding: see notes). */
   readonly coincidentPoints: [number, number][];
   readonly notes: string[];
 }
@@ -154,9 +154,21 @@ export function kernelReport(
   if (a.signDet === 0) det = "0";
   else if (Number.isFinite(a.det) && Math.abs(a.det) >= MIN_NORMAL) det = formatScaled(a.det, detScale);
   else det = formatFromLog10(a.signDet, log10AbsDet, digitsOfLog(log10AbsDet));
-  const coincidentPoints = causes.filter((c) => c.points !== undefined).map((c) => [c.points![0] + 1, c.points![1] + 1] as [number, number]);
-  const notes = coincidentPoints.map(([i, j]) => `points ${i} and ${j} coincide on the sphere: rows ${i} and ${j} of K are identical, so K is singular at every depth.`);
-  for (const c of causes) if (c.kind === "linear-rank") notes.push(`K is singular: ${c.message}.`);
+  const coincidentPoints: [number, number][] = [];
+  const notes: string[] = [];
+  for (const c of causes) {
+    if (c.kind === "linear-rank") {
+      notes.push(`K is singular: ${c.message}.`);
+      continue;
+    }
+    const [i, j] = [c.points![0] + 1, c.points![1] + 1];
+    if (c.kind === "duplicate") {
+      coincidentPoints.push([i, j]);
+      notes.push(`points ${i} and ${j} coincide on the sphere: rows ${i} and ${j} of K are identical, so K is singular at every depth.`);
+    } else {
+      notes.push(`points ${i} and ${j} are distinct but their float64 projections are equal: rows ${i} and ${j} of the float64 K are identical (the high-precision path tells them apart).`);
+    }
+  }
   if (a.singular) notes.push("LU met an exactly zero pivot: K is singular in float64 (det = 0, κ1 = ∞).");
   else if (a.digitsKept < 1) notes.push(`κ1 ≈ ${a.conditionEstimate.toExponential(2)}: float64 keeps no significant digit of a solve with K, and det K may be wrong in every digit.`);
   return {
