@@ -8,7 +8,8 @@ import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { NetworkParams } from "../types.js";
 import type { Cell } from "./dataTable.js";
-import { DET_METHOD, NNGP_LABEL, NTK_LABEL } from "./gramExperiment.js";
+import { DET_METHOD } from "./gramExperiment.js";
+import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
 
 /** Determinant rows (columns as DETERMINANT_COLUMNS) and how their digits were vouched for. */
 export interface PreciseDeterminantRows {
