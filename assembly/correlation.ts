@@ -60,12 +60,17 @@ export function oneMinusKappa0(eps: f64): f64 {
   return thetaOfComplement(eps) / Math.PI;
 }
 
-/** Textbook h(z) = z asin(z)/π + sqrt(1 − z²)/π + z/2 (SPEC §3): loses 1 − h near z = 1. */
+/**
+ * Textbook h(z) = z asin(z)/π + sqrt(1 − z²)/π + z/2 (SPEC §3): loses 1 − h near z = 1. Like any
+ * float64 implementation of it, it clamps z to [−1, 1] first: h rounds to values a few ulps above
+ * 1, where asin and sqrt would return NaN.
+ */
 export function textbookArcCosMap(z: f64): f64 {
-  return (z * Math.asin(z) + Math.sqrt(1.0 - z * z)) / Math.PI + 0.5 * z;
+  const c = min<f64>(1.0, max<f64>(-1.0, z));
+  return (c * Math.asin(c) + Math.sqrt(1.0 - c * c)) / Math.PI + 0.5 * c;
 }
 
-/** Textbook κ0(z) = 1/2 + asin(z)/π (SPEC §3). */
+/** Textbook κ0(z) = 1/2 + asin(z)/π (SPEC §3), z clamped to [−1, 1] as in textbookArcCosMap. */
 export function textbookKappa0(z: f64): f64 {
-  return 0.5 + Math.asin(z) / Math.PI;
+  return 0.5 + Math.asin(min<f64>(1.0, max<f64>(-1.0, z))) / Math.PI;
 }

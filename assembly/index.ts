@@ -5,3 +5,4 @@ export * from "./lu";
 export * from "./cholesky";
 export * from "./eigen";
 export * from "./gram";
+export * from "./pair";

@@ -80,6 +80,8 @@ const PAIR_STEPS_PER_CALL = 1 << 18;
 const SHORT_RUN_PAIR_STEPS = 1 << 20;
 /** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
 const RENORMALIZE_LOG2 = 500;
+const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
+const RENORMALIZE_ABOVE = 2 ** (RENORMALIZE_LOG2 + 1);
 
 /**
  * The layer scalars shared by every pair (contract math notes): q_l = qMantissa · 2^log2Scale with
@@ -107,20 +109,34 @@ export class LayerScalars {
     this.renormalize();
   }
 
-  /** Moves to layer l + 1 and returns w_l, a_l = w_l τ_l / τ_{l+1}, b_l = 1 / τ_{l+1}. */
-  step(): [w: number, a: number, b: number] {
-    const carried = this.halfSigmaW2 * this.qMantissa;
-    // σb² in units of 2^log2Scale; 0 · 2^(huge) would be NaN, and σb = 0 adds nothing anyway.
-    const bias = this.sigmaB2 === 0 ? 0 : this.sigmaB2 * 2 ** -this.log2Scale;
-    const next = carried + bias;
-    const w = carried / next;
-    const tauNext = w * this.tau + 1;
-    const a = (w * this.tau) / tauNext;
-    this.tau = tauNext;
-    this.qMantissa = next;
-    this.layer++;
-    this.renormalize();
-    return [w, a, 1 / tauNext];
+  /**
+   * Moves `steps` layers on, writing for each layer l its w_l, a_l = w_l τ_l / τ_{l+1} and
+   * b_l = 1 / τ_{l+1} to `out` (GRAM_COEFFICIENTS_PER_LAYER values a layer, from index 0).
+   */
+  fill(out: Float64Array, steps: number): void {
+    let { qMantissa: q, tau } = this;
+    for (let l = 0, k = 0; l < steps; l++, k += GRAM_COEFFICIENTS_PER_LAYER) {
+      const carried = this.halfSigmaW2 * q;
+      // σb² in units of 2^log2Scale; 0 · 2^(huge) would be NaN, and σb = 0 adds nothing anyway.
+      const bias = this.sigmaB2 === 0 ? 0 : this.sigmaB2 * 2 ** -this.log2Scale;
+      const next = carried + bias;
+      const w = carried / next;
+      const tauNext = w * tau + 1;
+      out[k] = w;
+      out[k + 1] = (w * tau) / tauNext;
+      out[k + 2] = 1 / tauNext;
+      tau = tauNext;
+      q = next;
+      // Renormalize by an exact power of two once q leaves 2^±RENORMALIZE_LOG2 (cheap test first).
+      if (q < RENORMALIZE_BELOW || q >= RENORMALIZE_ABOVE) {
+        this.qMantissa = q;
+        this.renormalize();
+        q = this.qMantissa;
+      }
+    }
+    this.qMantissa = q;
+    this.tau = tau;
+    this.layer += steps;
   }
 
   private renormalize(): void {
@@ -271,7 +287,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   for (const depth of depths) {
     while (scalars.layer < depth) {
       const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
-      for (let l = 0; l < steps; l++) coef.set(scalars.step(), GRAM_COEFFICIENTS_PER_LAYER * l);
+      scalars.fill(coef, steps);
       const block = Math.max(1, Math.floor(PAIR_STEPS_PER_CALL / steps));
       for (let first = 0; first < pairs; first += block) {
         const count = Math.min(block, pairs - first);

@@ -1,0 +1,209 @@
+/**
+ * One pair of points through depth in float64 (SPEC §2–4): ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and the raw
+ * kernels Σ, Σ̇, Θ at checkpoint depths, up to L = 10^9 in O(1) memory.
+ *
+ * "stable" (the default) carries ε = 1 − ρ and u = 1 − Θ̄ and never forms ρ: a pair is a single
+ * entry of the Gram loop, so it runs the very same WebAssembly kernel (assembly/gram.ts,
+ * `gramAdvance`) or its TypeScript port (gram/plain.ts), with the layer scalars q, w, τ of
+ * gram/float64.ts. "textbook" carries ρ and Θ̄ by SPEC §3's formulas (assembly/pair.ts), to show
+ * how that loses 1 − ρ by cancellation.
+ *
+ * Accuracy of "stable" (test/pair.test.ts against mpmath at 50 digits, depths to 10^6, ρ1 across
+ * [−1, 1]): 1 − ρ, θ, Θ̄ and 1 − Θ̄ relatively within 1e-12; ρ = 1 − ε within a few ulps of 1
+ * absolute. 1 − ρ1 is formed from the exact decimal of ρ1 ("0.9999999" gives exactly 1e-7), then
+ * rounded once. "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
+ */
+import { NtkError } from "../errors.js";
+import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { ProgressTicker } from "../progress.js";
+import { LayerScalars } from "../gram/float64.js";
+import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
+import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { checkInputDim, type PairOptions } from "./precise.js";
+
+export type { PairOptions } from "./precise.js";
+
+/** "stable": the complement recursion of SPEC §4; "textbook": SPEC §3 as written. */
+export type PairMethod = "stable" | "textbook";
+
+/** Options of {@link pairThroughDepthFloat64}. */
+export interface PairFloat64Options extends PairOptions {
+  /** Default "stable". */
+  readonly method?: PairMethod;
+  /** "wasm" (default) or "plain" (TypeScript port of the stable loop, for benchmarks and cross-checks). */
+  readonly backend?: "wasm" | "plain";
+  /** Which WebAssembly build runs: "auto" (default: SIMD where available), "simd" or "scalar". */
+  readonly variant?: WasmVariant;
+}
+
+/** One checkpoint. Raw kernels are `field × 2^log2Scale`, so that no depth under- or overflows them. */
+export interface PairPoint64 {
+  /** Depth L (weight layers). */
+  readonly depth: number;
+  /** ρ^(L) = Σ̄^(L)(x, x′) ∈ [−1, 1]. */
+  readonly rho: number;
+  /** 1 − ρ^(L) ∈ [0, 2], carried directly by "stable"; by "textbook" formed as 1 − ρ. */
+  readonly oneMinusRho: number;
+  /** θ^(L) = arccos ρ^(L), radians in [0, π]. */
+  readonly theta: number;
+  /** Θ̄^(L)(x, x′) = Θ(x, x′) / sqrt(Θ(x, x) Θ(x′, x′)). */
+  readonly ntkNormalized: number;
+  /** 1 − Θ̄^(L), carried directly by "stable". */
+  readonly oneMinusNtkNormalized: number;
+  /** Power of two scaling sigma, ntk, sigmaDiag and ntkDiag (0 while q_L stays within 2^±500). */
+  readonly log2Scale: number;
+  /** Σ^(L)(x, x′) / 2^log2Scale. */
+  readonly sigma: number;
+  /** Θ^(L)(x, x′) / 2^log2Scale. */
+  readonly ntk: number;
+  /** Σ^(L)(x, x) / 2^log2Scale (paper's case: 1 / (n0 2^{L−1})). */
+  readonly sigmaDiag: number;
+  /** Θ^(L)(x, x) / 2^log2Scale (paper's case: L / (n0 2^{L−1})). */
+  readonly ntkDiag: number;
+  /** Σ̇^(L)(x, x′) = σw² (π − θ^(L−1)) / (2π), unscaled; null at L = 1, which has no ReLU layer. */
+  readonly sigmaDot: number | null;
+}
+
+/** The result of {@link pairThroughDepthFloat64}. */
+export interface PairResult64 {
+  readonly method: PairMethod;
+  readonly params: ResolvedParams;
+  /** One entry per checkpoint, ascending in depth. */
+  readonly points: readonly PairPoint64[];
+}
+
+/** Layers per kernel call: the coefficients (3 float64 a layer) stay in L1, a call takes ~0.1 ms. */
+const LAYERS_PER_CALL = 4096;
+/** Runs longer than this many layers keep their state in an engine of their own and yield. */
+const SHORT_RUN_LAYERS = 1 << 20;
+
+/** The state of one pair's depth loop, whichever method and backend runs it. */
+interface PairLoop {
+  /** Advances by `steps` layers whose coefficients are in `coef`. */
+  advance(coef: Float64Array, steps: number): void;
+  /** [1 − ρ, ρ, θ, 1 − Θ̄, Θ̄] at the current layer. */
+  read(): [oneMinusRho: number, rho: number, theta: number, oneMinusNtk: number, ntk: number];
+}
+
+interface PairExports {
+  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
+  textbookPairAdvance(state: number, coef: number, steps: number): void;
+}
+
+function stableRead(eps: number, u: number): ReturnType<PairLoop["read"]> {
+  return [eps, 1 - eps, thetaOfComplement(eps), u, 1 - u];
+}
+
+function stableWasmLoop(engine: WasmEngine, eps1: number): PairLoop {
+  const ex = engine.exports as unknown as PairExports;
+  const [eps, u, coef] = engine.reserve([1, 1, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], "one pair's depth loop");
+  engine.f64(eps, 1)[0] = eps1;
+  engine.f64(u, 1)[0] = eps1;
+  return {
+    advance(c, steps) {
+      engine.f64(coef, c.length).set(c);
+      ex.gramAdvance(eps, u, 0, 1, coef, steps);
+    },
+    read: () => stableRead(engine.f64(eps, 1)[0], engine.f64(u, 1)[0]),
+  };
+}
+
+function stablePlainLoop(eps1: number): PairLoop {
+  const eps = Float64Array.of(eps1);
+  const u = Float64Array.of(eps1);
+  return {
+    advance: (c, steps) => plainGramAdvance(eps, u, 0, 1, c, steps),
+    read: () => stableRead(eps[0], u[0]),
+  };
+}
+
+function textbookWasmLoop(engine: WasmEngine, rho1: number): PairLoop {
+  const ex = engine.exports as unknown as PairExports;
+  const [state, coef] = engine.reserve([2, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], "one pair's depth loop");
+  engine.f64(state, 2).set([rho1, rho1]);
+  return {
+    advance(c, steps) {
+      engine.f64(coef, c.length).set(c);
+      ex.textbookPairAdvance(state, coef, steps);
+    },
+    read() {
+      const [rho, ntk] = engine.f64(state, 2);
+      return [1 - rho, rho, Math.acos(Math.min(1, Math.max(-1, rho))), 1 - ntk, ntk];
+    },
+  };
+}
+
+/**
+ * ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and raw Σ, Σ̇, Θ of a pair with input correlation ρ1 at each checkpoint
+ * (see the module comment for method and accuracy). Progress counts layers.
+ * Throws BAD_RHO, BAD_DEPTH, BAD_SIGMA_W, BAD_SIGMA_B, NOT_A_NUMBER, NON_FINITE, BAD_OPTION (method,
+ * backend, inputDim), ABORTED.
+ */
+export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResult64> {
+  const rho1 = resolveRho1(o.rho1);
+  const params = resolveParams(o.params);
+  const n0 = checkInputDim(o.inputDim);
+  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const method = o.method ?? "stable";
+  const backend = o.backend ?? "wasm";
+  if (method !== "stable" && method !== "textbook") {
+    throw new NtkError("BAD_OPTION", `method must be "stable" or "textbook", got "${String(method)}".`, { method });
+  }
+  if (backend !== "wasm" && backend !== "plain") {
+    throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
+  }
+  if (method === "textbook" && backend === "plain") {
+    throw new NtkError("BAD_OPTION", `the textbook method runs in WebAssembly only; use backend "wasm".`, { method, backend });
+  }
+  const scalars = new LayerScalars(params, n0);
+  const sigmaW2 = params.sigmaW64 * params.sigmaW64;
+  // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
+  const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
+  const eps1 = (sigmaW2 / n0 / q1) * rho1.oneMinusRho1_64;
+  const finalDepth = checkpoints[checkpoints.length - 1];
+  const mayYield = finalDepth > SHORT_RUN_LAYERS;
+  const engine = backend === "wasm" ? await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)) : undefined;
+  const loop =
+    method === "textbook" ? textbookWasmLoop(engine!, ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1) : engine ? stableWasmLoop(engine, eps1) : stablePlainLoop(eps1);
+
+  const ticker = new ProgressTicker(o, finalDepth - 1, 16);
+  const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL);
+  const advanceTo = async (depth: number): Promise<void> => {
+    while (scalars.layer < depth) {
+      const steps = Math.min(depth - scalars.layer, LAYERS_PER_CALL);
+      scalars.fill(coef, steps);
+      loop.advance(steps === LAYERS_PER_CALL ? coef : coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps);
+      const pause = mayYield ? ticker.tick(scalars.layer - 1) : undefined;
+      if (pause) await pause;
+    }
+  };
+
+  const points: PairPoint64[] = [];
+  for (const depth of checkpoints) {
+    let sigmaDot: number | null = null;
+    if (depth > 1) {
+      await advanceTo(depth - 1);
+      sigmaDot = (sigmaW2 / 2) * (1 - loop.read()[2] / Math.PI);
+      await advanceTo(depth);
+    }
+    const [oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized] = loop.read();
+    const q = scalars.qMantissa;
+    const ntkDiag = scalars.tau * q;
+    points.push({
+      depth,
+      rho,
+      oneMinusRho,
+      theta,
+      ntkNormalized,
+      oneMinusNtkNormalized,
+      log2Scale: scalars.log2Scale,
+      sigma: rho * q,
+      ntk: ntkNormalized * ntkDiag,
+      sigmaDiag: q,
+      ntkDiag,
+      sigmaDot,
+    });
+  }
+  ticker.finish();
+  return { method, params, points };
+}
