@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { isNtkError } from "../src/errors.js";
 import { analyzeMatrix } from "../src/linalg/lu.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
-import { block } from "../src/study/gramExperiment.js";
+import { sliceUnion } from "../src/predict/union.js";
 import { dataSeriesFloat64, explorerData, MAX_PAIRS_SHOWN, shownPairs, TEST_POINTS } from "../web/dataSeries.js";
 import { determinantCorrectDigits } from "../web/dataSeriesPrecise.js";
 import { DEFAULT_STATE, type ExplorerState } from "../web/state.js";
@@ -65,7 +65,7 @@ describe("explorer data", () => {
     // From L = 2 on (at L = 1 the matrix is singular and its float64 det is rounding noise).
     for (const [k, g] of grams.entries()) {
       if (g.depth === 1) continue;
-      const bar = block(g.sigmaNormalized, g.m, [0, 4], [0, 4]);
+      const bar = sliceUnion(g.sigmaNormalized, 4, g.m - 4).train;
       const analysis = await analyzeMatrix(bar, 4);
       // log10|det(Σ̄ · q · 2^s)| = log10|det Σ̄| + m log10(q · 2^s)
       const expected = analysis.log10AbsDet + 4 * (Math.log10(g.sigmaDiag) + g.log2Scale * Math.log10(2));

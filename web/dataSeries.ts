@@ -5,15 +5,14 @@
  * (SPEC §5–6).
  */
 import { parseDatasetCsv } from "../src/data/csv.js";
-import { exactBinaryDecimal } from "../src/decimalText.js";
 import { parseDatasetJson } from "../src/data/json.js";
 import { isNtkError } from "../src/errors.js";
 import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
 import { analyzeMatrix } from "../src/linalg/lu.js";
 import { predictFromKernels64 } from "../src/predict/float64.js";
+import { sliceUnion, unionRaw } from "../src/predict/union.js";
 import type { ProgressOptions } from "../src/progress.js";
 import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
-import { block } from "../src/study/gramExperiment.js";
 import { randomGaussianPoints, syntheticLabels } from "../src/study/randomData.js";
 import type { Projection, SpherePoints } from "../src/types.js";
 import type { DataSeries } from "./protocol.js";
@@ -65,15 +64,8 @@ export function explorerData(state: ExplorerState): ExplorerData {
     const norm = Math.hypot(...row);
     row.forEach((x, j) => (row[j] = x / norm));
   }
-  // The exact binary value as text, so that the high-precision path sees the same test points.
-  const testText = Array.from({ length: TEST_POINTS }, (_, t) => Array.from(tests.subarray(t * train.n0, (t + 1) * train.n0), (x) => exactBinaryDecimal(x, "test point").toString()));
-  const union: RawPoints = {
-    m: train.m + TEST_POINTS,
-    n0: train.n0,
-    coords: Float64Array.of(...train.coords, ...tests),
-    coordText: train.coordText ? [...train.coordText, ...testText] : undefined,
-    source: train.source,
-  };
+  // Text for every coordinate (exact binary values of the test points), so that the precise path sees the same points.
+  const union = unionRaw(train, { ...random, coords: tests });
   const onSphere = projectToSphere(union, state.projection);
   const targets = train.targets
     ? Float64Array.from({ length: train.m }, (_, i) => train.targets![i * train.k])
@@ -100,8 +92,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
   const lostDepths: number[] = [];
   for (const g of grams) {
     const { matrix, log2Scale } = kernelMatrix64(g, state.kernel, state.normalized);
-    const train = block(matrix, g.m, [0, m], [0, m]);
-    const test = block(matrix, g.m, [m, g.m], [0, m]);
+    const { train, test } = sliceUnion(matrix, m, testCount);
     for (const [i, j] of shownPairs(m)) {
       const v = train[i * m + j];
       entries.push({ depth: g.depth, pair: `${i + 1}–${j + 1}`, float64: state.normalized ? v : Math.log10(v) + log2Scale * LOG10_2, precise: null });

@@ -10,6 +10,7 @@ import { isNtkError } from "../src/errors.js";
 import { formatVouched } from "../src/format.js";
 import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type GramRunsPrecise } from "../src/gram/precise.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
+import { sliceUnion } from "../src/predict/union.js";
 import type { ProgressOptions } from "../src/progress.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
@@ -57,12 +58,12 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
   const predictions = [...series.predictions];
   for (const g of grams) {
     const matrix = kernelMatrixPrecise(g, state.kernel, state.normalized);
-    const rowsAt = (first: number, last: number) => block(matrix, g.m, first, last, m);
+    const { train, test } = sliceUnion(matrix, m, g.m - m);
     const at = (t: number) => predictions.findIndex((row) => row.depth === g.depth && row.test === t + 1);
     try {
       const p = await predictFromKernelsPrecise({
-        trainKernel: rowsAt(0, m),
-        testKernel: rowsAt(m, g.m),
+        trainKernel: train,
+        testKernel: test,
         targets: Array.from(data.targets),
         m,
         time: "inf",
@@ -120,18 +121,11 @@ function entryValue(g: GramAtDepthPrecise, state: ExplorerState, index: number):
   return { text: digits >= 1 ? formatVouched(raw, digits) : "lost", approx: raw.abs().log(10).toNumber(), digits };
 }
 
-/** Rows first … last−1, columns 0 … cols−1 of an n × n row-major matrix, row-major. */
-function block(a: readonly Decimal[], n: number, first: number, last: number, cols: number): Decimal[] {
-  const out: Decimal[] = [];
-  for (let i = first; i < last; i++) out.push(...a.slice(i * n, i * n + cols));
-  return out;
-}
-
 /** Both precise runs restricted to the first m points (a pair's entries do not depend on the other points). */
 function trainingBlock(runs: GramRunsPrecise, m: number): GramRunsPrecise {
   const n = runs.result.grams[0]?.m ?? m;
   const cut = (matrices: { readonly [K in GramMatrixName]: Decimal[] }) =>
-    Object.fromEntries(MATRIX_NAMES.map((k) => [k, block(matrices[k], n, 0, m, m)])) as { [K in GramMatrixName]: Decimal[] };
+    Object.fromEntries(MATRIX_NAMES.map((k) => [k, sliceUnion(matrices[k], m, n - m).train])) as { [K in GramMatrixName]: Decimal[] };
   return {
     ...runs,
     result: { ...runs.result, grams: runs.result.grams.map((g) => ({ ...g, m, ...cut(g) })) },
