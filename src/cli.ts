@@ -18,9 +18,10 @@ import { isNtkError } from "./errors.js";
 import type { CliIO } from "./cli/context.js";
 import { register as registerKernel } from "./cli/kernel.js";
 import { register as registerPredict } from "./cli/predict.js";
+import { register as registerStudy } from "./cli/study.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerPredict];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerPredict, registerStudy];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;

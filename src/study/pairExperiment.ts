@@ -1,0 +1,178 @@
+/**
+ * The study's experiments on single pairs (SPEC §3–4, claims 1, 2 and 4), all on the float64
+ * stable pair path (complement form, accurate to about 1e-12 relative at any depth):
+ * ρ, 1 − ρ, Θ̄ through depth for representative ρ1 on a power-of-two grid, the fitted rate of
+ * 1 − ρ^(L), and the first depth at which 1 − ρ falls below δ with how fast things move there.
+ */
+import { pairThroughDepthFloat64 } from "../pair/float64.js";
+import type { ProgressOptions } from "../progress.js";
+import type { NetworkParams } from "../types.js";
+import type { Cell, DataTable } from "./dataTable.js";
+import { fitPowerLaw, type DepthSeries, type PowerLawFit } from "./series.js";
+import { firstDepthsBelow, THRESHOLD_DELTAS } from "./thresholds.js";
+import { subdivide } from "./stages.js";
+import type { ThresholdRow } from "./verdicts.js";
+
+/** The constant of the expected asymptote 1 − ρ^(L) ≈ 9π²/(2L²) (contract math notes). */
+export const EXPECTED_RATE_CONSTANT = (9 * Math.PI ** 2) / 2;
+
+/** The rate fit uses depths from here on (the asymptote is not reached at shallow depths). */
+export const RATE_FIT_FROM = 1024;
+
+const last = <T>(a: readonly T[]): T => a[a.length - 1];
+
+/** A depth-series experiment for several ρ1. */
+export interface PairSeriesExperiment {
+  /** Columns depth, rho1, rho, oneMinusRho, theta, ntkNormalized, oneMinusNtkNormalized. */
+  readonly series: DataTable;
+  /** One row per ρ1: fitted slope and constant of 1 − ρ^(L) for L ≥ RATE_FIT_FROM. */
+  readonly rateFits: DataTable;
+  /** The fits themselves, by ρ1 text. */
+  readonly fits: ReadonlyMap<string, PowerLawFit | null>;
+  /** 1 − ρ and 1 − Θ̄ series by ρ1 text. */
+  readonly oneMinusRho: ReadonlyMap<string, DepthSeries>;
+  readonly oneMinusNtk: ReadonlyMap<string, DepthSeries>;
+}
+
+/** Float64 stable pair quantities at the given depths (sorted ascending). */
+async function pairAt(rho1: string, depths: readonly number[], params: NetworkParams | undefined, progress: ProgressOptions) {
+  const r = await pairThroughDepthFloat64({ rho1, depth: depths[depths.length - 1], at: depths, params, method: "stable", onProgress: progress.onProgress, signal: progress.signal });
+  return r.points;
+}
+
+/** ρ, 1 − ρ, θ, Θ̄ at `depths` for every ρ1, and the log–log rate fit of 1 − ρ. */
+export async function runPairSeries(rho1s: readonly string[], depths: readonly number[], params: NetworkParams | undefined, progress: ProgressOptions): Promise<PairSeriesExperiment> {
+  const rows: Record<string, Cell>[] = [];
+  const fitRows: Record<string, Cell>[] = [];
+  const fits = new Map<string, PowerLawFit | null>();
+  const oneMinusRho = new Map<string, DepthSeries>();
+  const oneMinusNtk = new Map<string, DepthSeries>();
+  for (const [i, rho1] of rho1s.entries()) {
+    const points = await pairAt(rho1, depths, params, subdivide(progress, i, rho1s.length));
+    for (const p of points) {
+      rows.push({ depth: p.depth, rho1, rho: p.rho, oneMinusRho: p.oneMinusRho, theta: p.theta, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized });
+    }
+    const series = { depths: points.map((p) => p.depth), values: points.map((p) => p.oneMinusRho) };
+    oneMinusRho.set(rho1, series);
+    oneMinusNtk.set(rho1, { depths: series.depths, values: points.map((p) => p.oneMinusNtkNormalized) });
+    const lastDepth = last(series.depths);
+    const tail = series.depths.map((d, i) => [d, series.values[i]] as const).filter(([d]) => d >= RATE_FIT_FROM);
+    const fit = fitPowerLaw({ depths: tail.map(([d]) => d), values: tail.map(([, v]) => v) });
+    fits.set(rho1, fit);
+    fitRows.push({
+      rho1,
+      fromDepth: tail.length > 0 ? tail[0][0] : null,
+      toDepth: tail.length > 0 ? tail[tail.length - 1][0] : null,
+      slope: fit?.slope ?? null,
+      slopeStdErr: fit?.slopeStdErr ?? null,
+      constant: fit?.constant ?? null,
+      constantOverExpected: fit ? fit.constant / EXPECTED_RATE_CONSTANT : null,
+      maxResidualLog10: fit?.maxResidualLog10 ?? null,
+      deepestScaledOverExpected: (lastDepth * lastDepth * last(series.values)) / EXPECTED_RATE_CONSTANT,
+    });
+  }
+  return {
+    series: {
+      name: "pair-series",
+      description: "ρ^(L), 1 − ρ^(L), θ^(L), Θ̄^(L) and 1 − Θ̄^(L) of single pairs at L = 2^k, float64 stable pair path (complements carried, SPEC §4; about 1e-12 relative).",
+      columns: [
+        { key: "depth", meaning: "L" },
+        { key: "rho1", meaning: "ρ^(1) = x·x′ (exact decimal)" },
+        { key: "rho", meaning: "ρ^(L) = Σ̄^(L)(x,x′)" },
+        { key: "oneMinusRho", meaning: "1 − ρ^(L), carried directly" },
+        { key: "theta", meaning: "θ^(L) = arccos ρ^(L), radians" },
+        { key: "ntkNormalized", meaning: "Θ̄^(L)(x,x′)" },
+        { key: "oneMinusNtkNormalized", meaning: "1 − Θ̄^(L), carried directly" },
+      ],
+      rows,
+    },
+    rateFits: {
+      name: "rho-rate-fit",
+      description: `Least-squares fit of log10(1 − ρ^(L)) = log10 C + s·log10 L over L = 2^k ≥ ${RATE_FIT_FROM}; expected s = −2, C = 9π²/2 ≈ ${EXPECTED_RATE_CONSTANT.toFixed(4)}.`,
+      columns: [
+        { key: "rho1", meaning: "ρ^(1)" },
+        { key: "fromDepth", meaning: "first depth in the fit" },
+        { key: "toDepth", meaning: "last depth in the fit" },
+        { key: "slope", meaning: "s, fitted exponent" },
+        { key: "slopeStdErr", meaning: "standard error of s from the residuals" },
+        { key: "constant", meaning: "C, fitted prefactor" },
+        { key: "constantOverExpected", meaning: "C / (9π²/2)" },
+        { key: "maxResidualLog10", meaning: "largest |residual| of the fit, in decades" },
+        { key: "deepestScaledOverExpected", meaning: "L²(1 − ρ^(L)) / (9π²/2) at the deepest L: → 1 if the asymptote holds" },
+      ],
+      rows: fitRows,
+    },
+    fits,
+    oneMinusRho,
+    oneMinusNtk,
+  };
+}
+
+/** Relative half-width of the central-difference stencil for d/dL at depth L (h = max(1, L/100)). */
+export const DERIVATIVE_STEP_FRACTION = 0.01;
+
+/** The stencil step at depth L: h = max(1, round(L × DERIVATIVE_STEP_FRACTION)). */
+export function derivativeStep(depth: number): number {
+  return Math.max(1, Math.round(depth * DERIVATIVE_STEP_FRACTION));
+}
+
+/** Thresholds for one ρ1, with d(1 − ρ)/dL and dΘ̄/dL at each threshold depth. */
+export interface ThresholdExperiment {
+  readonly rho1: string;
+  readonly rows: readonly ThresholdRow[];
+  /** Columns delta, depth, oneMinusRho, dOneMinusRhoDL, ntkNormalized, dNtkNormalizedDL. */
+  readonly table: DataTable;
+}
+
+/**
+ * First depth L(δ) with 1 − ρ^(L) < δ for δ = 10^-1 … 10^-12 (exact, see thresholds.ts), and the
+ * central differences (v(L+h) − v(L−h)) / 2h of 1 − ρ and Θ̄ there (h = L/100: truncation error
+ * about (h/L)² ≈ 1e-4 relative; float64 values of Θ̄ are about 1e-12 relative, so the difference
+ * of two is good to about 1e-12 / (2h |dΘ̄/dL| / Θ̄)).
+ */
+export async function runThresholds(rho1: string, maxDepth: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<ThresholdExperiment> {
+  // Three runs of the recursion: the two passes of the scan, then the stencils.
+  let run = 0;
+  const rows = await firstDepthsBelow(THRESHOLD_DELTAS, async (depths) => (await pairAt(rho1, depths, params, subdivide(progress, run++, 3))).map((p) => p.oneMinusRho), maxDepth);
+  const stencil = new Set<number>();
+  for (const r of rows) {
+    if (r.depth === null) continue;
+    const h = derivativeStep(r.depth);
+    for (const d of [r.depth - h, r.depth, r.depth + h]) if (d >= 1) stencil.add(d);
+  }
+  const depths = [...stencil].sort((a, b) => a - b);
+  const points = depths.length > 0 ? await pairAt(rho1, depths, params, subdivide(progress, 2, 3)) : [];
+  const at = new Map(points.map((p) => [p.depth, p]));
+  const tableRows = rows.map((r): Record<string, Cell> => {
+    if (r.depth === null) return { delta: r.delta, depth: null, oneMinusRho: null, dOneMinusRhoDL: null, ntkNormalized: null, dNtkNormalizedDL: null };
+    const h = derivativeStep(r.depth);
+    const here = at.get(r.depth);
+    const lo = at.get(r.depth - h);
+    const hi = at.get(r.depth + h);
+    return {
+      delta: r.delta,
+      depth: r.depth,
+      oneMinusRho: here?.oneMinusRho ?? null,
+      dOneMinusRhoDL: lo && hi ? (hi.oneMinusRho - lo.oneMinusRho) / (2 * h) : null,
+      ntkNormalized: here?.ntkNormalized ?? null,
+      dNtkNormalizedDL: lo && hi ? (hi.ntkNormalized - lo.ntkNormalized) / (2 * h) : null,
+    };
+  });
+  return {
+    rho1,
+    rows,
+    table: {
+      name: `thresholds-rho1-${rho1}`,
+      description: `First depth L at which 1 − ρ^(L) < δ for ρ^(1) = ${rho1} (exact scan of the float64 stable pair path), with central differences over ±L/100 at that depth.`,
+      columns: [
+        { key: "delta", meaning: "δ" },
+        { key: "depth", meaning: "L(δ), first depth with 1 − ρ^(L) < δ (null: not reached)" },
+        { key: "oneMinusRho", meaning: "1 − ρ at L(δ)" },
+        { key: "dOneMinusRhoDL", meaning: "d(1 − ρ)/dL at L(δ), per layer" },
+        { key: "ntkNormalized", meaning: "Θ̄ at L(δ)" },
+        { key: "dNtkNormalizedDL", meaning: "dΘ̄/dL at L(δ), per layer" },
+      ],
+      rows: tableRows,
+    },
+  };
+}

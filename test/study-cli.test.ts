@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { Resvg } from "@resvg/resvg-js";
+import { runCli } from "../src/cli.js";
+import type { CliIO } from "../src/cli/context.js";
+import { StageProgress, subdivide } from "../src/study/stages.js";
+
+function captureIO() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => void out.push(t), err: (t) => void err.push(t), errStream: new PassThrough(), errIsTTY: false };
+  return { io, out: () => out.join(""), err: () => err.join("") };
+}
+
+describe("study --quick end to end", () => {
+  it("[long] writes index.md with a verdict for every claim, valid SVG figures, PNGs, and CSV + JSON data", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "study-cli-"));
+    try {
+      const { io, out, err } = captureIO();
+      const code = await runCli(["study", "--quick", "--out", dir, "--json"], io);
+      expect(err()).toBe("");
+      expect(code).toBe(0);
+      const summary = JSON.parse(out());
+      expect(summary.verdicts.map((v: { claim: string }) => v.claim)).toEqual(["1", "2", "3", "4"]);
+      for (const v of summary.verdicts) expect(["supported", "not supported", "inconclusive at the depths reached"]).toContain(v.verdict);
+
+      const md = await readFile(join(dir, "index.md"), "utf8");
+      for (const claim of [1, 2, 3, 4]) expect(md).toMatch(new RegExp(`\\*\\*Verdict: (supported|not supported|inconclusive at the depths reached)\\.\\*\\* Claim ${claim}:`));
+      expect(md).toContain("σw = 1, σb = 0 (the paper's case)");
+
+      const figures = await readdir(join(dir, "figures"));
+      const svgs = figures.filter((f) => f.endsWith(".svg"));
+      expect(svgs.length).toBeGreaterThanOrEqual(8);
+      for (const f of svgs) {
+        const svg = await readFile(join(dir, "figures", f), "utf8");
+        expect(svg.trimStart().startsWith("<svg")).toBe(true);
+        expect(() => new Resvg(svg)).not.toThrow(); // strict XML parse
+        expect(figures).toContain(f.replace(/\.svg$/, ".png"));
+        expect(md).toContain(`figures/${f}`);
+      }
+      const data = await readdir(join(dir, "data"));
+      const csvs = data.filter((f) => f.endsWith(".csv"));
+      expect(csvs.length).toBeGreaterThanOrEqual(10);
+      for (const f of csvs) {
+        expect(data).toContain(f.replace(/\.csv$/, ".json"));
+        const json = JSON.parse(await readFile(join(dir, "data", f.replace(/\.csv$/, ".json")), "utf8"));
+        for (const row of json.rows) for (const v of Object.values(row)) expect(v === null || typeof v === "string").toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("a seed that is not an integer is BAD_OPTION (exit 1), nothing written", async () => {
+    const { io, err } = captureIO();
+    const code = await runCli(["study", "--quick", "--seed", "abc", "--out", join(tmpdir(), "never-written")], io);
+    expect(code).toBe(1);
+    expect(err()).toContain("BAD_OPTION");
+  });
+
+  it("a bad σw is rejected before any work (BAD_SIGMA_W)", async () => {
+    const { io, err } = captureIO();
+    expect(await runCli(["study", "--quick", "--sigma-w", "-1", "--out", join(tmpdir(), "never-written")], io)).toBe(1);
+    expect(err()).toContain("BAD_SIGMA_W");
+  });
+});
+
+describe("stage progress", () => {
+  it("maps each stage's progress onto one increasing overall count and finishes at the total", () => {
+    const seen: [number, number][] = [];
+    const p = new StageProgress({ onProgress: (d, t) => void seen.push([d, t]) }, [1, 3]);
+    p.stage(0).onProgress?.(5, 10);
+    p.stage(1).onProgress?.(1, 2);
+    p.finish();
+    expect(seen).toEqual([[0, 4000], [500, 4000], [1000, 4000], [2500, 4000], [4000, 4000]]);
+  });
+  it("subdivide maps the k-th of n runs onto the k-th n-th of the stage", () => {
+    const seen: [number, number][] = [];
+    subdivide({ onProgress: (d, t) => void seen.push([d, t]) }, 1, 4).onProgress?.(5, 10);
+    expect(seen).toEqual([[15, 40]]);
+    expect(subdivide({}, 0, 2).onProgress).toBeUndefined();
+  });
+  it("checks the abort signal when a stage starts", () => {
+    const c = new AbortController();
+    c.abort();
+    expect(() => new StageProgress({ signal: c.signal }, [1]).stage(0)).toThrow(/cancelled/);
+  });
+});
