@@ -19,9 +19,10 @@ import type { CliIO } from "./cli/context.js";
 import { register as registerKernel } from "./cli/kernel.js";
 import { register as registerPredict } from "./cli/predict.js";
 import { register as registerStudy } from "./cli/study.js";
+import { register as registerCompare } from "./cli/compare.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerPredict, registerStudy];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerCompare, registerPredict, registerStudy];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;
