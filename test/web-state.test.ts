@@ -3,6 +3,7 @@
  * string, bad parameters fall back to defaults with a message, and checkpoint depths are spread
  * in log L within the range.
  */
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STATE, LIMITS, logSpacedDepths, queryFromState, stateFromQuery, type ExplorerState } from "../web/state.js";
@@ -80,5 +81,14 @@ describe("logSpacedDepths", () => {
   it("spreads evenly in log L: 1 … 1000 in 4 is 1, 10, 100, 1000", () => {
     expect(logSpacedDepths(1, 1000, 4)).toEqual([1, 10, 100, 1000]);
     expect(logSpacedDepths(7, 7, 10)).toEqual([7]);
+  });
+});
+
+describe("the page's preset links", () => {
+  it("are URLs of valid states", () => {
+    const html = readFileSync(new URL("../web/index.html", import.meta.url), "utf8");
+    const links = [...html.matchAll(/href="(\?[^"]*)"/g)].map((m) => m[1].replaceAll("&amp;", "&"));
+    expect(links.length).toBeGreaterThanOrEqual(3);
+    for (const link of links) expect(stateFromQuery(link).problems, link).toEqual([]);
   });
 });
