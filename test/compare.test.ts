@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { correctDigits, correctDigitsFloat64, digitsVouched, relativeError, vouchedText } from "../src/compare/digits.js";
+import { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH } from "../src/compare/pairCompare.js";
+import { pairThroughDepthPrecise } from "../src/pair/precise.js";
+import { BigFloatContext } from "../src/precise/bigFloat.js";
+import { preciseDecimal } from "../src/precise/precision.js";
+import { isNtkError } from "../src/errors.js";
+
+const D = preciseDecimal(60);
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  await p.then(
+    () => {
+      throw new Error(`expected NtkError ${code}`);
+    },
+    (e: unknown) => expect(isNtkError(e) ? e.code : e).toBe(code),
+  );
+}
+
+describe("correct digits", () => {
+  it("counts ⌊−log10 relative error⌋ and reads a float64 as its exact binary value", () => {
+    expect(correctDigits(new D("1.2345"), new D("1.2346"), 30)).toBe(4);
+    expect(correctDigits(new D("-3"), new D("3"), 30)).toBe(0);
+    expect(correctDigits(new D("7"), new D("7"), 30)).toBe(30);
+    // 0.1 as float64 is 0.1000000000000000055511…: relative error 5.6e-17, 16 digits, not 17.
+    expect(correctDigits(0.1, new D("0.1"), 30)).toBe(16);
+    expect(relativeError(0.5, new D("0.25")).toNumber()).toBe(1);
+    expect(correctDigits(1e-300, new D(0), 30)).toBe(0);
+    expect(() => correctDigits(Number.NaN, new D(1), 30)).toThrow(RangeError);
+  });
+
+  it("the BigFloat scan gives the same count as the Decimal definition (fast-check)", () => {
+    const c = new BigFloatContext(200);
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0), fc.integer({ min: -20, max: -1 }), fc.integer({ min: 1, max: 9 }), (x, k, m) => {
+        // a reference near x: x (1 + m·10^k)
+        const ref = new D(x).times(new D(1).plus(new D(m).times(new D(10).pow(k))));
+        const viaBig = correctDigitsFloat64(x, c.fromDecimal(ref, D), c);
+        const viaDecimal = correctDigits(x, ref, 17);
+        expect(Math.abs(viaBig - viaDecimal)).toBeLessThanOrEqual(0); // same definition, same answer
+      }),
+      { numRuns: 300 },
+    );
+    expect(correctDigitsFloat64(Number.NaN, c.one, c)).toBe(0);
+    expect(correctDigitsFloat64(1, c.one, c)).toBe(17);
+    expect(correctDigitsFloat64(5e-324, c.fromNumber(5e-324), c)).toBe(17);
+    expect(correctDigitsFloat64(1e-300, c.zero, c)).toBe(0);
+  });
+
+  it("vouched text keeps exactly the vouched digits, or all computed ones when none is vouched", () => {
+    expect(vouchedText(new D("0.1000000000123"), 5)).toBe("0.10000");
+    expect(vouchedText(new D("-1.5e-60"), 0)).toBe("-1.5e-60");
+    expect(digitsVouched(new D("1.00001"), new D("1.00002"), 30)).toBe(4);
+  });
+});
+
+describe("comparePair", () => {
+  it("textbook float64 at ρ1 = 0.9999999 loses 1 − ρ at once, stable float64 keeps it; scan and checkpoints agree", async () => {
+    const at = [1, 10, 100, 1000, 10000];
+    const r = await comparePair({ rho1: "0.9999999", depth: 10000, at, precision: 32 });
+    expect(r.points.map((p) => p.depth)).toEqual(at);
+    // 1 − fl(0.9999999) = 9.999999994736442e-8 in float64: 9 correct digits at depth 1.
+    expect(r.points[0]!.textbook.oneMinusRhoDigits).toBe(9);
+    expect(r.points[0]!.stable.oneMinusRhoDigits).toBeGreaterThanOrEqual(16);
+    for (const p of r.points) {
+      expect(p.stable.oneMinusRhoDigits).toBeGreaterThan(p.textbook.oneMinusRhoDigits);
+      expect(p.stable.oneMinusRhoDigits).toBeGreaterThanOrEqual(12);
+      expect(p.reference.digitsVouched.oneMinusRho).toBe(32);
+      expect(p.stable.oneMinusRhoRelError).toBeLessThan(1e-12);
+    }
+    expect(r.firstDepthBelow.textbook.map((l) => l.digits)).toEqual([...DIGIT_THRESHOLDS]);
+    expect(r.firstDepthBelow.textbook[0]!.depth).toBe(1);
+    expect(r.firstDepthBelow.stable[1]!.depth).toBeNull();
+    for (const m of ["textbook", "stable"] as const) {
+      r.firstDepthBelow[m].forEach(({ digits, depth }) => {
+        for (const p of r.points) {
+          // A checkpoint below the level lies at or after the first depth below it; none lies below it before.
+          if (p[m].oneMinusRhoDigits < digits) expect(depth !== null && depth <= p.depth).toBe(true);
+          if (depth === null || p.depth < depth) expect(p[m].oneMinusRhoDigits).toBeGreaterThanOrEqual(digits);
+        }
+      });
+    }
+    // The reference is the high-precision path itself.
+    const ref = await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 10000, at, precision: 32 });
+    expect(r.points.map((p) => p.reference.oneMinusRho.toString())).toEqual(ref.points.map((p) => p.oneMinusRho.toString()));
+  });
+
+  it("relative errors match the correct digits they are reported with; stable float64 keeps ≥ 13 digits for general σw, σb", async () => {
+    const r = await comparePair({ rho1: "0.3", depth: 200, at: [1, 50, 200], precision: 40, params: { sigmaW: "1.4", sigmaB: "0.2" }, inputDim: 2 });
+    for (const p of r.points) {
+      for (const m of ["textbook", "stable"] as const) {
+        const f = p[m];
+        if (f.ntkNormalizedRelError > 0) expect(f.ntkNormalizedDigits).toBe(Math.max(0, Math.min(17, Math.floor(-Math.log10(f.ntkNormalizedRelError)))));
+        if (f.oneMinusRhoRelError > 0) expect(f.oneMinusRhoDigits).toBe(Math.max(0, Math.min(17, Math.floor(-Math.log10(f.oneMinusRhoRelError)))));
+      }
+      expect(p.stable.ntkNormalizedDigits).toBeGreaterThanOrEqual(13);
+      expect(p.stable.oneMinusRhoDigits).toBeGreaterThanOrEqual(13);
+    }
+  });
+
+  it("rejects depths beyond the scan limit and bad precision", async () => {
+    await expectCode(comparePair({ rho1: "0.5", depth: MAX_COMPARE_DEPTH + 1 }), "BAD_DEPTH");
+    await expectCode(comparePair({ rho1: "0.5", depth: 10, precision: 5 }), "BAD_PRECISION");
+    await expectCode(comparePair({ rho1: "2", depth: 10 }), "BAD_RHO");
+  });
+});
