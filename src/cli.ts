@@ -16,13 +16,14 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { isNtkError } from "./errors.js";
 import type { CliIO } from "./cli/context.js";
+import { register as registerRho } from "./cli/rho.js";
 import { register as registerKernel } from "./cli/kernel.js";
 import { register as registerPredict } from "./cli/predict.js";
 import { register as registerStudy } from "./cli/study.js";
 import { register as registerCompare } from "./cli/compare.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerKernel, registerCompare, registerPredict, registerStudy];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;
