@@ -127,6 +127,55 @@ describe("predictFromKernels64 against mpmath (exact arithmetic on the same floa
   });
 });
 
+describe("predictFromKernels64 from complements 1 − K (normalized kernels, t = ∞)", () => {
+  interface ComplementCase extends Case {
+    c64: string[];
+    fromC64: Reference;
+    fromExact: Reference;
+  }
+  const withComplement = (fixture.cases as unknown as ComplementCase[]).filter((c) => c.c64 !== undefined && c.time === "inf");
+
+  for (const c of withComplement) {
+    it(`${c.name}: agrees with exact arithmetic on 1 − c64 to its amplification`, async () => {
+      const { train, test } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
+      const r = await predictFromKernels64({
+        ...optionsOf(c),
+        trainKernel: train.map((x) => 1 - x),
+        testKernel: test.map((x) => 1 - x),
+        trainComplement: train,
+        testComplement: test,
+      });
+      const bound = 64 * Math.max(1, r.conditionEstimate) * c.m * U;
+      expect(rowwiseError(r.weights, c.fromC64.weights.map(Number), c.m)).toBeLessThan(bound);
+      expect(rowwiseError(r.predictions, c.fromC64.predictions.map(Number), c.k)).toBeLessThan(4 * bound);
+      expect(Math.abs(r.determinant.log10AbsDet - Number(c.fromC64.log10AbsDet))).toBeLessThan(1e3 * Math.max(1, r.conditionEstimate) * U);
+      expect(r.determinant.signDet).toBe(c.fromC64.signDet);
+    });
+  }
+
+  it("deep Σ̄ (L = 20000, κ(K) ≈ 7e7): the complement solve keeps what K in float64 has already lost", async () => {
+    const c = withComplement.find((x) => x.name.includes("very ill-conditioned"))!;
+    const { train, test } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
+    const direct = await predictFromKernels64(optionsOf(c));
+    const viaC = await predictFromKernels64({ ...optionsOf(c), trainComplement: train, testComplement: test });
+    expect(direct.solver).toBe("lu");
+    expect(viaC.solver).toBe("complement");
+    const exact = c.fromExact.predictions.map(Number);
+    const errDirect = rowwiseError(direct.predictions, exact, c.k);
+    const errC = rowwiseError(viaC.predictions, exact, c.k);
+    expect(errDirect).toBeGreaterThan(1e-11); // rounding K to float64 costs ~8 digits
+    expect(errC).toBeLessThan(1e-13);
+    expect(viaC.digitsKept).toBeGreaterThan(direct.digitsKept + 4);
+    expect(errC).toBeLessThan(10 * 10 ** -viaC.digitsKept);
+  });
+
+  it("requires both complements, shaped like K and K_x", async () => {
+    const c = withComplement[0];
+    const { train } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
+    await expectCode(predictFromKernels64({ ...optionsOf(c), trainComplement: train }), "DIMENSION_MISMATCH", /together/);
+  });
+});
+
 describe("predictFromKernels64 on small hand-made matrices", () => {
   const K = Float64Array.from([2, 1, 1, 3]);
   const Kx = Float64Array.from([1, 0, 0, 1, 1, 1]);
@@ -364,6 +413,18 @@ describe("predict() on data, float64, against mpmath (kernels from the raw SPEC 
       expect(r.precise).toBeNull();
     });
   }
+
+  it("deep Σ̄ (L = 20000) on data: solved from the Gram's complements, many more digits than κ(K) allows", async () => {
+    const c = dataCases.find((x) => x.name.includes("very ill-conditioned"))!;
+    const r = await predict(dataOptions(c));
+    const f = r.float64!;
+    expect(f.solver).toBe("complement");
+    expect(f.kernelConditionEstimate).toBeGreaterThan(1e7);
+    const err = rowwiseError(f.predictions, c.fromExact.predictions.map(Number), c.k);
+    expect(err).toBeLessThan(10 * 10 ** -f.digitsKept);
+    expect(err).toBeLessThan(1e-10); // K itself, rounded to float64, allows only ~1e-8
+    expect(r.warnings).toEqual([]);
+  });
 
   it("a raw kernel far below the float64 range (L = 1100) gives the normalized kernel's f_∞ (the diagonal is one scalar)", async () => {
     const c = dataCases[0];

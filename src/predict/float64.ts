@@ -9,6 +9,7 @@ import { NtkError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { FLOAT64_DIGITS, checkFiniteEntries, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
+import { complementSolve, type ComplementSolution } from "./complementSolve.js";
 import { flowFilter } from "./flowFilter.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { flowTime, resolveSettings, ridgeFor, type PredictionSettings } from "./settings.js";
@@ -36,10 +37,23 @@ export interface KernelPrediction64Options extends PredictionSettings, ProgressO
    * ulps per layer); enters `digitsKept`. Default 2⁻⁵³ (entries exact as given).
    */
   readonly kernelRelativeError?: number;
+  /**
+   * For a normalized kernel: C = 1 − K (m × m), carried directly (SPEC §4), with `testComplement`
+   * = 1 − K_x (t × m). At t = ∞ the solve then also runs from the complements (complementSolve.ts)
+   * and the result with the smaller error amplification is returned (`solver` says which): deep
+   * down, where K's entries all approach 1, that keeps digits K itself has already lost.
+   */
+  readonly trainComplement?: ArrayLike<number>;
+  readonly testComplement?: ArrayLike<number>;
 }
 
 /** A float64 prediction with what a user needs to judge it. */
 export interface Prediction64 extends PredictionShape {
+  /**
+   * How the weights were computed: "lu" (t = ∞, LU of K + δI), "complement" (t = ∞, Sherman–Morrison
+   * from C = 1 − K, when given and better conditioned), "eigen" (finite t).
+   */
+  readonly solver: "lu" | "complement" | "eigen";
   /** s = ηt in the "flow" convention (after converting a Neural Tangents time); ∞ for t = ∞. */
   readonly flowTime: number;
   /** The ridge actually added to the diagonal of K (δ, or δ·trace(K)/m). */
@@ -59,7 +73,8 @@ export interface Prediction64 extends PredictionShape {
   /** κ1(K + δI) estimate (LU, Hager/Higham); ∞ when a pivot is exactly zero. */
   readonly kernelConditionEstimate: number;
   /**
-   * The condition number that governs the result: κ1(K + δI) for t = ∞; for finite t
+   * The condition number that governs the result: κ1(K + δI) for t = ∞ (solver "lu"); the error
+   * amplification of the complement solve (solver "complement", see complementSolve.ts); for finite t
    * κ_t = max|λ| · max_i |φ(λ_i)| (≤ κ2(K + δI), and ≤ s·max|λ|: a short time keeps a singular K
    * harmless). The weights' relative error (normwise, per row) is about κ · m · 2⁻⁵³.
    */
@@ -104,13 +119,20 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   throwIfAborted(o.signal);
 
   const lu = await luFactor(K, m, o);
-  const determinant = lu.determinant();
+  let determinant = lu.determinant();
   const kernelConditionEstimate = lu.conditionEstimate();
   const warnings: string[] = [];
   let weights: Float64Array;
   let conditionEstimate: number;
   let eigenvalues: Float64Array | null = null;
-  if (settings.infinite) {
+  let solver: Prediction64["solver"] = settings.infinite ? "lu" : "eigen";
+  const fromComplement = settings.infinite ? await solveFromComplement(o, ridge, m, testCount) : null;
+  if (fromComplement !== null && !(fromComplement.conditionEstimate >= kernelConditionEstimate)) {
+    solver = "complement";
+    weights = fromComplement.weights;
+    determinant = fromComplement.determinant;
+    conditionEstimate = fromComplement.conditionEstimate;
+  } else if (settings.infinite) {
     if (lu.singular) {
       throw new NtkError(
         "SINGULAR_MATRIX",
@@ -155,7 +177,18 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   const predictions = multiply(weights, o.targets, testCount, m, k);
   const weightsL1 = new Float64Array(testCount);
   for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(weights[i * m + j]);
-  return { ...shape, flowTime: s, ridge, predictions, weights, weightsL1, determinant, kernelConditionEstimate, conditionEstimate, digitsKept, eigenvalues, warnings };
+  return { ...shape, solver, flowTime: s, ridge, predictions, weights, weightsL1, determinant, kernelConditionEstimate, conditionEstimate, digitsKept, eigenvalues, warnings };
+}
+
+/** The complement solve when both complements are given (validated like K and K_x), else null. */
+async function solveFromComplement(o: KernelPrediction64Options, ridge: number, m: number, t: number): Promise<ComplementSolution | null> {
+  if (o.trainComplement === undefined && o.testComplement === undefined) return null;
+  if (o.trainComplement === undefined || o.testComplement === undefined || o.trainComplement.length !== m * m || o.testComplement.length !== t * m) {
+    throw new NtkError("DIMENSION_MISMATCH", `trainComplement (m × m = ${m} × ${m}) and testComplement (t × m = ${t} × ${m}) must be given together, shaped like K and K_x.`, { m, t });
+  }
+  checkFiniteEntries(o.trainComplement, m, "training complement 1 − K");
+  checkFiniteEntries(o.testComplement, m, "test complement 1 − K_x");
+  return complementSolve(symmetricCopy(o.trainComplement, m), o.testComplement, ridge, m, t, o);
 }
 
 /** K with its lower triangle mirrored from the upper one; BAD_OPTION when K is not symmetric. */

@@ -262,47 +262,63 @@ function gramRelativeError(depth: number): number {
   return 2 * depth * 2 ** -53;
 }
 
-/** The float64 prediction from one Gram matrix of train ∪ test. */
+/**
+ * The float64 prediction from one Gram matrix of train ∪ test. A raw kernel is c·K̄ with one
+ * scalar c = diag·2^log2Scale (all points are on the sphere), so at t = ∞ the weights are those of
+ * K̄ with the ridge δ/c, solved from K̄ and from its complement 1 − K̄ (whichever keeps more
+ * digits, complementSolve.ts); at finite t the solve runs on K/2^log2Scale with the time scaled by
+ * 2^log2Scale. Either way no value leaves the float64 range, and det K = c^m det(…) is reported in log form.
+ */
 async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, gram: GramAtDepth64): Promise<DataPrediction64> {
   const m = p.trainSphere.m;
+  const t = p.testSphere.m;
   const depth = gram.depth;
-  const { matrix, log2Scale } = kernelMatrix64(gram, p.kernel, p.normalized);
-  const { train, test } = sliceUnion(matrix, m, p.testSphere.m);
   const settings = p.settings;
-  const scale = 2 ** log2Scale;
   const warnings: string[] = [];
-  // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
   const s = flowTime(settings, m, o.train.k);
-  const scaledTime = settings.infinite ? "inf" : s * scale;
-  if (typeof scaledTime === "number" && scaledTime < 1e-300 && s > 0) {
-    warnings.push(`The raw kernel at depth ${depth} is of order 2^${log2Scale}: at this time the flow has barely started (ηt·2^${log2Scale} underflows float64) and the predictions are 0 to float64 range. Use the normalized kernel or a longer time.`);
+  const diag = p.normalized ? 1 : p.kernel === "ntk" ? gram.ntkDiag : gram.sigmaDiag;
+  // log2 of the scalar the solve's matrix is multiplied by to give K.
+  const log2Scale = p.normalized ? 0 : gram.log2Scale;
+  const common = { targets: o.train.targets as Float64Array, m, k: o.train.k, timeConvention: "flow" as const, diagRegScale: settings.diagRegScale, kernelRelativeError: gramRelativeError(depth), signal: o.signal };
+  let r: Prediction64;
+  let log10Scale: number;
+  if (settings.infinite) {
+    const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
+    const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
+    log10Scale = Math.log10(diag) + log2Scale * Math.log10(2);
+    const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / diag / 2 ** log2Scale : settings.diagReg;
+    checkRidge(ridge, settings.diagReg, log2Scale, depth);
+    const k = sliceUnion(bar, m, t);
+    const c = sliceUnion(complement, m, t);
+    r = await predictFromKernels64({ ...common, trainKernel: k.train, testKernel: k.test, trainComplement: c.train, testComplement: c.test, time: "inf", diagReg: ridge });
+  } else {
+    const { matrix } = kernelMatrix64(gram, p.kernel, p.normalized);
+    const scale = 2 ** log2Scale;
+    log10Scale = log2Scale * Math.log10(2);
+    // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
+    if (s * scale < 1e-300 && s > 0) {
+      warnings.push(`The raw kernel at depth ${depth} is of order 2^${log2Scale}: at this time the flow has barely started (ηt·2^${log2Scale} underflows float64) and the predictions are 0 to float64 range. Use the normalized kernel or a longer time.`);
+    }
+    const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
+    checkRidge(ridge, settings.diagReg, log2Scale, depth);
+    const k = sliceUnion(matrix, m, t);
+    r = await predictFromKernels64({ ...common, trainKernel: k.train, testKernel: k.test, time: s * scale, diagReg: ridge });
   }
-  const ridgeScaled = settings.diagRegScale === "absolute" ? settings.diagReg / scale : settings.diagReg;
-  if (!Number.isFinite(ridgeScaled)) {
-    throw new NtkError("BAD_OPTION", `diagReg δ = ${settings.diagReg} is beyond 1e308 times the raw kernel's scale 2^${log2Scale} at depth ${depth}: the ridge alone would decide the result. Use the normalized kernel or a smaller δ.`, { diagReg: settings.diagReg, log2Scale });
-  }
-  const r = await predictFromKernels64({
-    trainKernel: train,
-    testKernel: test,
-    targets: o.train.targets as Float64Array,
-    m,
-    k: o.train.k,
-    time: scaledTime,
-    timeConvention: "flow",
-    diagReg: ridgeScaled,
-    diagRegScale: settings.diagRegScale,
-    kernelRelativeError: gramRelativeError(depth),
-    signal: o.signal,
-  });
-  // det K = c^m det K′.
-  const log10AbsDet = r.determinant.log10AbsDet + m * log2Scale * Math.log10(2);
-  const det = log2Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
+  const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
+  const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
   return {
     ...r,
     log2Scale,
     flowTime: s,
-    ridge: r.ridge * scale,
+    ridge: r.ridge * 10 ** log10Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
     warnings: [...warnings, ...r.warnings],
   };
+}
+
+/** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */
+function checkRidge(scaled: number, diagReg: number, log2Scale: number, depth: number): void {
+  if (!Number.isFinite(scaled)) {
+    throw new NtkError("BAD_OPTION", `diagReg δ = ${diagReg} is beyond 1e308 times the raw kernel's scale 2^${log2Scale} at depth ${depth}: the ridge alone would decide the result. Use the normalized kernel or a smaller δ.`, { diagReg, log2Scale });
+  }
 }
