@@ -121,7 +121,9 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
     // A float64 K that is singular only through rounding still has a high-precision answer.
     if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
   }
-  const lost = f64 === null || f64.digitsKept < 1 ? 20 : Math.log10(Math.max(1, f64.conditionEstimate));
+  // The high-precision solve works on K itself (not its complement): it loses log10 κ(K) digits.
+  const kappa = f64 === null ? Infinity : f64.solver === "complement" ? f64.kernelConditionEstimate : f64.conditionEstimate;
+  const lost = !Number.isFinite(kappa) || kappa * 2 ** -53 >= 1 ? 20 : Math.log10(Math.max(1, kappa));
   const r = await predictWithDigits({ ...o, ...p, depth }, digits, lost, true);
   return preciseResult(o, p, depth, causes, f64, r);
 }
