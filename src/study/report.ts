@@ -63,6 +63,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     lineChart({ name: "rho-rate", title: "1 − ρ^(L) against depth", caption: `1 − ρ^(L) for each ρ1 (float64 stable path) on log–log axes, with the least-squares fit over L ≥ ${RATE_FIT_FROM} and the asymptote 9π²/(2L²).`, table: rateLines, x: { key: "depth", title: "depth L", log: true }, y: { key: "oneMinusRho", title: "1 − ρ", log: true }, series: "line", dash: "kind" }),
     lineChart({ name: "thresholds", title: "Depth needed for 1 − ρ < δ", caption: "L(δ), the first depth with 1 − ρ^(L) < δ, against 1/δ on log–log axes, with the line L = 1/δ of the paper's \"K ≫ 1/δ\".", table: thresholdLines, x: { key: "inverseDelta", title: "1/δ", log: true }, y: { key: "depth", title: "depth L(δ)", log: true }, series: "line", points: true }),
     lineChart({ name: "determinants", title: "log10 |det| of the training Gram matrices", caption: `log10|det K̄| of the ${plan.trainPoints} × ${plan.trainPoints} training Θ̄ and Σ̄ against depth: float64 LU of K̄, float64 via 1 − K̄, and high precision where computed. Rows with no digit kept are left out.`, table: determinants, x: { key: "depth", title: "depth L", log: true }, y: { key: "log10AbsDet", title: "log10 |det|" }, series: "matrix", dash: "method", where: (r) => num(r.digits as Cell) >= 1 }),
+    lineChart({ name: "determinant-digits", title: "Digits of det kept, by method", caption: "Significant digits of det K̄ each method keeps, against depth: float64 LU of K̄ and float64 via 1 − K̄ (their own estimates, from κ1), high precision (vouched by two runs). LU of Σ̄ loses digits as Σ̄ approaches the matrix of ones; the complement form does not.", table: determinants, x: { key: "depth", title: "depth L", log: true }, y: { key: "digits", title: "digits of det" }, series: "matrix", dash: "method", where: (r) => num(r.depth as Cell) >= 2 }),
     lineChart({ name: "weights", title: "‖K_x K^{-1}‖₁ against depth", caption: "1-norm of the weight row K_x K^{-1} of each test point, for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.", table: predictions, x: { key: "depth", title: "depth L", log: true }, y: { key: "weightsL1", title: "‖K_x K^{-1}‖₁" }, series: "line", dash: "precision", where: (r) => num(r.digitsKept as Cell) >= 1 }),
     lineChart({ name: "predictions", title: "f_∞(x) against depth", caption: "Predictions f_∞(x) = K_x K^{-1} Y at the test points (synthetic targets y = x1 + x2·x3), for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.", table: predictions, x: { key: "depth", title: "depth L", log: true }, y: { key: "prediction", title: "f_∞(x)" }, series: "line", dash: "precision", where: (r) => num(r.digitsKept as Cell) >= 1 }),
     ...plan.precisionRho1.map((rho1) =>
@@ -91,7 +92,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${last(pairDepths)}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${quote(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
         markdownTable(
           ["ρ1", "slope", "± (std. err.)", "constant C", "C / (9π²/2)", "max residual (decades)", `L²(1 − ρ)/(9π²/2) at L = ${last(pairDepths)}`],
-          pairs.rateFits.rows.map((r) => [String(r.rho1), quote(num(r.slope)), quote(num(r.slopeStdErr)), quote(num(r.constant)), quote(num(r.constantOverExpected)), quote(num(r.maxResidualLog10)), quote(num(r.deepestScaledOverExpected))]),
+          pairs.rateFits.rows.map((r) => [String(r.rho1), quote(num(r.slope)), quote(num(r.slopeStdErr)), quote(num(r.constant)), quote(num(r.constantOverExpected)), quote(num(r.maxResidualLog10)), quote(num(r.deepestScaledOverExpected), 7)]),
         ),
       ],
       figures: ["rho-rate"],
@@ -118,6 +119,8 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       verdict: claim3,
       paragraphs: [
         `κ is the training Gram matrix of the normalized NTK Θ̄ (${plan.trainPoints} random points; weights and predictions do not change when Θ is rescaled by its common diagonal, so Θ̄ and the raw Θ give the same K_x K^{-1}). Depths 2^k from 2 (L = 1 is the linear kernel, exactly singular for ${plan.trainPoints} points in dimension ${plan.inputDim}). The determinant is taken from the float64 method that keeps more digits (LU of K̄ or via 1 − K̄, see "Where float64 gives out").`,
+        `A check on the limit: if every off-diagonal entry of Θ̄ tends to 1/4, Θ̄ → (3/4)I + (1/4)J, so det Θ̄ → (3/4)^(m−1)(m + 3)/4 = ${quote(0.75 ** (plan.trainPoints - 1) * ((plan.trainPoints + 3) / 4))} and every weight row K_x K^{-1} → (1/(m + 3), …), of 1-norm m/(m + 3) = ${quote(plan.trainPoints / (plan.trainPoints + 3))} (m = ${plan.trainPoints}); compare the extrapolated limits above.`,
+        `The raw NTK Θ = Θ̄ · Θ(x,x) shares the diagonal Θ(x,x) = L/(n0 2^(L−1)) (SPEC §3), so det Θ = det Θ̄ · (L/(n0 2^(L−1)))^m → 0 through that common scale alone, which cancels in K_x K^{-1}: the normalized matrix is the one whose determinant says something about invertibility.`,
         `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")}`,
         markdownTable(
           ["L", `log10 det ${NTK_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NTK_LABEL})`, `log10 det ${NNGP_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NNGP_LABEL})`],
@@ -127,7 +130,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           }),
         ),
       ],
-      figures: ["determinants", "weights", "predictions"],
+      figures: ["determinants", "determinant-digits", "weights", "predictions"],
       tables: ["determinants", "predictions", "points"],
     },
     {

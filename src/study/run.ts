@@ -24,7 +24,7 @@ import { StageProgress, subdivide } from "./stages.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 2, gram: 3, detRates: 3, precisePairs: 2, preciseGram: 2, precisePredictions: 2 };
+const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3 };
 
 const num = cellNumber;
 

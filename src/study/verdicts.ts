@@ -47,10 +47,10 @@ export function zeroTrend(series: DepthSeries): { trend: ZeroTrend; estimate: Li
   return { trend: "unclear", estimate };
 }
 
-/** Four significant digits, the precision verdict sentences quote numbers at. */
-export function quote(x: number): string {
+/** `digits` significant digits (default 4, the precision verdict sentences quote numbers at), shortest form. */
+export function quote(x: number, digits = 4): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);
-  return Number(x.toPrecision(4)).toString();
+  return Number(x.toPrecision(digits)).toString();
 }
 
 /** Combines part verdicts: any "not supported" wins, then any "inconclusive", else "supported". */
