@@ -105,6 +105,8 @@ function rows<T>(values: readonly T[], width: number): T[][] {
   return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width));
 }
 
+const SOLVER_WORDS = { lu: "LU of K", complement: "solved from 1 − K̄, Sherman–Morrison", eigen: "eigendecomposition of K" } as const;
+
 /** Digits to print a float64 determinant with: those the solve keeps (det's error bound is the same κ·u), at least 1. */
 function detDigits(digitsKept: number): number {
   return Math.max(1, Math.min(16, Math.floor(digitsKept)));
@@ -185,6 +187,8 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
     determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
     log10AbsDet: f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet),
     conditionEstimate: Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null,
+    kernelConditionEstimate: Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null,
+    solver: f.solver,
     digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
     warnings: r.warnings,
   };
@@ -216,7 +220,7 @@ export function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "ti
     const f = r.float64!;
     body = Array.from({ length: f.testCount }, (_, i) => [String(i + 1), ...Array.from(f.predictions.subarray(i * f.k, (i + 1) * f.k), formatFloat64), formatFloat64(f.weightsL1[i])]);
     legend.push(
-      `Float64: condition estimate ${f.conditionEstimate.toPrecision(3)}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
+      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
     );
   }
   legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");
