@@ -44,14 +44,15 @@ describe("explorer URL state", () => {
   });
 
   it("gives the defaults for an empty query, and an empty query for the defaults", () => {
-    expect(stateFromQuery("")).toEqual({ state: DEFAULT_STATE, problems: [] });
+    expect(stateFromQuery("")).toEqual({ state: DEFAULT_STATE, problems: [], invalid: [] });
     expect(queryFromState(DEFAULT_STATE)).toBe("");
   });
 
   it("replaces bad parameters by defaults and says which", () => {
-    const { state, problems } = stateFromQuery("?m=1&kernel=rbf&rho1=abc&digits=5&norm=yes&L1=2000000000");
+    const { state, problems, invalid } = stateFromQuery("?m=1&kernel=rbf&rho1=abc&digits=5&norm=yes&L1=2000000000");
     expect(state).toEqual(DEFAULT_STATE);
     expect(problems).toHaveLength(6);
+    expect(invalid.sort()).toEqual(["depthMax", "kernel", "m", "normalized", "precision", "rho1"]);
     expect(problems.join("\n")).toMatch(/m="1" is not valid/);
     expect(problems.join("\n")).toMatch(/digits="5"/);
   });

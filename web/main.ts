@@ -9,7 +9,7 @@ import type { ExplorerResult, PreciseValue, WorkerReply, WorkerRequest } from ".
 import { mountCirclePicker } from "./circlePicker.js";
 import { EXAMPLE_DATA } from "./examples.js";
 import { explorerFigures, renderInto, specWithMarkers } from "./plots.js";
-import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState } from "./state.js";
+import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState, type ParsedState } from "./state.js";
 
 /** Quiet time after the last edit before a live run starts, in milliseconds. */
 const LIVE_DELAY_MS = 400;
@@ -41,7 +41,7 @@ function showState(state: ExplorerState): void {
 }
 
 /** The form's state, validated by the same parser as a shared URL. */
-function readForm(): { state: ExplorerState; problems: string[] } {
+function readForm(): ParsedState {
   const params = new URLSearchParams();
   for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) {
     const el = field(key);
@@ -55,24 +55,36 @@ function showProblems(problems: readonly string[]): void {
   list.replaceChildren(...problems.map((p) => Object.assign(document.createElement("li"), { textContent: p })));
 }
 
-function setStatus(text: string, busy: boolean): void {
-  running = busy;
+/** Where a run stands; `data-state` on the status element carries it for tests and styling. */
+type RunState = "running" | "done" | "failed" | "cancelled" | "invalid";
+
+function setStatus(state: RunState, text: string): void {
+  running = state === "running";
   statusText.value = text;
-  statusText.dataset.state = busy ? "running" : text.split(" ")[0];
-  cancelButton.disabled = !busy;
+  statusText.dataset.state = state;
+  cancelButton.disabled = !running;
 }
 
-/** Starts a run of the form's state; `urlProblems` are what the page's own URL had wrong (first run only). */
+/**
+ * Starts a run of the form's state, unless an input is invalid: then the fields are marked and
+ * nothing runs (the page never silently runs something other than what the form shows).
+ * `urlProblems` are what the page's own URL had wrong (first run only: the form shows defaults there).
+ */
 function start(urlProblems: readonly string[] = []): void {
-  const { state, problems } = readForm();
+  const { state, problems, invalid } = readForm();
   showProblems([...urlProblems, ...problems]);
-  showState(state);
+  for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) field(key).toggleAttribute("aria-invalid", invalid.includes(key));
+  for (const el of document.querySelectorAll<HTMLElement>("[data-when-source]")) el.hidden = el.dataset.whenSource !== state.source;
+  if (problems.length > 0) {
+    setStatus("invalid", "not run: fix the inputs marked above");
+    return;
+  }
   const query = queryFromState(state);
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
   runId++;
   errorBox.hidden = true;
   progressBar.value = 0;
-  setStatus("running…", true);
+  setStatus("running", "running…");
   worker.postMessage({ type: "run", id: runId, state } satisfies WorkerRequest);
 }
 
@@ -84,18 +96,18 @@ worker.addEventListener("message", (event: MessageEvent<WorkerReply>) => {
     statusText.value = `running: ${reply.phase}, ${Math.round((100 * reply.done) / Math.max(1, reply.total))} %`;
   } else if (reply.type === "error") {
     if (reply.code === "ABORTED") {
-      setStatus("cancelled", false);
+      setStatus("cancelled", "cancelled");
     } else {
-      setStatus("failed", false);
+      setStatus("failed", "failed");
       errorBox.textContent = `${reply.code}: ${reply.message}`;
       errorBox.hidden = false;
     }
   } else {
     progressBar.value = 1;
     showResult(reply.result).then(
-      () => setStatus(`done in ${(reply.result.elapsedMs / 1000).toFixed(2)} s`, false),
+      () => setStatus("done", `done in ${(reply.result.elapsedMs / 1000).toFixed(2)} s`),
       (e: unknown) => {
-        setStatus("failed", false);
+        setStatus("failed", "failed");
         errorBox.textContent = `drawing failed: ${e instanceof Error ? e.message : String(e)}`;
         errorBox.hidden = false;
       },

@@ -93,16 +93,28 @@ const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
 const SOURCES: readonly PointSource[] = ["random", "paste"];
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** A state read from text, with what could not be used. */
+export interface ParsedState {
+  /** The state, with defaults where a parameter was missing or invalid. */
+  readonly state: ExplorerState;
+  /** One message per invalid parameter (or a reversed depth range). */
+  readonly problems: string[];
+  /** Fields whose given value was invalid. */
+  readonly invalid: (keyof ExplorerState)[];
+}
+
 /** The state a query string describes, and what in it was not understood. */
-export function stateFromQuery(query: string): { state: ExplorerState; problems: string[] } {
+export function stateFromQuery(query: string): ParsedState {
   const params = new URLSearchParams(query);
   const problems: string[] = [];
+  const invalid: (keyof ExplorerState)[] = [];
   const pick = <K extends keyof ExplorerState>(key: K, read: (text: string) => ExplorerState[K] | undefined): ExplorerState[K] => {
     const text = params.get(URL_KEYS[key]);
     if (text === null) return DEFAULT_STATE[key];
     const value = read(text);
     if (value === undefined) {
-      problems.push(`${URL_KEYS[key]}=${JSON.stringify(text)} is not valid; using ${JSON.stringify(DEFAULT_STATE[key])}.`);
+      problems.push(`${URL_KEYS[key]}=${JSON.stringify(text)} is not valid (the default is ${JSON.stringify(DEFAULT_STATE[key])}).`);
+      invalid.push(key);
       return DEFAULT_STATE[key];
     }
     return value;
@@ -136,9 +148,9 @@ export function stateFromQuery(query: string): { state: ExplorerState; problems:
   };
   if (state.depthMin > state.depthMax) {
     problems.push(`L0=${state.depthMin} exceeds L1=${state.depthMax}; swapped.`);
-    return { state: { ...state, depthMin: state.depthMax, depthMax: state.depthMin }, problems };
+    return { state: { ...state, depthMin: state.depthMax, depthMax: state.depthMin }, problems, invalid: [...invalid, "depthMin", "depthMax"] };
   }
-  return { state, problems };
+  return { state, problems, invalid };
 }
 
 /**

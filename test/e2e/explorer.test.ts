@@ -183,6 +183,13 @@ describe("explorer page in Chromium", () => {
     const bad = await openExplorer("?m=1&L1=20&digits=0");
     expect(await bad.page.textContent("#url-problems")).toMatch(/m="1" is not valid/);
     expect(await runEnd(bad.page)).toBe("done");
+    // An invalid edit marks its field and runs nothing.
+    const before = bad.page.url();
+    await bad.page.fill('input[name="sigmaW"]', "abc");
+    await bad.page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "invalid");
+    expect(await bad.page.getAttribute('input[name="sigmaW"]', "aria-invalid")).not.toBeNull();
+    expect(await bad.page.textContent("#url-problems")).toMatch(/sw="abc" is not valid/);
+    expect(bad.page.url()).toBe(before);
     await bad.page.close();
 
     const ragged = await openExplorer(`?src=paste&digits=0&L1=5&data=${encodeURIComponent("x1,x2\n1,0\n0.5\n")}`);
