@@ -87,6 +87,26 @@ describe.each(BACKENDS)("Gram matrices through depth, $label, against mpmath (10
   });
 });
 
+interface DeepCase {
+  name: string;
+  coords: string[];
+  grams: { depth: number; oneMinusSigmaNormalized: string; oneMinusNtkNormalized: string }[];
+}
+const deepCases = (fixture as unknown as { deep: DeepCase[] }).deep;
+
+describe.each(BACKENDS)("one pair through deep stacks (L = 1e4, 1e5), $label, against mpmath (60 digits)", ({ options }) => {
+  it.each(deepCases.map((c) => [c.name, c] as const))("%s: 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative", async (_name, c) => {
+    const grams = await gramThroughDepthFloat64({ points: spherePoints(2, 2, c.coords.map(Number)), depths: c.grams.map((g) => g.depth), ...options });
+    for (const [k, g] of grams.entries()) {
+      const ref = c.grams[k];
+      for (const key of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
+        const y = Number(ref[key]);
+        expect(Math.abs(g[key][1] - y), `depth ${g.depth} ${key}`).toBeLessThanOrEqual(1e-12 * y);
+      }
+    }
+  });
+});
+
 describe("determinants of the Gram matrices against mpmath", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: log10|det| within the conditioning bound, or reported as untrustworthy", async (_name, c) => {
     const grams = await gramThroughDepthFloat64({
