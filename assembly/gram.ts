@@ -6,7 +6,7 @@
 // Pairs are stored packed: pair (i, j), i < j, at index i m − i (i + 1)/2 + j − i − 1.
 // The depth loop runs inside the pair loop so that a pair's state stays in registers for a whole
 // chunk of layers; the per-layer coefficients (3 float64 per layer) stay in L1. Below
-// ε = SERIES_EPS_MAX the step uses the polynomial forms of complementSeries.ts (no asin/sin/cos).
+// ε = SERIES_MID_EPS_MAX the step uses the polynomial forms of complementSeries.ts (no asin/sin/cos).
 
 import { complementStep, thetaOfComplement } from "./correlation";
 import { SERIES_EPS_MAX, SERIES_MID_EPS_MAX, seriesMidTA, seriesMidTB, seriesTA, seriesTA2, seriesTB, seriesTB2 } from "./complementSeries";
@@ -46,10 +46,10 @@ export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, e
 /**
  * Advances pairs `first … first + count − 1` by `steps` layers. `coef` holds, per layer,
  * w_l, a_l = w_l τ_l / τ_{l+1} and b_l = 1 / τ_{l+1} (GRAM_COEFFICIENTS_PER_LAYER values).
- * ε never increases through depth, so a pair runs the exact step (correlation.ts) while
- * ε ≥ SERIES_EPS_MAX and the polynomial step after that. The loop over layers is bound by latency
- * (each layer needs the last ε), so several pairs run as independent chains: eight in four f64x2
- * vectors in the SIMD build, two in the scalar build.
+ * ε never increases through depth, so a pair runs its first layers lane by lane (the exact step of
+ * correlation.ts above SERIES_MID_EPS_MAX, the second polynomial fit down to SERIES_EPS_MAX) and the
+ * rest with the first fit. Each layer needs the last ε, so several pairs run as independent chains
+ * to hide that latency: eight in four f64x2 vectors in the SIMD build, two in the scalar build.
  * ε stays in [0, 2], and coincident points (ε = u = 0) stay exactly 0.
  */
 export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: usize, steps: i32): void {
