@@ -76,7 +76,7 @@ export interface PredictionPrecise extends PredictionShape {
   readonly weights: Decimal[];
   /** Σ_j |weights_ij| per test point. */
   readonly weightsL1: Decimal[];
-  /** det(K + δI) = Π λ_i. */
+  /** det(K + δI): product of the LU pivots (t = ∞) or of the eigenvalues (finite t). */
   readonly determinant: Decimal;
   /** log10 |det(K + δI)| (−∞ when det is 0). */
   readonly log10AbsDet: number;
@@ -124,7 +124,8 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   let working = precision + CHECK_GUARD + logM;
   let main = await runAt(working, o, settings, shape);
   const needed = precision + Math.ceil(Math.max(0, main.conditionLog10)) + logM + 5;
-  if (needed > working || main.singularToPrecision) {
+  // A singular K matters only to t = ∞; finite times are defined regardless.
+  if (needed > working || (settings.infinite && main.singularToPrecision)) {
     working = Math.max(needed, working + CHECK_GUARD);
     if (working > MAX_PRECISION + 2 * CHECK_GUARD + 10) {
       throwSingular(shape.m, main, "its condition number needs more than the supported working precision");
