@@ -99,6 +99,14 @@ describe("comparePair", () => {
     }
   });
 
+  it("reports progress over both float64 scans and the reference, ending at done = total", async () => {
+    const calls: [number, number][] = [];
+    await comparePair({ rho1: "0.5", depth: 70000, at: [70000], precision: 20, onProgress: (d, t) => calls.push([d, t]) });
+    expect(calls.at(-1)).toEqual([280000, 280000]);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+    expect(calls.every(([d, t]) => d <= t && t === 280000)).toBe(true);
+  }, 30000);
+
   it("rejects depths beyond the scan limit and bad precision", async () => {
     await expectCode(comparePair({ rho1: "0.5", depth: MAX_COMPARE_DEPTH + 1 }), "BAD_DEPTH");
     await expectCode(comparePair({ rho1: "0.5", depth: 10, precision: 5 }), "BAD_PRECISION");

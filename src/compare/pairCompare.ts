@@ -18,10 +18,13 @@ export const DIGIT_THRESHOLDS = [12, 6, 1] as const;
 export const DEFAULT_COMPARE_PRECISION = 32;
 
 /**
- * Deepest comparison: every depth of both float64 paths is kept in memory for the scan
- * (8 bytes a depth and path besides the paths' own per-depth results).
+ * Deepest comparison: 1 − ρ of both float64 paths at every depth is kept for the scan (16 bytes a
+ * depth), and the high-precision reference costs ~15 µs a depth at 32 digits.
  */
 export const MAX_COMPARE_DEPTH = 1_000_000;
+
+/** Depths per float64 call during the scan (bounds the per-depth result objects alive at once). */
+const SCAN_SEGMENT = 65536;
 
 /** Options of {@link comparePair}. */
 export interface PairCompareOptions extends PairOptions {
@@ -75,29 +78,39 @@ export interface PairComparison {
 /**
  * Runs the textbook and the stable float64 paths and the high-precision reference to `depth`,
  * compares them at the checkpoints `at` and scans every depth for digit loss. Work: two float64
- * runs and two high-precision runs of `depth` steps (progress counts the high-precision steps).
+ * runs and two high-precision runs of `depth` steps (progress counts 4 × depth units: a depth of
+ * each float64 path, then of each high-precision run).
  * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
  */
 export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
   checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
   const checkpoints = checkCheckpoints(o.at, o.depth);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
-  const everyDepth = Array.from({ length: o.depth }, (_, i) => i + 1);
   const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
+  const wanted = new Set(checkpoints);
   const paths = {} as Record<PairMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
-  for (const method of ["textbook", "stable"] as const) {
-    const run = await pairThroughDepthFloat64({ ...base, at: everyDepth, method, signal: o.signal });
+  // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
+  const total = 4 * o.depth;
+  for (const [index, method] of (["textbook", "stable"] as const).entries()) {
     const all = new Float64Array(o.depth);
     const at = new Map<number, PairPoint64>();
-    for (const p of run.points) {
-      all[p.depth - 1] = p.oneMinusRho;
-      if (checkpoints.includes(p.depth)) at.set(p.depth, p);
+    // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
+    // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
+    for (let first = 1; first <= o.depth; first += SCAN_SEGMENT) {
+      const last = Math.min(o.depth, first + SCAN_SEGMENT - 1);
+      const segment = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+      const run = await pairThroughDepthFloat64({ ...base, depth: last, at: segment, method, signal: o.signal });
+      for (const p of run.points) {
+        all[p.depth - 1] = p.oneMinusRho;
+        if (wanted.has(p.depth)) at.set(p.depth, p);
+      }
+      o.onProgress?.(index * o.depth + last, total);
     }
     paths[method] = { all, at };
   }
   const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
   const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
-  const reference = await pairThroughDepthPreciseObserved({ ...base, at: checkpoints, precision, onProgress: o.onProgress, signal: o.signal }, (depth, eps, ctx) => {
+  const reference = await pairThroughDepthPreciseObserved({ ...base, at: checkpoints, precision, onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)), signal: o.signal }, (depth, eps, ctx) => {
     for (const method of ["textbook", "stable"] as const) {
       const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
       const first = firstBelow[method];
