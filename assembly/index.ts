@@ -6,3 +6,4 @@ export * from "./cholesky";
 export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
+export * from "./layers";

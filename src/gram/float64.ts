@@ -98,8 +98,10 @@ export class LayerScalars {
   log2Scale = 0;
   /** τ_l = Θ^(l)(x,x) / Σ^(l)(x,x). */
   tau = 1;
-  private readonly halfSigmaW2: number;
-  private readonly sigmaB2: number;
+  /** σw² / 2. */
+  readonly halfSigmaW2: number;
+  /** σb². */
+  readonly sigmaB2: number;
 
   constructor(params: ResolvedParams, n0: number) {
     const sigmaW2 = params.sigmaW64 * params.sigmaW64;

@@ -18,7 +18,7 @@ import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } fro
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../gram/float64.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
-import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { checkInputDim, type PairOptions } from "./precise.js";
 
 export type { PairOptions } from "./precise.js";
@@ -74,62 +74,77 @@ export interface PairResult64 {
 
 /** Layers per kernel call: the coefficients (3 float64 a layer) stay in L1, a call takes ~0.1 ms. */
 const LAYERS_PER_CALL = 4096;
-/** Runs longer than this many layers keep their state in an engine of their own and yield. */
+/** Runs longer than this many layers yield to the event loop now and then (progress, cancel). */
 const SHORT_RUN_LAYERS = 1 << 20;
 
-/** The state of one pair's depth loop, whichever method and backend runs it. */
+/** The layer scalars at the current layer (see LayerScalars). */
+interface Layer {
+  readonly layer: number;
+  readonly qMantissa: number;
+  readonly log2Scale: number;
+  readonly tau: number;
+}
+
+/** One pair's depth loop, whichever method and backend runs it. */
 interface PairLoop {
-  /** Advances by `steps` layers whose coefficients are in `coef`. */
-  advance(coef: Float64Array, steps: number): void;
+  /** Advances by `steps` ≤ LAYERS_PER_CALL layers. */
+  advance(steps: number): void;
   /** [1 − ρ, ρ, θ, 1 − Θ̄, Θ̄] at the current layer. */
   read(): [oneMinusRho: number, rho: number, theta: number, oneMinusNtk: number, ntk: number];
+  /** The layer scalars at the current layer. */
+  layer(): Layer;
 }
 
 interface PairExports {
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
   textbookPairAdvance(state: number, coef: number, steps: number): void;
+  layerCoefficients(state: number, coef: number, steps: number): void;
 }
 
 function stableRead(eps: number, u: number): ReturnType<PairLoop["read"]> {
   return [eps, 1 - eps, thetaOfComplement(eps), u, 1 - u];
 }
 
-function stableWasmLoop(engine: WasmEngine, eps1: number): PairLoop {
+/**
+ * A loop in WebAssembly: the layer coefficients come from `layerCoefficients` (assembly/layers.ts)
+ * straight into the buffer the pair kernel reads, so no layer costs any TypeScript work. The
+ * state (layer scalars, then ε, u for "stable" or ρ, Θ̄ for "textbook") lives in `state` between
+ * calls and is copied in and out around each call (8 float64 per ≤ 4096 layers), so a long run can
+ * yield to the event loop while other computations use the shared engine.
+ */
+function wasmLoop(engine: WasmEngine, start: LayerScalars, method: PairMethod, initial: [number, number]): PairLoop {
   const ex = engine.exports as unknown as PairExports;
-  const [eps, u, coef] = engine.reserve([1, 1, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], "one pair's depth loop");
-  engine.f64(eps, 1)[0] = eps1;
-  engine.f64(u, 1)[0] = eps1;
+  const state = Float64Array.of(start.qMantissa, start.log2Scale, start.tau, start.halfSigmaW2, start.sigmaB2, start.layer, ...initial);
   return {
-    advance(c, steps) {
-      engine.f64(coef, c.length).set(c);
-      ex.gramAdvance(eps, u, 0, 1, coef, steps);
-    },
-    read: () => stableRead(engine.f64(eps, 1)[0], engine.f64(u, 1)[0]),
-  };
-}
-
-function stablePlainLoop(eps1: number): PairLoop {
-  const eps = Float64Array.of(eps1);
-  const u = Float64Array.of(eps1);
-  return {
-    advance: (c, steps) => plainGramAdvance(eps, u, 0, 1, c, steps),
-    read: () => stableRead(eps[0], u[0]),
-  };
-}
-
-function textbookWasmLoop(engine: WasmEngine, rho1: number): PairLoop {
-  const ex = engine.exports as unknown as PairExports;
-  const [state, coef] = engine.reserve([2, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], "one pair's depth loop");
-  engine.f64(state, 2).set([rho1, rho1]);
-  return {
-    advance(c, steps) {
-      engine.f64(coef, c.length).set(c);
-      ex.textbookPairAdvance(state, coef, steps);
+    advance(steps) {
+      const [at, coef] = engine.reserve([state.length, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], "one pair's depth loop");
+      const view = engine.f64(at, state.length);
+      view.set(state);
+      ex.layerCoefficients(at, coef, steps);
+      if (method === "stable") ex.gramAdvance(at + 48, at + 56, 0, 1, coef, steps);
+      else ex.textbookPairAdvance(at + 48, coef, steps);
+      state.set(view);
     },
     read() {
-      const [rho, ntk] = engine.f64(state, 2);
-      return [1 - rho, rho, Math.acos(Math.min(1, Math.max(-1, rho))), 1 - ntk, ntk];
+      const [a, b] = state.subarray(6);
+      return method === "stable" ? stableRead(a, b) : [1 - a, a, Math.acos(Math.min(1, Math.max(-1, a))), 1 - b, b];
     },
+    layer: () => ({ qMantissa: state[0], log2Scale: state[1], tau: state[2], layer: state[5] }),
+  };
+}
+
+/** The stable loop in plain TypeScript (gram/plain.ts's port of the kernel, LayerScalars for the layers). */
+function plainLoop(scalars: LayerScalars, eps1: number): PairLoop {
+  const eps = Float64Array.of(eps1);
+  const u = Float64Array.of(eps1);
+  const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL);
+  return {
+    advance(steps) {
+      scalars.fill(coef, steps);
+      plainGramAdvance(eps, u, 0, 1, coef, steps);
+    },
+    read: () => stableRead(eps[0], u[0]),
+    layer: () => scalars,
   };
 }
 
@@ -160,20 +175,26 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
   const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
   const eps1 = (sigmaW2 / n0 / q1) * rho1.oneMinusRho1_64;
+  const rho1Textbook = ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1;
   const finalDepth = checkpoints[checkpoints.length - 1];
   const mayYield = finalDepth > SHORT_RUN_LAYERS;
-  const engine = backend === "wasm" ? await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)) : undefined;
   const loop =
-    method === "textbook" ? textbookWasmLoop(engine!, ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1) : engine ? stableWasmLoop(engine, eps1) : stablePlainLoop(eps1);
+    backend === "plain"
+      ? plainLoop(scalars, eps1)
+      : wasmLoop(
+          await loadWasmEngine(o.variant),
+          scalars,
+          method,
+          method === "stable" ? [eps1, eps1] : [rho1Textbook, rho1Textbook],
+        );
 
   const ticker = new ProgressTicker(o, finalDepth - 1, 16);
-  const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL);
   const advanceTo = async (depth: number): Promise<void> => {
-    while (scalars.layer < depth) {
-      const steps = Math.min(depth - scalars.layer, LAYERS_PER_CALL);
-      scalars.fill(coef, steps);
-      loop.advance(steps === LAYERS_PER_CALL ? coef : coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps);
-      const pause = mayYield ? ticker.tick(scalars.layer - 1) : undefined;
+    for (let layer = loop.layer().layer; layer < depth; ) {
+      const steps = Math.min(depth - layer, LAYERS_PER_CALL);
+      loop.advance(steps);
+      layer += steps;
+      const pause = mayYield ? ticker.tick(layer - 1) : undefined;
       if (pause) await pause;
     }
   };
@@ -187,8 +208,8 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       await advanceTo(depth);
     }
     const [oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized] = loop.read();
-    const q = scalars.qMantissa;
-    const ntkDiag = scalars.tau * q;
+    const { qMantissa: q, log2Scale, tau } = loop.layer();
+    const ntkDiag = tau * q;
     points.push({
       depth,
       rho,
@@ -196,7 +217,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       theta,
       ntkNormalized,
       oneMinusNtkNormalized,
-      log2Scale: scalars.log2Scale,
+      log2Scale,
       sigma: rho * q,
       ntk: ntkNormalized * ntkDiag,
       sigmaDiag: q,
