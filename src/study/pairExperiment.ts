@@ -176,3 +176,38 @@ export async function runThresholds(rho1: string, maxDepth: number, params: Netw
     },
   };
 }
+
+/** Initial gaps δ = 1 − ρ1 of the second reading of claim 4: 10^-1 … 10^-10. */
+export const HALVING_DELTAS: readonly number[] = Array.from({ length: 10 }, (_, k) => Number(`1e-${k + 1}`));
+
+/** Exact decimal text of 1 − 10^−k ("0.9", "0.99", …), so ρ1 and its complement are read exactly. */
+function oneMinusPowerOfTen(k: number): string {
+  return `0.${"9".repeat(k)}`;
+}
+
+/**
+ * A second reading of claim 4, with δ the initial gap: for ρ1 = 1 − δ (exact decimal), the first
+ * depth at which 1 − ρ^(L) < δ/2, i.e. the depth a pair that starts δ apart needs before the
+ * recursion has visibly moved it. Scanned exactly like {@link runThresholds}, up to `maxDepth`.
+ */
+export async function runHalvingDepths(maxDepth: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<{ rows: ThresholdRow[]; table: DataTable }> {
+  const rows: ThresholdRow[] = [];
+  for (const [k, delta] of HALVING_DELTAS.entries()) {
+    const rho1 = oneMinusPowerOfTen(k + 1);
+    let run = 0;
+    const [row] = await firstDepthsBelow([delta / 2], async (depths) => (await pairAt(rho1, depths, params, subdivide(subdivide(progress, k, HALVING_DELTAS.length), run++, 2))).map((p) => p.oneMinusRho), maxDepth);
+    rows.push({ delta, depth: row.depth });
+  }
+  return {
+    rows,
+    table: {
+      name: "halving-depths",
+      description: "For ρ1 = 1 − δ (exact decimal), the first depth at which 1 − ρ^(L) < δ/2 (exact scan of the float64 stable pair path).",
+      columns: [
+        { key: "delta", meaning: "δ = 1 − ρ1, the initial gap" },
+        { key: "depth", meaning: "first depth with 1 − ρ^(L) < δ/2 (null: not reached)" },
+      ],
+      rows: rows.map((r) => ({ delta: r.delta, depth: r.depth })),
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import type { StudyDocument } from "./document.js";
 import { DET_METHOD, runGramExperiment } from "./gramExperiment.js";
 import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL, pointsTable, runPredictionExperiment } from "./predictionExperiment.js";
-import { derivativeStep, runPairSeries, runThresholds } from "./pairExperiment.js";
+import { derivativeStep, runHalvingDepths, runPairSeries, runThresholds } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, studyPlan, type StudyOptions, type StudyPlan } from "./plan.js";
 import { preciseDeterminantRows } from "./preciseDeterminants.js";
 import { float64DigitsFromRelativeError, runPrecisionComparison } from "./precisionExperiment.js";
@@ -44,9 +44,11 @@ export async function computeStudy(options: StudyOptions = {}): Promise<StudyRes
 
   const thresholdStage = progress.stage(1);
   const thresholds = [];
+  const parts = plan.thresholdRho1.length + 1;
   for (const [i, rho1] of plan.thresholdRho1.entries()) {
-    thresholds.push(await runThresholds(rho1, plan.thresholdMaxDepth, options.params, subdivide(thresholdStage, i, plan.thresholdRho1.length)));
+    thresholds.push(await runThresholds(rho1, plan.thresholdMaxDepth, options.params, subdivide(thresholdStage, i, parts)));
   }
+  const halving = await runHalvingDepths(plan.thresholdMaxDepth, options.params, subdivide(thresholdStage, parts - 1, parts));
 
   const raw = randomGaussianPoints(plan.trainPoints + plan.testPoints, plan.inputDim, plan.seed);
   const rows = (from: number, to: number): RawPoints => ({ m: to - from, n0: raw.n0, coords: raw.coords.slice(from * raw.n0, to * raw.n0), source: raw.source });
@@ -114,10 +116,13 @@ export async function computeStudy(options: StudyOptions = {}): Promise<StudyRes
   const nngpWeights = maxWeights(NNGP_LABEL);
   const nngpCheck = verdictSolutionBounded({ kernelLabel: NNGP_LABEL, log10AbsDet: nngpDet, weightsL1: nngpWeights });
 
-  const claim4 = verdictDepthNeeded(thresholds.map((t) => ({ label: `ρ1 = ${t.rho1}`, rows: t.rows })));
+  const claim4 = verdictDepthNeeded([
+    ...thresholds.map((t) => ({ label: `reading 1 (δ = gap left), ρ1 = ${t.rho1}`, rows: t.rows })),
+    { label: "reading 2 (δ = 1 − ρ1, depth to halve it)", rows: halving.rows },
+  ]);
 
   return {
-    plan, params, pairDepths, gramDepths, pairs, thresholds, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
+    plan, params, pairDepths, gramDepths, pairs, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
     verdicts: [claim1, claim2, claim3, claim4], nngpCheck,
   };

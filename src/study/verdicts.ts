@@ -208,8 +208,9 @@ export interface LabelledThresholds {
 }
 
 /**
- * Claim 4, read as: the depth L(δ) at which 1 − ρ first falls below δ grows at least like 1/δ.
- * For each pair, fits L(δ) ≈ c · (1/δ)^α over the thresholds reached: α ≥ 0.9 supports the
+ * Claim 4, read as: the depth L(δ) needed at tolerance δ grows at least like 1/δ ("K ≫ 1/δ").
+ * Each table is one reading of L(δ) (e.g. the first depth with 1 − ρ < δ for a pair; the depth at
+ * which a gap 1 − ρ1 = δ halves). For each, fits L(δ) ≈ c · (1/δ)^α over the thresholds reached: α ≥ 0.9 supports the
  * claim, α + 3 × its standard error < 0.9 contradicts it (the depth needed grows more slowly than
  * 1/δ, however large it is in absolute terms); fewer than three thresholds reached is
  * inconclusive. Pairs combine as in {@link combineVerdicts}.
