@@ -57,7 +57,7 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   for (const clock of ["wall", "cpu"] as const) {
     const unit = clock === "wall" ? "ns/(pair·step), wall" : "ns/(pair·step), CPU";
-    const vs = (t: { wall: number; cpu: number }): string => `${(plain[clock] / t[clock]).toFixed(2)}× faster than plain TS`;
+    const vs = (t: { wall: number; cpu: number }): string => `${(plain[clock] / t[clock]).toFixed(2)}× the plain TS throughput`;
     rows.push(
       { name: "WASM SIMD build", median: simd[clock], unit, note: vs(simd) },
       { name: "WASM scalar build", median: scalar[clock], unit, note: vs(scalar) },
