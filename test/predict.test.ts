@@ -426,6 +426,13 @@ describe("predict() on data, float64, against mpmath (kernels from the raw SPEC 
     expect(r.warnings).toEqual([]);
   });
 
+  it("raw kernel, finite time, predictions below the float64 range: 0 with digitsKept 0 and a warning, never a silent 0", async () => {
+    const r = await predict({ ...dataOptions(dataCases[0]), depth: 2000, time: 3 });
+    expect(Array.from(r.float64!.predictions).every((x) => x === 0)).toBe(true);
+    expect(r.float64!.digitsKept).toBe(0);
+    expect(r.warnings.join()).toMatch(/below the float64 range: they are printed as 0 and no digit of them is kept/);
+  });
+
   it("a raw kernel far below the float64 range (L = 1100) gives the normalized kernel's f_∞ (the diagonal is one scalar)", async () => {
     const c = dataCases[0];
     const raw = await predict({ ...dataOptions(c), depth: 1100, time: "inf" });

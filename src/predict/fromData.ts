@@ -284,6 +284,7 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
   const common = { targets: o.train.targets as Float64Array, m, k: o.train.k, timeConvention: "flow" as const, diagRegScale: settings.diagRegScale, kernelRelativeError: gramRelativeError(depth), signal: o.signal };
   let r: Prediction64;
   let log10Scale: number;
+  let underflow = false;
   if (settings.infinite) {
     const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
     const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
@@ -298,8 +299,12 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
     // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
-    if (s * scale < 1e-300 && s > 0) {
-      warnings.push(`The raw kernel at depth ${depth} is of order 2^${log2Scale}: at this time the flow has barely started (ηt·2^${log2Scale} underflows float64) and the predictions are 0 to float64 range. Use the normalized kernel or a longer time.`);
+    underflow = s > 0 && s * scale < MIN_NORMAL;
+    if (underflow) {
+      warnings.push(
+        `The raw kernel at depth ${depth} is of order 2^${log2Scale}: at time ηt = ${s} the flow has barely started, and the predictions (of order ηt·2^${log2Scale}) are below the float64 range: ` +
+          "they are printed as 0 and no digit of them is kept. Use the normalized kernel, a longer time, or a precision.",
+      );
     }
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
@@ -314,9 +319,13 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     flowTime: s,
     ridge: r.ridge * 10 ** log10Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
+    digitsKept: underflow ? 0 : r.digitsKept,
     warnings: [...warnings, ...r.warnings],
   };
 }
+
+/** Smallest positive normal float64, 2^−1022: below it a product keeps fewer than 53 bits. */
+const MIN_NORMAL = 2 ** -1022;
 
 /** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */
 function checkRidge(scaled: number, diagReg: number, log2Scale: number, depth: number): void {
