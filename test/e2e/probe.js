@@ -52,10 +52,15 @@ export async function runProbe(ntk) {
   const rhs = Float64Array.from({ length: m }, (_, i) => i + 1);
 
   const grams = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
+  const gramsScalar = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [2, 3000], variant: "scalar" });
+  const analysisScalar = await ntk.analyzeMatrix(cosine, m, { variant: "scalar" });
   const precisePair = await ntk.pairThroughDepthPrecise({ rho1: "0.9999999", depth: 200, at: [1, 7, 200], precision: 30 });
 
   const hex = (values) => Array.from(values, float64Hex);
   return {
+    // The scalar build (hosts without SIMD run it) must agree across hosts too.
+    gramScalar: gramsScalar.flatMap((g) => hex([...g.sigmaNormalized, ...g.ntkNormalized, g.ntkDiag])),
+    analysisScalar: hex([analysisScalar.det, analysisScalar.log10AbsDet, analysisScalar.conditionEstimate]),
     gram: grams.flatMap((g) => hex([...g.sigmaNormalized, ...g.oneMinusSigmaNormalized, ...g.ntkNormalized, ...g.oneMinusNtkNormalized, g.sigmaDiag, g.ntkDiag, g.log2Scale])),
     // Decimal results are compared as their text (the BigInt arithmetic is exact, so it must agree too).
     precisePair: precisePair.points.flatMap((p) => [p.oneMinusRho.toString(), p.oneMinusNtkNormalized.toString(), String(p.digitsVouched.oneMinusRho)]),
