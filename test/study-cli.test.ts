@@ -7,6 +7,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { runCli } from "../src/cli.js";
 import type { CliIO } from "../src/cli/context.js";
 import { StageProgress, subdivide } from "../src/study/stages.js";
+import { runStudy } from "../src/study/run.js";
 
 function captureIO() {
   const out: string[] = [];
@@ -41,6 +42,17 @@ describe("study --quick end to end", () => {
         expect(figures).toContain(f.replace(/\.svg$/, ".png"));
         expect(md).toContain(`figures/${f}`);
       }
+      // Closed forms at L = 2 (SPEC §3): ρ1 = 0 gives ρ^(2) = h(0) = 1/π and Θ̄^(2) = (0·κ0(0) + h(0))/2 = 1/(2π).
+      const series = JSON.parse(await readFile(join(dir, "data", "pair-series.json"), "utf8"));
+      const atTwo = series.rows.find((r: Record<string, string>) => r.depth === "2" && r.rho1 === "0");
+      expect(Math.abs(Number(atTwo.oneMinusRho) - (1 - 1 / Math.PI))).toBeLessThan(1e-15);
+      expect(Math.abs(Number(atTwo.ntkNormalized) - 1 / (2 * Math.PI))).toBeLessThan(1e-15);
+      // The first depth with 1 − ρ < 0.1 for ρ1 = 0, checked against the series: 1 − ρ^(16) < 0.1 (table), so L(0.1) ≤ 16.
+      const thresholds = JSON.parse(await readFile(join(dir, "data", "thresholds-rho1-0.json"), "utf8"));
+      const first = Number(thresholds.rows[0].depth);
+      expect(first).toBeGreaterThan(1);
+      expect(first).toBeLessThanOrEqual(16);
+
       const data = await readdir(join(dir, "data"));
       const csvs = data.filter((f) => f.endsWith(".csv"));
       expect(csvs.length).toBeGreaterThanOrEqual(10);
@@ -65,6 +77,14 @@ describe("study --quick end to end", () => {
     const { io, err } = captureIO();
     expect(await runCli(["study", "--quick", "--sigma-w", "-1", "--out", join(tmpdir(), "never-written")], io)).toBe(1);
     expect(err()).toContain("BAD_SIGMA_W");
+  });
+});
+
+describe("study cancellation", () => {
+  it("an aborted signal stops the study with ABORTED before any work", async () => {
+    const c = new AbortController();
+    c.abort();
+    await expect(runStudy({ quick: true, signal: c.signal })).rejects.toMatchObject({ code: "ABORTED" });
   });
 });
 
