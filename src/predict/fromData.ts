@@ -99,10 +99,10 @@ export interface DataPrediction {
  */
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const depth = checkDepth(o.depth, "depth");
+  if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
   const p = prepare(o);
-  if (o.precision === undefined || typeof o.precision === "number") {
-    const precision = o.precision === undefined ? undefined : checkPrecision(o.precision);
-    if (precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision }))[0];
+  if (typeof o.precision === "number") {
+    const precision = checkPrecision(o.precision);
     const causes = causesAt(o, p, depth, true);
     const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
     return preciseResult(o, p, depth, causes, null, r);
@@ -128,7 +128,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   return preciseResult(o, p, depth, causes, f64, r);
 }
 
-/** Options of {@link predictThroughDepth}: those of {@link predict} with checkpoint depths for one depth. */
+/** Options of {@link predictThroughDepth}: those of {@link predict}, with checkpoint depths in place of one depth. */
 export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth" | "precision" | "digits"> {
   /** Checkpoint depths (1 ≤ L ≤ 1e9), validated, sorted and deduplicated. */
   readonly depths: readonly number[];
