@@ -33,8 +33,10 @@ export function exactOneMinus(d: Decimal): Decimal {
 }
 
 /**
- * Accepts a finite number or decimal text, returning the exact Decimal it means (a number means
- * its exact binary value). Throws `NON_FINITE` or `NOT_A_NUMBER`.
+ * Accepts a finite number or decimal text, returning the exact Decimal it means. A number means
+ * the decimal of its shortest round-trip text, the one JavaScript prints for it (0.1 means one
+ * tenth, as the user typed it); {@link exactBinaryDecimal} gives its exact binary value instead.
+ * Throws `NON_FINITE` or `NOT_A_NUMBER`.
  */
 export function toExactDecimal(value: number | string, what: string): Decimal {
   if (typeof value === "string") return parseDecimalText(value, what);
