@@ -51,6 +51,7 @@ describe("correct digits", () => {
   it("vouched text keeps exactly the vouched digits, or all computed ones when none is vouched", () => {
     expect(vouchedText(new D("0.1000000000123"), 5)).toBe("0.10000");
     expect(vouchedText(new D("-1.5e-60"), 0)).toBe("-1.5e-60");
+    expect(vouchedText(new D(0), 30)).toBe("0");
     expect(digitsVouched(new D("1.00001"), new D("1.00002"), 30)).toBe(4);
   });
 });

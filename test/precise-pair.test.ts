@@ -142,9 +142,10 @@ function checkAgainstReference(point: PairPointPrecise, ref: RefPoint, precision
     const got = point[k];
     const vouched = point.digitsVouched[k];
     // mpmath cannot produce an exact 0 (e.g. ρ^(2) = h(−1) = 0 comes out as sin π ≈ 1e-320):
-    // below 1e-250 the reference means 0 and the value must be as small.
-    if (want.abs().lt("1e-250")) {
-      if (vouched > 0) expect(got.abs().lt("1e-250")).toBe(true);
+    // below 1e-250 of its scale (the diagonal for raw kernels, 1 otherwise) the reference means 0.
+    const scale = k === "sigma" || k === "sigmaDiag" ? refValue(ref, "sigmaDiag") : k === "ntk" || k === "ntkDiag" ? refValue(ref, "ntkDiag") : new RefD(1);
+    if (want.abs().lt(scale.times("1e-250"))) {
+      if (!got.isZero() && vouched !== 0) throw new Error(`${k} at L = ${point.depth}: reference ≈ 0, got ${got.toString()} with ${vouched} digits vouched`);
       continue;
     }
     const correct = correctDigits(got, want, precision + 100);
@@ -156,9 +157,8 @@ function checkAgainstReference(point: PairPointPrecise, ref: RefPoint, precision
     expect(point.sigmaDot).toBeNull();
     expect(point.digitsVouched.sigmaDot).toBeNull();
   } else if (refValue(ref, "sigmaDot").abs().lt("1e-250")) {
-    // Σ̇ = 0 exactly (θ = π at ρ1 = −1): a tiny value with no digit vouched.
-    expect(point.sigmaDot!.abs().lt(new RefD(10).pow(-precision))).toBe(true);
-    expect(point.digitsVouched.sigmaDot).toBe(0);
+    // Σ̇ = 0 exactly (θ = π at ρ1 = −1): exactly 0 (see the ρ1 = −1 test).
+    expect(point.sigmaDot!.isZero()).toBe(true);
   } else {
     const correct = correctDigits(point.sigmaDot!, refValue(ref, "sigmaDot"), precision + 100);
     expect(correct).toBeGreaterThanOrEqual(point.digitsVouched.sigmaDot!);
@@ -211,6 +211,19 @@ describe("pairThroughDepthPrecise behaviour", () => {
         expect(p.digitsVouched.ntkNormalized).toBe(50);
       });
     }
+  });
+
+  it("ρ1 = −1: h(−1) = 0 and κ0(−1) = 0 come out exactly, so ρ, Θ̄, Σ, Θ, Σ̇ at L = 2 are exactly 0 with every digit vouched", async () => {
+    const p = (await pairThroughDepthPrecise({ rho1: "-1", depth: 2, precision: 30 })).points[0]!;
+    for (const k of ["rho", "ntkNormalized", "sigma", "ntk"] as const) {
+      expect(p[k].isZero()).toBe(true);
+      expect(p.digitsVouched[k]).toBe(30);
+    }
+    expect(p.sigmaDot!.isZero()).toBe(true);
+    expect(p.oneMinusRho.eq(1) && p.oneMinusNtkNormalized.eq(1)).toBe(true);
+    // With σb > 0 the layer weight w < 1 enters: ρ^(2) = 1 − w exactly, no longer 0.
+    const b = (await pairThroughDepthPrecise({ rho1: "-1", depth: 2, precision: 30, params: { sigmaB: "0.5" } })).points[0]!;
+    expect(b.rho.gt(0)).toBe(true);
   });
 
   it("ρ1 = 1 stays exactly 1 at every depth, with every digit vouched", async () => {

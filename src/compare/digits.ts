@@ -90,8 +90,9 @@ function log10Abs(x: BigFloat, ctx: BigFloatContext): number {
 /**
  * Text of a high-precision value for output: its vouched digits exactly (trailing zeros kept,
  * see `formatVouched`), or, when not even one digit is vouched, every digit computed, so that the
- * accompanying digit count (0) is what tells the reader the value is lost.
+ * accompanying digit count (0) is what tells the reader the value is lost. An exact zero is "0".
  */
 export function vouchedText(value: Decimal, digits: number): string {
+  if (value.isZero()) return "0"; // exact: a computed zero agrees with itself in both runs
   return digits >= 1 ? formatVouched(value, digits) : value.toString();
 }

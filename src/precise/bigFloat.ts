@@ -24,6 +24,9 @@ const FLOAT_SAFE = 1n << 1000n;
 
 const LOG2_10 = Math.log2(10);
 
+/** Largest |exponent| converted to Decimal exactly (5^4096 has ~2900 digits: cheap at a checkpoint). */
+const EXACT_TO_DECIMAL_BITS = 4096;
+
 /** Number of bits of `x > 0`. */
 export function bitLength(x: bigint): number {
   if (x < FLOAT_SAFE) {
@@ -170,9 +173,18 @@ export class BigFloatContext {
     return this.normalize(BigInt(scaled.toFixed(0)), -k);
   }
 
-  /** The exact value `m × 2^e`, rounded to `D`'s precision. */
+  /**
+   * The value `m × 2^e` as a Decimal of `D`'s precision: correctly rounded (so 1 − 2^−200 stays
+   * below 1, and 1 stays exactly 1) when 2^|e| has at most {@link EXACT_TO_DECIMAL_BITS} bits;
+   * beyond that (raw kernels deep in depth) within a unit or two in the last digit.
+   */
   toDecimal(a: BigFloat, D: typeof Decimal): Decimal {
     if (a.m === 0n) return new D(0);
+    if (a.e >= 0 && a.e <= EXACT_TO_DECIMAL_BITS) return new D((a.m << BigInt(a.e)).toString()).toSignificantDigits(D.precision);
+    if (a.e < 0 && -a.e <= EXACT_TO_DECIMAL_BITS) {
+      // m 2^e = m 5^−e 10^e exactly; the constructor keeps every digit, toSignificantDigits rounds once.
+      return new D(`${(a.m * 5n ** BigInt(-a.e)).toString()}e${a.e}`).toSignificantDigits(D.precision);
+    }
     return new D(a.m.toString()).times(new D(2).pow(a.e));
   }
 

@@ -49,6 +49,7 @@ export class PreciseCorrelationMap {
   readonly invPi: BigFloat;
   private readonly f: number;
   private readonly fixedOne: bigint;
+  private readonly two: BigFloat;
 
   /** @param bits mantissa bits; @param D a Decimal class with more than bits·log10(2) + 5 digits (π is read from it). */
   constructor(bits: number, D: typeof Decimal) {
@@ -57,11 +58,17 @@ export class PreciseCorrelationMap {
     this.invPi = this.ctx.div(this.ctx.one, this.pi);
     this.f = bits + SERIES_GUARD_BITS;
     this.fixedOne = 1n << BigInt(this.f);
+    this.two = this.ctx.fromInteger(2);
   }
 
-  /** θ = arccos(1 − ε) = 2 asin(√(ε/2)) for ε ∈ [0, 2]; range [0, π]. */
+  /**
+   * θ = arccos(1 − ε) = 2 asin(√(ε/2)) for ε ∈ [0, 2]; range [0, π]. At ε = 2 exactly (ρ = −1)
+   * it returns the object {@link pi} itself, which {@link complementStep} and
+   * {@link oneMinusKappa0} recognise, so that h(−1) = 0 and κ0(−1) = 0 come out exactly.
+   */
   thetaOfComplement(eps: BigFloat): BigFloat {
     const c = this.ctx;
+    if (eps.m === this.two.m && eps.e === this.two.e) return this.pi;
     let z = c.scale2(eps, -1); // z = sin²(θ/2)
     let halvings = 0;
     while (!c.magnitudeBelow(z, ASIN_SERIES_MAX_LOG2)) {
@@ -100,6 +107,7 @@ export class PreciseCorrelationMap {
   /** One layer: ε′ = w (ε − g(θ)/π), given θ = θ(ε) and the layer weight w ∈ (0, 1]. */
   complementStep(eps: BigFloat, theta: BigFloat, w: BigFloat): BigFloat {
     const c = this.ctx;
+    if (theta === this.pi) return c.mul(w, c.sub(eps, c.one)); // g(π)/π = 1 exactly
     return c.mul(w, c.sub(eps, c.mul(this.gOfTheta(theta), this.invPi)));
   }
 
@@ -139,6 +147,7 @@ export class PreciseCorrelationMap {
 
   /** 1 − κ0(ρ) = θ/π. */
   oneMinusKappa0(theta: BigFloat): BigFloat {
+    if (theta === this.pi) return this.ctx.one;
     return this.ctx.mul(theta, this.invPi);
   }
 }
