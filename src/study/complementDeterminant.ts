@@ -37,6 +37,8 @@ export async function determinantFromComplement(oneMinus: Float64Array, m: numbe
   const sign = ((m % 2 === 0 ? 1 : -1) * e.signDet * signFactor) as -1 | 0 | 1;
   const log10AbsDet = sign === 0 ? -Infinity : e.log10AbsDet + Math.log10(Math.abs(factor));
   const cancellation = Math.log10(Math.max(1, Math.abs(s / factor)));
-  const digitsKept = Math.max(0, FLOAT64_DIGITS - Math.log10(lu.conditionEstimate()) - cancellation);
+  const kept = FLOAT64_DIGITS - Math.log10(lu.conditionEstimate()) - cancellation;
+  // 1 − s = 0 (complete cancellation) or a non-finite estimate: no digit is kept.
+  const digitsKept = Number.isFinite(kept) ? Math.max(0, kept) : 0;
   return { det: sign * 10 ** log10AbsDet, log10AbsDet, signDet: sign, digitsKept };
 }

@@ -5,7 +5,8 @@
  * every depth, and at high precision at the shallower ones, where it checks the float64 numbers.
  */
 import { datasetFromArrays } from "../data/dataset.js";
-import { predictThroughDepth } from "../predict/fromData.js";
+import { isNtkError } from "../errors.js";
+import { predictThroughDepth, type DataPrediction } from "../predict/fromData.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
@@ -22,6 +23,35 @@ const KERNELS = [
   { kernel: "ntk", label: NTK_LABEL },
   { kernel: "nngp", label: NNGP_LABEL },
 ] as const;
+
+/** A row saying that this depth and precision gave no f_∞: K exactly singular, or a non-finite float64 result. */
+function noResultRow(depth: number, label: string, t: number, line: string, precision: string): Record<string, Cell> {
+  return { depth, kernel: label, testPoint: t + 1, line, precision, prediction: null, weightsL1: null, digitsKept: 0 };
+}
+
+/**
+ * Runs `predictAt` on all `depths` at once (one Gram pass); when K is exactly singular at some
+ * depth (SINGULAR_MATRIX, e.g. Σ̄ rounding to the matrix of ones when σb > 0), runs the depths one
+ * by one instead, so that the others still get their predictions. Returns a result or null
+ * (singular) per depth, in order.
+ */
+async function throughDepthOrOneByOne(depths: readonly number[], predictAt: (depths: readonly number[]) => Promise<DataPrediction[]>): Promise<[number, DataPrediction | null][]> {
+  try {
+    return (await predictAt(depths)).map((r) => [r.depth, r]);
+  } catch (e) {
+    if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
+  }
+  const out: [number, DataPrediction | null][] = [];
+  for (const depth of depths) {
+    try {
+      out.push([depth, (await predictAt([depth]))[0]]);
+    } catch (e) {
+      if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
+      out.push([depth, null]);
+    }
+  }
+  return out;
+}
 
 /** Inputs of {@link runPredictionExperiment}. */
 export interface PredictionExperimentInput {
@@ -53,29 +83,36 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
   let run = 0;
   for (const { kernel, label } of KERNELS) {
     const base = { train, test: o.test, kernel, normalized: true, params: o.params, time: "inf" } as const;
-    const f64 = await predictThroughDepth({ ...base, depths: o.depths, ...subdivide(progress, run++, 2 * KERNELS.length) });
-    for (const r of f64) {
-      const p = r.float64;
-      if (!p) continue;
-      for (let t = 0; t < r.testCount; t++) {
-        rows.push({ depth: r.depth, kernel: label, testPoint: t + 1, line: `${label}, test point ${t + 1}`, precision: PRECISION_LABEL.float64, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept });
+    const line = (t: number) => `${label}, test point ${t + 1}`;
+    const f64 = await throughDepthOrOneByOne(o.depths, (depths) => predictThroughDepth({ ...base, depths, ...subdivide(progress, run, 2 * KERNELS.length) }));
+    run++;
+    for (const [depth, r] of f64) {
+      for (let t = 0; t < o.test.m; t++) {
+        const p = r?.float64;
+        // A float64 solve that returned a non-finite number has no result to show; it is not a 0.
+        const finite = p && Number.isFinite(p.predictions[t]) && Number.isFinite(p.weightsL1[t]) && Number.isFinite(p.digitsKept);
+        rows.push(p && finite ? { depth, kernel: label, testPoint: t + 1, line: line(t), precision: PRECISION_LABEL.float64, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept } : noResultRow(depth, label, t, line(t), PRECISION_LABEL.float64));
       }
     }
-    const precise = await predictThroughDepth({ ...base, depths: o.preciseDepths, precision: o.precision, ...subdivide(progress, run++, 2 * KERNELS.length) });
-    for (const r of precise) {
-      const p = r.precise;
-      if (!p) continue;
-      for (let t = 0; t < r.testCount; t++) {
-        rows.push({
-          depth: r.depth,
-          kernel: label,
-          testPoint: t + 1,
-          line: `${label}, test point ${t + 1}`,
-          precision: PRECISION_LABEL.precise,
-          prediction: p.predictions[t].toNumber(),
-          weightsL1: p.weightsL1[t].toNumber(),
-          digitsKept: Math.min(p.digitsVouched.predictions, p.digitsVouched.weightsL1),
-        });
+    const precise = await throughDepthOrOneByOne(o.preciseDepths, (depths) => predictThroughDepth({ ...base, depths, precision: o.precision, ...subdivide(progress, run, 2 * KERNELS.length) }));
+    run++;
+    for (const [depth, r] of precise) {
+      for (let t = 0; t < o.test.m; t++) {
+        const p = r?.precise;
+        rows.push(
+          p
+            ? {
+                depth,
+                kernel: label,
+                testPoint: t + 1,
+                line: line(t),
+                precision: PRECISION_LABEL.precise,
+                prediction: p.predictions[t].toNumber(),
+                weightsL1: p.weightsL1[t].toNumber(),
+                digitsKept: Math.min(p.digitsVouched.predictions, p.digitsVouched.weightsL1),
+              }
+            : noResultRow(depth, label, t, line(t), PRECISION_LABEL.precise),
+        );
       }
     }
   }
@@ -88,7 +125,7 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
       { key: "testPoint", meaning: "index of the test point" },
       { key: "line", meaning: "kernel and test point (the line in the figures)" },
       { key: "precision", meaning: "float64 or high precision" },
-      { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (high precision: rounded to float64)" },
+      { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (high precision: rounded to float64; null: no result, K exactly singular or float64 gave a non-finite value)" },
       { key: "weightsL1", meaning: "‖K_x K^{-1}‖₁, the 1-norm of the weight row" },
       { key: "digitsKept", meaning: "significant digits kept: float64 16 − log10 κ1(K) (clamped); high precision the digits vouched for (fewer of prediction and weight norm)" },
     ],

@@ -103,11 +103,16 @@ export async function computeStudy(options: StudyOptions = {}): Promise<StudyRes
       rows.sort((a, b) => num(b.digits) - num(a.digits));
       return num(rows[0]?.log10AbsDet);
     });
-    return { depths, values };
+    // An exactly singular matrix has no log10|det|; the series skips such depths.
+    const kept = depths.map((d, i) => [d, values[i]] as const).filter(([, v]) => Number.isFinite(v));
+    return { depths: kept.map(([d]) => d), values: kept.map(([, v]) => v) };
   };
   const maxWeights = (kernel: string): DepthSeries => {
     const depths = gramDepths.filter((d) => d >= 2 && isPowerOfTwo(d));
-    return { depths, values: depths.map((d) => Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1)))) };
+    // Depths where K was singular in float64 have no weights; the series skips them.
+    const values = depths.map((d) => Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1))));
+    const kept = depths.map((d, i) => [d, values[i]] as const).filter(([, v]) => Number.isFinite(v));
+    return { depths: kept.map(([d]) => d), values: kept.map(([, v]) => v) };
   };
   const ntkDet = bestDet(NTK_LABEL);
   const ntkWeights = maxWeights(NTK_LABEL);

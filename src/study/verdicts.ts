@@ -233,7 +233,7 @@ export function verdictDepthNeeded(tables: readonly LabelledThresholds[]): Claim
       reasons.push(`${facts}: the depth grows at least like 1/δ.`);
     } else if (fit.slope + 3 * fit.slopeStdErr < 0.9) {
       words.push("not supported");
-      reasons.push(`${facts}: the depth needed is large in absolute terms but grows like δ^−${quote(fit.slope)}, far slower than 1/δ.`);
+      reasons.push(`${facts}: the depth needed grows like δ^−${quote(fit.slope)}, far slower than 1/δ.`);
     } else {
       words.push("inconclusive at the depths reached");
       reasons.push(`${facts}.`);
