@@ -80,6 +80,15 @@ describe("study --quick end to end", () => {
   });
 });
 
+describe("study outside the paper's case", () => {
+  it("[long] σb = 1 (Σ̄ rounds to ones in float64): four verdicts, the parametrization named, no non-finite number in any table", async () => {
+    const doc = await runStudy({ quick: true, params: { sigmaB: "1" } });
+    expect(doc.sections.flatMap((s) => (s.verdict ? [s.verdict.claim] : []))).toEqual([1, 2, 3, 4]);
+    expect(doc.preamble[0]).toContain("NOT the paper's case");
+    for (const t of doc.tables) for (const row of t.rows) for (const v of Object.values(row)) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+  }, 60_000);
+});
+
 describe("study cancellation", () => {
   it("an aborted signal stops the study with ABORTED before any work", async () => {
     const c = new AbortController();
