@@ -5,10 +5,10 @@
  */
 import type { View } from "vega";
 import { formatFloat64 } from "../src/format.js";
-import type { ExplorerResult, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
+import type { DataSeries, ExplorerResult, PairSeries, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
 import { mountCirclePicker } from "./circlePicker.js";
 import { EXAMPLE_DATA } from "./examples.js";
-import { explorerFigures, renderInto, specWithMarkers } from "./plots.js";
+import { dataFigures, digitsFigures, pairFigures, renderInto, specWithMarkers, type ExplorerFigure } from "./plots.js";
 import { URL_KEYS, queryFromState, stateFromQuery, type ExplorerState, type ParsedState } from "./state.js";
 
 /** Quiet time after the last edit before a live run starts, in milliseconds. */
@@ -25,7 +25,6 @@ const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "modu
 let runId = 0;
 let running = false;
 let liveTimer: ReturnType<typeof setTimeout> | undefined;
-let views: View[] = [];
 
 function field(name: keyof ExplorerState): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
   return form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -102,18 +101,22 @@ worker.addEventListener("message", (event: MessageEvent<WorkerReply>) => {
       errorBox.textContent = `${reply.code}: ${reply.message}`;
       errorBox.hidden = false;
     }
+  } else if (reply.type === "pair") {
+    showPair(reply.depths, reply.pair).catch((e: unknown) => showDrawingError(e));
   } else {
     progressBar.value = 1;
     showResult(reply.result).then(
       () => setStatus("done", `done in ${(reply.result.elapsedMs / 1000).toFixed(2)} s`),
-      (e: unknown) => {
-        setStatus("failed", "failed");
-        errorBox.textContent = `drawing failed: ${e instanceof Error ? e.message : String(e)}`;
-        errorBox.hidden = false;
-      },
+      (e: unknown) => showDrawingError(e),
     );
   }
 });
+
+function showDrawingError(e: unknown): void {
+  setStatus("failed", "failed");
+  errorBox.textContent = `drawing failed: ${e instanceof Error ? e.message : String(e)}`;
+  errorBox.hidden = false;
+}
 
 function scheduleLive(): void {
   clearTimeout(liveTimer);
@@ -178,33 +181,61 @@ function fillTable(table: HTMLTableElement, columns: readonly { key: string; tit
   table.replaceChildren(head, ...body);
 }
 
-async function showResult(result: ExplorerResult): Promise<void> {
-  const { state } = readForm();
-  const paperCase = Number(state.sigmaW) === 1 && Number(state.sigmaB) === 0;
-  const { pair, data } = result;
-  results.hidden = false;
-  const notes = [
+/** Chart views by figure name, so a redraw finalizes what it replaces. */
+const views = new Map<string, View>();
+
+/**
+ * Draws figures into their containers (`#chart-<name>`), replacing earlier drawings of the same
+ * figures; stops when run `id` is no longer the current one (a newer run owns the page).
+ */
+async function drawFigures(figures: readonly ExplorerFigure[], id: number): Promise<void> {
+  for (const f of figures) {
+    if (id !== runId) return;
+    views.get(f.figure.name)?.finalize();
+    const container = document.querySelector<HTMLElement>(`#chart-${f.figure.name}`)!;
+    container.replaceChildren();
+    views.set(f.figure.name, await renderInto(container, specWithMarkers(f)));
+  }
+}
+
+/** Empties every chart and table: a new run's pair arrives first, its data set later. */
+function clearResults(): void {
+  for (const v of views.values()) v.finalize();
+  views.clear();
+  for (const container of document.querySelectorAll(".charts figure > div")) container.replaceChildren();
+  for (const table of document.querySelectorAll("table")) table.replaceChildren();
+  document.querySelector("#data-legend")!.textContent = "";
+  document.querySelector("#warnings")!.replaceChildren();
+}
+
+function pairNotes(pair: PairSeries): string[] {
+  return [
     pair.givesOut.textbook === null ? "the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint" : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
     pair.precise === null ? "the stable loop is not judged (no high-precision run)" : pair.givesOut.stable === null ? "the stable float64 loop keeps a correct digit throughout" : `the stable float64 loop gives out at L = ${pair.givesOut.stable}`,
-    data.measuredLostDepths !== null
-      ? data.measuredLostDepths.length === 0
-        ? "the float64 determinant and predictions keep at least one correct digit at every checkpoint (measured against high precision)"
-        : `the float64 determinant or a prediction has no correct digit at L = ${data.measuredLostDepths.join(", ")} (measured against high precision)`
-      : data.lostDepths.length === 0
-      ? `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps at least one digit at every checkpoint`
-      : `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps less than one digit at L = ${data.lostDepths.join(", ")}${data.lostDepths[0] === 1 && data.m > data.n0 ? ` (at L = 1 the kernel is linear, of rank ≤ n0 = ${data.n0} < m = ${data.m}: singular)` : ""}`,
   ];
-  document.querySelector("#summary")!.textContent = `Checkpoints L = ${result.depths[0]} … ${result.depths[result.depths.length - 1]} (${result.depths.length}). Where float64 gives out: ${notes.join("; ")}.`;
-  document.querySelector("#vouched-by")!.textContent = pair.vouchedBy ?? "no high-precision run: set digits ≥ 20";
+}
 
-  for (const v of views) v.finalize();
-  views = [];
-  for (const container of document.querySelectorAll(".charts figure > div")) container.replaceChildren();
-  for (const f of explorerFigures(result, paperCase)) {
-    const container = document.querySelector<HTMLElement>(`#chart-${f.figure.name}`)!;
-    views.push(await renderInto(container, specWithMarkers(f)));
+function dataNote(data: DataSeries): string {
+  if (data.measuredLostDepths !== null) {
+    return data.measuredLostDepths.length === 0
+      ? "the float64 determinant and predictions keep at least one correct digit at every checkpoint (measured against high precision)"
+      : `the float64 determinant or a prediction has no correct digit at L = ${data.measuredLostDepths.join(", ")} (measured against high precision)`;
   }
+  if (data.lostDepths.length === 0) return `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps at least one digit at every checkpoint`;
+  const linear = data.lostDepths[0] === 1 && data.m > data.n0 ? ` (at L = 1 the kernel is linear, of rank ≤ n0 = ${data.n0} < m = ${data.m}: singular)` : "";
+  return `float64 LU of the ${data.m} × ${data.m} Gram matrix keeps less than one digit at L = ${data.lostDepths.join(", ")}${linear}`;
+}
 
+function showSummary(depths: readonly number[], notes: readonly string[]): void {
+  document.querySelector("#summary")!.textContent = `Checkpoints L = ${depths[0]} … ${depths[depths.length - 1]} (${depths.length}). Where float64 gives out: ${notes.join("; ")}.`;
+}
+
+/** The pair half of a run: drawn as soon as the worker has it, while the data set is computed. */
+async function showPair(depths: readonly number[], pair: PairSeries): Promise<void> {
+  clearResults();
+  results.hidden = false;
+  showSummary(depths, [...pairNotes(pair), "the data set is being computed"]);
+  document.querySelector("#vouched-by")!.textContent = pair.vouchedBy ?? "no high-precision run: set digits ≥ 20";
   fillTable(
     document.querySelector<HTMLTableElement>("#pair-table")!,
     [
@@ -226,7 +257,13 @@ async function showResult(result: ExplorerResult): Promise<void> {
       "precise.ntkNormalized": preciseText(pair.precise?.[i].ntkNormalized ?? null),
     })),
   );
+  await drawFigures(pairFigures(pair, depths, pair.paperCase), runId);
+}
 
+/** The whole result: the data set's figures and table, and float64's correct digits. */
+async function showResult(result: ExplorerResult): Promise<void> {
+  const { pair, data, depths } = result;
+  showSummary(depths, [...pairNotes(pair), dataNote(data)]);
   document.querySelector("#data-legend")!.textContent =
     `${data.m} training points on S^${data.n0 - 1}, ${data.testCount} test points; kernel ${data.kernelLabel}. ` +
     "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); " +
@@ -265,6 +302,7 @@ async function showResult(result: ExplorerResult): Promise<void> {
   );
   const warnings = document.querySelector<HTMLUListElement>("#warnings")!;
   warnings.replaceChildren(...data.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
+  await drawFigures([...digitsFigures(pair, data, depths), ...dataFigures(data, depths)], runId);
 }
 
 const initial = stateFromQuery(location.search);

@@ -6,7 +6,7 @@
  */
 import { Decimal } from "decimal.js";
 import { correctDigits } from "../src/compare/digits.js";
-import { pairThroughDepthFloat64, type PairMethod } from "../src/pair/float64.js";
+import { pairThroughDepthFloat64, type PairMethod, type PairResult64 } from "../src/pair/float64.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import type { ProgressOptions } from "../src/progress.js";
 import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
@@ -19,12 +19,12 @@ export type PhaseProgress = (phase: string) => ProgressOptions;
 /** The pair series of a state at the given checkpoint depths. */
 export async function pairSeries(state: ExplorerState, depths: readonly number[], progress: PhaseProgress): Promise<PairSeries> {
   const common = { rho1: state.rho1, depth: depths[depths.length - 1], at: depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB } };
-  const float64 = async (method: PairMethod): Promise<PairRow<number>[]> => {
-    const r = await pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
-    return r.points.map((p) => ({ depth: p.depth, rho: p.rho, oneMinusRho: p.oneMinusRho, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized }));
-  };
-  const stable = await float64("stable");
-  const textbook = await float64("textbook");
+  const float64 = (method: PairMethod) => pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
+  const rows = (r: PairResult64): PairRow<number>[] =>
+    r.points.map((p) => ({ depth: p.depth, rho: p.rho, oneMinusRho: p.oneMinusRho, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized }));
+  const stableRun = await float64("stable");
+  const stable = rows(stableRun);
+  const textbook = rows(await float64("textbook"));
   let precise: PairRow<PreciseValue>[] | null = null;
   let vouchedBy: string | null = null;
   let reference: Decimal[] | null = null;
@@ -43,6 +43,7 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   const digitsOf = (rows: readonly PairRow<number>[]) => rows.map((row, i) => float64Digits(row.oneMinusRho, reference![i]));
   return {
     rho1: state.rho1,
+    paperCase: stableRun.params.paperCase,
     stable,
     textbook,
     precise,

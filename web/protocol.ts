@@ -31,6 +31,8 @@ export interface PairRow<V> {
 /** The single pair through depth: float64 stable and textbook loops, and the high-precision run. */
 export interface PairSeries {
   readonly rho1: string;
+  /** True for σw = 1, σb = 0 (SPEC §3), where 1 − ρ ≈ 9π²/(2L²) at large L. */
+  readonly paperCase: boolean;
   readonly stable: readonly PairRow<number>[];
   readonly textbook: readonly PairRow<number>[];
   readonly precise: readonly PairRow<PreciseValue>[] | null;
@@ -110,5 +112,6 @@ export type WorkerRequest = { readonly type: "run"; readonly id: number; readonl
 /** Worker → page. */
 export type WorkerReply =
   | { readonly type: "progress"; readonly id: number; readonly phase: string; readonly done: number; readonly total: number }
+  | { readonly type: "pair"; readonly id: number; readonly depths: readonly number[]; readonly pair: PairSeries }
   | { readonly type: "result"; readonly id: number; readonly result: ExplorerResult }
   | { readonly type: "error"; readonly id: number; readonly code: string; readonly message: string };

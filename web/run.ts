@@ -7,17 +7,27 @@ import type { ProgressOptions } from "../src/progress.js";
 import { dataSeriesFloat64, explorerData } from "./dataSeries.js";
 import { withPreciseData } from "./dataSeriesPrecise.js";
 import { pairSeries } from "./pairSeries.js";
-import type { ExplorerResult } from "./protocol.js";
+import type { ExplorerResult, PairSeries } from "./protocol.js";
 import { logSpacedDepths, type ExplorerState } from "./state.js";
 
 /** Receives progress: the phase's name, units done and total (the phase's own unit). */
 export type ProgressSink = (phase: string, done: number, total: number) => void;
 
-export async function runExplorer(state: ExplorerState, sink: ProgressSink, signal: AbortSignal): Promise<ExplorerResult> {
+/**
+ * Runs the pair half, hands it to `onPair` (so the page can draw it while the rest runs), then
+ * the data half. Throws the library's NtkError (ABORTED when `signal` fires).
+ */
+export async function runExplorer(
+  state: ExplorerState,
+  sink: ProgressSink,
+  signal: AbortSignal,
+  onPair: (depths: readonly number[], pair: PairSeries) => void,
+): Promise<ExplorerResult> {
   const started = performance.now();
   const depths = logSpacedDepths(state.depthMin, state.depthMax, state.checkpoints);
   const phase = (name: string): ProgressOptions => ({ signal, onProgress: (done, total) => sink(name, done, total) });
   const pair = await pairSeries(state, depths, phase);
+  onPair(depths, pair);
   const points = explorerData(state);
   const data64 = await dataSeriesFloat64(state, depths, points, phase("Gram matrices, float64"));
   const data = state.precision > 0 ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`)) : data64;

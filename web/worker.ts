@@ -22,7 +22,12 @@ addEventListener("message", (event: MessageEvent<WorkerRequest>) => {
   current?.controller.abort(new Error("superseded by a newer run"));
   const job = { id: request.id, controller: new AbortController() };
   current = job;
-  runExplorer(request.state, (phase, done, total) => reply({ type: "progress", id: job.id, phase, done, total }), job.controller.signal).then(
+  runExplorer(
+    request.state,
+    (phase, done, total) => reply({ type: "progress", id: job.id, phase, done, total }),
+    job.controller.signal,
+    (depths, pair) => reply({ type: "pair", id: job.id, depths, pair }),
+  ).then(
     (result) => reply({ type: "result", id: job.id, result }),
     (error: unknown) =>
       reply({

@@ -117,10 +117,14 @@ describe("explorer page in Chromium", () => {
     await page.close();
   });
 
-  it("cancels a long run from the page, reports progress meanwhile, and runs again afterwards", async () => {
-    const { page, problems } = await openExplorer("?rho1=0.5&L0=1&L1=2000000&n=8&digits=60");
-    await page.waitForFunction(() => document.querySelector<HTMLProgressElement>("#progress")!.value > 0, undefined, { timeout: 20_000 });
-    expect(await page.textContent("#status")).toMatch(/^running: .+ %$/);
+  it("draws the pair while the data set runs, cancels from the page, and runs again afterwards", async () => {
+    // The precise pair to depth 20 000 takes about a second; the precise Gram of 7 points far longer.
+    const { page, problems } = await openExplorer("?kernel=nngp&L1=20000&n=16&digits=25");
+    await page.waitForFunction(() => document.querySelectorAll("#pair-table td").length > 0, undefined, { timeout: 20_000 });
+    expect(await page.$$eval("#chart-rho svg", (svgs) => svgs.length)).toBe(1);
+    expect(await page.$$eval("#data-table td", (cells) => cells.length)).toBe(0);
+    await page.waitForFunction(() => /Gram matrices, 25 digits, [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), undefined, { timeout: 20_000 });
+    expect(await page.getAttribute("#status", "data-state")).toBe("running");
     expect(await page.isEnabled("#cancel")).toBe(true);
     await page.click("#cancel");
     expect(await runEnd(page, 10_000)).toBe("cancelled");
