@@ -120,8 +120,7 @@ describe("explorer page in Chromium", () => {
   it("draws the pair while the data set runs, cancels from the page, and runs again afterwards", async () => {
     // The precise pair to depth 20 000 takes about a second; the precise Gram of 7 points far longer.
     const { page, problems } = await openExplorer("?kernel=nngp&L1=20000&n=16&digits=25");
-    await page.waitForFunction(() => document.querySelectorAll("#pair-table td").length > 0, undefined, { timeout: 20_000 });
-    expect(await page.$$eval("#chart-rho svg", (svgs) => svgs.length)).toBe(1);
+    await page.waitForFunction(() => document.querySelectorAll("#pair-table td").length > 0 && document.querySelector("#chart-rho svg") !== null, undefined, { timeout: 20_000 });
     expect(await page.$$eval("#data-table td", (cells) => cells.length)).toBe(0);
     await page.waitForFunction(() => /Gram matrices, 25 digits, [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), undefined, { timeout: 20_000 });
     expect(await page.getAttribute("#status", "data-state")).toBe("running");
