@@ -26,6 +26,9 @@ export { analyzeMatrix, luFactor, LuFactorization, FLOAT64_DIGITS, type MatrixAn
 export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFloat64Options, type GramAtDepth64 } from "./gram/float64.js";
 
 // High precision (SPEC §4 at any precision): one pair through depth with digits vouched; digit counting.
+export { pairThroughDepth } from "./pair.js";
+export { pairThroughDepthFloat64, type PairOptions, type PairFloat64Options, type PairMethod, type PairPoint64, type PairResult64 } from "./pair/float64.js";
+export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
 export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
