@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark section in one run, so the ratios inside a section compare
+ * paths measured under the same conditions. Prints Markdown; paste it into bench/RESULTS.md.
+ * `npm run bench -- pair lu` runs only the named sections.
+ */
+import { renderSection, type BenchSection } from "./timing.js";
+import { run as runPair } from "./pair.js";
+import { run as runGram } from "./gram.js";
+import { run as runLu } from "./lu.js";
+import { run as runPrecise } from "./precise.js";
+import { run as runPredict } from "./predict.js";
+
+const sections: Record<string, () => Promise<BenchSection>> = {
+  pair: runPair,
+  gram: runGram,
+  lu: runLu,
+  precise: runPrecise,
+  predict: runPredict,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in sections));
+if (unknown.length > 0) {
+  console.error(`unknown bench section(s): ${unknown.join(", ")}; choose from ${Object.keys(sections).join(", ")}`);
+  process.exit(2);
+}
+console.log(`# ntk-depth benchmarks\n\nNode ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(renderSection(await run()));
+}
