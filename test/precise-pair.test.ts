@@ -226,6 +226,17 @@ describe("pairThroughDepthPrecise behaviour", () => {
     expect(b.rho.gt(0)).toBe(true);
   });
 
+  it("a value formed by cancellation (ρ^(2) ≈ 3e-34 from ρ1 = −1 + 1e-22) gets its guard digits raised and vouches all P digits", async () => {
+    const rc = fixture.cases.find((c) => c.rho1 === "-0.9999999999999999999999")!;
+    const r = await pairThroughDepthPrecise({ rho1: rc.rho1, depth: rc.depth, at: rc.at, precision: 30 });
+    expect(r.vouchedBy).toMatch(/guard digits were raised once/);
+    expect(r.workingPrecision).toBeGreaterThan(workingPrecision(30, rc.depth).upper);
+    const p = r.points[1]!;
+    expect(p.rho.lt("1e-33")).toBe(true);
+    expect(p.digitsVouched.rho).toBe(30);
+    expect(correctDigits(p.rho, refValue(rc.points[1]!, "rho"), 200)).toBeGreaterThanOrEqual(30);
+  });
+
   it("ρ1 = 1 stays exactly 1 at every depth, with every digit vouched", async () => {
     const r = await pairThroughDepthPrecise({ rho1: 1, depth: 500, at: [1, 500], precision: 25 });
     for (const p of r.points) {

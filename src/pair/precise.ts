@@ -15,7 +15,7 @@ import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
-import { bitsForDigits, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import { bitsForDigits, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
 
 /** Options of a pair computation, shared by the float64 and the high-precision paths. */
@@ -115,26 +115,43 @@ export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloat
 /** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run. */
 export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
   const checkpoints = checkCheckpoints(o.at, o.depth);
-  const wp = workingPrecision(o.precision, o.depth);
+  let wp = workingPrecision(o.precision, o.depth);
   const params = resolveParams(o.params);
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
-  const ticker = new ProgressTicker(o, 2 * o.depth, wp.upper > 300 ? 4 : 32);
   const start = { rho1, params, n0 };
-  const lower = await runPrecise(wp.lower, start, checkpoints, o.depth, ticker, 0);
-  const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth, observe);
-  ticker.finish();
-  const points = upper.map((u, i): PairPointPrecise => {
-    const l = lower[i]!;
-    const byField = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, digitsVouched(l[k], u[k], wp.precision)])) as { [K in VouchedPairField]: number };
-    const sigmaDot = u.sigmaDot === null || l.sigmaDot === null ? null : digitsVouched(l.sigmaDot, u.sigmaDot, wp.precision);
-    return { ...u, digitsVouched: { ...byField, sigmaDot } };
-  });
-  const vouchedBy =
-    `computed twice with the complement recursion (SPEC §4) in BigInt floating point, at ${wp.lower} and at ${wp.upper} significant digits ` +
-    `(${bitsForDigits(wp.lower)} and ${bitsForDigits(wp.upper)} bits); the values returned are the ${wp.upper}-digit ones, ` +
-    `and a value vouches for the significant digits on which the two runs agree, minus one, at most ${wp.precision}`;
-  return { precision: wp.precision, workingPrecision: wp.upper, vouchedBy, params, points };
+  for (let attempt = 0; ; attempt++) {
+    // Progress: each attempt is two runs of `depth` steps; a retry extends the total.
+    const offset = attempt * 2 * o.depth;
+    const onProgress = o.onProgress && ((done: number, total: number) => o.onProgress!(offset + done, offset + total));
+    const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * o.depth, wp.upper > 300 ? 4 : 32);
+    const lower = await runPrecise(wp.lower, start, checkpoints, o.depth, ticker, 0);
+    const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth, attempt === 0 ? observe : undefined);
+    ticker.finish();
+    const points = upper.map((u, i) => vouch(lower[i]!, u, wp.precision));
+    // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
+    // guard does not cover: one retry with that many more guard digits, within decimal.js's π.
+    const least = Math.min(...points.flatMap((p) => Object.values(p.digitsVouched).filter((d): d is number => d !== null)));
+    const retry = wp.lower + (wp.precision - least) + 2;
+    if (least >= wp.precision || attempt === MAX_RETRIES || retry + VOUCH_EXTRA_DIGITS + PI_EXTRA_DIGITS > DECIMAL_CONSTANT_DIGITS.pi) {
+      const vouchedBy =
+        `computed twice with the complement recursion (SPEC §4) in BigInt floating point, at ${wp.lower} and at ${wp.upper} significant digits ` +
+        `(${bitsForDigits(wp.lower)} and ${bitsForDigits(wp.upper)} bits); the values returned are the ${wp.upper}-digit ones, ` +
+        `and a value vouches for the significant digits on which the two runs agree, minus one, at most ${wp.precision}` +
+        (attempt > 0 ? ` (the first pair of runs vouched fewer digits, so the guard digits were raised once)` : "");
+      return { precision: wp.precision, workingPrecision: wp.upper, vouchedBy, params, points };
+    }
+    wp = { precision: wp.precision, lower: retry, upper: retry + VOUCH_EXTRA_DIGITS };
+  }
+}
+
+/** How many times the guard digits may be raised after a shortfall in vouched digits. */
+const MAX_RETRIES = 1;
+
+function vouch(l: PointValues, u: PointValues, precision: number): PairPointPrecise {
+  const byField = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, digitsVouched(l[k], u[k], precision)])) as { [K in VouchedPairField]: number };
+  const sigmaDot = u.sigmaDot === null || l.sigmaDot === null ? null : digitsVouched(l.sigmaDot, u.sigmaDot, precision);
+  return { ...u, digitsVouched: { ...byField, sigmaDot } };
 }
 
 type PointValues = Omit<PairPointPrecise, "digitsVouched">;
