@@ -32,6 +32,8 @@ export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type Resolv
 export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
+// Float64 (textbook and stable) against high precision for one pair, every depth scanned.
+export { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH, type PairCompareOptions, type PairComparison, type PairComparePoint, type Float64PathAtDepth, type DigitLoss } from "./compare/pairCompare.js";
 
 // High precision for data: sphere projections, Gram matrices with vouched entries and determinants, decimal LU.
 export { projectToSphereAtPrecision, pairComplementsAtPrecision, exactRawCoordinates, type PreciseSpherePoints } from "./sphere/precise.js";
