@@ -68,7 +68,7 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     detRateMaxDepth: quick ? 2 ** 14 : 10_000_000,
     precision: 40,
     precisionRho1: ["0.5", "0.9999999"],
-    precisePairMaxLog2: quick ? 10 : 16,
+    precisePairMaxLog2: quick ? 10 : 18,
     preciseGramMaxLog2: quick ? 8 : 14,
     precisePredictMaxLog2: quick ? 6 : 12,
   };
