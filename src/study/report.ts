@@ -126,7 +126,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `κ is the training Gram matrix of the normalized NTK Θ̄ (${plan.trainPoints} random points; weights and predictions do not change when Θ is rescaled by its common diagonal, so Θ̄ and the raw Θ give the same K_x K^{-1}). Depths 2^k from 2 (L = 1 is the linear kernel, exactly singular for ${plan.trainPoints} points in dimension ${plan.inputDim}). The determinant is taken from the float64 method that keeps more digits (LU of K̄ or via 1 − K̄, see "Where float64 gives out").`,
         `A check on the limit: if every off-diagonal entry of Θ̄ tends to 1/4, Θ̄ → (3/4)I + (1/4)J, so det Θ̄ → (3/4)^(m−1)(m + 3)/4 = ${quote(0.75 ** (plan.trainPoints - 1) * ((plan.trainPoints + 3) / 4))} and every weight row K_x K^{-1} → (1/(m + 3), …), of 1-norm m/(m + 3) = ${quote(plan.trainPoints / (plan.trainPoints + 3))} (m = ${plan.trainPoints}); compare the extrapolated limits above.`,
         `The raw NTK Θ = Θ̄ · Θ(x,x) shares the diagonal Θ(x,x) = L/(n0 2^(L−1)) (SPEC §3), so det Θ = det Θ̄ · (L/(n0 2^(L−1)))^m → 0 through that common scale alone, which cancels in K_x K^{-1}: the normalized matrix is the one whose determinant says something about invertibility.`,
-        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")}`,
+        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${quote(digitsKeptAt(predictions, NNGP_LABEL, last(gramDepths)), 2)} significant digits at L = ${last(gramDepths)} (Θ̄: ${quote(digitsKeptAt(predictions, NTK_LABEL, last(gramDepths)), 2)}); the ± above is the extrapolation's spread only.`,
         markdownTable(
           ["L", `log10 det ${NTK_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NTK_LABEL})`, `log10 det ${NNGP_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NNGP_LABEL})`],
           ntkDet.depths.filter((_, i) => i % 2 === 0 || i === ntkDet.depths.length - 1).map((d) => {
@@ -216,6 +216,11 @@ function predictionAccuracySummary(t: DataTable): { kernel: string; quantity: st
     }
   }
   return out;
+}
+
+/** Fewest digits the float64 predictions of `kernel` keep at `depth` (NaN when there are none). */
+function digitsKeptAt(predictions: DataTable, kernel: string, depth: number): number {
+  return Math.min(...predictions.rows.filter((r) => r.kernel === kernel && r.depth === depth && r.precision === PRECISION_LABEL.float64).map((r) => num(r.digitsKept)));
 }
 
 /** Per matrix and method: the fewest correct digits over the depths compared, where, and what was claimed there. */
