@@ -75,3 +75,15 @@ describe("seeded data", () => {
     expect(syntheticLabels(p)[0]).toBeCloseTo(0.6, 15);
   });
 });
+
+describe("digits from a relative error", () => {
+  it("is ⌊−log10 rel⌋ clamped to [0, 17]; an exact match is 17, an error of 100% or NaN is 0", async () => {
+    const { float64DigitsFromRelativeError } = await import("../src/study/precisionExperiment.js");
+    expect(float64DigitsFromRelativeError(0)).toBe(17);
+    expect(float64DigitsFromRelativeError(1e-20)).toBe(17);
+    expect(float64DigitsFromRelativeError(0.05)).toBe(1);
+    expect(float64DigitsFromRelativeError(2e-7)).toBe(6);
+    expect(float64DigitsFromRelativeError(1)).toBe(0);
+    expect(float64DigitsFromRelativeError(Number.NaN)).toBe(0);
+  });
+});

@@ -5,14 +5,12 @@
  * depth for the first one where 1 − ρ keeps fewer than 12, 6 and 1 correct digits).
  */
 import { comparePair, DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
-import { vouchedText } from "../compare/digits.js";
+import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { subdivide } from "./stages.js";
 
-/** Most digits a float64 can be credited with (17 identify it; a match counts as 17). */
-const FLOAT64_DIGIT_CAP = 17;
 /** Digits of the reference printed in the table (it vouches for more; the float64 needs no more). */
 const REFERENCE_DIGITS_SHOWN = 25;
 
@@ -22,9 +20,9 @@ const REFERENCE_DIGITS_SHOWN = 25;
  * judged against references that are themselves stored as float64 roundings of vouched values.
  */
 export function float64DigitsFromRelativeError(relative: number): number {
-  if (relative === 0) return FLOAT64_DIGIT_CAP;
+  if (relative === 0) return FLOAT64_MATCH_DIGITS;
   if (!(relative < 1)) return 0;
-  return Math.min(FLOAT64_DIGIT_CAP, Math.floor(-Math.log10(relative)));
+  return Math.min(FLOAT64_MATCH_DIGITS, Math.floor(-Math.log10(relative)));
 }
 
 /** The comparison and its summary. */
