@@ -27,13 +27,22 @@ const LOG2_10 = Math.log2(10);
 /** Largest |exponent| converted to Decimal exactly (5^4096 has ~2900 digits: cheap at a checkpoint). */
 const EXACT_TO_DECIMAL_BITS = 4096;
 
+/** Shift amounts as BigInt, made once: converting a number to BigInt costs as much as a shift. */
+const SHIFT_TABLE_SIZE = 8192;
+const SHIFTS: readonly bigint[] = Array.from({ length: SHIFT_TABLE_SIZE }, (_, i) => BigInt(i));
+
+/** `n` (an integer ≥ 0) as a BigInt shift amount. */
+function sh(n: number): bigint {
+  return n < SHIFT_TABLE_SIZE ? SHIFTS[n]! : BigInt(n);
+}
+
 /** Number of bits of `x > 0`. */
 export function bitLength(x: bigint): number {
   if (x < FLOAT_SAFE) {
     let n = Math.floor(Math.log2(Number(x))) + 1;
     // Number(x) rounds to 53 bits and may round up to the next power of two: correct by one.
-    if (x >> BigInt(n - 1) === 0n) n--;
-    else if (x >> BigInt(n) !== 0n) n++;
+    if (x >> sh(n - 1) === 0n) n--;
+    else if (x >> sh(n) !== 0n) n++;
     return n;
   }
   const hex = x.toString(16);
@@ -65,9 +74,13 @@ export class BigFloatContext {
   /** `m × 2^e` rounded (truncated) to this precision. */
   normalize(m: bigint, e: number): BigFloat {
     if (m === 0n) return this.zero;
-    const n = bitLength(m < 0n ? -m : m);
-    if (n > this.bits) return { m: m >> BigInt(n - this.bits), e: e + n - this.bits };
-    if (n < this.bits) return { m: m << BigInt(this.bits - n), e: e - this.bits + n };
+    return this.withBitLength(m, e, bitLength(m < 0n ? -m : m));
+  }
+
+  /** `m × 2^e` rounded to this precision, given the bit length `n` of |m|. */
+  private withBitLength(m: bigint, e: number, n: number): BigFloat {
+    if (n > this.bits) return { m: m >> sh(n - this.bits), e: e + n - this.bits };
+    if (n < this.bits) return { m: m << sh(this.bits - n), e: e - this.bits + n };
     return { m, e };
   }
 
@@ -111,7 +124,7 @@ export class BigFloatContext {
     // |p| ∈ [2^(2B−2), 2^(2B)): one comparison decides the shift, no bit counting.
     const big = (p < 0n ? -p : p) >= this.productSplit;
     const shift = big ? this.bits : this.bits - 1;
-    return { m: p >> BigInt(shift), e: a.e + b.e + shift };
+    return { m: p >> sh(shift), e: a.e + b.e + shift };
   }
 
   add(a: BigFloat, b: BigFloat): BigFloat {
@@ -121,7 +134,13 @@ export class BigFloatContext {
     const d = a.e - b.e;
     // b below a's last bit (plus 2 guard bits) cannot change the truncated sum by more than one unit.
     if (d > this.bits + 2) return a;
-    return this.normalize((a.m << BigInt(d)) + b.m, b.e);
+    const sum = (a.m << sh(d)) + b.m;
+    if (a.m > 0n === b.m > 0n) {
+      // Same signs: |sum| has bits + d or bits + d + 1 bits, one comparison tells which.
+      const top = this.bits + d;
+      return this.withBitLength(sum, b.e, (sum < 0n ? -sum : sum) >> sh(top) === 0n ? top : top + 1);
+    }
+    return this.normalize(sum, b.e);
   }
 
   sub(a: BigFloat, b: BigFloat): BigFloat {
@@ -141,14 +160,14 @@ export class BigFloatContext {
     if (a.m === 0n) return this.zero;
     // Scale the mantissa to 2·bits or 2·bits − 1 bits with an even exponent: its integer root has bits bits.
     const t = (a.e - this.bits) % 2 === 0 ? this.bits : this.bits + 1;
-    const root = integerSqrt(a.m << BigInt(t));
+    const root = integerSqrt(a.m << sh(t));
     return this.normalize(root, (a.e - t) / 2);
   }
 
   /** `round(value × 2^f)` as a fixed-point integer (truncated), for series evaluation. */
   toFixed(a: BigFloat, f: number): bigint {
     const s = a.e + f;
-    return s >= 0 ? a.m << BigInt(s) : a.m >> BigInt(-s);
+    return s >= 0 ? a.m << sh(s) : a.m >> sh(-s);
   }
 
   /** The fixed-point integer `x` (value x × 2^−f) as a BigFloat. */
