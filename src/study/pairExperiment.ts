@@ -211,3 +211,29 @@ export async function runHalvingDepths(maxDepth: number, params: NetworkParams |
     },
   };
 }
+
+/** Depth of the paper's shallow pair experiment ("ρ^(L) for one pair up to L = 50"). */
+export const SHALLOW_PAIR_DEPTH = 50;
+
+/** ρ^(L) and Θ̄^(L) at every depth 1 … SHALLOW_PAIR_DEPTH for each ρ1 (float64 stable path), one row per quantity. */
+export async function runShallowPairs(rho1s: readonly string[], params: NetworkParams | undefined, progress: ProgressOptions): Promise<DataTable> {
+  const depths = Array.from({ length: SHALLOW_PAIR_DEPTH }, (_, i) => i + 1);
+  const rows: Record<string, Cell>[] = [];
+  for (const [i, rho1] of rho1s.entries()) {
+    for (const p of await pairAt(rho1, depths, params, subdivide(progress, i, rho1s.length))) {
+      rows.push({ depth: p.depth, rho1: `ρ1 = ${rho1}`, quantity: "ρ", value: p.rho });
+      rows.push({ depth: p.depth, rho1: `ρ1 = ${rho1}`, quantity: "Θ̄", value: p.ntkNormalized });
+    }
+  }
+  return {
+    name: "pair-shallow",
+    description: `ρ^(L) and Θ̄^(L) at every depth L = 1 … ${SHALLOW_PAIR_DEPTH} for each ρ1 (float64 stable pair path, about 1e-12 relative).`,
+    columns: [
+      { key: "depth", meaning: "L" },
+      { key: "rho1", meaning: "the pair's ρ^(1)" },
+      { key: "quantity", meaning: "ρ = Σ̄^(L)(x,x′) or Θ̄ = Θ̄^(L)(x,x′)" },
+      { key: "value", meaning: "its value" },
+    ],
+    rows,
+  };
+}

@@ -9,7 +9,7 @@ import { markdownTable, type ReportSection, type StudyDocument } from "./documen
 import { lineChart, type Figure } from "./figures.js";
 import { DET_METHOD, type GramExperiment } from "./gramExperiment.js";
 import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL } from "./predictionExperiment.js";
-import { EXPECTED_RATE_CONSTANT, RATE_FIT_FROM, type PairSeriesExperiment, type ThresholdExperiment } from "./pairExperiment.js";
+import { EXPECTED_RATE_CONSTANT, RATE_FIT_FROM, SHALLOW_PAIR_DEPTH, type PairSeriesExperiment, type ThresholdExperiment } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, type StudyPlan } from "./plan.js";
 import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
@@ -27,6 +27,8 @@ export interface StudyResults {
   readonly pairDepths: readonly number[];
   readonly gramDepths: readonly number[];
   readonly pairs: PairSeriesExperiment;
+  /** ρ and Θ̄ at every depth 1 … 50 (the paper's shallow pair experiment). */
+  readonly shallow: DataTable;
   readonly thresholds: readonly ThresholdExperiment[];
   /** Claim 4, second reading: depth for 1 − ρ to halve from 1 − ρ1 = δ. */
   readonly halving: DataTable;
@@ -63,6 +65,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     { label: "L(δ): 1 − ρ halves from 1 − ρ1 = δ", rows: r.halving.rows.map((h) => ({ delta: num(h.delta), depth: h.depth === null ? null : num(h.depth) })) },
   ]);
   const figures: Figure[] = [
+    lineChart({ name: "pair-shallow", title: `ρ^(L) and Θ̄^(L), L = 1…${SHALLOW_PAIR_DEPTH}`, caption: `Θ̄^(L) (solid) and ρ^(L) (dashed) of single pairs at every depth up to ${SHALLOW_PAIR_DEPTH}: ρ climbs towards 1 while Θ̄ heads for about 1/4.`, table: r.shallow, x: { key: "depth", title: "depth L" }, y: { key: "value", title: "ρ or Θ̄" }, series: "rho1", dash: "quantity" }),
     lineChart({ name: "ntk-entries-shallow", title: "Θ̄ off-diagonal entries, L = 1…10", caption: `Θ̄^(L)(x_i, x_j) for the ${entryLabels.length} pairs of ${plan.trainPoints} random points on S^${plan.inputDim - 1}, L = 1…10.`, table: gram.entries, x: { key: "depth", title: "depth L" }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry", points: true, where: (r) => num(r.depth as Cell) <= 10 }),
     lineChart({ name: "ntk-entries-deep", title: `Θ̄ off-diagonal entries, L = 1…${gramDepths[gramDepths.length - 1]}`, caption: `The same entries on a logarithmic depth axis up to L = 2^${plan.gramMaxLog2}: they level off near 1/4, not at 1.`, table: gram.entries, x: { key: "depth", title: "depth L", log: true }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry" }),
     lineChart({ name: "rho-rate", title: "1 − ρ^(L) against depth", caption: `1 − ρ^(L) for each ρ1 (float64 stable path) on log–log axes, with the least-squares fit over L ≥ ${RATE_FIT_FROM} and the asymptote 9π²/(2L²).`, table: rateLines, x: { key: "depth", title: "depth L", log: true }, y: { key: "oneMinusRho", title: "1 − ρ", log: true }, series: "line", dash: "kind" }),
@@ -76,7 +79,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     ),
   ];
 
-  const tables: DataTable[] = [pairs.series, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary];
+  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary];
 
   // ---- sections ---------------------------------------------------------------------------------
   const sections: ReportSection[] = [
@@ -89,7 +92,8 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [String(d), ...plan.pairRho1.map((r) => quote(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
         ),
       ],
-      tables: ["pair-series"],
+      figures: ["pair-shallow"],
+      tables: ["pair-series", "pair-shallow"],
     },
     {
       heading: "The rate of 1 − ρ^(L)",

@@ -13,7 +13,7 @@ import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import type { StudyDocument } from "./document.js";
 import { DET_METHOD, runGramExperiment } from "./gramExperiment.js";
 import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL, pointsTable, runPredictionExperiment } from "./predictionExperiment.js";
-import { derivativeStep, runHalvingDepths, runPairSeries, runThresholds } from "./pairExperiment.js";
+import { derivativeStep, runHalvingDepths, runPairSeries, runShallowPairs, runThresholds } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, studyPlan, type StudyOptions, type StudyPlan } from "./plan.js";
 import { preciseDeterminantRows } from "./preciseDeterminants.js";
 import { float64DigitsFromRelativeError, runPrecisionComparison } from "./precisionExperiment.js";
@@ -40,7 +40,9 @@ export async function computeStudy(options: StudyOptions = {}): Promise<StudyRes
   const progress = new StageProgress(options, Object.values(STAGE_WEIGHTS));
 
   const pairDepths = powersOfTwo(plan.pairMaxLog2);
-  const pairs = await runPairSeries(plan.pairRho1, pairDepths, options.params, progress.stage(0));
+  const pairStage = progress.stage(0);
+  const pairs = await runPairSeries(plan.pairRho1, pairDepths, options.params, subdivide(pairStage, 0, 2));
+  const shallow = await runShallowPairs(plan.pairRho1, options.params, subdivide(pairStage, 1, 2));
 
   const thresholdStage = progress.stage(1);
   const thresholds = [];
@@ -127,7 +129,7 @@ export async function computeStudy(options: StudyOptions = {}): Promise<StudyRes
   ]);
 
   return {
-    plan, params, pairDepths, gramDepths, pairs, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
+    plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
     verdicts: [claim1, claim2, claim3, claim4], nngpCheck,
   };
