@@ -54,6 +54,13 @@ export async function runProbe(ntk) {
   const grams = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
   const gramsScalar = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [2, 3000], variant: "scalar" });
   const analysisScalar = await ntk.analyzeMatrix(cosine, m, { variant: "scalar" });
+  const pairs = [];
+  for (const method of ["stable", "textbook"]) {
+    for (const rho1 of ["0.9999999", "-0.3", "0.5"]) {
+      pairs.push(await ntk.pairThroughDepthFloat64({ rho1, depth: 100000, at: [1, 2, 77, 100000], method, params: { sigmaW: "1.3", sigmaB: "0.2" }, inputDim: 3 }));
+    }
+  }
+  const paperPair = await ntk.pairThroughDepth({ rho1: "0.9999999", depth: 1000000, at: [1, 1000, 1000000] });
   const precisePair = await ntk.pairThroughDepthPrecise({ rho1: "0.9999999", depth: 200, at: [1, 7, 200], precision: 30 });
 
   const hex = (values) => Array.from(values, float64Hex);
@@ -62,6 +69,9 @@ export async function runProbe(ntk) {
     gramScalar: gramsScalar.flatMap((g) => hex([...g.sigmaNormalized, ...g.ntkNormalized, g.ntkDiag])),
     analysisScalar: hex([analysisScalar.det, analysisScalar.log10AbsDet, analysisScalar.conditionEstimate]),
     gram: grams.flatMap((g) => hex([...g.sigmaNormalized, ...g.oneMinusSigmaNormalized, ...g.ntkNormalized, ...g.oneMinusNtkNormalized, g.sigmaDiag, g.ntkDiag, g.log2Scale])),
+    pair: [...pairs, paperPair].flatMap((r) =>
+      r.points.flatMap((p) => hex([p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.log2Scale, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.sigmaDot ?? -1])),
+    ),
     // Decimal results are compared as their text (the BigInt arithmetic is exact, so it must agree too).
     precisePair: precisePair.points.flatMap((p) => [p.oneMinusRho.toString(), p.oneMinusNtkNormalized.toString(), String(p.digitsVouched.oneMinusRho)]),
     normalize: hex(onSphere.coords),
