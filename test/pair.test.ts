@@ -71,11 +71,17 @@ describe("stable float64 pair against mpmath", () => {
       run.points.forEach((p, k) => {
         const ref = c.points[k];
         const where = `ρ1 = ${c.rho1}, σw = ${c.sigmaW}, σb = ${c.sigmaB}, L = ${p.depth}`;
-        for (const key of ["oneMinusRho", "theta", "oneMinusNtkNormalized"] as const) expect(relErr(p[key], ref[key]), `${key}, ${where}`).toBeLessThan(1e-12);
+        // Within 1e-16 of ρ1 = −1 float64 cannot hold 1 + ρ1 (1 − ρ1 rounds to 2): θ^(1) is then only
+        // within sqrt(2 · 2^-52) ≈ 2e-8 of π, and the next layers inherit ~1e-11 of that.
+        const nearMinusOne = Number(c.rho1) === -1 && c.rho1 !== "-1";
+        const tolerance = nearMinusOne ? 1e-10 : 1e-12;
+        for (const key of ["oneMinusRho", "oneMinusNtkNormalized"] as const) expect(relErr(p[key], ref[key]), `${key}, ${where}`).toBeLessThan(tolerance);
+        if (!nearMinusOne) expect(relErr(p.theta, ref.theta), `theta, ${where}`).toBeLessThan(1e-12);
+        else expect(Math.abs(p.theta - Number(ref.theta))).toBeLessThan(2.2e-8);
         for (const key of ["sigmaDiag", "ntkDiag"] as const) expect(relErr(p[key], String(scaledRef(ref[key]!, p))), `${key}, ${where}`).toBeLessThan(1e-12);
         // Σ and Θ off the diagonal pass through 0 for anti-correlated inputs: absolute in units of the diagonal.
-        expect(Math.abs(p.sigma - scaledRef(ref.sigma!, p)) / p.sigmaDiag).toBeLessThan(1e-12);
-        expect(Math.abs(p.ntk - scaledRef(ref.ntk!, p)) / p.ntkDiag).toBeLessThan(1e-12);
+        expect(Math.abs(p.sigma - scaledRef(ref.sigma!, p)) / p.sigmaDiag).toBeLessThan(tolerance);
+        expect(Math.abs(p.ntk - scaledRef(ref.ntk!, p)) / p.ntkDiag).toBeLessThan(tolerance);
         if (ref.sigmaDot === null) expect(p.sigmaDot).toBeNull();
         else expect(Math.abs(p.sigmaDot! - Number(ref.sigmaDot))).toBeLessThan(1e-15);
       });
