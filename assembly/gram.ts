@@ -66,17 +66,61 @@ export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: 
 /** Bytes per layer in the coefficient buffer. */
 const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
 
-// u′ = a (u + (1 − u) θ/π) + b ε′ (contract math notes).
+/** Compensation terms of up to eight lanes during a group's lane-by-lane phase (static memory). */
+const LANE_COMPENSATION: usize = memory.data(64, 16);
+
+// Above SERIES_EPS_MAX (a few first layers): u′ = a (u + (1 − u) θ/π) + b ε′ (contract math notes).
 // @ts-ignore: decorator
 @inline function nextU(v: f64, thetaOverPi: f64, a: f64, b: f64, eNext: f64): f64 {
   return a * (v + (1.0 - v) * thetaOverPi) + b * eNext;
 }
 
-// One layer of one pair, exact or by one of the two polynomial forms according to its own ε, so that a pair's result never depends
-// on which other pairs share its SIMD group (coincident points keep bitwise identical rows).
+// Below SERIES_EPS_MAX (almost every layer) u is a double-word value v + cv: u′ = u + δ with
+// δ = b (ε′ − u) + a (1 − u) θ/π (a + b = 1), computed from v + cv, and the rounding error of v + δ
+// kept in cv (TwoSum); cv is folded into u at the end of each call. Without it the roundings of
+// u + δ add up over the layers (~2e-12 relative in Θ̄ by L = 10^6; with it ~1e-14).
 // @ts-ignore: decorator
-@inline function stepOne(ep: usize, up: usize, w: f64, a: f64, b: f64): void {
+@inline function uIncrement(vc: f64, thetaOverPi: f64, a: f64, b: f64, eNext: f64): f64 {
+  return b * (eNext - vc) + a * ((1.0 - vc) * thetaOverPi);
+}
+
+// @ts-ignore: decorator
+@inline function uIncrement2(vc: v128, thetaOverPi: v128, a: v128, b: v128, eNext: v128): v128 {
+  return f64x2.add(f64x2.mul(b, f64x2.sub(eNext, vc)), f64x2.mul(a, f64x2.mul(f64x2.sub(f64x2.splat(1.0), vc), thetaOverPi)));
+}
+
+// The rounding error of s = v + d, exactly (Knuth's TwoSum).
+// @ts-ignore: decorator
+@inline function sumError(v: f64, d: f64, s: f64): f64 {
+  const z = s - v;
+  return v - (s - z) + (d - z);
+}
+
+// @ts-ignore: decorator
+@inline function sumError2(v: v128, d: v128, s: v128): v128 {
+  const z = f64x2.sub(s, v);
+  return f64x2.add(f64x2.sub(v, f64x2.sub(s, z)), f64x2.sub(d, z));
+}
+
+// One layer of one pair (ε at ep, u at up, u's compensation at cp), exact or by one of the two
+// polynomial forms according to its own ε, with the same arithmetic as the series loops below, so
+// that a pair's result never depends on which pairs share its group (coincident points keep
+// bitwise identical rows).
+// @ts-ignore: decorator
+@inline function stepOne(ep: usize, up: usize, cp: usize, w: f64, a: f64, b: f64): void {
   const e = load<f64>(ep);
+  const v = load<f64>(up);
+  if (e < SERIES_EPS_MAX) {
+    const r = Math.sqrt(e + e);
+    const eNext = w * (e * (1.0 - r * seriesTB(e)));
+    const cv = load<f64>(cp);
+    const d = uIncrement(v + cv, r * seriesTA(e), a, b, eNext);
+    const sum = v + d;
+    store<f64>(cp, cv + sumError(v, d, sum));
+    store<f64>(up, sum);
+    store<f64>(ep, eNext);
+    return;
+  }
   let eNext: f64;
   let thetaOverPi: f64;
   if (e >= SERIES_MID_EPS_MAX) {
@@ -85,38 +129,18 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
     thetaOverPi = theta * INV_PI;
   } else {
     const r = Math.sqrt(e + e);
-    const mid = e >= SERIES_EPS_MAX;
-    eNext = w * (e * (1.0 - r * (mid ? seriesMidTB(e) : seriesTB(e))));
-    thetaOverPi = r * (mid ? seriesMidTA(e) : seriesTA(e));
+    eNext = w * (e * (1.0 - r * seriesMidTB(e)));
+    thetaOverPi = r * seriesMidTA(e);
   }
-  store<f64>(up, nextU(load<f64>(up), thetaOverPi, a, b, eNext));
+  store<f64>(up, nextU(v, thetaOverPi, a, b, eNext));
   store<f64>(ep, eNext);
 }
 
-function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
-  let e = load<f64>(ep);
-  let v = load<f64>(up);
-  let c = coef;
-  let l: i32 = 0;
-  if (e >= SERIES_EPS_MAX) {
-    l = laneByLanePhase(ep, up, 1, coef, steps);
-    c += <usize>l * LAYER_BYTES;
-    e = load<f64>(ep);
-    v = load<f64>(up);
-  }
-  for (; l < steps; l++, c += LAYER_BYTES) {
-    const r = Math.sqrt(e + e);
-    const eNext = load<f64>(c) * (e * (1.0 - r * seriesTB(e)));
-    v = nextU(v, r * seriesTA(e), load<f64>(c, 8), load<f64>(c, 16), eNext);
-    e = eNext;
-  }
-  store<f64>(ep, e);
-  store<f64>(up, v);
-}
-
 // Runs the first layers of a group of `lanes` adjacent pairs lane by lane (stepOne) while any of
-// them is still at ε ≥ SERIES_EPS_MAX; returns how many layers that took.
+// them is still at ε ≥ SERIES_EPS_MAX; returns how many layers that took. The lanes' compensation
+// terms are left in LANE_COMPENSATION.
 function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
+  memory.fill(LANE_COMPENSATION, 0, lanes << 3);
   let l: i32 = 0;
   let c = coef;
   while (l < steps) {
@@ -126,15 +150,33 @@ function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps:
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
     const b = load<f64>(c, 16);
-    for (let k: usize = 0; k < lanes << 3; k += 8) stepOne(ep + k, up + k, w, a, b);
+    for (let k: usize = 0; k < lanes << 3; k += 8) stepOne(ep + k, up + k, LANE_COMPENSATION + k, w, a, b);
     l++;
     c += LAYER_BYTES;
   }
   return l;
 }
 
-// Two adjacent pairs as two independent scalar chains (scalar build): the series loop is bound by
-// latency, so two chains in flight nearly halve its time.
+function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
+  let l = laneByLanePhase(ep, up, 1, coef, steps);
+  let c = coef + <usize>l * LAYER_BYTES;
+  let e = load<f64>(ep);
+  let v = load<f64>(up);
+  let cv = load<f64>(LANE_COMPENSATION);
+  for (; l < steps; l++, c += LAYER_BYTES) {
+    const r = Math.sqrt(e + e);
+    const eNext = load<f64>(c) * (e * (1.0 - r * seriesTB(e)));
+    const d = uIncrement(v + cv, r * seriesTA(e), load<f64>(c, 8), load<f64>(c, 16), eNext);
+    const sum = v + d;
+    cv += sumError(v, d, sum);
+    v = sum;
+    e = eNext;
+  }
+  store<f64>(ep, e);
+  store<f64>(up, v + cv);
+}
+
+// Two adjacent pairs as two independent scalar chains (scalar build).
 function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
   let l = laneByLanePhase(ep, up, 2, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
@@ -142,6 +184,8 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
   let f = load<f64>(ep, 8);
   let v = load<f64>(up);
   let x = load<f64>(up, 8);
+  let cv = load<f64>(LANE_COMPENSATION);
+  let cx = load<f64>(LANE_COMPENSATION, 8);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
@@ -150,15 +194,21 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
     const rf = Math.sqrt(f + f);
     const eNext = w * (e * (1.0 - re * seriesTB(e)));
     const fNext = w * (f * (1.0 - rf * seriesTB(f)));
-    v = nextU(v, re * seriesTA(e), a, b, eNext);
-    x = nextU(x, rf * seriesTA(f), a, b, fNext);
+    const dv = uIncrement(v + cv, re * seriesTA(e), a, b, eNext);
+    const dx = uIncrement(x + cx, rf * seriesTA(f), a, b, fNext);
+    const sv = v + dv;
+    const sx = x + dx;
+    cv += sumError(v, dv, sv);
+    cx += sumError(x, dx, sx);
+    v = sv;
+    x = sx;
     e = eNext;
     f = fNext;
   }
   store<f64>(ep, e);
   store<f64>(ep, f, 8);
-  store<f64>(up, v);
-  store<f64>(up, x, 8);
+  store<f64>(up, v + cv);
+  store<f64>(up, x + cx, 8);
 }
 
 // Eight adjacent pairs in the lanes of four f64x2 vectors (SIMD build): four chains in flight.
@@ -173,6 +223,10 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
   let v1 = v128.load(up, 16);
   let v2 = v128.load(up, 32);
   let v3 = v128.load(up, 48);
+  let c0 = v128.load(LANE_COMPENSATION);
+  let c1 = v128.load(LANE_COMPENSATION, 16);
+  let c2 = v128.load(LANE_COMPENSATION, 32);
+  let c3 = v128.load(LANE_COMPENSATION, 48);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = v128.load64_splat(c);
     const a = v128.load64_splat(c, 8);
@@ -185,10 +239,22 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
     const n1 = seriesComplementStep2(e1, r1, w);
     const n2 = seriesComplementStep2(e2, r2, w);
     const n3 = seriesComplementStep2(e3, r3, w);
-    v0 = nextU2(v0, f64x2.mul(r0, seriesTA2(e0)), a, b, n0);
-    v1 = nextU2(v1, f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
-    v2 = nextU2(v2, f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
-    v3 = nextU2(v3, f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
+    const d0 = uIncrement2(f64x2.add(v0, c0), f64x2.mul(r0, seriesTA2(e0)), a, b, n0);
+    const d1 = uIncrement2(f64x2.add(v1, c1), f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
+    const d2 = uIncrement2(f64x2.add(v2, c2), f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
+    const d3 = uIncrement2(f64x2.add(v3, c3), f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
+    const s0 = f64x2.add(v0, d0);
+    const s1 = f64x2.add(v1, d1);
+    const s2 = f64x2.add(v2, d2);
+    const s3 = f64x2.add(v3, d3);
+    c0 = f64x2.add(c0, sumError2(v0, d0, s0));
+    c1 = f64x2.add(c1, sumError2(v1, d1, s1));
+    c2 = f64x2.add(c2, sumError2(v2, d2, s2));
+    c3 = f64x2.add(c3, sumError2(v3, d3, s3));
+    v0 = s0;
+    v1 = s1;
+    v2 = s2;
+    v3 = s3;
     e0 = n0;
     e1 = n1;
     e2 = n2;
@@ -198,10 +264,10 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
   v128.store(ep, e1, 16);
   v128.store(ep, e2, 32);
   v128.store(ep, e3, 48);
-  v128.store(up, v0);
-  v128.store(up, v1, 16);
-  v128.store(up, v2, 32);
-  v128.store(up, v3, 48);
+  v128.store(up, f64x2.add(v0, c0));
+  v128.store(up, f64x2.add(v1, c1), 16);
+  v128.store(up, f64x2.add(v2, c2), 32);
+  v128.store(up, f64x2.add(v3, c3), 48);
 }
 
 // ε′ = w ε (1 − r TB(ε)) with r = sqrt(2ε), in both lanes.
@@ -210,11 +276,6 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
   return f64x2.mul(w, f64x2.mul(e, f64x2.sub(f64x2.splat(1.0), f64x2.mul(r, seriesTB2(e)))));
 }
 
-// @ts-ignore: decorator
-@inline function nextU2(v: v128, thetaOverPi: v128, a: v128, b: v128, eNext: v128): v128 {
-  const carried = f64x2.add(v, f64x2.mul(f64x2.sub(f64x2.splat(1.0), v), thetaOverPi));
-  return f64x2.add(f64x2.mul(a, carried), f64x2.mul(b, eNext));
-}
 
 /**
  * Writes the full symmetric m × m matrix (row-major at `out`) of the packed pair values at

@@ -105,14 +105,22 @@ export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: numb
       }
       v = coef[c + 1] * (v + (1 - v) * thetaOverPi) + coef[c + 2] * e;
     }
+    // u = v + cv as a double word: u′ = u + δ, δ = b (ε′ − u) + a (1 − u) θ/π, the rounding of
+    // v + δ kept in cv (TwoSum) and folded in at the end (as assembly/gram.ts).
+    let cv = 0;
     for (; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       const r = Math.sqrt(e + e);
       const thetaOverPi = r * estrin(TA, e);
       e = coef[c] * (e * (1 - r * estrin(TB, e)));
-      v = coef[c + 1] * (v + (1 - v) * thetaOverPi) + coef[c + 2] * e;
+      const vc = v + cv;
+      const d = coef[c + 2] * (e - vc) + coef[c + 1] * ((1 - vc) * thetaOverPi);
+      const sum = v + d;
+      const z = sum - v;
+      cv += v - (sum - z) + (d - z);
+      v = sum;
     }
     eps[p] = e;
-    u[p] = v;
+    u[p] = v + cv;
   }
 }
 
