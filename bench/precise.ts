@@ -31,7 +31,7 @@ export async function run(): Promise<BenchSection> {
     const bare =
       (medianMs(() => {
         let eps = start;
-        for (let l = 1; l < fastSteps; l++) eps = map.complementStep(eps, map.thetaOfComplement(eps), c.one);
+        for (let l = 1; l < fastSteps; l++) eps = map.layer(eps, c.one).next;
       }, 5) *
         1000) /
       fastSteps;
@@ -39,7 +39,7 @@ export async function run(): Promise<BenchSection> {
     const textbook = (medianMs(() => void textbookPairLoop(T, new T(RHO1), textbookSteps, [textbookSteps], new T(1), new T(0), 1), 3) * 1000) / textbookSteps;
     rows.push(
       { name: `${digits} digits: vouched pair (2 runs, ${wp.lower} and ${wp.upper} digits; ε, Θ̄, τ, q)`, median: vouched, unit: "µs/step", note: `target ≤ ${TARGET_US[digits]}; ${(textbook / vouched).toFixed(0)}× faster than textbook decimal.js` },
-      { name: `${digits} digits: one complement step (ε only, ${wp.upper} digits)`, median: bare, unit: "µs/step", note: `${(textbook / bare).toFixed(0)}× faster than textbook decimal.js` },
+      { name: `${digits} digits: one layer (PreciseCorrelationMap.layer: θ and ε′ only, ${wp.upper} digits)`, median: bare, unit: "µs/step", note: `${(textbook / bare).toFixed(0)}× faster than textbook decimal.js` },
       { name: `${digits} digits: textbook loop in decimal.js (${wp.upper} digits, not vouched)`, median: textbook, unit: "µs/step", note: "baseline" },
       { name: `float64 stable (WASM), for scale`, median: float64Us, unit: "µs/step", note: `the vouched ${digits}-digit pair costs ${(vouched / float64Us).toFixed(0)}× this` },
     );

@@ -108,6 +108,22 @@ describe("comparePair", () => {
     expect(calls.every(([d, t]) => d <= t && t === 280000)).toBe(true);
   }, 30000);
 
+  it("first depths below 12, 6, 1 digits are ordered, and digits lie in 0..17 (fast-check)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -999, max: 999 }), fc.integer({ min: 1, max: 400 }), async (r1000, depth) => {
+        const r = await comparePair({ rho1: (r1000 / 1000).toString(), depth, at: [1, depth], precision: 20 });
+        for (const m of ["textbook", "stable"] as const) {
+          const [d12, d6, d1] = r.firstDepthBelow[m].map((l) => l.depth ?? Infinity);
+          expect(d12! <= d6! && d6! <= d1!).toBe(true);
+          for (const p of r.points) {
+            for (const d of [p[m].oneMinusRhoDigits, p[m].ntkNormalizedDigits]) expect(d >= 0 && d <= 17).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 15 },
+    );
+  }, 60000);
+
   it("rejects depths beyond the scan limit and bad precision", async () => {
     await expectCode(comparePair({ rho1: "0.5", depth: MAX_COMPARE_DEPTH + 1 }), "BAD_DEPTH");
     await expectCode(comparePair({ rho1: "0.5", depth: 10, precision: 5 }), "BAD_PRECISION");
