@@ -209,9 +209,16 @@ function clearResults(): void {
 }
 
 function pairNotes(pair: PairSeries): string[] {
+  const least = (digits: readonly number[] | undefined) => (digits ? ` (at least ${Math.min(...digits)} correct digits against high precision)` : "");
   return [
-    pair.givesOut.textbook === null ? "the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint" : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
-    pair.precise === null ? "the stable loop is not judged (no high-precision run)" : pair.givesOut.stable === null ? "the stable float64 loop keeps a correct digit throughout" : `the stable float64 loop gives out at L = ${pair.givesOut.stable}`,
+    pair.givesOut.textbook === null
+      ? `the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint${least(pair.correctDigits?.textbook)}`
+      : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
+    pair.precise === null
+      ? "the stable loop is not judged (no high-precision run)"
+      : pair.givesOut.stable === null
+        ? `the stable float64 loop keeps a correct digit of 1 − ρ throughout${least(pair.correctDigits?.stable)}`
+        : `the stable float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.stable}`,
   ];
 }
 
