@@ -120,6 +120,9 @@ export class BigFloatContext {
 
   mul(a: BigFloat, b: BigFloat): BigFloat {
     if (a.m === 0n || b.m === 0n) return this.zero;
+    // The paper's case multiplies by the layer weight w = 1 (this very object) every layer.
+    if (a === this.one) return b;
+    if (b === this.one) return a;
     const p = a.m * b.m;
     // |p| ∈ [2^(2B−2), 2^(2B)): one comparison decides the shift, no bit counting.
     const big = (p < 0n ? -p : p) >= this.productSplit;
