@@ -13,6 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatFloat64, formatVouched, gramThroughDepthFloat64, analyzeMatrix, projectToSphere, pairThroughDepthPrecise } from "../../src/index.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns } from "../../src/gram/precise.js";
 import { pairThroughDepthFloat64 } from "../../src/pair/float64.js";
 import { predictFromKernels64 } from "../../src/predict/float64.js";
 import { sliceUnion } from "../../src/predict/union.js";
@@ -113,6 +114,11 @@ describe("explorer page in Chromium", () => {
     // L = 1 is the linear kernel: m = 4 > n0 = 3, so K is singular there (sign 0 or an enormous κ).
     expect((await column(page, "#data-table", "log10AbsDet")).slice(1)).toEqual(expectedDets.slice(1));
     expect((await column(page, "#data-table", "prediction")).slice(1)).toEqual(expectedPredictions.slice(1));
+    // High-precision determinants from a Gram of the training points alone (the page slices the union's).
+    const trainRaw = { ...raw, m, coords: raw.coords.subarray(0, m * dim) };
+    const runs = await gramThroughDepthPreciseRuns({ data: trainRaw, projection: "normalize", depths, precision });
+    const preciseDets = gramDeterminantsPrecise(runs, "ntk", true).map((d) => (d.digitsVouched.log10AbsDet >= 1 ? formatVouched(d.log10AbsDet!, d.digitsVouched.log10AbsDet) : "lost"));
+    expect(await column(page, "#data-table", "preciseLog10AbsDet")).toEqual(preciseDets);
     expect(problems).toEqual([]);
     await page.close();
   });
