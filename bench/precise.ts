@@ -44,6 +44,9 @@ export async function run(): Promise<BenchSection> {
       { name: `float64 stable (WASM), for scale`, median: float64Us, unit: "µs/step", note: `the vouched ${digits}-digit pair costs ${(vouched / float64Us).toFixed(0)}× this` },
     );
   }
+  // The issue's yardstick: depth 10^5 at 40 digits should take seconds.
+  const deepMs = await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 100000, precision: 40 })), 1);
+  rows.push({ name: "40 digits, ρ1 = 0.9999999, L = 10^5: whole vouched run", median: deepMs / 1000, unit: "s", note: `${((deepMs * 1000) / 100000).toFixed(1)} µs a depth step` });
   return {
     title: "High-precision pair through depth",
     rows,
