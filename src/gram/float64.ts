@@ -11,12 +11,13 @@
  * every layer of a deep run) one sqrt and two degree-12 polynomials fitted to θ(ε) and g(θ(ε))
  * (assembly/complementSeries.ts, within 1.5e-16 relative). Memory O(m²).
  *
- * Accuracy (tested against mpmath at 100 digits, test/fixtures/gram.json, L ≤ 1000): the
- * complements 1 − Σ̄ and 1 − Θ̄ are relatively accurate, observed within 2e-15 (rounding can add a
- * few ulps per layer, so expect the bound to grow at most linearly in L). Σ̄ = 1 − ε and Θ̄ = 1 − u
- * have that relative accuracy plus one ulp of 1 absolute: near 0 (e.g. Σ̄^(2) of a nearly
- * antipodal pair) they are accurate to ~1e-16 absolute only, since no value near 0 is carried
- * separately. Raw diagonals are within a few ulps.
+ * Accuracy (tested against mpmath, test/fixtures/gram.json): the complements 1 − Σ̄ and 1 − Θ̄ are
+ * relatively accurate, observed within 4e-15 for m ≤ 6 and L ≤ 1000, and within 1.5e-14 for one
+ * pair at L = 10^5 (u is carried as a double word so that its roundings do not add up over the
+ * layers; 1 − Σ̄ can gain a few ulps per 10^5 layers). Σ̄ = 1 − ε and Θ̄ = 1 − u have that relative
+ * accuracy plus one ulp of 1 absolute: near 0 (e.g. Σ̄^(2) of a nearly antipodal pair) they are
+ * accurate to ~1e-16 absolute only, since no value near 0 is carried separately. Raw diagonals
+ * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
