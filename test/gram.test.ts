@@ -343,7 +343,7 @@ describe("progress and cancellation", () => {
     expect(calls).toBe(2);
   });
 
-  it("the engine stays usable by other calls while a Gram run is suspended", async () => {
+  it("WASM calls made while a long Gram run yields do not disturb its state (it runs in a private engine)", async () => {
     const alone = await gramThroughDepthFloat64({ points, depths: [10000] });
     const [together] = await Promise.all([
       gramThroughDepthFloat64({ points, depths: [10000] }),
