@@ -16,7 +16,7 @@ export interface ExplorerState {
   readonly source: PointSource;
   /** Number of random training points m. */
   readonly m: number;
-  /** Dimension n0 of the random points (they lie on S^{n0−1}). */
+  /** Input dimension n0 of the pair, and of the random points (they lie on S^{n0−1}). */
   readonly dim: number;
   /** Seed of the random points (32-bit unsigned integer). */
   readonly seed: number;
