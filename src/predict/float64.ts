@@ -127,7 +127,10 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   let eigenvalues: Float64Array | null = null;
   let solver: Prediction64["solver"] = settings.infinite ? "lu" : "eigen";
   const fromComplement = settings.infinite ? await solveFromComplement(o, ridge, m, testCount) : null;
-  if (fromComplement !== null && !(fromComplement.conditionEstimate >= kernelConditionEstimate)) {
+  // The complement solve wins only with a finite, smaller condition estimate: when 1 − K has
+  // underflowed to exact zeros it has none, and K itself (all ones) is reported singular below.
+  const complementUsable = fromComplement !== null && Number.isFinite(fromComplement.conditionEstimate);
+  if (complementUsable && !(fromComplement.conditionEstimate >= kernelConditionEstimate)) {
     solver = "complement";
     weights = fromComplement.weights;
     determinant = fromComplement.determinant;
