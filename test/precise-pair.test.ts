@@ -256,14 +256,30 @@ describe("pairThroughDepthPrecise behaviour", () => {
     expect(p.sigma.e).toBeLessThan(-1500);
   });
 
-  it("vouched digits never exceed P and the state stays in its domain (fast-check)", async () => {
+  it("vouched digits are correct against the textbook loop at 90 digits, never exceed P, and the state stays in its domain (fast-check)", async () => {
+    const T = preciseDecimal(90);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 30 }), async (r1000, depth) => {
+      fc.asyncProperty(fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 1, max: 30 }), fc.constantFrom(20, 33), async (r1000, depth, precision) => {
         const rho1 = (r1000 / 1000).toString();
-        const r = await pairThroughDepthPrecise({ rho1, depth, at: [1, depth], precision: 20 });
+        const r = await pairThroughDepthPrecise({ rho1, depth, at: [1, depth], precision });
+        // The textbook ρ-form at 90 digits loses at most ~log10(1/(1 − ρ)) ≤ 4 digits here: a reference to > 80.
+        const tb = textbookPairLoop(T, new T(rho1), depth, [...new Set([1, depth])], new T(1), new T(0), 1);
         let prevEps: Decimal | undefined;
+        r.points.forEach((p, i) => {
+          const ref = tb[i]!;
+          const checks: [Decimal, Decimal, number][] = [
+            [p.rho, ref.rho, p.digitsVouched.rho],
+            [p.ntkNormalized, ref.ntkNormalized, p.digitsVouched.ntkNormalized],
+            [p.oneMinusRho, new T(1).minus(ref.rho), p.digitsVouched.oneMinusRho],
+            [p.oneMinusNtkNormalized, new T(1).minus(ref.ntkNormalized), p.digitsVouched.oneMinusNtkNormalized],
+          ];
+          for (const [got, want, vouched] of checks) {
+            if (want.abs().lt("1e-70")) continue; // an exact 0 (e.g. ρ^(2) at ρ1 = −1) rounds to ±1e-90 in the reference
+            expect(correctDigits(got, want, 80)).toBeGreaterThanOrEqual(vouched);
+          }
+        });
         for (const p of r.points) {
-          for (const k of VOUCHED) expect(p.digitsVouched[k]).toBeLessThanOrEqual(20);
+          for (const k of VOUCHED) expect(p.digitsVouched[k]).toBeLessThanOrEqual(precision);
           expect(p.oneMinusRho.gte(0) && p.oneMinusRho.lte(2)).toBe(true);
           expect(p.theta.gte(0) && p.theta.lte(3.1416)).toBe(true);
           if (prevEps) expect(p.oneMinusRho.lte(prevEps)).toBe(true); // ρ increases with depth
