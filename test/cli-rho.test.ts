@@ -51,6 +51,18 @@ describe("ntk-depth rho", () => {
     expect(Math.abs(Number(p.oneMinusRho) - f64.points[0].oneMinusRho) / f64.points[0].oneMinusRho).toBeLessThan(1e-13);
   });
 
+  it("a complement lost to 0 says so, in the table and in --json", async () => {
+    const doc = await cliJson<RhoJson>("rho", "--rho1", "0.5", "--depth", "3000", "--at", "10,3000", "--sigma-b", "1", "--json");
+    expect(doc.points[0].lostToZero).toEqual([]);
+    expect(doc.points[1].oneMinusRho).toBe("0");
+    expect(doc.points[1].lostToZero).toEqual(["oneMinusRho", "oneMinusNtkNormalized"]);
+    const table = await cli("rho", "--rho1", "0.5", "--depth", "3000", "--sigma-b", "1");
+    expect(table.out).toMatch(/0 \(lost: true value > 0\)/);
+    expect(table.out).toMatch(/below the float64 range/);
+    const exact = await cliJson<RhoJson>("rho", "--rho1", "1", "--depth", "50", "--json");
+    expect(exact.points[0].lostToZero).toEqual([]);
+  });
+
   it("human output is an aligned table with a legend", async () => {
     const r = await cli("rho", "--rho1", "0.9999999", "--depth", "1000", "--at", "1,1000");
     expect(r.code).toBe(0);

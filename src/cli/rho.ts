@@ -91,6 +91,12 @@ function float64Field(p: PairPoint64, f: Field): string | null {
   return formatFloat64(p[f]);
 }
 
+/** A table cell: like the JSON value, but a complement lost to 0 says so. */
+function float64Cell(p: PairPoint64, f: Field): string {
+  if ((f === "oneMinusRho" || f === "oneMinusNtkNormalized") && p.lostToZero.includes(f)) return "0 (lost: true value > 0)";
+  return float64Field(p, f) ?? "—";
+}
+
 function float64Json(r: PairResult64): unknown {
   return {
     method: r.method,
@@ -101,6 +107,7 @@ function float64Json(r: PairResult64): unknown {
       ...Object.fromEntries(FIELDS.map(([key]) => [key, float64Field(p, key)])),
       sigmaDiag: formatScaled(p.sigmaDiag, p.log2Scale),
       ntkDiag: formatScaled(p.ntkDiag, p.log2Scale),
+      lostToZero: p.lostToZero,
     })),
   };
 }
@@ -112,7 +119,10 @@ function float64Table(rho1: string, r: PairResult64): string {
       ? "Stable: 1 − ρ and 1 − Θ̄ carried directly (SPEC §4); 1 − ρ, θ, Θ̄, 1 − Θ̄ within 1e-12 relative (tested to depth 10^6)."
       : "Textbook: ρ carried and 1 − ρ formed by cancellation (SPEC §3); no accuracy claim — run `compare` to see its error.",
     "θ in radians; Σ, Θ raw kernels (exact decimal of the float64 result, beyond the float64 range where needed); Σ̇ has no value at L = 1.",
+    ...(r.points.some((p) => p.lostToZero.length > 0)
+      ? [r.method === "stable" ? "“lost”: the true value is below the float64 range (< 5e-324); use --precision." : "“lost”: cancellation in 1 − ρ left nothing; use the stable recursion or --precision."]
+      : []),
   ];
-  const rows = r.points.map((p) => [String(p.depth), ...FIELDS.map(([key]) => float64Field(p, key) ?? "—")]);
+  const rows = r.points.map((p) => [String(p.depth), ...FIELDS.map(([key]) => float64Cell(p, key))]);
   return renderTable([{ header: "L" }, ...FIELDS.map(([, header]) => ({ header, align: "left" as const }))], rows, legend);
 }

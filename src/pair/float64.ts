@@ -62,6 +62,13 @@ export interface PairPoint64 {
   readonly ntkDiag: number;
   /** Σ̇^(L)(x, x′) = σw² (π − θ^(L−1)) / (2π), unscaled; null at L = 1, which has no ReLU layer. */
   readonly sigmaDot: number | null;
+  /**
+   * Complements that came out exactly 0 although their true value is positive (ρ1 < 1): with
+   * "stable", values below the float64 range (σb > 0 makes 1 − ρ decay geometrically, past
+   * 5e-324 within a few thousand layers); with "textbook", the cancellation in 1 − ρ. Empty when
+   * every printed 0 is exact.
+   */
+  readonly lostToZero: readonly ("oneMinusRho" | "oneMinusNtkNormalized")[];
 }
 
 /** The result of {@link pairThroughDepthFloat64}. */
@@ -223,6 +230,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       sigmaDiag: q,
       ntkDiag,
       sigmaDot,
+      lostToZero: eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k] === 0) : [],
     });
   }
   ticker.finish();
