@@ -7,6 +7,7 @@
 import { parseDatasetCsv } from "../src/data/csv.js";
 import { parseDatasetJson } from "../src/data/json.js";
 import { isNtkError } from "../src/errors.js";
+import { formatFloat64, formatScaled } from "../src/format.js";
 import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
 import { analyzeMatrix } from "../src/linalg/lu.js";
 import { predictFromKernels64 } from "../src/predict/float64.js";
@@ -77,7 +78,7 @@ export function explorerData(state: ExplorerState): ExplorerData {
 export function kernelLabel(state: ExplorerState): string {
   const name = state.kernel === "ntk" ? "NTK" : "NNGP";
   const symbol = state.kernel === "ntk" ? "Θ" : "Σ";
-  return state.normalized ? `${symbol}̄ (normalized ${name})` : `log10 ${symbol} (raw ${name})`;
+  return state.normalized ? `${symbol}̄ (normalized ${name})` : `${symbol} (raw ${name})`;
 }
 
 /** The float64 half of the data series (the high-precision columns are left null). */
@@ -95,7 +96,14 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     const { train, test } = sliceUnion(matrix, m, testCount);
     for (const [i, j] of shownPairs(m)) {
       const v = train[i * m + j];
-      entries.push({ depth: g.depth, pair: `${i + 1}–${j + 1}`, float64: state.normalized ? v : Math.log10(v) + log2Scale * LOG10_2, precise: null });
+      entries.push({
+        depth: g.depth,
+        pair: `${i + 1}–${j + 1}`,
+        // Raw kernels span hundreds of decades through depth: plotted as log10, which only positive entries have.
+        float64: state.normalized ? v : v > 0 ? Math.log10(v) + log2Scale * LOG10_2 : null,
+        text: state.normalized ? formatFloat64(v) : formatScaled(v, log2Scale),
+        precise: null,
+      });
     }
     const analysis = await analyzeMatrix(train, m);
     determinant.push({
@@ -112,7 +120,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     try {
       // f_∞ does not depend on a common scale of K and K_x, so the scaled matrices serve as they are.
       const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, time: "inf", signal: progress.signal });
-      p.warnings.forEach((w) => warnings.add(w));
+      p.warnings.forEach((w) => warnings.add(`At depth ${g.depth}: ${w}`));
       for (let t = 0; t < testCount; t++) {
         predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
       }

@@ -118,7 +118,7 @@ function entryValue(g: GramAtDepthPrecise, state: ExplorerState, index: number):
   }
   const raw = bar.times(state.kernel === "ntk" ? g.ntkDiag : g.sigmaDiag);
   const digits = g.digitsVouched;
-  return { text: digits >= 1 ? formatVouched(raw, digits) : "lost", approx: raw.abs().log(10).toNumber(), digits };
+  return { text: digits >= 1 ? formatVouched(raw, digits) : "lost", approx: raw.gt(0) ? raw.log(10).toNumber() : NaN, digits };
 }
 
 /** Both precise runs restricted to the first m points (a pair's entries do not depend on the other points). */

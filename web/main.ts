@@ -295,7 +295,7 @@ async function showResult(result: ExplorerResult): Promise<void> {
       const prediction = data.predictions.find((p) => p.depth === d.depth && p.test === 1);
       return {
         depth: String(d.depth),
-        entry: entry ? formatFloat64(entry.float64) : "",
+        entry: entry?.text ?? "",
         log10AbsDet: d.signDet === 0 ? "−∞ (singular)" : formatFloat64(d.log10AbsDet),
         signDet: String(d.signDet),
         digitsKept: d.digitsKept.toFixed(1),

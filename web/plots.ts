@@ -107,7 +107,15 @@ export function dataFigures(data: DataSeries, depths: readonly number[]): Explor
     return { depth, label: lost.includes(previous) ? "" : lostLabel };
   });
   return [
-    chart(depths, "kernel-entries", `${data.kernelLabel}: off-diagonal entries`, entryRows, data.kernelLabel, false, markers),
+    chart(
+      depths,
+      "kernel-entries",
+      `${data.kernelLabel}: off-diagonal entries`,
+      entryRows,
+      data.entriesAreLog10 ? `log10 ${data.kernelLabel}, positive entries` : data.kernelLabel,
+      false,
+      markers,
+    ),
     chart(depths, "log-det", `log10 |det K| of the ${data.m} training points`, detRows, "log10 |det K|", false, markers),
     chart(depths, "predictions", "f∞(x) = K_x K⁻¹ Y at the test points", predictionRows, "prediction", false, markers),
   ];

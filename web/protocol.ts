@@ -60,8 +60,12 @@ export interface DataSeries {
   readonly kernelLabel: string;
   /** Whether entries are raw kernel values, plotted and listed as log10. */
   readonly entriesAreLog10: boolean;
-  /** The first off-diagonal entries (at most MAX_PAIRS_SHOWN pairs) at each depth. */
-  readonly entries: readonly { readonly depth: number; readonly pair: string; readonly float64: number; readonly precise: PreciseValue | null }[];
+  /**
+   * The first off-diagonal entries (at most MAX_PAIRS_SHOWN pairs) at each depth: `float64` is what
+   * is plotted (the entry, or log10 of a raw entry; null for a raw entry ≤ 0, which has no log),
+   * `text` the float64 value itself (raw ones exact beyond the float64 range).
+   */
+  readonly entries: readonly { readonly depth: number; readonly pair: string; readonly float64: number | null; readonly text: string; readonly precise: PreciseValue | null }[];
   /** Determinant of the training Gram matrix at each depth (raw kernels: scale included). */
   readonly determinant: readonly {
     readonly depth: number;
