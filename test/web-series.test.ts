@@ -79,6 +79,18 @@ describe("explorer data", () => {
   });
 });
 
+describe("raw kernel entries", () => {
+  it("a negative raw entry is listed with its value and left out of the log plot, never NaN", async () => {
+    const s = state({ source: "paste", pasted: "x1,x2\n1,0\n-0.8,0.6\n0,1\n", kernel: "nngp", normalized: false });
+    const series = await dataSeriesFloat64(s, [1, 2], explorerData(s), {});
+    const first = series.entries.find((e) => e.depth === 1 && e.pair === "1–2")!;
+    expect(first.float64).toBeNull();
+    expect(Number(first.text)).toBeCloseTo(-0.8 / 2, 15); // Σ^(1) = σw² x·x′ / n0
+    const second = series.entries.find((e) => e.depth === 2 && e.pair === "1–2")!;
+    expect(Number.isFinite(second.float64)).toBe(true);
+  });
+});
+
 describe("determinantCorrectDigits", () => {
   it("counts the correct digits of det from the difference of logarithms", () => {
     // det = 1.234 vs 1.2345: relative error 4e-4, three correct digits.
