@@ -9,6 +9,7 @@ import { textbookPairLoop } from "../src/precise/textbookLoop.js";
 import { correctDigits, digitsVouched } from "../src/compare/digits.js";
 import { pairThroughDepthPrecise, type PairPointPrecise, type VouchedPairField } from "../src/pair/precise.js";
 import { isNtkError } from "../src/errors.js";
+import { pairThroughDepth } from "../src/pair.js";
 
 interface RefPoint {
   depth: number;
@@ -298,6 +299,20 @@ describe("pairThroughDepthPrecise behaviour", () => {
     const run = pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000_000, precision: 20, signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
     await expectCode(run, "ABORTED");
+  });
+
+  it("pairThroughDepth: one entry point, precision is one option; the two paths agree to float64 accuracy", async () => {
+    const at = [1, 100, 1000]; // Σ(x,x) = 2^−999 at L = 1000 is still a normal float64
+    const hi = await pairThroughDepth({ rho1: "0.9999999", depth: 1000, at, precision: 25 });
+    const lo = await pairThroughDepth({ rho1: "0.9999999", depth: 1000, at });
+    expect(hi.precision).toBe(25);
+    expect("method" in lo && lo.method).toBe("stable");
+    hi.points.forEach((p, i) => {
+      const q = lo.points[i]!;
+      expect(correctDigits(q.oneMinusRho, p.oneMinusRho, 17)).toBeGreaterThanOrEqual(12);
+      expect(correctDigits(q.ntkNormalized, p.ntkNormalized, 17)).toBeGreaterThanOrEqual(12);
+      expect(correctDigits(q.sigmaDiag * 2 ** q.log2Scale, p.sigmaDiag, 17)).toBeGreaterThanOrEqual(15);
+    });
   });
 
   it("rejects bad input with the shared codes", async () => {
