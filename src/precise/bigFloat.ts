@@ -32,7 +32,7 @@ const SHIFT_TABLE_SIZE = 8192;
 const SHIFTS: readonly bigint[] = Array.from({ length: SHIFT_TABLE_SIZE }, (_, i) => BigInt(i));
 
 /** `n` (an integer ≥ 0) as a BigInt shift amount. */
-function sh(n: number): bigint {
+export function sh(n: number): bigint {
   return n < SHIFT_TABLE_SIZE ? SHIFTS[n]! : BigInt(n);
 }
 

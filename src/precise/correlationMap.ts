@@ -13,7 +13,7 @@
  * decimal.js's stored constant, which limits the precision to ~1020 digits (see `./precision.ts`).
  */
 import type { Decimal } from "decimal.js";
-import { type BigFloat, BigFloatContext } from "./bigFloat.js";
+import { type BigFloat, BigFloatContext, sh } from "./bigFloat.js";
 
 /** Extra fractional bits of the fixed-point series beyond the context's mantissa bits. */
 const SERIES_GUARD_BITS = 32;
@@ -133,11 +133,16 @@ export class PreciseCorrelationMap {
     let term = this.fixedOne >> 1n; // c_1 z^0 = 1/2
     let asinRest = 0n;
     let gSum = 0n;
+    // term_k < 2^(f − (k−1)·zBits): only the top f − (k−1)·zBits + 8 bits of zf can reach the
+    // units of the product, so the rest is dropped first (truncation error < 2^−8 unit a term).
+    // Measured: the layer at 1000 digits ~1.5× faster than without; at 30 digits no change.
+    const zBits = -(z.e + c.bits); // z < 2^−zBits
     for (let k = 1; term !== 0n; k++) {
       const q = layerCoefficients(k);
       asinRest += term / q.odd;
       gSum += (term * q.gNum) / q.gDen;
-      term = (((term * zf) >> fN) * q.odd) / q.even;
+      const drop = Math.min(f, Math.max(0, (k - 1) * zBits - 8));
+      term = (drop === 0 ? (term * zf) >> fN : (term * (zf >> sh(drop))) >> sh(f - drop)) * q.odd / q.even;
     }
     const twoS = c.scale2(c.sqrt(z), 1);
     const theta = c.mul(twoS, c.add(c.one, c.mul(z, c.fromFixed(asinRest, f))));
