@@ -98,7 +98,7 @@ export function checkInputDim(inputDim: number | undefined): number {
 
 /**
  * ρ, Θ̄ and the raw kernels of one pair through depth in arbitrary precision, with digits vouched.
- * Cost: two runs of L steps (a third pair of runs only if a value came out short of P digits);
+ * Cost: two runs of L steps (two more, at more guard digits, only if a value came out short of P digits);
  * measured about 13 µs a depth at 32 digits and 25 µs at 100 digits (bench/RESULTS.md), so depth
  * 10^5 takes seconds and 10^9 hours (progress and cancellation through `onProgress`, `signal`).
  * Throws `BAD_PRECISION`, `PRECISION_LIMIT`, `BAD_RHO`, `BAD_DEPTH`, `BAD_SIGMA_W`, `BAD_SIGMA_B`,
