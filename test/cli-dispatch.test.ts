@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../src/cli.js";
+import { cli } from "./support/cli.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
-  return { code, out, err };
-}
 
 describe("the dispatcher", () => {
   it("--help exits 0 on stdout", async () => {

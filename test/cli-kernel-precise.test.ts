@@ -1,26 +1,16 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Decimal } from "decimal.js";
-import { runCli } from "../src/cli.js";
 import { correctDigits } from "../src/compare/digits.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
 import { compareGram, gramScanDepths, MIN_REFERENCE_DIGITS } from "../src/compare/gramCompare.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { NtkError, type NtkErrorCode } from "../src/errors.js";
+import { cli } from "./support/cli.js";
+import { rejectionCodeOf } from "./support/errors.js";
 
-async function codeOf(f: () => Promise<unknown>): Promise<NtkErrorCode> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof NtkError) return e.code;
-    throw e;
-  }
-  throw new Error("expected an NtkError");
-}
 
 const NEARLY_EQUAL = [["0.3", "-1.2", "0.5"], ["0.3", "-1.2", "0.50000000000000000001"], ["1", "0.25", "-0.75"]];
 
@@ -75,10 +65,10 @@ describe("compareGram: float64 against high precision", () => {
   it("errors: BAD_DEPTH for the depth or scan depth, BAD_PRECISION, projection errors", async () => {
     const data = datasetFromArrays({ points: NEARLY_EQUAL });
     const base = { data, projection: "normalize" as const, depth: 3, kernel: "ntk" as const, normalized: true };
-    expect(await codeOf(() => compareGram({ ...base, depth: 0 }))).toBe("BAD_DEPTH");
-    expect(await codeOf(() => compareGram({ ...base, scanTo: 1.5 }))).toBe("BAD_DEPTH");
-    expect(await codeOf(() => compareGram({ ...base, precision: 10 }))).toBe("BAD_PRECISION");
-    expect(await codeOf(() => compareGram({ ...base, projection: "none" }))).toBe("OFF_SPHERE");
+    expect(await rejectionCodeOf(() => compareGram({ ...base, depth: 0 }))).toBe("BAD_DEPTH");
+    expect(await rejectionCodeOf(() => compareGram({ ...base, scanTo: 1.5 }))).toBe("BAD_DEPTH");
+    expect(await rejectionCodeOf(() => compareGram({ ...base, precision: 10 }))).toBe("BAD_PRECISION");
+    expect(await rejectionCodeOf(() => compareGram({ ...base, projection: "none" }))).toBe("OFF_SPHERE");
   });
 });
 
@@ -86,12 +76,6 @@ const circle = fileURLToPath(new URL("../examples/circle.csv", import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), "ntk-kernel-precise-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
-  return { code, out, err };
-}
 
 /** A JSON data file whose numbers are written exactly as the given decimal text. */
 function textFile(name: string, points: string[][]): string {

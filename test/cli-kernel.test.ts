@@ -1,14 +1,13 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../src/cli.js";
 import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
 import { analyzeMatrix } from "../src/linalg/lu.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 import { loadDataset } from "../src/data/files.js";
+import { cli } from "./support/cli.js";
 
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 const circle = join(examples, "circle.csv");
@@ -16,12 +15,6 @@ const train = join(examples, "train.json");
 const scratch = mkdtempSync(join(tmpdir(), "ntk-kernel-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
-  return { code, out, err };
-}
 
 interface KernelJson {
   depth: string;

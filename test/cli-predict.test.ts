@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../src/cli.js";
+import { cli } from "./support/cli.js";
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "ntk-predict-"));
 function file(name: string, content: unknown): string {

@@ -9,6 +9,7 @@ import { parseDatasetJson, parseJsonKeepingNumbers } from "../src/data/json.js";
 import { parseDatasetCsv } from "../src/data/csv.js";
 import { loadDataset } from "../src/data/files.js";
 import { NtkError, type NtkErrorCode } from "../src/errors.js";
+import { errorOf } from "./support/errors.js";
 
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 
@@ -22,15 +23,6 @@ function codeOf(f: () => unknown): NtkErrorCode | undefined {
   return undefined;
 }
 
-function errorOf(f: () => unknown): NtkError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NtkError) return e;
-    throw e;
-  }
-  throw new Error("expected an NtkError");
-}
 
 describe("datasetFromArrays", () => {
   it("packs numbers row-major without text", () => {

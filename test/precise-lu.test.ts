@@ -12,21 +12,11 @@ import {
 } from "../src/linalg/preciseLu.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { correctDigits } from "../src/compare/digits.js";
-import { NtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
+import { codeOf, errorOf } from "./support/errors.js";
 
 const dec = (xs: readonly string[]): Decimal[] => xs.map((x) => new Decimal(x));
 
-function thrown(f: () => unknown): NtkError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NtkError) return e;
-    throw e;
-  }
-  throw new Error("expected an NtkError");
-}
-const codeOf = (f: () => unknown): NtkErrorCode => thrown(f).code;
 
 const regular = fixture.lu.filter((c) => c.det !== "0");
 
@@ -77,7 +67,7 @@ describe("singular matrices", () => {
     expect(r.digitsVouched.det).toBe(30);
   });
   it("SINGULAR_MATRIX in solve names the identical rows (1-based in the message, 0-based in details)", () => {
-    const e = thrown(() => preciseSolve(preciseDecimal(30), dec(c.a), c.n, dec(["1", "2", "3"]), 1));
+    const e = errorOf(() => preciseSolve(preciseDecimal(30), dec(c.a), c.n, dec(["1", "2", "3"]), 1));
     expect(e.code).toBe("SINGULAR_MATRIX");
     expect(e.message).toMatch(/rows 1 and 3 \(1-based\) are identical/);
     expect(e.details.identicalRows).toEqual({ first: 0, second: 2 });
@@ -85,7 +75,7 @@ describe("singular matrices", () => {
   it("a singular matrix without identical rows names the column", () => {
     const a = dec(["1", "2", "3", "2", "4", "6", "1", "0", "1"]);
     expect(findIdenticalRows(a, 3)).toBeNull();
-    const e = thrown(() => preciseSolve(preciseDecimal(25), a, 3, dec(["1", "1", "1"]), 1));
+    const e = errorOf(() => preciseSolve(preciseDecimal(25), a, 3, dec(["1", "1", "1"]), 1));
     expect(e.code).toBe("SINGULAR_MATRIX");
     expect(e.details.identicalRows).toBeNull();
     expect(e.message).toMatch(/column 2 has no nonzero pivot/);
@@ -163,7 +153,7 @@ describe("errors", () => {
     expect(codeOf(() => preciseSolve(D, dec(["1", "0", "0", "1"]), 2, dec(["1", "2", "3"]), 1))).toBe("DIMENSION_MISMATCH");
   });
   it("NON_FINITE for a NaN or infinite entry, naming it", () => {
-    const e = thrown(() => preciseLuFactor(D, [new Decimal(1), new Decimal(NaN), new Decimal(0), new Decimal(1)], 2));
+    const e = errorOf(() => preciseLuFactor(D, [new Decimal(1), new Decimal(NaN), new Decimal(0), new Decimal(1)], 2));
     expect(e.code).toBe("NON_FINITE");
     expect(e.details).toEqual({ row: 0, col: 1 });
   });

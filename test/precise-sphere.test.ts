@@ -6,21 +6,12 @@ import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { correctDigits } from "../src/compare/digits.js";
-import { NtkError, type NtkErrorCode } from "../src/errors.js";
 import type { Projection } from "../src/types.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
+import { codeOf } from "./support/errors.js";
 
 const data = fixture.data as Record<string, string[][]>;
 
-function codeOf(f: () => unknown): NtkErrorCode {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NtkError) return e.code;
-    throw e;
-  }
-  throw new Error("expected an NtkError");
-}
 
 describe("projections of decimal text against 250-digit mpmath references", () => {
   for (const c of fixture.projections) {

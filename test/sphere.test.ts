@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { NtkError } from "../src/errors.js";
 import fixture from "./fixtures/sphere_projections.json" with { type: "json" };
+import { errorOf } from "./support/errors.js";
 
 const EPS = 2 ** -53;
 
@@ -17,15 +17,6 @@ function norm(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-function thrown(f: () => unknown): NtkError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NtkError) return e;
-    throw e;
-  }
-  throw new Error("expected an NtkError");
-}
 
 describe("projections against 40-digit mpmath references", () => {
   for (const c of fixture.cases) {
@@ -91,21 +82,21 @@ describe("projectToSphere", () => {
     expect(projectToSphere(raw([[1 + 5e-10]]), "none", { tolerance: 1e-9 }).coords[0]).toBe(1);
   });
   it("names the zero vector", () => {
-    const e = thrown(() => projectToSphere({ ...raw([[1, 0], [0, 0]]), source: "x.csv" }, "normalize"));
+    const e = errorOf(() => projectToSphere({ ...raw([[1, 0], [0, 0]]), source: "x.csv" }, "normalize"));
     expect(e.code).toBe("ZERO_VECTOR");
     expect(e.message).toMatch(/x\.csv: point 2 is the zero vector/);
-    expect(thrown(() => projectToSphere(raw([[0, 0]]), "none")).code).toBe("ZERO_VECTOR");
+    expect(errorOf(() => projectToSphere(raw([[0, 0]]), "none")).code).toBe("ZERO_VECTOR");
   });
   it("reports OFF_SPHERE with the norm and the tolerance", () => {
-    const e = thrown(() => projectToSphere(raw([[1, 0], [3, 4]]), "none"));
+    const e = errorOf(() => projectToSphere(raw([[1, 0], [3, 4]]), "none"));
     expect(e.code).toBe("OFF_SPHERE");
     expect(e.message).toMatch(/point 2 has norm 5, not 1 within the tolerance 1e-12/);
     expect(e.details).toMatchObject({ row: 2, norm: 5, tolerance: 1e-12 });
-    expect(thrown(() => projectToSphere(raw([[1 + 2e-12]]), "none")).code).toBe("OFF_SPHERE");
+    expect(errorOf(() => projectToSphere(raw([[1 + 2e-12]]), "none")).code).toBe("OFF_SPHERE");
   });
   it("rejects bad options and empty input", () => {
-    expect(thrown(() => projectToSphere(raw([[1]]), "none", { tolerance: -1 })).code).toBe("BAD_OPTION");
-    expect(thrown(() => projectToSphere(raw([[1]]), "sideways" as "none")).code).toBe("BAD_OPTION");
-    expect(thrown(() => projectToSphere({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize")).code).toBe("EMPTY_DATA");
+    expect(errorOf(() => projectToSphere(raw([[1]]), "none", { tolerance: -1 })).code).toBe("BAD_OPTION");
+    expect(errorOf(() => projectToSphere(raw([[1]]), "sideways" as "none")).code).toBe("BAD_OPTION");
+    expect(errorOf(() => projectToSphere({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize")).code).toBe("EMPTY_DATA");
   });
 });
