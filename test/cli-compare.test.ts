@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
-import { runCli } from "../src/cli.js";
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t), errStream: new PassThrough(), errIsTTY: false });
-  return { code, out, err };
-}
+import { cli } from "./support/cli.js";
 
 /** Every leaf of the JSON document is a string or null: numbers are decimal strings. */
 function leaves(x: unknown): unknown[] {

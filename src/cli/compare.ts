@@ -9,23 +9,18 @@ import { comparePair, DEFAULT_COMPARE_PRECISION, DIGIT_THRESHOLDS, MAX_COMPARE_D
 import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import { formatFloat64, renderTable } from "../format.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseDepthList, parseInteger } from "./options.js";
+import { parseInteger } from "./options.js";
+import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 
-interface CompareFlags {
-  rho1: string;
-  depth: string;
-  at?: string;
+interface CompareFlags extends PairFlags {
   precision: string;
-  sigmaW: string;
-  sigmaB: string;
-  inputDim: string;
   json?: boolean;
 }
 
 /** Registers `compare` on the program. */
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("compare")
     .description(
       "Float64 against high precision for one pair (ρ1 = x·x′) through depth. Columns: 1 − ρ^(L) and the normalized NTK Θ̄^(L) " +
@@ -33,25 +28,13 @@ export function register(program: Command, io: CliIO): void {
         "recursion (SPEC §3) and from the stable float64 complement recursion (SPEC §4), with each float64 value's relative " +
         "error and correct significant digits (⌊−log10 relative error⌋, 0..17). Then, scanning every depth from 1 to L, the " +
         `first depth at which each float64 path keeps fewer than ${DIGIT_THRESHOLDS.join(", ")} correct digits of 1 − ρ.`,
-    )
-    .requiredOption("--rho1 <R>", "input correlation ρ1 = x·x′ in [−1, 1], read as the exact decimal it spells")
-    .requiredOption("--depth <L>", `final depth (weight layers), 1 ≤ L ≤ ${MAX_COMPARE_DEPTH.toLocaleString("en-US")}`)
-    .option("--at <L1,L2,…>", "checkpoint depths to report (default: the final depth)")
+    );
+  addPairFlags(command, MAX_COMPARE_DEPTH)
     .option("--precision <P>", "significant digits of the reference, 20..1000", String(DEFAULT_COMPARE_PRECISION))
-    .option("--sigma-w <σw>", "weight scale σw > 0", "1")
-    .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
-    .option("--input-dim <n0>", "input dimension n0 (enters ε_1 when σb > 0)", "1")
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: CompareFlags) => {
-      const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
-      const options = {
-        rho1: flags.rho1,
-        depth,
-        at: flags.at === undefined ? undefined : parseDepthList(flags.at, "--at"),
-        precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION"),
-        params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
-        inputDim: parseInteger(flags.inputDim, "--input-dim", "BAD_OPTION"),
-      };
+      const options = { ...pairOptionsOf(flags), precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION") };
+      const depth = options.depth;
       const json = flags.json === true;
       const result = await withProgress(`compare to depth ${depth}`, progressSink(io, json), (progress) => comparePair({ ...options, ...progress }));
       if (json) printJson(io, comparisonJson(flags.rho1, options.inputDim, result));

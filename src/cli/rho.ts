@@ -9,19 +9,14 @@ import type { PairMethod, PairPoint64, PairResult64 } from "../pair/float64.js";
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_DEPTH } from "../params.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseDepthList, parseInteger } from "./options.js";
+import { parseInteger } from "./options.js";
+import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
 
-interface RhoFlags {
-  rho1: string;
-  depth: string;
-  at?: string;
+interface RhoFlags extends PairFlags {
   textbook?: boolean;
   precision?: string;
-  sigmaW: string;
-  sigmaB: string;
-  inputDim: string;
   json?: boolean;
 }
 
@@ -40,7 +35,7 @@ type Field = (typeof FIELDS)[number][0];
 
 /** Registers `rho` on the program. */
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("rho")
     .description(
       "One pair of inputs with correlation ρ1 = x·x′ through depth (SPEC §2–4). At each checkpoint L: ρ^(L) = Σ̄^(L)(x,x′), " +
@@ -49,25 +44,14 @@ export function register(program: Command, io: CliIO): void {
         "recursion, 1 − ρ, θ, Θ̄ and 1 − Θ̄ within 1e-12 relative of mpmath references to depth 10^6. --textbook: the textbook " +
         "recursion, no accuracy claim (see `compare`). --precision P: arbitrary precision, each value with the significant " +
         "digits it vouches for (two runs at different working precisions agree on them).",
-    )
-    .requiredOption("--rho1 <R>", "input correlation ρ1 = x·x′ in [−1, 1], read as the exact decimal it spells (0.9999999 means 1 − ρ1 = 1e-7)")
-    .requiredOption("--depth <L>", `final depth (weight layers), 1 ≤ L ≤ ${MAX_DEPTH.toLocaleString("en-US")}`)
-    .option("--at <L1,L2,…>", "checkpoint depths to report (default: the final depth)")
+    );
+  addPairFlags(command, MAX_DEPTH)
     .addOption(new Option("--textbook", "float64 textbook recursion (SPEC §3) instead of the stable one (SPEC §4)").conflicts("precision"))
     .option("--precision <P>", "arbitrary precision with P significant digits, 20..1000")
-    .option("--sigma-w <σw>", "weight scale σw > 0", "1")
-    .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
-    .option("--input-dim <n0>", "input dimension n0 (scales raw Σ and Θ)", "1")
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: RhoFlags) => {
-      const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
-      const base = {
-        rho1: flags.rho1,
-        depth,
-        at: flags.at === undefined ? undefined : parseDepthList(flags.at, "--at"),
-        params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
-        inputDim: parseInteger(flags.inputDim, "--input-dim", "BAD_OPTION"),
-      };
+      const base = pairOptionsOf(flags);
+      const depth = base.depth;
       const json = flags.json === true;
       const sink = progressSink(io, json);
       if (flags.precision !== undefined) {

@@ -1,0 +1,39 @@
+/**
+ * The flags that describe one pair through depth, shared by `rho` and `compare`: ρ1, the final
+ * depth, checkpoints, σw, σb and n0, declared once and read once into the library's PairOptions.
+ */
+import type { Command } from "commander";
+import type { PairOptions } from "../pair/float64.js";
+import { parseDepthList, parseInteger } from "./options.js";
+
+/** The raw text of the pair flags, as commander hands them over. */
+export interface PairFlags {
+  rho1: string;
+  depth: string;
+  at?: string;
+  sigmaW: string;
+  sigmaB: string;
+  inputDim: string;
+}
+
+/** Declares the pair flags on `command`; `maxDepth` is named in --depth's help. */
+export function addPairFlags(command: Command, maxDepth: number): Command {
+  return command
+    .requiredOption("--rho1 <R>", "input correlation ρ1 = x·x′ in [−1, 1], read as the exact decimal it spells (0.9999999 means 1 − ρ1 = 1e-7)")
+    .requiredOption("--depth <L>", `final depth (weight layers), 1 ≤ L ≤ ${maxDepth.toLocaleString("en-US")}`)
+    .option("--at <L1,L2,…>", "checkpoint depths to report (default: the final depth)")
+    .option("--sigma-w <σw>", "weight scale σw > 0", "1")
+    .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
+    .option("--input-dim <n0>", "input dimension n0 of the unit inputs (scales raw Σ and Θ)", "1");
+}
+
+/** The library options the pair flags spell (integers parsed here; ranges checked by the library). */
+export function pairOptionsOf(flags: PairFlags): PairOptions & { inputDim: number } {
+  return {
+    rho1: flags.rho1,
+    depth: parseInteger(flags.depth, "--depth", "BAD_DEPTH"),
+    at: flags.at === undefined ? undefined : parseDepthList(flags.at, "--at"),
+    params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+    inputDim: parseInteger(flags.inputDim, "--input-dim", "BAD_OPTION"),
+  };
+}
