@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { analyzeMatrix, determinantFromFactors, FLOAT64_DIGITS, luFactor, type LuFactors } from "../src/linalg/lu.js";
 import { plainLuFactor } from "../src/linalg/plainLu.js";
-import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
+import { expectCode } from "./support/errors.js";
 
 const U = 2 ** -53;
 
@@ -42,20 +42,7 @@ function matmul(a: ArrayLike<number>, b: ArrayLike<number>, n: number, k: number
   return c;
 }
 
-async function thrownBy(f: () => unknown): Promise<unknown> {
-  try {
-    await f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
-async function expectCode(f: () => unknown, code: NtkErrorCode, message: RegExp): Promise<void> {
-  const e = await thrownBy(f);
-  expect(isNtkError(e, code), `expected ${code}, got ${String(e)}`).toBe(true);
-  expect((e as Error).message).toMatch(message);
-}
 
 describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build against mpmath (50 digits)", (variant) => {
   for (const c of cases) {

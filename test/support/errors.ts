@@ -1,4 +1,5 @@
 /** Catching the one error class of ntk-depth in tests. */
+import { expect } from "vitest";
 import { NtkError, type NtkErrorCode } from "../../src/errors.js";
 
 /** The NtkError that `f` throws; any other exception is rethrown, and no exception fails the test. */
@@ -31,4 +32,11 @@ export async function rejectionOf(f: () => unknown): Promise<NtkError> {
 /** The code of the NtkError that `f` throws or rejects with. */
 export async function rejectionCodeOf(f: () => unknown): Promise<NtkErrorCode> {
   return (await rejectionOf(f)).code;
+}
+
+/** Expects `f` to throw or reject with an NtkError of `code` whose message matches `message`. */
+export async function expectCode(f: () => unknown, code: NtkErrorCode, message: RegExp): Promise<void> {
+  const e = await rejectionOf(f);
+  expect(e.code, `expected ${code}, got ${e.code}: ${e.message}`).toBe(code);
+  expect(e.message).toMatch(message);
 }
