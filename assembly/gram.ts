@@ -1,7 +1,7 @@
 // Gram matrices through depth (SPEC §2, §4, §5) for m points on the unit sphere. Every point has
 // the same diagonal q_l, so the layer scalars (w_l, τ_l) are shared by all pairs and come from
 // TypeScript; per unique pair i < j only two numbers are carried, in complement form:
-//   ε = 1 − Σ̄ and u = 1 − Θ̄  (contract.md math notes), ε' = w (ε − g(θ)/π),
+//   ε = 1 − Σ̄ and u = 1 − Θ̄  (docs/RECURSIONS.md), ε' = w (ε − g(θ)/π),
 //   u' = a (u + (1 − u) θ/π) + b ε',  a = w τ_l / τ_{l+1},  b = 1 / τ_{l+1}.
 // Pairs are stored packed: pair (i, j), i < j, at index i m − i (i + 1)/2 + j − i − 1.
 // The depth loop runs inside the pair loop so that a pair's state stays in registers for a whole
@@ -69,7 +69,7 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
 /** Compensation terms of up to eight lanes during a group's lane-by-lane phase (static memory). */
 const LANE_COMPENSATION: usize = memory.data(64, 16);
 
-// Above SERIES_EPS_MAX (a few first layers): u′ = a (u + (1 − u) θ/π) + b ε′ (contract math notes).
+// Above SERIES_EPS_MAX (a few first layers): u′ = a (u + (1 − u) θ/π) + b ε′ (docs/RECURSIONS.md).
 // @ts-ignore: decorator
 @inline function nextU(v: f64, thetaOverPi: f64, a: f64, b: f64, eNext: f64): f64 {
   return a * (v + (1.0 - v) * thetaOverPi) + b * eNext;

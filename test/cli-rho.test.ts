@@ -8,7 +8,7 @@ interface RhoJson {
 }
 
 describe("ntk-depth rho", () => {
-  it("--json keeps the contract keys, one entry per checkpoint, numbers as shortest round-trip strings", async () => {
+  it("--json keeps the documented keys, one entry per checkpoint, numbers as shortest round-trip strings", async () => {
     const doc = await cliJson<RhoJson>("rho", "--rho1", "0.5", "--depth", "50", "--at", "1,2,10,50", "--json");
     expect(doc.points.map((p) => p.depth)).toEqual(["1", "2", "10", "50"]);
     const lib = await pairThroughDepthFloat64({ rho1: "0.5", depth: 50, at: [1, 2, 10, 50] });

@@ -6,7 +6,7 @@ import { firstDepthsBelow, THRESHOLD_DELTAS } from "../src/study/thresholds.js";
 
 const POW2 = Array.from({ length: 14 }, (_, k) => 2 ** k);
 const seriesOf = (f: (L: number) => number, depths: readonly number[] = POW2): DepthSeries => ({ depths, values: depths.map(f) });
-/** The expected asymptote of 1 − ρ (contract math notes): 9π²/(2L²). */
+/** The expected asymptote of 1 − ρ (docs/RECURSIONS.md): 9π²/(2L²). */
 const ASYMPTOTE = (9 * Math.PI ** 2) / 2;
 
 describe("series: power-law fit, Aitken limit, monotonicity", () => {

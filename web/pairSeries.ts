@@ -18,7 +18,7 @@ export type PhaseProgress = (phase: string) => ProgressOptions;
 
 /** The pair series of a state at the given checkpoint depths. */
 export async function pairSeries(state: ExplorerState, depths: readonly number[], progress: PhaseProgress): Promise<PairSeries> {
-  // n0 matters for the pair only through ε_1 = σw²(1 − ρ1)/(n0 q_1) when σb > 0 (contract math notes).
+  // n0 matters for the pair only through ε_1 = σw²(1 − ρ1)/(n0 q_1) when σb > 0 (docs/RECURSIONS.md).
   const common = { rho1: state.rho1, depth: depths[depths.length - 1], at: depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, inputDim: state.dim };
   const float64 = (method: PairMethod) => pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
   const rows = (r: PairResult64): PairRow<number>[] =>

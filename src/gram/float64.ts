@@ -4,7 +4,7 @@
  *
  * All points lie on the unit sphere, so every diagonal entry at layer l is the same scalar
  * q_l = Σ^(l)(x, x), and Θ^(l)(x, x) = τ_l q_l; these scalars are computed here once per layer.
- * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (contract math notes),
+ * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (docs/RECURSIONS.md),
  * starting from |x_i − x_j|²/2, in WebAssembly (assembly/gram.ts) or its TypeScript port
  * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps; a step is the exact complement step
  * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.8, and below that (almost
@@ -85,7 +85,7 @@ const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
 const RENORMALIZE_ABOVE = 2 ** (RENORMALIZE_LOG2 + 1);
 
 /**
- * The layer scalars shared by every pair (contract math notes): q_l = qMantissa · 2^log2Scale with
+ * The layer scalars shared by every pair (docs/RECURSIONS.md): q_l = qMantissa · 2^log2Scale with
  * q_1 = σw²/n0 + σb², q_{l+1} = σw² q_l/2 + σb², w_l = σw² q_l / (2 q_{l+1}), τ_1 = 1,
  * τ_{l+1} = w_l τ_l + 1. q is renormalized by exact powers of two, so no depth under- or
  * overflows it (the paper's case has q_L = 1/(n0 2^{L−1})).

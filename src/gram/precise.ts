@@ -4,7 +4,7 @@
  *
  * Method: the raw points (decimal text used exactly) are projected at the working precision
  * (`sphere/precise.ts`); per unique pair the complements ε = 1 − Σ̄ and u = 1 − Θ̄ start from
- * 1 − x·x′ formed from the exact inputs without cancellation (`pairComplementsAtPrecision`) and run through the complement recursion of the contract's math notes in BigInt
+ * 1 − x·x′ formed from the exact inputs without cancellation (`pairComplementsAtPrecision`) and run through the complement recursion of docs/RECURSIONS.md in BigInt
  * floating point (`precise/correlationMap.ts`: θ, g(θ) by series, π read once), while the layer
  * scalars q, w, τ shared by all pairs run beside them. Diagonals are exact (1 and 0).
  *
@@ -222,7 +222,7 @@ async function runGram(digits: number, o: GramPrecisionOptions, n0: number, para
       const b = c.div(c.one, tauNext);
       for (let p = 0; p < eps.length; p++) {
         const { theta, next: e } = map.layer(eps[p], w);
-        // u′ = a (u + (1 − u) θ/π) + b ε′  (contract math notes)
+        // u′ = a (u + (1 − u) θ/π) + b ε′  (docs/RECURSIONS.md)
         u[p] = c.add(c.mul(a, c.add(u[p], c.mul(c.sub(c.one, u[p]), map.oneMinusKappa0(theta)))), c.mul(b, e));
         eps[p] = e;
         const pause = ticker.tick(++done);

@@ -68,7 +68,7 @@ export interface PairPointPrecise {
   /**
    * Significant digits of each value that are correct: |value − exact| < 10^−d |exact| (0 means
    * not even the first digit is vouched, e.g. a value that is exactly 0 but computed as ±10^−60).
-   * Every value has a count (the contract's seven plus the diagonals and Σ̇, null where Σ̇ is).
+   * Every value has a count (the seven complements and values, the diagonals and Σ̇, null where Σ̇ is).
    */
   readonly digitsVouched: { readonly [K in VouchedPairField]: number } & { readonly sigmaDot: number | null };
 }
@@ -164,7 +164,7 @@ interface StartValues {
   readonly n0: number;
 }
 
-/** One run at `digits` significant digits: the recursion of contract/SPEC in BigFloat, Decimal out at checkpoints. */
+/** One run at `digits` significant digits: the recursion of docs/RECURSIONS.md in BigFloat, Decimal out at checkpoints. */
 async function runPrecise(
   digits: number,
   s: StartValues,

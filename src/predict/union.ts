@@ -1,5 +1,5 @@
 /**
- * Cross kernels without cross-kernel code (contract): the Gram matrix of the union of training and
+ * Cross kernels without cross-kernel code: the Gram matrix of the union of training and
  * test points, training rows first, sliced into K = k(X, X) and K_x = k(x, X).
  */
 import { exactBinaryDecimal } from "../decimalText.js";

@@ -13,7 +13,7 @@ import { firstDepthsBelow, THRESHOLD_DELTAS } from "./thresholds.js";
 import { subdivide } from "./stages.js";
 import type { ThresholdRow } from "./verdicts.js";
 
-/** The constant of the expected asymptote 1 − ρ^(L) ≈ 9π²/(2L²) (contract math notes). */
+/** The constant of the expected asymptote 1 − ρ^(L) ≈ 9π²/(2L²) (docs/RECURSIONS.md). */
 export const EXPECTED_RATE_CONSTANT = (9 * Math.PI ** 2) / 2;
 
 /** The rate fit uses depths from here on (the asymptote is not reached at shallow depths). */
