@@ -553,7 +553,7 @@ describe("predict(): float64 keeps the digits it claims (property, against high 
 describe("predictThroughDepth(): one Gram pass, many depths", () => {
   it("float64: equals predict() at each depth, in increasing depth order, deduplicated", async () => {
     const base = dataOptions(dataCases[0]);
-    const { depth: _depth, ...rest } = base;
+    const { depth: _depth, precision: _precision, digits: _digits, ...rest } = base;
     const series = await predictThroughDepth({ ...rest, depths: [10, 3, 60, 3] });
     expect(series.map((s) => s.depth)).toEqual([3, 10, 60]);
     for (const s of series) {
@@ -576,7 +576,7 @@ describe("predictThroughDepth(): one Gram pass, many depths", () => {
   });
 
   it("a depth with an exactly singular K throws SINGULAR_MATRIX naming the depth", async () => {
-    const { depth: _depth, ...rest } = dataOptions(dataCases[0]);
+    const { depth: _depth, precision: _precision, digits: _digits, ...rest } = dataOptions(dataCases[0]);
     await expectCode(predictThroughDepth({ ...rest, time: "inf", depths: [1, 2, 3] }), "SINGULAR_MATRIX", /at depth 1 is exactly singular.*rank ≤ 3/);
     await expectCode(predictThroughDepth({ ...rest, depths: [] }), "BAD_DEPTH");
   });
