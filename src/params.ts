@@ -94,3 +94,12 @@ export function checkCheckpoints(at: readonly number[] | undefined, finalDepth: 
   }
   return [...new Set(at)].sort((a, b) => a - b);
 }
+
+/** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
+export function checkInputDim(inputDim: number | undefined): number {
+  const n0 = inputDim ?? 1;
+  if (!Number.isSafeInteger(n0) || n0 < 1) {
+    throw new NtkError("BAD_OPTION", `inputDim (n0, the input dimension) must be an integer ≥ 1, got ${n0}.`, { inputDim: n0 });
+  }
+  return n0;
+}

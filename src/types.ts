@@ -5,6 +5,8 @@
  * never formed as `1 − value` (SPEC §4).
  */
 
+import type { ProgressOptions } from "./progress.js";
+
 /** Network hyper-parameters (SPEC §1); the paper's case, and the default, is σw = 1, σb = 0. */
 export interface NetworkParams {
   /** Weight scale σw (> 0, dimensionless). Default 1. A string is read as the decimal it spells. */
@@ -37,3 +39,17 @@ export interface SpherePoints {
 
 /** How raw inputs are put on the sphere (SPEC §7). */
 export type Projection = "normalize" | "stereographic" | "none";
+
+/** Options of a pair computation, shared by the float64 and the high-precision paths. */
+export interface PairOptions extends ProgressOptions {
+  /** ρ1 = x·x′ ∈ [−1, 1], the cosine between the two inputs; text is read exactly. */
+  readonly rho1: number | string;
+  /** Final depth L (weight layers), 1 ≤ L ≤ 10^9. */
+  readonly depth: number;
+  /** Depths at which to report (each ≤ depth); default [depth]. */
+  readonly at?: readonly number[];
+  /** σw, σb (default 1, 0: the paper's case). */
+  readonly params?: NetworkParams;
+  /** Input dimension n0 ≥ 1 (default 1): scales raw Σ, Θ, and enters ε_1 when σb > 0. */
+  readonly inputDim?: number;
+}

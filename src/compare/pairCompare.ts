@@ -8,7 +8,8 @@
 import type { Decimal } from "decimal.js";
 import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairMethod, type PairPoint64 } from "../pair/float64.js";
-import { pairThroughDepthPreciseObserved, type PairOptions, type PairPointPrecise } from "../pair/precise.js";
+import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import type { PairOptions } from "../types.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
 
 /** The correct-digit levels whose first crossing is reported. */

@@ -14,14 +14,14 @@
  * rounded once. "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { checkCheckpoints, checkInputDim, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../gram/float64.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
-import { checkInputDim, type PairOptions } from "./precise.js";
+import type { PairOptions } from "../types.js";
 
-export type { PairOptions } from "./precise.js";
+export type { PairOptions } from "../types.js";
 
 /** "stable": the complement recursion of SPEC §4; "textbook": SPEC §3 as written. */
 export type PairMethod = "stable" | "textbook";

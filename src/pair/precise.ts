@@ -10,27 +10,13 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
-import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import type { NetworkParams } from "../types.js";
+import { checkCheckpoints, checkInputDim, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { ProgressTicker } from "../progress.js";
+import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { bitsForDigits, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
-
-/** Options of a pair computation, shared by the float64 and the high-precision paths. */
-export interface PairOptions extends ProgressOptions {
-  /** ρ1 = x·x′ ∈ [−1, 1], the cosine between the two inputs; text is read exactly. */
-  readonly rho1: number | string;
-  /** Final depth L (weight layers), 1 ≤ L ≤ 10^9. */
-  readonly depth: number;
-  /** Depths at which to report (each ≤ depth); default [depth]. */
-  readonly at?: readonly number[];
-  /** σw, σb (default 1, 0: the paper's case). */
-  readonly params?: NetworkParams;
-  /** Input dimension n0 ≥ 1 (default 1): scales raw Σ, Θ, and enters ε_1 when σb > 0. */
-  readonly inputDim?: number;
-}
 
 /** Options of the high-precision pair computation. */
 export interface PairPrecisionOptions extends PairOptions {
@@ -86,15 +72,6 @@ export interface PairResultPrecise {
 }
 
 const VOUCHED_FIELDS: readonly VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk", "sigmaDiag", "ntkDiag"];
-
-/** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
-export function checkInputDim(inputDim: number | undefined): number {
-  const n0 = inputDim ?? 1;
-  if (!Number.isSafeInteger(n0) || n0 < 1) {
-    throw new NtkError("BAD_OPTION", `inputDim (n0, the input dimension) must be an integer ≥ 1, got ${n0}.`, { inputDim: n0 });
-  }
-  return n0;
-}
 
 /**
  * ρ, Θ̄ and the raw kernels of one pair through depth in arbitrary precision, with digits vouched.
