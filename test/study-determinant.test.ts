@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { determinantFromComplement } from "../src/study/complementDeterminant.js";
-import { analyzeMatrix } from "../src/linalg/lu.js";
+import { determinantFromComplement, lemmaDeterminant } from "../src/linalg/complement.js";
+import { analyzeMatrix, luFactor } from "../src/linalg/lu.js";
 import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/study/randomData.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 
@@ -45,6 +45,19 @@ describe("det K̄ from its complement 1 − K̄", () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("lemmaDeterminant: det(J − C) from det C and 1ᵀC⁻¹1 matches LU on J − C; s = 1 gives an exact 0", async () => {
+    const m = 3;
+    const c = new Float64Array([2, 0.5, -1, 0.25, 3, 0.75, -0.5, 1, 4]);
+    const lu = await luFactor(c, m);
+    const s = lu.solve(new Float64Array(m).fill(1)).reduce((a, b) => a + b, 0);
+    const direct = await analyzeMatrix(c.map((x) => 1 - x), m);
+    const viaLemma = lemmaDeterminant(lu.determinant(), s, m);
+    expect(viaLemma.signDet).toBe(direct.signDet);
+    expect(Math.abs(viaLemma.det - direct.det)).toBeLessThan(1e-13 * Math.abs(direct.det));
+    expect(Math.abs(viaLemma.log10AbsDet - direct.log10AbsDet)).toBeLessThan(1e-13);
+    expect(lemmaDeterminant(lu.determinant(), 1, m)).toEqual({ det: 0, log10AbsDet: -Infinity, signDet: 0 });
   });
 
   it("returns null when the complement is exactly singular (one point)", async () => {

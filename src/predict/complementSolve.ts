@@ -7,11 +7,12 @@
  *
  *     u = C′⁻¹ 1,  z = C′⁻¹ c_x  (c_x = 1 − k_x, the test point's complement row),
  *     K̄_x-row of weights  w = (K̄ + δI)⁻¹ k_x = z + α u,   α = (1 − 1ᵀz) / (1ᵀu − 1),
- *     det(K̄ + δI) = (−1)^m det C′ · (1 − 1ᵀu)   (matrix determinant lemma).
+ *     det(K̄ + δI) = (−1)^m det C′ · (1 − 1ᵀu)   (matrix determinant lemma, `lemmaDeterminant`).
  *
  * C′ stays well conditioned where K̄ is not (at depth its entries are nearly equal, C ≈ ε(J − I),
  * κ(C) ≈ m), so the digits lost are those of κ(C′) and of the two cancellations, measured per run.
  */
+import { lemmaDeterminant } from "../linalg/complement.js";
 import { luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 
 /** Weights, determinant and error amplification of the complement solve. */
@@ -82,11 +83,5 @@ export async function complementSolve(complement: ArrayLike<number>, testComplem
     const deltaW = kappa * (maxZ + Math.abs(alpha) * maxU) + deltaAlpha * maxU;
     amplification = Math.max(amplification, maxW === 0 ? Infinity : deltaW / maxW);
   }
-  const detC = lu.determinant();
-  const factor = 1 - sumU;
-  const signDet = (m % 2 === 0 ? 1 : -1) * detC.signDet * Math.sign(factor);
-  const log10AbsDet = detC.log10AbsDet + Math.log10(Math.abs(factor));
-  const product = (m % 2 === 0 ? 1 : -1) * detC.det * factor;
-  const det = Number.isFinite(product) && product !== 0 && Math.abs(log10AbsDet) < 300 ? product : signDet * 10 ** log10AbsDet;
-  return { weights, determinant: { det, log10AbsDet, signDet: signDet as -1 | 0 | 1 }, conditionEstimate: amplification };
+  return { weights, determinant: lemmaDeterminant(lu.determinant(), sumU, m), conditionEstimate: amplification };
 }

@@ -5,10 +5,10 @@
  * pass over the training points.
  */
 import { gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
+import { determinantFromComplement } from "../linalg/complement.js";
 import { analyzeMatrix } from "../linalg/lu.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
-import { determinantFromComplement } from "./complementDeterminant.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
 

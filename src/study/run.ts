@@ -4,11 +4,11 @@
  * (report.ts), a {@link StudyDocument} that files.ts writes to disk. Browser-safe.
  */
 import { gramThroughDepthFloat64 } from "../gram/float64.js";
+import { determinantFromComplement } from "../linalg/complement.js";
 import { resolveParams } from "../params.js";
 import type { ProgressOptions } from "../progress.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { SpherePoints } from "../types.js";
-import { determinantFromComplement } from "./complementDeterminant.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import type { StudyDocument } from "./document.js";
 import { DET_METHOD, runGramExperiment } from "./gramExperiment.js";
