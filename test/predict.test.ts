@@ -462,6 +462,13 @@ describe("predict() on data: singular training kernels", () => {
     expect(ridge.warnings.join()).toMatch(/rank ≤ 3/);
   });
 
+  it("through depth, the duplicate is named at every depth (found once) and the rank bound only at L = 1", async () => {
+    const base = dataOptions(c);
+    const rs = await predictThroughDepth({ train: base.train, test: base.test, depths: [1, 2, 5], time: 1 });
+    expect(rs.map((r) => r.singularCauses.map((s) => s.kind))).toEqual([["linear-rank", "duplicate"], ["duplicate"], ["duplicate"]]);
+    await expectCode(predictThroughDepth({ train: base.train, test: base.test, depths: [2, 5], time: "inf" }), "SINGULAR_MATRIX", /at depth 2 .*training points 1 and 5/);
+  });
+
   it("points distinct in decimal but equal in float64: float64 refuses, naming them; high precision keeps them apart", async () => {
     const train = datasetFromArrays({ points: [["1", "2", "0"], ["1", "2.0000000000000000000001", "0"], ["0", "0", "1"]], labels: ["1", "2", "3"], source: "train" });
     const test = datasetFromArrays({ points: [["1", "1", "1"]], source: "test" });

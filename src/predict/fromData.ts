@@ -18,7 +18,7 @@ import { predictFromGramPrecise, predictWithDigits, type PreciseDataResult } fro
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion, unionPoints, unionRaw } from "./union.js";
-import { findSingularCauses, type SingularCause } from "./singularCause.js";
+import { findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 
 /** Default number of correct digits `precision: "auto"` aims for. */
 export const DEFAULT_AUTO_DIGITS = 10;
@@ -103,7 +103,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const p = prepare(o);
   if (typeof o.precision === "number") {
     const precision = checkPrecision(o.precision);
-    const causes = causesAt(o, p, depth, true);
+    const causes = causesAt(p, depth, true);
     const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
     return preciseResult(o, p, depth, causes, null, r);
   }
@@ -112,7 +112,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   if (!Number.isInteger(digits) || digits < 1 || digits > 1000) {
     throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
   }
-  const causes = causesAt(o, p, depth, true);
+  const causes = causesAt(p, depth, true);
   let f64: DataPrediction64 | null = null;
   try {
     const [gram] = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal });
@@ -151,24 +151,24 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const p = prepare(o);
   const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal };
   if (o.precision === undefined) {
-    for (const depth of depths) causesAt(o, p, depth, false);
+    for (const depth of depths) causesAt(p, depth, false);
     const grams = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress });
     const out: DataPrediction[] = [];
     for (const g of grams) {
-      const causes = causesAt(o, p, g.depth, false);
+      const causes = causesAt(p, g.depth, false);
       const f64 = await predictFromGram64(o, p, g);
       out.push({ ...shape(o, p, g.depth), float64: f64, precise: null, precisionUsed: null, gramDigitsVouched: null, singularCauses: causes, warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings] });
     }
     return out;
   }
   const precision = checkPrecision(o.precision);
-  for (const depth of depths) causesAt(o, p, depth, true);
+  for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = Math.min(MAX_PRECISION, precision + Math.ceil(Math.log10(o.train.m)) + 5);
   const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress });
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);
-    out.push(preciseResult(o, p, g.depth, causesAt(o, p, g.depth, true), null, r));
+    out.push(preciseResult(o, p, g.depth, causesAt(p, g.depth, true), null, r));
   }
   return out;
 }
@@ -182,6 +182,8 @@ interface Prepared {
   readonly hasBias: boolean;
   readonly trainSphere: SpherePoints;
   readonly testSphere: SpherePoints;
+  /** Duplicate training points (the depth-independent causes of a singular K), found once. */
+  readonly duplicates: readonly SingularCause[];
   /** t = ∞ without ridge: an exactly singular K is an error, not a warning. */
   readonly fatal: boolean;
 }
@@ -204,13 +206,15 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
+  const trainSphere = projectToSphere(train, projection);
   return {
     kernel,
     normalized: o.normalized ?? false,
     projection,
     settings,
     hasBias: !params.sigmaB.isZero(),
-    trainSphere: projectToSphere(train, projection),
+    trainSphere,
+    duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphere(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
   };
@@ -220,8 +224,9 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
  * The known causes of an exactly singular K at `depth`; throws SINGULAR_MATRIX when they are
  * fatal. `precise`: float64-only duplicates are no cause (the high-precision path keeps them apart).
  */
-function causesAt(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number, precise: boolean): SingularCause[] {
-  const all = findSingularCauses({ raw: o.train, projected: p.trainSphere, projection: p.projection, depth, hasBias: p.hasBias });
+function causesAt(p: Prepared, depth: number, precise: boolean): SingularCause[] {
+  const rank = linearRankCause(p.trainSphere, depth, p.hasBias);
+  const all = [...(rank ? [rank] : []), ...p.duplicates];
   const causes = precise ? all.filter((c) => c.kind !== "float64-duplicate") : all;
   if (p.fatal && causes.length > 0) throwSingular(causes, depth);
   return all;

@@ -34,22 +34,35 @@ export interface SingularCauseInput {
 }
 
 /**
- * Every cause found, first the rank bound, then each duplicate pair. Duplicates are decided
- * exactly: two raw points are the same point on the sphere when one is a positive multiple of the
- * other ("normalize", "none") or when they are equal ("stereographic" is one-to-one), tested by
- * exact decimal products on the coordinates as written. Cost: O(m² n0) float64 comparisons, exact
- * tests only for pairs whose float64 projections agree to 1e-9.
+ * Every cause found, first the rank bound ({@link linearRankCause}), then each duplicate pair
+ * ({@link findDuplicateCauses}).
  */
 export function findSingularCauses(o: SingularCauseInput): SingularCause[] {
+  const rank = linearRankCause(o.projected, o.depth, o.hasBias);
+  return [...(rank ? [rank] : []), ...findDuplicateCauses(o)];
+}
+
+/** The rank bound at L = 1 (m points, rank ≤ n0, + 1 with a bias), or null when it does not bite. */
+export function linearRankCause(projected: SpherePoints, depth: number, hasBias: boolean): SingularCause | null {
+  const { m, n0 } = projected;
+  const rank = n0 + (hasBias ? 1 : 0);
+  if (depth !== 1 || m <= rank) return null;
+  return {
+    kind: "linear-rank",
+    message: `at depth L = 1 the kernel is linear in x·x′ (rank ≤ ${rank}: the ${n0} coordinates on the sphere${hasBias ? " plus the bias" : ""}), and there are ${m} training points`,
+  };
+}
+
+/**
+ * Each duplicate pair, at any depth (so a caller following many depths finds them once).
+ * Duplicates are decided exactly: two raw points are the same point on the sphere when one is a
+ * positive multiple of the other ("normalize", "none") or when they are equal ("stereographic" is
+ * one-to-one), tested by exact decimal products on the coordinates as written. Cost: O(m² n0)
+ * float64 comparisons, exact tests only for pairs whose float64 projections agree to 1e-9.
+ */
+export function findDuplicateCauses(o: Omit<SingularCauseInput, "depth" | "hasBias">): SingularCause[] {
   const causes: SingularCause[] = [];
   const { m, n0, coords } = o.projected;
-  const rank = n0 + (o.hasBias ? 1 : 0);
-  if (o.depth === 1 && m > rank) {
-    causes.push({
-      kind: "linear-rank",
-      message: `at depth L = 1 the kernel is linear in x·x′ (rank ≤ ${rank}: the ${n0} coordinates on the sphere${o.hasBias ? " plus the bias" : ""}), and there are ${m} training points`,
-    });
-  }
   let exact: Decimal[] | null = null;
   const rawDim = o.raw.n0;
   for (let i = 0; i < m; i++) {
