@@ -513,6 +513,15 @@ describe("predict() on data at high precision", () => {
     await expectCode(predict({ train, test, depth: 1, diagReg: "1e-2000", precision: "auto" }), "PRECISION_LIMIT", /could not vouch for 10 digits/);
   });
 
+  it("a precision near the limit is tried at 1000 digits, not refused: a fixed one delivers, auto names the limit", async () => {
+    const train = datasetFromArrays({ points: [["1", "2", "0"], ["0", "1", "2"], ["0", "0", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const test = datasetFromArrays({ points: [["1", "1", "1"]], source: "test" });
+    const r = await predict({ train, test, depth: 2, precision: 998 });
+    expect(r.precisionUsed).toBe(1000);
+    expect(Math.min(...Object.values(r.precise!.digitsVouched))).toBeGreaterThanOrEqual(998);
+    await expectCode(predict({ train, test, depth: 2, precision: "auto", digits: 1000 }), "PRECISION_LIMIT", /up to 1000 \(at 1000 digits: .*largest supported precision/);
+  });
+
   it("rejects bad options with typed errors", async () => {
     const base = dataOptions(dataCases[0]);
     await expectCode(predict({ ...base, train: datasetFromArrays({ points: [[1, 2, 3]] }) }), "EMPTY_DATA", /no targets/);

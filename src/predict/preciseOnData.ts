@@ -77,28 +77,34 @@ export async function predictFromGramPrecise(o: Omit<PreciseDataInput, "depth">,
  * and det. The first try computes the Gram at `digits + lost + ⌈log10 m⌉ + 5` digits, where `lost`
  * estimates the digits the solve loses: log10 of the float64 condition estimate for
  * `precision: "auto"` (20 when float64 kept no digit or failed: κ is then only known to exceed
- * 1e16), 0 for a fixed precision. Each try is checked by the digits the result vouches for; if
- * short, the Gram precision grows by the shortfall plus 5 and the run repeats, up to 3 tries.
- * `strict` ("auto"): throws PRECISION_LIMIT when the digits are still short or the precision would
- * pass 1000; otherwise the last result is returned with its shortfall in the warnings.
+ * 1e16), 0 for a fixed precision; never more than 1000 (MAX_PRECISION). Each try is checked by
+ * the digits the result vouches for; if short, the Gram precision grows by the shortfall plus 5
+ * (again at most 1000) and the run repeats, up to 3 tries, none past a try at 1000 itself.
+ * `strict` ("auto"): throws PRECISION_LIMIT when the digits are still short after the last try;
+ * otherwise the last result is returned with its shortfall in the warnings.
  */
 export async function predictWithDigits(o: PreciseDataInput, digits: number, lost: number, strict: boolean): Promise<PreciseDataResult> {
-  let precision = Math.max(MIN_PRECISION, digits + Math.ceil(lost) + Math.ceil(Math.log10(o.train.m)) + MARGIN);
-  let last: PreciseDataResult | null = null;
-  for (let attempt = 0; attempt < ATTEMPTS && precision <= MAX_PRECISION; attempt++) {
-    last = await predictPreciseOnData(o, precision, digits);
+  // Capped at the largest supported precision (the digits asked for may be close to it): every
+  // call makes at least one try, and the last try may be at exactly MAX_PRECISION.
+  let precision = Math.min(MAX_PRECISION, Math.max(MIN_PRECISION, digits + Math.ceil(lost) + Math.ceil(Math.log10(o.train.m)) + MARGIN));
+  let last = await predictPreciseOnData(o, precision, digits);
+  for (let attempt = 1; ; attempt++) {
     const v = last.prediction.digitsVouched;
     const worst = Math.min(v.predictions, v.weights, v.weightsL1, v.determinant);
     if (worst >= digits) return { ...last, warnings: last.warnings.filter((w) => !w.startsWith("Fewer than")) };
-    if (last.prediction.log10AbsDet === -Infinity || worst === 0) break; // singular to working precision: more digits will not help
-    precision += digits - worst + MARGIN;
+    // Singular to working precision (more digits will not help), out of tries, or out of digits.
+    if (last.prediction.log10AbsDet === -Infinity || worst === 0 || attempt >= ATTEMPTS || precision === MAX_PRECISION) break;
+    precision = Math.min(MAX_PRECISION, precision + digits - worst + MARGIN);
+    last = await predictPreciseOnData(o, precision, digits);
   }
-  if (!strict && last !== null) return last;
+  if (!strict) return last;
   throw new NtkError(
     "PRECISION_LIMIT",
-    `could not vouch for ${digits} digits with a Gram precision up to ${Math.min(precision, MAX_PRECISION)}` +
-      (last === null ? "" : ` (at ${last.precision} digits: predictions ${last.prediction.digitsVouched.predictions}, weights ${last.prediction.digitsVouched.weights}, det ${last.prediction.digitsVouched.determinant})`) +
-      ". The kernel is too ill-conditioned (or singular): ask for fewer digits, or use a ridge or a finite time.",
+    `could not vouch for ${digits} digits with a Gram precision up to ${last.precision}` +
+      ` (at ${last.precision} digits: predictions ${last.prediction.digitsVouched.predictions}, weights ${last.prediction.digitsVouched.weights}, det ${last.prediction.digitsVouched.determinant})` +
+      (last.precision === MAX_PRECISION
+        ? `. ${MAX_PRECISION} digits is the largest supported precision: ask for fewer digits, or use a ridge or a finite time if the kernel is ill-conditioned.`
+        : ". The kernel is too ill-conditioned (or singular): ask for fewer digits, or use a ridge or a finite time."),
     { digits, precision },
   );
 }
