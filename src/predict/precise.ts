@@ -329,7 +329,7 @@ function agreement(a: Decimal, b: Decimal, scale: Decimal): number {
 }
 
 /** log10 |x| for a nonzero Decimal of any exponent, to about 15 significant digits. */
-export function log10Abs(x: Decimal): number {
+function log10Abs(x: Decimal): number {
   const [mantissa, exponent] = x.abs().toExponential(16).split("e");
   return Math.log10(Number(mantissa)) + Number(exponent);
 }
