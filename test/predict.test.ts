@@ -216,7 +216,9 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
     await expectCode(predictFromKernels64({ ...base, testKernel: Float64Array.from([1, 2, 3]) }), "DIMENSION_MISMATCH", /K_x/);
     await expectCode(predictFromKernels64({ ...base, k: 2 }), "DIMENSION_MISMATCH", /targets/);
     await expectCode(predictFromKernels64({ ...base, targets: Float64Array.from([1, NaN]) }), "NON_FINITE", /targets/);
-    await expectCode(predictFromKernels64({ ...base, trainKernel: Float64Array.from([2, 1, 1.5, 3]) }), "BAD_OPTION", /not symmetric/);
+    await expectCode(predictFromKernels64({ ...base, trainKernel: Float64Array.from([2, 1, 1.5, 3]) }), "BAD_OPTION", /training kernel K is not symmetric/);
+    const complements = { trainComplement: Float64Array.from([0, 0.5, 0.25, 0]), testComplement: Kx.map((x) => 1 - x) };
+    await expectCode(predictFromKernels64({ ...base, ...complements }), "BAD_OPTION", /training complement 1 − K is not symmetric.*1 − k\(X, X\)/);
     await expectCode(predictFromKernels64({ ...base, time: -1 }), "BAD_OPTION", /time/);
     await expectCode(predictFromKernels64({ ...base, time: "soon" }), "BAD_OPTION", /time/);
     for (const inf of ["Infinity", "∞", " INF ", Infinity]) expect((await predictFromKernels64({ ...base, time: inf })).eigenvalues).toBeNull();

@@ -68,7 +68,10 @@ export interface Prediction64 extends PredictionShape {
   readonly weights: Float64Array;
   /** 1-norm of each weight row, Σ_j |weights_ij| (length t). */
   readonly weightsL1: Float64Array;
-  /** det(K + δI) from LU, with log10|det| and sign (never under- or overflows; see Determinant). */
+  /**
+   * det(K + δI) with log10|det| and sign (never under- or overflows; see Determinant): from the LU of
+   * K + δI, or by the determinant lemma from the complement (solver "complement").
+   */
   readonly determinant: Determinant;
   /** κ1(K + δI) estimate (LU, Hager/Higham); ∞ when a pivot is exactly zero. */
   readonly kernelConditionEstimate: number;
@@ -110,7 +113,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   checkFiniteEntries(o.trainKernel, m, "training kernel K");
   checkFiniteEntries(o.testKernel, m, "test kernel K_x");
   checkFiniteEntries(o.targets, k, "targets Y");
-  const K = symmetricCopy(o.trainKernel, m);
+  const K = symmetricCopy(o.trainKernel, m, "training kernel K", "k(X, X)");
   let trace = 0;
   for (let i = 0; i < m; i++) trace += K[i * m + i];
   const ridge = ridgeFor(settings, trace, m);
@@ -191,18 +194,18 @@ async function solveFromComplement(o: KernelPrediction64Options, ridge: number, 
   }
   checkFiniteEntries(o.trainComplement, m, "training complement 1 − K");
   checkFiniteEntries(o.testComplement, m, "test complement 1 − K_x");
-  return complementSolve(symmetricCopy(o.trainComplement, m), o.testComplement, ridge, m, t, o);
+  return complementSolve(symmetricCopy(o.trainComplement, m, "training complement 1 − K", "1 − k(X, X)"), o.testComplement, ridge, m, t, o);
 }
 
-/** K with its lower triangle mirrored from the upper one; BAD_OPTION when K is not symmetric. */
-function symmetricCopy(a: ArrayLike<number>, m: number): Float64Array {
+/** `a` (m × m) with its lower triangle mirrored from the upper one; BAD_OPTION naming `what` when it is not symmetric. */
+function symmetricCopy(a: ArrayLike<number>, m: number, what: string, expected: string): Float64Array {
   let scale = 0;
   for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
   const out = Float64Array.from(a);
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
       if (Math.abs(a[i * m + j] - a[j * m + i]) > SYMMETRY_TOLERANCE * scale) {
-        throw new NtkError("BAD_OPTION", `The training kernel K is not symmetric: K[${i}][${j}] = ${a[i * m + j]} but K[${j}][${i}] = ${a[j * m + i]}. Pass k(X, X) itself.`, { row: i, col: j });
+        throw new NtkError("BAD_OPTION", `The ${what} is not symmetric: entry [${i}][${j}] = ${a[i * m + j]} but [${j}][${i}] = ${a[j * m + i]}. Pass ${expected} itself.`, { row: i, col: j });
       }
       out[j * m + i] = a[i * m + j];
     }
