@@ -24,6 +24,14 @@ describe("ntk-depth predict", () => {
     expect(r.err).toBe("");
   });
 
+  it("--help states the precision range the library enforces (20..1000), and 19 is refused", async () => {
+    const help = await cli("predict", "--help");
+    expect(help.out).toMatch(/P significant digits \(20\.\.1000\)/);
+    const r = await cli("predict", ...examples, "--depth", "3", "--precision", "19");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/BAD_PRECISION/);
+  });
+
   it("--json: one row per test point and one column per target, numbers as decimal strings", async () => {
     const r = await cli("predict", ...examples, "--depth", "3", "--normalized", "--kernel", "nngp", "--time", "2.5", "--learning-rate", "0.4", "--diag-reg", "0.01", "--json");
     expect(r.code).toBe(0);

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { comparePair, DEFAULT_COMPARE_PRECISION, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH, type Float64PathAtDepth, type PairComparison } from "../compare/pairCompare.js";
 import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import { formatFloat64, renderTable } from "../format.js";
+import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
@@ -30,7 +31,7 @@ export function register(program: Command, io: CliIO): void {
         `first depth at which each float64 path keeps fewer than ${DIGIT_THRESHOLDS.join(", ")} correct digits of 1 − ρ.`,
     );
   addPairFlags(command, MAX_COMPARE_DEPTH)
-    .option("--precision <P>", "significant digits of the reference, 20..1000", String(DEFAULT_COMPARE_PRECISION))
+    .option("--precision <P>", `significant digits of the reference, ${MIN_PRECISION}..${MAX_PRECISION}`, String(DEFAULT_COMPARE_PRECISION))
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: CompareFlags) => {
       const options = { ...pairOptionsOf(flags), precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION") };

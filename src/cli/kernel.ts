@@ -13,6 +13,7 @@ import { resolveParams } from "../params.js";
 import { findSingularCauses, type SingularCause } from "../predict/singularCause.js";
 import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
+import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
@@ -77,7 +78,7 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0, read as the decimal it spells", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0, read as the decimal it spells", "0")
     .option("--json", "one JSON document on stdout, every number a decimal string")
-    .option("--precision <P>", "compute at P significant digits (20..1000) from the data's decimal text; every value with the digits it vouches for")
+    .option("--precision <P>", `compute at P significant digits (${MIN_PRECISION}..${MAX_PRECISION}) from the data's decimal text; every value with the digits it vouches for`)
     .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)")
     .action(async (flags: KernelFlags) => {

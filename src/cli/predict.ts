@@ -12,6 +12,7 @@ import { predict, DEFAULT_AUTO_DIGITS, type DataPrediction } from "../predict/fr
 import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConvention } from "../predict/settings.js";
 import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
+import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
@@ -58,8 +59,8 @@ export function register(program: Command, io: CliIO): void {
     .option("--diag-reg-scale <scale>", `ridge units: ${DIAG_REG_SCALES.join(" | ")} (mean-diagonal: δ·trace(K)/m, Neural Tangents' default)`, "absolute")
     .option("--time-convention <c>", `${TIME_CONVENTIONS.join(" | ")}: flow = summed loss ½‖f − Y‖²; neural-tangents = mean loss (t divided by m·k)`, "flow")
     .option("--projection <p>", `how points reach the sphere: ${PROJECTIONS.join(" | ")}`, "normalize")
-    .option("--precision <P|auto>", "high precision: P significant digits (10..1000), or auto (enough for --digits correct digits)")
-    .option("--digits <D>", "digits --precision auto must vouch for", String(DEFAULT_AUTO_DIGITS))
+    .option("--precision <P|auto>", `high precision: P significant digits (${MIN_PRECISION}..${MAX_PRECISION}), or auto (enough for --digits correct digits)`)
+    .option("--digits <D>", `digits --precision auto must vouch for, 1..${MAX_PRECISION}`, String(DEFAULT_AUTO_DIGITS))
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
     .option("--json", "one JSON document on stdout, every number a decimal string")

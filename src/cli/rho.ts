@@ -8,6 +8,7 @@ import { pairThroughDepth } from "../pair.js";
 import type { PairMethod, PairPoint64, PairResult64 } from "../pair/float64.js";
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_DEPTH } from "../params.js";
+import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
@@ -47,7 +48,7 @@ export function register(program: Command, io: CliIO): void {
     );
   addPairFlags(command, MAX_DEPTH)
     .addOption(new Option("--textbook", "float64 textbook recursion (SPEC §3) instead of the stable one (SPEC §4)").conflicts("precision"))
-    .option("--precision <P>", "arbitrary precision with P significant digits, 20..1000")
+    .option("--precision <P>", `arbitrary precision with P significant digits, ${MIN_PRECISION}..${MAX_PRECISION}`)
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: RhoFlags) => {
       const base = pairOptionsOf(flags);
