@@ -3,6 +3,7 @@
  * process) and the shared output conventions: JSON on stdout with every number as a string,
  * tables for people, a progress sink on stderr.
  */
+import type { KernelName } from "../types.js";
 import type { ProgressSink } from "./progressBar.js";
 
 /** Output channels of one CLI run. */
@@ -24,4 +25,9 @@ export function printJson(io: CliIO, doc: unknown): void {
 /** The progress sink of a command: a bar only on a terminal and never with `--json`. */
 export function progressSink(io: CliIO, json: boolean): ProgressSink {
   return { showBar: io.errIsTTY && !json, stream: io.errStream };
+}
+
+/** The SPEC symbol of a kernel: Θ (NTK) or Σ (NNGP), with the bar of the normalized kernel (Θ̄, Σ̄). */
+export function kernelSymbol(kernel: KernelName, normalized: boolean): string {
+  return kernel === "ntk" ? (normalized ? "Θ̄" : "Θ") : normalized ? "Σ̄" : "Σ";
 }

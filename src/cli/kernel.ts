@@ -14,7 +14,7 @@ import { findSingularCauses, type SingularCause } from "../predict/singularCause
 import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
@@ -195,8 +195,9 @@ function digitsOfLog(x: number): number {
   return Math.max(1, Math.min(15, Math.floor(-Math.log10(2.3 * Math.max(1, Math.abs(x)) * 2 ** -52))));
 }
 
-function kernelSymbol(kernel: KernelName, normalized: boolean): string {
-  const base = kernel === "ntk" ? (normalized ? "Θ̄" : "Θ") : normalized ? "Σ̄" : "Σ";
+/** The kernel's symbol and name, e.g. "Θ̄ (normalized NTK)". */
+function kernelTitle(kernel: KernelName, normalized: boolean): string {
+  const base = kernelSymbol(kernel, normalized);
   const name = kernel === "ntk" ? "NTK" : "NNGP kernel";
   return `${base} (${normalized ? "normalized " : ""}${name})`;
 }
@@ -206,7 +207,7 @@ export function kernelText(r: KernelReport, projection: Projection, sigmaW: stri
   const columns = [{ header: "i" }, ...Array.from({ length: r.m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const rows = r.gram.map((row, i) => [String(i + 1), ...row]);
   const legend = [
-    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${r.m} points on the unit sphere in R^${r.n0} (projection ${projection}), σw = ${sigmaW}, σb = ${sigmaB}.`,
+    `${kernelTitle(r.kernel, r.normalized)} at depth L = ${r.depth}: ${r.m} points on the unit sphere in R^${r.n0} (projection ${projection}), σw = ${sigmaW}, σb = ${sigmaB}.`,
     "Entries K_ij = k(x_i, x_j) in float64 (shortest round-trip decimals; raw values outside the float64 range printed exactly from mantissa × 2^k).",
   ];
   const lines = [

@@ -11,7 +11,7 @@ import type { Dataset } from "../data/dataset.js";
 import { formatFloat64, renderTable } from "../format.js";
 import { gramDeterminantsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
 
@@ -27,10 +27,6 @@ export interface KernelPreciseRequest {
 }
 
 const LogDecimal = preciseDecimal(20);
-
-function kernelSymbol(kernel: KernelName, normalized: boolean): string {
-  return kernel === "ntk" ? (normalized ? "Θ̄" : "Θ") : normalized ? "Σ̄" : "Σ";
-}
 
 /**
  * Significant digits vouched for one entry of the reported kernel matrix. Σ̄, Θ̄ vouch decimal

@@ -13,7 +13,7 @@ import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConventi
 import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
@@ -197,7 +197,7 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
 
 /** The human-readable report. */
 export function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">): string {
-  const kernelName = `${r.kernel === "ntk" ? "Θ" : "Σ"}${r.normalized ? "̄ (normalized)" : " (raw)"}`;
+  const kernelName = `${kernelSymbol(r.kernel, r.normalized)} (${r.normalized ? "normalized" : "raw"})`;
   const legend = [
     `Kernel ${kernelName} at depth L = ${r.depth}; ${r.m} training points, ${r.testCount} test points, ${r.k} target(s); projection ${r.projection}.`,
     `Time t = ${flags.time} (${flags.timeConvention} convention), η = ${flags.learningRate}, ridge δ = ${flags.diagReg}.`,
