@@ -52,7 +52,7 @@ function relErrorText(x: number): string {
 }
 
 /** The human-readable report. */
-export function comparisonTable(rho1: string, r: PairComparison): string {
+function comparisonTable(rho1: string, r: PairComparison): string {
   const shown = (digits: number) => Math.min(digits, FLOAT64_MATCH_DIGITS);
   const columns = [
     { header: "L" },
@@ -106,7 +106,7 @@ function pathJson(f: Float64PathAtDepth): Record<string, string | null> {
 }
 
 /** The --json document (non-finite float64 values and their errors are null, with 0 digits). */
-export function comparisonJson(rho1: string, inputDim: number, r: PairComparison): unknown {
+function comparisonJson(rho1: string, inputDim: number, r: PairComparison): unknown {
   return {
     command: "compare",
     rho1,

@@ -136,7 +136,7 @@ export function register(program: Command, io: CliIO): void {
  * determinant is det(matrix) × 2^(m · log2Scale): exact scaling when det(matrix) is a normal
  * float64, otherwise printed from log10|det| with the digits that log can carry.
  */
-export function kernelReport(
+function kernelReport(
   depth: number,
   kernel: KernelName,
   normalized: boolean,
@@ -203,7 +203,7 @@ function kernelTitle(kernel: KernelName, normalized: boolean): string {
 }
 
 /** The human-readable report: legend, matrix table, then det and conditioning. */
-export function kernelText(r: KernelReport, projection: Projection, sigmaW: string, sigmaB: string): string {
+function kernelText(r: KernelReport, projection: Projection, sigmaW: string, sigmaB: string): string {
   const columns = [{ header: "i" }, ...Array.from({ length: r.m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const rows = r.gram.map((row, i) => [String(i + 1), ...row]);
   const legend = [

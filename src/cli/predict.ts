@@ -144,7 +144,7 @@ function float64Json(r: DataPrediction): Record<string, unknown> {
  * The JSON document: one row per test point, numbers as decimal strings. `flowTime` is s = ηt in
  * the flow convention (after converting a Neural Tangents time), `ridge` the δ added to K's diagonal.
  */
-export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention">): Record<string, unknown> {
+function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention">): Record<string, unknown> {
   const head = {
     depth: String(r.depth),
     kernel: r.kernel,
@@ -196,7 +196,7 @@ export function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "tim
 }
 
 /** The human-readable report. */
-export function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">): string {
+function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">): string {
   const kernelName = `${kernelSymbol(r.kernel, r.normalized)} (${r.normalized ? "normalized" : "raw"})`;
   const legend = [
     `Kernel ${kernelName} at depth L = ${r.depth}; ${r.m} training points, ${r.testCount} test points, ${r.k} target(s); projection ${r.projection}.`,

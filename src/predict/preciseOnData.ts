@@ -45,7 +45,7 @@ const MARGIN = 5;
  * Gram matrix at `gramPrecision` digits, prediction asked for `digits` digits (at least 20 are
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
-export async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
   const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
   return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
 }

@@ -44,7 +44,7 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
 }
 
 /** The line index.md prints for a verdict: the claim and the one-word outcome, bolded. */
-export function verdictLine(v: ClaimVerdict): string {
+function verdictLine(v: ClaimVerdict): string {
   return `**Verdict: ${v.verdict}.** Claim ${v.claim}: ${CLAIM_STATEMENTS[v.claim]}`;
 }
 

@@ -14,7 +14,7 @@ import { renderSvg } from "./figures.js";
 const PNG_ZOOM = 2;
 
 /** Renders an SVG document to PNG bytes with system fonts. */
-export function svgToPng(svg: string): Uint8Array {
+function svgToPng(svg: string): Uint8Array {
   return new Resvg(svg, { fitTo: { mode: "zoom", value: PNG_ZOOM }, font: { loadSystemFonts: true } }).render().asPng();
 }
 

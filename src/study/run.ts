@@ -34,7 +34,7 @@ export async function runStudy(options: StudyOptions = {}): Promise<StudyDocumen
 }
 
 /** Runs every experiment of the plan and judges the claims; the numbers behind the report. */
-export async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
+async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   const plan = studyPlan(options);
   const params = resolveParams(options.params);
   const progress = new StageProgress(options, Object.values(STAGE_WEIGHTS));
