@@ -43,6 +43,29 @@ export function resolveParams(params: NetworkParams = {}): ResolvedParams {
   return { sigmaW, sigmaB, sigmaW64, sigmaB64, paperCase: sigmaW.eq(1) && sigmaB.isZero() };
 }
 
+/** log2 of the widest σw and nonzero σb the float64 paths take: 2^±250 ≈ 1.8e75 and 5.5e-76. */
+const FLOAT64_SIGMA_LOG2 = 250;
+
+/**
+ * Checks that σw and σb (when not 0) lie in [2^-250, 2^250] (about 5.5e-76 … 1.8e75), the range in
+ * which the float64 layer scalars (q_l as a mantissa in 2^±500 times a power of two) never leave
+ * the normal float64 range: σw²/2 · q and σb² · 2^-scale stay normal and finite, so every value is
+ * finite and rounded only to float64 precision. Outside it σw² or σb² would over- or underflow and
+ * the results would be NaN or silently inexact. Throws `BAD_SIGMA_W` / `BAD_SIGMA_B` naming the
+ * high-precision path, which takes any positive σw and σb ≥ 0.
+ */
+export function checkFloat64Params(params: ResolvedParams): void {
+  const outside = (x: number): boolean => !(Math.abs(Math.log2(x)) <= FLOAT64_SIGMA_LOG2);
+  const range = `from 2^-${FLOAT64_SIGMA_LOG2} ≈ ${(2 ** -FLOAT64_SIGMA_LOG2).toPrecision(2)} to 2^${FLOAT64_SIGMA_LOG2} ≈ ${(2 ** FLOAT64_SIGMA_LOG2).toPrecision(2)}`;
+  const advice = "Use the high-precision path (the precision option), which takes any value.";
+  if (outside(params.sigmaW64)) {
+    throw new NtkError("BAD_SIGMA_W", `σw = ${params.sigmaW.toString()} is outside the float64 range: σw must be ${range}, or σw² over- or underflows. ${advice}`, { sigmaW: params.sigmaW.toString() });
+  }
+  if (params.sigmaB64 !== 0 && outside(params.sigmaB64)) {
+    throw new NtkError("BAD_SIGMA_B", `σb = ${params.sigmaB.toString()} is outside the float64 range: σb must be 0 or ${range}, or σb² over- or underflows. ${advice}`, { sigmaB: params.sigmaB.toString() });
+  }
+}
+
 /** ρ1 after validation: the exact decimal, its exact complement, and both as float64. */
 export interface ResolvedRho1 {
   /** ρ1 exactly as given (text is read as the decimal it spells). */

@@ -191,6 +191,10 @@ describe("errors", () => {
     [{ rho1: 0.5, depth: 3, params: { sigmaW: 0 } }, "BAD_SIGMA_W", /positive/],
     [{ rho1: 0.5, depth: 3, params: { sigmaW: "-2" } }, "BAD_SIGMA_W", /-2/],
     [{ rho1: 0.5, depth: 3, params: { sigmaB: -0.1 } }, "BAD_SIGMA_B", /≥ 0/],
+    [{ rho1: 0.5, depth: 3, params: { sigmaW: 1e155 } }, "BAD_SIGMA_W", /outside the float64 range.*precision option/],
+    [{ rho1: 0.5, depth: 3, params: { sigmaW: 1e-170 } }, "BAD_SIGMA_W", /2\^-250/],
+    [{ rho1: 0.5, depth: 3, params: { sigmaB: 1e160 } }, "BAD_SIGMA_B", /outside the float64 range/],
+    [{ rho1: 0.5, depth: 3, params: { sigmaB: 1e-160 } }, "BAD_SIGMA_B", /0 or from 2\^-250/],
     [{ rho1: "0.5x", depth: 3 }, "NOT_A_NUMBER", /not a decimal number/],
     [{ rho1: Number.NaN, depth: 3 }, "NON_FINITE", /finite/],
     [{ rho1: 0.5, depth: 3, inputDim: 0 }, "BAD_OPTION", /inputDim/],
@@ -200,6 +204,30 @@ describe("errors", () => {
     const e = await codeOf(options as PairFloat64Options);
     expect(e.code).toBe(code);
     expect(e.message).toMatch(message);
+  });
+
+  it("at the ends of the float64 range of σw, σb every value is finite; with σb = 0, σw changes only the raw kernels", async () => {
+    const at = [1, 2, 3, 5000];
+    const reference = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at });
+    for (const sigmaW of [2 ** 250, 1, 2 ** -250]) {
+      for (const sigmaB of [0, 2 ** -250, 2 ** 250]) {
+        for (const backend of ["wasm", "plain"] as const) {
+          const r = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at, params: { sigmaW, sigmaB }, inputDim: 2 ** 50, backend });
+          for (const p of r.points) {
+            for (const v of [p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.log2Scale, p.sigmaDot ?? 0]) {
+              expect(Number.isFinite(v)).toBe(true);
+            }
+          }
+          if (sigmaB !== 0) continue;
+          r.points.forEach((p, k) => {
+            expect(p.oneMinusRho).toBe(reference.points[k].oneMinusRho);
+            expect(p.oneMinusNtkNormalized).toBe(reference.points[k].oneMinusNtkNormalized);
+            // q_L = σw^{2L} / (n0 2^{L−1}) exactly, a power of two here.
+            expect(Math.log2(p.sigmaDiag) + p.log2Scale).toBe(2 * Math.log2(sigmaW) * p.depth - (p.depth - 1) - 50);
+          });
+        }
+      }
+    }
   });
 
   it("stops with ABORTED when cancelled, before or during a long run, and reports progress", async () => {

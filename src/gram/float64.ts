@@ -20,7 +20,7 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkDepth, resolveParams, type ResolvedParams } from "../params.js";
+import { checkCheckpoints, checkDepth, checkFloat64Params, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -104,7 +104,9 @@ export class LayerScalars {
   /** σb². */
   readonly sigmaB2: number;
 
+  /** Throws BAD_SIGMA_W / BAD_SIGMA_B for σw, σb outside the float64 range (checkFloat64Params). */
   constructor(params: ResolvedParams, n0: number) {
+    checkFloat64Params(params);
     const sigmaW2 = params.sigmaW64 * params.sigmaW64;
     this.halfSigmaW2 = sigmaW2 / 2;
     this.sigmaB2 = params.sigmaB64 * params.sigmaB64;
