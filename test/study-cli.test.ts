@@ -86,6 +86,8 @@ describe("study outside the paper's case", () => {
     expect(doc.sections.flatMap((s) => (s.verdict ? [s.verdict.claim] : []))).toEqual([1, 2, 3, 4]);
     expect(doc.preamble[0]).toContain("NOT the paper's case");
     for (const t of doc.tables) for (const row of t.rows) for (const v of Object.values(row)) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+    // Missing numbers (no fit, a singular K at some depths) read "—" in index.md, never NaN or undefined.
+    for (const s of doc.sections) for (const text of [...s.paragraphs, ...(s.verdict?.reasons ?? [])]) expect(text).not.toMatch(/NaN|undefined|Infinity/);
   }, 60_000);
 });
 

@@ -61,6 +61,8 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
   const [claim1, claim2, claim3, claim4] = r.verdicts;
   const nngpDetFit = fitPowerLaw(tailOf({ depths: nngpDet.depths, values: nngpDet.values.map((v) => 10 ** v) }, 6));
   const rateLines = rateFigureTable(plan, pairs.series, pairs.fits);
+  // Each series skips the depths where its matrix was exactly singular in float64: rows go by depth.
+  const claim3Depths = [...new Set([ntkDet, ntkWeights, nngpDet, nngpWeights].flatMap((s) => s.depths))].sort((a, b) => a - b);
   const thresholdLines = thresholdFigureTable([
     ...thresholds.map((t) => ({ label: `L(δ): 1 − ρ < δ, ρ1 = ${t.rho1}`, rows: t.rows })),
     { label: "L(δ): 1 − ρ halves from 1 − ρ1 = δ", rows: r.halving.rows.map((h) => ({ delta: num(h.delta), depth: h.depth === null ? null : num(h.depth) })) },
@@ -90,7 +92,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       paragraphs: [
         markdownTable(
           ["L", ...plan.pairRho1.map((r) => `1 − ρ, ρ1 = ${r}`)],
-          pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [String(d), ...plan.pairRho1.map((r) => quote(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
+          pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [String(d), ...plan.pairRho1.map((r) => shown(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
         ),
       ],
       figures: ["pair-shallow"],
@@ -99,10 +101,10 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     {
       heading: "The rate of 1 − ρ^(L)",
       paragraphs: [
-        `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${last(pairDepths)}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${quote(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
+        `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${last(pairDepths)}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${shown(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
         markdownTable(
           ["ρ1", "slope", "± (std. err.)", "constant C", "C / (9π²/2)", "max residual (decades)", `L²(1 − ρ)/(9π²/2) at L = ${last(pairDepths)}`],
-          pairs.rateFits.rows.map((r) => [String(r.rho1), quote(num(r.slope)), quote(num(r.slopeStdErr)), quote(num(r.constant)), quote(num(r.constantOverExpected)), quote(num(r.maxResidualLog10)), quote(num(r.deepestScaledOverExpected), 7)]),
+          pairs.rateFits.rows.map((r) => [String(r.rho1), shown(num(r.slope)), shown(num(r.slopeStdErr)), shown(num(r.constant)), shown(num(r.constantOverExpected)), shown(num(r.maxResidualLog10)), shown(num(r.deepestScaledOverExpected), 7)]),
         ),
       ],
       figures: ["rho-rate"],
@@ -117,7 +119,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           ["L", "min Θ̄ entry", "max Θ̄ entry"],
           gramDepths.filter((d) => d <= 10 || (isPowerOfTwo(d) && Math.log2(d) % 2 === 0) || d === last(gramDepths)).map((d) => {
             const v = gram.entries.rows.filter((r) => r.depth === d).map((r) => num(r.ntkNormalized));
-            return [String(d), quote(Math.min(...v)), quote(Math.max(...v))];
+            return [String(d), shown(Math.min(...v)), shown(Math.max(...v))];
           }),
         ),
       ],
@@ -129,16 +131,13 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       verdict: claim3,
       paragraphs: [
         `κ is the training Gram matrix of the normalized NTK Θ̄ (${plan.trainPoints} random points; weights and predictions do not change when Θ is rescaled by its common diagonal, so Θ̄ and the raw Θ give the same K_x K^{-1}). Depths 2^k from 2 (L = 1 is the linear kernel, exactly singular for ${plan.trainPoints} points in dimension ${plan.inputDim}). The determinant is taken from the float64 method that keeps more digits (LU of K̄ or via 1 − K̄, see "Where float64 gives out").`,
-        `A check on the limit: if every off-diagonal entry of Θ̄ tends to 1/4, Θ̄ → (3/4)I + (1/4)J, so det Θ̄ → (3/4)^(m−1)(m + 3)/4 = ${quote(0.75 ** (plan.trainPoints - 1) * ((plan.trainPoints + 3) / 4))} and every weight row K_x K^{-1} → (1/(m + 3), …), of 1-norm m/(m + 3) = ${quote(plan.trainPoints / (plan.trainPoints + 3))} (m = ${plan.trainPoints}); compare the extrapolated limits above.`,
+        `A check on the limit: if every off-diagonal entry of Θ̄ tends to 1/4, Θ̄ → (3/4)I + (1/4)J, so det Θ̄ → (3/4)^(m−1)(m + 3)/4 = ${shown(0.75 ** (plan.trainPoints - 1) * ((plan.trainPoints + 3) / 4))} and every weight row K_x K^{-1} → (1/(m + 3), …), of 1-norm m/(m + 3) = ${shown(plan.trainPoints / (plan.trainPoints + 3))} (m = ${plan.trainPoints}); compare the extrapolated limits above.`,
         `The raw NTK Θ = Θ̄ · Θ(x,x) shares the diagonal Θ(x,x) = L/(n0 2^(L−1)) (SPEC §3), so det Θ = det Θ̄ · (L/(n0 2^(L−1)))^m → 0 through that common scale alone, which cancels in K_x K^{-1}: the normalized matrix is the one whose determinant says something about invertibility.`,
-        `Invertibility (SPEC §5): at L = 1 the kernel is linear, of rank ≤ n0 = ${plan.inputDim} < m = ${plan.trainPoints}, so K is singular (float64 LU keeps ${quote(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.lu), 2)} digits of its det there, high precision vouches for ${quote(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.precise), 2)}); from L = 2 on, det Θ̄ stays between 10^${quote(Math.min(...ntkDet.values))} and 10^${quote(Math.max(...ntkDet.values))} at every depth computed, while det Σ̄ falls like L^${nngpDetFit ? quote(nngpDetFit.slope) : "?"} over the last depths (expected −2(m − 1) = ${-2 * (plan.trainPoints - 1)}: det(J − E) ≈ m ε^(m−1) when every 1 − Σ̄ entry is ε ≈ 9π²/(2L²)).`,
-        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${quote(digitsKeptAt(predictions, NNGP_LABEL, last(gramDepths)), 2)} significant digits at L = ${last(gramDepths)} (Θ̄: ${quote(digitsKeptAt(predictions, NTK_LABEL, last(gramDepths)), 2)}); the ± above is the extrapolation's spread only.`,
+        `Invertibility (SPEC §5): at L = 1 the kernel is linear, of rank ≤ n0 = ${plan.inputDim} < m = ${plan.trainPoints}, so K is singular (float64 LU keeps ${shown(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.lu), 2)} digits of its det there, high precision vouches for ${shown(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.precise), 2)}); from L = 2 on, det Θ̄ stays between 10^${shown(Math.min(...ntkDet.values))} and 10^${shown(Math.max(...ntkDet.values))} at every depth computed, while det Σ̄ falls like L^${nngpDetFit ? shown(nngpDetFit.slope) : "?"} over the last depths (expected −2(m − 1) = ${-2 * (plan.trainPoints - 1)}: det(J − E) ≈ m ε^(m−1) when every 1 − Σ̄ entry is ε ≈ 9π²/(2L²)).`,
+        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${shown(digitsKeptAt(predictions, NNGP_LABEL, last(gramDepths)), 2)} significant digits at L = ${last(gramDepths)} (Θ̄: ${shown(digitsKeptAt(predictions, NTK_LABEL, last(gramDepths)), 2)}); the ± above is the extrapolation's spread only.`,
         markdownTable(
           ["L", `log10 det ${NTK_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NTK_LABEL})`, `log10 det ${NNGP_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NNGP_LABEL})`],
-          ntkDet.depths.filter((_, i) => i % 2 === 0 || i === ntkDet.depths.length - 1).map((d) => {
-            const i = ntkDet.depths.indexOf(d);
-            return [String(d), quote(ntkDet.values[i]), quote(ntkWeights.values[i]), quote(nngpDet.values[i]), quote(nngpWeights.values[i])];
-          }),
+          claim3Depths.filter((_, i) => i % 2 === 0 || i === claim3Depths.length - 1).map((d) => [String(d), ...[ntkDet, ntkWeights, nngpDet, nngpWeights].map((s) => quoteAt(s, d))]),
         ),
       ],
       figures: ["determinants", "determinant-digits", "weights", "predictions"],
@@ -153,11 +152,11 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           ["δ", ...thresholds.map((t) => `L(δ), ρ1 = ${t.rho1}`), `d(1 − ρ)/dL, ρ1 = ${thresholds[0].rho1}`, `dΘ̄/dL, ρ1 = ${thresholds[0].rho1}`, `d log10 det ${NTK_LABEL}/dL`, `d log10 det ${NNGP_LABEL}/dL`],
           thresholds[0].table.rows.map((r, i) => {
             const rate = detRates.rows[i];
-            return [String(r.delta), ...thresholds.map((t) => (t.table.rows[i].depth === null ? "not reached" : String(t.table.rows[i].depth))), quote(num(r.dOneMinusRhoDL)), quote(num(r.dNtkNormalizedDL)), rate.dLog10DetNtkDL === null ? "not computed" : quote(num(rate.dLog10DetNtkDL)), rate.dLog10DetNngpDL === null ? "not computed" : quote(num(rate.dLog10DetNngpDL))];
+            return [String(r.delta), ...thresholds.map((t) => (t.table.rows[i].depth === null ? "not reached" : String(t.table.rows[i].depth))), shown(num(r.dOneMinusRhoDL)), shown(num(r.dNtkNormalizedDL)), rate.dLog10DetNtkDL === null ? "not computed" : shown(num(rate.dLog10DetNtkDL)), rate.dLog10DetNngpDL === null ? "not computed" : shown(num(rate.dLog10DetNngpDL))];
           }),
         ),
         "The paper's δ is read in two ways, and the verdict needs both: (1) δ is the gap 1 − ρ still to be closed, L(δ) as above; (2) δ = 1 − ρ1 is how close the two inputs start, and L(δ) is the depth at which that gap has halved (the limit starts to show). \"K ≫ 1/δ\" predicts L(δ)·δ → ∞ under either reading, which the fitted exponent of L(δ) ∝ δ^−α tests (α ≥ 0.9 needed).",
-        markdownTable(["δ = 1 − ρ1", "first L with 1 − ρ < δ/2", "L·δ"], r.halving.rows.map((h) => [String(h.delta), h.depth === null ? "not reached" : String(h.depth), h.depth === null ? "" : quote(num(h.depth) * num(h.delta))])),
+        markdownTable(["δ = 1 − ρ1", "first L with 1 − ρ < δ/2", "L·δ"], r.halving.rows.map((h) => [String(h.delta), h.depth === null ? "not reached" : String(h.depth), h.depth === null ? "" : shown(num(h.depth) * num(h.delta))])),
       ],
       figures: ["thresholds"],
       tables: [...thresholds.map((t) => t.table.name), "thresholds-lines", "determinant-rates", "halving-depths"],
@@ -173,14 +172,14 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Gram determinants of the ${plan.trainPoints} training points against high precision (${plan.precision} digits; ${r.preciseDeterminantsVouchedBy}), L = 2^k ≤ 2^${plan.preciseGramMaxLog2}: correct significant digits of det (|Δ log10|det|| turned into a relative error, capped by the digits the reference vouches for) beside the digits each float64 method claims for itself.`,
         markdownTable(
           ["matrix", "float64 method", "fewest correct digits", "at L", "digits claimed there"],
-          detAccuracySummary(detAccuracy).map((r) => [r.matrix, r.method, String(r.fewest), String(r.depth), quote(r.claimed)]),
+          detAccuracySummary(detAccuracy).map((r) => [r.matrix, r.method, String(r.fewest), String(r.depth), shown(r.claimed)]),
         ),
         `Predictions and weight-row norms (t = ∞) against high precision, L = 2^k from 2 to 2^${plan.precisePredictMaxLog2}, all test points:`,
         markdownTable(
           ["kernel", "quantity", "fewest correct float64 digits", "at L", "digits float64 claimed there"],
-          predictionAccuracySummary(predictions).map((r) => [r.kernel, r.quantity === "weightsL1" ? "‖K_x K^{-1}‖₁" : "f_∞(x)", String(r.fewest), String(r.depth), quote(r.claimed)]),
+          predictionAccuracySummary(predictions).map((r) => [r.kernel, r.quantity === "weightsL1" ? "‖K_x K^{-1}‖₁" : "f_∞(x)", String(r.fewest), String(r.depth), shown(r.claimed)]),
         ),
-        `Beyond the depths checked in high precision, LU applied to Σ̄ itself keeps fewer and fewer digits as its entries approach 1 (claimed at L = ${last(gramDepths)}: ${quote(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.lu)).digits))}), while the determinant from 1 − Σ̄ claims ${quote(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.complement)).digits))} there; see the determinants figure.`,
+        `Beyond the depths checked in high precision, LU applied to Σ̄ itself keeps fewer and fewer digits as its entries approach 1 (claimed at L = ${last(gramDepths)}: ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.lu)).digits))}), while the determinant from 1 − Σ̄ claims ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.complement)).digits))} there; see the determinants figure.`,
       ],
       figures: plan.precisionRho1.map((r) => `float64-digits-rho1-${r}`),
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
@@ -224,6 +223,21 @@ function predictionAccuracySummary(t: DataTable): { kernel: string; quantity: st
   return out;
 }
 
+/**
+ * A number for the report's prose and tables, as `quote` prints it; "—" when there is none: a
+ * null cell or an empty minimum (NaN, ±∞), e.g. no fit because 1 − ρ underflowed to 0, or no
+ * det from 1 − K̄ because it is exactly singular in float64.
+ */
+function shown(x: number, digits?: number): string {
+  return Number.isFinite(x) ? quote(x, digits) : "—";
+}
+
+/** The value of `s` at depth `d`, {@link shown}; "—" where the series has none (K exactly singular in float64 there). */
+function quoteAt(s: DepthSeries, d: number): string {
+  const i = s.depths.indexOf(d);
+  return i < 0 ? "—" : shown(s.values[i]);
+}
+
 /** The digits the determinant table gives for one depth, matrix and method (NaN when absent). */
 function detDigits(determinants: DataTable, depth: number, matrix: string, method: string): number {
   return num(determinants.rows.find((r) => r.depth === depth && r.matrix === matrix && r.method === method)?.digits);
@@ -253,7 +267,7 @@ function rateFigureTable(plan: StudyPlan, series: DataTable, fits: ReadonlyMap<s
   const rows: Record<string, Cell>[] = series.rows.map((r) => ({ depth: r.depth, line: `1 − ρ, ρ1 = ${r.rho1}`, kind: "computed", oneMinusRho: r.oneMinusRho }));
   const depths = powersOfTwo(plan.pairMaxLog2).filter((d) => d >= RATE_FIT_FROM / 8);
   for (const [rho1, fit] of fits) {
-    if (fit) for (const d of depths) rows.push({ depth: d, line: `fit, ρ1 = ${rho1}: ${quote(fit.constant)}·L^${quote(fit.slope)}`, kind: "least-squares fit", oneMinusRho: fit.constant * d ** fit.slope });
+    if (fit) for (const d of depths) rows.push({ depth: d, line: `fit, ρ1 = ${rho1}: ${shown(fit.constant)}·L^${shown(fit.slope)}`, kind: "least-squares fit", oneMinusRho: fit.constant * d ** fit.slope });
   }
   for (const d of depths) rows.push({ depth: d, line: "9π²/(2L²)", kind: "asymptote", oneMinusRho: EXPECTED_RATE_CONSTANT / d ** 2 });
   return {
