@@ -97,25 +97,22 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   const pairNtkSeries: LabelledSeries[] = plan.pairRho1.map((r) => ({ label: `pair ρ1 = ${r}`, series: pairs.oneMinusNtk.get(r) as DepthSeries }));
   const claim2 = verdictNtkTendsToOnes([...pairNtkSeries, ...entrySeries]);
 
-  const bestDet = (matrix: string): DepthSeries => {
-    const depths = gramDepths.filter((d) => d >= 2 && isPowerOfTwo(d));
-    const values = depths.map((d) => {
+  // Claim 3 is judged at L = 2^k ≥ 2. A depth where K is exactly singular in float64 has no
+  // log10|det| or no weights: the series skips it.
+  const claim3Depths = gramDepths.filter((d) => d >= 2 && isPowerOfTwo(d));
+  const finiteSeries = (valueAt: (depth: number) => number): DepthSeries => {
+    const kept = claim3Depths.map((d) => [d, valueAt(d)] as const).filter(([, v]) => Number.isFinite(v));
+    return { depths: kept.map(([d]) => d), values: kept.map(([, v]) => v) };
+  };
+  const bestDet = (matrix: string): DepthSeries =>
+    finiteSeries((d) => {
       const rows = gram.determinants.rows.filter((r) => r.depth === d && r.matrix === matrix && typeof r.log10AbsDet === "number");
       // The float64 methods cover every depth (high precision only the shallower ones); take the one keeping more digits.
       rows.sort((a, b) => num(b.digits) - num(a.digits));
       return num(rows[0]?.log10AbsDet);
     });
-    // An exactly singular matrix has no log10|det|; the series skips such depths.
-    const kept = depths.map((d, i) => [d, values[i]] as const).filter(([, v]) => Number.isFinite(v));
-    return { depths: kept.map(([d]) => d), values: kept.map(([, v]) => v) };
-  };
-  const maxWeights = (kernel: string): DepthSeries => {
-    const depths = gramDepths.filter((d) => d >= 2 && isPowerOfTwo(d));
-    // Depths where K was singular in float64 have no weights; the series skips them.
-    const values = depths.map((d) => Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1))));
-    const kept = depths.map((d, i) => [d, values[i]] as const).filter(([, v]) => Number.isFinite(v));
-    return { depths: kept.map(([d]) => d), values: kept.map(([, v]) => v) };
-  };
+  const maxWeights = (kernel: string): DepthSeries =>
+    finiteSeries((d) => Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1))));
   const ntkDet = bestDet(NTK_LABEL);
   const ntkWeights = maxWeights(NTK_LABEL);
   const claim3 = verdictSolutionBounded({ kernelLabel: NTK_LABEL, log10AbsDet: ntkDet, weightsL1: ntkWeights });
