@@ -73,6 +73,13 @@ describe("study --quick end to end", () => {
     expect(err()).toContain("BAD_OPTION");
   });
 
+  it("a seed outside 0 … 2^32 − 1 is BAD_OPTION (it would silently repeat another seed's data)", async () => {
+    const { io, err } = captureIO();
+    expect(await runCli(["study", "--quick", "--seed", "4294967296", "--out", join(tmpdir(), "never-written")], io)).toBe(1);
+    expect(err()).toMatch(/BAD_OPTION.*seed must be an integer from 0 to 4294967295/);
+    for (const seed of [-1, 1.5, Number.NaN]) await expect(runStudy({ quick: true, seed })).rejects.toMatchObject({ code: "BAD_OPTION" });
+  });
+
   it("a bad σw is rejected before any work (BAD_SIGMA_W)", async () => {
     const { io, err } = captureIO();
     expect(await runCli(["study", "--quick", "--sigma-w", "-1", "--out", join(tmpdir(), "never-written")], io)).toBe(1);

@@ -3,6 +3,7 @@
  * run (under 3 minutes on 2 cores) and the `--quick` run (under 20 seconds, for CI). One place to
  * read or change the budget of every experiment.
  */
+import { NtkError } from "../errors.js";
 import type { NetworkParams } from "../types.js";
 import type { ProgressOptions } from "../progress.js";
 
@@ -12,7 +13,7 @@ export interface StudyOptions extends ProgressOptions {
   readonly quick?: boolean;
   /** σw, σb (default 1, 0: the paper's case, the only one where its claims are stated). */
   readonly params?: NetworkParams;
-  /** Seed of the random sphere data (default {@link DEFAULT_SEED}). */
+  /** Seed of the random sphere data, an integer 0 … 2^32 − 1 (the generator's state; default {@link DEFAULT_SEED}). */
   readonly seed?: number;
 }
 
@@ -51,12 +52,19 @@ export interface StudyPlan {
   readonly preciseGramMaxLog2: number;
 }
 
-/** The plan for a default or a quick run. */
+/** Largest seed: the generator keeps 32 bits, so a larger one would silently repeat a smaller one's data. */
+const MAX_SEED = 2 ** 32 - 1;
+
+/** The plan for a default or a quick run. BAD_OPTION for a seed that is not an integer 0 … 2^32 − 1. */
 export function studyPlan(o: StudyOptions = {}): StudyPlan {
   const quick = o.quick ?? false;
+  const seed = o.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new NtkError("BAD_OPTION", `seed must be an integer from 0 to ${MAX_SEED}, got ${seed}: the data generator keeps 32 bits.`, { seed });
+  }
   return {
     quick,
-    seed: o.seed ?? DEFAULT_SEED,
+    seed,
     pairRho1: ["-0.9", "0", "0.5", "0.99"],
     thresholdRho1: ["0", "0.5"],
     pairMaxLog2: quick ? 20 : 24,
