@@ -36,7 +36,7 @@ export function register(program: Command, io: CliIO): void {
     )
     .option("--quick", "shallower depths and a lower high-precision depth (for CI); same experiments")
     .option("--out <DIR>", "report folder (created if missing; files of the same names are replaced)", DEFAULT_REPORT_DIR)
-    .option("--seed <N>", "seed of the random sphere data", String(DEFAULT_SEED))
+    .option("--seed <N>", "seed of the random sphere data, an integer 0 … 4294967295", String(DEFAULT_SEED))
     .option("--sigma-w <σw>", "weight scale σw > 0 (the paper's claims are stated for 1)", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0 (the paper's claims are stated for 0)", "0")
     .option("--json", "print the verdicts and the files written as one JSON document")
