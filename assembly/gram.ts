@@ -76,9 +76,12 @@ const LANE_COMPENSATION: usize = memory.data(64, 16);
 }
 
 // Below SERIES_EPS_MAX (almost every layer) u is a double-word value v + cv: u′ = u + δ with
-// δ = b (ε′ − u) + a (1 − u) θ/π (a + b = 1), computed from v + cv, and the rounding error of v + δ
-// kept in cv (TwoSum); cv is folded into u at the end of each call. Without it the roundings of
-// u + δ add up over the layers (~2e-12 relative in Θ̄ by L = 10^6; with it ~1e-14).
+// δ = b (ε′ − u) + a (1 − u) θ/π (a + b = 1), computed from u = fl(v + cv). Each layer renormalizes
+// the double word (v, cv) ← (fl(v + cv), its rounding error; Fast2Sum, since |cv| ≤ |v|) and adds
+// δ to it with TwoSum, so cv stays within a few ulps of u even where u falls by many orders of
+// magnitude within one call (σb > 0 makes u decay geometrically; a compensation kept from larger
+// u would then cancel against v, ~2e-12 relative error by L = 300). Without the compensation the
+// roundings of u + δ add up over the layers (~2e-12 relative in Θ̄ by L = 10^6; with it ~1e-14).
 // @ts-ignore: decorator
 @inline function uIncrement(vc: f64, thetaOverPi: f64, a: f64, b: f64, eNext: f64): f64 {
   return b * (eNext - vc) + a * ((1.0 - vc) * thetaOverPi);
@@ -94,6 +97,17 @@ const LANE_COMPENSATION: usize = memory.data(64, 16);
 @inline function sumError(v: f64, d: f64, s: f64): f64 {
   const z = s - v;
   return v - (s - z) + (d - z);
+}
+
+// The rounding error of w = v + c when |c| ≤ |v|, exactly (Fast2Sum).
+// @ts-ignore: decorator
+@inline function renormError(v: f64, c: f64, w: f64): f64 {
+  return c - (w - v);
+}
+
+// @ts-ignore: decorator
+@inline function renormError2(v: v128, c: v128, w: v128): v128 {
+  return f64x2.sub(c, f64x2.sub(w, v));
 }
 
 // @ts-ignore: decorator
@@ -114,9 +128,10 @@ const LANE_COMPENSATION: usize = memory.data(64, 16);
     const r = Math.sqrt(e + e);
     const eNext = w * (e * (1.0 - r * seriesTB(e)));
     const cv = load<f64>(cp);
-    const d = uIncrement(v + cv, r * seriesTA(e), a, b, eNext);
-    const sum = v + d;
-    store<f64>(cp, cv + sumError(v, d, sum));
+    const vc = v + cv;
+    const d = uIncrement(vc, r * seriesTA(e), a, b, eNext);
+    const sum = vc + d;
+    store<f64>(cp, renormError(v, cv, vc) + sumError(vc, d, sum));
     store<f64>(up, sum);
     store<f64>(ep, eNext);
     return;
@@ -166,9 +181,10 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
   for (; l < steps; l++, c += LAYER_BYTES) {
     const r = Math.sqrt(e + e);
     const eNext = load<f64>(c) * (e * (1.0 - r * seriesTB(e)));
-    const d = uIncrement(v + cv, r * seriesTA(e), load<f64>(c, 8), load<f64>(c, 16), eNext);
-    const sum = v + d;
-    cv += sumError(v, d, sum);
+    const vc = v + cv;
+    const d = uIncrement(vc, r * seriesTA(e), load<f64>(c, 8), load<f64>(c, 16), eNext);
+    const sum = vc + d;
+    cv = renormError(v, cv, vc) + sumError(vc, d, sum);
     v = sum;
     e = eNext;
   }
@@ -194,12 +210,14 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
     const rf = Math.sqrt(f + f);
     const eNext = w * (e * (1.0 - re * seriesTB(e)));
     const fNext = w * (f * (1.0 - rf * seriesTB(f)));
-    const dv = uIncrement(v + cv, re * seriesTA(e), a, b, eNext);
-    const dx = uIncrement(x + cx, rf * seriesTA(f), a, b, fNext);
-    const sv = v + dv;
-    const sx = x + dx;
-    cv += sumError(v, dv, sv);
-    cx += sumError(x, dx, sx);
+    const vc = v + cv;
+    const xc = x + cx;
+    const dv = uIncrement(vc, re * seriesTA(e), a, b, eNext);
+    const dx = uIncrement(xc, rf * seriesTA(f), a, b, fNext);
+    const sv = vc + dv;
+    const sx = xc + dx;
+    cv = renormError(v, cv, vc) + sumError(vc, dv, sv);
+    cx = renormError(x, cx, xc) + sumError(xc, dx, sx);
     v = sv;
     x = sx;
     e = eNext;
@@ -239,18 +257,22 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
     const n1 = seriesComplementStep2(e1, r1, w);
     const n2 = seriesComplementStep2(e2, r2, w);
     const n3 = seriesComplementStep2(e3, r3, w);
-    const d0 = uIncrement2(f64x2.add(v0, c0), f64x2.mul(r0, seriesTA2(e0)), a, b, n0);
-    const d1 = uIncrement2(f64x2.add(v1, c1), f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
-    const d2 = uIncrement2(f64x2.add(v2, c2), f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
-    const d3 = uIncrement2(f64x2.add(v3, c3), f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
-    const s0 = f64x2.add(v0, d0);
-    const s1 = f64x2.add(v1, d1);
-    const s2 = f64x2.add(v2, d2);
-    const s3 = f64x2.add(v3, d3);
-    c0 = f64x2.add(c0, sumError2(v0, d0, s0));
-    c1 = f64x2.add(c1, sumError2(v1, d1, s1));
-    c2 = f64x2.add(c2, sumError2(v2, d2, s2));
-    c3 = f64x2.add(c3, sumError2(v3, d3, s3));
+    const uc0 = f64x2.add(v0, c0);
+    const uc1 = f64x2.add(v1, c1);
+    const uc2 = f64x2.add(v2, c2);
+    const uc3 = f64x2.add(v3, c3);
+    const d0 = uIncrement2(uc0, f64x2.mul(r0, seriesTA2(e0)), a, b, n0);
+    const d1 = uIncrement2(uc1, f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
+    const d2 = uIncrement2(uc2, f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
+    const d3 = uIncrement2(uc3, f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
+    const s0 = f64x2.add(uc0, d0);
+    const s1 = f64x2.add(uc1, d1);
+    const s2 = f64x2.add(uc2, d2);
+    const s3 = f64x2.add(uc3, d3);
+    c0 = f64x2.add(renormError2(v0, c0, uc0), sumError2(uc0, d0, s0));
+    c1 = f64x2.add(renormError2(v1, c1, uc1), sumError2(uc1, d1, s1));
+    c2 = f64x2.add(renormError2(v2, c2, uc2), sumError2(uc2, d2, s2));
+    c3 = f64x2.add(renormError2(v3, c3, uc3), sumError2(uc3, d3, s3));
     v0 = s0;
     v1 = s1;
     v2 = s2;

@@ -5,6 +5,7 @@ import { analyzeMatrix } from "../src/linalg/lu.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
+import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import type { SpherePoints } from "../src/types.js";
 import fixture from "./fixtures/gram.json" with { type: "json" };
 import { expectCode, rejectionOf } from "./support/errors.js";
@@ -144,6 +145,19 @@ describe("raw kernels and the diagonal scalars", () => {
     // Σ̄ does not depend on σw when σb = 0: the same as the paper's case.
     const [paper] = await gramThroughDepthFloat64({ points, depths: [2000] });
     grams[1].oneMinusSigmaNormalized.forEach((x, i) => expect(Math.abs(x - paper.oneMinusSigmaNormalized[i])).toBeLessThanOrEqual(1e-13 * x));
+  });
+  it("σb > 0: 1 − Θ̄ keeps its relative accuracy while it decays by 20 orders of magnitude within one kernel call", async () => {
+    // u = 1 − Θ̄ falls from ~1 to ~1e-21 in 299 layers; its compensation term must follow it down
+    // (it was once kept from the early layers and cancelled against u: 2e-12 relative error).
+    const points = spherePoints(2, 2, [0.6, 0.8, -0.96, 0.28]);
+    const params = { sigmaW: 1.2, sigmaB: 0.1 };
+    const ref = await pairThroughDepthPrecise({ rho1: "-0.352", depth: 300, params, inputDim: 2, precision: 40 });
+    const expected = ref.points[0].oneMinusNtkNormalized.toNumber();
+    expect(expected).toBeLessThan(1e-18);
+    for (const { options } of BACKENDS) {
+      const [g] = await gramThroughDepthFloat64({ points, depths: [300], params, ...options });
+      expect(Math.abs(g.oneMinusNtkNormalized[1] - expected)).toBeLessThanOrEqual(1e-14 * expected);
+    }
   });
   it("kernelMatrix64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
     const c = cases.find((x) => x.sigmaW !== "1")!;

@@ -105,8 +105,9 @@ export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: numb
       }
       v = coef[c + 1] * (v + (1 - v) * thetaOverPi) + coef[c + 2] * e;
     }
-    // u = v + cv as a double word: u′ = u + δ, δ = b (ε′ − u) + a (1 − u) θ/π, the rounding of
-    // v + δ kept in cv (TwoSum) and folded in at the end (as assembly/gram.ts).
+    // u = v + cv as a double word: u′ = u + δ, δ = b (ε′ − u) + a (1 − u) θ/π; each layer
+    // renormalizes (v, cv) (Fast2Sum) and adds δ with TwoSum, so cv stays within a few ulps of u
+    // however fast u decays (as assembly/gram.ts).
     let cv = 0;
     for (; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       const r = Math.sqrt(e + e);
@@ -114,9 +115,9 @@ export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: numb
       e = coef[c] * (e * (1 - r * estrin(TB, e)));
       const vc = v + cv;
       const d = coef[c + 2] * (e - vc) + coef[c + 1] * ((1 - vc) * thetaOverPi);
-      const sum = v + d;
-      const z = sum - v;
-      cv += v - (sum - z) + (d - z);
+      const sum = vc + d;
+      const z = sum - vc;
+      cv = cv - (vc - v) + (vc - (sum - z) + (d - z));
       v = sum;
     }
     eps[p] = e;
