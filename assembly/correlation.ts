@@ -50,16 +50,6 @@ export function gOfTheta(theta: f64): f64 {
   return w * (eps - gOfTheta(theta) / Math.PI);
 }
 
-/** Stable 1 − h(ρ) given ε = 1 − ρ (paper's case), exported for tests. */
-export function oneMinusArcCosMap(eps: f64): f64 {
-  return complementStep(eps, thetaOfComplement(eps), 1.0);
-}
-
-/** Stable 1 − κ0(ρ) = θ/π given ε = 1 − ρ, exported for tests. */
-export function oneMinusKappa0(eps: f64): f64 {
-  return thetaOfComplement(eps) / Math.PI;
-}
-
 /**
  * Textbook h(z) = z asin(z)/π + sqrt(1 − z²)/π + z/2 (SPEC §3): loses 1 − h near z = 1. Like any
  * float64 implementation of it, it clamps z to [−1, 1] first: h rounds to values a few ulps above

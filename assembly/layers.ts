@@ -10,9 +10,6 @@
 
 import { GRAM_COEFFICIENTS_PER_LAYER } from "./gram";
 
-/** Float64 values in a layer state. */
-export const LAYER_STATE_LENGTH: i32 = 6;
-
 const BELOW: f64 = 3.054936363499605e-151; // 2^-500
 const ABOVE: f64 = 6.546781215792283e150; // 2^501
 const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;

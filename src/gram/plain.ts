@@ -18,13 +18,13 @@ export const GRAM_COEFFICIENTS_PER_LAYER = 3;
 const INV_PI = 1 / Math.PI;
 
 /** Below this ε the step uses the polynomial forms (assembly/complementSeries.ts). */
-export const SERIES_EPS_MAX = 0.45;
+const SERIES_EPS_MAX = 0.45;
 /** TA(ε) = θ/π / sqrt(2ε), Chebyshev fit of degree 12 on [0, 0.45] (scripts/complement_series.py), ascending powers. */
 const TA = [0.3183098861837907, 0.026525823848648572, 0.0059683103660267064, 0.00177628284308794, 0.0006044296785866328, 0.0002225385080842787, 8.631962511036058e-05, 3.4638450311721955e-05, 1.4748083249146145e-05, 4.9466079460536265e-06, 4.768441293677736e-06, -1.4279221743635655e-06, 2.0787242733972775e-06];
 /** TB(ε) = g(θ)/π / (ε sqrt(2ε)), likewise. */
 const TB = [0.2122065907891938, 0.010610329539459649, 0.0017052315331325019, 0.0003947295213116036, 0.00010989629344110695, 3.423682778683443e-05, 1.1508292179855902e-05, 4.079999156253012e-06, 1.5361797953453286e-06, 5.070894479599677e-07, 3.637834769054843e-07, -7.271389068675264e-08, 1.3908730297508688e-07];
 /** Second interval of the fits: ε ∈ [0.45, 0.8], in t = ε − 0.625. */
-export const SERIES_MID_EPS_MAX = 0.8;
+const SERIES_MID_EPS_MAX = 0.8;
 const SERIES_MID_CENTER = 0.625;
 const TAM = [0.33777390514140787, 0.036897809569016435, 0.01156207100484248, 0.004889157140633637, 0.0023848399185554415, 0.0012645664581510201, 0.000708249379556938, 0.0004122866365747976, 0.00024698454684619664, 0.00015117463951691028, 9.423409554982695e-05, 6.215203678848245e-05, 3.98048288241026e-05];
 const TBM = [0.21962144072810164, 0.013346790478808686, 0.0028246666975958235, 0.0008937267004068976, 0.0003469547955038417, 0.00015250833303447457, 7.286994731118174e-05, 3.696575451836402e-05, 1.9615393597821783e-05, 1.077513809026633e-05, 6.0900956945130735e-06, 3.6507568566562164e-06, 2.15459777757104e-06];
@@ -45,7 +45,7 @@ export function thetaOfComplement(eps: number): number {
 }
 
 /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */
-export function gOfTheta(theta: number): number {
+function gOfTheta(theta: number): number {
   if (theta < SERIES_BELOW) {
     const t2 = theta * theta;
     let p = G[9];
@@ -56,7 +56,7 @@ export function gOfTheta(theta: number): number {
 }
 
 /** One layer of the complement recursion: 1 − ρ′ = w (ε − g(θ)/π) for the layer weight w ∈ (0, 1]. */
-export function complementStep(eps: number, theta: number, w: number): number {
+function complementStep(eps: number, theta: number, w: number): number {
   return w * (eps - gOfTheta(theta) / Math.PI);
 }
 

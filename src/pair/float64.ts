@@ -84,6 +84,9 @@ const LAYERS_PER_CALL = 4096;
 /** Runs longer than this many layers yield to the event loop now and then (progress, cancel). */
 const SHORT_RUN_LAYERS = 1 << 20;
 
+/** Float64 values of the layer state of assembly/layers.ts ([q_l / 2^s, s, τ_l, σw²/2, σb², l]), before the pair's own two. */
+const LAYER_STATE_LENGTH = 6;
+
 /** The layer scalars at the current layer (see LayerScalars). */
 interface Layer {
   readonly layer: number;
@@ -128,12 +131,13 @@ function wasmLoop(engine: WasmEngine, start: LayerScalars, method: PairMethod, i
       const view = engine.f64(at, state.length);
       view.set(state);
       ex.layerCoefficients(at, coef, steps);
-      if (method === "stable") ex.gramAdvance(at + 48, at + 56, 0, 1, coef, steps);
-      else ex.textbookPairAdvance(at + 48, coef, steps);
+      const pair = at + 8 * LAYER_STATE_LENGTH;
+      if (method === "stable") ex.gramAdvance(pair, pair + 8, 0, 1, coef, steps);
+      else ex.textbookPairAdvance(pair, coef, steps);
       state.set(view);
     },
     read() {
-      const [a, b] = state.subarray(6);
+      const [a, b] = state.subarray(LAYER_STATE_LENGTH);
       return method === "stable" ? stableRead(a, b) : [1 - a, a, Math.acos(Math.min(1, Math.max(-1, a))), 1 - b, b];
     },
     layer: () => ({ qMantissa: state[0], log2Scale: state[1], tau: state[2], layer: state[5] }),
