@@ -2,8 +2,9 @@
  * One pair through depth (SPEC §3–4): nanoseconds per depth step of `pairThroughDepthFloat64` for
  * the stable complement loop in WebAssembly (SIMD and scalar builds; a single pair gains nothing
  * from SIMD lanes) and in plain TypeScript, and the textbook loop in WebAssembly. End-to-end times
- * of the public entry point, so they include writing the layer coefficients (w, a, b) in
- * TypeScript, which the Gram loop amortizes over all pairs but a single pair does not.
+ * of the public entry point, so they include generating the layer coefficients (w, a, b) every
+ * layer, which the Gram loop amortizes over all pairs but a single pair does not: in WebAssembly
+ * (assembly/layers.ts) for the WASM rows, in TypeScript (LayerScalars) for the plain row.
  */
 import { pairThroughDepthFloat64, type PairFloat64Options } from "../src/pair/float64.js";
 import { medianMsAsync, type BenchRow, type BenchSection } from "./timing.js";
