@@ -9,12 +9,12 @@ import type { Dataset } from "../data/dataset.js";
 import { checkDepthList, gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
 import { gramThroughDepthPrecise } from "../gram/precise.js";
 import { checkDepth, resolveParams } from "../params.js";
-import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
+import { checkPrecision } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { predictFromKernels64, type Prediction64 } from "./float64.js";
-import { predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion, unionPoints, unionRaw } from "./union.js";
@@ -133,7 +133,7 @@ export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth"
   /** Checkpoint depths (1 ≤ L ≤ 1e9), validated, sorted and deduplicated. */
   readonly depths: readonly number[];
   /**
-   * Omitted: float64. A number P (20..1000): one high-precision Gram pass at P + ⌈log10 m⌉ + 5
+   * Omitted: float64. A number P (20..1000): one high-precision Gram pass at min(1000, P + ⌈log10 m⌉ + 5)
    * digits, and P digits asked of every prediction; a depth whose conditioning leaves fewer says so
    * in its warnings (use {@link predict} with precision "auto" at that depth for a guarantee).
    */
@@ -163,7 +163,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   }
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
-  const gramPrecision = Math.min(MAX_PRECISION, precision + Math.ceil(Math.log10(o.train.m)) + 5);
+  const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
   const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress });
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {

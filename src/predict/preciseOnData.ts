@@ -73,6 +73,15 @@ export async function predictFromGramPrecise(o: Omit<PreciseDataInput, "depth">,
 }
 
 /**
+ * The Gram precision first tried for `digits` digits of a solve that loses about `lost` digits,
+ * with m training points: digits + lost + ⌈log10 m⌉ + 5, within MIN_PRECISION … MAX_PRECISION
+ * (capped, so that digits asked near the limit still get a try at the limit itself).
+ */
+export function firstGramPrecision(digits: number, lost: number, m: number): number {
+  return Math.min(MAX_PRECISION, Math.max(MIN_PRECISION, digits + Math.ceil(lost) + Math.ceil(Math.log10(m)) + MARGIN));
+}
+
+/**
  * The Gram precision that delivers `digits` vouched digits in predictions, weights, their 1-norms
  * and det. The first try computes the Gram at `digits + lost + ⌈log10 m⌉ + 5` digits, where `lost`
  * estimates the digits the solve loses: log10 of the float64 condition estimate for
@@ -84,9 +93,7 @@ export async function predictFromGramPrecise(o: Omit<PreciseDataInput, "depth">,
  * otherwise the last result is returned with its shortfall in the warnings.
  */
 export async function predictWithDigits(o: PreciseDataInput, digits: number, lost: number, strict: boolean): Promise<PreciseDataResult> {
-  // Capped at the largest supported precision (the digits asked for may be close to it): every
-  // call makes at least one try, and the last try may be at exactly MAX_PRECISION.
-  let precision = Math.min(MAX_PRECISION, Math.max(MIN_PRECISION, digits + Math.ceil(lost) + Math.ceil(Math.log10(o.train.m)) + MARGIN));
+  let precision = firstGramPrecision(digits, lost, o.train.m);
   let last = await predictPreciseOnData(o, precision, digits);
   for (let attempt = 1; ; attempt++) {
     const v = last.prediction.digitsVouched;
