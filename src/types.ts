@@ -9,9 +9,13 @@ import type { ProgressOptions } from "./progress.js";
 
 /** Network hyper-parameters (SPEC §1); the paper's case, and the default, is σw = 1, σb = 0. */
 export interface NetworkParams {
-  /** Weight scale σw (> 0, dimensionless). Default 1. A string is read as the decimal it spells. */
+  /**
+   * Weight scale σw (> 0, dimensionless). Default 1. A string is read as the decimal it spells.
+   * The float64 paths take 2^-250 ≤ σw ≤ 2^250 (σw² must not over- or underflow); the
+   * high-precision paths any σw > 0.
+   */
   readonly sigmaW?: number | string;
-  /** Bias scale σb (≥ 0, dimensionless). Default 0. A string is read as the decimal it spells. */
+  /** Bias scale σb (≥ 0, dimensionless). Default 0. A string is read as the decimal it spells. Float64 paths: 0 or 2^-250 … 2^250. */
   readonly sigmaB?: number | string;
 }
 
