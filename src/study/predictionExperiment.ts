@@ -127,7 +127,7 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
       { key: "precision", meaning: "float64 or high precision" },
       { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (high precision: rounded to float64; null: no result, K exactly singular or float64 gave a non-finite value)" },
       { key: "weightsL1", meaning: "‖K_x K^{-1}‖₁, the 1-norm of the weight row" },
-      { key: "digitsKept", meaning: "significant digits kept: float64 16 − log10 κ1(K) (clamped); high precision the digits vouched for (fewer of prediction and weight norm)" },
+      { key: "digitsKept", meaning: "significant digits kept: float64 −log10(κ·ε), κ the condition estimate of the solve used (LU of K, or the complement solve from 1 − K̄) and ε ≈ 2L·2^−53 the Gram entries' relative error, clamped to [0, 15.95]; high precision the digits vouched for (fewer of prediction and weight norm)" },
     ],
     rows,
   };
