@@ -9,7 +9,7 @@
  * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps; a step is the exact complement step
  * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.8, and below that (almost
  * every layer of a deep run) one sqrt and two degree-12 polynomials fitted to θ(ε) and g(θ(ε))
- * (assembly/complementSeries.ts, within 1.5e-16 relative). Memory O(m²).
+ * (assembly/complementSeries.ts, within 3.4e-16 relative as evaluated). Memory O(m²).
  *
  * Accuracy (tested against mpmath, test/fixtures/gram.json): the complements 1 − Σ̄ and 1 − Θ̄ are
  * relatively accurate, observed within 4e-15 for m ≤ 6 and L ≤ 1000, and within 1.5e-14 for one
