@@ -435,6 +435,16 @@ describe("predict() on data, float64, against mpmath (kernels from the raw SPEC 
     expect(r.warnings.join()).toMatch(/below the float64 range: they are printed as 0 and no digit of them is kept/);
   });
 
+  it("reports the ridge added to the raw K: δ exactly when absolute, δ·Θ(x,x) for mean-diagonal, the same at t = ∞ and finite t", async () => {
+    const base = { ...dataOptions(dataCases[0]), depth: 50, normalized: false, kernel: "ntk" as const, diagReg: 0.01 };
+    for (const time of ["inf", 2]) expect((await predict({ ...base, time })).float64!.ridge).toBe(0.01);
+    const [inf, finite] = await Promise.all(["inf", 2].map((time) => predict({ ...base, time, diagRegScale: "mean-diagonal" })));
+    const n0 = base.train.n0;
+    // Θ(x,x) = L / (n0 2^(L−1)) on the unit sphere (σw = 1, σb = 0; SPEC §3).
+    expect(Math.abs(inf.float64!.ridge / (0.01 * (50 / (n0 * 2 ** 49))) - 1)).toBeLessThan(1e-12);
+    expect(finite.float64!.ridge).toBe(inf.float64!.ridge);
+  });
+
   it("a raw kernel far below the float64 range (L = 1100) gives the normalized kernel's f_∞ (the diagonal is one scalar)", async () => {
     const c = dataCases[0];
     const raw = await predict({ ...dataOptions(c), depth: 1100, time: "inf" });

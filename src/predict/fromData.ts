@@ -322,7 +322,9 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     ...r,
     log2Scale,
     flowTime: s,
-    ridge: r.ridge * 10 ** log10Scale,
+    // δ itself when absolute (not δ/c·c, which is δ only up to rounding); else δ·trace(K)/m = δ·diag·2^log2Scale
+    // (every point is on the sphere, so K's diagonal is one value), 0 only when that underflows.
+    ridge: settings.diagRegScale === "absolute" ? settings.diagReg : settings.diagReg * diag * 2 ** log2Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
     digitsKept: underflow ? 0 : r.digitsKept,
     warnings: [...warnings, ...r.warnings],
