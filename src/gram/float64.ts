@@ -103,6 +103,8 @@ export class LayerScalars {
   readonly halfSigmaW2: number;
   /** σb². */
   readonly sigmaB2: number;
+  /** c1 = σw² / (n0 q_1): the layer-1 complements are ε_1 = u_1 = c1 (1 − x·x′) (docs/RECURSIONS.md); 1 in the paper's case. */
+  readonly c1: number;
 
   /** Throws BAD_SIGMA_W / BAD_SIGMA_B for σw, σb outside the float64 range (checkFloat64Params). */
   constructor(params: ResolvedParams, n0: number) {
@@ -111,6 +113,7 @@ export class LayerScalars {
     this.halfSigmaW2 = sigmaW2 / 2;
     this.sigmaB2 = params.sigmaB64 * params.sigmaB64;
     this.qMantissa = sigmaW2 / n0 + this.sigmaB2;
+    this.c1 = sigmaW2 / n0 / this.qMantissa;
     this.renormalize();
   }
 
@@ -270,8 +273,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
-  // ε_1 = σw² (1 − x·x′) / (n0 q_1); q_1 carries no scale yet (it is σw²/n0 + σb², a normal float).
-  const c1 = (params.sigmaW64 * params.sigmaW64) / n0 / (scalars.qMantissa * 2 ** scalars.log2Scale);
+  const { c1 } = scalars;
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
   // A run that may yield to the event loop keeps its state in an engine of its own, since other

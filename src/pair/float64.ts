@@ -185,7 +185,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
   const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
-  const eps1 = (sigmaW2 / n0 / q1) * rho1.oneMinusRho1_64;
+  const eps1 = scalars.c1 * rho1.oneMinusRho1_64;
   const rho1Textbook = ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1;
   const finalDepth = checkpoints[checkpoints.length - 1];
   const mayYield = finalDepth > SHORT_RUN_LAYERS;
