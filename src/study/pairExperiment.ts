@@ -9,7 +9,7 @@ import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { fitPowerLaw, type DepthSeries, type PowerLawFit } from "./series.js";
-import { firstDepthsBelow, THRESHOLD_DELTAS } from "./thresholds.js";
+import { firstDepthsBelow, THRESHOLD_DELTAS, type OneMinusRhoAtDepths } from "./thresholds.js";
 import { subdivide } from "./stages.js";
 import type { ThresholdRow } from "./verdicts.js";
 
@@ -38,6 +38,15 @@ export interface PairSeriesExperiment {
 async function pairAt(rho1: string, depths: readonly number[], params: NetworkParams | undefined, progress: ProgressOptions) {
   const r = await pairThroughDepthFloat64({ rho1, depth: depths[depths.length - 1], at: depths, params, method: "stable", onProgress: progress.onProgress, signal: progress.signal });
   return r.points;
+}
+
+/**
+ * 1 − ρ at the depths {@link firstDepthsBelow} asks for, each call reported as the next of `runs`
+ * equal parts of `progress` (its two passes, and any later run of the caller's).
+ */
+function oneMinusRhoScan(rho1: string, params: NetworkParams | undefined, progress: ProgressOptions, runs: number): OneMinusRhoAtDepths {
+  let run = 0;
+  return async (depths) => (await pairAt(rho1, depths, params, subdivide(progress, run++, runs))).map((p) => p.oneMinusRho);
 }
 
 /** ρ, 1 − ρ, θ, Θ̄ at `depths` for every ρ1, and the log–log rate fit of 1 − ρ. */
@@ -132,8 +141,7 @@ export interface ThresholdExperiment {
  */
 export async function runThresholds(rho1: string, maxDepth: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<ThresholdExperiment> {
   // Three runs of the recursion: the two passes of the scan, then the stencils.
-  let run = 0;
-  const rows = await firstDepthsBelow(THRESHOLD_DELTAS, async (depths) => (await pairAt(rho1, depths, params, subdivide(progress, run++, 3))).map((p) => p.oneMinusRho), maxDepth);
+  const rows = await firstDepthsBelow(THRESHOLD_DELTAS, oneMinusRhoScan(rho1, params, progress, 3), maxDepth);
   const stencil = new Set<number>();
   for (const r of rows) {
     if (r.depth === null) continue;
@@ -194,8 +202,7 @@ export async function runHalvingDepths(maxDepth: number, params: NetworkParams |
   const rows: ThresholdRow[] = [];
   for (const [k, delta] of HALVING_DELTAS.entries()) {
     const rho1 = oneMinusPowerOfTen(k + 1);
-    let run = 0;
-    const [row] = await firstDepthsBelow([delta / 2], async (depths) => (await pairAt(rho1, depths, params, subdivide(subdivide(progress, k, HALVING_DELTAS.length), run++, 2))).map((p) => p.oneMinusRho), maxDepth);
+    const [row] = await firstDepthsBelow([delta / 2], oneMinusRhoScan(rho1, params, subdivide(progress, k, HALVING_DELTAS.length), 2), maxDepth);
     rows.push({ delta, depth: row.depth });
   }
   return {
