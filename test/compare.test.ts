@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { correctDigits, correctDigitsFloat64, digitsVouched, relativeError, vouchedText } from "../src/compare/digits.js";
+import { correctDigits, correctDigitsFloat64, digitsVouched, NO_DIGIT_VOUCHED, relativeError, vouchedText } from "../src/compare/digits.js";
 import { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH } from "../src/compare/pairCompare.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import { BigFloatContext } from "../src/precise/bigFloat.js";
@@ -48,9 +48,11 @@ describe("correct digits", () => {
     expect(correctDigitsFloat64(1e-300, c.zero, c)).toBe(0);
   });
 
-  it("vouched text keeps exactly the vouched digits, or all computed ones when none is vouched", () => {
+  it("vouched text keeps exactly the vouched digits, and prints no digit when none is vouched", () => {
     expect(vouchedText(new D("0.1000000000123"), 5)).toBe("0.10000");
-    expect(vouchedText(new D("-1.5e-60"), 0)).toBe("-1.5e-60");
+    expect(vouchedText(new D("-1.5e-60"), 0)).toBe(NO_DIGIT_VOUCHED);
+    expect(vouchedText(new D("0.123456"), 0)).not.toMatch(/[0-9]/);
+    expect(vouchedText(new D(0), 0)).toBe(NO_DIGIT_VOUCHED); // a zero the lower run does not share
     expect(vouchedText(new D(0), 30)).toBe("0");
     expect(digitsVouched(new D("1.00001"), new D("1.00002"), 30)).toBe(4);
   });

@@ -87,12 +87,15 @@ function log10Abs(x: BigFloat, ctx: BigFloatContext): number {
   return Math.log10(top) + (x.e + drop) * LOG10_2;
 }
 
+/** What {@link vouchedText} prints for a value of which not even the first digit is vouched. */
+export const NO_DIGIT_VOUCHED = "no digit vouched";
+
 /**
  * Text of a high-precision value for output: its vouched digits exactly (trailing zeros kept,
- * see `formatVouched`), or, when not even one digit is vouched, every digit computed, so that the
- * accompanying digit count (0) is what tells the reader the value is lost. An exact zero is "0".
+ * see `formatVouched`), an exact zero as "0" when vouched, and {@link NO_DIGIT_VOUCHED} when not
+ * even one digit is vouched: a digit the two runs do not agree on is never printed.
  */
 export function vouchedText(value: Decimal, digits: number): string {
-  if (value.isZero()) return "0"; // exact: a computed zero agrees with itself in both runs
-  return digits >= 1 ? formatVouched(value, digits) : value.toString();
+  if (digits < 1) return NO_DIGIT_VOUCHED;
+  return value.isZero() ? "0" : formatVouched(value, digits);
 }
