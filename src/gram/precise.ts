@@ -24,6 +24,7 @@ import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { digitsVouched } from "../compare/digits.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
+import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { pairComplementsAtPrecision, projectToSphereAtPrecision } from "../sphere/precise.js";
@@ -194,36 +195,21 @@ async function runGram(digits: number, o: GramPrecisionOptions, n0: number, para
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
   const m = o.data.m;
-  const sw2 = new D(params.sigmaW).pow(2);
-  const sb2 = new D(params.sigmaB).pow(2);
-  const q1 = sw2.div(n0).plus(sb2);
-  // ε_1 = σw² (1 − x·x′) / (n0 q_1), 1 − x·x′ from the exact inputs (no cancellation for close points).
-  const c1 = sw2.div(q1.times(n0));
+  const scalars = new PreciseLayerScalars(params, n0, c, D);
   const two = new D(2);
-  // 1 − x·x′ ≤ 2; only rounding could push an antipodal pair past it.
-  const eps: BigFloat[] = pairComplementsAtPrecision(o.data, o.projection, D, o).map((x) => c.fromDecimal(D.min(c1.times(x), two), D));
+  // ε_1 = c1 (1 − x·x′), 1 − x·x′ from the exact inputs (no cancellation for close points);
+  // 1 − x·x′ ≤ 2, and only rounding could push an antipodal pair past it.
+  const eps: BigFloat[] = pairComplementsAtPrecision(o.data, o.projection, D, o).map((x) => c.fromDecimal(D.min(scalars.c1.times(x), two), D));
   const u = eps.slice();
-  const sw2f = c.fromDecimal(sw2, D);
-  const sb2f = c.fromDecimal(sb2, D);
-  const noBias = params.sigmaB.isZero(); // then w = 1 exactly
-  let q = c.fromDecimal(q1, D);
-  let tau = c.one;
   const out: GramRunAtDepth[] = [];
   let done = done0;
   let layer = 1;
   for (const depth of depths) {
     for (; layer < depth; layer++) {
-      const carried = c.scale2(c.mul(sw2f, q), -1);
-      const qNext = c.add(carried, sb2f);
-      const w = noBias ? c.one : c.div(carried, qNext);
-      const wTau = c.mul(w, tau);
-      const tauNext = c.add(wTau, c.one);
-      const a = c.div(wTau, tauNext);
-      const b = c.div(c.one, tauNext);
+      const { w, a, b } = scalars.step();
       for (let p = 0; p < eps.length; p++) {
         const { theta, next: e } = map.layer(eps[p], w);
-        // u′ = a (u + (1 − u) θ/π) + b ε′  (docs/RECURSIONS.md)
-        u[p] = c.add(c.mul(a, c.add(u[p], c.mul(c.sub(c.one, u[p]), map.oneMinusKappa0(theta)))), c.mul(b, e));
+        u[p] = map.ntkComplementStep(u[p], theta, e, a, b);
         eps[p] = e;
         const pause = ticker.tick(++done);
         if (pause) await pause;
@@ -232,10 +218,8 @@ async function runGram(digits: number, o: GramPrecisionOptions, n0: number, para
         const pause = ticker.tick(++done);
         if (pause) await pause;
       }
-      q = qNext;
-      tau = tauNext;
     }
-    out.push({ depth, ...unpack(m, eps.map((e) => c.toDecimal(e, D)), u.map((v) => c.toDecimal(v, D)), D.precision), sigmaDiag: c.toDecimal(q, D), ntkDiag: c.toDecimal(c.mul(tau, q), D) });
+    out.push({ depth, ...unpack(m, eps.map((e) => c.toDecimal(e, D)), u.map((v) => c.toDecimal(v, D)), D.precision), sigmaDiag: c.toDecimal(scalars.q, D), ntkDiag: c.toDecimal(c.mul(scalars.tau, scalars.q), D) });
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
+import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import { bitsForDigits, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
 
@@ -154,18 +155,9 @@ async function runPrecise(
   const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
-  const sw2 = new D(s.params.sigmaW).pow(2);
-  const sb2 = new D(s.params.sigmaB).pow(2);
-  const weightTerm = sw2.div(s.n0); // σw² (x·x)/n0 with |x| = 1
-  const q1 = weightTerm.plus(sb2);
-  // ε_1 = σw² (1 − x·x′)/n0 / q_1, formed from the exact complement 1 − ρ1.
-  const eps1 = new D(s.rho1.oneMinusRho1).times(weightTerm).div(q1);
-  const sw2f = c.fromDecimal(sw2, D);
-  const sb2f = c.fromDecimal(sb2, D);
-  const noBias = s.params.sigmaB.isZero(); // then w = 1 exactly: q′ = σw² q / 2
-  let eps = c.fromDecimal(eps1, D);
-  let q = c.fromDecimal(q1, D);
-  let tau = c.one;
+  const scalars = new PreciseLayerScalars(s.params, s.n0, c, D);
+  // ε_1 = c1 (1 − x·x′), formed from the exact complement 1 − ρ1.
+  let eps = c.fromDecimal(new D(s.rho1.oneMinusRho1).times(scalars.c1), D);
   let u = eps; // u_1 = 1 − Θ̄^(1) = ε_1
   let thetaPrev: BigFloat | null = null;
   const out: PointValues[] = [];
@@ -173,25 +165,19 @@ async function runPrecise(
   for (let l = 1; ; l++) {
     if (l === depth) {
       observe?.(l, eps, c);
-      if (l === checkpoints[next]) out.push(toPoint(l, { eps, theta: map.thetaOfComplement(eps), u, tau, q, thetaPrev }, map, sw2f, D));
+      if (l === checkpoints[next]) out.push(toPoint(l, { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D));
       break;
     }
-    const qNext = c.add(c.scale2(c.mul(sw2f, q), -1), sb2f);
-    const w = noBias ? c.one : c.div(c.scale2(c.mul(sw2f, q), -1), qNext);
+    const { tau, q } = scalars;
+    const { w, a, b } = scalars.step();
     const { theta, next: epsNext } = map.layer(eps, w);
     observe?.(l, eps, c);
     if (l === checkpoints[next]) {
-      out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, sw2f, D));
+      out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, scalars.halfSigmaW2, D));
       next++;
     }
-    const wTau = c.mul(w, tau);
-    const tauNext = c.add(wTau, c.one);
-    // u′ = (w τ [u + (1 − u) θ/π] + ε′) / τ′
-    const inner = c.add(u, c.mul(c.sub(c.one, u), map.oneMinusKappa0(theta)));
-    u = c.div(c.add(c.mul(wTau, inner), epsNext), tauNext);
+    u = map.ntkComplementStep(u, theta, epsNext, a, b);
     eps = epsNext;
-    tau = tauNext;
-    q = qNext;
     thetaPrev = theta;
     const pause = ticker.tick(done0 + l);
     if (pause) await pause;
@@ -208,7 +194,7 @@ interface LayerState {
   readonly thetaPrev: BigFloat | null;
 }
 
-function toPoint(depth: number, st: LayerState, map: PreciseCorrelationMap, sw2f: BigFloat, D: typeof Decimal): PointValues {
+function toPoint(depth: number, st: LayerState, map: PreciseCorrelationMap, halfSigmaW2: BigFloat, D: typeof Decimal): PointValues {
   const c = map.ctx;
   const oneMinusRho = c.toDecimal(st.eps, D);
   const oneMinusNtkNormalized = c.toDecimal(st.u, D);
@@ -216,7 +202,7 @@ function toPoint(depth: number, st: LayerState, map: PreciseCorrelationMap, sw2f
   const ntkNormalized = new D(1).minus(oneMinusNtkNormalized);
   const sigmaDiag = c.toDecimal(st.q, D);
   const ntkDiag = c.toDecimal(c.mul(st.tau, st.q), D);
-  const sigmaDot = st.thetaPrev === null ? null : c.toDecimal(c.mul(c.scale2(sw2f, -1), c.sub(c.one, map.oneMinusKappa0(st.thetaPrev))), D);
+  const sigmaDot = st.thetaPrev === null ? null : c.toDecimal(c.mul(halfSigmaW2, c.sub(c.one, map.oneMinusKappa0(st.thetaPrev))), D);
   return {
     depth,
     rho,

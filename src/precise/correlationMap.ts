@@ -150,6 +150,16 @@ export class PreciseCorrelationMap {
     return { theta, next: c.mul(w, c.sub(eps, c.mul(g, this.invPi))) };
   }
 
+  /**
+   * One layer of the NTK complement u = 1 − Θ̄: u′ = a (u + (1 − u) θ/π) + b ε′ (docs/RECURSIONS.md),
+   * with θ = θ(ε) of this layer, ε′ its next complement and a, b the layer's weights
+   * (`PreciseLayerScalars.step`).
+   */
+  ntkComplementStep(u: BigFloat, theta: BigFloat, epsNext: BigFloat, a: BigFloat, b: BigFloat): BigFloat {
+    const c = this.ctx;
+    return c.add(c.mul(a, c.add(u, c.mul(c.sub(c.one, u), this.oneMinusKappa0(theta)))), c.mul(b, epsNext));
+  }
+
   /** 1 − κ0(ρ) = θ/π. */
   oneMinusKappa0(theta: BigFloat): BigFloat {
     if (theta === this.pi) return this.ctx.one;
