@@ -94,10 +94,16 @@ describe("raw kernel entries", () => {
 describe("determinantCorrectDigits", () => {
   it("counts the correct digits of det from the difference of logarithms", () => {
     // det = 1.234 vs 1.2345: relative error 4e-4, three correct digits.
-    expect(determinantCorrectDigits(1, Math.log10(1.234), 1, new Decimal(1.2345).log(10))).toBe(3);
-    expect(determinantCorrectDigits(1, 2, 1, new Decimal(2))).toBe(17);
-    expect(determinantCorrectDigits(-1, 2, 1, new Decimal(2))).toBe(0);
+    expect(determinantCorrectDigits(1, Math.log10(1.234), 1, new Decimal(1.2345).log(10), 40)).toBe(3);
+    expect(determinantCorrectDigits(1, 2, 1, new Decimal(2), 40)).toBe(17);
+    expect(determinantCorrectDigits(-1, 2, 1, new Decimal(2), 40)).toBe(0);
     // A factor 10 off: no digit.
-    expect(determinantCorrectDigits(1, -300, 1, new Decimal(-301))).toBe(0);
+    expect(determinantCorrectDigits(1, -300, 1, new Decimal(-301), 40)).toBe(0);
+  });
+
+  it("never counts more digits than the reference det vouches for", () => {
+    // An exact match against a det vouched to 5 digits shows 5 correct digits, not 17.
+    expect(determinantCorrectDigits(1, 2, 1, new Decimal(2), 5)).toBe(5);
+    expect(determinantCorrectDigits(1, Math.log10(1.234), 1, new Decimal(1.2345).log(10), 2)).toBe(2);
   });
 });

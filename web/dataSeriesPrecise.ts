@@ -5,12 +5,13 @@
  * against them, how many digits the float64 determinant and predictions actually got right.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
 import { isNtkError } from "../src/errors.js";
 import { formatVouched } from "../src/format.js";
 import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type GramRunsPrecise } from "../src/gram/precise.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { sliceUnion } from "../src/predict/union.js";
+import { float64DigitsFromRelativeError } from "../src/study/precisionExperiment.js";
 import type { ProgressOptions } from "../src/progress.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
@@ -45,13 +46,14 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
     if (p.log10AbsDet === null) {
       // det is exactly 0 in exact arithmetic (a zero pivot at working precision): float64 is right only if it says so too.
       const why = p.coincidentPoints ? `: points ${p.coincidentPoints[0]} and ${p.coincidentPoints[1]} coincide on the sphere` : "";
-      return { ...d, preciseLog10AbsDet: { text: `−∞ (det = 0${why})`, approx: NaN, digits: 0 }, preciseSign: p.signDet, float64CorrectDigits: d.signDet === 0 ? 17 : 0 };
+      return { ...d, preciseLog10AbsDet: { text: `−∞ (det = 0${why})`, approx: NaN, digits: 0 }, preciseSign: p.signDet, float64CorrectDigits: d.signDet === 0 ? FLOAT64_MATCH_DIGITS : 0 };
     }
     return {
       ...d,
       preciseLog10AbsDet: preciseValue(p.log10AbsDet, digits),
       preciseSign: p.signDet,
-      float64CorrectDigits: digits < 1 ? null : determinantCorrectDigits(d.signDet, d.log10AbsDet, p.signDet, p.log10AbsDet),
+      // Judged against det itself, so only as far as the digits of det (not of its log) are vouched.
+      float64CorrectDigits: p.digitsVouched.det < 1 ? null : determinantCorrectDigits(d.signDet, d.log10AbsDet, p.signDet, p.log10AbsDet, p.digitsVouched.det),
     };
   });
 
@@ -97,15 +99,14 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
 
 /**
  * Correct significant digits of a float64 determinant given as sign and log10|det| against the
- * high-precision one: ⌊−log10 |10^Δ − 1|⌋ with Δ the difference of the logarithms (0 when the signs
- * differ), at most 17.
+ * high-precision one, whose det is vouched to `vouched` significant digits: ⌊−log10 |10^Δ − 1|⌋
+ * with Δ the difference of the logarithms (the relative error of det), 0 when the signs differ,
+ * never more than the reference vouches for nor than a float64 holds (FLOAT64_MATCH_DIGITS).
  */
-export function determinantCorrectDigits(sign64: -1 | 0 | 1, log10Abs64: number, signPrecise: -1 | 0 | 1, log10AbsPrecise: Decimal): number {
+export function determinantCorrectDigits(sign64: -1 | 0 | 1, log10Abs64: number, signPrecise: -1 | 0 | 1, log10AbsPrecise: Decimal, vouched: number): number {
   if (sign64 !== signPrecise) return 0;
   const delta = new Decimal(log10Abs64).minus(log10AbsPrecise).abs().toNumber();
-  if (delta === 0) return 17;
-  const relative = Math.expm1(delta * Math.LN10);
-  return Math.max(0, Math.min(17, Math.floor(-Math.log10(relative))));
+  return Math.min(vouched, float64DigitsFromRelativeError(Math.expm1(delta * Math.LN10)));
 }
 
 /** One entry of the chosen kernel: Σ̄/Θ̄ to their vouched decimal places, raw Σ/Θ to significant digits (plotted as log10). */
