@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { correctDigits, correctDigitsFloat64, digitsVouched, NO_DIGIT_VOUCHED, relativeError, vouchedText } from "../src/compare/digits.js";
 import { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH } from "../src/compare/pairCompare.js";
+import { compareGram } from "../src/compare/gramCompare.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
+import { gramThroughDepthPrecise, kernelEntryDigitsVouched } from "../src/gram/precise.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import { BigFloatContext } from "../src/precise/bigFloat.js";
 import { preciseDecimal } from "../src/precise/precision.js";
@@ -130,5 +133,19 @@ describe("comparePair", () => {
     await expectCode(comparePair({ rho1: "0.5", depth: MAX_COMPARE_DEPTH + 1 }), "BAD_DEPTH");
     await expectCode(comparePair({ rho1: "0.5", depth: 10, precision: 5 }), "BAD_PRECISION");
     await expectCode(comparePair({ rho1: "2", depth: 10 }), "BAD_RHO");
+  });
+});
+
+describe("compareGram", () => {
+  it("counts the reference's digits of a small K̄ entry as significant digits, not decimal places", async () => {
+    // x·x′ ≈ 1e-10 at L = 1: Σ̄ = x·x′ vouched to 20 decimal places is 11 significant digits.
+    const data = datasetFromArrays({ points: [[1, 0], [1e-10, 1]] });
+    const r = await compareGram({ data, projection: "normalize", depth: 1, kernel: "nngp", normalized: true, precision: 20 });
+    expect(r.entries.referenceDigits).toBe(11);
+    const g = (await gramThroughDepthPrecise({ data, projection: "normalize", depths: [1], precision: 20 })).grams[0];
+    expect(g.digitsVouchedByMatrix.sigmaNormalized).toBe(20);
+    expect(kernelEntryDigitsVouched(g, "nngp", true, 20)).toEqual([20, 11, 11, 20]);
+    // Raw Σ = Σ̄ q: no entry claims more digits than the diagonal q vouches for.
+    expect(kernelEntryDigitsVouched(g, "nngp", false, 20).every((d) => d <= g.digitsVouched)).toBe(true);
   });
 });

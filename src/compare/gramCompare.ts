@@ -8,9 +8,8 @@
  */
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import { NtkError } from "../errors.js";
 import { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
-import { gramDeterminantsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise, type GramPrecisionOptions } from "../gram/precise.js";
+import { gramDeterminantsVouched, kernelEntryDigitsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise, type GramPrecisionOptions } from "../gram/precise.js";
 import { analyzeMatrix, type MatrixAnalysis } from "../linalg/lu.js";
 import { checkDepth, type ResolvedParams } from "../params.js";
 import { projectToSphere } from "../sphere/float64.js";
@@ -191,25 +190,23 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const m = points.m;
 
   const scan: DetScanPoint[] = [];
-  let atDepth: DeterminantComparison | null = null;
-  for (const [k, g] of float64.entries()) {
-    const cmp = compareDeterminants(await float64Determinant(g, o.kernel, o.normalized), determinants[k]);
-    if (g.depth === depth) atDepth = cmp;
-    const referenceDigits = determinants[k].digitsVouched.det;
+  const k = depths.indexOf(depth); // gramScanDepths always holds `depth`
+  const comparisons: DeterminantComparison[] = [];
+  for (const [j, g] of float64.entries()) {
+    const cmp = compareDeterminants(await float64Determinant(g, o.kernel, o.normalized), determinants[j]);
+    comparisons.push(cmp);
+    const referenceDigits = determinants[j].digitsVouched.det;
     const judged = referenceDigits >= MIN_REFERENCE_DIGITS;
-    const meaningless = judged && (cmp.detCorrectDigits < 1 || (cmp.float64.analysis.signDet === 0 && !determinants[k].det.isZero()));
+    const meaningless = judged && (cmp.detCorrectDigits < 1 || (cmp.float64.analysis.signDet === 0 && !determinants[j].det.isZero()));
     scan.push({ depth: g.depth, referenceDigits, float64Digits: judged ? cmp.detCorrectDigits : null, meaningless });
   }
-  if (atDepth === null) throw new NtkError("BAD_DEPTH", `internal: depth ${depth} missing from the scan`, { depth });
   const firstLost = scan.find((s) => s.meaningless) ?? null;
   const lastGood = firstLost === null ? null : ([...scan].reverse().find((s) => s.depth < firstLost.depth && s.float64Digits !== null && !s.meaningless) ?? null);
 
-  const k = depths.indexOf(depth);
   const p: GramAtDepthPrecise = gram.grams[k];
   const f = float64[k];
   const { matrix, log2Scale } = kernelMatrix64(f, o.kernel, o.normalized);
   const refMatrix = kernelMatrixPrecise(p, o.kernel, o.normalized);
-  const name = o.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   const complementName = o.kernel === "ntk" ? "oneMinusNtkNormalized" : "oneMinusSigmaNormalized";
   return {
     params: gram.params,
@@ -221,9 +218,9 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
     normalized: o.normalized,
     m,
     n0: points.n0,
-    entries: compareEntries(matrix, log2Scale, refMatrix, Math.min(p.digitsVouchedByMatrix[name], p.digitsVouched), m),
+    entries: compareEntries(matrix, log2Scale, refMatrix, Math.min(...kernelEntryDigitsVouched(p, o.kernel, o.normalized, gram.precision)), m),
     complements: o.normalized ? compareEntries(f[complementName], 0, p[complementName], p.digitsVouchedByMatrix[complementName], m) : null,
-    determinant: atDepth,
+    determinant: comparisons[k],
     scan,
     detMeaninglessFrom: firstLost?.depth ?? null,
     detLastMeaningful: lastGood?.depth ?? null,

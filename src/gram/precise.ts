@@ -272,6 +272,25 @@ export function kernelMatrixPrecise(g: Pick<GramAtDepthPrecise, "sigmaNormalized
   return bar.map((x) => x.times(diag));
 }
 
+/**
+ * Significant digits vouched for each entry of {@link kernelMatrixPrecise}`(g, kernel, normalized)`,
+ * row-major. K̄ is vouched in decimal places (absolute error below 10^−places, see the module
+ * note), which are ⌊log10|x|⌋ + 1 + places significant digits of an entry x; a raw entry K̄ · diag
+ * has at most as many as the diagonals vouch for too ({@link GramAtDepthPrecise.digitsVouched}).
+ * The unit diagonal of K̄ is exact (P digits). An entry that is exactly 0 is vouched to `places`
+ * decimal places and counts that many. Each count is at most P = `precision`.
+ */
+export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelName, normalized: boolean, precision: number): number[] {
+  const name = kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
+  const bar = g[name];
+  const places = g.digitsVouchedByMatrix[name];
+  return bar.map((x, k) => {
+    if (normalized && k % (g.m + 1) === 0) return precision;
+    const sig = x.isZero() ? places : Math.floor(new LogDecimal(x).abs().log(10).toNumber()) + 1 + places;
+    return Math.max(0, Math.min(precision, normalized ? sig : Math.min(sig, g.digitsVouched)));
+  });
+}
+
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
 export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
   readonly depth: number;
