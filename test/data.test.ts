@@ -104,6 +104,11 @@ describe("JSON", () => {
     expect(errorOf(() => parseJsonKeepingNumbers('"abc', "z")).message).toMatch(/End of string '"' expected/);
     expect(codeOf(() => parseJsonKeepingNumbers("[1] 2", "z"))).toBe("FILE_MALFORMED");
   });
+  it("refuses nesting deep enough to overflow the parser's stack with a typed error, not a position at the end", () => {
+    const e = errorOf(() => parseJsonKeepingNumbers("[".repeat(100_000) + "]".repeat(100_000), "deep.json"));
+    expect(e.code).toBe("FILE_MALFORMED");
+    expect(e.message).toMatch(/^deep\.json: JSON nested too deeply/);
+  });
   it("rejects wrong shapes and bad values", () => {
     expect(codeOf(() => parseDatasetJson('{"points": 3}', "s"))).toBe("FILE_MALFORMED");
     expect(codeOf(() => parseDatasetJson('{"pts": [[1]]}', "s"))).toBe("FILE_MALFORMED");

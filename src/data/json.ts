@@ -14,13 +14,18 @@ export type JsonValue = null | boolean | string | JsonValue[] | { [key: string]:
 /**
  * Parses JSON text (RFC 8259) with numbers kept as their source text (strings): `1e-7` becomes
  * "1e-7". A JSON string is returned as its (unescaped) value, so `"0.5"` and `0.5` read alike.
- * Throws `FILE_MALFORMED` naming `source`, the line and column (1-based) of a syntax error.
+ * Throws `FILE_MALFORMED` naming `source`, the line and column (1-based) of a syntax error, or
+ * saying the nesting is too deep when it would overflow the stack.
  */
 export function parseJsonKeepingNumbers(text: string, source: string): JsonValue {
   try {
     return parse(text, null, (numberText) => numberText) as JsonValue;
   } catch (e) {
-    const message = (e as Error).message;
+    // lossless-json recurses once per nesting level: deep enough nesting overflows the stack,
+    // which says nothing about where; a data set nests three levels at most.
+    if (e instanceof RangeError) throw new NtkError("FILE_MALFORMED", `${source}: JSON nested too deeply to be a data set (points are a list of lists of numbers).`, { source });
+    if (!(e instanceof SyntaxError)) throw e;
+    const message = e.message;
     const at = /position (\d+)/.exec(message);
     const pos = at ? Number(at[1]) : text.length;
     const { line, column } = lineAndColumn(text, pos);
