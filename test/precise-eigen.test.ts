@@ -86,10 +86,12 @@ describe("preciseSymmetricEigen: properties and errors", () => {
     r.values.forEach((v, i) => expect(v.div(tiny).minus(c.eigenvalues![i]).abs().div(c.eigenvalues![i]).lt("1e-22")).toBe(true));
   });
 
-  it("throws DIMENSION_MISMATCH for a wrong entry count and ABORTED through the signal", async () => {
+  it("throws DIMENSION_MISMATCH for a wrong entry count, NON_FINITE for a NaN entry and ABORTED through the signal", async () => {
     const D = Decimal.clone({ precision: 30 });
     const e1 = await preciseSymmetricEigen(D, [new D(1), new D(2)], 2).catch((e: unknown) => e);
     expect(isNtkError(e1, "DIMENSION_MISMATCH")).toBe(true);
+    const e3 = await preciseSymmetricEigen(D, [new D(1), new D(NaN), new D(NaN), new D(1)], 2).catch((e: unknown) => e);
+    expect(isNtkError(e3, "NON_FINITE")).toBe(true);
     const controller = new AbortController();
     controller.abort();
     const e2 = await preciseSymmetricEigen(D, [new D(1), new D(2), new D(2), new D(1)], 2, { signal: controller.signal }).catch((e: unknown) => e);

@@ -7,6 +7,7 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { symmetricEigen } from "./eigen.js";
+import { checkPreciseSquare } from "./preciseLu.js";
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix. */
 export interface PreciseEigen {
@@ -34,12 +35,13 @@ const MAX_SWEEPS = 60;
  * and eigenvectors of well separated eigenvalues are accurate to about n·10^(1−p)‖A‖ / gap.
  * Convergence: stops when every off-diagonal entry is below 10^(−p)·‖A‖_F. Throws `NO_CONVERGENCE` if
  * that does not happen in 60 sweeps (never observed: convergence is quadratic), `ABORTED` through
- * the signal, `DIMENSION_MISMATCH` when `a` does not hold n × n entries. Cost: about 6n³ Decimal
+ * the signal, `DIMENSION_MISMATCH` when `a` does not hold n × n entries (n ≥ 1), `NON_FINITE` for a NaN or
+ * ±∞ entry (which would otherwise run all 60 sweeps and report NO_CONVERGENCE). Cost: about 6n³ Decimal
  * multiplications for the head start and 6n³ per sweep; 2–3 sweeps from the head start (about 10
  * from the identity), e.g. 2 sweeps at n = 40, p = 42.
  */
 export async function preciseSymmetricEigen(D: typeof Decimal, a: readonly Decimal[], n: number, options: ProgressOptions = {}): Promise<PreciseEigen> {
-  if (a.length !== n * n) throw new NtkError("DIMENSION_MISMATCH", `a ${n} × ${n} matrix needs ${n * n} entries, got ${a.length}.`);
+  checkPreciseSquare(a, n, "matrix");
   let A: Decimal[] = a.map((x) => new D(x));
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i];
   let V: Decimal[] = [];

@@ -62,7 +62,8 @@ export interface IdenticalRows {
   readonly second: number;
 }
 
-function checkShape(a: readonly Decimal[], n: number, what: string): void {
+/** Throws DIMENSION_MISMATCH unless `a` holds n × n entries (n a positive integer), NON_FINITE (naming row and column) at a NaN or ±∞ entry. */
+export function checkPreciseSquare(a: readonly Decimal[], n: number, what: string): void {
   checkSquareShape({ length: a.length }, n, what);
   for (let i = 0; i < a.length; i++) {
     if (!a[i].isFinite()) {
@@ -81,7 +82,7 @@ function checkShape(a: readonly Decimal[], n: number, what: string): void {
  * Throws `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
 export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseLuFactors {
-  checkShape(a, n, "matrix");
+  checkPreciseSquare(a, n, "matrix");
   const f = a.map((x) => new D(x));
   const pivots = new Int32Array(n);
   let zeroPivotColumn = -1;
@@ -275,7 +276,7 @@ export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
  */
 export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): VouchedMatrixAnalysis {
   checkPrecision(precision);
-  checkShape(a, n, "matrix");
+  checkPreciseSquare(a, n, "matrix");
   const base = precision + 4 + Math.ceil(Math.log10(n));
   let result = vouchedAnalysis(a, n, precision, base);
   const short = Math.min(result.digitsVouched.det, result.digitsVouched.log10AbsDet) < precision;
