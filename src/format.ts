@@ -4,6 +4,7 @@
  * digits, and aligned human-readable tables. Browser-safe.
  */
 import { Decimal } from "decimal.js";
+import { exactBinaryDecimal } from "./decimalText.js";
 
 /**
  * Wide exponent range so that m × 2^E with |E| in the millions stays representable; 30 digits
@@ -41,14 +42,8 @@ export function formatScaled(mantissa: number, log2Scale: number): string {
   if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
   if (!Number.isFinite(mantissa)) throw new RangeError(`cannot format ${mantissa} × 2^${log2Scale}: a non-finite value reached the output`);
   if (!Number.isSafeInteger(log2Scale)) throw new RangeError(`log2Scale must be an integer, got ${log2Scale}`);
-  // mantissa = integer × 2^-shift exactly; decimal.js would read a number as its shortest text.
-  let integer = mantissa;
-  let shift = 0;
-  while (!Number.isInteger(integer)) {
-    integer *= 2;
-    shift++;
-  }
-  const value = new ScaledDecimal(BigInt(integer).toString()).times(new ScaledDecimal(2).pow(log2Scale - shift));
+  // The mantissa's exact binary value (decimal.js would read a number as its shortest text).
+  const value = new ScaledDecimal(exactBinaryDecimal(mantissa, "mantissa")).times(new ScaledDecimal(2).pow(log2Scale));
   const text = value.toSignificantDigits(FLOAT64_DIGITS).toString();
   // A normal float64 product is exact (scaling by 2^k only moves the exponent), and 17 digits
   // read back to it, so its shortest text says the same with fewer digits.
