@@ -4,11 +4,13 @@
  *
  * Method: the raw points (decimal text used exactly) are projected at the working precision
  * (`sphere/precise.ts`); per unique pair the complements ε = 1 − Σ̄ and u = 1 − Θ̄ start from
- * 1 − x·x′ formed from the exact inputs without cancellation (`pairComplementsAtPrecision`) and run through the complement recursion of docs/RECURSIONS.md in BigInt
+ * 1 − x·x′ formed from the exact inputs without cancellation (`exactPairComplements`: exact parts
+ * formed once, rounded by each run) and run through the complement recursion of docs/RECURSIONS.md in BigInt
  * floating point (`precise/correlationMap.ts`: θ, g(θ) by series, π read once), while the layer
  * scalars q, w, τ shared by all pairs run beside them. Diagonals are exact (1 and 0).
  *
- * Digits vouched: the whole computation, projection included, runs twice, at P + guard digits and
+ * Digits vouched: the whole computation, every rounded step of 1 − x·x′ included (only its exact
+ * parts are shared), runs twice, at P + guard digits and
  * VOUCH_EXTRA_DIGITS higher (`precise/precision.ts`); the higher run is returned,
  * and every entry vouches for the digits on which both runs agree, minus one. Complements and raw
  * diagonals count significant digits of each entry; Σ̄ and Θ̄, which lie in [−1, 1], count decimal
@@ -27,7 +29,7 @@ import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
-import { pairComplementsAtPrecision, projectToSphereAtPrecision } from "../sphere/precise.js";
+import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
 import { conditioningCap, determinantDigitsVouched, findIdenticalRows, logMagnitude, preciseLuAnalysis, type DeterminantDigits, type PreciseMatrixAnalysis } from "../linalg/preciseLu.js";
 
@@ -143,12 +145,14 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
   // Projection errors surface before any long run; n0 is the projected dimension.
-  const { n0 } = projectToSphereAtPrecision(o.data, o.projection, preciseDecimal(lowerDigits), o);
+  // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
+  const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);
+  const n0 = complements.n0;
   // A single point has no pairs; its layers still count, so that a deep run reports and can be cancelled.
   const stepsPerRun = Math.max(pairs, 1) * (finalDepth - 1);
   const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1);
-  const lower = await runGram(lowerDigits, o, n0, params, depths, ticker, 0);
-  const upper = await runGram(upperDigits, o, n0, params, depths, ticker, stepsPerRun);
+  const lower = await runGram(lowerDigits, m, complements, params, depths, ticker, 0);
+  const upper = await runGram(upperDigits, m, complements, params, depths, ticker, stepsPerRun);
   ticker.finish();
   const P = wp.precision;
   const grams = upper.map((u, k): GramAtDepthPrecise => {
@@ -190,16 +194,15 @@ function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number)
 }
 
 /** One run of the recursion at `digits` significant digits; Decimals out at every checkpoint. */
-async function runGram(digits: number, o: GramPrecisionOptions, n0: number, params: ResolvedParams, depths: readonly number[], ticker: ProgressTicker, done0: number): Promise<GramRunAtDepth[]> {
+async function runGram(digits: number, m: number, complements: ExactPairComplements, params: ResolvedParams, depths: readonly number[], ticker: ProgressTicker, done0: number): Promise<GramRunAtDepth[]> {
   const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
-  const m = o.data.m;
-  const scalars = new PreciseLayerScalars(params, n0, c, D);
+  const scalars = new PreciseLayerScalars(params, complements.n0, c, D);
   const two = new D(2);
   // ε_1 = c1 (1 − x·x′), 1 − x·x′ from the exact inputs (no cancellation for close points);
   // 1 − x·x′ ≤ 2, and only rounding could push an antipodal pair past it.
-  const eps: BigFloat[] = pairComplementsAtPrecision(o.data, o.projection, D, o).map((x) => c.fromDecimal(D.min(scalars.c1.times(x), two), D));
+  const eps: BigFloat[] = complements.at(D).map((x) => c.fromDecimal(D.min(scalars.c1.times(x), two), D));
   const u = eps.slice();
   const out: GramRunAtDepth[] = [];
   let done = done0;

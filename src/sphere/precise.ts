@@ -97,33 +97,63 @@ export function projectToSphereAtPrecision(raw: RawPoints, projection: Projectio
  * Points that coincide on the sphere (positive multiples under normalize, equal rows under
  * stereographic) give exactly 0. Accuracy: relative error below 3·10^(1−p) for every pair
  * (a square root, a product, a sum of positives and a division, each correctly rounded).
- * Validates like {@link projectToSphereAtPrecision} (same errors).
+ * Validates like {@link projectToSphereAtPrecision} (same errors). To round the same complements
+ * at several precisions, use {@link exactPairComplements} (the exact parts are formed once).
  */
 export function pairComplementsAtPrecision(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): Decimal[] {
-  projectToSphereAtPrecision(raw, projection, D, options);
+  return exactPairComplements(raw, projection, D, options).at(D);
+}
+
+/** The pair complements of {@link pairComplementsAtPrecision} as exact parts, ready to round at any precision. */
+export interface ExactPairComplements {
+  /** Dimension of the projected points (the raw n0, or n0 + 1 for "stereographic"). */
+  readonly n0: number;
+  /** 1 − x_i·x_j for every pair i < j, packed in row order, rounded as described at the precision of `D`. */
+  at(D: typeof Decimal): Decimal[];
+}
+
+/**
+ * Exact parts of one pair's complement: `ab` = a·b, `st` = s t and, for a·b > 0, `lagrange` =
+ * s t − (a·b)² (normalize, none); or `num` = 2|a − b|², `den` = (1 + s)(1 + t) (stereographic).
+ */
+type PairParts = { readonly ab: Decimal; readonly st: Decimal; readonly lagrange: Decimal | null } | { readonly num: Decimal; readonly den: Decimal };
+
+/**
+ * Validates and projects the raw points at the precision of `validateWith` (the errors of
+ * {@link projectToSphereAtPrecision}; the off-sphere check of "none" reads the norm at that
+ * precision), then forms the exact parts of every pair's 1 − x_i·x_j (dot products and norms of
+ * the exact raw inputs: m(m−1)/2 · n0 exact products, the bulk of the cost) once, so that
+ * `at(D)` only rounds: one square root and a few operations a pair.
+ */
+export function exactPairComplements(raw: RawPoints, projection: Projection, validateWith: typeof Decimal, options: ProjectionOptions = {}): ExactPairComplements {
+  const { n0: outDim } = projectToSphereAtPrecision(raw, projection, validateWith, options);
   const { m, n0 } = raw;
   const exact = exactRawCoordinates(raw);
-  const row = (i: number) => exact.slice(i * n0, (i + 1) * n0);
+  const rows = Array.from({ length: m }, (_, i) => exact.slice(i * n0, (i + 1) * n0));
   const dot = (a: Decimal[], b: Decimal[]) => a.reduce((s, x, k) => s.plus(x.times(b[k])), new ExactDecimal(0));
-  const norms2 = Array.from({ length: m }, (_, i) => dot(row(i), row(i)));
-  const out: Decimal[] = [];
+  const norms2 = rows.map((r) => dot(r, r));
+  const parts: PairParts[] = [];
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      const [a, b, s, t] = [row(i), row(j), norms2[i], norms2[j]];
+      const [a, b, s, t] = [rows[i], rows[j], norms2[i], norms2[j]];
       if (projection === "stereographic") {
         const diff2 = a.reduce((acc, x, k) => acc.plus(x.minus(b[k]).times(x.minus(b[k]))), new ExactDecimal(0));
-        out.push(new D(diff2.times(2)).div(new D(s.plus(1).times(t.plus(1)))));
-        continue;
-      }
-      const ab = dot(a, b);
-      const root = new D(s.times(t)).sqrt();
-      if (ab.lte(0)) {
-        out.push(new D(ab.abs()).div(root).plus(1));
+        parts.push({ num: diff2.times(2), den: s.plus(1).times(t.plus(1)) });
       } else {
-        const numerator = s.times(t).minus(ab.times(ab));
-        out.push(new D(numerator).div(root.times(root.plus(ab))));
+        const ab = dot(a, b);
+        const st = s.times(t);
+        parts.push({ ab, st, lagrange: ab.lte(0) ? null : st.minus(ab.times(ab)) });
       }
     }
   }
-  return out;
+  return {
+    n0: outDim,
+    at: (D) =>
+      parts.map((p) => {
+        if ("num" in p) return new D(p.num).div(new D(p.den));
+        const root = new D(p.st).sqrt();
+        if (p.lagrange === null) return new D(p.ab.abs()).div(root).plus(1);
+        return new D(p.lagrange).div(root.times(root.plus(p.ab)));
+      }),
+  };
 }
