@@ -13,6 +13,11 @@ export const ExactDecimal = Decimal.clone({ precision: 1e6, rounding: Decimal.RO
 
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Whether `text`, trimmed, is decimal text that {@link parseDecimalText} accepts. */
+export function isDecimalText(text: string): boolean {
+  return DECIMAL_SYNTAX.test(text.trim());
+}
+
 /**
  * Parses decimal text (optional sign, digits, optional point, optional exponent) exactly.
  * Throws `NOT_A_NUMBER` for anything else (including hex, "NaN", "Infinity" and empty text).
@@ -20,7 +25,7 @@ const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  */
 export function parseDecimalText(text: string, what: string): Decimal {
   const t = text.trim();
-  if (!DECIMAL_SYNTAX.test(t)) {
+  if (!isDecimalText(t)) {
     const hint = /^[+-]?(nan|inf(inity)?)$/i.test(t) ? " Non-finite values are not allowed." : "";
     throw new NtkError("NOT_A_NUMBER", `${what}: "${text}" is not a decimal number.${hint} Write it like 0.5, -1, 9.999e-1.`, { text, what });
   }

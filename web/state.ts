@@ -3,6 +3,7 @@
  * the URL's query string so that a view can be shared by its address. Parsing never throws: a bad
  * or missing parameter falls back to its default and is listed in `problems`, which the page shows.
  */
+import { isDecimalText } from "../src/decimalText.js";
 import type { KernelName, Projection } from "../src/types.js";
 
 /** Where the data points come from. */
@@ -91,7 +92,6 @@ export const URL_KEYS: Record<keyof ExplorerState, string> = {
 const PROJECTIONS: readonly Projection[] = ["normalize", "stereographic", "none"];
 const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
 const SOURCES: readonly PointSource[] = ["random", "paste"];
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** A state read from text, with what could not be used. */
 export interface ParsedState {
@@ -125,7 +125,8 @@ export function stateFromQuery(query: string): ParsedState {
     return /^\d+$/.test(text) && n >= lo && n <= hi ? n : undefined;
   };
   const oneOf = <T extends string>(options: readonly T[]) => (text: string) => (options as readonly string[]).includes(text) ? (text as T) : undefined;
-  const decimal = (text: string) => (DECIMAL.test(text.trim()) ? text.trim() : undefined);
+  // The library's own decimal grammar, so that the page accepts exactly what the run will.
+  const decimal = (text: string) => (isDecimalText(text) ? text.trim() : undefined);
   const state: ExplorerState = {
     rho1: pick("rho1", decimal),
     source: pick("source", oneOf(SOURCES)),
