@@ -4,6 +4,7 @@
  * number tables of each result.
  */
 import type { View } from "vega";
+import { FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
 import { formatFloat64 } from "../src/format.js";
 import type { DataSeries, ExplorerResult, PairSeries, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
 import { mountCirclePicker } from "./circlePicker.js";
@@ -160,6 +161,11 @@ function preciseText(v: PreciseValue | null): string {
   return v === null ? "—" : v.text;
 }
 
+/** Correct digits of a float64 value as a table shows them: "—" without a reference, "all" for an exact match. */
+function correctText(digits: number | null | undefined): string {
+  return digits == null ? "—" : digits >= FLOAT64_MATCH_DIGITS ? "all" : String(digits);
+}
+
 function numberText(x: number | null): string {
   return x === null ? "singular" : Number.isFinite(x) ? formatFloat64(x) : String(x);
 }
@@ -300,10 +306,10 @@ async function showResult(result: ExplorerResult): Promise<void> {
         signDet: String(d.signDet),
         digitsKept: d.digitsKept.toFixed(1),
         preciseLog10AbsDet: preciseText(d.preciseLog10AbsDet),
-        detCorrect: d.float64CorrectDigits === null ? "—" : d.float64CorrectDigits >= 17 ? "all" : String(d.float64CorrectDigits),
+        detCorrect: correctText(d.float64CorrectDigits),
         prediction: numberText(prediction?.float64 ?? null),
         precisePrediction: preciseText(prediction?.precise ?? null),
-        predictionCorrect: prediction?.float64CorrectDigits == null ? "—" : String(prediction.float64CorrectDigits),
+        predictionCorrect: correctText(prediction?.float64CorrectDigits),
       };
     }),
   );

@@ -5,7 +5,7 @@
  * 1 − ρ.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
 import { pairThroughDepthFloat64, type PairMethod, type PairResult64 } from "../src/pair/float64.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import type { ProgressOptions } from "../src/progress.js";
@@ -58,9 +58,9 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   };
 }
 
-/** Correct significant digits (0 … 17) of a float64 value against a reference; a non-finite value has none. */
+/** Correct significant digits (0 … FLOAT64_MATCH_DIGITS) of a float64 value against a reference; a non-finite value has none. */
 function float64Digits(x: number, reference: Decimal): number {
-  return Number.isFinite(x) ? correctDigits(x, reference, 17) : 0;
+  return Number.isFinite(x) ? correctDigits(x, reference, FLOAT64_MATCH_DIGITS) : 0;
 }
 
 /** First depth whose float64 1 − ρ has no correct significant digit against the reference. */
