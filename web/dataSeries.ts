@@ -59,14 +59,9 @@ export function explorerData(state: ExplorerState): ExplorerData {
   const train = /^[[{]/.test(text) ? parseDatasetJson(text, "pasted data") : parseDatasetCsv(text, "pasted data");
   // Unit-norm Gaussian directions are valid input to every projection, including "none".
   const random = randomGaussianPoints(TEST_POINTS, train.n0, state.seed);
-  const tests = Float64Array.from(random.coords);
-  for (let t = 0; t < TEST_POINTS; t++) {
-    const row = tests.subarray(t * train.n0, (t + 1) * train.n0);
-    const norm = Math.hypot(...row);
-    row.forEach((x, j) => (row[j] = x / norm));
-  }
+  const tests = projectToSphere(random, "normalize");
   // Text for every coordinate (exact binary values of the test points), so that the precise path sees the same points.
-  const union = unionRaw(train, { ...random, coords: tests });
+  const union = unionRaw(train, { ...random, coords: tests.coords });
   const onSphere = projectToSphere(union, state.projection);
   const targets = train.targets
     ? Float64Array.from({ length: train.m }, (_, i) => train.targets![i * train.k])
