@@ -7,8 +7,9 @@
  * functions are general-purpose; the complement recursion needs only +, −, ×, ÷, √ and two short
  * series, which BigInt does an order of magnitude faster. decimal.js stays the reference.
  *
- * Rounding: every operation truncates toward −∞ once (error < 1 unit in the last of `bits` bits,
- * i.e. relative error < 2^(1−bits)); callers carry guard bits and vouch digits by recomputation
+ * Rounding: every operation truncates once (toward −∞, except `div`, whose BigInt quotient
+ * truncates toward 0), with error < 1 unit in the last of `bits` bits, i.e. relative error
+ * < 2^(1−bits); callers carry guard bits and vouch digits by recomputation
  * at a second precision, never by trusting this bound alone.
  */
 import type { Decimal } from "decimal.js";
@@ -167,7 +168,7 @@ export class BigFloatContext {
     return this.normalize(root, (a.e - t) / 2);
   }
 
-  /** `round(value × 2^f)` as a fixed-point integer (truncated), for series evaluation. */
+  /** ⌊value × 2^f⌋ as a fixed-point integer (truncated toward −∞), for series evaluation. */
   toFixed(a: BigFloat, f: number): bigint {
     const s = a.e + f;
     return s >= 0 ? a.m << sh(s) : a.m >> sh(-s);
