@@ -153,6 +153,14 @@ describe("CSV", () => {
     expect(nan.code).toBe("NOT_A_NUMBER");
     expect(nan.message).toMatch(/d\.csv line 3, column "x2"/);
     expect(errorOf(() => parseDatasetCsv('x\n"1\n', "d.csv")).message).toMatch(/line 2: Quote Not Closed/);
+    // Line breaks inside quoted fields (never a number, but they must not shift the lines after
+    // them): LF, CRLF (one line, though csv-parse counts it as two), CR.
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const text = ["x1,x2", '"1', '",2', "3,4,5", ""].join(eol);
+      expect(errorOf(() => parseDatasetCsv(text, "d.csv")).message, JSON.stringify(eol)).toMatch(/^d\.csv line 4: 3 fields/);
+      const cell = ["x1,x2", "1,2", '"3', 'a",4', ""].join(eol);
+      expect(errorOf(() => parseDatasetCsv(cell, "d.csv")).message, JSON.stringify(eol)).toMatch(/^d\.csv line 3, column "x1"/);
+    }
     expect(codeOf(() => parseDatasetCsv("y1,y2\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");
     expect(codeOf(() => parseDatasetCsv("x,x\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");
     expect(codeOf(() => parseDatasetCsv("x,\n1,2\n", "d.csv"))).toBe("FILE_MALFORMED");

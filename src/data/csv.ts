@@ -74,10 +74,17 @@ function splitCsv(text: string, source: string): CsvRecord[] {
       info: { lines: number };
     }[];
     // info.lines is the line on which the record ends; a record spans more lines only when a
-    // quoted field holds line breaks.
+    // quoted field holds line breaks. Inside quotes csv-parse counts \r and \n one line each, so
+    // a CRLF there counts twice, in this record's info.lines and in every later one: `extra`
+    // takes those back.
+    let extra = 0;
     return rows
-      .filter((r) => !(r.record.length === 1 && r.record[0].trim() === ""))
-      .map((r) => ({ line: r.info.lines - countLineBreaks(r.record), fields: r.record }));
+      .map((r) => {
+        const line = r.info.lines - countChars(r.record, /[\r\n]/g) - extra;
+        extra += countChars(r.record, /\r\n/g);
+        return { line, fields: r.record };
+      })
+      .filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ""));
   } catch (e) {
     const line = typeof (e as { lines?: unknown }).lines === "number" ? (e as { lines: number }).lines : undefined;
     const where = line === undefined ? "" : ` line ${line}`;
@@ -85,8 +92,7 @@ function splitCsv(text: string, source: string): CsvRecord[] {
   }
 }
 
-function countLineBreaks(fields: readonly string[]): number {
-  let n = 0;
-  for (const f of fields) for (const c of f) if (c === "\n") n++;
-  return n;
+/** Matches of the global `pattern` in all `fields`. */
+function countChars(fields: readonly string[], pattern: RegExp): number {
+  return fields.reduce((n, f) => n + (f.match(pattern)?.length ?? 0), 0);
 }
