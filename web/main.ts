@@ -166,8 +166,9 @@ function correctText(digits: number | null | undefined): string {
   return digits == null ? "—" : digits >= FLOAT64_MATCH_DIGITS ? "all" : String(digits);
 }
 
+/** A float64 the worker sent (always finite: formatFloat64 throws, and the page says so, if not); null means K was singular. */
 function numberText(x: number | null): string {
-  return x === null ? "singular" : Number.isFinite(x) ? formatFloat64(x) : String(x);
+  return x === null ? "singular" : formatFloat64(x);
 }
 
 /** A table from a header and rows of cells; each cell carries `data-key` for tests and styling. */
