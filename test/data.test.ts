@@ -8,21 +8,9 @@ import { checkCompatible, datasetFromArrays } from "../src/data/dataset.js";
 import { parseDatasetJson, parseJsonKeepingNumbers } from "../src/data/json.js";
 import { parseDatasetCsv } from "../src/data/csv.js";
 import { loadDataset } from "../src/data/files.js";
-import { NtkError, type NtkErrorCode } from "../src/errors.js";
-import { errorOf } from "./support/errors.js";
+import { codeOf, errorOf } from "./support/errors.js";
 
 const examples = fileURLToPath(new URL("../examples/", import.meta.url));
-
-function codeOf(f: () => unknown): NtkErrorCode | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NtkError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
-
 
 describe("datasetFromArrays", () => {
   it("packs numbers row-major without text", () => {
@@ -74,7 +62,7 @@ describe("checkCompatible", () => {
     expect(e.message).toMatch(/test.json has points of dimension 3 but train.json has 2/);
     const testK2 = datasetFromArrays({ points: [[1, 2]], labels: [[1, 2]], source: "t" });
     expect(codeOf(() => checkCompatible(train, testK2))).toBe("DIMENSION_MISMATCH");
-    expect(codeOf(() => checkCompatible(train, datasetFromArrays({ points: [[3, 4]] })))).toBeUndefined();
+    expect(() => checkCompatible(train, datasetFromArrays({ points: [[3, 4]] }))).not.toThrow();
   });
 });
 
