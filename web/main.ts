@@ -76,6 +76,10 @@ function start(urlProblems: readonly string[] = []): void {
   for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) field(key).toggleAttribute("aria-invalid", invalid.includes(key));
   for (const el of document.querySelectorAll<HTMLElement>("[data-when-source]")) el.hidden = el.dataset.whenSource !== state.source;
   if (problems.length > 0) {
+    // A run still in flight belongs to inputs the form no longer shows: stop it, and let no late
+    // reply of it draw results or overwrite this status.
+    if (running) worker.postMessage({ type: "cancel", id: runId } satisfies WorkerRequest);
+    runId++;
     setStatus("invalid", "not run: fix the inputs marked above");
     return;
   }

@@ -144,6 +144,25 @@ describe("explorer page in Chromium", () => {
     await page.close();
   });
 
+  it("an invalid edit during a run stops that run: no late result is drawn and the status stays invalid", async () => {
+    // The precise pair to depth 10^5 at 60 digits takes over a second, so it would arrive after the
+    // edit (and within the wait below) if the run went on; its data half takes far longer.
+    const { page, problems } = await openExplorer("?L1=100000&n=8&digits=60");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "running");
+    await page.fill('input[name="sigmaW"]', "abc");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "invalid");
+    expect(await page.isEnabled("#cancel")).toBe(false);
+    await page.waitForTimeout(4000);
+    expect(await page.getAttribute("#status", "data-state")).toBe("invalid");
+    expect(await page.$$eval("#pair-table td", (cells) => cells.length)).toBe(0);
+    // Fixing the input runs again.
+    await page.fill('input[name="sigmaW"]', "1");
+    await page.fill('input[name="depthMax"]', "20");
+    expect(await runEnd(page)).toBe("done");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("keeps the state in the URL: edits update it, and opening the URL restores them", async () => {
     const { page, problems } = await openExplorer("?L1=30&digits=0");
     expect(await runEnd(page)).toBe("done");
