@@ -11,6 +11,7 @@ export type { ProgressOptions } from "./progress.js";
 export { datasetFromArrays, checkCompatible, type Dataset, type DatasetInput, type RawNumber } from "./data/dataset.js";
 export { parseDatasetJson, parseJsonKeepingNumbers, type JsonValue } from "./data/json.js";
 export { parseDatasetCsv } from "./data/csv.js";
+export { parseDatasetText } from "./data/text.js";
 export { projectToSphere, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
 
 // Numbers to text.

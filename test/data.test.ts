@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { checkCompatible, datasetFromArrays } from "../src/data/dataset.js";
 import { parseDatasetJson, parseJsonKeepingNumbers } from "../src/data/json.js";
 import { parseDatasetCsv } from "../src/data/csv.js";
+import { parseDatasetText } from "../src/data/text.js";
 import { loadDataset } from "../src/data/files.js";
 import { codeOf, errorOf } from "./support/errors.js";
 
@@ -118,6 +119,15 @@ describe("JSON", () => {
         expect(keptAsParsed).toEqual(parsed);
       }),
     );
+  });
+});
+
+describe("text of either format", () => {
+  it("reads JSON by its first non-blank character, CSV otherwise, counting lines as given", () => {
+    expect(parseDatasetText('\n  {"points": [[1, 0]]}', "t").coordText).toEqual([["1", "0"]]);
+    expect(parseDatasetText("[[0.5, 2]]", "t").coordText).toEqual([["0.5", "2"]]);
+    expect(parseDatasetText("x1,x2\n1,0\n", "t").coordText).toEqual([["1", "0"]]);
+    expect(errorOf(() => parseDatasetText("\n\nx1,x2\n1\n", "t")).message).toMatch(/^t line 4: 1 fields/);
   });
 });
 

@@ -4,8 +4,7 @@
  * sliced), its determinant and condition, and the closed-form predictions f_∞ = K_x K^{-1} Y
  * (SPEC §5–6).
  */
-import { parseDatasetCsv } from "../src/data/csv.js";
-import { parseDatasetJson } from "../src/data/json.js";
+import { parseDatasetText } from "../src/data/text.js";
 import { isNtkError } from "../src/errors.js";
 import { formatFloat64, formatScaled } from "../src/format.js";
 import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
@@ -55,8 +54,8 @@ export function explorerData(state: ExplorerState): ExplorerData {
     const targets = syntheticLabels({ ...onSphere, m: state.m, coords: onSphere.coords.subarray(0, state.m * onSphere.n0) });
     return { union, projection: "normalize", m: state.m, onSphere, targets, targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
   }
-  const text = state.pasted.trim();
-  const train = /^[[{]/.test(text) ? parseDatasetJson(text, "pasted data") : parseDatasetCsv(text, "pasted data");
+  // Untrimmed, so that error messages count lines as the data box shows them.
+  const train = parseDatasetText(state.pasted, "pasted data");
   // Unit-norm Gaussian directions are valid input to every projection, including "none".
   const random = randomGaussianPoints(TEST_POINTS, train.n0, state.seed);
   const tests = projectToSphere(random, "normalize");

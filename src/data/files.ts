@@ -10,6 +10,7 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "./dataset.js";
 import { parseDatasetCsv } from "./csv.js";
 import { parseDatasetJson } from "./json.js";
+import { parseDatasetText } from "./text.js";
 
 /**
  * Reads and parses a data file. Throws `FILE_UNREADABLE` when the file cannot be read (the message
@@ -26,6 +27,7 @@ export async function loadDataset(path: string): Promise<Dataset> {
     throw new NtkError("FILE_UNREADABLE", `cannot read data file ${path}: ${reason}. Check the path and permissions.`, { path });
   }
   const lower = name.toLowerCase();
-  const json = lower.endsWith(".json") || (!lower.endsWith(".csv") && /^\s*[[{]/.test(text));
-  return json ? parseDatasetJson(text, name) : parseDatasetCsv(text, name);
+  if (lower.endsWith(".json")) return parseDatasetJson(text, name);
+  if (lower.endsWith(".csv")) return parseDatasetCsv(text, name);
+  return parseDatasetText(text, name);
 }
