@@ -4,6 +4,7 @@
  * or missing parameter falls back to its default and is listed in `problems`, which the page shows.
  */
 import { isDecimalText } from "../src/decimalText.js";
+import { PROJECTIONS } from "../src/sphere/float64.js";
 import type { KernelName, Projection } from "../src/types.js";
 
 /** Where the data points come from. */
@@ -89,7 +90,6 @@ export const URL_KEYS: Record<keyof ExplorerState, string> = {
   sigmaB: "sb",
 };
 
-const PROJECTIONS: readonly Projection[] = ["normalize", "stereographic", "none"];
 const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
 const SOURCES: readonly PointSource[] = ["random", "paste"];
 
