@@ -63,7 +63,7 @@ export interface PairPoint64 {
   /** Σ̇^(L)(x, x′) = σw² (π − θ^(L−1)) / (2π), unscaled; null at L = 1, which has no ReLU layer. */
   readonly sigmaDot: number | null;
   /**
-   * Complements that came out exactly 0 although their true value is positive (ρ1 < 1): with
+   * Complements that came out 0 or subnormal (< 2^-1022, too few bits to mean anything) although their true value is positive (ρ1 < 1): with
    * "stable", values below the float64 range (σb > 0 makes 1 − ρ decay geometrically, past
    * 5e-324 within a few thousand layers); with "textbook", the cancellation in 1 − ρ. Empty when
    * every printed 0 is exact.
@@ -234,7 +234,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       sigmaDiag: q,
       ntkDiag,
       sigmaDot,
-      lostToZero: eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k] === 0) : [],
+      lostToZero: eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k] < 2 ** -1022) : [],
     });
   }
   ticker.finish();
