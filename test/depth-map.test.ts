@@ -46,9 +46,8 @@ function worstRelative(a: GramAtDepth64, b: GramAtDepth64): { sigma: number; ntk
     w.sigma = Math.max(w.sigma, Math.abs(a.oneMinusSigmaNormalized[k]! / e - 1));
     w.ntk = Math.max(w.ntk, Math.abs(a.oneMinusNtkNormalized[k]! / b.oneMinusNtkNormalized[k]! - 1));
     const t = b.ntkNormalized[k]!;
-    // Θ̄ = 1 − u: relative where |Θ̄| ≥ 1e-3, absolute (an ulp or so of 1) where it is near 0.
-    const d = Math.abs(a.ntkNormalized[k]! - t);
-    w.ntkValue = Math.max(w.ntkValue, Math.abs(t) >= 1e-3 ? d / Math.abs(t) : d);
+    // Θ̄ = 1 − u carries u's relative error plus an ulp of 1, as in the direct loop: 1e-12 relative + 1e-15 absolute.
+    w.ntkValue = Math.max(w.ntkValue, Math.abs(a.ntkNormalized[k]! - t) / (Math.abs(t) + 1e-3));
   }
   return w;
 }
