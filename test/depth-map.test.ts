@@ -68,7 +68,7 @@ describe("Gram matrices by the depth maps against the direct recursion", () => {
       expect(w.sigma, `1 − Σ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
       expect(w.ntk, `1 − Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
       expect(w.ntkValue, `Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
-      if (m === 448) expect(w.nearOne).toBeGreaterThan(1000);
+      if (m === 448) expect(w.nearOne).toBeGreaterThan(100); // entries (each pair twice) with ρ1 within 1e-12 of ±1
       expect([g.sigmaDiag * 2 ** (g.log2Scale - direct[i]!.log2Scale), g.depthExact]).toEqual([expect.closeTo(direct[i]!.sigmaDiag, 14), BigInt(g.depth)]);
     });
   }, 60000);
