@@ -54,6 +54,19 @@ describe("kernel --json", () => {
     for (let i = 0; i < g.m; i++) expect(doc.gram[i][i]).toBe("1");
   });
 
+  it('"complement" is 1 − K̄ of the normalized kernel as carried, digits intact where K̄ is near 1; depths stay exact', async () => {
+    for (const kernel of ["ntk", "nngp"] as const) {
+      const doc = (await json("--data", circle, "--depth", "1000000000000000001", "--kernel", kernel)) as unknown as { depth: string; complement: string[][] };
+      expect(doc.depth).toBe("1000000000000000001");
+      const [g] = await gramThroughDepthFloat64({ points: projectToSphere(await loadDataset(circle), "normalize"), depths: ["1000000000000000001"] });
+      expect(doc.complement.flat().map(Number)).toEqual(Array.from(kernel === "ntk" ? g!.oneMinusNtkNormalized : g!.oneMinusSigmaNormalized));
+      for (let i = 0; i < g!.m; i++) expect(doc.complement[i]![i]).toBe("0");
+    }
+    // Distinct points: every off-diagonal complement is positive at depth 3 as well.
+    const doc = (await json("--data", circle, "--depth", "3", "--kernel", "nngp", "--normalized")) as unknown as { complement: string[][] };
+    expect(doc.complement.flat().filter((x) => x !== "0").every((x) => Number(x) > 0)).toBe(true);
+  });
+
   it("raw kernels past the float64 range print exact decimals of mantissa × 2^k, and det through log10", async () => {
     const depth = 3000;
     const doc = await json("--data", circle, "--depth", String(depth));
