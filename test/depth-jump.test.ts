@@ -53,6 +53,15 @@ describe("float64 jump against the direct recursion", () => {
     },
   );
 
+  it("σw ≠ 1 (σb = 0): normalized values unchanged, raw diagonals (σw²/n0)(σw²/2)^{L−1} and L times it, as the direct loop", async () => {
+    const o = { rho1: "0.3", depth: 20_000, at: [2, 3000, 20_000], params: { sigmaW: "1.5" }, inputDim: 3 };
+    const [jump, direct] = await Promise.all((["jump", "direct"] as const).map((method) => pairThroughDepthFloat64({ ...o, method })));
+    jump!.points.forEach((p, k) => {
+      const d = direct!.points[k]!;
+      for (const f of ["sigmaDiag", "ntkDiag", "sigma", "ntk"] as const) expect(rel(p[f] * 2 ** (p.log2Scale - d.log2Scale), d[f]), `${f} at L = ${p.depth}`).toBeLessThan(1e-12);
+    });
+  });
+
   it("one more exact step from the jump at L lands on the jump at L + 1 (the Abel equation), for random ρ1 and L", async () => {
     const engine = await loadWasmEngine();
     fc.assert(
