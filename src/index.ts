@@ -49,3 +49,6 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// What the explorer page (web/) needs beyond the above.
+export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";

@@ -83,7 +83,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
   const entries: DataSeries["entries"][number][] = [];
   const determinant: DataSeries["determinant"][number][] = [];
   const predictions: DataSeries["predictions"][number][] = [];
-  const warnings = new Set<string>();
+  const warnings: { depth: number; message: string }[] = [];
   const lostDepths: number[] = [];
   for (const g of grams) {
     const { matrix, log2Scale } = kernelMatrix64(g, state.kernel, state.normalized);
@@ -114,13 +114,13 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     try {
       // f_∞ does not depend on a common scale of K and K_x, so the scaled matrices serve as they are.
       const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, time: "inf", signal: progress.signal });
-      p.warnings.forEach((w) => warnings.add(`At depth ${g.depth}: ${w}`));
+      p.warnings.forEach((message) => warnings.push({ depth: g.depth, message }));
       for (let t = 0; t < testCount; t++) {
         predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
       }
     } catch (e) {
       if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
-      warnings.add(`At depth ${g.depth}: ${e.message}`);
+      warnings.push({ depth: g.depth, message: e.message });
       for (let t = 0; t < testCount; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
     }
   }
@@ -137,7 +137,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     lostDepths,
     measuredLostDepths: null,
     preciseVouchedBy: null,
-    warnings: [...warnings],
+    warnings,
   };
 }
 

@@ -98,8 +98,8 @@ export interface DataSeries {
   readonly measuredLostDepths: readonly number[] | null;
   /** What the high-precision digits rest on (the library's words), or null without a precise run. */
   readonly preciseVouchedBy: string | null;
-  /** Warnings from the library (each once). */
-  readonly warnings: readonly string[];
+  /** Warnings from the library, with the depth each was given at. */
+  readonly warnings: readonly { readonly depth: number; readonly message: string }[];
 }
 
 export interface ExplorerResult {

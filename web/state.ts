@@ -1,11 +1,11 @@
 /**
  * The explorer's state: every input the page has, with defaults, bounds, and a round trip through
  * the URL's query string so that a view can be shared by its address. Parsing never throws: a bad
- * or missing parameter falls back to its default and is listed in `problems`, which the page shows.
+ * or missing parameter falls back to its default and is listed in `problems` in the page's own
+ * words (field labels, valid ranges), which the page shows; the form's own values go through the
+ * same parser.
  */
-import { isDecimalText } from "../src/decimalText.js";
-import { PROJECTIONS } from "../src/sphere/float64.js";
-import type { KernelName, Projection } from "../src/types.js";
+import { PROJECTIONS, resolveParams, resolveRho1, type KernelName, type Projection } from "../src/index.js";
 
 /** Where the data points come from. */
 export type PointSource = "random" | "paste";
@@ -71,6 +71,39 @@ export const LIMITS = {
   precision: [0, 1000],
 } as const satisfies Record<string, readonly [number, number]>;
 
+/** Each field's label on the page: messages name fields by these, never by URL keys. */
+export const FIELD_LABELS: Record<keyof ExplorerState, string> = {
+  rho1: "ρ1 = x·x′",
+  source: "source",
+  m: "points m",
+  dim: "dimension n0",
+  seed: "seed",
+  pasted: "data",
+  projection: "projection",
+  kernel: "kernel",
+  normalized: "normalized",
+  depthMin: "depth from",
+  depthMax: "depth to",
+  checkpoints: "checkpoints",
+  precision: "high precision, digits",
+  sigmaW: "σw",
+  sigmaB: "σb",
+};
+
+/** What each typed field accepts, in words; shown next to the field and in its error message. */
+export const VALID_TEXT: Partial<Record<keyof ExplorerState, string>> = {
+  rho1: "a decimal from −1 to 1, e.g. 0.9999999",
+  m: `a whole number from ${LIMITS.m[0]} to ${LIMITS.m[1]}`,
+  dim: `a whole number from ${LIMITS.dim[0]} to ${LIMITS.dim[1]}`,
+  seed: `a whole number from 0 to 2^32 − 1`,
+  depthMin: "a whole number from 1 to 10^9, e.g. 1000 or 1e6",
+  depthMax: "a whole number from 1 to 10^9, e.g. 1000 or 1e6",
+  checkpoints: `a whole number from ${LIMITS.checkpoints[0]} to ${LIMITS.checkpoints[1]}`,
+  precision: "0 (float64 only) or 20 to 1000",
+  sigmaW: "a decimal > 0, e.g. 1 or 1.4142",
+  sigmaB: "a decimal ≥ 0, e.g. 0 or 0.1",
+};
+
 /** Short URL keys, one per field (stable: shared links depend on them). */
 export const URL_KEYS: Record<keyof ExplorerState, string> = {
   rho1: "rho1",
@@ -93,12 +126,19 @@ export const URL_KEYS: Record<keyof ExplorerState, string> = {
 const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
 const SOURCES: readonly PointSource[] = ["random", "paste"];
 
+/** One input that could not be used, in the page's words. */
+export interface StateProblem {
+  readonly key: keyof ExplorerState;
+  /** E.g. "“points m” is 1: it must be a whole number from 2 to 40." */
+  readonly message: string;
+}
+
 /** A state read from text, with what could not be used. */
 export interface ParsedState {
-  /** The state, with defaults where a parameter was missing or invalid. */
+  /** The state, with defaults where a parameter was missing or invalid (both depths for a reversed range). */
   readonly state: ExplorerState;
-  /** One message per invalid parameter (or a reversed depth range). */
-  readonly problems: string[];
+  /** One message per invalid field (a reversed depth range counts once). */
+  readonly problems: StateProblem[];
   /** Fields whose given value was invalid. */
   readonly invalid: (keyof ExplorerState)[];
 }
@@ -106,29 +146,38 @@ export interface ParsedState {
 /** The state a query string describes, and what in it was not understood. */
 export function stateFromQuery(query: string): ParsedState {
   const params = new URLSearchParams(query);
-  const problems: string[] = [];
+  const problems: StateProblem[] = [];
   const invalid: (keyof ExplorerState)[] = [];
   const pick = <K extends keyof ExplorerState>(key: K, read: (text: string) => ExplorerState[K] | undefined): ExplorerState[K] => {
     const text = params.get(URL_KEYS[key]);
     if (text === null) return DEFAULT_STATE[key];
     const value = read(text);
     if (value === undefined) {
-      problems.push(`${URL_KEYS[key]}=${JSON.stringify(text)} is not valid (the default is ${JSON.stringify(DEFAULT_STATE[key])}).`);
+      const given = text.trim() === "" ? "is empty" : `is ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`;
+      problems.push({ key, message: `“${FIELD_LABELS[key]}” ${given}: it must be ${VALID_TEXT[key] ?? `one of the listed choices`}.` });
       invalid.push(key);
       return DEFAULT_STATE[key];
     }
     return value;
   };
+  // Whole numbers in any notation a number field offers (1000, 1e3, 1.0e3), not fractions.
   const integer = (key: keyof typeof LIMITS) => (text: string) => {
     const [lo, hi] = LIMITS[key];
-    const n = Number(text);
-    return /^\d+$/.test(text) && n >= lo && n <= hi ? n : undefined;
+    const n = text.trim() === "" ? NaN : Number(text);
+    return Number.isInteger(n) && n >= lo && n <= hi ? n : undefined;
   };
   const oneOf = <T extends string>(options: readonly T[]) => (text: string) => (options as readonly string[]).includes(text) ? (text as T) : undefined;
-  // The library's own decimal grammar, so that the page accepts exactly what the run will.
-  const decimal = (text: string) => (isDecimalText(text) ? text.trim() : undefined);
+  // The library's own validation, so that the page accepts exactly what the run will.
+  const valid = (check: (text: string) => unknown) => (text: string) => {
+    try {
+      check(text.trim());
+      return text.trim();
+    } catch {
+      return undefined;
+    }
+  };
   const state: ExplorerState = {
-    rho1: pick("rho1", decimal),
+    rho1: pick("rho1", valid(resolveRho1)),
     source: pick("source", oneOf(SOURCES)),
     m: pick("m", integer("m")),
     dim: pick("dim", integer("dim")),
@@ -144,12 +193,12 @@ export function stateFromQuery(query: string): ParsedState {
       const n = integer("precision")(t);
       return n === 0 || (n !== undefined && n >= 20) ? n : undefined;
     }),
-    sigmaW: pick("sigmaW", decimal),
-    sigmaB: pick("sigmaB", decimal),
+    sigmaW: pick("sigmaW", valid((t) => resolveParams({ sigmaW: t }))),
+    sigmaB: pick("sigmaB", valid((t) => resolveParams({ sigmaB: t }))),
   };
   if (state.depthMin > state.depthMax) {
-    problems.push(`L0=${state.depthMin} exceeds L1=${state.depthMax}; swapped.`);
-    return { state: { ...state, depthMin: state.depthMax, depthMax: state.depthMin }, problems, invalid: [...invalid, "depthMin", "depthMax"] };
+    problems.push({ key: "depthMin", message: `“${FIELD_LABELS.depthMin}” (${state.depthMin}) is larger than “${FIELD_LABELS.depthMax}” (${state.depthMax}): make it smaller or equal.` });
+    return { state: { ...state, depthMin: DEFAULT_STATE.depthMin, depthMax: DEFAULT_STATE.depthMax }, problems, invalid: [...invalid, "depthMin", "depthMax"] };
   }
   return { state, problems, invalid };
 }

@@ -2,10 +2,15 @@
  * End-to-end tests of the explorer page (web/) in the system Chromium: the page is built with
  * vite.web.config.ts, served by `vite preview` on a free port, and driven by playwright-core.
  * It loads without console errors, a run completes and its numbers equal the Node library's for
- * the same inputs, cancelling stops a long run, the URL holds the state, and errors are shown.
- * A screenshot of a finished run is saved to test-artifacts/explorer.png.
+ * the same inputs, cancelling stops a long run, the URL holds the state, and errors are shown; and
+ * for each bug of the page's review: results never outlive their inputs, no sideways scrolling at
+ * phone width, figures built for the comparison, messages in the page's words, a confirmation
+ * before a long run, axe-core finds no accessibility violation, the circle picker works from the
+ * keyboard and never wipes pasted data, focus is kept after run and cancel. Screenshots at phone
+ * (390 px) and desktop width are saved under test-artifacts/.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,8 +50,8 @@ afterAll(async () => {
 });
 
 /** A page on the explorer with `query`, collecting console errors and uncaught exceptions. */
-async function openExplorer(query: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+async function openExplorer(query: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport });
   const problems: string[] = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
@@ -58,8 +63,25 @@ async function openExplorer(query: string): Promise<{ page: Page; problems: stri
 
 /** Waits until the status says the run ended, and returns how ("done", "failed" or "cancelled"). */
 async function runEnd(page: Page, timeout = 30_000): Promise<string> {
-  await page.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.querySelector<HTMLElement>("#status")?.dataset.state ?? ""), undefined, { timeout });
+  await page.waitForFunction(() => ["done", "failed", "cancelled", "invalid", "confirm"].includes(document.querySelector<HTMLElement>("#status")?.dataset.state ?? ""), undefined, { timeout });
   return (await page.getAttribute("#status", "data-state")) ?? "";
+}
+
+const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations on the page as it stands (rule id: the first offending elements). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: await axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    return (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(" ")}`);
+  });
+  return violations;
+}
+
+/** Waits until the status element's data-state is `state`. */
+function statusIs(page: Page, state: string, timeout = 30_000): Promise<unknown> {
+  return page.waitForFunction((s) => document.querySelector<HTMLElement>("#status")?.dataset.state === s, state, { timeout });
 }
 
 /** The text of every cell of one column of a results table, top to bottom. */
@@ -68,161 +90,65 @@ function column(page: Page, table: string, key: string): Promise<string[]> {
 }
 
 describe("explorer page in Chromium", () => {
-  it("loads without console errors, completes the default run and draws every figure", async () => {
+  it("completes the default run with every figure, no console error, no axe violation and no sideways scroll at desktop and phone width", async () => {
     const { page, problems } = await openExplorer("");
     expect(await runEnd(page)).toBe("done");
-    expect(await page.$$eval(".charts svg", (svgs) => svgs.length)).toBeGreaterThanOrEqual(6);
+    expect(await page.$$eval(".charts svg", (svgs) => svgs.length)).toBe(6);
     expect(await column(page, "#pair-table", "depth")).toHaveLength(21);
-    await page.screenshot({ path: join(artifacts, "explorer.png"), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    // Every figure has a text alternative: its title and a description.
+    const names = await page.$$eval(".chart", (charts) => charts.map((c) => `${c.getAttribute("role")} ${c.getAttribute("aria-label")}`));
+    for (const name of names) expect(name).toMatch(/^img \S.{40,}/);
+    // The desktop uses its width: two figures or more side by side.
+    const tops = await page.$$eval(".charts figure", (figures) => figures.map((f) => f.getBoundingClientRect().top));
+    expect(new Set(tops).size).toBeLessThanOrEqual(3);
+    await page.screenshot({ path: join(artifacts, "explorer-desktop.png"), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => [...document.querySelectorAll(".chart svg")].every((svg) => svg.getBoundingClientRect().width <= 390));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const chartWidths = await page.$$eval(".chart svg", (svgs) => svgs.map((svg) => Math.round(svg.getBoundingClientRect().right)));
+    for (const right of chartWidths) expect(right).toBeLessThanOrEqual(390);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(artifacts, "explorer-phone.png"), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it("shows the Node library's numbers for the same inputs (float64 bit for bit, high precision digit for digit)", async () => {
-    const depths = [1, 10, 100, 1000];
-    const rho1 = "0.9999999";
-    const [m, dim, seed, precision] = [4, 3, 7, 30];
-    const { page, problems } = await openExplorer(`?rho1=${rho1}&L0=1&L1=1000&n=4&digits=${precision}&m=${m}&dim=${dim}&seed=${seed}`);
+  it("opens at phone width without sideways scrolling, legends and titles inside the figures", async () => {
+    const { page, problems } = await openExplorer("?L1=1000&n=8&digits=20", { width: 360, height: 740 });
     expect(await runEnd(page)).toBe("done");
-    expect(await column(page, "#pair-table", "depth")).toEqual(depths.map(String));
-
-    const stable = await pairThroughDepthFloat64({ rho1, depth: 1000, at: depths, method: "stable" });
-    const textbook = await pairThroughDepthFloat64({ rho1, depth: 1000, at: depths, method: "textbook" });
-    const precise = await pairThroughDepthPrecise({ rho1, depth: 1000, at: depths, precision });
-    expect(await column(page, "#pair-table", "stable.rho")).toEqual(stable.points.map((p) => formatFloat64(p.rho)));
-    expect(await column(page, "#pair-table", "stable.oneMinusRho")).toEqual(stable.points.map((p) => formatFloat64(p.oneMinusRho)));
-    expect(await column(page, "#pair-table", "stable.ntkNormalized")).toEqual(stable.points.map((p) => formatFloat64(p.ntkNormalized)));
-    expect(await column(page, "#pair-table", "textbook.oneMinusRho")).toEqual(textbook.points.map((p) => formatFloat64(p.oneMinusRho)));
-    expect(await column(page, "#pair-table", "precise.oneMinusRho")).toEqual(precise.points.map((p) => formatVouched(p.oneMinusRho, p.digitsVouched.oneMinusRho)));
-
-    // The data set: m random training points and 2 test points, the normalized NTK (defaults).
-    const raw = randomGaussianPoints(m + 2, dim, seed);
-    const onSphere = projectToSphere(raw, "normalize");
-    const grams = await gramThroughDepthFloat64({ points: onSphere, depths });
-    const targets = syntheticLabels({ ...onSphere, m, coords: onSphere.coords.subarray(0, m * dim) });
-    const expectedEntries: string[] = [];
-    const expectedDets: string[] = [];
-    const expectedPredictions: string[] = [];
-    for (const g of grams) {
-      const { train, test } = sliceUnion(g.ntkNormalized, m, g.m - m);
-      expectedEntries.push(formatFloat64(train[1]));
-      expectedDets.push(formatFloat64((await analyzeMatrix(train, m)).log10AbsDet));
-      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets, m, time: "inf" });
-      expectedPredictions.push(formatFloat64(p.predictions[0]));
-    }
-    expect(await column(page, "#data-table", "entry")).toEqual(expectedEntries);
-    // L = 1 is the linear kernel: m = 4 > n0 = 3, so K is singular there (sign 0 or an enormous κ).
-    expect((await column(page, "#data-table", "log10AbsDet")).slice(1)).toEqual(expectedDets.slice(1));
-    expect((await column(page, "#data-table", "prediction")).slice(1)).toEqual(expectedPredictions.slice(1));
-    // High-precision determinants from a Gram of the training points alone (the page slices the union's).
-    const trainRaw = { ...raw, m, coords: raw.coords.subarray(0, m * dim) };
-    const runs = await gramThroughDepthPreciseRuns({ data: trainRaw, projection: "normalize", depths, precision });
-    const preciseDets = gramDeterminantsPrecise(runs, "ntk", true).map((d) => (d.digitsVouched.log10AbsDet >= 1 ? formatVouched(d.log10AbsDet!, d.digitsVouched.log10AbsDet) : "lost"));
-    expect(await column(page, "#data-table", "preciseLog10AbsDet")).toEqual(preciseDets);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    // No text of a figure (title, legend, axis labels) sticks out of its svg.
+    const outside = await page.$$eval(".chart svg", (svgs) =>
+      svgs.flatMap((svg) => {
+        const box = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll("text")].filter((t) => t.textContent && (t.getBoundingClientRect().left < box.left - 1 || t.getBoundingClientRect().right > box.right + 1)).map((t) => t.textContent);
+      }),
+    );
+    expect(outside).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it("draws the pair while the data set runs, cancels from the page, and runs again afterwards", async () => {
-    // The precise pair to depth 20 000 takes about a second; the precise Gram of 7 points far longer.
-    const { page, problems } = await openExplorer("?kernel=nngp&L1=20000&n=16&digits=25");
-    await page.waitForFunction(() => document.querySelectorAll("#pair-table td").length > 0 && document.querySelector("#chart-rho svg") !== null, undefined, { timeout: 20_000 });
-    expect(await page.$$eval("#data-table td", (cells) => cells.length)).toBe(0);
-    await page.waitForFunction(() => /Gram matrices, 25 digits, [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), undefined, { timeout: 20_000 });
-    expect(await page.getAttribute("#status", "data-state")).toBe("running");
-    expect(await page.isEnabled("#cancel")).toBe(true);
-    await page.click("#cancel");
-    expect(await runEnd(page, 10_000)).toBe("cancelled");
-    expect(await page.isEnabled("#cancel")).toBe(false);
-
-    await page.fill('input[name="depthMax"]', "20");
-    await page.fill('input[name="precision"]', "0");
-    await page.click("#run");
+  it("draws figures for the comparison: 10^k depth ticks over the data's range, dash patterns in the legend, tooltips with exact values, the digits figure first", async () => {
+    const { page, problems } = await openExplorer("?rho1=0.9999999&L1=3000&n=6&digits=20&m=3");
     expect(await runEnd(page)).toBe("done");
-    expect(await column(page, "#pair-table", "depth")).toContain("20");
+    const ticks = await page.$$eval("#chart-one-minus-rho .role-axis text", (texts) => texts.map((t) => t.textContent ?? ""));
+    expect(ticks).toEqual(expect.arrayContaining(["1", "10", "10²", "10³"]));
+    expect(ticks.join(" ")).not.toMatch(/e[+-]|10⁴/);
+    // The legend's symbols are strokes with the lines' dash patterns, not dots.
+    const dashes = await page.$$eval("#chart-one-minus-rho .role-legend-symbol path", (paths) => paths.map((p) => p.getAttribute("stroke-dasharray") ?? "none"));
+    expect(new Set(dashes).size).toBeGreaterThanOrEqual(2);
+    // The digits figure stays first, whatever arrives when.
+    expect(await page.$eval(".charts figure", (f) => f.id)).toBe("figure-float64-digits");
+    // Hovering a checkpoint shows its exact value (vega's tooltip is the svg's title).
+    const point = (await page.$$("#chart-one-minus-rho .mark-symbol.role-mark path"))[0];
+    await point.scrollIntoViewIfNeeded();
+    const box = (await point.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => (document.querySelector("#chart-one-minus-rho svg")?.getAttribute("title") ?? document.querySelector("#chart-one-minus-rho")?.getAttribute("title") ?? "").includes("depth L"));
     expect(problems).toEqual([]);
     await page.close();
-  });
-
-  it("an invalid edit during a run stops that run: no late result is drawn and the status stays invalid", async () => {
-    // The precise pair to depth 10^5 at 60 digits takes over a second, so it would arrive after the
-    // edit (and within the wait below) if the run went on; its data half takes far longer.
-    const { page, problems } = await openExplorer("?L1=100000&n=8&digits=60");
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "running");
-    await page.fill('input[name="sigmaW"]', "abc");
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "invalid");
-    expect(await page.isEnabled("#cancel")).toBe(false);
-    await page.waitForTimeout(4000);
-    expect(await page.getAttribute("#status", "data-state")).toBe("invalid");
-    expect(await page.$$eval("#pair-table td", (cells) => cells.length)).toBe(0);
-    // Fixing the input runs again.
-    await page.fill('input[name="sigmaW"]', "1");
-    await page.fill('input[name="depthMax"]', "20");
-    expect(await runEnd(page)).toBe("done");
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-
-  it("keeps the state in the URL: edits update it, and opening the URL restores them", async () => {
-    const { page, problems } = await openExplorer("?L1=30&digits=0");
-    expect(await runEnd(page)).toBe("done");
-    await page.selectOption('select[name="kernel"]', "nngp");
-    await page.uncheck('input[name="normalized"]');
-    await page.waitForFunction(() => location.search.includes("kernel=nngp") && location.search.includes("norm=0"));
-    const shared = page.url();
-    expect(await runEnd(page)).toBe("done");
-    await page.close();
-
-    const again = await openExplorer(shared.slice(baseUrl.length));
-    expect(await again.page.inputValue('select[name="kernel"]')).toBe("nngp");
-    expect(await again.page.isChecked('input[name="normalized"]')).toBe(false);
-    expect(await again.page.inputValue('input[name="depthMax"]')).toBe("30");
-    expect(await runEnd(again.page)).toBe("done");
-    expect(await again.page.textContent("#data-legend")).toMatch(/raw NNGP/);
-    expect([...problems, ...again.problems]).toEqual([]);
-    await again.page.close();
-  });
-
-  it("fills the data box from an example file and runs on it", async () => {
-    const { page, problems } = await openExplorer("?src=paste&digits=20&L1=10");
-    expect(await runEnd(page)).toBe("done");
-    await page.selectOption("#example", "train.json");
-    expect(await page.inputValue('textarea[name="pasted"]')).toMatch(/"points"/);
-    await page.waitForFunction(() => new URLSearchParams(location.search).get("data")?.includes('"points"'));
-    expect(await runEnd(page)).toBe("done");
-    expect(await page.textContent("#data-legend")).toMatch(/targets the data's first target column/);
-
-    // Clicking on the circle replaces non-circle data by the clicked unit vectors.
-    const circle = (await page.$("#circle-picker svg"))!;
-    const box = (await circle.boundingBox())!;
-    await circle.click({ position: { x: box.width / 2 + 70, y: box.height / 2 } });
-    await circle.click({ position: { x: box.width / 2, y: box.height / 2 - 70 } });
-    const picked = (await page.inputValue('textarea[name="pasted"]')).trim().split("\n");
-    expect(picked[0]).toBe("x1,x2");
-    const [east, north] = picked.slice(1).map((line) => line.split(",").map(Number));
-    expect(Math.abs(east[0] - 1) + Math.abs(east[1]) + Math.abs(north[0]) + Math.abs(north[1] - 1)).toBeLessThan(0.05);
-    expect(await page.$$eval("#circle-picker svg g circle", (dots) => dots.length)).toBe(2);
-    expect(await runEnd(page)).toBe("done");
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-
-  it("says which URL parameters it could not use, and shows library errors with their code", async () => {
-    const bad = await openExplorer("?m=1&L1=20&digits=0");
-    expect(await bad.page.textContent("#url-problems")).toMatch(/m="1" is not valid/);
-    expect(await runEnd(bad.page)).toBe("done");
-    // An invalid edit marks its field and runs nothing.
-    const before = bad.page.url();
-    await bad.page.fill('input[name="sigmaW"]', "abc");
-    await bad.page.waitForFunction(() => document.querySelector<HTMLElement>("#status")?.dataset.state === "invalid");
-    expect(await bad.page.getAttribute('input[name="sigmaW"]', "aria-invalid")).not.toBeNull();
-    expect(await bad.page.textContent("#url-problems")).toMatch(/sw="abc" is not valid/);
-    expect(bad.page.url()).toBe(before);
-    await bad.page.close();
-
-    const ragged = await openExplorer(`?src=paste&digits=0&L1=5&data=${encodeURIComponent("x1,x2\n1,0\n0.5\n")}`);
-    expect(await runEnd(ragged.page)).toBe("failed");
-    expect(await ragged.page.textContent("#error")).toMatch(/^FILE_MALFORMED: pasted data line 3/);
-    await ragged.page.close();
   });
 });
