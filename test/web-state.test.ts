@@ -48,19 +48,32 @@ describe("explorer URL state", () => {
     expect(queryFromState(DEFAULT_STATE)).toBe("");
   });
 
-  it("replaces bad parameters by defaults and says which", () => {
-    const { state, problems, invalid } = stateFromQuery("?m=1&kernel=rbf&rho1=abc&digits=5&norm=yes&L1=2000000000");
+  it("replaces bad parameters by defaults and says which, by the page's labels with the valid range", () => {
+    const { state, problems, invalid } = stateFromQuery("?m=1&kernel=rbf&rho1=2&digits=5&norm=yes&L1=2000000000&sw=-1");
     expect(state).toEqual(DEFAULT_STATE);
-    expect(problems).toHaveLength(6);
-    expect(invalid.sort()).toEqual(["depthMax", "kernel", "m", "normalized", "precision", "rho1"]);
-    expect(problems.join("\n")).toMatch(/m="1" is not valid/);
-    expect(problems.join("\n")).toMatch(/digits="5"/);
+    expect(problems).toHaveLength(7);
+    expect(invalid.sort()).toEqual(["depthMax", "kernel", "m", "normalized", "precision", "rho1", "sigmaW"]);
+    const text = problems.map((p) => p.message).join("\n");
+    expect(text).toMatch(/“points m” is "1": it must be a whole number from 2 to 40\./);
+    expect(text).toMatch(/“ρ1 = x·x′” is "2": it must be a decimal from −1 to 1/);
+    expect(text).toMatch(/“high precision, digits” is "5": it must be 0 \(float64 only\) or 20 to 1000/);
+    expect(text).toMatch(/“σw” is "-1": it must be a decimal > 0/);
+    // URL keys never appear in messages.
+    expect(text).not.toMatch(/\b(L0|L1|digits|sw)=/);
   });
 
-  it("swaps a reversed depth range", () => {
-    const { state, problems } = stateFromQuery("L0=50&L1=10");
-    expect([state.depthMin, state.depthMax]).toEqual([10, 50]);
-    expect(problems[0]).toMatch(/swapped/);
+  it("takes whole numbers in any notation a number field offers, and no fractions", () => {
+    expect(stateFromQuery("L1=1e3&m=4.0").state).toMatchObject({ depthMax: 1000, m: 4 });
+    expect(stateFromQuery("L1=1e3&m=4.0").problems).toEqual([]);
+    expect(stateFromQuery("m=4.5").invalid).toEqual(["m"]);
+    expect(stateFromQuery("L1=").problems[0].message).toMatch(/“depth to” is empty/);
+  });
+
+  it("reports a reversed depth range without swapping it (nothing is run)", () => {
+    const { state, problems, invalid } = stateFromQuery("L0=100&L1=50");
+    expect(problems.map((p) => p.message)).toEqual(["“depth from” (100) is larger than “depth to” (50): make it smaller or equal."]);
+    expect(invalid).toEqual(["depthMin", "depthMax"]);
+    expect([state.depthMin, state.depthMax]).toEqual([DEFAULT_STATE.depthMin, DEFAULT_STATE.depthMax]);
   });
 });
 

@@ -94,6 +94,8 @@ function setStatus(state: RunState, text: string): void {
   running = state === "running";
   statusText.value = text;
   statusText.dataset.state = state;
+  // Which run (or refusal to run) the status is about: tests wait for a newer one after an edit.
+  statusText.dataset.run = String(runId);
   cancelButton.disabled = !running;
 }
 
