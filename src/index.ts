@@ -50,5 +50,25 @@ export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeCo
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
 
+// Built-in data sets (MNIST, Iris) by name and index range, read through a files seam (Node: loadDataset
+// in data/files.ts accepts the names; pages: fetchBuiltinDataFiles), and classification by one-hot targets.
+export {
+  BUILTIN_DATASETS,
+  BUILTIN_DATASET_SHAPES,
+  BUILTIN_DATA_FILES,
+  MNIST_DIGIT_COUNTS,
+  loadBuiltinDataset,
+  parseBuiltinDatasetSpec,
+  refersToBuiltinDataset,
+  mnistSampleAt,
+  fetchBuiltinDataFiles,
+  type BuiltinDatasetName,
+  type BuiltinDatasetSpec,
+  type BuiltinDataFiles,
+  type BuiltinLoadOptions,
+  type MnistSample,
+} from "./data/builtin.js";
+export { TARGET_KINDS, oneHotTargets, testClassIndices, argmaxClasses, accuracy, classify, type TargetKind, type ClassEncoding, type Classification } from "./predict/classes.js";
+
 // What the explorer page (web/) needs beyond the above.
 export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
