@@ -14,7 +14,9 @@ const int = (key: keyof typeof LIMITS) => fc.integer({ min: LIMITS[key][0], max:
 const stateArb: fc.Arbitrary<ExplorerState> = fc
   .record({
     rho1: decimalText,
-    source: fc.constantFrom("random" as const, "paste" as const),
+    source: fc.constantFrom("random" as const, "paste" as const, "mnist" as const, "iris" as const),
+    trainRange: fc.constantFrom("0:150:3", "0:100", "10:20", "140:150"),
+    testRange: fc.constantFrom("1:150:7", "100:150", ":3"),
     m: int("m"),
     dim: int("dim"),
     seed: int("seed"),
@@ -37,8 +39,10 @@ describe("explorer URL state", () => {
       fc.property(stateArb, (state) => {
         const back = stateFromQuery(queryFromState(state));
         expect(back.problems).toEqual([]);
-        // Pasted text is only carried while it is the source.
-        expect(back.state).toEqual(state.source === "paste" ? state : { ...state, pasted: DEFAULT_STATE.pasted });
+        // Pasted text is only carried while it is the source, row ranges while a built-in data set is.
+        const builtin = state.source === "mnist" || state.source === "iris";
+        const ranges = builtin ? {} : { trainRange: DEFAULT_STATE.trainRange, testRange: DEFAULT_STATE.testRange };
+        expect(back.state).toEqual({ ...state, ...(state.source === "paste" ? {} : { pasted: DEFAULT_STATE.pasted }), ...ranges });
       }),
     );
   });
@@ -67,6 +71,17 @@ describe("explorer URL state", () => {
     expect(stateFromQuery("L1=1e3&m=4.0").problems).toEqual([]);
     expect(stateFromQuery("m=4.5").invalid).toEqual(["m"]);
     expect(stateFromQuery("L1=").problems[0].message).toMatch(/“depth to” is empty/);
+  });
+
+  it("checks row ranges against the chosen built-in data set, with the library's messages", () => {
+    expect(stateFromQuery("src=iris&train=0:150:2&test=1:150:5").problems).toEqual([]);
+    const { problems, invalid } = stateFromQuery("src=iris&train=0:200&test=0:10000");
+    expect(invalid).toEqual(["trainRange", "testRange"]);
+    expect(problems[0].message).toMatch(/^“training rows” is "0:200": .*150/);
+    // MNIST has 10 000 rows, but a run takes at most MAX_TRAIN_ROWS of them.
+    expect(stateFromQuery("src=mnist&train=0:1000").problems[0].message).toMatch(/selects 1000 rows; at most 200 .* 0:1000:5/);
+    // Ranges are not checked (nor kept in the URL) while another source is chosen.
+    expect(stateFromQuery("src=random&train=0:100000").problems).toEqual([]);
   });
 
   it("reports a reversed depth range without swapping it (nothing is run)", () => {

@@ -5,9 +5,9 @@
  * and 25/40/100/300 digits, depths 10^4–10^7); a browser's WebAssembly and BigInt run at similar
  * speed, so the estimate is good to a factor of a few, which is all a warning needs.
  */
-import { parseDatasetText } from "../src/index.js";
+import { parseBuiltinDatasetSpec, parseDatasetText } from "../src/index.js";
 import { TEST_POINTS } from "./dataSeries.js";
-import type { ExplorerState } from "./state.js";
+import { isBuiltin, type ExplorerState } from "./state.js";
 
 /** Seconds per layer step of both float64 pair loops (stable and textbook together). */
 const PAIR_FLOAT64_STEP = 90e-9;
@@ -34,9 +34,16 @@ export function estimateSeconds(state: ExplorerState, points: number): number {
   return steps * (PAIR_FLOAT64_STEP + precise) + steps * pairs * (GRAM_FLOAT64_STEP + GRAM_PRECISE_FACTOR * precise);
 }
 
-/** Points (training and test) of a state's run; unreadable pasted data counts as none (the run will say why). */
+/** Points (training and test) of a valid state's run; unreadable pasted data counts as none (the run will say why). */
 export function estimatedPoints(state: ExplorerState): number {
   if (state.source === "random") return state.m + TEST_POINTS;
+  if (isBuiltin(state.source)) {
+    const rows = (range: string) => {
+      const spec = parseBuiltinDatasetSpec(`${state.source}[${range}]`);
+      return Math.ceil((spec.end - spec.start) / spec.step);
+    };
+    return rows(state.trainRange) + rows(state.testRange);
+  }
   try {
     return parseDatasetText(state.pasted, "data").m + TEST_POINTS;
   } catch {

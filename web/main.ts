@@ -14,8 +14,8 @@ import type { DataSeries, ExplorerResult, PairSeries, PreciseValue, WorkerReply,
 import { mountCirclePicker } from "./circlePicker.js";
 import { CONFIRM_SECONDS, durationText, estimatedPoints, estimateSeconds, SHOW_ESTIMATE_SECONDS } from "./estimate.js";
 import { EXAMPLE_DATA } from "./examples.js";
-import { dataFigures, digitsFigure, FIGURE_NAMES, pairFigures, renderInto, type ExplorerFigure, type FigureName } from "./plots.js";
-import { URL_KEYS, VALID_TEXT, queryFromState, stateFromQuery, type ExplorerState, type ParsedState, type StateProblem } from "./state.js";
+import { accuracyFigure, dataFigures, digitsFigure, FIGURE_NAMES, pairFigures, renderInto, type ExplorerFigure, type FigureName } from "./plots.js";
+import { isBuiltin, URL_KEYS, VALID_TEXT, queryFromState, stateFromQuery, type ExplorerState, type ParsedState, type StateProblem } from "./state.js";
 import { groupedWarnings, pageWords } from "./words.js";
 
 /** Quiet time after the last edit before a live run starts, in milliseconds. */
@@ -56,8 +56,10 @@ function addRangeHints(): void {
   }
 }
 
-function showSourceGroups(source: string): void {
-  for (const el of document.querySelectorAll<HTMLElement>("[data-when-source]")) el.hidden = el.dataset.whenSource !== source;
+function showSourceGroups(source: ExplorerState["source"]): void {
+  // The accuracy figure exists for classified data only.
+  $("#figure-accuracy").hidden = !isBuiltin(source);
+  for (const el of document.querySelectorAll<HTMLElement>("[data-when-source]")) el.hidden = !el.dataset.whenSource!.split(" ").includes(source);
 }
 
 function showState(state: ExplorerState): void {
@@ -200,7 +202,7 @@ function cancelled(): void {
   else {
     resultNote.textContent = "Run cancelled: the pair above is complete; the data set was not computed.";
     resultNote.hidden = false;
-    for (const name of ["kernel-entries", "log-det", "predictions"] as const) placeholder(name, "Not computed: the run was cancelled.");
+    for (const name of ["accuracy", "kernel-entries", "log-det", "predictions"] as const) placeholder(name, "Not computed: the run was cancelled.");
     $("#summary").textContent = $("#summary").textContent!.replace("the data set is being computed", "the data set was not computed (cancelled)");
   }
   runButton.focus();
@@ -255,6 +257,11 @@ function correctText(digits: number | null | undefined): string {
   return digits == null ? "—" : digits >= FLOAT64_MATCH_DIGITS ? "all" : String(digits);
 }
 
+/** An accuracy as a percentage ("—" when there is none). */
+function percentText(x: number | null | undefined): string {
+  return x == null ? "—" : `${(100 * x).toFixed(1)} %`;
+}
+
 /** A float64 the worker sent (always finite: formatFloat64 throws, and the page says so, if not); null means K was singular. */
 function numberText(x: number | null): string {
   return x === null ? "singular" : formatFloat64(x);
@@ -293,6 +300,7 @@ for (const name of FIGURE_NAMES) {
 /** Titles of the figures while they wait for a result. */
 const PLACEHOLDER_TITLES: Record<FigureName, string> = {
   "float64-digits": "Correct digits of float64",
+  accuracy: "Test accuracy",
   "one-minus-rho": "1 − ρ of the pair",
   "one-minus-ntk": "1 − Θ̄ of the pair",
   "kernel-entries": "Kernel entries of the data set",
@@ -406,7 +414,7 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
       "precise.ntkNormalized": preciseText(pair.precise?.[i].ntkNormalized ?? null),
     })),
   );
-  for (const name of ["kernel-entries", "log-det", "predictions"] as const) placeholder(name, "Being computed…");
+  for (const name of ["accuracy", "kernel-entries", "log-det", "predictions"] as const) placeholder(name, "Being computed…");
   const id = runId;
   const digitsChart = digitsFigure(pair, null, depths);
   if (!digitsChart) placeholder("float64-digits", NO_PRECISION);
@@ -421,6 +429,7 @@ async function showResult(result: ExplorerResult): Promise<void> {
     `${data.m} training points on S^${data.n0 - 1}, ${data.testCount} test points; kernel ${data.kernelLabel}. ` +
     "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); " +
     `f∞ = K_x K⁻¹ Y at the first test point; targets ${data.targetsFrom}. ` +
+    (data.majorityRate === null ? "" : `Always answering the most frequent training class would score ${percentText(data.majorityRate)}. `) +
     (data.preciseVouchedBy ? `High-precision Gram: ${data.preciseVouchedBy}.` : "No high-precision run (set digits ≥ 20).");
   fillTable(
     $<HTMLTableElement>("#data-table"),
@@ -435,10 +444,12 @@ async function showResult(result: ExplorerResult): Promise<void> {
       { key: "prediction", title: "f∞(test 1) float64" },
       { key: "precisePrediction", title: "f∞(test 1) high precision" },
       { key: "predictionCorrect", title: "f∞ correct" },
+      ...(data.accuracy ? [{ key: "accuracy", title: "accuracy float64" }, { key: "preciseAccuracy", title: "accuracy high precision" }] : []),
     ],
     data.determinant.map((d) => {
       const entry = data.entries.find((e) => e.depth === d.depth && e.pair === "1–2");
       const prediction = data.predictions.find((p) => p.depth === d.depth && p.test === 1);
+      const accuracy = data.accuracy?.find((a) => a.depth === d.depth);
       return {
         depth: String(d.depth),
         entry: entry?.text ?? "",
@@ -450,12 +461,15 @@ async function showResult(result: ExplorerResult): Promise<void> {
         prediction: numberText(prediction?.float64 ?? null),
         precisePrediction: preciseText(prediction?.precise ?? null),
         predictionCorrect: correctText(prediction?.float64CorrectDigits),
+        accuracy: percentText(accuracy?.float64),
+        preciseAccuracy: percentText(accuracy?.precise),
       };
     }),
   );
   $("#warnings").replaceChildren(...groupedWarnings(data.warnings).map((w) => Object.assign(document.createElement("li"), { textContent: w })));
   const digitsChart = digitsFigure(pair, data, depths);
-  await drawFigures([...(digitsChart ? [digitsChart] : []), ...dataFigures(data, depths)], runId);
+  const accuracyChart = accuracyFigure(data, depths);
+  await drawFigures([...(digitsChart ? [digitsChart] : []), ...(accuracyChart ? [accuracyChart] : []), ...dataFigures(data, depths)], runId);
 }
 
 addRangeHints();

@@ -43,7 +43,7 @@ export interface ExplorerFigure {
 }
 
 /** The figure slots, in the page's fixed order. */
-export const FIGURE_NAMES = ["float64-digits", "one-minus-rho", "one-minus-ntk", "kernel-entries", "log-det", "predictions"] as const;
+export const FIGURE_NAMES = ["float64-digits", "accuracy", "one-minus-rho", "one-minus-ntk", "kernel-entries", "log-det", "predictions"] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
@@ -293,6 +293,30 @@ export function dataFigures(data: DataSeries, depths: readonly number[]): Explor
       markers,
     }),
   ];
+}
+
+/** Test accuracy against depth for classified data (null without classes): float64, high precision, and the majority-class rate. */
+export function accuracyFigure(data: DataSeries, depths: readonly number[]): ExplorerFigure | null {
+  if (!data.accuracy) return null;
+  const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const majority = "always the most frequent class";
+  const points: Point[] = [
+    ...data.accuracy.flatMap((a) => (a.float64 === null ? [] : [{ depth: a.depth, value: a.float64, series: "float64", text: percent(a.float64) }])),
+    ...data.accuracy.flatMap((a) => (a.precise === null ? [] : [{ depth: a.depth, value: a.precise, series: PRECISE, text: percent(a.precise) }])),
+    ...(data.majorityRate === null ? [] : depths.map((depth) => ({ depth, value: data.majorityRate!, series: majority, text: percent(data.majorityRate!) }))),
+  ];
+  return chart({
+    name: "accuracy",
+    title: `Test accuracy of f∞ on ${data.testCount} test points`,
+    description: `The fraction of test points whose largest one-hot output f∞ is their class, against depth${data.preciseVouchedBy ? ", float64 over the high-precision band" : ""}; the dotted line is what always answering the most frequent training class scores.`,
+    points,
+    depths,
+    yTitle: "accuracy",
+    yLog: false,
+    yDomain: [0, 1],
+    styles: styles(["float64", PRECISE, majority], { float64: PAIR_STYLES["float64 stable"], [PRECISE]: PAIR_STYLES[PRECISE], [majority]: { color: "#7f7f7f", dash: [2, 3] } }),
+    markers: [],
+  });
 }
 
 /** Float64's correct significant digits against high precision, pair and data set (null when there is no high-precision run yet). */

@@ -98,6 +98,14 @@ export interface DataSeries {
   readonly measuredLostDepths: readonly number[] | null;
   /** What the high-precision digits rest on (the library's words), or null without a precise run. */
   readonly preciseVouchedBy: string | null;
+  /**
+   * Test accuracy (fraction of test points whose largest one-hot output is their class) at each
+   * depth, float64 and high precision (null where f∞ does not exist or was not computed); null
+   * when the data has no classes.
+   */
+  readonly accuracy: readonly { readonly depth: number; readonly float64: number | null; readonly precise: number | null }[] | null;
+  /** Accuracy of always answering the most frequent training class (null without classes). */
+  readonly majorityRate: number | null;
   /** Warnings from the library, with the depth each was given at. */
   readonly warnings: readonly { readonly depth: number; readonly message: string }[];
 }

@@ -5,10 +5,19 @@
  * words (field labels, valid ranges), which the page shows; the form's own values go through the
  * same parser.
  */
-import { PROJECTIONS, resolveParams, resolveRho1, type KernelName, type Projection } from "../src/index.js";
+import { PROJECTIONS, parseBuiltinDatasetSpec, resolveParams, resolveRho1, type KernelName, type Projection } from "../src/index.js";
 
-/** Where the data points come from. */
-export type PointSource = "random" | "paste";
+/** Where the data points come from: seeded random points, pasted text, or a built-in data set (classified by one-hot targets). */
+export type PointSource = "random" | "paste" | "mnist" | "iris";
+
+/** Whether a source is a built-in data set. */
+export function isBuiltin(source: PointSource): source is "mnist" | "iris" {
+  return source === "mnist" || source === "iris";
+}
+
+/** Most training and test rows of a built-in data set per run (the Gram matrices of every checkpoint are kept in memory). */
+export const MAX_TRAIN_ROWS = 200;
+export const MAX_TEST_ROWS = 100;
 
 /** Everything one explorer run depends on. */
 export interface ExplorerState {
@@ -24,6 +33,9 @@ export interface ExplorerState {
   readonly seed: number;
   /** Pasted data (CSV with a header, or JSON), used when `source` is "paste". */
   readonly pasted: string;
+  /** Training and test rows of a built-in data set: `start:end` or `start:end:step` (half-open). */
+  readonly trainRange: string;
+  readonly testRange: string;
   /** How pasted points reach the sphere (random points are on it already). */
   readonly projection: Projection;
   /** Kernel whose Gram matrix is shown, determinant taken and predictions made. */
@@ -49,6 +61,10 @@ export const DEFAULT_STATE: ExplorerState = {
   dim: 3,
   seed: 1,
   pasted: "x1,x2,y\n1,0,1\n0.6,0.8,0\n0,1,-1\n-0.8,0.6,0.5\n",
+  // Steps prime to 10 and small against 50: every class of MNIST's round-robin order (period 10)
+  // and of Iris's species blocks (50 rows each) appears, in both sets, for either data set.
+  trainRange: "0:150:3",
+  testRange: "1:150:7",
   projection: "normalize",
   kernel: "ntk",
   normalized: true,
@@ -79,6 +95,8 @@ export const FIELD_LABELS: Record<keyof ExplorerState, string> = {
   dim: "dimension n0",
   seed: "seed",
   pasted: "data",
+  trainRange: "training rows",
+  testRange: "test rows",
   projection: "projection",
   kernel: "kernel",
   normalized: "normalized",
@@ -102,6 +120,8 @@ export const VALID_TEXT: Partial<Record<keyof ExplorerState, string>> = {
   precision: "0 (float64 only) or 20 to 1000",
   sigmaW: "a decimal > 0, e.g. 1 or 1.4142",
   sigmaB: "a decimal ≥ 0, e.g. 0 or 0.1",
+  trainRange: `start:end or start:end:step within the data set, at most ${MAX_TRAIN_ROWS} rows`,
+  testRange: `start:end or start:end:step within the data set, at most ${MAX_TEST_ROWS} rows`,
 };
 
 /** Short URL keys, one per field (stable: shared links depend on them). */
@@ -112,6 +132,8 @@ export const URL_KEYS: Record<keyof ExplorerState, string> = {
   dim: "dim",
   seed: "seed",
   pasted: "data",
+  trainRange: "train",
+  testRange: "test",
   projection: "proj",
   kernel: "kernel",
   normalized: "norm",
@@ -124,7 +146,7 @@ export const URL_KEYS: Record<keyof ExplorerState, string> = {
 };
 
 const KERNELS: readonly KernelName[] = ["ntk", "nngp"];
-const SOURCES: readonly PointSource[] = ["random", "paste"];
+const SOURCES: readonly PointSource[] = ["random", "paste", "mnist", "iris"];
 
 /** One input that could not be used, in the page's words. */
 export interface StateProblem {
@@ -183,6 +205,8 @@ export function stateFromQuery(query: string): ParsedState {
     dim: pick("dim", integer("dim")),
     seed: pick("seed", integer("seed")),
     pasted: pick("pasted", (t) => t),
+    trainRange: pick("trainRange", (t) => t.trim()),
+    testRange: pick("testRange", (t) => t.trim()),
     projection: pick("projection", oneOf(PROJECTIONS)),
     kernel: pick("kernel", oneOf(KERNELS)),
     normalized: pick("normalized", (t) => (t === "1" ? true : t === "0" ? false : undefined)),
@@ -196,11 +220,30 @@ export function stateFromQuery(query: string): ParsedState {
     sigmaW: pick("sigmaW", valid((t) => resolveParams({ sigmaW: t }))),
     sigmaB: pick("sigmaB", valid((t) => resolveParams({ sigmaB: t }))),
   };
+  // Row ranges are checked against the chosen data set by the library's own parser.
+  for (const [key, most] of [["trainRange", MAX_TRAIN_ROWS], ["testRange", MAX_TEST_ROWS]] as const) {
+    if (!isBuiltin(state.source) || invalid.includes(key)) continue;
+    const problem = rangeProblem(state.source, state[key], most);
+    if (problem === null) continue;
+    problems.push({ key, message: `“${FIELD_LABELS[key]}” is ${JSON.stringify(state[key])}: ${problem}` });
+    invalid.push(key);
+  }
   if (state.depthMin > state.depthMax) {
     problems.push({ key: "depthMin", message: `“${FIELD_LABELS.depthMin}” (${state.depthMin}) is larger than “${FIELD_LABELS.depthMax}” (${state.depthMax}): make it smaller or equal.` });
     return { state: { ...state, depthMin: DEFAULT_STATE.depthMin, depthMax: DEFAULT_STATE.depthMax }, problems, invalid: [...invalid, "depthMin", "depthMax"] };
   }
   return { state, problems, invalid };
+}
+
+/** What is wrong with a row range of a built-in data set (null: nothing), in the library's words. */
+function rangeProblem(source: "mnist" | "iris", range: string, most: number): string | null {
+  try {
+    const spec = parseBuiltinDatasetSpec(`${source}[${range}]`);
+    const rows = Math.ceil((spec.end - spec.start) / spec.step);
+    return rows > most ? `it selects ${rows} rows; at most ${most} can be used here (take a step, e.g. ${spec.start}:${spec.end}:${Math.ceil(rows / most) * spec.step}).` : null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /**
@@ -211,6 +254,7 @@ export function queryFromState(state: ExplorerState): string {
   const params = new URLSearchParams();
   for (const key of Object.keys(URL_KEYS) as (keyof ExplorerState)[]) {
     if (key === "pasted" && state.source !== "paste") continue;
+    if ((key === "trainRange" || key === "testRange") && !isBuiltin(state.source)) continue;
     const value = state[key];
     if (value === DEFAULT_STATE[key]) continue;
     params.set(URL_KEYS[key], typeof value === "boolean" ? (value ? "1" : "0") : String(value));

@@ -381,6 +381,27 @@ describe("explorer page in Chromium", () => {
     await page.close();
   });
 
+  it("runs on built-in data sets (MNIST, Iris) by row ranges and shows the test accuracy against depth", async () => {
+    const { page, problems } = await openExplorer("?src=iris&digits=0&L1=1000&n=8");
+    expect(await runEnd(page)).toBe("done");
+    expect(await page.isVisible("#figure-accuracy svg")).toBe(true);
+    const accuracies = await column(page, "#data-table", "accuracy");
+    expect(accuracies).toHaveLength(8);
+    for (const a of accuracies.slice(1)) expect(a).toMatch(/^\d+\.\d %$/);
+    expect(await page.textContent("#data-legend")).toMatch(/one-hot classes \(3: setosa, versicolor, virginica\)/);
+    expect(await axeViolations(page)).toEqual([]);
+    // MNIST through the same fields; a range beyond the data set is reported by the field's label.
+    expect(await afterEdit(page, () => page.selectOption('select[name="source"]', "mnist"))).toBe("done");
+    expect(await page.textContent("#data-legend")).toMatch(/50 training points on S\^783, 22 test points/);
+    expect(await afterEdit(page, () => page.fill('input[name="testRange"]', "9990:10010"))).toBe("invalid");
+    expect(await page.textContent("#problems")).toMatch(/^“test rows” is "9990:10010": .*10000/);
+    // Other sources have no accuracy figure.
+    expect(await afterEdit(page, () => page.selectOption('select[name="source"]', "random"))).toBe("done");
+    expect(await page.isHidden("#figure-accuracy")).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("says in its own words which settings of the shared address it could not use", async () => {
     const { page, problems } = await openExplorer("?m=1&L1=20&digits=0");
     const text = await page.textContent("#problems");
