@@ -4,18 +4,30 @@
  * sliced), its determinant and condition, and the closed-form predictions f_∞ = K_x K^{-1} Y
  * (SPEC §5–6).
  */
-import { parseDatasetText } from "../src/data/text.js";
-import { isNtkError } from "../src/errors.js";
-import { formatFloat64, formatScaled } from "../src/format.js";
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
-import { analyzeMatrix } from "../src/linalg/lu.js";
-import { predictFromKernels64 } from "../src/predict/float64.js";
+import {
+  analyzeMatrix,
+  classify,
+  formatFloat64,
+  formatScaled,
+  gramThroughDepthFloat64,
+  isNtkError,
+  kernelMatrix64,
+  loadBuiltinDataset,
+  oneHotTargets,
+  parseDatasetText,
+  predictFromKernels64,
+  projectToSphere,
+  testClassIndices,
+  type BuiltinDataFiles,
+  type ClassEncoding,
+  type ProgressOptions,
+  type Projection,
+  type RawPoints,
+  type SpherePoints,
+} from "../src/index.js";
+// Not in the public API: the union of training and test points, and the study's seeded random data.
 import { sliceUnion, unionRaw } from "../src/predict/union.js";
-import type { ProgressOptions } from "../src/progress.js";
-import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
 import { randomGaussianPoints, syntheticLabels } from "../src/study/randomData.js";
-import type { Projection, SpherePoints } from "../src/types.js";
-import { classify, loadBuiltinDataset, oneHotTargets, testClassIndices, type BuiltinDataFiles, type ClassEncoding } from "../src/index.js";
 import type { DataSeries } from "./protocol.js";
 import { isBuiltin, type ExplorerState } from "./state.js";
 

@@ -5,15 +5,22 @@
  * against them, how many digits the float64 determinant and predictions actually got right.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
-import { isNtkError } from "../src/errors.js";
-import { formatVouched } from "../src/format.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type GramRunsPrecise } from "../src/gram/precise.js";
-import { predictFromKernelsPrecise } from "../src/predict/precise.js";
-import { classify } from "../src/index.js";
+import {
+  classify,
+  correctDigits,
+  FLOAT64_MATCH_DIGITS,
+  formatVouched,
+  isNtkError,
+  kernelMatrixPrecise,
+  predictFromKernelsPrecise,
+  type GramAtDepthPrecise,
+  type GramMatrixName,
+  type ProgressOptions,
+} from "../src/index.js";
+// Not in the public API: the two-precision Gram runs and determinants from them, slicing the union, digits from a relative error.
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, type GramRunsPrecise } from "../src/gram/precise.js";
 import { sliceUnion } from "../src/predict/union.js";
 import { float64DigitsFromRelativeError } from "../src/study/precisionExperiment.js";
-import type { ProgressOptions } from "../src/progress.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";

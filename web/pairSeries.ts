@@ -5,10 +5,7 @@
  * 1 − ρ.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
-import { pairThroughDepthFloat64, type PairMethod, type PairResult64 } from "../src/pair/float64.js";
-import { pairThroughDepthPrecise } from "../src/pair/precise.js";
-import type { ProgressOptions } from "../src/progress.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS, pairThroughDepthFloat64, pairThroughDepthPrecise, type PairMethod, type PairResult64, type ProgressOptions } from "../src/index.js";
 import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";
 import type { ExplorerState } from "./state.js";

@@ -3,7 +3,7 @@
  * cancels through an AbortController when asked (the library checks the signal at its yield
  * points, every ~20 ms). A new run cancels the one in flight.
  */
-import { isNtkError } from "../src/errors.js";
+import { isNtkError } from "../src/index.js";
 import type { WorkerReply, WorkerRequest } from "./protocol.js";
 import { builtinFiles } from "./builtinFiles.js";
 import { runExplorer } from "./run.js";
