@@ -353,6 +353,8 @@ export async function renderInto(container: HTMLElement, figure: ExplorerFigure)
   const spec = compile(figure.spec).spec;
   for (const legend of spec.legends ?? []) {
     Object.assign(legend, { columns: { signal: "width < 420 ? 1 : 2" }, labelLimit: { signal: "width < 420 ? width - 40 : width / 2 - 50" } });
+    // Full-strength symbols: the legend would otherwise take the pale bands' opacity for every line.
+    legend.encode = { ...legend.encode, symbols: { update: { ...legend.encode?.symbols?.update, opacity: { value: 1 } } } };
   }
   const view = new View(parse(spec), { renderer: "svg", container, hover: true });
   await view.runAsync();

@@ -134,6 +134,9 @@ describe("explorer page in Chromium", () => {
     for (const right of chartWidths) expect(right).toBeLessThanOrEqual(390);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(artifacts, "explorer-phone.png"), fullPage: true });
+    // The figures as a phone shows them, one screen at a time.
+    await page.$eval("#figure-float64-digits", (f) => f.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, "explorer-phone-figures.png") });
     expect(problems).toEqual([]);
     await page.close();
   });
