@@ -17,6 +17,9 @@ describe("library messages in the page's words", () => {
     expect(words).not.toMatch(/diagReg|--|finite time/);
     expect(words).toMatch(/The high-precision run \(digits ≥ 20\) says whether it exists at all\.$/);
     expect(pageWords(errorOf(() => resolveParams({ sigmaW: "-1" })).message)).toMatch(/^σw must be a positive/);
+    expect(pageWords('K has condition estimate 9.31e+17: the float64 weights keep about 0 significant digits. Use the high-precision path (precision "auto") for more.')).toMatch(
+      /digits\. Set “high precision, digits” to 20 or more to see how many are right\.$/,
+    );
   });
 
   it("groups a warning given at many depths into one line", () => {

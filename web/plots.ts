@@ -125,8 +125,10 @@ interface ChartOptions {
 /** A line chart of `points` against depth, as wide as its container. */
 function chart(o: ChartOptions): ExplorerFigure {
   const names = [...o.styles.keys()].filter((name) => o.points.some((p) => p.series === name));
-  const color = { field: "series", type: "nominal" as const, title: null, scale: { domain: names, range: names.map((n) => o.styles.get(n)!.color) } };
-  const strokeDash = { field: "series", type: "nominal" as const, title: null, scale: { domain: names, range: names.map((n) => [...o.styles.get(n)!.dash]) } };
+  // A band drawn for each line ("pair 1–2, high precision") is said once in the caption, not listed beside every line.
+  const legend = { values: names.filter((n) => !n.endsWith(`, ${PRECISE}`)) };
+  const color = { field: "series", type: "nominal" as const, title: null, legend, scale: { domain: names, range: names.map((n) => o.styles.get(n)!.color) } };
+  const strokeDash = { field: "series", type: "nominal" as const, title: null, legend, scale: { domain: names, range: names.map((n) => [...o.styles.get(n)!.dash]) } };
   const bands = names.filter((n) => o.styles.get(n)!.band);
   const isBand = `indexof(${JSON.stringify(bands)}, datum.series) >= 0`;
   const markerValues = o.markers.map((m) => ({ depth: m.depth, label: `${m.label} (L = ${m.depth})` }));
