@@ -7,3 +7,5 @@ export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
 export * from "./layers";
+export * from "./depthJump";
+export * from "./depthMap";
