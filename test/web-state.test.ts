@@ -9,7 +9,10 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_STATE, LIMITS, logSpacedDepths, queryFromState, stateFromQuery, type ExplorerState } from "../web/state.js";
 
 const decimalText = fc.oneof(fc.constantFrom("0.5", "-1", "1", "0.9999999", "1e-30", ".25"), fc.double({ min: -1, max: 1, noNaN: true }).map(String));
-const int = (key: keyof typeof LIMITS) => fc.integer({ min: LIMITS[key][0], max: LIMITS[key][1] });
+const int = (key: keyof typeof LIMITS) =>
+  LIMITS[key][1] > Number.MAX_SAFE_INTEGER
+    ? fc.oneof(fc.integer({ min: LIMITS[key][0], max: Number.MAX_SAFE_INTEGER }), fc.constantFrom(1e16, 1e17, LIMITS[key][1]))
+    : fc.integer({ min: LIMITS[key][0], max: LIMITS[key][1] });
 
 const stateArb: fc.Arbitrary<ExplorerState> = fc
   .record({
@@ -53,7 +56,7 @@ describe("explorer URL state", () => {
   });
 
   it("replaces bad parameters by defaults and says which, by the page's labels with the valid range", () => {
-    const { state, problems, invalid } = stateFromQuery("?m=1&kernel=rbf&rho1=2&digits=5&norm=yes&L1=2000000000&sw=-1");
+    const { state, problems, invalid } = stateFromQuery("?m=1&kernel=rbf&rho1=2&digits=5&norm=yes&L1=2e18&sw=-1");
     expect(state).toEqual(DEFAULT_STATE);
     expect(problems).toHaveLength(7);
     expect(invalid.sort()).toEqual(["depthMax", "kernel", "m", "normalized", "precision", "rho1", "sigmaW"]);
@@ -64,6 +67,13 @@ describe("explorer URL state", () => {
     expect(text).toMatch(/“σw” is "-1": it must be a decimal > 0/);
     // URL keys never appear in messages.
     expect(text).not.toMatch(/\b(L0|L1|digits|sw)=/);
+  });
+
+  it("takes depths to 10^18, but no digits that a float64 would round", () => {
+    expect(stateFromQuery("L1=1e18").state.depthMax).toBe(1e18);
+    expect(stateFromQuery("L1=1000000000000000000").problems).toEqual([]);
+    expect(stateFromQuery("L1=1000000000000000001").invalid).toEqual(["depthMax"]);
+    expect(stateFromQuery("L1=2e18").invalid).toEqual(["depthMax"]);
   });
 
   it("takes whole numbers in any notation a number field offers, and no fractions", () => {
@@ -110,6 +120,7 @@ describe("logSpacedDepths", () => {
   it("spreads evenly in log L: 1 … 1000 in 4 is 1, 10, 100, 1000", () => {
     expect(logSpacedDepths(1, 1000, 4)).toEqual([1, 10, 100, 1000]);
     expect(logSpacedDepths(7, 7, 10)).toEqual([7]);
+    expect(logSpacedDepths(1, 1e18, 7)).toEqual([1, 1e3, 1e6, 1e9, 1e12, 1e15, 1e18]);
   });
 });
 

@@ -36,6 +36,8 @@ describe("run-time estimate", () => {
     expect(estimateSeconds({ ...DEFAULT_STATE, precision: 100 }, 7)).toBeGreaterThan(base);
     expect(estimateSeconds(DEFAULT_STATE, 20)).toBeGreaterThan(base);
     expect(estimateSeconds({ ...DEFAULT_STATE, depthMax: 1e9, precision: 0 }, 7)).toBeGreaterThan(CONFIRM_SECONDS);
+    // Beyond 10^9 layers the jump's cost does not grow with depth.
+    expect(estimateSeconds({ ...DEFAULT_STATE, depthMax: 1e18 }, 7)).toBeLessThan(CONFIRM_SECONDS);
   });
 
   it("says durations in the unit that reads best", () => {

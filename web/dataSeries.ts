@@ -127,7 +127,7 @@ export function kernelLabel(state: ExplorerState): string {
 export async function dataSeriesFloat64(state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
   const m = data.m;
   const testCount = data.onSphere.m - m;
-  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
+  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths: depths.map(BigInt), params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
   const entries: DataSeries["entries"][number][] = [];
   const determinant: DataSeries["determinant"][number][] = [];
   const predictions: DataSeries["predictions"][number][] = [];

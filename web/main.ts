@@ -9,7 +9,7 @@
  * the rest was not computed.
  */
 import type { View } from "vega";
-import { FLOAT64_MATCH_DIGITS, formatFloat64 } from "../src/index.js";
+import { FLOAT64_MATCH_DIGITS, formatFloat64, MAX_DEPTH } from "../src/index.js";
 import type { DataSeries, ExplorerResult, PairSeries, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
 import { mountCirclePicker } from "./circlePicker.js";
 import { CONFIRM_SECONDS, durationText, estimatedPoints, estimateSeconds, SHOW_ESTIMATE_SECONDS } from "./estimate.js";
@@ -352,11 +352,13 @@ function clearResults(): void {
 function pairNotes(pair: PairSeries): string[] {
   const least = (digits: readonly number[] | undefined) => (digits ? ` (at least ${Math.min(...digits)} correct digits against high precision)` : "");
   return [
-    pair.givesOut.textbook === null
+    pair.textbook.length === 0
+      ? "the textbook float64 loop is not run beyond 10^9 layers"
+      : pair.givesOut.textbook === null
       ? `the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint${least(pair.correctDigits?.textbook)}`
       : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
     pair.precise === null
-      ? "the stable loop is not judged (no high-precision run)"
+      ? `the ${pair.stableMethod === "jump" ? "jump" : "stable loop"} is not judged (no high-precision run)`
       : pair.givesOut.stable === null
         ? `the stable float64 loop keeps a correct digit of 1 − ρ throughout${least(pair.correctDigits?.stable)}`
         : `the stable float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.stable}`,
@@ -387,14 +389,14 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
   results.hidden = false;
   resultsCurrent = true;
   showSummary(depths, [...pairNotes(pair), "the data set is being computed"]);
-  $("#vouched-by").textContent = pair.vouchedBy ?? "no high-precision run: set digits ≥ 20";
+  $("#vouched-by").textContent = pair.vouchedBy ?? (pair.preciseSkipped ? `no high-precision run: ${pair.preciseSkipped}` : "no high-precision run: set digits ≥ 20");
   const digits = pair.correctDigits;
   fillTable(
     $<HTMLTableElement>("#pair-table"),
     [
       { key: "depth", title: "L" },
-      { key: "stable.rho", title: "ρ float64 stable" },
-      { key: "stable.oneMinusRho", title: "1 − ρ float64 stable" },
+      { key: "stable.rho", title: `ρ float64 ${pair.stableMethod === "jump" ? "jump" : "stable"}` },
+      { key: "stable.oneMinusRho", title: `1 − ρ float64 ${pair.stableMethod === "jump" ? "jump" : "stable"}` },
       { key: "stable.correct", title: "correct" },
       { key: "textbook.oneMinusRho", title: "1 − ρ float64 textbook" },
       { key: "textbook.correct", title: "correct" },
@@ -407,7 +409,7 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
       "stable.rho": formatFloat64(p.rho),
       "stable.oneMinusRho": formatFloat64(p.oneMinusRho),
       "stable.correct": correctText(digits?.stable[i]),
-      "textbook.oneMinusRho": numberText(pair.textbook[i].oneMinusRho),
+      "textbook.oneMinusRho": pair.textbook[i] ? numberText(pair.textbook[i].oneMinusRho) : "not run",
       "textbook.correct": correctText(digits?.textbook[i]),
       "precise.oneMinusRho": preciseText(pair.precise?.[i].oneMinusRho ?? null),
       "stable.ntkNormalized": formatFloat64(p.ntkNormalized),
@@ -417,7 +419,7 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
   for (const name of ["accuracy", "kernel-entries", "log-det", "predictions"] as const) placeholder(name, "Being computed…");
   const id = runId;
   const digitsChart = digitsFigure(pair, null, depths);
-  if (!digitsChart) placeholder("float64-digits", NO_PRECISION);
+  if (!digitsChart) placeholder("float64-digits", pair.preciseSkipped ? `No high-precision run: ${pair.preciseSkipped}` : NO_PRECISION);
   await drawFigures([...(digitsChart ? [digitsChart] : []), ...pairFigures(pair, depths)], id);
 }
 
@@ -430,7 +432,11 @@ async function showResult(result: ExplorerResult): Promise<void> {
     "log10|det K| from float64 LU (raw kernels include their power-of-two scale); digits kept = 15.95 − log10 κ1 (κ1 estimated); " +
     `f∞ = K_x K⁻¹ Y at the first test point; targets ${data.targetsFrom}. ` +
     (data.majorityRate === null ? "" : `Always answering the most frequent training class would score ${percentText(data.majorityRate)}. `) +
-    (data.preciseVouchedBy ? `High-precision Gram: ${data.preciseVouchedBy}.` : "No high-precision run (set digits ≥ 20).");
+    (data.preciseVouchedBy
+      ? `High-precision Gram: ${data.preciseVouchedBy}.`
+      : depths[depths.length - 1] > MAX_DEPTH
+        ? "No high-precision Gram beyond 10^9 layers (it runs layer by layer)."
+        : "No high-precision run (set digits ≥ 20).");
   fillTable(
     $<HTMLTableElement>("#data-table"),
     [

@@ -68,6 +68,7 @@ function styles(names: readonly string[], fixed: Readonly<Record<string, LineSty
 
 const PAIR_STYLES: Record<string, LineStyle> = {
   "float64 stable": { color: "#1f77b4", dash: SOLID },
+  "float64 jump": { color: "#1f77b4", dash: SOLID },
   "float64 textbook": { color: "#d62728", dash: [6, 3] },
   [PRECISE]: { color: "#555555", dash: SOLID, band: true },
   "9π²/(2L²)": { color: "#2ca02c", dash: [2, 3] },
@@ -197,8 +198,9 @@ function markerWords(markers: readonly DepthMarker[]): string {
 
 /** The pair's figures: 1 − ρ and 1 − Θ̄ on log–log axes, float64 loops over the high-precision band. */
 export function pairFigures(pair: PairSeries, depths: readonly number[]): ExplorerFigure[] {
+  const stableName = pair.stableMethod === "jump" ? "float64 jump" : "float64 stable";
   const points = (key: "oneMinusRho" | "oneMinusNtkNormalized"): Point[] => [
-    ...pair.stable.flatMap((p) => float64Point(p.depth, p[key], "float64 stable", formatFloat64(p[key]), true)),
+    ...pair.stable.flatMap((p) => float64Point(p.depth, p[key], stableName, formatFloat64(p[key]), true)),
     ...pair.textbook.flatMap((p) => float64Point(p.depth, p[key], "float64 textbook", formatFloat64(p[key]), true)),
     ...(pair.precise ?? []).flatMap((p) => precisePoint(p.depth, p[key], PRECISE, true)),
   ];
@@ -216,7 +218,7 @@ export function pairFigures(pair: PairSeries, depths: readonly number[]): Explor
     chart({
       name: "one-minus-rho",
       title: `1 − ρ of the pair with ρ1 = ${pair.rho1}`,
-      description: `1 − ρ against depth on log–log axes: the stable and textbook float64 loops over ${reference}${pair.paperCase ? ", and the asymptote 9π²/(2L²)" : ""}; a loop that leaves the band has lost its digits.${markerWords(markers)}`,
+      description: `1 − ρ against depth on log–log axes: ${pair.stableMethod === "jump" ? "float64 by the jump (SPEC §9; no loop runs beyond 10^9 layers)" : "the stable and textbook float64 loops"} over ${reference}${pair.paperCase ? ", and the asymptote 9π²/(2L²)" : ""}; a loop that leaves the band has lost its digits.${markerWords(markers)}`,
       points: [...points("oneMinusRho"), ...asymptote],
       depths,
       yTitle: "1 − ρ",

@@ -31,9 +31,14 @@ export interface PairRow<V> {
 /** The single pair through depth: float64 stable and textbook loops, and the high-precision run. */
 export interface PairSeries {
   readonly rho1: string;
+  /** How the "stable" float64 series was computed: the complement loop ("direct") or, beyond 10^9 layers with σb = 0, the jump (SPEC §9). */
+  readonly stableMethod: "direct" | "jump" | "textbook";
+  /** Why the high-precision run was not made although digits were asked for (beyond its depth limits), or null. */
+  readonly preciseSkipped: string | null;
   /** True for σw = 1, σb = 0 (SPEC §3), where 1 − ρ ≈ 9π²/(2L²) at large L. */
   readonly paperCase: boolean;
   readonly stable: readonly PairRow<number>[];
+  /** The textbook loop's rows; empty beyond 10^9 layers, where it is not run. */
   readonly textbook: readonly PairRow<number>[];
   readonly precise: readonly PairRow<PreciseValue>[] | null;
   /** What the high-precision digits rest on (the library's own words), or null without a precise run. */

@@ -3,7 +3,7 @@
  * progress reported per phase and cancellation through one AbortSignal. Runs in the Web Worker
  * (worker.ts); nothing here touches the DOM.
  */
-import type { BuiltinDataFiles, ProgressOptions } from "../src/index.js";
+import { MAX_DEPTH, type BuiltinDataFiles, type ProgressOptions } from "../src/index.js";
 import { dataSeriesFloat64, explorerData } from "./dataSeries.js";
 import { withPreciseData } from "./dataSeriesPrecise.js";
 import { pairSeries } from "./pairSeries.js";
@@ -31,6 +31,7 @@ export async function runExplorer(
   onPair(depths, pair);
   const points = await explorerData(state, files);
   const data64 = await dataSeriesFloat64(state, depths, points, phase("Gram matrices, float64"));
-  const data = state.precision > 0 ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`)) : data64;
+  // The high-precision Gram runs layer by layer: not beyond 10^9 layers (the page says so).
+  const data = state.precision > 0 && state.depthMax <= MAX_DEPTH ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`)) : data64;
   return { depths, pair, data, elapsedMs: performance.now() - started };
 }

@@ -81,8 +81,9 @@ export const LIMITS = {
   m: [2, 40],
   dim: [1, 64],
   seed: [0, 2 ** 32 - 1],
-  depthMin: [1, 1_000_000_000],
-  depthMax: [1, 1_000_000_000],
+  // 10^18 < 2^60: beyond 10^9 layers only the jump (SPEC §9, σb = 0) and the fixed point (σb > 0) reach.
+  depthMin: [1, 1e18],
+  depthMax: [1, 1e18],
   checkpoints: [2, 200],
   precision: [0, 1000],
 } as const satisfies Record<string, readonly [number, number]>;
@@ -114,8 +115,8 @@ export const VALID_TEXT: Partial<Record<keyof ExplorerState, string>> = {
   m: `a whole number from ${LIMITS.m[0]} to ${LIMITS.m[1]}`,
   dim: `a whole number from ${LIMITS.dim[0]} to ${LIMITS.dim[1]}`,
   seed: `a whole number from 0 to 2^32 − 1`,
-  depthMin: "a whole number from 1 to 10^9, e.g. 1000 or 1e6",
-  depthMax: "a whole number from 1 to 10^9, e.g. 1000 or 1e6",
+  depthMin: "a whole number from 1 to 10^18, e.g. 1000, 1e6 or 1e18",
+  depthMax: "a whole number from 1 to 10^18, e.g. 1000, 1e6 or 1e18",
   checkpoints: `a whole number from ${LIMITS.checkpoints[0]} to ${LIMITS.checkpoints[1]}`,
   precision: "0 (float64 only) or 20 to 1000",
   sigmaW: "a decimal > 0, e.g. 1 or 1.4142",
@@ -182,11 +183,13 @@ export function stateFromQuery(query: string): ParsedState {
     }
     return value;
   };
-  // Whole numbers in any notation a number field offers (1000, 1e3, 1.0e3), not fractions.
+  // Whole numbers in any notation a number field offers (1000, 1e3, 1.0e3), not fractions; digits
+  // beyond 2^53 only when the number is exactly what they spell (1000000000000000000, not …001).
   const integer = (key: keyof typeof LIMITS) => (text: string) => {
     const [lo, hi] = LIMITS[key];
     const n = text.trim() === "" ? NaN : Number(text);
-    return Number.isInteger(n) && n >= lo && n <= hi ? n : undefined;
+    const exact = !/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || BigInt(text.trim()) === BigInt(n);
+    return Number.isInteger(n) && n >= lo && n <= hi && exact ? n : undefined;
   };
   const oneOf = <T extends string>(options: readonly T[]) => (text: string) => (options as readonly string[]).includes(text) ? (text as T) : undefined;
   // The library's own validation, so that the page accepts exactly what the run will.
@@ -270,7 +273,8 @@ export function logSpacedDepths(min: number, max: number, count: number): number
   if (min === max || count < 2) return [max];
   const depths = new Set<number>();
   const ratio = Math.log(max / min);
-  for (let i = 0; i < count; i++) depths.add(Math.round(min * Math.exp((ratio * i) / (count - 1))));
+  // Rounded to 12 significant digits first, so that decades come out as 10^k (not 999999999999999).
+  for (let i = 0; i < count; i++) depths.add(Math.round(Number((min * Math.exp((ratio * i) / (count - 1))).toPrecision(12))));
   depths.add(min).add(max);
   return [...depths].filter((d) => d >= min && d <= max).sort((a, b) => a - b);
 }

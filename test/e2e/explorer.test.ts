@@ -405,6 +405,22 @@ describe("explorer page in Chromium", () => {
     await page.close();
   });
 
+  it("runs to depth 10^18 by the jump (σb = 0): exact depths in the table, 10^k ticks, no textbook loop", async () => {
+    const { page, problems } = await openExplorer("?L1=1e18&n=7&digits=40");
+    expect(await runEnd(page, 60_000)).toBe("done");
+    expect(await column(page, "#pair-table", "depth")).toEqual(["1", "1000", "1000000", "1000000000", "1000000000000", "1000000000000000", "1000000000000000000"]);
+    expect(new Set(await column(page, "#pair-table", "textbook.oneMinusRho"))).toEqual(new Set(["not run"]));
+    expect(await page.textContent("#summary")).toMatch(/the textbook float64 loop is not run beyond 10\^9 layers/);
+    expect(await page.textContent("#data-legend")).toMatch(/No high-precision Gram beyond 10\^9 layers/);
+    const ticks = await page.$$eval("#chart-one-minus-rho .role-axis text", (texts) => texts.map((t) => t.textContent ?? ""));
+    expect(ticks).toEqual(expect.arrayContaining(["1", "10⁸", "10¹⁶"]));
+    expect(ticks.join(" ")).not.toMatch(/e[+-]/);
+    // The high-precision pair reaches 10^18 too (jump at ≤ 80 digits), so float64's digits are measured there.
+    expect((await column(page, "#pair-table", "stable.correct")).every((d) => /^(all|\d+)$/.test(d))).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("says in its own words which settings of the shared address it could not use", async () => {
     const { page, problems } = await openExplorer("?m=1&L1=20&digits=0");
     const text = await page.textContent("#problems");
