@@ -1,5 +1,5 @@
 /**
- * The explorer page (web/): `npm run web` serves it with Vite's dev server; the e2e tests build
+ * The explorer page (web/): `npm run web` (scripts/web.mjs) serves it with Vite's dev server; the e2e tests build
  * it and serve the build. The library is imported from src/ directly, so the page always runs the
  * checkout's code; Node built-ins are forbidden on this path as in the library bundle.
  */
@@ -21,5 +21,6 @@ export default defineConfig({
     // vega and vega-lite make one large chunk (about 0.8 MB); splitting it would not make the page faster.
     chunkSizeWarningLimit: 1500,
   },
-  server: { port: 5173, strictPort: false },
+  // A fixed port: `npm run web` (scripts/web.mjs) prints the address, and stops with a clear message if the port is taken.
+  server: { port: 5173, strictPort: true },
 });

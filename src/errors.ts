@@ -26,7 +26,11 @@ export type NtkErrorCode =
   | "FILE_MALFORMED" // a file whose contents are not in the expected format
   | "ABORTED" // a long run cancelled through its AbortSignal
   | "NOT_POSITIVE_DEFINITE" // Cholesky met a non-positive pivot: the matrix is not SPD in float64
-  | "NO_CONVERGENCE"; // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "NO_CONVERGENCE" // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "UNKNOWN_DATASET" // a built-in data-set name that does not exist (the valid names are listed)
+  | "BAD_RANGE" // a data-set index range that is malformed, out of bounds or empty
+  | "NO_CLASS_LABELS" // classification asked for (targets "onehot") but the data carry no class labels
+  | "UNKNOWN_CLASS"; // a test point's class is not among the training classes
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

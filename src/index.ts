@@ -56,3 +56,26 @@ export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } fro
 export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
 export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";
 export { buildDepthMap64, depthMapFillFloat64, depthMapGeometricPieces, depthMapLength, DEPTH_MAP_POINTS, DEPTH_MAP_UNIFORM_PIECES, type DepthMap64 } from "./depth/depthMap.js";
+
+// Built-in data sets (MNIST, Iris) by name and index range, read through a files seam (Node: loadDataset
+// in data/files.ts accepts the names; pages: fetchBuiltinDataFiles), and classification by one-hot targets.
+export {
+  BUILTIN_DATASETS,
+  BUILTIN_DATASET_SHAPES,
+  BUILTIN_DATA_FILES,
+  MNIST_DIGIT_COUNTS,
+  loadBuiltinDataset,
+  parseBuiltinDatasetSpec,
+  refersToBuiltinDataset,
+  mnistSampleAt,
+  fetchBuiltinDataFiles,
+  type BuiltinDatasetName,
+  type BuiltinDatasetSpec,
+  type BuiltinDataFiles,
+  type BuiltinLoadOptions,
+  type MnistSample,
+} from "./data/builtin.js";
+export { TARGET_KINDS, oneHotTargets, testClassIndices, argmaxClasses, accuracy, classify, type TargetKind, type ClassEncoding, type Classification } from "./predict/classes.js";
+
+// What the explorer page (web/) needs beyond the above.
+export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";

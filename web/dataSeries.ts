@@ -4,22 +4,37 @@
  * sliced), its determinant and condition, and the closed-form predictions f_∞ = K_x K^{-1} Y
  * (SPEC §5–6).
  */
-import { parseDatasetText } from "../src/data/text.js";
-import { isNtkError } from "../src/errors.js";
-import { formatFloat64, formatScaled } from "../src/format.js";
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
-import { analyzeMatrix } from "../src/linalg/lu.js";
-import { predictFromKernels64 } from "../src/predict/float64.js";
+import {
+  analyzeMatrix,
+  classify,
+  formatFloat64,
+  formatScaled,
+  gramThroughDepthFloat64,
+  isNtkError,
+  kernelMatrix64,
+  loadBuiltinDataset,
+  oneHotTargets,
+  parseDatasetText,
+  predictFromKernels64,
+  projectToSphere,
+  testClassIndices,
+  type BuiltinDataFiles,
+  type ClassEncoding,
+  type ProgressOptions,
+  type Projection,
+  type RawPoints,
+  type SpherePoints,
+} from "../src/index.js";
+// Not in the public API: the union of training and test points, and the study's seeded random data.
 import { sliceUnion, unionRaw } from "../src/predict/union.js";
-import type { ProgressOptions } from "../src/progress.js";
-import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
 import { randomGaussianPoints, syntheticLabels } from "../src/study/randomData.js";
-import type { Projection, SpherePoints } from "../src/types.js";
 import type { DataSeries } from "./protocol.js";
-import type { ExplorerState } from "./state.js";
+import { isBuiltin, type ExplorerState } from "./state.js";
 
-/** Test points drawn next to the training points, at which predictions are shown. */
+/** Test points drawn next to random or pasted training points, at which predictions are shown. */
 export const TEST_POINTS = 2;
+/** At most this many test points of a built-in data set get their own prediction line (accuracy counts them all). */
+export const MAX_TESTS_SHOWN = 3;
 /** At most this many off-diagonal pairs are drawn (the first ones in row order). */
 export const MAX_PAIRS_SHOWN = 10;
 /** log10 2, to turn a power-of-two scale into decades. */
@@ -35,24 +50,48 @@ export interface ExplorerData {
   readonly m: number;
   /** The union on the sphere (float64). */
   readonly onSphere: SpherePoints;
-  /** Training targets, one per point: the data's first target column, or the study's synthetic y(x). */
+  /** Training targets, m × k row-major: the data's first target column or the study's synthetic y(x) (k = 1), or one-hot classes (k = C). */
   readonly targets: Float64Array;
+  /** Targets per training point. */
+  readonly k: number;
+  /** For a built-in data set: the classes and each test point's true class index. */
+  readonly classification: { readonly encoding: ClassEncoding; readonly truth: Int32Array | null } | null;
   /** Where the targets came from, in words. */
   readonly targetsFrom: string;
 }
 
 /**
  * The data of a state: seeded random Gaussian points projected by normalization (uniform on the
- * sphere; the first m are training points, the next TEST_POINTS test points), or pasted CSV/JSON
- * with seeded random test points of the same raw dimension. Throws the library's NtkError for
- * unreadable or invalid data.
+ * sphere; the first m are training points, the next TEST_POINTS test points), pasted CSV/JSON
+ * with seeded random test points of the same raw dimension, or the training and test rows of a
+ * built-in data set (read through `files`, normalized, one-hot targets). Throws the library's
+ * NtkError for unreadable or invalid data.
  */
-export function explorerData(state: ExplorerState): ExplorerData {
+export async function explorerData(state: ExplorerState, files?: BuiltinDataFiles): Promise<ExplorerData> {
+  if (isBuiltin(state.source)) {
+    if (!files) throw new Error("built-in data sets need their package files");
+    const train = await loadBuiltinDataset(`${state.source}[${state.trainRange}]`, { files });
+    const test = await loadBuiltinDataset(`${state.source}[${state.testRange}]`, { files });
+    const encoding = oneHotTargets(train);
+    const union = unionRaw(train, test);
+    const onSphere = projectToSphere(union, "normalize");
+    const k = encoding.classes.length;
+    return {
+      union,
+      projection: "normalize",
+      m: train.m,
+      onSphere,
+      targets: encoding.train.targets!,
+      k,
+      classification: { encoding, truth: testClassIndices(test, encoding.classes) },
+      targetsFrom: `one-hot classes (${k}: ${encoding.classes.join(", ")}); f∞ shown is the output for class ${encoding.classes[0]}`,
+    };
+  }
   if (state.source === "random") {
     const union = randomGaussianPoints(state.m + TEST_POINTS, state.dim, state.seed);
     const onSphere = projectToSphere(union, "normalize");
     const targets = syntheticLabels({ ...onSphere, m: state.m, coords: onSphere.coords.subarray(0, state.m * onSphere.n0) });
-    return { union, projection: "normalize", m: state.m, onSphere, targets, targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
+    return { union, projection: "normalize", m: state.m, onSphere, targets, k: 1, classification: null, targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
   }
   // Untrimmed, so that error messages count lines as the data box shows them.
   const train = parseDatasetText(state.pasted, "pasted data");
@@ -65,7 +104,16 @@ export function explorerData(state: ExplorerState): ExplorerData {
   const targets = train.targets
     ? Float64Array.from({ length: train.m }, (_, i) => train.targets![i * train.k])
     : syntheticLabels({ ...onSphere, m: train.m, coords: onSphere.coords.subarray(0, train.m * onSphere.n0) });
-  return { union, projection: state.projection, m: train.m, onSphere, targets, targetsFrom: train.targets ? "the data's first target column" : "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
+  return {
+    union,
+    projection: state.projection,
+    m: train.m,
+    onSphere,
+    targets,
+    k: 1,
+    classification: null,
+    targetsFrom: train.targets ? "the data's first target column" : "y(x) = x₁ + x₂x₃ (the study's synthetic target)",
+  };
 }
 
 /** Human name of a kernel choice. */
@@ -79,12 +127,15 @@ export function kernelLabel(state: ExplorerState): string {
 export async function dataSeriesFloat64(state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
   const m = data.m;
   const testCount = data.onSphere.m - m;
-  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
+  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths: depths.map(BigInt), params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
   const entries: DataSeries["entries"][number][] = [];
   const determinant: DataSeries["determinant"][number][] = [];
   const predictions: DataSeries["predictions"][number][] = [];
-  const warnings = new Set<string>();
+  const warnings: { depth: number; message: string }[] = [];
   const lostDepths: number[] = [];
+  const accuracy: NonNullable<DataSeries["accuracy"]>[number][] = [];
+  const shownTests = Math.min(testCount, data.classification ? MAX_TESTS_SHOWN : testCount);
+  const k = data.k;
   for (const g of grams) {
     const { matrix, log2Scale } = kernelMatrix64(g, state.kernel, state.normalized);
     const { train, test } = sliceUnion(matrix, m, testCount);
@@ -113,15 +164,17 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     if (analysis.digitsKept < 1) lostDepths.push(g.depth);
     try {
       // f_∞ does not depend on a common scale of K and K_x, so the scaled matrices serve as they are.
-      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, time: "inf", signal: progress.signal });
-      p.warnings.forEach((w) => warnings.add(`At depth ${g.depth}: ${w}`));
-      for (let t = 0; t < testCount; t++) {
-        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
+      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, k, time: "inf", signal: progress.signal });
+      p.warnings.forEach((message) => warnings.push({ depth: g.depth, message }));
+      for (let t = 0; t < shownTests; t++) {
+        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t * k], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
       }
+      if (data.classification) accuracy.push({ depth: g.depth, float64: classify(p.predictions, data.classification.encoding, data.classification.truth).accuracy, precise: null });
     } catch (e) {
       if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
-      warnings.add(`At depth ${g.depth}: ${e.message}`);
-      for (let t = 0; t < testCount; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
+      warnings.push({ depth: g.depth, message: e.message });
+      for (let t = 0; t < shownTests; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
+      if (data.classification) accuracy.push({ depth: g.depth, float64: null, precise: null });
     }
   }
   return {
@@ -137,7 +190,9 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     lostDepths,
     measuredLostDepths: null,
     preciseVouchedBy: null,
-    warnings: [...warnings],
+    warnings,
+    accuracy: data.classification ? accuracy : null,
+    majorityRate: data.classification?.truth ? classify(new Float64Array(testCount * k), data.classification.encoding, data.classification.truth).majorityRate : null,
   };
 }
 

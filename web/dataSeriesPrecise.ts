@@ -5,14 +5,22 @@
  * against them, how many digits the float64 determinant and predictions actually got right.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
-import { isNtkError } from "../src/errors.js";
-import { formatVouched } from "../src/format.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type GramRunsPrecise } from "../src/gram/precise.js";
-import { predictFromKernelsPrecise } from "../src/predict/precise.js";
+import {
+  classify,
+  correctDigits,
+  FLOAT64_MATCH_DIGITS,
+  formatVouched,
+  isNtkError,
+  kernelMatrixPrecise,
+  predictFromKernelsPrecise,
+  type GramAtDepthPrecise,
+  type GramMatrixName,
+  type ProgressOptions,
+} from "../src/index.js";
+// Not in the public API: the two-precision Gram runs and determinants from them, slicing the union, digits from a relative error.
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, type GramRunsPrecise } from "../src/gram/precise.js";
 import { sliceUnion } from "../src/predict/union.js";
 import { float64DigitsFromRelativeError } from "../src/study/precisionExperiment.js";
-import type { ProgressOptions } from "../src/progress.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";
@@ -58,6 +66,8 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
   });
 
   const predictions = [...series.predictions];
+  const k = data.k;
+  const accuracy = series.accuracy ? [...series.accuracy] : null;
   for (const g of grams) {
     const matrix = kernelMatrixPrecise(g, state.kernel, state.normalized);
     const { train, test } = sliceUnion(matrix, m, g.m - m);
@@ -68,24 +78,30 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
         testKernel: test,
         targets: Array.from(data.targets),
         m,
+        k,
         time: "inf",
         precision: state.precision,
         inputDigits: g.digitsVouched,
         signal: progress.signal,
       });
       const digits = p.digitsVouched.predictions;
-      for (let t = 0; t < g.m - m; t++) {
+      for (let t = 0; at(t) >= 0; t++) {
         const row = predictions[at(t)];
+        const value = p.predictions[t * k];
         predictions[at(t)] = {
           ...row,
-          precise: preciseValue(p.predictions[t], digits),
-          float64CorrectDigits: row.float64 === null || digits < 1 ? null : correctDigits(row.float64, p.predictions[t], digits),
+          precise: preciseValue(value, digits),
+          float64CorrectDigits: row.float64 === null || digits < 1 ? null : correctDigits(row.float64, value, digits),
         };
+      }
+      if (accuracy && data.classification && digits >= 1) {
+        const i = accuracy.findIndex((a) => a.depth === g.depth);
+        accuracy[i] = { ...accuracy[i], precise: classify(p.predictions, data.classification.encoding, data.classification.truth).accuracy };
       }
     } catch (e) {
       // Exactly singular (L = 1 with m > n0, or coincident points): f_∞ does not exist at any precision.
       if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
-      for (let t = 0; t < g.m - m; t++) predictions[at(t)] = { ...predictions[at(t)], precise: { text: "singular", approx: NaN, digits: 0 } };
+      for (let t = 0; at(t) >= 0; t++) predictions[at(t)] = { ...predictions[at(t)], precise: { text: "singular", approx: NaN, digits: 0 } };
     }
   }
   // Lost: float64 got no digit right, or gave a number where high precision shows there is none to give.
@@ -94,7 +110,7 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
       determinant.some((d) => d.depth === depth && d.float64CorrectDigits !== null && d.float64CorrectDigits < 1) ||
       predictions.some((p) => p.depth === depth && p.float64 !== null && (p.float64CorrectDigits === null ? (p.precise?.digits ?? 0) < 1 : p.float64CorrectDigits < 1)),
   );
-  return { ...series, entries, determinant, predictions, measuredLostDepths, preciseVouchedBy: runs.result.vouchedBy };
+  return { ...series, entries, determinant, predictions, accuracy, measuredLostDepths, preciseVouchedBy: runs.result.vouchedBy };
 }
 
 /**

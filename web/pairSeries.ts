@@ -5,10 +5,18 @@
  * 1 − ρ.
  */
 import { Decimal } from "decimal.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/compare/digits.js";
-import { pairThroughDepthFloat64, type PairMethod, type PairResult64 } from "../src/pair/float64.js";
-import { pairThroughDepthPrecise } from "../src/pair/precise.js";
-import type { ProgressOptions } from "../src/progress.js";
+import {
+  correctDigits,
+  FLOAT64_MATCH_DIGITS,
+  isNtkError,
+  MAX_DEPTH,
+  pairThroughDepthFloat64,
+  pairThroughDepthPrecise,
+  type PairMethod,
+  type PairResult64,
+  type ProgressOptions,
+} from "../src/index.js";
+import { pageWords } from "./words.js";
 import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";
 import type { ExplorerState } from "./state.js";
@@ -19,18 +27,29 @@ export type PhaseProgress = (phase: string) => ProgressOptions;
 /** The pair series of a state at the given checkpoint depths. */
 export async function pairSeries(state: ExplorerState, depths: readonly number[], progress: PhaseProgress): Promise<PairSeries> {
   // n0 matters for the pair only through ε_1 = σw²(1 − ρ1)/(n0 q_1) when σb > 0 (docs/RECURSIONS.md).
-  const common = { rho1: state.rho1, depth: depths[depths.length - 1], at: depths, params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, inputDim: state.dim };
+  // Depths as bigints: beyond 2^53 the library takes exact integers only (ours are whole doubles, exact as they are).
+  const common = { rho1: state.rho1, depth: BigInt(depths[depths.length - 1]), at: depths.map(BigInt), params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, inputDim: state.dim };
   const float64 = (method: PairMethod) => pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
   const rows = (r: PairResult64): PairRow<number>[] =>
     r.points.map((p) => ({ depth: p.depth, rho: p.rho, oneMinusRho: p.oneMinusRho, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized }));
-  const stableRun = await float64("stable");
+  // Beyond 10^9 layers no loop runs layer by layer: "auto" jumps (σb = 0, SPEC §9) or stops at the
+  // fixed point (σb > 0); the textbook loop is not run there.
+  const beyondLoops = depths[depths.length - 1] > MAX_DEPTH;
+  const stableRun = await float64(beyondLoops ? "auto" : "stable");
   const stable = rows(stableRun);
-  const textbook = rows(await float64("textbook"));
+  const textbook = beyondLoops ? [] : rows(await float64("textbook"));
   let precise: PairRow<PreciseValue>[] | null = null;
   let vouchedBy: string | null = null;
   let reference: Decimal[] | null = null;
-  if (state.precision > 0) {
-    const r = await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) });
+  let preciseSkipped: string | null = null;
+  const preciseRun = state.precision > 0 ? await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) }).catch((e: unknown) => {
+    // Beyond 10^9 layers the high-precision jump has limits (σb = 0, at most 80 digits): say so and keep the float64 results.
+    if (!beyondLoops || !isNtkError(e) || (e.code !== "BAD_DEPTH" && e.code !== "BAD_OPTION")) throw e;
+    preciseSkipped = pageWords(e.message);
+    return null;
+  }) : null;
+  if (preciseRun) {
+    const r = preciseRun;
     vouchedBy = r.vouchedBy;
     reference = r.points.map((p) => p.oneMinusRho);
     precise = r.points.map((p) => ({
@@ -44,6 +63,8 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   const digitsOf = (rows: readonly PairRow<number>[]) => rows.map((row, i) => float64Digits(row.oneMinusRho, reference![i]));
   return {
     rho1: state.rho1,
+    stableMethod: stableRun.method,
+    preciseSkipped,
     paperCase: stableRun.params.paperCase,
     stable,
     textbook,
@@ -52,7 +73,7 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
     givesOut: {
       stable: reference ? firstLost(stable, reference) : null,
       // Without a high-precision run the stable loop is the best reference there is (SPEC §4).
-      textbook: firstLost(textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
+      textbook: beyondLoops ? null : firstLost(textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
     },
     correctDigits: reference ? { stable: digitsOf(stable), textbook: digitsOf(textbook) } : null,
   };

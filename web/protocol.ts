@@ -31,9 +31,14 @@ export interface PairRow<V> {
 /** The single pair through depth: float64 stable and textbook loops, and the high-precision run. */
 export interface PairSeries {
   readonly rho1: string;
+  /** How the "stable" float64 series was computed: the complement loop ("direct") or, beyond 10^9 layers with σb = 0, the jump (SPEC §9). */
+  readonly stableMethod: "direct" | "jump" | "textbook";
+  /** Why the high-precision run was not made although digits were asked for (beyond its depth limits), or null. */
+  readonly preciseSkipped: string | null;
   /** True for σw = 1, σb = 0 (SPEC §3), where 1 − ρ ≈ 9π²/(2L²) at large L. */
   readonly paperCase: boolean;
   readonly stable: readonly PairRow<number>[];
+  /** The textbook loop's rows; empty beyond 10^9 layers, where it is not run. */
   readonly textbook: readonly PairRow<number>[];
   readonly precise: readonly PairRow<PreciseValue>[] | null;
   /** What the high-precision digits rest on (the library's own words), or null without a precise run. */
@@ -98,8 +103,16 @@ export interface DataSeries {
   readonly measuredLostDepths: readonly number[] | null;
   /** What the high-precision digits rest on (the library's words), or null without a precise run. */
   readonly preciseVouchedBy: string | null;
-  /** Warnings from the library (each once). */
-  readonly warnings: readonly string[];
+  /**
+   * Test accuracy (fraction of test points whose largest one-hot output is their class) at each
+   * depth, float64 and high precision (null where f∞ does not exist or was not computed); null
+   * when the data has no classes.
+   */
+  readonly accuracy: readonly { readonly depth: number; readonly float64: number | null; readonly precise: number | null }[] | null;
+  /** Accuracy of always answering the most frequent training class (null without classes). */
+  readonly majorityRate: number | null;
+  /** Warnings from the library, with the depth each was given at. */
+  readonly warnings: readonly { readonly depth: number; readonly message: string }[];
 }
 
 export interface ExplorerResult {

@@ -3,9 +3,13 @@
  * cancels through an AbortController when asked (the library checks the signal at its yield
  * points, every ~20 ms). A new run cancels the one in flight.
  */
-import { isNtkError } from "../src/errors.js";
+import { isNtkError } from "../src/index.js";
 import type { WorkerReply, WorkerRequest } from "./protocol.js";
+import { builtinFiles } from "./builtinFiles.js";
 import { runExplorer } from "./run.js";
+
+/** Built-in data files, fetched at most once per worker. */
+const files = builtinFiles();
 
 let current: { id: number; controller: AbortController } | null = null;
 
@@ -27,6 +31,7 @@ addEventListener("message", (event: MessageEvent<WorkerRequest>) => {
     (phase, done, total) => reply({ type: "progress", id: job.id, phase, done, total }),
     job.controller.signal,
     (depths, pair) => reply({ type: "pair", id: job.id, depths, pair }),
+    files,
   ).then(
     (result) => reply({ type: "result", id: job.id, result }),
     (error: unknown) =>

@@ -17,6 +17,7 @@ import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js"
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
+import { TARGET_KINDS, type Classification, type TargetKind } from "../predict/classes.js";
 
 interface PredictFlags {
   train: string;
@@ -34,6 +35,7 @@ interface PredictFlags {
   digits: string;
   sigmaW: string;
   sigmaB: string;
+  targets: string;
   json?: boolean;
 }
 
@@ -48,8 +50,8 @@ export function register(program: Command, io: CliIO): void {
         "K_x K^{-1}(I − e^{−ηKt})) and its 1-norm, the quantity the paper bounds. Float64 results carry the condition " +
         "estimate and the digits they keep; --precision results the digits vouched for by a second run 10 digits higher.",
     )
-    .requiredOption("--train <FILE>", "training data with targets (JSON or CSV, see docs/cli.md)")
-    .requiredOption("--test <FILE>", "test points (JSON or CSV; targets ignored)")
+    .requiredOption("--train <FILE>", "training data with targets or class labels (JSON or CSV file, or a built-in data set: mnist[0:1000], iris, …)")
+    .requiredOption("--test <FILE>", "test points (JSON or CSV file, or a built-in data set; targets ignored, class labels give the accuracy)")
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
     .option("--kernel <ntk|nngp>", "kernel: the NTK Θ (gradient flow) or the NNGP Σ (Bayesian posterior mean)", "ntk")
     .option("--normalized", "use the normalized kernel (Θ̄ or Σ̄, unit diagonal)")
@@ -63,6 +65,7 @@ export function register(program: Command, io: CliIO): void {
     .option("--digits <D>", `digits --precision auto must vouch for, 1..${MAX_PRECISION}`, String(DEFAULT_AUTO_DIGITS))
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
+    .option("--targets <values|onehot>", `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`, "values")
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: PredictFlags) => {
       const json = flags.json === true;
@@ -85,6 +88,7 @@ export function register(program: Command, io: CliIO): void {
           precision,
           digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
           params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+          targets: flags.targets.trim() as TargetKind,
           ...progress,
         }),
       );
@@ -174,6 +178,7 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
       gramDigitsVouched: String(r.gramDigitsVouched),
       vouchedBy: p.vouchedBy,
       ...float64Json(r),
+      ...classificationJson(r.classification),
       warnings: r.warnings,
     };
   }
@@ -191,7 +196,24 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
     kernelConditionEstimate: Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null,
     solver: f.solver,
     digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
+    ...classificationJson(r.classification),
     warnings: r.warnings,
+  };
+}
+
+/**
+ * With --targets onehot: the classes (target-column order), the predicted and the true class of
+ * each test point, the accuracy and the majority-class rate (null without test labels).
+ */
+function classificationJson(c: Classification | null): Record<string, unknown> {
+  if (c === null) return {};
+  return {
+    classes: c.classes,
+    predictedClass: c.predictedClass,
+    trueClass: c.trueIndex === null ? null : Array.from(c.trueIndex, (j) => c.classes[j]),
+    accuracy: c.accuracy === null ? null : formatFloat64(c.accuracy),
+    majorityClass: c.majorityClass,
+    majorityRate: c.majorityRate === null ? null : formatFloat64(c.majorityRate),
   };
 }
 
@@ -225,5 +247,16 @@ function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "
     );
   }
   legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");
+  const c = r.classification;
+  if (c !== null) {
+    columns.push({ header: "class" }, ...(c.trueIndex === null ? [] : [{ header: "true" }]));
+    body = body.map((row, i) => [...row, c.predictedClass[i], ...(c.trueIndex === null ? [] : [c.classes[c.trueIndex[i]]])]);
+    legend.push(
+      `Classification (--targets onehot): target columns f[1…${c.classes.length}] are the classes ${c.classes.join(", ")} (one-hot minus 1/${c.classes.length}); class = the column with the largest prediction.`,
+      c.accuracy === null
+        ? "The test points have no class labels, so no accuracy."
+        : `Accuracy ${formatFloat64(c.accuracy)} (${Math.round(c.accuracy * r.testCount)} of ${r.testCount} test points); always answering the most frequent training class (${c.majorityClass}) would score ${formatFloat64(c.majorityRate!)}.`,
+    );
+  }
   return [...legend, "", renderTable(columns, body), ""].join("\n");
 }

@@ -1,6 +1,8 @@
 /**
  * Data sets written as CSV with a header line: columns whose name starts with `y` (any case,
- * e.g. `y`, `y1`, `Y_price`) are targets, all others are coordinates, in the order they appear.
+ * e.g. `y`, `y1`, `Y_price`) are targets, a column named `class` (any case) holds class labels
+ * (any text, e.g. `setosa` or `7`; at most one such column), all others are coordinates, in the
+ * order they appear.
  * Fields may be quoted ("…", with "" for a quote); lines that are empty or start with `#` are
  * skipped. Each number's text is kept (SPEC §7). Browser-safe.
  */
@@ -34,10 +36,15 @@ export function parseDatasetCsv(text: string, source: string): Dataset {
     if (seen.has(name)) throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: column "${name}" appears twice.`, { source, line: header.line });
     seen.add(name);
   }
-  const coordColumns = names.flatMap((n, j) => (/^y/i.test(n) ? [] : [j]));
+  const isClass = (n: string) => n.toLowerCase() === "class";
+  const classColumns = names.flatMap((n, j) => (isClass(n) ? [j] : []));
+  if (classColumns.length > 1) {
+    throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: ${classColumns.length} columns are named "class"; one column holds the class labels.`, { source, line: header.line });
+  }
+  const coordColumns = names.flatMap((n, j) => (/^y/i.test(n) || isClass(n) ? [] : [j]));
   const targetColumns = names.flatMap((n, j) => (/^y/i.test(n) ? [j] : []));
   if (coordColumns.length === 0) {
-    throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: no coordinate column (every column name starts with "y", which marks targets).`, { source, line: header.line });
+    throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: no coordinate column (every column is a target, its name starting with "y", or the "class" column).`, { source, line: header.line });
   }
   if (data.length === 0) {
     throw new NtkError("EMPTY_DATA", `${source} has a header but no data lines; give at least one point.`, { source });
@@ -56,9 +63,11 @@ export function parseDatasetCsv(text: string, source: string): Dataset {
   return datasetFromArrays({
     points: data.map((r) => coordColumns.map((j) => r.fields[j])),
     labels: targetColumns.length > 0 ? data.map((r) => targetColumns.map((j) => r.fields[j])) : undefined,
+    classes: classColumns.length > 0 ? data.map((r) => r.fields[classColumns[0]]) : undefined,
     source,
     locatePoint: where(coordColumns),
     locateLabel: where(targetColumns),
+    locateClass: (i) => where(classColumns)(i, 0),
   });
 }
 

@@ -25,6 +25,12 @@ export interface Dataset {
   readonly targetText?: readonly (readonly string[])[];
   /** Where the data came from, for messages: a file name, or "points" for in-memory arrays. */
   readonly source: string;
+  /**
+   * Class label of each point (m names, e.g. "7" or "setosa"), when the data carry one: a CSV
+   * column named `class`, a JSON field `"classes"`, or a built-in data set. Classification turns
+   * them into targets (`targets: "onehot"`, predict/classes.ts). Absent when there are none.
+   */
+  readonly classes?: readonly string[];
 }
 
 /** A number as given: a JavaScript number, or decimal text meaning exactly the decimal it spells. */
@@ -42,12 +48,16 @@ export interface DatasetInput {
   readonly points: readonly (readonly RawNumber[])[];
   /** Targets: a flat list (one per point, k = 1) or m rows of k numbers; omitted means none. */
   readonly labels?: readonly RawNumber[] | readonly (readonly RawNumber[])[];
+  /** Class labels, one per point: non-empty text or finite numbers (kept as their text). */
+  readonly classes?: readonly (string | number)[];
   /** Name of the source, used in messages. Default "points". */
   readonly source?: string;
   /** Locates a point coordinate (0-based row and column) for messages. */
   readonly locatePoint?: Locate;
   /** Locates a label (0-based row and column) for messages. */
   readonly locateLabel?: Locate;
+  /** Locates a class label (0-based row) for messages. */
+  readonly locateClass?: (row: number) => string;
 }
 
 /**
@@ -72,9 +82,10 @@ export function datasetFromArrays(input: DatasetInput): Dataset {
     throw new NtkError("EMPTY_DATA", `${source} has points of dimension 0; each point needs at least one coordinate.`, { source });
   }
   const m = pointRows.length;
+  const classes = input.classes === undefined ? {} : { classes: checkClasses(input.classes, m, source, input.locateClass) };
 
   if (input.labels === undefined) {
-    return { m, n0: packedPoints.width, k: 0, coords: packedPoints.values, coordText: packedPoints.text, targets: null, source };
+    return { m, n0: packedPoints.width, k: 0, coords: packedPoints.values, coordText: packedPoints.text, targets: null, source, ...classes };
   }
   const labels = input.labels;
   if (!Array.isArray(labels)) {
@@ -99,7 +110,29 @@ export function datasetFromArrays(input: DatasetInput): Dataset {
     targets: packedLabels.values,
     targetText: packedLabels.text,
     source,
+    ...classes,
   };
+}
+
+/**
+ * Class labels as trimmed text, one per point. Throws `FILE_MALFORMED` (not a list), `DIMENSION_MISMATCH`
+ * (count ≠ m) and `FILE_MALFORMED` for a label that is neither non-empty text nor a finite number.
+ */
+function checkClasses(classes: readonly (string | number)[], m: number, source: string, locate: ((row: number) => string) | undefined): string[] {
+  if (!Array.isArray(classes)) {
+    throw new NtkError("FILE_MALFORMED", `${source}: class labels must be a list with one class name per point, e.g. ["cat", "dog", "cat"].`, { source });
+  }
+  if (classes.length !== m) {
+    throw new NtkError("DIMENSION_MISMATCH", `${source} has ${m} points but ${classes.length} class labels; give one class per point.`, { source, points: m, classes: classes.length });
+  }
+  const where = locate ?? ((i: number) => `${source}: class of point ${i + 1}`);
+  return classes.map((c, i) => {
+    const text = typeof c === "number" && Number.isFinite(c) ? String(c) : typeof c === "string" ? c.trim() : "";
+    if (text === "") {
+      throw new NtkError("FILE_MALFORMED", `${where(i)} is ${JSON.stringify(c) ?? String(c)}; a class label is non-empty text or a finite number.`, { value: String(c) });
+    }
+    return text;
+  });
 }
 
 function asRow(row: unknown, what: string): readonly RawNumber[] {

@@ -1,6 +1,7 @@
 /**
  * Data sets written as JSON: `{"points": [[x11, x12, …], …], "labels": [y1, …]}` (one target) or
- * `"labels": [[y11, …, y1k], …]` (k targets), or a bare list of points. A JSON number means the
+ * `"labels": [[y11, …, y1k], …]` (k targets), or a bare list of points; an optional field
+ * `"classes": ["setosa", …]` gives each point's class label (text or numbers). A JSON number means the
  * decimal it spells, so numbers are kept as their source text (lossless-json) instead of being
  * rounded by `JSON.parse`, whose reviver cannot see the source text on Node 20. Browser-safe.
  */
@@ -53,12 +54,12 @@ export function parseDatasetJson(text: string, source: string): Dataset {
   if (doc === null || typeof doc !== "object") {
     throw new NtkError("FILE_MALFORMED", `${source}: expected an object {"points": [[…], …], "labels": […]} or a list of points.`, { source });
   }
-  const unknown = Object.keys(doc).filter((key) => key !== "points" && key !== "labels");
+  const unknown = Object.keys(doc).filter((key) => key !== "points" && key !== "labels" && key !== "classes");
   if (unknown.length > 0) {
-    throw new NtkError("FILE_MALFORMED", `${source}: unknown key(s) ${unknown.map((u) => JSON.stringify(u)).join(", ")}; only "points" and "labels" are read.`, { source, keys: unknown });
+    throw new NtkError("FILE_MALFORMED", `${source}: unknown key(s) ${unknown.map((u) => JSON.stringify(u)).join(", ")}; only "points", "labels" and "classes" are read.`, { source, keys: unknown });
   }
   if (!Array.isArray(doc.points)) {
     throw new NtkError("FILE_MALFORMED", `${source}: "points" must be a list of rows, e.g. "points": [[0.6, 0.8], [1, 0]].`, { source });
   }
-  return datasetFromArrays({ points: doc.points as string[][], labels: doc.labels as string[] | undefined, source });
+  return datasetFromArrays({ points: doc.points as string[][], labels: doc.labels as string[] | undefined, classes: doc.classes as string[] | undefined, source });
 }

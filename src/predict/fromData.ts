@@ -19,6 +19,7 @@ import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion, unionPoints, unionRaw } from "./union.js";
 import { findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
+import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 
 /** Default number of correct digits `precision: "auto"` aims for. */
 export const DEFAULT_AUTO_DIGITS = 10;
@@ -48,6 +49,13 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions {
   readonly precision?: number | "auto";
   /** Digits "auto" must vouch for (integer 1..1000). Default 10. */
   readonly digits?: number;
+  /**
+   * "values" (default): train on the training set's targets. "onehot": classify, training on
+   * one-hot rows minus 1/C built from its class labels (predict/classes.ts); the result's
+   * `classification` then holds each test point's predicted class and, when the test set has class
+   * labels, the accuracy.
+   */
+  readonly targets?: TargetKind;
 }
 
 /** A float64 prediction on data; raw kernels are carried as K / 2^log2Scale. */
@@ -83,6 +91,11 @@ export interface DataPrediction {
   readonly singularCauses: readonly SingularCause[];
   /** Every warning of the run. */
   readonly warnings: readonly string[];
+  /**
+   * With `targets: "onehot"`: predicted classes (argmax of the high-precision predictions when
+   * there are any, else of the float64 ones) and the accuracy; null otherwise.
+   */
+  readonly classification: Classification | null;
 }
 
 /**
@@ -98,6 +111,8 @@ export interface DataPrediction {
  * digits within 1000, ABORTED.
  */
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
+  const classes = classTargets(o);
+  if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
   const depth = checkDepth(o.depth, "depth");
   if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
   const p = prepare(o);
@@ -147,6 +162,8 @@ export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth"
  * is exactly singular (t = ∞, no ridge) throws SINGULAR_MATRIX naming that depth.
  */
 export async function predictThroughDepth(o: PredictThroughDepthOptions): Promise<DataPrediction[]> {
+  const classes = classTargets(o);
+  if (classes !== null) return (await predictThroughDepth({ ...o, train: classes.encoding.train, targets: "values" })).map((r) => withClasses(r, classes));
   const depths = checkDepthList(o.depths);
   const p = prepare(o);
   const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal };
@@ -239,7 +256,20 @@ function causeWarnings(causes: readonly SingularCause[], fatal: boolean, precise
 }
 
 function shape(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number) {
-  return { depth, kernel: p.kernel, normalized: p.normalized, projection: p.projection, m: o.train.m, testCount: o.test.m, k: o.train.k };
+  return { depth, kernel: p.kernel, normalized: p.normalized, projection: p.projection, m: o.train.m, testCount: o.test.m, k: o.train.k, classification: null };
+}
+
+/** One-hot training targets and the test points' classes when `targets` is "onehot"; null for "values". */
+function classTargets(o: Pick<PredictOptions, "train" | "test" | "targets">): { encoding: ClassEncoding; trueIndex: Int32Array | null } | null {
+  const kind = o.targets ?? "values";
+  if (kind === "values") return null;
+  if (kind !== "onehot") throw new NtkError("BAD_OPTION", `targets must be ${TARGET_KINDS.map((t) => `"${t}"`).join(" or ")}, got "${String(kind)}".`, { targets: String(kind) });
+  const encoding = oneHotTargets(o.train);
+  return { encoding, trueIndex: testClassIndices(o.test, encoding.classes) };
+}
+
+function withClasses(r: DataPrediction, c: { encoding: ClassEncoding; trueIndex: Int32Array | null }): DataPrediction {
+  return { ...r, classification: classify(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
 }
 
 function preciseResult(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number, causes: SingularCause[], f64: DataPrediction64 | null, r: PreciseDataResult): DataPrediction {
