@@ -7,3 +7,6 @@ export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
 export * from "./layers";
+export * from "./normal";
+export * from "./gemm";
+export * from "./network";

@@ -26,7 +26,10 @@ export type NtkErrorCode =
   | "FILE_MALFORMED" // a file whose contents are not in the expected format
   | "ABORTED" // a long run cancelled through its AbortSignal
   | "NOT_POSITIVE_DEFINITE" // Cholesky met a non-positive pivot: the matrix is not SPD in float64
-  | "NO_CONVERGENCE"; // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "NO_CONVERGENCE" // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "BAD_WIDTH" // a finite network's width not an integer ≥ 1 (or widths not one per hidden layer)
+  | "BAD_SAMPLES" // too few sampled networks for the statistics asked for (at least 2)
+  | "DIVERGED"; // gradient descent's loss stopped being finite; details.step and the checkpoints so far
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {
