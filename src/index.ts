@@ -49,3 +49,9 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// Finite width (docs/FINITE_WIDTH.md): sampled ReLU networks, their empirical kernels, Monte Carlo over seeds.
+export { empiricalKernels, type EmpiricalKernelOptions, type EmpiricalKernels } from "./width/empirical.js";
+export { monteCarloKernels, type MonteCarloOptions, type MonteCarloResult, type KernelMonteCarlo, type EntryStatistics, type RatioEstimate, type SampleRunner, type SampleJob, type RawSample } from "./width/monteCarlo.js";
+export { MAX_FINITE_DEPTH, type FiniteNetworkOptions } from "./width/network.js";
+export { trainNetworks, MAX_TRAINING_STEPS, type TrainOptions, type TrainResult, type TrainCheckpoint } from "./width/training.js";
