@@ -16,7 +16,7 @@ import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { checkSpherePoints } from "./empirical.js";
 import { resolveSeed, resolveShape, type FiniteNetworkOptions, type NetworkShape } from "./network.js";
-import { NetworkPasses, sampleSeed } from "./passes.js";
+import { checkPlanFits, NetworkPasses, sampleSeed } from "./passes.js";
 
 /** What a runner needs to compute networks of a Monte Carlo run: plain data, so it can be posted to a worker. */
 export interface SampleJob {
@@ -130,6 +130,7 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
   const shape = resolveShape(o, o.points.n0);
   const baseSeed = resolveSeed(o.seed);
   const S = checkSamples(o.samples);
+  checkPlanFits(shape, o.points.m, false);
   const [infinite] = await gramThroughDepthFloat64({ points: o.points, depths: [shape.depth], params: o.params });
   const job: SampleJob = {
     coords: o.points.coords,
