@@ -38,7 +38,7 @@ export function register(program: Command, io: CliIO): void {
     .description(
       "Trains S sampled finite ReLU networks (SPEC §1, every hidden width N) by full-batch gradient descent on ½ Σ (f(x_i) − y_i)² with " +
         "learning rate η for T steps (SPEC §6 time t = steps, flow time ηt). At each checkpoint: step, trainLoss (½ Σ residual², mean over " +
-        "networks), kernelChange = ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F of the empirical NTK on the training points (mean), and per test point: trained " +
+        "networks), kernelChange = ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F of the empirical NTK on the training points (mean; null when Θ_0 = 0 for every network, dead on every training point), and per test point: trained " +
         "(mean output of the trained networks, with trainedStderr over networks when S ≥ 2), linearized (each network's linearization " +
         "f_0(x) + Θ_0(x,X) Θ_0⁻¹ (I − e^{−ηΘ_0 t}) (Y − f_0(X)), mean) and infiniteWidth (SPEC §6's f_t with the infinite-width Θ^(L)). " +
         "Float64 throughout; the closed forms through the eigendecomposition of predict. A diverging run stops with the step and the " +
@@ -89,7 +89,7 @@ function checkpointJson(c: TrainCheckpoint) {
   return {
     step: String(c.step),
     trainLoss: formatFloat64(c.trainLoss),
-    kernelChange: formatFloat64(c.kernelChange),
+    kernelChange: c.kernelChange === null ? null : formatFloat64(c.kernelChange),
     testPoints: Array.from(c.trained, (trained, i) => ({
       point: String(i + 1),
       trained: formatFloat64(trained),
@@ -106,7 +106,7 @@ function trainText(checkpoints: readonly TrainCheckpoint[], h: Record<string, st
     Array.from(c.trained, (trained, i) => [
       i === 0 ? String(c.step) : "",
       i === 0 ? fmt(c.trainLoss) : "",
-      i === 0 ? c.kernelChange.toExponential(3) : "",
+      i === 0 ? (c.kernelChange === null ? "—" : c.kernelChange.toExponential(3)) : "",
       String(i + 1),
       fmt(trained) + (c.trainedStderr ? ` ± ${c.trainedStderr[i].toPrecision(2)}` : ""),
       fmt(c.linearized[i]),

@@ -47,8 +47,11 @@ export interface TrainCheckpoint {
   readonly step: number;
   /** ½ Σ (f(x_i) − y_i)², mean over the networks. */
   readonly trainLoss: number;
-  /** ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F on the training points, mean over the networks. */
-  readonly kernelChange: number;
+  /**
+   * ‖Θ_t − Θ_0‖_F / ‖Θ_0‖_F on the training points, mean over the networks for which it is defined;
+   * null when Θ_0 = 0 for every network (each dead on every training point, possible at small width).
+   */
+  readonly kernelChange: number | null;
   /** Test outputs of the trained networks: mean over networks, and its standard error (null for one network). */
   readonly trained: Float64Array;
   readonly trainedStderr: Float64Array | null;
@@ -135,7 +138,7 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
       return {
         step: at[c],
         trainLoss: mean((r) => r.loss),
-        kernelChange: mean((r) => r.change),
+        kernelChange: definedMean(at_c.map((r) => r.change)),
         ...outputStatistics(at_c.map((r) => r.trained), t),
         linearized: perPoint((r, i) => r.linearized[i]),
         linearizationGap: perPoint((r, i) => Math.abs(r.trained[i] - r.linearized[i])),
@@ -173,7 +176,7 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
         let d2 = 0;
         for (let e = 0; e < m * m; e++) d2 += (kernels!.ntk[e] - K0[e]) ** 2;
         const lin = await predictFromKernels64({ trainKernel: K0, testKernel: K0x, targets: residual0, m, learningRate: eta, time: step });
-        records.push({ loss, change: Math.sqrt(d2) / norm0, trained: testOut!, linearized: lin.predictions.map((v, i) => f0[m + i] + v) });
+        records.push({ loss, change: norm0 > 0 ? Math.sqrt(d2) / norm0 : null, trained: testOut!, linearized: lin.predictions.map((v, i) => f0[m + i] + v) });
       }
       const pause = ticker.tick(s * T + step);
       if (pause) await pause;
@@ -187,10 +190,16 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
 /** One network at one checkpoint. */
 interface NetworkRecord {
   readonly loss: number;
-  readonly change: number;
+  readonly change: number | null;
   readonly trained: Float64Array;
   readonly linearized: Float64Array;
 }
+/** Mean of the values that are not null; null when all are. */
+function definedMean(values: readonly (number | null)[]): number | null {
+  const defined = values.filter((v): v is number => v !== null);
+  return defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
+}
+
 /** Mean of the per-network test outputs and its standard error (two passes; null for one network). */
 function outputStatistics(outputs: readonly Float64Array[], t: number): { trained: Float64Array; trainedStderr: Float64Array | null } {
   const n = outputs.length;
