@@ -10,7 +10,8 @@ export function addBias(x: usize, bias: usize, sigmaB: f64, n: i32, m: i32, relu
     for (let c: i32 = 0; c < m; c++) {
       const p = row + (<usize>c << 3);
       const z = load<f64>(p) + shift;
-      store<f64>(p, relu != 0 && !(z > 0.0) ? 0.0 : z);
+      // NaN passes through (z <= 0 is false for it): a diverged weight must not be hidden as an inactive unit.
+      store<f64>(p, relu != 0 && z <= 0.0 ? 0.0 : z);
     }
   }
 }

@@ -123,7 +123,8 @@ export interface MonteCarloResult {
  * Samples S networks and returns the statistics described in the module comment.
  *
  * Progress counts networks. Errors: BAD_SAMPLES (S not an integer ≥ 2), the errors of
- * {@link empiricalKernels} (BAD_DEPTH, BAD_WIDTH, …), ABORTED through `signal`.
+ * {@link empiricalKernels} (BAD_DEPTH, BAD_WIDTH, …, NON_FINITE when activations overflow), ABORTED
+ * through `signal`.
  */
 export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarloResult> {
   checkSpherePoints(o.points);
@@ -155,6 +156,11 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
     o.signal,
   );
   ticker.finish();
+  for (const [s, r] of raw.entries()) {
+    if (![...r.ntk, ...r.sigma].every(Number.isFinite)) {
+      throw new NtkError("NON_FINITE", `Network ${s + 1}'s activations over- or underflowed float64 (an empirical kernel entry is not finite): use σw nearer √2 or a smaller depth.`, { sample: s });
+    }
+  }
   return {
     m: o.points.m,
     depth: shape.depth,

@@ -83,7 +83,7 @@ export interface TrainResult {
  * outside 0 … T, more than one target per point), BAD_SAMPLES (S not an integer ≥ 1), EMPTY_DATA
  * (training points without targets), DIMENSION_MISMATCH (train and test dimensions differ), the
  * network errors (BAD_DEPTH, BAD_WIDTH, WASM_MEMORY_EXHAUSTED with the largest width that fits when
- * the weights are stored), DIVERGED when the loss stops being finite (details: `step`, and
+ * the weights are stored), DIVERGED when the loss or a test output stops being finite (details: `step`, and
  * `checkpoints`, the ones reached, averaged over the networks done), ABORTED.
  */
 export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
@@ -163,10 +163,12 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
       const f = passes.forward(X.coords, m, "stored");
       const r = Float64Array.from(f, (v, i) => v - Y[i]);
       const loss = 0.5 * r.reduce((a, v) => a + v * v, 0);
-      if (!Number.isFinite(loss)) {
+      // Weights that overflowed can leave the training outputs finite (units they feed are inactive there) and still reach a test output.
+      const badTest = testOut?.find((v) => !Number.isFinite(v));
+      if (!Number.isFinite(loss) || badTest !== undefined) {
         throw new NtkError(
           "DIVERGED",
-          `Gradient descent diverged at step ${step} of network ${s + 1}: the training loss is ${loss}. Use a smaller learning rate η (now ${eta}; ` +
+          `Gradient descent diverged at step ${step} of network ${s + 1}: ${Number.isFinite(loss) ? `a test output is ${badTest}` : `the training loss is ${loss}`}. Use a smaller learning rate η (now ${eta}; ` +
             `the infinite-width NTK's largest eigenvalue on the training points is ${infiniteLambdaMax.toPrecision(3)}, so η below about ${(2 / infiniteLambdaMax).toPrecision(3)} is stable there).`,
           { step, sample: s, checkpoints: s === 0 ? (records.length > 0 ? average([records]) : []) : average(done), learningRate: eta },
         );
