@@ -101,5 +101,6 @@ describe("Monte Carlo over networks", () => {
     await expectCode(() => monteCarloKernels({ points: x, depth: 2, width: 3, samples: 1 }), "BAD_SAMPLES", /at least two/);
     await expectCode(() => monteCarloKernels({ points: x, depth: 2, width: 3, samples: 2.5 }), "BAD_SAMPLES", /2\.5/);
     await expectCode(() => sampleWorkerRunner(0), "BAD_OPTION", /threads/);
+    await expectCode(() => monteCarloKernels({ points: x, depth: 12, width: 3, samples: 2, params: { sigmaW: 1e60 } }), "NON_FINITE", /over- or underflowed/);
   });
 });

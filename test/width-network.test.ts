@@ -267,6 +267,9 @@ describe("bad input", () => {
     expect(() => checkPlanFits(shape(largest), 3, false)).not.toThrow();
     expect(() => checkPlanFits(shape(largest + 1), 3, false)).toThrow(/largest uniform width/);
   });
+  it("says NON_FINITE when the activations overflow float64 instead of returning Infinity or NaN", async () => {
+    await expectCode(() => empiricalKernels({ points: x, depth: 12, width: 3, params: { sigmaW: 1e60 } }), "NON_FINITE", /over- or underflowed/);
+  });
   it("rejects points off the sphere", async () => {
     await expectCode(() => empiricalKernels({ points: { m: 1, n0: 2, coords: Float64Array.of(1, 1), projection: "none" }, depth: 2, width: 3 }), "OFF_SPHERE", /unit sphere/);
   });
