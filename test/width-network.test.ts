@@ -227,6 +227,14 @@ describe("empirical NTK by the layer factorization", () => {
     );
   });
 
+  it("wide layers (the blocked backward product, more than 64 summation indices) give the SIMD build's bits in the scalar build too", async () => {
+    const o = { points: points(7, 5, 9), depth: 4, width: [150, 67, 130], seed: 21, params: { sigmaW: 1.4, sigmaB: 0.1 } };
+    const simd = await empiricalKernels({ ...o, variant: "simd" });
+    const scalar = await empiricalKernels({ ...o, variant: "scalar" });
+    expect(simd.ntk).toEqual(scalar.ntk);
+    expect(simd.outputs).toEqual(scalar.outputs);
+  });
+
   it("a network dead for an input (σb = 0, width 1, deep) reports it instead of a silent number", async () => {
     const x = points(6, 2, 3);
     let found = false;
