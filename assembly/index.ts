@@ -9,3 +9,6 @@ export * from "./pair";
 export * from "./layers";
 export * from "./depthJump";
 export * from "./depthMap";
+export * from "./normal";
+export * from "./gemm";
+export * from "./network";

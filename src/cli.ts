@@ -21,9 +21,11 @@ import { register as registerKernel } from "./cli/kernel.js";
 import { register as registerPredict } from "./cli/predict.js";
 import { register as registerStudy } from "./cli/study.js";
 import { register as registerCompare } from "./cli/compare.js";
+import { register as registerWidth } from "./cli/width.js";
+import { register as registerTrain } from "./cli/train.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy, registerWidth, registerTrain];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;

@@ -30,7 +30,10 @@ export type NtkErrorCode =
   | "UNKNOWN_DATASET" // a built-in data-set name that does not exist (the valid names are listed)
   | "BAD_RANGE" // a data-set index range that is malformed, out of bounds or empty
   | "NO_CLASS_LABELS" // classification asked for (targets "onehot") but the data carry no class labels
-  | "UNKNOWN_CLASS"; // a test point's class is not among the training classes
+  | "UNKNOWN_CLASS" // a test point's class is not among the training classes
+  | "BAD_WIDTH" // a finite network's width not an integer ≥ 1 (or widths not one per hidden layer)
+  | "BAD_SAMPLES" // too few sampled networks for the statistics asked for (at least 2)
+  | "DIVERGED"; // gradient descent's loss stopped being finite; details.step and the checkpoints so far
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

@@ -79,3 +79,9 @@ export { TARGET_KINDS, oneHotTargets, testClassIndices, argmaxClasses, accuracy,
 
 // What the explorer page (web/) needs beyond the above.
 export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
+
+// Finite width (docs/FINITE_WIDTH.md): sampled ReLU networks, their empirical kernels, Monte Carlo over seeds.
+export { empiricalKernels, type EmpiricalKernelOptions, type EmpiricalKernels } from "./width/empirical.js";
+export { monteCarloKernels, type MonteCarloOptions, type MonteCarloResult, type KernelMonteCarlo, type EntryStatistics, type RatioEstimate, type SampleRunner, type SampleJob, type RawSample } from "./width/monteCarlo.js";
+export { MAX_FINITE_DEPTH, type FiniteNetworkOptions } from "./width/network.js";
+export { trainNetworks, MAX_TRAINING_STEPS, type TrainOptions, type TrainResult, type TrainCheckpoint } from "./width/training.js";

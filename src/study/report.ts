@@ -15,6 +15,7 @@ import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
+import type { WidthExperiment } from "./widthExperiment.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -53,6 +54,8 @@ export interface StudyResults {
   /** Verdicts on claims 1–4, in order, and the claim-3 test applied to Σ̄ for comparison. */
   readonly verdicts: readonly [ClaimVerdict, ClaimVerdict, ClaimVerdict, ClaimVerdict];
   readonly nngpCheck: ClaimVerdict;
+  /** The finite-width section (claim 5). */
+  readonly width: WidthExperiment;
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -193,9 +196,9 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       `Run: ${plan.quick ? "--quick (shallower depths, for CI)" : "default"}. Float64 computations use the WebAssembly paths with complements carried (SPEC §4); high precision uses ${plan.precision} significant digits, vouched by two runs at different precisions. Random data: seed ${plan.seed}, ${plan.trainPoints} training and ${plan.testPoints} test points on S^${plan.inputDim - 1}.`,
       "Every verdict is computed by code from the numbers beside it (src/study/verdicts.ts): a claim is \"supported\" when every series examined agrees with it, \"not supported\" when one contradicts it, \"inconclusive at the depths reached\" otherwise. Numbers in sentences and tables here are rounded to 4 significant digits; the CSV and JSON files hold the full float64 values (shortest round-trip decimal text).",
     ],
-    sections,
-    tables,
-    figures,
+    sections: [...sections, ...r.width.sections],
+    tables: [...tables, ...r.width.tables],
+    figures: [...figures, ...r.width.figures],
   };
 }
 

@@ -10,8 +10,8 @@ import { estimateLimit, fitPowerLaw, monotonicity, tailOf, type DepthSeries, typ
 /** The three possible verdicts. */
 export type VerdictWord = "supported" | "not supported" | "inconclusive at the depths reached";
 
-/** Which claim of SPEC §8 (1–4). */
-export type ClaimId = 1 | 2 | 3 | 4;
+/** Which claim of SPEC §8 (1–5; 5 is judged by the finite-width section, widthExperiment.ts). */
+export type ClaimId = 1 | 2 | 3 | 4 | 5;
 
 /** A verdict with the numbers behind it. */
 export interface ClaimVerdict {
@@ -27,6 +27,7 @@ export const CLAIM_STATEMENTS: Readonly<Record<ClaimId, string>> = {
   2: "The normalized NTK Θ̄^(L) approaches the matrix of ones as L → ∞, its off-diagonal entries increasing strictly to 1.",
   3: "det(κ) → 0, yet the closed-form solution κ_x κ^{-1} stays bounded and converges to a fixed limit on the sphere.",
   4: "The depth needed to see the limit is large (the paper's \"K ≫ 1/δ\").",
+  5: "The width condition: a finite network's NTK is close to the deterministic Θ^(L) only when width dominates depth (L ∈ o(min n_l)); what happens when depth dominates width is open.",
 };
 
 /** Where a positive, shrinking-or-not quantity is heading. */

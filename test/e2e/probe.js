@@ -63,6 +63,12 @@ export async function runProbe(ntk) {
   const paperPair = await ntk.pairThroughDepth({ rho1: "0.9999999", depth: 1000000, at: [1, 1000, 1000000] });
   const precisePair = await ntk.pairThroughDepthPrecise({ rho1: "0.9999999", depth: 200, at: [1, 7, 200], precision: 30 });
 
+  // A sampled finite network (SplitMix64 weights, Box–Muller with the module's own ln, cos, sin).
+  const network = { points: onSphere, depth: 4, width: [7, 5, 6], params: { sigmaW: "1.3", sigmaB: "0.2" }, seed: 12345678901234567890n };
+  const finite = await ntk.empiricalKernels(network);
+  const finiteScalar = await ntk.empiricalKernels({ ...network, variant: "scalar" });
+  const monteCarlo = await ntk.monteCarloKernels({ points: onSphere, depth: 3, width: 6, samples: 3, seed: 5 });
+
   const hex = (values) => Array.from(values, float64Hex);
   return {
     // The scalar build (hosts without SIMD run it) must agree across hosts too.
@@ -74,6 +80,8 @@ export async function runProbe(ntk) {
     ),
     // Decimal results are compared as their text (the BigInt arithmetic is exact, so it must agree too).
     precisePair: precisePair.points.flatMap((p) => [p.oneMinusRho.toString(), p.oneMinusNtkNormalized.toString(), String(p.digitsVouched.oneMinusRho)]),
+    finiteNetwork: [finite, finiteScalar].flatMap((r) => hex([...r.outputs, ...r.ntk, ...r.sigma])),
+    monteCarlo: hex([...monteCarlo.ntk.entries.flatMap((e) => [e.mean, e.std]), monteCarlo.ntk.diagSecondMomentRatio.value, monteCarlo.nngp.diagScaledMean.value]),
     normalize: hex(onSphere.coords),
     stereographic: hex(stereo.coords),
     analysis: hex([analysis.det, analysis.log10AbsDet, analysis.signDet, analysis.conditionEstimate, analysis.digitsKept, analysis.pivotGrowth]),

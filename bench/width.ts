@@ -1,0 +1,112 @@
+/**
+ * Finite networks (docs/FINITE_WIDTH.md): one whole network of width 1024, depth 64 on 16 inputs
+ * (weights generated twice, forward, backward, empirical NTK), its matrix products in GFlop/s and
+ * its Gaussian generation alone, against numpy float64 single-threaded doing the same work
+ * (bench/numpy_network.py, skipped when python3 with numpy is missing), and two networks on one
+ * and on two worker threads; then Monte Carlo of 100 networks of width 256, depth 32 on 8 inputs.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { empiricalKernels } from "../src/width/empirical.js";
+import { monteCarloKernels } from "../src/width/monteCarlo.js";
+import { sampleWorkerRunner } from "../src/width/sampleWorkers.js";
+import { loadWasmEngine } from "../src/wasm/engine.js";
+import type { SpherePoints } from "../src/types.js";
+import { median, nowMs, type BenchRow, type BenchSection } from "./timing.js";
+
+const WIDTH = 1024;
+const DEPTH = 64;
+const INPUTS = 16;
+const TARGET_GFLOPS = 10;
+
+interface BenchExports {
+  normalFill(dst: number, count: number, seed: bigint, stream: number): void;
+  gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Median wall and CPU milliseconds of `repeats` runs after a warm-up. */
+async function timed(fn: () => Promise<unknown> | unknown, repeats: number): Promise<{ wall: number; cpu: number }> {
+  await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const [w0, c0] = [nowMs(), cpuMs()];
+    await fn();
+    wall.push(nowMs() - w0);
+    cpu.push(cpuMs() - c0);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
+function basisPoints(m: number): SpherePoints {
+  const coords = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) coords[i * m + i] = 1;
+  return { m, n0: m, coords, projection: "none" };
+}
+
+/** numpy's figure for the same network, or null when python3/numpy is not there. */
+function numpyNetwork(): { seconds: number; cpuSeconds: number; numpy: string } | null {
+  try {
+    const script = fileURLToPath(new URL("./numpy_network.py", import.meta.url));
+    const out = execFileSync("python3", [script, String(WIDTH), String(DEPTH), String(INPUTS), "3"], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+      encoding: "utf8",
+    });
+    return JSON.parse(out.trim().split("\n").pop()!);
+  } catch {
+    return null;
+  }
+}
+
+export async function run(): Promise<BenchSection> {
+  const rows: BenchRow[] = [];
+  const engine = await loadWasmEngine();
+  const ex = engine.exports as unknown as BenchExports;
+  const [w, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
+  ex.normalFill(w, WIDTH * WIDTH, 1n, 0);
+  ex.normalFill(a, WIDTH * INPUTS, 1n, 1);
+  const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
+  for (const [label, rs, cs] of [["W·A (forward)", WIDTH, 1], ["Wᵀ·δ (backward, strided)", 1, WIDTH]] as const) {
+    const t = await timed(() => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, rs, cs, 1, 0), 15);
+    rows.push({ name: `matrix product ${label}, ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`, median: gemmFlops / (t.wall * 1e6), unit: "GFlop/s, wall", note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}` });
+  }
+  const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 7n, 3), 7);
+  rows.push({ name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`, median: (gen.wall * 1e6) / (WIDTH * WIDTH), unit: "ns/value, wall", note: `${((gen.cpu * 1e6) / (WIDTH * WIDTH)).toFixed(1)} ns/value by CPU time` });
+
+  const points = basisPoints(INPUTS);
+  const network = await timed(() => empiricalKernels({ points, depth: DEPTH, width: WIDTH, seed: 1 }), 3);
+  // Matrix-product flops of the passes: forward L products, backward L − 1 (sizes n_l × n_{l−1} by m).
+  const widths = [INPUTS, ...Array<number>(DEPTH - 1).fill(WIDTH), 1];
+  let flops = 0;
+  for (let l = 1; l <= DEPTH; l++) flops += 2 * widths[l] * widths[l - 1] * INPUTS * (l > 1 ? 2 : 1);
+  const generated = widths.reduce((s, n, l) => (l === 0 ? s : s + n * widths[l - 1] * (l > 1 ? 2 : 1)), 0);
+  rows.push({ name: `whole network (generate ${(generated / 1e6).toFixed(0)}M weights, forward, backward, Θ_n), this thread`, median: network.wall / 1000, unit: "s, wall", note: `${(network.cpu / 1000).toFixed(2)} s CPU; matrix products ${(flops / 1e9).toFixed(2)} GFlop, i.e. ${(flops / (network.wall * 1e6)).toFixed(2)} GFlop/s over the whole evaluation` });
+  const np = numpyNetwork();
+  if (np) {
+    rows.push({ name: `numpy ${np.numpy} float64, single-threaded, same work`, median: np.seconds, unit: "s, wall", note: `${np.cpuSeconds.toFixed(2)} s CPU; ntk-depth is ${(np.seconds / (network.wall / 1000)).toFixed(2)}× its speed (wall), ${(np.cpuSeconds / (network.cpu / 1000)).toFixed(2)}× (CPU)` });
+  } else {
+    rows.push({ name: "numpy float64, single-threaded, same work", median: NaN, unit: "s", note: "not run: python3 with numpy not found" });
+  }
+
+  const two = { points, depth: DEPTH, width: WIDTH, samples: 2, seed: 3 };
+  const oneThread = await timed(() => monteCarloKernels(two), 1);
+  const twoThreads = await timed(() => monteCarloKernels({ ...two, runner: sampleWorkerRunner(2) }), 1);
+  rows.push({ name: "two such networks, this thread", median: oneThread.wall / 1000, unit: "s, wall", note: "baseline" });
+  rows.push({ name: "two such networks, two worker threads", median: twoThreads.wall / 1000, unit: "s, wall", note: `${(oneThread.wall / twoThreads.wall).toFixed(2)}× faster (target ≥ 1.8×); same bits` });
+
+  const mc = { points: basisPoints(8), depth: 32, width: 256, samples: 100, seed: 5 };
+  const mcOne = await timed(() => monteCarloKernels(mc), 1);
+  const mcTwo = await timed(() => monteCarloKernels({ ...mc, runner: sampleWorkerRunner(2) }), 1);
+  rows.push({ name: "Monte Carlo, 100 networks of width 256, depth 32, 8 inputs, this thread", median: mcOne.wall / 1000, unit: "s, wall", note: `${(mcOne.cpu / 1000).toFixed(2)} s CPU` });
+  rows.push({ name: "the same on two worker threads", median: mcTwo.wall / 1000, unit: "s, wall", note: `${(mcOne.wall / mcTwo.wall).toFixed(2)}× faster` });
+  return {
+    title: "Finite networks: one network, matrix products, Monte Carlo",
+    rows,
+    setup: `Width ${WIDTH} in every hidden layer, depth ${DEPTH}, ${INPUTS} inputs (the unit vectors of R^${INPUTS}), σw = 1, σb = 0, weights regenerated per layer (docs/FINITE_WIDTH.md); WASM SIMD build. Matrix products: medians of 15 runs; whole network: median of 3 after a warm-up; two-network and Monte Carlo rows: one run after a warm-up (worker start-up included). numpy: bench/numpy_network.py, median of 3, OPENBLAS_NUM_THREADS=1. Wall and CPU times: CPU time is what a loaded machine inflates less.`,
+  };
+}
