@@ -220,7 +220,7 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
 }
 
 /** Throws EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows. */
-function checkSpherePoints(points: SpherePoints): void {
+export function checkSpherePoints(points: SpherePoints): void {
   const { m, n0, coords } = points;
   if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
     throw new NtkError("EMPTY_DATA", `A Gram matrix needs at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
