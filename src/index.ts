@@ -49,3 +49,10 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// Architectures beyond the ReLU network (docs/ARCHITECTURES.md): a composable description (JSON or
+// --arch text), its Gram matrices and pairs in float64 and at high precision.
+export { resolveArchitecture, reluMlpSpec, type ArchitectureSpec, type LayerSpec, type ResolvedArchitecture, type ResolvedLayer, type ResolvedActivation, type ResolvedAlpha } from "./arch/description.js";
+export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./arch/parse.js";
+export { archGramThroughDepthFloat64, archPairThroughDepthFloat64, toArchitecture, type ArchitectureInput, type ArchGramOptions, type ArchPairOptions } from "./arch/float64.js";
+export { archGramThroughDepthPrecise, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";
