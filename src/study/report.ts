@@ -15,6 +15,7 @@ import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
+import { architectureFigures, architectureSection, type ArchitectureStudy } from "./architectureExperiment.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -53,6 +54,8 @@ export interface StudyResults {
   /** Verdicts on claims 1–4, in order, and the claim-3 test applied to Σ̄ for comparison. */
   readonly verdicts: readonly [ClaimVerdict, ClaimVerdict, ClaimVerdict, ClaimVerdict];
   readonly nngpCheck: ClaimVerdict;
+  /** Other activations and residual networks (open questions 1 and 3). */
+  readonly architectures: ArchitectureStudy;
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -82,7 +85,8 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     ),
   ];
 
-  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary];
+  figures.push(...architectureFigures(r.architectures));
+  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary, r.architectures.summary, r.architectures.depthTable, r.architectures.slopeSweep, r.architectures.alphaSweep];
 
   // ---- sections ---------------------------------------------------------------------------------
   const sections: ReportSection[] = [
@@ -184,6 +188,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       figures: plan.precisionRho1.map((r) => `float64-digits-rho1-${r}`),
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
     },
+    architectureSection(r.architectures),
   ];
 
   return {
