@@ -55,4 +55,4 @@ export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.
 export { resolveArchitecture, reluMlpSpec, type ArchitectureSpec, type LayerSpec, type ResolvedArchitecture, type ResolvedLayer, type ResolvedActivation, type ResolvedAlpha } from "./arch/description.js";
 export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./arch/parse.js";
 export { archGramThroughDepthFloat64, archPairThroughDepthFloat64, toArchitecture, type ArchitectureInput, type ArchGramOptions, type ArchPairOptions } from "./arch/float64.js";
-export { archGramThroughDepthPrecise, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";
+export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";

@@ -30,12 +30,17 @@ describe("--arch on rho, kernel and predict", () => {
     expect(architecture).toBe("stem(dense(1,0)) block(relu dense(1,0))");
     expect(rest).toEqual(JSON.parse(plain.out));
   });
-  it("kernel --arch gives the architecture's Gram matrix; --precision with a non-ReLU architecture is BAD_OPTION", async () => {
+  it("kernel --arch gives the architecture's Gram matrix, --precision its vouched det; --compare with a non-ReLU architecture is BAD_OPTION", async () => {
     const doc = await cliJson<{ gram: string[][]; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
     const points = projectToSphere(await loadDataset("examples/circle.csv"), "normalize");
     const [g] = await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" });
     expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.ntkNormalized));
-    const r = await cli("kernel", "--data", "examples/circle.csv", "--depth", "6", "--arch", "abs dense", "--precision", "30");
+    const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--precision", "25", "--json");
+    expect(Number(hp.digitsVouched.det)).toBeGreaterThanOrEqual(20);
+    const f64 = await cliJson<{ det: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
+    expect(Math.abs(Number(f64.det) / Number(hp.det) - 1)).toBeLessThan(1e-13);
+    expect(hp.architecture).toBe("stem(dense(1,0)) block(abs dense(1,0))");
+    const r = await cli("kernel", "--data", "examples/circle.csv", "--depth", "6", "--arch", "abs dense", "--compare");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/BAD_OPTION/);
   });

@@ -23,10 +23,22 @@ import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { bitsForDigits, checkConstantLimit, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
 import { checkDepthList } from "../gram/float64.js";
-import { decimalPlacesVouched, gramThroughDepthPrecise, unpack, type GramAtDepthPrecise, type GramMatrixName, type GramPrecisionOptions, type GramResultPrecise } from "../gram/precise.js";
+import {
+  decimalPlacesVouched,
+  gramDeterminantsPrecise,
+  gramDeterminantsVouched,
+  gramThroughDepthPrecise,
+  unpack,
+  type GramAtDepthPrecise,
+  type GramMatrixName,
+  type GramPrecisionOptions,
+  type GramResultPrecise,
+  type GramRunsPrecise,
+  type GramWithDeterminants,
+} from "../gram/precise.js";
 import { pairThroughDepthPrecise, type PairResultPrecise } from "../pair/precise.js";
 import { exactPairComplements } from "../sphere/precise.js";
-import type { NetworkParams } from "../types.js";
+import type { KernelName, NetworkParams } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
 import { dependsOnDepth, toArchitecture, type ArchitectureInput } from "./float64.js";
 import { tapeLength } from "./tape.js";
@@ -289,6 +301,29 @@ export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): 
     const p = arch.reluMlp;
     return gramThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
   }
+  return (await archGramRuns(o, arch)).result;
+}
+
+/**
+ * The Gram matrices of {@link archGramThroughDepthPrecise} and the determinant of the chosen
+ * kernel at every checkpoint, vouched as `gramDeterminantsPrecise` vouches them (the digits both
+ * runs agree on, capped by the conditioning: at most ⌊d − 1 − log10(m³ κ1)⌋ for the lower run's d
+ * digits). Unlike `gramDeterminantsVouched` for the ReLU network, no rerun at more guard digits is
+ * made for an ill-conditioned matrix: its det simply vouches fewer digits. The plain ReLU network
+ * runs on `gramDeterminantsVouched`. Errors as {@link archGramThroughDepthPrecise}.
+ */
+export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  const arch = toArchitecture(o.architecture, o.params);
+  if (arch.reluMlp) {
+    const p = arch.reluMlp;
+    return gramDeterminantsVouched({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } }, kernel, normalized);
+  }
+  const runs = await archGramRuns(o, arch);
+  return { gram: runs.result, determinants: gramDeterminantsPrecise(runs, kernel, normalized) };
+}
+
+/** Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise` reads. */
+async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitecture): Promise<GramRunsPrecise> {
   const depths = checkDepthList(o.depths);
   const P = workingPrecision(o.precision, 1).precision;
   const m = o.data.m;
@@ -319,7 +354,12 @@ export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): 
     return { depth: u.depth, m, ...um, sigmaDiag: u.sigmaDiag, ntkDiag: u.ntkDiag, digitsVouched: Math.min(diag, ...Object.values(byMatrix)), digitsVouchedByMatrix: byMatrix };
   });
   const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
-  return { precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, n0: complements.n0, grams };
+  const result: GramResultPrecise = { precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, n0: complements.n0, grams };
+  const asRun = (r: RunAtDepth) => {
+    const { matrices, entryDigits } = unpack(m, r.eps, r.u, r.digits);
+    return { depth: r.depth, matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag, entryDigits };
+  };
+  return { result, lowerDigits: runs.lowerDigits, upperDigits: runs.upperDigits, lower: runs.lower.map(asRun), upper: runs.upper.map(asRun) };
 }
 
 /** Least significant digits vouched over the complements and diagonals of one checkpoint. */

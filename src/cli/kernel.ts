@@ -91,11 +91,11 @@ export function register(program: Command, io: CliIO): void {
       const resolved = resolveParams(params);
       const dataset = await loadDataset(flags.data);
       const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, params);
-      if (arch !== undefined && !arch.reluMlp && (flags.precision !== undefined || flags.compare === true)) {
-        throw new NtkError("BAD_OPTION", "kernel --arch runs in float64 only (its high-precision determinants are not vouched yet); drop --precision/--compare, or use the library's archGramThroughDepthPrecise for the matrices.", {});
+      if (arch !== undefined && !arch.reluMlp && flags.compare === true) {
+        throw new NtkError("BAD_OPTION", "kernel --arch --compare is not available (the float64-against-high-precision scan runs on the ReLU network only); use --precision P, or rho --arch --precision for one pair.", {});
       }
       if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
-        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true };
+        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true, architecture: arch?.reluMlp ? undefined : arch };
         const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
         if (flags.compare !== true) {
           if (flags.scanTo !== undefined) throw new NtkError("BAD_OPTION", "--scan-to only applies with --compare; add --compare or drop --scan-to.", {});
