@@ -12,3 +12,4 @@ export * from "./depthMap";
 export * from "./normal";
 export * from "./gemm";
 export * from "./network";
+export * from "./architecture";

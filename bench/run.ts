@@ -11,6 +11,7 @@ import { run as runPrecise } from "./precise.js";
 import { run as runPredict } from "./predict.js";
 import { run as runDepth } from "./depth.js";
 import { run as runWidth } from "./width.js";
+import { run as runArch } from "./arch.js";
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   pair: runPair,
@@ -20,6 +21,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   predict: runPredict,
   depth: runDepth,
   width: runWidth,
+  arch: runArch,
 };
 
 const wanted = process.argv.slice(2);

@@ -34,6 +34,7 @@ export type NtkErrorCode =
   | "BAD_WIDTH" // a finite network's width not an integer ≥ 1 (or widths not one per hidden layer)
   | "BAD_SAMPLES" // too few sampled networks for the statistics asked for (at least 2)
   | "DIVERGED"; // gradient descent's loss stopped being finite; details.step and the checkpoints so far
+  | "BAD_ARCH"; // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

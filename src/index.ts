@@ -85,3 +85,9 @@ export { empiricalKernels, type EmpiricalKernelOptions, type EmpiricalKernels } 
 export { monteCarloKernels, type MonteCarloOptions, type MonteCarloResult, type KernelMonteCarlo, type EntryStatistics, type RatioEstimate, type SampleRunner, type SampleJob, type RawSample } from "./width/monteCarlo.js";
 export { MAX_FINITE_DEPTH, type FiniteNetworkOptions } from "./width/network.js";
 export { trainNetworks, MAX_TRAINING_STEPS, type TrainOptions, type TrainResult, type TrainCheckpoint } from "./width/training.js";
+// Architectures beyond the ReLU network (docs/ARCHITECTURES.md): a composable description (JSON or
+// --arch text), its Gram matrices and pairs in float64 and at high precision.
+export { resolveArchitecture, reluMlpSpec, type ArchitectureSpec, type LayerSpec, type ResolvedArchitecture, type ResolvedLayer, type ResolvedActivation, type ResolvedAlpha } from "./arch/description.js";
+export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./arch/parse.js";
+export { archGramThroughDepthFloat64, archPairThroughDepthFloat64, toArchitecture, type ArchitectureInput, type ArchGramOptions, type ArchPairOptions } from "./arch/float64.js";
+export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";

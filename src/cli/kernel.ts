@@ -7,7 +7,10 @@
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
 import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../gram/float64.js";
+import { kernelMatrix64 } from "../gram/float64.js";
+import { gramFloat64For } from "../arch/gramFor.js";
+import { toArchitecture } from "../arch/float64.js";
+import { addArchOption } from "./archOption.js";
 import { analyzeMatrix, FLOAT64_DIGITS, type MatrixAnalysis } from "../linalg/lu.js";
 import { resolveDepth, resolveParams } from "../params.js";
 import { findSingularCauses, type SingularCause } from "../predict/singularCause.js";
@@ -62,7 +65,7 @@ export interface KernelReport {
 
 /** Registers `kernel` on the program. */
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("kernel")
     .description(
       "The Gram matrix K_ij = k(x_i, x_j) of a data file's points at depth L (SPEC §5): the NTK Θ or the NNGP kernel Σ, raw " +
@@ -80,15 +83,20 @@ export function register(program: Command, io: CliIO): void {
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .option("--precision <P>", `compute at P significant digits (${MIN_PRECISION}..${MAX_PRECISION}) from the data's decimal text; every value with the digits it vouches for`)
     .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
-    .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)")
-    .action(async (flags: KernelFlags) => {
+    .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)");
+  addArchOption(command)
+    .action(async (flags: KernelFlags & { arch?: string }) => {
       const depthExact = resolveDepth(flags.depth, "--depth");
       const depth = Number(depthExact);
       const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
       const resolved = resolveParams(params);
       const dataset = await loadDataset(flags.data);
+      const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, params);
+      if (arch !== undefined && !arch.reluMlp && flags.compare === true) {
+        throw new NtkError("BAD_OPTION", "kernel --arch --compare is not available (the float64-against-high-precision scan runs on the ReLU network only); use --precision P, or rho --arch --precision for one pair.", {});
+      }
       if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
-        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true };
+        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true, architecture: arch?.reluMlp ? undefined : arch };
         const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
         if (flags.compare !== true) {
           if (flags.scanTo !== undefined) throw new NtkError("BAD_OPTION", "--scan-to only applies with --compare; add --compare or drop --scan-to.", {});
@@ -99,7 +107,7 @@ export function register(program: Command, io: CliIO): void {
       const points = projectToSphere(dataset, flags.projection);
       const json = flags.json === true;
       const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
-        gramThroughDepthFloat64({ points, depths: [depthExact], params, ...progress }),
+        gramFloat64For({ points, depths: [depthExact], params, ...progress }, arch),
       );
       const normalized = flags.normalized === true;
       const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
@@ -125,11 +133,12 @@ export function register(program: Command, io: CliIO): void {
           projection: flags.projection,
           sigmaW: resolved.sigmaW.toString(),
           sigmaB: resolved.sigmaB.toString(),
+          ...(arch === undefined ? {} : { architecture: arch.text }),
           coincidentPoints: report.coincidentPoints.map(([i, j]) => [String(i), String(j)]),
           notes: report.notes,
         });
       } else {
-        io.out(kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()));
+        io.out((arch === undefined ? "" : `Architecture ${arch.text} (depth L: the stem and L − 1 blocks).\n`) + kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()));
       }
     });
 }

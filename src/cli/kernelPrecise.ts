@@ -14,6 +14,8 @@ import type { NetworkParams, KernelName, Projection } from "../types.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
+import { archGramDeterminantsVouched } from "../arch/precise.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
 export interface KernelPreciseRequest {
@@ -24,6 +26,8 @@ export interface KernelPreciseRequest {
   readonly projection: Projection;
   readonly params: NetworkParams;
   readonly json: boolean;
+  /** The network (src/arch/); default the ReLU network with `params`. */
+  readonly architecture?: ResolvedArchitecture;
 }
 
 const LogDecimal = preciseDecimal(20);
@@ -43,7 +47,9 @@ function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDi
 /** Runs `kernel --precision P` and prints it (the float64 keys, plus "precision" and "digitsVouched"). */
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
-    gramDeterminantsVouched({ data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress }, r.kernel, r.normalized),
+    r.architecture === undefined
+      ? gramDeterminantsVouched({ data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress }, r.kernel, r.normalized)
+      : archGramDeterminantsVouched({ data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, architecture: r.architecture, ...progress }, r.kernel, r.normalized),
   );
   const g: GramAtDepthPrecise = gram.grams[0];
   const d: GramDeterminantPrecise = determinants[0];
@@ -86,6 +92,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
       projection: r.projection,
       sigmaW: gram.params.sigmaW.toString(),
       sigmaB: gram.params.sigmaB.toString(),
+      ...(r.architecture === undefined ? {} : { architecture: r.architecture.text }),
       coincidentPoints: d.coincidentPoints === null ? [] : [d.coincidentPoints.map(String)],
       notes,
       precision: String(precision),
@@ -97,7 +104,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   }
   const columns = [{ header: "i" }, ...Array.from({ length: m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const legend = [
-    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${m} points on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}.`,
+    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${m} points on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}${r.architecture === undefined ? "" : `; architecture ${r.architecture.text}`}.`,
     `High precision: ${precision} significant digits asked, ${gram.workingPrecision} carried; each entry printed with the digits it vouches for (at least ${gramDigits}).`,
   ];
   const lines = [

@@ -4,6 +4,8 @@
  * (src/predict/fromData.ts). Per test point: the predictions f_t(x) (one per target), the weight
  * row K_x K^{-1} (effective weights at finite t) and its 1-norm.
  */
+import { addArchOption } from "./archOption.js";
+import { toArchitecture } from "../arch/float64.js";
 import type { Command } from "commander";
 import type { Decimal } from "decimal.js";
 import { loadDataset } from "../data/files.js";
@@ -41,7 +43,7 @@ interface PredictFlags {
 
 /** Registers `predict` on the program. */
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("predict")
     .description(
       "Closed-form predictions of the infinitely wide ReLU network trained by gradient flow on the squared loss (SPEC §6): " +
@@ -66,8 +68,9 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
     .option("--targets <values|onehot>", `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`, "values")
-    .option("--json", "one JSON document on stdout, every number a decimal string")
-    .action(async (flags: PredictFlags) => {
+    .option("--json", "one JSON document on stdout, every number a decimal string");
+  addArchOption(command)
+    .action(async (flags: PredictFlags & { arch?: string }) => {
       const json = flags.json === true;
       const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
@@ -89,12 +92,14 @@ export function register(program: Command, io: CliIO): void {
           digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
           params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
           targets: flags.targets.trim() as TargetKind,
+          architecture: flags.arch,
           ...progress,
         }),
       );
       if (json) {
         printJson(io, predictionJson(result, flags));
       } else {
+        if (flags.arch !== undefined) io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
         io.out(predictionTable(result, flags));
         for (const w of result.warnings) io.err(`warning: ${w}\n`);
       }

@@ -14,8 +14,13 @@ import { parseInteger } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
+import { addArchOption } from "./archOption.js";
+import { archPairThroughDepthFloat64, toArchitecture } from "../arch/float64.js";
+import { archPairThroughDepthPrecise } from "../arch/precise.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 
 interface RhoFlags extends PairFlags {
+  arch?: string;
   textbook?: boolean;
   method?: string;
   precision?: string;
@@ -47,31 +52,38 @@ export function register(program: Command, io: CliIO): void {
         "recursion, no accuracy claim (see `compare`). --precision P: arbitrary precision, each value with the significant " +
         "digits it vouches for (two runs at different working precisions agree on them).",
     );
-  addPairFlags(command, MAX_JUMP_DEPTH)
+  addArchOption(addPairFlags(command, MAX_JUMP_DEPTH))
     .addOption(
       new Option("--method <m>", "auto (default: the fastest correct one), direct (the recursion layer by layer, to 10^9 layers) or jump (σb = 0: cost independent of depth, SPEC §9)")
         .choices(["auto", "direct", "jump"])
-        .conflicts("textbook"),
+        .conflicts(["textbook", "arch"]),
     )
-    .addOption(new Option("--textbook", "float64 textbook recursion (SPEC §3) instead of the stable one (SPEC §4)").conflicts("precision"))
+    .addOption(new Option("--textbook", "float64 textbook recursion (SPEC §3) instead of the stable one (SPEC §4)").conflicts(["precision", "arch"]))
     .option("--precision <P>", `arbitrary precision with P significant digits, ${MIN_PRECISION}..${MAX_PRECISION}`)
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: RhoFlags) => {
       const base = pairOptionsOf(flags);
+      // With --arch: the architecture's pair path (the ReLU network still runs on the ReLU engine).
+      const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, base.params);
       const depth = base.depth;
       const json = flags.json === true;
       const sink = progressSink(io, json);
       if (flags.precision !== undefined) {
         const precision = parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-        const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) => pairThroughDepth({ ...base, precision, method: (flags.method ?? "auto") as "auto" | "direct" | "jump", ...progress }));
-        if (json) printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...preciseRhoJson(result) });
-        else io.out(`ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}.\n${preciseRhoTable(result)}`);
+        const method = (flags.method ?? "auto") as "auto" | "direct" | "jump";
+        const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
+          arch === undefined ? pairThroughDepth({ ...base, precision, method, ...progress }) : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
+        );
+        if (json) printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
+        else io.out(`ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`);
         return;
       }
       const method: PairMethod = flags.textbook ? "textbook" : ((flags.method ?? "auto") as PairMethod);
-      const result = await withProgress(`ρ to depth ${depth}`, sink, (progress) => pairThroughDepth({ ...base, method, ...progress }));
-      if (json) printJson(io, float64Json(result));
-      else io.out(float64Table(flags.rho1, result));
+      const result = await withProgress(`ρ to depth ${depth}`, sink, (progress) =>
+        arch === undefined ? pairThroughDepth({ ...base, method, ...progress }) : archPairThroughDepthFloat64({ ...base, architecture: arch, ...progress }),
+      );
+      if (json) printJson(io, { ...archJson(arch), ...(float64Json(result) as object) });
+      else io.out(float64Table(flags.rho1, result, arch));
     });
 }
 
@@ -104,6 +116,16 @@ function float64Json(r: PairResult64): unknown {
   };
 }
 
+/** The architecture's text for JSON output (nothing for the default ReLU network). */
+function archJson(arch: ResolvedArchitecture | undefined): { architecture?: string } {
+  return arch === undefined ? {} : { architecture: arch.text };
+}
+
+/** The architecture for a table's legend (nothing for the default ReLU network). */
+function archLegend(arch: ResolvedArchitecture | undefined): string {
+  return arch === undefined ? "" : `; architecture ${arch.text} (depth L: the stem and L − 1 blocks)`;
+}
+
 const METHOD_WORDS: Record<PairMethodRun, string> = { direct: "direct recursion", jump: "jump (SPEC §9)", textbook: "textbook recursion" };
 const METHOD_LEGEND: Record<PairMethodRun, string> = {
   direct: "Direct: 1 − ρ and 1 − Θ̄ carried directly (SPEC §4), layer by layer; 1 − ρ, θ, Θ̄, 1 − Θ̄ within 1e-12 relative (tested to depth 10^6).",
@@ -111,9 +133,9 @@ const METHOD_LEGEND: Record<PairMethodRun, string> = {
   textbook: "Textbook: ρ carried and 1 − ρ formed by cancellation (SPEC §3); no accuracy claim — run `compare` to see its error.",
 };
 
-function float64Table(rho1: string, r: PairResult64): string {
+function float64Table(rho1: string, r: PairResult64, arch?: ResolvedArchitecture): string {
   const legend = [
-    `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}; float64, ${METHOD_WORDS[r.method]}.`,
+    `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}${archLegend(arch)}; float64, ${METHOD_WORDS[r.method]}.`,
     METHOD_LEGEND[r.method],
     ...(r.fixedPointFrom === null ? [] : [`The float64 state stopped changing at depth ${r.fixedPointFrom} (the fixed point of σb > 0): deeper values are that state, at no cost.`]),
     "θ in radians; Σ, Θ raw kernels (exact decimal of the float64 result, beyond the float64 range where needed); Σ̇ has no value at L = 1.",

@@ -45,7 +45,7 @@ export function thetaOfComplement(eps: number): number {
 }
 
 /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */
-function gOfTheta(theta: number): number {
+export function gOfTheta(theta: number): number {
   if (theta < SERIES_BELOW) {
     const t2 = theta * theta;
     let p = G[9];

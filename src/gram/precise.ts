@@ -186,7 +186,7 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
 const LogDecimal = preciseDecimal(20);
 
 /** Decimal places (absolute error below 10^−d) on which `lower` and `upper` agree, minus one, at most `precision`. */
-function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number): number {
+export function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number): number {
   const diff = lower.minus(upper).abs();
   if (diff.isZero()) return precision;
   const places = Math.floor(-new LogDecimal(diff).log(10).toNumber());
@@ -233,7 +233,7 @@ async function runGram(digits: number, m: number, complements: ExactPairCompleme
  * digit of the complement behind the leading 9s (`entryDigits`): rounding 1 − 1e-41 to 1 would
  * make nearly coincident points exactly coincident in every later computation (an LU, a det).
  */
-function unpack(m: number, eps: Decimal[], u: Decimal[], digits: number): Pick<GramRunAtDepth, "matrices" | "entryDigits"> {
+export function unpack(m: number, eps: Decimal[], u: Decimal[], digits: number): Pick<GramRunAtDepth, "matrices" | "entryDigits"> {
   let smallest = 0;
   for (const x of [...eps, ...u]) if (!x.isZero()) smallest = Math.min(smallest, x.e);
   const entryDigits = digits + 1 - smallest;

@@ -6,8 +6,9 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { checkDepthList, gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
-import { gramThroughDepthPrecise } from "../gram/precise.js";
+import { checkDepthList, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
+import type { ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
@@ -40,6 +41,8 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions {
   readonly normalized?: boolean;
   /** σw, σb (default 1, 0). */
   readonly params?: NetworkParams;
+  /** The network (src/arch/: text, JSON or resolved); default SPEC §1's ReLU network with `params`. */
+  readonly architecture?: ArchitectureInput;
   /**
    * Omitted: float64. A number P (20..1000): P significant digits wanted in predictions, weights
    * and det; the Gram precision is raised until they are vouched for (3 tries; a shortfall is a
@@ -130,7 +133,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPrediction64 | null = null;
   try {
-    const [gram] = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal });
+    const [gram] = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal }, o.architecture);
     f64 = await predictFromGram64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
@@ -169,7 +172,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal };
   if (o.precision === undefined) {
     for (const depth of depths) causesAt(p, depth, false);
-    const grams = await gramThroughDepthFloat64({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress });
+    const grams = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
     const out: DataPrediction[] = [];
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
@@ -181,7 +184,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
-  const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress });
+  const gram = await gramPreciseFor({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress }, o.architecture);
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);

@@ -6,7 +6,9 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthPrecise, kernelMatrixPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import { kernelMatrixPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import { gramPreciseFor } from "../arch/gramFor.js";
+import type { ArchitectureInput } from "../arch/float64.js";
 import { sliceUnion, unionRaw } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
@@ -24,6 +26,8 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions {
   readonly kernel: KernelName;
   readonly normalized: boolean;
   readonly params?: NetworkParams;
+  /** The network (src/arch/); default the ReLU network with `params`. */
+  readonly architecture?: ArchitectureInput;
 }
 
 /** A high-precision prediction with the Gram precision behind it. */
@@ -46,7 +50,7 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
-  const gram = await gramThroughDepthPrecise({ data: unionRaw(o.train, o.test), projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal });
+  const gram = await gramPreciseFor({ data: unionRaw(o.train, o.test), projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal }, o.architecture);
   return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
 }
 

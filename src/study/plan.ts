@@ -48,6 +48,8 @@ export interface StudyPlan {
   readonly precisePairMaxLog2: number;
   /** Largest depth of the high-precision predictions, 2^precisePredictMaxLog2. */
   readonly precisePredictMaxLog2: number;
+  /** Largest depth of the architectures section (architectureExperiment.ts), 2^architectureMaxLog2. */
+  readonly architectureMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
   readonly preciseGramMaxLog2: number;
 }
@@ -79,6 +81,7 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     precisePairMaxLog2: quick ? 10 : 18,
     preciseGramMaxLog2: quick ? 8 : 14,
     precisePredictMaxLog2: quick ? 6 : 12,
+    architectureMaxLog2: quick ? 8 : 13,
   };
 }
 

@@ -16,6 +16,7 @@ import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
 import type { WidthExperiment } from "./widthExperiment.js";
+import { architectureFigures, architectureSection, type ArchitectureStudy } from "./architectureExperiment.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -56,6 +57,8 @@ export interface StudyResults {
   readonly nngpCheck: ClaimVerdict;
   /** The finite-width section (claim 5). */
   readonly width: WidthExperiment;
+  /** Other activations and residual networks (open questions 1 and 3). */
+  readonly architectures: ArchitectureStudy;
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -85,7 +88,8 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     ),
   ];
 
-  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary];
+  figures.push(...architectureFigures(r.architectures));
+  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary, r.architectures.summary, r.architectures.depthTable, r.architectures.slopeSweep, r.architectures.alphaSweep];
 
   // ---- sections ---------------------------------------------------------------------------------
   const sections: ReportSection[] = [
@@ -187,6 +191,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       figures: plan.precisionRho1.map((r) => `float64-digits-rho1-${r}`),
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
     },
+    architectureSection(r.architectures),
   ];
 
   return {

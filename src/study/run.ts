@@ -20,12 +20,13 @@ import { float64DigitsFromRelativeError, runPrecisionComparison } from "./precis
 import { randomGaussianPoints, syntheticLabels } from "./randomData.js";
 import { buildStudyDocument, type StudyResults } from "./report.js";
 import { runWidthExperiment } from "./widthExperiment.js";
+import { runArchitectureStudy } from "./architectureExperiment.js";
 import type { DepthSeries } from "./series.js";
 import { StageProgress, subdivide } from "./stages.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, width: 3 };
+const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, width: 3, architectures: 1 };
 
 const num = cellNumber;
 
@@ -84,6 +85,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   );
   const trainData = { ...trainRaw, k: 1, targets: labels.slice(0, plan.trainPoints), source: "study training points" };
   const width = await runWidthExperiment({ points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed }, progress.stage(7));
+  const architectures = await runArchitectureStudy(plan.architectureMaxLog2, plan.seed, progress.stage(8));
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };
   const detAccuracy = determinantAccuracy(determinants);
@@ -131,7 +133,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   return {
     plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
-    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, width,
+    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, width, architectures,
   };
 }
 

@@ -1,0 +1,257 @@
+/**
+ * Gram matrices and single pairs through depth for any architecture (description.ts), in float64:
+ * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and the raw diagonals, in the shapes of the ReLU paths (`GramAtDepth64`,
+ * `PairResult64`), so that predictions, determinants and the CLI take them unchanged.
+ *
+ * The plain ReLU network (`relu dense`, one σw, σb) runs on the ReLU engine itself
+ * (gram/float64.ts, pair/float64.ts): same bits, same speed. Every other architecture runs its
+ * tape (tape.ts) over the pairs in WebAssembly (assembly/architecture.ts) or its TypeScript port
+ * (plainTape.ts). Depth L is the stem and L − 1 blocks; a block whose α depends on L (c/sqrt(L))
+ * is a different network at each depth, so each checkpoint then gets its own pass.
+ *
+ * Accuracy (test/arch-float64.test.ts against mpmath, test/fixtures/arch.json): the complements
+ * 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative for ρ1 ∈ [−0.9, 1) to depth 1000; near ρ = −1 the
+ * erf and |x| maps are accurate to ~1e-16 absolute in 1 + ρ only (the state is ε = 1 − ρ).
+ */
+import { NtkError } from "../errors.js";
+import { checkCheckpoints, checkInputDim, resolveRho1 } from "../params.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import { checkDepthList, checkSpherePoints, gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
+import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
+import { pairThroughDepthFloat64, type PairPoint64, type PairResult64 } from "../pair/float64.js";
+import type { NetworkParams, SpherePoints } from "../types.js";
+import { loadPrivateWasmEngine, loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { resolveArchitecture, type ArchitectureSpec, type ResolvedArchitecture } from "./description.js";
+import { parseArchitecture } from "./parse.js";
+import { plainTapeAdvance } from "./plainTape.js";
+import { inputState, OP_WIDTH, residualNesting, scaledValue, tapeLength, writeTape, type DiagonalState } from "./tape.js";
+
+/** An architecture as text (`--arch` syntax), JSON description, or already resolved. */
+export type ArchitectureInput = string | ArchitectureSpec | ResolvedArchitecture;
+
+/** Resolves any {@link ArchitectureInput}; `params` are the σw, σb of dense layers without their own. Throws BAD_ARCH. */
+export function toArchitecture(arch: ArchitectureInput, params: NetworkParams = {}): ResolvedArchitecture {
+  if (typeof arch === "string") return parseArchitecture(arch, params);
+  if (typeof arch === "object" && arch !== null && "reluMlp" in arch && "text" in arch) return arch;
+  return resolveArchitecture(arch, params);
+}
+
+/** Options of {@link archGramThroughDepthFloat64}. */
+export interface ArchGramOptions extends ProgressOptions {
+  /** Unit rows (from `projectToSphere`). */
+  readonly points: SpherePoints;
+  /** Checkpoint depths L (stem + L − 1 blocks), 1 ≤ L ≤ 1e9. */
+  readonly depths: readonly number[];
+  readonly architecture: ArchitectureInput;
+  /** σw, σb of dense layers that do not give their own (default 1, 0). */
+  readonly params?: NetworkParams;
+  /** "wasm" (default) or "plain" (TypeScript port). */
+  readonly backend?: "wasm" | "plain";
+  readonly variant?: WasmVariant;
+}
+
+/** Operations per WebAssembly call (whole blocks, at least one). */
+const OPS_PER_CALL = 4096;
+/** Pair operations per call, so that progress and cancellation stay responsive. */
+const PAIR_OPS_PER_CALL = 1 << 18;
+/** Runs of at most this many pair operations use the shared engine and never yield. */
+const SHORT_RUN_PAIR_OPS = 1 << 20;
+
+/** Where the pair complements live and how the tape runs over them. */
+interface TapeRunner {
+  run(tape: Float64Array, ops: number, from: number, to: number): void;
+  /** ε and u of every pair (copies). */
+  read(): [Float64Array, Float64Array];
+}
+
+interface ArchExports {
+  archAdvance(eps: number, u: number, from: number, to: number, tape: number, ops: number, stack: number): void;
+}
+
+/** The input complements ε_0 = 1 − x·x′ = |x − x′|²/2 of every pair (c1 = 1: the stem's first dense layer applies its own weight). */
+export function inputComplements(points: SpherePoints): Float64Array {
+  const { m, n0 } = points;
+  const eps = new Float64Array((m * (m - 1)) / 2);
+  plainGramInitialComplement(points.coords, m, n0, 1, eps, new Float64Array(eps.length));
+  return eps;
+}
+
+async function tapeRunner(start: Float64Array, backend: "wasm" | "plain", nesting: number, longRun: boolean, variant: WasmVariant | undefined): Promise<TapeRunner> {
+  const pairs = start.length;
+  if (backend === "plain") {
+    const eps = start.slice();
+    const u = start.slice();
+    return { run: (tape, ops, from, to) => plainTapeAdvance(eps, u, from, to, tape, 0, ops), read: () => [eps.slice(), u.slice()] };
+  }
+  const engine = await (longRun ? loadPrivateWasmEngine(variant) : loadWasmEngine(variant));
+  const ex = engine.exports as unknown as ArchExports;
+  const [eps, u, tape, stack] = engine.reserve([pairs, pairs, OPS_PER_CALL * OP_WIDTH, 2 * nesting + 2], `the Gram matrices of ${pairs} pairs`);
+  engine.f64(eps, pairs).set(start);
+  engine.f64(u, pairs).set(start);
+  return {
+    run(t, ops, from, to) {
+      engine.f64(tape, ops * OP_WIDTH).set(t.subarray(0, ops * OP_WIDTH));
+      ex.archAdvance(eps, u, from, to, tape, ops, stack);
+    },
+    read: () => [engine.f64(eps, pairs).slice(), engine.f64(u, pairs).slice()],
+  };
+}
+
+function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): GramAtDepth64 {
+  const unpack = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
+    const out = new Float64Array(m * m);
+    plainGramUnpack(packed, m, out, diagonal, fromComplement);
+    return out;
+  };
+  return {
+    depth,
+    m,
+    sigmaNormalized: unpack(eps, 1, true),
+    oneMinusSigmaNormalized: unpack(eps, 0, false),
+    ntkNormalized: unpack(u, 1, true),
+    oneMinusNtkNormalized: unpack(u, 0, false),
+    log2Scale: state.q.e,
+    sigmaDiag: state.q.m,
+    ntkDiag: state.tau * state.q.m,
+  };
+}
+
+/** Whether any α of the architecture depends on the depth. */
+export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
+  const visit = (layers: ResolvedArchitecture["block"]): boolean => layers.some((l) => l.kind === "residual" && (l.alpha.depthPower !== 0 || visit(l.branch)));
+  return visit(arch.stem) || visit(arch.block);
+}
+
+/**
+ * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and raw diagonals of the points at every checkpoint depth, for any
+ * architecture (see the module comment). Errors: BAD_ARCH, BAD_DEPTH, BAD_OPTION (backend), the
+ * Gram path's point errors (EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE, OFF_SPHERE),
+ * WASM_MEMORY_EXHAUSTED, ABORTED.
+ */
+export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepth64[]> {
+  const arch = toArchitecture(o.architecture, o.params);
+  if (arch.reluMlp) {
+    const p = arch.reluMlp;
+    return gramThroughDepthFloat64({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
+  }
+  checkSpherePoints(o.points);
+  return runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
+}
+
+/** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
+async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture">, arch: ResolvedArchitecture, m: number, n0: number, start: Float64Array): Promise<GramAtDepth64[]> {
+  const depths = checkDepthList(o.depths);
+  const backend = o.backend ?? "wasm";
+  if (backend !== "wasm" && backend !== "plain") {
+    throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
+  }
+  const pairs = start.length;
+  const stemOps = tapeLength(arch.stem);
+  const blockOps = tapeLength(arch.block);
+  if (Math.max(stemOps, blockOps) > OPS_PER_CALL) {
+    throw new NtkError("BAD_ARCH", `the stem or block expands to more than ${OPS_PER_CALL} operations; use the depth (the block repeats) for long networks.`, { stemOps, blockOps });
+  }
+  const passes = dependsOnDepth(arch) ? depths.map((d) => [d]) : [depths];
+  const totalOps = passes.reduce((s, p) => s + stemOps + (p[p.length - 1] - 1) * blockOps, 0) * Math.max(pairs, 1);
+  const longRun = totalOps > SHORT_RUN_PAIR_OPS;
+  const ticker = new ProgressTicker(o, totalOps, 1);
+  const nesting = Math.max(residualNesting(arch.stem), residualNesting(arch.block));
+  const tape = new Float64Array(OPS_PER_CALL * OP_WIDTH);
+  const block = Math.max(1, Math.floor(PAIR_OPS_PER_CALL / Math.max(blockOps, stemOps)));
+  const results: GramAtDepth64[] = [];
+  let done = 0;
+  for (const pass of passes) {
+    const finalDepth = pass[pass.length - 1];
+    const runner = await tapeRunner(start, backend, nesting, longRun, o.variant);
+    const advance = async (ops: number): Promise<void> => {
+      for (let first = 0; first < pairs; first += block) {
+        const count = Math.min(block, pairs - first);
+        runner.run(tape, ops, first, first + count);
+        done += count * ops;
+        const pause = longRun ? ticker.tick(done) : undefined;
+        if (pause) await pause;
+      }
+      if (pairs === 0) {
+        const pause = longRun ? ticker.tick(done) : undefined;
+        if (pause) await pause;
+      }
+    };
+    let { state, end } = writeTape(arch.stem, inputState(n0), finalDepth, tape, 0);
+    await advance(end / OP_WIDTH);
+    let layer = 1;
+    for (const depth of pass) {
+      while (layer < depth) {
+        const copies = Math.min(depth - layer, Math.floor(OPS_PER_CALL / blockOps));
+        let at = 0;
+        for (let k = 0; k < copies; k++) ({ state, end: at } = writeTape(arch.block, state, finalDepth, tape, at));
+        await advance(at / OP_WIDTH);
+        layer += copies;
+      }
+      if (!(scaledValue(state.q) > 0 || state.q.m > 0) || !Number.isFinite(state.tau) || !(state.tau > 0)) {
+        throw new NtkError("BAD_ARCH", `the diagonal scalars left the float64 range at depth ${depth} (q mantissa ${state.q.m}, τ = ${state.tau}); use the high-precision path.`, { depth });
+      }
+      const [eps, u] = runner.read();
+      results.push(atDepth(depth, m, state, eps, u));
+    }
+  }
+  ticker.finish();
+  return results;
+}
+
+/** Options of {@link archPairThroughDepthFloat64}. */
+export interface ArchPairOptions extends ProgressOptions {
+  /** ρ1 = x·x′ ∈ [−1, 1]; text is read exactly (1 − ρ1 formed exactly). */
+  readonly rho1: number | string;
+  /** Final depth L. */
+  readonly depth: number;
+  /** Checkpoints (each ≤ depth); default [depth]. */
+  readonly at?: readonly number[];
+  readonly architecture: ArchitectureInput;
+  readonly params?: NetworkParams;
+  /** Input dimension n0 (default 1): scales the raw kernels. */
+  readonly inputDim?: number;
+  readonly backend?: "wasm" | "plain";
+  readonly variant?: WasmVariant;
+}
+
+/**
+ * One pair with input correlation ρ1 through depth, for any architecture: the fields of the ReLU
+ * pair path (`PairResult64`, method "stable"); `sigmaDot` is null except on the ReLU network, which
+ * runs on the ReLU engine. A pair is one entry of the Gram tape, started from the exact 1 − ρ1.
+ * Errors as {@link archGramThroughDepthFloat64}, and BAD_RHO.
+ */
+export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResult64> {
+  const arch = toArchitecture(o.architecture, o.params);
+  if (arch.reluMlp) {
+    const p = arch.reluMlp;
+    return pairThroughDepthFloat64({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
+  }
+  const rho1 = resolveRho1(o.rho1);
+  const n0 = checkInputDim(o.inputDim);
+  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)));
+  const firstDense = arch.stem[0]!;
+  const params = firstDense.kind === "dense" ? firstDense.params : (undefined as never);
+  const result: PairPoint64[] = grams.map((g) => {
+    const eps = g.oneMinusSigmaNormalized[1];
+    const u = g.oneMinusNtkNormalized[1];
+    const rho = 1 - eps;
+    const ntkNormalized = 1 - u;
+    return {
+      depth: g.depth,
+      rho,
+      oneMinusRho: eps,
+      theta: 2 * Math.asin(Math.sqrt(0.5 * eps)),
+      ntkNormalized,
+      oneMinusNtkNormalized: u,
+      log2Scale: g.log2Scale,
+      sigma: rho * g.sigmaDiag,
+      ntk: ntkNormalized * g.ntkDiag,
+      sigmaDiag: g.sigmaDiag,
+      ntkDiag: g.ntkDiag,
+      sigmaDot: null,
+      lostToZero: rho1.oneMinusRho1_64 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [eps, u][k] < 2 ** -1022) : [],
+    };
+  });
+  return { method: "stable", params, points: result };
+}

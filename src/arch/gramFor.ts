@@ -1,0 +1,19 @@
+/**
+ * The Gram matrices of an optional architecture: the ReLU engine's call itself when none is given
+ * (so the ReLU paths stay exactly as they were), the architecture's otherwise. Predictions use
+ * these, so one description drives them too.
+ */
+import { gramThroughDepthFloat64, type GramAtDepth64, type GramFloat64Options } from "../gram/float64.js";
+import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "../gram/precise.js";
+import { archGramThroughDepthFloat64, type ArchitectureInput } from "./float64.js";
+import { archGramThroughDepthPrecise } from "./precise.js";
+
+/** Float64 Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
+export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramAtDepth64[]> {
+  return architecture === undefined ? gramThroughDepthFloat64(o) : archGramThroughDepthFloat64({ ...o, architecture });
+}
+
+/** High-precision Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
+export function gramPreciseFor(o: GramPrecisionOptions, architecture: ArchitectureInput | undefined): Promise<GramResultPrecise> {
+  return architecture === undefined ? gramThroughDepthPrecise(o) : archGramThroughDepthPrecise({ ...o, architecture });
+}

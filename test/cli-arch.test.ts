@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { cli, cliJson } from "./support/cli.js";
+import { archPairThroughDepthFloat64, archGramThroughDepthFloat64 } from "../src/arch/float64.js";
+import { predict } from "../src/predict/fromData.js";
+import { loadDataset } from "../src/data/files.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+
+interface RhoJson {
+  architecture?: string;
+  points: Record<string, string | null | Record<string, number | null>>[];
+}
+
+describe("--arch on rho, kernel and predict", () => {
+  it("rho --arch prints the library's values, names the architecture, and --help documents the grammar", async () => {
+    const arch = "residual(alpha=1/sqrt(L); relu dense)";
+    const doc = await cliJson<RhoJson>("rho", "--rho1", "0.5", "--depth", "40", "--at", "1,40", "--arch", arch, "--sigma-b", "0.1", "--json");
+    expect(doc.architecture).toBe("stem(dense(1,0.1)) block(residual(alpha=1/sqrt(L); relu dense(1,0.1)))");
+    const lib = await archPairThroughDepthFloat64({ rho1: "0.5", depth: 40, at: [1, 40], architecture: arch, params: { sigmaB: "0.1" } });
+    expect(Number(doc.points[1].oneMinusNtkNormalized)).toBe(lib.points[1].oneMinusNtkNormalized);
+    const help = await cli("rho", "--help");
+    expect(help.out).toMatch(/--arch <text>/);
+    expect(help.out).toMatch(/residual\(alpha=A; layers…\)/);
+  });
+  it("rho --arch --precision vouches digits; 'relu dense' prints what plain rho prints", async () => {
+    const doc = await cliJson<{ points: { digitsVouched: Record<string, string | null> }[] }>("rho", "--rho1", "0.5", "--depth", "5", "--arch", "erf dense", "--precision", "25", "--json");
+    expect(Number(doc.points[0].digitsVouched.oneMinusRho)).toBeGreaterThanOrEqual(25);
+    const plain = await cli("rho", "--rho1", "0.3", "--depth", "20", "--json");
+    const viaArch = await cliJson<RhoJson>("rho", "--rho1", "0.3", "--depth", "20", "--arch", "relu dense", "--json");
+    const { architecture, ...rest } = viaArch;
+    expect(architecture).toBe("stem(dense(1,0)) block(relu dense(1,0))");
+    expect(rest).toEqual(JSON.parse(plain.out));
+  });
+  it("kernel --arch gives the architecture's Gram matrix, --precision its vouched det; --compare with a non-ReLU architecture is BAD_OPTION", async () => {
+    const doc = await cliJson<{ gram: string[][]; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
+    const points = projectToSphere(await loadDataset("examples/circle.csv"), "normalize");
+    const [g] = await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" });
+    expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.ntkNormalized));
+    const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--precision", "25", "--json");
+    expect(Number(hp.digitsVouched.det)).toBeGreaterThanOrEqual(20);
+    const f64 = await cliJson<{ det: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
+    expect(Math.abs(Number(f64.det) / Number(hp.det) - 1)).toBeLessThan(1e-13);
+    expect(hp.architecture).toBe("stem(dense(1,0)) block(abs dense(1,0))");
+    const r = await cli("kernel", "--data", "examples/circle.csv", "--depth", "6", "--arch", "abs dense", "--compare");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/BAD_OPTION/);
+  });
+  it("predict --arch feeds the architecture's Gram matrices to the prediction code (float64 and --precision)", async () => {
+    const [train, test] = await Promise.all([loadDataset("examples/train.json"), loadDataset("examples/test.json")]);
+    const doc = await cliJson<{ predictions: unknown }>("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "4", "--arch", "erf dense", "--json");
+    const lib = await predict({ train, test, depth: 4, architecture: "erf dense" });
+    const relu = await predict({ train, test, depth: 4 });
+    expect(JSON.stringify(doc)).toContain(String(lib.float64!.predictions[0]));
+    expect(lib.float64!.predictions[0]).not.toBe(relu.float64!.predictions[0]);
+    const hp = await predict({ train, test, depth: 4, architecture: "erf dense", precision: 25 });
+    expect(Math.abs(hp.precise!.predictions[0].toNumber() / lib.float64!.predictions[0] - 1)).toBeLessThan(1e-10);
+  });
+  it("malformed --arch exits 1 with BAD_ARCH and a caret under the column", async () => {
+    const r = await cli("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "4", "--arch", "erf dense(1,");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error BAD_ARCH: --arch: expected σb \(a decimal number\) at column 13/);
+    expect(r.err).toContain("\n  erf dense(1,\n              ^");
+  });
+});
