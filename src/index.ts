@@ -49,3 +49,7 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// A predictor that factors the training kernel once and answers many (time, test points) queries,
+// with the mean and covariance of the ensemble of trained networks (docs/PREDICTOR.md).
+export { createPredictor, type Predictor, type PredictorOptions, type PredictorQuery, type PredictorResult, type CovarianceRequest } from "./predict/predictor.js";
