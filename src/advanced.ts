@@ -10,7 +10,15 @@ export { loadWasmEngine, MAX_WASM_BYTES, type WasmEngine, type WasmVariant } fro
 export { luFactor, LuFactorization, FLOAT64_DIGITS, type LuFactors, type LinalgOptions } from "./linalg/lu.js";
 export { choleskyFactor, CholeskyFactorization } from "./linalg/cholesky.js";
 export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from "./linalg/eigen.js";
-export { preciseLuFactor, preciseLuSolve, preciseSolve, preciseLuAnalysis, findIdenticalRows, type PreciseLuFactors, type IdenticalRows } from "./linalg/preciseLu.js";
+export {
+  preciseLuFactor,
+  preciseLuSolve,
+  preciseSolve,
+  preciseLuAnalysis,
+  findIdenticalRows,
+  type PreciseLuFactors,
+  type IdenticalRows,
+} from "./linalg/preciseLu.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
 export { preciseDecimal, checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
@@ -22,5 +30,12 @@ export { predictFromKernels64, type KernelPrediction64Options, type Prediction64
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise } from "./predict/precise.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { findSingularCauses, type SingularCause, type SingularCauseInput } from "./predict/singularCause.js";
-export { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type GramCompareOptions, type GramComparison, type EntryComparison, type DeterminantComparison } from "./compare/gramCompare.js";
+export {
+  compareGram,
+  DEFAULT_GRAM_COMPARE_PRECISION,
+  type GramCompareOptions,
+  type GramComparison,
+  type EntryComparison,
+  type DeterminantComparison,
+} from "./compare/gramCompare.js";
 export { correctDigits, relativeError, digitsVouched, FLOAT64_MATCH_DIGITS } from "./compare/digits.js";

@@ -66,7 +66,8 @@ if (typeof document === "undefined") console.log(out);
 else document.querySelector("#out").textContent = out;
 `;
 const pageScript = (specifier: string): string => PAGE_SCRIPT.replace("SPECIFIER", JSON.stringify(specifier));
-const PAGE_HTML = (src: string) => `<!doctype html>\n<meta charset="utf-8"><title>ntk-depth</title><link rel="icon" href="data:,">\n<pre id="out"></pre>\n<script type="module" src="${src}"></script>\n`;
+const PAGE_HTML = (src: string) =>
+  `<!doctype html>\n<meta charset="utf-8"><title>ntk-depth</title><link rel="icon" href="data:,">\n<pre id="out"></pre>\n<script type="module" src="${src}"></script>\n`;
 
 let work: string;
 let tarball: string;
@@ -85,7 +86,11 @@ beforeAll(async () => {
   await mkdir(consumer);
   await writeFile(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   // Dependencies come from the npm cache when `npm ci` has just filled it (--prefer-offline).
-  await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: consumer, env: childEnv(), maxBuffer: 1 << 26 });
+  await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], {
+    cwd: consumer,
+    env: childEnv(),
+    maxBuffer: 1 << 26,
+  });
   await writeFile(join(consumer, "same-in-node.mjs"), pageScript("ntk-depth"));
   browser = await launchChromium();
 }, 600_000);
@@ -134,7 +139,20 @@ describe("the packed tarball", () => {
   it("holds the compiled library, its types, the bin and the browser bundle; no sources, tests or maps", async () => {
     const { stdout } = await run("tar", ["tzf", tarball]);
     const files = stdout.trim().split("\n");
-    for (const f of ["package.json", "README.md", "bin/ntk-depth.mjs", "dist/index.js", "dist/index.d.ts", "dist/advanced.js", "dist/advanced.d.ts", "dist/data/files.js", "dist/data/files.d.ts", "dist/cli.js", "dist/browser/ntk-depth.js", "dist/wasm/modules.generated.js"]) {
+    for (const f of [
+      "package.json",
+      "README.md",
+      "bin/ntk-depth.mjs",
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/advanced.js",
+      "dist/advanced.d.ts",
+      "dist/data/files.js",
+      "dist/data/files.d.ts",
+      "dist/cli.js",
+      "dist/browser/ntk-depth.js",
+      "dist/wasm/modules.generated.js",
+    ]) {
       expect(files, f).toContain(`package/${f}`);
     }
     expect(files.filter((f) => /^package\/(src|test|assembly|web|bench|scripts)\//.test(f) || f.endsWith(".map"))).toEqual([]);
@@ -205,7 +223,10 @@ console.log(s, lu, NtkError.name);
         include: ["*.mts"],
       }),
     );
-    const compiled = await run(process.execPath, [tsc, "-p", consumer], { cwd: consumer }).catch((e: { stdout: string }) => ({ stdout: e.stdout, failed: true }));
+    const compiled = await run(process.execPath, [tsc, "-p", consumer], { cwd: consumer }).catch((e: { stdout: string }) => ({
+      stdout: e.stdout,
+      failed: true,
+    }));
     expect(compiled.stdout).toBe("");
     for (const i of readmeLibraryExamples.keys()) {
       const { stdout, stderr } = await node(join("out", `readme-${i + 1}.mjs`));

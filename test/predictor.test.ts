@@ -35,7 +35,13 @@ function options(c: Case): PredictorOptions {
 describe("createPredictor against mpmath (scripts/fixtures/predictor_covariance_reference.py)", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: mean and covariance", async (_, c) => {
     const predictor = await createPredictor(options(c));
-    const r = await predictor.predict({ time: c.time, testNngp: nums(c.testNngp), testNtk: nums(c.testNtk), testTestNngp: nums(c.testTestNngp), covariance: "full" });
+    const r = await predictor.predict({
+      time: c.time,
+      testNngp: nums(c.testNngp),
+      testNtk: nums(c.testNtk),
+      testTestNngp: nums(c.testTestNngp),
+      covariance: "full",
+    });
     expect(r.solver).toBe(c.time === "inf" ? "cholesky" : "eigen");
     const maxY = Math.max(...c.targets.map((v) => Math.abs(Number(v))));
     for (const [i, ref] of c.mean.entries()) {
@@ -47,7 +53,10 @@ describe("createPredictor against mpmath (scripts/fixtures/predictor_covariance_
     const t = c.t;
     for (let i = 0; i < t; i++) {
       for (let j = 0; j < t; j++) {
-        const err = new Decimal(r.covariance![i * t + j]).minus(c.covariance[i * t + j]).abs().toNumber();
+        const err = new Decimal(r.covariance![i * t + j])
+          .minus(c.covariance[i * t + j])
+          .abs()
+          .toNumber();
         // The error estimate of the variances must cover the actual error, and bounds the off-diagonal ones too.
         expect(err, `covariance [${i}][${j}]`).toBeLessThanOrEqual(Math.max(r.varianceError![i], r.varianceError![j]));
       }
@@ -62,7 +71,15 @@ describe("createPredictor against mpmath (scripts/fixtures/predictor_covariance_
     const predictor = await createPredictor({ ...options(c), learningRate: "0.5" });
     for (const time of ["0.5", "3", "inf"]) {
       const r = await predictor.predict({ time, testNngp: nums(c.testNngp), testNtk: nums(c.testNtk) });
-      const old = await predictFromKernels64({ trainKernel: nums(c.trainNtk), testKernel: nums(c.testNtk), targets: nums(c.targets), m: c.m, k: c.k, time, learningRate: "0.5" });
+      const old = await predictFromKernels64({
+        trainKernel: nums(c.trainNtk),
+        testKernel: nums(c.testNtk),
+        targets: nums(c.targets),
+        m: c.m,
+        k: c.k,
+        time,
+        learningRate: "0.5",
+      });
       for (const [i, w] of old.weights.entries()) expect(Math.abs(r.weights[i] - w)).toBeLessThan(1e-13);
       expect(r.variance).toBeNull();
       expect(r.covariance).toBeNull();
@@ -124,23 +141,26 @@ describe("createPredictor solvers and errors", () => {
         return s;
       });
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }).chain((m) => fc.tuple(fc.constant(m), spd(m), spd(m), fc.constantFrom("0.3", "5", "inf"))), async ([m, s, th, time]) => {
-        const n = m + 2;
-        const block = (a: Float64Array, rows: number[], cols: number[]) => rows.flatMap((i) => cols.map((j) => a[i * n + j]));
-        const tr = Array.from({ length: m }, (_, i) => i);
-        const te = [m, m + 1];
-        for (const kernel of ["nngp", "ntk"] as const) {
-          const p = await createPredictor({ kernel, m, targets: tr.map((i) => i - 1), trainNngp: block(s, tr, tr), trainNtk: block(th, tr, tr) });
-          const r = await p.predict({ time, testNngp: block(s, te, tr), testNtk: block(th, te, tr), testTestNngp: block(s, te, te), covariance: "full" });
-          const cov = r.covariance!;
-          expect(Math.abs(cov[1] - cov[2])).toBeLessThanOrEqual(Math.max(r.varianceError![0], r.varianceError![1]));
-          for (let i = 0; i < 2; i++) {
-            expect(Number.isFinite(r.variance![i])).toBe(true);
-            expect(r.variance![i]).toBeGreaterThanOrEqual(-r.varianceError![i]);
-            if (kernel === "nngp") expect(r.variance![i]).toBeLessThanOrEqual(s[te[i] * n + te[i]] + r.varianceError![i]);
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }).chain((m) => fc.tuple(fc.constant(m), spd(m), spd(m), fc.constantFrom("0.3", "5", "inf"))),
+        async ([m, s, th, time]) => {
+          const n = m + 2;
+          const block = (a: Float64Array, rows: number[], cols: number[]) => rows.flatMap((i) => cols.map((j) => a[i * n + j]));
+          const tr = Array.from({ length: m }, (_, i) => i);
+          const te = [m, m + 1];
+          for (const kernel of ["nngp", "ntk"] as const) {
+            const p = await createPredictor({ kernel, m, targets: tr.map((i) => i - 1), trainNngp: block(s, tr, tr), trainNtk: block(th, tr, tr) });
+            const r = await p.predict({ time, testNngp: block(s, te, tr), testNtk: block(th, te, tr), testTestNngp: block(s, te, te), covariance: "full" });
+            const cov = r.covariance!;
+            expect(Math.abs(cov[1] - cov[2])).toBeLessThanOrEqual(Math.max(r.varianceError![0], r.varianceError![1]));
+            for (let i = 0; i < 2; i++) {
+              expect(Number.isFinite(r.variance![i])).toBe(true);
+              expect(r.variance![i]).toBeGreaterThanOrEqual(-r.varianceError![i]);
+              if (kernel === "nngp") expect(r.variance![i]).toBeLessThanOrEqual(s[te[i] * n + te[i]] + r.varianceError![i]);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -9,7 +9,6 @@
  * Raw Σ, Θ are returned unscaled, in a Decimal class with a huge exponent range.
  */
 import type { Decimal } from "decimal.js";
-import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkInputDim, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";

@@ -118,7 +118,10 @@ export async function createPredictor(o: PredictorOptions): Promise<Predictor> {
   const k = o.k ?? 1;
   if (!Number.isInteger(m) || m < 1) throw new NtkError("DIMENSION_MISMATCH", `m must be a positive integer, got ${String(m)}.`, { m: String(m) });
   if (!Number.isInteger(k) || k < 1 || o.targets?.length !== m * k) {
-    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${String(k)} values (row-major), got ${String(o.targets?.length)}.`, { m, k: String(k) });
+    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${String(k)} values (row-major), got ${String(o.targets?.length)}.`, {
+      m,
+      k: String(k),
+    });
   }
   checkFiniteEntries(o.targets, k, "targets Y");
   const sigma = checkedSymmetric(o.trainNngp, m, "training NNGP kernel Σ(X, X)");
@@ -149,8 +152,7 @@ class Float64Predictor implements Predictor {
     /** The trained kernel plus δI. */
     private readonly trained: Float64Array,
     readonly ridge: number,
-  ) {
-  }
+  ) {}
 
   async predict(q: PredictorQuery): Promise<PredictorResult> {
     const { m, k } = this;
@@ -162,7 +164,10 @@ class Float64Predictor implements Predictor {
       if (q.testNtk === undefined) throw new NtkError("BAD_OPTION", `kernel "ntk" needs testNtk, the NTK Θ(x, X) of the test points.`, {});
       kx = checkedRows(q.testNtk, m, "test NTK Θ(x, X)");
       if (kx.length !== sx.length) {
-        throw new NtkError("DIMENSION_MISMATCH", `testNtk has ${kx.length / m} rows but testNngp has ${t}: both are t × m for the same test points.`, { ntkRows: kx.length / m, nngpRows: t });
+        throw new NtkError("DIMENSION_MISMATCH", `testNtk has ${kx.length / m} rows but testNngp has ${t}: both are t × m for the same test points.`, {
+          ntkRows: kx.length / m,
+          nngpRows: t,
+        });
       }
     }
     const covariance = q.covariance ?? (q.testTestNngp !== undefined ? "variance" : "none");
@@ -205,10 +210,25 @@ class Float64Predictor implements Predictor {
     }
     const digitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappa * UNIT_ROUNDOFF)));
     if (digitsKept < 10) {
-      warnings.push(`The trained kernel${this.ridge > 0 ? " + δI" : ""} has condition estimate ${kappa.toPrecision(2)}: A_t and the mean keep about ${Math.floor(digitsKept)} significant digits.`);
+      warnings.push(
+        `The trained kernel${this.ridge > 0 ? " + δI" : ""} has condition estimate ${kappa.toPrecision(2)}: A_t and the mean keep about ${Math.floor(digitsKept)} significant digits.`,
+      );
     }
     const mean = multiply(weights, this.targets, t, m, k);
-    if (self === null) return { testCount: t, flowTime: s, solver, mean, weights, variance: null, covariance: null, varianceError: null, conditionEstimate: kappa, digitsKept, warnings };
+    if (self === null)
+      return {
+        testCount: t,
+        flowTime: s,
+        solver,
+        mean,
+        weights,
+        variance: null,
+        covariance: null,
+        varianceError: null,
+        conditionEstimate: kappa,
+        digitsKept,
+        warnings,
+      };
 
     const full = covariance === "full";
     const cov = this.ensembleCovariance(weights, sx, self, t, full, eigenPsi);
@@ -217,9 +237,23 @@ class Float64Predictor implements Predictor {
     const varianceError = this.varianceErrors(weights, sx, self, t, kappa);
     const negative = variance.findIndex((v, i) => v < -varianceError[i]);
     if (negative >= 0) {
-      warnings.push(`The variance at test point ${negative} is ${variance[negative].toPrecision(3)}, below minus its error estimate ${varianceError[negative].toPrecision(2)}: Σ and the trained kernel are not consistent (not positive semi-definite together).`);
+      warnings.push(
+        `The variance at test point ${negative} is ${variance[negative].toPrecision(3)}, below minus its error estimate ${varianceError[negative].toPrecision(2)}: Σ and the trained kernel are not consistent (not positive semi-definite together).`,
+      );
     }
-    return { testCount: t, flowTime: s, solver, mean, weights, variance, covariance: full ? cov : null, varianceError, conditionEstimate: kappa, digitsKept, warnings };
+    return {
+      testCount: t,
+      flowTime: s,
+      solver,
+      mean,
+      weights,
+      variance,
+      covariance: full ? cov : null,
+      varianceError,
+      conditionEstimate: kappa,
+      digitsKept,
+      warnings,
+    };
   }
 
   /**
@@ -309,7 +343,10 @@ function checkedSymmetric(a: ArrayLike<number> | undefined, m: number, what: str
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
       if (Math.abs(a[i * m + j] - a[j * m + i]) > 1e-12 * scale) {
-        throw new NtkError("BAD_OPTION", `The ${what} is not symmetric: entry [${i}][${j}] = ${a[i * m + j]} but [${j}][${i}] = ${a[j * m + i]}.`, { row: i, col: j });
+        throw new NtkError("BAD_OPTION", `The ${what} is not symmetric: entry [${i}][${j}] = ${a[i * m + j]} but [${j}][${i}] = ${a[j * m + i]}.`, {
+          row: i,
+          col: j,
+        });
       }
       out[j * m + i] = a[i * m + j];
     }
@@ -320,7 +357,9 @@ function checkedSymmetric(a: ArrayLike<number> | undefined, m: number, what: str
 /** A copy of the t × m matrix `a` (t ≥ 1 inferred), checked for shape and finiteness. */
 function checkedRows(a: ArrayLike<number> | undefined, m: number, what: string): Float64Array {
   if (a === undefined || a === null || typeof a.length !== "number" || a.length < m || a.length % m !== 0) {
-    throw new NtkError("DIMENSION_MISMATCH", `The ${what} must have m = ${m} columns and at least one row (row-major), got ${String(a?.length)} entries.`, { m });
+    throw new NtkError("DIMENSION_MISMATCH", `The ${what} must have m = ${m} columns and at least one row (row-major), got ${String(a?.length)} entries.`, {
+      m,
+    });
   }
   checkFiniteEntries(a, m, what);
   return Float64Array.from(a);
