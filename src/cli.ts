@@ -22,6 +22,7 @@ import { register as registerPredict } from "./cli/predict.js";
 import { register as registerStudy } from "./cli/study.js";
 import { register as registerCompare } from "./cli/compare.js";
 import { packageVersion } from "./cli/version.js";
+import { guardProcessOutput } from "./cli/outputStreams.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
 const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy];
@@ -84,6 +85,7 @@ export function processIO(): CliIO {
 
 /** Entry point of the bin and of `tsx src/cli.ts`: runs on process.argv and sets the exit code. */
 export async function main(): Promise<void> {
+  guardProcessOutput();
   process.exitCode = await runCli(process.argv.slice(2), processIO());
 }
 

@@ -26,7 +26,8 @@ export type NtkErrorCode =
   | "FILE_MALFORMED" // a file whose contents are not in the expected format
   | "ABORTED" // a long run cancelled through its AbortSignal
   | "NOT_POSITIVE_DEFINITE" // Cholesky met a non-positive pivot: the matrix is not SPD in float64
-  | "NO_CONVERGENCE"; // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "NO_CONVERGENCE" // an iteration (e.g. Jacobi eigen sweeps) did not converge in its budget
+  | "OUTPUT_FAILED"; // the command line could not write its output (disk full, I/O error)
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {
