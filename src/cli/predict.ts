@@ -16,6 +16,8 @@ import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
+import { ensembleOnData } from "../predict/ensembleOnData.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 
 interface PredictFlags {
@@ -35,6 +37,7 @@ interface PredictFlags {
   sigmaW: string;
   sigmaB: string;
   json?: boolean;
+  covariance?: string | boolean;
 }
 
 /** Registers `predict` on the program. */
@@ -64,34 +67,38 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
     .option("--json", "one JSON document on stdout, every number a decimal string")
+    .option("--covariance [what]", "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix")
     .action(async (flags: PredictFlags) => {
       const json = flags.json === true;
       const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
       const precision = flags.precision === undefined ? undefined : flags.precision.trim() === "auto" ? ("auto" as const) : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
-        predict({
-          train,
-          test,
-          depth,
-          kernel: flags.kernel as KernelName,
-          normalized: flags.normalized === true,
-          projection: flags.projection as Projection,
-          time: flags.time.trim(),
-          learningRate: flags.learningRate,
-          diagReg: flags.diagReg,
-          diagRegScale: flags.diagRegScale as DiagRegScale,
-          timeConvention: flags.timeConvention as TimeConvention,
-          precision,
-          digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
-          params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
-          ...progress,
-        }),
-      );
+      const covariance = covarianceRequest(flags.covariance, flags.precision);
+      const options = {
+        train,
+        test,
+        depth,
+        kernel: flags.kernel as KernelName,
+        normalized: flags.normalized === true,
+        projection: flags.projection as Projection,
+        time: flags.time.trim(),
+        learningRate: flags.learningRate,
+        diagReg: flags.diagReg,
+        diagRegScale: flags.diagRegScale as DiagRegScale,
+        timeConvention: flags.timeConvention as TimeConvention,
+        precision,
+        digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
+        params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+      };
+      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
+      const ensemble =
+        covariance === null ? null : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) => ensembleOnData({ ...options, ...progress }, covariance));
       if (json) {
-        printJson(io, predictionJson(result, flags));
+        printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
       } else {
         io.out(predictionTable(result, flags));
+        if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
+        for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
         for (const w of result.warnings) io.err(`warning: ${w}\n`);
       }
     });

@@ -264,23 +264,28 @@ class Float64Predictor implements Predictor {
     const m = this.m;
     const selfAt = (i: number, j: number) => (self.length === t * t ? self[i * t + j] : self[i]);
     const out = new Float64Array(full ? t * t : t);
+    // The upper triangle, mirrored: the covariance is exactly symmetric.
+    const put = (o: Float64Array, i: number, j: number, v: number) => {
+      if (!full) o[i] = v;
+      else o[i * t + j] = o[j * t + i] = v;
+    };
     if (psi !== null) {
       const b = multiply(sx, this.eigen!.vectors, t, m, m);
       for (let i = 0; i < t; i++) {
-        for (let j = full ? 0 : i; j < (full ? t : i + 1); j++) {
+        for (let j = i; j < (full ? t : i + 1); j++) {
           let sum = 0;
           for (let p = 0; p < m; p++) sum += b[i * m + p] * psi[p] * b[j * m + p];
-          out[full ? i * t + j : i] = selfAt(i, j) - sum;
+          put(out, i, j, selfAt(i, j) - sum);
         }
       }
       return out;
     }
     const aSigma = multiply(a, this.sigma, t, m, m);
     for (let i = 0; i < t; i++) {
-      for (let j = full ? 0 : i; j < (full ? t : i + 1); j++) {
+      for (let j = i; j < (full ? t : i + 1); j++) {
         let sum = 0;
         for (let p = 0; p < m; p++) sum += (aSigma[i * m + p] - sx[i * m + p]) * a[j * m + p] - a[i * m + p] * sx[j * m + p];
-        out[full ? i * t + j : i] = selfAt(i, j) + sum;
+        put(out, i, j, selfAt(i, j) + sum);
       }
     }
     return out;
