@@ -17,6 +17,7 @@ import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js"
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
+import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
 import { ensembleOnData } from "../predict/ensembleOnData.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 
@@ -173,7 +174,7 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
       weights: rows(p.weights.map((x) => vouched(x, v.weights)), p.m),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
       determinant: vouched(p.determinant, v.determinant),
-      log10AbsDet: p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet),
+      ...jsonValueOrReason("log10AbsDet", p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet), ZERO_DET_REASON),
       conditionEstimate: formatFloat64(p.conditionEstimate),
       digitsVouched: { predictions: String(v.predictions), weights: String(v.weights), weightsL1: String(v.weightsL1), determinant: String(v.determinant) },
       precision: String(r.precisionUsed),
@@ -193,9 +194,9 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
     weights: rows(Array.from(f.weights, formatFloat64), f.m),
     weightsL1: Array.from(f.weightsL1, formatFloat64),
     determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
-    log10AbsDet: f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet),
-    conditionEstimate: Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null,
-    kernelConditionEstimate: Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null,
+    ...jsonValueOrReason("log10AbsDet", f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet), ZERO_DET_REASON),
+    ...jsonValueOrReason("conditionEstimate", Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null, SINGULAR_CONDITION_REASON),
+    ...jsonValueOrReason("kernelConditionEstimate", Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null, SINGULAR_CONDITION_REASON),
     solver: f.solver,
     digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
     warnings: r.warnings,
