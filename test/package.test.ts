@@ -39,7 +39,7 @@ const readmeBinCommands = [...readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)]
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { CI: "true", NO_COLOR: "1" };
   for (const [key, value] of Object.entries(process.env)) {
-    const npmOwn = /^npm_(lifecycle|package)_/i.test(key) || /^npm_config_(local_prefix|prefix|global_prefix)$/i.test(key) || key === "INIT_CWD";
+    const npmOwn = /^npm_(lifecycle|package)_/i.test(key) || /^npm_(command|config_(call|local_prefix|prefix|global_prefix))$/i.test(key) || key === "INIT_CWD";
     if (!npmOwn) env[key] = value;
   }
   return { ...env, CI: "true", NO_COLOR: "1", ...extra };
