@@ -33,7 +33,7 @@ export default defineConfig({
     outDir: "dist/browser",
     emptyOutDir: true,
     copyPublicDir: false,
-    sourcemap: true,
+    sourcemap: false,
     lib: {
       entry: "src/index.ts",
       formats: ["es"],

@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /** Tests that drive Chromium (playwright-core); they get a global setup that checks for it. */
-const BROWSER_TESTS = ["test/e2e/**/*.test.ts", "test/browser-build.test.ts"];
+const BROWSER_TESTS = ["test/e2e/**/*.test.ts", "test/browser-build.test.ts", "test/package.test.ts"];
 
 export default defineConfig({
   test: {

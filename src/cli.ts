@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `ntk-depth` command line. Run it as `npx tsx src/cli.ts <command> …` or through the package
- * bin `ntk-depth` (bin/ntk-depth.mjs).
+ * The `ntk-depth` command line. Run it as `npx tsx src/cli.ts <command> …` in a checkout, or through
+ * the package bin `ntk-depth` (bin/ntk-depth.mjs, which runs the compiled dist/cli.js).
  *
  * Adding a command is one line: write `src/cli/<name>.ts` exporting
  * `register(program: Command, io: CliIO): void` (which calls `program.command("<name>")…`; write
@@ -23,6 +23,8 @@ import { register as registerStudy } from "./cli/study.js";
 import { register as registerCompare } from "./cli/compare.js";
 import { register as registerWidth } from "./cli/width.js";
 import { register as registerTrain } from "./cli/train.js";
+import { packageVersion } from "./cli/version.js";
+import { guardProcessOutput } from "./cli/outputStreams.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
 const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy, registerWidth, registerTrain];
@@ -44,7 +46,8 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(run with --help for usage)")
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    .version(packageVersion(), "-V, --version", "print the version of ntk-depth and exit");
   for (const register of COMMANDS) register(program, io);
   return program;
 }
@@ -84,6 +87,7 @@ export function processIO(): CliIO {
 
 /** Entry point of the bin and of `tsx src/cli.ts`: runs on process.argv and sets the exit code. */
 export async function main(): Promise<void> {
+  guardProcessOutput();
   process.exitCode = await runCli(process.argv.slice(2), processIO());
 }
 

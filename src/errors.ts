@@ -33,8 +33,9 @@ export type NtkErrorCode =
   | "UNKNOWN_CLASS" // a test point's class is not among the training classes
   | "BAD_WIDTH" // a finite network's width not an integer ≥ 1 (or widths not one per hidden layer)
   | "BAD_SAMPLES" // too few sampled networks for the statistics asked for (at least 2)
-  | "DIVERGED"; // gradient descent's loss stopped being finite; details.step and the checkpoints so far
-  | "BAD_ARCH"; // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
+  | "DIVERGED" // gradient descent's loss stopped being finite; details.step and the checkpoints so far
+  | "BAD_ARCH" // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
+  | "OUTPUT_FAILED"; // the command line could not write its output (disk full, I/O error)
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

@@ -91,3 +91,6 @@ export { resolveArchitecture, reluMlpSpec, type ArchitectureSpec, type LayerSpec
 export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./arch/parse.js";
 export { archGramThroughDepthFloat64, archPairThroughDepthFloat64, toArchitecture, type ArchitectureInput, type ArchGramOptions, type ArchPairOptions } from "./arch/float64.js";
 export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";
+// A predictor that factors the training kernel once and answers many (time, test points) queries,
+// with the mean and covariance of the ensemble of trained networks (docs/PREDICTOR.md).
+export { createPredictor, type Predictor, type PredictorOptions, type PredictorQuery, type PredictorResult, type CovarianceRequest } from "./predict/predictor.js";

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cli } from "./support/cli.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-
 
 describe("the dispatcher", () => {
   it("--help exits 0 on stdout", async () => {
@@ -20,11 +19,13 @@ describe("the dispatcher", () => {
     expect(r.out).toBe("");
     expect((await cli("nonsense")).code).toBe(2);
   });
-  it("the bin runs after npm ci without a build step", async () => {
-    const r = await new Promise<{ code: number | null; out: string }>((resolve) =>
-      execFile("node", ["bin/ntk-depth.mjs", "--help"], { cwd: root }, (error, stdout) => resolve({ code: error ? (error.code as number) : 0, out: stdout })),
-    );
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Usage: ntk-depth/);
+  it("--version prints package.json's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const r = await cli(flag);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${version}\n`);
+      expect(r.err).toBe("");
+    }
   });
 });

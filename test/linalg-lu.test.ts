@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { analyzeMatrix, determinantFromFactors, FLOAT64_DIGITS, luFactor, type LuFactors } from "../src/linalg/lu.js";
+import { analyzeMatrix, determinantFromFactors, FLOAT64_DIGITS, luFactor } from "../src/linalg/lu.js";
 import { plainLuFactor } from "../src/linalg/plainLu.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
 import { expectCode } from "./support/errors.js";

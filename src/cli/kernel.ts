@@ -18,6 +18,7 @@ import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
@@ -53,9 +54,11 @@ export interface KernelReport {
   /** Entries as decimal text, row-major rows. */
   readonly gram: string[][];
   readonly det: string;
-  readonly log10AbsDet: string;
+  /** null when det K = 0 (see noValue.ts). */
+  readonly log10AbsDet: string | null;
   readonly signDet: -1 | 0 | 1;
-  readonly conditionEstimate: string;
+  /** null for an exactly singular K. */
+  readonly conditionEstimate: string | null;
   readonly digitsKept: string;
   readonly singular: boolean;
   /** Pairs of points (1-based) that are the same point on the sphere (not pairs equal only after float64 rounding: see notes). */
@@ -123,9 +126,9 @@ export function register(program: Command, io: CliIO): void {
           // 1 − K̄ of the normalized kernel as carried (SPEC §4): entries near 1 keep their digits here.
           complement: complementRows(flags.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized, gram.m),
           det: report.det,
-          log10AbsDet: report.log10AbsDet,
+          ...jsonValueOrReason("log10AbsDet", report.log10AbsDet, ZERO_DET_REASON),
           signDet: report.signDet,
-          conditionEstimate: report.conditionEstimate,
+          ...jsonValueOrReason("conditionEstimate", report.conditionEstimate, SINGULAR_CONDITION_REASON),
           digitsKept: report.digitsKept,
           singular: report.singular,
           m: String(report.m),
@@ -197,9 +200,9 @@ function kernelReport(
     n0,
     gram,
     det,
-    log10AbsDet: a.signDet === 0 ? "-Infinity" : formatFloat64(log10AbsDet),
+    log10AbsDet: a.signDet === 0 ? null : formatFloat64(log10AbsDet),
     signDet: a.signDet,
-    conditionEstimate: Number.isFinite(a.conditionEstimate) ? formatFloat64(a.conditionEstimate) : "Infinity",
+    conditionEstimate: Number.isFinite(a.conditionEstimate) ? formatFloat64(a.conditionEstimate) : null,
     digitsKept: a.digitsKept.toFixed(2),
     singular: a.singular,
     coincidentPoints,
@@ -230,9 +233,9 @@ function kernelText(r: KernelReport, projection: Projection, sigmaW: string, sig
   const lines = [
     renderTable(columns, rows, legend),
     `det K        = ${r.det}`,
-    `log10|det K| = ${r.log10AbsDet}`,
+    `log10|det K| = ${textOrReason(r.log10AbsDet, ZERO_DET_REASON)}`,
     `sign det K   = ${r.signDet}`,
-    `κ1(K)        ≈ ${r.conditionEstimate}  (1-norm condition estimate, a lower bound usually within 3×)`,
+    `κ1(K)        ≈ ${textOrReason(r.conditionEstimate, SINGULAR_CONDITION_REASON)}  (1-norm condition estimate, a lower bound usually within 3×)`,
     `digits kept  ≈ ${r.digitsKept} of ${FLOAT64_DIGITS.toFixed(2)}  (significant digits a float64 solve with K keeps)`,
     ...r.notes.map((n) => `note: ${n}`),
   ];

@@ -12,6 +12,7 @@ import { formatFloat64, renderTable } from "../format.js";
 import { gramDeterminantsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
 import { archGramDeterminantsVouched } from "../arch/precise.js";
@@ -63,9 +64,9 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => text(matrix[i * m + j], entryDigits[i * m + j])));
   const gramDigits = Math.min(...entryDigits);
   const det = text(d.det, d.digitsVouched.det);
-  const log10AbsDet = d.log10AbsDet === null ? "-Infinity" : text(d.log10AbsDet, d.digitsVouched.log10AbsDet);
+  const log10AbsDet = d.log10AbsDet === null ? null : text(d.log10AbsDet, d.digitsVouched.log10AbsDet);
   // κ1 is exact up to rounding at the working digits: six digits hold while log10 κ1 < digits − 8.
-  const conditionEstimate = d.conditionNumber === null ? "Infinity" : d.conditionNumber.toSignificantDigits(6).toString();
+  const conditionEstimate = d.conditionNumber === null ? null : d.conditionNumber.toSignificantDigits(6).toString();
   const digitsKept = d.conditionNumber === null ? "0.00" : Math.max(0, gram.workingPrecision - d.log10Condition).toFixed(2);
   const notes: string[] = [];
   if (d.coincidentPoints !== null) notes.push(`points ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} coincide on the sphere: rows ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} of K are identical, so K is singular at every depth.`);
@@ -82,9 +83,9 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
       normalized: r.normalized,
       gram: rows,
       det,
-      log10AbsDet,
+      ...jsonValueOrReason("log10AbsDet", log10AbsDet, ZERO_DET_REASON),
       signDet: d.signDet,
-      conditionEstimate,
+      ...jsonValueOrReason("conditionEstimate", conditionEstimate, SINGULAR_CONDITION_REASON),
       digitsKept,
       singular: d.singular,
       m: String(m),
@@ -110,9 +111,9 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   const lines = [
     renderTable(columns, rows.map((row, i) => [String(i + 1), ...row]), legend),
     `det K        = ${det}  (${d.digitsVouched.det} digits vouched)`,
-    `log10|det K| = ${log10AbsDet}  (${d.digitsVouched.log10AbsDet} digits vouched)`,
+    `log10|det K| = ${textOrReason(log10AbsDet, ZERO_DET_REASON)}  (${d.digitsVouched.log10AbsDet} digits vouched)`,
     `sign det K   = ${d.signDet}`,
-    `κ1(K)        = ${conditionEstimate}  (1-norm condition number from the inverse at working precision)`,
+    `κ1(K)        = ${textOrReason(conditionEstimate, SINGULAR_CONDITION_REASON)}  (1-norm condition number from the inverse at working precision)`,
     `vouched by: ${gram.vouchedBy}; det by LU on each run's matrix, at most ⌊d − 1 − log10(m³ κ1)⌋ digits.`,
     ...notes.map((n) => `note: ${n}`),
   ];
@@ -136,10 +137,10 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
   const det = c.determinant;
   const ref = det.reference;
   const refDet = ref.det.isZero() ? "0" : vouchedText(ref.det, ref.digitsVouched.det);
-  const refLog = ref.log10AbsDet === null ? "-Infinity" : vouchedText(ref.log10AbsDet, ref.digitsVouched.log10AbsDet);
+  const refLog = ref.log10AbsDet === null ? null : vouchedText(ref.log10AbsDet, ref.digitsVouched.log10AbsDet);
   const f64Det = det.float64.analysis.signDet === 0 ? "0" : det.float64.det.toSignificantDigits(17).toString();
-  const f64Log = det.float64.analysis.signDet === 0 ? "-Infinity" : formatFloat64(det.float64.log10AbsDet);
-  const relErr = det.detRelativeError === null ? "undefined (the reference det is 0)" : det.detRelativeError.toSignificantDigits(3).toString();
+  const f64Log = det.float64.analysis.signDet === 0 ? null : formatFloat64(det.float64.log10AbsDet);
+  const relErr = textOrReason(det.detRelativeError?.toSignificantDigits(3).toString() ?? null, "the reference det is 0");
   const verdict =
     c.detMeaninglessFrom === null
       ? `float64's det K keeps at least one correct digit at every scanned depth up to ${c.scan[c.scan.length - 1].depth}.`
@@ -157,8 +158,11 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
       workingPrecision: String(c.workingPrecision),
       entries: entryJson(c.entries),
       complements: c.complements === null ? null : entryJson(c.complements),
-      det: { float64: f64Det, precise: refDet, digitsVouched: String(ref.digitsVouched.det), relativeError: det.detRelativeError?.toSignificantDigits(3).toString() ?? null, correctDigits: String(det.detCorrectDigits) },
-      log10AbsDet: { float64: f64Log, precise: refLog, digitsVouched: String(ref.digitsVouched.log10AbsDet), correctDigits: String(det.log10AbsDetCorrectDigits) },
+      det: { float64: f64Det, precise: refDet, digitsVouched: String(ref.digitsVouched.det), ...jsonValueOrReason("relativeError", det.detRelativeError?.toSignificantDigits(3).toString() ?? null, "the reference det is 0"), correctDigits: String(det.detCorrectDigits) },
+      log10AbsDet: {
+        ...jsonValueOrReason("float64", f64Log, ZERO_DET_REASON),
+        ...jsonValueOrReason("precise", refLog, ZERO_DET_REASON),
+        digitsVouched: String(ref.digitsVouched.log10AbsDet), correctDigits: String(det.log10AbsDetCorrectDigits) },
       scan: c.scan.map((s) => ({ depth: String(s.depth), referenceDigits: String(s.referenceDigits), float64Digits: s.float64Digits === null ? null : String(s.float64Digits), meaningless: s.meaningless })),
       detMeaninglessFrom: c.detMeaninglessFrom === null ? null : String(c.detMeaninglessFrom),
       detLastMeaningful: c.detLastMeaningful === null ? null : String(c.detLastMeaningful),
@@ -176,7 +180,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     entryLine(`entries of ${sym}`, c.entries),
     ...(c.complements === null ? [] : [entryLine(`entries of 1 − ${sym}`, c.complements)]),
     `det K        float64 ${f64Det}   high precision ${refDet} (${ref.digitsVouched.det} digits vouched)   relative error ${relErr}, ${det.detCorrectDigits} correct digits`,
-    `log10|det K| float64 ${f64Log}   high precision ${refLog} (${ref.digitsVouched.log10AbsDet} digits vouched)   ${det.log10AbsDetCorrectDigits} correct digits`,
+    `log10|det K| float64 ${textOrReason(f64Log, ZERO_DET_REASON)}   high precision ${textOrReason(refLog, ZERO_DET_REASON)} (${ref.digitsVouched.log10AbsDet} digits vouched)   ${det.log10AbsDetCorrectDigits} correct digits`,
     "",
     renderTable([{ header: "depth" }, { header: "reference digits" }, { header: "float64 correct digits of det" }, { header: "", align: "left" }], scanRows, [
       "Scan of det K over depth (float64 judged only where the reference vouches for at least 2 digits):",

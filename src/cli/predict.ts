@@ -18,6 +18,9 @@ import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
+import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
+import { ensembleOnData } from "../predict/ensembleOnData.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 import { TARGET_KINDS, type Classification, type TargetKind } from "../predict/classes.js";
 
@@ -39,6 +42,7 @@ interface PredictFlags {
   sigmaB: string;
   targets: string;
   json?: boolean;
+  covariance?: string | boolean;
 }
 
 /** Registers `predict` on the program. */
@@ -68,39 +72,43 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
     .option("--targets <values|onehot>", `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`, "values")
-    .option("--json", "one JSON document on stdout, every number a decimal string");
+    .option("--json", "one JSON document on stdout, every number a decimal string")
+    .option("--covariance [what]", "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix");
   addArchOption(command)
     .action(async (flags: PredictFlags & { arch?: string }) => {
       const json = flags.json === true;
       const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
       const precision = flags.precision === undefined ? undefined : flags.precision.trim() === "auto" ? ("auto" as const) : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
-        predict({
-          train,
-          test,
-          depth,
-          kernel: flags.kernel as KernelName,
-          normalized: flags.normalized === true,
-          projection: flags.projection as Projection,
-          time: flags.time.trim(),
-          learningRate: flags.learningRate,
-          diagReg: flags.diagReg,
-          diagRegScale: flags.diagRegScale as DiagRegScale,
-          timeConvention: flags.timeConvention as TimeConvention,
-          precision,
-          digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
-          params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
-          targets: flags.targets.trim() as TargetKind,
-          architecture: flags.arch,
-          ...progress,
-        }),
-      );
+      const covariance = covarianceRequest(flags.covariance, flags.precision);
+      const options = {
+        train,
+        test,
+        depth,
+        kernel: flags.kernel as KernelName,
+        normalized: flags.normalized === true,
+        projection: flags.projection as Projection,
+        time: flags.time.trim(),
+        learningRate: flags.learningRate,
+        diagReg: flags.diagReg,
+        diagRegScale: flags.diagRegScale as DiagRegScale,
+        timeConvention: flags.timeConvention as TimeConvention,
+        precision,
+        digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
+        params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+        targets: flags.targets.trim() as TargetKind,
+        architecture: flags.arch,
+      };
+      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
+      const ensemble =
+        covariance === null ? null : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) => ensembleOnData({ ...options, ...progress }, covariance));
       if (json) {
-        printJson(io, predictionJson(result, flags));
+        printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
       } else {
         if (flags.arch !== undefined) io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
         io.out(predictionTable(result, flags));
+        if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
+        for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
         for (const w of result.warnings) io.err(`warning: ${w}\n`);
       }
     });
@@ -175,7 +183,7 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
       weights: rows(p.weights.map((x) => vouched(x, v.weights)), p.m),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
       determinant: vouched(p.determinant, v.determinant),
-      log10AbsDet: p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet),
+      ...jsonValueOrReason("log10AbsDet", p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet), ZERO_DET_REASON),
       conditionEstimate: formatFloat64(p.conditionEstimate),
       digitsVouched: { predictions: String(v.predictions), weights: String(v.weights), weightsL1: String(v.weightsL1), determinant: String(v.determinant) },
       precision: String(r.precisionUsed),
@@ -196,9 +204,9 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
     weights: rows(Array.from(f.weights, formatFloat64), f.m),
     weightsL1: Array.from(f.weightsL1, formatFloat64),
     determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
-    log10AbsDet: f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet),
-    conditionEstimate: Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null,
-    kernelConditionEstimate: Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null,
+    ...jsonValueOrReason("log10AbsDet", f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet), ZERO_DET_REASON),
+    ...jsonValueOrReason("conditionEstimate", Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null, SINGULAR_CONDITION_REASON),
+    ...jsonValueOrReason("kernelConditionEstimate", Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null, SINGULAR_CONDITION_REASON),
     solver: f.solver,
     digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
     ...classificationJson(r.classification),

@@ -7,6 +7,7 @@
  */
 import { NtkError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
+import { multiply, transpose } from "../linalg/dense.js";
 import { FLOAT64_DIGITS, checkFiniteEntries, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { complementSolve, type ComplementSolution } from "./complementSolve.js";
@@ -218,24 +219,4 @@ function filteredWeights(kx: ArrayLike<number>, v: Float64Array, phi: Float64Arr
   const b = multiply(kx, v, t, m, m);
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) b[i * m + j] *= phi[j];
   return multiply(b, transpose(v, m, m), t, m, m);
-}
-
-/** (r × n) · (n × c), row-major. */
-function multiply(a: ArrayLike<number>, b: ArrayLike<number>, r: number, n: number, c: number): Float64Array {
-  const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) {
-    for (let p = 0; p < n; p++) {
-      const aip = a[i * n + p];
-      if (aip === 0) continue;
-      for (let j = 0; j < c; j++) out[i * c + j] += aip * b[p * c + j];
-    }
-  }
-  return out;
-}
-
-/** Transpose of the r × c row-major matrix `a`. */
-function transpose(a: ArrayLike<number>, r: number, c: number): Float64Array {
-  const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
-  return out;
 }

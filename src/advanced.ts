@@ -1,0 +1,41 @@
+/**
+ * `ntk-depth/advanced`: engine-level pieces beneath the core API of `ntk-depth` (src/index.ts),
+ * for programs that assemble their own pipelines: the WebAssembly engine, float64 and decimal
+ * factorizations (LU, Cholesky, symmetric eigendecomposition), kernel matrices from Gram results,
+ * the gradient-flow filter, Gram comparison and digit counting. Browser-safe like the core.
+ * These are the same functions the core is built from, re-exported here without copies; their
+ * signatures follow the engine and may change more often than the core's.
+ */
+export { loadWasmEngine, MAX_WASM_BYTES, type WasmEngine, type WasmVariant } from "./wasm/engine.js";
+export { luFactor, LuFactorization, FLOAT64_DIGITS, type LuFactors, type LinalgOptions } from "./linalg/lu.js";
+export { choleskyFactor, CholeskyFactorization } from "./linalg/cholesky.js";
+export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from "./linalg/eigen.js";
+export {
+  preciseLuFactor,
+  preciseLuSolve,
+  preciseSolve,
+  preciseLuAnalysis,
+  findIdenticalRows,
+  type PreciseLuFactors,
+  type IdenticalRows,
+} from "./linalg/preciseLu.js";
+export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+export { preciseDecimal, checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
+export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
+export { pairThroughDepthFloat64, type PairResult64 } from "./pair/float64.js";
+export { pairThroughDepthPrecise, type PairResultPrecise } from "./pair/precise.js";
+export { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "./gram/float64.js";
+export { gramThroughDepthPrecise, kernelMatrixPrecise, type GramAtDepthPrecise } from "./gram/precise.js";
+export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
+export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise } from "./predict/precise.js";
+export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
+export { findSingularCauses, type SingularCause, type SingularCauseInput } from "./predict/singularCause.js";
+export {
+  compareGram,
+  DEFAULT_GRAM_COMPARE_PRECISION,
+  type GramCompareOptions,
+  type GramComparison,
+  type EntryComparison,
+  type DeterminantComparison,
+} from "./compare/gramCompare.js";
+export { correctDigits, relativeError, digitsVouched, FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
