@@ -7,3 +7,5 @@ export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
 export * from "./layers";
+export * from "./innerProducts";
+export * from "./threads";

@@ -23,6 +23,7 @@ import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, checkFloat64Params, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
+import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from "../threads/pool.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
 
@@ -37,7 +38,7 @@ export interface GramOptions extends ProgressOptions {
 }
 
 /** Options of {@link gramThroughDepthFloat64}. */
-export interface GramFloat64Options extends GramOptions {
+export interface GramFloat64Options extends GramOptions, ThreadOptions {
   /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
   /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
@@ -79,6 +80,10 @@ const MAX_LAYERS_PER_CALL = 4096;
 const PAIR_STEPS_PER_CALL = 1 << 18;
 /** Runs of at most this many pair steps (a few milliseconds) use the shared engine and never yield. */
 const SHORT_RUN_PAIR_STEPS = 1 << 20;
+/** Below this many pair steps (layer-1 products counted as n0/8 steps a pair) one thread does it all: tens of milliseconds. */
+const PARALLEL_MIN_PAIR_STEPS = 1 << 22;
+/** Rows of the output matrices per task when the pool unpacks them. */
+const UNPACK_ROWS_PER_TASK = 64;
 /** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
 const RENORMALIZE_LOG2 = 500;
 const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
@@ -158,11 +163,13 @@ export class LayerScalars {
 
 /** Where the pair complements live while the depth loop runs: WASM memory or JS arrays. */
 interface PairStore {
-  advance(first: number, count: number, coef: Float64Array, steps: number): void;
+  /** Pairs first … first + count − 1 advanced `steps` layers, in calls of `taskPairs` pairs when on the pool. */
+  advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number): void | Promise<void>;
   /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
-  unpack(): [Float64Array, Float64Array, Float64Array, Float64Array];
+  unpack(): Promise<[Float64Array, Float64Array, Float64Array, Float64Array]>;
 }
 interface GramExports {
+  GRAM_INIT_BLOCK: { value: number };
   gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
   gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
@@ -178,7 +185,13 @@ export function largestGramFitting(bytes: number, n0: number): number {
   return Math.max(0, Math.floor((-b + Math.sqrt(b * b + 8 * values)) / 4));
 }
 
-function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairStore {
+/**
+ * The pair state in WebAssembly memory: the engine's own (one thread), or the shared memory of
+ * `pool`, whose workers then run the layer-1 blocks, the pair ranges and the output rows. Either
+ * way every pair and every output row is computed by one call of the same kernel, so the bits do
+ * not depend on the number of threads.
+ */
+async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, pool: ThreadPool | null): Promise<PairStore> {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const ex = engine.exports as unknown as GramExports;
@@ -188,17 +201,33 @@ function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairSt
     (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
   );
   engine.f64(coords, m * n0).set(points.coords);
-  ex.gramInitialComplement(coords, m, n0, c1, eps, u);
-  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array => {
-    ex.gramUnpack(packed, m, out, diagonal, fromComplement);
+  if (pool) {
+    const blocks = Math.ceil(m / ex.GRAM_INIT_BLOCK.value);
+    const tasks: number[][] = [];
+    for (let bi = 0; bi < blocks; bi++) for (let bj = bi; bj < blocks; bj++) tasks.push([coords, m, n0, c1, eps, u, bi, bj]);
+    await pool.run("gramInitialBlock", tasks);
+  } else {
+    ex.gramInitialComplement(coords, m, n0, c1, eps, u);
+  }
+  const unpackOne = async (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => {
+    if (pool) {
+      const tasks: number[][] = [];
+      for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([packed, m, out, diagonal, fromComplement, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);
+      await pool.run("gramUnpackRows", tasks);
+    } else {
+      ex.gramUnpack(packed, m, out, diagonal, fromComplement);
+    }
     return engine.f64(out, m * m).slice();
   };
   return {
-    advance(first, count, coefficients, steps) {
+    advance(first, count, coefficients, steps, taskPairs) {
       engine.f64(coef, coefficients.length).set(coefficients);
-      ex.gramAdvance(eps, u, first, count, coef, steps);
+      if (!pool) return ex.gramAdvance(eps, u, first, count, coef, steps);
+      const tasks: number[][] = [];
+      for (let f = first; f < first + count; f += taskPairs) tasks.push([eps, u, f, Math.min(taskPairs, first + count - f), coef, steps]);
+      return pool.run("gramAdvance", tasks);
     },
-    unpack: () => [unpackOne(eps, 1, 1), unpackOne(eps, 0, 0), unpackOne(u, 1, 1), unpackOne(u, 0, 0)],
+    unpack: async () => [await unpackOne(eps, 1, 1), await unpackOne(eps, 0, 0), await unpackOne(u, 1, 1), await unpackOne(u, 0, 0)],
   };
 }
 
@@ -215,7 +244,7 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
   };
   return {
     advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
-    unpack: () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
+    unpack: async () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
   };
 }
 
@@ -277,12 +306,27 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
   // A run that may yield to the event loop keeps its state in an engine of its own, since other
-  // calls may reserve the shared engine's buffers meanwhile; a short run never yields.
+  // calls may reserve the shared engine's buffers meanwhile; a short run never yields. A run on
+  // the thread pool has the pool to itself until it ends.
   const mayYield = total > SHORT_RUN_PAIR_STEPS || finalDepth > SHORT_RUN_PAIR_STEPS;
-  const store =
-    backend === "plain"
-      ? plainStore(o.points, c1)
-      : wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1);
+  const threads = await resolveThreads(o.threads);
+  const parallel = backend === "wasm" && threads > 1 && pairs * Math.max(finalDepth - 1, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS;
+  const lease = parallel ? await acquirePool(threads, o.variant) : null;
+  try {
+    const store =
+      backend === "plain"
+        ? plainStore(o.points, c1)
+        : lease
+          ? await wasmStore(lease.pool.engine, o.points, c1, lease.pool)
+          : await wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1, null);
+    return await runLayers(o, store, scalars, depths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1);
+  } finally {
+    lease?.release();
+  }
+}
+
+/** The depth loop of {@link gramThroughDepthFloat64}: `tasksPerCall` blocks of pairs per advance (one per call on one thread). */
+async function runLayers(o: GramFloat64Options, store: PairStore, scalars: LayerScalars, depths: number[], pairs: number, m: number, total: number, mayYield: boolean, tasksPerCall: number): Promise<GramAtDepth64[]> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: GramAtDepth64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
@@ -295,17 +339,18 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     while (scalars.layer < depth) {
       const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
       scalars.fill(coef, steps);
-      const block = Math.max(1, Math.floor(PAIR_STEPS_PER_CALL / steps));
+      const taskPairs = Math.max(8, 8 * Math.floor(PAIR_STEPS_PER_CALL / steps / 8));
+      const block = taskPairs * tasksPerCall;
       for (let first = 0; first < pairs; first += block) {
         const count = Math.min(block, pairs - first);
-        store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps);
+        await store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs);
         done += count * steps;
         await pauseIfDue();
       }
       // With a single point there are no pairs, but a deep run still yields now and then.
       if (pairs === 0) await pauseIfDue();
     }
-    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = store.unpack();
+    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = await store.unpack();
     results.push({
       depth,
       m,
