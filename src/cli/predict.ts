@@ -14,7 +14,7 @@ import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 
@@ -35,6 +35,7 @@ interface PredictFlags {
   sigmaW: string;
   sigmaB: string;
   json?: boolean;
+  threads?: string;
 }
 
 /** Registers `predict` on the program. */
@@ -63,6 +64,7 @@ export function register(program: Command, io: CliIO): void {
     .option("--digits <D>", `digits --precision auto must vouch for, 1..${MAX_PRECISION}`, String(DEFAULT_AUTO_DIGITS))
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
+    .option(THREADS_FLAG, THREADS_HELP)
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: PredictFlags) => {
       const json = flags.json === true;
@@ -85,6 +87,7 @@ export function register(program: Command, io: CliIO): void {
           precision,
           digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
           params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+          threads: parseThreads(flags.threads),
           ...progress,
         }),
       );
