@@ -49,3 +49,6 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
+export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
