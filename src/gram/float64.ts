@@ -289,7 +289,13 @@ export function checkDepthList(depths: readonly number[]): number[] {
  * Progress counts pair steps, m(m−1)/2 per layer. Errors: EMPTY_DATA (no points), DIMENSION_MISMATCH
  * (coords not m × n0), NON_FINITE, OFF_SPHERE (a row not of unit norm), BAD_DEPTH (no depth, or one
  * not an integer in 1 … 1e9), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED (m too large: the
- * message gives the largest m that fits, about 11 500 for small n0), ABORTED (through `signal`).
+ * message gives the largest m that fits in the 4 GiB of wasm32 memory: 16 383 for small n0, 16 189
+ * for n0 = 784; refused before anything is allocated), ABORTED (through `signal`), BAD_OPTION
+ * (`threads` not an integer 1 … 63).
+ *
+ * Threads: from about 2^22 pair steps on (counting the layer-1 inner products as n0/8 steps a
+ * pair), the layer-1 blocks, the pair ranges of every layer chunk and the rows of the output
+ * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
 export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
   checkSpherePoints(o.points);
