@@ -103,7 +103,7 @@ describe("limits", () => {
     const largest = largestGramFitting(MAX_WASM_BYTES - 65536, n0);
     expect(largest).toBeGreaterThan(16_000);
     const m = largest + 1;
-    const points = { m, n0, coords: new Float64Array(m).fill(1) };
+    const points = { m, n0, coords: new Float64Array(m).fill(1), projection: "none" as const };
     for (const threads of [1, 2]) {
       const e = await rejectionOf(() => gramThroughDepthFloat64({ points, depths: [2], threads }));
       expect(e.code).toBe("WASM_MEMORY_EXHAUSTED");
