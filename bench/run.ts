@@ -10,6 +10,7 @@ import { run as runLu } from "./lu.js";
 import { run as runPrecise } from "./precise.js";
 import { run as runPredict } from "./predict.js";
 import { run as runThreads } from "./threads.js";
+import { run as runScale } from "./scale.js";
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   pair: runPair,
@@ -18,6 +19,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   precise: runPrecise,
   predict: runPredict,
   threads: runThreads,
+  scale: runScale,
 };
 
 const wanted = process.argv.slice(2);
