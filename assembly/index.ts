@@ -9,3 +9,5 @@ export * from "./pair";
 export * from "./layers";
 export * from "./innerProducts";
 export * from "./threads";
+export * from "./depthJump";
+export * from "./depthMap";

@@ -50,5 +50,12 @@ export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeCo
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
 
+// Depth at constant cost (SPEC §9): exact depths to 2^60, the float64 jump for σb = 0 (one pair, or
+// a range of packed pairs in WebAssembly memory), the raw diagonals in closed form.
+export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
+export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
+export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";
+export { buildDepthMap64, depthMapFillFloat64, depthMapGeometricPieces, depthMapLength, DEPTH_MAP_POINTS, DEPTH_MAP_UNIFORM_PIECES, type DepthMap64 } from "./depth/depthMap.js";
+
 // Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
 export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";

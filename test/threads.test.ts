@@ -49,6 +49,12 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     expect(deep.oneMinusSigmaNormalized[1]).toBeGreaterThan(0);
   });
 
+  it("Gram fill by the tabulated depth maps (σb = 0), at L = 10^6 and 10^18", async () => {
+    const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [1_000_000, 10n ** 18n], method: "jump", threads })));
+    const [one, ...more] = runs.map((gs) => bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])));
+    for (const other of more) expect(other.equals(one)).toBe(true);
+  });
+
   it("LU factors, determinant, condition estimate and a solve with 450 right-hand sides", async () => {
     const n = 420;
     const k = 450;

@@ -20,7 +20,9 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkDepth, checkFloat64Params, resolveParams, type ResolvedParams } from "../params.js";
+import { checkCheckpoints, checkDepth, checkFloat64Params, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
+import { gramByDepthMap } from "./depthMapGram.js";
+import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from "../threads/pool.js";
@@ -38,7 +40,15 @@ export interface GramOptions extends ProgressOptions {
 }
 
 /** Options of {@link gramThroughDepthFloat64}. */
-export interface GramFloat64Options extends GramOptions, ThreadOptions {
+export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
+  /** Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, 10^9 otherwise. */
+  readonly depths: readonly DepthInput[];
+  /**
+   * "auto" (default): for σb = 0 the tabulated depth-L maps (./depthMapGram.ts, cost independent
+   * of L) once the direct loop would take more than ~1 ms, the direct loop otherwise; "direct":
+   * the loop over layers; "jump": the depth maps (σb = 0 only).
+   */
+  readonly method?: "auto" | "direct" | "jump";
   /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
   /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
@@ -51,8 +61,10 @@ export interface GramFloat64Options extends GramOptions, ThreadOptions {
  * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale.
  */
 export interface GramAtDepth64 {
-  /** L, the number of weight layers (SPEC §1). */
+  /** L, the number of weight layers (SPEC §1), as a number: exact up to 2^53 (see depthExact). */
   readonly depth: number;
+  /** L exactly. */
+  readonly depthExact: bigint;
   /** Number of points m. */
   readonly m: number;
   /** Σ̄^(L), the correlation ρ of every pair; diagonal exactly 1; entries in [−1, 1]. */
@@ -82,8 +94,6 @@ const PAIR_STEPS_PER_CALL = 1 << 18;
 const SHORT_RUN_PAIR_STEPS = 1 << 20;
 /** Below this many pair steps (layer-1 products counted as n0/8 steps a pair) one thread does it all: tens of milliseconds. */
 const PARALLEL_MIN_PAIR_STEPS = 1 << 22;
-/** Rows of the output matrices per task when the pool unpacks them. */
-const UNPACK_ROWS_PER_TASK = 64;
 /** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
 const RENORMALIZE_LOG2 = 500;
 const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
@@ -169,10 +179,7 @@ interface PairStore {
   unpack(): Promise<[Float64Array, Float64Array, Float64Array, Float64Array]>;
 }
 interface GramExports {
-  GRAM_INIT_BLOCK: { value: number };
-  gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
-  gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
 }
 
 /**
@@ -201,24 +208,8 @@ async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, p
     (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
   );
   engine.f64(coords, m * n0).set(points.coords);
-  if (pool) {
-    const blocks = Math.ceil(m / ex.GRAM_INIT_BLOCK.value);
-    const tasks: number[][] = [];
-    for (let bi = 0; bi < blocks; bi++) for (let bj = bi; bj < blocks; bj++) tasks.push([coords, m, n0, c1, eps, u, bi, bj]);
-    await pool.run("gramInitialBlock", tasks);
-  } else {
-    ex.gramInitialComplement(coords, m, n0, c1, eps, u);
-  }
-  const unpackOne = async (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => {
-    if (pool) {
-      const tasks: number[][] = [];
-      for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([packed, m, out, diagonal, fromComplement, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);
-      await pool.run("gramUnpackRows", tasks);
-    } else {
-      ex.gramUnpack(packed, m, out, diagonal, fromComplement);
-    }
-    return engine.f64(out, m * m).slice();
-  };
+  await fillInitialComplements(engine, pool, coords, m, n0, c1, eps, u);
+  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
   return {
     advance(first, count, coefficients, steps, taskPairs) {
       engine.f64(coef, coefficients.length).set(coefficients);
@@ -273,6 +264,32 @@ function checkSpherePoints(points: SpherePoints): void {
   }
 }
 
+/** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */
+function checkDepthListExact(depths: readonly DepthInput[], max: bigint): bigint[] {
+  if (!Array.isArray(depths) || depths.length === 0) {
+    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
+  }
+  const exact = depths.map((d, i) => resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, max));
+  return [...new Set(exact)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
+const GRAM_AUTO_JUMP_PAIR_STEPS = 400_000;
+
+/** The Gram method to run (throws BAD_OPTION for an unknown method, or "jump" with σb > 0 or the plain backend). */
+function chooseGramMethod(method: string, params: ResolvedParams, backend: string, pairs: number, depths: readonly bigint[]): "direct" | "jump" {
+  if (method !== "auto" && method !== "direct" && method !== "jump") {
+    throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
+  }
+  if (method === "jump" && (!params.sigmaB.isZero() || backend !== "wasm")) {
+    throw new NtkError("BAD_OPTION", `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`, { method, backend });
+  }
+  if (method !== "auto") return method;
+  const last = depths[depths.length - 1]!;
+  const directSteps = pairs * (Number(last) - 1);
+  return params.sigmaB.isZero() && backend === "wasm" && (last > BigInt(MAX_DEPTH) || directSteps > GRAM_AUTO_JUMP_PAIR_STEPS) ? "jump" : "direct";
+}
+
 /** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
 export function checkDepthList(depths: readonly number[]): number[] {
   if (!Array.isArray(depths) || depths.length === 0) {
@@ -299,7 +316,6 @@ export function checkDepthList(depths: readonly number[]): number[] {
  */
 export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
   checkSpherePoints(o.points);
-  const depths = checkDepthList(o.depths);
   const params = resolveParams(o.params);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -308,6 +324,19 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
+  const exactDepths = checkDepthListExact(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const threads = await resolveThreads(o.threads);
+  if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
+    // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.
+    const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
+    try {
+      const engine = lease ? lease.pool.engine : await loadPrivateWasmEngine(o.variant);
+      return await gramByDepthMap(engine, lease?.pool ?? null, o.points, params, exactDepths, o, (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`);
+    } finally {
+      lease?.release();
+    }
+  }
+  const depths = exactDepths.map(Number);
   const { c1 } = scalars;
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
@@ -315,7 +344,6 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   // calls may reserve the shared engine's buffers meanwhile; a short run never yields. A run on
   // the thread pool has the pool to itself until it ends.
   const mayYield = total > SHORT_RUN_PAIR_STEPS || finalDepth > SHORT_RUN_PAIR_STEPS;
-  const threads = await resolveThreads(o.threads);
   const parallel = backend === "wasm" && threads > 1 && pairs * Math.max(finalDepth - 1, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS;
   const lease = parallel ? await acquirePool(threads, o.variant) : null;
   try {
@@ -359,6 +387,7 @@ async function runLayers(o: GramFloat64Options, store: PairStore, scalars: Layer
     const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = await store.unpack();
     results.push({
       depth,
+      depthExact: BigInt(depth),
       m,
       sigmaNormalized,
       oneMinusSigmaNormalized,
