@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { luFactor } from "../src/linalg/lu.js";
 import { projectToSphere } from "../src/sphere/float64.js";
-import { medianMsAsync, type BenchRow, type BenchSection } from "./timing.js";
+import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const GRAM_M = 1000;
 const GRAM_N0 = 10;
@@ -45,64 +45,63 @@ function numpyPeer(): { nsPerPairStep: number; numpy: string } | { skipped: stri
   }
 }
 
+/**
+ * Rows for one computation on 1 and 2 threads: `work / wall time` (and the CPU time the process
+ * spent, workers included: with perfect scaling it stays the same on 2 threads).
+ */
+async function oneAgainstTwo(label: string, unit: string, work: number, fn: (threads: number) => Promise<void>): Promise<BenchRow[]> {
+  const one = await medianWallAndCpu(REPEATS, () => fn(1));
+  const two = await medianWallAndCpu(REPEATS, () => fn(2));
+  const rate = (ms: number): number => work / ms;
+  return [
+    { name: `${label}, 1 thread`, median: rate(one.wallMs), unit, note: `baseline; CPU ${one.cpuMs.toFixed(0)} ms, wall ${one.wallMs.toFixed(0)} ms` },
+    {
+      name: `${label}, 2 threads`,
+      median: rate(two.wallMs),
+      unit,
+      note: `${(one.wallMs / two.wallMs).toFixed(2)}× 1 thread (wall); CPU ${two.cpuMs.toFixed(0)} ms (${(two.cpuMs / one.cpuMs).toFixed(2)}× 1 thread's), wall ${two.wallMs.toFixed(0)} ms`,
+    },
+  ];
+}
+
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const points = projectToSphere({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
   const pairSteps = ((GRAM_M * (GRAM_M - 1)) / 2) * (GRAM_DEPTH - 1);
-  const gramNs = async (threads: number): Promise<number> =>
-    ((await medianMsAsync(async () => void (await gramThroughDepthFloat64({ points, depths: [GRAM_DEPTH], threads })), REPEATS)) * 1e6) / pairSteps;
-  const gram1 = await gramNs(1);
-  const gram2 = await gramNs(2);
-  rows.push(
-    { name: "direct Gram fill, WASM, 1 thread", median: gram1, unit: "ns/(pair·step)", note: "baseline" },
-    { name: "direct Gram fill, WASM, 2 threads", median: gram2, unit: "ns/(pair·step)", note: `${(gram1 / gram2).toFixed(2)}× 1 thread` },
-  );
+  const gram = await oneAgainstTwo("direct Gram fill (WASM)", "M pair·steps/s", pairSteps / 1e3, async (threads) => void (await gramThroughDepthFloat64({ points, depths: [GRAM_DEPTH], threads })));
+  rows.push(...gram);
+  const ns = (row: BenchRow): number => 1e3 / row.median;
   const peer = numpyPeer();
   if ("skipped" in peer) rows.push({ name: peer.skipped, median: Number.NaN, unit: "", note: "" });
   else {
     rows.push({
       name: `same recursion in numpy ${peer.numpy} (bench/gram_numpy.py)`,
-      median: peer.nsPerPairStep,
-      unit: "ns/(pair·step)",
-      note: `WASM is ${(peer.nsPerPairStep / gram1).toFixed(1)}× faster on 1 thread, ${(peer.nsPerPairStep / gram2).toFixed(1)}× on 2`,
+      median: 1e3 / peer.nsPerPairStep,
+      unit: "M pair·steps/s",
+      note: `${peer.nsPerPairStep.toFixed(0)} ns/(pair·step) against WASM's ${ns(gram[0]).toFixed(1)} (1 thread) and ${ns(gram[1]).toFixed(1)} (2 threads): WASM ${(peer.nsPerPairStep / ns(gram[0])).toFixed(1)}× and ${(peer.nsPerPairStep / ns(gram[1])).toFixed(1)}× faster`,
     });
   }
-
   const wide = projectToSphere({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
-  const gemmFlops = GEMM_M * (GEMM_M - 1) * GEMM_N0;
-  const gemmGflops = async (threads: number): Promise<number> =>
-    gemmFlops / 1e6 / (await medianMsAsync(async () => void (await gramThroughDepthFloat64({ points: wide, depths: [1], threads })), REPEATS));
-  const gemm1 = await gemmGflops(1);
-  const gemm2 = await gemmGflops(2);
   rows.push(
-    { name: `layer-1 inner products (blocked GEMM), m = ${GEMM_M}, n0 = ${GEMM_N0}, 1 thread`, median: gemm1, unit: "GFlop/s", note: "baseline; includes writing the four m × m matrices" },
-    { name: "the same, 2 threads", median: gemm2, unit: "GFlop/s", note: `${(gemm2 / gemm1).toFixed(2)}× 1 thread` },
+    ...(await oneAgainstTwo(`layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`, "GFlop/s", (GEMM_M * (GEMM_M - 1) * GEMM_N0) / 1e6, async (threads) =>
+      void (await gramThroughDepthFloat64({ points: wide, depths: [1], threads })),
+    )),
   );
-
   const a = randomValues(LU_N * LU_N, 2463534242);
   const b = randomValues(LU_N * SOLVE_K, 77);
-  const luFlops = (2 * LU_N ** 3) / 3;
-  const luGflops = async (threads: number): Promise<number> => luFlops / 1e6 / (await medianMsAsync(async () => void (await luFactor(a, LU_N, { threads })), REPEATS));
-  const lu1 = await luGflops(1);
-  const lu2 = await luGflops(2);
-  const solveFlops = 2 * LU_N * LU_N * SOLVE_K;
-  const solveGflops = async (threads: number): Promise<number> => {
-    const f = await luFactor(a, LU_N, { threads });
-    return solveFlops / 1e6 / (await medianMsAsync(async () => void (await f.solveAsync(b, SOLVE_K)), REPEATS));
-  };
-  const solve1 = await solveGflops(1);
-  const solve2 = await solveGflops(2);
+  rows.push(...(await oneAgainstTwo(`LU factorization, n = ${LU_N}`, "GFlop/s", (2 * LU_N ** 3) / 3 / 1e6, async (threads) => void (await luFactor(a, LU_N, { threads })))));
+  const factored = [await luFactor(a, LU_N, { threads: 1 }), await luFactor(a, LU_N, { threads: 2 })];
   rows.push(
-    { name: `LU factorization, n = ${LU_N}, 1 thread`, median: lu1, unit: "GFlop/s", note: "baseline" },
-    { name: `LU factorization, n = ${LU_N}, 2 threads`, median: lu2, unit: "GFlop/s", note: `${(lu2 / lu1).toFixed(2)}× 1 thread` },
-    { name: `solve with ${SOLVE_K} right-hand sides, n = ${LU_N}, 1 thread`, median: solve1, unit: "GFlop/s", note: "baseline" },
-    { name: `the same solve, 2 threads`, median: solve2, unit: "GFlop/s", note: `${(solve2 / solve1).toFixed(2)}× 1 thread` },
+    ...(await oneAgainstTwo(`solve with ${SOLVE_K} right-hand sides, n = ${LU_N}`, "GFlop/s", (2 * LU_N * LU_N * SOLVE_K) / 1e6, async (threads) =>
+      void (await factored[threads - 1].solveAsync(b, SOLVE_K)),
+    )),
   );
   return {
     title: "Worker threads: 1 against 2, and the direct Gram fill against numpy",
     rows,
     setup:
-      `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end (wall); numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py). ` +
-      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorization.solveAsync). Medians of ${REPEATS} runs after a warm-up; results are the same bits on 1 and 2 threads (test/threads.test.ts).`,
+      `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
+      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorization.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
+      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts)."
   };
 }
