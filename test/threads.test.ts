@@ -11,6 +11,10 @@ import { predict } from "../src/predict/fromData.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 import { acquirePool, MAX_THREADS, resolveThreads } from "../src/threads/pool.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "./support/cli.js";
 import { rejectionOf } from "./support/errors.js";
 
 const THREADS = [1, 2, 3];
@@ -100,6 +104,31 @@ describe("thread count", () => {
     const { availableParallelism } = await import("node:os");
     expect(await resolveThreads(undefined)).toBe(Math.min(availableParallelism(), MAX_THREADS));
     expect(await resolveThreads(2)).toBe(2);
+  });
+});
+
+describe("--threads on the command line", () => {
+  it("kernel prints the same text on 1 and 2 threads (Gram fill and LU above the thresholds); 0 is BAD_OPTION, exit 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ntk-depth-threads-"));
+    try {
+      const c = rawCoords(420 * 3, 3);
+      const rows = Array.from({ length: 420 }, (_, i) => `${c[3 * i]},${c[3 * i + 1]},${c[3 * i + 2]}`);
+      const file = join(dir, "points.csv");
+      await writeFile(file, ["x1,x2,x3", ...rows].join("\n"));
+      const args = ["kernel", "--data", file, "--depth", "60", "--sigma-b", "0.1", "--normalized", "--json"];
+      const one = await cli(...args, "--threads", "1");
+      const two = await cli(...args, "--threads", "2");
+      expect(one.code).toBe(0);
+      expect(two.out).toBe(one.out);
+      const bad = await cli(...args, "--threads", "0");
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/BAD_OPTION: threads must be an integer from 1 to 63/);
+      const text = await cli("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "3", "--threads", "two");
+      expect(text.code).toBe(1);
+      expect(text.err).toMatch(/BAD_OPTION: --threads must be an integer/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
