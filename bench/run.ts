@@ -11,6 +11,7 @@ import { run as runPrecise } from "./precise.js";
 import { run as runPredict } from "./predict.js";
 import { run as runThreads } from "./threads.js";
 import { run as runScale } from "./scale.js";
+import { run as runDepth } from "./depth.js";
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   pair: runPair,
@@ -20,6 +21,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   predict: runPredict,
   threads: runThreads,
   scale: runScale,
+  depth: runDepth,
 };
 
 const wanted = process.argv.slice(2);
