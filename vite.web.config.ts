@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+
+const CROSS_ORIGIN_ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 import { forbidNodeBuiltins } from "./vite.lib.config.js";
 
 export default defineConfig({
@@ -22,5 +24,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   // A fixed port: `npm run web` (scripts/web.mjs) prints the address, and stops with a clear message if the port is taken.
-  server: { port: 5173, strictPort: true },
+  // Cross-origin isolation (COOP + COEP), so that the page has SharedArrayBuffer and the library
+  // its worker threads; without it the library runs on one thread (same results, slower).
+  server: { port: 5173, strictPort: true, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { headers: CROSS_ORIGIN_ISOLATION },
 });

@@ -9,6 +9,8 @@
 // ε = SERIES_MID_EPS_MAX the step uses the polynomial forms of complementSeries.ts (no asin/sin/cos).
 
 import { complementStep, thetaOfComplement } from "./correlation";
+import { threadScratch } from "./threads";
+import { GRAM_INIT_BLOCK, gramInitialBlock } from "./innerProducts";
 import { SERIES_EPS_MAX, SERIES_MID_EPS_MAX, seriesMidTA, seriesMidTB, seriesTA, seriesTA2, seriesTB, seriesTB2 } from "./complementSeries";
 
 /** Float64 values per layer in the coefficient buffer handed to `gramAdvance`: w, a, b. */
@@ -17,29 +19,15 @@ export const GRAM_COEFFICIENTS_PER_LAYER: i32 = 3;
 const INV_PI: f64 = 1.0 / Math.PI;
 
 /**
- * Layer-1 complements of every pair: ε_1 = u_1 = c1 · |x_i − x_j|² / 2, where `c1` =
- * σw² / (n0 q_1) (1 in the paper's case). |x − x′|²/2 equals 1 − x·x′ for unit vectors but does
- * not cancel for nearby points, and it is insensitive to the last-bit deviation of |x| from 1.
- * Clamped to [0, 2] so that an antipodal pair rounded past 2 still has a defined θ.
- * `coords` is row-major m × n0; `eps` and `u` receive m (m − 1) / 2 values each.
+ * Layer-1 complements of every pair: ε_1 = u_1 = c1 (1 − x_i·x_j), where `c1` = σw² / (n0 q_1)
+ * (1 in the paper's case), block by block (innerProducts.ts: a blocked GEMM, with |x − x′|²/2
+ * where the inner product cancels). `coords` is row-major m × n0; `eps` and `u` receive
+ * m (m − 1) / 2 values each. The thread pool runs the same blocks spread over its workers.
  */
 export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, eps: usize, u: usize): void {
-  let k: usize = 0;
-  const rowBytes = <usize>n0 << 3;
-  for (let i: i32 = 0; i < m; i++) {
-    const xi = coords + <usize>i * rowBytes;
-    for (let j: i32 = i + 1; j < m; j++) {
-      const xj = coords + <usize>j * rowBytes;
-      let s: f64 = 0.0;
-      for (let c: i32 = 0; c < n0; c++) {
-        const d = load<f64>(xi + (<usize>c << 3)) - load<f64>(xj + (<usize>c << 3));
-        s += d * d;
-      }
-      const e = min<f64>(c1 * (0.5 * s), 2.0);
-      store<f64>(eps + (k << 3), e);
-      store<f64>(u + (k << 3), e);
-      k++;
-    }
+  const blocks = (m + GRAM_INIT_BLOCK - 1) / GRAM_INIT_BLOCK;
+  for (let bi: i32 = 0; bi < blocks; bi++) {
+    for (let bj = bi; bj < blocks; bj++) gramInitialBlock(coords, m, n0, c1, eps, u, bi, bj);
   }
 }
 
@@ -66,8 +54,6 @@ export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: 
 /** Bytes per layer in the coefficient buffer. */
 const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
 
-/** Compensation terms of up to eight lanes during a group's lane-by-lane phase (static memory). */
-const LANE_COMPENSATION: usize = memory.data(64, 16);
 
 // Above SERIES_EPS_MAX (a few first layers): u′ = a (u + (1 − u) θ/π) + b ε′ (docs/RECURSIONS.md).
 // @ts-ignore: decorator
@@ -153,9 +139,11 @@ const LANE_COMPENSATION: usize = memory.data(64, 16);
 
 // Runs the first layers of a group of `lanes` adjacent pairs lane by lane (stepOne) while any of
 // them is still at ε ≥ SERIES_EPS_MAX; returns how many layers that took. The lanes' compensation
-// terms are left in LANE_COMPENSATION.
+// terms are left in this thread's scratch (threadScratch()).
 function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
-  memory.fill(LANE_COMPENSATION, 0, lanes << 3);
+  // Compensation terms of up to eight lanes, in this thread's scratch (64 bytes).
+  const compensation = threadScratch();
+  memory.fill(compensation, 0, lanes << 3);
   let l: i32 = 0;
   let c = coef;
   while (l < steps) {
@@ -165,7 +153,7 @@ function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps:
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
     const b = load<f64>(c, 16);
-    for (let k: usize = 0; k < lanes << 3; k += 8) stepOne(ep + k, up + k, LANE_COMPENSATION + k, w, a, b);
+    for (let k: usize = 0; k < lanes << 3; k += 8) stepOne(ep + k, up + k, compensation + k, w, a, b);
     l++;
     c += LAYER_BYTES;
   }
@@ -173,11 +161,12 @@ function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps:
 }
 
 function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
+  const compensation = threadScratch();
   let l = laneByLanePhase(ep, up, 1, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
   let e = load<f64>(ep);
   let v = load<f64>(up);
-  let cv = load<f64>(LANE_COMPENSATION);
+  let cv = load<f64>(compensation);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const r = Math.sqrt(e + e);
     const eNext = load<f64>(c) * (e * (1.0 - r * seriesTB(e)));
@@ -194,14 +183,15 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
 
 // Two adjacent pairs as two independent scalar chains (scalar build).
 function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
+  const compensation = threadScratch();
   let l = laneByLanePhase(ep, up, 2, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
   let e = load<f64>(ep);
   let f = load<f64>(ep, 8);
   let v = load<f64>(up);
   let x = load<f64>(up, 8);
-  let cv = load<f64>(LANE_COMPENSATION);
-  let cx = load<f64>(LANE_COMPENSATION, 8);
+  let cv = load<f64>(compensation);
+  let cx = load<f64>(compensation, 8);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
@@ -231,6 +221,7 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
 
 // Eight adjacent pairs in the lanes of four f64x2 vectors (SIMD build): four chains in flight.
 function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
+  const compensation = threadScratch();
   let l = laneByLanePhase(ep, up, 8, coef, steps);
   let c = coef + <usize>l * LAYER_BYTES;
   let e0 = v128.load(ep);
@@ -241,10 +232,10 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
   let v1 = v128.load(up, 16);
   let v2 = v128.load(up, 32);
   let v3 = v128.load(up, 48);
-  let c0 = v128.load(LANE_COMPENSATION);
-  let c1 = v128.load(LANE_COMPENSATION, 16);
-  let c2 = v128.load(LANE_COMPENSATION, 32);
-  let c3 = v128.load(LANE_COMPENSATION, 48);
+  let c0 = v128.load(compensation);
+  let c1 = v128.load(compensation, 16);
+  let c2 = v128.load(compensation, 32);
+  let c3 = v128.load(compensation, 48);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = v128.load64_splat(c);
     const a = v128.load64_splat(c, 8);
@@ -305,16 +296,31 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
  * on the diagonal (exactly 1 for Σ̄, Θ̄ and 0 for their complements; never through arccos(1)).
  */
 export function gramUnpack(packed: usize, m: i32, out: usize, diagonal: f64, fromComplement: i32): void {
-  let k: usize = 0;
+  gramUnpackRows(packed, m, out, diagonal, fromComplement, 0, m);
+}
+
+/**
+ * Rows r0 … r1 − 1 of {@link gramUnpack}'s matrix. Each row is written whole by one call (its
+ * entries left of the diagonal read down the packed columns), so calls on disjoint row ranges can
+ * run on different threads.
+ */
+export function gramUnpackRows(packed: usize, m: i32, out: usize, diagonal: f64, fromComplement: i32, r0: i32, r1: i32): void {
   const n = <usize>m;
-  for (let i: usize = 0; i < n; i++) {
-    store<f64>(out + ((i * n + i) << 3), diagonal);
-    for (let j: usize = i + 1; j < n; j++) {
+  for (let r = <usize>r0; r < <usize>r1; r++) {
+    const row = out + ((r * n) << 3);
+    // Pair (j, r), j < r, sits at j m − j (j + 1)/2 + r − j − 1: the step from j to j + 1 is m − j − 2.
+    let k: usize = r - 1;
+    for (let j: usize = 0; j < r; j++) {
       const p = load<f64>(packed + (k << 3));
-      const x = fromComplement ? 1.0 - p : p;
-      store<f64>(out + ((i * n + j) << 3), x);
-      store<f64>(out + ((j * n + i) << 3), x);
-      k++;
+      store<f64>(row + (j << 3), fromComplement ? 1.0 - p : p);
+      k += n - j - 2;
+    }
+    store<f64>(row + (r << 3), diagonal);
+    // Pairs (r, j), j > r, are contiguous from r m − r (r + 1)/2.
+    const start = packed + ((r * n - ((r * (r + 1)) >> 1)) << 3);
+    for (let j: usize = r + 1; j < n; j++) {
+      const p = load<f64>(start + ((j - r - 1) << 3));
+      store<f64>(row + (j << 3), fromComplement ? 1.0 - p : p);
     }
   }
 }

@@ -7,6 +7,8 @@ export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
 export * from "./layers";
+export * from "./innerProducts";
+export * from "./threads";
 export * from "./depthJump";
 export * from "./depthMap";
 export * from "./normal";

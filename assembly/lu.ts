@@ -2,7 +2,11 @@
 // Layout: row-major n × n float64 matrices, entry (i, j) at byte a + 8 (i n + j); pivots are i32.
 // Method: blocked right-looking LU (LAPACK dgetrf's order of operations): factor a panel of NB
 // columns with row interchanges, solve for the block row of U, then update the trailing matrix
-// with a register-tiled 4 × 4 GEMM over a packed copy of that block row.
+// with a register-tiled 4 × 4 GEMM, block by block (UPDATE_ROWS × UPDATE_COLS). The block-row
+// solve and the trailing update are cut into tasks (column ranges, blocks) that the thread pool
+// runs in parallel; every entry is computed in the same order whatever the cut (an entry of the
+// update is c − Σ_p l_p u_p, the sum taken over p in order), so the bits do not depend on the
+// number of threads. The solves with many right-hand sides are blocked the same way.
 
 /** Panel width: small enough that the panel and one packed U tile stay in cache. */
 const NB: i32 = 48;
@@ -10,9 +14,21 @@ const NB: i32 = 48;
 const MR: i32 = 4;
 const NR: i32 = 4;
 
-/** Float64 values the scratch buffer handed to `luFactor` must hold for order n. */
-export function luScratchLength(n: i32): i32 {
-  return NB * (n + NR);
+/** Rows and columns of one trailing-update block (one task of the pool). */
+export const UPDATE_ROWS: i32 = 128;
+export const UPDATE_COLS: i32 = 256;
+/** Columns of the block row of U per task of the pool (a multiple of NR). */
+export const BLOCK_ROW_COLS: i32 = 512;
+/** Depth of one chunk of the GEMM kernel: a chunk of B (GEMM_DEPTH × 64 columns) is 128 KB. */
+const GEMM_DEPTH: i32 = 256;
+/** Rows per block of the blocked triangular solves. */
+const SOLVE_ROWS: i32 = 64;
+/** Right-hand-side columns per task of the pool's solves. */
+export const SOLVE_COLS: i32 = 64;
+
+/** The panel width NB (columns factored together). */
+export function luPanelWidth(): i32 {
+  return NB;
 }
 
 @inline function at(a: usize, n: i32, i: i32, j: i32): usize {
@@ -21,22 +37,29 @@ export function luScratchLength(n: i32): i32 {
 
 /**
  * Factors the row-major n × n matrix at `a` in place into unit lower L (below the diagonal) and U
- * (on and above it). `piv[j]` (i32) is the row swapped with row j at step j. `work` is scratch of
- * `luScratchLength(n)` float64. Returns the first column whose pivot is exactly zero, or −1; like
- * dgetrf it continues past a zero pivot, so U is complete either way.
+ * (on and above it). `piv[j]` (i32) is the row swapped with row j at step j. Returns the first
+ * column whose pivot is exactly zero, or −1; like dgetrf it continues past a zero pivot, so U is
+ * complete either way. One thread; the pool runs the same steps (luFactorPanel, luBlockRow,
+ * luUpdateBlock) with the last two spread over its workers.
  */
-export function luFactor(a: usize, n: i32, piv: usize, work: usize): i32 {
+export function luFactor(a: usize, n: i32, piv: usize): i32 {
   let firstZero: i32 = -1;
   for (let k: i32 = 0; k < n; k += NB) {
     const nb = min(NB, n - k);
-    const z = factorPanel(a, n, k, nb, piv);
+    const z = luFactorPanel(a, n, k, piv);
     if (z >= 0 && firstZero < 0) firstZero = z;
-    if (k + nb < n) {
-      solveBlockRow(a, n, k, nb);
-      updateTrailing(a, n, k, nb, work);
+    const c0 = k + nb;
+    for (let c = c0; c < n; c += BLOCK_ROW_COLS) luBlockRow(a, n, k, c, min(c + BLOCK_ROW_COLS, n));
+    for (let r = c0; r < n; r += UPDATE_ROWS) {
+      for (let c = c0; c < n; c += UPDATE_COLS) luUpdateBlock(a, n, k, r, min(r + UPDATE_ROWS, n), c, min(c + UPDATE_COLS, n));
     }
   }
   return firstZero;
+}
+
+/** Factors the panel of columns k … k + NB − 1 (rows k … n − 1), swapping whole rows; returns its first zero pivot column or −1. */
+export function luFactorPanel(a: usize, n: i32, k: i32, piv: usize): i32 {
+  return factorPanel(a, n, k, min(NB, n - k), piv);
 }
 
 // Unblocked LU of columns k … k+nb−1, rows k … n−1, swapping whole rows (which is what dgetrf's
@@ -115,10 +138,10 @@ function swapRows(a: usize, n: i32, r: i32, s: i32): void {
   }
 }
 
-// U12 = L11⁻¹ A12 for the block row k … k+nb−1, columns k+nb … n−1 (unit lower triangular L11).
-function solveBlockRow(a: usize, n: i32, k: i32, nb: i32): void {
-  const c0 = k + nb;
-  const len = n - c0;
+/** U12 = L11⁻¹ A12 for the block row k … k + NB − 1, columns c0 … c1 − 1 (unit lower triangular L11). */
+export function luBlockRow(a: usize, n: i32, k: i32, c0: i32, c1: i32): void {
+  const nb = min(NB, n - k);
+  const len = c1 - c0;
   for (let i = 1; i < nb; i++) {
     const rowI = at(a, n, k + i, 0);
     for (let p = 0; p < i; p++) {
@@ -128,53 +151,54 @@ function solveBlockRow(a: usize, n: i32, k: i32, nb: i32): void {
   }
 }
 
-// A22 −= L21 U12. U12 is first packed into `work` as column tiles of width NR (tile t holds
-// U12[p, c0 + NR t + c] at NR (nb t + p) + c), so the inner loop reads it sequentially.
-function updateTrailing(a: usize, n: i32, k: i32, nb: i32, work: usize): void {
-  const c0 = k + nb;
-  const cols = n - c0;
-  const tiles = cols / NR;
-  for (let t: i32 = 0; t < tiles; t++) {
-    const dst = work + ((<usize>t * <usize>nb * NR) << 3);
-    for (let p: i32 = 0; p < nb; p++) {
-      const src = at(a, n, k + p, c0 + t * NR);
-      const d = dst + ((<usize>p * NR) << 3);
-      store<f64>(d, load<f64>(src));
-      store<f64>(d, load<f64>(src, 8), 8);
-      store<f64>(d, load<f64>(src, 16), 16);
-      store<f64>(d, load<f64>(src, 24), 24);
-    }
+/** A22 −= L21 U12 on rows r0 … r1 − 1, columns c0 … c1 − 1 of the trailing matrix after the panel at k. */
+export function luUpdateBlock(a: usize, n: i32, k: i32, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  const nb = min(NB, n - k);
+  gemmSubtract(at(a, n, r0, c0), n, at(a, n, r0, k), n, at(a, n, k, c0), n, r1 - r0, c1 - c0, nb);
+}
+
+/**
+ * C −= A B for row-major C (rows × cols, row stride ldc), A (rows × depth, stride lda) and
+ * B (depth × cols, stride ldb), strides in float64. Each entry is c − Σ_p a_p b_p with the sum
+ * taken in order of p, in the 4 × 4 tiles and at the edges alike.
+ */
+function gemmSubtract(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, rows: i32, cols: i32, depth: i32): void {
+  // Depth in chunks of GEMM_DEPTH, so that the chunk of B a block reads stays in cache; each
+  // chunk subtracts its own sum (fixed chunks: the same order for every cut of the work).
+  for (let p0: i32 = 0; p0 < depth; p0 += GEMM_DEPTH) {
+    const d = min(GEMM_DEPTH, depth - p0);
+    gemmSubtractChunk(c, ldc, a + (<usize>p0 << 3), lda, b + <usize>p0 * (<usize>ldb << 3), ldb, rows, cols, d);
   }
-  const rows = n - c0;
+}
+
+function gemmSubtractChunk(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, rows: i32, cols: i32, depth: i32): void {
+  const cs = <usize>ldc << 3;
+  const as = <usize>lda << 3;
   const fullRows = rows - rows % MR;
-  for (let r: i32 = 0; r < fullRows; r += MR) {
-    const i = c0 + r;
-    const l0 = at(a, n, i, k);
-    for (let t: i32 = 0; t < tiles; t++) {
-      tile4x4(l0, n, work + ((<usize>t * <usize>nb * NR) << 3), nb, at(a, n, i, c0 + t * NR));
-    }
+  const fullCols = cols - cols % NR;
+  for (let i: i32 = 0; i < fullRows; i += MR) {
+    for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(a + <usize>i * as, lda, b + (<usize>j << 3), ldb, depth, c + <usize>i * cs + (<usize>j << 3), ldc);
   }
-  for (let i = c0 + fullRows; i < n; i++) {
-    const l = at(a, n, i, k);
-    for (let t: i32 = 0; t < tiles; t++) {
-      tile1x4(l, work + ((<usize>t * <usize>nb * NR) << 3), nb, at(a, n, i, c0 + t * NR));
-    }
+  for (let i = fullRows; i < rows; i++) {
+    for (let j: i32 = 0; j < fullCols; j += NR) tile1x4(a + <usize>i * as, b + (<usize>j << 3), ldb, depth, c + <usize>i * cs + (<usize>j << 3));
   }
-  // Columns left over after the full tiles: plain dot products against the unpacked U12.
-  for (let j = c0 + tiles * NR; j < n; j++) {
-    for (let i = c0; i < n; i++) {
-      const l = at(a, n, i, k);
+  const bs = <usize>ldb << 3;
+  for (let i: i32 = 0; i < rows; i++) {
+    for (let j = fullCols; j < cols; j++) {
       let s: f64 = 0.0;
-      for (let p: i32 = 0; p < nb; p++) s += load<f64>(l + (<usize>p << 3)) * load<f64>(at(a, n, k + p, j));
-      const o = at(a, n, i, j);
+      const ai = a + <usize>i * as;
+      for (let p: i32 = 0; p < depth; p++) s += load<f64>(ai + (<usize>p << 3)) * load<f64>(b + <usize>p * bs + (<usize>j << 3));
+      const o = c + <usize>i * cs + (<usize>j << 3);
       store<f64>(o, load<f64>(o) - s);
     }
   }
 }
 
-// C[0 … 4, 0 … 4] −= L[0 … 4, 0 … nb) · U[0 … nb, 0 … 4): L rows at stride n, U packed, C at stride n.
-@inline function tile4x4(l: usize, n: i32, u: usize, nb: i32, c: usize): void {
+// C[0 … 4, 0 … 4] −= L[0 … 4, 0 … nb) · U[0 … nb, 0 … 4): L and C rows at stride n, U rows at stride ldu.
+@inline function tile4x4(l: usize, n: i32, u: usize, ldu: i32, nb: i32, c: usize, ldc: i32): void {
   const rs = <usize>n << 3;
+  const us = <usize>ldu << 3;
+  const cs = <usize>ldc << 3;
   if (ASC_FEATURE_SIMD) {
     let s00 = f64x2.splat(0.0), s01 = f64x2.splat(0.0);
     let s10 = f64x2.splat(0.0), s11 = f64x2.splat(0.0);
@@ -198,22 +222,23 @@ function updateTrailing(a: usize, n: i32, k: i32, nb: i32, work: usize): void {
       s30 = f64x2.add(s30, f64x2.mul(x, u0));
       s31 = f64x2.add(s31, f64x2.mul(x, u1));
       lp += 8;
-      up += 32;
+      up += us;
     }
     v128.store(c, f64x2.sub(v128.load(c), s00));
     v128.store(c, f64x2.sub(v128.load(c, 16), s01), 16);
-    v128.store(c + rs, f64x2.sub(v128.load(c + rs), s10));
-    v128.store(c + rs, f64x2.sub(v128.load(c + rs, 16), s11), 16);
-    v128.store(c + 2 * rs, f64x2.sub(v128.load(c + 2 * rs), s20));
-    v128.store(c + 2 * rs, f64x2.sub(v128.load(c + 2 * rs, 16), s21), 16);
-    v128.store(c + 3 * rs, f64x2.sub(v128.load(c + 3 * rs), s30));
-    v128.store(c + 3 * rs, f64x2.sub(v128.load(c + 3 * rs, 16), s31), 16);
+    v128.store(c + cs, f64x2.sub(v128.load(c + cs), s10));
+    v128.store(c + cs, f64x2.sub(v128.load(c + cs, 16), s11), 16);
+    v128.store(c + 2 * cs, f64x2.sub(v128.load(c + 2 * cs), s20));
+    v128.store(c + 2 * cs, f64x2.sub(v128.load(c + 2 * cs, 16), s21), 16);
+    v128.store(c + 3 * cs, f64x2.sub(v128.load(c + 3 * cs), s30));
+    v128.store(c + 3 * cs, f64x2.sub(v128.load(c + 3 * cs, 16), s31), 16);
   } else {
-    for (let r: usize = 0; r < 4; r++) tile1x4(l + r * rs, u, nb, c + r * rs);
+    for (let r: usize = 0; r < 4; r++) tile1x4(l + r * rs, u, ldu, nb, c + r * cs);
   }
 }
 
-@inline function tile1x4(l: usize, u: usize, nb: i32, c: usize): void {
+@inline function tile1x4(l: usize, u: usize, ldu: i32, nb: i32, c: usize): void {
+  const us = <usize>ldu << 3;
   let s0: f64 = 0.0, s1: f64 = 0.0, s2: f64 = 0.0, s3: f64 = 0.0;
   let lp = l;
   let up = u;
@@ -224,7 +249,7 @@ function updateTrailing(a: usize, n: i32, k: i32, nb: i32, work: usize): void {
     s2 += x * load<f64>(up, 16);
     s3 += x * load<f64>(up, 24);
     lp += 8;
-    up += 32;
+    up += us;
   }
   store<f64>(c, load<f64>(c) - s0);
   store<f64>(c, load<f64>(c, 8) - s1, 8);
@@ -234,9 +259,16 @@ function updateTrailing(a: usize, n: i32, k: i32, nb: i32, work: usize): void {
 
 /**
  * Solves A X = B in place for the row-major n × k right-hand sides at `b`, given the factors and
- * pivots of `luFactor`. Assumes no zero pivot (the caller checks).
+ * pivots of `luFactor`. Assumes no zero pivot (the caller checks). One thread; the pool runs
+ * luPermuteRows, then luSolveColumns on column ranges of SOLVE_COLS in parallel.
  */
 export function luSolve(a: usize, n: i32, piv: usize, b: usize, k: i32): void {
+  luPermuteRows(n, piv, b, k);
+  for (let c: i32 = 0; c < k; c += SOLVE_COLS) luSolveColumns(a, n, b, k, c, min(c + SOLVE_COLS, k));
+}
+
+/** Applies the row interchanges of `luFactor` to the n × k right-hand sides at `b`. */
+export function luPermuteRows(n: i32, piv: usize, b: usize, k: i32): void {
   const rowBytes = <usize>k << 3;
   for (let j: i32 = 0; j < n; j++) {
     const p = load<i32>(piv + (<usize>j << 2));
@@ -250,25 +282,43 @@ export function luSolve(a: usize, n: i32, piv: usize, b: usize, k: i32): void {
       }
     }
   }
-  for (let i: i32 = 1; i < n; i++) {
-    const rowA = at(a, n, i, 0);
-    const rowB = b + <usize>i * rowBytes;
-    for (let p: i32 = 0; p < i; p++) {
-      const l = load<f64>(rowA + (<usize>p << 3));
-      if (l != 0.0) axpyNeg(rowB, b + <usize>p * rowBytes, l, k);
+}
+
+/**
+ * L U X = B for columns c0 … c1 − 1 of the permuted n × k right-hand sides at `b` (forward with
+ * unit lower L, then backward with U), blocked: rows in blocks of SOLVE_ROWS, the part of each
+ * block that depends on earlier blocks as one GEMM, the rest row by row within the block.
+ */
+export function luSolveColumns(a: usize, n: i32, b: usize, k: i32, c0: i32, c1: i32): void {
+  const w = c1 - c0;
+  const rowBytes = <usize>k << 3;
+  const bc = b + (<usize>c0 << 3);
+  for (let i0: i32 = 0; i0 < n; i0 += SOLVE_ROWS) {
+    const i1 = min(i0 + SOLVE_ROWS, n);
+    if (i0 > 0) gemmSubtract(bc + <usize>i0 * rowBytes, k, at(a, n, i0, 0), n, bc, k, i1 - i0, w, i0);
+    for (let i = i0 + 1; i < i1; i++) {
+      const rowA = at(a, n, i, 0);
+      for (let p = i0; p < i; p++) {
+        const l = load<f64>(rowA + (<usize>p << 3));
+        if (l != 0.0) axpyNeg(bc + <usize>i * rowBytes, bc + <usize>p * rowBytes, l, w);
+      }
     }
   }
-  for (let i: i32 = n - 1; i >= 0; i--) {
-    const rowA = at(a, n, i, 0);
-    const rowB = b + <usize>i * rowBytes;
-    for (let p: i32 = i + 1; p < n; p++) {
-      const u = load<f64>(rowA + (<usize>p << 3));
-      if (u != 0.0) axpyNeg(rowB, b + <usize>p * rowBytes, u, k);
-    }
-    const d = load<f64>(rowA + (<usize>i << 3));
-    for (let c: i32 = 0; c < k; c++) {
-      const o = rowB + (<usize>c << 3);
-      store<f64>(o, load<f64>(o) / d);
+  for (let i1: i32 = n; i1 > 0; i1 -= SOLVE_ROWS) {
+    const i0 = max(0, i1 - SOLVE_ROWS);
+    if (i1 < n) gemmSubtract(bc + <usize>i0 * rowBytes, k, at(a, n, i0, i1), n, bc + <usize>i1 * rowBytes, k, i1 - i0, w, n - i1);
+    for (let i = i1 - 1; i >= i0; i--) {
+      const rowA = at(a, n, i, 0);
+      const rowB = bc + <usize>i * rowBytes;
+      for (let p = i + 1; p < i1; p++) {
+        const u = load<f64>(rowA + (<usize>p << 3));
+        if (u != 0.0) axpyNeg(rowB, bc + <usize>p * rowBytes, u, w);
+      }
+      const d = load<f64>(rowA + (<usize>i << 3));
+      for (let c: i32 = 0; c < w; c++) {
+        const o = rowB + (<usize>c << 3);
+        store<f64>(o, load<f64>(o) / d);
+      }
     }
   }
 }

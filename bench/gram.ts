@@ -8,7 +8,7 @@
  */
 import { gramThroughDepthFloat64, type GramFloat64Options } from "../src/gram/float64.js";
 import { projectToSphere } from "../src/sphere/float64.js";
-import { median, nowMs, type BenchRow, type BenchSection } from "./timing.js";
+import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = 1000;
 const N0 = 10;
@@ -28,27 +28,11 @@ function randomPoints(m: number, n0: number) {
   return projectToSphere({ m, n0, coords }, "normalize");
 }
 
-/** Median wall and CPU (user + system) milliseconds of `REPEATS` runs after a warm-up. */
-async function measure(fn: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number }> {
-  await fn();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = nowMs();
-    await fn();
-    wall.push(nowMs() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wallMs: median(wall), cpuMs: median(cpu) };
-}
-
 export async function run(): Promise<BenchSection> {
   const points = randomPoints(M, N0);
   const pairSteps = ((M * (M - 1)) / 2) * (DEPTH - 1);
   const perPairStep = async (options: Pick<GramFloat64Options, "backend" | "variant">) => {
-    const { wallMs, cpuMs } = await measure(async () => void (await gramThroughDepthFloat64({ points, depths: [DEPTH], ...options })));
+    const { wallMs, cpuMs } = await medianWallAndCpu(REPEATS, async () => void (await gramThroughDepthFloat64({ points, depths: [DEPTH], ...options })));
     return { wall: (wallMs * 1e6) / pairSteps, cpu: (cpuMs * 1e6) / pairSteps };
   };
   const plain = await perPairStep({ backend: "plain" });

@@ -9,6 +9,8 @@ import { run as runGram } from "./gram.js";
 import { run as runLu } from "./lu.js";
 import { run as runPrecise } from "./precise.js";
 import { run as runPredict } from "./predict.js";
+import { run as runThreads } from "./threads.js";
+import { run as runScale } from "./scale.js";
 import { run as runDepth } from "./depth.js";
 import { run as runWidth } from "./width.js";
 import { run as runArch } from "./arch.js";
@@ -19,6 +21,8 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   lu: runLu,
   precise: runPrecise,
   predict: runPredict,
+  threads: runThreads,
+  scale: runScale,
   depth: runDepth,
   width: runWidth,
   arch: runArch,

@@ -55,6 +55,26 @@ export async function medianMsAsync(fn: () => Promise<void>, repeats = 7): Promi
   return median(times);
 }
 
+/**
+ * Median wall and CPU (user + system, of the whole process: worker threads included)
+ * milliseconds of `repeats` runs after a warm-up. On a shared machine the wall time also counts
+ * waiting for a core; the CPU time is inflated less.
+ */
+export async function medianWallAndCpu(repeats: number, fn: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number }> {
+  await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = nowMs();
+    await fn();
+    wall.push(nowMs() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -1,4 +1,6 @@
-// Compiles assembly/ into a scalar and a SIMD WebAssembly module and embeds both, base64-encoded,
+// Compiles assembly/ into a scalar and a SIMD WebAssembly module, each also as a shared-memory
+// build (imported shared memory, threads enabled) that the worker pool runs on, and embeds all
+// four, base64-encoded,
 // in src/wasm/modules.generated.ts, so the library loads them without fs or fetch (Node and
 // browsers alike). Runs on `npm install` (the `prepare` script); nothing built is committed.
 import { execFileSync } from "node:child_process";
@@ -12,7 +14,7 @@ const require = createRequire(import.meta.url);
 const asc = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
 
 mkdirSync(join(root, "build"), { recursive: true });
-const targets = ["scalar", "simd"];
+const targets = ["scalar", "simd", "scalarShared", "simdShared"];
 for (const target of targets) {
   execFileSync(process.execPath, [asc, "assembly/index.ts", "--config", "asconfig.json", "--target", target], {
     cwd: root,
@@ -32,4 +34,4 @@ const lines = [
 const generated = join(root, "src", "wasm", "modules.generated.ts");
 const text = lines.join("\n");
 if (!existsSync(generated) || readFileSync(generated, "utf8") !== text) writeFileSync(generated, text);
-console.log(`embedded ${targets.join(" and ")} WebAssembly modules in src/wasm/modules.generated.ts`);
+console.log(`embedded ${targets.join(", ")} WebAssembly modules in src/wasm/modules.generated.ts`);

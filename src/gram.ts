@@ -10,10 +10,11 @@
 import { gramThroughDepthFloat64, type GramAtDepth64 } from "./gram/float64.js";
 import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "./gram/precise.js";
 import { projectToSphere } from "./sphere/float64.js";
+import type { ThreadOptions } from "./threads/pool.js";
 import type { WasmVariant } from "./wasm/engine.js";
 
 /** Options of the float64 call: those of the precise path without `precision`, plus the backend choice. */
-export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOptions, "precision" | "extraGuardDigits"> {
+export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOptions, "precision" | "extraGuardDigits">, ThreadOptions {
   readonly precision?: undefined;
   /** "wasm" (default) or "plain" (TypeScript port). */
   readonly backend?: "wasm" | "plain";

@@ -94,3 +94,5 @@ export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThrou
 // A predictor that factors the training kernel once and answers many (time, test points) queries,
 // with the mean and covariance of the ensemble of trained networks (docs/PREDICTOR.md).
 export { createPredictor, type Predictor, type PredictorOptions, type PredictorQuery, type PredictorResult, type CovarianceRequest } from "./predict/predictor.js";
+// Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
+export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";

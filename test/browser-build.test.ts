@@ -27,7 +27,7 @@ const PAGE = `<!doctype html>
   import * as ntk from "./ntk-depth.js";
   import { runProbe } from "./probe.js";
   const engine = await ntk.loadWasmEngine();
-  window.probeResult = { variant: engine.variant, values: await runProbe(ntk) };
+  window.probeResult = { variant: engine.variant, isolated: crossOriginIsolated, threads: await ntk.resolveThreads(3), values: await runProbe(ntk) };
 </script>`;
 
 type ProbeValues = Record<string, string[]>;
@@ -35,25 +35,30 @@ type ProbeValues = Record<string, string[]>;
 let outDir: string;
 let bundleText: string;
 let server: StaticServer;
+/** The same files without the cross-origin isolation headers: no SharedArrayBuffer, one thread. */
+let plainServer: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), "ntk-depth-browser-build-"));
   await build({ configFile: join(root, "vite.lib.config.ts"), logLevel: "silent", build: { outDir, emptyOutDir: true } });
   bundleText = await readFile(join(outDir, "ntk-depth.js"), "utf8");
-  server = await serveStatic({
+  const routes = {
     "/index.html": { text: PAGE },
     "/ntk-depth.js": { file: join(outDir, "ntk-depth.js") },
     "/probe.js": { file: probeFile },
     // Browsers ask for it; a 404 would show up as a console error.
     "/favicon.ico": { text: "" },
-  });
+  };
+  server = await serveStatic(routes);
+  plainServer = await serveStatic(routes, { isolated: false });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await plainServer?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
@@ -70,28 +75,49 @@ describe("browser bundle", () => {
     expect(Object.keys(bundled).sort()).toEqual(Object.keys(library).sort());
   });
 
-  it("loads in Chromium from a plain <script type=module> and gives Node's float64 results bit for bit", async () => {
+  type PageResult = { variant: string; isolated: boolean; threads: number; values: ProbeValues };
+
+  /** Loads the probe page from `base` and returns what it published, with any console error or page error. */
+  async function probePage(base: string): Promise<{ result: PageResult; problems: string[] }> {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on("console", (msg) => {
       if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
     });
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(`${server.url}/index.html`);
-    await page.waitForFunction(() => "probeResult" in window, undefined, { timeout: 20_000 });
-    const inBrowser = (await page.evaluate(() => (window as unknown as { probeResult: unknown }).probeResult)) as {
-      variant: string;
-      values: ProbeValues;
-    };
+    await page.goto(`${base}/index.html`);
+    await page.waitForFunction(() => "probeResult" in window, undefined, { timeout: 40_000 });
+    const result = (await page.evaluate(() => (window as unknown as { probeResult: unknown }).probeResult)) as PageResult;
     await page.close();
+    return { result, problems };
+  }
 
+  it("loads in Chromium from a plain <script type=module> and gives Node's float64 results bit for bit, on 1, 2 and 3 worker threads", async () => {
+    const { result: inBrowser, problems } = await probePage(server.url);
     const inNode = (await runProbe(library)) as ProbeValues;
     expect(problems).toEqual([]);
     expect(["simd", "scalar"]).toContain(inBrowser.variant);
+    // Served with COOP/COEP: shared memory, so the library's Web Workers run.
+    expect(inBrowser.isolated).toBe(true);
+    expect(inBrowser.threads).toBe(3);
     expect(Object.keys(inNode).length).toBeGreaterThan(3);
+    expect(inNode.threads2).toEqual(inNode.threads1);
+    expect(inNode.threads3).toEqual(inNode.threads1);
     for (const [name, hexes] of Object.entries(inNode)) {
       expect(hexes.length, name).toBeGreaterThan(0);
       expect(inBrowser.values[name], `${name} (Chromium vs Node, float64 bits)`).toEqual(hexes);
     }
   });
+
+  it("runs on one thread, with the same bits, in a page that is not cross-origin isolated", async () => {
+    const { result, problems } = await probePage(plainServer.url);
+    expect(problems).toEqual([]);
+    expect(result.isolated).toBe(false);
+    expect(result.threads).toBe(1);
+    const inNode = (await runProbe(library)) as ProbeValues;
+    for (const name of ["threads1", "threads2", "threads3", "gram", "analysis", "solve"]) {
+      expect(result.values[name], name).toEqual(inNode[name]);
+    }
+  });
+
 });

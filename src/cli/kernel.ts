@@ -19,7 +19,7 @@ import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
-import { parseInteger } from "./options.js";
+import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
 import { NtkError } from "../errors.js";
@@ -33,6 +33,7 @@ interface KernelFlags {
   sigmaW: string;
   sigmaB: string;
   json?: boolean;
+  threads?: string;
   precision?: string;
   compare?: boolean;
   scanTo?: string;
@@ -83,6 +84,7 @@ export function register(program: Command, io: CliIO): void {
     .addOption(new Option("--projection <p>", "how raw points are put on the unit sphere (SPEC §7)").choices([...PROJECTIONS]).default("normalize"))
     .option("--sigma-w <σw>", "weight scale σw > 0, read as the decimal it spells", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0, read as the decimal it spells", "0")
+    .option(THREADS_FLAG, THREADS_HELP)
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .option("--precision <P>", `compute at P significant digits (${MIN_PRECISION}..${MAX_PRECISION}) from the data's decimal text; every value with the digits it vouches for`)
     .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
@@ -109,12 +111,13 @@ export function register(program: Command, io: CliIO): void {
       }
       const points = projectToSphere(dataset, flags.projection);
       const json = flags.json === true;
+      const threads = parseThreads(flags.threads);
       const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
-        gramFloat64For({ points, depths: [depthExact], params, ...progress }, arch),
+        gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
       );
       const normalized = flags.normalized === true;
       const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
-      const analysis = await analyzeMatrix(matrix, gram.m);
+      const analysis = await analyzeMatrix(matrix, gram.m, { threads });
       const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: !resolved.sigmaB.isZero() });
       const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
       if (json) {

@@ -16,7 +16,7 @@ import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
@@ -43,6 +43,7 @@ interface PredictFlags {
   targets: string;
   json?: boolean;
   covariance?: string | boolean;
+  threads?: string;
 }
 
 /** Registers `predict` on the program. */
@@ -72,6 +73,7 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
     .option("--targets <values|onehot>", `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`, "values")
+    .option(THREADS_FLAG, THREADS_HELP)
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .option("--covariance [what]", "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix");
   addArchOption(command)
@@ -98,6 +100,7 @@ export function register(program: Command, io: CliIO): void {
         params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
         targets: flags.targets.trim() as TargetKind,
         architecture: flags.arch,
+        threads: parseThreads(flags.threads),
       };
       const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
       const ensemble =

@@ -22,8 +22,10 @@
 import { NtkError } from "../errors.js";
 import { checkCheckpoints, checkDepth, checkFloat64Params, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
+import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
+import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from "../threads/pool.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
 
@@ -38,7 +40,7 @@ export interface GramOptions extends ProgressOptions {
 }
 
 /** Options of {@link gramThroughDepthFloat64}. */
-export interface GramFloat64Options extends Omit<GramOptions, "depths"> {
+export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
   /** Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, 10^9 otherwise. */
   readonly depths: readonly DepthInput[];
   /**
@@ -90,6 +92,8 @@ const MAX_LAYERS_PER_CALL = 4096;
 const PAIR_STEPS_PER_CALL = 1 << 18;
 /** Runs of at most this many pair steps (a few milliseconds) use the shared engine and never yield. */
 const SHORT_RUN_PAIR_STEPS = 1 << 20;
+/** Below this many pair steps (layer-1 products counted as n0/8 steps a pair) one thread does it all: tens of milliseconds. */
+const PARALLEL_MIN_PAIR_STEPS = 1 << 22;
 /** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
 const RENORMALIZE_LOG2 = 500;
 const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
@@ -169,14 +173,13 @@ export class LayerScalars {
 
 /** Where the pair complements live while the depth loop runs: WASM memory or JS arrays. */
 interface PairStore {
-  advance(first: number, count: number, coef: Float64Array, steps: number): void;
+  /** Pairs first … first + count − 1 advanced `steps` layers, in calls of `taskPairs` pairs when on the pool. */
+  advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number): void | Promise<void>;
   /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
-  unpack(): [Float64Array, Float64Array, Float64Array, Float64Array];
+  unpack(): Promise<[Float64Array, Float64Array, Float64Array, Float64Array]>;
 }
 interface GramExports {
-  gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
-  gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
 }
 
 /**
@@ -189,7 +192,13 @@ export function largestGramFitting(bytes: number, n0: number): number {
   return Math.max(0, Math.floor((-b + Math.sqrt(b * b + 8 * values)) / 4));
 }
 
-function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairStore {
+/**
+ * The pair state in WebAssembly memory: the engine's own (one thread), or the shared memory of
+ * `pool`, whose workers then run the layer-1 blocks, the pair ranges and the output rows. Either
+ * way every pair and every output row is computed by one call of the same kernel, so the bits do
+ * not depend on the number of threads.
+ */
+async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, pool: ThreadPool | null): Promise<PairStore> {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const ex = engine.exports as unknown as GramExports;
@@ -199,17 +208,17 @@ function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number): PairSt
     (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
   );
   engine.f64(coords, m * n0).set(points.coords);
-  ex.gramInitialComplement(coords, m, n0, c1, eps, u);
-  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array => {
-    ex.gramUnpack(packed, m, out, diagonal, fromComplement);
-    return engine.f64(out, m * m).slice();
-  };
+  await fillInitialComplements(engine, pool, coords, m, n0, c1, eps, u);
+  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
   return {
-    advance(first, count, coefficients, steps) {
+    advance(first, count, coefficients, steps, taskPairs) {
       engine.f64(coef, coefficients.length).set(coefficients);
-      ex.gramAdvance(eps, u, first, count, coef, steps);
+      if (!pool) return ex.gramAdvance(eps, u, first, count, coef, steps);
+      const tasks: number[][] = [];
+      for (let f = first; f < first + count; f += taskPairs) tasks.push([eps, u, f, Math.min(taskPairs, first + count - f), coef, steps]);
+      return pool.run("gramAdvance", tasks);
     },
-    unpack: () => [unpackOne(eps, 1, 1), unpackOne(eps, 0, 0), unpackOne(u, 1, 1), unpackOne(u, 0, 0)],
+    unpack: async () => [await unpackOne(eps, 1, 1), await unpackOne(eps, 0, 0), await unpackOne(u, 1, 1), await unpackOne(u, 0, 0)],
   };
 }
 
@@ -226,7 +235,7 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
   };
   return {
     advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
-    unpack: () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
+    unpack: async () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
   };
 }
 
@@ -297,7 +306,13 @@ export function checkDepthList(depths: readonly number[]): number[] {
  * Progress counts pair steps, m(m−1)/2 per layer. Errors: EMPTY_DATA (no points), DIMENSION_MISMATCH
  * (coords not m × n0), NON_FINITE, OFF_SPHERE (a row not of unit norm), BAD_DEPTH (no depth, or one
  * not an integer in 1 … 1e9), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED (m too large: the
- * message gives the largest m that fits, about 11 500 for small n0), ABORTED (through `signal`).
+ * message gives the largest m that fits in the 4 GiB of wasm32 memory: 16 383 for small n0, 16 189
+ * for n0 = 784; refused before anything is allocated), ABORTED (through `signal`), BAD_OPTION
+ * (`threads` not an integer 1 … 63).
+ *
+ * Threads: from about 2^22 pair steps on (counting the layer-1 inner products as n0/8 steps a
+ * pair), the layer-1 blocks, the pair ranges of every layer chunk and the rows of the output
+ * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
 export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
   checkSpherePoints(o.points);
@@ -310,21 +325,42 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
   const exactDepths = checkDepthListExact(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const threads = await resolveThreads(o.threads);
   if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
-    const engine = await loadPrivateWasmEngine(o.variant);
-    return gramByDepthMap(engine, o.points, params, exactDepths, o, (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`);
+    // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.
+    const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
+    try {
+      const engine = lease ? lease.pool.engine : await loadPrivateWasmEngine(o.variant);
+      return await gramByDepthMap(engine, lease?.pool ?? null, o.points, params, exactDepths, o, (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`);
+    } finally {
+      lease?.release();
+    }
   }
   const depths = exactDepths.map(Number);
   const { c1 } = scalars;
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
   // A run that may yield to the event loop keeps its state in an engine of its own, since other
-  // calls may reserve the shared engine's buffers meanwhile; a short run never yields.
+  // calls may reserve the shared engine's buffers meanwhile; a short run never yields. A run on
+  // the thread pool has the pool to itself until it ends.
   const mayYield = total > SHORT_RUN_PAIR_STEPS || finalDepth > SHORT_RUN_PAIR_STEPS;
-  const store =
-    backend === "plain"
-      ? plainStore(o.points, c1)
-      : wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1);
+  const parallel = backend === "wasm" && threads > 1 && pairs * Math.max(finalDepth - 1, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS;
+  const lease = parallel ? await acquirePool(threads, o.variant) : null;
+  try {
+    const store =
+      backend === "plain"
+        ? plainStore(o.points, c1)
+        : lease
+          ? await wasmStore(lease.pool.engine, o.points, c1, lease.pool)
+          : await wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1, null);
+    return await runLayers(o, store, scalars, depths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1);
+  } finally {
+    lease?.release();
+  }
+}
+
+/** The depth loop of {@link gramThroughDepthFloat64}: `tasksPerCall` blocks of pairs per advance (one per call on one thread). */
+async function runLayers(o: GramFloat64Options, store: PairStore, scalars: LayerScalars, depths: number[], pairs: number, m: number, total: number, mayYield: boolean, tasksPerCall: number): Promise<GramAtDepth64[]> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: GramAtDepth64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
@@ -337,17 +373,18 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     while (scalars.layer < depth) {
       const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
       scalars.fill(coef, steps);
-      const block = Math.max(1, Math.floor(PAIR_STEPS_PER_CALL / steps));
+      const taskPairs = Math.max(8, 8 * Math.floor(PAIR_STEPS_PER_CALL / steps / 8));
+      const block = taskPairs * tasksPerCall;
       for (let first = 0; first < pairs; first += block) {
         const count = Math.min(block, pairs - first);
-        store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps);
+        await store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs);
         done += count * steps;
         await pauseIfDue();
       }
       // With a single point there are no pairs, but a deep run still yields now and then.
       if (pairs === 0) await pauseIfDue();
     }
-    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = store.unpack();
+    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = await store.unpack();
     results.push({
       depth,
       depthExact: BigInt(depth),

@@ -6,7 +6,14 @@
  * Matrices are row-major `Float64Array`s: entry (i, j) of an n × n matrix is `a[i * n + j]`.
  */
 import { NtkError } from "../errors.js";
+import { acquirePool, resolveThreads, type ThreadOptions } from "../threads/pool.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { luFactorOnPool, luSolveOnPool } from "./luThreads.js";
+
+/** Below this order a factorization runs on the calling thread: starting workers would cost more than they save. */
+const PARALLEL_MIN_ORDER = 400;
+/** Below this many flops (2 n² k) a solve runs on the calling thread. */
+const PARALLEL_MIN_SOLVE_FLOPS = 2 ** 27;
 
 /** Unit roundoff of float64, u = 2⁻⁵³. */
 const UNIT_ROUNDOFF = 2 ** -53;
@@ -63,14 +70,13 @@ export interface MatrixAnalysis extends Determinant {
 }
 
 /** Options shared by the float64 linear-algebra entry points. */
-export interface LinalgOptions {
+export interface LinalgOptions extends ThreadOptions {
   /** Which WebAssembly build runs the kernels; default "auto" (SIMD where available). */
   readonly variant?: WasmVariant;
 }
 
 interface LuExports {
-  luScratchLength(n: number): number;
-  luFactor(a: number, n: number, piv: number, work: number): number;
+  luFactor(a: number, n: number, piv: number): number;
   luSolve(a: number, n: number, piv: number, b: number, k: number): void;
   luSolveTransposed(a: number, n: number, piv: number, x: number): void;
 }
@@ -185,10 +191,14 @@ export class LuFactorization implements LuFactors {
   /** Pivot growth max|u_ij| / max|a_ij| (1 for the zero matrix). */
   readonly pivotGrowth: number;
   private readonly engine: WasmEngine;
+  private readonly threads: number;
+  private readonly variant: WasmVariant | undefined;
 
   /** @internal Use {@link luFactor}. */
-  constructor(engine: WasmEngine, lu: LuFactors, norm: number, growth: number) {
+  constructor(engine: WasmEngine, lu: LuFactors, norm: number, growth: number, threads = 1, variant?: WasmVariant) {
     this.engine = engine;
+    this.threads = threads;
+    this.variant = variant;
     this.n = lu.n;
     this.factors = lu.factors;
     this.pivots = lu.pivots;
@@ -226,6 +236,29 @@ export class LuFactorization implements LuFactors {
     this.engine.f64(bp, n * k).set(b);
     ex.luSolve(a, n, piv, bp, k);
     return Float64Array.from(this.engine.f64(bp, n * k));
+  }
+
+  /**
+   * {@link solve}, on the factorization's threads (see `threads` in {@link luFactor}'s options)
+   * when the solve is large (many right-hand sides): the same bits as `solve`, sooner.
+   */
+  async solveAsync(b: ArrayLike<number>, k = 1): Promise<Float64Array> {
+    const n = this.n;
+    if (this.threads < 2 || 2 * n * n * k < PARALLEL_MIN_SOLVE_FLOPS || b.length !== n * k) return this.solve(b, k);
+    checkFiniteEntries(b, k, "right-hand side");
+    this.throwIfSingular();
+    const lease = await acquirePool(this.threads, this.variant);
+    try {
+      const engine = lease.pool.engine;
+      const [a, piv, bp] = engine.reserve([n * n, Math.ceil(n / 2), n * k], `solving with a ${n} × ${n} LU factorization`, (bytes) => `At most n = ${largestOrderFitting(bytes, 1 + k)} fits.`);
+      engine.f64(a, n * n).set(this.factors);
+      new Int32Array(engine.exports.memory.buffer, piv, n).set(this.pivots);
+      engine.f64(bp, n * k).set(b);
+      await luSolveOnPool(lease.pool, a, n, piv, bp, k);
+      return engine.f64(bp, n * k).slice();
+    } finally {
+      lease.release();
+    }
   }
 
   /**
@@ -315,29 +348,33 @@ export class LuFactorization implements LuFactors {
 
 /**
  * Factors the row-major n × n float64 matrix `a` (not modified) as PA = LU with partial pivoting,
- * in WebAssembly (blocked, SIMD where available). Cost 2n³/3 flops. Backward stable: LU = P(A + δA)
- * with |δA| ≲ n·u·growth·max|a_ij|.
+ * in WebAssembly (blocked, SIMD where available), on `options.threads` threads from order
+ * PARALLEL_MIN_ORDER = 400 on (the same bits for any number of threads). Cost 2n³/3 flops.
+ * Backward stable: LU = P(A + δA) with |δA| ≲ n·u·growth·max|a_ij|.
  * Errors: DIMENSION_MISMATCH (n not a positive integer, or `a.length ≠ n²`), NON_FINITE (NaN/±∞
  * entry, with its row and column), WASM_MEMORY_EXHAUSTED (n too large; the message gives the
  * largest n that fits). An exactly singular matrix is not an error here: see `singular`.
  */
 export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<LuFactorization> {
   checkSquareShape(a, n);
+  const threads = await resolveThreads(options.threads);
   const engine = await loadWasmEngine(options.variant);
-  const ex = engine.exports as unknown as LuExports;
-  const scratch = ex.luScratchLength(n);
-  const [ap, piv, work] = engine.reserve([n * n, Math.ceil(n / 2), scratch], `the LU factorization of a ${n} × ${n} matrix`, (bytes) =>
-    `At most n = ${largestOrderFitting(bytes, 1 + scratch / n)} fits.`,
-  );
-  // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
-  checkFiniteEntries(a, n);
-  engine.f64(ap, n * n).set(a);
-  const zeroPivotColumn = ex.luFactor(ap, n, piv, work);
-  const factors = Float64Array.from(engine.f64(ap, n * n));
-  const pivots = Int32Array.from(new Int32Array(engine.exports.memory.buffer, piv, n));
-  const maxA = maxAbs(a, n, false);
-  const growth = maxA === 0 ? 1 : maxAbs(factors, n, true) / maxA;
-  return new LuFactorization(engine, { n, factors, pivots, zeroPivotColumn }, norm1(a, n), growth);
+  const lease = threads > 1 && n >= PARALLEL_MIN_ORDER ? await acquirePool(threads, options.variant) : null;
+  try {
+    const work = lease ? lease.pool.engine : engine;
+    const [ap, piv] = work.reserve([n * n, Math.ceil(n / 2)], `the LU factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 1)} fits.`);
+    // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
+    checkFiniteEntries(a, n);
+    work.f64(ap, n * n).set(a);
+    const zeroPivotColumn = lease ? await luFactorOnPool(lease.pool, ap, n, piv) : (work.exports as unknown as LuExports).luFactor(ap, n, piv);
+    const factors = work.f64(ap, n * n).slice();
+    const pivots = new Int32Array(work.exports.memory.buffer, piv, n).slice();
+    const maxA = maxAbs(a, n, false);
+    const growth = maxA === 0 ? 1 : maxAbs(factors, n, true) / maxA;
+    return new LuFactorization(engine, { n, factors, pivots, zeroPivotColumn }, norm1(a, n), growth, threads, options.variant);
+  } finally {
+    lease?.release();
+  }
 }
 
 /**

@@ -45,7 +45,7 @@ export async function complementSolve(complement: ArrayLike<number>, testComplem
     rhs[r * width] = 1;
     for (let i = 0; i < t; i++) rhs[r * width + 1 + i] = testComplement[i * m + r];
   }
-  const sol = lu.solve(rhs, width);
+  const sol = await lu.solveAsync(rhs, width);
   let sumU = 0;
   let absU = 0;
   let maxU = 0;

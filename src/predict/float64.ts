@@ -149,7 +149,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
       );
     }
     // (K + δI) Z = K_xᵀ, then weights = Zᵀ (K is symmetric).
-    weights = transpose(lu.solve(transpose(o.testKernel, testCount, m), testCount), m, testCount);
+    weights = transpose(await lu.solveAsync(transpose(o.testKernel, testCount, m), testCount), m, testCount);
     conditionEstimate = kernelConditionEstimate;
   } else {
     const eig = await symmetricEigen(K, m, o);

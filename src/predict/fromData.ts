@@ -12,6 +12,7 @@ import type { ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
+import type { ThreadOptions } from "../threads/pool.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { predictFromKernels64, type Prediction64 } from "./float64.js";
@@ -26,7 +27,7 @@ import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classific
 export const DEFAULT_AUTO_DIGITS = 10;
 
 /** Options of {@link predict}. */
-export interface PredictOptions extends PredictionSettings, ProgressOptions {
+export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions {
   /** Training points and their targets (m points, k targets each). */
   readonly train: Dataset;
   /** Test points (targets, if any, are ignored); same raw dimension as `train`. */
@@ -133,7 +134,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPrediction64 | null = null;
   try {
-    const [gram] = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal }, o.architecture);
+    const [gram] = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads }, o.architecture);
     f64 = await predictFromGram64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
@@ -169,7 +170,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   if (classes !== null) return (await predictThroughDepth({ ...o, train: classes.encoding.train, targets: "values" })).map((r) => withClasses(r, classes));
   const depths = checkDepthList(o.depths);
   const p = prepare(o);
-  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal };
+  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads };
   if (o.precision === undefined) {
     for (const depth of depths) causesAt(p, depth, false);
     const grams = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
@@ -319,7 +320,7 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
   const diag = p.normalized ? 1 : p.kernel === "ntk" ? gram.ntkDiag : gram.sigmaDiag;
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
-  const common = { targets: o.train.targets as Float64Array, m, k: o.train.k, timeConvention: "flow" as const, diagRegScale: settings.diagRegScale, kernelRelativeError: gramRelativeError(depth), signal: o.signal };
+  const common = { targets: o.train.targets as Float64Array, m, k: o.train.k, timeConvention: "flow" as const, diagRegScale: settings.diagRegScale, kernelRelativeError: gramRelativeError(depth), signal: o.signal, threads: o.threads };
   let r: Prediction64;
   let log10Scale: number;
   let underflow = false;

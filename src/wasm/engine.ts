@@ -4,12 +4,12 @@
  * embedded in `modules.generated.ts`, and instantiation is asynchronous (no top-level await).
  */
 import { NtkError } from "../errors.js";
-import { scalarWasmBase64, simdWasmBase64 } from "./modules.generated.js";
+import { scalarSharedWasmBase64, scalarWasmBase64, simdSharedWasmBase64, simdWasmBase64 } from "./modules.generated.js";
 
 /** Size of a WebAssembly page in bytes. */
 const PAGE_BYTES = 65536;
-/** Must match `maximumMemory` in asconfig.json (pages): 2 GiB. */
-export const MAX_WASM_PAGES = 32768;
+/** Must match `maximumMemory` in asconfig.json (pages): 4 GiB, all that wasm32 can address. */
+export const MAX_WASM_PAGES = 65536;
 /** Largest number of bytes the engine's buffers may take in all. */
 export const MAX_WASM_BYTES = MAX_WASM_PAGES * PAGE_BYTES;
 
@@ -123,17 +123,31 @@ export function loadPrivateWasmEngine(variant: WasmVariant = "auto"): Promise<Wa
   return instantiate(variant);
 }
 
+/** The module's `abort` import (never called with `noAssert`, kept for a clear message if it were). */
+function abort(_msg: number, _file: number, line: number, column: number): never {
+  throw new Error(`ntk-depth WebAssembly abort at ${line}:${column}`);
+}
+
+/** True when `variant` runs the SIMD build on this host. */
+function usesSimd(variant: WasmVariant): boolean {
+  return variant === "simd" || (variant === "auto" && WebAssembly.validate(decodeBase64(simdWasmBase64)));
+}
+
 async function instantiate(variant: WasmVariant): Promise<WasmEngine> {
-  const simdBytes = decodeBase64(simdWasmBase64);
-  const useSimd = variant === "simd" || (variant === "auto" && WebAssembly.validate(simdBytes));
-  const bytes = useSimd ? simdBytes : decodeBase64(scalarWasmBase64);
-  const module = await WebAssembly.compile(bytes);
-  const instance = await WebAssembly.instantiate(module, {
-    env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`ntk-depth WebAssembly abort at ${line}:${column}`);
-      },
-    },
-  });
+  const module = await WebAssembly.compile(decodeBase64(usesSimd(variant) ? simdWasmBase64 : scalarWasmBase64));
+  const instance = await WebAssembly.instantiate(module, { env: { abort } });
   return new WasmEngine(instance.exports as unknown as WasmExports);
+}
+
+/**
+ * The shared-memory build (same kernels as {@link loadWasmEngine}'s, compiled with threads and an
+ * imported shared memory of up to 4 GiB) for the worker pool: the compiled module, which every
+ * worker instantiates over `memory`, and the main thread's own engine over that memory. Needs
+ * SharedArrayBuffer (in browsers: a cross-origin isolated page).
+ */
+export async function loadSharedWasmEngine(variant: WasmVariant = "auto"): Promise<{ engine: WasmEngine; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
+  const module = await WebAssembly.compile(decodeBase64(usesSimd(variant) ? simdSharedWasmBase64 : scalarSharedWasmBase64));
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_WASM_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+  return { engine: new WasmEngine(instance.exports as unknown as WasmExports), module, memory };
 }

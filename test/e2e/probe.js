@@ -13,6 +13,45 @@ export function float64Hex(x) {
   return view.getBigUint64(0).toString(16).padStart(16, "0");
 }
 
+/**
+ * Two 32-bit FNV-1a hashes (different offsets) of the bytes of float64 arrays, as 16 hex digits:
+ * compares large results bit for bit without shipping them whole.
+ */
+function bitsDigest(arrays) {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (const a of arrays) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) {
+      h1 = Math.imul(h1 ^ bytes[i], 16777619) >>> 0;
+      h2 = Math.imul(h2 ^ bytes[i], 2246822519) >>> 0;
+    }
+  }
+  return h1.toString(16).padStart(8, "0") + h2.toString(16).padStart(8, "0");
+}
+
+/**
+ * The Gram fill, the LU factorization and a solve with many right-hand sides on 1, 2 and 3
+ * threads (sizes above the thresholds at which the library uses its workers): one digest each.
+ * @param {any} ntk
+ */
+async function threadRuns(ntk) {
+  const points = ntk.projectToSphere({ m: 300, n0: 5, coords: rawCoords(1500, 99) }, "normalize");
+  const n = 400;
+  const k = 450;
+  const a = rawCoords(n * n, 5);
+  for (let i = 0; i < n; i++) a[i * n + i] += 4;
+  const b = rawCoords(n * k, 6);
+  const out = {};
+  for (const threads of [1, 2, 3]) {
+    const [g] = await ntk.gramThroughDepthFloat64({ points, depths: [100], threads });
+    const lu = await ntk.luFactor(a, n, { threads });
+    const x = await lu.solveAsync(b, k);
+    out[`threads${threads}`] = [bitsDigest([g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized]), bitsDigest([lu.factors]), bitsDigest([x])];
+  }
+  return out;
+}
+
 /** Deterministic raw coordinates in (−1, 1) from a 32-bit linear congruential generator. */
 function rawCoords(count, seed) {
   const out = new Float64Array(count);
@@ -70,7 +109,11 @@ export async function runProbe(ntk) {
   const monteCarlo = await ntk.monteCarloKernels({ points: onSphere, depth: 3, width: 6, samples: 3, seed: 5 });
 
   const hex = (values) => Array.from(values, float64Hex);
+  const threads = await threadRuns(ntk);
   return {
+    // The same digests for every thread count, in Node and in Chromium (where a page that is not
+    // cross-origin isolated runs them all on one thread).
+    ...threads,
     // The scalar build (hosts without SIMD run it) must agree across hosts too.
     gramScalar: gramsScalar.flatMap((g) => hex([...g.sigmaNormalized, ...g.ntkNormalized, g.ntkDiag])),
     analysisScalar: hex([analysisScalar.det, analysisScalar.log10AbsDet, analysisScalar.conditionEstimate]),

@@ -23,8 +23,18 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `routes` (URL path → resource); anything else is 404. */
-export async function serveStatic(routes: Record<string, Resource>): Promise<StaticServer> {
+/**
+ * Headers that make a page cross-origin isolated (`crossOriginIsolated` true), which browsers
+ * require before they offer SharedArrayBuffer, and so the library's worker threads.
+ */
+export const CROSS_ORIGIN_ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
+/**
+ * Serves `routes` (URL path → resource); anything else is 404. Pages are cross-origin isolated
+ * unless `isolated` is false.
+ */
+export async function serveStatic(routes: Record<string, Resource>, { isolated = true } = {}): Promise<StaticServer> {
+  const extra = isolated ? CROSS_ORIGIN_ISOLATION : {};
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const resource = routes[path];
@@ -34,7 +44,7 @@ export async function serveStatic(routes: Record<string, Resource>): Promise<Sta
     }
     const body = "file" in resource ? readFile(resource.file) : Promise.resolve(Buffer.from(resource.text));
     body.then(
-      (bytes) => res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream" }).end(bytes),
+      (bytes) => res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream", ...extra }).end(bytes),
       (error: unknown) => res.writeHead(500).end(String(error)),
     );
   });

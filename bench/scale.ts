@@ -1,0 +1,71 @@
+/**
+ * The scale target of issue 9: m = 10 000 training points in R^784 on the sphere, 1 000 test
+ * points, 10 targets. Times, end to end through the public API on every core (default threads):
+ * the Gram matrices of the training points (Σ̄, Θ̄ and their complements) at depth L, and
+ * kernel-regression predictions f∞ = K_x K⁻¹ Y (normalized NTK, t = ∞: the Gram matrix of
+ * train ∪ test, then both LU solves, from K̄ and from its complement) at the same depth.
+ * `SCALE_M` and `SCALE_DEPTH` in the environment change m and L (the test set stays m/10).
+ */
+import { datasetFromArrays } from "../src/data/dataset.js";
+import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { predict } from "../src/predict/fromData.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+import { resolveThreads } from "../src/threads/pool.js";
+import { nowMs, type BenchRow, type BenchSection } from "./timing.js";
+
+const M = Number(process.env.SCALE_M ?? 10_000);
+const N0 = 784;
+const TEST = Math.round(M / 10);
+const TARGETS = 10;
+const DEPTH = Number(process.env.SCALE_DEPTH ?? 1_000_000);
+
+/** Gaussian-ish raw values (sum of two uniforms) from xorshift32. */
+function randomValues(count: number, seed: number): Float64Array {
+  let s = seed;
+  const next = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296 - 0.5;
+  };
+  return Float64Array.from({ length: count }, () => next() + next());
+}
+
+/** "CPU x s": the process's CPU time since `c0` (every thread), which a loaded machine stretches less than the wall time. */
+function cpuSeconds(c0: NodeJS.CpuUsage): string {
+  const c = process.cpuUsage(c0);
+  return `CPU ${((c.user + c.system) / 1e6).toFixed(1)} s`;
+}
+
+export async function run(): Promise<BenchSection> {
+  const threads = await resolveThreads(undefined);
+  const rows: BenchRow[] = [];
+  const trainRaw = { m: M, n0: N0, coords: randomValues(M * N0, 12345) };
+  const points = projectToSphere(trainRaw, "normalize");
+  let t0 = nowMs();
+  let c0 = process.cpuUsage();
+  const [gram] = await gramThroughDepthFloat64({ points, depths: [DEPTH] });
+  const gramSeconds = (nowMs() - t0) / 1000;
+  console.error(`scale: Gram matrices of ${M} points at L = ${DEPTH} in ${gramSeconds.toFixed(1)} s (${cpuSeconds(c0)})`);
+  rows.push({ name: `Gram matrices Σ̄, Θ̄, 1 − Σ̄, 1 − Θ̄ of m = ${M} points, L = ${DEPTH}`, median: gramSeconds, unit: "s", note: `target ≤ 20 s (m = 10 000, L = 10^6); ${cpuSeconds(c0)}; Θ̄[0][1] = ${gram.ntkNormalized[1]}` });
+  const labels = Array.from({ length: M }, (_, i) => Array.from(randomValues(TARGETS, 1000 + i)));
+  const train = datasetFromArrays({ points: Array.from({ length: M }, (_, i) => Array.from(trainRaw.coords.subarray(i * N0, (i + 1) * N0))), labels });
+  const test = { m: TEST, n0: N0, coords: randomValues(TEST * N0, 777) };
+  t0 = nowMs();
+  c0 = process.cpuUsage();
+  const r = await predict({ train, test, depth: DEPTH, normalized: true, time: "inf" });
+  const predictSeconds = (nowMs() - t0) / 1000;
+  rows.push({
+    name: `predictions f∞ at ${TEST} test points, ${TARGETS} targets, m = ${M}, L = ${DEPTH} (normalized NTK), end to end`,
+    median: predictSeconds,
+    unit: "s",
+    note: `target ≤ 60 s; ${cpuSeconds(c0)}; solver ${r.float64?.solver}, digits kept ${r.float64?.digitsKept.toFixed(1)}`,
+  });
+  return {
+    title: `Scale: m = ${M} points in R^${N0}, L = ${DEPTH}, ${threads} threads`,
+    rows,
+    setup:
+      `Random points (sums of two uniforms, normalized onto S^${N0 - 1}); one run each (no repeats: each takes seconds to minutes), wall time, with the process's CPU time (all threads) in the note. ` +
+      "Predictions include building the training set from arrays, the Gram matrix of train ∪ test at depth L, and both t = ∞ solves (from K̄ and from 1 − K̄), with det and condition estimates.",
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Worker threads and peers (issue 9), side by side in one run:
+ * - the direct Gram fill (m = 1000 points on S^9, L = 100, the setup of the gram section) per
+ *   unique pair per depth step on 1 and 2 threads, against the same recursion in numpy
+ *   (bench/gram_numpy.py, run when python3 with numpy is present; otherwise a row says so);
+ * - the layer-1 inner products alone (m = 4000 points in R^784, L = 1) on 1 and 2 threads;
+ * - LU factorization (n = 2000) and a solve with 500 right-hand sides on 1 and 2 threads.
+ * Wall times (a loaded machine stretches them), medians over repeats after a warm-up.
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { luFactor } from "../src/linalg/lu.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
+
+const GRAM_M = 1000;
+const GRAM_N0 = 10;
+const GRAM_DEPTH = 100;
+const GEMM_M = 4000;
+const GEMM_N0 = 784;
+const LU_N = 2000;
+const SOLVE_K = 500;
+const REPEATS = 3;
+
+/** xorshift32 values in [−0.5, 0.5). */
+function randomValues(count: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: count }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296 - 0.5;
+  });
+}
+
+/** The numpy peer's ns per pair step, or why it was not run. */
+function numpyPeer(): { nsPerPairStep: number; numpy: string } | { skipped: string } {
+  const script = fileURLToPath(new URL("./gram_numpy.py", import.meta.url));
+  try {
+    const out = execFileSync("python3", [script, String(GRAM_M), String(GRAM_N0), String(GRAM_DEPTH), String(REPEATS)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return JSON.parse(out) as { nsPerPairStep: number; numpy: string };
+  } catch (e) {
+    return { skipped: `numpy peer skipped: python3 with numpy not available (${String((e as Error).message).split("\n")[0]})` };
+  }
+}
+
+/**
+ * Rows for one computation on 1 and 2 threads: `work / wall time` (and the CPU time the process
+ * spent, workers included: with perfect scaling it stays the same on 2 threads).
+ */
+async function oneAgainstTwo(label: string, unit: string, work: number, fn: (threads: number) => Promise<void>): Promise<BenchRow[]> {
+  const one = await medianWallAndCpu(REPEATS, () => fn(1));
+  const two = await medianWallAndCpu(REPEATS, () => fn(2));
+  const rate = (ms: number): number => work / ms;
+  return [
+    { name: `${label}, 1 thread`, median: rate(one.wallMs), unit, note: `baseline; CPU ${one.cpuMs.toFixed(0)} ms, wall ${one.wallMs.toFixed(0)} ms` },
+    {
+      name: `${label}, 2 threads`,
+      median: rate(two.wallMs),
+      unit,
+      note: `${(one.wallMs / two.wallMs).toFixed(2)}× 1 thread (wall); CPU ${two.cpuMs.toFixed(0)} ms (${(two.cpuMs / one.cpuMs).toFixed(2)}× 1 thread's), wall ${two.wallMs.toFixed(0)} ms`,
+    },
+  ];
+}
+
+export async function run(): Promise<BenchSection> {
+  const rows: BenchRow[] = [];
+  const points = projectToSphere({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
+  const pairSteps = ((GRAM_M * (GRAM_M - 1)) / 2) * (GRAM_DEPTH - 1);
+  const gram = await oneAgainstTwo("direct Gram fill (WASM)", "M pair·steps/s", pairSteps / 1e3, async (threads) => void (await gramThroughDepthFloat64({ points, depths: [GRAM_DEPTH], threads })));
+  rows.push(...gram);
+  const ns = (row: BenchRow): number => 1e3 / row.median;
+  const peer = numpyPeer();
+  if ("skipped" in peer) rows.push({ name: peer.skipped, median: Number.NaN, unit: "", note: "" });
+  else {
+    rows.push({
+      name: `same recursion in numpy ${peer.numpy} (bench/gram_numpy.py)`,
+      median: 1e3 / peer.nsPerPairStep,
+      unit: "M pair·steps/s",
+      note: `${peer.nsPerPairStep.toFixed(0)} ns/(pair·step) against WASM's ${ns(gram[0]).toFixed(1)} (1 thread) and ${ns(gram[1]).toFixed(1)} (2 threads): WASM ${(peer.nsPerPairStep / ns(gram[0])).toFixed(1)}× and ${(peer.nsPerPairStep / ns(gram[1])).toFixed(1)}× faster`,
+    });
+  }
+  const wide = projectToSphere({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
+  rows.push(
+    ...(await oneAgainstTwo(`layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`, "GFlop/s", (GEMM_M * (GEMM_M - 1) * GEMM_N0) / 1e6, async (threads) =>
+      void (await gramThroughDepthFloat64({ points: wide, depths: [1], threads })),
+    )),
+  );
+  const a = randomValues(LU_N * LU_N, 2463534242);
+  const b = randomValues(LU_N * SOLVE_K, 77);
+  rows.push(...(await oneAgainstTwo(`LU factorization, n = ${LU_N}`, "GFlop/s", (2 * LU_N ** 3) / 3 / 1e6, async (threads) => void (await luFactor(a, LU_N, { threads })))));
+  const factored = [await luFactor(a, LU_N, { threads: 1 }), await luFactor(a, LU_N, { threads: 2 })];
+  rows.push(
+    ...(await oneAgainstTwo(`solve with ${SOLVE_K} right-hand sides, n = ${LU_N}`, "GFlop/s", (2 * LU_N * LU_N * SOLVE_K) / 1e6, async (threads) =>
+      void (await factored[threads - 1].solveAsync(b, SOLVE_K)),
+    )),
+  );
+  return {
+    title: "Worker threads: 1 against 2, and the direct Gram fill against numpy",
+    rows,
+    setup:
+      `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
+      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorization.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
+      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts)."
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Worker threads (issue 9): the Gram fill, the LU factorization and the solves give the same bits
+ * on 1, 2 and 3 threads; the thread count is validated; WebAssembly memory bounds m with a typed
+ * error before anything is allocated; a failing worker rejects instead of hanging.
+ */
+import { describe, expect, it } from "vitest";
+import { datasetFromArrays } from "../src/data/dataset.js";
+import { gramThroughDepthFloat64, largestGramFitting } from "../src/gram/float64.js";
+import { analyzeMatrix, luFactor } from "../src/linalg/lu.js";
+import { predict } from "../src/predict/fromData.js";
+import { projectToSphere } from "../src/sphere/float64.js";
+import { acquirePool, MAX_THREADS, resolveThreads } from "../src/threads/pool.js";
+import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "./support/cli.js";
+import { rejectionOf } from "./support/errors.js";
+
+const THREADS = [1, 2, 3];
+
+function rawCoords(count: number, seed: number): Float64Array {
+  let s = seed >>> 0;
+  return Float64Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+/** The bytes of float64 arrays, for bit-for-bit comparison. */
+function bits(...arrays: Float64Array[]): Buffer {
+  return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+describe("the same bits on 1, 2 and 3 threads", () => {
+  // 300 points, two of them 1e-9 apart (the exact |x − x′|²/2 path) and one antipodal pair.
+  const coords = rawCoords(300 * 6, 42);
+  for (let c = 0; c < 6; c++) {
+    coords[6 + c] = coords[c] + 1e-9 * (c % 2);
+    coords[12 + c] = -coords[c];
+  }
+  const points = projectToSphere({ m: 300, n0: 6, coords }, "normalize");
+
+  it.each([
+    { label: "paper case", params: undefined },
+    { label: "σw = 1.3, σb = 0.2", params: { sigmaW: 1.3, sigmaB: 0.2 } },
+  ])("Gram fill, four matrices at two depths ($label)", async ({ params }) => {
+    const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [3, 80], params, threads })));
+    const [one, ...more] = runs.map((gs) => bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])));
+    for (const other of more) expect(other.equals(one)).toBe(true);
+    // The close pair keeps its tiny complement: 1 − x·x′ would have cancelled to rounding noise.
+    const [deep] = runs[0];
+    expect(deep.oneMinusSigmaNormalized[1]).toBeGreaterThan(0);
+  });
+
+  it("Gram fill by the tabulated depth maps (σb = 0), at L = 10^6 and 10^18", async () => {
+    const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [1_000_000, 10n ** 18n], method: "jump", threads })));
+    const [one, ...more] = runs.map((gs) => bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])));
+    for (const other of more) expect(other.equals(one)).toBe(true);
+  });
+
+  it("LU factors, determinant, condition estimate and a solve with 450 right-hand sides", async () => {
+    const n = 420;
+    const k = 450;
+    const a = rawCoords(n * n, 7);
+    for (let i = 0; i < n; i++) a[i * n + i] += 3;
+    const b = rawCoords(n * k, 8);
+    const out: Buffer[] = [];
+    for (const threads of THREADS) {
+      const lu = await luFactor(a, n, { threads });
+      const x = await lu.solveAsync(b, k);
+      const analysis = await analyzeMatrix(a, n, { threads });
+      out.push(bits(lu.factors, x, Float64Array.of(analysis.det, analysis.conditionEstimate)));
+      expect(Array.from(lu.pivots)).toEqual(Array.from((await luFactor(a, n, { threads: 1 })).pivots));
+    }
+    expect(out[1].equals(out[0])).toBe(true);
+    expect(out[2].equals(out[0])).toBe(true);
+    // solveAsync is solve on threads: the same bits as the synchronous one-thread solve.
+    const lu = await luFactor(a, n, { threads: 2 });
+    expect(bits(await lu.solveAsync(b, k)).equals(bits(lu.solve(b, k)))).toBe(true);
+  });
+
+  it("predictions end to end (Gram of train ∪ test, both LU solves at t = ∞)", async () => {
+    const m = 400;
+    const train = datasetFromArrays({ points: Array.from({ length: m }, (_, i) => Array.from(rawCoords(4, 100 + i))), labels: Array.from(rawCoords(m, 9)) });
+    const runs = await Promise.all(THREADS.map((threads) => predict({ train, test: { m: 5, n0: 4, coords: rawCoords(20, 11) }, depth: 3, normalized: true, threads })));
+    expect(runs[0].float64!.predictions).toHaveLength(5);
+    const [one, ...more] = runs.map((r) => bits(r.float64!.predictions, r.float64!.weights));
+    for (const other of more) expect(other.equals(one)).toBe(true);
+  });
+});
+
+describe("thread count", () => {
+  it.each([0, -1, 1.5, MAX_THREADS + 1, Number.NaN])("BAD_OPTION for threads = %s", async (threads) => {
+    const e = await rejectionOf(() => resolveThreads(threads));
+    expect(e.code).toBe("BAD_OPTION");
+    expect(e.message).toMatch(/threads must be an integer from 1 to 63/);
+    const points = projectToSphere({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0, 1) }, "none");
+    expect((await rejectionOf(() => gramThroughDepthFloat64({ points, depths: [2], threads }))).code).toBe("BAD_OPTION");
+    expect((await rejectionOf(() => luFactor([1], 1, { threads }))).code).toBe("BAD_OPTION");
+  });
+
+  it("defaults to the cores the host reports (Node: os.availableParallelism)", async () => {
+    const { availableParallelism } = await import("node:os");
+    expect(await resolveThreads(undefined)).toBe(Math.min(availableParallelism(), MAX_THREADS));
+    expect(await resolveThreads(2)).toBe(2);
+  });
+});
+
+describe("--threads on the command line", () => {
+  it("kernel prints the same text on 1 and 2 threads (Gram fill and LU above the thresholds); 0 is BAD_OPTION, exit 1", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ntk-depth-threads-"));
+    try {
+      const c = rawCoords(420 * 3, 3);
+      const rows = Array.from({ length: 420 }, (_, i) => `${c[3 * i]},${c[3 * i + 1]},${c[3 * i + 2]}`);
+      const file = join(dir, "points.csv");
+      await writeFile(file, ["x1,x2,x3", ...rows].join("\n"));
+      const args = ["kernel", "--data", file, "--depth", "60", "--sigma-b", "0.1", "--normalized", "--json"];
+      const one = await cli(...args, "--threads", "1");
+      const two = await cli(...args, "--threads", "2");
+      expect(one.code).toBe(0);
+      expect(two.out).toBe(one.out);
+      const bad = await cli(...args, "--threads", "0");
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/BAD_OPTION: threads must be an integer from 1 to 63/);
+      const text = await cli("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "3", "--threads", "two");
+      expect(text.code).toBe(1);
+      expect(text.err).toMatch(/BAD_OPTION: --threads must be an integer/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("limits", () => {
+  it("refuses an m whose Gram state does not fit in 4 GiB of WebAssembly memory, saying which m fits, before allocating", async () => {
+    const n0 = 1;
+    const largest = largestGramFitting(MAX_WASM_BYTES - 65536, n0);
+    expect(largest).toBeGreaterThan(16_000);
+    const m = largest + 1;
+    const points = { m, n0, coords: new Float64Array(m).fill(1), projection: "none" as const };
+    for (const threads of [1, 2]) {
+      const e = await rejectionOf(() => gramThroughDepthFloat64({ points, depths: [2], threads }));
+      expect(e.code).toBe("WASM_MEMORY_EXHAUSTED");
+      expect(e.message).toMatch(new RegExp(`${m} points .* more than the 4096\\.0 MiB available\\. At most m = \\d+ points fit`));
+      expect(Number(/At most m = (\d+)/.exec(e.message)![1])).toBeLessThan(m);
+    }
+  });
+
+  it("a kernel that fails in a worker rejects the run instead of hanging", async () => {
+    const { pool, release } = await acquirePool(2);
+    try {
+      await expect(pool.run("noSuchKernel", [[1], [2]])).rejects.toThrow(/worker failed/);
+      // The pool still works afterwards.
+      await pool.run("simdEnabled", [[], []]);
+    } finally {
+      release();
+    }
+  });
+});
