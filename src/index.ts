@@ -49,3 +49,7 @@ export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions,
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+
+// The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
+export { sphereSpectrum, harmonicDimension, MAX_SPECTRUM_DEGREE, DEFAULT_SPECTRUM_DEGREE, KERNEL_VALUE_RELATIVE_ERROR, type SphereSpectrumOptions, type SphereSpectrum, type SphereSpectrumAtDepth, type KernelSpectrum } from "./spectrum/gegenbauer.js";
+export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth } from "./spectrum/kernelProfile.js";
