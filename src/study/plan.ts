@@ -50,6 +50,10 @@ export interface StudyPlan {
   readonly precisePredictMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
   readonly preciseGramMaxLog2: number;
+  /** Depths of the Mercer spectrum on S^{inputDim−1}: 1 … 4, then 2^k up to 2^spectrumMaxLog2. */
+  readonly spectrumMaxLog2: number;
+  /** Largest degree k of the spectrum. */
+  readonly spectrumMaxDegree: number;
 }
 
 /** Largest seed: the generator keeps 32 bits, so a larger one would silently repeat a smaller one's data. */
@@ -79,6 +83,8 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     precisePairMaxLog2: quick ? 10 : 18,
     preciseGramMaxLog2: quick ? 8 : 14,
     precisePredictMaxLog2: quick ? 6 : 12,
+    spectrumMaxLog2: quick ? 8 : 14,
+    spectrumMaxDegree: quick ? 128 : 256,
   };
 }
 

@@ -14,6 +14,8 @@ import { isPowerOfTwo, powersOfTwo, type StudyPlan } from "./plan.js";
 import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
+import type { SpectrumExperiment } from "./spectrumExperiment.js";
+import { spectrumReport } from "./spectrumSection.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
 
 const num = cellNumber;
@@ -53,6 +55,9 @@ export interface StudyResults {
   /** Verdicts on claims 1–4, in order, and the claim-3 test applied to Σ̄ for comparison. */
   readonly verdicts: readonly [ClaimVerdict, ClaimVerdict, ClaimVerdict, ClaimVerdict];
   readonly nngpCheck: ClaimVerdict;
+  /** The Mercer spectrum on the sphere and its verdicts (claims 5 and 6). */
+  readonly spectrum: SpectrumExperiment;
+  readonly spectrumVerdicts: readonly [ClaimVerdict, ClaimVerdict];
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -185,6 +190,10 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
     },
   ];
+  const spectrum = spectrumReport(r.spectrum, r.spectrumVerdicts);
+  sections.splice(sections.length - 1, 0, ...spectrum.sections);
+  figures.push(...spectrum.figures);
+  tables.push(...spectrum.tables);
 
   return {
     title: "ntk-depth study: deep infinitely wide ReLU networks on the sphere",

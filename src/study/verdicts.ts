@@ -10,8 +10,8 @@ import { estimateLimit, fitPowerLaw, monotonicity, tailOf, type DepthSeries, typ
 /** The three possible verdicts. */
 export type VerdictWord = "supported" | "not supported" | "inconclusive at the depths reached";
 
-/** Which claim of SPEC §8 (1–4). */
-export type ClaimId = 1 | 2 | 3 | 4;
+/** Which claim: SPEC §8's four (1–4), then the spectrum's two (5: the paper's summary, 6: the literature's; spectrumVerdicts.ts). */
+export type ClaimId = 1 | 2 | 3 | 4 | 5 | 6;
 
 /** A verdict with the numbers behind it. */
 export interface ClaimVerdict {
@@ -27,6 +27,8 @@ export const CLAIM_STATEMENTS: Readonly<Record<ClaimId, string>> = {
   2: "The normalized NTK Θ̄^(L) approaches the matrix of ones as L → ∞, its off-diagonal entries increasing strictly to 1.",
   3: "det(κ) → 0, yet the closed-form solution κ_x κ^{-1} stays bounded and converges to a fixed limit on the sphere.",
   4: "The depth needed to see the limit is large (the paper's \"K ≫ 1/δ\").",
+  5: "Deeper networks converge more slowly but keep their representation power (the paper's summary; judged on the Mercer spectrum of Θ̄ on the sphere).",
+  6: "Deep ReLU kernels have the eigenvalue decay of shallow ones: μ_k ∝ k^−n0 for the NTK and k^−(n0+2) for the NNGP as k → ∞, at every depth (Bietti & Bach 2021; Chen & Xu 2021).",
 };
 
 /** Where a positive, shrinking-or-not quantity is heading. */
