@@ -7,3 +7,4 @@ export * from "./eigen";
 export * from "./gram";
 export * from "./pair";
 export * from "./layers";
+export * from "./depthJump";

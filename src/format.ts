@@ -41,7 +41,8 @@ export function formatFloat64(x: number): string {
 export function formatScaled(mantissa: number, log2Scale: number): string {
   if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
   if (!Number.isFinite(mantissa)) throw new RangeError(`cannot format ${mantissa} × 2^${log2Scale}: a non-finite value reached the output`);
-  if (!Number.isSafeInteger(log2Scale)) throw new RangeError(`log2Scale must be an integer, got ${log2Scale}`);
+  if (!Number.isInteger(log2Scale)) throw new RangeError(`log2Scale must be an integer, got ${log2Scale}`);
+  if (Math.abs(log2Scale) > HUGE_SCALE_LOG2) return formatHugeScaled(mantissa, log2Scale);
   // The mantissa's exact binary value (decimal.js would read a number as its shortest text).
   const value = new ScaledDecimal(exactBinaryDecimal(mantissa, "mantissa")).times(new ScaledDecimal(2).pow(log2Scale));
   const text = value.toSignificantDigits(FLOAT64_DIGITS).toString();
@@ -49,6 +50,25 @@ export function formatScaled(mantissa: number, log2Scale: number): string {
   // read back to it, so its shortest text says the same with fewer digits.
   const asFloat = Number(text);
   return Number.isFinite(asFloat) && Math.abs(asFloat) >= MIN_NORMAL ? formatFloat64(asFloat) : text;
+}
+
+/** Beyond this |log2Scale| (2^±10^15 is 10^±3e14) a scaled value is printed through its logarithm: decimal.js exponents stop at 9e15. */
+const HUGE_SCALE_LOG2 = 1e15;
+const LogDecimal = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -7, toExpPos: 40 });
+
+/**
+ * `mantissa × 2^log2Scale` for |log2Scale| > 10^15 (raw kernels at depths beyond ~10^15), with 17
+ * significant digits: log10 of the value is formed with 60 significant digits (the exponent has at
+ * most 20, so the fractional part, hence the digits, keep ~40), then split into the decimal exponent
+ * and 10^fraction.
+ */
+function formatHugeScaled(mantissa: number, log2Scale: number): string {
+  const log10 = LogDecimal.log10(exactBinaryDecimal(Math.abs(mantissa), "mantissa")).plus(new LogDecimal(BigInt(log2Scale).toString()).times(LogDecimal.log10(2)));
+  const exponent = log10.floor();
+  const digits = new LogDecimal(10).pow(log10.minus(exponent)).toSignificantDigits(FLOAT64_DIGITS).toString();
+  // 10^fraction rounds to 10 when the fraction is within 1e-17 of 1.
+  const [lead, e] = digits === "10" ? ["1", exponent.plus(1)] : [digits, exponent];
+  return `${mantissa < 0 ? "-" : ""}${lead}e${e.gte(0) ? "+" : ""}${e.toFixed(0)}`;
 }
 
 /**

@@ -52,4 +52,10 @@ export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.
 
 // The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
 export { sphereSpectrum, harmonicDimension, MAX_SPECTRUM_DEGREE, DEFAULT_SPECTRUM_DEGREE, KERNEL_VALUE_RELATIVE_ERROR, type SphereSpectrumOptions, type SphereSpectrum, type SphereSpectrumAtDepth, type KernelSpectrum } from "./spectrum/gegenbauer.js";
-export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth } from "./spectrum/kernelProfile.js";
+export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth, type KernelProfileMethod } from "./spectrum/kernelProfile.js";
+
+// Depth at constant cost (SPEC §9): exact depths to 2^60, the float64 jump for σb = 0 (one pair, or
+// a range of packed pairs in WebAssembly memory), the raw diagonals in closed form.
+export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
+export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
+export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";

@@ -118,6 +118,46 @@ export function checkCheckpoints(at: readonly number[] | undefined, finalDepth: 
   return [...new Set(at)].sort((a, b) => a - b);
 }
 
+/** Deepest depth any path accepts (SPEC §9: the jump for σb = 0, the fixed point for σb > 0): 2^60 ≈ 1.15e18. */
+export const MAX_JUMP_DEPTH = 2n ** 60n;
+
+/** A depth as the API accepts it: a safe integer number, a bigint, or decimal integer text ("1e18", "1000000000000000001"). */
+export type DepthInput = number | bigint | string;
+
+/**
+ * Reads one depth L exactly (number, bigint or decimal integer text such as "1000000000000000001"
+ * or "1e18") and checks 1 ≤ L ≤ `max`. A number must be a safe integer (beyond 2^53 a number is
+ * not exact: pass a bigint or text). Throws `BAD_DEPTH` naming `what`.
+ */
+export function resolveDepth(value: DepthInput, what = "depth", max: bigint = MAX_JUMP_DEPTH): bigint {
+  let depth: bigint | null = null;
+  if (typeof value === "bigint") depth = value;
+  else if (typeof value === "number") depth = Number.isSafeInteger(value) ? BigInt(value) : null;
+  else if (typeof value === "string") {
+    const m = /^\s*\+?(\d+)(?:[eE]\+?(\d{1,3}))?\s*$/.exec(value);
+    depth = m === null ? null : BigInt(m[1]!) * 10n ** BigInt(m[2] ?? 0);
+  }
+  if (depth === null || depth < 1n || depth > max) {
+    const hint = typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) ? " (beyond 2^53 a number is not exact: pass a bigint or decimal text)" : "";
+    throw new NtkError("BAD_DEPTH", `${what} must be an integer from 1 to ${max.toLocaleString("en-US")}, got ${String(value)}${hint}.`, { depth: String(value), max: max.toString() });
+  }
+  return depth;
+}
+
+/**
+ * Validates checkpoint depths exactly (each a {@link DepthInput} ≤ `finalDepth`), returned sorted
+ * ascending without duplicates; an empty or absent list means just `finalDepth`. Throws `BAD_DEPTH`.
+ */
+export function resolveCheckpoints(at: readonly DepthInput[] | undefined, finalDepth: DepthInput, max: bigint = MAX_JUMP_DEPTH): bigint[] {
+  const last = resolveDepth(finalDepth, "depth", max);
+  if (at === undefined || at.length === 0) return [last];
+  const list = at.map((d, i) => resolveDepth(d, `checkpoint ${i + 1}`, max));
+  for (const d of list) {
+    if (d > last) throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${last}; raise the depth or drop the checkpoint.`, { depth: d.toString(), finalDepth: last.toString() });
+  }
+  return [...new Set(list)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
 export function checkInputDim(inputDim: number | undefined): number {
   const n0 = inputDim ?? 1;

@@ -6,6 +6,7 @@
  */
 
 import type { ProgressOptions } from "./progress.js";
+import type { DepthInput } from "./params.js";
 
 /** Network hyper-parameters (SPEC §1); the paper's case, and the default, is σw = 1, σb = 0. */
 export interface NetworkParams {
@@ -48,10 +49,10 @@ export type Projection = "normalize" | "stereographic" | "none";
 export interface PairOptions extends ProgressOptions {
   /** ρ1 = x·x′ ∈ [−1, 1], the cosine between the two inputs; text is read exactly. */
   readonly rho1: number | string;
-  /** Final depth L (weight layers), 1 ≤ L ≤ 10^9. */
-  readonly depth: number;
+  /** Final depth L (weight layers), 1 ≤ L ≤ 10^18, exact: a safe integer, a bigint or decimal text ("1e18", "1000000000000000001"). */
+  readonly depth: DepthInput;
   /** Depths at which to report (each ≤ depth); default [depth]. */
-  readonly at?: readonly number[];
+  readonly at?: readonly DepthInput[];
   /** σw, σb (default 1, 0: the paper's case). */
   readonly params?: NetworkParams;
   /** Input dimension n0 ≥ 1 (default 1): scales raw Σ, Θ, and enters ε_1 when σb > 0. */

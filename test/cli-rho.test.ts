@@ -33,7 +33,7 @@ describe("ntk-depth rho", () => {
   it("--textbook runs the textbook recursion and says so", async () => {
     const stable = await cliJson<RhoJson & { method: string }>("rho", "--rho1", "0.9999999", "--depth", "100000", "--json");
     const textbook = await cliJson<RhoJson & { method: string }>("rho", "--rho1", "0.9999999", "--depth", "100000", "--textbook", "--json");
-    expect([stable.method, textbook.method]).toEqual(["stable", "textbook"]);
+    expect([stable.method, textbook.method]).toEqual(["jump", "textbook"]);
     expect(textbook.points[0].oneMinusRho).not.toBe(stable.points[0].oneMinusRho);
     const table = await cli("rho", "--rho1", "0.5", "--depth", "10", "--textbook");
     expect(table.out).toMatch(/textbook recursion/);
@@ -66,7 +66,7 @@ describe("ntk-depth rho", () => {
   it("human output is an aligned table with a legend", async () => {
     const r = await cli("rho", "--rho1", "0.9999999", "--depth", "1000", "--at", "1,1000");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/stable recursion/);
+    expect(r.out).toMatch(/direct recursion/);
     expect(r.out).toMatch(/^\s+L\s+ρ\s+1 − ρ/m);
   });
 

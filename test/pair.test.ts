@@ -186,7 +186,11 @@ describe("errors", () => {
     [{ rho1: -1.5, depth: 3 }, "BAD_RHO", /-1\.5/],
     [{ rho1: 0.5, depth: 0 }, "BAD_DEPTH", /from 1 to/],
     [{ rho1: 0.5, depth: 2.5 }, "BAD_DEPTH", /integer/],
-    [{ rho1: 0.5, depth: 1_000_000_001 }, "BAD_DEPTH", /1,000,000,000/],
+    [{ rho1: 0.5, depth: 1_000_000_001, method: "direct" }, "BAD_DEPTH", /beyond 1,000,000,000 layers/],
+    [{ rho1: 0.5, depth: 2n ** 60n + 1n }, "BAD_DEPTH", /1,152,921,504,606,846,976/],
+    [{ rho1: 0.5, depth: 2 ** 60 }, "BAD_DEPTH", /not exact: pass a bigint/],
+    [{ rho1: 0.5, depth: 100, params: { sigmaB: 0.5 }, method: "jump" }, "BAD_OPTION", /needs σb = 0/],
+    [{ rho1: 0.5, depth: 2_000_000_000, params: { sigmaB: 0.5, sigmaW: 2 } }, "BAD_DEPTH", /no fixed point/],
     [{ rho1: 0.5, depth: 10, at: [3, 11] }, "BAD_DEPTH", /deeper than the final depth 10/],
     [{ rho1: 0.5, depth: 3, params: { sigmaW: 0 } }, "BAD_SIGMA_W", /positive/],
     [{ rho1: 0.5, depth: 3, params: { sigmaW: "-2" } }, "BAD_SIGMA_W", /-2/],
@@ -198,7 +202,7 @@ describe("errors", () => {
     [{ rho1: "0.5x", depth: 3 }, "NOT_A_NUMBER", /not a decimal number/],
     [{ rho1: Number.NaN, depth: 3 }, "NON_FINITE", /finite/],
     [{ rho1: 0.5, depth: 3, inputDim: 0 }, "BAD_OPTION", /inputDim/],
-    [{ rho1: 0.5, depth: 3, method: "naive" as never }, "BAD_OPTION", /stable.*textbook/],
+    [{ rho1: 0.5, depth: 3, method: "naive" as never }, "BAD_OPTION", /auto.*direct.*jump.*textbook/],
     [{ rho1: 0.5, depth: 3, method: "textbook", backend: "plain" }, "BAD_OPTION", /WebAssembly only/],
   ] as const)("%o → %s", async (options, code, message) => {
     const e = await codeOf(options as PairFloat64Options);
@@ -208,11 +212,11 @@ describe("errors", () => {
 
   it("at the ends of the float64 range of σw, σb every value is finite; with σb = 0, σw changes only the raw kernels", async () => {
     const at = [1, 2, 3, 5000];
-    const reference = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at });
+    const reference = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at, method: "direct" });
     for (const sigmaW of [2 ** 250, 1, 2 ** -250]) {
       for (const sigmaB of [0, 2 ** -250, 2 ** 250]) {
         for (const backend of ["wasm", "plain"] as const) {
-          const r = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at, params: { sigmaW, sigmaB }, inputDim: 2 ** 50, backend });
+          const r = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at, params: { sigmaW, sigmaB }, inputDim: 2 ** 50, backend, method: "direct" });
           for (const p of r.points) {
             for (const v of [p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.log2Scale, p.sigmaDot ?? 0]) {
               expect(Number.isFinite(v)).toBe(true);
@@ -239,6 +243,7 @@ describe("errors", () => {
     const e = await codeOf({
       rho1: 0.5,
       depth: 1_000_000_000,
+      method: "direct",
       signal: during.signal,
       onProgress: (done, total) => {
         seen.push(done);

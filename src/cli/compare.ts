@@ -34,7 +34,8 @@ export function register(program: Command, io: CliIO): void {
     .option("--precision <P>", `significant digits of the reference, ${MIN_PRECISION}..${MAX_PRECISION}`, String(DEFAULT_COMPARE_PRECISION))
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: CompareFlags) => {
-      const options = { ...pairOptionsOf(flags), precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION") };
+      const pair = pairOptionsOf(flags);
+      const options = { ...pair, depth: Number(pair.depth), at: pair.at?.map(Number), precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION") };
       const depth = options.depth;
       const json = flags.json === true;
       const result = await withProgress(`compare to depth ${depth}`, progressSink(io, json), (progress) => comparePair({ ...options, ...progress }));

@@ -4,7 +4,8 @@
  */
 import type { Command } from "commander";
 import type { PairOptions } from "../pair/float64.js";
-import { parseDepthList, parseInteger } from "./options.js";
+import { parseInteger } from "./options.js";
+import { resolveDepth } from "../params.js";
 
 /** The raw text of the pair flags, as commander hands them over. */
 export interface PairFlags {
@@ -17,7 +18,7 @@ export interface PairFlags {
 }
 
 /** Declares the pair flags on `command`; `maxDepth` is named in --depth's help. */
-export function addPairFlags(command: Command, maxDepth: number): Command {
+export function addPairFlags(command: Command, maxDepth: number | bigint): Command {
   return command
     .requiredOption("--rho1 <R>", "input correlation ρ1 = x·x′ in [−1, 1], read as the exact decimal it spells (0.9999999 means 1 − ρ1 = 1e-7)")
     .requiredOption("--depth <L>", `final depth (weight layers), 1 ≤ L ≤ ${maxDepth.toLocaleString("en-US")}`)
@@ -27,12 +28,15 @@ export function addPairFlags(command: Command, maxDepth: number): Command {
     .option("--input-dim <n0>", "input dimension n0 of the unit inputs (scales raw Σ and Θ)", "1");
 }
 
-/** The library options the pair flags spell (integers parsed here; ranges checked by the library). */
-export function pairOptionsOf(flags: PairFlags): PairOptions & { inputDim: number } {
+/**
+ * The library options the pair flags spell (integers parsed here; ranges checked by the library).
+ * Depths stay exact: they are read as bigints ("1000000000000000001", "1e18").
+ */
+export function pairOptionsOf(flags: PairFlags): PairOptions & { inputDim: number; depth: bigint; at?: bigint[] } {
   return {
     rho1: flags.rho1,
-    depth: parseInteger(flags.depth, "--depth", "BAD_DEPTH"),
-    at: flags.at === undefined ? undefined : parseDepthList(flags.at, "--at"),
+    depth: resolveDepth(flags.depth, "--depth"),
+    at: flags.at === undefined ? undefined : flags.at.split(",").map((part) => resolveDepth(part, "--at")),
     params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
     inputDim: parseInteger(flags.inputDim, "--input-dim", "BAD_OPTION"),
   };

@@ -38,7 +38,7 @@ export function preciseRhoJson(r: PairResultPrecise): { precision: string; worki
     workingPrecision: String(r.workingPrecision),
     vouchedBy: r.vouchedBy,
     points: r.points.map((p) => {
-      const entry: Record<string, unknown> = { depth: String(p.depth) };
+      const entry: Record<string, unknown> = { depth: p.depthExact.toString() };
       const digits: Record<string, string | null> = {};
       for (const [k] of QUANTITIES) {
         const v = valueOf(p, k);
@@ -59,7 +59,7 @@ export function preciseRhoTable(r: PairResultPrecise): string {
       const v = valueOf(p, k);
       if (v === null) continue;
       const text = v.digits >= 1 ? vouchedText(v.value, v.digits) : `no digit vouched (computed ${v.value.toSignificantDigits(3).toString()})`;
-      rows.push([String(p.depth), name, text, String(v.digits)]);
+      rows.push([p.depthExact.toString(), name, text, String(v.digits)]);
     }
   }
   const legend = [

@@ -7,7 +7,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
-import { pairThroughDepthFloat64, type PairMethod, type PairPoint64 } from "../pair/float64.js";
+import { pairThroughDepthFloat64, type PairPoint64 } from "../pair/float64.js";
 import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
@@ -27,8 +27,15 @@ export const MAX_COMPARE_DEPTH = 1_000_000;
 /** Depths per float64 call during the scan (bounds the per-depth result objects alive at once). */
 const SCAN_SEGMENT = 65536;
 
+/** The two float64 recursions compared layer by layer. */
+type ComparedMethod = "textbook" | "stable";
+
 /** Options of {@link comparePair}. */
-export interface PairCompareOptions extends PairOptions {
+export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at"> {
+  /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned). */
+  readonly depth: number;
+  /** Checkpoint depths (default: the final depth). */
+  readonly at?: readonly number[];
   /** Significant digits of the high-precision reference, 20..1000 (default 32). */
   readonly precision?: number;
 }
@@ -73,7 +80,7 @@ export interface PairComparison {
   readonly finalDepth: number;
   readonly points: readonly PairComparePoint[];
   /** Per float64 path, one entry per {@link DIGIT_THRESHOLDS} level, in that order. */
-  readonly firstDepthBelow: { readonly [M in PairMethod]: readonly DigitLoss[] };
+  readonly firstDepthBelow: { readonly [M in ComparedMethod]: readonly DigitLoss[] };
 }
 
 /**
@@ -89,7 +96,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
   const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
-  const paths = {} as Record<PairMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
+  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
   const total = 4 * o.depth;
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
@@ -122,7 +129,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     }
   });
   const points = reference.points.map((ref): PairComparePoint => {
-    const judge = (method: PairMethod): Float64PathAtDepth => {
+    const judge = (method: ComparedMethod): Float64PathAtDepth => {
       const p = paths[method].at.get(ref.depth);
       if (!p) throw new Error(`bug: the float64 ${method} path returned no point at checkpoint ${ref.depth}`);
       return {
@@ -136,7 +143,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     };
     return { depth: ref.depth, reference: ref, textbook: judge("textbook"), stable: judge("stable") };
   });
-  const losses = (method: PairMethod) => DIGIT_THRESHOLDS.map((digits, k): DigitLoss => ({ digits, depth: firstBelow[method][k] ?? null }));
+  const losses = (method: ComparedMethod) => DIGIT_THRESHOLDS.map((digits, k): DigitLoss => ({ digits, depth: firstBelow[method][k] ?? null }));
   return {
     params: reference.params,
     precision: reference.precision,

@@ -1,6 +1,12 @@
 /**
- * One pair of points through depth in float64 (SPEC §2–4): ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and the raw
- * kernels Σ, Σ̇, Θ at checkpoint depths, up to L = 10^9 in O(1) memory.
+ * One pair of points through depth in float64 (SPEC §2–4, §9): ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and the raw
+ * kernels Σ, Σ̇, Θ at checkpoint depths, up to L = 10^18.
+ *
+ * Methods: "jump" (σb = 0 only) computes each checkpoint at a cost independent of L
+ * (../depth/float64.ts, SPEC §9); "direct" runs the stable recursion layer by layer (up to 10^9
+ * layers; with σb > 0 it stops as soon as the state no longer changes in float64, the fixed point,
+ * and every later depth has that state); "auto" (the default) takes the jump for σb = 0 beyond
+ * AUTO_JUMP_ABOVE layers and "direct" otherwise. "stable" is the former name of "direct".
  *
  * "stable" (the default) carries ε = 1 − ρ and u = 1 − Θ̄ and never forms ρ: a pair is a single
  * entry of the Gram loop, so it runs the very same WebAssembly kernel (assembly/gram.ts,
@@ -14,7 +20,8 @@
  * rounded once. "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkInputDim, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../gram/float64.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
@@ -23,12 +30,22 @@ import type { PairOptions } from "../types.js";
 
 export type { PairOptions } from "../types.js";
 
-/** "stable": the complement recursion of SPEC §4; "textbook": SPEC §3 as written. */
-export type PairMethod = "stable" | "textbook";
+/**
+ * "auto" (default): the fastest correct method; "direct" (alias "stable"): the complement
+ * recursion of SPEC §4, layer by layer; "jump": SPEC §9 at a cost independent of depth (σb = 0);
+ * "textbook": SPEC §3 as written.
+ */
+export type PairMethod = "auto" | "direct" | "jump" | "stable" | "textbook";
+
+/** The method that ran: "direct" (stable recursion), "jump" or "textbook". */
+export type PairMethodRun = "direct" | "jump" | "textbook";
+
+/** "auto" jumps (σb = 0) once the final depth exceeds this many layers: below it the direct loop costs less than a jump per checkpoint. */
+export const AUTO_JUMP_ABOVE = 2000;
 
 /** Options of {@link pairThroughDepthFloat64}. */
 export interface PairFloat64Options extends PairOptions {
-  /** Default "stable". */
+  /** Default "auto". */
   readonly method?: PairMethod;
   /** "wasm" (default) or "plain" (TypeScript port of the stable loop, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
@@ -38,8 +55,10 @@ export interface PairFloat64Options extends PairOptions {
 
 /** One checkpoint. Raw kernels are `field × 2^log2Scale`, so that no depth under- or overflows them. */
 export interface PairPoint64 {
-  /** Depth L (weight layers). */
+  /** Depth L (weight layers), as a number: exact up to 2^53, rounded beyond (see depthExact). */
   readonly depth: number;
+  /** Depth L exactly. */
+  readonly depthExact: bigint;
   /** ρ^(L) = Σ̄^(L)(x, x′) ∈ [−1, 1]. */
   readonly rho: number;
   /** 1 − ρ^(L) ∈ [0, 2], carried directly by "stable"; by "textbook" formed as 1 − ρ. */
@@ -50,7 +69,7 @@ export interface PairPoint64 {
   readonly ntkNormalized: number;
   /** 1 − Θ̄^(L), carried directly by "stable". */
   readonly oneMinusNtkNormalized: number;
-  /** Power of two scaling sigma, ntk, sigmaDiag and ntkDiag (0 while q_L stays within 2^±500). */
+  /** Power of two scaling sigma, ntk, sigmaDiag and ntkDiag (0 while q_L stays within 2^±500; a multiple of 256 after a jump). */
   readonly log2Scale: number;
   /** Σ^(L)(x, x′) / 2^log2Scale. */
   readonly sigma: number;
@@ -73,7 +92,13 @@ export interface PairPoint64 {
 
 /** The result of {@link pairThroughDepthFloat64}. */
 export interface PairResult64 {
-  readonly method: PairMethod;
+  /** The method that ran. */
+  readonly method: PairMethodRun;
+  /**
+   * Direct runs with σb > 0: the first depth from which the float64 state no longer changed
+   * (every later checkpoint has its values, at no cost), or null if it was not reached.
+   */
+  readonly fixedPointFrom: bigint | null;
   readonly params: ResolvedParams;
   /** One entry per checkpoint, ascending in depth. */
   readonly points: readonly PairPoint64[];
@@ -159,70 +184,116 @@ function plainLoop(scalars: LayerScalars, eps1: number): PairLoop {
   };
 }
 
+/** The method to run for these options, after validation (throws BAD_OPTION, BAD_DEPTH). */
+function chooseMethod(method: PairMethod, params: ResolvedParams, finalDepth: bigint): PairMethodRun {
+  const noBias = params.sigmaB.isZero();
+  if (method === "jump" && !noBias) {
+    throw new NtkError("BAD_OPTION", `the jump (SPEC §9) needs σb = 0, got σb = ${params.sigmaB.toString()}; with σb > 0 use method "direct", which stops at the fixed point.`, { method });
+  }
+  const run: PairMethodRun = method === "auto" ? (noBias && finalDepth > BigInt(AUTO_JUMP_ABOVE) ? "jump" : "direct") : method === "stable" ? "direct" : method;
+  // σb > 0 with σw² < 2 converges to a fixed point, after which depth costs nothing; otherwise the direct loop is bounded by MAX_DEPTH.
+  const reachesFixedPoint = !noBias && params.sigmaW64 * params.sigmaW64 < 2;
+  if (run !== "jump" && finalDepth > BigInt(MAX_DEPTH) && !(run === "direct" && reachesFixedPoint)) {
+    const why = run === "textbook" ? "the textbook recursion runs layer by layer" : noBias ? 'use method "jump" or "auto" (σb = 0)' : "with σw² ≥ 2 and σb > 0 the recursion has no fixed point to stop at";
+    throw new NtkError("BAD_DEPTH", `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, the limit of a layer-by-layer run: ${why}.`, { depth: finalDepth.toString(), max: MAX_DEPTH });
+  }
+  return run;
+}
+
 /**
  * ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and raw Σ, Σ̇, Θ of a pair with input correlation ρ1 at each checkpoint
- * (see the module comment for method and accuracy). Progress counts layers.
+ * (see the module comment for methods and accuracy). Depths are exact: numbers (safe integers),
+ * bigints or decimal text, 1 ≤ L ≤ 10^18 (the direct and textbook loops: 10^9, except σb > 0 with
+ * σw² < 2, whose fixed point makes any depth free). Progress counts layers (direct) or checkpoints (jump).
  * Throws BAD_RHO, BAD_DEPTH, BAD_SIGMA_W, BAD_SIGMA_B, NOT_A_NUMBER, NON_FINITE, BAD_OPTION (method,
- * backend, inputDim), ABORTED.
+ * backend, inputDim, jump with σb > 0), ABORTED.
  */
 export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResult64> {
   const rho1 = resolveRho1(o.rho1);
   const params = resolveParams(o.params);
   const n0 = checkInputDim(o.inputDim);
-  const checkpoints = checkCheckpoints(o.at, o.depth);
-  const method = o.method ?? "stable";
+  const checkpoints = resolveCheckpoints(o.at, o.depth);
+  const requested = o.method ?? "auto";
   const backend = o.backend ?? "wasm";
-  if (method !== "stable" && method !== "textbook") {
-    throw new NtkError("BAD_OPTION", `method must be "stable" or "textbook", got "${String(method)}".`, { method });
+  if (!["auto", "direct", "jump", "stable", "textbook"].includes(requested)) {
+    throw new NtkError("BAD_OPTION", `method must be "auto", "direct", "jump" or "textbook" ("stable" is "direct"), got "${String(requested)}".`, { method: requested });
   }
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
   }
-  if (method === "textbook" && backend === "plain") {
-    throw new NtkError("BAD_OPTION", `the textbook method runs in WebAssembly only; use backend "wasm".`, { method, backend });
+  if (requested === "textbook" && backend === "plain") {
+    throw new NtkError("BAD_OPTION", `the textbook method runs in WebAssembly only; use backend "wasm".`, { method: requested, backend });
   }
   const scalars = new LayerScalars(params, n0);
+  const finalDepth = checkpoints[checkpoints.length - 1]!;
+  // The plain TypeScript backend has only the direct loop: "auto" runs that there.
+  const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, finalDepth);
+  if (method === "jump") {
+    if (backend === "plain") throw new NtkError("BAD_OPTION", `the jump runs in WebAssembly only; use backend "wasm".`, { method, backend });
+    return pairJump(await loadWasmEngine(o.variant), rho1.oneMinusRho1_64 * scalars.c1, params, n0, checkpoints, o);
+  }
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
   const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
   const eps1 = scalars.c1 * rho1.oneMinusRho1_64;
   const rho1Textbook = ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1;
-  const finalDepth = checkpoints[checkpoints.length - 1];
-  const mayYield = finalDepth > SHORT_RUN_LAYERS;
+  const finalLayers = Math.min(Number(finalDepth), MAX_DEPTH);
+  const mayYield = finalLayers > SHORT_RUN_LAYERS;
   const loop =
     backend === "plain"
       ? plainLoop(scalars, eps1)
       : wasmLoop(
           await loadWasmEngine(o.variant),
           scalars,
-          method,
-          method === "stable" ? [eps1, eps1] : [rho1Textbook, rho1Textbook],
+          method === "textbook" ? "textbook" : "stable",
+          method === "textbook" ? [rho1Textbook, rho1Textbook] : [eps1, eps1],
         );
 
-  const ticker = new ProgressTicker(o, finalDepth - 1, 16);
+  const watchFixedPoint = method === "direct" && !params.sigmaB.isZero();
+  let fixedPointFrom: number | null = null;
+  const ticker = new ProgressTicker(o, finalLayers - 1, 16);
+  // What must repeat for a fixed point: the layer scalars and the pair's values.
+  const snapshot = (): number[] => {
+    const l = loop.layer();
+    return [l.qMantissa, l.log2Scale, l.tau, ...loop.read()];
+  };
+  const same = (a: number[], b: number[]): boolean => a.every((x, i) => Object.is(x, b[i]));
   const advanceTo = async (depth: number): Promise<void> => {
-    for (let layer = loop.layer().layer; layer < depth; ) {
+    for (let layer = loop.layer().layer; layer < depth && fixedPointFrom === null; ) {
       const steps = Math.min(depth - layer, LAYERS_PER_CALL);
+      const before = watchFixedPoint ? snapshot() : [];
       loop.advance(steps);
       layer += steps;
+      // A whole call that left the state as it was: check that one more layer does too (a true
+      // fixed point of the float64 map, not a cycle), then every later layer repeats it.
+      if (watchFixedPoint && same(before, snapshot()) && layer < depth) {
+        loop.advance(1);
+        layer += 1;
+        if (same(before, snapshot())) fixedPointFrom = layer - steps - 1;
+      }
       const pause = mayYield ? ticker.tick(layer - 1) : undefined;
       if (pause) await pause;
     }
   };
 
   const points: PairPoint64[] = [];
-  for (const depth of checkpoints) {
+  for (const depthExact of checkpoints) {
+    const depth = Number(depthExact);
     let sigmaDot: number | null = null;
     if (depth > 1) {
-      await advanceTo(depth - 1);
+      await advanceTo(Math.min(depth - 1, MAX_DEPTH));
       sigmaDot = (sigmaW2 / 2) * (1 - loop.read()[2] / Math.PI);
-      await advanceTo(depth);
+      await advanceTo(Math.min(depth, MAX_DEPTH));
+    }
+    if (depth > MAX_DEPTH && fixedPointFrom === null) {
+      throw new NtkError("BAD_DEPTH", `the recursion did not reach its fixed point within ${MAX_DEPTH.toLocaleString("en-US")} layers, so depth ${depthExact} cannot be run layer by layer.`, { depth: depthExact.toString() });
     }
     const [oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized] = loop.read();
     const { qMantissa: q, log2Scale, tau } = loop.layer();
     const ntkDiag = tau * q;
     points.push({
       depth,
+      depthExact,
       rho,
       oneMinusRho,
       theta,
@@ -234,9 +305,48 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       sigmaDiag: q,
       ntkDiag,
       sigmaDot,
-      lostToZero: eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k] < 2 ** -1022) : [],
+      lostToZero: lostToZero(eps1, oneMinusRho, oneMinusNtkNormalized),
     });
   }
   ticker.finish();
-  return { method, params, points };
+  return { method, params, points, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
+}
+
+/** Complements that came out 0 or subnormal although the true value is positive (ε_1 > 0). */
+function lostToZero(eps1: number, oneMinusRho: number, oneMinusNtkNormalized: number): ("oneMinusRho" | "oneMinusNtkNormalized")[] {
+  return eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k]! < 2 ** -1022) : [];
+}
+
+/** Every checkpoint by the jump (σb = 0): ε_1 is 1 − ρ1 (c1 = 1 when σb = 0). */
+async function pairJump(engine: WasmEngine, eps1: number, params: ResolvedParams, n0: number, checkpoints: readonly bigint[], o: PairFloat64Options): Promise<PairResult64> {
+  const sigmaW2 = params.sigmaW64 * params.sigmaW64;
+  const ticker = new ProgressTicker(o, checkpoints.length, 64);
+  const points: PairPoint64[] = [];
+  for (const [i, depthExact] of checkpoints.entries()) {
+    const j = depthJumpFloat64(engine, eps1, depthExact);
+    const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n).theta / Math.PI) : null;
+    const raw = rawDiagonalFloat64(params, n0, depthExact);
+    const rho = 1 - j.oneMinusRho;
+    const ntkNormalized = 1 - j.oneMinusNtkNormalized;
+    points.push({
+      depth: Number(depthExact),
+      depthExact,
+      rho,
+      oneMinusRho: j.oneMinusRho,
+      theta: j.theta,
+      ntkNormalized,
+      oneMinusNtkNormalized: j.oneMinusNtkNormalized,
+      log2Scale: raw.log2Scale,
+      sigma: rho * raw.sigmaDiag,
+      ntk: ntkNormalized * raw.ntkDiag,
+      sigmaDiag: raw.sigmaDiag,
+      ntkDiag: raw.ntkDiag,
+      sigmaDot,
+      lostToZero: lostToZero(eps1, j.oneMinusRho, j.oneMinusNtkNormalized),
+    });
+    const pause = ticker.tick(i + 1);
+    if (pause) await pause;
+  }
+  ticker.finish();
+  return { method: "jump", params, points, fixedPointFrom: null };
 }

@@ -10,7 +10,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkInputDim, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
@@ -30,8 +30,10 @@ export type VouchedPairField = "rho" | "oneMinusRho" | "theta" | "ntkNormalized"
 
 /** One checkpoint depth, every value a Decimal (SPEC names; raw kernels unscaled). */
 export interface PairPointPrecise {
-  /** Depth L. */
+  /** Depth L, as a number: exact up to 2^53 (see depthExact). */
   readonly depth: number;
+  /** Depth L exactly. */
+  readonly depthExact: bigint;
   /** ρ^(L) = Σ̄^(L)(x,x′), the correlation. */
   readonly rho: Decimal;
   /** 1 − ρ^(L), carried directly. */
@@ -94,19 +96,20 @@ export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloat
 
 /** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run. */
 export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
-  const checkpoints = checkCheckpoints(o.at, o.depth);
-  let wp = workingPrecision(o.precision, o.depth);
+  const checkpoints = resolveCheckpoints(o.at, o.depth, BigInt(MAX_DEPTH)).map(Number);
+  const depth = checkpoints[checkpoints.length - 1]!;
+  let wp = workingPrecision(o.precision, depth);
   const params = resolveParams(o.params);
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
   const start = { rho1, params, n0 };
   for (let attempt = 0; ; attempt++) {
     // Progress: each attempt is two runs of `depth` steps; a retry extends the total.
-    const offset = attempt * 2 * o.depth;
+    const offset = attempt * 2 * depth;
     const onProgress = o.onProgress && ((done: number, total: number) => o.onProgress!(offset + done, offset + total));
-    const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * o.depth, wp.upper > 300 ? 4 : 32);
-    const lower = await runPrecise(wp.lower, start, checkpoints, o.depth, ticker, 0);
-    const upper = await runPrecise(wp.upper, start, checkpoints, o.depth, ticker, o.depth, attempt === 0 ? observe : undefined);
+    const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * depth, wp.upper > 300 ? 4 : 32);
+    const lower = await runPrecise(wp.lower, start, checkpoints, depth, ticker, 0);
+    const upper = await runPrecise(wp.upper, start, checkpoints, depth, ticker, depth, attempt === 0 ? observe : undefined);
     ticker.finish();
     const points = upper.map((u, i) => vouch(lower[i]!, u, wp.precision));
     // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
@@ -205,6 +208,7 @@ function toPoint(depth: number, st: LayerState, map: PreciseCorrelationMap, half
   const sigmaDot = st.thetaPrev === null ? null : c.toDecimal(c.mul(halfSigmaW2, c.sub(c.one, map.oneMinusKappa0(st.thetaPrev))), D);
   return {
     depth,
+    depthExact: BigInt(depth),
     rho,
     oneMinusRho,
     theta: c.toDecimal(st.theta, D),
