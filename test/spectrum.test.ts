@@ -89,6 +89,31 @@ describe("sphereSpectrum against closed forms", () => {
   });
 });
 
+describe("sphereSpectrum through the depth jump", () => {
+  it("the jump and the direct recursion give the same spectrum at L = 3000 (within a tenth of the bounds)", async () => {
+    const [direct, jump] = await Promise.all((["direct", "jump"] as const).map((method) => sphereSpectrum({ inputDim: 3, depths: [3000], maxDegree: 128, method })));
+    expect(direct.spectra[0].method).toBe("direct");
+    expect(jump.spectra[0].method).toBe("jump");
+    for (const kernel of ["ntk", "nngp"] as const) {
+      const a = direct.spectra[0][kernel];
+      const b = jump.spectra[0][kernel];
+      a.eigenvalues.forEach((mu, k) => expect(Math.abs(mu - b.eigenvalues[k]), `${kernel} k = ${k}`).toBeLessThanOrEqual(0.1 * Math.max(a.errors[k], b.errors[k])));
+    }
+  });
+
+  it("at L = 2^60 (exact, as a bigint) Θ̄ is the constant 1/4 and Σ̄ the constant 1 to float64's resolution, every other μ_k within its bound of 0", async () => {
+    const r = await sphereSpectrum({ inputDim: 3, depths: [2n ** 60n, "1000000000000000001"], maxDegree: 32 });
+    expect(r.spectra.map((s) => s.depthExact)).toEqual([10n ** 18n + 1n, 2n ** 60n]);
+    expect(r.method).toContain("1152921504606846976");
+    for (const s of r.spectra) {
+      expect(s.method).toBe("jump");
+      expect(Math.abs(s.ntk.eigenvalues[0] - 0.25)).toBeLessThan(1e-13);
+      expect(Math.abs(s.nngp.eigenvalues[0] - 1)).toBeLessThanOrEqual(s.nngp.errors[0]);
+      for (let k = 1; k <= 32; k++) expect(Math.abs(s.ntk.eigenvalues[k])).toBeLessThanOrEqual(s.ntk.errors[k]);
+    }
+  });
+});
+
 describe("sphereSpectrum invariants", () => {
   it("Schoenberg: a_k ≥ 0 within its bound for every degree, and Σ a_k ≤ 1 = k(1) (fast-check over n0, depth, σw, σb)", async () => {
     await fc.assert(
@@ -130,6 +155,11 @@ describe("spectrum errors", () => {
     await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [2], maxDegree: -1 }), "BAD_OPTION", /maxDegree/);
     await expectCode(() => sphereSpectrum({ inputDim: 1_000_000, depths: [2], maxDegree: 2000 }), "BAD_OPTION", /float64 range/);
     await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [0] }), "BAD_DEPTH", /depth/);
+    await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [2n ** 61n] }), "BAD_DEPTH", /depth/);
+    await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [2 ** 60] }), "BAD_DEPTH", /not exact/);
+    await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [2_000_000_000], method: "direct" }), "BAD_DEPTH", /direct recursion/);
+    await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [5], method: "jump", params: { sigmaB: "0.1" } }), "BAD_OPTION", /σb = 0/);
+    await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [5], method: "fast" as "jump" }), "BAD_OPTION", /method/);
     await expectCode(() => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(0.5, 2.5), depths: [2] }), "BAD_OPTION", /oneMinusRho1\[1\]/);
     await expectCode(() => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(NaN), depths: [2] }), "BAD_OPTION", /not in \[0, 2\]/);
   });

@@ -174,6 +174,7 @@ describe("spectrum verdicts (claims 5 and 6)", () => {
     eigenvalues: depths.map((L) => Float64Array.from({ length: K + 1 }, (_, k) => (k === 0 ? 0.25 : scale(L) * k ** -3))),
     digits: depths.map(() => new Uint8Array(K + 1).fill(10)),
     resolvedShare: depths.map(share),
+    resolvedShareError: depths.map(() => 1e-15),
     constantShare: depths.map(() => 0.25),
   });
   it("eigenvalues falling like 1/L with a share falling to 0: slower (a) yes, representation kept (b) no", () => {
@@ -189,7 +190,7 @@ describe("spectrum verdicts (claims 5 and 6)", () => {
     expect(growing.verdict).toBe("not supported");
     expect(growing.reasons[0]).toMatch(/^\(a\) slower convergence is not supported/);
   });
-  const fit = (depth: number, kernel: "ntk" | "nngp", s: number, halves: [number, number] = [s, s]): DecayFit => ({ depth, kernel, exponent: s, exponentStdErr: 0, lowerHalf: halves[0], upperHalf: halves[1], constantShare: 0.25, resolvedShare: 0.5, resolvedDegrees: K });
+  const fit = (depth: number, kernel: "ntk" | "nngp", s: number, halves: [number, number] = [s, s]): DecayFit => ({ depth, kernel, exponent: s, exponentStdErr: 0, lowerHalf: halves[0], upperHalf: halves[1], constantShare: 0.25, resolvedShare: 0.5, resolvedShareError: 1e-15, resolvedDegrees: K });
   const labels = { ntk: "Θ̄", nngp: "Σ̄" };
   it("claim 6 is judged only where the window lies beyond the depth (K/4 ≥ L); deeper depths are reported, not judged", () => {
     const fits = [fit(2, "ntk", 3.02), fit(8, "ntk", 2.9), fit(32, "ntk", 2.2), fit(128, "ntk", 1.0), fit(2, "nngp", 4.98), fit(16, "nngp", 4.9, [4.8, 4.95]), fit(128, "nngp", 1.1)];

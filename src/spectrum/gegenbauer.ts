@@ -12,6 +12,9 @@
  * a_k = N(n0, k) μ_k; for a normalized kernel Σ_k a_k = k(1) = 1, and a_k ≥ 0 for every k exactly
  * when the kernel is positive definite on every sphere of that dimension (Schoenberg, 1942).
  *
+ * Kernel values come from kernelProfile.ts: the depth jump of SPEC §9 for σb = 0 beyond 2000
+ * layers (any depth to 2^60 at the same cost), the direct recursion otherwise.
+ *
  * Method (quadrature.ts): Gauss–Legendre panels in φ = arccos t, where the integrand is analytic,
  * graded towards φ = 0 for deep kernels. For k ≥ 1, μ_k is computed as −(the μ_k of the carried
  * complement 1 − k(t)), so no kernel value is formed by cancellation; μ_0 = 1 − that of the
@@ -22,10 +25,10 @@
  * (test/fixtures/spectrum.json). Browser-safe.
  */
 import { NtkError } from "../errors.js";
-import { checkDepthList } from "../gram/float64.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
-import { KERNEL_PROFILE_METHOD, kernelProfilesThroughDepth } from "./kernelProfile.js";
+import type { DepthInput } from "../params.js";
+import { KERNEL_PROFILE_METHODS, kernelProfilesThroughDepth, type KernelProfileMethod } from "./kernelProfile.js";
 import { angleRule, type QuadratureRule } from "./quadrature.js";
 
 /** Largest degree K the spectrum computes (the rule has about 1.2·K nodes a unit of φ). */
@@ -34,7 +37,10 @@ export const MAX_SPECTRUM_DEGREE = 2000;
 export const DEFAULT_SPECTRUM_DEGREE = 256;
 /**
  * Relative error assumed for the complements 1 − Σ̄, 1 − Θ̄ the kernel path returns: the largest
- * seen against mpmath (1.5e-14 at L = 10^5, gram/float64.ts), about 70 ulps.
+ * seen against mpmath for the direct recursion (1.5e-14 at L = 10^5, gram/float64.ts), about 70
+ * ulps. The depth jump is held to the same figure: it agrees with the direct recursion to about
+ * 1e-14 (depth/float64.ts), and the spectra from both agree within a tenth of their bounds (tested
+ * at L = 3000; within 4% at L = 3000 and 20 000, n0 = 2, 3, 7).
  */
 export const KERNEL_VALUE_RELATIVE_ERROR = 1.5e-14;
 /** Nodes a panel of the reported rule and of the check rule (different nodes, so the difference sees noise too). */
@@ -46,8 +52,10 @@ const ULP = 2 ** -52;
 export interface SphereSpectrumOptions extends ProgressOptions {
   /** n0 ≥ 2: the kernels act on the sphere S^{n0−1} ⊂ R^{n0}. */
   readonly inputDim: number;
-  /** Depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
-  readonly depths: readonly number[];
+  /** Depths L, exact (safe-integer numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 (10^9 with σb > 0); sorted and deduplicated. At least one. */
+  readonly depths: readonly DepthInput[];
+  /** How the kernel values are computed: "auto" (default: the depth jump for σb = 0 beyond 2000 layers), "direct" or "jump" (kernelProfile.ts). */
+  readonly method?: KernelProfileMethod;
   /** Largest degree K (0 ≤ K ≤ MAX_SPECTRUM_DEGREE, default DEFAULT_SPECTRUM_DEGREE). */
   readonly maxDegree?: number;
   /** σw, σb (default 1, 0: the paper's case). */
@@ -68,7 +76,11 @@ export interface KernelSpectrum {
 
 /** Both normalized kernels' spectra at one depth. */
 export interface SphereSpectrumAtDepth {
+  /** L as a number (exact to 2^53, and for powers of two beyond). */
   readonly depth: number;
+  readonly depthExact: bigint;
+  /** How the kernel values at this depth were computed. */
+  readonly method: "direct" | "jump";
   /** Of ρ1 ↦ Θ̄^(L)(ρ1). */
   readonly ntk: KernelSpectrum;
   /** Of ρ1 ↦ Σ̄^(L)(ρ1) = ρ^(L). */
@@ -154,21 +166,22 @@ function checkSpectrumOptions(o: SphereSpectrumOptions): { n0: number; maxDegree
 /**
  * μ_k^(L) and a_k^(L), k = 0 … K, of ρ1 ↦ Θ̄^(L) and ρ1 ↦ Σ̄^(L) on S^{n0−1} at each depth, with
  * an error bound and the digits kept for each (conventions and method in the module comment).
- * Cost: about 1.2·K·(2 rules)·(24–32 nodes)/panel-width kernel evaluations, each L steps of the
- * kernel path, plus (nodes × K) per depth. Errors: BAD_OPTION (n0 < 2, K outside 0 … 2000 or
- * N(n0, K) beyond float64), BAD_DEPTH, BAD_SIGMA_W / BAD_SIGMA_B, ABORTED.
+ * Cost: a few thousand kernel evaluations (about 56 per panel of width min(1/4, 20/K) in φ, plus
+ * the graded panels), each L steps of the direct recursion or one jump, plus (nodes × K) per
+ * depth. Errors: BAD_OPTION (n0 < 2, K outside 0 … 2000 or N(n0, K) beyond float64, a bad
+ * method), BAD_DEPTH, BAD_SIGMA_W / BAD_SIGMA_B, ABORTED.
  */
 export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSpectrum> {
   const { n0, maxDegree } = checkSpectrumOptions(o);
-  const depths = checkDepthList(o.depths);
-  const deepest = depths[depths.length - 1];
+  // The panels are graded to 1/L for the deepest depth; validation of the depths is the profiles'.
+  const deepest = Math.max(1, ...o.depths.map((d) => Number(d)).filter((d) => Number.isFinite(d)));
   const rules = [angleRule(maxDegree, deepest, NODES_PER_PANEL), angleRule(maxDegree, deepest, CHECK_NODES_PER_PANEL)];
   // 1 − cos φ = 2 sin²(φ/2): no cancellation near φ = 0, where the deep kernels vary fastest.
   const complements = rules.map((r) => r.nodes.map((phi) => 2 * Math.sin(phi / 2) ** 2));
   const all = new Float64Array(complements[0].length + complements[1].length);
   all.set(complements[0]);
   all.set(complements[1], complements[0].length);
-  const profiles = await kernelProfilesThroughDepth({ oneMinusRho1: all, depths, params: o.params, inputDim: n0, onProgress: o.onProgress, signal: o.signal });
+  const profiles = await kernelProfilesThroughDepth({ oneMinusRho1: all, depths: o.depths, method: o.method, params: o.params, inputDim: n0, onProgress: o.onProgress, signal: o.signal });
   const split = complements[0].length;
   const multiplicities = Float64Array.from({ length: maxDegree + 1 }, (_, k) => harmonicDimension(n0, k));
   const spectra = profiles.map((p): SphereSpectrumAtDepth => {
@@ -176,15 +189,24 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
     const main = projections(rules[0], n0, maxDegree, kernels.map((u) => u.subarray(0, split)));
     const check = projections(rules[1], n0, maxDegree, kernels.map((u) => u.subarray(split)));
     const [ntk, nngp] = kernels.map((_, j) => spectrumFrom(main.sums[j], check.sums[j], main.absSums[j], multiplicities));
-    return { depth: p.depth, ntk, nngp };
+    return { depth: p.depth, depthExact: p.depthExact, method: p.method, ntk, nngp };
   });
   return {
     inputDim: n0,
     maxDegree,
     multiplicities,
-    method: `kernel values by ${KERNEL_PROFILE_METHOD}; Funk–Hecke integrals by Gauss–Legendre panels in φ = arccos ρ1 (${rules[0].nodes.length} nodes, checked against a ${rules[1].nodes.length}-node rule)`,
+    method: `kernel values by ${methodsText(profiles)}; Funk–Hecke integrals by Gauss–Legendre panels in φ = arccos ρ1 (${rules[0].nodes.length} nodes, checked against a ${rules[1].nodes.length}-node rule)`,
     spectra,
   };
+}
+
+/** Which method computed which depths, in words. */
+function methodsText(profiles: readonly { depthExact: bigint; method: "direct" | "jump" }[]): string {
+  return (["direct", "jump"] as const)
+    .map((m) => [m, profiles.filter((p) => p.method === m).map((p) => p.depthExact.toString())] as const)
+    .filter(([, ds]) => ds.length > 0)
+    .map(([m, ds]) => `${KERNEL_PROFILE_METHODS[m]} at L = ${ds.length > 3 ? `${ds[0]} … ${ds[ds.length - 1]}` : ds.join(", ")}`)
+    .join(" and ");
 }
 
 /**

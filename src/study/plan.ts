@@ -50,8 +50,9 @@ export interface StudyPlan {
   readonly precisePredictMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
   readonly preciseGramMaxLog2: number;
-  /** Depths of the Mercer spectrum on S^{inputDim−1}: 1 … 4, then 2^k up to 2^spectrumMaxLog2. */
+  /** Depths of the Mercer spectrum on S^{inputDim−1}: 1 … 4, then 2^k for k a multiple of spectrumLog2Step up to spectrumMaxLog2 (the depth jump makes every depth cost the same). */
   readonly spectrumMaxLog2: number;
+  readonly spectrumLog2Step: number;
   /** Largest degree k of the spectrum. */
   readonly spectrumMaxDegree: number;
 }
@@ -83,7 +84,8 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     precisePairMaxLog2: quick ? 10 : 18,
     preciseGramMaxLog2: quick ? 8 : 14,
     precisePredictMaxLog2: quick ? 6 : 12,
-    spectrumMaxLog2: quick ? 8 : 14,
+    spectrumMaxLog2: 60,
+    spectrumLog2Step: quick ? 4 : 1,
     spectrumMaxDegree: quick ? 128 : 256,
   };
 }

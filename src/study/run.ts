@@ -83,7 +83,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
     },
     progress.stage(6),
   );
-  const spectrumDepths = [...new Set([1, 2, 3, 4, ...powersOfTwo(plan.spectrumMaxLog2)])].sort((a, b) => a - b);
+  const spectrumDepths = [...new Set([1, 2, 3, 4, ...powersOfTwo(plan.spectrumMaxLog2).filter((_, k) => k % plan.spectrumLog2Step === 0)])].sort((a, b) => a - b);
   const spectrum = await runSpectrumExperiment(plan.inputDim, spectrumDepths, plan.spectrumMaxDegree, options.params, progress.stage(7));
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };

@@ -35,6 +35,8 @@ export interface DecayFit {
   readonly constantShare: number;
   /** Σ_{k=1}^{K} a_k: the share of the non-constant harmonics up to degree K. */
   readonly resolvedShare: number;
+  /** Bound on its error: Σ_{k=1}^{K} N(n0, k) × (μ_k's bound). */
+  readonly resolvedShareError: number;
   /** Degrees 1 … K whose μ_k keeps at least one digit. */
   readonly resolvedDegrees: number;
 }
@@ -66,7 +68,8 @@ function fitDegrees(s: KernelSpectrum, lo: number, hi: number): PowerLawFit | nu
 
 /** Runs the spectrum at `depths` on S^{n0−1} up to degree `maxDegree` and tabulates it. */
 export async function runSpectrumExperiment(n0: number, depths: readonly number[], maxDegree: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<SpectrumExperiment> {
-  const result = await sphereSpectrum({ inputDim: n0, depths, maxDegree, params, ...progress });
+  // Depths beyond 2^53 (powers of two, exact as float64 numbers) go to the library as exact bigints.
+  const result = await sphereSpectrum({ inputDim: n0, depths: depths.map((d) => BigInt(d)), maxDegree, params, ...progress });
   const K = result.maxDegree;
   const rows: Record<string, Cell>[] = [];
   const fits: DecayFit[] = [];
@@ -81,9 +84,11 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
       const lower = fitDegrees(s, Math.floor(K / 4), Math.floor(K / 2));
       const upper = fitDegrees(s, Math.floor(K / 2), K);
       let resolvedShare = 0;
+      let resolvedShareError = 0;
       let resolvedDegrees = 0;
       for (let k = 1; k <= K; k++) {
         resolvedShare += s.weights[k];
+        resolvedShareError += result.multiplicities[k] * s.errors[k];
         if (s.digits[k] >= 1) resolvedDegrees++;
       }
       fits.push({
@@ -95,6 +100,7 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
         upperHalf: upper ? -upper.slope : null,
         constantShare: s.weights[0],
         resolvedShare,
+        resolvedShareError,
         resolvedDegrees,
       });
       for (const k of TRACKED_DEGREES.filter((d) => d <= K)) {
@@ -134,6 +140,7 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
         { key: "expected", meaning: "the shallow-kernel exponent of the literature: n0 (NTK), n0 + 2 (NNGP)" },
         { key: "constantShare", meaning: "a_0 = μ_0, the kernel's mean over the sphere" },
         { key: "resolvedShare", meaning: `Σ a_k over k = 1 … ${K}` },
+        { key: "resolvedShareError", meaning: "bound on the error of that sum" },
         { key: "higherShare", meaning: `1 − a_0 − Σ_{k≤${K}} a_k: the share beyond degree ${K}` },
         { key: "resolvedDegrees", meaning: `degrees 1 … ${K} whose μ_k keeps a digit` },
       ],
@@ -147,6 +154,7 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
         expected: SPECTRUM_KERNELS.find((k) => k.key === f.kernel)?.expectedExponent(n0) ?? null,
         constantShare: f.constantShare,
         resolvedShare: f.resolvedShare,
+        resolvedShareError: f.resolvedShareError,
         higherShare: 1 - f.constantShare - f.resolvedShare,
         resolvedDegrees: f.resolvedDegrees,
       })),

@@ -9,7 +9,7 @@ import { markdownTable, type ReportSection } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
 import { fitPowerLaw } from "./series.js";
 import { SPECTRUM_KERNELS, TRACKED_DEGREES, type SpectrumExperiment } from "./spectrumExperiment.js";
-import { DECAY_MATCH, REGIME_TOLERANCE, verdictSharedDecay, verdictSlowerButExpressive } from "./spectrumVerdicts.js";
+import { DECAY_MATCH, depthList, depthText, MEASURED_SHARE_FACTOR, REGIME_TOLERANCE, verdictSharedDecay, verdictSlowerButExpressive } from "./spectrumVerdicts.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
 
 const num = cellNumber;
@@ -30,6 +30,7 @@ export function judgeSpectrum(e: SpectrumExperiment): [ClaimVerdict, ClaimVerdic
       eigenvalues: spectra.map((s) => s.ntk.eigenvalues),
       digits: spectra.map((s) => s.ntk.digits),
       resolvedShare: fitsNtk.map((f) => f.resolvedShare),
+      resolvedShareError: fitsNtk.map((f) => f.resolvedShareError),
       constantShare: fitsNtk.map((f) => f.constantShare),
     },
     K,
@@ -51,7 +52,11 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   const n0 = e.result.inputDim;
   const K = e.result.maxDegree;
   const depths = e.result.spectra.map((s) => s.depth);
-  const drawn = drawnDepths(depths.filter((d) => d >= 2));
+  // Depths where float64 resolves Θ̄'s non-constant part (see spectrumVerdicts.ts): figures and slopes use these.
+  const measured = e.fits.filter((f) => f.kernel === "ntk" && f.resolvedShare > MEASURED_SHARE_FACTOR * f.resolvedShareError).map((f) => f.depth);
+  const drawn = drawnDepths(measured.filter((d) => d >= 2));
+  // The tables show every depth to 16, then every 16th power of two, and the last.
+  const tabled = depths.filter((d, i) => d <= 16 || Math.log2(d) % 4 === 0 || i === depths.length - 1);
   const exponentRows: Record<string, Cell>[] = [];
   for (const kernel of SPECTRUM_KERNELS) {
     for (const f of e.fits.filter((x) => x.kernel === kernel.key && x.depth >= 2)) {
@@ -74,7 +79,7 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
       lineChart({
         name: `spectrum-${kernel.key}`,
         title: `Mercer eigenvalues of ${kernel.label} on S^${n0 - 1}`,
-        caption: `μ_k^(L) of ρ1 ↦ ${kernel.label} on S^${n0 - 1} against the degree k (log–log), at L = ${[...drawn].join(", ")}; degrees whose μ_k keeps no digit (exact zeros such as odd k ≥ 3 at L = 2, and values below float64's resolution) are left out.`,
+        caption: `μ_k^(L) of ρ1 ↦ ${kernel.label} on S^${n0 - 1} against the degree k (log–log), at ${depthList([...drawn])}${drawn.size > 4 ? `: ${[...drawn].map(depthText).join(", ")}` : ""}; degrees whose μ_k keeps no digit (exact zeros such as odd k ≥ 3 at L = 2, and values below float64's resolution) are left out.`,
         table: e.spectrum,
         x: { key: "k", title: "degree k", log: true },
         y: { key: "eigenvalue", title: "μ_k", log: true },
@@ -95,16 +100,17 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   };
   const decayTable = markdownTable(
     ["L", "a_0 Θ̄", `Σ_{k=1}^{${K}} a_k Θ̄`, "s Θ̄ (halves)", "a_0 Σ̄", `Σ_{k=1}^{${K}} a_k Σ̄`, "s Σ̄ (halves)"],
-    depths.map((d) => {
+    tabled.map((d) => {
       const t = fitOf("ntk", d);
       const s = fitOf("nngp", d);
       const exp = (f: typeof t) => (f ? `${shown(f.exponent, 3)} (${shown(f.lowerHalf, 3)}, ${shown(f.upperHalf, 3)})` : "—");
-      return [String(d), constantText("ntk", d), shown(t?.resolvedShare ?? null), exp(t), constantText("nngp", d), shown(s?.resolvedShare ?? null), exp(s)];
+      return [depthText(d), constantText("ntk", d), shown(t?.resolvedShare ?? null), exp(t), constantText("nngp", d), shown(s?.resolvedShare ?? null), exp(s)];
     }),
   );
-  const deepest = depths.filter((d) => d >= 2).slice(-3);
+  const deepest = measured.filter((d) => d >= 2).slice(-3);
+  const lastMeasured = measured[measured.length - 1] ?? depths[depths.length - 1];
   const depthSlopes = markdownTable(
-    ["k", ...SPECTRUM_KERNELS.flatMap((k) => [`μ_k ${k.label}, L = ${depths[1] ?? depths[0]}`, `μ_k ${k.label}, L = ${depths[depths.length - 1]}`, `d log μ_k / d log L over L = ${deepest.join(", ")}`])],
+    ["k", ...SPECTRUM_KERNELS.flatMap((k) => [`μ_k ${k.label}, L = ${depths[1] ?? depths[0]}`, `μ_k ${k.label}, L = ${depthText(lastMeasured)}`, `d log μ_k / d log L over ${depthList(deepest)}`])],
     TRACKED_DEGREES.filter((k) => k <= K).map((k) => [
       String(k),
       ...SPECTRUM_KERNELS.flatMap((kernel) => {
@@ -115,7 +121,7 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
         };
         const tail = deepest.map((d) => value(d));
         const fit = tail.every((v): v is number => v !== null && v > 0) ? fitPowerLaw({ depths: deepest, values: tail }) : null;
-        return [shown(value(depths[1] ?? depths[0])), shown(value(depths[depths.length - 1])), fit ? shown(fit.slope, 3) : "—"];
+        return [shown(value(depths[1] ?? depths[0])), shown(value(lastMeasured)), fit ? shown(fit.slope, 3) : "—"];
       }),
     ]),
   );
@@ -125,7 +131,7 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   );
   const [claim5, claim6] = verdicts;
   const paragraphs = [
-    `With σb = 0 (and on the sphere for any σb) the depth-L normalized kernels are functions of ρ1 = x·x′ alone, hence zonal on S^${n0 - 1} (n0 = ${n0}, the dimension of the study's data). Their eigenfunctions are the spherical harmonics, and by the Funk–Hecke formula the N(n0, k) harmonics of degree k share the eigenvalue μ_k = c(n0) ∫ k(t) P_k(n0; t) (1 − t²)^((n0−3)/2) dt of the integral operator over the uniform probability measure (P_k(n0; ·) the Gegenbauer polynomial with P_k(n0; 1) = 1). a_k = N(n0, k) μ_k is degree k's share of k(1) = 1. Degrees k = 0 … ${K}; depths ${depths.join(", ")}.`,
+    `With σb = 0 (and on the sphere for any σb) the depth-L normalized kernels are functions of ρ1 = x·x′ alone, hence zonal on S^${n0 - 1} (n0 = ${n0}, the dimension of the study's data). Their eigenfunctions are the spherical harmonics, and by the Funk–Hecke formula the N(n0, k) harmonics of degree k share the eigenvalue μ_k = c(n0) ∫ k(t) P_k(n0; t) (1 − t²)^((n0−3)/2) dt of the integral operator over the uniform probability measure (P_k(n0; ·) the Gegenbauer polynomial with P_k(n0; 1) = 1). a_k = N(n0, k) μ_k is degree k's share of k(1) = 1. Degrees k = 0 … ${K}; ${depthList(depths)}: ${depths.map(depthText).join(", ")}.`,
     `How: ${e.result.method}. The ReLU kernels have (1 − ρ1)^(1/2) branch points at ρ1 = ±1, so the integrals are taken in the angle φ = arccos ρ1, where the integrand is analytic, on panels graded towards φ = 0 down to 1/L (the deep kernels vary on that scale). Each μ_k carries an error bound (the two rules' difference plus the kernel values' error of 1.5e-14 relative and the recurrence's rounding); the digits it leaves are in the data (column digits) and were checked against mpmath references (test/fixtures/spectrum.json). Eigenvalues down to ${shown(smallestResolved, 2)} of μ_0 keep at least one digit here; the NTK's non-constant eigenvalues keep ${Math.min(...ntkDigits)} to ${Math.max(...ntkDigits)} digits.`,
     decayTable,
     `The table shows where the weight goes. Off the diagonal Θ̄^(L) tends to 1/4 (claim 2): the constant share a_0 of Θ̄ moves towards 1/4, and the rest of k(1) = 1, i.e. 3/4, leaves the degrees up to ${K} for higher and higher ones: the kernel approaches 1/4 + (3/4)·(a spike of angular width about 3π/L at x = x′). For Σ̄ = ρ^(L) → 1 the constant takes everything (a_0 → 1). The exponent s is fitted over k ∈ [${Math.floor(K / 4)}, ${K}], and over each half of that window: where the halves disagree by more than ${REGIME_TOLERANCE}, the window has not reached the k^−s tail, which for a depth-L kernel starts at degrees beyond about L.`,

@@ -17,13 +17,27 @@ export interface SpectrumThroughDepth {
   /** eigenvalues[i][k] = μ_k at depths[i]. */
   readonly eigenvalues: readonly Float64Array[];
   readonly digits: readonly Uint8Array[];
-  /** Σ_{k=1}^{K} a_k at each depth. */
+  /** Σ_{k=1}^{K} a_k at each depth, and a bound on its error. */
   readonly resolvedShare: readonly number[];
+  readonly resolvedShareError: readonly number[];
   /** a_0 at each depth. */
   readonly constantShare: readonly number[];
 }
 
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
+
+/** A depth as exact integer text (depths to 2^60 are exact float64 integers; String() would round the digits beyond 2^53). */
+export function depthText(depth: number): string {
+  return Number.isSafeInteger(depth) ? String(depth) : BigInt(depth).toString();
+}
+
+/** "L = a, b, c" for up to four depths, "L = a … b (n depths)" for more. */
+export function depthList(depths: readonly number[]): string {
+  return depths.length <= 4 ? `L = ${depths.map(depthText).join(", ")}` : `L = ${depthText(depths[0])} … ${depthText(last(depths))} (${depths.length} depths)`;
+}
+
+/** The share of the non-constant harmonics counts as measured where it exceeds its error bound this many times. */
+export const MEASURED_SHARE_FACTOR = 3;
 
 /**
  * Claim 5 on the NTK's spectrum, in two parts.
@@ -37,8 +51,17 @@ const last = <T>(a: readonly T[]): T => a[a.length - 1];
  * keeps a digit is positive at every depth ≥ 3, so no harmonic is lost at any finite depth),
  * which claim 6 tests further but which does not decide this verdict.
  */
-export function verdictSlowerButExpressive(ntk: SpectrumThroughDepth, maxDegree: number): ClaimVerdict {
+export function verdictSlowerButExpressive(all: SpectrumThroughDepth, maxDegree: number): ClaimVerdict {
   const reasons: string[] = [];
+  // Judge only the depths whose non-constant part float64 resolves; name the rest.
+  const measured = all.depths.map((_, i) => i).filter((i) => all.resolvedShare[i] > MEASURED_SHARE_FACTOR * all.resolvedShareError[i]);
+  const unmeasured = all.depths.filter((_, i) => !measured.includes(i));
+  const pick = <T>(a: readonly T[]): T[] => measured.map((i) => a[i]);
+  const ntk: SpectrumThroughDepth = { depths: pick(all.depths), eigenvalues: pick(all.eigenvalues), digits: pick(all.digits), resolvedShare: pick(all.resolvedShare), resolvedShareError: pick(all.resolvedShareError), constantShare: pick(all.constantShare) };
+  const beyond =
+    unmeasured.length > 0
+      ? ` At ${depthList(unmeasured)} the non-constant eigenvalues are below float64's resolution (Σ_{k≤${maxDegree}} a_k within ${MEASURED_SHARE_FACTOR}× its error bound of 0), consistent with their fall but not measured; those depths are left out.`
+      : "";
   const n = ntk.depths.length;
   let slowWord: VerdictWord = "inconclusive at the depths reached";
   if (n >= 3) {
@@ -52,8 +75,8 @@ export function verdictSlowerButExpressive(ntk: SpectrumThroughDepth, maxDegree:
     }
     const fastest = ntk.eigenvalues.map((mu) => Math.max(...mu.subarray(1)));
     const fastestTail = monotonicity(tail.map((i) => fastest[i]));
-    const depthsText = tail.map((i) => ntk.depths[i]).join(", ");
-    const facts = `the largest non-constant eigenvalue max_{k≥1} μ_k is ${quote(fastest[0])} at L = ${ntk.depths[0]} and ${quote(last(fastest))} at L = ${last(ntk.depths)} (${fastestTail} over L = ${depthsText}); ${decreasing} of the ${resolved} degrees 1 … ${maxDegree} that keep a digit there have μ_k decreasing over L = ${depthsText}`;
+    const depthsText = depthList(tail.map((i) => ntk.depths[i]));
+    const facts = `the largest non-constant eigenvalue max_{k≥1} μ_k is ${quote(fastest[0])} at L = ${depthText(ntk.depths[0])} and ${quote(last(fastest))} at L = ${depthText(last(ntk.depths))} (${fastestTail} over ${depthsText}); ${decreasing} of the ${resolved} degrees 1 … ${maxDegree} that keep a digit there have μ_k decreasing over ${depthsText}`;
     if (fastestTail === "increasing") {
       slowWord = "not supported";
       reasons.push(`(a) slower convergence is not supported: ${facts}.`);
@@ -64,7 +87,7 @@ export function verdictSlowerButExpressive(ntk: SpectrumThroughDepth, maxDegree:
       reasons.push(`(a) slower convergence is inconclusive: ${facts}.`);
     }
   } else {
-    reasons.push("(a) slower convergence: fewer than three depths computed.");
+    reasons.push("(a) slower convergence: fewer than three depths with a measured non-constant part.");
   }
 
   let positive = 0;
@@ -77,20 +100,22 @@ export function verdictSlowerButExpressive(ntk: SpectrumThroughDepth, maxDegree:
       else nonPositive++;
     }
   });
-  const rkhs = `In the RKHS sense, ${nonPositive === 0 ? `all ${positive}` : `${positive} of the ${positive + nonPositive}`} eigenvalues μ_k (k ≥ 1, L ≥ 3) that keep a digit are positive${nonPositive === 0 ? ": no harmonic is lost at any depth computed (see claim 6 for the decay)" : ""}`;
-  const shareSeries: DepthSeries = { depths: ntk.depths, values: ntk.resolvedShare };
-  const { trend, estimate } = zeroTrend(shareSeries);
-  const shareFacts = `Σ_{k=1}^{${maxDegree}} a_k is ${quote(ntk.resolvedShare[0])} at L = ${ntk.depths[0]} and ${quote(last(ntk.resolvedShare))} at L = ${last(ntk.depths)}${estimate ? `, extrapolated limit ${quote(estimate.limit)} ± ${quote(estimate.uncertainty)}` : ""}; a_0 (the constant) is ${quote(last(ntk.constantShare))} there and degrees above ${maxDegree} hold ${quote(1 - last(ntk.constantShare) - last(ntk.resolvedShare))}`;
-  let keepWord: VerdictWord;
-  if (trend === "zero") {
-    keepWord = "not supported";
-    reasons.push(`(b) representation power kept is not supported at any fixed resolution: ${shareFacts}; the kernel tends to a constant plus weight at ever higher degrees (the constant-plus-spike limit). ${rkhs}.`);
-  } else if (trend === "positive") {
-    keepWord = "supported";
-    reasons.push(`(b) representation power kept is supported: ${shareFacts}. ${rkhs}.`);
+  const rkhs = `In the RKHS sense, ${nonPositive === 0 ? `all ${positive}` : `${positive} of the ${positive + nonPositive}`} eigenvalues μ_k (k ≥ 1, L ≥ 3) that keep a digit are positive${nonPositive === 0 ? ": no harmonic is lost at any depth measured (see claim 6 for the decay)" : ""}`;
+  let keepWord: VerdictWord = "inconclusive at the depths reached";
+  if (n === 0) {
+    reasons.push(`(b) representation power kept: no depth with a measured non-constant part.${beyond}`);
   } else {
-    keepWord = "inconclusive at the depths reached";
-    reasons.push(`(b) representation power kept is inconclusive: ${shareFacts}. ${rkhs}.`);
+    const { trend, estimate } = zeroTrend({ depths: ntk.depths, values: ntk.resolvedShare });
+    const shareFacts = `Σ_{k=1}^{${maxDegree}} a_k is ${quote(ntk.resolvedShare[0])} at L = ${depthText(ntk.depths[0])} and ${quote(last(ntk.resolvedShare))} at L = ${depthText(last(ntk.depths))}${estimate ? `, extrapolated limit ${quote(estimate.limit)} ± ${quote(estimate.uncertainty)}` : ""}; a_0 (the constant) is ${quote(last(ntk.constantShare))} there and degrees above ${maxDegree} hold ${quote(1 - last(ntk.constantShare) - last(ntk.resolvedShare))}`;
+    if (trend === "zero") {
+      keepWord = "not supported";
+      reasons.push(`(b) representation power kept is not supported at any fixed resolution: ${shareFacts}; the kernel tends to a constant plus weight at ever higher degrees (the constant-plus-spike limit). ${rkhs}.${beyond}`);
+    } else if (trend === "positive") {
+      keepWord = "supported";
+      reasons.push(`(b) representation power kept is supported: ${shareFacts}. ${rkhs}.${beyond}`);
+    } else {
+      reasons.push(`(b) representation power kept is inconclusive: ${shareFacts}. ${rkhs}.${beyond}`);
+    }
   }
   return { claim: 5, verdict: combineVerdicts([slowWord, keepWord]), reasons };
 }
@@ -120,15 +145,16 @@ export function verdictSharedDecay(fits: readonly DecayFit[], maxDegree: number,
     const mine = fits.filter((f) => f.kernel === kernel && f.depth >= 2);
     const judged: string[] = [];
     const notPowerLaw: string[] = [];
+    const unresolved: number[] = [];
     const crossover: string[] = [];
     const belowDepthScale: string[] = [];
     const kernelWords: VerdictWord[] = [];
     for (const f of mine) {
       if (f.exponent === null || f.lowerHalf === null || f.upperHalf === null) {
-        notPowerLaw.push(`L = ${f.depth} (fewer than 5 degrees keep a digit)`);
+        unresolved.push(f.depth);
         continue;
       }
-      const text = `L = ${f.depth}: s = ${quote(f.exponent, 3)}`;
+      const text = `L = ${depthText(f.depth)}: s = ${quote(f.exponent, 3)}`;
       if (f.depth > maxDegree) {
         belowDepthScale.push(text);
         continue;
@@ -138,7 +164,7 @@ export function verdictSharedDecay(fits: readonly DecayFit[], maxDegree: number,
         continue;
       }
       if (Math.abs(f.lowerHalf - f.upperHalf) > REGIME_TOLERANCE) {
-        notPowerLaw.push(`L = ${f.depth} (halves ${quote(f.lowerHalf, 3)}, ${quote(f.upperHalf, 3)})`);
+        notPowerLaw.push(`L = ${depthText(f.depth)} (halves ${quote(f.lowerHalf, 3)}, ${quote(f.upperHalf, 3)})`);
         continue;
       }
       const gap = Math.abs(f.exponent - expected[kernel]);
@@ -149,8 +175,12 @@ export function verdictSharedDecay(fits: readonly DecayFit[], maxDegree: number,
     words.push(word);
     const parts = [`${labels[kernel]}, expected s = ${expected[kernel]}; judged where the window k ∈ [${windowStart}, ${maxDegree}] lies beyond the depth (K/4 ≥ L): ${judged.length > 0 ? judged.join(", ") : "no such depth"} (${word})`];
     if (notPowerLaw.length > 0) parts.push(`no single power law in the window at ${notPowerLaw.join(", ")}`);
+    if (unresolved.length > 0) parts.push(`fewer than 5 degrees in the window keep a digit (below float64's resolution) at ${depthList(unresolved)}`);
     if (crossover.length > 0) parts.push(`crossover (K/4 < L ≤ K): ${crossover.join(", ")}`);
-    if (belowDepthScale.length > 0) parts.push(`every degree up to ${maxDegree} below the depth scale (L > K), where a fixed range of degrees sees a much slower decay: ${belowDepthScale.join(", ")}`);
+    if (belowDepthScale.length > 0) {
+      const shown = belowDepthScale.length <= 6 ? belowDepthScale : [...belowDepthScale.slice(0, 3), "…", ...belowDepthScale.slice(-2)];
+      parts.push(`every degree up to ${maxDegree} below the depth scale (L > K), where a fixed range of degrees sees a much slower decay: ${shown.join(", ")}`);
+    }
     reasons.push(`${parts.join("; ")}.`);
   }
   return { claim: 6, verdict: combineVerdicts(words), reasons };
