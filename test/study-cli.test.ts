@@ -47,6 +47,10 @@ describe("study --quick end to end", () => {
       const atTwo = series.rows.find((r: Record<string, string>) => r.depth === "2" && r.rho1 === "0");
       expect(Math.abs(Number(atTwo.oneMinusRho) - (1 - 1 / Math.PI))).toBeLessThan(1e-15);
       expect(Math.abs(Number(atTwo.ntkNormalized) - 1 / (2 * Math.PI))).toBeLessThan(1e-15);
+      // The series reach L = 2^40 in --quick (the depth jump): 1 − ρ there is 9π²/(2L²) to about 1e-10 relative (corrections O(ln L / L)).
+      const deep = series.rows.find((r: Record<string, string>) => r.depth === String(2 ** 40) && r.rho1 === "0");
+      expect(Math.abs(Number(deep.oneMinusRho) / ((9 * Math.PI ** 2) / 2 / 2 ** 80) - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(Number(deep.ntkNormalized) - 0.25)).toBeLessThan(1e-10);
       // The first depth with 1 − ρ < 0.1 for ρ1 = 0, checked against the series: 1 − ρ^(16) < 0.1 (table), so L(0.1) ≤ 16.
       const thresholds = JSON.parse(await readFile(join(dir, "data", "thresholds-rho1-0.json"), "utf8"));
       const first = Number(thresholds.rows[0].depth);

@@ -76,7 +76,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
       trainLabels: labels.slice(0, plan.trainPoints),
       test: testRaw,
       // L = 1 is the linear kernel: singular for more training points than dimensions.
-      depths: gramDepths.filter((d) => d >= 2),
+      depths: gramDepths.filter((d) => d >= 2 && d <= 2 ** plan.predictMaxLog2),
       preciseDepths: powersOfTwo(plan.precisePredictMaxLog2).filter((d) => d >= 2),
       precision: plan.precision,
       params: options.params,

@@ -9,8 +9,8 @@ import { markdownTable, type ReportSection } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
 import { fitPowerLaw } from "./series.js";
 import { SPECTRUM_KERNELS, TRACKED_DEGREES, type SpectrumExperiment } from "./spectrumExperiment.js";
-import { DECAY_MATCH, depthList, depthText, MEASURED_SHARE_FACTOR, REGIME_TOLERANCE, verdictSharedDecay, verdictSlowerButExpressive } from "./spectrumVerdicts.js";
-import { quote, type ClaimVerdict } from "./verdicts.js";
+import { DECAY_MATCH, depthList, MEASURED_SHARE_FACTOR, REGIME_TOLERANCE, verdictSharedDecay, verdictSlowerButExpressive } from "./spectrumVerdicts.js";
+import { depthText, quote, type ClaimVerdict } from "./verdicts.js";
 
 const num = cellNumber;
 const shown = (x: number | null, digits?: number): string => (x === null || !Number.isFinite(x) ? "—" : quote(x, digits));
@@ -131,7 +131,7 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   );
   const [claim5, claim6] = verdicts;
   const paragraphs = [
-    `With σb = 0 (and on the sphere for any σb) the depth-L normalized kernels are functions of ρ1 = x·x′ alone, hence zonal on S^${n0 - 1} (n0 = ${n0}, the dimension of the study's data). Their eigenfunctions are the spherical harmonics, and by the Funk–Hecke formula the N(n0, k) harmonics of degree k share the eigenvalue μ_k = c(n0) ∫ k(t) P_k(n0; t) (1 − t²)^((n0−3)/2) dt of the integral operator over the uniform probability measure (P_k(n0; ·) the Gegenbauer polynomial with P_k(n0; 1) = 1). a_k = N(n0, k) μ_k is degree k's share of k(1) = 1. Degrees k = 0 … ${K}; ${depthList(depths)}: ${depths.map(depthText).join(", ")}.`,
+    `With σb = 0 (and on the sphere for any σb) the depth-L normalized kernels are functions of ρ1 = x·x′ alone, hence zonal on S^${n0 - 1} (n0 = ${n0}, the dimension of the study's data). Their eigenfunctions are the spherical harmonics, and by the Funk–Hecke formula the N(n0, k) harmonics of degree k share the eigenvalue μ_k = c(n0) ∫ k(t) P_k(n0; t) (1 − t²)^((n0−3)/2) dt of the integral operator over the uniform probability measure (P_k(n0; ·) the Gegenbauer polynomial with P_k(n0; 1) = 1). a_k = N(n0, k) μ_k is degree k's share of k(1) = 1. Degrees k = 0 … ${K}; ${depthList(depths)}: 1 … 4 and powers of two (every depth in the data).`,
     `How: ${e.result.method}. The ReLU kernels have (1 − ρ1)^(1/2) branch points at ρ1 = ±1, so the integrals are taken in the angle φ = arccos ρ1, where the integrand is analytic, on panels graded towards φ = 0 down to 1/L (the deep kernels vary on that scale). Each μ_k carries an error bound (the two rules' difference plus the kernel values' error of 1.5e-14 relative and the recurrence's rounding); the digits it leaves are in the data (column digits) and were checked against mpmath references (test/fixtures/spectrum.json). Eigenvalues down to ${shown(smallestResolved, 2)} of μ_0 keep at least one digit here; the NTK's non-constant eigenvalues keep ${Math.min(...ntkDigits)} to ${Math.max(...ntkDigits)} digits.`,
     decayTable,
     `The table shows where the weight goes. Off the diagonal Θ̄^(L) tends to 1/4 (claim 2): the constant share a_0 of Θ̄ moves towards 1/4, and the rest of k(1) = 1, i.e. 3/4, leaves the degrees up to ${K} for higher and higher ones: the kernel approaches 1/4 + (3/4)·(a spike of angular width about 3π/L at x = x′). For Σ̄ = ρ^(L) → 1 the constant takes everything (a_0 → 1). The exponent s is fitted over k ∈ [${Math.floor(K / 4)}, ${K}], and over each half of that window: where the halves disagree by more than ${REGIME_TOLERANCE}, the window has not reached the k^−s tail, which for a depth-L kernel starts at degrees beyond about L.`,

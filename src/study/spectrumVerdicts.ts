@@ -8,7 +8,7 @@
  */
 import type { DecayFit } from "./spectrumExperiment.js";
 import { monotonicity, type DepthSeries } from "./series.js";
-import { combineVerdicts, quote, zeroTrend, type ClaimVerdict, type VerdictWord } from "./verdicts.js";
+import { combineVerdicts, depthText, quote, zeroTrend, type ClaimVerdict, type VerdictWord } from "./verdicts.js";
 
 /** Eigenvalues of one kernel through depth: μ_k^(L) with the digits each keeps. */
 export interface SpectrumThroughDepth {
@@ -25,11 +25,6 @@ export interface SpectrumThroughDepth {
 }
 
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
-
-/** A depth as exact integer text (depths to 2^60 are exact float64 integers; String() would round the digits beyond 2^53). */
-export function depthText(depth: number): string {
-  return Number.isSafeInteger(depth) ? String(depth) : BigInt(depth).toString();
-}
 
 /** "L = a, b, c" for up to four depths, "L = a … b (n depths)" for more. */
 export function depthList(depths: readonly number[]): string {

@@ -69,8 +69,13 @@ export interface LabelledSeries {
   readonly series: DepthSeries;
 }
 
-function lastDepth(s: DepthSeries): number {
-  return s.depths[s.depths.length - 1];
+/** A depth as exact integer text (depths to 2^60 are exact float64 integers; String() would round the digits beyond 2^53). */
+export function depthText(depth: number): string {
+  return Number.isSafeInteger(depth) ? String(depth) : BigInt(depth).toString();
+}
+
+function lastDepth(s: DepthSeries): string {
+  return depthText(s.depths[s.depths.length - 1]);
 }
 
 /**
