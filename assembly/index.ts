@@ -8,3 +8,4 @@ export * from "./gram";
 export * from "./pair";
 export * from "./layers";
 export * from "./depthJump";
+export * from "./depthMap";

@@ -59,3 +59,4 @@ export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfi
 export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
 export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
 export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";
+export { buildDepthMap64, depthMapFillFloat64, depthMapGeometricPieces, depthMapLength, DEPTH_MAP_POINTS, DEPTH_MAP_UNIFORM_PIECES, type DepthMap64 } from "./depth/depthMap.js";

@@ -311,7 +311,7 @@ describe("progress and cancellation", () => {
 
   it("reports pair steps and ends with done = total", async () => {
     const calls: [number, number][] = [];
-    await gramThroughDepthFloat64({ points, depths: [5, 2000], onProgress: (d, t) => calls.push([d, t]) });
+    await gramThroughDepthFloat64({ points, depths: [5, 2000], method: "direct", onProgress: (d, t) => calls.push([d, t]) });
     const total = ((40 * 39) / 2) * 1999;
     expect(calls.at(-1)).toEqual([total, total]);
     for (const [d, t] of calls) {
@@ -333,6 +333,7 @@ describe("progress and cancellation", () => {
       gramThroughDepthFloat64({
         points,
         depths: [1_000_000_000],
+        method: "direct",
         signal: c.signal,
         onProgress: () => {
           if (++calls === 2) c.abort();
@@ -375,7 +376,10 @@ describe("errors", () => {
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [] }), "BAD_DEPTH", /at least one depth/);
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [0] }), "BAD_DEPTH", /integer from 1/);
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [3, 2.5] }), "BAD_DEPTH", /depth 2 must be an integer/);
-    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2e9] }), "BAD_DEPTH", /1,000,000,000/);
+    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2e9], method: "direct" }), "BAD_DEPTH", /1,000,000,000/);
+    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2e9], params: { sigmaB: 0.5 } }), "BAD_DEPTH", /1,000,000,000/);
+    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2n ** 60n + 1n] }), "BAD_DEPTH", /1,152,921,504,606,846,976/);
+    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [5], method: "jump", params: { sigmaB: 0.5 } }), "BAD_OPTION", /σb = 0/);
   });
   it("BAD_SIGMA_W, BAD_SIGMA_B and BAD_OPTION", async () => {
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaW: 0 } }), "BAD_SIGMA_W", /positive/);

@@ -140,8 +140,8 @@ function refValue(p: RefPoint, k: string): Decimal {
 function checkAgainstReference(point: PairPointPrecise, ref: RefPoint, precision: number): void {
   for (const k of VOUCHED) {
     const want = refValue(ref, k);
-    const got = point[k];
-    const vouched = point.digitsVouched[k];
+    const got = point[k]!;
+    const vouched = point.digitsVouched[k]!;
     // mpmath cannot produce an exact 0 (e.g. ρ^(2) = h(−1) = 0 comes out as sin π ≈ 1e-320):
     // below 1e-250 of its scale (the diagonal for raw kernels, 1 otherwise) the reference means 0.
     const scale = k === "sigma" || k === "sigmaDiag" ? refValue(ref, "sigmaDiag") : k === "ntk" || k === "ntkDiag" ? refValue(ref, "ntkDiag") : new RefD(1);
@@ -217,7 +217,7 @@ describe("pairThroughDepthPrecise behaviour", () => {
   it("ρ1 = −1: h(−1) = 0 and κ0(−1) = 0 come out exactly, so ρ, Θ̄, Σ, Θ, Σ̇ at L = 2 are exactly 0 with every digit vouched", async () => {
     const p = (await pairThroughDepthPrecise({ rho1: "-1", depth: 2, precision: 30 })).points[0]!;
     for (const k of ["rho", "ntkNormalized", "sigma", "ntk"] as const) {
-      expect(p[k].isZero()).toBe(true);
+      expect(p[k]!.isZero()).toBe(true);
       expect(p.digitsVouched[k]).toBe(30);
     }
     expect(p.sigmaDot!.isZero()).toBe(true);
@@ -245,16 +245,16 @@ describe("pairThroughDepthPrecise behaviour", () => {
       expect(p.rho.eq(1) && p.ntkNormalized.eq(1)).toBe(true);
       expect(p.digitsVouched.rho).toBe(25);
     }
-    expect(correctDigits(r.points[1]!.sigmaDiag, new RefD(2).pow(-499), 100)).toBeGreaterThanOrEqual(25);
+    expect(correctDigits(r.points[1]!.sigmaDiag!, new RefD(2).pow(-499), 100)).toBeGreaterThanOrEqual(25);
   });
 
   it("raw kernels far below the float64 range: Σ^(L)(x,x) = 2^{1−L}/n0 and Θ^(L)(x,x) = L 2^{1−L}/n0 exactly in the paper's case", async () => {
     const r = await pairThroughDepthPrecise({ rho1: "0.1", depth: 5000, precision: 20, inputDim: 7 });
     const p = r.points[0]!;
     const D = preciseDecimal(60);
-    expect(correctDigits(p.sigmaDiag, new D(2).pow(-4999).div(7), 60)).toBeGreaterThanOrEqual(20);
-    expect(correctDigits(p.ntkDiag, new D(2).pow(-4999).times(5000).div(7), 60)).toBeGreaterThanOrEqual(20);
-    expect(p.sigma.e).toBeLessThan(-1500);
+    expect(correctDigits(p.sigmaDiag!, new D(2).pow(-4999).div(7), 60)).toBeGreaterThanOrEqual(20);
+    expect(correctDigits(p.ntkDiag!, new D(2).pow(-4999).times(5000).div(7), 60)).toBeGreaterThanOrEqual(20);
+    expect(p.sigma!.e).toBeLessThan(-1500);
   });
 
   it("vouched digits are correct against the textbook loop at 90 digits, never exceed P, and the state stays in its domain (fast-check)", async () => {
@@ -293,10 +293,10 @@ describe("pairThroughDepthPrecise behaviour", () => {
 
   it("reports progress to completion and stops on abort", async () => {
     const calls: [number, number][] = [];
-    await pairThroughDepthPrecise({ rho1: "0.5", depth: 3000, precision: 20, onProgress: (d, t) => calls.push([d, t]) });
+    await pairThroughDepthPrecise({ rho1: "0.5", depth: 3000, precision: 20, method: "direct", onProgress: (d, t) => calls.push([d, t]) });
     expect(calls.at(-1)).toEqual([6000, 6000]);
     const ac = new AbortController();
-    const run = pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000_000, precision: 20, signal: ac.signal });
+    const run = pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000_000, precision: 20, method: "direct", signal: ac.signal });
     setTimeout(() => ac.abort(), 30);
     await expectCode(run, "ABORTED");
   });
@@ -306,12 +306,12 @@ describe("pairThroughDepthPrecise behaviour", () => {
     const hi = await pairThroughDepth({ rho1: "0.9999999", depth: 1000, at, precision: 25 });
     const lo = await pairThroughDepth({ rho1: "0.9999999", depth: 1000, at });
     expect(hi.precision).toBe(25);
-    expect("method" in lo && lo.method).toBe("stable");
+    expect([hi.method, lo.method]).toEqual(["direct", "direct"]);
     hi.points.forEach((p, i) => {
       const q = lo.points[i]!;
       expect(correctDigits(q.oneMinusRho, p.oneMinusRho, 17)).toBeGreaterThanOrEqual(12);
       expect(correctDigits(q.ntkNormalized, p.ntkNormalized, 17)).toBeGreaterThanOrEqual(12);
-      expect(correctDigits(q.sigmaDiag * 2 ** q.log2Scale, p.sigmaDiag, 17)).toBeGreaterThanOrEqual(15);
+      expect(correctDigits(q.sigmaDiag * 2 ** q.log2Scale, p.sigmaDiag!, 17)).toBeGreaterThanOrEqual(15);
     });
   });
 

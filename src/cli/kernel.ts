@@ -9,7 +9,7 @@ import { loadDataset } from "../data/files.js";
 import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
 import { gramThroughDepthFloat64, kernelMatrix64 } from "../gram/float64.js";
 import { analyzeMatrix, FLOAT64_DIGITS, type MatrixAnalysis } from "../linalg/lu.js";
-import { resolveParams } from "../params.js";
+import { resolveDepth, resolveParams } from "../params.js";
 import { findSingularCauses, type SingularCause } from "../predict/singularCause.js";
 import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
@@ -82,7 +82,8 @@ export function register(program: Command, io: CliIO): void {
     .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)")
     .action(async (flags: KernelFlags) => {
-      const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
+      const depthExact = resolveDepth(flags.depth, "--depth");
+      const depth = Number(depthExact);
       const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
       const resolved = resolveParams(params);
       const dataset = await loadDataset(flags.data);
@@ -98,7 +99,7 @@ export function register(program: Command, io: CliIO): void {
       const points = projectToSphere(dataset, flags.projection);
       const json = flags.json === true;
       const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
-        gramThroughDepthFloat64({ points, depths: [depth], params, ...progress }),
+        gramThroughDepthFloat64({ points, depths: [depthExact], params, ...progress }),
       );
       const normalized = flags.normalized === true;
       const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
@@ -107,10 +108,12 @@ export function register(program: Command, io: CliIO): void {
       const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
       if (json) {
         printJson(io, {
-          depth: String(report.depth),
+          depth: depthExact.toString(),
           kernel: report.kernel,
           normalized: report.normalized,
           gram: report.gram,
+          // 1 − K̄ of the normalized kernel as carried (SPEC §4): entries near 1 keep their digits here.
+          complement: complementRows(flags.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized, gram.m),
           det: report.det,
           log10AbsDet: report.log10AbsDet,
           signDet: report.signDet,
@@ -129,6 +132,11 @@ export function register(program: Command, io: CliIO): void {
         io.out(kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()));
       }
     });
+}
+
+/** Rows of an m × m complement matrix as decimal text. */
+function complementRows(matrix: Float64Array, m: number): string[][] {
+  return Array.from({ length: m }, (_, i) => Array.from(matrix.subarray(i * m, (i + 1) * m), formatFloat64));
 }
 
 /**

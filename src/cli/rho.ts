@@ -63,7 +63,7 @@ export function register(program: Command, io: CliIO): void {
       const sink = progressSink(io, json);
       if (flags.precision !== undefined) {
         const precision = parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-        const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) => pairThroughDepth({ ...base, precision, ...progress }));
+        const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) => pairThroughDepth({ ...base, precision, method: (flags.method ?? "auto") as "auto" | "direct" | "jump", ...progress }));
         if (json) printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...preciseRhoJson(result) });
         else io.out(`ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}.\n${preciseRhoTable(result)}`);
         return;

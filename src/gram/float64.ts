@@ -20,7 +20,8 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkDepth, checkFloat64Params, resolveParams, type ResolvedParams } from "../params.js";
+import { checkCheckpoints, checkDepth, checkFloat64Params, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
+import { gramByDepthMap } from "./depthMapGram.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -37,7 +38,15 @@ export interface GramOptions extends ProgressOptions {
 }
 
 /** Options of {@link gramThroughDepthFloat64}. */
-export interface GramFloat64Options extends GramOptions {
+export interface GramFloat64Options extends Omit<GramOptions, "depths"> {
+  /** Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, 10^9 otherwise. */
+  readonly depths: readonly DepthInput[];
+  /**
+   * "auto" (default): for σb = 0 the tabulated depth-L maps (./depthMapGram.ts, cost independent
+   * of L) once the direct loop would take more than ~1 ms, the direct loop otherwise; "direct":
+   * the loop over layers; "jump": the depth maps (σb = 0 only).
+   */
+  readonly method?: "auto" | "direct" | "jump";
   /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
   /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
@@ -50,8 +59,10 @@ export interface GramFloat64Options extends GramOptions {
  * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale.
  */
 export interface GramAtDepth64 {
-  /** L, the number of weight layers (SPEC §1). */
+  /** L, the number of weight layers (SPEC §1), as a number: exact up to 2^53 (see depthExact). */
   readonly depth: number;
+  /** L exactly. */
+  readonly depthExact: bigint;
   /** Number of points m. */
   readonly m: number;
   /** Σ̄^(L), the correlation ρ of every pair; diagonal exactly 1; entries in [−1, 1]. */
@@ -244,6 +255,32 @@ function checkSpherePoints(points: SpherePoints): void {
   }
 }
 
+/** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */
+function checkDepthListExact(depths: readonly DepthInput[], max: bigint): bigint[] {
+  if (!Array.isArray(depths) || depths.length === 0) {
+    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
+  }
+  const exact = depths.map((d, i) => resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, max));
+  return [...new Set(exact)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
+const GRAM_AUTO_JUMP_PAIR_STEPS = 400_000;
+
+/** The Gram method to run (throws BAD_OPTION for an unknown method, or "jump" with σb > 0 or the plain backend). */
+function chooseGramMethod(method: string, params: ResolvedParams, backend: string, pairs: number, depths: readonly bigint[]): "direct" | "jump" {
+  if (method !== "auto" && method !== "direct" && method !== "jump") {
+    throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
+  }
+  if (method === "jump" && (!params.sigmaB.isZero() || backend !== "wasm")) {
+    throw new NtkError("BAD_OPTION", `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`, { method, backend });
+  }
+  if (method !== "auto") return method;
+  const last = depths[depths.length - 1]!;
+  const directSteps = pairs * (Number(last) - 1);
+  return params.sigmaB.isZero() && backend === "wasm" && (last > BigInt(MAX_DEPTH) || directSteps > GRAM_AUTO_JUMP_PAIR_STEPS) ? "jump" : "direct";
+}
+
 /** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
 export function checkDepthList(depths: readonly number[]): number[] {
   if (!Array.isArray(depths) || depths.length === 0) {
@@ -264,7 +301,6 @@ export function checkDepthList(depths: readonly number[]): number[] {
  */
 export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
   checkSpherePoints(o.points);
-  const depths = checkDepthList(o.depths);
   const params = resolveParams(o.params);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -273,6 +309,12 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
+  const exactDepths = checkDepthListExact(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
+    const engine = await loadPrivateWasmEngine(o.variant);
+    return gramByDepthMap(engine, o.points, params, exactDepths, o, (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`);
+  }
+  const depths = exactDepths.map(Number);
   const { c1 } = scalars;
   const finalDepth = depths[depths.length - 1];
   const total = pairs * (finalDepth - 1);
@@ -308,6 +350,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = store.unpack();
     results.push({
       depth,
+      depthExact: BigInt(depth),
       m,
       sigmaNormalized,
       oneMinusSigmaNormalized,

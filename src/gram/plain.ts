@@ -41,7 +41,7 @@ function estrin(c: readonly number[], e: number): number {
 
 /** θ = arccos(1 − ε) for ε = 1 − ρ ∈ [0, 2], without forming ρ (SPEC §4). */
 export function thetaOfComplement(eps: number): number {
-  return 2 * Math.asin(Math.sqrt(0.5 * eps));
+  return eps <= 1 ? 2 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2 * Math.asin(Math.sqrt(1 - 0.5 * eps));
 }
 
 /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */

@@ -95,8 +95,9 @@ export interface PairResult64 {
   /** The method that ran. */
   readonly method: PairMethodRun;
   /**
-   * Direct runs with σb > 0: the first depth from which the float64 state no longer changed
-   * (every later checkpoint has its values, at no cost), or null if it was not reached.
+   * Direct runs with σb > 0: a depth from which the float64 state no longer changes (every later
+   * checkpoint has its values, at no cost), or null if none was reached. Found at the granularity
+   * of the loop's 4096-layer calls, so the state may have settled a little earlier.
    */
   readonly fixedPointFrom: bigint | null;
   readonly params: ResolvedParams;

@@ -1,0 +1,88 @@
+// The high-precision depth jump (SPEC §9, src/depth/precise.ts, pairThroughDepthPrecise with
+// method "jump"): vouched digits never wrong against mpmath at depths to 2^60
+// (scripts/fixtures/depth_jump_reference.py, 40 digits written) and against the direct
+// high-precision recursion at 10^4 and 10^5; its errors. The 320-digit literal-recursion
+// references of test/precise-pair.test.ts (depths to 10^5) run through the jump as well, since
+// "auto" takes it there.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { Decimal } from "decimal.js";
+import { pairThroughDepthPrecise, type PairPointPrecise } from "../src/pair/precise.js";
+import { MAX_JUMP_PRECISION } from "../src/depth/precise.js";
+import { expectCode } from "./support/errors.js";
+
+interface JumpRef {
+  rho1: string;
+  points: { depth: string; oneMinusRho: string; theta: string; ntkNormalized: string; oneMinusNtkNormalized: string }[];
+}
+const reference = (JSON.parse(readFileSync(new URL("./fixtures/depth_jump.json", import.meta.url), "utf8")) as { cases: JumpRef[] }).cases;
+const FIELDS = ["oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized"] as const;
+const Ref = Decimal.clone({ precision: 120 });
+
+/** Correct significant digits of `got` against `want` (capped at `cap`). */
+function correctDigits(got: Decimal, want: Decimal, cap: number): number {
+  if (want.isZero()) return got.isZero() ? cap : 0;
+  const err = new Ref(got).minus(want).abs().div(want.abs());
+  return err.isZero() ? cap : Math.min(cap, Math.max(0, Math.floor(-err.log(10).toNumber())));
+}
+
+function checkVouched(p: PairPointPrecise, want: Record<(typeof FIELDS)[number], string>, referenceDigits: number): void {
+  for (const f of FIELDS) {
+    const w = new Ref(want[f]);
+    // 0 to the reference's 90 working digits (Θ̄^(2) at ρ1 = −1): then the value must be tiny.
+    if (w.abs().lt("1e-80")) {
+      expect(p[f].abs().lt("1e-30"), `${f} at L = ${p.depthExact}`).toBe(true);
+      continue;
+    }
+    const vouched = Math.min(p.digitsVouched[f], referenceDigits - 1);
+    expect(correctDigits(p[f], w, referenceDigits), `${f} at L = ${p.depthExact}: ${vouched} vouched`).toBeGreaterThanOrEqual(vouched);
+  }
+}
+
+describe("high-precision jump against mpmath (depths 2 … 2^60, 40 digits written)", () => {
+  it.each(reference.map((c) => [c.rho1, c] as const))("ρ1 = %s, P = 36: no vouched digit wrong, every value vouches ≥ 30", async (rho1, c) => {
+    const r = await pairThroughDepthPrecise({ rho1, depth: c.points.at(-1)!.depth, at: c.points.map((p) => p.depth), precision: 36, method: "jump" });
+    expect(r.method).toBe("jump");
+    r.points.forEach((p, k) => {
+      expect(p.depthExact.toString()).toBe(c.points[k]!.depth);
+      checkVouched(p, c.points[k]!, 40);
+      for (const f of FIELDS) if (!new Ref(c.points[k]![f]).abs().lt("1e-80")) expect(p.digitsVouched[f]).toBeGreaterThanOrEqual(30);
+    });
+  }, 60000);
+});
+
+describe("high-precision jump against the direct high-precision recursion", () => {
+  it.each([
+    ["-0.3", 100_000],
+    ["0.99", 10_000],
+    ["0.999999999999999999999999", 10_000],
+  ] as const)("ρ1 = %s to L = %i at 40 digits: the values agree on every digit both vouch for", async (rho1, depth) => {
+    const at = [2, 10, 1001, depth];
+    const [jump, direct] = await Promise.all((["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth, at, precision: 40, method })));
+    jump!.points.forEach((p, k) => {
+      const d = direct!.points[k]!;
+      for (const f of FIELDS) {
+        const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
+        expect(both, `${f} at L = ${p.depthExact}`).toBeGreaterThanOrEqual(38);
+        expect(correctDigits(p[f], d[f], 40)).toBeGreaterThanOrEqual(both);
+      }
+    });
+  }, 120000);
+});
+
+describe("high-precision jump: limits", () => {
+  it("raw kernels are null beyond decimal.js's exponent range (depth 10^18), with the normalized values vouched", async () => {
+    const [p] = (await pairThroughDepthPrecise({ rho1: "0.5", depth: 10n ** 18n, precision: 40 })).points;
+    expect([p!.sigma, p!.ntk, p!.sigmaDiag, p!.ntkDiag]).toEqual([null, null, null, null]);
+    expect(p!.digitsVouched.oneMinusRho).toBe(40);
+    const [q] = (await pairThroughDepthPrecise({ rho1: "0.5", depth: 10n ** 12n, precision: 30, inputDim: 3 })).points;
+    // Σ(x, x) = 2^{1−L}/n0.
+    expect(correctDigits(q!.sigmaDiag!, new Ref(2).pow(new Ref(1).minus(10n ** 12n)).div(3), 40)).toBeGreaterThanOrEqual(q!.digitsVouched.sigmaDiag!);
+  });
+
+  it("refuses what it cannot vouch for", async () => {
+    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: MAX_JUMP_PRECISION + 1, method: "jump" }), "BAD_OPTION", /precision ≤ 80/);
+    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 30, method: "jump", params: { sigmaB: 0.1 } }), "BAD_OPTION", /σb = 0/);
+    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 100 }), "BAD_DEPTH", /only the jump reaches/);
+  });
+});
