@@ -1,17 +1,10 @@
 /**
  * The study's Gram-matrix experiment on random sphere data (SPEC §5, claims 2 and 3): the
  * off-diagonal entries of Θ̄ and Σ̄ through depth, and det of both, by float64 LU of K̄ and by
- * float64 from the complement E = 1 − K̄ (accurate where LU of K̄ is not). Depths up to
- * AUTO_JUMP_ABOVE come from one float64 Gram pass over the training points; deeper ones (σb = 0)
- * from the depth jump, entry by entry (spectrum/kernelProfile.ts), at any depth to 2^60.
+ * float64 from the complement E = 1 − K̄ (accurate where LU of K̄ is not), from the float64 Gram
+ * path over the training points (for σb = 0 its depth-L maps, SPEC §9, reach any depth to 2^60).
  */
-import { rawDiagonalFloat64 } from "../depth/float64.js";
 import { gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
-import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
-import { AUTO_JUMP_ABOVE } from "../pair/float64.js";
-import { resolveParams } from "../params.js";
-import { kernelProfilesThroughDepth } from "../spectrum/kernelProfile.js";
-import { subdivide } from "./stages.js";
 import { determinantFromComplement } from "../linalg/complement.js";
 import { analyzeMatrix } from "../linalg/lu.js";
 import type { ProgressOptions } from "../progress.js";
@@ -55,50 +48,14 @@ export const DETERMINANT_COLUMNS = [
 ] as const;
 
 /**
- * The Gram matrices at every depth: the direct Gram pass to AUTO_JUMP_ABOVE (and at every depth
- * when σb > 0), the depth jump beyond, each entry from its layer-1 complement |x_i − x_j|²/2 and
- * the raw diagonals in closed form. Depths beyond 2^53 must be powers of two (exact as numbers).
- */
-async function gramsThroughDepth(o: GramExperimentInput): Promise<GramAtDepth64[]> {
-  const { m, n0, coords } = o.points;
-  const params = resolveParams(o.params);
-  const jumped = params.sigmaB.isZero() ? o.depths.filter((d) => d > AUTO_JUMP_ABOVE) : [];
-  const direct = o.depths.filter((d) => !jumped.includes(d));
-  const grams = direct.length > 0 ? await gramThroughDepthFloat64({ points: o.points, depths: direct, params: o.params, ...subdivide(o, 0, 2) }) : [];
-  if (jumped.length === 0) return grams;
-  const pairs = (m * (m - 1)) / 2;
-  const first = new Float64Array(pairs);
-  plainGramInitialComplement(coords, m, n0, 1, first, new Float64Array(pairs));
-  const profiles = await kernelProfilesThroughDepth({ oneMinusRho1: first, depths: jumped.map((d) => BigInt(d)), params: o.params, inputDim: n0, method: "jump", ...subdivide(o, 1, 2) });
-  const unpack = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
-    const out = new Float64Array(m * m);
-    plainGramUnpack(packed, m, out, diagonal, fromComplement);
-    return out;
-  };
-  for (const p of profiles) {
-    const raw = rawDiagonalFloat64(params, n0, p.depthExact);
-    grams.push({
-      depth: p.depth,
-      m,
-      sigmaNormalized: unpack(p.oneMinusSigmaNormalized, 1, true),
-      oneMinusSigmaNormalized: unpack(p.oneMinusSigmaNormalized, 0, false),
-      ntkNormalized: unpack(p.oneMinusNtkNormalized, 1, true),
-      oneMinusNtkNormalized: unpack(p.oneMinusNtkNormalized, 0, false),
-      log2Scale: raw.log2Scale,
-      sigmaDiag: raw.sigmaDiag,
-      ntkDiag: raw.ntkDiag,
-    });
-  }
-  return grams;
-}
-
-/**
  * Runs the float64 Gram pass and analyses every depth. Cost: one Gram pass over (m choose 2) pairs
  * to the deepest depth, plus two small LUs per kernel and depth.
  */
 export async function runGramExperiment(o: GramExperimentInput): Promise<GramExperiment> {
   const m = o.points.m;
-  const grams = await gramsThroughDepth(o);
+  // Depths beyond 2^53 are powers of two here, exact as numbers; the library takes them as exact bigints
+  // and, for σb = 0, fills the matrices from its depth-L maps (cost independent of L).
+  const grams = await gramThroughDepthFloat64({ points: o.points, depths: o.depths.map((d) => BigInt(d)), params: o.params, onProgress: o.onProgress, signal: o.signal });
   const entryRows: Record<string, Cell>[] = [];
   const detRows: Record<string, Cell>[] = [];
   for (const g of grams) {
@@ -132,7 +89,7 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
   return {
     entries: {
       name: "kernel-entries",
-      description: `Off-diagonal entries of the normalized Gram matrices of ${m} random training points, float64: the Gram pass to L = ${AUTO_JUMP_ABOVE}, the depth jump (SPEC §9) beyond for σb = 0 (complements carried directly, SPEC §4; accurate to about 1e-12 relative).`,
+      description: `Off-diagonal entries of the normalized Gram matrices of ${m} random training points, float64 Gram path (the direct loop, or for σb = 0 the depth-L maps of SPEC §9 where they are faster; complements carried directly, SPEC §4; accurate to about 1e-12 relative).`,
       columns: [
         { key: "depth", meaning: "L, number of weight layers" },
         { key: "entry", meaning: "(i,j), training points i < j" },
