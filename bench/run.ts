@@ -9,6 +9,7 @@ import { run as runGram } from "./gram.js";
 import { run as runLu } from "./lu.js";
 import { run as runPrecise } from "./precise.js";
 import { run as runPredict } from "./predict.js";
+import { run as runDepth } from "./depth.js";
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   pair: runPair,
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   lu: runLu,
   precise: runPrecise,
   predict: runPredict,
+  depth: runDepth,
 };
 
 const wanted = process.argv.slice(2);

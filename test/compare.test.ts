@@ -87,8 +87,8 @@ describe("comparePair", () => {
         }
       });
     }
-    // The reference is the high-precision path itself, on the direct recursion (whose layers the scan observes).
-    const ref = await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 10000, at, precision: 32, method: "direct" });
+    // The reference is the high-precision path itself.
+    const ref = await pairThroughDepthPrecise({ method: "direct", rho1: "0.9999999", depth: 10000, at, precision: 32 });
     expect(r.points.map((p) => p.reference.oneMinusRho.toString())).toEqual(ref.points.map((p) => p.oneMinusRho.toString()));
   });
 

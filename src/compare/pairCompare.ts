@@ -118,7 +118,6 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   }
   const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
   const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
-  // The observer sees every layer only on the direct recursion (a jump would skip the layers it scans).
   const reference = await pairThroughDepthPreciseObserved({ ...base, at: checkpoints, precision, method: "direct", onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)), signal: o.signal }, (depth, eps, ctx) => {
     for (const method of ["textbook", "stable"] as const) {
       const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);

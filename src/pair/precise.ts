@@ -105,7 +105,7 @@ export function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairRe
  */
 export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloatContext) => void;
 
-/** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run. */
+/** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run (direct runs only: the jump has no layers to observe). */
 export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
   const params = resolveParams(o.params);
   const exact = resolveCheckpoints(o.at, o.depth, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
@@ -113,7 +113,8 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   const n0 = checkInputDim(o.inputDim);
   const start = { rho1, params, n0 };
   checkPrecision(o.precision);
-  if (choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!) === "jump") return pairJumpPrecise(o.precision, start, exact, o);
+  const method = observe ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
+  if (method === "jump") return pairJumpPrecise(o.precision, start, exact, o);
   const checkpoints = exact.map(Number);
   const depth = checkpoints[checkpoints.length - 1]!;
   let wp = workingPrecision(o.precision, depth);
