@@ -50,6 +50,10 @@ export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeCo
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
 
+// The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
+export { sphereSpectrum, harmonicDimension, MAX_SPECTRUM_DEGREE, DEFAULT_SPECTRUM_DEGREE, KERNEL_VALUE_RELATIVE_ERROR, type SphereSpectrumOptions, type SphereSpectrum, type SphereSpectrumAtDepth, type KernelSpectrum } from "./spectrum/gegenbauer.js";
+export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth, type KernelProfileMethod } from "./spectrum/kernelProfile.js";
+
 // Depth at constant cost (SPEC §9): exact depths to 2^60, the float64 jump for σb = 0 (one pair, or
 // a range of packed pairs in WebAssembly memory), the raw diagonals in closed form.
 export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";

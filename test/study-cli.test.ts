@@ -25,11 +25,11 @@ describe("study --quick end to end", () => {
       expect(err()).toBe("");
       expect(code).toBe(0);
       const summary = JSON.parse(out());
-      expect(summary.verdicts.map((v: { claim: string }) => v.claim)).toEqual(["1", "2", "3", "4", "5"]);
+      expect(summary.verdicts.map((v: { claim: string }) => v.claim)).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
       for (const v of summary.verdicts) expect(["supported", "not supported", "inconclusive at the depths reached"]).toContain(v.verdict);
 
       const md = await readFile(join(dir, "index.md"), "utf8");
-      for (const claim of [1, 2, 3, 4, 5]) expect(md).toMatch(new RegExp(`\\*\\*Verdict: (supported|not supported|inconclusive at the depths reached)\\.\\*\\* Claim ${claim}:`));
+      for (const claim of [1, 2, 3, 4, 5, 6, 7]) expect(md).toMatch(new RegExp(`\\*\\*Verdict: (supported|not supported|inconclusive at the depths reached)\\.\\*\\* Claim ${claim}:`));
       expect(md).toContain("σw = 1, σb = 0 (the paper's case)");
 
       const figures = await readdir(join(dir, "figures"));
@@ -47,11 +47,22 @@ describe("study --quick end to end", () => {
       const atTwo = series.rows.find((r: Record<string, string>) => r.depth === "2" && r.rho1 === "0");
       expect(Math.abs(Number(atTwo.oneMinusRho) - (1 - 1 / Math.PI))).toBeLessThan(1e-15);
       expect(Math.abs(Number(atTwo.ntkNormalized) - 1 / (2 * Math.PI))).toBeLessThan(1e-15);
+      // The series reach L = 2^40 in --quick (the depth jump): 1 − ρ there is 9π²/(2L²) to about 1e-10 relative (corrections O(ln L / L)).
+      const deep = series.rows.find((r: Record<string, string>) => r.depth === String(2 ** 40) && r.rho1 === "0");
+      expect(Math.abs(Number(deep.oneMinusRho) / ((9 * Math.PI ** 2) / 2 / 2 ** 80) - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(Number(deep.ntkNormalized) - 0.25)).toBeLessThan(1e-10);
       // The first depth with 1 − ρ < 0.1 for ρ1 = 0, checked against the series: 1 − ρ^(16) < 0.1 (table), so L(0.1) ≤ 16.
       const thresholds = JSON.parse(await readFile(join(dir, "data", "thresholds-rho1-0.json"), "utf8"));
       const first = Number(thresholds.rows[0].depth);
       expect(first).toBeGreaterThan(1);
       expect(first).toBeLessThanOrEqual(16);
+
+      // Spectrum closed forms on S² (n0 = 3): L = 1 is t, so μ_1 = 1/3; at L = 2, a_0 = μ_0 is 1/4 for Θ̄ and 3/8 for Σ̄.
+      const spectrum = JSON.parse(await readFile(join(dir, "data", "spectrum.json"), "utf8"));
+      const mu = (depth: number, kernel: string, k: number) => Number(spectrum.rows.find((r: Record<string, string>) => r.depth === String(depth) && r.kernel.startsWith(kernel) && r.k === String(k)).eigenvalue);
+      expect(Math.abs(mu(1, "Θ̄", 1) - 1 / 3)).toBeLessThan(1e-14);
+      expect(Math.abs(mu(2, "Θ̄", 0) - 1 / 4)).toBeLessThan(1e-14);
+      expect(Math.abs(mu(2, "Σ̄", 0) - 3 / 8)).toBeLessThan(1e-14);
 
       const data = await readdir(join(dir, "data"));
       const csvs = data.filter((f) => f.endsWith(".csv"));
@@ -88,9 +99,9 @@ describe("study --quick end to end", () => {
 });
 
 describe("study outside the paper's case", () => {
-  it("[long] σb = 1 (Σ̄ rounds to ones in float64): five verdicts, the parametrization named, no non-finite number in any table", async () => {
+  it("[long] σb = 1 (Σ̄ rounds to ones in float64): seven verdicts, the parametrization named, no non-finite number in any table", async () => {
     const doc = await runStudy({ quick: true, params: { sigmaB: "1" } });
-    expect(doc.sections.flatMap((s) => (s.verdict ? [s.verdict.claim] : []))).toEqual([1, 2, 3, 4, 5]);
+    expect(doc.sections.flatMap((s) => (s.verdict ? [s.verdict.claim] : []))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(doc.preamble[0]).toContain("NOT the paper's case");
     for (const t of doc.tables) for (const row of t.rows) for (const v of Object.values(row)) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
     // Missing numbers (no fit, a singular K at some depths) read "—" in index.md, never NaN or undefined.

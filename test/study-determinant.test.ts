@@ -4,6 +4,8 @@ import { determinantFromComplement, lemmaDeterminant } from "../src/linalg/compl
 import { analyzeMatrix, luFactor } from "../src/linalg/lu.js";
 import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/study/randomData.js";
 import { projectToSphere } from "../src/sphere/float64.js";
+import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { DET_METHOD, runGramExperiment } from "../src/study/gramExperiment.js";
 
 /** E = ε(J − I): K̄ = J − E = (1 − ε)J + εI has det ε^{m−1}(ε + m(1 − ε)) exactly. */
 function equicorrelated(m: number, eps: number): Float64Array {
@@ -98,5 +100,26 @@ describe("digits from a relative error", () => {
     expect(float64DigitsFromRelativeError(2e-7)).toBe(6);
     expect(float64DigitsFromRelativeError(1)).toBe(0);
     expect(float64DigitsFromRelativeError(Number.NaN)).toBe(0);
+  });
+});
+
+describe("the Gram experiment beyond the direct range", () => {
+  it("entries at L = 3000 (by the depth maps) match the direct Gram loop, and L = 2^60 gives Θ̄ = 1/4 off the diagonal", async () => {
+    const points = projectToSphere(randomGaussianPoints(5, 3, 7), "normalize");
+    const [direct] = await gramThroughDepthFloat64({ points, depths: [3000], method: "direct" });
+    const jumped = await runGramExperiment({ points, depths: [3000, 2 ** 60] });
+    const rows = jumped.entries.rows.filter((r) => r.depth === 3000);
+    expect(rows).toHaveLength(10);
+    for (const r of rows) {
+      const [i, j] = String(r.entry).slice(1, -1).split(",").map((x) => Number(x) - 1);
+      for (const [key, matrix] of [["oneMinusNtkNormalized", direct.oneMinusNtkNormalized], ["oneMinusSigmaNormalized", direct.oneMinusSigmaNormalized]] as const) {
+        const want = matrix[i * 5 + j];
+        expect(Math.abs(Number(r[key]) - want) / want, `${key} ${String(r.entry)}`).toBeLessThan(1e-12);
+      }
+    }
+    for (const r of jumped.entries.rows.filter((x) => x.depth === 2 ** 60)) expect(Math.abs(Number(r.ntkNormalized) - 0.25)).toBeLessThan(1e-15);
+    // det Θ̄ → (3/4)^(m−1)(m + 3)/4 for (3/4)I + (1/4)J, m = 5.
+    const det = jumped.determinants.rows.find((r) => r.depth === 2 ** 60 && r.method === DET_METHOD.lu && String(r.matrix).startsWith("Θ̄"));
+    expect(Math.abs(Number(det?.log10AbsDet) - Math.log10(0.75 ** 4 * 2))).toBeLessThan(1e-13);
   });
 });

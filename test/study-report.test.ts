@@ -34,6 +34,11 @@ describe("data tables", () => {
   it("CSV quotes fields with commas and quotes, leaves null cells empty, prints shortest float64 text", () => {
     expect(tableToCsv(table)).toBe('depth,series,value\r\n1,"a, ""quoted""",0.1\r\n10,"a, ""quoted""",0.001\r\n100,b,\r\n');
   });
+  it("depths beyond 2^53 (powers of two to 2^60) print as exact integers, other numbers as shortest round-trip text", () => {
+    const deep: DataTable = { ...table, rows: [{ depth: 2 ** 60, series: "a", value: 1e300 }] };
+    expect(tableToCsv(deep)).toBe("depth,series,value\r\n1152921504606846976,a,1e+300\r\n");
+    expect(JSON.parse(tableToJson(deep)).rows[0].depth).toBe("1152921504606846976");
+  });
   it("JSON holds every number as a decimal string and null as null", () => {
     const doc = JSON.parse(tableToJson(table));
     expect(doc.rows[1]).toEqual({ depth: "10", series: 'a, "quoted"', value: "0.001" });

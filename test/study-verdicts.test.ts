@@ -3,6 +3,8 @@ import fc from "fast-check";
 import { aitkenLimit, estimateLimit, fitPowerLaw, geometricDepths, monotonicity, type DepthSeries } from "../src/study/series.js";
 import { combineVerdicts, verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, zeroTrend } from "../src/study/verdicts.js";
 import { firstDepthsBelow, THRESHOLD_DELTAS } from "../src/study/thresholds.js";
+import { verdictSharedDecay, verdictSlowerButExpressive, type SpectrumThroughDepth } from "../src/study/spectrumVerdicts.js";
+import type { DecayFit } from "../src/study/spectrumExperiment.js";
 
 const POW2 = Array.from({ length: 14 }, (_, k) => 2 ** k);
 const seriesOf = (f: (L: number) => number, depths: readonly number[] = POW2): DepthSeries => ({ depths, values: depths.map(f) });
@@ -160,5 +162,46 @@ describe("first depth at which 1 − ρ < δ", () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("spectrum verdicts (claims 6 and 7)", () => {
+  const K = 64;
+  const depths = [2, 4, 8, 16, 32, 64, 128];
+  /** A synthetic NTK spectrum: μ_k = c(L) k^−3 with every digit kept, and the shares given. */
+  const synthetic = (scale: (L: number) => number, share: (L: number) => number): SpectrumThroughDepth => ({
+    depths,
+    eigenvalues: depths.map((L) => Float64Array.from({ length: K + 1 }, (_, k) => (k === 0 ? 0.25 : scale(L) * k ** -3))),
+    digits: depths.map(() => new Uint8Array(K + 1).fill(10)),
+    resolvedShare: depths.map(share),
+    resolvedShareError: depths.map(() => 1e-15),
+    constantShare: depths.map(() => 0.25),
+  });
+  it("eigenvalues falling like 1/L with a share falling to 0: slower (a) yes, representation kept (b) no", () => {
+    const v = verdictSlowerButExpressive(synthetic((L) => 1 / L, (L) => 1 / L), K);
+    expect(v.claim).toBe(6);
+    expect(v.verdict).toBe("not supported");
+    expect(v.reasons[0]).toMatch(/^\(a\) slower convergence is supported: .* 64 of the 64 degrees/);
+    expect(v.reasons[1]).toMatch(/^\(b\) representation power kept is not supported .* all 384 eigenvalues/);
+  });
+  it("eigenvalues falling with a share that levels off: supported; growing eigenvalues: not supported", () => {
+    expect(verdictSlowerButExpressive(synthetic((L) => 1 / L, (L) => 0.5 + 1 / L), K).verdict).toBe("supported");
+    const growing = verdictSlowerButExpressive(synthetic((L) => L, (L) => 0.5 + 1 / L), K);
+    expect(growing.verdict).toBe("not supported");
+    expect(growing.reasons[0]).toMatch(/^\(a\) slower convergence is not supported/);
+  });
+  const fit = (depth: number, kernel: "ntk" | "nngp", s: number, halves: [number, number] = [s, s]): DecayFit => ({ depth, kernel, exponent: s, exponentStdErr: 0, lowerHalf: halves[0], upperHalf: halves[1], constantShare: 0.25, resolvedShare: 0.5, resolvedShareError: 1e-15, resolvedDegrees: K });
+  const labels = { ntk: "Θ̄", nngp: "Σ̄" };
+  it("claim 7 is judged only where the window lies beyond the depth (K/4 ≥ L); deeper depths are reported, not judged", () => {
+    const fits = [fit(2, "ntk", 3.02), fit(8, "ntk", 2.9), fit(32, "ntk", 2.2), fit(128, "ntk", 1.0), fit(2, "nngp", 4.98), fit(16, "nngp", 4.9, [4.8, 4.95]), fit(128, "nngp", 1.1)];
+    const v = verdictSharedDecay(fits, K, { ntk: 3, nngp: 5 }, labels);
+    expect(v.claim).toBe(7);
+    expect(v.verdict).toBe("supported");
+    expect(v.reasons[0]).toContain("crossover (K/4 < L ≤ K): L = 32: s = 2.2");
+    expect(v.reasons[0]).toContain("below the depth scale (L > K), where a fixed range of degrees sees a much slower decay: L = 128: s = 1");
+  });
+  it("claim 7: a judged exponent far from the expected one is not supported; no judged depth is inconclusive", () => {
+    expect(verdictSharedDecay([fit(2, "ntk", 2), fit(2, "nngp", 5)], K, { ntk: 3, nngp: 5 }, labels).verdict).toBe("not supported");
+    expect(verdictSharedDecay([fit(2, "ntk", 3), fit(8, "nngp", 4, [3.5, 4.5])], K, { ntk: 3, nngp: 5 }, labels).verdict).toBe("inconclusive at the depths reached");
   });
 });

@@ -29,9 +29,9 @@ export function register(program: Command, io: CliIO): void {
   program
     .command("study")
     .description(
-      "Computes the paper's experiments (SPEC §8) and judges its four claims from the numbers: ρ^(L) and Θ̄^(L) through depth, " +
+      "Computes the paper's experiments (SPEC §8) and judges its four claims, and two on the Mercer spectrum, from the numbers: ρ^(L) and Θ̄^(L) through depth (to L = 2^60 by the depth jump), " +
         "the rate of 1 − ρ^(L), the depth at which 1 − ρ falls below δ = 1e-1 … 1e-12, determinants and closed-form predictions " +
-        "on random sphere data, and where float64 gives out against high precision. Writes index.md, figures (SVG, PNG) and " +
+        "on random sphere data, the spectrum μ_k^(L) of Θ̄ and Σ̄ on the sphere, and where float64 gives out against high precision. Writes index.md, figures (SVG, PNG) and " +
         "data (CSV, JSON) to the report folder. Default run: under 3 minutes on 2 cores; --quick: under 20 seconds.",
     )
     .option("--quick", "shallower depths and a lower high-precision depth (for CI); same experiments")

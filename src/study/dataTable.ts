@@ -29,9 +29,13 @@ export function cellNumber(c: Cell | undefined): number {
   return typeof c === "number" ? c : NaN;
 }
 
+/** Integers from 2^53 up to here (depths to 2^60) print as their exact integer value, not as shortest round-trip text ("…847000" for 2^60). */
+const EXACT_INTEGER_BELOW = 2 ** 63;
+
 function cellText(c: Cell | undefined): string | null {
   if (c === null || c === undefined) return null;
-  return typeof c === "number" ? formatFloat64(c) : c;
+  if (typeof c === "string") return c;
+  return Number.isInteger(c) && Math.abs(c) >= 2 ** 53 && Math.abs(c) < EXACT_INTEGER_BELOW ? BigInt(c).toString() : formatFloat64(c);
 }
 
 function csvField(text: string): string {

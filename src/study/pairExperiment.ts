@@ -1,6 +1,7 @@
 /**
  * The study's experiments on single pairs (SPEC §3–4, claims 1, 2 and 4), all on the float64
- * stable pair path (complement form, accurate to about 1e-12 relative at any depth):
+ * pair path (complement form; the depth jump of SPEC §9 beyond 2000 layers when σb = 0; accurate
+ * to about 1e-12 relative at any depth):
  * ρ, 1 − ρ, Θ̄ through depth for representative ρ1 on a power-of-two grid, the fitted rate of
  * 1 − ρ^(L), and the first depth at which 1 − ρ falls below δ with how fast things move there.
  */
@@ -36,7 +37,10 @@ export interface PairSeriesExperiment {
 
 /** Float64 stable pair quantities at the given depths (sorted ascending). */
 async function pairAt(rho1: string, depths: readonly number[], params: NetworkParams | undefined, progress: ProgressOptions) {
-  const r = await pairThroughDepthFloat64({ rho1, depth: depths[depths.length - 1], at: depths, params, method: "stable", onProgress: progress.onProgress, signal: progress.signal });
+  // "auto": the depth jump (SPEC §9) for σb = 0 beyond AUTO_JUMP_ABOVE layers, so any depth to 2^60 costs the same;
+  // depths beyond 2^53 are powers of two here, exact as numbers, and go to the library as exact bigints.
+  const exact = depths.map((d) => BigInt(d));
+  const r = await pairThroughDepthFloat64({ rho1, depth: exact[exact.length - 1], at: exact, params, method: "auto", onProgress: progress.onProgress, signal: progress.signal });
   return r.points;
 }
 
@@ -83,7 +87,7 @@ export async function runPairSeries(rho1s: readonly string[], depths: readonly n
   return {
     series: {
       name: "pair-series",
-      description: "ρ^(L), 1 − ρ^(L), θ^(L), Θ̄^(L) and 1 − Θ̄^(L) of single pairs at L = 2^k, float64 stable pair path (complements carried, SPEC §4; about 1e-12 relative).",
+      description: "ρ^(L), 1 − ρ^(L), θ^(L), Θ̄^(L) and 1 − Θ̄^(L) of single pairs at L = 2^k, float64 pair path (complements carried, SPEC §4; the depth jump of SPEC §9 beyond 2000 layers for σb = 0; about 1e-12 relative).",
       columns: [
         { key: "depth", meaning: "L" },
         { key: "rho1", meaning: "ρ^(1) = x·x′ (exact decimal)" },

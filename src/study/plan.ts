@@ -4,6 +4,7 @@
  * read or change the budget of every experiment.
  */
 import { NtkError } from "../errors.js";
+import { resolveParams } from "../params.js";
 import type { NetworkParams } from "../types.js";
 import type { ProgressOptions } from "../progress.js";
 
@@ -28,7 +29,7 @@ export interface StudyPlan {
   readonly pairRho1: readonly string[];
   /** ρ1 values whose threshold table is computed. */
   readonly thresholdRho1: readonly string[];
-  /** Largest depth of the pair series, 2^pairMaxLog2 (powers of two: Aitken needs a geometric grid). */
+  /** Largest depth of the pair series, 2^pairMaxLog2 (powers of two: Aitken needs a geometric grid; exact as float64 numbers to 2^60). */
   readonly pairMaxLog2: number;
   /** Threshold scan limit (1 − ρ < 1e-12 needs L ≈ 6.7e6 in the paper's case; --quick stops at 1e6, about 1e-10). */
   readonly thresholdMaxDepth: number;
@@ -36,8 +37,10 @@ export interface StudyPlan {
   readonly trainPoints: number;
   readonly testPoints: number;
   readonly inputDim: number;
-  /** Largest depth of the Gram series, 2^gramMaxLog2. */
+  /** Largest depth of the Gram series, 2^gramMaxLog2 (the depth jump beyond 2000 layers). */
   readonly gramMaxLog2: number;
+  /** Largest depth of the float64 predictions, 2^predictMaxLog2 (a direct Gram pass over train and test points). */
+  readonly predictMaxLog2: number;
   /** Determinant rates d log10|det|/dL are computed at threshold depths up to this one. */
   readonly detRateMaxDepth: number;
   /** Significant digits of the high-precision runs. */
@@ -52,6 +55,11 @@ export interface StudyPlan {
   readonly architectureMaxLog2: number;
   /** Largest depth of the high-precision Gram determinants, 2^preciseGramMaxLog2. */
   readonly preciseGramMaxLog2: number;
+  /** Depths of the Mercer spectrum on S^{inputDim−1}: 1 … 4, then 2^k for k a multiple of spectrumLog2Step up to spectrumMaxLog2 (the depth jump makes every depth cost the same). */
+  readonly spectrumMaxLog2: number;
+  readonly spectrumLog2Step: number;
+  /** Largest degree k of the spectrum. */
+  readonly spectrumMaxDegree: number;
 }
 
 /** Largest seed: the generator keeps 32 bits, so a larger one would silently repeat a smaller one's data. */
@@ -64,17 +72,25 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new NtkError("BAD_OPTION", `seed must be an integer from 0 to ${MAX_SEED}, got ${seed}: the data generator keeps 32 bits.`, { seed });
   }
+  // The depth jump (SPEC §9, σb = 0) makes every depth to 2^60 cost the same; with σb > 0 the series run layer by layer.
+  const params = resolveParams(o.params);
+  const jump = params.sigmaB.isZero();
+  // Raw kernels scale like (σw²/2)^L, and float64 results carry that power of two exactly while
+  // |L log2(σw²/2)| < 2^61 (depth/float64.ts): for σw far from 1 the deepest depth is a little below 2^60.
+  const scaleBits = Math.max(1, Math.abs(Math.log2((params.sigmaW64 * params.sigmaW64) / 2)));
+  const deepest = Math.min(60, Math.floor(60 - Math.log2(scaleBits)));
   return {
     quick,
     seed,
     pairRho1: ["-0.9", "0", "0.5", "0.99"],
     thresholdRho1: ["0", "0.5"],
-    pairMaxLog2: quick ? 20 : 24,
+    pairMaxLog2: jump ? (quick ? 40 : deepest) : quick ? 20 : 24,
     thresholdMaxDepth: quick ? 1_000_000 : 10_000_000,
     trainPoints: 6,
     testPoints: 3,
     inputDim: 3,
-    gramMaxLog2: quick ? 14 : 20,
+    gramMaxLog2: jump ? (quick ? 40 : deepest) : quick ? 14 : 20,
+    predictMaxLog2: quick ? 14 : 20,
     detRateMaxDepth: quick ? 2 ** 14 : 10_000_000,
     precision: 40,
     precisionRho1: ["0.5", "0.9999999"],
@@ -82,6 +98,9 @@ export function studyPlan(o: StudyOptions = {}): StudyPlan {
     preciseGramMaxLog2: quick ? 8 : 14,
     precisePredictMaxLog2: quick ? 6 : 12,
     architectureMaxLog2: quick ? 8 : 13,
+    spectrumMaxLog2: jump ? deepest : quick ? 8 : 14,
+    spectrumLog2Step: quick ? 4 : 1,
+    spectrumMaxDegree: quick ? 128 : 256,
   };
 }
 

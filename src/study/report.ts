@@ -14,9 +14,11 @@ import { isPowerOfTwo, powersOfTwo, type StudyPlan } from "./plan.js";
 import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
-import { quote, type ClaimVerdict } from "./verdicts.js";
 import type { WidthExperiment } from "./widthExperiment.js";
 import { architectureFigures, architectureSection, type ArchitectureStudy } from "./architectureExperiment.js";
+import type { SpectrumExperiment } from "./spectrumExperiment.js";
+import { spectrumReport } from "./spectrumSection.js";
+import { depthText, quote, type ClaimVerdict } from "./verdicts.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -59,6 +61,9 @@ export interface StudyResults {
   readonly width: WidthExperiment;
   /** Other activations and residual networks (open questions 1 and 3). */
   readonly architectures: ArchitectureStudy;
+  /** The Mercer spectrum on the sphere and its verdicts (claims 6 and 7). */
+  readonly spectrum: SpectrumExperiment;
+  readonly spectrumVerdicts: readonly [ClaimVerdict, ClaimVerdict];
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -76,7 +81,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
   const figures: Figure[] = [
     lineChart({ name: "pair-shallow", title: `ρ^(L) and Θ̄^(L), L = 1…${SHALLOW_PAIR_DEPTH}`, caption: `Θ̄^(L) (solid) and ρ^(L) (dashed) of single pairs at every depth up to ${SHALLOW_PAIR_DEPTH}: ρ climbs towards 1 while Θ̄ heads for about 1/4.`, table: r.shallow, x: { key: "depth", title: "depth L" }, y: { key: "value", title: "ρ or Θ̄" }, series: "rho1", dash: "quantity" }),
     lineChart({ name: "ntk-entries-shallow", title: "Θ̄ off-diagonal entries, L = 1…10", caption: `Θ̄^(L)(x_i, x_j) for the ${entryLabels.length} pairs of ${plan.trainPoints} random points on S^${plan.inputDim - 1}, L = 1…10.`, table: gram.entries, x: { key: "depth", title: "depth L" }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry", points: true, where: (r) => num(r.depth as Cell) <= 10 }),
-    lineChart({ name: "ntk-entries-deep", title: `Θ̄ off-diagonal entries, L = 1…${gramDepths[gramDepths.length - 1]}`, caption: `The same entries on a logarithmic depth axis up to L = 2^${plan.gramMaxLog2}: they level off near 1/4, not at 1.`, table: gram.entries, x: { key: "depth", title: "depth L", log: true }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry" }),
+    lineChart({ name: "ntk-entries-deep", title: `Θ̄ off-diagonal entries, L = 1…${depthText(gramDepths[gramDepths.length - 1])}`, caption: `The same entries on a logarithmic depth axis up to L = 2^${plan.gramMaxLog2}: they level off near 1/4, not at 1.`, table: gram.entries, x: { key: "depth", title: "depth L", log: true }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry" }),
     lineChart({ name: "rho-rate", title: "1 − ρ^(L) against depth", caption: `1 − ρ^(L) for each ρ1 (float64 stable path) on log–log axes, with the least-squares fit over L ≥ ${RATE_FIT_FROM} and the asymptote 9π²/(2L²).`, table: rateLines, x: { key: "depth", title: "depth L", log: true }, y: { key: "oneMinusRho", title: "1 − ρ", log: true }, series: "line", dash: "kind" }),
     lineChart({ name: "thresholds", title: "Depth needed for 1 − ρ < δ", caption: "The depth L(δ) needed at tolerance δ against 1/δ on log–log axes, under both readings of claim 4, with the line L = 1/δ of the paper's \"K ≫ 1/δ\".", table: thresholdLines, x: { key: "inverseDelta", title: "1/δ", log: true }, y: { key: "depth", title: "depth L(δ)", log: true }, series: "line", points: true }),
     lineChart({ name: "determinants", title: "log10 |det| of the training Gram matrices", caption: `log10|det K̄| of the ${plan.trainPoints} × ${plan.trainPoints} training Θ̄ and Σ̄ against depth: float64 LU of K̄, float64 via 1 − K̄, and high precision where computed. Rows with no digit kept are left out.`, table: determinants, x: { key: "depth", title: "depth L", log: true }, y: { key: "log10AbsDet", title: "log10 |det|" }, series: "matrix", dash: "method", where: (r) => num(r.digits as Cell) >= 1 }),
@@ -99,7 +104,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       paragraphs: [
         markdownTable(
           ["L", ...plan.pairRho1.map((r) => `1 − ρ, ρ1 = ${r}`)],
-          pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [String(d), ...plan.pairRho1.map((r) => shown(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
+          pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [depthText(d), ...plan.pairRho1.map((r) => shown(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
         ),
       ],
       figures: ["pair-shallow"],
@@ -108,9 +113,9 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     {
       heading: "The rate of 1 − ρ^(L)",
       paragraphs: [
-        `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${last(pairDepths)}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${shown(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
+        `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${depthText(last(pairDepths))}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${shown(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
         markdownTable(
-          ["ρ1", "slope", "± (std. err.)", "constant C", "C / (9π²/2)", "max residual (decades)", `L²(1 − ρ)/(9π²/2) at L = ${last(pairDepths)}`],
+          ["ρ1", "slope", "± (std. err.)", "constant C", "C / (9π²/2)", "max residual (decades)", `L²(1 − ρ)/(9π²/2) at L = ${depthText(last(pairDepths))}`],
           pairs.rateFits.rows.map((r) => [String(r.rho1), shown(num(r.slope)), shown(num(r.slopeStdErr)), shown(num(r.constant)), shown(num(r.constantOverExpected)), shown(num(r.maxResidualLog10)), shown(num(r.deepestScaledOverExpected), 7)]),
         ),
       ],
@@ -126,7 +131,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           ["L", "min Θ̄ entry", "max Θ̄ entry"],
           gramDepths.filter((d) => d <= 10 || (isPowerOfTwo(d) && Math.log2(d) % 2 === 0) || d === last(gramDepths)).map((d) => {
             const v = gram.entries.rows.filter((r) => r.depth === d).map((r) => num(r.ntkNormalized));
-            return [String(d), shown(Math.min(...v)), shown(Math.max(...v))];
+            return [depthText(d), shown(Math.min(...v)), shown(Math.max(...v))];
           }),
         ),
       ],
@@ -141,10 +146,10 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `A check on the limit: if every off-diagonal entry of Θ̄ tends to 1/4, Θ̄ → (3/4)I + (1/4)J, so det Θ̄ → (3/4)^(m−1)(m + 3)/4 = ${shown(0.75 ** (plan.trainPoints - 1) * ((plan.trainPoints + 3) / 4))} and every weight row K_x K^{-1} → (1/(m + 3), …), of 1-norm m/(m + 3) = ${shown(plan.trainPoints / (plan.trainPoints + 3))} (m = ${plan.trainPoints}); compare the extrapolated limits above.`,
         `The raw NTK Θ = Θ̄ · Θ(x,x) shares the diagonal Θ(x,x) = L/(n0 2^(L−1)) (SPEC §3), so det Θ = det Θ̄ · (L/(n0 2^(L−1)))^m → 0 through that common scale alone, which cancels in K_x K^{-1}: the normalized matrix is the one whose determinant says something about invertibility.`,
         `Invertibility (SPEC §5): at L = 1 the kernel is linear, of rank ≤ n0 = ${plan.inputDim} < m = ${plan.trainPoints}, so K is singular (float64 LU keeps ${shown(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.lu), 2)} digits of its det there, high precision vouches for ${shown(detDigits(determinants, 1, NTK_LABEL, DET_METHOD.precise), 2)}); from L = 2 on, det Θ̄ stays between 10^${shown(Math.min(...ntkDet.values))} and 10^${shown(Math.max(...ntkDet.values))} at every depth computed, while det Σ̄ falls like L^${nngpDetFit ? shown(nngpDetFit.slope) : "?"} over the last depths (expected −2(m − 1) = ${-2 * (plan.trainPoints - 1)}: det(J − E) ≈ m ε^(m−1) when every 1 − Σ̄ entry is ε ≈ 9π²/(2L²)).`,
-        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${shown(digitsKeptAt(predictions, NNGP_LABEL, last(gramDepths)), 2)} significant digits at L = ${last(gramDepths)} (Θ̄: ${shown(digitsKeptAt(predictions, NTK_LABEL, last(gramDepths)), 2)}); the ± above is the extrapolation's spread only.`,
+        `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${shown(digitsKeptAt(predictions, NNGP_LABEL, 2 ** plan.predictMaxLog2), 2)} significant digits at L = 2^${plan.predictMaxLog2}, the deepest prediction (Θ̄: ${shown(digitsKeptAt(predictions, NTK_LABEL, 2 ** plan.predictMaxLog2), 2)}); the ± above is the extrapolation's spread only. The determinants go to L = 2^${plan.gramMaxLog2} (depth jump), the predictions, a direct Gram pass over training and test points, to 2^${plan.predictMaxLog2}.`,
         markdownTable(
           ["L", `log10 det ${NTK_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NTK_LABEL})`, `log10 det ${NNGP_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NNGP_LABEL})`],
-          claim3Depths.filter((_, i) => i % 2 === 0 || i === claim3Depths.length - 1).map((d) => [String(d), ...[ntkDet, ntkWeights, nngpDet, nngpWeights].map((s) => quoteAt(s, d))]),
+          claim3Depths.filter((_, i) => i % 2 === 0 || i === claim3Depths.length - 1).map((d) => [depthText(d), ...[ntkDet, ntkWeights, nngpDet, nngpWeights].map((s) => quoteAt(s, d))]),
         ),
       ],
       figures: ["determinants", "determinant-digits", "weights", "predictions"],
@@ -186,13 +191,18 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
           ["kernel", "quantity", "fewest correct float64 digits", "at L", "digits float64 claimed there"],
           predictionAccuracySummary(predictions).map((r) => [r.kernel, r.quantity === "weightsL1" ? "‖K_x K^{-1}‖₁" : "f_∞(x)", String(r.fewest), String(r.depth), shown(r.claimed)]),
         ),
-        `Beyond the depths checked in high precision, LU applied to Σ̄ itself keeps fewer and fewer digits as its entries approach 1 (claimed at L = ${last(gramDepths)}: ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.lu)).digits))}), while the determinant from 1 − Σ̄ claims ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.complement)).digits))} there; see the determinants figure.`,
+        `Beyond the depths checked in high precision, LU applied to Σ̄ itself keeps fewer and fewer digits as its entries approach 1 (claimed at L = 2^${plan.gramMaxLog2}: ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.lu)).digits))}), while the determinant from 1 − Σ̄ claims ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.complement)).digits))} there; see the determinants figure.`,
       ],
       figures: plan.precisionRho1.map((r) => `float64-digits-rho1-${r}`),
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
     },
-    architectureSection(r.architectures),
   ];
+  // Claims in order (5: width, 6–7: spectrum), then where float64 gives out, then other architectures.
+  const spectrum = spectrumReport(r.spectrum, r.spectrumVerdicts);
+  const float64Section = sections.pop()!;
+  sections.push(...r.width.sections, ...spectrum.sections, float64Section, architectureSection(r.architectures));
+  figures.push(...spectrum.figures);
+  tables.push(...spectrum.tables);
 
   return {
     title: "ntk-depth study: deep infinitely wide ReLU networks on the sphere",
@@ -201,7 +211,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       `Run: ${plan.quick ? "--quick (shallower depths, for CI)" : "default"}. Float64 computations use the WebAssembly paths with complements carried (SPEC §4); high precision uses ${plan.precision} significant digits, vouched by two runs at different precisions. Random data: seed ${plan.seed}, ${plan.trainPoints} training and ${plan.testPoints} test points on S^${plan.inputDim - 1}.`,
       "Every verdict is computed by code from the numbers beside it (src/study/verdicts.ts): a claim is \"supported\" when every series examined agrees with it, \"not supported\" when one contradicts it, \"inconclusive at the depths reached\" otherwise. Numbers in sentences and tables here are rounded to 4 significant digits; the CSV and JSON files hold the full float64 values (shortest round-trip decimal text).",
     ],
-    sections: [...sections, ...r.width.sections],
+    sections,
     tables: [...tables, ...r.width.tables],
     figures: [...figures, ...r.width.figures],
   };

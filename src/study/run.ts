@@ -23,10 +23,12 @@ import { runWidthExperiment } from "./widthExperiment.js";
 import { runArchitectureStudy } from "./architectureExperiment.js";
 import type { DepthSeries } from "./series.js";
 import { StageProgress, subdivide } from "./stages.js";
+import { runSpectrumExperiment } from "./spectrumExperiment.js";
+import { judgeSpectrum } from "./spectrumSection.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, width: 3, architectures: 1 };
+const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, spectrum: 1, width: 3, architectures: 1 };
 
 const num = cellNumber;
 
@@ -76,16 +78,18 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
       trainLabels: labels.slice(0, plan.trainPoints),
       test: testRaw,
       // L = 1 is the linear kernel: singular for more training points than dimensions.
-      depths: gramDepths.filter((d) => d >= 2),
+      depths: gramDepths.filter((d) => d >= 2 && d <= 2 ** plan.predictMaxLog2),
       preciseDepths: powersOfTwo(plan.precisePredictMaxLog2).filter((d) => d >= 2),
       precision: plan.precision,
       params: options.params,
     },
     progress.stage(6),
   );
+  const spectrumDepths = [...new Set([1, 2, 3, 4, ...powersOfTwo(plan.spectrumMaxLog2).filter((_, k) => k % plan.spectrumLog2Step === 0)])].sort((a, b) => a - b);
+  const spectrum = await runSpectrumExperiment(plan.inputDim, spectrumDepths, plan.spectrumMaxDegree, options.params, progress.stage(7));
   const trainData = { ...trainRaw, k: 1, targets: labels.slice(0, plan.trainPoints), source: "study training points" };
-  const width = await runWidthExperiment({ points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed }, progress.stage(7));
-  const architectures = await runArchitectureStudy(plan.architectureMaxLog2, plan.seed, progress.stage(8));
+  const width = await runWidthExperiment({ points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed }, progress.stage(8));
+  const architectures = await runArchitectureStudy(plan.architectureMaxLog2, plan.seed, progress.stage(9));
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };
   const detAccuracy = determinantAccuracy(determinants);
@@ -133,7 +137,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   return {
     plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
-    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, width, architectures,
+    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, spectrum, spectrumVerdicts: judgeSpectrum(spectrum), width, architectures,
   };
 }
 

@@ -78,7 +78,8 @@ export interface LimitEstimate {
   readonly limit: number;
   /**
    * How uncertain that is: the spread between the Aitken estimates of the last two triples, and
-   * at least the last step |v_n − v_{n−1}| times 1e-3 (so an exact model fit never claims zero).
+   * at least the last step |v_n − v_{n−1}| times 1e-3 (so an exact model fit never claims zero) and
+   * the float64 spacing of the last value (a series that stopped moving in float64 claims no more).
    */
   readonly uncertainty: number;
   /** The last value measured. */
@@ -113,7 +114,9 @@ export function estimateLimit(series: DepthSeries): LimitEstimate | null {
   const limit = aitkenLimit(v[n - 3], v[n - 2], v[n - 1]);
   const previous = n >= 4 ? aitkenLimit(v[n - 4], v[n - 3], v[n - 2]) : limit;
   const lastStep = Math.abs(v[n - 1] - v[n - 2]);
-  const uncertainty = Math.max(Math.abs(limit - previous), 1e-3 * lastStep);
+  // Never below the last value's float64 spacing: deep series that stop moving in float64 (Θ̄ at L = 2^60 is
+  // 1/4 + 1e-17) know their limit only to that, not to ± 0.
+  const uncertainty = Math.max(Math.abs(limit - previous), 1e-3 * lastStep, Number.EPSILON * Math.abs(v[n - 1]));
   return { limit, uncertainty, last: v[n - 1] };
 }
 

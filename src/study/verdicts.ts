@@ -10,8 +10,8 @@ import { estimateLimit, fitPowerLaw, monotonicity, tailOf, type DepthSeries, typ
 /** The three possible verdicts. */
 export type VerdictWord = "supported" | "not supported" | "inconclusive at the depths reached";
 
-/** Which claim of SPEC §8 (1–5; 5 is judged by the finite-width section, widthExperiment.ts). */
-export type ClaimId = 1 | 2 | 3 | 4 | 5;
+/** Which claim: SPEC §8's five (1–5; 5, the width condition, is judged by widthExperiment.ts), then the spectrum's two (6: the paper's summary, 7: the literature's; spectrumVerdicts.ts). */
+export type ClaimId = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 /** A verdict with the numbers behind it. */
 export interface ClaimVerdict {
@@ -28,6 +28,8 @@ export const CLAIM_STATEMENTS: Readonly<Record<ClaimId, string>> = {
   3: "det(κ) → 0, yet the closed-form solution κ_x κ^{-1} stays bounded and converges to a fixed limit on the sphere.",
   4: "The depth needed to see the limit is large (the paper's \"K ≫ 1/δ\").",
   5: "The width condition: a finite network's NTK is close to the deterministic Θ^(L) only when width dominates depth (L ∈ o(min n_l)); what happens when depth dominates width is open.",
+  6: "Deeper networks converge more slowly but keep their representation power (the paper's summary; judged on the Mercer spectrum of Θ̄ on the sphere).",
+  7: "Deep ReLU kernels have the eigenvalue decay of shallow ones: μ_k ∝ k^−n0 for the NTK and k^−(n0+2) for the NNGP as k → ∞, at every depth (Bietti & Bach 2021; Chen & Xu 2021).",
 };
 
 /** Where a positive, shrinking-or-not quantity is heading. */
@@ -68,8 +70,13 @@ export interface LabelledSeries {
   readonly series: DepthSeries;
 }
 
-function lastDepth(s: DepthSeries): number {
-  return s.depths[s.depths.length - 1];
+/** A depth as exact integer text (depths to 2^60 are exact float64 integers; String() would round the digits beyond 2^53). */
+export function depthText(depth: number): string {
+  return Number.isSafeInteger(depth) ? String(depth) : BigInt(depth).toString();
+}
+
+function lastDepth(s: DepthSeries): string {
+  return depthText(s.depths[s.depths.length - 1]);
 }
 
 /**
