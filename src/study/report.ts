@@ -15,6 +15,8 @@ import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
 import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import { quote, type ClaimVerdict } from "./verdicts.js";
+import { realDataReport } from "./realDataReport.js";
+import type { RealDataResults } from "./realDataExperiment.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -53,6 +55,8 @@ export interface StudyResults {
   /** Verdicts on claims 1–4, in order, and the claim-3 test applied to Σ̄ for comparison. */
   readonly verdicts: readonly [ClaimVerdict, ClaimVerdict, ClaimVerdict, ClaimVerdict];
   readonly nngpCheck: ClaimVerdict;
+  /** The real-data section's numbers (null when the run had no data files). */
+  readonly realData: RealDataResults | null;
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -185,6 +189,13 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       tables: ["float64-vs-precise", "float64-summary", "determinant-accuracy"],
     },
   ];
+
+  if (r.realData) {
+    const real = realDataReport(r.realData, params.paperCase);
+    sections.push(real.section);
+    figures.push(...real.figures);
+    tables.push(...real.tables);
+  }
 
   return {
     title: "ntk-depth study: deep infinitely wide ReLU networks on the sphere",

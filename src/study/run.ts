@@ -21,10 +21,11 @@ import { randomGaussianPoints, syntheticLabels } from "./randomData.js";
 import { buildStudyDocument, type StudyResults } from "./report.js";
 import type { DepthSeries } from "./series.js";
 import { StageProgress, subdivide } from "./stages.js";
+import { runRealDataExperiment } from "./realDataExperiment.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3 };
+const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, realData: 12 };
 
 const num = cellNumber;
 
@@ -81,6 +82,8 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
     },
     progress.stage(6),
   );
+  // Real data (MNIST, Iris) when the host can read the packages' files (the CLI passes them).
+  const realData = options.dataFiles ? await runRealDataExperiment({ quick: plan.quick, params: options.params, resolved: params, files: options.dataFiles }, progress.stage(7)) : null;
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };
   const detAccuracy = determinantAccuracy(determinants);
@@ -128,7 +131,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   return {
     plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
-    verdicts: [claim1, claim2, claim3, claim4], nngpCheck,
+    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, realData,
   };
 }
 
