@@ -141,7 +141,7 @@ export async function runRealDataExperiment(o: RealDataOptions, progress: Progre
         { key: "mse", meaning: "mean over test points and classes of (f − y)², y the one-hot target minus 1/C" },
         { key: "limitDistance", meaning: "max over test points and classes of |f − Σ_i y_i/(m + 3)|" },
         { key: "predictionScale", meaning: "max |f| over test points and classes" },
-        { key: "digitsKept", meaning: "significant digits the float64 predictions keep, normwise: 15.95 − log10 κ_s (κ_∞ = λmax/λmin, κ_s = λmax · max φ_s(λ)), clamped to [0, 15.95]" },
+        { key: "digitsKept", meaning: "significant digits the float64 predictions keep, normwise: −log10(κ_s · 2L · 2^−53) (κ_∞ = λmax/λmin, κ_s = λmax · max φ_s(λ); 2L ulps bound the Gram entries' error after L layers), clamped to [0, 15.95]" },
         { key: "marginRelative", meaning: "smallest gap between a test point's largest and second-largest prediction, relative to predictionScale: float64 cannot change a class while it exceeds 2·10^−digitsKept" },
       ],
       rows: predictionRows,
@@ -237,7 +237,8 @@ async function runDataSet(set: RealDataSet, plan: RealDataPlan, o: RealDataOptio
             mse: sq / (t * c),
             limitDistance: distance,
             predictionScale: scale,
-            digitsKept: Math.min(FLOAT64_DIGITS, Math.max(0, FLOAT64_DIGITS - Math.log10(kappaS))),
+            // As predict does (fromData.ts): Gram entries within about 2L ulps after L layers.
+            digitsKept: Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappaS * Math.max(2 * g.depth, 1) * 2 ** -53))),
             marginRelative: smallestMargin(f, c) / scale,
           });
         }
