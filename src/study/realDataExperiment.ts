@@ -140,7 +140,7 @@ export async function runRealDataExperiment(o: RealDataOptions, progress: Progre
         { key: "accuracy", meaning: "fraction of test points whose argmax class is their class" },
         { key: "mse", meaning: "mean over test points and classes of (f − y)², y the one-hot target minus 1/C" },
         { key: "limitDistance", meaning: "root mean square over test points and classes of f − Σ_i y_i/(m + 3)" },
-        { key: "limitDistanceMax", meaning: "max over test points and classes of |f − Σ_i y_i/(m + 3)| (a test point equal to a training point keeps its target, e.g. Iris rows 101 and 142)" },
+        { key: "limitDistanceMax", meaning: "max over test points and classes of |f − Σ_i y_i/(m + 3)| (a test point equal to a training point keeps its target, e.g. Iris indices 101 and 142, 0-based)" },
         { key: "predictionScale", meaning: "max |f| over test points and classes" },
         { key: "digitsKept", meaning: "significant digits the float64 predictions keep, normwise: −log10(κ_s · 2L · 2^−53) (κ_∞ = λmax/λmin, κ_s = λmax · max φ_s(λ); 2L ulps bound the Gram entries' error after L layers), clamped to [0, 15.95]" },
         { key: "marginRelative", meaning: "smallest gap between a test point's largest and second-largest prediction, relative to predictionScale: float64 cannot change a class while it exceeds 2·10^−digitsKept" },

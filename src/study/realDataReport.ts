@@ -16,6 +16,29 @@ function shown(x: number, digits?: number): string {
   return Number.isFinite(x) ? quote(x, digits) : "—";
 }
 
+/** Which gives out first as depth grows: the kernel (accuracy at the majority-class rate) or float64 arithmetic. */
+export type FirstFailure = "kernel" | "arithmetic" | "both" | "neither";
+
+/**
+ * Decides {@link FirstFailure} from the first depth where accuracy falls to the majority-class
+ * rate (`kernelDepth`) and the first where float64 changes or can no longer vouch for a predicted
+ * class (`arithmeticDepth`; `how` says which, as a verb phrase); null: not at any depth computed.
+ */
+export function whichFailsFirst(kernelDepth: number | null, arithmeticDepth: number | null, how: string): { first: FirstFailure; sentence: string } {
+  if (kernelDepth === null && arithmeticDepth === null) {
+    return { first: "neither", sentence: "Neither fails at the depths computed: float64 keeps every predicted class, and no accuracy falls to the majority-class rate." };
+  }
+  if (kernelDepth !== null && (arithmeticDepth === null || kernelDepth < arithmeticDepth)) {
+    const after = arithmeticDepth === null ? ", while float64 keeps every predicted class at every depth computed." : `, before float64 ${how} at L = ${arithmeticDepth}.`;
+    return { first: "kernel", sentence: `The kernel fails first: accuracy falls to the majority-class rate at L = ${kernelDepth}${after}` };
+  }
+  if (kernelDepth === arithmeticDepth) {
+    return { first: "both", sentence: `Both at once: at L = ${kernelDepth} accuracy falls to the majority-class rate and float64 ${how}.` };
+  }
+  const after = kernelDepth === null ? ", and no accuracy falls to the majority-class rate at the depths computed." : `, before accuracy falls to the majority-class rate at L = ${kernelDepth}.`;
+  return { first: "arithmetic", sentence: `The arithmetic fails first: float64 ${how} from L = ${arithmeticDepth}${after}` };
+}
+
 /** What the real-data section adds to the study's document. */
 export interface RealDataReport {
   readonly section: ReportSection;
@@ -108,12 +131,7 @@ export function realDataReport(r: RealDataResults, paperCase: boolean): RealData
   const arithmeticFails = changedAt.length > 0 || uncertain.length > 0 || fewestDigits < 1;
   const kernelDepth = kernelFalls.length > 0 ? Math.min(...kernelFalls.map((p) => num(p.depth))) : null;
   const arithmeticDepth = changedAt.length > 0 ? Math.min(...changedAt) : uncertain.length > 0 ? Math.min(...uncertain.map((p) => num(p.depth))) : null;
-  const whichFirst =
-    kernelDepth === null && arithmeticDepth === null
-      ? "Neither fails at the depths computed: float64 keeps every predicted class, and no accuracy falls to the majority-class rate."
-      : arithmeticDepth === null || (kernelDepth !== null && kernelDepth < arithmeticDepth)
-        ? `The kernel fails first: accuracy falls to the majority-class rate at L = ${kernelDepth}, while float64 keeps every predicted class at every depth computed.`
-        : `The arithmetic fails first: float64 ${changedAt.length > 0 ? "changes a predicted class" : "can no longer vouch for a predicted class (margin below its error bound)"} from L = ${arithmeticDepth}${kernelDepth === null ? ", and no accuracy falls to the majority-class rate" : `, before accuracy falls to the majority-class rate at L = ${kernelDepth}`}.`;
+  const whichFirst = whichFailsFirst(kernelDepth, arithmeticDepth, changedAt.length > 0 ? "changes a predicted class" : "can no longer vouch for a predicted class (margin below its error bound)").sentence;
 
   const limitWords = paperCase
     ? "With σw = 1, σb = 0 every off-diagonal entry of Θ̄ tends to 1/4 (SPEC §9: Θ̄^(L) = 1/4 + (3/8) ln L / L + O(1/L)), so Θ̄ → (3/4)I + (1/4)J and every test row → (1/4)1ᵀ. By Sherman–Morrison ((3/4)I + (1/4)J)^{-1} = (4/3)(I − J/(m + 3)), so f_∞(x) → (1/4)1ᵀ(4/3)(I − J/(m + 3))Y = 1ᵀY/(m + 3) = Σy/(m + 3), the same for every x: the formula checks. With one-hot targets minus 1/C the column sums are n_j − m/C, so the limit is 0 for balanced classes (all data sets here) and otherwise names the most frequent training class. The predictions tend to it like the kernel's entries approach 1/4, about ln L / L; the argmax compares the part that is left."
