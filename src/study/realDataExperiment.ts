@@ -67,7 +67,7 @@ export function realDataPlan(quick: boolean): RealDataPlan {
         ],
     flowTime: 10,
     precise: quick
-      ? { train: "mnist[0:20]", test: "mnist[1000:1010]", depths: pow2(1, 3), float64Depths: pow2(1, 10), precision: 20 }
+      ? { train: "mnist[0:10]", test: "mnist[1000:1010]", depths: pow2(1, 2), float64Depths: pow2(1, 10), precision: 20 }
       : { train: "mnist[0:20]", test: "mnist[1000:1010]", depths: pow2(1, 8), float64Depths: pow2(1, 16), precision: 20 },
     majorityTolerance: 0.02,
   };
