@@ -69,3 +69,4 @@ export {
   type MnistSample,
 } from "./data/builtin.js";
 export { TARGET_KINDS, oneHotTargets, testClassIndices, argmaxClasses, accuracy, classify, type TargetKind, type ClassEncoding, type Classification } from "./predict/classes.js";
+export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";
