@@ -56,9 +56,9 @@ export function realDataPlan(quick: boolean): RealDataPlan {
   return {
     sets: quick
       ? [
-          { label: "MNIST 200/100", train: "mnist[0:200]", test: "mnist[1000:1100]", depths: [2, 3, ...pow2(2, 7)] },
-          { label: "MNIST 100/50, deep", train: "mnist[0:100]", test: "mnist[1000:1050]", depths: [2, ...pow2(2, 10)] },
-          { label: "Iris 75/75", train: "iris[0:150:2]", test: "iris[1:150:2]", depths: [2, ...pow2(2, 10)] },
+          { label: "MNIST 100/50", train: "mnist[0:100]", test: "mnist[1000:1050]", depths: pow2(1, 6) },
+          { label: "MNIST 50/50, deep", train: "mnist[0:50]", test: "mnist[1000:1050]", depths: pow2(1, 10) },
+          { label: "Iris 75/75", train: "iris[0:150:2]", test: "iris[1:150:2]", depths: pow2(1, 10) },
         ]
       : [
           { label: "MNIST 1000/500", train: "mnist[0:1000]", test: "mnist[1000:1500]", depths: pow2(1, 10) },
