@@ -100,3 +100,4 @@ export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThrou
 export { createPredictor, type Predictor, type PredictorOptions, type PredictorQuery, type PredictorResult, type CovarianceRequest } from "./predict/predictor.js";
 // Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
 export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
+export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";

@@ -77,7 +77,7 @@ export function register(program: Command, io: CliIO): void {
         "Then det K, log10|det K| with its sign, a 1-norm condition-number estimate κ1 and the significant digits a float64 " +
         "solve with K keeps (about 16 − log10 κ1). Raw values beyond the float64 range are printed exactly as mantissa × 2^k.",
     )
-    .requiredOption("--data <FILE>", "data file: .json ({\"points\": [[…], …]}) or .csv with a header")
+    .requiredOption("--data <FILE>", "data file: .json ({\"points\": [[…], …]}) or .csv with a header, or a built-in data set: mnist[0:100], iris, …")
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
     .addOption(new Option("--kernel <name>", "which kernel: ntk (Θ) or nngp (Σ)").choices(["ntk", "nngp"]).default("ntk"))
     .option("--normalized", "normalize to unit diagonal (Θ̄ = Θ / sqrt(Θ(x,x) Θ(x′,x′)), likewise Σ̄)")

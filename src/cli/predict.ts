@@ -57,7 +57,7 @@ export function register(program: Command, io: CliIO): void {
         "K_x K^{-1}(I − e^{−ηKt})) and its 1-norm, the quantity the paper bounds. Float64 results carry the condition " +
         "estimate and the digits they keep; --precision results the digits vouched for by a second run 10 digits higher.",
     )
-    .requiredOption("--train <FILE>", "training data with targets or class labels (JSON or CSV file, or a built-in data set: mnist[0:1000], iris, …)")
+    .requiredOption("--train <FILE>", "training data with targets or class labels (JSON or CSV file, see README, or a built-in data set: mnist[0:1000], iris, …)")
     .requiredOption("--test <FILE>", "test points (JSON or CSV file, or a built-in data set; targets ignored, class labels give the accuracy)")
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
     .option("--kernel <ntk|nngp>", "kernel: the NTK Θ (gradient flow) or the NNGP Σ (Bayesian posterior mean)", "ntk")

@@ -11,6 +11,7 @@ import { DEFAULT_SEED } from "../study/plan.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { nodeBuiltinDataFiles } from "../data/builtinFiles.js";
 
 interface StudyFlags {
   quick?: boolean;
@@ -43,7 +44,7 @@ export function register(program: Command, io: CliIO): void {
     .action(async (flags: StudyFlags) => {
       const seed = parseInteger(flags.seed, "--seed", "BAD_OPTION");
       const doc = await withProgress(flags.quick ? "Study (quick)" : "Study", progressSink(io, flags.json === true), (progress) =>
-        runStudy({ quick: flags.quick === true, seed, params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }, ...progress }),
+        runStudy({ quick: flags.quick === true, seed, params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }, dataFiles: nodeBuiltinDataFiles, ...progress }),
       );
       const written = await writeStudyDocument(flags.out, doc);
       const verdicts = doc.sections.flatMap((s) => (s.verdict ? [s.verdict] : []));

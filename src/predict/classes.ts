@@ -6,6 +6,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { ExactDecimal } from "../decimalText.js";
 import type { Dataset } from "../data/dataset.js";
 import type { RawPoints } from "../sphere/float64.js";
 
@@ -23,7 +24,10 @@ export interface ClassEncoding {
    * first appearance.
    */
   readonly classes: readonly string[];
-  /** The training set with targets Y_ij = [class of i is classes[j]] − 1/C (m × C), text dropped. */
+  /**
+   * The training set with targets Y_ij = [class of i is classes[j]] − 1/C (m × C); their decimal
+   * text is exact when 1/C has a finite decimal (C = 2^a 5^b), else absent (float64 values).
+   */
   readonly train: Dataset;
 }
 
@@ -39,10 +43,22 @@ export function oneHotTargets(train: Dataset): ClassEncoding {
   const column = new Map(classes.map((name, j) => [name, j]));
   const targets = new Float64Array(train.m * c).fill(-1 / c);
   labels.forEach((name, i) => (targets[i * c + column.get(name)!] = 1 - 1 / c));
-  // The text of the old targets no longer applies; 1/C has no finite decimal for most C, so the
-  // high-precision path reads these float64 values exactly as stored.
   const { targetText: _dropped, ...rest } = train;
-  return { classes, train: { ...rest, k: c, targets } };
+  // 1/C has a finite decimal only when C = 2^a 5^b (C = 10: "0.9", "-0.1"): then the high-precision
+  // path reads the exact values; otherwise it reads the float64 values as stored.
+  const exact = finiteDecimalReciprocal(c);
+  if (exact === null) return { classes, train: { ...rest, k: c, targets } };
+  const on = new ExactDecimal(1).minus(exact).toString();
+  const off = exact.neg().toString();
+  const targetText = labels.map((name) => classes.map((other) => (other === name ? on : off)));
+  return { classes, train: { ...rest, k: c, targets, targetText } };
+}
+
+/** 1/c exactly when it has a finite decimal expansion (c = 2^a 5^b), else null. */
+function finiteDecimalReciprocal(c: number): Decimal | null {
+  let rest = c;
+  for (const p of [2, 5]) while (rest % p === 0) rest /= p;
+  return rest === 1 ? new ExactDecimal(1).div(c) : null;
 }
 
 /** `data`'s class labels, or `NO_CLASS_LABELS` naming `role` ("training" or "test"). */

@@ -7,6 +7,7 @@ import { NtkError } from "../errors.js";
 import { resolveParams } from "../params.js";
 import type { NetworkParams } from "../types.js";
 import type { ProgressOptions } from "../progress.js";
+import type { BuiltinDataFiles } from "../data/builtin.js";
 
 /** Options of {@link import("./run.js").runStudy}. */
 export interface StudyOptions extends ProgressOptions {
@@ -16,6 +17,8 @@ export interface StudyOptions extends ProgressOptions {
   readonly params?: NetworkParams;
   /** Seed of the random sphere data, an integer 0 … 2^32 − 1 (the generator's state; default {@link DEFAULT_SEED}). */
   readonly seed?: number;
+  /** Where the built-in data sets' files come from; without it the real-data section is left out. */
+  readonly dataFiles?: BuiltinDataFiles;
 }
 
 /** The default seed of the random data: any fixed value; this one is the paper's arXiv number. */

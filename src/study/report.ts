@@ -19,6 +19,8 @@ import { architectureFigures, architectureSection, type ArchitectureStudy } from
 import type { SpectrumExperiment } from "./spectrumExperiment.js";
 import { spectrumReport } from "./spectrumSection.js";
 import { depthText, quote, type ClaimVerdict } from "./verdicts.js";
+import { realDataReport } from "./realDataReport.js";
+import type { RealDataResults } from "./realDataExperiment.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];
@@ -64,6 +66,8 @@ export interface StudyResults {
   /** The Mercer spectrum on the sphere and its verdicts (claims 6 and 7). */
   readonly spectrum: SpectrumExperiment;
   readonly spectrumVerdicts: readonly [ClaimVerdict, ClaimVerdict];
+  /** The real-data section's numbers (null when the run had no data files). */
+  readonly realData: RealDataResults | null;
 }
 
 /** The report of a study: figures, tables and sections of index.md. */
@@ -203,6 +207,13 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
   sections.push(...r.width.sections, ...spectrum.sections, float64Section, architectureSection(r.architectures));
   figures.push(...spectrum.figures);
   tables.push(...spectrum.tables);
+
+  if (r.realData) {
+    const real = realDataReport(r.realData, params.paperCase);
+    sections.push(real.section);
+    figures.push(...real.figures);
+    tables.push(...real.tables);
+  }
 
   return {
     title: "ntk-depth study: deep infinitely wide ReLU networks on the sphere",

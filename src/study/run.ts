@@ -25,10 +25,11 @@ import type { DepthSeries } from "./series.js";
 import { StageProgress, subdivide } from "./stages.js";
 import { runSpectrumExperiment } from "./spectrumExperiment.js";
 import { judgeSpectrum } from "./spectrumSection.js";
+import { runRealDataExperiment } from "./realDataExperiment.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, spectrum: 1, width: 3, architectures: 1 };
+const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, spectrum: 1, width: 3, architectures: 1, realData: 12 };
 
 const num = cellNumber;
 
@@ -90,6 +91,8 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   const trainData = { ...trainRaw, k: 1, targets: labels.slice(0, plan.trainPoints), source: "study training points" };
   const width = await runWidthExperiment({ points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed }, progress.stage(8));
   const architectures = await runArchitectureStudy(plan.architectureMaxLog2, plan.seed, progress.stage(9));
+  // Real data (MNIST, Iris) when the host can read the packages' files (the CLI passes them).
+  const realData = options.dataFiles ? await runRealDataExperiment({ quick: plan.quick, params: options.params, resolved: params, files: options.dataFiles }, progress.stage(10)) : null;
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };
   const detAccuracy = determinantAccuracy(determinants);
@@ -137,7 +140,7 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   return {
     plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
     preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
-    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, spectrum, spectrumVerdicts: judgeSpectrum(spectrum), width, architectures,
+    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, spectrum, spectrumVerdicts: judgeSpectrum(spectrum), width, architectures, realData,
   };
 }
 
