@@ -30,8 +30,8 @@ describe("architecture kernels at high precision against mpmath (test/fixtures/a
       const r = await archPairThroughDepthPrecise({ rho1: c.rho1, depth: refs[refs.length - 1].depth, at: refs.map((p) => p.depth), architecture: c.arch, inputDim: c.inputDim, precision: 30 });
       r.points.forEach((p, i) => {
         for (const f of FIELDS) {
-          const vouched = p.digitsVouched[f];
-          const correct = correctDigits(p[f], new Decimal(refs[i][f]), 39);
+          const vouched = p.digitsVouched[f]!;
+          const correct = correctDigits(p[f]!, new Decimal(refs[i][f]), 39);
           if (!(correct >= vouched && vouched >= 30)) throw new Error(`${c.arch} ρ1 = ${c.rho1} L = ${p.depth} ${f}: vouched ${vouched}, correct ${correct}`);
           checked++;
         }
@@ -46,7 +46,7 @@ describe("architecture kernels at high precision against mpmath (test/fixtures/a
       const [p] = r.points;
       for (const f of FIELDS) {
         expect(p.digitsVouched[f]).toBeGreaterThanOrEqual(25);
-        expect(correctDigits(p[f], new Decimal(ref[f]), 39)).toBeGreaterThanOrEqual(p.digitsVouched[f]);
+        expect(correctDigits(p[f]!, new Decimal(ref[f]), 39)).toBeGreaterThanOrEqual(p.digitsVouched[f]!);
       }
     }
   });

@@ -14,7 +14,7 @@
  * erf and |x| maps are accurate to ~1e-16 absolute in 1 + ρ only (the state is ε = 1 − ρ).
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkInputDim, resolveRho1 } from "../params.js";
+import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { checkDepthList, checkSpherePoints, gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
@@ -40,8 +40,8 @@ export function toArchitecture(arch: ArchitectureInput, params: NetworkParams = 
 export interface ArchGramOptions extends ProgressOptions {
   /** Unit rows (from `projectToSphere`). */
   readonly points: SpherePoints;
-  /** Checkpoint depths L (stem + L − 1 blocks), 1 ≤ L ≤ 1e9. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths L (stem + L − 1 blocks), 1 ≤ L ≤ 1e9 (number, bigint or integer text). */
+  readonly depths: readonly DepthInput[];
   readonly architecture: ArchitectureInput;
   /** σw, σb of dense layers that do not give their own (default 1, 0). */
   readonly params?: NetworkParams;
@@ -105,6 +105,7 @@ function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Arr
   };
   return {
     depth,
+    depthExact: BigInt(depth),
     m,
     sigmaNormalized: unpack(eps, 1, true),
     oneMinusSigmaNormalized: unpack(eps, 0, false),
@@ -114,6 +115,16 @@ function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Arr
     sigmaDiag: state.q.m,
     ntkDiag: state.tau * state.q.m,
   };
+}
+
+/** Checkpoint depths of an architecture run as numbers: exact integers up to MAX_DEPTH (no jump here). Throws BAD_DEPTH. */
+export function archDepthList(depths: readonly DepthInput[]): number[] {
+  return checkDepthList(depths.map((d, i) => Number(resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, BigInt(MAX_DEPTH)))));
+}
+
+/** A pair's checkpoints as numbers (see {@link archDepthList}). Throws BAD_DEPTH. */
+export function archCheckpoints(at: readonly DepthInput[] | undefined, depth: DepthInput): number[] {
+  return resolveCheckpoints(at, depth, BigInt(MAX_DEPTH)).map(Number);
 }
 
 /** Whether any α of the architecture depends on the depth. */
@@ -140,7 +151,7 @@ export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<G
 
 /** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
 async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture">, arch: ResolvedArchitecture, m: number, n0: number, start: Float64Array): Promise<GramAtDepth64[]> {
-  const depths = checkDepthList(o.depths);
+  const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
@@ -202,10 +213,10 @@ async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture
 export interface ArchPairOptions extends ProgressOptions {
   /** ρ1 = x·x′ ∈ [−1, 1]; text is read exactly (1 − ρ1 formed exactly). */
   readonly rho1: number | string;
-  /** Final depth L. */
-  readonly depth: number;
+  /** Final depth L (number, bigint or integer text), at most 1e9: the architectures have no depth jump. */
+  readonly depth: DepthInput;
   /** Checkpoints (each ≤ depth); default [depth]. */
-  readonly at?: readonly number[];
+  readonly at?: readonly DepthInput[];
   readonly architecture: ArchitectureInput;
   readonly params?: NetworkParams;
   /** Input dimension n0 (default 1): scales the raw kernels. */
@@ -228,7 +239,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   }
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
-  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const checkpoints = archCheckpoints(o.at, o.depth);
   const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)));
   const firstDense = arch.stem[0]!;
   const params = firstDense.kind === "dense" ? firstDense.params : (undefined as never);
@@ -239,6 +250,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
     const ntkNormalized = 1 - u;
     return {
       depth: g.depth,
+      depthExact: BigInt(g.depth),
       rho,
       oneMinusRho: eps,
       theta: 2 * Math.asin(Math.sqrt(0.5 * eps)),
@@ -253,5 +265,5 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
       lostToZero: rho1.oneMinusRho1_64 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [eps, u][k] < 2 ** -1022) : [],
     };
   });
-  return { method: "stable", params, points: result };
+  return { method: "direct", params, points: result, fixedPointFrom: null };
 }

@@ -16,7 +16,7 @@
  * `pair/precise.ts`).
  */
 import type { Decimal } from "decimal.js";
-import { checkCheckpoints, checkInputDim, resolveRho1 } from "../params.js";
+import { checkInputDim, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { digitsVouched } from "../compare/digits.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
@@ -40,7 +40,7 @@ import { pairThroughDepthPrecise, type PairResultPrecise } from "../pair/precise
 import { exactPairComplements } from "../sphere/precise.js";
 import type { KernelName, NetworkParams } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
-import { dependsOnDepth, toArchitecture, type ArchitectureInput } from "./float64.js";
+import { archCheckpoints, dependsOnDepth, toArchitecture, type ArchitectureInput } from "./float64.js";
 import { tapeLength } from "./tape.js";
 
 /** The state of one run: the diagonals and every pair's complements. */
@@ -373,8 +373,9 @@ function leastGramDigits(l: RunAtDepth, u: RunAtDepth, m: number, P: number): nu
 /** Options of {@link archPairThroughDepthPrecise}. */
 export interface ArchPairPrecisionOptions extends ProgressOptions {
   readonly rho1: number | string;
-  readonly depth: number;
-  readonly at?: readonly number[];
+  /** Final depth L (number, bigint or integer text), at most 1e9. */
+  readonly depth: DepthInput;
+  readonly at?: readonly DepthInput[];
   readonly architecture: ArchitectureInput;
   readonly params?: NetworkParams;
   readonly inputDim?: number;
@@ -393,7 +394,7 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
     const p = arch.reluMlp;
     return pairThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
   }
-  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const checkpoints = archCheckpoints(o.at, o.depth);
   const P = workingPrecision(o.precision, 1).precision;
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
@@ -415,8 +416,8 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
     const lv = values(l);
     const uv = values(u);
     const digits = Object.fromEntries(Object.keys(uv).map((key) => [key, digitsVouched(lv[key as keyof typeof lv], uv[key as keyof typeof uv], P)])) as Record<keyof typeof uv, number>;
-    return { depth: u.depth, ...uv, sigmaDot: null, digitsVouched: { ...digits, sigmaDot: null } };
+    return { depth: u.depth, depthExact: BigInt(u.depth), ...uv, sigmaDot: null, digitsVouched: { ...digits, sigmaDot: null } };
   });
   const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
-  return { precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, points };
+  return { method: "direct", precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, points };
 }

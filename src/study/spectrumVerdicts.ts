@@ -7,7 +7,7 @@
  * sample can resolve. Browser-safe, pure functions.
  */
 import type { DecayFit } from "./spectrumExperiment.js";
-import { monotonicity, type DepthSeries } from "./series.js";
+import { monotonicity } from "./series.js";
 import { combineVerdicts, depthText, quote, zeroTrend, type ClaimVerdict, type VerdictWord } from "./verdicts.js";
 
 /** Eigenvalues of one kernel through depth: μ_k^(L) with the digits each keeps. */
