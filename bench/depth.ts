@@ -32,19 +32,33 @@ export async function run(): Promise<BenchSection> {
   const at = Array.from({ length: 1000 }, (_, i) => DEEP - BigInt(i));
   const jump64 = ((await medianMsAsync(async () => void (await pairThroughDepthFloat64({ rho1: "0.5", depth: DEEP, at, method: "jump" })), 7)) * 1e3) / 1000;
   const directSteps = 2_000_000;
-  const directNs = ((await medianMsAsync(async () => void (await pairThroughDepthFloat64({ rho1: "0.5", depth: directSteps, method: "direct" })), 5)) * 1e6) / directSteps;
+  const directNs =
+    ((await medianMsAsync(async () => void (await pairThroughDepthFloat64({ rho1: "0.5", depth: directSteps, method: "direct" })), 5)) * 1e6) / directSteps;
   rows.push({ name: "pair, float64 jump, L = 10^18", median: jump64, unit: "µs/depth", note: "target ≤ 50 µs" });
-  rows.push({ name: "pair, float64 direct, per layer", median: directNs, unit: "ns/layer", note: `L = 10^18 would take ~${((directNs * 1e18) / 1e9 / 3.15e7).toExponential(1)} years (extrapolated)` });
+  rows.push({
+    name: "pair, float64 direct, per layer",
+    median: directNs,
+    unit: "ns/layer",
+    note: `L = 10^18 would take ~${((directNs * 1e18) / 1e9 / 3.15e7).toExponential(1)} years (extrapolated)`,
+  });
   const jump40 = await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: DEEP, precision: 40, method: "jump" })), 5);
   const direct40Steps = 2000;
-  const direct40 = ((await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: direct40Steps, precision: 40, method: "direct" })), 3)) * 1e3) / direct40Steps;
+  const direct40 =
+    ((await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: direct40Steps, precision: 40, method: "direct" })), 3)) * 1e3) /
+    direct40Steps;
   rows.push({ name: "pair, 40 digits, jump, L = 10^18 (two vouching runs)", median: jump40, unit: "ms", note: "target ≤ 50 ms" });
-  rows.push({ name: "pair, 40 digits, direct, per layer (two vouching runs)", median: direct40, unit: "µs/layer", note: `the jump equals ${Math.round((jump40 * 1e3) / direct40)} direct layers` });
+  rows.push({
+    name: "pair, 40 digits, direct, per layer (two vouching runs)",
+    median: direct40,
+    unit: "µs/layer",
+    note: `the jump equals ${Math.round((jump40 * 1e3) / direct40)} direct layers`,
+  });
 
   // Gram, m = 2000 in R^784.
   const points = randomPoints(2000, 784);
   const pairs = (2000 * 1999) / 2;
-  const gramAt = async (depth: bigint, method: "direct" | "jump", repeats: number) => medianMsAsync(async () => void (await gramThroughDepthFloat64({ points, depths: [depth], method })), repeats);
+  const gramAt = async (depth: bigint, method: "direct" | "jump", repeats: number) =>
+    medianMsAsync(async () => void (await gramThroughDepthFloat64({ points, depths: [depth], method })), repeats);
   const tab1000 = await gramAt(1000n, "jump", 3);
   const dir1000 = await gramAt(1000n, "direct", 1);
   const tab1e6 = await gramAt(1_000_000n, "jump", 3);
@@ -52,11 +66,26 @@ export async function run(): Promise<BenchSection> {
   const base = await gramAt(1n, "direct", 3);
   const perPairStep = (dir1000 * 1e6) / (pairs * 999);
   const dir1e6 = (perPairStep * pairs * 999_999) / 1e6;
-  rows.push({ name: "Gram m = 2 000, L = 1 000, tabulated (σb = 0)", median: tab1000, unit: "ms", note: `${(dir1000 / tab1000).toFixed(0)}× direct (target ≥ 100×)` });
+  rows.push({
+    name: "Gram m = 2 000, L = 1 000, tabulated (σb = 0)",
+    median: tab1000,
+    unit: "ms",
+    note: `${(dir1000 / tab1000).toFixed(0)}× direct (target ≥ 100×)`,
+  });
   rows.push({ name: "Gram m = 2 000, L = 1 000, direct", median: dir1000, unit: "ms", note: `${perPairStep.toFixed(2)} ns per pair step` });
-  rows.push({ name: "Gram m = 2 000, L = 1 (shared part: input complements in R^784, unpacking)", median: base, unit: "ms", note: `depth-dependent part at L = 1 000: ${((dir1000 - base) / Math.max(tab1000 - base, 1e-9)).toFixed(0)}× faster tabulated` });
+  rows.push({
+    name: "Gram m = 2 000, L = 1 (shared part: input complements in R^784, unpacking)",
+    median: base,
+    unit: "ms",
+    note: `depth-dependent part at L = 1 000: ${((dir1000 - base) / Math.max(tab1000 - base, 1e-9)).toFixed(0)}× faster tabulated`,
+  });
   rows.push({ name: "Gram m = 2 000, L = 10^6, tabulated", median: tab1e6, unit: "ms", note: `${(dir1e6 / tab1e6).toExponential(1)}× direct (extrapolated)` });
-  rows.push({ name: "Gram m = 2 000, L = 10^6, direct (extrapolated, not run)", median: dir1e6, unit: "ms", note: "per-pair-step cost at L = 1 000 × pairs × 999 999" });
+  rows.push({
+    name: "Gram m = 2 000, L = 10^6, direct (extrapolated, not run)",
+    median: dir1e6,
+    unit: "ms",
+    note: "per-pair-step cost at L = 1 000 × pairs × 999 999",
+  });
   return {
     title: "Depth at constant cost (SPEC §9): jump and tabulated maps against the direct recursion",
     rows,

@@ -23,7 +23,8 @@ export async function run(): Promise<BenchSection> {
     const fastSteps = digits === 32 ? 20000 : 10000;
     const textbookSteps = digits === 32 ? 300 : 100;
     const wp = workingPrecision(digits, fastSteps);
-    const vouched = ((await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: RHO1, depth: fastSteps, precision: digits })), 5)) * 1000) / fastSteps;
+    const vouched =
+      ((await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: RHO1, depth: fastSteps, precision: digits })), 5)) * 1000) / fastSteps;
     const D = preciseDecimal(wp.upper + PI_EXTRA_DIGITS);
     const map = new PreciseCorrelationMap(bitsForDigits(wp.upper), D);
     const c = map.ctx;
@@ -38,15 +39,35 @@ export async function run(): Promise<BenchSection> {
     const T = preciseDecimal(wp.upper);
     const textbook = (medianMs(() => void textbookPairLoop(T, new T(RHO1), textbookSteps, [textbookSteps], new T(1), new T(0), 1), 3) * 1000) / textbookSteps;
     rows.push(
-      { name: `${digits} digits: vouched pair (2 runs, ${wp.lower} and ${wp.upper} digits; ε, Θ̄, τ, q)`, median: vouched, unit: "µs/step", note: `target ≤ ${TARGET_US[digits]}; ${(textbook / vouched).toFixed(0)}× faster than textbook decimal.js` },
-      { name: `${digits} digits: one layer (PreciseCorrelationMap.layer: θ and ε′ only, ${wp.upper} digits)`, median: bare, unit: "µs/step", note: `${(textbook / bare).toFixed(0)}× faster than textbook decimal.js` },
+      {
+        name: `${digits} digits: vouched pair (2 runs, ${wp.lower} and ${wp.upper} digits; ε, Θ̄, τ, q)`,
+        median: vouched,
+        unit: "µs/step",
+        note: `target ≤ ${TARGET_US[digits]}; ${(textbook / vouched).toFixed(0)}× faster than textbook decimal.js`,
+      },
+      {
+        name: `${digits} digits: one layer (PreciseCorrelationMap.layer: θ and ε′ only, ${wp.upper} digits)`,
+        median: bare,
+        unit: "µs/step",
+        note: `${(textbook / bare).toFixed(0)}× faster than textbook decimal.js`,
+      },
       { name: `${digits} digits: textbook loop in decimal.js (${wp.upper} digits, not vouched)`, median: textbook, unit: "µs/step", note: "baseline" },
-      { name: `float64 stable (WASM), for scale`, median: float64Us, unit: "µs/step", note: `the vouched ${digits}-digit pair costs ${(vouched / float64Us).toFixed(0)}× this` },
+      {
+        name: `float64 stable (WASM), for scale`,
+        median: float64Us,
+        unit: "µs/step",
+        note: `the vouched ${digits}-digit pair costs ${(vouched / float64Us).toFixed(0)}× this`,
+      },
     );
   }
   // The issue's yardstick: depth 10^5 at 40 digits should take seconds.
   const deepMs = await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 100000, precision: 40 })), 1);
-  rows.push({ name: "40 digits, ρ1 = 0.9999999, L = 10^5: whole vouched run", median: deepMs / 1000, unit: "s", note: `${((deepMs * 1000) / 100000).toFixed(1)} µs a depth step` });
+  rows.push({
+    name: "40 digits, ρ1 = 0.9999999, L = 10^5: whole vouched run",
+    median: deepMs / 1000,
+    unit: "s",
+    note: `${((deepMs * 1000) / 100000).toFixed(1)} µs a depth step`,
+  });
   return {
     title: "High-precision pair through depth",
     rows,

@@ -23,7 +23,12 @@ function kernel(m: number): number[] {
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const k64 = kernel(FLOAT64_M);
-  const base64 = { trainKernel: k64, testKernel: k64.slice(0, TEST_POINTS * FLOAT64_M), targets: Array.from({ length: FLOAT64_M }, (_, i) => Math.sin(i)), m: FLOAT64_M };
+  const base64 = {
+    trainKernel: k64,
+    testKernel: k64.slice(0, TEST_POINTS * FLOAT64_M),
+    targets: Array.from({ length: FLOAT64_M }, (_, i) => Math.sin(i)),
+    m: FLOAT64_M,
+  };
   const inf64 = await medianMsAsync(async () => void (await predictFromKernels64(base64)), 9);
   const fin64 = await medianMsAsync(async () => void (await predictFromKernels64({ ...base64, time: 3 })), 9);
   rows.push(
@@ -31,13 +36,24 @@ export async function run(): Promise<BenchSection> {
     { name: `float64, m = ${FLOAT64_M}, t = 3 (symmetric eigen)`, median: fin64, unit: "ms", note: `${(fin64 / inf64).toFixed(1)}× t = ∞` },
   );
   const kp = kernel(PRECISE_M);
-  const baseP = { trainKernel: kp, testKernel: kp.slice(0, TEST_POINTS * PRECISE_M), targets: Array.from({ length: PRECISE_M }, (_, i) => Math.sin(i)), m: PRECISE_M, precision: PRECISION };
+  const baseP = {
+    trainKernel: kp,
+    testKernel: kp.slice(0, TEST_POINTS * PRECISE_M),
+    targets: Array.from({ length: PRECISE_M }, (_, i) => Math.sin(i)),
+    m: PRECISE_M,
+    precision: PRECISION,
+  };
   const infP = await medianMsAsync(async () => void (await predictFromKernelsPrecise(baseP)), 3);
   const finP = await medianMsAsync(async () => void (await predictFromKernelsPrecise({ ...baseP, time: 3 })), 3);
   const small64 = { ...baseP, trainKernel: kp, testKernel: kp.slice(0, TEST_POINTS * PRECISE_M) };
   const infSmall64 = await medianMsAsync(async () => void (await predictFromKernels64(small64)), 15);
   rows.push(
-    { name: `${PRECISION} digits, m = ${PRECISE_M}, t = ∞ (decimal.js LU)`, median: infP, unit: "ms", note: `${(infP / infSmall64).toFixed(0)}× float64 at the same m (${infSmall64.toPrecision(2)} ms)` },
+    {
+      name: `${PRECISION} digits, m = ${PRECISE_M}, t = ∞ (decimal.js LU)`,
+      median: infP,
+      unit: "ms",
+      note: `${(infP / infSmall64).toFixed(0)}× float64 at the same m (${infSmall64.toPrecision(2)} ms)`,
+    },
     { name: `${PRECISION} digits, m = ${PRECISE_M}, t = 3 (Jacobi from float64 start)`, median: finP, unit: "ms", note: `${(finP / infP).toFixed(1)}× t = ∞` },
   );
   return {

@@ -47,7 +47,12 @@ export async function run(): Promise<BenchSection> {
   const [gram] = await gramThroughDepthFloat64({ points, depths: [DEPTH] });
   const gramSeconds = (nowMs() - t0) / 1000;
   console.error(`scale: Gram matrices of ${M} points at L = ${DEPTH} in ${gramSeconds.toFixed(1)} s (${cpuSeconds(c0)})`);
-  rows.push({ name: `Gram matrices Σ̄, Θ̄, 1 − Σ̄, 1 − Θ̄ of m = ${M} points, L = ${DEPTH}`, median: gramSeconds, unit: "s", note: `target ≤ 20 s (m = 10 000, L = 10^6); ${cpuSeconds(c0)}; Θ̄[0][1] = ${gram.ntkNormalized[1]}` });
+  rows.push({
+    name: `Gram matrices Σ̄, Θ̄, 1 − Σ̄, 1 − Θ̄ of m = ${M} points, L = ${DEPTH}`,
+    median: gramSeconds,
+    unit: "s",
+    note: `target ≤ 20 s (m = 10 000, L = 10^6); ${cpuSeconds(c0)}; Θ̄[0][1] = ${gram.ntkNormalized[1]}`,
+  });
   const labels = Array.from({ length: M }, (_, i) => Array.from(randomValues(TARGETS, 1000 + i)));
   const train = datasetFromArrays({ points: Array.from({ length: M }, (_, i) => Array.from(trainRaw.coords.subarray(i * N0, (i + 1) * N0))), labels });
   const test = { m: TEST, n0: N0, coords: randomValues(TEST * N0, 777) };

@@ -38,7 +38,10 @@ function randomValues(count: number, seed: number): Float64Array {
 function numpyPeer(): { nsPerPairStep: number; numpy: string } | { skipped: string } {
   const script = fileURLToPath(new URL("./gram_numpy.py", import.meta.url));
   try {
-    const out = execFileSync("python3", [script, String(GRAM_M), String(GRAM_N0), String(GRAM_DEPTH), String(REPEATS)], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("python3", [script, String(GRAM_M), String(GRAM_N0), String(GRAM_DEPTH), String(REPEATS)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return JSON.parse(out) as { nsPerPairStep: number; numpy: string };
   } catch (e) {
     return { skipped: `numpy peer skipped: python3 with numpy not available (${String((e as Error).message).split("\n")[0]})` };
@@ -68,7 +71,12 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const points = projectToSphere({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
   const pairSteps = ((GRAM_M * (GRAM_M - 1)) / 2) * (GRAM_DEPTH - 1);
-  const gram = await oneAgainstTwo("direct Gram fill (WASM)", "M pair·steps/s", pairSteps / 1e3, async (threads) => void (await gramThroughDepthFloat64({ points, depths: [GRAM_DEPTH], threads })));
+  const gram = await oneAgainstTwo(
+    "direct Gram fill (WASM)",
+    "M pair·steps/s",
+    pairSteps / 1e3,
+    async (threads) => void (await gramThroughDepthFloat64({ points, depths: [GRAM_DEPTH], threads })),
+  );
   rows.push(...gram);
   const ns = (row: BenchRow): number => 1e3 / row.median;
   const peer = numpyPeer();
@@ -83,17 +91,30 @@ export async function run(): Promise<BenchSection> {
   }
   const wide = projectToSphere({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
   rows.push(
-    ...(await oneAgainstTwo(`layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`, "GFlop/s", (GEMM_M * (GEMM_M - 1) * GEMM_N0) / 1e6, async (threads) =>
-      void (await gramThroughDepthFloat64({ points: wide, depths: [1], threads })),
+    ...(await oneAgainstTwo(
+      `layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`,
+      "GFlop/s",
+      (GEMM_M * (GEMM_M - 1) * GEMM_N0) / 1e6,
+      async (threads) => void (await gramThroughDepthFloat64({ points: wide, depths: [1], threads })),
     )),
   );
   const a = randomValues(LU_N * LU_N, 2463534242);
   const b = randomValues(LU_N * SOLVE_K, 77);
-  rows.push(...(await oneAgainstTwo(`LU factorization, n = ${LU_N}`, "GFlop/s", (2 * LU_N ** 3) / 3 / 1e6, async (threads) => void (await luFactor(a, LU_N, { threads })))));
+  rows.push(
+    ...(await oneAgainstTwo(
+      `LU factorization, n = ${LU_N}`,
+      "GFlop/s",
+      (2 * LU_N ** 3) / 3 / 1e6,
+      async (threads) => void (await luFactor(a, LU_N, { threads })),
+    )),
+  );
   const factored = [await luFactor(a, LU_N, { threads: 1 }), await luFactor(a, LU_N, { threads: 2 })];
   rows.push(
-    ...(await oneAgainstTwo(`solve with ${SOLVE_K} right-hand sides, n = ${LU_N}`, "GFlop/s", (2 * LU_N * LU_N * SOLVE_K) / 1e6, async (threads) =>
-      void (await factored[threads - 1].solveAsync(b, SOLVE_K)),
+    ...(await oneAgainstTwo(
+      `solve with ${SOLVE_K} right-hand sides, n = ${LU_N}`,
+      "GFlop/s",
+      (2 * LU_N * LU_N * SOLVE_K) / 1e6,
+      async (threads) => void (await factored[threads - 1].solveAsync(b, SOLVE_K)),
     )),
   );
   return {
@@ -102,6 +123,6 @@ export async function run(): Promise<BenchSection> {
     setup:
       `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
       `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorization.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
-      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts)."
+      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts).",
   };
 }

@@ -71,12 +71,25 @@ export async function run(): Promise<BenchSection> {
   ex.normalFill(w, WIDTH * WIDTH, 1n, 0);
   ex.normalFill(a, WIDTH * INPUTS, 1n, 1);
   const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
-  for (const [label, rs, cs] of [["W·A (forward)", WIDTH, 1], ["Wᵀ·δ (backward, strided)", 1, WIDTH]] as const) {
+  for (const [label, rs, cs] of [
+    ["W·A (forward)", WIDTH, 1],
+    ["Wᵀ·δ (backward, strided)", 1, WIDTH],
+  ] as const) {
     const t = await timed(() => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, rs, cs, 1, 0), 15);
-    rows.push({ name: `matrix product ${label}, ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`, median: gemmFlops / (t.wall * 1e6), unit: "GFlop/s, wall", note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}` });
+    rows.push({
+      name: `matrix product ${label}, ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`,
+      median: gemmFlops / (t.wall * 1e6),
+      unit: "GFlop/s, wall",
+      note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}`,
+    });
   }
   const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 7n, 3), 7);
-  rows.push({ name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`, median: (gen.wall * 1e6) / (WIDTH * WIDTH), unit: "ns/value, wall", note: `${((gen.cpu * 1e6) / (WIDTH * WIDTH)).toFixed(1)} ns/value by CPU time` });
+  rows.push({
+    name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`,
+    median: (gen.wall * 1e6) / (WIDTH * WIDTH),
+    unit: "ns/value, wall",
+    note: `${((gen.cpu * 1e6) / (WIDTH * WIDTH)).toFixed(1)} ns/value by CPU time`,
+  });
 
   const points = basisPoints(INPUTS);
   const network = await timed(() => empiricalKernels({ points, depth: DEPTH, width: WIDTH, seed: 1 }), 3);
@@ -85,10 +98,20 @@ export async function run(): Promise<BenchSection> {
   let flops = 0;
   for (let l = 1; l <= DEPTH; l++) flops += 2 * widths[l] * widths[l - 1] * INPUTS * (l > 1 ? 2 : 1);
   const generated = widths.reduce((s, n, l) => (l === 0 ? s : s + n * widths[l - 1] * (l > 1 ? 2 : 1)), 0);
-  rows.push({ name: `whole network (generate ${(generated / 1e6).toFixed(0)}M weights, forward, backward, Θ_n), this thread`, median: network.wall / 1000, unit: "s, wall", note: `${(network.cpu / 1000).toFixed(2)} s CPU; matrix products ${(flops / 1e9).toFixed(2)} GFlop, i.e. ${(flops / (network.wall * 1e6)).toFixed(2)} GFlop/s over the whole evaluation` });
+  rows.push({
+    name: `whole network (generate ${(generated / 1e6).toFixed(0)}M weights, forward, backward, Θ_n), this thread`,
+    median: network.wall / 1000,
+    unit: "s, wall",
+    note: `${(network.cpu / 1000).toFixed(2)} s CPU; matrix products ${(flops / 1e9).toFixed(2)} GFlop, i.e. ${(flops / (network.wall * 1e6)).toFixed(2)} GFlop/s over the whole evaluation`,
+  });
   const np = numpyNetwork();
   if (np) {
-    rows.push({ name: `numpy ${np.numpy} float64, single-threaded, same work`, median: np.seconds, unit: "s, wall", note: `${np.cpuSeconds.toFixed(2)} s CPU; ntk-depth is ${(np.seconds / (network.wall / 1000)).toFixed(2)}× its speed (wall), ${(np.cpuSeconds / (network.cpu / 1000)).toFixed(2)}× (CPU)` });
+    rows.push({
+      name: `numpy ${np.numpy} float64, single-threaded, same work`,
+      median: np.seconds,
+      unit: "s, wall",
+      note: `${np.cpuSeconds.toFixed(2)} s CPU; ntk-depth is ${(np.seconds / (network.wall / 1000)).toFixed(2)}× its speed (wall), ${(np.cpuSeconds / (network.cpu / 1000)).toFixed(2)}× (CPU)`,
+    });
   } else {
     rows.push({ name: "numpy float64, single-threaded, same work", median: NaN, unit: "s", note: "not run: python3 with numpy not found" });
   }
@@ -97,12 +120,22 @@ export async function run(): Promise<BenchSection> {
   const oneThread = await timed(() => monteCarloKernels(two), 1);
   const twoThreads = await timed(() => monteCarloKernels({ ...two, runner: sampleWorkerRunner(2) }), 1);
   rows.push({ name: "two such networks, this thread", median: oneThread.wall / 1000, unit: "s, wall", note: "baseline" });
-  rows.push({ name: "two such networks, two worker threads", median: twoThreads.wall / 1000, unit: "s, wall", note: `${(oneThread.wall / twoThreads.wall).toFixed(2)}× faster (target ≥ 1.8×); same bits` });
+  rows.push({
+    name: "two such networks, two worker threads",
+    median: twoThreads.wall / 1000,
+    unit: "s, wall",
+    note: `${(oneThread.wall / twoThreads.wall).toFixed(2)}× faster (target ≥ 1.8×); same bits`,
+  });
 
   const mc = { points: basisPoints(8), depth: 32, width: 256, samples: 100, seed: 5 };
   const mcOne = await timed(() => monteCarloKernels(mc), 1);
   const mcTwo = await timed(() => monteCarloKernels({ ...mc, runner: sampleWorkerRunner(2) }), 1);
-  rows.push({ name: "Monte Carlo, 100 networks of width 256, depth 32, 8 inputs, this thread", median: mcOne.wall / 1000, unit: "s, wall", note: `${(mcOne.cpu / 1000).toFixed(2)} s CPU` });
+  rows.push({
+    name: "Monte Carlo, 100 networks of width 256, depth 32, 8 inputs, this thread",
+    median: mcOne.wall / 1000,
+    unit: "s, wall",
+    note: `${(mcOne.cpu / 1000).toFixed(2)} s CPU`,
+  });
   rows.push({ name: "the same on two worker threads", median: mcTwo.wall / 1000, unit: "s, wall", note: `${(mcOne.wall / mcTwo.wall).toFixed(2)}× faster` });
   return {
     title: "Finite networks: one network, matrix products, Monte Carlo",

@@ -27,7 +27,15 @@ import { packageVersion } from "./cli/version.js";
 import { guardProcessOutput } from "./cli/outputStreams.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
-const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [registerRho, registerKernel, registerCompare, registerPredict, registerStudy, registerWidth, registerTrain];
+const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [
+  registerRho,
+  registerKernel,
+  registerCompare,
+  registerPredict,
+  registerStudy,
+  registerWidth,
+  registerTrain,
+];
 
 /** Exit code for bad usage (unknown option or command, missing or malformed argument). */
 export const EXIT_USAGE = 2;

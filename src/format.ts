@@ -63,7 +63,9 @@ const LogDecimal = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_E
  * and 10^fraction.
  */
 function formatHugeScaled(mantissa: number, log2Scale: number): string {
-  const log10 = LogDecimal.log10(exactBinaryDecimal(Math.abs(mantissa), "mantissa")).plus(new LogDecimal(BigInt(log2Scale).toString()).times(LogDecimal.log10(2)));
+  const log10 = LogDecimal.log10(exactBinaryDecimal(Math.abs(mantissa), "mantissa")).plus(
+    new LogDecimal(BigInt(log2Scale).toString()).times(LogDecimal.log10(2)),
+  );
   const exponent = log10.floor();
   const digits = new LogDecimal(10).pow(log10.minus(exponent)).toSignificantDigits(FLOAT64_DIGITS).toString();
   // 10^fraction rounds to 10 when the fraction is within 1e-17 of 1.

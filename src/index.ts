@@ -21,7 +21,16 @@ export { formatFloat64, formatScaled, formatFromLog10, formatVouched, renderTabl
 export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
 
 // Dense linear algebra (SPEC §5): LU, determinant with log10|det| and sign, condition estimate.
-export { analyzeMatrix, luFactor, LuFactorization, FLOAT64_DIGITS, type MatrixAnalysis, type Determinant, type LuFactors, type LinalgOptions } from "./linalg/lu.js";
+export {
+  analyzeMatrix,
+  luFactor,
+  LuFactorization,
+  FLOAT64_DIGITS,
+  type MatrixAnalysis,
+  type Determinant,
+  type LuFactors,
+  type LinalgOptions,
+} from "./linalg/lu.js";
 
 // Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
 export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFloat64Options, type GramAtDepth64 } from "./gram/float64.js";
@@ -34,24 +43,70 @@ export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPreci
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
 // Float64 (textbook and stable) against high precision for one pair, every depth scanned.
-export { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH, type PairCompareOptions, type PairComparison, type PairComparePoint, type Float64PathAtDepth, type DigitLoss } from "./compare/pairCompare.js";
+export {
+  comparePair,
+  DIGIT_THRESHOLDS,
+  MAX_COMPARE_DEPTH,
+  type PairCompareOptions,
+  type PairComparison,
+  type PairComparePoint,
+  type Float64PathAtDepth,
+  type DigitLoss,
+} from "./compare/pairCompare.js";
 
 // High precision for data: sphere projections, Gram matrices with vouched entries and determinants, decimal LU.
 export { projectToSphereAtPrecision, pairComplementsAtPrecision, exactRawCoordinates, type PreciseSpherePoints } from "./sphere/precise.js";
-export { gramThroughDepthPrecise, gramDeterminantsVouched, kernelMatrixPrecise, type GramPrecisionOptions, type GramAtDepthPrecise, type GramResultPrecise, type GramDeterminantPrecise, type GramMatrixName } from "./gram/precise.js";
+export {
+  gramThroughDepthPrecise,
+  gramDeterminantsVouched,
+  kernelMatrixPrecise,
+  type GramPrecisionOptions,
+  type GramAtDepthPrecise,
+  type GramResultPrecise,
+  type GramDeterminantPrecise,
+  type GramMatrixName,
+} from "./gram/precise.js";
 export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
-export { analyzeMatrixPrecise, preciseLuAnalysis, preciseLuFactor, preciseSolve, findIdenticalRows, type PreciseMatrixAnalysis, type VouchedMatrixAnalysis, type PreciseDeterminant, type DeterminantDigits } from "./linalg/preciseLu.js";
+export {
+  analyzeMatrixPrecise,
+  preciseLuAnalysis,
+  preciseLuFactor,
+  preciseSolve,
+  findIdenticalRows,
+  type PreciseMatrixAnalysis,
+  type VouchedMatrixAnalysis,
+  type PreciseDeterminant,
+  type DeterminantDigits,
+} from "./linalg/preciseLu.js";
 
 // Closed-form predictions (SPEC §6): from kernel matrices in float64 and at any precision, and on data.
 export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
-export { predict, predictThroughDepth, DEFAULT_AUTO_DIGITS, type PredictOptions, type PredictThroughDepthOptions, type DataPrediction, type DataPrediction64 } from "./predict/fromData.js";
+export {
+  predict,
+  predictThroughDepth,
+  DEFAULT_AUTO_DIGITS,
+  type PredictOptions,
+  type PredictThroughDepthOptions,
+  type DataPrediction,
+  type DataPrediction64,
+} from "./predict/fromData.js";
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
 
 // The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
-export { sphereSpectrum, harmonicDimension, MAX_SPECTRUM_DEGREE, DEFAULT_SPECTRUM_DEGREE, KERNEL_VALUE_RELATIVE_ERROR, type SphereSpectrumOptions, type SphereSpectrum, type SphereSpectrumAtDepth, type KernelSpectrum } from "./spectrum/gegenbauer.js";
+export {
+  sphereSpectrum,
+  harmonicDimension,
+  MAX_SPECTRUM_DEGREE,
+  DEFAULT_SPECTRUM_DEGREE,
+  KERNEL_VALUE_RELATIVE_ERROR,
+  type SphereSpectrumOptions,
+  type SphereSpectrum,
+  type SphereSpectrumAtDepth,
+  type KernelSpectrum,
+} from "./spectrum/gegenbauer.js";
 export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth, type KernelProfileMethod } from "./spectrum/kernelProfile.js";
 
 // Depth at constant cost (SPEC §9): exact depths to 2^60, the float64 jump for σb = 0 (one pair, or
@@ -59,7 +114,15 @@ export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfi
 export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
 export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
 export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";
-export { buildDepthMap64, depthMapFillFloat64, depthMapGeometricPieces, depthMapLength, DEPTH_MAP_POINTS, DEPTH_MAP_UNIFORM_PIECES, type DepthMap64 } from "./depth/depthMap.js";
+export {
+  buildDepthMap64,
+  depthMapFillFloat64,
+  depthMapGeometricPieces,
+  depthMapLength,
+  DEPTH_MAP_POINTS,
+  DEPTH_MAP_UNIFORM_PIECES,
+  type DepthMap64,
+} from "./depth/depthMap.js";
 
 // Built-in data sets (MNIST, Iris) by name and index range, read through a files seam (Node: loadDataset
 // in data/files.ts accepts the names; pages: fetchBuiltinDataFiles), and classification by one-hot targets.
@@ -79,25 +142,74 @@ export {
   type BuiltinLoadOptions,
   type MnistSample,
 } from "./data/builtin.js";
-export { TARGET_KINDS, oneHotTargets, testClassIndices, argmaxClasses, accuracy, classify, type TargetKind, type ClassEncoding, type Classification } from "./predict/classes.js";
+export {
+  TARGET_KINDS,
+  oneHotTargets,
+  testClassIndices,
+  argmaxClasses,
+  accuracy,
+  classify,
+  type TargetKind,
+  type ClassEncoding,
+  type Classification,
+} from "./predict/classes.js";
 
 // What the explorer page (web/) needs beyond the above.
 export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
 
 // Finite width (docs/FINITE_WIDTH.md): sampled ReLU networks, their empirical kernels, Monte Carlo over seeds.
 export { empiricalKernels, type EmpiricalKernelOptions, type EmpiricalKernels } from "./width/empirical.js";
-export { monteCarloKernels, type MonteCarloOptions, type MonteCarloResult, type KernelMonteCarlo, type EntryStatistics, type RatioEstimate, type SampleRunner, type SampleJob, type RawSample } from "./width/monteCarlo.js";
+export {
+  monteCarloKernels,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+  type KernelMonteCarlo,
+  type EntryStatistics,
+  type RatioEstimate,
+  type SampleRunner,
+  type SampleJob,
+  type RawSample,
+} from "./width/monteCarlo.js";
 export { MAX_FINITE_DEPTH, type FiniteNetworkOptions } from "./width/network.js";
 export { trainNetworks, MAX_TRAINING_STEPS, type TrainOptions, type TrainResult, type TrainCheckpoint } from "./width/training.js";
 // Architectures beyond the ReLU network (docs/ARCHITECTURES.md): a composable description (JSON or
 // --arch text), its Gram matrices and pairs in float64 and at high precision.
-export { resolveArchitecture, reluMlpSpec, type ArchitectureSpec, type LayerSpec, type ResolvedArchitecture, type ResolvedLayer, type ResolvedActivation, type ResolvedAlpha } from "./arch/description.js";
+export {
+  resolveArchitecture,
+  reluMlpSpec,
+  type ArchitectureSpec,
+  type LayerSpec,
+  type ResolvedArchitecture,
+  type ResolvedLayer,
+  type ResolvedActivation,
+  type ResolvedAlpha,
+} from "./arch/description.js";
 export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./arch/parse.js";
-export { archGramThroughDepthFloat64, archPairThroughDepthFloat64, toArchitecture, type ArchitectureInput, type ArchGramOptions, type ArchPairOptions } from "./arch/float64.js";
-export { archGramThroughDepthPrecise, archGramDeterminantsVouched, archPairThroughDepthPrecise, type ArchGramPrecisionOptions, type ArchPairPrecisionOptions } from "./arch/precise.js";
+export {
+  archGramThroughDepthFloat64,
+  archPairThroughDepthFloat64,
+  toArchitecture,
+  type ArchitectureInput,
+  type ArchGramOptions,
+  type ArchPairOptions,
+} from "./arch/float64.js";
+export {
+  archGramThroughDepthPrecise,
+  archGramDeterminantsVouched,
+  archPairThroughDepthPrecise,
+  type ArchGramPrecisionOptions,
+  type ArchPairPrecisionOptions,
+} from "./arch/precise.js";
 // A predictor that factors the training kernel once and answers many (time, test points) queries,
 // with the mean and covariance of the ensemble of trained networks (docs/PREDICTOR.md).
-export { createPredictor, type Predictor, type PredictorOptions, type PredictorQuery, type PredictorResult, type CovarianceRequest } from "./predict/predictor.js";
+export {
+  createPredictor,
+  type Predictor,
+  type PredictorOptions,
+  type PredictorQuery,
+  type PredictorResult,
+  type CovarianceRequest,
+} from "./predict/predictor.js";
 // Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
 export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
 export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";

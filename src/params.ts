@@ -35,7 +35,9 @@ export function resolveParams(params: NetworkParams = {}): ResolvedParams {
   const sigmaW64 = sigmaW.toNumber();
   const sigmaB64 = sigmaB.toNumber();
   if (!(sigmaW.gt(0) && sigmaW64 > 0 && Number.isFinite(sigmaW64))) {
-    throw new NtkError("BAD_SIGMA_W", `σw must be a positive finite number, got ${sigmaW.toString()}. The paper's case is σw = 1.`, { sigmaW: sigmaW.toString() });
+    throw new NtkError("BAD_SIGMA_W", `σw must be a positive finite number, got ${sigmaW.toString()}. The paper's case is σw = 1.`, {
+      sigmaW: sigmaW.toString(),
+    });
   }
   if (!(sigmaB.gte(0) && Number.isFinite(sigmaB64))) {
     throw new NtkError("BAD_SIGMA_B", `σb must be a finite number ≥ 0, got ${sigmaB.toString()}. The paper's case is σb = 0.`, { sigmaB: sigmaB.toString() });
@@ -59,10 +61,18 @@ export function checkFloat64Params(params: ResolvedParams): void {
   const range = `from 2^-${FLOAT64_SIGMA_LOG2} ≈ ${(2 ** -FLOAT64_SIGMA_LOG2).toPrecision(2)} to 2^${FLOAT64_SIGMA_LOG2} ≈ ${(2 ** FLOAT64_SIGMA_LOG2).toPrecision(2)}`;
   const advice = "Use the high-precision path (the precision option), which takes any value.";
   if (outside(params.sigmaW64)) {
-    throw new NtkError("BAD_SIGMA_W", `σw = ${params.sigmaW.toString()} is outside the float64 range: σw must be ${range}, or σw² over- or underflows. ${advice}`, { sigmaW: params.sigmaW.toString() });
+    throw new NtkError(
+      "BAD_SIGMA_W",
+      `σw = ${params.sigmaW.toString()} is outside the float64 range: σw must be ${range}, or σw² over- or underflows. ${advice}`,
+      { sigmaW: params.sigmaW.toString() },
+    );
   }
   if (params.sigmaB64 !== 0 && outside(params.sigmaB64)) {
-    throw new NtkError("BAD_SIGMA_B", `σb = ${params.sigmaB.toString()} is outside the float64 range: σb must be 0 or ${range}, or σb² over- or underflows. ${advice}`, { sigmaB: params.sigmaB.toString() });
+    throw new NtkError(
+      "BAD_SIGMA_B",
+      `σb = ${params.sigmaB.toString()} is outside the float64 range: σb must be 0 or ${range}, or σb² over- or underflows. ${advice}`,
+      { sigmaB: params.sigmaB.toString() },
+    );
   }
 }
 
@@ -112,7 +122,10 @@ export function checkCheckpoints(at: readonly number[] | undefined, finalDepth: 
   for (const [i, d] of at.entries()) {
     checkDepth(d, `checkpoint ${i + 1}`, max);
     if (d > finalDepth) {
-      throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${finalDepth}; raise the depth or drop the checkpoint.`, { depth: d, finalDepth });
+      throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${finalDepth}; raise the depth or drop the checkpoint.`, {
+        depth: d,
+        finalDepth,
+      });
     }
   }
   return [...new Set(at)].sort((a, b) => a - b);
@@ -138,8 +151,14 @@ export function resolveDepth(value: DepthInput, what = "depth", max: bigint = MA
     depth = m === null ? null : BigInt(m[1]!) * 10n ** BigInt(m[2] ?? 0);
   }
   if (depth === null || depth < 1n || depth > max) {
-    const hint = typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) ? " (beyond 2^53 a number is not exact: pass a bigint or decimal text)" : "";
-    throw new NtkError("BAD_DEPTH", `${what} must be an integer from 1 to ${max.toLocaleString("en-US")}, got ${String(value)}${hint}.`, { depth: String(value), max: max.toString() });
+    const hint =
+      typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)
+        ? " (beyond 2^53 a number is not exact: pass a bigint or decimal text)"
+        : "";
+    throw new NtkError("BAD_DEPTH", `${what} must be an integer from 1 to ${max.toLocaleString("en-US")}, got ${String(value)}${hint}.`, {
+      depth: String(value),
+      max: max.toString(),
+    });
   }
   return depth;
 }
@@ -153,7 +172,11 @@ export function resolveCheckpoints(at: readonly DepthInput[] | undefined, finalD
   if (at === undefined || at.length === 0) return [last];
   const list = at.map((d, i) => resolveDepth(d, `checkpoint ${i + 1}`, max));
   for (const d of list) {
-    if (d > last) throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${last}; raise the depth or drop the checkpoint.`, { depth: d.toString(), finalDepth: last.toString() });
+    if (d > last)
+      throw new NtkError("BAD_DEPTH", `checkpoint ${d} is deeper than the final depth ${last}; raise the depth or drop the checkpoint.`, {
+        depth: d.toString(),
+        finalDepth: last.toString(),
+      });
   }
   return [...new Set(list)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

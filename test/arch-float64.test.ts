@@ -29,14 +29,25 @@ function relErr(x: number, ref: string): number {
   return r.isZero() ? Math.abs(x) : new Decimal(x).minus(r).div(r).abs().toNumber();
 }
 
-const BACKENDS: Pick<ArchPairOptions, "backend" | "variant">[] = [{ backend: "wasm", variant: "simd" }, { backend: "wasm", variant: "scalar" }, { backend: "plain" }];
+const BACKENDS: Pick<ArchPairOptions, "backend" | "variant">[] = [
+  { backend: "wasm", variant: "simd" },
+  { backend: "wasm", variant: "scalar" },
+  { backend: "plain" },
+];
 
 describe("architecture kernels in float64 against mpmath (test/fixtures/arch.json)", () => {
   for (const backend of BACKENDS) {
     it(`every case within 1e-12 relative: 1 − Σ̄, 1 − Θ̄ and the raw diagonals (${backend.backend} ${backend.variant ?? ""})`, async () => {
       let worst = 0;
       for (const c of cases) {
-        const r = await archPairThroughDepthFloat64({ rho1: c.rho1, depth: 1000, at: c.points.map((p) => p.depth), architecture: c.arch, inputDim: c.inputDim, ...backend });
+        const r = await archPairThroughDepthFloat64({
+          rho1: c.rho1,
+          depth: 1000,
+          at: c.points.map((p) => p.depth),
+          architecture: c.arch,
+          inputDim: c.inputDim,
+          ...backend,
+        });
         r.points.forEach((p, i) => {
           const ref = c.points[i];
           expect(p.depth).toBe(ref.depth);
@@ -63,7 +74,12 @@ describe("the plain ReLU network through the architecture API", () => {
     const depths = [1, 2, 7, 300];
     const ref = await gramThroughDepthFloat64({ points: data, depths, params });
     const fromText = await archGramThroughDepthFloat64({ points: data, depths, params, architecture: "relu dense" });
-    const fromJson = await archGramThroughDepthFloat64({ points: data, depths, architecture: { block: [{ kind: "relu" }, { kind: "dense", sigmaW: 1.3, sigmaB: "0.2" }] }, params: { sigmaW: 1.3, sigmaB: 0.2 } });
+    const fromJson = await archGramThroughDepthFloat64({
+      points: data,
+      depths,
+      architecture: { block: [{ kind: "relu" }, { kind: "dense", sigmaW: 1.3, sigmaB: "0.2" }] },
+      params: { sigmaW: 1.3, sigmaB: 0.2 },
+    });
     for (const g of [fromText, fromJson]) expect(g).toEqual(ref);
   });
   it("'relu dense' pairs are the ReLU pair path's, bit for bit (σw, σb from --sigma-w style params)", async () => {
@@ -85,25 +101,37 @@ describe("the plain ReLU network through the architecture API", () => {
   });
 });
 
-const ARCHS = ["leaky_relu(0.1) dense", "abs dense(1,0.2)", "erf dense(1.5,0.2)", "erf dense", "residual(alpha=1; relu dense)", "residual(alpha=1/sqrt(L); dense relu dense)", "two_slope(-0.3,2) dense(0.9)"];
+const ARCHS = [
+  "leaky_relu(0.1) dense",
+  "abs dense(1,0.2)",
+  "erf dense(1.5,0.2)",
+  "erf dense",
+  "residual(alpha=1; relu dense)",
+  "residual(alpha=1/sqrt(L); dense relu dense)",
+  "two_slope(-0.3,2) dense(0.9)",
+];
 
 describe("Gram properties for every architecture (fast-check)", () => {
   it("symmetric, unit diagonal, complements in [0, 2], Gram entries equal the pair path's, Θ positive definite at L ≥ 2 for distinct points", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ARCHS),
-        fc.array(fc.integer({ min: -1000, max: 1000 }).map((k) => k / 1000), { minLength: 12, maxLength: 12 }),
+        fc.array(
+          fc.integer({ min: -1000, max: 1000 }).map((k) => k / 1000),
+          { minLength: 12, maxLength: 12 },
+        ),
         fc.integer({ min: 2, max: 40 }),
         async (arch, raw, depth) => {
           const norms = [0, 1, 2, 3].map((i) => Math.hypot(raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]));
           fc.pre(norms.every((n) => n > 0.1));
           const points = projectToSphere({ m: 4, n0: 3, coords: Float64Array.from(raw) }, "normalize");
           // distinct points, not too close (a near-duplicate is numerically singular in float64)
-          for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) {
-            let d = 0;
-            for (let c = 0; c < 3; c++) d += (points.coords[3 * i + c] - points.coords[3 * j + c]) ** 2;
-            fc.pre(d > 0.05 && d < 3.95);
-          }
+          for (let i = 0; i < 4; i++)
+            for (let j = i + 1; j < 4; j++) {
+              let d = 0;
+              for (let c = 0; c < 3; c++) d += (points.coords[3 * i + c] - points.coords[3 * j + c]) ** 2;
+              fc.pre(d > 0.05 && d < 3.95);
+            }
           const [g] = await archGramThroughDepthFloat64({ points, depths: [depth], architecture: arch });
           for (let i = 0; i < 4; i++) {
             expect(g.sigmaNormalized[5 * i]).toBe(1);
@@ -132,7 +160,9 @@ describe("architecture errors", () => {
     expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: "relu relu dense" }))).code).toBe("BAD_ARCH");
     expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: { block: [] } }))).code).toBe("BAD_ARCH");
     expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [0], architecture: "erf dense" }))).code).toBe("BAD_DEPTH");
-    expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: "erf dense", backend: "gpu" as "plain" }))).code).toBe("BAD_OPTION");
+    expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: "erf dense", backend: "gpu" as "plain" }))).code).toBe(
+      "BAD_OPTION",
+    );
     expect((await rejectionOf(() => archPairThroughDepthFloat64({ rho1: 2, depth: 3, architecture: "erf dense" }))).code).toBe("BAD_RHO");
   });
   it("BAD_ARCH when an erf layer's variance leaves the float64 range, naming the high-precision path", async () => {

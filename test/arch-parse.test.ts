@@ -81,7 +81,9 @@ describe("--arch errors point at the offending column and token (BAD_ARCH)", () 
     expect(e.details.path).toBe("block[1].branch[1]");
     expect(errorOf(() => resolveArchitecture({ block: [{ kind: "softmax" } as never] })).message).toMatch(/unknown layer kind "softmax"/);
     expect(errorOf(() => resolveArchitecture({ block: [{ kind: "repeat", times: 0, layers: [{ kind: "relu" }] }] })).details.path).toBe("block[0]");
-    expect(errorOf(() => resolveArchitecture({ block: [{ kind: "repeat", times: 1e6, layers: [{ kind: "relu" }, { kind: "dense" }] }] })).message).toMatch(/more than 100000 layers/);
+    expect(errorOf(() => resolveArchitecture({ block: [{ kind: "repeat", times: 1e6, layers: [{ kind: "relu" }, { kind: "dense" }] }] })).message).toMatch(
+      /more than 100000 layers/,
+    );
     expect(errorOf(() => resolveArchitecture(null as never)).code).toBe("BAD_ARCH");
   });
   it("the syntax alone is checked by parseArchitectureText (no validation)", () => {

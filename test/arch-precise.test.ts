@@ -27,7 +27,14 @@ describe("architecture kernels at high precision against mpmath (test/fixtures/a
     for (const c of cases) {
       const deep = c.inputDim === 1 && (c.rho1 === "0.5" || c.rho1 === "0.9999999");
       const refs = c.points.filter((p) => p.depth <= (deep ? 100 : 10));
-      const r = await archPairThroughDepthPrecise({ rho1: c.rho1, depth: refs[refs.length - 1].depth, at: refs.map((p) => p.depth), architecture: c.arch, inputDim: c.inputDim, precision: 30 });
+      const r = await archPairThroughDepthPrecise({
+        rho1: c.rho1,
+        depth: refs[refs.length - 1].depth,
+        at: refs.map((p) => p.depth),
+        architecture: c.arch,
+        inputDim: c.inputDim,
+        precision: 30,
+      });
       r.points.forEach((p, i) => {
         for (const f of FIELDS) {
           const vouched = p.digitsVouched[f]!;
@@ -53,7 +60,12 @@ describe("architecture kernels at high precision against mpmath (test/fixtures/a
 });
 
 describe("high-precision Gram matrices of architectures", () => {
-  const points = [["1", "0", "0"], ["0.6", "0.8", "0"], ["0.1", "0.2", "0.9"], ["-0.5", "0.5", "0.7"]];
+  const points = [
+    ["1", "0", "0"],
+    ["0.6", "0.8", "0"],
+    ["0.1", "0.2", "0.9"],
+    ["-0.5", "0.5", "0.7"],
+  ];
   const data = datasetFromArrays({ points });
   it("agree with float64 to 1e-12 relative in the complements and vouch for P digits", async () => {
     const sphere = projectToSphere(data, "normalize");

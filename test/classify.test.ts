@@ -84,7 +84,7 @@ describe("argmax and accuracy", () => {
 });
 
 describe("class columns in data files", () => {
-  it("CSV: a column named class (any case) holds the labels; JSON: the field \"classes\"", () => {
+  it('CSV: a column named class (any case) holds the labels; JSON: the field "classes"', () => {
     const csv = parseDatasetCsv("x1,Class,x2,y\n1,cat,0,0.5\n0,dog,1,-0.5\n", "pets.csv");
     expect(csv.n0).toBe(2);
     expect(csv.classes).toEqual(["cat", "dog"]);
@@ -109,15 +109,48 @@ describe("predict with targets: onehot", () => {
     expect(r.classification!.classes).toEqual(["setosa", "versicolor", "virginica"]);
     expect(r.classification!.predictedClass).toHaveLength(75);
     expect(r.classification!.accuracy).toBeGreaterThan(0.9);
-    expect((await predict({ train: datasetFromArrays({ points: [[1, 0, 0, 0], [0, 1, 0, 0]], labels: [1, 2] }), test, depth: 3 })).classification).toBeNull();
+    expect(
+      (
+        await predict({
+          train: datasetFromArrays({
+            points: [
+              [1, 0, 0, 0],
+              [0, 1, 0, 0],
+            ],
+            labels: [1, 2],
+          }),
+          test,
+          depth: 3,
+        })
+      ).classification,
+    ).toBeNull();
     await expectCode(() => predict({ train, test, depth: 3, targets: "bogus" as never }), "BAD_OPTION", /targets must be "values" or "onehot"/);
-    await expectCode(() => predict({ train: datasetFromArrays({ points: [[1, 0]], labels: [1] }), test, depth: 3, targets: "onehot" }), "NO_CLASS_LABELS", /no class labels/);
+    await expectCode(
+      () => predict({ train: datasetFromArrays({ points: [[1, 0]], labels: [1] }), test, depth: 3, targets: "onehot" }),
+      "NO_CLASS_LABELS",
+      /no class labels/,
+    );
     const setosa = await loadBuiltinDataset("iris[0:50]", files);
-    await expectCode(() => predict({ train: setosa, test, depth: 3, targets: "onehot" }), "UNKNOWN_CLASS", /"versicolor", which no training point has; the training classes are "setosa"/);
+    await expectCode(
+      () => predict({ train: setosa, test, depth: 3, targets: "onehot" }),
+      "UNKNOWN_CLASS",
+      /"versicolor", which no training point has; the training classes are "setosa"/,
+    );
   });
 
   it("the CLI prints classes and accuracy, in the table and as JSON", async () => {
-    const j = await cliJson<{ accuracy: string; predictedClass: string[]; trueClass: string[]; classes: string[]; majorityRate: string }>("predict", "--train", "iris[0:150:2]", "--test", "iris[1:150:10]", "--depth", "3", "--targets", "onehot", "--json");
+    const j = await cliJson<{ accuracy: string; predictedClass: string[]; trueClass: string[]; classes: string[]; majorityRate: string }>(
+      "predict",
+      "--train",
+      "iris[0:150:2]",
+      "--test",
+      "iris[1:150:10]",
+      "--depth",
+      "3",
+      "--targets",
+      "onehot",
+      "--json",
+    );
     expect(j.classes).toEqual(["setosa", "versicolor", "virginica"]);
     // Rows 1, 11, …, 141: five of each species.
     expect(j.predictedClass).toHaveLength(15);
@@ -125,7 +158,9 @@ describe("predict with targets: onehot", () => {
     expect(j.accuracy).toBe(String(j.predictedClass.filter((c, i) => c === j.trueClass[i]).length / 15));
     expect(j.majorityRate).toBe("0.3333333333333333");
     const text = await cli("predict", "--train", "iris[0:150:2]", "--test", "iris[1:150:10]", "--depth", "3", "--targets", "onehot");
-    expect(text.out).toMatch(/Accuracy [\d.]+ \(\d+ of 15 test points\); always answering the most frequent training class \(setosa\) would score 0\.3333333333333333/);
+    expect(text.out).toMatch(
+      /Accuracy [\d.]+ \(\d+ of 15 test points\); always answering the most frequent training class \(setosa\) would score 0\.3333333333333333/,
+    );
     const bad = await cli("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "3", "--targets", "onehot");
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/error NO_CLASS_LABELS/);
@@ -163,7 +198,10 @@ describe("MNIST kernel-regression accuracy against the mpmath reference", () => 
       for (const kernel of ["ntk", "nngp"] as const) {
         const { train: k, test: kx } = sliceUnion(kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized, train.m, test.m);
         const predictor = await spectralPredictor(k, train.m);
-        for (const [s, time] of [[Infinity, "inf"], [10, "10"]] as const) {
+        for (const [s, time] of [
+          [Infinity, "inf"],
+          [10, "10"],
+        ] as const) {
           const c = fixture.cases.find((x) => x.depth === g.depth && x.kernel === kernel && x.time === time)!;
           const f = predictor.predict(kx, onehot.targets!, 10, s);
           expect(relativeError(f, c), `${kernel} L = ${g.depth} ${time}`).toBeLessThan(1e-9);

@@ -22,7 +22,18 @@ describe("--arch on rho, kernel and predict", () => {
     expect(help.out).toMatch(/residual\(alpha=A; layers…\)/);
   });
   it("rho --arch --precision vouches digits; 'relu dense' prints what plain rho prints", async () => {
-    const doc = await cliJson<{ points: { digitsVouched: Record<string, string | null> }[] }>("rho", "--rho1", "0.5", "--depth", "5", "--arch", "erf dense", "--precision", "25", "--json");
+    const doc = await cliJson<{ points: { digitsVouched: Record<string, string | null> }[] }>(
+      "rho",
+      "--rho1",
+      "0.5",
+      "--depth",
+      "5",
+      "--arch",
+      "erf dense",
+      "--precision",
+      "25",
+      "--json",
+    );
     expect(Number(doc.points[0].digitsVouched.oneMinusRho)).toBeGreaterThanOrEqual(25);
     const plain = await cli("rho", "--rho1", "0.3", "--depth", "20", "--json");
     const viaArch = await cliJson<RhoJson>("rho", "--rho1", "0.3", "--depth", "20", "--arch", "relu dense", "--json");
@@ -31,11 +42,33 @@ describe("--arch on rho, kernel and predict", () => {
     expect(rest).toEqual(JSON.parse(plain.out));
   });
   it("kernel --arch gives the architecture's Gram matrix, --precision its vouched det; --compare with a non-ReLU architecture is BAD_OPTION", async () => {
-    const doc = await cliJson<{ gram: string[][]; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
+    const doc = await cliJson<{ gram: string[][]; architecture: string }>(
+      "kernel",
+      "--data",
+      "examples/circle.csv",
+      "--depth",
+      "6",
+      "--normalized",
+      "--arch",
+      "abs dense",
+      "--json",
+    );
     const points = projectToSphere(await loadDataset("examples/circle.csv"), "normalize");
     const [g] = await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" });
     expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.ntkNormalized));
-    const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--precision", "25", "--json");
+    const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>(
+      "kernel",
+      "--data",
+      "examples/circle.csv",
+      "--depth",
+      "6",
+      "--normalized",
+      "--arch",
+      "abs dense",
+      "--precision",
+      "25",
+      "--json",
+    );
     expect(Number(hp.digitsVouched.det)).toBeGreaterThanOrEqual(20);
     const f64 = await cliJson<{ det: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
     expect(Math.abs(Number(f64.det) / Number(hp.det) - 1)).toBeLessThan(1e-13);
@@ -46,7 +79,18 @@ describe("--arch on rho, kernel and predict", () => {
   });
   it("predict --arch feeds the architecture's Gram matrices to the prediction code (float64 and --precision)", async () => {
     const [train, test] = await Promise.all([loadDataset("examples/train.json"), loadDataset("examples/test.json")]);
-    const doc = await cliJson<{ predictions: unknown }>("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "4", "--arch", "erf dense", "--json");
+    const doc = await cliJson<{ predictions: unknown }>(
+      "predict",
+      "--train",
+      "examples/train.json",
+      "--test",
+      "examples/test.json",
+      "--depth",
+      "4",
+      "--arch",
+      "erf dense",
+      "--json",
+    );
     const lib = await predict({ train, test, depth: 4, architecture: "erf dense" });
     const relu = await predict({ train, test, depth: 4 });
     expect(JSON.stringify(doc)).toContain(String(lib.float64!.predictions[0]));

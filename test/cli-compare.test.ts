@@ -22,13 +22,52 @@ describe("ntk-depth compare", () => {
   });
 
   it("--json: the documented keys, every number a decimal string", async () => {
-    const r = await cli("compare", "--rho1", "0.5", "--depth", "300", "--at", "1,300", "--precision", "40", "--sigma-w", "1.2", "--sigma-b", "0.1", "--input-dim", "3", "--json");
+    const r = await cli(
+      "compare",
+      "--rho1",
+      "0.5",
+      "--depth",
+      "300",
+      "--at",
+      "1,300",
+      "--precision",
+      "40",
+      "--sigma-w",
+      "1.2",
+      "--sigma-b",
+      "0.1",
+      "--input-dim",
+      "3",
+      "--json",
+    );
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.out) as Record<string, unknown> & { points: Record<string, Record<string, unknown>>[]; firstDepthBelow: Record<string, Record<string, string | null>> };
-    expect(Object.keys(doc)).toEqual(["command", "rho1", "depth", "sigmaW", "sigmaB", "inputDim", "precision", "workingPrecision", "vouchedBy", "points", "firstDepthBelow"]);
+    const doc = JSON.parse(r.out) as Record<string, unknown> & {
+      points: Record<string, Record<string, unknown>>[];
+      firstDepthBelow: Record<string, Record<string, string | null>>;
+    };
+    expect(Object.keys(doc)).toEqual([
+      "command",
+      "rho1",
+      "depth",
+      "sigmaW",
+      "sigmaB",
+      "inputDim",
+      "precision",
+      "workingPrecision",
+      "vouchedBy",
+      "points",
+      "firstDepthBelow",
+    ]);
     expect(doc.precision).toBe("40");
     expect(doc.points.map((p) => p.depth)).toEqual(["1", "300"]);
-    expect(Object.keys(doc.points[0]!.textbook!)).toEqual(["oneMinusRho", "oneMinusRhoRelError", "oneMinusRhoDigits", "ntkNormalized", "ntkNormalizedRelError", "ntkNormalizedDigits"]);
+    expect(Object.keys(doc.points[0]!.textbook!)).toEqual([
+      "oneMinusRho",
+      "oneMinusRhoRelError",
+      "oneMinusRhoDigits",
+      "ntkNormalized",
+      "ntkNormalizedRelError",
+      "ntkNormalizedDigits",
+    ]);
     expect(Object.keys(doc.firstDepthBelow.stable!)).toEqual(["1", "6", "12"]); // JSON orders integer keys ascending
     for (const leaf of leaves(doc)) expect(leaf === null || typeof leaf === "string").toBe(true);
     expect(doc.points[1]!.reference!.digitsVouched).toEqual({ oneMinusRho: "40", ntkNormalized: "40" });

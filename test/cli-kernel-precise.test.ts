@@ -11,8 +11,11 @@ import { datasetFromArrays } from "../src/data/dataset.js";
 import { cli } from "./support/cli.js";
 import { rejectionCodeOf } from "./support/errors.js";
 
-
-const NEARLY_EQUAL = [["0.3", "-1.2", "0.5"], ["0.3", "-1.2", "0.50000000000000000001"], ["1", "0.25", "-0.75"]];
+const NEARLY_EQUAL = [
+  ["0.3", "-1.2", "0.5"],
+  ["0.3", "-1.2", "0.50000000000000000001"],
+  ["1", "0.25", "-0.75"],
+];
 
 describe("compareGram: float64 against high precision", () => {
   it("scan depths: every depth to 30, then about ten per decade, the depth itself and the end included", () => {
@@ -26,7 +29,14 @@ describe("compareGram: float64 against high precision", () => {
   });
 
   it("points 1e-20 apart: float64 merges them (exact zero pivot), so its det means nothing from depth 1, while the reference vouches every digit", async () => {
-    const r = await compareGram({ data: datasetFromArrays({ points: NEARLY_EQUAL }), projection: "normalize", depth: 6, kernel: "ntk", normalized: true, precision: 24 });
+    const r = await compareGram({
+      data: datasetFromArrays({ points: NEARLY_EQUAL }),
+      projection: "normalize",
+      depth: 6,
+      kernel: "ntk",
+      normalized: true,
+      precision: 24,
+    });
     expect(r.determinant.float64.analysis.signDet).toBe(0);
     expect(r.determinant.reference.signDet).toBe(1);
     expect(r.determinant.reference.digitsVouched.det).toBe(24);
@@ -41,7 +51,11 @@ describe("compareGram: float64 against high precision", () => {
   });
 
   it("well separated points: float64's det keeps at least 9 digits of Σ̄'s det through depth 300, so it never loses its meaning there", async () => {
-    const points = [["1", "0.2", "0.1"], ["0.3", "1", "-0.2"], ["-0.5", "0.4", "1"]];
+    const points = [
+      ["1", "0.2", "0.1"],
+      ["0.3", "1", "-0.2"],
+      ["-0.5", "0.4", "1"],
+    ];
     const r = await compareGram({ data: datasetFromArrays({ points }), projection: "normalize", depth: 50, scanTo: 300, kernel: "nngp", normalized: true });
     expect(r.precision).toBe(32);
     expect(r.detMeaninglessFrom).toBeNull();
@@ -54,8 +68,19 @@ describe("compareGram: float64 against high precision", () => {
   });
 
   it("raw kernels far below the float64 range compare through their power-of-two scale", async () => {
-    const points = [["1", "0"], ["0.6", "0.8"]];
-    const r = await compareGram({ data: datasetFromArrays({ points }), projection: "normalize", depth: 1200, scanTo: 1200, kernel: "ntk", normalized: false, precision: 20 });
+    const points = [
+      ["1", "0"],
+      ["0.6", "0.8"],
+    ];
+    const r = await compareGram({
+      data: datasetFromArrays({ points }),
+      projection: "normalize",
+      depth: 1200,
+      scanTo: 1200,
+      kernel: "ntk",
+      normalized: false,
+      precision: 20,
+    });
     // Θ(x,x) = L / (n0 2^{L−1}) ≈ 1e-358 at L = 1200: outside float64, yet every entry keeps ≥ 12 digits.
     expect(r.entries.leastCorrectDigits).toBeGreaterThanOrEqual(12);
     expect(r.determinant.reference.log10AbsDet!.toNumber()).toBeLessThan(-700);
@@ -75,7 +100,6 @@ describe("compareGram: float64 against high precision", () => {
 const circle = fileURLToPath(new URL("../examples/circle.csv", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "ntk-kernel-precise-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
 
 /** A JSON data file whose numbers are written exactly as the given decimal text. */
 function textFile(name: string, points: string[][]): string {
@@ -99,11 +123,15 @@ describe("kernel --precision", () => {
     // Printed text is the value rounded to its vouched digits d: within half a unit of the d-th digit,
     // which the strict count (relative error < 10^−d) may score as d − 1.
     expect(correctDigits(new Decimal(doc.det), new Decimal(ref.detNtkNormalized.det), 40)).toBeGreaterThanOrEqual(Number(doc.digitsVouched.det) - 1);
-    expect(correctDigits(new Decimal(doc.log10AbsDet), new Decimal(ref.detNtkNormalized.log10AbsDet!), 40)).toBeGreaterThanOrEqual(Number(doc.digitsVouched.log10AbsDet) - 1);
+    expect(correctDigits(new Decimal(doc.log10AbsDet), new Decimal(ref.detNtkNormalized.log10AbsDet!), 40)).toBeGreaterThanOrEqual(
+      Number(doc.digitsVouched.log10AbsDet) - 1,
+    );
     (doc.gram as string[][]).flat().forEach((x, k) => {
       // Each entry is printed with the digits it vouches for: all of them are correct.
       const digits = x.replace(/^-?0\.0*|[-.]|e.*$/g, "").length;
-      expect(correctDigits(new Decimal(x), new Decimal(ref.ntkNormalized[k]), 40), `entry ${k}: ${x} (${digits} digits)`).toBeGreaterThanOrEqual(Math.min(digits, 30) - 1);
+      expect(correctDigits(new Decimal(x), new Decimal(ref.ntkNormalized[k]), 40), `entry ${k}: ${x} (${digits} digits)`).toBeGreaterThanOrEqual(
+        Math.min(digits, 30) - 1,
+      );
     });
     expect(r.err).toBe("");
   });
@@ -126,7 +154,11 @@ describe("kernel --precision", () => {
   });
 
   it("coincident points: det exactly 0, the points named, every digit of 0 vouched", async () => {
-    const file = textFile("dup.json", [["1", "2"], ["-0.5", "0.3"], ["2", "4"]]);
+    const file = textFile("dup.json", [
+      ["1", "2"],
+      ["-0.5", "0.3"],
+      ["2", "4"],
+    ]);
     const doc = JSON.parse((await cli("kernel", "--data", file, "--depth", "4", "--precision", "20", "--json")).out);
     expect(doc.det).toBe("0");
     expect(doc.signDet).toBe(0);

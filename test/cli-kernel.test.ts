@@ -15,7 +15,6 @@ const train = join(examples, "train.json");
 const scratch = mkdtempSync(join(tmpdir(), "ntk-kernel-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-
 interface KernelJson {
   depth: string;
   kernel: string;
@@ -64,7 +63,12 @@ describe("kernel --json", () => {
     }
     // Distinct points: every off-diagonal complement is positive at depth 3 as well.
     const doc = (await json("--data", circle, "--depth", "3", "--kernel", "nngp", "--normalized")) as unknown as { complement: string[][] };
-    expect(doc.complement.flat().filter((x) => x !== "0").every((x) => Number(x) > 0)).toBe(true);
+    expect(
+      doc.complement
+        .flat()
+        .filter((x) => x !== "0")
+        .every((x) => Number(x) > 0),
+    ).toBe(true);
   });
 
   it("raw kernels past the float64 range print exact decimals of mantissa × 2^k, and det through log10", async () => {

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "./support/cli.js";
 
-
 const dir = mkdtempSync(join(tmpdir(), "ntk-predict-"));
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
@@ -19,7 +18,9 @@ describe("ntk-depth predict", () => {
     const r = await cli("predict", ...examples, "--depth", "3");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Kernel Θ \(raw\) at depth L = 3; 4 training points, 2 test points, 2 target\(s\)/);
-    expect(r.out).toMatch(/Float64 \((LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/);
+    expect(r.out).toMatch(
+      /Float64 \((LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/,
+    );
     expect(r.out).toMatch(/\n +1 +0\.93769490432506\d* +-0\.0170839060735\d* +1\.029176159400\d*/);
     expect(r.err).toBe("");
   });
@@ -33,7 +34,22 @@ describe("ntk-depth predict", () => {
   });
 
   it("--json: one row per test point and one column per target, numbers as decimal strings", async () => {
-    const r = await cli("predict", ...examples, "--depth", "3", "--normalized", "--kernel", "nngp", "--time", "2.5", "--learning-rate", "0.4", "--diag-reg", "0.01", "--json");
+    const r = await cli(
+      "predict",
+      ...examples,
+      "--depth",
+      "3",
+      "--normalized",
+      "--kernel",
+      "nngp",
+      "--time",
+      "2.5",
+      "--learning-rate",
+      "0.4",
+      "--diag-reg",
+      "0.01",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc.depth).toBe("3");
@@ -80,7 +96,14 @@ describe("ntk-depth predict", () => {
   });
 
   it("warnings go to stderr in human mode and into a warnings array in JSON", async () => {
-    const train = file("dup.json", { points: [[1, 0, 0], [2, 0, 0], [0, 1, 0]], labels: [1, 2, 3] });
+    const train = file("dup.json", {
+      points: [
+        [1, 0, 0],
+        [2, 0, 0],
+        [0, 1, 0],
+      ],
+      labels: [1, 2, 3],
+    });
     const test = file("t.json", { points: [[1, 1, 1]] });
     const human = await cli("predict", "--train", train, "--test", test, "--depth", "3", "--time", "1");
     expect(human.code).toBe(0);
@@ -97,7 +120,14 @@ describe("ntk-depth predict", () => {
   });
 
   it("errors: singular at t = inf, bad time, bad kernel, missing file, bad precision (exit 1, code on stderr)", async () => {
-    const train = file("dup2.json", { points: [[1, 0, 0], [2, 0, 0], [0, 1, 0]], labels: [1, 2, 3] });
+    const train = file("dup2.json", {
+      points: [
+        [1, 0, 0],
+        [2, 0, 0],
+        [0, 1, 0],
+      ],
+      labels: [1, 2, 3],
+    });
     const cases: [string[], RegExp][] = [
       [["--train", train, "--test", "examples/test.json", "--depth", "3"], /error SINGULAR_MATRIX: .*training points 1 and 2/],
       [[...examples, "--depth", "3", "--time", "-1"], /error BAD_OPTION: time/],

@@ -13,7 +13,18 @@ const trainFiles = ["--train", "examples/train-scalar.json", "--test", "examples
 describe("ntk-depth width", () => {
   it("--json: per off-diagonal entry mean, std, stderr, infinite, zScore as decimal strings, and the diagonal ratios", async () => {
     const doc = await cliJson<{ entries: Record<string, string | null>[]; diagSecondMomentRatio: string; diagScaledMean: string; samplesUsed: string }>(
-      "width", "--data", "examples/circle.csv", "--depth", "3", "--width", "16", "--samples", "6", "--seed", "2", "--json",
+      "width",
+      "--data",
+      "examples/circle.csv",
+      "--depth",
+      "3",
+      "--width",
+      "16",
+      "--samples",
+      "6",
+      "--seed",
+      "2",
+      "--json",
     );
     noBareNumbers(doc);
     expect(doc.entries).toHaveLength(10);
@@ -58,7 +69,23 @@ describe("ntk-depth width", () => {
 describe("ntk-depth train", () => {
   it("--json: checkpoints with step, trainLoss, kernelChange and per test point trained, linearized, infiniteWidth", async () => {
     const doc = await cliJson<{ checkpoints: { step: string; trainLoss: string; kernelChange: string; testPoints: Record<string, string | null>[] }[] }>(
-      "train", ...trainFiles, "--depth", "2", "--width", "32", "--steps", "10", "--learning-rate", "0.5", "--samples", "2", "--at", "0,5,10", "--sigma-w", "1.5", "--json",
+      "train",
+      ...trainFiles,
+      "--depth",
+      "2",
+      "--width",
+      "32",
+      "--steps",
+      "10",
+      "--learning-rate",
+      "0.5",
+      "--samples",
+      "2",
+      "--at",
+      "0,5,10",
+      "--sigma-w",
+      "1.5",
+      "--json",
     );
     noBareNumbers(doc);
     expect(doc.checkpoints.map((c) => c.step)).toEqual(["0", "5", "10"]);

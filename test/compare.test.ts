@@ -36,13 +36,18 @@ describe("correct digits", () => {
   it("the BigFloat scan gives the same count as the Decimal definition (fast-check)", () => {
     const c = new BigFloatContext(200);
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0), fc.integer({ min: -20, max: -1 }), fc.integer({ min: 1, max: 9 }), (x, k, m) => {
-        // a reference near x: x (1 + m·10^k)
-        const ref = new D(x).times(new D(1).plus(new D(m).times(new D(10).pow(k))));
-        const viaBig = correctDigitsFloat64(x, c.fromDecimal(ref, D), c);
-        const viaDecimal = correctDigits(x, ref, 17);
-        expect(Math.abs(viaBig - viaDecimal)).toBeLessThanOrEqual(0); // same definition, same answer
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0),
+        fc.integer({ min: -20, max: -1 }),
+        fc.integer({ min: 1, max: 9 }),
+        (x, k, m) => {
+          // a reference near x: x (1 + m·10^k)
+          const ref = new D(x).times(new D(1).plus(new D(m).times(new D(10).pow(k))));
+          const viaBig = correctDigitsFloat64(x, c.fromDecimal(ref, D), c);
+          const viaDecimal = correctDigits(x, ref, 17);
+          expect(Math.abs(viaBig - viaDecimal)).toBeLessThanOrEqual(0); // same definition, same answer
+        },
+      ),
       { numRuns: 300 },
     );
     expect(correctDigitsFloat64(Number.NaN, c.one, c)).toBe(0);
@@ -139,7 +144,12 @@ describe("comparePair", () => {
 describe("compareGram", () => {
   it("counts the reference's digits of a small K̄ entry as significant digits, not decimal places", async () => {
     // x·x′ ≈ 1e-10 at L = 1: Σ̄ = x·x′ vouched to 20 decimal places is 11 significant digits.
-    const data = datasetFromArrays({ points: [[1, 0], [1e-10, 1]] });
+    const data = datasetFromArrays({
+      points: [
+        [1, 0],
+        [1e-10, 1],
+      ],
+    });
     const r = await compareGram({ data, projection: "normalize", depth: 1, kernel: "nngp", normalized: true, precision: 20 });
     expect(r.entries.referenceDigits).toBe(11);
     const g = (await gramThroughDepthPrecise({ data, projection: "normalize", depths: [1], precision: 20 })).grams[0];

@@ -15,7 +15,14 @@ const examples = fileURLToPath(new URL("../examples/", import.meta.url));
 
 describe("datasetFromArrays", () => {
   it("packs numbers row-major without text", () => {
-    const d = datasetFromArrays({ points: [[1, 2], [3, 4], [5, 6]], labels: [7, 8, 9] });
+    const d = datasetFromArrays({
+      points: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      labels: [7, 8, 9],
+    });
     expect([d.m, d.n0, d.k]).toEqual([3, 2, 1]);
     expect([...d.coords]).toEqual([1, 2, 3, 4, 5, 6]);
     expect([...d.targets!]).toEqual([7, 8, 9]);
@@ -43,7 +50,11 @@ describe("datasetFromArrays", () => {
   it("packs any rectangular array faithfully (property)", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((n) => fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 8 })),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((n) =>
+            fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }), { minLength: 1, maxLength: 8 }),
+          ),
         (rows) => {
           const d = datasetFromArrays({ points: rows });
           expect(Array.from(d.coords)).toEqual(rows.flat());
@@ -75,7 +86,10 @@ describe("JSON", () => {
   it("reads points with flat labels, row labels, or a bare list", () => {
     const d = parseDatasetJson('{"points": [[0.6, 0.8], [1, 0]], "labels": [1, -1]}', "p.json");
     expect([d.m, d.n0, d.k]).toEqual([2, 2, 1]);
-    expect(d.coordText).toEqual([["0.6", "0.8"], ["1", "0"]]);
+    expect(d.coordText).toEqual([
+      ["0.6", "0.8"],
+      ["1", "0"],
+    ]);
     const k2 = parseDatasetJson('{"points": [[1], [2]], "labels": [[1, 2], [3, 4]]}', "p.json");
     expect(k2.k).toBe(2);
     expect([...k2.targets!]).toEqual([1, 2, 3, 4]);
@@ -135,8 +149,14 @@ describe("CSV", () => {
   it("splits coordinates from y… targets and keeps text", () => {
     const d = parseDatasetCsv('x1,y,x2,Y2\r\n0.5,1,"0.25",2\n\n# comment\n1e-3,3,4,5\n', "d.csv");
     expect([d.m, d.n0, d.k]).toEqual([2, 2, 2]);
-    expect(d.coordText).toEqual([["0.5", "0.25"], ["1e-3", "4"]]);
-    expect(d.targetText).toEqual([["1", "2"], ["3", "5"]]);
+    expect(d.coordText).toEqual([
+      ["0.5", "0.25"],
+      ["1e-3", "4"],
+    ]);
+    expect(d.targetText).toEqual([
+      ["1", "2"],
+      ["3", "5"],
+    ]);
   });
   it("reads a file without targets", () => {
     const d = parseDatasetCsv("a,b\n1,2\n", "d.csv");
@@ -185,7 +205,10 @@ describe("loadDataset", () => {
     await expect(loadDataset(join(dir, "missing.json"))).rejects.toMatchObject({ code: "FILE_UNREADABLE", message: expect.stringMatching(/no such file/) });
     await expect(loadDataset(dir)).rejects.toMatchObject({ code: "FILE_UNREADABLE" });
     writeFileSync(join(dir, "bad.json"), "{");
-    await expect(loadDataset(join(dir, "bad.json"))).rejects.toMatchObject({ code: "FILE_MALFORMED", message: expect.stringMatching(/^bad\.json: invalid JSON at line 1/) });
+    await expect(loadDataset(join(dir, "bad.json"))).rejects.toMatchObject({
+      code: "FILE_MALFORMED",
+      message: expect.stringMatching(/^bad\.json: invalid JSON at line 1/),
+    });
     if (process.getuid?.() !== 0) {
       chmodSync(join(dir, "a.txt"), 0o000);
       await expect(loadDataset(join(dir, "a.txt"))).rejects.toMatchObject({ code: "FILE_UNREADABLE" });

@@ -40,15 +40,19 @@ function checkVouched(p: PairPointPrecise, want: Record<(typeof FIELDS)[number],
 }
 
 describe("high-precision jump against mpmath (depths 2 … 2^60, 40 digits written)", () => {
-  it.each(reference.map((c) => [c.rho1, c] as const))("ρ1 = %s, P = 36: no vouched digit wrong, every value vouches ≥ 30", async (rho1, c) => {
-    const r = await pairThroughDepthPrecise({ rho1, depth: c.points.at(-1)!.depth, at: c.points.map((p) => p.depth), precision: 36, method: "jump" });
-    expect(r.method).toBe("jump");
-    r.points.forEach((p, k) => {
-      expect(p.depthExact.toString()).toBe(c.points[k]!.depth);
-      checkVouched(p, c.points[k]!, 40);
-      for (const f of FIELDS) if (!new Ref(c.points[k]![f]).abs().lt("1e-80")) expect(p.digitsVouched[f]).toBeGreaterThanOrEqual(30);
-    });
-  }, 60000);
+  it.each(reference.map((c) => [c.rho1, c] as const))(
+    "ρ1 = %s, P = 36: no vouched digit wrong, every value vouches ≥ 30",
+    async (rho1, c) => {
+      const r = await pairThroughDepthPrecise({ rho1, depth: c.points.at(-1)!.depth, at: c.points.map((p) => p.depth), precision: 36, method: "jump" });
+      expect(r.method).toBe("jump");
+      r.points.forEach((p, k) => {
+        expect(p.depthExact.toString()).toBe(c.points[k]!.depth);
+        checkVouched(p, c.points[k]!, 40);
+        for (const f of FIELDS) if (!new Ref(c.points[k]![f]).abs().lt("1e-80")) expect(p.digitsVouched[f]).toBeGreaterThanOrEqual(30);
+      });
+    },
+    60000,
+  );
 });
 
 describe("high-precision jump against the direct high-precision recursion", () => {
@@ -56,18 +60,24 @@ describe("high-precision jump against the direct high-precision recursion", () =
     ["-0.3", 100_000],
     ["0.99", 10_000],
     ["0.999999999999999999999999", 10_000],
-  ] as const)("ρ1 = %s to L = %i at 40 digits: the values agree on every digit both vouch for", async (rho1, depth) => {
-    const at = [2, 10, 1001, depth];
-    const [jump, direct] = await Promise.all((["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth, at, precision: 40, method })));
-    jump!.points.forEach((p, k) => {
-      const d = direct!.points[k]!;
-      for (const f of FIELDS) {
-        const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
-        expect(both, `${f} at L = ${p.depthExact}`).toBeGreaterThanOrEqual(38);
-        expect(correctDigits(p[f], d[f], 40)).toBeGreaterThanOrEqual(both);
-      }
-    });
-  }, 120000);
+  ] as const)(
+    "ρ1 = %s to L = %i at 40 digits: the values agree on every digit both vouch for",
+    async (rho1, depth) => {
+      const at = [2, 10, 1001, depth];
+      const [jump, direct] = await Promise.all(
+        (["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth, at, precision: 40, method })),
+      );
+      jump!.points.forEach((p, k) => {
+        const d = direct!.points[k]!;
+        for (const f of FIELDS) {
+          const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
+          expect(both, `${f} at L = ${p.depthExact}`).toBeGreaterThanOrEqual(38);
+          expect(correctDigits(p[f], d[f], 40)).toBeGreaterThanOrEqual(both);
+        }
+      });
+    },
+    120000,
+  );
 });
 
 describe("high-precision jump: limits", () => {
@@ -81,8 +91,16 @@ describe("high-precision jump: limits", () => {
   });
 
   it("refuses what it cannot vouch for", async () => {
-    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: MAX_JUMP_PRECISION + 1, method: "jump" }), "BAD_OPTION", /precision ≤ 80/);
-    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 30, method: "jump", params: { sigmaB: 0.1 } }), "BAD_OPTION", /σb = 0/);
+    await expectCode(
+      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: MAX_JUMP_PRECISION + 1, method: "jump" }),
+      "BAD_OPTION",
+      /precision ≤ 80/,
+    );
+    await expectCode(
+      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 30, method: "jump", params: { sigmaB: 0.1 } }),
+      "BAD_OPTION",
+      /σb = 0/,
+    );
     await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 100 }), "BAD_DEPTH", /only the jump reaches/);
   });
 });

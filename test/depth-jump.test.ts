@@ -58,7 +58,8 @@ describe("float64 jump against the direct recursion", () => {
     const [jump, direct] = await Promise.all((["jump", "direct"] as const).map((method) => pairThroughDepthFloat64({ ...o, method })));
     jump!.points.forEach((p, k) => {
       const d = direct!.points[k]!;
-      for (const f of ["sigmaDiag", "ntkDiag", "sigma", "ntk"] as const) expect(rel(p[f] * 2 ** (p.log2Scale - d.log2Scale), d[f]), `${f} at L = ${p.depth}`).toBeLessThan(1e-12);
+      for (const f of ["sigmaDiag", "ntkDiag", "sigma", "ntk"] as const)
+        expect(rel(p[f] * 2 ** (p.log2Scale - d.log2Scale), d[f]), `${f} at L = ${p.depth}`).toBeLessThan(1e-12);
     });
   });
 
@@ -81,7 +82,14 @@ describe("asymptotics and exact depths", () => {
   it("at L = 10^18: 1 − ρ = 9π²/(2L²)(1 + O(ln L/L)) and Θ̄ = 1/4 + O(ln L/L), for ρ1 across [−1, 1)", async () => {
     // The O(·) terms are (3 ln L/2 + 3π C(ρ1))/L with C(ρ1) ≈ 1/θ1 for small θ1 (SPEC §9), so the bound is (ln L + 3π/θ1)/L times a constant.
     const L = 10n ** 18n;
-    for (const [rho1, theta1] of [["-1", Math.PI], ["-0.5", (2 * Math.PI) / 3], ["0", Math.PI / 2], ["0.5", Math.PI / 3], ["0.9999999", Math.sqrt(2e-7)], ["0.99999999999999999999", Math.sqrt(2e-20)]] as const) {
+    for (const [rho1, theta1] of [
+      ["-1", Math.PI],
+      ["-0.5", (2 * Math.PI) / 3],
+      ["0", Math.PI / 2],
+      ["0.5", Math.PI / 3],
+      ["0.9999999", Math.sqrt(2e-7)],
+      ["0.99999999999999999999", Math.sqrt(2e-20)],
+    ] as const) {
       const bound = (Math.log(1e18) + (3 * Math.PI) / theta1) / 1e18;
       const [p] = (await pairThroughDepthFloat64({ rho1, depth: L })).points;
       expect(Math.abs((p!.oneMinusRho * 2 * 1e36) / (9 * Math.PI ** 2) - 1)).toBeLessThan(Math.max(4 * bound, 4e-16));
@@ -94,7 +102,14 @@ describe("asymptotics and exact depths", () => {
     const r = await pairThroughDepthFloat64({ rho1: "0.5", depth: "1000000000000000001", at: [10n ** 18n, "1000000000000000001"] });
     expect(r.points.map((p) => p.depthExact)).toEqual([10n ** 18n, 10n ** 18n + 1n]);
     const doc = await cliJson<{ method: string; points: { depth: string; sigmaDiag: string }[] }>(
-      "rho", "--rho1", "0.5", "--depth", "1000000000000000001", "--at", "1e18,1000000000000000001", "--json",
+      "rho",
+      "--rho1",
+      "0.5",
+      "--depth",
+      "1000000000000000001",
+      "--at",
+      "1e18,1000000000000000001",
+      "--json",
     );
     expect(doc.method).toBe("jump");
     expect(doc.points.map((p) => p.depth)).toEqual(["1000000000000000000", "1000000000000000001"]);

@@ -57,21 +57,25 @@ describe("Gram matrices by the depth maps against the direct recursion", () => {
     [448, [2, 10, 100, 1000]],
     [100, [10_000]],
     [32, [100_000]],
-  ] as const)("m = %i (≥ 10^5 pairs when m = 448), depths %j: 1 − Σ̄, 1 − Θ̄ within 1e-12 relative", async (m, depths) => {
-    const points = circlePoints(m, m);
-    const [maps, direct] = await Promise.all([
-      gramThroughDepthFloat64({ points, depths, method: "jump" }),
-      gramThroughDepthFloat64({ points, depths, method: "direct" }),
-    ]);
-    maps.forEach((g, i) => {
-      const w = worstRelative(g, direct[i]!);
-      expect(w.sigma, `1 − Σ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
-      expect(w.ntk, `1 − Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
-      expect(w.ntkValue, `Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
-      if (m === 448) expect(w.nearOne).toBeGreaterThan(100); // entries (each pair twice) with ρ1 within 1e-12 of ±1
-      expect([g.sigmaDiag * 2 ** (g.log2Scale - direct[i]!.log2Scale), g.depthExact]).toEqual([expect.closeTo(direct[i]!.sigmaDiag, 14), BigInt(g.depth)]);
-    });
-  }, 60000);
+  ] as const)(
+    "m = %i (≥ 10^5 pairs when m = 448), depths %j: 1 − Σ̄, 1 − Θ̄ within 1e-12 relative",
+    async (m, depths) => {
+      const points = circlePoints(m, m);
+      const [maps, direct] = await Promise.all([
+        gramThroughDepthFloat64({ points, depths, method: "jump" }),
+        gramThroughDepthFloat64({ points, depths, method: "direct" }),
+      ]);
+      maps.forEach((g, i) => {
+        const w = worstRelative(g, direct[i]!);
+        expect(w.sigma, `1 − Σ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
+        expect(w.ntk, `1 − Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
+        expect(w.ntkValue, `Θ̄ at L = ${g.depth}`).toBeLessThan(1e-12);
+        if (m === 448) expect(w.nearOne).toBeGreaterThan(100); // entries (each pair twice) with ρ1 within 1e-12 of ±1
+        expect([g.sigmaDiag * 2 ** (g.log2Scale - direct[i]!.log2Scale), g.depthExact]).toEqual([expect.closeTo(direct[i]!.sigmaDiag, 14), BigInt(g.depth)]);
+      });
+    },
+    60000,
+  );
 
   it("auto takes the maps for σb = 0 at depths the direct loop cannot reach, and coincident points stay exactly 0", async () => {
     const points: SpherePoints = { m: 3, n0: 2, coords: Float64Array.of(1, 0, 1, 0, 0, 1), projection: "none" };

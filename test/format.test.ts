@@ -61,7 +61,14 @@ describe("formatVouched", () => {
 
 describe("renderTable", () => {
   it("aligns columns under a legend and header", () => {
-    const t = renderTable([{ header: "L" }, { header: "name", align: "left" }], [["1", "a"], ["100", "bbb"]], ["L: depth"]);
+    const t = renderTable(
+      [{ header: "L" }, { header: "name", align: "left" }],
+      [
+        ["1", "a"],
+        ["100", "bbb"],
+      ],
+      ["L: depth"],
+    );
     expect(t).toBe("L: depth\n  L  name\n---  ----\n  1  a\n100  bbb\n");
   });
 });

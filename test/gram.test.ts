@@ -18,7 +18,10 @@ interface RefDet {
   signDet: number;
   log10AbsDet: string | null;
 }
-type RefGram = { depth: number; sigmaDiag: string; ntkDiag: string; sigmaNormalizedDet: RefDet; ntkNormalizedDet: RefDet } & Record<(typeof MATRICES)[number], string[]>;
+type RefGram = { depth: number; sigmaDiag: string; ntkDiag: string; sigmaNormalizedDet: RefDet; ntkNormalizedDet: RefDet } & Record<
+  (typeof MATRICES)[number],
+  string[]
+>;
 interface Case {
   name: string;
   m: number;
@@ -39,8 +42,6 @@ const BACKENDS: { label: string; options: Pick<GramFloat64Options, "backend" | "
 function spherePoints(m: number, n0: number, coords: ArrayLike<number>): SpherePoints {
   return { m, n0, coords: Float64Array.from(coords), projection: "none" };
 }
-
-
 
 describe.each(BACKENDS)("Gram matrices through depth, $label, against mpmath (100 digits)", ({ options }) => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
@@ -161,7 +162,11 @@ describe("raw kernels and the diagonal scalars", () => {
   });
   it("kernelMatrix64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
     const c = cases.find((x) => x.sigmaW !== "1")!;
-    const [g] = await gramThroughDepthFloat64({ points: spherePoints(c.m, c.n0, c.coords.map(Number)), depths: [10], params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB } });
+    const [g] = await gramThroughDepthFloat64({
+      points: spherePoints(c.m, c.n0, c.coords.map(Number)),
+      depths: [10],
+      params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+    });
     const ref = c.grams.find((r) => r.depth === 10)!;
     expect(kernelMatrix64(g, "ntk", true)).toEqual({ matrix: g.ntkNormalized, log2Scale: 0 });
     expect(kernelMatrix64(g, "nngp", true).matrix).toBe(g.sigmaNormalized);
@@ -178,14 +183,12 @@ describe("raw kernels and the diagonal scalars", () => {
 
 /** m random points on S^{n0−1}: rows of a grid of step 1e-6 in [−1, 1]^n0 (a zero row becomes e1), normalized. */
 const arbitraryPoints = (minM: number, maxM: number, minN0: number, maxN0: number) =>
-  fc
-    .record({ m: fc.integer({ min: minM, max: maxM }), n0: fc.integer({ min: minN0, max: maxN0 }) })
-    .chain(({ m, n0 }) =>
-      fc
-        .array(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: n0, maxLength: n0 }), { minLength: m, maxLength: m })
-        .map((rows) => rows.map((r) => (r.some((x) => x !== 0) ? r.map((x) => x / 1e6) : [1, ...r.slice(1)])))
-        .map((rows) => projectToSphere({ m, n0, coords: Float64Array.from(rows.flat()) }, "normalize")),
-    );
+  fc.record({ m: fc.integer({ min: minM, max: maxM }), n0: fc.integer({ min: minN0, max: maxN0 }) }).chain(({ m, n0 }) =>
+    fc
+      .array(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: n0, maxLength: n0 }), { minLength: m, maxLength: m })
+      .map((rows) => rows.map((r) => (r.some((x) => x !== 0) ? r.map((x) => x / 1e6) : [1, ...r.slice(1)])))
+      .map((rows) => projectToSphere({ m, n0, coords: Float64Array.from(rows.flat()) }, "normalize")),
+  );
 
 function minDistance(p: SpherePoints): number {
   let best = Infinity;
@@ -291,7 +294,9 @@ describe("properties (fast-check)", () => {
   it("the WASM builds and the plain TypeScript port agree to a few ulps at L = 300", async () => {
     await fc.assert(
       fc.asyncProperty(arbitraryPoints(2, 6, 2, 4), async (points) => {
-        const runs = await Promise.all(BACKENDS.map(({ options }) => gramThroughDepthFloat64({ points, depths: [300], params: { sigmaW: 1.2, sigmaB: 0.1 }, ...options })));
+        const runs = await Promise.all(
+          BACKENDS.map(({ options }) => gramThroughDepthFloat64({ points, depths: [300], params: { sigmaW: 1.2, sigmaB: 0.1 }, ...options })),
+        );
         const [first, ...rest] = runs.map((r) => r[0]);
         for (const other of rest) {
           for (const key of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
@@ -352,7 +357,10 @@ describe("progress and cancellation", () => {
       (async () => {
         for (let k = 0; k < 20; k++) {
           await new Promise((r) => setTimeout(r, 1));
-          await analyzeMatrix(Float64Array.from({ length: 400 }, (_, i) => Math.cos(i)), 20);
+          await analyzeMatrix(
+            Float64Array.from({ length: 400 }, (_, i) => Math.cos(i)),
+            20,
+          );
         }
       })(),
     ]);
@@ -385,7 +393,11 @@ describe("errors", () => {
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaW: 0 } }), "BAD_SIGMA_W", /positive/);
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaB: "-0.1" } }), "BAD_SIGMA_B", /≥ 0/);
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaW: 1e155 } }), "BAD_SIGMA_W", /outside the float64 range/);
-    await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaB: 1e-160 }, backend: "plain" }), "BAD_SIGMA_B", /outside the float64 range/);
+    await expectCode(
+      () => gramThroughDepthFloat64({ points: two, depths: [2], params: { sigmaB: 1e-160 }, backend: "plain" }),
+      "BAD_SIGMA_B",
+      /outside the float64 range/,
+    );
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], backend: "gpu" as "wasm" }), "BAD_OPTION", /backend/);
     const [g] = await gramThroughDepthFloat64({ points: two, depths: [2] });
     expect(() => kernelMatrix64(g, "rbf" as "ntk", true)).toThrow(/kernel must be "ntk" or "nngp"/);
@@ -396,7 +408,11 @@ describe("errors", () => {
     const fits = largestGramFitting(MAX_WASM_BYTES - 1e6, 1);
     expect(fits).toBeGreaterThan(11000);
     expect(fits).toBeLessThan(m);
-    await expectCode(() => gramThroughDepthFloat64({ points, depths: [2] }), "WASM_MEMORY_EXHAUSTED", new RegExp(`At most m = ${String(fits).slice(0, 3)}\\d+ points fit`));
+    await expectCode(
+      () => gramThroughDepthFloat64({ points, depths: [2] }),
+      "WASM_MEMORY_EXHAUSTED",
+      new RegExp(`At most m = ${String(fits).slice(0, 3)}\\d+ points fit`),
+    );
   });
 });
 
@@ -407,6 +423,6 @@ describe("single points and checkpoint handling", () => {
     expect(Array.from(grams[1].sigmaNormalized)).toEqual([1]);
     expect(Array.from(grams[1].oneMinusNtkNormalized)).toEqual([0]);
     expect(grams[1].sigmaDiag).toBe(1 / 3 / 8);
-    expect(grams[1].ntkDiag).toBe((4 / 3) / 8);
+    expect(grams[1].ntkDiag).toBe(4 / 3 / 8);
   });
 });

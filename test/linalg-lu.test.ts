@@ -42,8 +42,6 @@ function matmul(a: ArrayLike<number>, b: ArrayLike<number>, n: number, k: number
   return c;
 }
 
-
-
 describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build against mpmath (50 digits)", (variant) => {
   for (const c of cases) {
     it(c.name, async () => {
@@ -53,7 +51,14 @@ describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build again
       const analysis = await analyzeMatrix(a, n, { variant });
       expect(analysis.signDet).toBe(c.signDet);
       if (c.signDet === 0) {
-        expect(analysis).toMatchObject({ det: 0, log10AbsDet: -Infinity, singular: true, conditionEstimate: Infinity, digitsLost: FLOAT64_DIGITS, digitsKept: 0 });
+        expect(analysis).toMatchObject({
+          det: 0,
+          log10AbsDet: -Infinity,
+          singular: true,
+          conditionEstimate: Infinity,
+          digitsLost: FLOAT64_DIGITS,
+          digitsKept: 0,
+        });
         await expectCode(() => lu.solve(new Float64Array(n)), "SINGULAR_MATRIX", /column \d+ has no nonzero pivot/);
         return;
       }
@@ -134,13 +139,15 @@ describe("pivot growth", () => {
 });
 
 describe("LU properties (fast-check)", () => {
-  const small = fc.integer({ min: 1, max: 6 }).chain((n) =>
-    fc.tuple(
-      fc.constant(n),
-      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
-      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
-    ),
-  );
+  const small = fc
+    .integer({ min: 1, max: 6 })
+    .chain((n) =>
+      fc.tuple(
+        fc.constant(n),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+      ),
+    );
 
   it("log10|det AB| = log10|det A| + log10|det B| within the conditioning bound", async () => {
     await fc.assert(
@@ -170,7 +177,12 @@ describe("LU properties (fast-check)", () => {
         // when κ1 < 1e8, which the skip below ensures.
         const identity = Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0));
         const inv = lu.solve(identity, n);
-        const kappa = lu.norm1 * Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => Math.abs(inv[i * n + j])).reduce((s, v) => s + v, 0)).reduce((s, v) => Math.max(s, v), 0);
+        const kappa =
+          lu.norm1 *
+          Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => Math.abs(inv[i * n + j])).reduce((s, v) => s + v, 0)).reduce(
+            (s, v) => Math.max(s, v),
+            0,
+          );
         if (!(kappa < 1e8)) return;
         const est = lu.conditionEstimate();
         expect(est).toBeLessThanOrEqual(kappa * (1 + 1e-6));

@@ -112,9 +112,9 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
 
 describe("symmetric eigendecomposition properties (fast-check)", () => {
   it("V diag(λ) Vᵀ reproduces any symmetric matrix, V orthonormal, λ ascending, Σλ = trace", async () => {
-    const symmetricMatrix = fc.integer({ min: 1, max: 9 }).chain((n) =>
-      fc.tuple(fc.constant(n), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: n * n, maxLength: n * n })),
-    );
+    const symmetricMatrix = fc
+      .integer({ min: 1, max: 9 })
+      .chain((n) => fc.tuple(fc.constant(n), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: n * n, maxLength: n * n })));
     await fc.assert(
       fc.asyncProperty(symmetricMatrix, async ([n, raw]) => {
         const a = Float64Array.from(raw, (v, k) => (Math.floor(k / n) <= k % n ? v : raw[(k % n) * n + Math.floor(k / n)]));

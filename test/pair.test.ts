@@ -218,7 +218,19 @@ describe("errors", () => {
         for (const backend of ["wasm", "plain"] as const) {
           const r = await pairThroughDepthFloat64({ rho1: 0.5, depth: 5000, at, params: { sigmaW, sigmaB }, inputDim: 2 ** 50, backend, method: "direct" });
           for (const p of r.points) {
-            for (const v of [p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.log2Scale, p.sigmaDot ?? 0]) {
+            for (const v of [
+              p.rho,
+              p.oneMinusRho,
+              p.theta,
+              p.ntkNormalized,
+              p.oneMinusNtkNormalized,
+              p.sigma,
+              p.ntk,
+              p.sigmaDiag,
+              p.ntkDiag,
+              p.log2Scale,
+              p.sigmaDot ?? 0,
+            ]) {
               expect(Number.isFinite(v)).toBe(true);
             }
           }

@@ -44,7 +44,12 @@ describe("preciseSymmetricEigen against mpmath eigenvalues (linalg.json, 30 digi
       // Backward stable: |λ̂ − λ| ≲ n·10^(1−p)·‖A‖; the reference has 30 digits.
       r.values.forEach((v, i) => {
         const ref = new D(c.eigenvalues![i]);
-        expect(v.minus(ref).abs().lte(Decimal.max(ref.abs().times("1e-29"), norm.times("1e-45")))).toBe(true);
+        expect(
+          v
+            .minus(ref)
+            .abs()
+            .lte(Decimal.max(ref.abs().times("1e-29"), norm.times("1e-45"))),
+        ).toBe(true);
       });
       const { eig, orth } = residuals(a, r.values, r.vectors, c.n);
       expect(eig.lte(norm.times("1e-47"))).toBe(true);
@@ -56,7 +61,11 @@ describe("preciseSymmetricEigen against mpmath eigenvalues (linalg.json, 30 digi
   it("resolves eigenvalues far below float64 resolution (Hilbert 10 at 80 digits)", async () => {
     const c = symmetric.find((x) => x.name === "Hilbert 10")!;
     const D = Decimal.clone({ precision: 80 });
-    const r = await preciseSymmetricEigen(D, c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry"))), c.n);
+    const r = await preciseSymmetricEigen(
+      D,
+      c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry"))),
+      c.n,
+    );
     // λ_min ≈ 1.1e-13: float64 eigen gets it to ~3 digits, this to all 30 of the reference.
     expect(r.values[0].minus(c.eigenvalues![0]).abs().div(c.eigenvalues![0]).lt("1e-29")).toBe(true);
   });
@@ -82,7 +91,11 @@ describe("preciseSymmetricEigen: properties and errors", () => {
     const D = Decimal.clone({ precision: 40, minE: -9e15, maxE: 9e15 });
     const c = symmetric.find((x) => x.name === "Hilbert 6")!;
     const tiny = new D("1e-500");
-    const r = await preciseSymmetricEigen(D, c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry")).times(tiny)), c.n);
+    const r = await preciseSymmetricEigen(
+      D,
+      c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry")).times(tiny)),
+      c.n,
+    );
     r.values.forEach((v, i) => expect(v.div(tiny).minus(c.eigenvalues![i]).abs().div(c.eigenvalues![i]).lt("1e-22")).toBe(true));
   });
 

@@ -21,7 +21,13 @@ for (const g of fixture.grams) {
 }
 
 function options(ref: GramRef, depths: number[], precision: number): GramPrecisionOptions {
-  return { data: datasetFromArrays({ points: data[ref.data] }), projection: ref.projection as Projection, depths, params: { sigmaW: ref.sigmaW, sigmaB: ref.sigmaB }, precision };
+  return {
+    data: datasetFromArrays({ points: data[ref.data] }),
+    projection: ref.projection as Projection,
+    depths,
+    params: { sigmaW: ref.sigmaW, sigmaB: ref.sigmaB },
+    precision,
+  };
 }
 
 /** Decimal places of `x` against `ref` (absolute error below 10^−d), at most cap. */
@@ -30,7 +36,6 @@ function correctPlaces(x: Decimal, ref: Decimal, cap: number): number {
   return diff.isZero() ? cap : Math.min(cap, Math.max(0, Math.floor(-diff.log(10).toNumber())));
 }
 
-
 const COMPLEMENTS: GramMatrixName[] = ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"];
 const NORMALIZED: GramMatrixName[] = ["sigmaNormalized", "ntkNormalized"];
 
@@ -38,7 +43,15 @@ describe("Gram matrices and determinants against 250-digit mpmath (SPEC §2 raw 
   for (const [key, refs] of groups) {
     for (const precision of [20, 40]) {
       it(`${key}, L = ${refs.map((r) => r.depth).join(", ")}, ${precision} digits: every vouched digit is correct`, async () => {
-        const { gram, determinants } = await gramDeterminantsVouched(options(refs[0], refs.map((r) => r.depth), precision), "ntk", true);
+        const { gram, determinants } = await gramDeterminantsVouched(
+          options(
+            refs[0],
+            refs.map((r) => r.depth),
+            precision,
+          ),
+          "ntk",
+          true,
+        );
         expect(gram.precision).toBe(precision);
         expect(gram.vouchedBy).toMatch(/computed twice/);
         gram.grams.forEach((g, k) => {
@@ -72,9 +85,18 @@ describe("Gram matrices and determinants against 250-digit mpmath (SPEC §2 raw 
 
   it("[long] 100 digits on the antipodal data set, NNGP determinants included", async () => {
     const refs = groups.get("antipodal pair and a third in R^2 | normalize | 1 | 0")!;
-    const { gram, determinants } = await gramDeterminantsVouched(options(refs[0], refs.map((r) => r.depth), 100), "nngp", true);
+    const { gram, determinants } = await gramDeterminantsVouched(
+      options(
+        refs[0],
+        refs.map((r) => r.depth),
+        100,
+      ),
+      "nngp",
+      true,
+    );
     gram.grams.forEach((g, k) => {
-      for (const name of COMPLEMENTS) g[name].forEach((x, i) => expect(correctDigits(x, new Decimal(refs[k][name][i]), 100)).toBeGreaterThanOrEqual(g.digitsVouchedByMatrix[name]));
+      for (const name of COMPLEMENTS)
+        g[name].forEach((x, i) => expect(correctDigits(x, new Decimal(refs[k][name][i]), 100)).toBeGreaterThanOrEqual(g.digitsVouchedByMatrix[name]));
       expect(g.digitsVouched).toBeGreaterThanOrEqual(99);
       expect(correctDigits(determinants[k].det, new Decimal(refs[k].detSigmaNormalized.det), 100)).toBeGreaterThanOrEqual(determinants[k].digitsVouched.det);
     });
@@ -85,7 +107,11 @@ describe("the top of the precision range", () => {
   it("[long] 1000 digits with a pair 1e-20 apart: entries past decimal.js's ln 10 digits, det vouched to what the π limit allows", async () => {
     const ref = fixture.grams.find((g) => g.data.startsWith("five points") && g.projection === "normalize" && g.depth === 3)!;
     const points = [0, 3, 1].map((i) => data[ref.data][i]); // points 1, 4 (1e-20 from point 1) and 2 of the fixture
-    const { gram, determinants } = await gramDeterminantsVouched({ data: datasetFromArrays({ points }), projection: "normalize", depths: [3], precision: 1000 }, "ntk", true);
+    const { gram, determinants } = await gramDeterminantsVouched(
+      { data: datasetFromArrays({ points }), projection: "normalize", depths: [3], precision: 1000 },
+      "ntk",
+      true,
+    );
     const g = gram.grams[0];
     expect(g.digitsVouched).toBe(1000);
     // Against the fixture's 130 written digits: pair (1,2) here is its (1,4), pair (1,3) its (1,2).
@@ -99,7 +125,17 @@ describe("the top of the precision range", () => {
 
 describe("structure", () => {
   it("raw kernels are the normalized ones times the diagonal (paper case: q_L = 1/(n0 2^{L−1}), τ_L = L)", async () => {
-    const r = await gramThroughDepthPrecise({ data: datasetFromArrays({ points: [["1", "0", "0"], ["0.6", "0.8", "0"]] }), projection: "normalize", depths: [7], precision: 30 });
+    const r = await gramThroughDepthPrecise({
+      data: datasetFromArrays({
+        points: [
+          ["1", "0", "0"],
+          ["0.6", "0.8", "0"],
+        ],
+      }),
+      projection: "normalize",
+      depths: [7],
+      precision: 30,
+    });
     const g = r.grams[0];
     const Wide = Decimal.clone({ precision: 60 });
     expect(correctDigits(g.sigmaDiag, new Wide(1).div(3 * 64), 30)).toBe(30);
@@ -111,8 +147,16 @@ describe("structure", () => {
   });
 
   it("points that coincide on the sphere (positive multiples) give identical rows and an exactly singular det, with the points named", async () => {
-    const points = [["1", "2"], ["-0.5", "0.3"], ["2", "4"]];
-    const { gram, determinants } = await gramDeterminantsVouched({ data: datasetFromArrays({ points }), projection: "normalize", depths: [3, 20], precision: 25 }, "ntk", true);
+    const points = [
+      ["1", "2"],
+      ["-0.5", "0.3"],
+      ["2", "4"],
+    ];
+    const { gram, determinants } = await gramDeterminantsVouched(
+      { data: datasetFromArrays({ points }), projection: "normalize", depths: [3, 20], precision: 25 },
+      "ntk",
+      true,
+    );
     for (const [k, g] of gram.grams.entries()) {
       expect(g.oneMinusSigmaNormalized[2].isZero()).toBe(true);
       expect(g.oneMinusNtkNormalized[2].isZero()).toBe(true);
@@ -124,7 +168,12 @@ describe("structure", () => {
   });
 
   it("agrees with the float64 Gram to float64 accuracy", async () => {
-    const points = [["0.3", "-1.2", "0.5"], ["1", "0.25", "-0.75"], ["-0.6", "0.8", "0"], ["2.5e-1", "1e0", "-3.3"]];
+    const points = [
+      ["0.3", "-1.2", "0.5"],
+      ["1", "0.25", "-0.75"],
+      ["-0.6", "0.8", "0"],
+      ["2.5e-1", "1e0", "-3.3"],
+    ];
     const ds = datasetFromArrays({ points });
     const depths = [1, 5, 50];
     const precise = await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths, params: { sigmaW: "1.3", sigmaB: "0.2" }, precision: 20 });
@@ -136,7 +185,17 @@ describe("structure", () => {
   });
 
   it("gramThroughDepth: one entry point, precision is one option", async () => {
-    const o = { data: datasetFromArrays({ points: [["1", "0.5"], ["-0.2", "1"], ["0.7", "0.7"]] }), projection: "normalize" as const, depths: [4, 9] };
+    const o = {
+      data: datasetFromArrays({
+        points: [
+          ["1", "0.5"],
+          ["-0.2", "1"],
+          ["0.7", "0.7"],
+        ],
+      }),
+      projection: "normalize" as const,
+      depths: [4, 9],
+    };
     const f = await gramThroughDepth(o);
     const p = await gramThroughDepth({ ...o, precision: 24 });
     expect(f.map((g) => g.depth)).toEqual([4, 9]);
@@ -147,7 +206,18 @@ describe("structure", () => {
 
   it("reports progress up to the total and stops with ABORTED", async () => {
     const seen: [number, number][] = [];
-    const o = { data: datasetFromArrays({ points: [["1", "0"], ["0", "1"], ["0.6", "-0.8"]] }), projection: "normalize" as const, depths: [200], precision: 20 };
+    const o = {
+      data: datasetFromArrays({
+        points: [
+          ["1", "0"],
+          ["0", "1"],
+          ["0.6", "-0.8"],
+        ],
+      }),
+      projection: "normalize" as const,
+      depths: [200],
+      precision: 20,
+    };
     await gramThroughDepthPrecise({ ...o, onProgress: (d, t) => seen.push([d, t]) });
     expect(seen.at(-1)).toEqual([2 * 3 * 199, 2 * 3 * 199]);
     const controller = new AbortController();
@@ -171,32 +241,43 @@ describe("properties on random decimal data", () => {
   const coordinate = fc.tuple(fc.integer({ min: -999, max: 999 }), fc.integer({ min: -3, max: 1 })).map(([m, e]) => `${m}e${e}`);
   it("symmetric, exact diagonals, complements in [0, 2] with Σ̄ = 1 − ε exactly, and float64 agreement", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 3 }), fc.array(coordinate, { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (m, n0, coords, depth) => {
-        const points = Array.from({ length: m }, (_, i) => coords.slice(i * n0, (i + 1) * n0));
-        fc.pre(points.every((row) => row.some((t) => !new Decimal(t).isZero())));
-        const ds = datasetFromArrays({ points });
-        const g = (await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths: [depth], precision: 20 })).grams[0];
-        const [layer1, f] = await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths: [1, depth] }).then((r) => [r[0], r.at(-1)!]);
-        for (let i = 0; i < m; i++) {
-          expect(g.sigmaNormalized[i * m + i].eq(1) && g.oneMinusNtkNormalized[i * m + i].isZero()).toBe(true);
-          for (let j = 0; j < m; j++) {
-            const e = g.oneMinusSigmaNormalized[i * m + j];
-            expect(e.eq(g.oneMinusSigmaNormalized[j * m + i]) && e.gte(0) && e.lte(2)).toBe(true);
-            expect(g.sigmaNormalized[i * m + j].plus(e).eq(1)).toBe(true);
-            // float64 carries 1 − ρ only, so near-antipodal inputs (1 + ρ1 small) lose digits in θ
-            // through dθ/dε = 1/sqrt(ε(2 − ε)): allow that conditioning beside 1e-13.
-            const onePlusRho1 = 2 - layer1.oneMinusSigmaNormalized[i * m + j];
-            expect(Math.abs(g.ntkNormalized[i * m + j].toNumber() - f.ntkNormalized[i * m + j])).toBeLessThan(1e-13 + 1e-16 / Math.sqrt(onePlusRho1));
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(coordinate, { minLength: 12, maxLength: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (m, n0, coords, depth) => {
+          const points = Array.from({ length: m }, (_, i) => coords.slice(i * n0, (i + 1) * n0));
+          fc.pre(points.every((row) => row.some((t) => !new Decimal(t).isZero())));
+          const ds = datasetFromArrays({ points });
+          const g = (await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths: [depth], precision: 20 })).grams[0];
+          const [layer1, f] = await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths: [1, depth] }).then((r) => [r[0], r.at(-1)!]);
+          for (let i = 0; i < m; i++) {
+            expect(g.sigmaNormalized[i * m + i].eq(1) && g.oneMinusNtkNormalized[i * m + i].isZero()).toBe(true);
+            for (let j = 0; j < m; j++) {
+              const e = g.oneMinusSigmaNormalized[i * m + j];
+              expect(e.eq(g.oneMinusSigmaNormalized[j * m + i]) && e.gte(0) && e.lte(2)).toBe(true);
+              expect(g.sigmaNormalized[i * m + j].plus(e).eq(1)).toBe(true);
+              // float64 carries 1 − ρ only, so near-antipodal inputs (1 + ρ1 small) lose digits in θ
+              // through dθ/dε = 1/sqrt(ε(2 − ε)): allow that conditioning beside 1e-13.
+              const onePlusRho1 = 2 - layer1.oneMinusSigmaNormalized[i * m + j];
+              expect(Math.abs(g.ntkNormalized[i * m + j].toNumber() - f.ntkNormalized[i * m + j])).toBeLessThan(1e-13 + 1e-16 / Math.sqrt(onePlusRho1));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 25 },
     );
   });
 });
 
 describe("errors", () => {
-  const ds = datasetFromArrays({ points: [["1", "2"], ["3", "-1"]] });
+  const ds = datasetFromArrays({
+    points: [
+      ["1", "2"],
+      ["3", "-1"],
+    ],
+  });
   const base = { data: ds, projection: "normalize" as const, depths: [3], precision: 20 };
   it("BAD_PRECISION outside 20 … 1000 or not an integer", async () => {
     for (const precision of [19, 1001, 30.5]) expect(await rejectionCodeOf(() => gramThroughDepthPrecise({ ...base, precision }))).toBe("BAD_PRECISION");
@@ -216,7 +297,19 @@ describe("errors", () => {
   it("NOT_A_NUMBER, ZERO_VECTOR, OFF_SPHERE from the projection", async () => {
     const bad = { m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1", "x"]] };
     expect(await rejectionCodeOf(() => gramThroughDepthPrecise({ ...base, data: bad }))).toBe("NOT_A_NUMBER");
-    expect(await rejectionCodeOf(() => gramThroughDepthPrecise({ ...base, data: datasetFromArrays({ points: [["0", "0"], ["1", "1"]] }) }))).toBe("ZERO_VECTOR");
+    expect(
+      await rejectionCodeOf(() =>
+        gramThroughDepthPrecise({
+          ...base,
+          data: datasetFromArrays({
+            points: [
+              ["0", "0"],
+              ["1", "1"],
+            ],
+          }),
+        }),
+      ),
+    ).toBe("ZERO_VECTOR");
     expect(await rejectionCodeOf(() => gramThroughDepthPrecise({ ...base, projection: "none" }))).toBe("OFF_SPHERE");
   });
 });

@@ -17,7 +17,6 @@ import { codeOf, errorOf } from "./support/errors.js";
 
 const dec = (xs: readonly string[]): Decimal[] => xs.map((x) => new Decimal(x));
 
-
 const regular = fixture.lu.filter((c) => c.det !== "0");
 
 describe("det and log10|det| against 250-digit mpmath: vouched digits are correct", () => {
@@ -88,7 +87,11 @@ describe("singular matrices", () => {
     const a = [new D(1), third, third.times(2), third, third.times(third), third.times(third).times(2), new D(2), new D(0.5), new D(1.25)];
     const at = (digits: number) => preciseDeterminant(preciseDecimal(digits), preciseLuFactor(preciseDecimal(digits), a, 3));
     const reference = at(200).det;
-    for (const [lo, hi] of [[25, 31], [40, 46], [60, 66]]) {
+    for (const [lo, hi] of [
+      [25, 31],
+      [40, 46],
+      [60, 66],
+    ]) {
       const upper = at(hi);
       const vouched = determinantDigitsVouched(at(lo), upper, lo);
       expect(vouched.det).toBeLessThanOrEqual(correctDigits(upper.det, reference, lo));
@@ -134,7 +137,15 @@ describe("properties", () => {
             scale = scale.plus(new W(a[i * n + j]).times(x[j]).abs());
           }
           // |A x − b| ≤ ‖A‖ ‖x − x*‖ with ‖x − x*‖ ≲ n κ1 10^(1−p) ‖x‖.
-          expect(r.abs().lte(scale.plus(new W(b[i]).abs()).times(n).times(an.conditionNumber!).times(new W(10).pow(1 - 40)))).toBe(true);
+          expect(
+            r.abs().lte(
+              scale
+                .plus(new W(b[i]).abs())
+                .times(n)
+                .times(an.conditionNumber!)
+                .times(new W(10).pow(1 - 40)),
+            ),
+          ).toBe(true);
         }
       }),
       { numRuns: 60 },

@@ -24,7 +24,11 @@ interface RefCase {
   inputDim: number;
   points: RefPoint[];
 }
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/precise_pair.json", import.meta.url), "utf8")) as { digits: number; cases: RefCase[]; thousandDigitCases: RefCase[] };
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/precise_pair.json", import.meta.url), "utf8")) as {
+  digits: number;
+  cases: RefCase[];
+  thousandDigitCases: RefCase[];
+};
 const RefD = preciseDecimal(1200);
 const VOUCHED: VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk", "sigmaDiag", "ntkDiag"];
 
@@ -174,7 +178,14 @@ describe("pairThroughDepthPrecise against the mpmath reference (raw SPEC §2 rec
       // 10^5 steps at 100 digits take a few seconds: tagged long.
       const tag = rc.depth >= 100000 && precision === 100 ? " [long]" : "";
       it(`ρ1 = ${rc.rho1}, σw = ${rc.sigmaW}, σb = ${rc.sigmaB}, n0 = ${rc.inputDim}, to L = ${rc.depth}, P = ${precision}${tag}`, async () => {
-        const r = await pairThroughDepthPrecise({ rho1: rc.rho1, depth: rc.depth, at: rc.at, precision, params: { sigmaW: rc.sigmaW, sigmaB: rc.sigmaB }, inputDim: rc.inputDim });
+        const r = await pairThroughDepthPrecise({
+          rho1: rc.rho1,
+          depth: rc.depth,
+          at: rc.at,
+          precision,
+          params: { sigmaW: rc.sigmaW, sigmaB: rc.sigmaB },
+          inputDim: rc.inputDim,
+        });
         expect(r.points.map((p) => p.depth)).toEqual(rc.at);
         expect(r.precision).toBe(precision);
         expect(r.workingPrecision).toBeGreaterThan(precision);
@@ -203,7 +214,10 @@ describe("pairThroughDepthPrecise behaviour", () => {
   it("agrees with the decimal.js textbook loop where that loop is well conditioned", async () => {
     const D = preciseDecimal(90);
     const at = [1, 2, 7, 40];
-    for (const [rho1, sw, sb, n0] of [["0.5", "1", "0", 1], ["-0.25", "1.3", "0.4", 5]] as const) {
+    for (const [rho1, sw, sb, n0] of [
+      ["0.5", "1", "0", 1],
+      ["-0.25", "1.3", "0.4", 5],
+    ] as const) {
       const tb = textbookPairLoop(D, new D(rho1), 40, at, new D(sw).pow(2), new D(sb).pow(2), n0);
       const r = await pairThroughDepthPrecise({ rho1, depth: 40, at, precision: 50, params: { sigmaW: sw, sigmaB: sb }, inputDim: n0 });
       r.points.forEach((p, i) => {

@@ -12,7 +12,6 @@ import { codeOf } from "./support/errors.js";
 
 const data = fixture.data as Record<string, string[][]>;
 
-
 describe("projections of decimal text against 250-digit mpmath references", () => {
   for (const c of fixture.projections) {
     for (const digits of [20, 40, 100]) {
@@ -71,7 +70,16 @@ describe("input text is used exactly", () => {
 
   it("projection none accepts exact unit text and returns rows of norm 1 at working precision", () => {
     const D = preciseDecimal(50);
-    const p = projectToSphereAtPrecision(datasetFromArrays({ points: [["0.6", "0.8"], ["0.28", "-0.96"]] }), "none", D);
+    const p = projectToSphereAtPrecision(
+      datasetFromArrays({
+        points: [
+          ["0.6", "0.8"],
+          ["0.28", "-0.96"],
+        ],
+      }),
+      "none",
+      D,
+    );
     expect(p.coords.map((x) => x.toString())).toEqual(["0.6", "0.8", "0.28", "-0.96"]);
   });
 
@@ -86,7 +94,12 @@ describe("input text is used exactly", () => {
 });
 
 describe("pair complements 1 − x·x′ from the exact inputs", () => {
-  const rows = [["0.3", "-1.2", "0.5"], ["0.3", "-1.2", "0.50000000000000000001"], ["-0.6", "0.6", "-1"], ["0.6", "-2.4", "1"]];
+  const rows = [
+    ["0.3", "-1.2", "0.5"],
+    ["0.3", "-1.2", "0.50000000000000000001"],
+    ["-0.6", "0.6", "-1"],
+    ["0.6", "-2.4", "1"],
+  ];
   for (const projection of ["normalize", "stereographic"] as const) {
     it(`${projection}: every pair to 25 digits, the nearly equal pair (1 − x·x′ ≈ 1e-41) included; positive multiples give exactly 0`, () => {
       const ds = datasetFromArrays({ points: rows });
@@ -109,18 +122,26 @@ describe("pair complements 1 − x·x′ from the exact inputs", () => {
 });
 
 describe("property: unit rows at working precision", () => {
-  const decimalText = fc
-    .tuple(fc.integer({ min: -999999, max: 999999 }), fc.integer({ min: -30, max: 30 }))
-    .map(([mant, exp]) => `${mant}e${exp}`);
+  const decimalText = fc.tuple(fc.integer({ min: -999999, max: 999999 }), fc.integer({ min: -30, max: 30 })).map(([mant, exp]) => `${mant}e${exp}`);
   it("normalize and stereographic give |x|² = 1 within 10^(3−p)", () => {
     fc.assert(
-      fc.property(fc.array(decimalText, { minLength: 1, maxLength: 5 }), fc.constantFrom<Projection>("normalize", "stereographic"), fc.integer({ min: 20, max: 60 }), (row, projection, digits) => {
-        fc.pre(projection === "stereographic" || row.some((t) => !new Decimal(t).isZero()));
-        const D = preciseDecimal(digits + 10);
-        const p = projectToSphereAtPrecision(datasetFromArrays({ points: [row] }), projection, preciseDecimal(digits));
-        const norm2 = p.coords.reduce((s, x) => s.plus(new D(x).times(x)), new D(0));
-        expect(norm2.minus(1).abs().lte(new Decimal(10).pow(3 - digits))).toBe(true);
-      }),
+      fc.property(
+        fc.array(decimalText, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom<Projection>("normalize", "stereographic"),
+        fc.integer({ min: 20, max: 60 }),
+        (row, projection, digits) => {
+          fc.pre(projection === "stereographic" || row.some((t) => !new Decimal(t).isZero()));
+          const D = preciseDecimal(digits + 10);
+          const p = projectToSphereAtPrecision(datasetFromArrays({ points: [row] }), projection, preciseDecimal(digits));
+          const norm2 = p.coords.reduce((s, x) => s.plus(new D(x).times(x)), new D(0));
+          expect(
+            norm2
+              .minus(1)
+              .abs()
+              .lte(new Decimal(10).pow(3 - digits)),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -130,7 +151,18 @@ describe("errors: the same codes as the float64 projection", () => {
   const D = preciseDecimal(30);
   const text = (rows: string[][]) => datasetFromArrays({ points: rows });
   it("ZERO_VECTOR for a zero row under normalize (also when written 0e5 or -0.000)", () => {
-    expect(codeOf(() => projectToSphereAtPrecision(text([["1", "2"], ["0e5", "-0.000"]]), "normalize", D))).toBe("ZERO_VECTOR");
+    expect(
+      codeOf(() =>
+        projectToSphereAtPrecision(
+          text([
+            ["1", "2"],
+            ["0e5", "-0.000"],
+          ]),
+          "normalize",
+          D,
+        ),
+      ),
+    ).toBe("ZERO_VECTOR");
   });
   it("stereographic accepts the origin (the south pole)", () => {
     const p = projectToSphereAtPrecision(text([["0", "0"]]), "stereographic", D);
@@ -149,7 +181,9 @@ describe("errors: the same codes as the float64 projection", () => {
     expect(codeOf(() => projectToSphereAtPrecision({ m: 1, n0: 1, coords: Float64Array.of(NaN) }, "normalize", D))).toBe("NON_FINITE");
   });
   it("DIMENSION_MISMATCH when the text does not have the shape of the coordinates", () => {
-    expect(codeOf(() => projectToSphereAtPrecision({ m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1"]] }, "normalize", D))).toBe("DIMENSION_MISMATCH");
+    expect(codeOf(() => projectToSphereAtPrecision({ m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1"]] }, "normalize", D))).toBe(
+      "DIMENSION_MISMATCH",
+    );
   });
   it("EMPTY_DATA and BAD_OPTION as in float64", () => {
     expect(codeOf(() => projectToSphereAtPrecision({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize", D))).toBe("EMPTY_DATA");

@@ -207,7 +207,11 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
     // K = 2 P (P the projector on (1,1)/√2): K_x V φ Vᵀ Y = (1,1)·φ(2)/2·(1,1)ᵀ(1,1)·Y = φ(2)·(Y1 + Y2) with φ(2) = (1 − e^{−1})/2.
     expect(r.predictions[0]).toBeCloseTo(((1 - Math.exp(-1)) / 2) * 4, 14);
     expect(r.determinant.signDet).toBe(0);
-    await expectCode(predictFromKernels64({ trainKernel: singular, testKernel: Float64Array.from([1, 1]), targets: Float64Array.from([1, 3]), m: 2 }), "SINGULAR_MATRIX", /exactly singular.*finite time/);
+    await expectCode(
+      predictFromKernels64({ trainKernel: singular, testKernel: Float64Array.from([1, 1]), targets: Float64Array.from([1, 3]), m: 2 }),
+      "SINGULAR_MATRIX",
+      /exactly singular.*finite time/,
+    );
   });
 
   it("rejects bad shapes, values and settings with typed errors", async () => {
@@ -284,7 +288,10 @@ function digitsAgreeing(a: Decimal, b: string, scale: Decimal): number {
   const R = Decimal.clone({ precision: 100 });
   const diff = new R(a).minus(b).abs();
   if (diff.isZero()) return Infinity;
-  return -diff.div(R.max(scale, new R(b).abs())).log(10).toNumber();
+  return -diff
+    .div(R.max(scale, new R(b).abs()))
+    .log(10)
+    .toNumber();
 }
 
 describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact arithmetic)", () => {
@@ -292,7 +299,13 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
     it(`${c.name} at 40 digits`, async () => {
       const { K, Kx } = slicedKernels(c);
       // Numbers mean their exact binary values: the same input mpmath saw.
-      const r = await predictFromKernelsPrecise({ ...optionsOf(c), trainKernel: Array.from(K), testKernel: Array.from(Kx), targets: c.labels.flat(), precision: 40 });
+      const r = await predictFromKernelsPrecise({
+        ...optionsOf(c),
+        trainKernel: Array.from(K),
+        testKernel: Array.from(Kx),
+        targets: c.labels.flat(),
+        precision: 40,
+      });
       const ref = c.fromK64;
       // The reference is written to 40 digits, so at most ~39 can be compared.
       const wanted = (d: number): number => Math.min(d, 39);
@@ -300,8 +313,12 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
       expect(r.digitsVouched.predictions).toBe(40);
       for (let i = 0; i < c.testCount; i++) {
         const rowScale = ref.weights.slice(i * c.m, (i + 1) * c.m).reduce((a, w) => Decimal.max(a, new Decimal(w).abs()), new Decimal(0));
-        for (let j = 0; j < c.m; j++) expect(digitsAgreeing(r.weights[i * c.m + j], ref.weights[i * c.m + j], rowScale)).toBeGreaterThan(wanted(r.digitsVouched.weights));
-        for (let j = 0; j < c.k; j++) expect(digitsAgreeing(r.predictions[i * c.k + j], ref.predictions[i * c.k + j], new Decimal(ref.weightsL1[i]))).toBeGreaterThan(wanted(r.digitsVouched.predictions) - 0.5);
+        for (let j = 0; j < c.m; j++)
+          expect(digitsAgreeing(r.weights[i * c.m + j], ref.weights[i * c.m + j], rowScale)).toBeGreaterThan(wanted(r.digitsVouched.weights));
+        for (let j = 0; j < c.k; j++)
+          expect(digitsAgreeing(r.predictions[i * c.k + j], ref.predictions[i * c.k + j], new Decimal(ref.weightsL1[i]))).toBeGreaterThan(
+            wanted(r.digitsVouched.predictions) - 0.5,
+          );
         expect(digitsAgreeing(r.weightsL1[i], ref.weightsL1[i], new Decimal(0))).toBeGreaterThan(wanted(r.digitsVouched.weightsL1));
       }
       if (ref.log10AbsDet === null) {
@@ -319,7 +336,14 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
 
   it("a kernel known to few digits caps what is vouched for, with a warning", async () => {
     const c = cases.find((x) => x.name.includes("ill-conditioned"))!;
-    const r = await predictFromKernelsPrecise({ ...optionsOf(c), trainKernel: Array.from(optionsOf(c).trainKernel as Float64Array), testKernel: Array.from(optionsOf(c).testKernel as Float64Array), targets: c.labels.flat(), precision: 30, inputDigits: 25 });
+    const r = await predictFromKernelsPrecise({
+      ...optionsOf(c),
+      trainKernel: Array.from(optionsOf(c).trainKernel as Float64Array),
+      testKernel: Array.from(optionsOf(c).testKernel as Float64Array),
+      targets: c.labels.flat(),
+      precision: 30,
+      inputDigits: 25,
+    });
     // κ ≈ 1.2e5 (κ2) and m = 5 leave ⌊25 − 5.1 − 0.7⌋ = 19 digits.
     expect(r.digitsVouched.weights).toBeGreaterThanOrEqual(17);
     expect(r.digitsVouched.weights).toBeLessThanOrEqual(19);
@@ -364,7 +388,13 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
 describe("flowFilterPrecise", () => {
   it("keeps every digit for tiny, moderate and large sλ, and is s at λ = 0", () => {
     const D = Decimal.clone({ precision: 50 });
-    for (const [l, s] of [["1e-30", "2"], ["0.3", "1"], ["1", "0.49"], ["7", "3"], ["-0.2", "1"]]) {
+    for (const [l, s] of [
+      ["1e-30", "2"],
+      ["0.3", "1"],
+      ["1", "0.49"],
+      ["7", "3"],
+      ["-0.2", "1"],
+    ]) {
       const R = Decimal.clone({ precision: 90 });
       const x = new R(l).times(s);
       const exact = new R(1).minus(x.neg().exp()).div(l);
@@ -478,11 +508,23 @@ describe("predict() on data: singular training kernels", () => {
     const base = dataOptions(c);
     const rs = await predictThroughDepth({ train: base.train, test: base.test, depths: [1, 2, 5], time: 1 });
     expect(rs.map((r) => r.singularCauses.map((s) => s.kind))).toEqual([["linear-rank", "duplicate"], ["duplicate"], ["duplicate"]]);
-    await expectCode(predictThroughDepth({ train: base.train, test: base.test, depths: [2, 5], time: "inf" }), "SINGULAR_MATRIX", /at depth 2 .*training points 1 and 5/);
+    await expectCode(
+      predictThroughDepth({ train: base.train, test: base.test, depths: [2, 5], time: "inf" }),
+      "SINGULAR_MATRIX",
+      /at depth 2 .*training points 1 and 5/,
+    );
   });
 
   it("points distinct in decimal but equal in float64: float64 refuses, naming them; high precision keeps them apart", async () => {
-    const train = datasetFromArrays({ points: [["1", "2", "0"], ["1", "2.0000000000000000000001", "0"], ["0", "0", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const train = datasetFromArrays({
+      points: [
+        ["1", "2", "0"],
+        ["1", "2.0000000000000000000001", "0"],
+        ["0", "0", "1"],
+      ],
+      labels: ["1", "2", "3"],
+      source: "train",
+    });
     const test = datasetFromArrays({ points: [["1", "1", "1"]], source: "test" });
     await expectCode(predict({ train, test, depth: 2 }), "SINGULAR_MATRIX", /points 1 and 2 are distinct but their float64 projections are equal.*precision/);
     const r = await predict({ train, test, depth: 2, precision: "auto", digits: 5 });
@@ -500,7 +542,8 @@ describe("predict() on data at high precision", () => {
       const p = r.precise!;
       expect(p.digitsVouched.predictions).toBe(30);
       for (let i = 0; i < c.testCount; i++) {
-        for (let j = 0; j < c.k; j++) expect(digitsAgreeing(p.predictions[i * c.k + j], c.fromExact.predictions[i * c.k + j], new Decimal(c.fromExact.weightsL1[i]))).toBeGreaterThan(29.5);
+        for (let j = 0; j < c.k; j++)
+          expect(digitsAgreeing(p.predictions[i * c.k + j], c.fromExact.predictions[i * c.k + j], new Decimal(c.fromExact.weightsL1[i]))).toBeGreaterThan(29.5);
       }
       expect(r.precisionUsed).toBeGreaterThanOrEqual(30);
     });
@@ -519,19 +562,39 @@ describe("predict() on data at high precision", () => {
   });
 
   it("precision auto raises PRECISION_LIMIT when no precision up to 1000 vouches for the digits", async () => {
-    const train = datasetFromArrays({ points: [["1", "0"], ["0", "1"], ["1", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const train = datasetFromArrays({
+      points: [
+        ["1", "0"],
+        ["0", "1"],
+        ["1", "1"],
+      ],
+      labels: ["1", "2", "3"],
+      source: "train",
+    });
     const test = datasetFromArrays({ points: [["1", "2"]], source: "test" });
     // L = 1 in the plane: 3 points, rank 2, but a ridge makes it legal; δ = 1e-2000 is below any precision.
     await expectCode(predict({ train, test, depth: 1, diagReg: "1e-2000", precision: "auto" }), "PRECISION_LIMIT", /could not vouch for 10 digits/);
   });
 
   it("a precision near the limit is tried at 1000 digits, not refused: a fixed one delivers, auto names the limit", async () => {
-    const train = datasetFromArrays({ points: [["1", "2", "0"], ["0", "1", "2"], ["0", "0", "1"]], labels: ["1", "2", "3"], source: "train" });
+    const train = datasetFromArrays({
+      points: [
+        ["1", "2", "0"],
+        ["0", "1", "2"],
+        ["0", "0", "1"],
+      ],
+      labels: ["1", "2", "3"],
+      source: "train",
+    });
     const test = datasetFromArrays({ points: [["1", "1", "1"]], source: "test" });
     const r = await predict({ train, test, depth: 2, precision: 998 });
     expect(r.precisionUsed).toBe(1000);
     expect(Math.min(...Object.values(r.precise!.digitsVouched))).toBeGreaterThanOrEqual(998);
-    await expectCode(predict({ train, test, depth: 2, precision: "auto", digits: 1000 }), "PRECISION_LIMIT", /up to 1000 \(at 1000 digits: .*largest supported precision/);
+    await expectCode(
+      predict({ train, test, depth: 2, precision: "auto", digits: 1000 }),
+      "PRECISION_LIMIT",
+      /up to 1000 \(at 1000 digits: .*largest supported precision/,
+    );
   });
 
   it("rejects bad options with typed errors", async () => {

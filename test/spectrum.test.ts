@@ -37,7 +37,11 @@ describe("sphereSpectrum against mpmath (test/fixtures/spectrum.json)", () => {
         expect(Math.abs(got - ref), where).toBeLessThanOrEqual(s.errors[c.k]);
         if (s.digits[c.k] > 0) expect(correctDigits(got, ref), where).toBeGreaterThanOrEqual(s.digits[c.k]);
         expect(Math.abs(s.weights[c.k] - Number(c.weight)), where).toBeLessThanOrEqual(s.errors[c.k] * r.multiplicities[c.k] * (1 + 1e-15) + 1e-300);
-        if (Math.abs(ref) > 0 && s.digits[c.k] > 0) smallest = Math.min(smallest, Math.abs(ref) / Math.abs(Number(cases.find((x) => x.n0 === n0 && x.depth === c.depth && x.kernel === c.kernel && x.k === 0)?.mu)));
+        if (Math.abs(ref) > 0 && s.digits[c.k] > 0)
+          smallest = Math.min(
+            smallest,
+            Math.abs(ref) / Math.abs(Number(cases.find((x) => x.n0 === n0 && x.depth === c.depth && x.kernel === c.kernel && x.k === 0)?.mu)),
+          );
       }
       // Coefficients far below μ_0 keep digits (down to about 1e-12 of μ_0 on S^2).
       if (n0 === 3) expect(smallest).toBeLessThan(1e-12);
@@ -91,13 +95,17 @@ describe("sphereSpectrum against closed forms", () => {
 
 describe("sphereSpectrum through the depth jump", () => {
   it("the jump and the direct recursion give the same spectrum at L = 3000 (within a tenth of the bounds)", async () => {
-    const [direct, jump] = await Promise.all((["direct", "jump"] as const).map((method) => sphereSpectrum({ inputDim: 3, depths: [3000], maxDegree: 128, method })));
+    const [direct, jump] = await Promise.all(
+      (["direct", "jump"] as const).map((method) => sphereSpectrum({ inputDim: 3, depths: [3000], maxDegree: 128, method })),
+    );
     expect(direct.spectra[0].method).toBe("direct");
     expect(jump.spectra[0].method).toBe("jump");
     for (const kernel of ["ntk", "nngp"] as const) {
       const a = direct.spectra[0][kernel];
       const b = jump.spectra[0][kernel];
-      a.eigenvalues.forEach((mu, k) => expect(Math.abs(mu - b.eigenvalues[k]), `${kernel} k = ${k}`).toBeLessThanOrEqual(0.1 * Math.max(a.errors[k], b.errors[k])));
+      a.eigenvalues.forEach((mu, k) =>
+        expect(Math.abs(mu - b.eigenvalues[k]), `${kernel} k = ${k}`).toBeLessThanOrEqual(0.1 * Math.max(a.errors[k], b.errors[k])),
+      );
     }
   });
 
@@ -117,19 +125,25 @@ describe("sphereSpectrum through the depth jump", () => {
 describe("sphereSpectrum invariants", () => {
   it("Schoenberg: a_k ≥ 0 within its bound for every degree, and Σ a_k ≤ 1 = k(1) (fast-check over n0, depth, σw, σb)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom("1", "2", "0.5"), fc.constantFrom("0", "0.3", "1"), async (n0, depth, sigmaW, sigmaB) => {
-        const r = await sphereSpectrum({ inputDim: n0, depths: [depth], maxDegree: 40, params: { sigmaW, sigmaB } });
-        for (const s of [r.spectra[0].ntk, r.spectra[0].nngp]) {
-          let total = 0;
-          let bound = 0;
-          s.weights.forEach((a, k) => {
-            expect(a, `n0 = ${n0}, L = ${depth}, k = ${k}`).toBeGreaterThanOrEqual(-s.errors[k] * r.multiplicities[k]);
-            total += a;
-            bound += s.errors[k] * r.multiplicities[k];
-          });
-          expect(total).toBeLessThanOrEqual(1 + bound);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom("1", "2", "0.5"),
+        fc.constantFrom("0", "0.3", "1"),
+        async (n0, depth, sigmaW, sigmaB) => {
+          const r = await sphereSpectrum({ inputDim: n0, depths: [depth], maxDegree: 40, params: { sigmaW, sigmaB } });
+          for (const s of [r.spectra[0].ntk, r.spectra[0].nngp]) {
+            let total = 0;
+            let bound = 0;
+            s.weights.forEach((a, k) => {
+              expect(a, `n0 = ${n0}, L = ${depth}, k = ${k}`).toBeGreaterThanOrEqual(-s.errors[k] * r.multiplicities[k]);
+              total += a;
+              bound += s.errors[k] * r.multiplicities[k];
+            });
+            expect(total).toBeLessThanOrEqual(1 + bound);
+          }
+        },
+      ),
       { numRuns: 12 },
     );
   });

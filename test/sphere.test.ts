@@ -17,7 +17,6 @@ function norm(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-
 describe("projections against 40-digit mpmath references", () => {
   for (const c of fixture.cases) {
     const d = datasetFromArrays({ points: [c.input] });
@@ -38,14 +37,29 @@ describe("projections against 40-digit mpmath references", () => {
 
 describe("projectToSphere", () => {
   it("normalizes decimal text and keeps the text for the precise path", () => {
-    const d = datasetFromArrays({ points: [["3", "4"], ["0.0000003", "-0.0000004"]] });
+    const d = datasetFromArrays({
+      points: [
+        ["3", "4"],
+        ["0.0000003", "-0.0000004"],
+      ],
+    });
     const p = projectToSphere(d, "normalize");
     expect([...p.coords]).toEqual([0.6, 0.8, 0.6, -0.8]);
-    expect(p.rawText).toEqual([["3", "4"], ["0.0000003", "-0.0000004"]]);
+    expect(p.rawText).toEqual([
+      ["3", "4"],
+      ["0.0000003", "-0.0000004"],
+    ]);
     expect(p.projection).toBe("normalize");
   });
   it("stereographic maps the origin to the south pole and far points near the north pole", () => {
-    const p = projectToSphere(raw([[0, 0], [1e300, 0], [1e-300, 0]]), "stereographic");
+    const p = projectToSphere(
+      raw([
+        [0, 0],
+        [1e300, 0],
+        [1e-300, 0],
+      ]),
+      "stereographic",
+    );
     expect([...p.coords.subarray(0, 3)]).toEqual([0, 0, -1]);
     expect(p.coords[3]).toBeGreaterThan(0);
     expect(p.coords[3]).toBeLessThan(1e-299);
@@ -77,18 +91,43 @@ describe("projectToSphere", () => {
     );
   });
   it("none accepts points within the tolerance and rescales them", () => {
-    const p = projectToSphere(raw([[0.6, 0.8], [1 + 5e-13, 0]]), "none");
+    const p = projectToSphere(
+      raw([
+        [0.6, 0.8],
+        [1 + 5e-13, 0],
+      ]),
+      "none",
+    );
     expect(p.coords[2]).toBe(1);
     expect(projectToSphere(raw([[1 + 5e-10]]), "none", { tolerance: 1e-9 }).coords[0]).toBe(1);
   });
   it("names the zero vector", () => {
-    const e = errorOf(() => projectToSphere({ ...raw([[1, 0], [0, 0]]), source: "x.csv" }, "normalize"));
+    const e = errorOf(() =>
+      projectToSphere(
+        {
+          ...raw([
+            [1, 0],
+            [0, 0],
+          ]),
+          source: "x.csv",
+        },
+        "normalize",
+      ),
+    );
     expect(e.code).toBe("ZERO_VECTOR");
     expect(e.message).toMatch(/x\.csv: point 2 is the zero vector/);
     expect(errorOf(() => projectToSphere(raw([[0, 0]]), "none")).code).toBe("ZERO_VECTOR");
   });
   it("reports OFF_SPHERE with the norm and the tolerance", () => {
-    const e = errorOf(() => projectToSphere(raw([[1, 0], [3, 4]]), "none"));
+    const e = errorOf(() =>
+      projectToSphere(
+        raw([
+          [1, 0],
+          [3, 4],
+        ]),
+        "none",
+      ),
+    );
     expect(e.code).toBe("OFF_SPHERE");
     expect(e.message).toMatch(/point 2 has norm 5, not 1 within the tolerance 1e-12/);
     expect(e.details).toMatchObject({ row: 2, norm: 5, tolerance: 1e-12 });

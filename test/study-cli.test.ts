@@ -29,7 +29,8 @@ describe("study --quick end to end", () => {
       for (const v of summary.verdicts) expect(["supported", "not supported", "inconclusive at the depths reached"]).toContain(v.verdict);
 
       const md = await readFile(join(dir, "index.md"), "utf8");
-      for (const claim of [1, 2, 3, 4, 5, 6, 7]) expect(md).toMatch(new RegExp(`\\*\\*Verdict: (supported|not supported|inconclusive at the depths reached)\\.\\*\\* Claim ${claim}:`));
+      for (const claim of [1, 2, 3, 4, 5, 6, 7])
+        expect(md).toMatch(new RegExp(`\\*\\*Verdict: (supported|not supported|inconclusive at the depths reached)\\.\\*\\* Claim ${claim}:`));
       expect(md).toContain("σw = 1, σb = 0 (the paper's case)");
 
       const figures = await readdir(join(dir, "figures"));
@@ -59,7 +60,8 @@ describe("study --quick end to end", () => {
 
       // Spectrum closed forms on S² (n0 = 3): L = 1 is t, so μ_1 = 1/3; at L = 2, a_0 = μ_0 is 1/4 for Θ̄ and 3/8 for Σ̄.
       const spectrum = JSON.parse(await readFile(join(dir, "data", "spectrum.json"), "utf8"));
-      const mu = (depth: number, kernel: string, k: number) => Number(spectrum.rows.find((r: Record<string, string>) => r.depth === String(depth) && r.kernel.startsWith(kernel) && r.k === String(k)).eigenvalue);
+      const mu = (depth: number, kernel: string, k: number) =>
+        Number(spectrum.rows.find((r: Record<string, string>) => r.depth === String(depth) && r.kernel.startsWith(kernel) && r.k === String(k)).eigenvalue);
       expect(Math.abs(mu(1, "Θ̄", 1) - 1 / 3)).toBeLessThan(1e-14);
       expect(Math.abs(mu(2, "Θ̄", 0) - 1 / 4)).toBeLessThan(1e-14);
       expect(Math.abs(mu(2, "Σ̄", 0) - 3 / 8)).toBeLessThan(1e-14);
@@ -124,7 +126,13 @@ describe("stage progress", () => {
     p.stage(0).onProgress?.(5, 10);
     p.stage(1).onProgress?.(1, 2);
     p.finish();
-    expect(seen).toEqual([[0, 4000], [500, 4000], [1000, 4000], [2500, 4000], [4000, 4000]]);
+    expect(seen).toEqual([
+      [0, 4000],
+      [500, 4000],
+      [1000, 4000],
+      [2500, 4000],
+      [4000, 4000],
+    ]);
   });
   it("subdivide maps the k-th of n runs onto the k-th n-th of the stage", () => {
     const seen: [number, number][] = [];

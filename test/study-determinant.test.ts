@@ -16,7 +16,12 @@ function equicorrelated(m: number, eps: number): Float64Array {
 
 describe("det K̄ from its complement 1 − K̄", () => {
   it("matches the closed form of the equicorrelated matrix far below where LU on K̄ works", async () => {
-    for (const [m, eps] of [[3, 0.3], [6, 1e-6], [6, 1e-12], [8, 1e-20]] as const) {
+    for (const [m, eps] of [
+      [3, 0.3],
+      [6, 1e-6],
+      [6, 1e-12],
+      [8, 1e-20],
+    ] as const) {
       const d = (await determinantFromComplement(equicorrelated(m, eps), m))!;
       const exactLog10 = (m - 1) * Math.log10(eps) + Math.log10(eps + m * (1 - eps));
       expect(d.signDet).toBe(1);
@@ -54,7 +59,10 @@ describe("det K̄ from its complement 1 − K̄", () => {
     const c = new Float64Array([2, 0.5, -1, 0.25, 3, 0.75, -0.5, 1, 4]);
     const lu = await luFactor(c, m);
     const s = lu.solve(new Float64Array(m).fill(1)).reduce((a, b) => a + b, 0);
-    const direct = await analyzeMatrix(c.map((x) => 1 - x), m);
+    const direct = await analyzeMatrix(
+      c.map((x) => 1 - x),
+      m,
+    );
     const viaLemma = lemmaDeterminant(lu.determinant(), s, m);
     expect(viaLemma.signDet).toBe(direct.signDet);
     expect(Math.abs(viaLemma.det - direct.det)).toBeLessThan(1e-13 * Math.abs(direct.det));
@@ -111,8 +119,14 @@ describe("the Gram experiment beyond the direct range", () => {
     const rows = jumped.entries.rows.filter((r) => r.depth === 3000);
     expect(rows).toHaveLength(10);
     for (const r of rows) {
-      const [i, j] = String(r.entry).slice(1, -1).split(",").map((x) => Number(x) - 1);
-      for (const [key, matrix] of [["oneMinusNtkNormalized", direct.oneMinusNtkNormalized], ["oneMinusSigmaNormalized", direct.oneMinusSigmaNormalized]] as const) {
+      const [i, j] = String(r.entry)
+        .slice(1, -1)
+        .split(",")
+        .map((x) => Number(x) - 1);
+      for (const [key, matrix] of [
+        ["oneMinusNtkNormalized", direct.oneMinusNtkNormalized],
+        ["oneMinusSigmaNormalized", direct.oneMinusSigmaNormalized],
+      ] as const) {
         const want = matrix[i * 5 + j];
         expect(Math.abs(Number(r[key]) - want) / want, `${key} ${String(r.entry)}`).toBeLessThan(1e-12);
       }

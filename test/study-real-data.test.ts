@@ -27,14 +27,15 @@ describe("real-data plan", () => {
 /** A random symmetric positive definite m × m matrix B Bᵀ + m·I and a t × m cross matrix. */
 function randomProblem(seed: number, m: number, t: number) {
   let state = seed;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
   const b = Array.from({ length: m * m }, next);
   const k = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
-    let sum = i === j ? m : 0;
-    for (let p = 0; p < m; p++) sum += b[i * m + p] * b[j * m + p];
-    k[i * m + j] = sum;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) {
+      let sum = i === j ? m : 0;
+      for (let p = 0; p < m; p++) sum += b[i * m + p] * b[j * m + p];
+      k[i * m + j] = sum;
+    }
   return { k, kx: Float64Array.from({ length: t * m }, next), y: Float64Array.from({ length: m * 2 }, next) };
 }
 
@@ -75,26 +76,76 @@ describe("margins and the first failure", () => {
     expect(whichFailsFirst(null, null, how).first).toBe("neither");
     expect(whichFailsFirst(64, null, how)).toEqual({ first: "kernel", sentence: expect.stringContaining("while float64 keeps every predicted class") });
     expect(whichFailsFirst(64, 1024, how).sentence).toMatch(/kernel fails first.*L = 64, before float64 changes a predicted class at L = 1024/);
-    expect(whichFailsFirst(1024, 64, how).sentence).toMatch(/arithmetic fails first: float64 changes a predicted class from L = 64, before accuracy falls .* L = 1024/);
+    expect(whichFailsFirst(1024, 64, how).sentence).toMatch(
+      /arithmetic fails first: float64 changes a predicted class from L = 64, before accuracy falls .* L = 1024/,
+    );
     expect(whichFailsFirst(null, 64, how).first).toBe("arithmetic");
     expect(whichFailsFirst(64, 64, how).first).toBe("both");
   });
 });
 
 describe("real-data report", () => {
-  const table = (name: string, rows: Record<string, number | string | null>[]) => ({ name, description: name, columns: Object.keys(rows[0]).map((key) => ({ key, meaning: key })), rows });
+  const table = (name: string, rows: Record<string, number | string | null>[]) => ({
+    name,
+    description: name,
+    columns: Object.keys(rows[0]).map((key) => ({ key, meaning: key })),
+    rows,
+  });
   const prediction = (kernel: string, time: string, depth: number, accuracy: number) => ({
-    dataSet: "toy", kernel, time, line: `toy, ${kernel}, ${time}`, depth, accuracy, mse: 0.1, limitDistance: 1 / depth, limitDistanceMax: 2 / depth, predictionScale: 1, digitsKept: 12, marginRelative: 0.1,
+    dataSet: "toy",
+    kernel,
+    time,
+    line: `toy, ${kernel}, ${time}`,
+    depth,
+    accuracy,
+    mse: 0.1,
+    limitDistance: 1 / depth,
+    limitDistanceMax: 2 / depth,
+    predictionScale: 1,
+    digitsKept: 12,
+    marginRelative: 0.1,
   });
   const results: RealDataResults = {
     plan: { ...realDataPlan(true), sets: [{ label: "toy", train: "iris[0:150:2]", test: "iris[1:150:2]", depths: [2, 4, 8, 16] }] },
-    sets: table("real-data-sets", [{ dataSet: "toy", train: "iris[0:150:2]", test: "iris[1:150:2]", m: 75, testCount: 75, classes: 3, majorityRate: 1 / 3, limitPrediction: 0 }]),
+    sets: table("real-data-sets", [
+      { dataSet: "toy", train: "iris[0:150:2]", test: "iris[1:150:2]", m: 75, testCount: 75, classes: 3, majorityRate: 1 / 3, limitPrediction: 0 },
+    ]),
     predictions: table(
       "real-data-predictions",
       ["Θ̄", "Σ̄"].flatMap((k) => ["t = ∞", "s = 10"].flatMap((time) => [2, 4, 8, 16].map((d) => prediction(k, time, d, k === "Σ̄" && d >= 8 ? 0.34 : 0.9)))),
     ),
-    spectrum: table("real-data-spectrum", ["Θ̄", "Σ̄"].flatMap((kernel) => [2, 4, 8, 16].map((depth) => ({ dataSet: "toy", kernel, line: `toy, ${kernel}`, depth, lambdaMin: 0.5, lambdaP10: 0.6, lambdaP50: 0.7, lambdaP90: 0.8, lambdaMax: 20, condition: 40 })))),
-    precision: table("real-data-precision", [{ kernel: "Θ̄", depth: 2, accuracyFloat64: 0.9, accuracyPrecise: 0.9, classesChanged: 0, relativeDifference: 1e-15, digitsKeptFloat64: 13, marginRelative: 0.1, conditionFloat64: 10, solver: "lu", digitsVouched: 20 }]),
+    spectrum: table(
+      "real-data-spectrum",
+      ["Θ̄", "Σ̄"].flatMap((kernel) =>
+        [2, 4, 8, 16].map((depth) => ({
+          dataSet: "toy",
+          kernel,
+          line: `toy, ${kernel}`,
+          depth,
+          lambdaMin: 0.5,
+          lambdaP10: 0.6,
+          lambdaP50: 0.7,
+          lambdaP90: 0.8,
+          lambdaMax: 20,
+          condition: 40,
+        })),
+      ),
+    ),
+    precision: table("real-data-precision", [
+      {
+        kernel: "Θ̄",
+        depth: 2,
+        accuracyFloat64: 0.9,
+        accuracyPrecise: 0.9,
+        classesChanged: 0,
+        relativeDifference: 1e-15,
+        digitsKeptFloat64: 13,
+        marginRelative: 0.1,
+        conditionFloat64: 10,
+        solver: "lu",
+        digitsVouched: 20,
+      },
+    ]),
   };
 
   it("finds where accuracy falls to the majority-class rate and which fails first", () => {

@@ -49,7 +49,16 @@ describe("data tables", () => {
 
 describe("figures", () => {
   it("a log–log line chart renders to well-formed SVG without the rows lacking a value", async () => {
-    const fig = lineChart({ name: "toy", title: "toy", caption: "c", table, x: { key: "depth", title: "L", log: true }, y: { key: "value", title: "1 − ρ", log: true }, series: "series", points: true });
+    const fig = lineChart({
+      name: "toy",
+      title: "toy",
+      caption: "c",
+      table,
+      x: { key: "depth", title: "L", log: true },
+      y: { key: "value", title: "1 − ρ", log: true },
+      series: "series",
+      points: true,
+    });
     expect((fig.spec as { data: { values: unknown[] } }).data.values).toHaveLength(2);
     const svg = await renderSvg(fig);
     expectValidSvg(svg);
@@ -64,9 +73,27 @@ describe("document and writer", () => {
   const doc: StudyDocument = {
     title: "Toy study",
     preamble: ["What was computed."],
-    sections: [{ heading: "Claim 1", verdict: { claim: 1, verdict: "supported", reasons: ["because 0.1 > 0.001"] }, paragraphs: [markdownTable(["a|b", "c"], [["1", "2"]])], figures: ["toy"], tables: ["toy"] }],
+    sections: [
+      {
+        heading: "Claim 1",
+        verdict: { claim: 1, verdict: "supported", reasons: ["because 0.1 > 0.001"] },
+        paragraphs: [markdownTable(["a|b", "c"], [["1", "2"]])],
+        figures: ["toy"],
+        tables: ["toy"],
+      },
+    ],
     tables: [table],
-    figures: [lineChart({ name: "toy", title: "toy", caption: "toy caption", table, x: { key: "depth", title: "L" }, y: { key: "value", title: "v" }, series: "series" })],
+    figures: [
+      lineChart({
+        name: "toy",
+        title: "toy",
+        caption: "toy caption",
+        table,
+        x: { key: "depth", title: "L" },
+        y: { key: "value", title: "v" },
+        series: "series",
+      }),
+    ],
   };
   it("index.md has the verdict line, its reasons, escaped tables, figure and data links", () => {
     const md = renderIndexMarkdown(doc);

@@ -28,11 +28,16 @@ describe("series: power-law fit, Aitken limit, monotonicity", () => {
 
   it("Aitken Δ² is exact for v∞ + C·L^-p on a geometric grid (property)", () => {
     fc.assert(
-      fc.property(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true }), fc.double({ min: 0.3, max: 3, noNaN: true }), (vInf, c, p) => {
-        const s = seriesOf((L) => vInf + c * L ** -p, [16, 32, 64, 128]);
-        const e = estimateLimit(s)!;
-        expect(Math.abs(e.limit - vInf)).toBeLessThan(1e-9 + 1e-6 * Math.abs(c));
-      }),
+      fc.property(
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        fc.double({ min: 0.3, max: 3, noNaN: true }),
+        (vInf, c, p) => {
+          const s = seriesOf((L) => vInf + c * L ** -p, [16, 32, 64, 128]);
+          const e = estimateLimit(s)!;
+          expect(Math.abs(e.limit - vInf)).toBeLessThan(1e-9 + 1e-6 * Math.abs(c));
+        },
+      ),
     );
   });
 
@@ -127,7 +132,16 @@ describe("verdict on claim 4 (depth needed ≫ 1/δ)", () => {
     expect(verdictDepthNeeded([{ label: "a", rows: rows((d) => 10 / d) }]).verdict).toBe("supported");
   });
   it("inconclusive when fewer than three thresholds are reached", () => {
-    const v = verdictDepthNeeded([{ label: "a", rows: [{ delta: 0.1, depth: 20 }, { delta: 0.01, depth: 70 }, { delta: 0.001, depth: null }] }]);
+    const v = verdictDepthNeeded([
+      {
+        label: "a",
+        rows: [
+          { delta: 0.1, depth: 20 },
+          { delta: 0.01, depth: 70 },
+          { delta: 0.001, depth: null },
+        ],
+      },
+    ]);
     expect(v.verdict).toBe("inconclusive at the depths reached");
   });
 });
@@ -178,22 +192,61 @@ describe("spectrum verdicts (claims 6 and 7)", () => {
     constantShare: depths.map(() => 0.25),
   });
   it("eigenvalues falling like 1/L with a share falling to 0: slower (a) yes, representation kept (b) no", () => {
-    const v = verdictSlowerButExpressive(synthetic((L) => 1 / L, (L) => 1 / L), K);
+    const v = verdictSlowerButExpressive(
+      synthetic(
+        (L) => 1 / L,
+        (L) => 1 / L,
+      ),
+      K,
+    );
     expect(v.claim).toBe(6);
     expect(v.verdict).toBe("not supported");
     expect(v.reasons[0]).toMatch(/^\(a\) slower convergence is supported: .* 64 of the 64 degrees/);
     expect(v.reasons[1]).toMatch(/^\(b\) representation power kept is not supported .* all 384 eigenvalues/);
   });
   it("eigenvalues falling with a share that levels off: supported; growing eigenvalues: not supported", () => {
-    expect(verdictSlowerButExpressive(synthetic((L) => 1 / L, (L) => 0.5 + 1 / L), K).verdict).toBe("supported");
-    const growing = verdictSlowerButExpressive(synthetic((L) => L, (L) => 0.5 + 1 / L), K);
+    expect(
+      verdictSlowerButExpressive(
+        synthetic(
+          (L) => 1 / L,
+          (L) => 0.5 + 1 / L,
+        ),
+        K,
+      ).verdict,
+    ).toBe("supported");
+    const growing = verdictSlowerButExpressive(
+      synthetic(
+        (L) => L,
+        (L) => 0.5 + 1 / L,
+      ),
+      K,
+    );
     expect(growing.verdict).toBe("not supported");
     expect(growing.reasons[0]).toMatch(/^\(a\) slower convergence is not supported/);
   });
-  const fit = (depth: number, kernel: "ntk" | "nngp", s: number, halves: [number, number] = [s, s]): DecayFit => ({ depth, kernel, exponent: s, exponentStdErr: 0, lowerHalf: halves[0], upperHalf: halves[1], constantShare: 0.25, resolvedShare: 0.5, resolvedShareError: 1e-15, resolvedDegrees: K });
+  const fit = (depth: number, kernel: "ntk" | "nngp", s: number, halves: [number, number] = [s, s]): DecayFit => ({
+    depth,
+    kernel,
+    exponent: s,
+    exponentStdErr: 0,
+    lowerHalf: halves[0],
+    upperHalf: halves[1],
+    constantShare: 0.25,
+    resolvedShare: 0.5,
+    resolvedShareError: 1e-15,
+    resolvedDegrees: K,
+  });
   const labels = { ntk: "Θ̄", nngp: "Σ̄" };
   it("claim 7 is judged only where the window lies beyond the depth (K/4 ≥ L); deeper depths are reported, not judged", () => {
-    const fits = [fit(2, "ntk", 3.02), fit(8, "ntk", 2.9), fit(32, "ntk", 2.2), fit(128, "ntk", 1.0), fit(2, "nngp", 4.98), fit(16, "nngp", 4.9, [4.8, 4.95]), fit(128, "nngp", 1.1)];
+    const fits = [
+      fit(2, "ntk", 3.02),
+      fit(8, "ntk", 2.9),
+      fit(32, "ntk", 2.2),
+      fit(128, "ntk", 1.0),
+      fit(2, "nngp", 4.98),
+      fit(16, "nngp", 4.9, [4.8, 4.95]),
+      fit(128, "nngp", 1.1),
+    ];
     const v = verdictSharedDecay(fits, K, { ntk: 3, nngp: 5 }, labels);
     expect(v.claim).toBe(7);
     expect(v.verdict).toBe("supported");
@@ -202,6 +255,8 @@ describe("spectrum verdicts (claims 6 and 7)", () => {
   });
   it("claim 7: a judged exponent far from the expected one is not supported; no judged depth is inconclusive", () => {
     expect(verdictSharedDecay([fit(2, "ntk", 2), fit(2, "nngp", 5)], K, { ntk: 3, nngp: 5 }, labels).verdict).toBe("not supported");
-    expect(verdictSharedDecay([fit(2, "ntk", 3), fit(8, "nngp", 4, [3.5, 4.5])], K, { ntk: 3, nngp: 5 }, labels).verdict).toBe("inconclusive at the depths reached");
+    expect(verdictSharedDecay([fit(2, "ntk", 3), fit(8, "nngp", 4, [3.5, 4.5])], K, { ntk: 3, nngp: 5 }, labels).verdict).toBe(
+      "inconclusive at the depths reached",
+    );
   });
 });

@@ -8,7 +8,14 @@ function grid(a: number, c: number, flatBeyond = Infinity): Record<string, Cell>
   for (const n of [4, 16, 64]) {
     for (const L of [2, 4, 8, 16, 32]) {
       const x = Math.min(L / n, flatBeyond);
-      rows.push({ width: n, depth: L, depthOverWidth: L / n, beta: (L - 1) / n, spread: a * Math.sqrt(x), secondMomentRatio: Math.exp(c * Math.min((L - 1) / n, flatBeyond)) });
+      rows.push({
+        width: n,
+        depth: L,
+        depthOverWidth: L / n,
+        beta: (L - 1) / n,
+        spread: a * Math.sqrt(x),
+        secondMomentRatio: Math.exp(c * Math.min((L - 1) / n, flatBeyond)),
+      });
     }
   }
   return rows;

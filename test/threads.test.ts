@@ -46,7 +46,9 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     { label: "σw = 1.3, σb = 0.2", params: { sigmaW: 1.3, sigmaB: 0.2 } },
   ])("Gram fill, four matrices at two depths ($label)", async ({ params }) => {
     const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [3, 80], params, threads })));
-    const [one, ...more] = runs.map((gs) => bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])));
+    const [one, ...more] = runs.map((gs) =>
+      bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])),
+    );
     for (const other of more) expect(other.equals(one)).toBe(true);
     // The close pair keeps its tiny complement: 1 − x·x′ would have cancelled to rounding noise.
     const [deep] = runs[0];
@@ -55,7 +57,9 @@ describe("the same bits on 1, 2 and 3 threads", () => {
 
   it("Gram fill by the tabulated depth maps (σb = 0), at L = 10^6 and 10^18", async () => {
     const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [1_000_000, 10n ** 18n], method: "jump", threads })));
-    const [one, ...more] = runs.map((gs) => bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])));
+    const [one, ...more] = runs.map((gs) =>
+      bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])),
+    );
     for (const other of more) expect(other.equals(one)).toBe(true);
   });
 
@@ -83,7 +87,9 @@ describe("the same bits on 1, 2 and 3 threads", () => {
   it("predictions end to end (Gram of train ∪ test, both LU solves at t = ∞)", async () => {
     const m = 400;
     const train = datasetFromArrays({ points: Array.from({ length: m }, (_, i) => Array.from(rawCoords(4, 100 + i))), labels: Array.from(rawCoords(m, 9)) });
-    const runs = await Promise.all(THREADS.map((threads) => predict({ train, test: { m: 5, n0: 4, coords: rawCoords(20, 11) }, depth: 3, normalized: true, threads })));
+    const runs = await Promise.all(
+      THREADS.map((threads) => predict({ train, test: { m: 5, n0: 4, coords: rawCoords(20, 11) }, depth: 3, normalized: true, threads })),
+    );
     expect(runs[0].float64!.predictions).toHaveLength(5);
     const [one, ...more] = runs.map((r) => bits(r.float64!.predictions, r.float64!.weights));
     for (const other of more) expect(other.equals(one)).toBe(true);

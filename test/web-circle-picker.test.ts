@@ -4,7 +4,10 @@ import { circlePoints, withCirclePoint } from "../web/circlePicker.js";
 
 describe("circle picker", () => {
   it("reads two-column x1,x2 CSV, blank text as no points, and nothing else", () => {
-    expect(circlePoints("x1,x2\n1,0\n0.6,0.8\n")).toEqual([[1, 0], [0.6, 0.8]]);
+    expect(circlePoints("x1,x2\n1,0\n0.6,0.8\n")).toEqual([
+      [1, 0],
+      [0.6, 0.8],
+    ]);
     expect(circlePoints("# comment\n x1, x2 \n\n-1,0")).toEqual([[-1, 0]]);
     expect(circlePoints("  \n")).toEqual([]);
     expect(circlePoints("x1,x2,y\n1,0,2\n")).toBeNull();

@@ -69,7 +69,11 @@ describe("explorer data", () => {
   });
 
   it("shows at most MAX_PAIRS_SHOWN pairs, in row order", () => {
-    expect(shownPairs(3)).toEqual([[0, 1], [0, 2], [1, 2]]);
+    expect(shownPairs(3)).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]);
     expect(shownPairs(40)).toHaveLength(MAX_PAIRS_SHOWN);
   });
 

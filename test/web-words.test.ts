@@ -17,14 +17,22 @@ describe("library messages in the page's words", () => {
     expect(words).not.toMatch(/diagReg|--|finite time/);
     expect(words).toMatch(/The high-precision run \(digits ≥ 20\) says whether it exists at all\.$/);
     expect(pageWords(errorOf(() => resolveParams({ sigmaW: "-1" })).message)).toMatch(/^σw must be a positive/);
-    expect(pageWords('K has condition estimate 9.31e+17: the float64 weights keep about 0 significant digits. Use the high-precision path (precision "auto") for more.')).toMatch(
-      /digits\. Set “high precision, digits” to 20 or more to see how many are right\.$/,
-    );
+    expect(
+      pageWords(
+        'K has condition estimate 9.31e+17: the float64 weights keep about 0 significant digits. Use the high-precision path (precision "auto") for more.',
+      ),
+    ).toMatch(/digits\. Set “high precision, digits” to 20 or more to see how many are right\.$/);
   });
 
   it("groups a warning given at many depths into one line", () => {
-    const warnings = [3, 5, 8, 13, 21, 34, 55].map((depth) => ({ depth, message: "K is ill-conditioned. Use a finite time (stays defined) or a ridge diagReg > 0." }));
-    expect(groupedWarnings([...warnings, { depth: 2, message: "other" }])).toEqual(["At depths 3, 5, 8, … 55 (7 depths): K is ill-conditioned.", "At depth 2: other"]);
+    const warnings = [3, 5, 8, 13, 21, 34, 55].map((depth) => ({
+      depth,
+      message: "K is ill-conditioned. Use a finite time (stays defined) or a ridge diagReg > 0.",
+    }));
+    expect(groupedWarnings([...warnings, { depth: 2, message: "other" }])).toEqual([
+      "At depths 3, 5, 8, … 55 (7 depths): K is ill-conditioned.",
+      "At depth 2: other",
+    ]);
   });
 });
 
@@ -41,6 +49,12 @@ describe("run-time estimate", () => {
   });
 
   it("says durations in the unit that reads best", () => {
-    expect([durationText(0.2), durationText(42), durationText(600), durationText(7200), durationText(86400 * 3)]).toEqual(["about 1 s", "about 42 s", "about 10 min", "about 2 h", "about 3 days"]);
+    expect([durationText(0.2), durationText(42), durationText(600), durationText(7200), durationText(86400 * 3)]).toEqual([
+      "about 1 s",
+      "about 42 s",
+      "about 10 min",
+      "about 2 h",
+      "about 3 days",
+    ]);
   });
 });

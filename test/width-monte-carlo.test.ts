@@ -84,7 +84,15 @@ describe("Monte Carlo over networks", () => {
     const x = points(3, 3, 6);
     for (const runner of [undefined, sampleWorkerRunner(2)]) {
       const controller = new AbortController();
-      const run = monteCarloKernels({ points: x, depth: 20, width: 64, samples: 10_000, signal: controller.signal, runner, onProgress: (done) => done >= 2 && controller.abort() });
+      const run = monteCarloKernels({
+        points: x,
+        depth: 20,
+        width: 64,
+        samples: 10_000,
+        signal: controller.signal,
+        runner,
+        onProgress: (done) => done >= 2 && controller.abort(),
+      });
       await expectCode(() => run, "ABORTED", /cancelled/);
     }
   });

@@ -65,7 +65,9 @@ describe("weight generator", () => {
   it("has mean 0, variance 1 and kurtosis 3 within sampling error (2^17 draws)", async () => {
     const n = 1 << 17;
     const g = gaussians(await loadWasmEngine(), n, 42n, 0);
-    let s1 = 0, s2 = 0, s4 = 0;
+    let s1 = 0,
+      s2 = 0,
+      s4 = 0;
     for (const x of g) {
       s1 += x;
       s2 += x * x;
@@ -159,7 +161,13 @@ describe("empirical NTK by the layer factorization", () => {
       const x = points(5, c.widths[0], 11);
       const seed = 99n;
       const ref = await jacobianReference(x, c.widths, c.sigmaW, c.sigmaB, seed);
-      const r = await empiricalKernels({ points: x, depth: c.widths.length - 1, width: c.widths.slice(1, -1), params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB }, seed });
+      const r = await empiricalKernels({
+        points: x,
+        depth: c.widths.length - 1,
+        width: c.widths.slice(1, -1),
+        params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+        seed,
+      });
       expectClose(r.outputs, ref.outputs, 1e-14);
       expectClose(r.ntk, ref.ntk, 1e-13);
     });
@@ -210,19 +218,24 @@ describe("empirical NTK by the layer factorization", () => {
 
   it("is exactly symmetric with unit normalized diagonal, and the same bits from the SIMD and scalar builds (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), async (depth, width, seed) => {
-        const x = points(4, 3, Number(seed % 1000n));
-        const o = { points: x, depth, width, seed, params: { sigmaW: 1.4, sigmaB: 0.2 } };
-        const simd = await empiricalKernels({ ...o, variant: "simd" });
-        const scalar = await empiricalKernels({ ...o, variant: "scalar" });
-        expect(simd.ntk).toEqual(scalar.ntk);
-        expect(simd.sigma).toEqual(scalar.sigma);
-        expect(simd.outputs).toEqual(scalar.outputs);
-        for (let i = 0; i < 4; i++) {
-          expect(simd.ntkNormalized[i * 5]).toBe(1);
-          for (let j = 0; j < 4; j++) expect(simd.ntk[i * 4 + j]).toBe(simd.ntk[j * 4 + i]);
-        }
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        async (depth, width, seed) => {
+          const x = points(4, 3, Number(seed % 1000n));
+          const o = { points: x, depth, width, seed, params: { sigmaW: 1.4, sigmaB: 0.2 } };
+          const simd = await empiricalKernels({ ...o, variant: "simd" });
+          const scalar = await empiricalKernels({ ...o, variant: "scalar" });
+          expect(simd.ntk).toEqual(scalar.ntk);
+          expect(simd.sigma).toEqual(scalar.sigma);
+          expect(simd.outputs).toEqual(scalar.outputs);
+          for (let i = 0; i < 4; i++) {
+            expect(simd.ntkNormalized[i * 5]).toBe(1);
+            for (let j = 0; j < 4; j++) expect(simd.ntk[i * 4 + j]).toBe(simd.ntk[j * 4 + i]);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -279,6 +292,10 @@ describe("bad input", () => {
     await expectCode(() => empiricalKernels({ points: x, depth: 12, width: 3, params: { sigmaW: 1e60 } }), "NON_FINITE", /over- or underflowed/);
   });
   it("rejects points off the sphere", async () => {
-    await expectCode(() => empiricalKernels({ points: { m: 1, n0: 2, coords: Float64Array.of(1, 1), projection: "none" }, depth: 2, width: 3 }), "OFF_SPHERE", /unit sphere/);
+    await expectCode(
+      () => empiricalKernels({ points: { m: 1, n0: 2, coords: Float64Array.of(1, 1), projection: "none" }, depth: 2, width: 3 }),
+      "OFF_SPHERE",
+      /unit sphere/,
+    );
   });
 });

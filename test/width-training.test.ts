@@ -7,8 +7,21 @@ import { loadWasmEngine } from "../src/wasm/engine.js";
 import { projectToSphere } from "../src/sphere/float64.js";
 import { expectCode, rejectionOf } from "./support/errors.js";
 
-const train = datasetFromArrays({ points: [[1, 0.2, 0], [0.3, 1, 0.1], [-0.5, 0.4, 1], [0.2, -1, 0.3]], labels: [0.5, -0.3, 0.8, 0.1] });
-const test = datasetFromArrays({ points: [[0.7, 0.7, 0.1], [-0.2, 0.1, -1]] });
+const train = datasetFromArrays({
+  points: [
+    [1, 0.2, 0],
+    [0.3, 1, 0.1],
+    [-0.5, 0.4, 1],
+    [0.2, -1, 0.3],
+  ],
+  labels: [0.5, -0.3, 0.8, 0.1],
+});
+const test = datasetFromArrays({
+  points: [
+    [0.7, 0.7, 0.1],
+    [-0.2, 0.1, -1],
+  ],
+});
 const he = { sigmaW: Math.SQRT2 };
 
 describe("gradient-descent training", () => {
@@ -23,7 +36,17 @@ describe("gradient-descent training", () => {
 
   it("one small step moves the training outputs by −η Θ_0 (f_0 − Y) (the gradient is the NTK's)", async () => {
     const eta = 1e-5;
-    const r = await trainNetworks({ train, test: train, depth: 4, width: 9, steps: 1, learningRate: eta, params: { sigmaW: 1.3, sigmaB: 0.2 }, seed: 11, at: [0, 1] });
+    const r = await trainNetworks({
+      train,
+      test: train,
+      depth: 4,
+      width: 9,
+      steps: 1,
+      learningRate: eta,
+      params: { sigmaW: 1.3, sigmaB: 0.2 },
+      seed: 11,
+      at: [0, 1],
+    });
     const X = projectToSphere(train, "normalize");
     const engine = await loadWasmEngine();
     const k0 = await empiricalKernels({ points: X, depth: 4, width: 9, params: { sigmaW: 1.3, sigmaB: 0.2 }, seed: sampleSeed(engine, 11n, 0) });

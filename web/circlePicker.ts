@@ -11,7 +11,10 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** Raw 2-D points of a CSV text whose header is "x1,x2" (no targets), [] for blank text, or null for anything else. */
 export function circlePoints(text: string): [number, number][] | null {
-  const lines = text.trim().split(/\r?\n/).filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"));
   if (lines.length === 0) return [];
   if (lines[0].replace(/\s/g, "") !== "x1,x2") return null;
   const points = lines.slice(1).map((l) => l.split(",").map(Number) as [number, number]);
@@ -52,7 +55,10 @@ export function mountCirclePicker(el: PickerElements, getText: () => string, set
   const refresh = (): void => {
     const points = circlePoints(getText());
     const usable = points !== null;
-    svg.setAttribute("aria-label", usable ? `unit circle with ${points.length} point${points.length === 1 ? "" : "s"}` : "unit circle (the data box holds other data)");
+    svg.setAttribute(
+      "aria-label",
+      usable ? `unit circle with ${points.length} point${points.length === 1 ? "" : "s"}` : "unit circle (the data box holds other data)",
+    );
     svg.style.opacity = usable ? "1" : "0.4";
     el.add.disabled = !usable;
     el.note.textContent = usable ? "" : "The data box holds other data, which the circle does not change: clear the box to pick points on the circle.";

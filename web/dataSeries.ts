@@ -91,7 +91,16 @@ export async function explorerData(state: ExplorerState, files?: BuiltinDataFile
     const union = randomGaussianPoints(state.m + TEST_POINTS, state.dim, state.seed);
     const onSphere = projectToSphere(union, "normalize");
     const targets = syntheticLabels({ ...onSphere, m: state.m, coords: onSphere.coords.subarray(0, state.m * onSphere.n0) });
-    return { union, projection: "normalize", m: state.m, onSphere, targets, k: 1, classification: null, targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)" };
+    return {
+      union,
+      projection: "normalize",
+      m: state.m,
+      onSphere,
+      targets,
+      k: 1,
+      classification: null,
+      targetsFrom: "y(x) = x₁ + x₂x₃ (the study's synthetic target)",
+    };
   }
   // Untrimmed, so that error messages count lines as the data box shows them.
   const train = parseDatasetText(state.pasted, "pasted data");
@@ -127,7 +136,12 @@ export function kernelLabel(state: ExplorerState): string {
 export async function dataSeriesFloat64(state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
   const m = data.m;
   const testCount = data.onSphere.m - m;
-  const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths: depths.map(BigInt), params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, ...progress });
+  const grams = await gramThroughDepthFloat64({
+    points: data.onSphere,
+    depths: depths.map(BigInt),
+    params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB },
+    ...progress,
+  });
   const entries: DataSeries["entries"][number][] = [];
   const determinant: DataSeries["determinant"][number][] = [];
   const predictions: DataSeries["predictions"][number][] = [];
@@ -167,13 +181,23 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
       const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, k, time: "inf", signal: progress.signal });
       p.warnings.forEach((message) => warnings.push({ depth: g.depth, message }));
       for (let t = 0; t < shownTests; t++) {
-        predictions.push({ depth: g.depth, test: t + 1, float64: p.predictions[t * k], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept, precise: null, float64CorrectDigits: null });
+        predictions.push({
+          depth: g.depth,
+          test: t + 1,
+          float64: p.predictions[t * k],
+          weightsL1: p.weightsL1[t],
+          digitsKept: p.digitsKept,
+          precise: null,
+          float64CorrectDigits: null,
+        });
       }
-      if (data.classification) accuracy.push({ depth: g.depth, float64: classify(p.predictions, data.classification.encoding, data.classification.truth).accuracy, precise: null });
+      if (data.classification)
+        accuracy.push({ depth: g.depth, float64: classify(p.predictions, data.classification.encoding, data.classification.truth).accuracy, precise: null });
     } catch (e) {
       if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
       warnings.push({ depth: g.depth, message: e.message });
-      for (let t = 0; t < shownTests; t++) predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
+      for (let t = 0; t < shownTests; t++)
+        predictions.push({ depth: g.depth, test: t + 1, float64: null, weightsL1: null, digitsKept: 0, precise: null, float64CorrectDigits: null });
       if (data.classification) accuracy.push({ depth: g.depth, float64: null, precise: null });
     }
   }
@@ -192,7 +216,9 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     preciseVouchedBy: null,
     warnings,
     accuracy: data.classification ? accuracy : null,
-    majorityRate: data.classification?.truth ? classify(new Float64Array(testCount * k), data.classification.encoding, data.classification.truth).majorityRate : null,
+    majorityRate: data.classification?.truth
+      ? classify(new Float64Array(testCount * k), data.classification.encoding, data.classification.truth).majorityRate
+      : null,
   };
 }
 

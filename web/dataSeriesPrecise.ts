@@ -29,7 +29,13 @@ import type { ExplorerState } from "./state.js";
 const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];
 
 /** The float64 series with its high-precision columns filled in. */
-export async function withPreciseData(series: DataSeries, state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
+export async function withPreciseData(
+  series: DataSeries,
+  state: ExplorerState,
+  depths: readonly number[],
+  data: ExplorerData,
+  progress: ProgressOptions,
+): Promise<DataSeries> {
   const m = data.m;
   const runs = await gramThroughDepthPreciseRuns({
     data: data.union,
@@ -54,7 +60,12 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
     if (p.log10AbsDet === null) {
       // det is exactly 0 in exact arithmetic (a zero pivot at working precision): float64 is right only if it says so too.
       const why = p.coincidentPoints ? `: points ${p.coincidentPoints[0]} and ${p.coincidentPoints[1]} coincide on the sphere` : "";
-      return { ...d, preciseLog10AbsDet: { text: `−∞ (det = 0${why})`, approx: NaN, digits: 0 }, preciseSign: p.signDet, float64CorrectDigits: d.signDet === 0 ? FLOAT64_MATCH_DIGITS : 0 };
+      return {
+        ...d,
+        preciseLog10AbsDet: { text: `−∞ (det = 0${why})`, approx: NaN, digits: 0 },
+        preciseSign: p.signDet,
+        float64CorrectDigits: d.signDet === 0 ? FLOAT64_MATCH_DIGITS : 0,
+      };
     }
     return {
       ...d,
@@ -108,7 +119,9 @@ export async function withPreciseData(series: DataSeries, state: ExplorerState, 
   const measuredLostDepths = depths.filter(
     (depth) =>
       determinant.some((d) => d.depth === depth && d.float64CorrectDigits !== null && d.float64CorrectDigits < 1) ||
-      predictions.some((p) => p.depth === depth && p.float64 !== null && (p.float64CorrectDigits === null ? (p.precise?.digits ?? 0) < 1 : p.float64CorrectDigits < 1)),
+      predictions.some(
+        (p) => p.depth === depth && p.float64 !== null && (p.float64CorrectDigits === null ? (p.precise?.digits ?? 0) < 1 : p.float64CorrectDigits < 1),
+      ),
   );
   return { ...series, entries, determinant, predictions, accuracy, measuredLostDepths, preciseVouchedBy: runs.result.vouchedBy };
 }

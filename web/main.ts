@@ -82,10 +82,7 @@ function readForm(): ParsedState {
 }
 
 function showProblems(fromAddress: readonly StateProblem[], fromForm: readonly StateProblem[]): void {
-  const items = [
-    ...fromAddress.map((p) => `From the shared address: ${p.message} The form shows the default instead.`),
-    ...fromForm.map((p) => p.message),
-  ];
+  const items = [...fromAddress.map((p) => `From the shared address: ${p.message} The form shows the default instead.`), ...fromForm.map((p) => p.message)];
   $("#problems").replaceChildren(...items.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
 }
 
@@ -237,7 +234,13 @@ exampleSelect.addEventListener("change", (event) => {
 });
 
 const picker = mountCirclePicker(
-  { circle: $("#circle-picker"), angle: $<HTMLInputElement>("#picker-angle"), add: $<HTMLButtonElement>("#picker-add"), clear: $<HTMLButtonElement>("#picker-clear"), note: $("#picker-note") },
+  {
+    circle: $("#circle-picker"),
+    angle: $<HTMLInputElement>("#picker-angle"),
+    add: $<HTMLButtonElement>("#picker-add"),
+    clear: $<HTMLButtonElement>("#picker-clear"),
+    note: $("#picker-note"),
+  },
   () => field("pasted").value,
   (text) => {
     field("pasted").value = text;
@@ -355,8 +358,8 @@ function pairNotes(pair: PairSeries): string[] {
     pair.textbook.length === 0
       ? "the textbook float64 loop is not run beyond 10^9 layers"
       : pair.givesOut.textbook === null
-      ? `the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint${least(pair.correctDigits?.textbook)}`
-      : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
+        ? `the textbook float64 loop keeps a correct digit of 1 − ρ at every checkpoint${least(pair.correctDigits?.textbook)}`
+        : `the textbook float64 loop has no correct digit of 1 − ρ from L = ${pair.givesOut.textbook}`,
     pair.precise === null
       ? `the ${pair.stableMethod === "jump" ? "jump" : "stable loop"} is not judged (no high-precision run)`
       : pair.givesOut.stable === null
@@ -389,7 +392,8 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
   results.hidden = false;
   resultsCurrent = true;
   showSummary(depths, [...pairNotes(pair), "the data set is being computed"]);
-  $("#vouched-by").textContent = pair.vouchedBy ?? (pair.preciseSkipped ? `no high-precision run: ${pair.preciseSkipped}` : "no high-precision run: set digits ≥ 20");
+  $("#vouched-by").textContent =
+    pair.vouchedBy ?? (pair.preciseSkipped ? `no high-precision run: ${pair.preciseSkipped}` : "no high-precision run: set digits ≥ 20");
   const digits = pair.correctDigits;
   fillTable(
     $<HTMLTableElement>("#pair-table"),
@@ -450,7 +454,12 @@ async function showResult(result: ExplorerResult): Promise<void> {
       { key: "prediction", title: "f∞(test 1) float64" },
       { key: "precisePrediction", title: "f∞(test 1) high precision" },
       { key: "predictionCorrect", title: "f∞ correct" },
-      ...(data.accuracy ? [{ key: "accuracy", title: "accuracy float64" }, { key: "preciseAccuracy", title: "accuracy high precision" }] : []),
+      ...(data.accuracy
+        ? [
+            { key: "accuracy", title: "accuracy float64" },
+            { key: "preciseAccuracy", title: "accuracy high precision" },
+          ]
+        : []),
     ],
     data.determinant.map((d) => {
       const entry = data.entries.find((e) => e.depth === d.depth && e.pair === "1–2");

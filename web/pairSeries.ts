@@ -28,10 +28,22 @@ export type PhaseProgress = (phase: string) => ProgressOptions;
 export async function pairSeries(state: ExplorerState, depths: readonly number[], progress: PhaseProgress): Promise<PairSeries> {
   // n0 matters for the pair only through ε_1 = σw²(1 − ρ1)/(n0 q_1) when σb > 0 (docs/RECURSIONS.md).
   // Depths as bigints: beyond 2^53 the library takes exact integers only (ours are whole doubles, exact as they are).
-  const common = { rho1: state.rho1, depth: BigInt(depths[depths.length - 1]), at: depths.map(BigInt), params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB }, inputDim: state.dim };
+  const common = {
+    rho1: state.rho1,
+    depth: BigInt(depths[depths.length - 1]),
+    at: depths.map(BigInt),
+    params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB },
+    inputDim: state.dim,
+  };
   const float64 = (method: PairMethod) => pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
   const rows = (r: PairResult64): PairRow<number>[] =>
-    r.points.map((p) => ({ depth: p.depth, rho: p.rho, oneMinusRho: p.oneMinusRho, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized }));
+    r.points.map((p) => ({
+      depth: p.depth,
+      rho: p.rho,
+      oneMinusRho: p.oneMinusRho,
+      ntkNormalized: p.ntkNormalized,
+      oneMinusNtkNormalized: p.oneMinusNtkNormalized,
+    }));
   // Beyond 10^9 layers no loop runs layer by layer: "auto" jumps (σb = 0, SPEC §9) or stops at the
   // fixed point (σb > 0); the textbook loop is not run there.
   const beyondLoops = depths[depths.length - 1] > MAX_DEPTH;
@@ -42,12 +54,15 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   let vouchedBy: string | null = null;
   let reference: Decimal[] | null = null;
   let preciseSkipped: string | null = null;
-  const preciseRun = state.precision > 0 ? await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) }).catch((e: unknown) => {
-    // Beyond 10^9 layers the high-precision jump has limits (σb = 0, at most 80 digits): say so and keep the float64 results.
-    if (!beyondLoops || !isNtkError(e) || (e.code !== "BAD_DEPTH" && e.code !== "BAD_OPTION")) throw e;
-    preciseSkipped = pageWords(e.message);
-    return null;
-  }) : null;
+  const preciseRun =
+    state.precision > 0
+      ? await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) }).catch((e: unknown) => {
+          // Beyond 10^9 layers the high-precision jump has limits (σb = 0, at most 80 digits): say so and keep the float64 results.
+          if (!beyondLoops || !isNtkError(e) || (e.code !== "BAD_DEPTH" && e.code !== "BAD_OPTION")) throw e;
+          preciseSkipped = pageWords(e.message);
+          return null;
+        })
+      : null;
   if (preciseRun) {
     const r = preciseRun;
     vouchedBy = r.vouchedBy;

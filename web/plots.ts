@@ -47,7 +47,14 @@ export const FIGURE_NAMES = ["float64-digits", "accuracy", "one-minus-rho", "one
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
-const DASHES: readonly (readonly number[])[] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5]];
+const DASHES: readonly (readonly number[])[] = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [12, 4],
+  [3, 5],
+];
 const SOLID = [1, 0];
 const PRECISE = "high precision";
 /** Height of a figure in pixels, legend included (the width is the container's). */
@@ -96,7 +103,12 @@ export function decadeTicks(min: number, max: number, most = 6): number[] {
 function depthAxis(depths: readonly number[]) {
   const [min, max] = [depths[0], depths[depths.length - 1]];
   const base = { field: "depth", type: "quantitative" as const, title: "depth L" };
-  if (max >= 10 * min) return { ...base, scale: { type: "log" as const, domain: [min, max], nice: false }, axis: { values: decadeTicks(min, max), labelExpr: decadeLabel(), grid: true } };
+  if (max >= 10 * min)
+    return {
+      ...base,
+      scale: { type: "log" as const, domain: [min, max], nice: false },
+      axis: { values: decadeTicks(min, max), labelExpr: decadeLabel(), grid: true },
+    };
   return { ...base, scale: { domain: [min, max], nice: false, zero: false }, axis: { format: "d", tickMinStep: 1 } };
 }
 
@@ -129,7 +141,13 @@ function chart(o: ChartOptions): ExplorerFigure {
   // A band drawn for each line ("pair 1–2, high precision") is said once in the caption, not listed beside every line.
   const legend = { values: names.filter((n) => !n.endsWith(`, ${PRECISE}`)) };
   const color = { field: "series", type: "nominal" as const, title: null, legend, scale: { domain: names, range: names.map((n) => o.styles.get(n)!.color) } };
-  const strokeDash = { field: "series", type: "nominal" as const, title: null, legend, scale: { domain: names, range: names.map((n) => [...o.styles.get(n)!.dash]) } };
+  const strokeDash = {
+    field: "series",
+    type: "nominal" as const,
+    title: null,
+    legend,
+    scale: { domain: names, range: names.map((n) => [...o.styles.get(n)!.dash]) },
+  };
   const bands = names.filter((n) => o.styles.get(n)!.band);
   const isBand = `indexof(${JSON.stringify(bands)}, datum.series) >= 0`;
   const markerValues = o.markers.map((m) => ({ depth: m.depth, label: `${m.label} (L = ${m.depth})` }));
@@ -148,8 +166,18 @@ function chart(o: ChartOptions): ExplorerFigure {
     },
     encoding: { x: depthAxis(o.depths) },
     layer: [
-      { data: { values: o.points }, transform: [{ filter: `!(${isBand})` }], mark: { type: "line", clip: true, strokeWidth: 1.6 }, encoding: { y: valueAxis(o.points, o.yTitle, o.yLog, o.yDomain), color, strokeDash } },
-      { data: { values: o.points }, transform: [{ filter: isBand }], mark: { type: "line", clip: true, strokeWidth: 8, opacity: 0.3 }, encoding: { y: { field: "value", type: "quantitative" }, color, strokeDash } },
+      {
+        data: { values: o.points },
+        transform: [{ filter: `!(${isBand})` }],
+        mark: { type: "line", clip: true, strokeWidth: 1.6 },
+        encoding: { y: valueAxis(o.points, o.yTitle, o.yLog, o.yDomain), color, strokeDash },
+      },
+      {
+        data: { values: o.points },
+        transform: [{ filter: isBand }],
+        mark: { type: "line", clip: true, strokeWidth: 8, opacity: 0.3 },
+        encoding: { y: { field: "value", type: "quantitative" }, color, strokeDash },
+      },
       {
         // Invisible targets for the tooltips, one per checkpoint and line.
         data: { values: o.points },
@@ -165,7 +193,13 @@ function chart(o: ChartOptions): ExplorerFigure {
         },
       },
       ...(markerValues.length > 0
-        ? [{ data: { values: markerValues }, mark: { type: "rule", color: "#c0392b", strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { tooltip: { field: "label" } } }]
+        ? [
+            {
+              data: { values: markerValues },
+              mark: { type: "rule", color: "#c0392b", strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: { tooltip: { field: "label" } },
+            },
+          ]
         : []),
     ],
     resolve: { scale: { y: "shared" } },
@@ -207,10 +241,12 @@ export function pairFigures(pair: PairSeries, depths: readonly number[]): Explor
   // The asymptote holds at large L only: drawn where it does not rise above the curve (ρ1 near 1 keeps 1 − ρ far below it for long).
   const largest = Math.max(...pair.stable.map((p) => p.oneMinusRho));
   const asymptote: Point[] = pair.paperCase
-    ? depths.filter((d) => d >= 10 && (9 * Math.PI ** 2) / (2 * d * d) <= largest).map((d) => {
-        const v = (9 * Math.PI ** 2) / (2 * d * d);
-        return { depth: d, value: v, series: "9π²/(2L²)", text: formatFloat64(v) };
-      })
+    ? depths
+        .filter((d) => d >= 10 && (9 * Math.PI ** 2) / (2 * d * d) <= largest)
+        .map((d) => {
+          const v = (9 * Math.PI ** 2) / (2 * d * d);
+          return { depth: d, value: v, series: "9π²/(2L²)", text: formatFloat64(v) };
+        })
     : [];
   const markers = pairMarkers(pair);
   const reference = pair.precise ? "the wide grey band is the high-precision value" : "no high-precision run";
@@ -244,7 +280,8 @@ export function pairFigures(pair: PairSeries, depths: readonly number[]): Explor
 export function dataFigures(data: DataSeries, depths: readonly number[]): ExplorerFigure[] {
   const pairs = [...new Set(data.entries.map((e) => `pair ${e.pair}`))];
   const tests = [...new Set(data.predictions.map((p) => `test point ${p.test}`))];
-  const bandsOf = (names: string[]) => Object.fromEntries(names.map((n, k) => [`${n}, ${PRECISE}`, { color: PALETTE[k % PALETTE.length], dash: SOLID, band: true }]));
+  const bandsOf = (names: string[]) =>
+    Object.fromEntries(names.map((n, k) => [`${n}, ${PRECISE}`, { color: PALETTE[k % PALETTE.length], dash: SOLID, band: true }]));
   const entryPoints: Point[] = data.entries.flatMap((e) => [
     ...float64Point(e.depth, e.float64, `pair ${e.pair}`, e.text, false),
     ...precisePoint(e.depth, e.precise, `pair ${e.pair}, ${PRECISE}`, false),
@@ -318,7 +355,11 @@ export function accuracyFigure(data: DataSeries, depths: readonly number[]): Exp
     yTitle: "accuracy",
     yLog: false,
     yDomain: [0, 1],
-    styles: styles(["float64", PRECISE, majority], { float64: PAIR_STYLES["float64 stable"], [PRECISE]: PAIR_STYLES[PRECISE], [majority]: { color: "#7f7f7f", dash: [2, 3] } }),
+    styles: styles(["float64", PRECISE, majority], {
+      float64: PAIR_STYLES["float64 stable"],
+      [PRECISE]: PAIR_STYLES[PRECISE],
+      [majority]: { color: "#7f7f7f", dash: [2, 3] },
+    }),
     markers: [],
   });
 }
@@ -326,7 +367,8 @@ export function accuracyFigure(data: DataSeries, depths: readonly number[]): Exp
 /** Float64's correct significant digits against high precision, pair and data set (null when there is no high-precision run yet). */
 export function digitsFigure(pair: PairSeries, data: DataSeries | null, depths: readonly number[]): ExplorerFigure | null {
   if (!pair.correctDigits) return null;
-  const digit = (depth: number, d: number | null, series: string): Point[] => (d === null ? [] : [{ depth, value: d, series, text: d >= FLOAT64_MATCH_DIGITS ? "all" : String(d) }]);
+  const digit = (depth: number, d: number | null, series: string): Point[] =>
+    d === null ? [] : [{ depth, value: d, series, text: d >= FLOAT64_MATCH_DIGITS ? "all" : String(d) }];
   const points: Point[] = [
     ...pair.correctDigits.stable.flatMap((d, i) => digit(pair.stable[i].depth, d, "1 − ρ, stable loop")),
     ...pair.correctDigits.textbook.flatMap((d, i) => digit(pair.textbook[i].depth, d, "1 − ρ, textbook loop")),

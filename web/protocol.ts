@@ -70,7 +70,13 @@ export interface DataSeries {
    * is plotted (the entry, or log10 of a raw entry; null for a raw entry ≤ 0, which has no log),
    * `text` the float64 value itself (raw ones exact beyond the float64 range).
    */
-  readonly entries: readonly { readonly depth: number; readonly pair: string; readonly float64: number | null; readonly text: string; readonly precise: PreciseValue | null }[];
+  readonly entries: readonly {
+    readonly depth: number;
+    readonly pair: string;
+    readonly float64: number | null;
+    readonly text: string;
+    readonly precise: PreciseValue | null;
+  }[];
   /** Determinant of the training Gram matrix at each depth (raw kernels: scale included). */
   readonly determinant: readonly {
     readonly depth: number;

@@ -32,6 +32,9 @@ export async function runExplorer(
   const points = await explorerData(state, files);
   const data64 = await dataSeriesFloat64(state, depths, points, phase("Gram matrices, float64"));
   // The high-precision Gram runs layer by layer: not beyond 10^9 layers (the page says so).
-  const data = state.precision > 0 && state.depthMax <= MAX_DEPTH ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`)) : data64;
+  const data =
+    state.precision > 0 && state.depthMax <= MAX_DEPTH
+      ? await withPreciseData(data64, state, depths, points, phase(`Gram matrices, ${state.precision} digits`))
+      : data64;
   return { depths, pair, data, elapsedMs: performance.now() - started };
 }

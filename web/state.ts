@@ -191,7 +191,10 @@ export function stateFromQuery(query: string): ParsedState {
     const exact = !/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || BigInt(text.trim()) === BigInt(n);
     return Number.isInteger(n) && n >= lo && n <= hi && exact ? n : undefined;
   };
-  const oneOf = <T extends string>(options: readonly T[]) => (text: string) => (options as readonly string[]).includes(text) ? (text as T) : undefined;
+  const oneOf =
+    <T extends string>(options: readonly T[]) =>
+    (text: string) =>
+      (options as readonly string[]).includes(text) ? (text as T) : undefined;
   // The library's own validation, so that the page accepts exactly what the run will.
   const valid = (check: (text: string) => unknown) => (text: string) => {
     try {
@@ -220,11 +223,20 @@ export function stateFromQuery(query: string): ParsedState {
       const n = integer("precision")(t);
       return n === 0 || (n !== undefined && n >= 20) ? n : undefined;
     }),
-    sigmaW: pick("sigmaW", valid((t) => resolveParams({ sigmaW: t }))),
-    sigmaB: pick("sigmaB", valid((t) => resolveParams({ sigmaB: t }))),
+    sigmaW: pick(
+      "sigmaW",
+      valid((t) => resolveParams({ sigmaW: t })),
+    ),
+    sigmaB: pick(
+      "sigmaB",
+      valid((t) => resolveParams({ sigmaB: t })),
+    ),
   };
   // Row ranges are checked against the chosen data set by the library's own parser.
-  for (const [key, most] of [["trainRange", MAX_TRAIN_ROWS], ["testRange", MAX_TEST_ROWS]] as const) {
+  for (const [key, most] of [
+    ["trainRange", MAX_TRAIN_ROWS],
+    ["testRange", MAX_TEST_ROWS],
+  ] as const) {
     if (!isBuiltin(state.source) || invalid.includes(key)) continue;
     const problem = rangeProblem(state.source, state[key], most);
     if (problem === null) continue;
@@ -232,7 +244,10 @@ export function stateFromQuery(query: string): ParsedState {
     invalid.push(key);
   }
   if (state.depthMin > state.depthMax) {
-    problems.push({ key: "depthMin", message: `“${FIELD_LABELS.depthMin}” (${state.depthMin}) is larger than “${FIELD_LABELS.depthMax}” (${state.depthMax}): make it smaller or equal.` });
+    problems.push({
+      key: "depthMin",
+      message: `“${FIELD_LABELS.depthMin}” (${state.depthMin}) is larger than “${FIELD_LABELS.depthMax}” (${state.depthMax}): make it smaller or equal.`,
+    });
     return { state: { ...state, depthMin: DEFAULT_STATE.depthMin, depthMax: DEFAULT_STATE.depthMax }, problems, invalid: [...invalid, "depthMin", "depthMax"] };
   }
   return { state, problems, invalid };
@@ -243,7 +258,9 @@ function rangeProblem(source: "mnist" | "iris", range: string, most: number): st
   try {
     const spec = parseBuiltinDatasetSpec(`${source}[${range}]`);
     const rows = Math.ceil((spec.end - spec.start) / spec.step);
-    return rows > most ? `it selects ${rows} rows; at most ${most} can be used here (take a step, e.g. ${spec.start}:${spec.end}:${Math.ceil(rows / most) * spec.step}).` : null;
+    return rows > most
+      ? `it selects ${rows} rows; at most ${most} can be used here (take a step, e.g. ${spec.start}:${spec.end}:${Math.ceil(rows / most) * spec.step}).`
+      : null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }

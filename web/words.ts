@@ -7,7 +7,10 @@
 const REWRITES: readonly (readonly [RegExp, string])[] = [
   [/choose --projection normalize or stereographic/g, "choose the projection “normalize” or “stereographic”"],
   [/choose --projection (\w+)/g, "choose the projection “$1”"],
-  [/ ?Use a finite time \(stays defined\), a ridge diagReg > 0, or the high-precision path\./g, " The high-precision run (digits ≥ 20) says whether it exists at all."],
+  [
+    / ?Use a finite time \(stays defined\), a ridge diagReg > 0, or the high-precision path\./g,
+    " The high-precision run (digits ≥ 20) says whether it exists at all.",
+  ],
   [/ ?(Remove the duplicate points, )?[Uu]se a finite time \(stays defined\),? or a ridge diagReg > 0\.?/g, ""],
   [/Use the high-precision path \(the precision option\), which takes any value\./g, "The page always runs float64 as well, so keep σw and σb in that range."],
   [/Use the high-precision path \(precision "auto"\) for more\./g, "Set “high precision, digits” to 20 or more to see how many are right."],

@@ -32,16 +32,18 @@ addEventListener("message", (event: MessageEvent<WorkerRequest>) => {
     job.controller.signal,
     (depths, pair) => reply({ type: "pair", id: job.id, depths, pair }),
     files,
-  ).then(
-    (result) => reply({ type: "result", id: job.id, result }),
-    (error: unknown) =>
-      reply({
-        type: "error",
-        id: job.id,
-        code: isNtkError(error) ? error.code : "INTERNAL",
-        message: error instanceof Error ? error.message : String(error),
-      }),
-  ).finally(() => {
-    if (current === job) current = null;
-  });
+  )
+    .then(
+      (result) => reply({ type: "result", id: job.id, result }),
+      (error: unknown) =>
+        reply({
+          type: "error",
+          id: job.id,
+          code: isNtkError(error) ? error.code : "INTERNAL",
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    )
+    .finally(() => {
+      if (current === job) current = null;
+    });
 });

@@ -143,7 +143,8 @@ function archError(ctx: Context, spec: object | undefined, path: string, what: s
 }
 
 function decimalOf(ctx: Context, spec: object, path: string, value: unknown, what: string): Decimal {
-  if (typeof value !== "number" && typeof value !== "string") archError(ctx, spec, path, `${what} must be a number or decimal text, got ${JSON.stringify(value)}.`);
+  if (typeof value !== "number" && typeof value !== "string")
+    archError(ctx, spec, path, `${what} must be a number or decimal text, got ${JSON.stringify(value)}.`);
   try {
     return toExactDecimal(value, what);
   } catch (e) {
@@ -168,7 +169,8 @@ export function resolveAlpha(value: number | string, onError: (message: string) 
     if (e instanceof NtkError) onError(`alpha must be a positive decimal, "c/sqrt(L)" or "c/L", got "${text}".`);
     throw e;
   }
-  if (!coefficient.gt(0) || !Number.isFinite(coefficient.toNumber()) || coefficient.toNumber() === 0) onError(`alpha must be positive and finite (in float64 too), got ${text}.`);
+  if (!coefficient.gt(0) || !Number.isFinite(coefficient.toNumber()) || coefficient.toNumber() === 0)
+    onError(`alpha must be positive and finite (in float64 too), got ${text}.`);
   const depthPower = !m || m[2] === undefined ? 0 : m[2] === "L" ? -1 : -0.5;
   const c = coefficient.toString();
   return { coefficient, depthPower, text: depthPower === 0 ? c : `${c}/${depthPower === -1 ? "L" : "sqrt(L)"}` };
@@ -225,7 +227,8 @@ function resolveLayer(ctx: Context, spec: LayerSpec, path: string, gaussian: boo
     case "twoSlope": {
       const a = decimalOf(ctx, spec, path, spec.negative, "the two-slope ReLU's negative slope a");
       const b = decimalOf(ctx, spec, path, spec.positive, "the two-slope ReLU's positive slope b");
-      if (a.isZero() && b.isZero()) archError(ctx, spec, path, "the two-slope ReLU with a = b = 0 is the zero function; its normalized kernel does not exist. Give a nonzero slope.");
+      if (a.isZero() && b.isZero())
+        archError(ctx, spec, path, "the two-slope ReLU with a = b = 0 is the zero function; its normalized kernel does not exist. Give a nonzero slope.");
       if (!(Math.abs(a.toNumber()) < 1e150 && Math.abs(b.toNumber()) < 1e150) || (a.toNumber() === 0 && b.toNumber() === 0)) {
         archError(ctx, spec, path, `the slopes must lie within ±1e150 and not both round to 0 in float64, got a = ${a.toString()}, b = ${b.toString()}.`);
       }
@@ -235,7 +238,8 @@ function resolveLayer(ctx: Context, spec: LayerSpec, path: string, gaussian: boo
       if (nesting >= MAX_RESIDUAL_NESTING) archError(ctx, spec, path, `residual blocks nest at most ${MAX_RESIDUAL_NESTING} deep.`);
       const alpha = resolveAlpha(spec.alpha ?? 1, (message) => archError(ctx, spec, path, message));
       const branch: ResolvedLayer[] = [];
-      if (!Array.isArray(spec.branch) || spec.branch.length === 0) archError(ctx, spec, path, "a residual block needs a branch of one or more layers, ending with a dense layer.");
+      if (!Array.isArray(spec.branch) || spec.branch.length === 0)
+        archError(ctx, spec, path, "a residual block needs a branch of one or more layers, ending with a dense layer.");
       resolveSequence(ctx, spec.branch, `${path}.branch`, gaussian, nesting + 1, branch);
       if (branch[branch.length - 1]!.kind !== "dense") {
         archError(
@@ -252,22 +256,44 @@ function resolveLayer(ctx: Context, spec: LayerSpec, path: string, gaussian: boo
       if (!Number.isInteger(spec.times) || spec.times < 1) archError(ctx, spec, path, `a repeat count must be an integer ≥ 1, got ${String(spec.times)}.`);
       if (!Array.isArray(spec.layers) || spec.layers.length === 0) archError(ctx, spec, path, "a repeat needs one or more layers.");
       if (ctx.count + spec.times * spec.layers.length > MAX_LAYERS_PER_BLOCK) {
-        archError(ctx, spec, path, `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`);
+        archError(
+          ctx,
+          spec,
+          path,
+          `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`,
+        );
       }
       let g = gaussian;
       for (let k = 0; k < spec.times; k++) {
         g = resolveSequence(ctx, spec.layers, `${path}.layers`, g, nesting, out);
-        if (ctx.count > MAX_LAYERS_PER_BLOCK) archError(ctx, spec, path, `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`);
+        if (ctx.count > MAX_LAYERS_PER_BLOCK)
+          archError(
+            ctx,
+            spec,
+            path,
+            `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`,
+          );
       }
       return g;
     }
     default:
-      return archError(ctx, spec, path, `unknown layer kind ${JSON.stringify((spec as { kind?: unknown }).kind)}; use dense, relu, leakyRelu, twoSlope, abs, erf, residual or repeat.`);
+      return archError(
+        ctx,
+        spec,
+        path,
+        `unknown layer kind ${JSON.stringify((spec as { kind?: unknown }).kind)}; use dense, relu, leakyRelu, twoSlope, abs, erf, residual or repeat.`,
+      );
   }
 }
 
 function push(ctx: Context, spec: object, path: string, out: ResolvedLayer[], layer: ResolvedLayer): void {
-  if (++ctx.count > MAX_LAYERS_PER_BLOCK) archError(ctx, spec, path, `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`);
+  if (++ctx.count > MAX_LAYERS_PER_BLOCK)
+    archError(
+      ctx,
+      spec,
+      path,
+      `the description expands to more than ${MAX_LAYERS_PER_BLOCK} layers per block; use the depth (the block repeats) for long networks.`,
+    );
   out.push(layer);
 }
 
@@ -283,13 +309,20 @@ function twoSlope(a: number, b: number, text: string): ResolvedActivation {
  */
 export function resolveArchitecture(spec: ArchitectureSpec, params: NetworkParams = {}, spans?: WeakMap<object, SourceSpan>): ResolvedArchitecture {
   const ctx: Context = { defaults: params, spans, count: 0 };
-  if (typeof spec !== "object" || spec === null || !("block" in spec)) archError(ctx, undefined, "architecture", 'expected an object { "stem"?: [...], "block": [...] }.');
+  if (typeof spec !== "object" || spec === null || !("block" in spec))
+    archError(ctx, undefined, "architecture", 'expected an object { "stem"?: [...], "block": [...] }.');
   const stemSpecs = spec.stem ?? [{ kind: "dense" } as const];
   if (!Array.isArray(stemSpecs) || stemSpecs.length === 0) archError(ctx, undefined, "stem", "the stem needs one or more layers, starting with a dense layer.");
   if (stemSpecs[0]?.kind !== "dense") {
-    archError(ctx, stemSpecs[0], "stem[0]", "the first layer must be dense: the inputs are points on the sphere, not Gaussian, so an activation cannot act on them directly.");
+    archError(
+      ctx,
+      stemSpecs[0],
+      "stem[0]",
+      "the first layer must be dense: the inputs are points on the sphere, not Gaussian, so an activation cannot act on them directly.",
+    );
   }
-  if (!Array.isArray(spec.block) || spec.block.length === 0) archError(ctx, undefined, "block", "the block (repeated to reach the depth) needs one or more layers.");
+  if (!Array.isArray(spec.block) || spec.block.length === 0)
+    archError(ctx, undefined, "block", "the block (repeated to reach the depth) needs one or more layers.");
   const stem: ResolvedLayer[] = [];
   const afterStem = resolveSequence(ctx, stemSpecs, "stem", false, 0, stem);
   ctx.count = 0;

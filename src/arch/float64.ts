@@ -76,7 +76,13 @@ export function inputComplements(points: SpherePoints): Float64Array {
   return eps;
 }
 
-async function tapeRunner(start: Float64Array, backend: "wasm" | "plain", nesting: number, longRun: boolean, variant: WasmVariant | undefined): Promise<TapeRunner> {
+async function tapeRunner(
+  start: Float64Array,
+  backend: "wasm" | "plain",
+  nesting: number,
+  longRun: boolean,
+  variant: WasmVariant | undefined,
+): Promise<TapeRunner> {
   const pairs = start.length;
   if (backend === "plain") {
     const eps = start.slice();
@@ -150,7 +156,13 @@ export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<G
 }
 
 /** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
-async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture">, arch: ResolvedArchitecture, m: number, n0: number, start: Float64Array): Promise<GramAtDepth64[]> {
+async function runArchitecture(
+  o: Omit<ArchGramOptions, "points" | "architecture">,
+  arch: ResolvedArchitecture,
+  m: number,
+  n0: number,
+  start: Float64Array,
+): Promise<GramAtDepth64[]> {
   const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -160,7 +172,10 @@ async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture
   const stemOps = tapeLength(arch.stem);
   const blockOps = tapeLength(arch.block);
   if (Math.max(stemOps, blockOps) > OPS_PER_CALL) {
-    throw new NtkError("BAD_ARCH", `the stem or block expands to more than ${OPS_PER_CALL} operations; use the depth (the block repeats) for long networks.`, { stemOps, blockOps });
+    throw new NtkError("BAD_ARCH", `the stem or block expands to more than ${OPS_PER_CALL} operations; use the depth (the block repeats) for long networks.`, {
+      stemOps,
+      blockOps,
+    });
   }
   const passes = dependsOnDepth(arch) ? depths.map((d) => [d]) : [depths];
   const totalOps = passes.reduce((s, p) => s + stemOps + (p[p.length - 1] - 1) * blockOps, 0) * Math.max(pairs, 1);
@@ -187,8 +202,9 @@ async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture
         if (pause) await pause;
       }
     };
-    let { state, end } = writeTape(arch.stem, inputState(n0), finalDepth, tape, 0);
-    await advance(end / OP_WIDTH);
+    const stem = writeTape(arch.stem, inputState(n0), finalDepth, tape, 0);
+    let state = stem.state;
+    await advance(stem.end / OP_WIDTH);
     let layer = 1;
     for (const depth of pass) {
       while (layer < depth) {
@@ -199,7 +215,11 @@ async function runArchitecture(o: Omit<ArchGramOptions, "points" | "architecture
         layer += copies;
       }
       if (!(scaledValue(state.q) > 0 || state.q.m > 0) || !Number.isFinite(state.tau) || !(state.tau > 0)) {
-        throw new NtkError("BAD_ARCH", `the diagonal scalars left the float64 range at depth ${depth} (q mantissa ${state.q.m}, τ = ${state.tau}); use the high-precision path.`, { depth });
+        throw new NtkError(
+          "BAD_ARCH",
+          `the diagonal scalars left the float64 range at depth ${depth} (q mantissa ${state.q.m}, τ = ${state.tau}); use the high-precision path.`,
+          { depth },
+        );
       }
       const [eps, u] = runner.read();
       results.push(atDepth(depth, m, state, eps, u));

@@ -21,7 +21,15 @@ import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { digitsVouched } from "../compare/digits.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
-import { bitsForDigits, checkConstantLimit, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
+import {
+  bitsForDigits,
+  checkConstantLimit,
+  DECIMAL_CONSTANT_DIGITS,
+  PI_EXTRA_DIGITS,
+  preciseDecimal,
+  VOUCH_EXTRA_DIGITS,
+  workingPrecision,
+} from "../precise/precision.js";
 import { checkDepthList } from "../gram/float64.js";
 import {
   decimalPlacesVouched,
@@ -206,7 +214,15 @@ interface RunAtDepth {
  * given per precision by `start`), returning every checkpoint. Depth-dependent α: one pass per
  * checkpoint.
  */
-async function runAt(digits: number, arch: ResolvedArchitecture, n0: number, start: (D: typeof Decimal) => Decimal[], depths: readonly number[], ticker: ProgressTicker, done0: { n: number }): Promise<RunAtDepth[]> {
+async function runAt(
+  digits: number,
+  arch: ResolvedArchitecture,
+  n0: number,
+  start: (D: typeof Decimal) => Decimal[],
+  depths: readonly number[],
+  ticker: ProgressTicker,
+  done0: { n: number },
+): Promise<RunAtDepth[]> {
   const run = new PreciseArchitectureRun(digits);
   const { c, D } = run;
   const passes = dependsOnDepth(arch) ? depths.map((d) => [d]) : [depths];
@@ -230,7 +246,14 @@ async function runAt(digits: number, arch: ResolvedArchitecture, n0: number, sta
           pause = undefined;
         }
       }
-      out.push({ depth, eps: s.eps.map((e) => c.toDecimal(e, D)), u: s.u.map((v) => c.toDecimal(v, D)), sigmaDiag: c.toDecimal(s.q, D), ntkDiag: c.toDecimal(s.t, D), digits: D.precision });
+      out.push({
+        depth,
+        eps: s.eps.map((e) => c.toDecimal(e, D)),
+        u: s.u.map((v) => c.toDecimal(v, D)),
+        sigmaDiag: c.toDecimal(s.q, D),
+        ntkDiag: c.toDecimal(s.t, D),
+        digits: D.precision,
+      });
     }
   }
   return out;
@@ -329,8 +352,15 @@ async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitect
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(P + 10), o);
-  const runs = await vouchedRuns(P, arch, complements.n0, (D) => complements.at(D), depths, pairs, o, (lower, upper) =>
-    Math.min(...upper.map((u, k) => leastGramDigits(lower[k]!, u, m, P))),
+  const runs = await vouchedRuns(
+    P,
+    arch,
+    complements.n0,
+    (D) => complements.at(D),
+    depths,
+    pairs,
+    o,
+    (lower, upper) => Math.min(...upper.map((u, k) => leastGramDigits(lower[k]!, u, m, P))),
   );
   const grams = runs.upper.map((u, k): GramAtDepthPrecise => {
     const l = runs.lower[k]!;
@@ -351,10 +381,25 @@ async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitect
       }),
     ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
     const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
-    return { depth: u.depth, m, ...um, sigmaDiag: u.sigmaDiag, ntkDiag: u.ntkDiag, digitsVouched: Math.min(diag, ...Object.values(byMatrix)), digitsVouchedByMatrix: byMatrix };
+    return {
+      depth: u.depth,
+      m,
+      ...um,
+      sigmaDiag: u.sigmaDiag,
+      ntkDiag: u.ntkDiag,
+      digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
+      digitsVouchedByMatrix: byMatrix,
+    };
   });
   const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
-  const result: GramResultPrecise = { precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, n0: complements.n0, grams };
+  const result: GramResultPrecise = {
+    precision: P,
+    workingPrecision: runs.upperDigits,
+    vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried),
+    params,
+    n0: complements.n0,
+    grams,
+  };
   const asRun = (r: RunAtDepth) => {
     const { matrices, entryDigits } = unpack(m, r.eps, r.u, r.digits);
     return { depth: r.depth, matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag, entryDigits };
@@ -398,8 +443,15 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
   const P = workingPrecision(o.precision, 1).precision;
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
-  const runs = await vouchedRuns(P, arch, n0, (D) => [new D(rho1.oneMinusRho1)], checkpoints, 1, o, (lower, upper) =>
-    Math.min(...upper.map((u, k) => leastGramDigits(lower[k]!, u, 2, P))),
+  const runs = await vouchedRuns(
+    P,
+    arch,
+    n0,
+    (D) => [new D(rho1.oneMinusRho1)],
+    checkpoints,
+    1,
+    o,
+    (lower, upper) => Math.min(...upper.map((u, k) => leastGramDigits(lower[k]!, u, 2, P))),
   );
   const points = runs.upper.map((u, k) => {
     const l = runs.lower[k]!;
@@ -411,13 +463,33 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
       const ntkNormalized = new D(1).minus(oneMinusNtkNormalized);
       // θ = 2 asin(√(ε/2)), in decimal.js (a checkpoint, not the loop).
       const theta = new D(oneMinusRho).div(2).sqrt().asin().times(2);
-      return { rho, oneMinusRho, theta, ntkNormalized, oneMinusNtkNormalized, sigma: rho.times(r.sigmaDiag), ntk: ntkNormalized.times(r.ntkDiag), sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag };
+      return {
+        rho,
+        oneMinusRho,
+        theta,
+        ntkNormalized,
+        oneMinusNtkNormalized,
+        sigma: rho.times(r.sigmaDiag),
+        ntk: ntkNormalized.times(r.ntkDiag),
+        sigmaDiag: r.sigmaDiag,
+        ntkDiag: r.ntkDiag,
+      };
     };
     const lv = values(l);
     const uv = values(u);
-    const digits = Object.fromEntries(Object.keys(uv).map((key) => [key, digitsVouched(lv[key as keyof typeof lv], uv[key as keyof typeof uv], P)])) as Record<keyof typeof uv, number>;
+    const digits = Object.fromEntries(Object.keys(uv).map((key) => [key, digitsVouched(lv[key as keyof typeof lv], uv[key as keyof typeof uv], P)])) as Record<
+      keyof typeof uv,
+      number
+    >;
     return { depth: u.depth, depthExact: BigInt(u.depth), ...uv, sigmaDot: null, digitsVouched: { ...digits, sigmaDot: null } };
   });
   const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
-  return { method: "direct", precision: P, workingPrecision: runs.upperDigits, vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried), params, points };
+  return {
+    method: "direct",
+    precision: P,
+    workingPrecision: runs.upperDigits,
+    vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried),
+    params,
+    points,
+  };
 }

@@ -87,7 +87,13 @@ const ERF_Q_RANGE = [1e-150, 1e150] as const;
  * returns the state after them and the new end. α is evaluated at the network's depth `depth`.
  * Throws BAD_ARCH when an erf layer's input variance leaves the float64 range.
  */
-export function writeTape(layers: readonly ResolvedLayer[], s: DiagonalState, depth: number, out: Float64Array, at: number): { state: DiagonalState; end: number } {
+export function writeTape(
+  layers: readonly ResolvedLayer[],
+  s: DiagonalState,
+  depth: number,
+  out: Float64Array,
+  at: number,
+): { state: DiagonalState; end: number } {
   let { q, tau } = s;
   let k = at;
   const op = (code: number, c1 = 0, c2 = 0, c3 = 0, c4 = 0): void => {
@@ -118,7 +124,11 @@ export function writeTape(layers: readonly ResolvedLayer[], s: DiagonalState, de
       } else {
         const qv = scaledValue(q);
         if (!(qv >= ERF_Q_RANGE[0] && qv <= ERF_Q_RANGE[1])) {
-          throw new NtkError("BAD_ARCH", `an erf layer receives the variance q = ${qv.toPrecision(3)}, outside the float64 range ${ERF_Q_RANGE[0]} … ${ERF_Q_RANGE[1]} where its kernel is computed reliably; use the high-precision path (precision) or change σw, σb.`, { q: qv });
+          throw new NtkError(
+            "BAD_ARCH",
+            `an erf layer receives the variance q = ${qv.toPrecision(3)}, outside the float64 range ${ERF_Q_RANGE[0]} … ${ERF_Q_RANGE[1]} where its kernel is computed reliably; use the high-precision path (precision) or change σw, σb.`,
+            { q: qv },
+          );
         }
         const s2 = 1 + 2 * qv;
         const sv = (2 * qv) / s2;

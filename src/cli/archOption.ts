@@ -8,6 +8,9 @@ import { ARCH_SYNTAX_HELP } from "../arch/parse.js";
 /** Declares --arch on `command` and appends the grammar to its help. */
 export function addArchOption(command: Command): Command {
   return command
-    .option("--arch <text>", "network architecture in the text syntax below (default: the ReLU network, 'relu dense'); dense layers without arguments take --sigma-w, --sigma-b")
+    .option(
+      "--arch <text>",
+      "network architecture in the text syntax below (default: the ReLU network, 'relu dense'); dense layers without arguments take --sigma-w, --sigma-b",
+    )
     .addHelpText("after", `\n${ARCH_SYNTAX_HELP}\n`);
 }

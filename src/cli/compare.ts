@@ -5,7 +5,14 @@
  * correct digits of 1 − ρ (every depth scanned).
  */
 import type { Command } from "commander";
-import { comparePair, DEFAULT_COMPARE_PRECISION, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH, type Float64PathAtDepth, type PairComparison } from "../compare/pairCompare.js";
+import {
+  comparePair,
+  DEFAULT_COMPARE_PRECISION,
+  DIGIT_THRESHOLDS,
+  MAX_COMPARE_DEPTH,
+  type Float64PathAtDepth,
+  type PairComparison,
+} from "../compare/pairCompare.js";
 import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import { formatFloat64, renderTable } from "../format.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
@@ -35,7 +42,12 @@ export function register(program: Command, io: CliIO): void {
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: CompareFlags) => {
       const pair = pairOptionsOf(flags);
-      const options = { ...pair, depth: Number(pair.depth), at: pair.at?.map(Number), precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION") };
+      const options = {
+        ...pair,
+        depth: Number(pair.depth),
+        at: pair.at?.map(Number),
+        precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION"),
+      };
       const depth = options.depth;
       const json = flags.json === true;
       const result = await withProgress(`compare to depth ${depth}`, progressSink(io, json), (progress) => comparePair({ ...options, ...progress }));
@@ -129,7 +141,10 @@ function comparisonJson(rho1: string, inputDim: number, r: PairComparison): unkn
       stable: pathJson(p.stable),
     })),
     firstDepthBelow: Object.fromEntries(
-      (["textbook", "stable"] as const).map((m) => [m, Object.fromEntries(r.firstDepthBelow[m].map((l) => [String(l.digits), l.depth === null ? null : String(l.depth)]))]),
+      (["textbook", "stable"] as const).map((m) => [
+        m,
+        Object.fromEntries(r.firstDepthBelow[m].map((l) => [String(l.digits), l.depth === null ? null : String(l.depth)])),
+      ]),
     ),
   };
 }

@@ -77,7 +77,7 @@ export function register(program: Command, io: CliIO): void {
         "Then det K, log10|det K| with its sign, a 1-norm condition-number estimate κ1 and the significant digits a float64 " +
         "solve with K keeps (about 16 − log10 κ1). Raw values beyond the float64 range are printed exactly as mantissa × 2^k.",
     )
-    .requiredOption("--data <FILE>", "data file: .json ({\"points\": [[…], …]}) or .csv with a header, or a built-in data set: mnist[0:100], iris, …")
+    .requiredOption("--data <FILE>", 'data file: .json ({"points": [[…], …]}) or .csv with a header, or a built-in data set: mnist[0:100], iris, …')
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
     .addOption(new Option("--kernel <name>", "which kernel: ntk (Θ) or nngp (Σ)").choices(["ntk", "nngp"]).default("ntk"))
     .option("--normalized", "normalize to unit diagonal (Θ̄ = Θ / sqrt(Θ(x,x) Θ(x′,x′)), likewise Σ̄)")
@@ -86,67 +86,88 @@ export function register(program: Command, io: CliIO): void {
     .option("--sigma-b <σb>", "bias scale σb ≥ 0, read as the decimal it spells", "0")
     .option(THREADS_FLAG, THREADS_HELP)
     .option("--json", "one JSON document on stdout, every number a decimal string")
-    .option("--precision <P>", `compute at P significant digits (${MIN_PRECISION}..${MAX_PRECISION}) from the data's decimal text; every value with the digits it vouches for`)
-    .option("--compare", "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything")
+    .option(
+      "--precision <P>",
+      `compute at P significant digits (${MIN_PRECISION}..${MAX_PRECISION}) from the data's decimal text; every value with the digits it vouches for`,
+    )
+    .option(
+      "--compare",
+      "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything",
+    )
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)");
-  addArchOption(command)
-    .action(async (flags: KernelFlags & { arch?: string }) => {
-      const depthExact = resolveDepth(flags.depth, "--depth");
-      const depth = Number(depthExact);
-      const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
-      const resolved = resolveParams(params);
-      const dataset = await loadDataset(flags.data);
-      const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, params);
-      if (arch !== undefined && !arch.reluMlp && flags.compare === true) {
-        throw new NtkError("BAD_OPTION", "kernel --arch --compare is not available (the float64-against-high-precision scan runs on the ReLU network only); use --precision P, or rho --arch --precision for one pair.", {});
-      }
-      if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
-        const request = { dataset, depth, kernel: flags.kernel, normalized: flags.normalized === true, projection: flags.projection, params, json: flags.json === true, architecture: arch?.reluMlp ? undefined : arch };
-        const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-        if (flags.compare !== true) {
-          if (flags.scanTo !== undefined) throw new NtkError("BAD_OPTION", "--scan-to only applies with --compare; add --compare or drop --scan-to.", {});
-          return runKernelPrecise(request, precision!, io);
-        }
-        return runKernelCompare(request, precision, flags.scanTo === undefined ? undefined : parseInteger(flags.scanTo, "--scan-to", "BAD_DEPTH"), io);
-      }
-      const points = projectToSphere(dataset, flags.projection);
-      const json = flags.json === true;
-      const threads = parseThreads(flags.threads);
-      const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
-        gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
+  addArchOption(command).action(async (flags: KernelFlags & { arch?: string }) => {
+    const depthExact = resolveDepth(flags.depth, "--depth");
+    const depth = Number(depthExact);
+    const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
+    const resolved = resolveParams(params);
+    const dataset = await loadDataset(flags.data);
+    const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, params);
+    if (arch !== undefined && !arch.reluMlp && flags.compare === true) {
+      throw new NtkError(
+        "BAD_OPTION",
+        "kernel --arch --compare is not available (the float64-against-high-precision scan runs on the ReLU network only); use --precision P, or rho --arch --precision for one pair.",
+        {},
       );
-      const normalized = flags.normalized === true;
-      const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
-      const analysis = await analyzeMatrix(matrix, gram.m, { threads });
-      const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: !resolved.sigmaB.isZero() });
-      const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
-      if (json) {
-        printJson(io, {
-          depth: depthExact.toString(),
-          kernel: report.kernel,
-          normalized: report.normalized,
-          gram: report.gram,
-          // 1 − K̄ of the normalized kernel as carried (SPEC §4): entries near 1 keep their digits here.
-          complement: complementRows(flags.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized, gram.m),
-          det: report.det,
-          ...jsonValueOrReason("log10AbsDet", report.log10AbsDet, ZERO_DET_REASON),
-          signDet: report.signDet,
-          ...jsonValueOrReason("conditionEstimate", report.conditionEstimate, SINGULAR_CONDITION_REASON),
-          digitsKept: report.digitsKept,
-          singular: report.singular,
-          m: String(report.m),
-          n0: String(report.n0),
-          projection: flags.projection,
-          sigmaW: resolved.sigmaW.toString(),
-          sigmaB: resolved.sigmaB.toString(),
-          ...(arch === undefined ? {} : { architecture: arch.text }),
-          coincidentPoints: report.coincidentPoints.map(([i, j]) => [String(i), String(j)]),
-          notes: report.notes,
-        });
-      } else {
-        io.out((arch === undefined ? "" : `Architecture ${arch.text} (depth L: the stem and L − 1 blocks).\n`) + kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()));
+    }
+    if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
+      const request = {
+        dataset,
+        depth,
+        kernel: flags.kernel,
+        normalized: flags.normalized === true,
+        projection: flags.projection,
+        params,
+        json: flags.json === true,
+        architecture: arch?.reluMlp ? undefined : arch,
+      };
+      const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
+      if (flags.compare !== true) {
+        if (flags.scanTo !== undefined) throw new NtkError("BAD_OPTION", "--scan-to only applies with --compare; add --compare or drop --scan-to.", {});
+        return runKernelPrecise(request, precision!, io);
       }
-    });
+      return runKernelCompare(request, precision, flags.scanTo === undefined ? undefined : parseInteger(flags.scanTo, "--scan-to", "BAD_DEPTH"), io);
+    }
+    const points = projectToSphere(dataset, flags.projection);
+    const json = flags.json === true;
+    const threads = parseThreads(flags.threads);
+    const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
+      gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
+    );
+    const normalized = flags.normalized === true;
+    const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
+    const analysis = await analyzeMatrix(matrix, gram.m, { threads });
+    const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: !resolved.sigmaB.isZero() });
+    const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
+    if (json) {
+      printJson(io, {
+        depth: depthExact.toString(),
+        kernel: report.kernel,
+        normalized: report.normalized,
+        gram: report.gram,
+        // 1 − K̄ of the normalized kernel as carried (SPEC §4): entries near 1 keep their digits here.
+        complement: complementRows(flags.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized, gram.m),
+        det: report.det,
+        ...jsonValueOrReason("log10AbsDet", report.log10AbsDet, ZERO_DET_REASON),
+        signDet: report.signDet,
+        ...jsonValueOrReason("conditionEstimate", report.conditionEstimate, SINGULAR_CONDITION_REASON),
+        digitsKept: report.digitsKept,
+        singular: report.singular,
+        m: String(report.m),
+        n0: String(report.n0),
+        projection: flags.projection,
+        sigmaW: resolved.sigmaW.toString(),
+        sigmaB: resolved.sigmaB.toString(),
+        ...(arch === undefined ? {} : { architecture: arch.text }),
+        coincidentPoints: report.coincidentPoints.map(([i, j]) => [String(i), String(j)]),
+        notes: report.notes,
+      });
+    } else {
+      io.out(
+        (arch === undefined ? "" : `Architecture ${arch.text} (depth L: the stem and L − 1 blocks).\n`) +
+          kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()),
+      );
+    }
+  });
 }
 
 /** Rows of an m × m complement matrix as decimal text. */
@@ -190,11 +211,14 @@ function kernelReport(
       coincidentPoints.push([i, j]);
       notes.push(`points ${i} and ${j} coincide on the sphere: rows ${i} and ${j} of K are identical, so K is singular at every depth.`);
     } else {
-      notes.push(`points ${i} and ${j} are distinct but their float64 projections are equal: rows ${i} and ${j} of the float64 K are identical (the high-precision path tells them apart).`);
+      notes.push(
+        `points ${i} and ${j} are distinct but their float64 projections are equal: rows ${i} and ${j} of the float64 K are identical (the high-precision path tells them apart).`,
+      );
     }
   }
   if (a.singular) notes.push("LU met an exactly zero pivot: K is singular in float64 (det = 0, κ1 = ∞).");
-  else if (a.digitsKept < 1) notes.push(`κ1 ≈ ${a.conditionEstimate.toExponential(2)}: float64 keeps no significant digit of a solve with K, and det K may be wrong in every digit.`);
+  else if (a.digitsKept < 1)
+    notes.push(`κ1 ≈ ${a.conditionEstimate.toExponential(2)}: float64 keeps no significant digit of a solve with K, and det K may be wrong in every digit.`);
   return {
     depth,
     kernel,

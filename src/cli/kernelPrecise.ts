@@ -49,8 +49,16 @@ function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDi
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
     r.architecture === undefined
-      ? gramDeterminantsVouched({ data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress }, r.kernel, r.normalized)
-      : archGramDeterminantsVouched({ data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, architecture: r.architecture, ...progress }, r.kernel, r.normalized),
+      ? gramDeterminantsVouched(
+          { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress },
+          r.kernel,
+          r.normalized,
+        )
+      : archGramDeterminantsVouched(
+          { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, architecture: r.architecture, ...progress },
+          r.kernel,
+          r.normalized,
+        ),
   );
   const g: GramAtDepthPrecise = gram.grams[0];
   const d: GramDeterminantPrecise = determinants[0];
@@ -69,10 +77,15 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   const conditionEstimate = d.conditionNumber === null ? null : d.conditionNumber.toSignificantDigits(6).toString();
   const digitsKept = d.conditionNumber === null ? "0.00" : Math.max(0, gram.workingPrecision - d.log10Condition).toFixed(2);
   const notes: string[] = [];
-  if (d.coincidentPoints !== null) notes.push(`points ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} coincide on the sphere: rows ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} of K are identical, so K is singular at every depth.`);
+  if (d.coincidentPoints !== null)
+    notes.push(
+      `points ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} coincide on the sphere: rows ${d.coincidentPoints[0]} and ${d.coincidentPoints[1]} of K are identical, so K is singular at every depth.`,
+    );
   else if (d.singular) notes.push("LU met an exactly zero pivot at the working precision: K is singular (det = 0).");
   if (!d.singular && d.digitsVouched.det < 1) {
-    notes.push(`no digit of det K is vouched for at ${gram.workingPrecision} working digits (κ1 ≈ 10^${d.log10Condition.toFixed(1)}): K is singular or too close to it; det K is shown with every computed digit, none of them vouched.`);
+    notes.push(
+      `no digit of det K is vouched for at ${gram.workingPrecision} working digits (κ1 ≈ 10^${d.log10Condition.toFixed(1)}): K is singular or too close to it; det K is shown with every computed digit, none of them vouched.`,
+    );
   } else if (d.digitsVouched.det < precision && !d.singular) {
     notes.push(`det K: ${d.digitsVouched.det} of the ${precision} digits asked are vouched for (κ1 ≈ 10^${d.log10Condition.toFixed(1)}).`);
   }
@@ -109,7 +122,11 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
     `High precision: ${precision} significant digits asked, ${gram.workingPrecision} carried; each entry printed with the digits it vouches for (at least ${gramDigits}).`,
   ];
   const lines = [
-    renderTable(columns, rows.map((row, i) => [String(i + 1), ...row]), legend),
+    renderTable(
+      columns,
+      rows.map((row, i) => [String(i + 1), ...row]),
+      legend,
+    ),
     `det K        = ${det}  (${d.digitsVouched.det} digits vouched)`,
     `log10|det K| = ${textOrReason(log10AbsDet, ZERO_DET_REASON)}  (${d.digitsVouched.log10AbsDet} digits vouched)`,
     `sign det K   = ${d.signDet}`,
@@ -131,8 +148,21 @@ function entryJson(e: EntryComparison): Record<string, unknown> {
 
 /** Runs `kernel --compare` and prints it. `precision` defaults to 32 digits; `scanTo` to the depth. */
 export async function runKernelCompare(r: KernelPreciseRequest, precision: number | undefined, scanTo: number | undefined, io: CliIO): Promise<void> {
-  const c: GramComparison = await withProgress(`float64 against ${precision ?? DEFAULT_GRAM_COMPARE_PRECISION} digits, depths 1…${Math.max(r.depth, scanTo ?? 0)}`, progressSink(io, r.json), (progress) =>
-    compareGram({ data: r.dataset, projection: r.projection, depth: r.depth, kernel: r.kernel, normalized: r.normalized, params: r.params, precision, scanTo, ...progress }),
+  const c: GramComparison = await withProgress(
+    `float64 against ${precision ?? DEFAULT_GRAM_COMPARE_PRECISION} digits, depths 1…${Math.max(r.depth, scanTo ?? 0)}`,
+    progressSink(io, r.json),
+    (progress) =>
+      compareGram({
+        data: r.dataset,
+        projection: r.projection,
+        depth: r.depth,
+        kernel: r.kernel,
+        normalized: r.normalized,
+        params: r.params,
+        precision,
+        scanTo,
+        ...progress,
+      }),
   );
   const det = c.determinant;
   const ref = det.reference;
@@ -158,12 +188,25 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
       workingPrecision: String(c.workingPrecision),
       entries: entryJson(c.entries),
       complements: c.complements === null ? null : entryJson(c.complements),
-      det: { float64: f64Det, precise: refDet, digitsVouched: String(ref.digitsVouched.det), ...jsonValueOrReason("relativeError", det.detRelativeError?.toSignificantDigits(3).toString() ?? null, "the reference det is 0"), correctDigits: String(det.detCorrectDigits) },
+      det: {
+        float64: f64Det,
+        precise: refDet,
+        digitsVouched: String(ref.digitsVouched.det),
+        ...jsonValueOrReason("relativeError", det.detRelativeError?.toSignificantDigits(3).toString() ?? null, "the reference det is 0"),
+        correctDigits: String(det.detCorrectDigits),
+      },
       log10AbsDet: {
         ...jsonValueOrReason("float64", f64Log, ZERO_DET_REASON),
         ...jsonValueOrReason("precise", refLog, ZERO_DET_REASON),
-        digitsVouched: String(ref.digitsVouched.log10AbsDet), correctDigits: String(det.log10AbsDetCorrectDigits) },
-      scan: c.scan.map((s) => ({ depth: String(s.depth), referenceDigits: String(s.referenceDigits), float64Digits: s.float64Digits === null ? null : String(s.float64Digits), meaningless: s.meaningless })),
+        digitsVouched: String(ref.digitsVouched.log10AbsDet),
+        correctDigits: String(det.log10AbsDetCorrectDigits),
+      },
+      scan: c.scan.map((s) => ({
+        depth: String(s.depth),
+        referenceDigits: String(s.referenceDigits),
+        float64Digits: s.float64Digits === null ? null : String(s.float64Digits),
+        meaningless: s.meaningless,
+      })),
       detMeaninglessFrom: c.detMeaninglessFrom === null ? null : String(c.detMeaninglessFrom),
       detLastMeaningful: c.detLastMeaningful === null ? null : String(c.detLastMeaningful),
       definition: c.definition,
@@ -174,7 +217,12 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
   const sym = kernelSymbol(c.kernel, c.normalized);
   const entryLine = (what: string, e: EntryComparison) =>
     `${what}: worst relative error ${e.worstRelativeError.toSignificantDigits(3).toString()} at (${e.worstEntry.join(", ")}), ${e.leastCorrectDigits} correct digits (reference vouches ≥ ${e.referenceDigits})`;
-  const scanRows = c.scan.map((s) => [String(s.depth), String(s.referenceDigits), s.float64Digits === null ? "not judged" : String(s.float64Digits), s.meaningless ? "meaningless" : ""]);
+  const scanRows = c.scan.map((s) => [
+    String(s.depth),
+    String(s.referenceDigits),
+    s.float64Digits === null ? "not judged" : String(s.float64Digits),
+    s.meaningless ? "meaningless" : "",
+  ]);
   const lines = [
     `${sym} at depth L = ${c.depth}, ${c.m} points in R^${c.n0}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
     entryLine(`entries of ${sym}`, c.entries),

@@ -25,7 +25,8 @@ export function parseDepthList(text: string, flag: string): number[] {
 
 /** `--threads <N>` of the commands that run on the worker pool (kernel, predict). */
 export const THREADS_FLAG = "--threads <N>";
-export const THREADS_HELP = "worker threads for the Gram fill and the linear algebra (1..63; default: every core). Results are the same bits for any N; small problems run on one thread anyway";
+export const THREADS_HELP =
+  "worker threads for the Gram fill and the linear algebra (1..63; default: every core). Results are the same bits for any N; small problems run on one thread anyway";
 
 /** The `--threads` value as an integer (checked further by the library), or undefined when not given. */
 export function parseThreads(text: string | undefined): number | undefined {

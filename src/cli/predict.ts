@@ -57,7 +57,10 @@ export function register(program: Command, io: CliIO): void {
         "K_x K^{-1}(I − e^{−ηKt})) and its 1-norm, the quantity the paper bounds. Float64 results carry the condition " +
         "estimate and the digits they keep; --precision results the digits vouched for by a second run 10 digits higher.",
     )
-    .requiredOption("--train <FILE>", "training data with targets or class labels (JSON or CSV file, see README, or a built-in data set: mnist[0:1000], iris, …)")
+    .requiredOption(
+      "--train <FILE>",
+      "training data with targets or class labels (JSON or CSV file, see README, or a built-in data set: mnist[0:1000], iris, …)",
+    )
     .requiredOption("--test <FILE>", "test points (JSON or CSV file, or a built-in data set; targets ignored, class labels give the accuracy)")
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1e9")
     .option("--kernel <ntk|nngp>", "kernel: the NTK Θ (gradient flow) or the NNGP Σ (Bayesian posterior mean)", "ntk")
@@ -72,49 +75,65 @@ export function register(program: Command, io: CliIO): void {
     .option("--digits <D>", `digits --precision auto must vouch for, 1..${MAX_PRECISION}`, String(DEFAULT_AUTO_DIGITS))
     .option("--sigma-w <σw>", "weight scale σw > 0", "1")
     .option("--sigma-b <σb>", "bias scale σb ≥ 0", "0")
-    .option("--targets <values|onehot>", `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`, "values")
+    .option(
+      "--targets <values|onehot>",
+      `${TARGET_KINDS.join(" | ")}: train on the target columns, or classify: one-hot rows minus 1/C from the class labels, predicted class = argmax, accuracy when the test set has class labels`,
+      "values",
+    )
     .option(THREADS_FLAG, THREADS_HELP)
     .option("--json", "one JSON document on stdout, every number a decimal string")
-    .option("--covariance [what]", "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix");
-  addArchOption(command)
-    .action(async (flags: PredictFlags & { arch?: string }) => {
-      const json = flags.json === true;
-      const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
-      const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
-      const precision = flags.precision === undefined ? undefined : flags.precision.trim() === "auto" ? ("auto" as const) : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
-      const covariance = covarianceRequest(flags.covariance, flags.precision);
-      const options = {
-        train,
-        test,
-        depth,
-        kernel: flags.kernel as KernelName,
-        normalized: flags.normalized === true,
-        projection: flags.projection as Projection,
-        time: flags.time.trim(),
-        learningRate: flags.learningRate,
-        diagReg: flags.diagReg,
-        diagRegScale: flags.diagRegScale as DiagRegScale,
-        timeConvention: flags.timeConvention as TimeConvention,
-        precision,
-        digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
-        params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
-        targets: flags.targets.trim() as TargetKind,
-        architecture: flags.arch,
-        threads: parseThreads(flags.threads),
-      };
-      const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
-      const ensemble =
-        covariance === null ? null : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) => ensembleOnData({ ...options, ...progress }, covariance));
-      if (json) {
-        printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
-      } else {
-        if (flags.arch !== undefined) io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
-        io.out(predictionTable(result, flags));
-        if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
-        for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
-        for (const w of result.warnings) io.err(`warning: ${w}\n`);
-      }
-    });
+    .option(
+      "--covariance [what]",
+      "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix",
+    );
+  addArchOption(command).action(async (flags: PredictFlags & { arch?: string }) => {
+    const json = flags.json === true;
+    const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
+    const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
+    const precision =
+      flags.precision === undefined
+        ? undefined
+        : flags.precision.trim() === "auto"
+          ? ("auto" as const)
+          : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
+    const covariance = covarianceRequest(flags.covariance, flags.precision);
+    const options = {
+      train,
+      test,
+      depth,
+      kernel: flags.kernel as KernelName,
+      normalized: flags.normalized === true,
+      projection: flags.projection as Projection,
+      time: flags.time.trim(),
+      learningRate: flags.learningRate,
+      diagReg: flags.diagReg,
+      diagRegScale: flags.diagRegScale as DiagRegScale,
+      timeConvention: flags.timeConvention as TimeConvention,
+      precision,
+      digits: parseInteger(flags.digits, "--digits", "BAD_PRECISION"),
+      params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+      targets: flags.targets.trim() as TargetKind,
+      architecture: flags.arch,
+      threads: parseThreads(flags.threads),
+    };
+    const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
+    const ensemble =
+      covariance === null
+        ? null
+        : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) =>
+            ensembleOnData({ ...options, ...progress }, covariance),
+          );
+    if (json) {
+      printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
+    } else {
+      if (flags.arch !== undefined)
+        io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
+      io.out(predictionTable(result, flags));
+      if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
+      for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
+      for (const w of result.warnings) io.err(`warning: ${w}\n`);
+    }
+  });
 }
 
 /** A high-precision value with its vouched digits, or null when none is vouched for. */
@@ -182,8 +201,14 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
       ...head,
       flowTime: p.flowTime === null ? "inf" : p.flowTime.toString(),
       ridge: p.ridge.toString(),
-      predictions: rows(p.predictions.map((x) => vouched(x, v.predictions)), p.k),
-      weights: rows(p.weights.map((x) => vouched(x, v.weights)), p.m),
+      predictions: rows(
+        p.predictions.map((x) => vouched(x, v.predictions)),
+        p.k,
+      ),
+      weights: rows(
+        p.weights.map((x) => vouched(x, v.weights)),
+        p.m,
+      ),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
       determinant: vouched(p.determinant, v.determinant),
       ...jsonValueOrReason("log10AbsDet", p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet), ZERO_DET_REASON),
@@ -209,7 +234,11 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
     determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
     ...jsonValueOrReason("log10AbsDet", f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet), ZERO_DET_REASON),
     ...jsonValueOrReason("conditionEstimate", Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null, SINGULAR_CONDITION_REASON),
-    ...jsonValueOrReason("kernelConditionEstimate", Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null, SINGULAR_CONDITION_REASON),
+    ...jsonValueOrReason(
+      "kernelConditionEstimate",
+      Number.isFinite(f.kernelConditionEstimate) ? formatFloat64(f.kernelConditionEstimate) : null,
+      SINGULAR_CONDITION_REASON,
+    ),
     solver: f.solver,
     digitsKept: formatFloat64(Number(f.digitsKept.toFixed(2))),
     ...classificationJson(r.classification),
@@ -234,30 +263,47 @@ function classificationJson(c: Classification | null): Record<string, unknown> {
 }
 
 /** The human-readable report. */
-function predictionTable(r: DataPrediction, flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">): string {
+function predictionTable(
+  r: DataPrediction,
+  flags: Pick<PredictFlags, "time" | "learningRate" | "diagReg" | "timeConvention" | "precision" | "digits">,
+): string {
   const kernelName = `${kernelSymbol(r.kernel, r.normalized)} (${r.normalized ? "normalized" : "raw"})`;
   const legend = [
     `Kernel ${kernelName} at depth L = ${r.depth}; ${r.m} training points, ${r.testCount} test points, ${r.k} target(s); projection ${r.projection}.`,
     `Time t = ${flags.time} (${flags.timeConvention} convention), η = ${flags.learningRate}, ridge δ = ${flags.diagReg}.`,
   ];
-  const columns = [{ header: "point" }, ...Array.from({ length: r.k }, (_, j) => ({ header: `f[${j + 1}]`, align: "left" as const })), { header: "|w|_1", align: "left" as const }];
+  const columns = [
+    { header: "point" },
+    ...Array.from({ length: r.k }, (_, j) => ({ header: `f[${j + 1}]`, align: "left" as const })),
+    { header: "|w|_1", align: "left" as const },
+  ];
   let body: string[][];
   if (r.precise !== null) {
     const p = r.precise;
     const v = p.digitsVouched;
     const text = (x: Decimal, d: number) => vouched(x, d) ?? "lost";
-    body = Array.from({ length: p.testCount }, (_, i) => [String(i + 1), ...p.predictions.slice(i * p.k, (i + 1) * p.k).map((x) => text(x, v.predictions)), text(p.weightsL1[i], v.weightsL1)]);
+    body = Array.from({ length: p.testCount }, (_, i) => [
+      String(i + 1),
+      ...p.predictions.slice(i * p.k, (i + 1) * p.k).map((x) => text(x, v.predictions)),
+      text(p.weightsL1[i], v.weightsL1),
+    ]);
     legend.push(
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
       `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${p.conditionEstimate.toPrecision(3)}.`,
     );
     const c = float64Check(r);
     if (c !== null) {
-      legend.push(`Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${c.conditionEstimate.toPrecision(3)}).`);
+      legend.push(
+        `Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${c.conditionEstimate.toPrecision(3)}).`,
+      );
     }
   } else {
     const f = r.float64!;
-    body = Array.from({ length: f.testCount }, (_, i) => [String(i + 1), ...Array.from(f.predictions.subarray(i * f.k, (i + 1) * f.k), formatFloat64), formatFloat64(f.weightsL1[i])]);
+    body = Array.from({ length: f.testCount }, (_, i) => [
+      String(i + 1),
+      ...Array.from(f.predictions.subarray(i * f.k, (i + 1) * f.k), formatFloat64),
+      formatFloat64(f.weightsL1[i]),
+    ]);
     legend.push(
       `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
     );

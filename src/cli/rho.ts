@@ -54,7 +54,10 @@ export function register(program: Command, io: CliIO): void {
     );
   addArchOption(addPairFlags(command, MAX_JUMP_DEPTH))
     .addOption(
-      new Option("--method <m>", "auto (default: the fastest correct one), direct (the recursion layer by layer, to 10^9 layers) or jump (σb = 0: cost independent of depth, SPEC §9)")
+      new Option(
+        "--method <m>",
+        "auto (default: the fastest correct one), direct (the recursion layer by layer, to 10^9 layers) or jump (σb = 0: cost independent of depth, SPEC §9)",
+      )
         .choices(["auto", "direct", "jump"])
         .conflicts(["textbook", "arch"]),
     )
@@ -72,10 +75,16 @@ export function register(program: Command, io: CliIO): void {
         const precision = parseInteger(flags.precision, "--precision", "BAD_PRECISION");
         const method = (flags.method ?? "auto") as "auto" | "direct" | "jump";
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
-          arch === undefined ? pairThroughDepth({ ...base, precision, method, ...progress }) : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
+          arch === undefined
+            ? pairThroughDepth({ ...base, precision, method, ...progress })
+            : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
         );
-        if (json) printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
-        else io.out(`ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`);
+        if (json)
+          printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
+        else
+          io.out(
+            `ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`,
+          );
         return;
       }
       const method: PairMethod = flags.textbook ? "textbook" : ((flags.method ?? "auto") as PairMethod);
@@ -137,10 +146,16 @@ function float64Table(rho1: string, r: PairResult64, arch?: ResolvedArchitecture
   const legend = [
     `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}${archLegend(arch)}; float64, ${METHOD_WORDS[r.method]}.`,
     METHOD_LEGEND[r.method],
-    ...(r.fixedPointFrom === null ? [] : [`The float64 state stopped changing at depth ${r.fixedPointFrom} (the fixed point of σb > 0): deeper values are that state, at no cost.`]),
+    ...(r.fixedPointFrom === null
+      ? []
+      : [`The float64 state stopped changing at depth ${r.fixedPointFrom} (the fixed point of σb > 0): deeper values are that state, at no cost.`]),
     "θ in radians; Σ, Θ raw kernels (exact decimal of the float64 result, beyond the float64 range where needed); Σ̇ has no value at L = 1.",
     ...(r.points.some((p) => p.lostToZero.length > 0)
-      ? [r.method !== "textbook" ? "“lost”: the true value is below the float64 range (< 5e-324); use --precision." : "“lost”: cancellation in 1 − ρ left nothing; use the stable recursion or --precision."]
+      ? [
+          r.method !== "textbook"
+            ? "“lost”: the true value is below the float64 range (< 5e-324); use --precision."
+            : "“lost”: cancellation in 1 − ρ left nothing; use the stable recursion or --precision.",
+        ]
       : []),
   ];
   const rows = r.points.map((p) => [p.depthExact.toString(), ...FIELDS.map(([key]) => float64Cell(p, key))]);

@@ -49,7 +49,11 @@ export function register(program: Command, io: CliIO): void {
       const written = await writeStudyDocument(flags.out, doc);
       const verdicts = doc.sections.flatMap((s) => (s.verdict ? [s.verdict] : []));
       if (flags.json) {
-        printJson(io, { out: flags.out, files: written, verdicts: verdicts.map((v) => ({ claim: String(v.claim), statement: CLAIM_STATEMENTS[v.claim], verdict: v.verdict, reasons: v.reasons })) });
+        printJson(io, {
+          out: flags.out,
+          files: written,
+          verdicts: verdicts.map((v) => ({ claim: String(v.claim), statement: CLAIM_STATEMENTS[v.claim], verdict: v.verdict, reasons: v.reasons })),
+        });
         return;
       }
       for (const v of verdicts) io.out(`Claim ${v.claim} (${CLAIM_STATEMENTS[v.claim]}): ${v.verdict}\n`);

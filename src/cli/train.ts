@@ -67,14 +67,39 @@ export function register(program: Command, io: CliIO): void {
       const samples = parseInteger(flags.samples, "--samples", "BAD_SAMPLES");
       const seed = parseInteger(flags.seed, "--seed", "BAD_OPTION");
       const at = flags.at === undefined ? undefined : flags.at.split(",").map((s) => parseInteger(s, "--at", "BAD_OPTION"));
-      const header = { depth: String(depth), width: String(width), steps: String(steps), learningRate: formatFloat64(learningRate), samples: String(samples), seed: String(seed), sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
+      const header = {
+        depth: String(depth),
+        width: String(width),
+        steps: String(steps),
+        learningRate: formatFloat64(learningRate),
+        samples: String(samples),
+        seed: String(seed),
+        sigmaW: flags.sigmaW,
+        sigmaB: flags.sigmaB,
+      };
       const print = (checkpoints: readonly TrainCheckpoint[], extra: Record<string, unknown> = {}) => {
         if (json) printJson(io, { ...header, ...extra, checkpoints: checkpoints.map(checkpointJson) });
         else io.out(trainText(checkpoints, header));
       };
       try {
-        const result = await withProgress(`training ${samples} network${samples > 1 ? "s" : ""} of width ${width}, depth ${depth}`, progressSink(io, json), (progress) =>
-          trainNetworks({ train, test, depth, width, steps, learningRate, seed, samples, at, projection: flags.projection as Projection, params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }, ...progress }),
+        const result = await withProgress(
+          `training ${samples} network${samples > 1 ? "s" : ""} of width ${width}, depth ${depth}`,
+          progressSink(io, json),
+          (progress) =>
+            trainNetworks({
+              train,
+              test,
+              depth,
+              width,
+              steps,
+              learningRate,
+              seed,
+              samples,
+              at,
+              projection: flags.projection as Projection,
+              params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
+              ...progress,
+            }),
         );
         print(result.checkpoints, { infiniteLambdaMax: formatFloat64(result.infiniteLambdaMax) });
       } catch (e) {
@@ -117,5 +142,11 @@ function trainText(checkpoints: readonly TrainCheckpoint[], h: Record<string, st
     `Gradient descent, ${h.samples} network(s) of depth L = ${h.depth}, hidden width ${h.width}, σw = ${h.sigmaW}, σb = ${h.sigmaB}, η = ${h.learningRate}, seed ${h.seed}.`,
     "loss = ½ Σ (f − y)² on the training points; ΔΘ = ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F; per test point x: trained f(x) (± stderr over networks), its linearization, and the infinite-width f_t.",
   ];
-  return renderTable(["step", "loss", "ΔΘ", "x", "trained", "linearized", "infinite width"].map((header) => ({ header })), rows, legend) + "\n";
+  return (
+    renderTable(
+      ["step", "loss", "ΔΘ", "x", "trained", "linearized", "infinite width"].map((header) => ({ header })),
+      rows,
+      legend,
+    ) + "\n"
+  );
 }

@@ -47,7 +47,7 @@ export function register(program: Command, io: CliIO): void {
         "E[K_n(x,x)²]/E[K_n(x,x)]² pooled over points (1 at infinite width; grows with depth/width), each with a jackknife stderr. Networks " +
         "dead for some input (K_n(x,x) = 0) are counted and left out of the normalized statistics. Same seed, same numbers, whatever --threads.",
     )
-    .requiredOption("--data <FILE>", "data file: .json ({\"points\": [[…], …]}) or .csv with a header")
+    .requiredOption("--data <FILE>", 'data file: .json ({"points": [[…], …]}) or .csv with a header')
     .requiredOption("--depth <L>", "depth L (number of weight layers), 1 ≤ L ≤ 1000")
     .requiredOption("--width <N>", "width of every hidden layer, an integer ≥ 1")
     .requiredOption("--samples <S>", "number of sampled networks, an integer ≥ 2")
@@ -67,7 +67,8 @@ export function register(program: Command, io: CliIO): void {
       const dataset = await loadDataset(flags.data);
       const points = projectToSphere(dataset, flags.projection);
       const gaussians = samples * 2 * (points.n0 * width + (depth - 2) * width * width + width);
-      const threads = flags.threads === undefined ? (gaussians > WORKERS_FROM_GAUSSIANS ? defaultThreads() : 1) : parseInteger(flags.threads, "--threads", "BAD_OPTION");
+      const threads =
+        flags.threads === undefined ? (gaussians > WORKERS_FROM_GAUSSIANS ? defaultThreads() : 1) : parseInteger(flags.threads, "--threads", "BAD_OPTION");
       if (threads < 1) throw new NtkError("BAD_OPTION", `--threads must be an integer ≥ 1, got ${threads}.`, { threads });
       const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
       const result = await withProgress(`${samples} networks of width ${width}, depth ${depth}`, progressSink(io, json), (progress) =>
@@ -121,7 +122,15 @@ function widthText(r: MonteCarloResult, kernel: KernelName, width: number, seed:
     `${bar}_n, the normalized empirical ${kernel === "ntk" ? "NTK" : "NNGP kernel (last hidden layer)"} of ${r.samples} sampled networks (depth L = ${r.depth}, hidden width ${width}, σw = ${flags.sigmaW}, σb = ${flags.sigmaB}, seed ${seed}), on ${r.m} points.`,
     `mean, std, stderr over the ${k.samplesUsed} networks alive on every point${k.samplesDead > 0 ? ` (${k.samplesDead} dead for some input left out)` : ""}; infinite = ${bar}^(L) (SPEC §2); z = (mean − infinite)/stderr.`,
   ];
-  const rows = k.entries.map((e) => [String(e.i + 1), String(e.j + 1), fmt(e.mean), fmt(e.std), fmt(e.stderr), fmt(e.infinite), e.zScore === null ? "—" : e.zScore.toFixed(2)]);
+  const rows = k.entries.map((e) => [
+    String(e.i + 1),
+    String(e.j + 1),
+    fmt(e.mean),
+    fmt(e.std),
+    fmt(e.stderr),
+    fmt(e.infinite),
+    e.zScore === null ? "—" : e.zScore.toFixed(2),
+  ]);
   const table = renderTable(
     ["i", "j", "mean", "std", "stderr", "infinite", "z"].map((header) => ({ header })),
     rows,

@@ -9,7 +9,14 @@
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
-import { gramDeterminantsVouched, kernelEntryDigitsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise, type GramPrecisionOptions } from "../gram/precise.js";
+import {
+  gramDeterminantsVouched,
+  kernelEntryDigitsVouched,
+  kernelMatrixPrecise,
+  type GramAtDepthPrecise,
+  type GramDeterminantPrecise,
+  type GramPrecisionOptions,
+} from "../gram/precise.js";
 import { analyzeMatrix, type MatrixAnalysis } from "../linalg/lu.js";
 import { checkDepth, type ResolvedParams } from "../params.js";
 import { projectToSphere } from "../sphere/float64.js";
@@ -201,7 +208,8 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
     scan.push({ depth: g.depth, referenceDigits, float64Digits: judged ? cmp.detCorrectDigits : null, meaningless });
   }
   const firstLost = scan.find((s) => s.meaningless) ?? null;
-  const lastGood = firstLost === null ? null : ([...scan].reverse().find((s) => s.depth < firstLost.depth && s.float64Digits !== null && !s.meaningless) ?? null);
+  const lastGood =
+    firstLost === null ? null : ([...scan].reverse().find((s) => s.depth < firstLost.depth && s.float64Digits !== null && !s.meaningless) ?? null);
 
   const p: GramAtDepthPrecise = gram.grams[k];
   const f = float64[k];

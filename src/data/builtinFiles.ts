@@ -32,6 +32,10 @@ async function read(file: string): Promise<string> {
     return await readFile(require.resolve(file), "utf8");
   } catch (e) {
     const pkg = file.split("/")[0];
-    throw new NtkError("FILE_UNREADABLE", `cannot read ${file} of the package ${pkg}, which holds a built-in data set: ${(e as Error).message}. Install ntk-depth's dependencies (npm ci).`, { file });
+    throw new NtkError(
+      "FILE_UNREADABLE",
+      `cannot read ${file} of the package ${pkg}, which holds a built-in data set: ${(e as Error).message}. Install ntk-depth's dependencies (npm ci).`,
+      { file },
+    );
   }
 }

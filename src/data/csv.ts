@@ -32,19 +32,31 @@ export function parseDatasetCsv(text: string, source: string): Dataset {
   const names = header.fields.map((f) => f.trim());
   const seen = new Set<string>();
   for (const name of names) {
-    if (name === "") throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: a column has no name; name every column in the header.`, { source, line: header.line });
+    if (name === "")
+      throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: a column has no name; name every column in the header.`, {
+        source,
+        line: header.line,
+      });
     if (seen.has(name)) throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: column "${name}" appears twice.`, { source, line: header.line });
     seen.add(name);
   }
   const isClass = (n: string) => n.toLowerCase() === "class";
   const classColumns = names.flatMap((n, j) => (isClass(n) ? [j] : []));
   if (classColumns.length > 1) {
-    throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: ${classColumns.length} columns are named "class"; one column holds the class labels.`, { source, line: header.line });
+    throw new NtkError(
+      "FILE_MALFORMED",
+      `${source} line ${header.line}: ${classColumns.length} columns are named "class"; one column holds the class labels.`,
+      { source, line: header.line },
+    );
   }
   const coordColumns = names.flatMap((n, j) => (/^y/i.test(n) || isClass(n) ? [] : [j]));
   const targetColumns = names.flatMap((n, j) => (/^y/i.test(n) ? [j] : []));
   if (coordColumns.length === 0) {
-    throw new NtkError("FILE_MALFORMED", `${source} line ${header.line}: no coordinate column (every column is a target, its name starting with "y", or the "class" column).`, { source, line: header.line });
+    throw new NtkError(
+      "FILE_MALFORMED",
+      `${source} line ${header.line}: no coordinate column (every column is a target, its name starting with "y", or the "class" column).`,
+      { source, line: header.line },
+    );
   }
   if (data.length === 0) {
     throw new NtkError("EMPTY_DATA", `${source} has a header but no data lines; give at least one point.`, { source });
@@ -78,7 +90,15 @@ export function parseDatasetCsv(text: string, source: string): Dataset {
  */
 function splitCsv(text: string, source: string): CsvRecord[] {
   try {
-    const rows = parse(text, { bom: true, record_delimiter: ["\r\n", "\n", "\r"], comment: "#", comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, info: true }) as {
+    const rows = parse(text, {
+      bom: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+      comment: "#",
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }) as {
       record: string[];
       info: { lines: number };
     }[];
@@ -97,7 +117,10 @@ function splitCsv(text: string, source: string): CsvRecord[] {
   } catch (e) {
     const line = typeof (e as { lines?: unknown }).lines === "number" ? (e as { lines: number }).lines : undefined;
     const where = line === undefined ? "" : ` line ${line}`;
-    throw new NtkError("FILE_MALFORMED", `${source}${where}: ${(e as Error).message}. Check quoting: quote whole fields, double quotes inside them.`, { source, line });
+    throw new NtkError("FILE_MALFORMED", `${source}${where}: ${(e as Error).message}. Check quoting: quote whole fields, double quotes inside them.`, {
+      source,
+      line,
+    });
   }
 }
 

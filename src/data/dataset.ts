@@ -123,13 +123,19 @@ function checkClasses(classes: readonly (string | number)[], m: number, source: 
     throw new NtkError("FILE_MALFORMED", `${source}: class labels must be a list with one class name per point, e.g. ["cat", "dog", "cat"].`, { source });
   }
   if (classes.length !== m) {
-    throw new NtkError("DIMENSION_MISMATCH", `${source} has ${m} points but ${classes.length} class labels; give one class per point.`, { source, points: m, classes: classes.length });
+    throw new NtkError("DIMENSION_MISMATCH", `${source} has ${m} points but ${classes.length} class labels; give one class per point.`, {
+      source,
+      points: m,
+      classes: classes.length,
+    });
   }
   const where = locate ?? ((i: number) => `${source}: class of point ${i + 1}`);
   return classes.map((c, i) => {
     const text = typeof c === "number" && Number.isFinite(c) ? String(c) : typeof c === "string" ? c.trim() : "";
     if (text === "") {
-      throw new NtkError("FILE_MALFORMED", `${where(i)} is ${JSON.stringify(c) ?? String(c)}; a class label is non-empty text or a finite number.`, { value: String(c) });
+      throw new NtkError("FILE_MALFORMED", `${where(i)} is ${JSON.stringify(c) ?? String(c)}; a class label is non-empty text or a finite number.`, {
+        value: String(c),
+      });
     }
     return text;
   });
@@ -199,12 +205,19 @@ export function toFloat64(v: RawNumber, where: () => string): number {
  */
 export function checkCompatible(train: Dataset, test: Dataset): void {
   if (train.n0 !== test.n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${test.source} has points of dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`, {
-      train: train.n0,
-      test: test.n0,
-    });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `${test.source} has points of dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`,
+      {
+        train: train.n0,
+        test: test.n0,
+      },
+    );
   }
   if (train.targets && test.targets && train.k !== test.k) {
-    throw new NtkError("DIMENSION_MISMATCH", `${test.source} has ${test.k} targets per point but ${train.source} has ${train.k}.`, { train: train.k, test: test.k });
+    throw new NtkError("DIMENSION_MISMATCH", `${test.source} has ${test.k} targets per point but ${train.source} has ${train.k}.`, {
+      train: train.k,
+      test: test.k,
+    });
   }
 }

@@ -32,10 +32,14 @@ export async function loadDataset(path: string): Promise<Dataset> {
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
     if (missing && looksLikeDatasetReference(path)) {
-      throw new NtkError("UNKNOWN_DATASET", `"${path.trim()}" is neither a file nor a built-in data set; the built-in ones are ${BUILTIN_DATASETS.join(", ")} (e.g. mnist[0:1000], iris).`, {
-        path,
-        valid: [...BUILTIN_DATASETS],
-      });
+      throw new NtkError(
+        "UNKNOWN_DATASET",
+        `"${path.trim()}" is neither a file nor a built-in data set; the built-in ones are ${BUILTIN_DATASETS.join(", ")} (e.g. mnist[0:1000], iris).`,
+        {
+          path,
+          valid: [...BUILTIN_DATASETS],
+        },
+      );
     }
     const reason = missing ? "no such file" : (e as Error).message;
     throw new NtkError("FILE_UNREADABLE", `cannot read data file ${path}: ${reason}. Check the path and permissions.`, { path });

@@ -24,7 +24,8 @@ export function parseJsonKeepingNumbers(text: string, source: string): JsonValue
   } catch (e) {
     // lossless-json recurses once per nesting level: deep enough nesting overflows the stack,
     // which says nothing about where; a data set nests three levels at most.
-    if (e instanceof RangeError) throw new NtkError("FILE_MALFORMED", `${source}: JSON nested too deeply to be a data set (points are a list of lists of numbers).`, { source });
+    if (e instanceof RangeError)
+      throw new NtkError("FILE_MALFORMED", `${source}: JSON nested too deeply to be a data set (points are a list of lists of numbers).`, { source });
     if (!(e instanceof SyntaxError)) throw e;
     const message = e.message;
     const at = /position (\d+)/.exec(message);
@@ -56,10 +57,19 @@ export function parseDatasetJson(text: string, source: string): Dataset {
   }
   const unknown = Object.keys(doc).filter((key) => key !== "points" && key !== "labels" && key !== "classes");
   if (unknown.length > 0) {
-    throw new NtkError("FILE_MALFORMED", `${source}: unknown key(s) ${unknown.map((u) => JSON.stringify(u)).join(", ")}; only "points", "labels" and "classes" are read.`, { source, keys: unknown });
+    throw new NtkError(
+      "FILE_MALFORMED",
+      `${source}: unknown key(s) ${unknown.map((u) => JSON.stringify(u)).join(", ")}; only "points", "labels" and "classes" are read.`,
+      { source, keys: unknown },
+    );
   }
   if (!Array.isArray(doc.points)) {
     throw new NtkError("FILE_MALFORMED", `${source}: "points" must be a list of rows, e.g. "points": [[0.6, 0.8], [1, 0]].`, { source });
   }
-  return datasetFromArrays({ points: doc.points as string[][], labels: doc.labels as string[] | undefined, classes: doc.classes as string[] | undefined, source });
+  return datasetFromArrays({
+    points: doc.points as string[][],
+    labels: doc.labels as string[] | undefined,
+    classes: doc.classes as string[] | undefined,
+    source,
+  });
 }

@@ -86,7 +86,11 @@ export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bi
   const x = log2(sw2.div(n0)).plus(log2(sw2.div(2)).times(new ScaleDecimal((depth - 1n).toString())));
   const k = x.div(SCALE_STEP).floor();
   if (k.abs().gt(2 ** 53)) {
-    throw new NtkError("BAD_DEPTH", `At depth ${depth} with σw = ${params.sigmaW.toString()} the raw kernels are 2^(${x.toFixed(0)}), beyond the exponents float64 results carry exactly. Use the precision option.`, { depth: depth.toString() });
+    throw new NtkError(
+      "BAD_DEPTH",
+      `At depth ${depth} with σw = ${params.sigmaW.toString()} the raw kernels are 2^(${x.toFixed(0)}), beyond the exponents float64 results carry exactly. Use the precision option.`,
+      { depth: depth.toString() },
+    );
   }
   const sigmaDiag = new ScaleDecimal(2).pow(x.minus(k.times(SCALE_STEP))).toNumber();
   return { sigmaDiag, ntkDiag: sigmaDiag * L, log2Scale: k.toNumber() * SCALE_STEP };

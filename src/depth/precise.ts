@@ -93,7 +93,11 @@ export class PreciseAbelSeries {
 
   /** Φ′(θ) = −3π/θ² + 3/(2θ) + Σ k c_k θ^{k−1}. */
   phiPrime(theta: Decimal): Decimal {
-    return this.threePi.neg().div(theta.times(theta)).plus(new this.D(1.5).div(theta)).plus(this.power(theta, this.c, true));
+    return this.threePi
+      .neg()
+      .div(theta.times(theta))
+      .plus(new this.D(1.5).div(theta))
+      .plus(this.power(theta, this.c, true));
   }
 
   /** w(θ) = Φ′(θ)/sin θ. */

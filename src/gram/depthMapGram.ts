@@ -63,7 +63,8 @@ export async function gramByDepthMap(
       const end = Math.min(pairs, start + perCall);
       if (pool) {
         const tasks: number[][] = [];
-        for (let s = start; s < end; s += PAIRS_PER_CALL) tasks.push([eps!, u!, s, Math.min(s + PAIRS_PER_CALL, end), table!, map.geometricPieces, map.uniformPieces]);
+        for (let s = start; s < end; s += PAIRS_PER_CALL)
+          tasks.push([eps!, u!, s, Math.min(s + PAIRS_PER_CALL, end), table!, map.geometricPieces, map.uniformPieces]);
         await pool.run("depthMapFill", tasks);
       } else {
         depthMapFillFloat64(engine, map, table!, eps!, u!, start, end);
@@ -72,7 +73,8 @@ export async function gramByDepthMap(
       const pause = ticker.tick(done);
       if (pause) await pause;
     }
-    const unpack = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => unpackMatrix(engine, pool, packed, m, out!, diagonal, fromComplement);
+    const unpack = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
+      unpackMatrix(engine, pool, packed, m, out!, diagonal, fromComplement);
     const raw = rawDiagonalFloat64(params, n0, depth);
     results.push({
       depth: Number(depth),

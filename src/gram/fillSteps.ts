@@ -18,7 +18,16 @@ interface FillExports {
 }
 
 /** ε_1 = u_1 = c1 (1 − x_i·x_j) of every pair into the packed arrays `eps` and `u` (coords row-major m × n0 at `coords`). */
-export async function fillInitialComplements(engine: WasmEngine, pool: ThreadPool | null, coords: number, m: number, n0: number, c1: number, eps: number, u: number): Promise<void> {
+export async function fillInitialComplements(
+  engine: WasmEngine,
+  pool: ThreadPool | null,
+  coords: number,
+  m: number,
+  n0: number,
+  c1: number,
+  eps: number,
+  u: number,
+): Promise<void> {
   const ex = engine.exports as unknown as FillExports;
   if (!pool) return ex.gramInitialComplement(coords, m, n0, c1, eps, u);
   const blocks = Math.ceil(m / ex.GRAM_INIT_BLOCK.value);
@@ -31,7 +40,15 @@ export async function fillInitialComplements(engine: WasmEngine, pool: ThreadPoo
  * The full m × m matrix of the packed pair values at `packed` (1 − value when `fromComplement`,
  * `diagonal` on the diagonal), written at `out` and returned as a new array.
  */
-export async function unpackMatrix(engine: WasmEngine, pool: ThreadPool | null, packed: number, m: number, out: number, diagonal: number, fromComplement: number): Promise<Float64Array> {
+export async function unpackMatrix(
+  engine: WasmEngine,
+  pool: ThreadPool | null,
+  packed: number,
+  m: number,
+  out: number,
+  diagonal: number,
+  fromComplement: number,
+): Promise<Float64Array> {
   if (pool) {
     const tasks: number[][] = [];
     for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([packed, m, out, diagonal, fromComplement, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);

@@ -20,7 +20,17 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import { checkCheckpoints, checkDepth, checkFloat64Params, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
+import {
+  checkCheckpoints,
+  checkDepth,
+  checkFloat64Params,
+  MAX_DEPTH,
+  MAX_JUMP_DEPTH,
+  resolveDepth,
+  resolveParams,
+  type DepthInput,
+  type ResolvedParams,
+} from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -209,7 +219,8 @@ async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, p
   );
   engine.f64(coords, m * n0).set(points.coords);
   await fillInitialComplements(engine, pool, coords, m, n0, c1, eps, u);
-  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> => unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
+  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
+    unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
   return {
     advance(first, count, coefficients, steps, taskPairs) {
       engine.f64(coef, coefficients.length).set(coefficients);
@@ -246,7 +257,11 @@ export function checkSpherePoints(points: SpherePoints): void {
     throw new NtkError("EMPTY_DATA", `A Gram matrix needs at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
   }
   if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, { m, n0, length: coords.length });
+    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
+      m,
+      n0,
+      length: coords.length,
+    });
   }
   for (let i = 0; i < m; i++) {
     let s = 0;
@@ -259,7 +274,11 @@ export function checkSpherePoints(points: SpherePoints): void {
     }
     // Unit rows from projectToSphere have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
     if (!(Math.abs(s - 1) <= 1e-12)) {
-      throw new NtkError("OFF_SPHERE", `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphere).`, { row: i + 1, normSquared: s });
+      throw new NtkError(
+        "OFF_SPHERE",
+        `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphere).`,
+        { row: i + 1, normSquared: s },
+      );
     }
   }
 }
@@ -282,7 +301,11 @@ function chooseGramMethod(method: string, params: ResolvedParams, backend: strin
     throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
   }
   if (method === "jump" && (!params.sigmaB.isZero() || backend !== "wasm")) {
-    throw new NtkError("BAD_OPTION", `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`, { method, backend });
+    throw new NtkError(
+      "BAD_OPTION",
+      `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`,
+      { method, backend },
+    );
   }
   if (method !== "auto") return method;
   const last = depths[depths.length - 1]!;
@@ -331,7 +354,15 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
     try {
       const engine = lease ? lease.pool.engine : await loadPrivateWasmEngine(o.variant);
-      return await gramByDepthMap(engine, lease?.pool ?? null, o.points, params, exactDepths, o, (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`);
+      return await gramByDepthMap(
+        engine,
+        lease?.pool ?? null,
+        o.points,
+        params,
+        exactDepths,
+        o,
+        (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
+      );
     } finally {
       lease?.release();
     }
@@ -360,7 +391,17 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
 }
 
 /** The depth loop of {@link gramThroughDepthFloat64}: `tasksPerCall` blocks of pairs per advance (one per call on one thread). */
-async function runLayers(o: GramFloat64Options, store: PairStore, scalars: LayerScalars, depths: number[], pairs: number, m: number, total: number, mayYield: boolean, tasksPerCall: number): Promise<GramAtDepth64[]> {
+async function runLayers(
+  o: GramFloat64Options,
+  store: PairStore,
+  scalars: LayerScalars,
+  depths: number[],
+  pairs: number,
+  m: number,
+  total: number,
+  mayYield: boolean,
+  tasksPerCall: number,
+): Promise<GramAtDepth64[]> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: GramAtDepth64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);

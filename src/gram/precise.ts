@@ -31,7 +31,15 @@ import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { conditioningCap, determinantDigitsVouched, findIdenticalRows, logMagnitude, preciseLuAnalysis, type DeterminantDigits, type PreciseMatrixAnalysis } from "../linalg/preciseLu.js";
+import {
+  conditioningCap,
+  determinantDigitsVouched,
+  findIdenticalRows,
+  logMagnitude,
+  preciseLuAnalysis,
+  type DeterminantDigits,
+  type PreciseMatrixAnalysis,
+} from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
 export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions {
@@ -172,7 +180,15 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
       }),
     ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
     const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
-    return { depth: u.depth, m, ...u.matrices, sigmaDiag: u.sigmaDiag, ntkDiag: u.ntkDiag, digitsVouched: Math.min(diag, ...Object.values(byMatrix)), digitsVouchedByMatrix: byMatrix };
+    return {
+      depth: u.depth,
+      m,
+      ...u.matrices,
+      sigmaDiag: u.sigmaDiag,
+      ntkDiag: u.ntkDiag,
+      digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
+      digitsVouchedByMatrix: byMatrix,
+    };
   });
   const vouchedBy =
     `projection and complement recursion (SPEC §4, BigInt floating point) computed twice, at ${lowerDigits} and at ${upperDigits} significant digits; ` +
@@ -194,7 +210,15 @@ export function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: 
 }
 
 /** One run of the recursion at `digits` significant digits; Decimals out at every checkpoint. */
-async function runGram(digits: number, m: number, complements: ExactPairComplements, params: ResolvedParams, depths: readonly number[], ticker: ProgressTicker, done0: number): Promise<GramRunAtDepth[]> {
+async function runGram(
+  digits: number,
+  m: number,
+  complements: ExactPairComplements,
+  params: ResolvedParams,
+  depths: readonly number[],
+  ticker: ProgressTicker,
+  done0: number,
+): Promise<GramRunAtDepth[]> {
   const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
@@ -222,7 +246,17 @@ async function runGram(digits: number, m: number, complements: ExactPairCompleme
         if (pause) await pause;
       }
     }
-    out.push({ depth, ...unpack(m, eps.map((e) => c.toDecimal(e, D)), u.map((v) => c.toDecimal(v, D)), D.precision), sigmaDiag: c.toDecimal(scalars.q, D), ntkDiag: c.toDecimal(c.mul(scalars.tau, scalars.q), D) });
+    out.push({
+      depth,
+      ...unpack(
+        m,
+        eps.map((e) => c.toDecimal(e, D)),
+        u.map((v) => c.toDecimal(v, D)),
+        D.precision,
+      ),
+      sigmaDiag: c.toDecimal(scalars.q, D),
+      ntkDiag: c.toDecimal(c.mul(scalars.tau, scalars.q), D),
+    });
   }
   return out;
 }
@@ -240,7 +274,12 @@ export function unpack(m: number, eps: Decimal[], u: Decimal[], digits: number):
   const W = preciseDecimal(entryDigits);
   const one = new W(1);
   const zero = new W(0);
-  const matrices = { sigmaNormalized: [] as Decimal[], oneMinusSigmaNormalized: [] as Decimal[], ntkNormalized: [] as Decimal[], oneMinusNtkNormalized: [] as Decimal[] };
+  const matrices = {
+    sigmaNormalized: [] as Decimal[],
+    oneMinusSigmaNormalized: [] as Decimal[],
+    ntkNormalized: [] as Decimal[],
+    oneMinusNtkNormalized: [] as Decimal[],
+  };
   for (const x of Object.values(matrices)) x.length = m * m;
   let k = 0;
   for (let i = 0; i < m; i++) {
@@ -265,7 +304,11 @@ export function unpack(m: number, eps: Decimal[], u: Decimal[], digits: number):
 }
 
 /** The matrix of one kernel from a precise Gram: Σ̄ or Θ̄ when normalized, else raw Σ = Σ̄ · q_L or Θ = Θ̄ · τ_L q_L. */
-export function kernelMatrixPrecise(g: Pick<GramAtDepthPrecise, "sigmaNormalized" | "ntkNormalized" | "sigmaDiag" | "ntkDiag">, kernel: KernelName, normalized: boolean): Decimal[] {
+export function kernelMatrixPrecise(
+  g: Pick<GramAtDepthPrecise, "sigmaNormalized" | "ntkNormalized" | "sigmaDiag" | "ntkDiag">,
+  kernel: KernelName,
+  normalized: boolean,
+): Decimal[] {
   if (kernel !== "ntk" && kernel !== "nngp") {
     throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
   }
@@ -330,7 +373,13 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
       digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(up)) };
     }
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
-    return { ...up, depth: g.depth, digitsVouched: digits, digitsAgreed: agreed.det, coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1] };
+    return {
+      ...up,
+      depth: g.depth,
+      digitsVouched: digits,
+      digitsAgreed: agreed.det,
+      coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1],
+    };
   });
 }
 

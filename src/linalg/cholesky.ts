@@ -45,11 +45,17 @@ export class CholeskyFactorization {
   solve(b: ArrayLike<number>, k = 1): Float64Array {
     const n = this.n;
     if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
-      throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, { n, k, length: b.length });
+      throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
+        n,
+        k,
+        length: b.length,
+      });
     }
     checkFiniteEntries(b, k, "right-hand side");
-    const [lp, bp] = this.engine.reserve([n * n, n * k], `solving with a ${n} × ${n} Cholesky factor`, (bytes) =>
-      `At most n = ${largestOrderFitting(bytes, k)} fits.`,
+    const [lp, bp] = this.engine.reserve(
+      [n * n, n * k],
+      `solving with a ${n} × ${n} Cholesky factor`,
+      (bytes) => `At most n = ${largestOrderFitting(bytes, k)} fits.`,
     );
     this.engine.f64(lp, n * n).set(this.lower);
     this.engine.f64(bp, n * k).set(b);

@@ -51,12 +51,20 @@ export async function symmetricEigen(a: ArrayLike<number>, n: number, options: S
     throw new NtkError("BAD_OPTION", `maxQrSteps must be a positive integer, got ${maxQrSteps}.`, { maxQrSteps });
   }
   const engine = await loadWasmEngine(options.variant);
-  const [ap, wp, work] = engine.reserve([n * n, n * n, 4 * n], `the eigendecomposition of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes / 2, 2)} fits.`);
+  const [ap, wp, work] = engine.reserve(
+    [n * n, n * n, 4 * n],
+    `the eigendecomposition of a ${n} × ${n} matrix`,
+    (bytes) => `At most n = ${largestOrderFitting(bytes / 2, 2)} fits.`,
+  );
   checkFiniteEntries(a, n);
   engine.f64(ap, n * n).set(a);
   const qrSteps = (engine.exports as unknown as EigenExports).symmetricEigen(ap, n, wp, work, maxQrSteps);
   if (qrSteps < 0) {
-    throw new NtkError("NO_CONVERGENCE", `The symmetric QR iteration for the ${n} × ${n} matrix did not converge in ${maxQrSteps} steps. Allow more steps (maxQrSteps).`, { n, maxQrSteps });
+    throw new NtkError(
+      "NO_CONVERGENCE",
+      `The symmetric QR iteration for the ${n} × ${n} matrix did not converge in ${maxQrSteps} steps. Allow more steps (maxQrSteps).`,
+      { n, maxQrSteps },
+    );
   }
   const lambda = engine.f64(work, n);
   const w = engine.f64(wp, n * n);

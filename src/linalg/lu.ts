@@ -96,11 +96,10 @@ export function checkSquareShape(a: ArrayLike<number>, n: number, what = "matrix
     throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${n}.`, { n });
   }
   if (a.length !== n * n) {
-    throw new NtkError(
-      "DIMENSION_MISMATCH",
-      `A ${n} × ${n} ${what} needs ${n * n} entries (row-major), got ${a.length}. Pass a square matrix and its order.`,
-      { n, length: a.length },
-    );
+    throw new NtkError("DIMENSION_MISMATCH", `A ${n} × ${n} ${what} needs ${n * n} entries (row-major), got ${a.length}. Pass a square matrix and its order.`, {
+      n,
+      length: a.length,
+    });
   }
 }
 
@@ -227,7 +226,11 @@ export class LuFactorization implements LuFactors {
   solve(b: ArrayLike<number>, k = 1): Float64Array {
     const n = this.n;
     if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
-      throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, { n, k, length: b.length });
+      throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
+        n,
+        k,
+        length: b.length,
+      });
     }
     checkFiniteEntries(b, k, "right-hand side");
     this.throwIfSingular();
@@ -250,7 +253,11 @@ export class LuFactorization implements LuFactors {
     const lease = await acquirePool(this.threads, this.variant);
     try {
       const engine = lease.pool.engine;
-      const [a, piv, bp] = engine.reserve([n * n, Math.ceil(n / 2), n * k], `solving with a ${n} × ${n} LU factorization`, (bytes) => `At most n = ${largestOrderFitting(bytes, 1 + k)} fits.`);
+      const [a, piv, bp] = engine.reserve(
+        [n * n, Math.ceil(n / 2), n * k],
+        `solving with a ${n} × ${n} LU factorization`,
+        (bytes) => `At most n = ${largestOrderFitting(bytes, 1 + k)} fits.`,
+      );
       engine.f64(a, n * n).set(this.factors);
       new Int32Array(engine.exports.memory.buffer, piv, n).set(this.pivots);
       engine.f64(bp, n * k).set(b);
@@ -337,8 +344,10 @@ export class LuFactorization implements LuFactors {
   // reserves `extra` buffers after them.
   private load(extra: number[]): { ex: LuExports; a: number; piv: number; extra: number[] } {
     const n = this.n;
-    const [a, piv, ...rest] = this.engine.reserve([n * n, Math.ceil(n / 2), ...extra], `solving with a ${n} × ${n} LU factorization`, (bytes) =>
-      `At most n = ${largestOrderFitting(bytes, 1 + extra.reduce((s, e) => s + e, 0) / n)} fits.`,
+    const [a, piv, ...rest] = this.engine.reserve(
+      [n * n, Math.ceil(n / 2), ...extra],
+      `solving with a ${n} × ${n} LU factorization`,
+      (bytes) => `At most n = ${largestOrderFitting(bytes, 1 + extra.reduce((s, e) => s + e, 0) / n)} fits.`,
     );
     this.engine.f64(a, n * n).set(this.factors);
     new Int32Array(this.engine.exports.memory.buffer, piv, n).set(this.pivots);
@@ -362,7 +371,11 @@ export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgO
   const lease = threads > 1 && n >= PARALLEL_MIN_ORDER ? await acquirePool(threads, options.variant) : null;
   try {
     const work = lease ? lease.pool.engine : engine;
-    const [ap, piv] = work.reserve([n * n, Math.ceil(n / 2)], `the LU factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 1)} fits.`);
+    const [ap, piv] = work.reserve(
+      [n * n, Math.ceil(n / 2)],
+      `the LU factorization of a ${n} × ${n} matrix`,
+      (bytes) => `At most n = ${largestOrderFitting(bytes, 1)} fits.`,
+    );
     // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
     checkFiniteEntries(a, n);
     work.f64(ap, n * n).set(a);

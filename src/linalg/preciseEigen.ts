@@ -73,7 +73,11 @@ export async function preciseSymmetricEigen(D: typeof Decimal, a: readonly Decim
     }
   }
   if (sweeps === MAX_SWEEPS) {
-    throw new NtkError("NO_CONVERGENCE", `Jacobi eigendecomposition did not converge in ${MAX_SWEEPS} sweeps at ${D.precision} digits; the matrix may not be symmetric.`, { n });
+    throw new NtkError(
+      "NO_CONVERGENCE",
+      `Jacobi eigendecomposition did not converge in ${MAX_SWEEPS} sweeps at ${D.precision} digits; the matrix may not be symmetric.`,
+      { n },
+    );
   }
   ticker.finish();
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[i * n + i].comparedTo(A[j * n + j]));

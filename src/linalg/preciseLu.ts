@@ -133,7 +133,11 @@ const LOG_DIGITS = DECIMAL_CONSTANT_DIGITS.ln10 - 13;
 export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
   const { n, factors, pivots } = lu;
   if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
-    throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, { n, k, length: b.length });
+    throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
+      n,
+      k,
+      length: b.length,
+    });
   }
   if (lu.zeroPivotColumn >= 0) throw singularError(lu, a);
   const x = b.map((v) => new D(v));
@@ -164,7 +168,10 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
 function singularError(lu: PreciseLuFactors, a: readonly Decimal[] | undefined): NtkError {
   const j = lu.zeroPivotColumn;
   const identicalRows = a === undefined ? null : findIdenticalRows(a, lu.n);
-  const why = identicalRows === null ? `column ${j} has no nonzero pivot (it is a linear combination of earlier columns)` : `rows ${identicalRows.first + 1} and ${identicalRows.second + 1} (1-based) are identical`;
+  const why =
+    identicalRows === null
+      ? `column ${j} has no nonzero pivot (it is a linear combination of earlier columns)`
+      : `rows ${identicalRows.first + 1} and ${identicalRows.second + 1} (1-based) are identical`;
   return new NtkError(
     "SINGULAR_MATRIX",
     `The ${lu.n} × ${lu.n} matrix is exactly singular at the working precision: ${why}. Remove duplicate or dependent rows/points, or add a ridge (K + δI).`,

@@ -189,14 +189,26 @@ function plainLoop(scalars: LayerScalars, eps1: number): PairLoop {
 function chooseMethod(method: PairMethod, params: ResolvedParams, finalDepth: bigint): PairMethodRun {
   const noBias = params.sigmaB.isZero();
   if (method === "jump" && !noBias) {
-    throw new NtkError("BAD_OPTION", `the jump (SPEC §9) needs σb = 0, got σb = ${params.sigmaB.toString()}; with σb > 0 use method "direct", which stops at the fixed point.`, { method });
+    throw new NtkError(
+      "BAD_OPTION",
+      `the jump (SPEC §9) needs σb = 0, got σb = ${params.sigmaB.toString()}; with σb > 0 use method "direct", which stops at the fixed point.`,
+      { method },
+    );
   }
   const run: PairMethodRun = method === "auto" ? (noBias && finalDepth > BigInt(AUTO_JUMP_ABOVE) ? "jump" : "direct") : method === "stable" ? "direct" : method;
   // σb > 0 with σw² < 2 converges to a fixed point, after which depth costs nothing; otherwise the direct loop is bounded by MAX_DEPTH.
   const reachesFixedPoint = !noBias && params.sigmaW64 * params.sigmaW64 < 2;
   if (run !== "jump" && finalDepth > BigInt(MAX_DEPTH) && !(run === "direct" && reachesFixedPoint)) {
-    const why = run === "textbook" ? "the textbook recursion runs layer by layer" : noBias ? 'use method "jump" or "auto" (σb = 0)' : "with σw² ≥ 2 and σb > 0 the recursion has no fixed point to stop at";
-    throw new NtkError("BAD_DEPTH", `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, the limit of a layer-by-layer run: ${why}.`, { depth: finalDepth.toString(), max: MAX_DEPTH });
+    const why =
+      run === "textbook"
+        ? "the textbook recursion runs layer by layer"
+        : noBias
+          ? 'use method "jump" or "auto" (σb = 0)'
+          : "with σw² ≥ 2 and σb > 0 the recursion has no fixed point to stop at";
+    throw new NtkError("BAD_DEPTH", `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, the limit of a layer-by-layer run: ${why}.`, {
+      depth: finalDepth.toString(),
+      max: MAX_DEPTH,
+    });
   }
   return run;
 }
@@ -217,7 +229,9 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   const requested = o.method ?? "auto";
   const backend = o.backend ?? "wasm";
   if (!["auto", "direct", "jump", "stable", "textbook"].includes(requested)) {
-    throw new NtkError("BAD_OPTION", `method must be "auto", "direct", "jump" or "textbook" ("stable" is "direct"), got "${String(requested)}".`, { method: requested });
+    throw new NtkError("BAD_OPTION", `method must be "auto", "direct", "jump" or "textbook" ("stable" is "direct"), got "${String(requested)}".`, {
+      method: requested,
+    });
   }
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
@@ -260,7 +274,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   };
   const same = (a: number[], b: number[]): boolean => a.every((x, i) => Object.is(x, b[i]));
   const advanceTo = async (depth: number): Promise<void> => {
-    for (let layer = loop.layer().layer; layer < depth && fixedPointFrom === null; ) {
+    for (let layer = loop.layer().layer; layer < depth && fixedPointFrom === null;) {
       const steps = Math.min(depth - layer, LAYERS_PER_CALL);
       const before = watchFixedPoint ? snapshot() : [];
       loop.advance(steps);
@@ -287,7 +301,11 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       await advanceTo(Math.min(depth, MAX_DEPTH));
     }
     if (depth > MAX_DEPTH && fixedPointFrom === null) {
-      throw new NtkError("BAD_DEPTH", `the recursion did not reach its fixed point within ${MAX_DEPTH.toLocaleString("en-US")} layers, so depth ${depthExact} cannot be run layer by layer.`, { depth: depthExact.toString() });
+      throw new NtkError(
+        "BAD_DEPTH",
+        `the recursion did not reach its fixed point within ${MAX_DEPTH.toLocaleString("en-US")} layers, so depth ${depthExact} cannot be run layer by layer.`,
+        { depth: depthExact.toString() },
+      );
     }
     const [oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized] = loop.read();
     const { qMantissa: q, log2Scale, tau } = loop.layer();
@@ -319,7 +337,14 @@ function lostToZero(eps1: number, oneMinusRho: number, oneMinusNtkNormalized: nu
 }
 
 /** Every checkpoint by the jump (σb = 0): ε_1 is 1 − ρ1 (c1 = 1 when σb = 0). */
-async function pairJump(engine: WasmEngine, eps1: number, params: ResolvedParams, n0: number, checkpoints: readonly bigint[], o: PairFloat64Options): Promise<PairResult64> {
+async function pairJump(
+  engine: WasmEngine,
+  eps1: number,
+  params: ResolvedParams,
+  n0: number,
+  checkpoints: readonly bigint[],
+  o: PairFloat64Options,
+): Promise<PairResult64> {
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   const ticker = new ProgressTicker(o, checkpoints.length, 64);
   const points: PairPoint64[] = [];

@@ -17,7 +17,15 @@ import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
-import { bitsForDigits, checkPrecision, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, VOUCH_EXTRA_DIGITS, workingPrecision } from "../precise/precision.js";
+import {
+  bitsForDigits,
+  checkPrecision,
+  DECIMAL_CONSTANT_DIGITS,
+  PI_EXTRA_DIGITS,
+  preciseDecimal,
+  VOUCH_EXTRA_DIGITS,
+  workingPrecision,
+} from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
 
 /** Options of the high-precision pair computation. */
@@ -85,7 +93,17 @@ export interface PairResultPrecise {
   readonly points: readonly PairPointPrecise[];
 }
 
-const VOUCHED_FIELDS: readonly VouchedPairField[] = ["rho", "oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigma", "ntk", "sigmaDiag", "ntkDiag"];
+const VOUCHED_FIELDS: readonly VouchedPairField[] = [
+  "rho",
+  "oneMinusRho",
+  "theta",
+  "ntkNormalized",
+  "oneMinusNtkNormalized",
+  "sigma",
+  "ntk",
+  "sigmaDiag",
+  "ntkDiag",
+];
 
 /**
  * ρ, Θ̄ and the raw kernels of one pair through depth in arbitrary precision, with digits vouched.
@@ -161,7 +179,11 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
     throw new NtkError("BAD_OPTION", `the high-precision jump needs ${why}; use method "direct".`, { method, precision });
   }
   if (method === "auto" && !jumpable && finalDepth > BigInt(MAX_DEPTH)) {
-    throw new NtkError("BAD_DEPTH", `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, which only the jump reaches (σb = 0, precision ≤ ${MAX_JUMP_PRECISION}).`, { depth: finalDepth.toString() });
+    throw new NtkError(
+      "BAD_DEPTH",
+      `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, which only the jump reaches (σb = 0, precision ≤ ${MAX_JUMP_PRECISION}).`,
+      { depth: finalDepth.toString() },
+    );
   }
   return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
 }
@@ -215,7 +237,8 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   let layer = 1n;
   const out: PointValues[] = [];
   let next = 0;
-  const stepped = (L: bigint): PointValues => toPoint(Number(L), { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D0, L);
+  const stepped = (L: bigint): PointValues =>
+    toPoint(Number(L), { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D0, L);
   for (;;) {
     while (next < checkpoints.length && checkpoints[next] === layer) out.push(stepped(checkpoints[next++]!));
     if (next === checkpoints.length) return out;
@@ -275,7 +298,10 @@ const DECIMAL_EXPONENT_LIMIT = 9e15;
 /** q_L = (σw²/n0)(σw²/2)^{L−1} and L q_L for σb = 0, or null beyond decimal.js's exponent range. */
 function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decimal): { sigmaDiag: Decimal; ntkDiag: Decimal } | null {
   const base = sw2.div(2);
-  const log10 = sw2.div(n0).log(10).plus(base.log(10).times(new D((L - 1n).toString())));
+  const log10 = sw2
+    .div(n0)
+    .log(10)
+    .plus(base.log(10).times(new D((L - 1n).toString())));
   if (log10.abs().gt(DECIMAL_EXPONENT_LIMIT - 10)) return null;
   const sigmaDiag = sw2.div(n0).times(base.pow(new D((L - 1n).toString())));
   return { sigmaDiag, ntkDiag: sigmaDiag.times(new D(L.toString())) };
@@ -285,7 +311,9 @@ function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decim
 const MAX_RETRIES = 1;
 
 function vouch(l: PointValues, u: PointValues, precision: number): PairPointPrecise {
-  const byField = Object.fromEntries(VOUCHED_FIELDS.map((k) => [k, l[k] === null || u[k] === null ? null : digitsVouched(l[k]!, u[k]!, precision)])) as PairPointPrecise["digitsVouched"];
+  const byField = Object.fromEntries(
+    VOUCHED_FIELDS.map((k) => [k, l[k] === null || u[k] === null ? null : digitsVouched(l[k]!, u[k]!, precision)]),
+  ) as PairPointPrecise["digitsVouched"];
   const sigmaDot = u.sigmaDot === null || l.sigmaDot === null ? null : digitsVouched(l.sigmaDot, u.sigmaDot, precision);
   return { ...u, digitsVouched: { ...byField, sigmaDot } };
 }
@@ -321,7 +349,8 @@ async function runPrecise(
   for (let l = 1; ; l++) {
     if (l === depth) {
       observe?.(l, eps, c);
-      if (l === checkpoints[next]) out.push(toPoint(l, { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D));
+      if (l === checkpoints[next])
+        out.push(toPoint(l, { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D));
       break;
     }
     const { tau, q } = scalars;

@@ -81,7 +81,7 @@ export class PreciseCorrelationMap {
     let term = this.fixedOne;
     let sum = term;
     for (let k = 0; ; k++) {
-      term = ((term * zf) >> BigInt(this.f)) * BigInt((2 * k + 1) * (2 * k + 1)) / BigInt((2 * k + 2) * (2 * k + 3));
+      term = (((term * zf) >> BigInt(this.f)) * BigInt((2 * k + 1) * (2 * k + 1))) / BigInt((2 * k + 2) * (2 * k + 3));
       if (term === 0n) break;
       sum += term;
     }
@@ -142,7 +142,7 @@ export class PreciseCorrelationMap {
       asinRest += term / q.odd;
       gSum += (term * q.gNum) / q.gDen;
       const drop = Math.min(f, Math.max(0, (k - 1) * zBits - 8));
-      term = (drop === 0 ? (term * zf) >> fN : (term * (zf >> sh(drop))) >> sh(f - drop)) * q.odd / q.even;
+      term = ((drop === 0 ? (term * zf) >> fN : (term * (zf >> sh(drop))) >> sh(f - drop)) * q.odd) / q.even;
     }
     const twoS = c.scale2(c.sqrt(z), 1);
     const theta = c.mul(twoS, c.add(c.one, c.mul(z, c.fromFixed(asinRest, f))));

@@ -19,7 +19,15 @@ export interface TextbookPoint {
  * working precision) and returns ρ, Θ̄ at each of the sorted `checkpoints`. `sigmaW2`, `sigmaB2`
  * are σw², σb²; `inputDim` is n0.
  */
-export function textbookPairLoop(D: typeof Decimal, rho1: Decimal, depth: number, checkpoints: readonly number[], sigmaW2: Decimal, sigmaB2: Decimal, inputDim: number): TextbookPoint[] {
+export function textbookPairLoop(
+  D: typeof Decimal,
+  rho1: Decimal,
+  depth: number,
+  checkpoints: readonly number[],
+  sigmaW2: Decimal,
+  sigmaB2: Decimal,
+  inputDim: number,
+): TextbookPoint[] {
   const pi = D.acos(-1);
   const one = new D(1);
   let q = new D(sigmaW2).div(inputDim).plus(sigmaB2);
@@ -35,7 +43,11 @@ export function textbookPairLoop(D: typeof Decimal, rho1: Decimal, depth: number
     }
     if (l === depth) break;
     const asin = D.asin(rho);
-    const h = rho.times(asin).plus(one.minus(rho.times(rho)).sqrt()).div(pi).plus(rho.div(2));
+    const h = rho
+      .times(asin)
+      .plus(one.minus(rho.times(rho)).sqrt())
+      .div(pi)
+      .plus(rho.div(2));
     const kappa0 = asin.div(pi).plus(0.5);
     const half = new D(sigmaW2).times(q).div(2);
     const qNext = half.plus(sigmaB2);

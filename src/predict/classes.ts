@@ -85,11 +85,15 @@ export function testClassIndices(test: RawPoints, classes: readonly string[]): I
   return Int32Array.from(labels, (name, i) => {
     const j = column.get(name);
     if (j === undefined) {
-      throw new NtkError("UNKNOWN_CLASS", `${test.source ?? "test set"}: point ${i + 1} has class "${name}", which no training point has; the training classes are ${classes.map((c) => `"${c}"`).join(", ")}.`, {
-        point: i + 1,
-        class: name,
-        classes: [...classes],
-      });
+      throw new NtkError(
+        "UNKNOWN_CLASS",
+        `${test.source ?? "test set"}: point ${i + 1} has class "${name}", which no training point has; the training classes are ${classes.map((c) => `"${c}"`).join(", ")}.`,
+        {
+          point: i + 1,
+          class: name,
+          classes: [...classes],
+        },
+      );
     }
     return j;
   });

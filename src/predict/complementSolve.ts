@@ -34,7 +34,14 @@ export interface ComplementSolution {
  * symmetric, zero diagonal), `testComplement` the rows 1 − k_x (t × m), `ridge` δ. Returns null
  * when C − δI is exactly singular in float64 or 1ᵀu = 1 (the lemma does not apply; solve with K̄).
  */
-export async function complementSolve(complement: ArrayLike<number>, testComplement: ArrayLike<number>, ridge: number, m: number, t: number, options: LinalgOptions = {}): Promise<ComplementSolution | null> {
+export async function complementSolve(
+  complement: ArrayLike<number>,
+  testComplement: ArrayLike<number>,
+  ridge: number,
+  m: number,
+  t: number,
+  options: LinalgOptions = {},
+): Promise<ComplementSolution | null> {
   const c = Float64Array.from(complement);
   for (let i = 0; i < m; i++) c[i * m + i] -= ridge;
   const lu = await luFactor(c, m, options);

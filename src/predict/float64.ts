@@ -184,14 +184,32 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   const predictions = multiply(weights, o.targets, testCount, m, k);
   const weightsL1 = new Float64Array(testCount);
   for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(weights[i * m + j]);
-  return { ...shape, solver, flowTime: s, ridge, predictions, weights, weightsL1, determinant, kernelConditionEstimate, conditionEstimate, digitsKept, eigenvalues, warnings };
+  return {
+    ...shape,
+    solver,
+    flowTime: s,
+    ridge,
+    predictions,
+    weights,
+    weightsL1,
+    determinant,
+    kernelConditionEstimate,
+    conditionEstimate,
+    digitsKept,
+    eigenvalues,
+    warnings,
+  };
 }
 
 /** The complement solve when both complements are given (validated like K and K_x), else null. */
 async function solveFromComplement(o: KernelPrediction64Options, ridge: number, m: number, t: number): Promise<ComplementSolution | null> {
   if (o.trainComplement === undefined && o.testComplement === undefined) return null;
   if (o.trainComplement === undefined || o.testComplement === undefined || o.trainComplement.length !== m * m || o.testComplement.length !== t * m) {
-    throw new NtkError("DIMENSION_MISMATCH", `trainComplement (m × m = ${m} × ${m}) and testComplement (t × m = ${t} × ${m}) must be given together, shaped like K and K_x.`, { m, t });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `trainComplement (m × m = ${m} × ${m}) and testComplement (t × m = ${t} × ${m}) must be given together, shaped like K and K_x.`,
+      { m, t },
+    );
   }
   checkFiniteEntries(o.trainComplement, m, "training complement 1 − K");
   checkFiniteEntries(o.testComplement, m, "test complement 1 − K_x");
@@ -206,7 +224,11 @@ function symmetricCopy(a: ArrayLike<number>, m: number, what: string, expected: 
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
       if (Math.abs(a[i * m + j] - a[j * m + i]) > SYMMETRY_TOLERANCE * scale) {
-        throw new NtkError("BAD_OPTION", `The ${what} is not symmetric: entry [${i}][${j}] = ${a[i * m + j]} but [${j}][${i}] = ${a[j * m + i]}. Pass ${expected} itself.`, { row: i, col: j });
+        throw new NtkError(
+          "BAD_OPTION",
+          `The ${what} is not symmetric: entry [${i}][${j}] = ${a[i * m + j]} but [${j}][${i}] = ${a[j * m + i]}. Pass ${expected} itself.`,
+          { row: i, col: j },
+        );
       }
       out[j * m + i] = a[i * m + j];
     }

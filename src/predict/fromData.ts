@@ -126,7 +126,8 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
     const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
     return preciseResult(o, p, depth, causes, null, r);
   }
-  if (o.precision !== "auto") throw new NtkError("BAD_PRECISION", `precision must be a number of digits or "auto", got ${String(o.precision)}.`, { precision: String(o.precision) });
+  if (o.precision !== "auto")
+    throw new NtkError("BAD_PRECISION", `precision must be a number of digits or "auto", got ${String(o.precision)}.`, { precision: String(o.precision) });
   const digits = o.digits ?? DEFAULT_AUTO_DIGITS;
   if (!Number.isInteger(digits) || digits < 1 || digits > 1000) {
     throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
@@ -134,7 +135,10 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPrediction64 | null = null;
   try {
-    const [gram] = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads }, o.architecture);
+    const [gram] = await gramFloat64For(
+      { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
+      o.architecture,
+    );
     f64 = await predictFromGram64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
@@ -178,14 +182,25 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
       const f64 = await predictFromGram64(o, p, g);
-      out.push({ ...shape(o, p, g.depth), float64: f64, precise: null, precisionUsed: null, gramDigitsVouched: null, singularCauses: causes, warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings] });
+      out.push({
+        ...shape(o, p, g.depth),
+        float64: f64,
+        precise: null,
+        precisionUsed: null,
+        gramDigitsVouched: null,
+        singularCauses: causes,
+        warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings],
+      });
     }
     return out;
   }
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
-  const gram = await gramPreciseFor({ data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress }, o.architecture);
+  const gram = await gramPreciseFor(
+    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress },
+    o.architecture,
+  );
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);
@@ -215,10 +230,14 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one or more target values per point.`, { source: train.source });
   }
   if (train.n0 !== test.n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${test.source ?? "test points"} have dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`, {
-      train: train.n0,
-      test: test.n0,
-    });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `${test.source ?? "test points"} have dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`,
+      {
+        train: train.n0,
+        test: test.n0,
+      },
+    );
   }
   const kernel = o.kernel ?? "ntk";
   if (kernel !== "ntk" && kernel !== "nngp") {
@@ -267,7 +286,8 @@ function shape(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number) {
 function classTargets(o: Pick<PredictOptions, "train" | "test" | "targets">): { encoding: ClassEncoding; trueIndex: Int32Array | null } | null {
   const kind = o.targets ?? "values";
   if (kind === "values") return null;
-  if (kind !== "onehot") throw new NtkError("BAD_OPTION", `targets must be ${TARGET_KINDS.map((t) => `"${t}"`).join(" or ")}, got "${String(kind)}".`, { targets: String(kind) });
+  if (kind !== "onehot")
+    throw new NtkError("BAD_OPTION", `targets must be ${TARGET_KINDS.map((t) => `"${t}"`).join(" or ")}, got "${String(kind)}".`, { targets: String(kind) });
   const encoding = oneHotTargets(o.train);
   return { encoding, trueIndex: testClassIndices(o.test, encoding.classes) };
 }
@@ -276,7 +296,14 @@ function withClasses(r: DataPrediction, c: { encoding: ClassEncoding; trueIndex:
   return { ...r, classification: classify(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
 }
 
-function preciseResult(o: Omit<PredictOptions, "depth">, p: Prepared, depth: number, causes: SingularCause[], f64: DataPrediction64 | null, r: PreciseDataResult): DataPrediction {
+function preciseResult(
+  o: Omit<PredictOptions, "depth">,
+  p: Prepared,
+  depth: number,
+  causes: SingularCause[],
+  f64: DataPrediction64 | null,
+  r: PreciseDataResult,
+): DataPrediction {
   return {
     ...shape(o, p, depth),
     float64: f64,
@@ -320,7 +347,16 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
   const diag = p.normalized ? 1 : p.kernel === "ntk" ? gram.ntkDiag : gram.sigmaDiag;
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
-  const common = { targets: o.train.targets as Float64Array, m, k: o.train.k, timeConvention: "flow" as const, diagRegScale: settings.diagRegScale, kernelRelativeError: gramRelativeError(depth), signal: o.signal, threads: o.threads };
+  const common = {
+    targets: o.train.targets as Float64Array,
+    m,
+    k: o.train.k,
+    timeConvention: "flow" as const,
+    diagRegScale: settings.diagRegScale,
+    kernelRelativeError: gramRelativeError(depth),
+    signal: o.signal,
+    threads: o.threads,
+  };
   let r: Prediction64;
   let log10Scale: number;
   let underflow = false;
@@ -332,7 +368,15 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     const k = sliceUnion(bar, m, t);
     const c = sliceUnion(complement, m, t);
-    r = await predictFromKernels64({ ...common, trainKernel: k.train, testKernel: k.test, trainComplement: c.train, testComplement: c.test, time: "inf", diagReg: ridge });
+    r = await predictFromKernels64({
+      ...common,
+      trainKernel: k.train,
+      testKernel: k.test,
+      trainComplement: c.train,
+      testComplement: c.test,
+      time: "inf",
+      diagReg: ridge,
+    });
   } else {
     const { matrix } = kernelMatrix64(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
@@ -371,6 +415,10 @@ const MIN_NORMAL = 2 ** -1022;
 /** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */
 function checkRidge(scaled: number, diagReg: number, log2Scale: number, depth: number): void {
   if (!Number.isFinite(scaled)) {
-    throw new NtkError("BAD_OPTION", `diagReg δ = ${diagReg} is beyond 1e308 times the raw kernel's scale 2^${log2Scale} at depth ${depth}: the ridge alone would decide the result. Use the normalized kernel or a smaller δ.`, { diagReg, log2Scale });
+    throw new NtkError(
+      "BAD_OPTION",
+      `diagReg δ = ${diagReg} is beyond 1e308 times the raw kernel's scale 2^${log2Scale} at depth ${depth}: the ridge alone would decide the result. Use the normalized kernel or a smaller δ.`,
+      { diagReg, log2Scale },
+    );
   }
 }

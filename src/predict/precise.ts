@@ -170,7 +170,9 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
     );
   }
   if (main.eigenvalues !== null && main.eigenvalues[0].lt(main.noise.neg())) {
-    warnings.push(`K has a negative eigenvalue λ = ${main.eigenvalues[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`);
+    warnings.push(
+      `K has a negative eigenvalue λ = ${main.eigenvalues[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
+    );
   }
   return {
     ...shape,
@@ -296,7 +298,9 @@ function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: nu
       throw new NtkError("NOT_A_NUMBER", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is not a number: ${String(v)}.`, { index: i });
     }
     if (!d.isFinite()) {
-      throw new NtkError("NON_FINITE", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is ${d.toString()}; every entry must be finite.`, { index: i });
+      throw new NtkError("NON_FINITE", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is ${d.toString()}; every entry must be finite.`, {
+        index: i,
+      });
     }
     return d;
   });
@@ -308,8 +312,17 @@ function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
   const tolerance = scale.times(new D(10).pow(-D.precision + 2));
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      if (K[i * m + j].minus(K[j * m + i]).abs().gt(tolerance)) {
-        throw new NtkError("BAD_OPTION", `The training kernel K is not symmetric: K[${i}][${j}] = ${K[i * m + j].toString()} but K[${j}][${i}] = ${K[j * m + i].toString()}. Pass k(X, X) itself.`, { row: i, col: j });
+      if (
+        K[i * m + j]
+          .minus(K[j * m + i])
+          .abs()
+          .gt(tolerance)
+      ) {
+        throw new NtkError(
+          "BAD_OPTION",
+          `The training kernel K is not symmetric: K[${i}][${j}] = ${K[i * m + j].toString()} but K[${j}][${i}] = ${K[j * m + i].toString()}. Pass k(X, X) itself.`,
+          { row: i, col: j },
+        );
       }
       K[j * m + i] = K[i * m + j];
     }

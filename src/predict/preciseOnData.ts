@@ -50,12 +50,28 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
-  const gram = await gramPreciseFor({ data: unionRaw(o.train, o.test), projection: o.projection, depths: [o.depth], params: o.params, precision: gramPrecision, onProgress: o.onProgress, signal: o.signal }, o.architecture);
+  const gram = await gramPreciseFor(
+    {
+      data: unionRaw(o.train, o.test),
+      projection: o.projection,
+      depths: [o.depth],
+      params: o.params,
+      precision: gramPrecision,
+      onProgress: o.onProgress,
+      signal: o.signal,
+    },
+    o.architecture,
+  );
   return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
 }
 
 /** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
-export async function predictFromGramPrecise(o: Omit<PreciseDataInput, "depth">, g: GramAtDepthPrecise, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+export async function predictFromGramPrecise(
+  o: Omit<PreciseDataInput, "depth">,
+  g: GramAtDepthPrecise,
+  gramPrecision: number,
+  digits: number,
+): Promise<PreciseDataResult> {
   const name = o.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   // K̄'s entries are vouched for in decimal places (|K̄| ≤ 1): a normwise relative accuracy, as
   // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.

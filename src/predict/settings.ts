@@ -79,7 +79,9 @@ export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   const learningRateExact = exactOption(s.learningRate ?? 1, "learningRate η");
   const learningRate = learningRateExact.toNumber();
   if (!(learningRateExact.gt(0) && learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new NtkError("BAD_OPTION", `learningRate η must be a positive finite number, got ${String(s.learningRate)}.`, { learningRate: String(s.learningRate) });
+    throw new NtkError("BAD_OPTION", `learningRate η must be a positive finite number, got ${String(s.learningRate)}.`, {
+      learningRate: String(s.learningRate),
+    });
   }
   const diagRegExact = exactOption(s.diagReg ?? 0, "diagReg δ");
   const diagReg = diagRegExact.toNumber();
@@ -95,7 +97,10 @@ export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
     throw new NtkError("BAD_OPTION", `unknown diagReg scale "${String(diagRegScale)}"; choose ${DIAG_REG_SCALES.join(" or ")}.`, { diagRegScale });
   }
   if (!infinite && !Number.isFinite(learningRate * time)) {
-    throw new NtkError("BAD_OPTION", `learningRate × time = ${learningRate} × ${time} overflows float64; use time "inf" for the limit.`, { learningRate, time });
+    throw new NtkError("BAD_OPTION", `learningRate × time = ${learningRate} × ${time} overflows float64; use time "inf" for the limit.`, {
+      learningRate,
+      time,
+    });
   }
   return {
     infinite,

@@ -20,13 +20,25 @@ export interface PredictionShape {
  */
 export function checkPredictionShape(trainKernelLength: number, testKernelLength: number, targetsLength: number, m: number, k: number): PredictionShape {
   if (!Number.isInteger(m) || m < 1 || trainKernelLength !== m * m) {
-    throw new NtkError("DIMENSION_MISMATCH", `The training kernel K must be m × m (row-major) for m = ${m} training points, got ${trainKernelLength} entries.`, { m, length: trainKernelLength });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `The training kernel K must be m × m (row-major) for m = ${m} training points, got ${trainKernelLength} entries.`,
+      { m, length: trainKernelLength },
+    );
   }
   if (!Number.isInteger(k) || k < 1 || targetsLength !== m * k) {
-    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${k} values (row-major), got ${targetsLength}.`, { m, k, length: targetsLength });
+    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${k} values (row-major), got ${targetsLength}.`, {
+      m,
+      k,
+      length: targetsLength,
+    });
   }
   if (testKernelLength < m || testKernelLength % m !== 0) {
-    throw new NtkError("DIMENSION_MISMATCH", `The test kernel K_x must have m = ${m} columns and at least one row (row-major), got ${testKernelLength} entries.`, { m, length: testKernelLength });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `The test kernel K_x must have m = ${m} columns and at least one row (row-major), got ${testKernelLength} entries.`,
+      { m, length: testKernelLength },
+    );
   }
   return { m, testCount: testKernelLength / m, k };
 }

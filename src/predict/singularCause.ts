@@ -80,9 +80,17 @@ export function findDuplicateCauses(o: Omit<SingularCauseInput, "depth" | "hasBi
       const b = exact.slice(j * rawDim, (j + 1) * rawDim);
       const same = o.projection === "stereographic" ? a.every((x, c) => x.eq(b[c])) : positiveMultiples(a, b);
       if (same) {
-        causes.push({ kind: "duplicate", points: [i, j], message: `training points ${i + 1} and ${j + 1} are the same point on the sphere${o.projection === "stereographic" ? "" : " (one is a positive multiple of the other)"}, so K has two equal rows at every depth` });
+        causes.push({
+          kind: "duplicate",
+          points: [i, j],
+          message: `training points ${i + 1} and ${j + 1} are the same point on the sphere${o.projection === "stereographic" ? "" : " (one is a positive multiple of the other)"}, so K has two equal rows at every depth`,
+        });
       } else if (identical) {
-        causes.push({ kind: "float64-duplicate", points: [i, j], message: `training points ${i + 1} and ${j + 1} are distinct but their float64 projections are equal, so the float64 K has two equal rows (the high-precision path tells them apart)` });
+        causes.push({
+          kind: "float64-duplicate",
+          points: [i, j],
+          message: `training points ${i + 1} and ${j + 1} are distinct but their float64 projections are equal, so the float64 K has two equal rows (the high-precision path tells them apart)`,
+        });
       }
     }
   }

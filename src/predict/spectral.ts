@@ -46,7 +46,9 @@ export async function spectralPredictor(trainKernel: ArrayLike<number>, m: numbe
     predict(testKernel, targets, k, s) {
       if (!(s >= 0)) throw new NtkError("BAD_OPTION", `the flow time s = ηt must be ≥ 0 or Infinity, got ${s}.`, { s });
       if (s === Infinity && !(lambdaMin > 0)) {
-        throw new NtkError("SINGULAR_MATRIX", `K has the eigenvalue ${lambdaMin} ≤ 0 in float64, so f_∞ = K_x K^{-1} Y does not exist; use a finite time.`, { lambdaMin });
+        throw new NtkError("SINGULAR_MATRIX", `K has the eigenvalue ${lambdaMin} ≤ 0 in float64, so f_∞ = K_x K^{-1} Y does not exist; use a finite time.`, {
+          lambdaMin,
+        });
       }
       const t = testKernel.length / m;
       if (!Number.isInteger(t) || targets.length !== m * k) {
@@ -54,24 +56,27 @@ export async function spectralPredictor(trainKernel: ArrayLike<number>, m: numbe
       }
       // c = diag(φ) Vᵀ Y (m × k), then α = V c; rows of V are read in order.
       const c = new Float64Array(m * k);
-      for (let i = 0; i < m; i++) for (let p = 0; p < m; p++) {
-        const v = vectors[i * m + p];
-        for (let j = 0; j < k; j++) c[p * k + j] += v * targets[i * k + j];
-      }
+      for (let i = 0; i < m; i++)
+        for (let p = 0; p < m; p++) {
+          const v = vectors[i * m + p];
+          for (let j = 0; j < k; j++) c[p * k + j] += v * targets[i * k + j];
+        }
       for (let p = 0; p < m; p++) {
         const phi = s === Infinity ? 1 / values[p] : flowFilter(values[p], s);
         for (let j = 0; j < k; j++) c[p * k + j] *= phi;
       }
       const alpha = new Float64Array(m * k);
-      for (let i = 0; i < m; i++) for (let p = 0; p < m; p++) {
-        const v = vectors[i * m + p];
-        for (let j = 0; j < k; j++) alpha[i * k + j] += v * c[p * k + j];
-      }
+      for (let i = 0; i < m; i++)
+        for (let p = 0; p < m; p++) {
+          const v = vectors[i * m + p];
+          for (let j = 0; j < k; j++) alpha[i * k + j] += v * c[p * k + j];
+        }
       const out = new Float64Array(t * k);
-      for (let i = 0; i < t; i++) for (let p = 0; p < m; p++) {
-        const kx = testKernel[i * m + p];
-        for (let j = 0; j < k; j++) out[i * k + j] += kx * alpha[p * k + j];
-      }
+      for (let i = 0; i < t; i++)
+        for (let p = 0; p < m; p++) {
+          const kx = testKernel[i * m + p];
+          for (let j = 0; j < k; j++) out[i * k + j] += kx * alpha[p * k + j];
+        }
       return out;
     },
   };

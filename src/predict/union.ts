@@ -29,9 +29,17 @@ export function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
   const text = (p: RawPoints): string[][] =>
     p.coordText !== undefined
       ? p.coordText.map((row) => [...row])
-      : Array.from({ length: p.m }, (_, i) => Array.from(p.coords.subarray(i * p.n0, (i + 1) * p.n0), (x) => exactBinaryDecimal(x, `${p.source ?? "points"}: point ${i + 1}`).toString()));
+      : Array.from({ length: p.m }, (_, i) =>
+          Array.from(p.coords.subarray(i * p.n0, (i + 1) * p.n0), (x) => exactBinaryDecimal(x, `${p.source ?? "points"}: point ${i + 1}`).toString()),
+        );
   const coords = new Float64Array(train.coords.length + test.coords.length);
   coords.set(train.coords);
   coords.set(test.coords, train.coords.length);
-  return { m: train.m + test.m, n0: train.n0, coords, coordText: [...text(train), ...text(test)], source: `${train.source ?? "train"} + ${test.source ?? "test"}` };
+  return {
+    m: train.m + test.m,
+    n0: train.n0,
+    coords,
+    coordText: [...text(train), ...text(test)],
+    source: `${train.source ?? "train"} + ${test.source ?? "test"}`,
+  };
 }

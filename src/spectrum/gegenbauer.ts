@@ -123,7 +123,12 @@ function funkHeckeConstant(n0: number): number {
 }
 
 /** Σ_i w_i u_i P_k(t_i) and Σ_i w_i |u_i P_k(t_i)| for k = 0 … K, over one rule's nodes, for each profile. */
-function projections(rule: QuadratureRule, n0: number, maxDegree: number, profiles: readonly Float64Array[]): { sums: Float64Array[]; absSums: Float64Array[] } {
+function projections(
+  rule: QuadratureRule,
+  n0: number,
+  maxDegree: number,
+  profiles: readonly Float64Array[],
+): { sums: Float64Array[]; absSums: Float64Array[] } {
   const c = funkHeckeConstant(n0);
   const sums = profiles.map(() => new Float64Array(maxDegree + 1));
   const absSums = profiles.map(() => new Float64Array(maxDegree + 1));
@@ -158,7 +163,11 @@ function checkSpectrumOptions(o: SphereSpectrumOptions): { n0: number; maxDegree
     throw new NtkError("BAD_OPTION", `maxDegree must be an integer from 0 to ${MAX_SPECTRUM_DEGREE}, got ${maxDegree}.`, { maxDegree });
   }
   if (!Number.isFinite(harmonicDimension(n0, maxDegree))) {
-    throw new NtkError("BAD_OPTION", `N(n0, K), the number of degree-${maxDegree} harmonics on S^${n0 - 1}, exceeds the float64 range; choose a smaller maxDegree.`, { inputDim: n0, maxDegree });
+    throw new NtkError(
+      "BAD_OPTION",
+      `N(n0, K), the number of degree-${maxDegree} harmonics on S^${n0 - 1}, exceeds the float64 range; choose a smaller maxDegree.`,
+      { inputDim: n0, maxDegree },
+    );
   }
   return { n0, maxDegree };
 }
@@ -181,13 +190,31 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
   const all = new Float64Array(complements[0].length + complements[1].length);
   all.set(complements[0]);
   all.set(complements[1], complements[0].length);
-  const profiles = await kernelProfilesThroughDepth({ oneMinusRho1: all, depths: o.depths, method: o.method, params: o.params, inputDim: n0, onProgress: o.onProgress, signal: o.signal });
+  const profiles = await kernelProfilesThroughDepth({
+    oneMinusRho1: all,
+    depths: o.depths,
+    method: o.method,
+    params: o.params,
+    inputDim: n0,
+    onProgress: o.onProgress,
+    signal: o.signal,
+  });
   const split = complements[0].length;
   const multiplicities = Float64Array.from({ length: maxDegree + 1 }, (_, k) => harmonicDimension(n0, k));
   const spectra = profiles.map((p): SphereSpectrumAtDepth => {
     const kernels = [p.oneMinusNtkNormalized, p.oneMinusSigmaNormalized];
-    const main = projections(rules[0], n0, maxDegree, kernels.map((u) => u.subarray(0, split)));
-    const check = projections(rules[1], n0, maxDegree, kernels.map((u) => u.subarray(split)));
+    const main = projections(
+      rules[0],
+      n0,
+      maxDegree,
+      kernels.map((u) => u.subarray(0, split)),
+    );
+    const check = projections(
+      rules[1],
+      n0,
+      maxDegree,
+      kernels.map((u) => u.subarray(split)),
+    );
     const [ntk, nngp] = kernels.map((_, j) => spectrumFrom(main.sums[j], check.sums[j], main.absSums[j], multiplicities));
     return { depth: p.depth, depthExact: p.depthExact, method: p.method, ntk, nngp };
   });

@@ -82,7 +82,10 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
     throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to evaluate the kernels.", {});
   }
   const exact = o.depths.map((d, i) => resolveDepth(d, o.depths.length === 1 ? "depth" : `depth ${i + 1}`));
-  const depths = resolveCheckpoints(exact, exact.reduce((a, b) => (a > b ? a : b)));
+  const depths = resolveCheckpoints(
+    exact,
+    exact.reduce((a, b) => (a > b ? a : b)),
+  );
   const params = resolveParams(o.params);
   const n0 = checkInputDim(o.inputDim);
   const method = o.method ?? "auto";
@@ -97,7 +100,11 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
   const directDepths = depths.filter((d) => !jumps(d)).map(Number);
   const deepestDirect = directDepths.length > 0 ? directDepths[directDepths.length - 1] : 1;
   if (deepestDirect > MAX_DEPTH) {
-    throw new NtkError("BAD_DEPTH", `depth ${deepestDirect} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, the limit of the direct recursion${noBias ? ': use method "jump" or "auto" (σb = 0)' : ""}.`, { depth: deepestDirect });
+    throw new NtkError(
+      "BAD_DEPTH",
+      `depth ${deepestDirect} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, the limit of the direct recursion${noBias ? ': use method "jump" or "auto" (σb = 0)' : ""}.`,
+      { depth: deepestDirect },
+    );
   }
   const points = o.oneMinusRho1;
   for (const [i, e] of points.entries()) {
@@ -133,7 +140,13 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
         if (pause) await pause;
       }
     }
-    out.push({ depth, depthExact: BigInt(depth), method: "direct", oneMinusSigmaNormalized: engine.f64(eps, n).slice(), oneMinusNtkNormalized: engine.f64(u, n).slice() });
+    out.push({
+      depth,
+      depthExact: BigInt(depth),
+      method: "direct",
+      oneMinusSigmaNormalized: engine.f64(eps, n).slice(),
+      oneMinusNtkNormalized: engine.f64(u, n).slice(),
+    });
   }
   for (const depth of depths.filter(jumps)) {
     engine.f64(eps, n).set(first);
@@ -144,7 +157,13 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       const pause = ticker.tick(done);
       if (pause) await pause;
     }
-    out.push({ depth: Number(depth), depthExact: depth, method: "jump", oneMinusSigmaNormalized: engine.f64(eps, n).slice(), oneMinusNtkNormalized: engine.f64(u, n).slice() });
+    out.push({
+      depth: Number(depth),
+      depthExact: depth,
+      method: "jump",
+      oneMinusSigmaNormalized: engine.f64(eps, n).slice(),
+      oneMinusNtkNormalized: engine.f64(u, n).slice(),
+    });
   }
   ticker.finish();
   return out;

@@ -94,7 +94,8 @@ export interface ProjectionRequest {
 export function checkProjectionRequest(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): ProjectionRequest {
   const { m, n0 } = points;
   const source = points.source ?? "points";
-  if (m < 1 || n0 < 1) throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
+  if (m < 1 || n0 < 1)
+    throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
   if (!PROJECTIONS.includes(projection)) {
     throw new NtkError("BAD_OPTION", `unknown projection "${String(projection)}"; choose ${PROJECTIONS.join(", ")}.`, { projection });
   }
@@ -107,7 +108,11 @@ export function checkProjectionRequest(points: RawPoints, projection: Projection
 
 /** `ZERO_VECTOR` for the 0-based row `row` of `source`. */
 export function zeroVectorError(source: string, row: number): NtkError {
-  return new NtkError("ZERO_VECTOR", `${source}: point ${row + 1} is the zero vector, which has no direction; remove it or choose --projection stereographic.`, { row: row + 1 });
+  return new NtkError(
+    "ZERO_VECTOR",
+    `${source}: point ${row + 1} is the zero vector, which has no direction; remove it or choose --projection stereographic.`,
+    { row: row + 1 },
+  );
 }
 
 /** `OFF_SPHERE` for the 0-based row `row` of `source`, whose norm (number or decimal text) is off by more than `tolerance`. */

@@ -30,7 +30,11 @@ export function exactRawCoordinates(raw: RawPoints): Decimal[] {
   const { m, n0, coordText } = raw;
   const source = raw.source ?? "points";
   if (coordText !== undefined && (coordText.length !== m || coordText.some((row) => row.length !== n0))) {
-    throw new NtkError("DIMENSION_MISMATCH", `${source}: the decimal text of the coordinates is not ${m} rows of ${n0}; pass text of the same shape as the coordinates, or none.`, { m, n0 });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `${source}: the decimal text of the coordinates is not ${m} rows of ${n0}; pass text of the same shape as the coordinates, or none.`,
+      { m, n0 },
+    );
   }
   const out: Decimal[] = new Array(m * n0);
   for (let i = 0; i < m; i++) {
@@ -125,7 +129,12 @@ type PairParts = { readonly ab: Decimal; readonly st: Decimal; readonly lagrange
  * the exact raw inputs: m(m−1)/2 · n0 exact products, the bulk of the cost) once, so that
  * `at(D)` only rounds: one square root and a few operations a pair.
  */
-export function exactPairComplements(raw: RawPoints, projection: Projection, validateWith: typeof Decimal, options: ProjectionOptions = {}): ExactPairComplements {
+export function exactPairComplements(
+  raw: RawPoints,
+  projection: Projection,
+  validateWith: typeof Decimal,
+  options: ProjectionOptions = {},
+): ExactPairComplements {
   const { n0: outDim } = projectToSphereAtPrecision(raw, projection, validateWith, options);
   const { m, n0 } = raw;
   const exact = exactRawCoordinates(raw);

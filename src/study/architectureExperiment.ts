@@ -84,7 +84,11 @@ export async function runArchitectureStudy(maxLog2: number, seed: number, progre
   const points = projectToSphere(raw, "normalize");
   const labels = syntheticLabels(points);
   const rows = (from: number, to: number): RawPoints => ({ m: to - from, n0: raw.n0, coords: raw.coords.slice(from * raw.n0, to * raw.n0) });
-  const train = datasetFromArrays({ points: Array.from({ length: TRAIN }, (_, i) => Array.from(raw.coords.slice(i * INPUT_DIM, (i + 1) * INPUT_DIM))), labels: Array.from(labels.slice(0, TRAIN)), source: "architecture study training points" });
+  const train = datasetFromArrays({
+    points: Array.from({ length: TRAIN }, (_, i) => Array.from(raw.coords.slice(i * INPUT_DIM, (i + 1) * INPUT_DIM))),
+    labels: Array.from(labels.slice(0, TRAIN)),
+    source: "architecture study training points",
+  });
   const test = rows(TRAIN, TRAIN + TEST);
   const m = TRAIN + TEST;
   const parts = STUDY_ARCHITECTURES.length + 2;
@@ -96,7 +100,15 @@ export async function runArchitectureStudy(maxLog2: number, seed: number, progre
     const predictions = new Map<number, number[]>();
     for (const depth of depths) {
       try {
-        const [p] = await predictThroughDepth({ train, test, depths: [depth], kernel: "ntk", normalized: true, architecture: a.text, ...subdivide(stage, 1, 2) });
+        const [p] = await predictThroughDepth({
+          train,
+          test,
+          depths: [depth],
+          kernel: "ntk",
+          normalized: true,
+          architecture: a.text,
+          ...subdivide(stage, 1, 2),
+        });
         if (p.float64 && p.float64.predictions.every(Number.isFinite)) predictions.set(depth, Array.from(p.float64.predictions));
       } catch (e) {
         if (!isNtkError(e, "SINGULAR_MATRIX")) throw e;
@@ -160,10 +172,22 @@ export async function runArchitectureStudy(maxLog2: number, seed: number, progre
   return { maxDepth, depthTable, summary: summarize(depthTable), slopeSweep, alphaSweep };
 }
 
-async function sweep(name: string, description: string, cases: readonly { label: string; text: string; lambda: number | null }[], depths: readonly number[], progress: ProgressOptions): Promise<DataTable> {
+async function sweep(
+  name: string,
+  description: string,
+  cases: readonly { label: string; text: string; lambda: number | null }[],
+  depths: readonly number[],
+  progress: ProgressOptions,
+): Promise<DataTable> {
   const rows: Record<string, Cell>[] = [];
   for (const [k, c] of cases.entries()) {
-    const r = await archPairThroughDepthFloat64({ rho1: SWEEP_RHO1, depth: depths[depths.length - 1], at: depths, architecture: c.text, ...subdivide(progress, k, cases.length) });
+    const r = await archPairThroughDepthFloat64({
+      rho1: SWEEP_RHO1,
+      depth: depths[depths.length - 1],
+      at: depths,
+      architecture: c.text,
+      ...subdivide(progress, k, cases.length),
+    });
     const ntk = r.points.map((p) => p.ntkNormalized);
     const rho = r.points.map((p) => p.rho);
     rows.push({
@@ -202,10 +226,22 @@ function limitVerdict(spread: number[], mean: number[], depths: readonly number[
     const aitken = estimateLimit({ depths, values: mean });
     const step = Math.abs(mean[n - 1] - mean[n - 2]);
     const c = aitken && Math.abs(aitken.limit - mean[n - 1]) <= 10 * step ? aitken.limit : mean[n - 1];
-    const which = Math.abs(c) < 1e-3 ? "the identity matrix: off-diagonal → 0" : 1 - c < 1e-2 ? "the matrix of ones: off-diagonal → 1" : `a constant matrix: off-diagonal → ${quote(c, 4)}`;
-    return { text: `${which} (mean ${quote(mean[n - 1], 4)}, extrapolated ${quote(c, 4)}, spread ${quote(lastSpread, 2)} at the deepest L, from ${quote(first, 2)} at L = 1)`, constant: c };
+    const which =
+      Math.abs(c) < 1e-3
+        ? "the identity matrix: off-diagonal → 0"
+        : 1 - c < 1e-2
+          ? "the matrix of ones: off-diagonal → 1"
+          : `a constant matrix: off-diagonal → ${quote(c, 4)}`;
+    return {
+      text: `${which} (mean ${quote(mean[n - 1], 4)}, extrapolated ${quote(c, 4)}, spread ${quote(lastSpread, 2)} at the deepest L, from ${quote(first, 2)} at L = 1)`,
+      constant: c,
+    };
   }
-  if (lastSpread >= 0.98 * spread[n - 3]) return { text: `not constant: the entries stay apart (spread ${quote(lastSpread, 3)} at the deepest L, ${quote(spread[n - 3], 3)} at a quarter of it)`, constant: null };
+  if (lastSpread >= 0.98 * spread[n - 3])
+    return {
+      text: `not constant: the entries stay apart (spread ${quote(lastSpread, 3)} at the deepest L, ${quote(spread[n - 3], 3)} at a quarter of it)`,
+      constant: null,
+    };
   return { text: `inconclusive at the depths reached (spread ${quote(lastSpread, 3)}, shrinking)`, constant: null };
 }
 
@@ -223,8 +259,10 @@ function summarize(t: DataTable): DataTable {
     const half = Math.ceil(depths.length / 2);
     const fit = fitPowerLaw(tailOf({ depths, values: gap }, half));
     let rate: string;
-    if (fit && (fit.slope < -10 || gap[n - 1] < 1e-300)) rate = `closes geometrically (faster than any power of L): 1 − ρ = ${quote(gap[n - 1], 2)} at L = ${depths[n - 1]}${gap[n - 1] < 2 ** -1022 ? ", below the normal float64 range (use the high-precision path for its digits)" : ""}`;
-    else if (fit && fit.slope < -0.3) rate = `closes algebraically: 1 − ρ ∝ L^${quote(fit.slope, 3)} (±${quote(fit.slopeStdErr, 1)}, fit over L ≥ ${depths[depths.length - half]}; ${quote(gap[n - 1], 3)} at the deepest L)`;
+    if (fit && (fit.slope < -10 || gap[n - 1] < 1e-300))
+      rate = `closes geometrically (faster than any power of L): 1 − ρ = ${quote(gap[n - 1], 2)} at L = ${depths[n - 1]}${gap[n - 1] < 2 ** -1022 ? ", below the normal float64 range (use the high-precision path for its digits)" : ""}`;
+    else if (fit && fit.slope < -0.3)
+      rate = `closes algebraically: 1 − ρ ∝ L^${quote(fit.slope, 3)} (±${quote(fit.slopeStdErr, 1)}, fit over L ≥ ${depths[depths.length - half]}; ${quote(gap[n - 1], 3)} at the deepest L)`;
     else if (Math.abs(gap[n - 1] / gap[n - 3] - 1) < 0.02) rate = `does not close: 1 − ρ levels off at ${quote(gap[n - 1], 4)}`;
     else if (gap[n - 1] > gap[n - 3]) rate = `does not close: 1 − ρ grows (${quote(gap[n - 3], 3)} → ${quote(gap[n - 1], 3)} over the last factor 4)`;
     else rate = `closing slowly: ${quote(gap[n - 3], 3)} → ${quote(gap[n - 1], 3)} over the last factor 4`;
@@ -234,7 +272,8 @@ function summarize(t: DataTable): DataTable {
       const last = v[n - 1];
       if (!Number.isFinite(last)) return "collapses: det is 0 in float64 at the deepest L";
       const drop = v[n - 3] - last;
-      if (drop > 0.5) return `collapses: log10 det ${quote(v[1], 3)} at L = 2 → ${quote(last, 3)}, still falling (${quote(drop, 2)} decades over the last factor 4)`;
+      if (drop > 0.5)
+        return `collapses: log10 det ${quote(v[1], 3)} at L = 2 → ${quote(last, 3)}, still falling (${quote(drop, 2)} decades over the last factor 4)`;
       if (drop < 0.02) return `bounded away from 0: log10 det ${quote(v[1], 3)} at L = 2 → ${quote(last, 3)}${drop < -0.02 ? ", rising" : ", level"}`;
       return `falling slowly: log10 det ${quote(v[1], 3)} at L = 2 → ${quote(last, 3)} (${quote(drop, 2)} decades over the last factor 4)`;
     };
@@ -250,7 +289,17 @@ function summarize(t: DataTable): DataTable {
         : spreadFit && spreadFit.slope < -0.3
           ? `tending to it: the spread over test points falls as L^${quote(spreadFit.slope, 3)} (${quote(f, 2)} at the deepest L, ${quote(f2, 2)} at L = 2)`
           : `no: test points keep different predictions (spread ${quote(f, 3)}, ${quote(f2, 3)} at L = 2)`;
-    rows.push({ architecture: a.name, text: a.text, deepest: depths[depths.length - 1], nngpLimit: sigma.text, ntkLimit: ntk.text, rate, detNtk: det("log10DetNtk"), detNngp: det("log10DetNngp"), predictions });
+    rows.push({
+      architecture: a.name,
+      text: a.text,
+      deepest: depths[depths.length - 1],
+      nngpLimit: sigma.text,
+      ntkLimit: ntk.text,
+      rate,
+      detNtk: det("log10DetNtk"),
+      detNngp: det("log10DetNngp"),
+      predictions,
+    });
   }
   return {
     name: "architecture-summary",
@@ -274,11 +323,53 @@ function summarize(t: DataTable): DataTable {
 export function architectureFigures(s: ArchitectureStudy): Figure[] {
   const t = s.depthTable;
   return [
-    lineChart({ name: "architecture-ntk", title: "Mean off-diagonal Θ̄ by architecture", caption: "Mean off-diagonal entry of Θ̄ over the study's random points, against depth, one line per architecture.", table: t, x: { key: "depth", title: "depth L", log: true }, y: { key: "ntkMean", title: "mean Θ̄ entry" }, series: "architecture" }),
-    lineChart({ name: "architecture-nngp", title: "Mean off-diagonal Σ̄ by architecture", caption: "Mean off-diagonal entry of Σ̄ (the correlation ρ) against depth.", table: t, x: { key: "depth", title: "depth L", log: true }, y: { key: "sigmaMean", title: "mean Σ̄ entry" }, series: "architecture" }),
-    lineChart({ name: "architecture-rho-rate", title: "Smallest 1 − ρ by architecture", caption: "Smallest off-diagonal 1 − Σ̄ against depth on log–log axes: a straight line falling is algebraic closing; a level line, no closing.", table: t, x: { key: "depth", title: "depth L", log: true }, y: { key: "oneMinusRhoMin", title: "min 1 − ρ", log: true }, series: "architecture", where: (r) => num(r.oneMinusRhoMin as Cell) > 0 }),
-    lineChart({ name: "architecture-det", title: "log10 det Θ̄ of the training points", caption: "log10 det Θ̄ of the training Gram matrix (from 1 − Θ̄) against depth.", table: t, x: { key: "depth", title: "depth L", log: true }, y: { key: "log10DetNtk", title: "log10 det Θ̄" }, series: "architecture" }),
-    lineChart({ name: "architecture-prediction-spread", title: "Spread of f_∞ over the test points", caption: "max − min over the test points of f_∞(x) = Θ̄_x Θ̄^{-1} Y against depth (log–log): falling to 0 means the prediction no longer depends on x.", table: t, x: { key: "depth", title: "depth L", log: true }, y: { key: "predictionSpread", title: "spread of f_∞", log: true }, series: "architecture", where: (r) => num(r.predictionSpread as Cell) > 0 }),
+    lineChart({
+      name: "architecture-ntk",
+      title: "Mean off-diagonal Θ̄ by architecture",
+      caption: "Mean off-diagonal entry of Θ̄ over the study's random points, against depth, one line per architecture.",
+      table: t,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "ntkMean", title: "mean Θ̄ entry" },
+      series: "architecture",
+    }),
+    lineChart({
+      name: "architecture-nngp",
+      title: "Mean off-diagonal Σ̄ by architecture",
+      caption: "Mean off-diagonal entry of Σ̄ (the correlation ρ) against depth.",
+      table: t,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "sigmaMean", title: "mean Σ̄ entry" },
+      series: "architecture",
+    }),
+    lineChart({
+      name: "architecture-rho-rate",
+      title: "Smallest 1 − ρ by architecture",
+      caption: "Smallest off-diagonal 1 − Σ̄ against depth on log–log axes: a straight line falling is algebraic closing; a level line, no closing.",
+      table: t,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "oneMinusRhoMin", title: "min 1 − ρ", log: true },
+      series: "architecture",
+      where: (r) => num(r.oneMinusRhoMin as Cell) > 0,
+    }),
+    lineChart({
+      name: "architecture-det",
+      title: "log10 det Θ̄ of the training points",
+      caption: "log10 det Θ̄ of the training Gram matrix (from 1 − Θ̄) against depth.",
+      table: t,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "log10DetNtk", title: "log10 det Θ̄" },
+      series: "architecture",
+    }),
+    lineChart({
+      name: "architecture-prediction-spread",
+      title: "Spread of f_∞ over the test points",
+      caption: "max − min over the test points of f_∞(x) = Θ̄_x Θ̄^{-1} Y against depth (log–log): falling to 0 means the prediction no longer depends on x.",
+      table: t,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "predictionSpread", title: "spread of f_∞", log: true },
+      series: "architecture",
+      where: (r) => num(r.predictionSpread as Cell) > 0,
+    }),
   ];
 }
 
@@ -291,12 +382,27 @@ export function architectureSection(s: ArchitectureStudy): ReportSection {
       `The same questions for other architectures (docs/ARCHITECTURES.md derives their kernels): the depth limits of Σ̄ and Θ̄ on the study's random points (L = 1, 2, 4, …, ${s.maxDepth}; the chaotic erf network to 2^10, beyond which Θ(x,x)/Σ(x,x) leaves the float64 range), how 1 − ρ closes, whether det Θ̄ and det Σ̄ of the training points collapse, and whether f_∞(x) = Θ̄_x Θ̄^{-1} Y becomes the same at every test point. Dense layers have σw = 1, σb = 0 unless stated (the normalized kernels of the homogeneous activations do not depend on σw then). Verdicts come from the numbers in architecture-depth.`,
       markdownTable(
         ["architecture", "deepest L", "Σ̄ limit", "Θ̄ limit", "1 − ρ", "det Θ̄", "det Σ̄", "f_∞ the same at every test point?"],
-        s.summary.rows.map((r) => [String(r.architecture), String(r.deepest), String(r.nngpLimit), String(r.ntkLimit), String(r.rate), String(r.detNtk), String(r.detNngp), String(r.predictions)]),
+        s.summary.rows.map((r) => [
+          String(r.architecture),
+          String(r.deepest),
+          String(r.nngpLimit),
+          String(r.ntkLimit),
+          String(r.rate),
+          String(r.detNtk),
+          String(r.detNngp),
+          String(r.predictions),
+        ]),
       ),
       `Which constant, as a function of the slope: leaky ReLUs of slope s (two-slope a = s, b = 1; normalized map λ h(ρ) + (1 − λ) ρ), one pair with ρ1 = ${SWEEP_RHO1}.`,
-      markdownTable(["slope", "λ", "ρ at the deepest L", "Θ̄ at the deepest L", "Θ̄ extrapolated"], s.slopeSweep.rows.map((r) => [String(r.case), cell(r.lambda), cell(r.rhoAtMax), cell(r.ntkAtMax), cell(r.ntkLimit)])),
+      markdownTable(
+        ["slope", "λ", "ρ at the deepest L", "Θ̄ at the deepest L", "Θ̄ extrapolated"],
+        s.slopeSweep.rows.map((r) => [String(r.case), cell(r.lambda), cell(r.rhoAtMax), cell(r.ntkAtMax), cell(r.ntkLimit)]),
+      ),
       `And as a function of α: residual ReLU networks x + α·dense(relu(x)), same pair.`,
-      markdownTable(["α", "ρ at the deepest L", "ρ extrapolated", "Θ̄ at the deepest L", "Θ̄ extrapolated"], s.alphaSweep.rows.map((r) => [String(r.case), cell(r.rhoAtMax), cell(r.rhoLimit), cell(r.ntkAtMax), cell(r.ntkLimit)])),
+      markdownTable(
+        ["α", "ρ at the deepest L", "ρ extrapolated", "Θ̄ at the deepest L", "Θ̄ extrapolated"],
+        s.alphaSweep.rows.map((r) => [String(r.case), cell(r.rhoAtMax), cell(r.rhoLimit), cell(r.ntkAtMax), cell(r.ntkLimit)]),
+      ),
     ],
     figures: ["architecture-ntk", "architecture-nngp", "architecture-rho-rate", "architecture-det", "architecture-prediction-spread"],
     tables: ["architecture-summary", "architecture-depth", "architecture-slope-sweep", "architecture-alpha-sweep"],

@@ -55,7 +55,15 @@ export function renderIndexMarkdown(doc: StudyDocument): string {
   const out: string[] = [`# ${doc.title}`, "", ...doc.preamble.flatMap((p) => [p, ""])];
   const verdicts = doc.sections.flatMap((s) => (s.verdict ? [s.verdict] : []));
   if (verdicts.length > 0) {
-    out.push("## Verdicts at a glance", "", markdownTable(["claim", "verdict"], verdicts.map((v) => [`${v.claim}. ${CLAIM_STATEMENTS[v.claim]}`, v.verdict])), "");
+    out.push(
+      "## Verdicts at a glance",
+      "",
+      markdownTable(
+        ["claim", "verdict"],
+        verdicts.map((v) => [`${v.claim}. ${CLAIM_STATEMENTS[v.claim]}`, v.verdict]),
+      ),
+      "",
+    );
   }
   for (const s of doc.sections) {
     out.push(`## ${s.heading}`, "");
@@ -66,7 +74,12 @@ export function renderIndexMarkdown(doc: StudyDocument): string {
     for (const name of s.figures ?? []) {
       const f = figureByName.get(name);
       if (!f) throw new Error(`section "${s.heading}" names a figure "${name}" that the document does not hold`);
-      out.push(`![${f.caption}](${FIGURE_DIR}/${f.name}.svg)`, "", `*${f.caption}* ([SVG](${FIGURE_DIR}/${f.name}.svg), [PNG](${FIGURE_DIR}/${f.name}.png))`, "");
+      out.push(
+        `![${f.caption}](${FIGURE_DIR}/${f.name}.svg)`,
+        "",
+        `*${f.caption}* ([SVG](${FIGURE_DIR}/${f.name}.svg), [PNG](${FIGURE_DIR}/${f.name}.png))`,
+        "",
+      );
     }
     const tables = (s.tables ?? []).map((name) => {
       const t = tableByName.get(name);
@@ -75,6 +88,14 @@ export function renderIndexMarkdown(doc: StudyDocument): string {
     });
     if (tables.length > 0) out.push(`Data: ${tables.join(", ")}.`, "");
   }
-  out.push("## Data files", "", markdownTable(["file", "what it holds"], doc.tables.map((t) => [`${DATA_DIR}/${t.name}.csv`, t.description])), "");
+  out.push(
+    "## Data files",
+    "",
+    markdownTable(
+      ["file", "what it holds"],
+      doc.tables.map((t) => [`${DATA_DIR}/${t.name}.csv`, t.description]),
+    ),
+    "",
+  );
   return out.join("\n");
 }

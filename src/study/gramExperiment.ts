@@ -55,7 +55,13 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
   const m = o.points.m;
   // Depths beyond 2^53 are powers of two here, exact as numbers; the library takes them as exact bigints
   // and, for σb = 0, fills the matrices from its depth-L maps (cost independent of L).
-  const grams = await gramThroughDepthFloat64({ points: o.points, depths: o.depths.map((d) => BigInt(d)), params: o.params, onProgress: o.onProgress, signal: o.signal });
+  const grams = await gramThroughDepthFloat64({
+    points: o.points,
+    depths: o.depths.map((d) => BigInt(d)),
+    params: o.params,
+    onProgress: o.onProgress,
+    signal: o.signal,
+  });
   const entryRows: Record<string, Cell>[] = [];
   const detRows: Record<string, Cell>[] = [];
   for (const g of grams) {
@@ -74,7 +80,14 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
     }
     for (const kernel of KERNELS) {
       const lu = await analyzeMatrix(kernel.bar(g), m);
-      detRows.push({ depth: g.depth, matrix: kernel.label, method: DET_METHOD.lu, log10AbsDet: lu.singular ? null : lu.log10AbsDet, signDet: lu.signDet, digits: lu.digitsKept });
+      detRows.push({
+        depth: g.depth,
+        matrix: kernel.label,
+        method: DET_METHOD.lu,
+        log10AbsDet: lu.singular ? null : lu.log10AbsDet,
+        signDet: lu.signDet,
+        digits: lu.digitsKept,
+      });
       const viaComplement = await determinantFromComplement(kernel.complement(g), m);
       detRows.push({
         depth: g.depth,

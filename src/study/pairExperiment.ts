@@ -40,7 +40,15 @@ async function pairAt(rho1: string, depths: readonly number[], params: NetworkPa
   // "auto": the depth jump (SPEC §9) for σb = 0 beyond AUTO_JUMP_ABOVE layers, so any depth to 2^60 costs the same;
   // depths beyond 2^53 are powers of two here, exact as numbers, and go to the library as exact bigints.
   const exact = depths.map((d) => BigInt(d));
-  const r = await pairThroughDepthFloat64({ rho1, depth: exact[exact.length - 1], at: exact, params, method: "auto", onProgress: progress.onProgress, signal: progress.signal });
+  const r = await pairThroughDepthFloat64({
+    rho1,
+    depth: exact[exact.length - 1],
+    at: exact,
+    params,
+    method: "auto",
+    onProgress: progress.onProgress,
+    signal: progress.signal,
+  });
   return r.points;
 }
 
@@ -54,7 +62,12 @@ function oneMinusRhoScan(rho1: string, params: NetworkParams | undefined, progre
 }
 
 /** ρ, 1 − ρ, θ, Θ̄ at `depths` for every ρ1, and the log–log rate fit of 1 − ρ. */
-export async function runPairSeries(rho1s: readonly string[], depths: readonly number[], params: NetworkParams | undefined, progress: ProgressOptions): Promise<PairSeriesExperiment> {
+export async function runPairSeries(
+  rho1s: readonly string[],
+  depths: readonly number[],
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<PairSeriesExperiment> {
   const rows: Record<string, Cell>[] = [];
   const fitRows: Record<string, Cell>[] = [];
   const fits = new Map<string, PowerLawFit | null>();
@@ -63,7 +76,15 @@ export async function runPairSeries(rho1s: readonly string[], depths: readonly n
   for (const [i, rho1] of rho1s.entries()) {
     const points = await pairAt(rho1, depths, params, subdivide(progress, i, rho1s.length));
     for (const p of points) {
-      rows.push({ depth: p.depth, rho1, rho: p.rho, oneMinusRho: p.oneMinusRho, theta: p.theta, ntkNormalized: p.ntkNormalized, oneMinusNtkNormalized: p.oneMinusNtkNormalized });
+      rows.push({
+        depth: p.depth,
+        rho1,
+        rho: p.rho,
+        oneMinusRho: p.oneMinusRho,
+        theta: p.theta,
+        ntkNormalized: p.ntkNormalized,
+        oneMinusNtkNormalized: p.oneMinusNtkNormalized,
+      });
     }
     const series = { depths: points.map((p) => p.depth), values: points.map((p) => p.oneMinusRho) };
     oneMinusRho.set(rho1, series);
@@ -87,7 +108,8 @@ export async function runPairSeries(rho1s: readonly string[], depths: readonly n
   return {
     series: {
       name: "pair-series",
-      description: "ρ^(L), 1 − ρ^(L), θ^(L), Θ̄^(L) and 1 − Θ̄^(L) of single pairs at L = 2^k, float64 pair path (complements carried, SPEC §4; the depth jump of SPEC §9 beyond 2000 layers for σb = 0; about 1e-12 relative).",
+      description:
+        "ρ^(L), 1 − ρ^(L), θ^(L), Θ̄^(L) and 1 − Θ̄^(L) of single pairs at L = 2^k, float64 pair path (complements carried, SPEC §4; the depth jump of SPEC §9 beyond 2000 layers for σb = 0; about 1e-12 relative).",
       columns: [
         { key: "depth", meaning: "L" },
         { key: "rho1", meaning: "ρ^(1) = x·x′ (exact decimal)" },
@@ -143,7 +165,12 @@ export interface ThresholdExperiment {
  * about (h/L)² ≈ 1e-4 relative; float64 values of Θ̄ are about 1e-12 relative, so the difference
  * of two is good to about 1e-12 / (2h |dΘ̄/dL| / Θ̄)).
  */
-export async function runThresholds(rho1: string, maxDepth: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<ThresholdExperiment> {
+export async function runThresholds(
+  rho1: string,
+  maxDepth: number,
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<ThresholdExperiment> {
   // Three runs of the recursion: the two passes of the scan, then the stencils.
   const rows = await firstDepthsBelow(THRESHOLD_DELTAS, oneMinusRhoScan(rho1, params, progress, 3), maxDepth);
   const stencil = new Set<number>();
@@ -202,7 +229,11 @@ function oneMinusPowerOfTen(k: number): string {
  * depth at which 1 − ρ^(L) < δ/2, i.e. the depth a pair that starts δ apart needs before the
  * recursion has visibly moved it. Scanned exactly like {@link runThresholds}, up to `maxDepth`.
  */
-export async function runHalvingDepths(maxDepth: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<{ rows: ThresholdRow[]; table: DataTable }> {
+export async function runHalvingDepths(
+  maxDepth: number,
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<{ rows: ThresholdRow[]; table: DataTable }> {
   const rows: ThresholdRow[] = [];
   for (const [k, delta] of HALVING_DELTAS.entries()) {
     const rho1 = oneMinusPowerOfTen(k + 1);

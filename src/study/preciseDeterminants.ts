@@ -22,10 +22,27 @@ export interface PreciseDeterminantRows {
  * at `precision` significant digits. `digits` is the number of digits of det vouched for (two runs
  * agreeing, capped by the conditioning); log10|det| is rounded to float64 for the table.
  */
-export async function preciseDeterminantRows(raw: RawPoints, depths: readonly number[], precision: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<PreciseDeterminantRows> {
-  const runs = await gramThroughDepthPreciseRuns({ data: raw, projection: "normalize", depths, precision, params, onProgress: progress.onProgress, signal: progress.signal });
+export async function preciseDeterminantRows(
+  raw: RawPoints,
+  depths: readonly number[],
+  precision: number,
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<PreciseDeterminantRows> {
+  const runs = await gramThroughDepthPreciseRuns({
+    data: raw,
+    projection: "normalize",
+    depths,
+    precision,
+    params,
+    onProgress: progress.onProgress,
+    signal: progress.signal,
+  });
   const rows: Record<string, Cell>[] = [];
-  for (const [kernel, label] of [["ntk", NTK_LABEL], ["nngp", NNGP_LABEL]] as const) {
+  for (const [kernel, label] of [
+    ["ntk", NTK_LABEL],
+    ["nngp", NNGP_LABEL],
+  ] as const) {
     for (const d of gramDeterminantsPrecise(runs, kernel, true)) {
       rows.push({
         depth: d.depth,

@@ -44,7 +44,13 @@ export function firstBelowKey(digits: number): string {
  * Compares at `checkpoints` (ascending) and scans every depth up to the last, for every ρ1. Cost
  * per ρ1: two float64 runs and two high-precision runs (about 20 µs per layer at 40 digits).
  */
-export async function runPrecisionComparison(rho1s: readonly string[], checkpoints: readonly number[], precision: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<PrecisionExperiment> {
+export async function runPrecisionComparison(
+  rho1s: readonly string[],
+  checkpoints: readonly number[],
+  precision: number,
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<PrecisionExperiment> {
   const depth = checkpoints[checkpoints.length - 1];
   const rows: Record<string, Cell>[] = [];
   const summary: Record<string, Cell>[] = [];

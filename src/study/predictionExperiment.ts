@@ -35,7 +35,10 @@ function noResultRow(depth: number, label: string, t: number, line: string, prec
  * by one instead, so that the others still get their predictions. Returns a result or null
  * (singular) per depth, in order.
  */
-async function throughDepthOrOneByOne(depths: readonly number[], predictAt: (depths: readonly number[]) => Promise<DataPrediction[]>): Promise<[number, DataPrediction | null][]> {
+async function throughDepthOrOneByOne(
+  depths: readonly number[],
+  predictAt: (depths: readonly number[]) => Promise<DataPrediction[]>,
+): Promise<[number, DataPrediction | null][]> {
   try {
     return (await predictAt(depths)).map((r) => [r.depth, r]);
   } catch (e) {
@@ -91,10 +94,25 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
         const p = r?.float64;
         // A float64 solve that returned a non-finite number has no result to show; it is not a 0.
         const finite = p && Number.isFinite(p.predictions[t]) && Number.isFinite(p.weightsL1[t]) && Number.isFinite(p.digitsKept);
-        rows.push(p && finite ? { depth, kernel: label, testPoint: t + 1, line: line(t), precision: PRECISION_LABEL.float64, prediction: p.predictions[t], weightsL1: p.weightsL1[t], digitsKept: p.digitsKept } : noResultRow(depth, label, t, line(t), PRECISION_LABEL.float64));
+        rows.push(
+          p && finite
+            ? {
+                depth,
+                kernel: label,
+                testPoint: t + 1,
+                line: line(t),
+                precision: PRECISION_LABEL.float64,
+                prediction: p.predictions[t],
+                weightsL1: p.weightsL1[t],
+                digitsKept: p.digitsKept,
+              }
+            : noResultRow(depth, label, t, line(t), PRECISION_LABEL.float64),
+        );
       }
     }
-    const precise = await throughDepthOrOneByOne(o.preciseDepths, (depths) => predictThroughDepth({ ...base, depths, precision: o.precision, ...subdivide(progress, run, 2 * KERNELS.length) }));
+    const precise = await throughDepthOrOneByOne(o.preciseDepths, (depths) =>
+      predictThroughDepth({ ...base, depths, precision: o.precision, ...subdivide(progress, run, 2 * KERNELS.length) }),
+    );
     run++;
     for (const [depth, r] of precise) {
       for (let t = 0; t < o.test.m; t++) {
@@ -125,9 +143,16 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
       { key: "testPoint", meaning: "index of the test point" },
       { key: "line", meaning: "kernel and test point (the line in the figures)" },
       { key: "precision", meaning: "float64 or high precision" },
-      { key: "prediction", meaning: "f_∞(x) = K_x K^{-1} Y (high precision: rounded to float64; null: no result, K exactly singular or float64 gave a non-finite value)" },
+      {
+        key: "prediction",
+        meaning: "f_∞(x) = K_x K^{-1} Y (high precision: rounded to float64; null: no result, K exactly singular or float64 gave a non-finite value)",
+      },
       { key: "weightsL1", meaning: "‖K_x K^{-1}‖₁, the 1-norm of the weight row" },
-      { key: "digitsKept", meaning: "significant digits kept: float64 −log10(κ·ε), κ the condition estimate of the solve used (LU of K, or the complement solve from 1 − K̄) and ε ≈ 2L·2^−53 the Gram entries' relative error, clamped to [0, 15.95]; high precision the digits vouched for (fewer of prediction and weight norm)" },
+      {
+        key: "digitsKept",
+        meaning:
+          "significant digits kept: float64 −log10(κ·ε), κ the condition estimate of the solve used (LU of K, or the complement solve from 1 − K̄) and ε ≈ 2L·2^−53 the Gram entries' relative error, clamped to [0, 15.95]; high precision the digits vouched for (fewer of prediction and weight norm)",
+      },
     ],
     rows,
   };

@@ -40,7 +40,13 @@ export interface RealDataPlan {
   /** The finite flow time s = ηt (flow convention, SPEC §6) beside t = ∞. */
   readonly flowTime: number;
   /** Float64 against high precision: a small MNIST subset, its depths and the digits asked. */
-  readonly precise: { readonly train: string; readonly test: string; readonly depths: readonly number[]; readonly float64Depths: readonly number[]; readonly precision: number };
+  readonly precise: {
+    readonly train: string;
+    readonly test: string;
+    readonly depths: readonly number[];
+    readonly float64Depths: readonly number[];
+    readonly precision: number;
+  };
   /** Accuracy counts as fallen to the majority-class rate when it is within this of it. */
   readonly majorityTolerance: number;
 }
@@ -115,7 +121,8 @@ export async function runRealDataExperiment(o: RealDataOptions, progress: Progre
     plan,
     sets: {
       name: "real-data-sets",
-      description: "The real data sets of the study: built-in references (MNIST in round-robin digit order, Iris in the package's order), sizes, classes and the majority-class rate of the test set.",
+      description:
+        "The real data sets of the study: built-in references (MNIST in round-robin digit order, Iris in the package's order), sizes, classes and the majority-class rate of the test set.",
       columns: [
         { key: "dataSet", meaning: "label used in tables and figures" },
         { key: "train", meaning: "training set (built-in reference)" },
@@ -124,7 +131,11 @@ export async function runRealDataExperiment(o: RealDataOptions, progress: Progre
         { key: "testCount", meaning: "test points" },
         { key: "classes", meaning: "number of classes C" },
         { key: "majorityRate", meaning: "fraction of test points in the most frequent training class (accuracy of always answering it)" },
-        { key: "limitPrediction", meaning: "largest |Σ_i y_ij|/(m + 3) over the classes j: the data-independent prediction f_∞ tends to if Θ̄ → (3/4)I + (1/4)J (0 for balanced classes)" },
+        {
+          key: "limitPrediction",
+          meaning:
+            "largest |Σ_i y_ij|/(m + 3) over the classes j: the data-independent prediction f_∞ tends to if Θ̄ → (3/4)I + (1/4)J (0 for balanced classes)",
+        },
       ],
       rows: setRows,
     },
@@ -140,16 +151,29 @@ export async function runRealDataExperiment(o: RealDataOptions, progress: Progre
         { key: "accuracy", meaning: "fraction of test points whose argmax class is their class" },
         { key: "mse", meaning: "mean over test points and classes of (f − y)², y the one-hot target minus 1/C" },
         { key: "limitDistance", meaning: "root mean square over test points and classes of f − Σ_i y_i/(m + 3)" },
-        { key: "limitDistanceMax", meaning: "max over test points and classes of |f − Σ_i y_i/(m + 3)| (a test point equal to a training point keeps its target, e.g. Iris indices 101 and 142, 0-based)" },
+        {
+          key: "limitDistanceMax",
+          meaning:
+            "max over test points and classes of |f − Σ_i y_i/(m + 3)| (a test point equal to a training point keeps its target, e.g. Iris indices 101 and 142, 0-based)",
+        },
         { key: "predictionScale", meaning: "max |f| over test points and classes" },
-        { key: "digitsKept", meaning: "significant digits the float64 predictions keep, normwise: −log10(κ_s · 2L · 2^−53) (κ_∞ = λmax/λmin, κ_s = λmax · max φ_s(λ); 2L ulps bound the Gram entries' error after L layers), clamped to [0, 15.95]" },
-        { key: "marginRelative", meaning: "smallest gap between a test point's largest and second-largest prediction, relative to predictionScale: float64 cannot change a class while it exceeds 2·10^−digitsKept" },
+        {
+          key: "digitsKept",
+          meaning:
+            "significant digits the float64 predictions keep, normwise: −log10(κ_s · 2L · 2^−53) (κ_∞ = λmax/λmin, κ_s = λmax · max φ_s(λ); 2L ulps bound the Gram entries' error after L layers), clamped to [0, 15.95]",
+        },
+        {
+          key: "marginRelative",
+          meaning:
+            "smallest gap between a test point's largest and second-largest prediction, relative to predictionScale: float64 cannot change a class while it exceeds 2·10^−digitsKept",
+        },
       ],
       rows: predictionRows,
     },
     spectrum: {
       name: "real-data-spectrum",
-      description: "Spectrum of the training Gram matrix (normalized kernel, float64 symmetric eigendecomposition): smallest, deciles, largest eigenvalue and the 2-norm condition number λmax/λmin, against depth. If Θ̄ → (3/4)I + (1/4)J its eigenvalues tend to 3/4 (m − 1 times) and (m + 3)/4.",
+      description:
+        "Spectrum of the training Gram matrix (normalized kernel, float64 symmetric eigendecomposition): smallest, deciles, largest eigenvalue and the 2-norm condition number λmax/λmin, against depth. If Θ̄ → (3/4)I + (1/4)J its eigenvalues tend to 3/4 (m − 1 times) and (m + 3)/4.",
       columns: [
         { key: "dataSet", meaning: "data set" },
         { key: "kernel", meaning: "Θ̄ or Σ̄" },
@@ -210,12 +234,32 @@ async function runDataSet(set: RealDataSet, plan: RealDataPlan, o: RealDataOptio
         const lambda = predictor.eigenvalues;
         const at = (q: number) => lambda[Math.min(m - 1, Math.floor((q / 100) * m))];
         const kappa = predictor.conditionNumber;
-        spectrum.push({ dataSet: set.label, kernel: label, line: `${set.label}, ${label}`, depth: g.depth, lambdaMin: lambda[0], lambdaP10: at(10), lambdaP50: at(50), lambdaP90: at(90), lambdaMax: lambda[m - 1], condition: Number.isFinite(kappa) ? kappa : null });
+        spectrum.push({
+          dataSet: set.label,
+          kernel: label,
+          line: `${set.label}, ${label}`,
+          depth: g.depth,
+          lambdaMin: lambda[0],
+          lambdaP10: at(10),
+          lambdaP50: at(50),
+          lambdaP90: at(90),
+          lambdaMax: lambda[m - 1],
+          condition: Number.isFinite(kappa) ? kappa : null,
+        });
         for (const s of [Infinity, plan.flowTime]) {
           const time = s === Infinity ? "t = ∞" : `s = ${s}`;
           const row = { dataSet: set.label, kernel: label, time, line: `${set.label}, ${label}, ${time}`, depth: g.depth };
           if (s === Infinity && !Number.isFinite(kappa)) {
-            predictions.push({ ...row, accuracy: null, mse: null, limitDistance: null, limitDistanceMax: null, predictionScale: null, digitsKept: 0, marginRelative: null });
+            predictions.push({
+              ...row,
+              accuracy: null,
+              mse: null,
+              limitDistance: null,
+              limitDistanceMax: null,
+              predictionScale: null,
+              digitsKept: 0,
+              marginRelative: null,
+            });
             continue;
           }
           const f = predictor.predict(kx, y, c, s);
@@ -249,7 +293,16 @@ async function runDataSet(set: RealDataSet, plan: RealDataPlan, o: RealDataOptio
       }
     }
   }
-  const set_ = { dataSet: set.label, train: set.train, test: set.test, m, testCount: t, classes: c, majorityRate: majority, limitPrediction: Math.max(...Array.from(limit, Math.abs)) };
+  const set_ = {
+    dataSet: set.label,
+    train: set.train,
+    test: set.test,
+    m,
+    testCount: t,
+    classes: c,
+    majorityRate: majority,
+    limitPrediction: Math.max(...Array.from(limit, Math.abs)),
+  };
   return { set: set_, predictions, spectrum };
 }
 
@@ -327,7 +380,11 @@ async function runPrecisionComparison(plan: RealDataPlan, o: RealDataOptions, pr
       { key: "classesChanged", meaning: "test points whose float64 class differs from the high-precision one" },
       { key: "relativeDifference", meaning: "max |f64 − precise| over predictions, relative to the largest |precise prediction|" },
       { key: "digitsKeptFloat64", meaning: "digits the float64 solve claims (−log10 of condition × entry error)" },
-      { key: "marginRelative", meaning: "smallest top-two gap of the float64 predictions relative to the largest |prediction|: no class can change while it exceeds 2·10^−digitsKeptFloat64" },
+      {
+        key: "marginRelative",
+        meaning:
+          "smallest top-two gap of the float64 predictions relative to the largest |prediction|: no class can change while it exceeds 2·10^−digitsKeptFloat64",
+      },
       { key: "conditionFloat64", meaning: "condition estimate of the float64 solve used" },
       { key: "solver", meaning: "float64 solve: lu (K̄) or complement (1 − K̄)" },
       { key: "digitsVouched", meaning: "digits the high-precision predictions vouch for" },

@@ -72,7 +72,26 @@ export interface StudyResults {
 
 /** The report of a study: figures, tables and sections of index.md. */
 export function buildStudyDocument(r: StudyResults): StudyDocument {
-  const { plan, params, pairDepths, gramDepths, pairs, thresholds, gram, determinants, detAccuracy, predictions, detRates, precision, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights, nngpCheck } = r;
+  const {
+    plan,
+    params,
+    pairDepths,
+    gramDepths,
+    pairs,
+    thresholds,
+    gram,
+    determinants,
+    detAccuracy,
+    predictions,
+    detRates,
+    precision,
+    entryLabels,
+    ntkDet,
+    ntkWeights,
+    nngpDet,
+    nngpWeights,
+    nngpCheck,
+  } = r;
   const [claim1, claim2, claim3, claim4] = r.verdicts;
   const nngpDetFit = fitPowerLaw(tailOf({ depths: nngpDet.depths, values: nngpDet.values.map((v) => 10 ** v) }, 6));
   const rateLines = rateFigureTable(plan, pairs.series, pairs.fits);
@@ -83,22 +102,142 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     { label: "L(δ): 1 − ρ halves from 1 − ρ1 = δ", rows: r.halving.rows.map((h) => ({ delta: num(h.delta), depth: h.depth === null ? null : num(h.depth) })) },
   ]);
   const figures: Figure[] = [
-    lineChart({ name: "pair-shallow", title: `ρ^(L) and Θ̄^(L), L = 1…${SHALLOW_PAIR_DEPTH}`, caption: `Θ̄^(L) (solid) and ρ^(L) (dashed) of single pairs at every depth up to ${SHALLOW_PAIR_DEPTH}: ρ climbs towards 1 while Θ̄ heads for about 1/4.`, table: r.shallow, x: { key: "depth", title: "depth L" }, y: { key: "value", title: "ρ or Θ̄" }, series: "rho1", dash: "quantity" }),
-    lineChart({ name: "ntk-entries-shallow", title: "Θ̄ off-diagonal entries, L = 1…10", caption: `Θ̄^(L)(x_i, x_j) for the ${entryLabels.length} pairs of ${plan.trainPoints} random points on S^${plan.inputDim - 1}, L = 1…10.`, table: gram.entries, x: { key: "depth", title: "depth L" }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry", points: true, where: (r) => num(r.depth as Cell) <= 10 }),
-    lineChart({ name: "ntk-entries-deep", title: `Θ̄ off-diagonal entries, L = 1…${depthText(gramDepths[gramDepths.length - 1])}`, caption: `The same entries on a logarithmic depth axis up to L = 2^${plan.gramMaxLog2}: they level off near 1/4, not at 1.`, table: gram.entries, x: { key: "depth", title: "depth L", log: true }, y: { key: "ntkNormalized", title: "Θ̄ entry" }, series: "entry" }),
-    lineChart({ name: "rho-rate", title: "1 − ρ^(L) against depth", caption: `1 − ρ^(L) for each ρ1 (float64 stable path) on log–log axes, with the least-squares fit over L ≥ ${RATE_FIT_FROM} and the asymptote 9π²/(2L²).`, table: rateLines, x: { key: "depth", title: "depth L", log: true }, y: { key: "oneMinusRho", title: "1 − ρ", log: true }, series: "line", dash: "kind" }),
-    lineChart({ name: "thresholds", title: "Depth needed for 1 − ρ < δ", caption: "The depth L(δ) needed at tolerance δ against 1/δ on log–log axes, under both readings of claim 4, with the line L = 1/δ of the paper's \"K ≫ 1/δ\".", table: thresholdLines, x: { key: "inverseDelta", title: "1/δ", log: true }, y: { key: "depth", title: "depth L(δ)", log: true }, series: "line", points: true }),
-    lineChart({ name: "determinants", title: "log10 |det| of the training Gram matrices", caption: `log10|det K̄| of the ${plan.trainPoints} × ${plan.trainPoints} training Θ̄ and Σ̄ against depth: float64 LU of K̄, float64 via 1 − K̄, and high precision where computed. Rows with no digit kept are left out.`, table: determinants, x: { key: "depth", title: "depth L", log: true }, y: { key: "log10AbsDet", title: "log10 |det|" }, series: "matrix", dash: "method", where: (r) => num(r.digits as Cell) >= 1 }),
-    lineChart({ name: "determinant-digits", title: "Digits of det kept, by method", caption: "Significant digits of det K̄ each method keeps, against depth: float64 LU of K̄ and float64 via 1 − K̄ (their own estimates, from κ1), high precision (vouched by two runs). LU of Σ̄ loses digits as Σ̄ approaches the matrix of ones; the complement form does not.", table: determinants, x: { key: "depth", title: "depth L", log: true }, y: { key: "digits", title: "digits of det" }, series: "matrix", dash: "method", where: (r) => num(r.depth as Cell) >= 2 }),
-    lineChart({ name: "weights", title: "‖K_x K^{-1}‖₁ against depth", caption: "1-norm of the weight row K_x K^{-1} of each test point, for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.", table: predictions, x: { key: "depth", title: "depth L", log: true }, y: { key: "weightsL1", title: "‖K_x K^{-1}‖₁" }, series: "line", dash: "precision", where: (r) => num(r.digitsKept as Cell) >= 1 }),
-    lineChart({ name: "predictions", title: "f_∞(x) against depth", caption: "Predictions f_∞(x) = K_x K^{-1} Y at the test points (synthetic targets y = x1 + x2·x3), for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.", table: predictions, x: { key: "depth", title: "depth L", log: true }, y: { key: "prediction", title: "f_∞(x)" }, series: "line", dash: "precision", where: (r) => num(r.digitsKept as Cell) >= 1 }),
+    lineChart({
+      name: "pair-shallow",
+      title: `ρ^(L) and Θ̄^(L), L = 1…${SHALLOW_PAIR_DEPTH}`,
+      caption: `Θ̄^(L) (solid) and ρ^(L) (dashed) of single pairs at every depth up to ${SHALLOW_PAIR_DEPTH}: ρ climbs towards 1 while Θ̄ heads for about 1/4.`,
+      table: r.shallow,
+      x: { key: "depth", title: "depth L" },
+      y: { key: "value", title: "ρ or Θ̄" },
+      series: "rho1",
+      dash: "quantity",
+    }),
+    lineChart({
+      name: "ntk-entries-shallow",
+      title: "Θ̄ off-diagonal entries, L = 1…10",
+      caption: `Θ̄^(L)(x_i, x_j) for the ${entryLabels.length} pairs of ${plan.trainPoints} random points on S^${plan.inputDim - 1}, L = 1…10.`,
+      table: gram.entries,
+      x: { key: "depth", title: "depth L" },
+      y: { key: "ntkNormalized", title: "Θ̄ entry" },
+      series: "entry",
+      points: true,
+      where: (r) => num(r.depth as Cell) <= 10,
+    }),
+    lineChart({
+      name: "ntk-entries-deep",
+      title: `Θ̄ off-diagonal entries, L = 1…${depthText(gramDepths[gramDepths.length - 1])}`,
+      caption: `The same entries on a logarithmic depth axis up to L = 2^${plan.gramMaxLog2}: they level off near 1/4, not at 1.`,
+      table: gram.entries,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "ntkNormalized", title: "Θ̄ entry" },
+      series: "entry",
+    }),
+    lineChart({
+      name: "rho-rate",
+      title: "1 − ρ^(L) against depth",
+      caption: `1 − ρ^(L) for each ρ1 (float64 stable path) on log–log axes, with the least-squares fit over L ≥ ${RATE_FIT_FROM} and the asymptote 9π²/(2L²).`,
+      table: rateLines,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "oneMinusRho", title: "1 − ρ", log: true },
+      series: "line",
+      dash: "kind",
+    }),
+    lineChart({
+      name: "thresholds",
+      title: "Depth needed for 1 − ρ < δ",
+      caption:
+        'The depth L(δ) needed at tolerance δ against 1/δ on log–log axes, under both readings of claim 4, with the line L = 1/δ of the paper\'s "K ≫ 1/δ".',
+      table: thresholdLines,
+      x: { key: "inverseDelta", title: "1/δ", log: true },
+      y: { key: "depth", title: "depth L(δ)", log: true },
+      series: "line",
+      points: true,
+    }),
+    lineChart({
+      name: "determinants",
+      title: "log10 |det| of the training Gram matrices",
+      caption: `log10|det K̄| of the ${plan.trainPoints} × ${plan.trainPoints} training Θ̄ and Σ̄ against depth: float64 LU of K̄, float64 via 1 − K̄, and high precision where computed. Rows with no digit kept are left out.`,
+      table: determinants,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "log10AbsDet", title: "log10 |det|" },
+      series: "matrix",
+      dash: "method",
+      where: (r) => num(r.digits as Cell) >= 1,
+    }),
+    lineChart({
+      name: "determinant-digits",
+      title: "Digits of det kept, by method",
+      caption:
+        "Significant digits of det K̄ each method keeps, against depth: float64 LU of K̄ and float64 via 1 − K̄ (their own estimates, from κ1), high precision (vouched by two runs). LU of Σ̄ loses digits as Σ̄ approaches the matrix of ones; the complement form does not.",
+      table: determinants,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "digits", title: "digits of det" },
+      series: "matrix",
+      dash: "method",
+      where: (r) => num(r.depth as Cell) >= 2,
+    }),
+    lineChart({
+      name: "weights",
+      title: "‖K_x K^{-1}‖₁ against depth",
+      caption:
+        "1-norm of the weight row K_x K^{-1} of each test point, for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.",
+      table: predictions,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "weightsL1", title: "‖K_x K^{-1}‖₁" },
+      series: "line",
+      dash: "precision",
+      where: (r) => num(r.digitsKept as Cell) >= 1,
+    }),
+    lineChart({
+      name: "predictions",
+      title: "f_∞(x) against depth",
+      caption:
+        "Predictions f_∞(x) = K_x K^{-1} Y at the test points (synthetic targets y = x1 + x2·x3), for Θ̄ and Σ̄, float64 (solid) and high precision (dashed, shallower depths); rows with no correct digit left out.",
+      table: predictions,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "prediction", title: "f_∞(x)" },
+      series: "line",
+      dash: "precision",
+      where: (r) => num(r.digitsKept as Cell) >= 1,
+    }),
     ...plan.precisionRho1.map((rho1) =>
-      lineChart({ name: `float64-digits-rho1-${rho1}`, title: `Correct digits of float64, ρ1 = ${rho1}`, caption: `Correct significant digits of the float64 stable and textbook pair paths against ${plan.precision}-digit references, ρ1 = ${rho1}.`, table: precision.table, x: { key: "depth", title: "depth L", log: true }, y: { key: "digitsCorrect", title: "correct digits" }, series: "quantity", dash: "method", points: true, where: (r) => r.rho1 === rho1 }),
+      lineChart({
+        name: `float64-digits-rho1-${rho1}`,
+        title: `Correct digits of float64, ρ1 = ${rho1}`,
+        caption: `Correct significant digits of the float64 stable and textbook pair paths against ${plan.precision}-digit references, ρ1 = ${rho1}.`,
+        table: precision.table,
+        x: { key: "depth", title: "depth L", log: true },
+        y: { key: "digitsCorrect", title: "correct digits" },
+        series: "quantity",
+        dash: "method",
+        points: true,
+        where: (r) => r.rho1 === rho1,
+      }),
     ),
   ];
 
   figures.push(...architectureFigures(r.architectures));
-  const tables: DataTable[] = [pairs.series, r.shallow, pairs.rateFits, rateLines, ...thresholds.map((t) => t.table), thresholdLines, r.halving, detRates, gram.entries, determinants, detAccuracy, predictions, r.points, precision.table, precision.summary, r.architectures.summary, r.architectures.depthTable, r.architectures.slopeSweep, r.architectures.alphaSweep];
+  const tables: DataTable[] = [
+    pairs.series,
+    r.shallow,
+    pairs.rateFits,
+    rateLines,
+    ...thresholds.map((t) => t.table),
+    thresholdLines,
+    r.halving,
+    detRates,
+    gram.entries,
+    determinants,
+    detAccuracy,
+    predictions,
+    r.points,
+    precision.table,
+    precision.summary,
+    r.architectures.summary,
+    r.architectures.depthTable,
+    r.architectures.slopeSweep,
+    r.architectures.alphaSweep,
+  ];
 
   // ---- sections ---------------------------------------------------------------------------------
   const sections: ReportSection[] = [
@@ -108,7 +247,9 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       paragraphs: [
         markdownTable(
           ["L", ...plan.pairRho1.map((r) => `1 − ρ, ρ1 = ${r}`)],
-          pairDepths.filter((d, i) => i % 4 === 0 || d === last(pairDepths)).map((d) => [depthText(d), ...plan.pairRho1.map((r) => shown(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
+          pairDepths
+            .filter((d, i) => i % 4 === 0 || d === last(pairDepths))
+            .map((d) => [depthText(d), ...plan.pairRho1.map((r) => shown(num(pairs.series.rows.find((x) => x.depth === d && x.rho1 === r)?.oneMinusRho)))]),
         ),
       ],
       figures: ["pair-shallow"],
@@ -120,7 +261,15 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Least-squares line through (log10 L, log10(1 − ρ^(L))) for L = 2^k from ${RATE_FIT_FROM} to ${depthText(last(pairDepths))}. The expected asymptote is 1 − ρ^(L) ≈ 9π²/(2L²), i.e. slope −2 and constant ${shown(EXPECTED_RATE_CONSTANT)}. A fit over a finite range absorbs the slowly vanishing corrections to the asymptote into C; the last column, L²(1 − ρ) at the deepest depth, shows the constant itself.`,
         markdownTable(
           ["ρ1", "slope", "± (std. err.)", "constant C", "C / (9π²/2)", "max residual (decades)", `L²(1 − ρ)/(9π²/2) at L = ${depthText(last(pairDepths))}`],
-          pairs.rateFits.rows.map((r) => [String(r.rho1), shown(num(r.slope)), shown(num(r.slopeStdErr)), shown(num(r.constant)), shown(num(r.constantOverExpected)), shown(num(r.maxResidualLog10)), shown(num(r.deepestScaledOverExpected), 7)]),
+          pairs.rateFits.rows.map((r) => [
+            String(r.rho1),
+            shown(num(r.slope)),
+            shown(num(r.slopeStdErr)),
+            shown(num(r.constant)),
+            shown(num(r.constantOverExpected)),
+            shown(num(r.maxResidualLog10)),
+            shown(num(r.deepestScaledOverExpected), 7),
+          ]),
         ),
       ],
       figures: ["rho-rate"],
@@ -133,10 +282,12 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Judged on single pairs (ρ1 = ${plan.pairRho1.join(", ")}, to L = 2^${plan.pairMaxLog2}) and on the ${entryLabels.length} off-diagonal entries of Θ̄ for ${plan.trainPoints} random points on S^${plan.inputDim - 1} (seed ${plan.seed}, to L = 2^${plan.gramMaxLog2}). The extrapolated limit uses Aitken's Δ² on the last three depths 2^k.`,
         markdownTable(
           ["L", "min Θ̄ entry", "max Θ̄ entry"],
-          gramDepths.filter((d) => d <= 10 || (isPowerOfTwo(d) && Math.log2(d) % 2 === 0) || d === last(gramDepths)).map((d) => {
-            const v = gram.entries.rows.filter((r) => r.depth === d).map((r) => num(r.ntkNormalized));
-            return [depthText(d), shown(Math.min(...v)), shown(Math.max(...v))];
-          }),
+          gramDepths
+            .filter((d) => d <= 10 || (isPowerOfTwo(d) && Math.log2(d) % 2 === 0) || d === last(gramDepths))
+            .map((d) => {
+              const v = gram.entries.rows.filter((r) => r.depth === d).map((r) => num(r.ntkNormalized));
+              return [depthText(d), shown(Math.min(...v)), shown(Math.max(...v))];
+            }),
         ),
       ],
       figures: ["ntk-entries-shallow", "ntk-entries-deep"],
@@ -153,7 +304,9 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `For comparison, the same test on the NNGP Σ̄ gives "${nngpCheck.verdict}": ${nngpCheck.reasons.join(" ")} These weights are float64 solves with Σ̄, which keep only about ${shown(digitsKeptAt(predictions, NNGP_LABEL, 2 ** plan.predictMaxLog2), 2)} significant digits at L = 2^${plan.predictMaxLog2}, the deepest prediction (Θ̄: ${shown(digitsKeptAt(predictions, NTK_LABEL, 2 ** plan.predictMaxLog2), 2)}); the ± above is the extrapolation's spread only. The determinants go to L = 2^${plan.gramMaxLog2} (depth jump), the predictions, a direct Gram pass over training and test points, to 2^${plan.predictMaxLog2}.`,
         markdownTable(
           ["L", `log10 det ${NTK_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NTK_LABEL})`, `log10 det ${NNGP_LABEL}`, `max ‖K_x K^{-1}‖₁ (${NNGP_LABEL})`],
-          claim3Depths.filter((_, i) => i % 2 === 0 || i === claim3Depths.length - 1).map((d) => [depthText(d), ...[ntkDet, ntkWeights, nngpDet, nngpWeights].map((s) => quoteAt(s, d))]),
+          claim3Depths
+            .filter((_, i) => i % 2 === 0 || i === claim3Depths.length - 1)
+            .map((d) => [depthText(d), ...[ntkDet, ntkWeights, nngpDet, nngpWeights].map((s) => quoteAt(s, d))]),
         ),
       ],
       figures: ["determinants", "determinant-digits", "weights", "predictions"],
@@ -165,14 +318,35 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
       paragraphs: [
         `L(δ) is the first depth at which 1 − ρ^(L) < δ, found exactly by a two-pass scan of the float64 stable pair path (accurate to about 1e-12 relative, so each crossing is placed exactly unless 1 − ρ lies within that of δ). Rates are central differences over ±h, h = L/100 (truncation error about 1e-4 relative). Determinant rates are for the ${plan.trainPoints} random training points at the depths L(δ) of ρ1 = ${thresholds[0].rho1}${plan.detRateMaxDepth < plan.thresholdMaxDepth ? ` (only up to L = ${plan.detRateMaxDepth} in this run)` : ""}, from det via 1 − K̄.`,
         markdownTable(
-          ["δ", ...thresholds.map((t) => `L(δ), ρ1 = ${t.rho1}`), `d(1 − ρ)/dL, ρ1 = ${thresholds[0].rho1}`, `dΘ̄/dL, ρ1 = ${thresholds[0].rho1}`, `d log10 det ${NTK_LABEL}/dL`, `d log10 det ${NNGP_LABEL}/dL`],
+          [
+            "δ",
+            ...thresholds.map((t) => `L(δ), ρ1 = ${t.rho1}`),
+            `d(1 − ρ)/dL, ρ1 = ${thresholds[0].rho1}`,
+            `dΘ̄/dL, ρ1 = ${thresholds[0].rho1}`,
+            `d log10 det ${NTK_LABEL}/dL`,
+            `d log10 det ${NNGP_LABEL}/dL`,
+          ],
           thresholds[0].table.rows.map((r, i) => {
             const rate = detRates.rows[i];
-            return [String(r.delta), ...thresholds.map((t) => (t.table.rows[i].depth === null ? "not reached" : String(t.table.rows[i].depth))), shown(num(r.dOneMinusRhoDL)), shown(num(r.dNtkNormalizedDL)), rate.dLog10DetNtkDL === null ? "not computed" : shown(num(rate.dLog10DetNtkDL)), rate.dLog10DetNngpDL === null ? "not computed" : shown(num(rate.dLog10DetNngpDL))];
+            return [
+              String(r.delta),
+              ...thresholds.map((t) => (t.table.rows[i].depth === null ? "not reached" : String(t.table.rows[i].depth))),
+              shown(num(r.dOneMinusRhoDL)),
+              shown(num(r.dNtkNormalizedDL)),
+              rate.dLog10DetNtkDL === null ? "not computed" : shown(num(rate.dLog10DetNtkDL)),
+              rate.dLog10DetNngpDL === null ? "not computed" : shown(num(rate.dLog10DetNngpDL)),
+            ];
           }),
         ),
-        "The paper's δ is read in two ways, and the verdict needs both: (1) δ is the gap 1 − ρ still to be closed, L(δ) as above; (2) δ = 1 − ρ1 is how close the two inputs start, and L(δ) is the depth at which that gap has halved (the limit starts to show). \"K ≫ 1/δ\" predicts L(δ)·δ → ∞ under either reading, which the fitted exponent of L(δ) ∝ δ^−α tests (α ≥ 0.9 needed).",
-        markdownTable(["δ = 1 − ρ1", "first L with 1 − ρ < δ/2", "L·δ"], r.halving.rows.map((h) => [String(h.delta), h.depth === null ? "not reached" : String(h.depth), h.depth === null ? "" : shown(num(h.depth) * num(h.delta))])),
+        'The paper\'s δ is read in two ways, and the verdict needs both: (1) δ is the gap 1 − ρ still to be closed, L(δ) as above; (2) δ = 1 − ρ1 is how close the two inputs start, and L(δ) is the depth at which that gap has halved (the limit starts to show). "K ≫ 1/δ" predicts L(δ)·δ → ∞ under either reading, which the fitted exponent of L(δ) ∝ δ^−α tests (α ≥ 0.9 needed).',
+        markdownTable(
+          ["δ = 1 − ρ1", "first L with 1 − ρ < δ/2", "L·δ"],
+          r.halving.rows.map((h) => [
+            String(h.delta),
+            h.depth === null ? "not reached" : String(h.depth),
+            h.depth === null ? "" : shown(num(h.depth) * num(h.delta)),
+          ]),
+        ),
       ],
       figures: ["thresholds"],
       tables: [...thresholds.map((t) => t.table.name), "thresholds-lines", "determinant-rates", "halving-depths"],
@@ -183,7 +357,12 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Float64 pair values against the high-precision pair path at ${plan.precision} digits (${precision.vouchedBy}). The stable path carries 1 − ρ and 1 − Θ̄ (SPEC §4); the textbook path iterates ρ and forms 1 − ρ by subtraction (SPEC §3 literally). Every depth up to 2^${plan.precisePairMaxLog2} is scanned for the first one where 1 − ρ keeps fewer correct digits than each threshold.`,
         markdownTable(
           ["ρ1", "path", `correct digits of 1 − ρ at L = 2^${plan.precisePairMaxLog2}`, ...DIGIT_THRESHOLDS.map((d) => `first L with < ${d} digits`)],
-          precision.summary.rows.map((r) => [String(r.rho1), String(r.method), String(r.digitsAtDeepest), ...DIGIT_THRESHOLDS.map((d) => (r[firstBelowKey(d)] === null ? "never" : String(r[firstBelowKey(d)])))]),
+          precision.summary.rows.map((r) => [
+            String(r.rho1),
+            String(r.method),
+            String(r.digitsAtDeepest),
+            ...DIGIT_THRESHOLDS.map((d) => (r[firstBelowKey(d)] === null ? "never" : String(r[firstBelowKey(d)]))),
+          ]),
         ),
         `Gram determinants of the ${plan.trainPoints} training points against high precision (${plan.precision} digits; ${r.preciseDeterminantsVouchedBy}), L = 2^k ≤ 2^${plan.preciseGramMaxLog2}: correct significant digits of det (|Δ log10|det|| turned into a relative error, capped by the digits the reference vouches for) beside the digits each float64 method claims for itself.`,
         markdownTable(
@@ -193,7 +372,13 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
         `Predictions and weight-row norms (t = ∞) against high precision, L = 2^k from 2 to 2^${plan.precisePredictMaxLog2}, all test points:`,
         markdownTable(
           ["kernel", "quantity", "fewest correct float64 digits", "at L", "digits float64 claimed there"],
-          predictionAccuracySummary(predictions).map((r) => [r.kernel, r.quantity === "weightsL1" ? "‖K_x K^{-1}‖₁" : "f_∞(x)", String(r.fewest), String(r.depth), shown(r.claimed)]),
+          predictionAccuracySummary(predictions).map((r) => [
+            r.kernel,
+            r.quantity === "weightsL1" ? "‖K_x K^{-1}‖₁" : "f_∞(x)",
+            String(r.fewest),
+            String(r.depth),
+            shown(r.claimed),
+          ]),
         ),
         `Beyond the depths checked in high precision, LU applied to Σ̄ itself keeps fewer and fewer digits as its entries approach 1 (claimed at L = 2^${plan.gramMaxLog2}: ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.lu)).digits))}), while the determinant from 1 − Σ̄ claims ${shown(num(last(gram.determinants.rows.filter((r) => r.matrix === NNGP_LABEL && r.method === DET_METHOD.complement)).digits))} there; see the determinants figure.`,
       ],
@@ -220,7 +405,7 @@ export function buildStudyDocument(r: StudyResults): StudyDocument {
     preamble: [
       `Parametrization: NTK parametrization (SPEC §1) with σw = ${params.sigmaW.toString()}, σb = ${params.sigmaB.toString()}${params.paperCase ? " (the paper's case)" : " (NOT the paper's case σw = 1, σb = 0: the claims are judged for the parametrization stated)"}; inputs on the unit sphere.`,
       `Run: ${plan.quick ? "--quick (shallower depths, for CI)" : "default"}. Float64 computations use the WebAssembly paths with complements carried (SPEC §4); high precision uses ${plan.precision} significant digits, vouched by two runs at different precisions. Random data: seed ${plan.seed}, ${plan.trainPoints} training and ${plan.testPoints} test points on S^${plan.inputDim - 1}.`,
-      "Every verdict is computed by code from the numbers beside it (src/study/verdicts.ts): a claim is \"supported\" when every series examined agrees with it, \"not supported\" when one contradicts it, \"inconclusive at the depths reached\" otherwise. Numbers in sentences and tables here are rounded to 4 significant digits; the CSV and JSON files hold the full float64 values (shortest round-trip decimal text).",
+      'Every verdict is computed by code from the numbers beside it (src/study/verdicts.ts): a claim is "supported" when every series examined agrees with it, "not supported" when one contradicts it, "inconclusive at the depths reached" otherwise. Numbers in sentences and tables here are rounded to 4 significant digits; the CSV and JSON files hold the full float64 values (shortest round-trip decimal text).',
     ],
     sections,
     tables: [...tables, ...r.width.tables],
@@ -274,7 +459,9 @@ function detDigits(determinants: DataTable, depth: number, matrix: string, metho
 
 /** Fewest digits the float64 predictions of `kernel` keep at `depth` (NaN when there are none). */
 function digitsKeptAt(predictions: DataTable, kernel: string, depth: number): number {
-  return Math.min(...predictions.rows.filter((r) => r.kernel === kernel && r.depth === depth && r.precision === PRECISION_LABEL.float64).map((r) => num(r.digitsKept)));
+  return Math.min(
+    ...predictions.rows.filter((r) => r.kernel === kernel && r.depth === depth && r.precision === PRECISION_LABEL.float64).map((r) => num(r.digitsKept)),
+  );
 }
 
 /** Per matrix and method: the fewest correct digits over the depths compared, where, and what was claimed there. */
@@ -293,10 +480,22 @@ function detAccuracySummary(t: DataTable): { matrix: string; method: string; few
 
 /** The rate figure's lines: 1 − ρ per ρ1, the fitted power law per ρ1, and 9π²/(2L²). */
 function rateFigureTable(plan: StudyPlan, series: DataTable, fits: ReadonlyMap<string, { slope: number; constant: number } | null>): DataTable {
-  const rows: Record<string, Cell>[] = series.rows.map((r) => ({ depth: r.depth, line: `1 − ρ, ρ1 = ${r.rho1}`, kind: "computed", oneMinusRho: r.oneMinusRho }));
+  const rows: Record<string, Cell>[] = series.rows.map((r) => ({
+    depth: r.depth,
+    line: `1 − ρ, ρ1 = ${r.rho1}`,
+    kind: "computed",
+    oneMinusRho: r.oneMinusRho,
+  }));
   const depths = powersOfTwo(plan.pairMaxLog2).filter((d) => d >= RATE_FIT_FROM / 8);
   for (const [rho1, fit] of fits) {
-    if (fit) for (const d of depths) rows.push({ depth: d, line: `fit, ρ1 = ${rho1}: ${shown(fit.constant)}·L^${shown(fit.slope)}`, kind: "least-squares fit", oneMinusRho: fit.constant * d ** fit.slope });
+    if (fit)
+      for (const d of depths)
+        rows.push({
+          depth: d,
+          line: `fit, ρ1 = ${rho1}: ${shown(fit.constant)}·L^${shown(fit.slope)}`,
+          kind: "least-squares fit",
+          oneMinusRho: fit.constant * d ** fit.slope,
+        });
   }
   for (const d of depths) rows.push({ depth: d, line: "9π²/(2L²)", kind: "asymptote", oneMinusRho: EXPECTED_RATE_CONSTANT / d ** 2 });
   return {

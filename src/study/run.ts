@@ -29,7 +29,19 @@ import { runRealDataExperiment } from "./realDataExperiment.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
-const STAGE_WEIGHTS = { pairs: 1, thresholds: 1, gram: 1, detRates: 2, precisePairs: 5, preciseGram: 3, precisePredictions: 3, spectrum: 1, width: 3, architectures: 1, realData: 12 };
+const STAGE_WEIGHTS = {
+  pairs: 1,
+  thresholds: 1,
+  gram: 1,
+  detRates: 2,
+  precisePairs: 5,
+  preciseGram: 3,
+  precisePredictions: 3,
+  spectrum: 1,
+  width: 3,
+  architectures: 1,
+  realData: 12,
+};
 
 const num = cellNumber;
 
@@ -58,7 +70,12 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   const halving = await runHalvingDepths(plan.thresholdMaxDepth, options.params, subdivide(thresholdStage, parts - 1, parts));
 
   const raw = randomGaussianPoints(plan.trainPoints + plan.testPoints, plan.inputDim, plan.seed);
-  const rows = (from: number, to: number): RawPoints => ({ m: to - from, n0: raw.n0, coords: raw.coords.slice(from * raw.n0, to * raw.n0), source: raw.source });
+  const rows = (from: number, to: number): RawPoints => ({
+    m: to - from,
+    n0: raw.n0,
+    coords: raw.coords.slice(from * raw.n0, to * raw.n0),
+    source: raw.source,
+  });
   const trainRaw = rows(0, plan.trainPoints);
   const testRaw = rows(plan.trainPoints, raw.m);
   const points = projectToSphere(raw, "normalize");
@@ -86,13 +103,20 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
     },
     progress.stage(6),
   );
-  const spectrumDepths = [...new Set([1, 2, 3, 4, ...powersOfTwo(plan.spectrumMaxLog2).filter((_, k) => k % plan.spectrumLog2Step === 0)])].sort((a, b) => a - b);
+  const spectrumDepths = [...new Set([1, 2, 3, 4, ...powersOfTwo(plan.spectrumMaxLog2).filter((_, k) => k % plan.spectrumLog2Step === 0)])].sort(
+    (a, b) => a - b,
+  );
   const spectrum = await runSpectrumExperiment(plan.inputDim, spectrumDepths, plan.spectrumMaxDegree, options.params, progress.stage(7));
   const trainData = { ...trainRaw, k: 1, targets: labels.slice(0, plan.trainPoints), source: "study training points" };
-  const width = await runWidthExperiment({ points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed }, progress.stage(8));
+  const width = await runWidthExperiment(
+    { points: trainSphere, train: trainData, test: testRaw, params: options.params, quick: plan.quick, seed: plan.seed },
+    progress.stage(8),
+  );
   const architectures = await runArchitectureStudy(plan.architectureMaxLog2, plan.seed, progress.stage(9));
   // Real data (MNIST, Iris) when the host can read the packages' files (the CLI passes them).
-  const realData = options.dataFiles ? await runRealDataExperiment({ quick: plan.quick, params: options.params, resolved: params, files: options.dataFiles }, progress.stage(10)) : null;
+  const realData = options.dataFiles
+    ? await runRealDataExperiment({ quick: plan.quick, params: options.params, resolved: params, files: options.dataFiles }, progress.stage(10))
+    : null;
   progress.finish();
   const determinants: DataTable = { ...gram.determinants, rows: [...gram.determinants.rows, ...preciseDets.rows] };
   const detAccuracy = determinantAccuracy(determinants);
@@ -124,7 +148,9 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
       return num(rows[0]?.log10AbsDet);
     });
   const maxWeights = (kernel: string): DepthSeries =>
-    finiteSeries((d) => Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1))));
+    finiteSeries((d) =>
+      Math.max(...predictions.rows.filter((r) => r.depth === d && r.kernel === kernel && r.precision === PRECISION_LABEL.float64).map((r) => num(r.weightsL1))),
+    );
   const ntkDet = bestDet(NTK_LABEL);
   const ntkWeights = maxWeights(NTK_LABEL);
   const claim3 = verdictSolutionBounded({ kernelLabel: NTK_LABEL, log10AbsDet: ntkDet, weightsL1: ntkWeights });
@@ -138,9 +164,34 @@ async function computeStudy(options: StudyOptions = {}): Promise<StudyResults> {
   ]);
 
   return {
-    plan, params, pairDepths, gramDepths, pairs, shallow, thresholds, halving: halving.table, gram, determinants, detAccuracy, predictions, points: pointsTable(points, plan.trainPoints, labels), detRates, precision,
-    preciseDeterminantsVouchedBy: preciseDets.vouchedBy, entryLabels, ntkDet, ntkWeights, nngpDet, nngpWeights,
-    verdicts: [claim1, claim2, claim3, claim4], nngpCheck, spectrum, spectrumVerdicts: judgeSpectrum(spectrum), width, architectures, realData,
+    plan,
+    params,
+    pairDepths,
+    gramDepths,
+    pairs,
+    shallow,
+    thresholds,
+    halving: halving.table,
+    gram,
+    determinants,
+    detAccuracy,
+    predictions,
+    points: pointsTable(points, plan.trainPoints, labels),
+    detRates,
+    precision,
+    preciseDeterminantsVouchedBy: preciseDets.vouchedBy,
+    entryLabels,
+    ntkDet,
+    ntkWeights,
+    nngpDet,
+    nngpWeights,
+    verdicts: [claim1, claim2, claim3, claim4],
+    nngpCheck,
+    spectrum,
+    spectrumVerdicts: judgeSpectrum(spectrum),
+    width,
+    architectures,
+    realData,
   };
 }
 
@@ -161,12 +212,21 @@ function determinantAccuracy(determinants: DataTable): DataTable {
         const relative = Math.abs(Math.expm1(Math.LN10 * (f.log10AbsDet - num(ref.log10AbsDet))));
         digits = float64DigitsFromRelativeError(relative);
       }
-      rows.push({ depth: ref.depth, matrix: ref.matrix, method, log10AbsDetFloat64: f.log10AbsDet, log10AbsDetPrecise: ref.log10AbsDet, digitsCorrect: Math.min(digits, num(ref.digits)), digitsClaimed: f.digits });
+      rows.push({
+        depth: ref.depth,
+        matrix: ref.matrix,
+        method,
+        log10AbsDetFloat64: f.log10AbsDet,
+        log10AbsDetPrecise: ref.log10AbsDet,
+        digitsCorrect: Math.min(digits, num(ref.digits)),
+        digitsClaimed: f.digits,
+      });
     }
   }
   return {
     name: "determinant-accuracy",
-    description: "Float64 determinants of the training Θ̄ and Σ̄ against high precision: correct significant digits of det beside the digits each method claims (LU: from its κ1 estimate; via 1 − K̄: from κ1 of 1 − K̄ and the cancellation in the lemma).",
+    description:
+      "Float64 determinants of the training Θ̄ and Σ̄ against high precision: correct significant digits of det beside the digits each method claims (LU: from its κ1 estimate; via 1 − K̄: from κ1 of 1 − K̄ and the cancellation in the lemma).",
     columns: [
       { key: "depth", meaning: "L" },
       { key: "matrix", meaning: "which normalized Gram matrix" },
@@ -185,7 +245,13 @@ function determinantAccuracy(determinants: DataTable): DataTable {
  * central differences over ±h (h = L/100) of det computed from 1 − K̄ (accurate where LU of K̄
  * is not). One float64 Gram pass over the stencil depths.
  */
-async function determinantRates(plan: StudyPlan, points: SpherePoints, rows: readonly { delta: number; depth: number | null }[], options: StudyOptions, progress: ProgressOptions): Promise<DataTable> {
+async function determinantRates(
+  plan: StudyPlan,
+  points: SpherePoints,
+  rows: readonly { delta: number; depth: number | null }[],
+  options: StudyOptions,
+  progress: ProgressOptions,
+): Promise<DataTable> {
   const train = points.m;
   const stencil = new Set<number>();
   for (const r of rows) {
@@ -197,7 +263,10 @@ async function determinantRates(plan: StudyPlan, points: SpherePoints, rows: rea
   const grams = depths.length > 0 ? await gramThroughDepthFloat64({ points, depths, params: options.params, ...progress }) : [];
   const log10Det = new Map<string, number | null>();
   for (const g of grams) {
-    for (const [label, complement] of [[NTK_LABEL, g.oneMinusNtkNormalized], [NNGP_LABEL, g.oneMinusSigmaNormalized]] as const) {
+    for (const [label, complement] of [
+      [NTK_LABEL, g.oneMinusNtkNormalized],
+      [NNGP_LABEL, g.oneMinusSigmaNormalized],
+    ] as const) {
       const d = await determinantFromComplement(complement, train);
       log10Det.set(`${label}@${g.depth}`, d && d.signDet !== 0 ? d.log10AbsDet : null);
     }

@@ -67,7 +67,13 @@ function fitDegrees(s: KernelSpectrum, lo: number, hi: number): PowerLawFit | nu
 }
 
 /** Runs the spectrum at `depths` on S^{n0−1} up to degree `maxDegree` and tabulates it. */
-export async function runSpectrumExperiment(n0: number, depths: readonly number[], maxDegree: number, params: NetworkParams | undefined, progress: ProgressOptions): Promise<SpectrumExperiment> {
+export async function runSpectrumExperiment(
+  n0: number,
+  depths: readonly number[],
+  maxDegree: number,
+  params: NetworkParams | undefined,
+  progress: ProgressOptions,
+): Promise<SpectrumExperiment> {
   // Depths beyond 2^53 (powers of two, exact as float64 numbers) go to the library as exact bigints.
   const result = await sphereSpectrum({ inputDim: n0, depths: depths.map((d) => BigInt(d)), maxDegree, params, ...progress });
   const K = result.maxDegree;
@@ -78,7 +84,16 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
     for (const kernel of SPECTRUM_KERNELS) {
       const s = at[kernel.key];
       for (let k = 0; k <= K; k++) {
-        rows.push({ depth: at.depth, depthLabel: `L = ${at.depth}`, kernel: kernel.label, k, eigenvalue: s.eigenvalues[k], weight: s.weights[k], error: s.errors[k], digits: s.digits[k] });
+        rows.push({
+          depth: at.depth,
+          depthLabel: `L = ${at.depth}`,
+          kernel: kernel.label,
+          k,
+          eigenvalue: s.eigenvalues[k],
+          weight: s.weights[k],
+          error: s.errors[k],
+          digits: s.digits[k],
+        });
       }
       const whole = fitDegrees(s, Math.floor(K / 4), K);
       const lower = fitDegrees(s, Math.floor(K / 4), Math.floor(K / 2));
@@ -104,7 +119,13 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
         resolvedDegrees,
       });
       for (const k of TRACKED_DEGREES.filter((d) => d <= K)) {
-        byDepthRows.push({ depth: at.depth, degree: `k = ${k}`, kernel: kernel.label, k, eigenvalue: s.digits[k] >= 1 && s.eigenvalues[k] > 0 ? s.eigenvalues[k] : null });
+        byDepthRows.push({
+          depth: at.depth,
+          degree: `k = ${k}`,
+          kernel: kernel.label,
+          k,
+          eigenvalue: s.digits[k] >= 1 && s.eigenvalues[k] > 0 ? s.eigenvalues[k] : null,
+        });
       }
     }
   }
@@ -117,7 +138,7 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
       description: `Mercer eigenvalues on S^${n0 - 1} of ρ1 ↦ Θ̄^(L)(ρ1) and ρ1 ↦ Σ̄^(L)(ρ1), degrees k = 0 … ${K} (Funk–Hecke, uniform probability measure; ${result.method}). Each μ_k carries an error bound and the significant digits it keeps.`,
       columns: [
         { key: "depth", meaning: "L" },
-        { key: "depthLabel", meaning: "\"L = depth\", the figures' line label" },
+        { key: "depthLabel", meaning: '"L = depth", the figures\' line label' },
         { key: "kernel", meaning: "which normalized kernel" },
         { key: "k", meaning: "degree of the spherical harmonics" },
         { key: "eigenvalue", meaning: `μ_k: eigenvalue of each of the N(${n0}, k) degree-k harmonics` },
@@ -164,7 +185,7 @@ export async function runSpectrumExperiment(n0: number, depths: readonly number[
       description: `μ_k^(L) against depth for k ∈ {${TRACKED_DEGREES.filter((d) => d <= K).join(", ")}} (null where μ_k keeps no digit).`,
       columns: [
         { key: "depth", meaning: "L" },
-        { key: "degree", meaning: "\"k = degree\", the figure's line label" },
+        { key: "degree", meaning: '"k = degree", the figure\'s line label' },
         { key: "kernel", meaning: "which normalized kernel" },
         { key: "k", meaning: "degree" },
         { key: "eigenvalue", meaning: "μ_k^(L)" },

@@ -48,7 +48,10 @@ function drawnDepths(depths: readonly number[]): Set<number> {
 }
 
 /** The section, its figures and the tables behind them. */
-export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimVerdict, ClaimVerdict]): { sections: ReportSection[]; figures: Figure[]; tables: DataTable[] } {
+export function spectrumReport(
+  e: SpectrumExperiment,
+  verdicts: readonly [ClaimVerdict, ClaimVerdict],
+): { sections: ReportSection[]; figures: Figure[]; tables: DataTable[] } {
   const n0 = e.result.inputDim;
   const K = e.result.maxDegree;
   const depths = e.result.spectra.map((s) => s.depth);
@@ -84,11 +87,30 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
         x: { key: "k", title: "degree k", log: true },
         y: { key: "eigenvalue", title: "μ_k", log: true },
         series: "depthLabel",
-        where: (r) => r.kernel === kernel.label && drawn.has(num(r.depth as Cell)) && num(r.k as Cell) >= 1 && num(r.digits as Cell) >= 1 && num(r.eigenvalue as Cell) > 0,
+        where: (r) =>
+          r.kernel === kernel.label && drawn.has(num(r.depth as Cell)) && num(r.k as Cell) >= 1 && num(r.digits as Cell) >= 1 && num(r.eigenvalue as Cell) > 0,
       }),
     ),
-    lineChart({ name: "spectrum-exponent", title: "Decay exponent s of μ_k ∝ k^−s against depth", caption: `s fitted over k ∈ [${Math.floor(K / 4)}, ${K}] for each depth, with the shallow kernels' exponents n0 = ${n0} (NTK) and n0 + 2 = ${n0 + 2} (NNGP).`, table: exponentLines, x: { key: "depth", title: "depth L", log: true }, y: { key: "exponent", title: "s" }, series: "line", points: true }),
-    lineChart({ name: "spectrum-by-depth", title: "μ_k^(L) against depth", caption: `μ_k^(L) for k ∈ {${TRACKED_DEGREES.filter((k) => k <= K).join(", ")}} against depth (log–log), one colour per degree, ${SPECTRUM_KERNELS.map((k) => k.label).join(" solid and ")} dashed; values that keep no digit are left out.`, table: e.byDepth, x: { key: "depth", title: "depth L", log: true }, y: { key: "eigenvalue", title: "μ_k", log: true }, series: "degree", dash: "kernel" }),
+    lineChart({
+      name: "spectrum-exponent",
+      title: "Decay exponent s of μ_k ∝ k^−s against depth",
+      caption: `s fitted over k ∈ [${Math.floor(K / 4)}, ${K}] for each depth, with the shallow kernels' exponents n0 = ${n0} (NTK) and n0 + 2 = ${n0 + 2} (NNGP).`,
+      table: exponentLines,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "exponent", title: "s" },
+      series: "line",
+      points: true,
+    }),
+    lineChart({
+      name: "spectrum-by-depth",
+      title: "μ_k^(L) against depth",
+      caption: `μ_k^(L) for k ∈ {${TRACKED_DEGREES.filter((k) => k <= K).join(", ")}} against depth (log–log), one colour per degree, ${SPECTRUM_KERNELS.map((k) => k.label).join(" solid and ")} dashed; values that keep no digit are left out.`,
+      table: e.byDepth,
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "eigenvalue", title: "μ_k", log: true },
+      series: "degree",
+      dash: "kernel",
+    }),
   ];
 
   const fitOf = (kernel: string, depth: number) => e.fits.find((f) => f.kernel === kernel && f.depth === depth);
@@ -110,7 +132,14 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   const deepest = measured.filter((d) => d >= 2).slice(-3);
   const lastMeasured = measured[measured.length - 1] ?? depths[depths.length - 1];
   const depthSlopes = markdownTable(
-    ["k", ...SPECTRUM_KERNELS.flatMap((k) => [`μ_k ${k.label}, L = ${depths[1] ?? depths[0]}`, `μ_k ${k.label}, L = ${depthText(lastMeasured)}`, `d log μ_k / d log L over ${depthList(deepest)}`])],
+    [
+      "k",
+      ...SPECTRUM_KERNELS.flatMap((k) => [
+        `μ_k ${k.label}, L = ${depths[1] ?? depths[0]}`,
+        `μ_k ${k.label}, L = ${depthText(lastMeasured)}`,
+        `d log μ_k / d log L over ${depthList(deepest)}`,
+      ]),
+    ],
     TRACKED_DEGREES.filter((k) => k <= K).map((k) => [
       String(k),
       ...SPECTRUM_KERNELS.flatMap((kernel) => {
@@ -127,7 +156,11 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
   );
   const ntkDigits = e.result.spectra.flatMap((s) => [...s.ntk.digits.subarray(1)]);
   const smallestResolved = Math.min(
-    ...e.result.spectra.flatMap((s) => [s.ntk, s.nngp].flatMap((k) => [...k.eigenvalues].map((mu, i) => (i >= 1 && k.digits[i] >= 1 ? Math.abs(mu) / Math.abs(k.eigenvalues[0] || 1) : Infinity)))),
+    ...e.result.spectra.flatMap((s) =>
+      [s.ntk, s.nngp].flatMap((k) =>
+        [...k.eigenvalues].map((mu, i) => (i >= 1 && k.digits[i] >= 1 ? Math.abs(mu) / Math.abs(k.eigenvalues[0] || 1) : Infinity)),
+      ),
+    ),
   );
   const [claim6, claim7] = verdicts;
   const paragraphs = [
@@ -139,8 +172,22 @@ export function spectrumReport(e: SpectrumExperiment, verdicts: readonly [ClaimV
     `Gradient flow on Θ̄ (SPEC §6) fits the degree-k part of a target at rate η μ_k, so the eigenvalues' fall with depth is the slowing down; claim 7's tolerance is |s − expected| ≤ ${DECAY_MATCH} at depths whose window is in the power-law regime.`,
   ];
   const sections: ReportSection[] = [
-    { heading: "Claim 6: deeper networks converge more slowly but keep their representation power (the Mercer spectrum)", verdict: claim6, paragraphs, figures: ["spectrum-ntk", "spectrum-by-depth"], tables: ["spectrum", "spectrum-decay", "spectrum-by-depth"] },
-    { heading: "Claim 7: deep ReLU kernels share the eigenvalue decay of shallow ones", verdict: claim7, paragraphs: [`Decay exponents s of μ_k ∝ k^−s at each depth (table above, data in spectrum-decay). The literature's exponents on S^${n0 - 1}: n0 = ${n0} for the NTK, n0 + 2 = ${n0 + 2} for the NNGP, independent of depth (Bietti & Bach 2021; Chen & Xu 2021); they describe k → ∞ at fixed L, which a window of degrees up to ${K} shows only for L well below ${K}.`], figures: ["spectrum-nngp", "spectrum-exponent"], tables: ["spectrum-exponent-lines"] },
+    {
+      heading: "Claim 6: deeper networks converge more slowly but keep their representation power (the Mercer spectrum)",
+      verdict: claim6,
+      paragraphs,
+      figures: ["spectrum-ntk", "spectrum-by-depth"],
+      tables: ["spectrum", "spectrum-decay", "spectrum-by-depth"],
+    },
+    {
+      heading: "Claim 7: deep ReLU kernels share the eigenvalue decay of shallow ones",
+      verdict: claim7,
+      paragraphs: [
+        `Decay exponents s of μ_k ∝ k^−s at each depth (table above, data in spectrum-decay). The literature's exponents on S^${n0 - 1}: n0 = ${n0} for the NTK, n0 + 2 = ${n0 + 2} for the NNGP, independent of depth (Bietti & Bach 2021; Chen & Xu 2021); they describe k → ∞ at fixed L, which a window of degrees up to ${K} shows only for L well below ${K}.`,
+      ],
+      figures: ["spectrum-nngp", "spectrum-exponent"],
+      tables: ["spectrum-exponent-lines"],
+    },
   ];
   return { sections, figures, tables: [e.spectrum, e.decay, e.byDepth, exponentLines] };
 }

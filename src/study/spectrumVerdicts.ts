@@ -52,7 +52,14 @@ export function verdictSlowerButExpressive(all: SpectrumThroughDepth, maxDegree:
   const measured = all.depths.map((_, i) => i).filter((i) => all.resolvedShare[i] > MEASURED_SHARE_FACTOR * all.resolvedShareError[i]);
   const unmeasured = all.depths.filter((_, i) => !measured.includes(i));
   const pick = <T>(a: readonly T[]): T[] => measured.map((i) => a[i]);
-  const ntk: SpectrumThroughDepth = { depths: pick(all.depths), eigenvalues: pick(all.eigenvalues), digits: pick(all.digits), resolvedShare: pick(all.resolvedShare), resolvedShareError: pick(all.resolvedShareError), constantShare: pick(all.constantShare) };
+  const ntk: SpectrumThroughDepth = {
+    depths: pick(all.depths),
+    eigenvalues: pick(all.eigenvalues),
+    digits: pick(all.digits),
+    resolvedShare: pick(all.resolvedShare),
+    resolvedShareError: pick(all.resolvedShareError),
+    constantShare: pick(all.constantShare),
+  };
   const beyond =
     unmeasured.length > 0
       ? ` At ${depthList(unmeasured)} the non-constant eigenvalues are below float64's resolution (Σ_{k≤${maxDegree}} a_k within ${MEASURED_SHARE_FACTOR}× its error bound of 0), consistent with their fall but not measured; those depths are left out.`
@@ -104,7 +111,9 @@ export function verdictSlowerButExpressive(all: SpectrumThroughDepth, maxDegree:
     const shareFacts = `Σ_{k=1}^{${maxDegree}} a_k is ${quote(ntk.resolvedShare[0])} at L = ${depthText(ntk.depths[0])} and ${quote(last(ntk.resolvedShare))} at L = ${depthText(last(ntk.depths))}${estimate ? `, extrapolated limit ${quote(estimate.limit)} ± ${quote(estimate.uncertainty)}` : ""}; a_0 (the constant) is ${quote(last(ntk.constantShare))} there and degrees above ${maxDegree} hold ${quote(1 - last(ntk.constantShare) - last(ntk.resolvedShare))}`;
     if (trend === "zero") {
       keepWord = "not supported";
-      reasons.push(`(b) representation power kept is not supported at any fixed resolution: ${shareFacts}; the kernel tends to a constant plus weight at ever higher degrees (the constant-plus-spike limit). ${rkhs}.${beyond}`);
+      reasons.push(
+        `(b) representation power kept is not supported at any fixed resolution: ${shareFacts}; the kernel tends to a constant plus weight at ever higher degrees (the constant-plus-spike limit). ${rkhs}.${beyond}`,
+      );
     } else if (trend === "positive") {
       keepWord = "supported";
       reasons.push(`(b) representation power kept is supported: ${shareFacts}. ${rkhs}.${beyond}`);
@@ -132,7 +141,12 @@ export const DECAY_MISMATCH = 0.5;
  * depths between as the crossover; neither decides the verdict. A kernel with no judged depth is
  * inconclusive.
  */
-export function verdictSharedDecay(fits: readonly DecayFit[], maxDegree: number, expected: Readonly<Record<"ntk" | "nngp", number>>, labels: Readonly<Record<"ntk" | "nngp", string>>): ClaimVerdict {
+export function verdictSharedDecay(
+  fits: readonly DecayFit[],
+  maxDegree: number,
+  expected: Readonly<Record<"ntk" | "nngp", number>>,
+  labels: Readonly<Record<"ntk" | "nngp", string>>,
+): ClaimVerdict {
   const words: VerdictWord[] = [];
   const reasons: string[] = [];
   const windowStart = Math.floor(maxDegree / 4);
@@ -168,7 +182,9 @@ export function verdictSharedDecay(fits: readonly DecayFit[], maxDegree: number,
     }
     const word = kernelWords.length === 0 ? "inconclusive at the depths reached" : combineVerdicts(kernelWords);
     words.push(word);
-    const parts = [`${labels[kernel]}, expected s = ${expected[kernel]}; judged where the window k ∈ [${windowStart}, ${maxDegree}] lies beyond the depth (K/4 ≥ L): ${judged.length > 0 ? judged.join(", ") : "no such depth"} (${word})`];
+    const parts = [
+      `${labels[kernel]}, expected s = ${expected[kernel]}; judged where the window k ∈ [${windowStart}, ${maxDegree}] lies beyond the depth (K/4 ≥ L): ${judged.length > 0 ? judged.join(", ") : "no such depth"} (${word})`,
+    ];
     if (notPowerLaw.length > 0) parts.push(`no single power law in the window at ${notPowerLaw.join(", ")}`);
     if (unresolved.length > 0) parts.push(`fewer than 5 degrees in the window keep a digit (below float64's resolution) at ${depthList(unresolved)}`);
     if (crossover.length > 0) parts.push(`crossover (K/4 < L ≤ K): ${crossover.join(", ")}`);

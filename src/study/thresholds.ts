@@ -22,7 +22,12 @@ export const THRESHOLD_DELTAS: readonly number[] = Array.from({ length: 12 }, (_
  * accurate to about 1e-12 relative, so a crossing is placed exactly unless 1 − ρ lies within that
  * of δ). Work: two runs to `maxDepth` plus bracket widths ≈ L·ln(10)/perDecade checkpoints.
  */
-export async function firstDepthsBelow(deltas: readonly number[], oneMinusRhoAt: OneMinusRhoAtDepths, maxDepth: number, perDecade = 200): Promise<ThresholdRow[]> {
+export async function firstDepthsBelow(
+  deltas: readonly number[],
+  oneMinusRhoAt: OneMinusRhoAtDepths,
+  maxDepth: number,
+  perDecade = 200,
+): Promise<ThresholdRow[]> {
   const grid = geometricDepths(1, maxDepth, perDecade);
   const coarse = await oneMinusRhoAt(grid);
   const brackets = deltas.map((delta) => {

@@ -26,7 +26,7 @@ export const CLAIM_STATEMENTS: Readonly<Record<ClaimId, string>> = {
   1: "ρ^(L) → 1 for every pair with ρ^(1) ∈ (−1, 1), very slowly.",
   2: "The normalized NTK Θ̄^(L) approaches the matrix of ones as L → ∞, its off-diagonal entries increasing strictly to 1.",
   3: "det(κ) → 0, yet the closed-form solution κ_x κ^{-1} stays bounded and converges to a fixed limit on the sphere.",
-  4: "The depth needed to see the limit is large (the paper's \"K ≫ 1/δ\").",
+  4: 'The depth needed to see the limit is large (the paper\'s "K ≫ 1/δ").',
   5: "The width condition: a finite network's NTK is close to the deterministic Θ^(L) only when width dominates depth (L ∈ o(min n_l)); what happens when depth dominates width is open.",
   6: "Deeper networks converge more slowly but keep their representation power (the paper's summary; judged on the Mercer spectrum of Θ̄ on the sphere).",
   7: "Deep ReLU kernels have the eigenvalue decay of shallow ones: μ_k ∝ k^−n0 for the NTK and k^−(n0+2) for the NNGP as k → ∞, at every depth (Bietti & Bach 2021; Chen & Xu 2021).",
@@ -176,7 +176,9 @@ export function verdictSolutionBounded(e: SolutionEvidence): ClaimVerdict {
     reasons.push(`(a) det → 0 is supported: ${detAt}, extrapolated limit of |det| ${quote(det.estimate?.limit ?? 0)}.`);
   } else if (det.trend === "positive") {
     detWord = "not supported";
-    reasons.push(`(a) det → 0 is not supported: ${detAt}, |det| heads to ${quote(det.estimate?.limit ?? NaN)} ± ${quote(det.estimate?.uncertainty ?? NaN)} > 0.`);
+    reasons.push(
+      `(a) det → 0 is not supported: ${detAt}, |det| heads to ${quote(det.estimate?.limit ?? NaN)} ± ${quote(det.estimate?.uncertainty ?? NaN)} > 0.`,
+    );
   } else {
     detWord = "inconclusive at the depths reached";
     reasons.push(`(a) det → 0 is inconclusive: ${detAt}.`);
@@ -198,7 +200,9 @@ export function verdictSolutionBounded(e: SolutionEvidence): ClaimVerdict {
     reasons.push(`(b) bounded is not supported: ${wAt}, growing like L^${quote(fit.slope)} with steps not shrinking.`);
   } else {
     weightWord = "inconclusive at the depths reached";
-    reasons.push(`(b) bounded and convergent is inconclusive: ${wAt}${estimate ? `, extrapolated limit ${quote(estimate.limit)} ± ${quote(estimate.uncertainty)}` : ""}.`);
+    reasons.push(
+      `(b) bounded and convergent is inconclusive: ${wAt}${estimate ? `, extrapolated limit ${quote(estimate.limit)} ± ${quote(estimate.uncertainty)}` : ""}.`,
+    );
   }
   return { claim: 3, verdict: combineVerdicts([detWord, weightWord]), reasons };
 }

@@ -41,8 +41,26 @@ export interface WidthPlan {
 /** The grid of the default run (about 20 s on a loaded 2-core machine) and of --quick. */
 export function widthPlan(quick: boolean): WidthPlan {
   return quick
-    ? { widths: [4, 8, 32], depths: [2, 4, 8, 16, 32], samples: 24, fixedWidths: [4, 32], trainWidth: 16, trainDepths: [2, 8, 32], trainSamples: 4, trainSteps: 60 }
-    : { widths: [4, 8, 16, 32, 64], depths: [2, 4, 8, 16, 32, 64, 128], samples: 48, fixedWidths: [8, 32], trainWidth: 32, trainDepths: [2, 4, 8, 16, 32, 64], trainSamples: 8, trainSteps: 200 };
+    ? {
+        widths: [4, 8, 32],
+        depths: [2, 4, 8, 16, 32],
+        samples: 24,
+        fixedWidths: [4, 32],
+        trainWidth: 16,
+        trainDepths: [2, 8, 32],
+        trainSamples: 4,
+        trainSteps: 60,
+      }
+    : {
+        widths: [4, 8, 16, 32, 64],
+        depths: [2, 4, 8, 16, 32, 64, 128],
+        samples: 48,
+        fixedWidths: [8, 32],
+        trainWidth: 32,
+        trainDepths: [2, 4, 8, 16, 32, 64],
+        trainSamples: 8,
+        trainSteps: 200,
+      };
 }
 
 /** Hanin & Nica's predicted exponent: E[Θ(x,x)²]/E[Θ(x,x)]² ≈ exp(5 Σ_l 1/n_l). */
@@ -76,7 +94,15 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
   const results = new Map<string, MonteCarloResult>();
   const rows: Record<string, Cell>[] = [];
   for (const [k, { n, L }] of cells.entries()) {
-    const r = await monteCarloKernels({ points: input.points, depth: L, width: n, samples: plan.samples, seed: input.seed, params: input.params, ...subdivide(progress, k, parts) });
+    const r = await monteCarloKernels({
+      points: input.points,
+      depth: L,
+      width: n,
+      samples: plan.samples,
+      seed: input.seed,
+      params: input.params,
+      ...subdivide(progress, k, parts),
+    });
     results.set(`${n},${L}`, r);
     const t = r.ntk;
     const spread = t.entries.length > 0 ? t.entries.reduce((a, e) => a + e.std, 0) / t.entries.length : null;
@@ -108,7 +134,10 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
       { key: "depth", meaning: "depth L (weight layers)" },
       { key: "depthOverWidth", meaning: "L/n" },
       { key: "beta", meaning: "β = Σ_l 1/n_l over the L − 1 hidden layers = (L − 1)/n" },
-      { key: "spread", meaning: "mean over off-diagonal entries of the std of Θ̄_n(x_i, x_j) over networks (null: fewer than two networks alive on every point)" },
+      {
+        key: "spread",
+        meaning: "mean over off-diagonal entries of the std of Θ̄_n(x_i, x_j) over networks (null: fewer than two networks alive on every point)",
+      },
       { key: "meanEntry", meaning: "mean over off-diagonal entries of the mean of Θ̄_n(x_i, x_j)" },
       { key: "infiniteEntry", meaning: "mean over off-diagonal entries of the infinite-width Θ̄^(L)" },
       { key: "maxAbsZ", meaning: "largest |z| = |mean − Θ̄^(L)|/stderr over the entries" },
@@ -122,10 +151,16 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
   };
 
   // ---- the exponential law: ln R = c β, weighted least squares through the origin -----------------
-  const fitRows = rows.filter((r) => num(r.secondMomentRatio) > 0 && num(r.secondMomentRatioStderr) > 0 && num(r.secondMomentRatioStderr) < 0.5 * num(r.secondMomentRatio));
-  const fit = fitExponent(fitRows.map((r) => ({ beta: num(r.beta), lnR: Math.log(num(r.secondMomentRatio)), sigma: num(r.secondMomentRatioStderr) / num(r.secondMomentRatio) })));
+  const fitRows = rows.filter(
+    (r) => num(r.secondMomentRatio) > 0 && num(r.secondMomentRatioStderr) > 0 && num(r.secondMomentRatioStderr) < 0.5 * num(r.secondMomentRatio),
+  );
+  const fit = fitExponent(
+    fitRows.map((r) => ({ beta: num(r.beta), lnR: Math.log(num(r.secondMomentRatio)), sigma: num(r.secondMomentRatioStderr) / num(r.secondMomentRatio) })),
+  );
   const smallBeta = fitRows.filter((r) => num(r.beta) <= 0.5);
-  const fitSmall = fitExponent(smallBeta.map((r) => ({ beta: num(r.beta), lnR: Math.log(num(r.secondMomentRatio)), sigma: num(r.secondMomentRatioStderr) / num(r.secondMomentRatio) })));
+  const fitSmall = fitExponent(
+    smallBeta.map((r) => ({ beta: num(r.beta), lnR: Math.log(num(r.secondMomentRatio)), sigma: num(r.secondMomentRatioStderr) / num(r.secondMomentRatio) })),
+  );
 
   // ---- histograms of the entries at the deepest depth, narrowest fixed widths ---------------------
   const deepest = plan.depths[plan.depths.length - 1];
@@ -135,10 +170,16 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
     histogramRows.push(...histogram(entriesOf(r), 20).map((b) => ({ ...b, series: `n = ${n}, L = ${deepest} (L/n = ${quote(deepest / n)})` })));
   }
   const shallowRef = results.get(`${plan.fixedWidths[plan.fixedWidths.length - 1]},${plan.depths[0]}`)!;
-  histogramRows.push(...histogram(entriesOf(shallowRef), 20).map((b) => ({ ...b, series: `n = ${plan.fixedWidths[plan.fixedWidths.length - 1]}, L = ${plan.depths[0]} (L/n = ${quote(plan.depths[0] / plan.fixedWidths[plan.fixedWidths.length - 1])})` })));
+  histogramRows.push(
+    ...histogram(entriesOf(shallowRef), 20).map((b) => ({
+      ...b,
+      series: `n = ${plan.fixedWidths[plan.fixedWidths.length - 1]}, L = ${plan.depths[0]} (L/n = ${quote(plan.depths[0] / plan.fixedWidths[plan.fixedWidths.length - 1])})`,
+    })),
+  );
   const histograms: DataTable = {
     name: "width-histograms",
-    description: "Histograms (20 bins on [−1, 1]) of the off-diagonal entries Θ̄_n(x_i, x_j) over all sampled networks alive on every point, at the deepest depth for the fixed widths and at the shallowest for comparison.",
+    description:
+      "Histograms (20 bins on [−1, 1]) of the off-diagonal entries Θ̄_n(x_i, x_j) over all sampled networks alive on every point, at the deepest depth for the fixed widths and at the shallowest for comparison.",
     columns: [
       { key: "series", meaning: "width and depth" },
       { key: "binCenter", meaning: "centre of the bin" },
@@ -150,7 +191,17 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
   // ---- training against the closed form -----------------------------------------------------------
   const trainRows: Record<string, Cell>[] = [];
   for (const [k, L] of plan.trainDepths.entries()) {
-    const base = { train: input.train, test: input.test, depth: L, width: plan.trainWidth, params: input.params, seed: input.seed, samples: plan.trainSamples, steps: plan.trainSteps, ...subdivide(progress, cells.length + k, parts) };
+    const base = {
+      train: input.train,
+      test: input.test,
+      depth: L,
+      width: plan.trainWidth,
+      params: input.params,
+      seed: input.seed,
+      samples: plan.trainSamples,
+      steps: plan.trainSteps,
+      ...subdivide(progress, cells.length + k, parts),
+    };
     // η from the infinite-width kernel: an eighth of its stable step 2/λ_max (ηλ_max = 1/4), which
     // leaves room for finite networks whose NTK is larger than the infinite-width one.
     const probe = await trainNetworks({ ...base, samples: 1, steps: 1, learningRate: 1, at: [0] });
@@ -175,7 +226,19 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
       });
     } catch (e) {
       if (!(e instanceof NtkError && e.code === "DIVERGED")) throw e;
-      trainRows.push({ depth: L, width: plan.trainWidth, depthOverWidth: L / plan.trainWidth, learningRate, trainLossStart: null, trainLossEnd: null, kernelChange: null, meanTrainedVsInfinite: null, stderrTrained: null, linearizationGap: null, diverged: `at step ${String(e.details.step)}` });
+      trainRows.push({
+        depth: L,
+        width: plan.trainWidth,
+        depthOverWidth: L / plan.trainWidth,
+        learningRate,
+        trainLossStart: null,
+        trainLossEnd: null,
+        kernelChange: null,
+        meanTrainedVsInfinite: null,
+        stderrTrained: null,
+        linearizationGap: null,
+        diverged: `at step ${String(e.details.step)}`,
+      });
     }
   }
   const training: DataTable = {
@@ -200,10 +263,47 @@ export async function runWidthExperiment(input: WidthExperimentInput, progress: 
   // ---- verdict -------------------------------------------------------------------------------------
   const verdict = judgeWidthCondition(rows, fitSmall);
   const figures: Figure[] = [
-    lineChart({ name: "width-spread", title: "Spread of Θ̄_n entries against L/n", caption: "Standard deviation over sampled networks of the normalized empirical NTK's off-diagonal entries (averaged over entries), one line per width, against L/n on log axes.", table: grid, x: { key: "depthOverWidth", title: "L/n", log: true }, y: { key: "spread", title: "std of Θ̄_n entries" }, series: "width_label", points: true }),
-    lineChart({ name: "width-second-moment", title: "E[Θ(x,x)²]/E[Θ(x,x)]² against β = Σ 1/n_l", caption: `The diagonal's second-moment ratio (log axis) against β = (L − 1)/n, one line per width; Hanin and Nica's exp(5β) would be a straight line of slope 5/ln 10 per unit β.`, table: grid, x: { key: "beta", title: "β = (L − 1)/n" }, y: { key: "secondMomentRatio", title: "E[Θ²]/E[Θ]²", log: true }, series: "width_label", points: true }),
-    lineChart({ name: "width-mean-entry", title: "Mean Θ̄_n entry against depth", caption: `Mean over networks and off-diagonal entries of Θ̄_n (solid, per width) and of the infinite-width Θ̄^(L), against L; Θ̄^(L) heads for 1/4.`, table: meanTable(grid, plan), x: { key: "depth", title: "depth L", log: true }, y: { key: "value", title: "mean off-diagonal entry" }, series: "series", points: true }),
-    lineChart({ name: "width-histograms", title: "Distribution of Θ̄_n entries", caption: "Fraction of off-diagonal Θ̄_n entries per bin over all sampled networks, at L ≫ n and, for comparison, at the shallowest depth.", table: histograms, x: { key: "binCenter", title: "Θ̄_n(x_i, x_j)" }, y: { key: "fraction", title: "fraction of entries" }, series: "series", points: true }),
+    lineChart({
+      name: "width-spread",
+      title: "Spread of Θ̄_n entries against L/n",
+      caption:
+        "Standard deviation over sampled networks of the normalized empirical NTK's off-diagonal entries (averaged over entries), one line per width, against L/n on log axes.",
+      table: grid,
+      x: { key: "depthOverWidth", title: "L/n", log: true },
+      y: { key: "spread", title: "std of Θ̄_n entries" },
+      series: "width_label",
+      points: true,
+    }),
+    lineChart({
+      name: "width-second-moment",
+      title: "E[Θ(x,x)²]/E[Θ(x,x)]² against β = Σ 1/n_l",
+      caption: `The diagonal's second-moment ratio (log axis) against β = (L − 1)/n, one line per width; Hanin and Nica's exp(5β) would be a straight line of slope 5/ln 10 per unit β.`,
+      table: grid,
+      x: { key: "beta", title: "β = (L − 1)/n" },
+      y: { key: "secondMomentRatio", title: "E[Θ²]/E[Θ]²", log: true },
+      series: "width_label",
+      points: true,
+    }),
+    lineChart({
+      name: "width-mean-entry",
+      title: "Mean Θ̄_n entry against depth",
+      caption: `Mean over networks and off-diagonal entries of Θ̄_n (solid, per width) and of the infinite-width Θ̄^(L), against L; Θ̄^(L) heads for 1/4.`,
+      table: meanTable(grid, plan),
+      x: { key: "depth", title: "depth L", log: true },
+      y: { key: "value", title: "mean off-diagonal entry" },
+      series: "series",
+      points: true,
+    }),
+    lineChart({
+      name: "width-histograms",
+      title: "Distribution of Θ̄_n entries",
+      caption: "Fraction of off-diagonal Θ̄_n entries per bin over all sampled networks, at L ≫ n and, for comparison, at the shallowest depth.",
+      table: histograms,
+      x: { key: "binCenter", title: "Θ̄_n(x_i, x_j)" },
+      y: { key: "fraction", title: "fraction of entries" },
+      series: "series",
+      points: true,
+    }),
   ];
   const cell = (n: number, L: number) => rows.find((r) => r.width === n && r.depth === L)!;
   const section: ReportSection = {
@@ -265,7 +365,8 @@ function histogram(values: readonly number[], bins: number): { binCenter: number
 /** Mean entry per depth for the fixed widths and the infinite-width value, as one long table. */
 function meanTable(grid: DataTable, plan: WidthPlan): DataTable {
   const rows: Record<string, Cell>[] = [];
-  for (const n of plan.fixedWidths) for (const r of grid.rows.filter((x) => x.width === n)) rows.push({ depth: r.depth, value: r.meanEntry, series: `finite, n = ${n}` });
+  for (const n of plan.fixedWidths)
+    for (const r of grid.rows.filter((x) => x.width === n)) rows.push({ depth: r.depth, value: r.meanEntry, series: `finite, n = ${n}` });
   for (const r of grid.rows.filter((x) => x.width === plan.fixedWidths[0])) rows.push({ depth: r.depth, value: r.infiniteEntry, series: "infinite width" });
   return {
     name: "width-mean-entry",
@@ -280,7 +381,9 @@ function meanTable(grid: DataTable, plan: WidthPlan): DataTable {
 }
 
 /** Weighted least squares of y = c x through the origin, with the slope's standard error and the largest residual. */
-function fitExponent(points: readonly { beta: number; lnR: number; sigma: number }[]): { slope: number; stderr: number; maxResidual: number; points: number } | null {
+function fitExponent(
+  points: readonly { beta: number; lnR: number; sigma: number }[],
+): { slope: number; stderr: number; maxResidual: number; points: number } | null {
   if (points.length < 2) return null;
   let sxx = 0;
   let sxy = 0;
@@ -307,22 +410,29 @@ function fitExponent(points: readonly { beta: number; lnR: number; sigma: number
 export function judgeWidthCondition(rows: readonly Readonly<Record<string, Cell>>[], fit: { slope: number; stderr: number } | null): ClaimVerdict {
   const reasons: string[] = [];
   const words: VerdictWord[] = [];
-  const part = (ok: number, of: number): VerdictWord => (of === 0 ? "inconclusive at the depths reached" : ok === of ? "supported" : ok < of / 2 ? "not supported" : "inconclusive at the depths reached");
+  const part = (ok: number, of: number): VerdictWord =>
+    of === 0 ? "inconclusive at the depths reached" : ok === of ? "supported" : ok < of / 2 ? "not supported" : "inconclusive at the depths reached";
   const shallow = rows.filter((r) => num(r.depthOverWidth) <= 1 && num(r.spread) > 0).sort((a, b) => num(a.depthOverWidth) - num(b.depthOverWidth));
   const law = fitPowerLaw({ depths: shallow.map((r) => num(r.depthOverWidth)), values: shallow.map((r) => num(r.spread)) });
   if (law) {
-    reasons.push(`entry spread ≈ ${quote(law.constant, 3)} (L/n)^p over the ${law.points} cells with L/n ≤ 1: p = ${quote(law.slope, 3)} ± ${quote(law.slopeStdErr, 2)} (largest residual ${quote(law.maxResidualLog10, 2)} decades), so the fluctuations ${law.slope - 2 * law.slopeStdErr > 0.25 ? "vanish" : "do not clearly vanish"} as L/n → 0.`);
+    reasons.push(
+      `entry spread ≈ ${quote(law.constant, 3)} (L/n)^p over the ${law.points} cells with L/n ≤ 1: p = ${quote(law.slope, 3)} ± ${quote(law.slopeStdErr, 2)} (largest residual ${quote(law.maxResidualLog10, 2)} decades), so the fluctuations ${law.slope - 2 * law.slopeStdErr > 0.25 ? "vanish" : "do not clearly vanish"} as L/n → 0.`,
+    );
     words.push(law.slope - 2 * law.slopeStdErr > 0.25 ? "supported" : "not supported");
   } else {
     words.push("inconclusive at the depths reached");
   }
   const wide = rows.filter((r) => num(r.depthOverWidth) <= 1 / 16);
   const close = wide.filter((r) => num(r.spread) <= 0.1 && num(r.secondMomentRatio) <= 1.25);
-  reasons.push(`width ≫ depth (L/n ≤ 1/16): ${close.length} of ${wide.length} cells have entry spread ≤ 0.1 and E[Θ²]/E[Θ]² ≤ 1.25${wide.length > 0 ? ` (largest spread ${quote(Math.max(...wide.map((r) => num(r.spread))), 3)}, largest ratio ${quote(Math.max(...wide.map((r) => num(r.secondMomentRatio))), 3)})` : ""}.`);
+  reasons.push(
+    `width ≫ depth (L/n ≤ 1/16): ${close.length} of ${wide.length} cells have entry spread ≤ 0.1 and E[Θ²]/E[Θ]² ≤ 1.25${wide.length > 0 ? ` (largest spread ${quote(Math.max(...wide.map((r) => num(r.spread))), 3)}, largest ratio ${quote(Math.max(...wide.map((r) => num(r.secondMomentRatio))), 3)})` : ""}.`,
+  );
   words.push(part(close.length, wide.length));
   const deep = rows.filter((r) => num(r.depthOverWidth) >= 2);
   const far = deep.filter((r) => !(num(r.spread) < 0.1) || num(r.secondMomentRatio) >= 2);
-  reasons.push(`depth ≥ 2 × width: ${far.length} of ${deep.length} cells have entry spread ≥ 0.1 (or fewer than two networks alive on every point) or E[Θ²]/E[Θ]² ≥ 2.`);
+  reasons.push(
+    `depth ≥ 2 × width: ${far.length} of ${deep.length} cells have entry spread ≥ 0.1 (or fewer than two networks alive on every point) or E[Θ²]/E[Θ]² ≥ 2.`,
+  );
   words.push(part(far.length, deep.length));
   const widths = [...new Set(rows.map((r) => num(r.width)))];
   const growing = widths.filter((n) => {
@@ -330,8 +440,13 @@ export function judgeWidthCondition(rows: readonly Readonly<Record<string, Cell>
     const [first, lastRow] = [series[0], series[series.length - 1]];
     return num(lastRow.secondMomentRatio) > 1 + 2 * (num(first.secondMomentRatio) - 1) || !(num(lastRow.spread) <= 2 * num(first.spread));
   });
-  reasons.push(`at ${growing.length} of ${widths.length} widths the ratio's excess over 1 or the spread at the deepest depth is more than twice that at the shallowest.`);
+  reasons.push(
+    `at ${growing.length} of ${widths.length} widths the ratio's excess over 1 or the spread at the deepest depth is more than twice that at the shallowest.`,
+  );
   words.push(part(growing.length, widths.length));
-  if (fit) reasons.push(`fitted E[Θ²]/E[Θ]² ≈ exp(c β) for β = (L − 1)/n ≤ 0.5: c = ${quote(fit.slope)} ± ${quote(fit.stderr)} (Hanin & Nica: ${HANIN_NICA_EXPONENT}).`);
+  if (fit)
+    reasons.push(
+      `fitted E[Θ²]/E[Θ]² ≈ exp(c β) for β = (L − 1)/n ≤ 0.5: c = ${quote(fit.slope)} ± ${quote(fit.stderr)} (Hanin & Nica: ${HANIN_NICA_EXPONENT}).`,
+    );
   return { claim: 5, verdict: combineVerdicts(words), reasons };
 }

@@ -40,7 +40,10 @@ export interface PoolWorker {
 }
 
 interface NodeWorkerThreads {
-  Worker: new (source: string, options: { eval: true }) => {
+  Worker: new (
+    source: string,
+    options: { eval: true },
+  ) => {
     postMessage(m: unknown): void;
     on(event: "message" | "error", f: (x: never) => void): void;
     ref(): void;
@@ -80,7 +83,9 @@ export function sharedMemoryAvailable(): boolean {
 /** The number of cores the host reports (os.availableParallelism in Node, navigator.hardwareConcurrency in browsers), at least 1. */
 export async function hardwareThreads(): Promise<number> {
   const os = await nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("os");
-  const n = os ? (os.availableParallelism?.() ?? os.cpus().length) : (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const n = os
+    ? (os.availableParallelism?.() ?? os.cpus().length)
+    : (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Number.isInteger(n) && (n as number) >= 1 ? (n as number) : 1;
 }
 

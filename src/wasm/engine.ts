@@ -145,7 +145,9 @@ async function instantiate(variant: WasmVariant): Promise<WasmEngine> {
  * worker instantiates over `memory`, and the main thread's own engine over that memory. Needs
  * SharedArrayBuffer (in browsers: a cross-origin isolated page).
  */
-export async function loadSharedWasmEngine(variant: WasmVariant = "auto"): Promise<{ engine: WasmEngine; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
+export async function loadSharedWasmEngine(
+  variant: WasmVariant = "auto",
+): Promise<{ engine: WasmEngine; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
   const module = await WebAssembly.compile(decodeBase64(usesSimd(variant) ? simdSharedWasmBase64 : scalarSharedWasmBase64));
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_WASM_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });

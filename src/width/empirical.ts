@@ -80,7 +80,11 @@ export function normalizedKernels(ntk: Float64Array, sigma: Float64Array, m: num
 function normalize(k: Float64Array, m: number): [Float64Array, number[]] {
   for (const x of k) {
     if (!Number.isFinite(x)) {
-      throw new NtkError("NON_FINITE", "The network's activations over- or underflowed float64 (an empirical kernel entry is not finite): use σw nearer √2 or a smaller depth.", {});
+      throw new NtkError(
+        "NON_FINITE",
+        "The network's activations over- or underflowed float64 (an empirical kernel entry is not finite): use σw nearer √2 or a smaller depth.",
+        {},
+      );
     }
   }
   const out = new Float64Array(m * m);
@@ -103,17 +107,26 @@ export function checkSpherePoints(points: SpherePoints): void {
     throw new NtkError("EMPTY_DATA", `A network's kernels need at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
   }
   if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, { m, n0, length: coords.length });
+    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
+      m,
+      n0,
+      length: coords.length,
+    });
   }
   for (let i = 0; i < m; i++) {
     let s = 0;
     for (let c = 0; c < n0; c++) {
       const x = coords[i * n0 + c];
-      if (!Number.isFinite(x)) throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
+      if (!Number.isFinite(x))
+        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
       s += x * x;
     }
     if (!(Math.abs(s - 1) <= 1e-12)) {
-      throw new NtkError("OFF_SPHERE", `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphere).`, { row: i + 1, normSquared: s });
+      throw new NtkError(
+        "OFF_SPHERE",
+        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphere).`,
+        { row: i + 1, normSquared: s },
+      );
     }
   }
 }

@@ -41,7 +41,12 @@ export interface RawSample {
  * Computes networks `indices` of a job and hands each to `onSample` (in any order); resolves when
  * all are done. Must throw `ABORTED` when `signal` fires.
  */
-export type SampleRunner = (job: SampleJob, indices: readonly number[], onSample: (index: number, sample: RawSample) => void, signal?: AbortSignal) => Promise<void>;
+export type SampleRunner = (
+  job: SampleJob,
+  indices: readonly number[],
+  onSample: (index: number, sample: RawSample) => void,
+  signal?: AbortSignal,
+) => Promise<void>;
 
 /** Options of {@link monteCarloKernels}. */
 export interface MonteCarloOptions extends FiniteNetworkOptions, ProgressOptions {
@@ -158,7 +163,11 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
   ticker.finish();
   for (const [s, r] of raw.entries()) {
     if (![...r.ntk, ...r.sigma].every(Number.isFinite)) {
-      throw new NtkError("NON_FINITE", `Network ${s + 1}'s activations over- or underflowed float64 (an empirical kernel entry is not finite): use σw nearer √2 or a smaller depth.`, { sample: s });
+      throw new NtkError(
+        "NON_FINITE",
+        `Network ${s + 1}'s activations over- or underflowed float64 (an empirical kernel entry is not finite): use σw nearer √2 or a smaller depth.`,
+        { sample: s },
+      );
     }
   }
   return {
@@ -167,8 +176,18 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
     widths: shape.widths,
     samples: S,
     baseSeed,
-    ntk: kernelStatistics(raw.map((r) => r.ntk), o.points.m, infinite.ntkNormalized, infinite.ntkDiag * 2 ** infinite.log2Scale),
-    nngp: kernelStatistics(raw.map((r) => r.sigma), o.points.m, infinite.sigmaNormalized, infinite.sigmaDiag * 2 ** infinite.log2Scale),
+    ntk: kernelStatistics(
+      raw.map((r) => r.ntk),
+      o.points.m,
+      infinite.ntkNormalized,
+      infinite.ntkDiag * 2 ** infinite.log2Scale,
+    ),
+    nngp: kernelStatistics(
+      raw.map((r) => r.sigma),
+      o.points.m,
+      infinite.sigmaNormalized,
+      infinite.sigmaDiag * 2 ** infinite.log2Scale,
+    ),
     infinite,
     raw,
   };
@@ -177,7 +196,11 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
 /** Throws `BAD_SAMPLES` unless S is an integer ≥ 2. */
 export function checkSamples(samples: number, min = 2): number {
   if (!Number.isInteger(samples) || samples < min) {
-    throw new NtkError("BAD_SAMPLES", `samples S must be an integer ≥ ${min} (a mean, standard deviation and standard error need at least two networks), got ${samples}.`, { samples });
+    throw new NtkError(
+      "BAD_SAMPLES",
+      `samples S must be an integer ≥ ${min} (a mean, standard deviation and standard error need at least two networks), got ${samples}.`,
+      { samples },
+    );
   }
   return samples;
 }
@@ -272,5 +295,13 @@ function kernelStatistics(kernels: readonly Float64Array[], m: number, infiniteN
     const second = scaled.reduce((a, d) => a + d[i] * d[i], 0) / scaled.length;
     return second / (mean * mean);
   });
-  return { samplesUsed: alive.length, samplesDead: kernels.length - alive.length, entries, diagScaled, diagScaledMean, diagSecondMomentRatio, diagSecondMomentRatioPerPoint };
+  return {
+    samplesUsed: alive.length,
+    samplesDead: kernels.length - alive.length,
+    entries,
+    diagScaled,
+    diagScaledMean,
+    diagSecondMomentRatio,
+    diagSecondMomentRatioPerPoint,
+  };
 }

@@ -42,14 +42,20 @@ export interface NetworkShape {
 export function resolveShape(o: FiniteNetworkOptions, n0: number): NetworkShape {
   const depth = o.depth;
   if (!Number.isInteger(depth) || depth < 1 || depth > MAX_FINITE_DEPTH) {
-    throw new NtkError("BAD_DEPTH", `depth L of a finite network must be an integer from 1 to ${MAX_FINITE_DEPTH}, got ${depth}.`, { depth, max: MAX_FINITE_DEPTH });
+    throw new NtkError("BAD_DEPTH", `depth L of a finite network must be an integer from 1 to ${MAX_FINITE_DEPTH}, got ${depth}.`, {
+      depth,
+      max: MAX_FINITE_DEPTH,
+    });
   }
   const hidden = typeof o.width === "number" ? Array.from({ length: depth - 1 }, () => o.width as number) : [...o.width];
   if (!Array.isArray(o.width) && typeof o.width !== "number") {
     throw new NtkError("BAD_WIDTH", `width must be an integer ≥ 1 or a list of L − 1 of them, got ${String(o.width)}.`, {});
   }
   if (hidden.length !== depth - 1) {
-    throw new NtkError("BAD_WIDTH", `a network of depth L = ${depth} has ${depth - 1} hidden layers, but ${hidden.length} widths were given.`, { depth, widths: hidden.length });
+    throw new NtkError("BAD_WIDTH", `a network of depth L = ${depth} has ${depth - 1} hidden layers, but ${hidden.length} widths were given.`, {
+      depth,
+      widths: hidden.length,
+    });
   }
   for (const [i, n] of hidden.entries()) checkWidth(n, hidden.length === 1 || typeof o.width === "number" ? "width" : `width of hidden layer ${i + 1}`);
   if (typeof o.width === "number" && depth === 1) checkWidth(o.width, "width");
@@ -71,7 +77,9 @@ export function resolveSeed(seed: number | bigint | undefined): bigint {
   const s = seed ?? 0;
   const ok = typeof s === "bigint" ? s >= 0n && s <= MAX_SEED : Number.isSafeInteger(s) && s >= 0;
   if (!ok) {
-    throw new NtkError("BAD_OPTION", `seed must be an integer from 0 to 2^64 − 1 (a number up to 2^53 − 1, or a bigint), got ${String(s)}.`, { seed: String(s) });
+    throw new NtkError("BAD_OPTION", `seed must be an integer from 0 to 2^64 − 1 (a number up to 2^53 − 1, or a bigint), got ${String(s)}.`, {
+      seed: String(s),
+    });
   }
   return BigInt(s);
 }

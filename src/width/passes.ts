@@ -186,7 +186,11 @@ export class NetworkPasses {
    * on ½ Σ (f − y)² with learning rate η on the stored weights (residuals r = f − y per input),
    * each layer's step using the pre-step weights, as the gradient requires.
    */
-  backward(source: WeightSource, kernels: boolean, step?: { residuals: Float64Array; learningRate: number }): { ntk: Float64Array; sigma: Float64Array } | null {
+  backward(
+    source: WeightSource,
+    kernels: boolean,
+    step?: { residuals: Float64Array; learningRate: number },
+  ): { ntk: Float64Array; sigma: Float64Array } | null {
     const { widths: w, depth: L, params } = this.shape;
     const count = this.count;
     const mm = count * count;

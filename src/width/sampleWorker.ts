@@ -23,8 +23,16 @@ parentPort!.on("message", async (message: Message) => {
       return;
     }
     const sample = computeSample(engine!, passes!, job!, message.index);
-    parentPort!.postMessage({ index: message.index, ntk: sample.ntk, sigma: sample.sigma }, [sample.ntk.buffer as ArrayBuffer, sample.sigma.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ index: message.index, ntk: sample.ntk, sigma: sample.sigma }, [
+      sample.ntk.buffer as ArrayBuffer,
+      sample.sigma.buffer as ArrayBuffer,
+    ]);
   } catch (e) {
-    parentPort!.postMessage({ error: e instanceof Error ? { message: e.message, code: (e as { code?: string }).code, details: (e as { details?: unknown }).details } : { message: String(e) } });
+    parentPort!.postMessage({
+      error:
+        e instanceof Error
+          ? { message: e.message, code: (e as { code?: string }).code, details: (e as { details?: unknown }).details }
+          : { message: String(e) },
+    });
   }
 });

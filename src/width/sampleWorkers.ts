@@ -64,14 +64,24 @@ export function sampleWorkerRunner(threads: number = defaultThreads()): SampleRu
           const index = queue.shift();
           if (index !== undefined) worker.postMessage({ index });
         };
-        worker.on("message", (msg: { ready?: true; index?: number; ntk?: Float64Array; sigma?: Float64Array; error?: { message: string; code?: NtkErrorCode; details?: Record<string, unknown> } }) => {
-          if (finished) return;
-          if (msg.error) return finish(msg.error.code ? new NtkError(msg.error.code, msg.error.message, msg.error.details ?? {}) : new Error(msg.error.message));
-          if (msg.ready) return next();
-          onSample(msg.index!, { ntk: msg.ntk!, sigma: msg.sigma! });
-          if (--remaining === 0) return finish();
-          next();
-        });
+        worker.on(
+          "message",
+          (msg: {
+            ready?: true;
+            index?: number;
+            ntk?: Float64Array;
+            sigma?: Float64Array;
+            error?: { message: string; code?: NtkErrorCode; details?: Record<string, unknown> };
+          }) => {
+            if (finished) return;
+            if (msg.error)
+              return finish(msg.error.code ? new NtkError(msg.error.code, msg.error.message, msg.error.details ?? {}) : new Error(msg.error.message));
+            if (msg.ready) return next();
+            onSample(msg.index!, { ntk: msg.ntk!, sigma: msg.sigma! });
+            if (--remaining === 0) return finish();
+            next();
+          },
+        );
         worker.on("error", (e) => finish(e));
         worker.postMessage({ job });
       }

@@ -91,9 +91,14 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one target value per point.`, { source: train.source });
   }
-  if (train.k !== 1) throw new NtkError("BAD_OPTION", `the networks have one output, so training needs one target per point; ${train.source} has ${train.k}.`, { k: train.k });
+  if (train.k !== 1)
+    throw new NtkError("BAD_OPTION", `the networks have one output, so training needs one target per point; ${train.source} has ${train.k}.`, { k: train.k });
   if (train.n0 !== test.n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${test.source ?? "test points"} have dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`, { train: train.n0, test: test.n0 });
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `${test.source ?? "test points"} have dimension ${test.n0} but ${train.source} has ${train.n0}; both sets must have the same coordinates.`,
+      { train: train.n0, test: test.n0 },
+    );
   }
   const eta = o.learningRate;
   if (typeof eta !== "number" || !(eta > 0) || !Number.isFinite(eta)) {
@@ -139,7 +144,10 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
         step: at[c],
         trainLoss: mean((r) => r.loss),
         kernelChange: definedMean(at_c.map((r) => r.change)),
-        ...outputStatistics(at_c.map((r) => r.trained), t),
+        ...outputStatistics(
+          at_c.map((r) => r.trained),
+          t,
+        ),
         linearized: perPoint((r, i) => r.linearized[i]),
         linearizationGap: perPoint((r, i) => Math.abs(r.trained[i] - r.linearized[i])),
         infiniteWidth: infinite[c],

@@ -97,7 +97,13 @@ async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: await axeSource });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    return (await axe.run()).violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(" ")}`);
+    return (await axe.run()).violations.map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(" ")}`,
+    );
   });
   return violations;
 }
@@ -149,7 +155,9 @@ describe("explorer page in Chromium", () => {
     const outside = await page.$$eval(".chart svg", (svgs) =>
       svgs.flatMap((svg) => {
         const box = svg.getBoundingClientRect();
-        return Array.from(svg.querySelectorAll("text")).filter((t) => t.textContent && (t.getBoundingClientRect().left < box.left - 1 || t.getBoundingClientRect().right > box.right + 1)).map((t) => t.textContent);
+        return Array.from(svg.querySelectorAll("text"))
+          .filter((t) => t.textContent && (t.getBoundingClientRect().left < box.left - 1 || t.getBoundingClientRect().right > box.right + 1))
+          .map((t) => t.textContent);
       }),
     );
     expect(outside).toEqual([]);
@@ -164,7 +172,9 @@ describe("explorer page in Chromium", () => {
     expect(ticks).toEqual(expect.arrayContaining(["1", "10", "10²", "10³"]));
     expect(ticks.join(" ")).not.toMatch(/e[+-]|10⁴/);
     // The legend's symbols are strokes with the lines' dash patterns, not dots.
-    const dashes = await page.$$eval("#chart-one-minus-rho .role-legend-symbol path", (paths) => paths.map((p) => p.getAttribute("stroke-dasharray") ?? "none"));
+    const dashes = await page.$$eval("#chart-one-minus-rho .role-legend-symbol path", (paths) =>
+      paths.map((p) => p.getAttribute("stroke-dasharray") ?? "none"),
+    );
     expect(new Set(dashes).size).toBeGreaterThanOrEqual(2);
     // The digits figure stays first, whatever arrives when.
     expect(await page.$eval(".charts figure", (f) => f.id)).toBe("figure-float64-digits");
@@ -173,7 +183,13 @@ describe("explorer page in Chromium", () => {
     await point.scrollIntoViewIfNeeded();
     const box = (await point.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => (document.querySelector("#chart-one-minus-rho svg")?.getAttribute("title") ?? document.querySelector("#chart-one-minus-rho")?.getAttribute("title") ?? "").includes("depth L"));
+    await page.waitForFunction(() =>
+      (
+        document.querySelector("#chart-one-minus-rho svg")?.getAttribute("title") ??
+        document.querySelector("#chart-one-minus-rho")?.getAttribute("title") ??
+        ""
+      ).includes("depth L"),
+    );
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -192,7 +208,9 @@ describe("explorer page in Chromium", () => {
     expect(await column(page, "#pair-table", "stable.oneMinusRho")).toEqual(stable.points.map((p) => formatFloat64(p.oneMinusRho)));
     expect(await column(page, "#pair-table", "stable.ntkNormalized")).toEqual(stable.points.map((p) => formatFloat64(p.ntkNormalized)));
     expect(await column(page, "#pair-table", "textbook.oneMinusRho")).toEqual(textbook.points.map((p) => formatFloat64(p.oneMinusRho)));
-    expect(await column(page, "#pair-table", "precise.oneMinusRho")).toEqual(precise.points.map((p) => formatVouched(p.oneMinusRho, p.digitsVouched.oneMinusRho)));
+    expect(await column(page, "#pair-table", "precise.oneMinusRho")).toEqual(
+      precise.points.map((p) => formatVouched(p.oneMinusRho, p.digitsVouched.oneMinusRho)),
+    );
 
     // The data set: m random training points and 2 test points, the normalized NTK (defaults).
     const raw = randomGaussianPoints(m + 2, dim, seed);
@@ -216,7 +234,9 @@ describe("explorer page in Chromium", () => {
     // High-precision determinants from a Gram of the training points alone (the page slices the union's).
     const trainRaw = { ...raw, m, coords: raw.coords.subarray(0, m * dim) };
     const runs = await gramThroughDepthPreciseRuns({ data: trainRaw, projection: "normalize", depths, precision });
-    const preciseDets = gramDeterminantsPrecise(runs, "ntk", true).map((d) => (d.digitsVouched.log10AbsDet >= 1 ? formatVouched(d.log10AbsDet!, d.digitsVouched.log10AbsDet) : "lost"));
+    const preciseDets = gramDeterminantsPrecise(runs, "ntk", true).map((d) =>
+      d.digitsVouched.log10AbsDet >= 1 ? formatVouched(d.log10AbsDet!, d.digitsVouched.log10AbsDet) : "lost",
+    );
     expect(await column(page, "#data-table", "preciseLog10AbsDet")).toEqual(preciseDets);
     expect(problems).toEqual([]);
     await page.close();
@@ -244,15 +264,20 @@ describe("explorer page in Chromium", () => {
     await again.page.close();
   });
 
-
   it("a cancel keeps only the finished pair, says the data set was not computed, and returns focus to Run", async () => {
     // The precise pair to depth 20 000 takes about a second; the precise Gram of 7 points far longer.
     const { page, problems } = await openExplorer("?kernel=nngp&L1=20000&n=16&digits=25");
     expect(await page.textContent("#estimate")).toMatch(/Estimated run time: about \d+ s/);
-    await page.waitForFunction(() => document.querySelectorAll("#pair-table td").length > 0 && document.querySelector("#chart-one-minus-rho svg") !== null, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll("#pair-table td").length > 0 && document.querySelector("#chart-one-minus-rho svg") !== null,
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await page.textContent("#summary")).toMatch(/the data set is being computed/);
     expect(await page.$$eval("#data-table td", (cells) => cells.length)).toBe(0);
-    await page.waitForFunction(() => /Gram matrices, 25 digits, [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => /Gram matrices, 25 digits, [1-9]/.test(document.querySelector("#status")?.textContent ?? ""), undefined, {
+      timeout: 20_000,
+    });
     await page.click("#cancel");
     expect(await runEnd(page, 10_000)).toBe("cancelled");
     expect(await page.isEnabled("#cancel")).toBe(false);
@@ -289,7 +314,9 @@ describe("explorer page in Chromium", () => {
     // A reversed depth range is reported, not swapped, and runs nothing.
     await page.fill('input[name="depthMin"]', "100");
     await page.fill('input[name="depthMax"]', "50");
-    await page.waitForFunction(() => document.querySelector("#problems")?.textContent === "“depth from” (100) is larger than “depth to” (50): make it smaller or equal.");
+    await page.waitForFunction(
+      () => document.querySelector("#problems")?.textContent === "“depth from” (100) is larger than “depth to” (50): make it smaller or equal.",
+    );
     expect(await page.getAttribute("#status", "data-state")).toBe("invalid");
     expect(await page.isHidden("#results")).toBe(true);
 
@@ -318,7 +345,10 @@ describe("explorer page in Chromium", () => {
     await page.fill('input[name="depthMax"]', "20000");
     await page.click("#run");
     await page.waitForFunction(
-      () => document.querySelector<HTMLElement>("#status")!.dataset.state === "running" && document.querySelector("#results")!.hasAttribute("data-stale") && /previous inputs/.test(document.querySelector("#result-note")!.textContent ?? ""),
+      () =>
+        document.querySelector<HTMLElement>("#status")!.dataset.state === "running" &&
+        document.querySelector("#results")!.hasAttribute("data-stale") &&
+        /previous inputs/.test(document.querySelector("#result-note")!.textContent ?? ""),
       undefined,
       { polling: "raf" },
     );
@@ -408,7 +438,15 @@ describe("explorer page in Chromium", () => {
   it("runs to depth 10^18 by the jump (σb = 0): exact depths in the table, 10^k ticks, no textbook loop", async () => {
     const { page, problems } = await openExplorer("?L1=1e18&n=7&digits=40");
     expect(await runEnd(page, 60_000)).toBe("done");
-    expect(await column(page, "#pair-table", "depth")).toEqual(["1", "1000", "1000000", "1000000000", "1000000000000", "1000000000000000", "1000000000000000000"]);
+    expect(await column(page, "#pair-table", "depth")).toEqual([
+      "1",
+      "1000",
+      "1000000",
+      "1000000000",
+      "1000000000000",
+      "1000000000000000",
+      "1000000000000000000",
+    ]);
     expect(new Set(await column(page, "#pair-table", "textbook.oneMinusRho"))).toEqual(new Set(["not run"]));
     expect(await page.textContent("#summary")).toMatch(/the textbook float64 loop is not run beyond 10\^9 layers/);
     expect(await page.textContent("#data-legend")).toMatch(/No high-precision Gram beyond 10\^9 layers/);

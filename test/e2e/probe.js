@@ -47,7 +47,11 @@ async function threadRuns(ntk) {
     const [g] = await ntk.gramThroughDepthFloat64({ points, depths: [100], threads });
     const lu = await ntk.luFactor(a, n, { threads });
     const x = await lu.solveAsync(b, k);
-    out[`threads${threads}`] = [bitsDigest([g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized]), bitsDigest([lu.factors]), bitsDigest([x])];
+    out[`threads${threads}`] = [
+      bitsDigest([g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized]),
+      bitsDigest([lu.factors]),
+      bitsDigest([x]),
+    ];
   }
   return out;
 }
@@ -96,7 +100,9 @@ export async function runProbe(ntk) {
   const pairs = [];
   for (const method of ["stable", "textbook"]) {
     for (const rho1 of ["0.9999999", "-0.3", "0.5"]) {
-      pairs.push(await ntk.pairThroughDepthFloat64({ rho1, depth: 100000, at: [1, 2, 77, 100000], method, params: { sigmaW: "1.3", sigmaB: "0.2" }, inputDim: 3 }));
+      pairs.push(
+        await ntk.pairThroughDepthFloat64({ rho1, depth: 100000, at: [1, 2, 77, 100000], method, params: { sigmaW: "1.3", sigmaB: "0.2" }, inputDim: 3 }),
+      );
     }
   }
   const paperPair = await ntk.pairThroughDepth({ rho1: "0.9999999", depth: 1000000, at: [1, 1000, 1000000] });
@@ -117,14 +123,22 @@ export async function runProbe(ntk) {
     // The scalar build (hosts without SIMD run it) must agree across hosts too.
     gramScalar: gramsScalar.flatMap((g) => hex([...g.sigmaNormalized, ...g.ntkNormalized, g.ntkDiag])),
     analysisScalar: hex([analysisScalar.det, analysisScalar.log10AbsDet, analysisScalar.conditionEstimate]),
-    gram: grams.flatMap((g) => hex([...g.sigmaNormalized, ...g.oneMinusSigmaNormalized, ...g.ntkNormalized, ...g.oneMinusNtkNormalized, g.sigmaDiag, g.ntkDiag, g.log2Scale])),
+    gram: grams.flatMap((g) =>
+      hex([...g.sigmaNormalized, ...g.oneMinusSigmaNormalized, ...g.ntkNormalized, ...g.oneMinusNtkNormalized, g.sigmaDiag, g.ntkDiag, g.log2Scale]),
+    ),
     pair: [...pairs, paperPair].flatMap((r) =>
-      r.points.flatMap((p) => hex([p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.log2Scale, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.sigmaDot ?? -1])),
+      r.points.flatMap((p) =>
+        hex([p.rho, p.oneMinusRho, p.theta, p.ntkNormalized, p.oneMinusNtkNormalized, p.log2Scale, p.sigma, p.ntk, p.sigmaDiag, p.ntkDiag, p.sigmaDot ?? -1]),
+      ),
     ),
     // Decimal results are compared as their text (the BigInt arithmetic is exact, so it must agree too).
     precisePair: precisePair.points.flatMap((p) => [p.oneMinusRho.toString(), p.oneMinusNtkNormalized.toString(), String(p.digitsVouched.oneMinusRho)]),
     finiteNetwork: [finite, finiteScalar].flatMap((r) => hex([...r.outputs, ...r.ntk, ...r.sigma])),
-    monteCarlo: hex([...monteCarlo.ntk.entries.flatMap((e) => [e.mean, e.std]), monteCarlo.ntk.diagSecondMomentRatio.value, monteCarlo.nngp.diagScaledMean.value]),
+    monteCarlo: hex([
+      ...monteCarlo.ntk.entries.flatMap((e) => [e.mean, e.std]),
+      monteCarlo.ntk.diagSecondMomentRatio.value,
+      monteCarlo.nngp.diagScaledMean.value,
+    ]),
     normalize: hex(onSphere.coords),
     stereographic: hex(stereo.coords),
     analysis: hex([analysis.det, analysis.log10AbsDet, analysis.signDet, analysis.conditionEstimate, analysis.digitsKept, analysis.pivotGrowth]),
