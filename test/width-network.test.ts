@@ -279,7 +279,7 @@ describe("bad input", () => {
     await expectCode(() => empiricalKernels({ points: x, depth: 2, width: 3, seed: 1n << 64n }), "BAD_OPTION", /seed/);
   });
   it("says which width fits when the network does not fit in memory", async () => {
-    const e = await rejectionOf(() => empiricalKernels({ points: x, depth: 3, width: 20000 }));
+    const e = await rejectionOf(() => empiricalKernels({ points: x, depth: 3, width: 30000 }));
     expect(e.code).toBe("WASM_MEMORY_EXHAUSTED");
     const largest = e.details.largestWidth as number;
     expect(e.message).toContain(`largest uniform width that fits at this depth and batch is ${largest}`);

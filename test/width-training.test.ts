@@ -100,6 +100,6 @@ describe("gradient-descent training", () => {
     await expectCode(() => trainNetworks({ ...o, samples: 0 }), "BAD_SAMPLES", /integer ≥ 1/);
     await expectCode(() => trainNetworks({ ...o, width: 0 }), "BAD_WIDTH", /integer ≥ 1/);
     await expectCode(() => trainNetworks({ ...o, train: datasetFromArrays({ points: [[1, 0, 0]] }) }), "EMPTY_DATA", /no targets/);
-    await expectCode(() => trainNetworks({ ...o, depth: 3, width: 20000 }), "WASM_MEMORY_EXHAUSTED", /largest uniform width/);
+    await expectCode(() => trainNetworks({ ...o, depth: 3, width: 30000 }), "WASM_MEMORY_EXHAUSTED", /largest uniform width/);
   });
 });

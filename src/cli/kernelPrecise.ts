@@ -71,6 +71,15 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   const text = (x: Decimal, digits: number) => (x.isZero() ? "0" : vouchedText(x, digits));
   const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => text(matrix[i * m + j], entryDigits[i * m + j])));
   const gramDigits = Math.min(...entryDigits);
+  // 1 − K̄ of the normalized kernel as carried, as the float64 JSON has it: entries near 1 keep their digits here.
+  const complementName = r.kernel === "ntk" ? "oneMinusNtkNormalized" : "oneMinusSigmaNormalized";
+  const complementMatrix = g[complementName];
+  const complementPlaces = g.digitsVouchedByMatrix[complementName];
+  const complement = Array.from({ length: m }, (_, i) =>
+    Array.from({ length: m }, (_, j) =>
+      i === j ? "0" : text(complementMatrix[i * m + j], entrySignificantDigits(complementMatrix[i * m + j], complementPlaces, null, precision)),
+    ),
+  );
   const det = text(d.det, d.digitsVouched.det);
   const log10AbsDet = d.log10AbsDet === null ? null : text(d.log10AbsDet, d.digitsVouched.log10AbsDet);
   // κ1 is exact up to rounding at the working digits: six digits hold while log10 κ1 < digits − 8.
@@ -95,6 +104,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
       kernel: r.kernel,
       normalized: r.normalized,
       gram: rows,
+      complement,
       det,
       ...jsonValueOrReason("log10AbsDet", log10AbsDet, ZERO_DET_REASON),
       signDet: d.signDet,
