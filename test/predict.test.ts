@@ -504,6 +504,20 @@ describe("predict() on data: singular training kernels", () => {
     expect(ridge.warnings.join()).toMatch(/rank ≤ 3/);
   });
 
+  it("an architecture is linear at L = 1 only when its stem has no activation: a nonlinear stem gets no rank bound", async () => {
+    const base = dataOptions(dataCases[0]); // 5 points in R^3, t = ∞
+    const nonlinear = await predict({ ...base, depth: 1, architecture: "stem(dense relu dense) block(relu dense)" });
+    expect(nonlinear.singularCauses).toEqual([]);
+    expect(nonlinear.warnings.join()).not.toMatch(/linear|rank/);
+    expect(Array.from(nonlinear.float64!.predictions).every(Number.isFinite)).toBe(true);
+    const throughDepth = await predictThroughDepth({ train: base.train, test: base.test, time: "inf", depths: [1, 2], architecture: "stem(dense erf dense) block(relu dense)" });
+    expect(throughDepth.map((r) => r.singularCauses)).toEqual([[], []]);
+    // Linear stems keep the bound, with the stem's own bias.
+    await expectCode(predict({ ...base, depth: 1, architecture: "leaky_relu(0.1) dense" }), "SINGULAR_MATRIX", /L = 1 the kernel is linear.*rank ≤ 3/);
+    await expectCode(predict({ ...base, depth: 1, architecture: "stem(dense dense(1,0.5)) block(relu dense)" }), "SINGULAR_MATRIX", /rank ≤ 4/);
+    await expectCode(predict({ ...base, depth: 1 }), "SINGULAR_MATRIX", /L = 1 the kernel is linear.*rank ≤ 3/);
+  });
+
   it("through depth, the duplicate is named at every depth (found once) and the rank bound only at L = 1", async () => {
     const base = dataOptions(c);
     const rs = await predictThroughDepth({ train: base.train, test: base.test, depths: [1, 2, 5], time: 1 });

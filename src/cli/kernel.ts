@@ -13,7 +13,7 @@ import { toArchitecture } from "../arch/float64.js";
 import { addArchOption } from "./archOption.js";
 import { analyzeMatrix, FLOAT64_DIGITS, type MatrixAnalysis } from "../linalg/lu.js";
 import { resolveDepth, resolveParams } from "../params.js";
-import { findSingularCauses, type SingularCause } from "../predict/singularCause.js";
+import { depthOneBias, findSingularCauses, type SingularCause } from "../predict/singularCause.js";
 import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
@@ -136,7 +136,7 @@ export function register(program: Command, io: CliIO): void {
     const normalized = flags.normalized === true;
     const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
     const analysis = await analyzeMatrix(matrix, gram.m, { threads });
-    const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: !resolved.sigmaB.isZero() });
+    const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: depthOneBias(arch, resolved) });
     const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
     if (json) {
       printJson(io, {

@@ -8,7 +8,7 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { checkDepthList, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
-import type { ArchitectureInput } from "../arch/float64.js";
+import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
@@ -20,7 +20,7 @@ import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type Pre
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion, unionPoints, unionRaw } from "./union.js";
-import { findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
+import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 
 /** Default number of correct digits `precision: "auto"` aims for. */
@@ -215,7 +215,8 @@ interface Prepared {
   readonly normalized: boolean;
   readonly projection: Projection;
   readonly settings: ResolvedSettings;
-  readonly hasBias: boolean;
+  /** The depth-1 kernel's bias, null when the network is not linear at L = 1 ({@link depthOneBias}). */
+  readonly hasBias: boolean | null;
   readonly trainSphere: SpherePoints;
   readonly testSphere: SpherePoints;
   /** Duplicate training points (the depth-independent causes of a singular K), found once. */
@@ -252,7 +253,7 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
     normalized: o.normalized ?? false,
     projection,
     settings,
-    hasBias: !params.sigmaB.isZero(),
+    hasBias: depthOneBias(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphere(test, projection),

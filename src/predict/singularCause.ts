@@ -1,14 +1,17 @@
 /**
  * Why a training Gram matrix is exactly singular, when the data say so in advance (SPEC §5):
  * two training points that are the same point on the sphere give equal rows at every depth, and
- * at L = 1 the kernel is linear, σw² x·x′/n0 + σb², of rank at most n0 (+1 with a bias), so more
- * points than that make it singular. Float64 adds a third cause: distinct points whose projections
+ * at L = 1 the ReLU network's kernel is linear, σw² x·x′/n0 + σb², of rank at most n0 (+1 with a
+ * bias), so more points than that make it singular. An architecture is linear at L = 1 only when its
+ * stem has no activation ({@link depthOneBias}); a stem with one is not, and the bound does not apply. Float64 adds a third cause: distinct points whose projections
  * round to the same float64 row.
  */
 import type { Decimal } from "decimal.js";
 import { exactRawCoordinates } from "../sphere/precise.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { Projection, SpherePoints } from "../types.js";
+import type { ResolvedArchitecture, ResolvedLayer } from "../arch/description.js";
+import type { ResolvedParams } from "../params.js";
 
 /** One reason K is exactly singular, with the words to say it. */
 export interface SingularCause {
@@ -29,8 +32,12 @@ export interface SingularCauseInput {
   readonly projection: Projection;
   /** Depth L. */
   readonly depth: number;
-  /** True when σb > 0 (adds one to the rank bound at L = 1). */
-  readonly hasBias: boolean;
+  /**
+   * The network at L = 1: true when its kernel is linear with a bias (σb > 0 adds one to the rank
+   * bound), false when linear without one, null when it is not linear (no rank bound); see
+   * {@link depthOneBias}.
+   */
+  readonly hasBias: boolean | null;
 }
 
 /**
@@ -42,8 +49,12 @@ export function findSingularCauses(o: SingularCauseInput): SingularCause[] {
   return [...(rank ? [rank] : []), ...findDuplicateCauses(o)];
 }
 
-/** The rank bound at L = 1 (m points, rank ≤ n0, + 1 with a bias), or null when it does not bite. */
-export function linearRankCause(projected: SpherePoints, depth: number, hasBias: boolean): SingularCause | null {
+/**
+ * The rank bound at L = 1 (m points, rank ≤ n0, + 1 with a bias), or null when it does not bite or
+ * when the network at L = 1 is not linear (`hasBias` null).
+ */
+export function linearRankCause(projected: SpherePoints, depth: number, hasBias: boolean | null): SingularCause | null {
+  if (hasBias === null) return null;
   const { m, n0 } = projected;
   const rank = n0 + (hasBias ? 1 : 0);
   if (depth !== 1 || m <= rank) return null;
@@ -51,6 +62,26 @@ export function linearRankCause(projected: SpherePoints, depth: number, hasBias:
     kind: "linear-rank",
     message: `at depth L = 1 the kernel is linear in x·x′ (rank ≤ ${rank}: the ${n0} coordinates on the sphere${hasBias ? " plus the bias" : ""}), and there are ${m} training points`,
   };
+}
+
+/**
+ * The `hasBias` of {@link SingularCauseInput}: for the ReLU network (`architecture` undefined)
+ * whether σb > 0; for an architecture, its stem (the whole network at L = 1) is linear in x·x′ when
+ * it holds dense layers and residual blocks of dense layers only, with a bias when one of them has
+ * σb > 0, and null (not linear) as soon as it holds an activation.
+ */
+export function depthOneBias(architecture: ResolvedArchitecture | undefined, params: ResolvedParams): boolean | null {
+  if (architecture === undefined) return !params.sigmaB.isZero();
+  const bias = (layers: readonly ResolvedLayer[]): boolean | null => {
+    let any = false;
+    for (const l of layers) {
+      const b = l.kind === "dense" ? !l.params.sigmaB.isZero() : l.kind === "residual" ? bias(l.branch) : null;
+      if (b === null) return null;
+      any ||= b;
+    }
+    return any;
+  };
+  return bias(architecture.stem);
 }
 
 /**
