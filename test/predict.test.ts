@@ -510,7 +510,13 @@ describe("predict() on data: singular training kernels", () => {
     expect(nonlinear.singularCauses).toEqual([]);
     expect(nonlinear.warnings.join()).not.toMatch(/linear|rank/);
     expect(Array.from(nonlinear.float64!.predictions).every(Number.isFinite)).toBe(true);
-    const throughDepth = await predictThroughDepth({ train: base.train, test: base.test, time: "inf", depths: [1, 2], architecture: "stem(dense erf dense) block(relu dense)" });
+    const throughDepth = await predictThroughDepth({
+      train: base.train,
+      test: base.test,
+      time: "inf",
+      depths: [1, 2],
+      architecture: "stem(dense erf dense) block(relu dense)",
+    });
     expect(throughDepth.map((r) => r.singularCauses)).toEqual([[], []]);
     // Linear stems keep the bound, with the stem's own bias.
     await expectCode(predict({ ...base, depth: 1, architecture: "leaky_relu(0.1) dense" }), "SINGULAR_MATRIX", /L = 1 the kernel is linear.*rank ≤ 3/);
