@@ -41,7 +41,7 @@ describe("--arch on rho, kernel and predict", () => {
     expect(architecture).toBe("stem(dense(1,0)) block(relu dense(1,0))");
     expect(rest).toEqual(JSON.parse(plain.out));
   });
-  it("kernel --arch gives the architecture's Gram matrix, --precision its vouched det; --compare with a non-ReLU architecture is BAD_OPTION", async () => {
+  it("kernel --arch gives the architecture's Gram matrix, --precision its vouched det", async () => {
     const doc = await cliJson<{ gram: string[][]; architecture: string }>(
       "kernel",
       "--data",
@@ -73,9 +73,50 @@ describe("--arch on rho, kernel and predict", () => {
     const f64 = await cliJson<{ det: string }>("kernel", "--data", "examples/circle.csv", "--depth", "6", "--normalized", "--arch", "abs dense", "--json");
     expect(Math.abs(Number(f64.det) / Number(hp.det) - 1)).toBeLessThan(1e-13);
     expect(hp.architecture).toBe("stem(dense(1,0)) block(abs dense(1,0))");
-    const r = await cli("kernel", "--data", "examples/circle.csv", "--depth", "6", "--arch", "abs dense", "--compare");
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/BAD_OPTION/);
+  });
+  it("kernel --arch --compare: the architecture's float64 Gram matrix and det against high precision, with the keys of the ReLU --compare", async () => {
+    interface Entry {
+      worstRelativeError: string;
+      referenceDigits: string;
+    }
+    interface CompareJson {
+      entries: Entry;
+      complements: Entry;
+      det: { float64: string; precise: string; relativeError: string; digitsVouched: string };
+      scan: { depth: string }[];
+      architecture?: string;
+    }
+    const args = ["kernel", "--data", "examples/circle.csv", "--depth", "4", "--normalized", "--compare", "--json"];
+    const arch = await cliJson<CompareJson>(...args, "--arch", "leaky_relu(0.1) dense");
+    const relu = await cliJson<CompareJson>(...args);
+    const { architecture, ...rest } = arch;
+    expect(architecture).toBe("stem(dense(1,0)) block(leaky_relu(0.1) dense(1,0))");
+    expect(Object.keys(rest).sort()).toEqual(Object.keys(relu).sort());
+    for (const e of [arch.entries, arch.complements]) {
+      expect(Number(e.worstRelativeError)).toBeLessThan(1e-12);
+      expect(Number(e.referenceDigits)).toBeGreaterThanOrEqual(30);
+    }
+    expect(Number(arch.det.relativeError)).toBeLessThan(1e-12);
+    expect(Number(arch.det.digitsVouched)).toBeGreaterThanOrEqual(30);
+    expect(arch.scan.map((s) => s.depth)).toEqual(["1", "2", "3", "4"]);
+    // The architecture's own matrices, not the ReLU network's: its float64 det is kernel --arch's.
+    const f64 = await cliJson<{ det: string }>(
+      "kernel",
+      "--data",
+      "examples/circle.csv",
+      "--depth",
+      "4",
+      "--normalized",
+      "--arch",
+      "leaky_relu(0.1) dense",
+      "--json",
+    );
+    expect(Number(arch.det.float64)).toBe(Number(f64.det));
+    expect(Math.abs(Number(arch.det.precise) / Number(relu.det.precise) - 1)).toBeGreaterThan(1e-3);
+    const text = await cli("kernel", "--data", "examples/circle.csv", "--depth", "4", "--arch", "erf dense", "--compare");
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/architecture stem\(dense\(1,0\)\) block\(erf dense\(1,0\)\): float64 against high precision/);
+    expect((await cli("kernel", "--help")).out).toMatch(/with --arch: of that architecture/);
   });
   it("predict --arch feeds the architecture's Gram matrices to the prediction code (float64 and --precision)", async () => {
     const [train, test] = await Promise.all([loadDataset("examples/train.json"), loadDataset("examples/test.json")]);

@@ -4,9 +4,16 @@
  * these, so one description drives them too.
  */
 import { gramThroughDepthFloat64, type GramAtDepth64, type GramFloat64Options } from "../gram/float64.js";
-import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "../gram/precise.js";
+import {
+  gramDeterminantsVouched,
+  gramThroughDepthPrecise,
+  type GramPrecisionOptions,
+  type GramResultPrecise,
+  type GramWithDeterminants,
+} from "../gram/precise.js";
+import type { KernelName } from "../types.js";
 import { archGramThroughDepthFloat64, type ArchitectureInput } from "./float64.js";
-import { archGramThroughDepthPrecise } from "./precise.js";
+import { archGramDeterminantsVouched, archGramThroughDepthPrecise } from "./precise.js";
 
 /** Float64 Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
 export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramAtDepth64[]> {
@@ -16,4 +23,14 @@ export function gramFloat64For(o: GramFloat64Options, architecture: Architecture
 /** High-precision Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
 export function gramPreciseFor(o: GramPrecisionOptions, architecture: ArchitectureInput | undefined): Promise<GramResultPrecise> {
   return architecture === undefined ? gramThroughDepthPrecise(o) : archGramThroughDepthPrecise({ ...o, architecture });
+}
+
+/** High-precision Gram matrices and vouched determinants of the ReLU network (`architecture` undefined) or of `architecture`. */
+export function gramDeterminantsVouchedFor(
+  o: GramPrecisionOptions,
+  kernel: KernelName,
+  normalized: boolean,
+  architecture: ArchitectureInput | undefined,
+): Promise<GramWithDeterminants> {
+  return architecture === undefined ? gramDeterminantsVouched(o, kernel, normalized) : archGramDeterminantsVouched({ ...o, architecture }, kernel, normalized);
 }

@@ -92,7 +92,7 @@ export function register(program: Command, io: CliIO): void {
     )
     .option(
       "--compare",
-      "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything",
+      "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything (with --arch: of that architecture)",
     )
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)");
   addArchOption(command).action(async (flags: KernelFlags & { arch?: string }) => {
@@ -102,13 +102,6 @@ export function register(program: Command, io: CliIO): void {
     const resolved = resolveParams(params);
     const dataset = await loadDataset(flags.data);
     const arch = flags.arch === undefined ? undefined : toArchitecture(flags.arch, params);
-    if (arch !== undefined && !arch.reluMlp && flags.compare === true) {
-      throw new NtkError(
-        "BAD_OPTION",
-        "kernel --arch --compare is not available (the float64-against-high-precision scan runs on the ReLU network only); use --precision P, or rho --arch --precision for one pair.",
-        {},
-      );
-    }
     if (flags.precision !== undefined || flags.compare === true || flags.scanTo !== undefined) {
       const request = {
         dataset,

@@ -9,13 +9,13 @@ import { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type EntryComparison, type
 import { vouchedText } from "../compare/digits.js";
 import type { Dataset } from "../data/dataset.js";
 import { formatFloat64, renderTable } from "../format.js";
-import { gramDeterminantsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
+import { kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
-import { archGramDeterminantsVouched } from "../arch/precise.js";
+import { gramDeterminantsVouchedFor } from "../arch/gramFor.js";
 import type { ResolvedArchitecture } from "../arch/description.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
@@ -48,17 +48,12 @@ function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDi
 /** Runs `kernel --precision P` and prints it (the float64 keys, plus "precision" and "digitsVouched"). */
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
-    r.architecture === undefined
-      ? gramDeterminantsVouched(
-          { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress },
-          r.kernel,
-          r.normalized,
-        )
-      : archGramDeterminantsVouched(
-          { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, architecture: r.architecture, ...progress },
-          r.kernel,
-          r.normalized,
-        ),
+    gramDeterminantsVouchedFor(
+      { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress },
+      r.kernel,
+      r.normalized,
+      r.architecture,
+    ),
   );
   const g: GramAtDepthPrecise = gram.grams[0];
   const d: GramDeterminantPrecise = determinants[0];
@@ -171,6 +166,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
         params: r.params,
         precision,
         scanTo,
+        architecture: r.architecture,
         ...progress,
       }),
   );
@@ -221,6 +217,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
       detLastMeaningful: c.detLastMeaningful === null ? null : String(c.detLastMeaningful),
       definition: c.definition,
       vouchedBy: c.vouchedBy,
+      ...(r.architecture === undefined ? {} : { architecture: r.architecture.text }),
     });
     return;
   }
@@ -234,7 +231,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     s.meaningless ? "meaningless" : "",
   ]);
   const lines = [
-    `${sym} at depth L = ${c.depth}, ${c.m} points in R^${c.n0}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
+    `${sym} at depth L = ${c.depth}, ${c.m} points in R^${c.n0}${r.architecture === undefined ? "" : `, architecture ${r.architecture.text}`}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
     entryLine(`entries of ${sym}`, c.entries),
     ...(c.complements === null ? [] : [entryLine(`entries of 1 − ${sym}`, c.complements)]),
     `det K        float64 ${f64Det}   high precision ${refDet} (${ref.digitsVouched.det} digits vouched)   relative error ${relErr}, ${det.detCorrectDigits} correct digits`,

@@ -1,6 +1,7 @@
 /**
  * Float64 against high precision for the Gram matrix of one kernel of a data set (SPEC §5): the
- * float64 WebAssembly path and the high-precision path as the reference. Reports, at the chosen
+ * float64 WebAssembly path and the high-precision path as the reference, for the ReLU network or
+ * any architecture (src/arch/). Reports, at the chosen
  * depth, the worst entry of the kernel matrix (and of its complement 1 − K̄ when normalized), det
  * and log10|det|, each with relative error and correct significant digits; and, scanning depths,
  * the first depth at which float64's determinant stops meaning anything (see
@@ -8,9 +9,10 @@
  */
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { gramDeterminantsVouchedFor, gramFloat64For } from "../arch/gramFor.js";
+import type { ArchitectureInput } from "../arch/float64.js";
 import {
-  gramDeterminantsVouched,
   kernelEntryDigitsVouched,
   kernelMatrixPrecise,
   type GramAtDepthPrecise,
@@ -52,6 +54,8 @@ export interface GramCompareOptions extends Omit<GramPrecisionOptions, "depths" 
   readonly precision?: number;
   /** Deepest depth scanned for the loss of det's meaning (default: `depth`). */
   readonly scanTo?: number;
+  /** The network (src/arch/); default the ReLU network with `params`. */
+  readonly architecture?: ArchitectureInput;
 }
 
 /** The worst entry of a float64 matrix against the reference. */
@@ -191,9 +195,9 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const scanTo = checkDepth(o.scanTo ?? depth, "scan depth");
   const precision = o.precision ?? DEFAULT_GRAM_COMPARE_PRECISION;
   const depths = gramScanDepths(scanTo, depth);
-  const { gram, determinants } = await gramDeterminantsVouched({ ...o, depths, precision }, o.kernel, o.normalized);
+  const { gram, determinants } = await gramDeterminantsVouchedFor({ ...o, depths, precision }, o.kernel, o.normalized, o.architecture);
   const points = projectToSphere(o.data, o.projection, { tolerance: o.tolerance });
-  const float64 = await gramThroughDepthFloat64({ points, depths, params: o.params, signal: o.signal });
+  const float64 = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
   const m = points.m;
 
   const scan: DetScanPoint[] = [];
