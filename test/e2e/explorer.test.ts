@@ -17,12 +17,17 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatFloat64, formatVouched, gramThroughDepthFloat64, analyzeMatrix, projectToSphere, pairThroughDepthPrecise } from "../../src/index.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns } from "../../src/gram/precise.js";
-import { pairThroughDepthFloat64 } from "../../src/pair/float64.js";
-import { predictFromKernels64 } from "../../src/predict/float64.js";
-import { sliceUnion } from "../../src/predict/union.js";
-import { randomGaussianPoints, syntheticLabels } from "../../src/study/randomData.js";
+import {
+  formatFloat64,
+  formatVouched,
+  gramThroughDepthFloat64,
+  analyzeMatrix,
+  projectToSphere,
+  pairThroughDepthPrecise,
+  randomGaussianPoints,
+  syntheticLabels,
+} from "../../src/index.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, pairThroughDepthFloat64, predictFromKernels64, sliceUnion } from "../../src/advanced.js";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
