@@ -25,7 +25,16 @@ export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type Resolv
 export { pairThroughDepthFloat64, type PairResult64 } from "./pair/float64.js";
 export { pairThroughDepthPrecise, type PairResultPrecise } from "./pair/precise.js";
 export { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "./gram/float64.js";
-export { gramThroughDepthPrecise, kernelMatrixPrecise, type GramAtDepthPrecise } from "./gram/precise.js";
+export {
+  gramThroughDepthPrecise,
+  gramThroughDepthPreciseRuns,
+  gramDeterminantsPrecise,
+  kernelMatrixPrecise,
+  type GramAtDepthPrecise,
+  type GramRunsPrecise,
+  type GramDeterminantPrecise,
+} from "./gram/precise.js";
+export { unionPoints, unionRaw, sliceUnion } from "./predict/union.js";
 export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise } from "./predict/precise.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
@@ -38,4 +47,4 @@ export {
   type EntryComparison,
   type DeterminantComparison,
 } from "./compare/gramCompare.js";
-export { correctDigits, relativeError, digitsVouched, FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
+export { correctDigits, relativeError, digitsVouched, float64DigitsFromRelativeError, FLOAT64_MATCH_DIGITS } from "./compare/digits.js";

@@ -41,7 +41,7 @@ export { pairThroughDepthFloat64, type PairOptions, type PairFloat64Options, typ
 export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
 export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
-export { correctDigits, relativeError, digitsVouched } from "./compare/digits.js";
+export { correctDigits, relativeError, digitsVouched, float64DigitsFromRelativeError } from "./compare/digits.js";
 // Float64 (textbook and stable) against high precision for one pair, every depth scanned.
 export {
   comparePair,
@@ -213,3 +213,5 @@ export {
 // Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
 export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
 export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";
+// Reproducible data (issue 13): seeded random points uniform on the sphere and the study's synthetic target.
+export { seededUniform, randomGaussianPoints, syntheticLabels } from "./study/randomData.js";

@@ -101,7 +101,7 @@ describe("seeded data", () => {
 
 describe("digits from a relative error", () => {
   it("is ⌊−log10 rel⌋ clamped to [0, 17]; an exact match is 17, an error of 100% or NaN is 0", async () => {
-    const { float64DigitsFromRelativeError } = await import("../src/study/precisionExperiment.js");
+    const { float64DigitsFromRelativeError } = await import("../src/index.js");
     expect(float64DigitsFromRelativeError(0)).toBe(17);
     expect(float64DigitsFromRelativeError(1e-20)).toBe(17);
     expect(float64DigitsFromRelativeError(0.05)).toBe(1);

@@ -15,8 +15,10 @@ import {
   loadBuiltinDataset,
   oneHotTargets,
   parseDatasetText,
+  randomGaussianPoints,
   predictFromKernels64,
   projectToSphere,
+  syntheticLabels,
   testClassIndices,
   type BuiltinDataFiles,
   type ClassEncoding,
@@ -25,9 +27,7 @@ import {
   type RawPoints,
   type SpherePoints,
 } from "../src/index.js";
-// Not in the public API: the union of training and test points, and the study's seeded random data.
-import { sliceUnion, unionRaw } from "../src/predict/union.js";
-import { randomGaussianPoints, syntheticLabels } from "../src/study/randomData.js";
+import { sliceUnion, unionRaw } from "../src/advanced.js";
 import type { DataSeries } from "./protocol.js";
 import { isBuiltin, type ExplorerState } from "./state.js";
 

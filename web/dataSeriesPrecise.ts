@@ -9,6 +9,7 @@ import {
   classify,
   correctDigits,
   FLOAT64_MATCH_DIGITS,
+  float64DigitsFromRelativeError,
   formatVouched,
   isNtkError,
   kernelMatrixPrecise,
@@ -17,10 +18,7 @@ import {
   type GramMatrixName,
   type ProgressOptions,
 } from "../src/index.js";
-// Not in the public API: the two-precision Gram runs and determinants from them, slicing the union, digits from a relative error.
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, type GramRunsPrecise } from "../src/gram/precise.js";
-import { sliceUnion } from "../src/predict/union.js";
-import { float64DigitsFromRelativeError } from "../src/study/precisionExperiment.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, sliceUnion, type GramRunsPrecise } from "../src/advanced.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";

@@ -16,6 +16,7 @@ import { CONFIRM_SECONDS, durationText, estimatedPoints, estimateSeconds, SHOW_E
 import { EXAMPLE_DATA } from "./examples.js";
 import { accuracyFigure, dataFigures, digitsFigure, FIGURE_NAMES, pairFigures, renderInto, type ExplorerFigure, type FigureName } from "./plots.js";
 import { isBuiltin, URL_KEYS, VALID_TEXT, queryFromState, stateFromQuery, type ExplorerState, type ParsedState, type StateProblem } from "./state.js";
+import { mountWidthPanel } from "./widthPanel.js";
 import { groupedWarnings, pageWords } from "./words.js";
 
 /** Quiet time after the last edit before a live run starts, in milliseconds. */
@@ -171,7 +172,7 @@ worker.addEventListener("message", (event: MessageEvent<WorkerReply>) => {
     else failed(pageWords(reply.message), reply.code);
   } else if (reply.type === "pair") {
     showPair(reply.depths, reply.pair).catch((e: unknown) => failed(`drawing failed: ${e instanceof Error ? e.message : String(e)}`, "DRAWING"));
-  } else {
+  } else if (reply.type === "result") {
     progressBar.value = 1;
     showResult(reply.result).then(
       () => {
@@ -345,7 +346,7 @@ async function drawFigures(figures: readonly ExplorerFigure[], id: number): Prom
 /** Empties every figure and table. */
 function clearResults(): void {
   for (const name of FIGURE_NAMES) placeholder(name, "");
-  for (const table of document.querySelectorAll("table")) table.replaceChildren();
+  for (const table of results.querySelectorAll("table")) table.replaceChildren();
   $("#data-legend").textContent = "";
   $("#warnings").replaceChildren();
   $("#summary").textContent = "";
@@ -488,6 +489,20 @@ async function showResult(result: ExplorerResult): Promise<void> {
 }
 
 addRangeHints();
+mountWidthPanel(
+  {
+    form: $<HTMLFormElement>("#width-controls"),
+    cancel: $<HTMLButtonElement>("#width-cancel"),
+    progress: $<HTMLProgressElement>("#width-progress"),
+    status: $<HTMLOutputElement>("#width-status"),
+    problems: $("#width-problems"),
+    note: $("#width-note"),
+    legend: $("#width-legend"),
+    table: $<HTMLTableElement>("#width-table"),
+  },
+  form,
+  readForm,
+);
 const initial = stateFromQuery(location.search);
 showState(initial.state);
 picker.refresh();

@@ -4,6 +4,7 @@
  * text with the digits they vouch for.
  */
 import type { ExplorerState } from "./state.js";
+import type { WidthState } from "./widthState.js";
 
 /** One high-precision value: its text at the vouched digits, and a float64 for plotting. */
 export interface PreciseValue {
@@ -129,12 +130,43 @@ export interface ExplorerResult {
   readonly elapsedMs: number;
 }
 
-/** Page → worker. */
-export type WorkerRequest = { readonly type: "run"; readonly id: number; readonly state: ExplorerState } | { readonly type: "cancel"; readonly id: number };
+/** Monte Carlo over sampled networks of finite width on the first data points: the normalized NTK Θ̄_n against the infinite-width Θ̄. */
+export interface WidthSeries {
+  /** Points used (the first m training points) and their dimension. */
+  readonly m: number;
+  readonly n0: number;
+  /** L, hidden width n, networks S and the weight seed. */
+  readonly depth: number;
+  readonly width: number;
+  readonly samples: number;
+  readonly seed: number;
+  /** Networks whose Θ̄_n is defined (no input dead), and those with a dead input. */
+  readonly samplesUsed: number;
+  readonly samplesDead: number;
+  /** Off-diagonal entries i < j: mean over networks, standard error of the mean (std / √S), the infinite-width Θ̄, and (mean − Θ̄) / stderr. */
+  readonly entries: readonly {
+    readonly pair: string;
+    readonly mean: number;
+    readonly stderr: number;
+    readonly infinite: number;
+    readonly zScore: number | null;
+  }[];
+  /** Θ_n(x, x) / Θ(x, x) averaged over points and networks (1 at infinite width), with its jackknife standard error. */
+  readonly diagScaled: { readonly value: number; readonly stderr: number };
+  /** Milliseconds the worker spent. */
+  readonly elapsedMs: number;
+}
+
+/** Page → worker: an explorer run, a finite-width run (on the data of `state`), or cancelling one. */
+export type WorkerRequest =
+  | { readonly type: "run"; readonly id: number; readonly state: ExplorerState }
+  | { readonly type: "width"; readonly id: number; readonly state: ExplorerState; readonly width: WidthState }
+  | { readonly type: "cancel"; readonly id: number };
 
 /** Worker → page. */
 export type WorkerReply =
   | { readonly type: "progress"; readonly id: number; readonly phase: string; readonly done: number; readonly total: number }
   | { readonly type: "pair"; readonly id: number; readonly depths: readonly number[]; readonly pair: PairSeries }
   | { readonly type: "result"; readonly id: number; readonly result: ExplorerResult }
+  | { readonly type: "widthResult"; readonly id: number; readonly result: WidthSeries }
   | { readonly type: "error"; readonly id: number; readonly code: string; readonly message: string };

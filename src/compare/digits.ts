@@ -63,6 +63,20 @@ export function digitsVouched(lower: Decimal, upper: Decimal, precision: number)
 /** Significant digits a float64 can hold at most; an exact match counts this many. */
 export const FLOAT64_MATCH_DIGITS = 17;
 
+/**
+ * Correct significant digits a relative error leaves, ⌊−log10 relative⌋, clamped to [0, 17]
+ * (an exact match counts as 17): the module's definition for float64 values judged against
+ * references that are themselves stored as float64 roundings of vouched values.
+ * `relative` is |approx − reference| / |reference| (dimensionless, ≥ 0); NaN, ∞ and values ≥ 1
+ * give 0. Exact for the float64 it is given: the only rounding is that of `Math.log10`, which can
+ * move the result by one digit only when `relative` is within an ulp of a power of ten.
+ */
+export function float64DigitsFromRelativeError(relative: number): number {
+  if (relative === 0) return FLOAT64_MATCH_DIGITS;
+  if (!(relative < 1)) return 0;
+  return Math.min(FLOAT64_MATCH_DIGITS, Math.floor(-Math.log10(relative)));
+}
+
 const LOG10_2 = Math.log10(2);
 
 /**

@@ -5,7 +5,7 @@
  * depth for the first one where 1 − ρ keeps fewer than 12, 6 and 1 correct digits).
  */
 import { comparePair, DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
-import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
+import { vouchedText } from "../compare/digits.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
@@ -13,17 +13,6 @@ import { subdivide } from "./stages.js";
 
 /** Digits of the reference printed in the table (it vouches for more; the float64 needs no more). */
 const REFERENCE_DIGITS_SHOWN = 25;
-
-/**
- * Correct significant digits a relative error leaves, ⌊−log10 relative⌋, clamped to [0, 17]
- * (an exact match counts as 17): the project's definition (compare/digits.ts) for float64 values
- * judged against references that are themselves stored as float64 roundings of vouched values.
- */
-export function float64DigitsFromRelativeError(relative: number): number {
-  if (relative === 0) return FLOAT64_MATCH_DIGITS;
-  if (!(relative < 1)) return 0;
-  return Math.min(FLOAT64_MATCH_DIGITS, Math.floor(-Math.log10(relative)));
-}
 
 /** The comparison and its summary. */
 export interface PrecisionExperiment {

@@ -5,6 +5,7 @@
  * Math.log/sqrt/cos whose results are all the study needs to be reproducible to float64 rounding
  * on one engine). Browser-safe.
  */
+import { NtkError } from "../errors.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { SpherePoints } from "../types.js";
 
@@ -29,11 +30,40 @@ function gaussian(uniform: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
 }
 
+/** Most coordinates {@link randomGaussianPoints} draws (m · n0): 800 MB of float64. */
+export const MAX_RANDOM_COORDS = 100_000_000;
+
 /**
- * `m` standard Gaussian vectors in R^{n0}: projected with "normalize" they are uniform on
- * S^{n0−1}. Returned raw, so the float64 and the high-precision paths project the same data.
+ * `m` standard Gaussian vectors in R^{n0} (m rows of n0 coordinates, row-major): projected with
+ * `projectToSphere(points, "normalize")` they are uniform on S^{n0−1}. Returned raw, so the
+ * float64 and the high-precision paths project the same data.
+ *
+ * Domain: `m`, `n0` integers ≥ 1 with m · n0 ≤ 10^8; `seed` a safe integer, taken modulo 2^32
+ * (seeds that agree modulo 2^32 give the same points). Same seed, same points on one JavaScript
+ * engine: every coordinate comes from 32-bit integer mixing and Box–Muller (`Math.log`,
+ * `Math.sqrt`, `Math.cos`). Across engines `Math.log` and `Math.cos` need not be correctly rounded:
+ * Chromium's `Math.cos` differed from Node's in the last bit for 60 of 2000 arguments tried, so
+ * coordinates may differ by an ulp between a browser and Node.
+ * Each coordinate is one 32-bit-resolution Gaussian draw, not a cryptographic one.
+ * Throws `NtkError` `BAD_OPTION` outside the domain.
  */
 export function randomGaussianPoints(m: number, n0: number, seed: number): RawPoints {
+  for (const [name, v] of [
+    ["m (number of points)", m],
+    ["n0 (dimension)", n0],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new NtkError("BAD_OPTION", `${name} must be an integer ≥ 1, got ${String(v)}.`, { [name]: String(v) });
+  }
+  if (m * n0 > MAX_RANDOM_COORDS)
+    throw new NtkError(
+      "BAD_OPTION",
+      `m · n0 = ${m * n0} coordinates is more than the ${MAX_RANDOM_COORDS} random points may have; draw fewer or smaller points.`,
+      {
+        m: String(m),
+        n0: String(n0),
+      },
+    );
+  if (!Number.isSafeInteger(seed)) throw new NtkError("BAD_OPTION", `seed must be an integer, got ${String(seed)}.`, { seed: String(seed) });
   const uniform = seededUniform(seed);
   const coords = new Float64Array(m * n0);
   for (let i = 0; i < coords.length; i++) coords[i] = gaussian(uniform);
@@ -41,9 +71,11 @@ export function randomGaussianPoints(m: number, n0: number, seed: number): RawPo
 }
 
 /**
- * The study's synthetic target y(x) = x₁ + x₂·x₃ (x₃ read as 0 when n0 < 3) for each unit row:
- * a smooth function with a linear and a quadratic part, so predictions are neither trivial nor
- * exactly representable by the linear kernel at L = 1.
+ * The study's synthetic target y(x) = x₁ + x₂·x₃ (x₂, x₃ read as 0 beyond n0) for each row of
+ * `points` (meant for unit rows; any finite coordinates work): a smooth function with a linear and a
+ * quadratic part, so predictions are neither trivial nor exactly representable by the linear
+ * kernel at L = 1. One target per point (length m); values in [−1.5, 1.5] for unit rows; each is
+ * the float64 rounding of x₁ + fl(x₂·x₃) (two roundings).
  */
 export function syntheticLabels(points: SpherePoints): Float64Array {
   const { m, n0, coords } = points;

@@ -12,7 +12,8 @@ import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL } from "./predictionExperiment.j
 import { EXPECTED_RATE_CONSTANT, RATE_FIT_FROM, SHALLOW_PAIR_DEPTH, type PairSeriesExperiment, type ThresholdExperiment } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, type StudyPlan } from "./plan.js";
 import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
-import { firstBelowKey, float64DigitsFromRelativeError, type PrecisionExperiment } from "./precisionExperiment.js";
+import { float64DigitsFromRelativeError } from "../compare/digits.js";
+import { firstBelowKey, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import type { WidthExperiment } from "./widthExperiment.js";
 import { architectureFigures, architectureSection, type ArchitectureStudy } from "./architectureExperiment.js";

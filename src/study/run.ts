@@ -16,7 +16,8 @@ import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL, pointsTable, runPredictionExper
 import { derivativeStep, runHalvingDepths, runPairSeries, runShallowPairs, runThresholds } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, studyPlan, type StudyOptions, type StudyPlan } from "./plan.js";
 import { preciseDeterminantRows } from "./preciseDeterminants.js";
-import { float64DigitsFromRelativeError, runPrecisionComparison } from "./precisionExperiment.js";
+import { float64DigitsFromRelativeError } from "../compare/digits.js";
+import { runPrecisionComparison } from "./precisionExperiment.js";
 import { randomGaussianPoints, syntheticLabels } from "./randomData.js";
 import { buildStudyDocument, type StudyResults } from "./report.js";
 import { runWidthExperiment } from "./widthExperiment.js";

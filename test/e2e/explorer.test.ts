@@ -6,7 +6,8 @@
  * for each bug of the page's review: results never outlive their inputs, no sideways scrolling at
  * phone width, figures built for the comparison, messages in the page's words, a confirmation
  * before a long run, axe-core finds no accessibility violation, the circle picker works from the
- * keyboard and never wipes pasted data, focus is kept after run and cancel. Screenshots at phone
+ * keyboard and never wipes pasted data, focus is kept after run and cancel; the finite-width
+ * Monte Carlo shows the Node library's statistics for the same seed. Screenshots at phone
  * (390 px) and desktop width are saved under test-artifacts/.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -17,12 +18,19 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { build, preview, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatFloat64, formatVouched, gramThroughDepthFloat64, analyzeMatrix, projectToSphere, pairThroughDepthPrecise } from "../../src/index.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns } from "../../src/gram/precise.js";
-import { pairThroughDepthFloat64 } from "../../src/pair/float64.js";
-import { predictFromKernels64 } from "../../src/predict/float64.js";
-import { sliceUnion } from "../../src/predict/union.js";
-import { randomGaussianPoints, syntheticLabels } from "../../src/study/randomData.js";
+import {
+  formatFloat64,
+  formatVouched,
+  gramThroughDepthFloat64,
+  analyzeMatrix,
+  projectToSphere,
+  pairThroughDepthPrecise,
+  randomGaussianPoints,
+  syntheticLabels,
+  monteCarloKernels,
+  parseDatasetText,
+} from "../../src/index.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, pairThroughDepthFloat64, predictFromKernels64, sliceUnion } from "../../src/advanced.js";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -467,6 +475,55 @@ describe("explorer page in Chromium", () => {
     expect(await runEnd(page)).toBe("done");
     // Valid ranges are shown beside the fields, not only on hover.
     expect(await page.textContent("#m-hint")).toBe("a whole number from 2 to 40");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+  it("runs the finite-width Monte Carlo in its worker: the Node library's mean ± standard error for the same seed, cleared when an input changes", async () => {
+    // Pasted points (exact decimals): the seeded random points go through Math.cos, whose last bit differs between
+    // this Chromium and Node (60 of 2000 arguments), and the sampled networks amplify that.
+    const csv = "x1,x2,x3\n1,0,0\n0.6,0.8,0\n0,1,0.5\n-0.8,0.6,0.25\n0.3,-0.4,1\n";
+    const m = 5;
+    const { page, problems } = await openExplorer(`?src=paste&data=${encodeURIComponent(csv)}&L1=20&n=4&digits=0`);
+    expect(await runEnd(page)).toBe("done");
+    expect(await page.getAttribute("#width-status", "data-state")).toBe("idle");
+    expect(await page.textContent("#width-samples-hint")).toBe("a whole number from 2 to 1000");
+    await page.fill("#width-controls input[name=depth]", "4");
+    await page.fill("#width-controls input[name=width]", "32");
+    await page.fill("#width-controls input[name=samples]", "8");
+    await page.fill("#width-controls input[name=seed]", "9");
+    await page.click("#width-run");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#width-status")?.dataset.state === "done", null, { timeout: 60_000 });
+
+    // The page's training points, normalized onto the sphere, σw = 1, σb = 0.
+    const points = projectToSphere(parseDatasetText(csv, "pasted data"), "normalize");
+    const mc = await monteCarloKernels({ points, depth: 4, width: 32, samples: 8, seed: 9, params: { sigmaW: "1", sigmaB: "0" } });
+    expect(mc.ntk.entries).toHaveLength((m * (m - 1)) / 2);
+    expect(await column(page, "#width-table", "pair")).toEqual(mc.ntk.entries.map((e) => `${e.i + 1}–${e.j + 1}`));
+    expect(await column(page, "#width-table", "mean")).toEqual(mc.ntk.entries.map((e) => formatFloat64(e.mean)));
+    expect(await column(page, "#width-table", "stderr")).toEqual(mc.ntk.entries.map((e) => formatFloat64(e.stderr)));
+    expect(await column(page, "#width-table", "infinite")).toEqual(mc.ntk.entries.map((e) => formatFloat64(e.infinite)));
+    expect(await page.textContent("#width-legend")).toContain("8 networks of depth L = 4 with hidden width n = 32");
+    expect(await axeViolations(page)).toEqual([]);
+
+    // An edit of the data removes the statistics and says why; an invalid field is refused in the page's words.
+    await page.fill("input[name=sigmaW]", "1.1");
+    expect(await column(page, "#width-table", "mean")).toEqual([]);
+    expect(await page.textContent("#width-note")).toMatch(/inputs changed/);
+    await page.fill("#width-controls input[name=width]", "0");
+    await page.click("#width-run");
+    expect(await page.getAttribute("#width-status", "data-state")).toBe("invalid");
+    expect(await page.textContent("#width-problems")).toContain('“hidden width n” is "0": it must be a whole number from 1 to 2048.');
+    expect(await page.getAttribute("#width-controls input[name=width]", "aria-invalid")).toBe("true");
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Cancel stops a long run and shows nothing.
+    await page.fill("#width-controls input[name=width]", "2048");
+    await page.fill("#width-controls input[name=samples]", "1000");
+    await page.click("#width-run");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#width-status")?.dataset.state === "running");
+    await page.click("#width-cancel");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#width-status")?.dataset.state === "cancelled", null, { timeout: 30_000 });
+    expect(await column(page, "#width-table", "mean")).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });
