@@ -20,7 +20,7 @@ const INPUTS = 16;
 const TARGET_GFLOPS = 10;
 
 interface BenchExports {
-  normalFill(dst: number, count: number, seed: bigint, stream: number): void;
+  normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
   gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
 }
 
@@ -68,8 +68,8 @@ export async function run(): Promise<BenchSection> {
   const engine = await loadWasmEngine();
   const ex = engine.exports as unknown as BenchExports;
   const [w, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
-  ex.normalFill(w, WIDTH * WIDTH, 1n, 0);
-  ex.normalFill(a, WIDTH * INPUTS, 1n, 1);
+  ex.normalFill(w, WIDTH * WIDTH, 0, 1, 0, 0);
+  ex.normalFill(a, WIDTH * INPUTS, 0, 1, 1, 0);
   const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
   for (const [label, rs, cs] of [
     ["W·A (forward)", WIDTH, 1],
@@ -83,7 +83,7 @@ export async function run(): Promise<BenchSection> {
       note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}`,
     });
   }
-  const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 7n, 3), 7);
+  const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 0, 7, 3, 0), 7);
   rows.push({
     name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`,
     median: (gen.wall * 1e6) / (WIDTH * WIDTH),

@@ -8,12 +8,13 @@
  */
 import { NtkError } from "../errors.js";
 import type { SpherePoints } from "../types.js";
+import type { ThreadOptions } from "../threads/pool.js";
 import { loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveSeed, resolveShape, type FiniteNetworkOptions } from "./network.js";
-import { NetworkPasses } from "./passes.js";
+import { NetworkPasses, networkPool } from "./passes.js";
 
-/** Options of {@link empiricalKernels}. */
-export interface EmpiricalKernelOptions extends FiniteNetworkOptions {
+/** Options of {@link empiricalKernels}; `threads` share the generation and matrix products of the network (same bits for any number). */
+export interface EmpiricalKernelOptions extends FiniteNetworkOptions, ThreadOptions {
   /** The inputs: m ≥ 1 unit rows (from `projectToSphere`). */
   readonly points: SpherePoints;
   /** WebAssembly build (default "auto"); every build gives the same bits. */
@@ -63,11 +64,16 @@ export async function empiricalKernels(o: EmpiricalKernelOptions): Promise<Empir
   checkSpherePoints(o.points);
   const shape = resolveShape(o, o.points.n0);
   const seed = resolveSeed(o.seed);
-  const passes = new NetworkPasses(await loadWasmEngine(o.variant), shape, o.points.m);
-  const source = { seed };
-  const outputs = passes.forward(o.points.coords, o.points.m, source);
-  const { ntk, sigma } = passes.backward(source, true)!;
-  return { m: o.points.m, depth: shape.depth, widths: shape.widths, seed, outputs, ...normalizedKernels(ntk, sigma, o.points.m) };
+  const lease = await networkPool(shape, o.threads, o.variant ?? "auto");
+  try {
+    const passes = new NetworkPasses(lease?.pool.engine ?? (await loadWasmEngine(o.variant)), shape, o.points.m, undefined, lease?.pool);
+    const source = { seed };
+    const outputs = await passes.forward(o.points.coords, o.points.m, source);
+    const { ntk, sigma } = (await passes.backward(source, true))!;
+    return { m: o.points.m, depth: shape.depth, widths: shape.widths, seed, outputs, ...normalizedKernels(ntk, sigma, o.points.m) };
+  } finally {
+    lease?.release();
+  }
 }
 
 /** Θ̄_n, Σ̄_n from the raw kernels, with the inputs whose diagonal is 0; NON_FINITE for a non-finite entry. */

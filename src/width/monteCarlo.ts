@@ -212,10 +212,10 @@ export function jobPasses(engine: WasmEngine, job: SampleJob): NetworkPasses {
 }
 
 /** Network `index` of the job, computed whole. */
-export function computeSample(engine: WasmEngine, passes: NetworkPasses, job: SampleJob, index: number): RawSample {
+export async function computeSample(engine: WasmEngine, passes: NetworkPasses, job: SampleJob, index: number): Promise<RawSample> {
   const source = { seed: sampleSeed(engine, job.baseSeed, index) };
-  passes.forward(job.coords, job.m, source);
-  return passes.backward(source, true)!;
+  await passes.forward(job.coords, job.m, source);
+  return (await passes.backward(source, true))!;
 }
 
 /** Runs every network in this thread on a private engine, yielding now and then for progress and cancellation. */
@@ -224,7 +224,7 @@ const inThreadRunner: SampleRunner = async (job, indices, onSample, signal) => {
   const passes = jobPasses(engine, job);
   const ticker = new ProgressTicker({ signal }, indices.length, 1);
   for (const [k, index] of indices.entries()) {
-    onSample(index, computeSample(engine, passes, job, index));
+    onSample(index, await computeSample(engine, passes, job, index));
     const pause = ticker.tick(k + 1);
     if (pause) await pause;
   }

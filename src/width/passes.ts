@@ -6,17 +6,24 @@
  * Layout: activations a_l of the batch as n_l × m matrices (column c = input c), kept for every
  * layer (the backward pass needs them); back-propagated δ_l only for the current layer.
  * Weights are either regenerated from the seed whenever a layer needs them (memory O(max n_l n_{l−1})
- * for the weights: one layer's matrix at a time) or stored (for training, O(Σ n_l n_{l−1})).
+ * for the weights, plus the last layers of the forward pass kept for the backward pass within
+ * WEIGHT_CACHE_BYTES) or stored (for training, O(Σ n_l n_{l−1})).
+ *
+ * Threads: the Gaussian generation and the matrix products are cut into tasks of fixed size (rows
+ * of the product, stretches of a stream) that a ThreadPool runs on the shared-memory build, or
+ * this thread runs one after another; every task computes its entries exactly as one whole call
+ * would (docs/FINITE_WIDTH.md), so the bits do not depend on the number of threads.
  * Cost of a pass: 2 n_l n_{l−1} m flops a layer in the matrix products, plus the generation of
  * n_l n_{l−1} Gaussians (forward, and again backward when regenerated), plus 4 n_l m² for the
  * kernels.
  */
 import { NtkError } from "../errors.js";
-import { MAX_WASM_BYTES, type WasmEngine } from "../wasm/engine.js";
+import { acquirePool, resolveThreads, type Task, type ThreadPool } from "../threads/pool.js";
+import { MAX_WASM_BYTES, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { NetworkShape } from "./network.js";
 
 interface NetworkExports {
-  normalFill(dst: number, count: number, seed: bigint, stream: number): void;
+  normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
   splitMix64(seed: bigint, k: bigint): bigint;
   gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
   addBias(x: number, bias: number, sigmaB: number, n: number, m: number, relu: number): void;
@@ -27,6 +34,15 @@ interface NetworkExports {
   transpose(dst: number, src: number, n: number, m: number): void;
   addRowSums(b: number, d: number, n: number, m: number, alpha: number): void;
 }
+
+/** Bytes of regenerated weights kept from the forward pass for the backward pass (the last layers, as many as fit). */
+export const WEIGHT_CACHE_BYTES = 128 * 2 ** 20;
+/** Rows of a product's result per task (a multiple of the kernel's 4-row tile). */
+const PRODUCT_TASK_ROWS = 64;
+/** Gaussians per generation task (even: values come in pairs). */
+const FILL_TASK_VALUES = 1 << 16;
+/** Fewer weights than this in all, and a pool would cost more than it saves: the passes stay on the calling thread. */
+export const PARALLEL_MIN_WEIGHTS = 1 << 18;
 
 /** Where a pass takes its weights: regenerated from a seed, or the plan's stored (trained) ones. */
 export type WeightSource = { readonly seed: bigint } | "stored";
@@ -41,8 +57,30 @@ export function sampleSeed(engine: WasmEngine, base: bigint, s: number): bigint 
   return BigInt.asUintN(64, (engine.exports as unknown as NetworkExports).splitMix64(BigInt.asIntN(64, base), BigInt(s + 1)));
 }
 
-/** Float64 values the plan's buffers take (see {@link NetworkPasses}). */
-export function planValues(shape: NetworkShape, capacity: number, stored: boolean): number {
+/** The seed's 32-bit halves [high, low], as normalFill takes them. */
+function seedHalves(seed: bigint): [number, number] {
+  const s = BigInt.asUintN(64, seed);
+  return [Number(s >> 32n), Number(s & 0xffffffffn)];
+}
+
+/**
+ * A pool of worker threads for one network's passes, or null to run them on the calling thread:
+ * null when one thread is asked for (or shared memory is missing, see resolveThreads) and when
+ * the network has fewer than PARALLEL_MIN_WEIGHTS weights. The caller releases it when done.
+ */
+export async function networkPool(
+  shape: NetworkShape,
+  threads: number | undefined,
+  variant: WasmVariant,
+): Promise<{ pool: ThreadPool; release: () => void } | null> {
+  const n = await resolveThreads(threads);
+  let weights = 0;
+  for (let l = 1; l <= shape.depth; l++) weights += shape.widths[l] * shape.widths[l - 1];
+  return n > 1 && weights >= PARALLEL_MIN_WEIGHTS ? acquirePool(n, variant) : null;
+}
+
+/** Float64 values the plan's buffers take (see {@link NetworkPasses}); `cachedLayers` weight buffers when regenerated. */
+export function planValues(shape: NetworkShape, capacity: number, stored: boolean, cachedLayers = 1): number {
   const w = shape.widths;
   const L = shape.depth;
   let maxProduct = 0;
@@ -56,7 +94,17 @@ export function planValues(shape: NetworkShape, capacity: number, stored: boolea
     storedValues += w[l] * w[l - 1] + w[l];
   }
   const perBatch = activations + capacity + 4 * maxWidth * capacity + 5 * capacity * capacity + capacity;
-  return perBatch + (stored ? storedValues : maxProduct + maxWidth);
+  return perBatch + (stored ? storedValues : cachedLayers * maxProduct + maxWidth);
+}
+
+/** How many layers' regenerated weights a plan keeps: as many as WEIGHT_CACHE_BYTES holds (at least 1, at most L), fewer when memory is short. */
+function cacheLayers(shape: NetworkShape, capacity: number, cacheBytes: number): number {
+  const w = shape.widths;
+  let maxProduct = 0;
+  for (let l = 1; l <= shape.depth; l++) maxProduct = Math.max(maxProduct, w[l] * w[l - 1]);
+  let k = Math.max(1, Math.min(shape.depth, Math.floor(cacheBytes / (8 * maxProduct))));
+  while (k > 1 && 8 * planValues(shape, capacity, false, k) > MAX_WASM_BYTES - (16 << 20)) k = Math.max(1, k >> 1);
+  return k;
 }
 
 /**
@@ -113,19 +161,32 @@ export class NetworkPasses {
   /** Number of inputs of the last forward pass. */
   private count = 0;
   private readonly storedWeights: boolean;
+  /** Regenerated weights: the number of weight buffers; layer l lives in buffer l mod cached. */
+  private readonly cached: number;
+  /** The seed whose layers the weight buffers hold from the last forward pass (null: none). */
+  private cachedSeed: bigint | null = null;
+  private readonly pool: ThreadPool | null;
 
-  constructor(engine: WasmEngine, shape: NetworkShape, capacity: number, storedSeed?: bigint) {
+  /**
+   * Reserves the buffers on `engine` (the pool's engine when `pool` is given: the pool then runs
+   * the generation and the products). `storedSeed`: store every layer's weights (then call
+   * {@link sampleStored}). `cacheBytes`: the bound on kept regenerated weights (a test lowers it).
+   */
+  constructor(engine: WasmEngine, shape: NetworkShape, capacity: number, storedSeed?: bigint, pool?: ThreadPool, cacheBytes = WEIGHT_CACHE_BYTES) {
     this.engine = engine;
     this.shape = shape;
     this.capacity = capacity;
+    this.pool = pool ?? null;
     this.storedWeights = storedSeed !== undefined;
     checkPlanFits(shape, capacity, this.storedWeights);
+    this.cached = this.storedWeights ? 1 : cacheLayers(shape, capacity, cacheBytes);
     this.ex = engine.exports as unknown as NetworkExports;
     const w = shape.widths;
     const L = shape.depth;
     const maxWidth = Math.max(...w);
     const layers = Array.from({ length: L }, (_, i) => i + 1);
-    const weightLengths = this.storedWeights ? layers.map((l) => w[l] * w[l - 1]) : [Math.max(...layers.map((l) => w[l] * w[l - 1]))];
+    const maxProduct = Math.max(...layers.map((l) => w[l] * w[l - 1]));
+    const weightLengths = this.storedWeights ? layers.map((l) => w[l] * w[l - 1]) : Array<number>(this.cached).fill(maxProduct);
     const biasLengths = this.storedWeights ? layers.map((l) => w[l]) : [maxWidth];
     const mm = capacity * capacity;
     const lengths = [
@@ -148,34 +209,56 @@ export class NetworkPasses {
     [this.out, this.dCur, this.dNext, this.scaled, this.transposed, this.gd, this.ga, this.theta, this.sigma, this.residual] = ptr.slice(L, L + 10);
     this.weights = ptr.slice(L + 10, L + 10 + weightLengths.length);
     this.biases = ptr.slice(L + 10 + weightLengths.length);
-    if (storedSeed !== undefined) {
-      for (const l of layers) {
-        this.ex.normalFill(this.weights[l - 1], w[l] * w[l - 1], BigInt.asIntN(64, storedSeed), weightStream(l));
-        if (shape.params.sigmaB64 !== 0) this.ex.normalFill(this.biases[l - 1], w[l], BigInt.asIntN(64, storedSeed), weightStream(l) + 1);
-        else engine.f64(this.biases[l - 1], w[l]).fill(0);
-      }
-    } else {
-      engine.f64(this.biases[0], maxWidth).fill(0);
+    if (storedSeed === undefined) engine.f64(this.biases[0], maxWidth).fill(0);
+    else for (const l of layers) if (shape.params.sigmaB64 === 0) engine.f64(this.biases[l - 1], w[l]).fill(0);
+  }
+
+  /** Samples the stored weights and biases from `seed` (a plan made with a stored seed does this once, before its first pass). */
+  async sampleStored(seed: bigint): Promise<void> {
+    const w = this.shape.widths;
+    const tasks: Task[] = [];
+    for (let l = 1; l <= this.shape.depth; l++) {
+      tasks.push(...fillTasks(this.weights[l - 1], w[l] * w[l - 1], seed, weightStream(l)));
+      if (this.shape.params.sigmaB64 !== 0) tasks.push(...fillTasks(this.biases[l - 1], w[l], seed, weightStream(l) + 1));
     }
+    await this.run("normalFill", tasks);
+  }
+
+  /** Runs the tasks of one exported kernel: on the pool, or here one after another (the same calls either way). */
+  private async run(fn: string, tasks: readonly Task[]): Promise<void> {
+    if (this.pool) return this.pool.run(fn, tasks);
+    const f = (this.ex as unknown as Record<string, (...args: number[]) => void>)[fn];
+    for (const t of tasks) f(...t);
+  }
+
+  /** C = α·A·B + β·C as gemm, cut into tasks of PRODUCT_TASK_ROWS rows of C. */
+  private product(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): Promise<void> {
+    const tasks: Task[] = [];
+    for (let i = 0; i < r; i += PRODUCT_TASK_ROWS) {
+      tasks.push([c + 8 * i * n, a + 8 * i * rsA, b, Math.min(PRODUCT_TASK_ROWS, r - i), k, n, rsA, csA, alpha, beta]);
+    }
+    return this.run("gemm", tasks);
   }
 
   /**
    * Forward pass on `count` inputs, row-major count × n0 unit rows: stores every a_l and the
    * outputs f(x) = z_L. Returns the outputs (a copy).
    */
-  forward(inputs: Float64Array, count: number, source: WeightSource): Float64Array {
+  async forward(inputs: Float64Array, count: number, source: WeightSource): Promise<Float64Array> {
     const { widths: w, depth: L, params } = this.shape;
     if (count < 1 || count > this.capacity) throw new RangeError(`batch of ${count} inputs for a plan of ${this.capacity}`);
     this.count = count;
     const x = this.engine.f64(this.acts[0], w[0] * count);
     const n0 = w[0];
     for (let c = 0; c < count; c++) for (let j = 0; j < n0; j++) x[j * count + c] = inputs[c * n0 + j];
+    this.cachedSeed = null;
     for (let l = 1; l <= L; l++) {
-      const [wp, bp] = this.layerWeights(l, source, true);
+      const [wp, bp] = await this.layerWeights(l, source, true);
       const target = l < L ? this.acts[l] : this.out;
-      this.ex.gemm(target, wp, this.acts[l - 1], w[l], w[l - 1], count, w[l - 1], 1, params.sigmaW64 / Math.sqrt(w[l - 1]), 0);
+      await this.product(target, wp, this.acts[l - 1], w[l], w[l - 1], count, w[l - 1], 1, params.sigmaW64 / Math.sqrt(w[l - 1]), 0);
       if (params.sigmaB64 !== 0 || l < L) this.ex.addBias(target, bp, params.sigmaB64, w[l], count, l < L ? 1 : 0);
     }
+    if (source !== "stored") this.cachedSeed = source.seed;
     return this.engine.f64(this.out, count).slice();
   }
 
@@ -186,11 +269,11 @@ export class NetworkPasses {
    * on ½ Σ (f − y)² with learning rate η on the stored weights (residuals r = f − y per input),
    * each layer's step using the pre-step weights, as the gradient requires.
    */
-  backward(
+  async backward(
     source: WeightSource,
     kernels: boolean,
     step?: { residuals: Float64Array; learningRate: number },
-  ): { ntk: Float64Array; sigma: Float64Array } | null {
+  ): Promise<{ ntk: Float64Array; sigma: Float64Array } | null> {
     const { widths: w, depth: L, params } = this.shape;
     const count = this.count;
     const mm = count * count;
@@ -215,15 +298,15 @@ export class NetworkPasses {
         }
       }
       const scale = params.sigmaW64 / Math.sqrt(w[l - 1]);
-      const [wp, bp] = l > 1 || step ? this.layerWeights(l, source, false) : [0, 0];
+      const [wp, bp] = l > 1 || step ? await this.layerWeights(l, source, false) : [0, 0];
       if (l > 1) {
-        this.ex.gemm(next, wp, d, w[l - 1], w[l], count, 1, w[l - 1], scale, 0);
+        await this.product(next, wp, d, w[l - 1], w[l], count, 1, w[l - 1], scale, 0);
         this.ex.reluMask(next, this.acts[l - 1], w[l - 1] * count);
       }
       if (step) {
         this.ex.scaleColumns(this.scaled, d, this.residual, w[l], count, -step.learningRate);
         this.ex.transpose(this.transposed, this.acts[l - 1], w[l - 1], count);
-        this.ex.gemm(wp, this.scaled, this.transposed, w[l], count, w[l - 1], count, 1, scale, 1);
+        await this.product(wp, this.scaled, this.transposed, w[l], count, w[l - 1], count, 1, scale, 1);
         if (params.sigmaB64 !== 0) this.ex.addRowSums(bp, this.scaled, w[l], count, params.sigmaB64);
       }
       [d, next] = [next, d];
@@ -232,16 +315,33 @@ export class NetworkPasses {
     return { ntk: this.engine.f64(this.theta, mm).slice(), sigma: this.engine.f64(this.sigma, mm).slice() };
   }
 
-  /** Pointers to layer l's weights and biases: regenerated (biases only when σb ≠ 0 and `withBias`) or stored. */
-  private layerWeights(l: number, source: WeightSource, withBias: boolean): [number, number] {
+  /**
+   * Pointers to layer l's weights and biases: stored, or regenerated (biases only when σb ≠ 0 and
+   * `withBias`) into buffer l mod cached, unless the backward pass finds them there from the
+   * forward pass of the same seed (the last `cached` layers).
+   */
+  private async layerWeights(l: number, source: WeightSource, withBias: boolean): Promise<[number, number]> {
     const w = this.shape.widths;
     if (source === "stored") {
       if (!this.storedWeights) throw new Error("this plan stores no weights");
       return [this.weights[l - 1], this.biases[l - 1]];
     }
-    const seed = BigInt.asIntN(64, source.seed);
-    this.ex.normalFill(this.weights[0], w[l] * w[l - 1], seed, weightStream(l));
-    if (withBias && this.shape.params.sigmaB64 !== 0) this.ex.normalFill(this.biases[0], w[l], seed, weightStream(l) + 1);
-    return [this.weights[0], this.biases[0]];
+    const wp = this.weights[l % this.cached];
+    if (withBias || this.cachedSeed !== source.seed || l <= this.shape.depth - this.cached) {
+      // From here down the backward pass regenerates every layer, over the buffers of the kept ones.
+      if (!withBias) this.cachedSeed = null;
+      const tasks = fillTasks(wp, w[l] * w[l - 1], source.seed, weightStream(l));
+      if (withBias && this.shape.params.sigmaB64 !== 0) tasks.push(...fillTasks(this.biases[0], w[l], source.seed, weightStream(l) + 1));
+      await this.run("normalFill", tasks);
+    }
+    return [wp, this.biases[0]];
   }
+}
+
+/** normalFill tasks writing values 0 … count − 1 of a stream to dst, FILL_TASK_VALUES at a time. */
+function fillTasks(dst: number, count: number, seed: bigint, stream: number): Task[] {
+  const [hi, lo] = seedHalves(seed);
+  const tasks: Task[] = [];
+  for (let first = 0; first < count; first += FILL_TASK_VALUES) tasks.push([dst + 8 * first, Math.min(FILL_TASK_VALUES, count - first), hi, lo, stream, first]);
+  return tasks;
 }

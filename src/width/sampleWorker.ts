@@ -22,7 +22,7 @@ parentPort!.on("message", async (message: Message) => {
       parentPort!.postMessage({ ready: true });
       return;
     }
-    const sample = computeSample(engine!, passes!, job!, message.index);
+    const sample = await computeSample(engine!, passes!, job!, message.index);
     parentPort!.postMessage({ index: message.index, ntk: sample.ntk, sigma: sample.sigma }, [
       sample.ntk.buffer as ArrayBuffer,
       sample.sigma.buffer as ArrayBuffer,

@@ -15,15 +15,16 @@ import { sliceUnion, unionPoints } from "../predict/union.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { Projection } from "../types.js";
-import { loadPrivateWasmEngine, type WasmVariant } from "../wasm/engine.js";
+import type { ThreadOptions } from "../threads/pool.js";
+import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveSeed, resolveShape, type FiniteNetworkOptions } from "./network.js";
-import { NetworkPasses, sampleSeed } from "./passes.js";
+import { NetworkPasses, networkPool, sampleSeed } from "./passes.js";
 
 /** Most steps one run takes (a time limit, not a memory one). */
 export const MAX_TRAINING_STEPS = 10_000_000;
 
 /** Options of {@link trainNetworks}. */
-export interface TrainOptions extends FiniteNetworkOptions, ProgressOptions {
+export interface TrainOptions extends FiniteNetworkOptions, ProgressOptions, ThreadOptions {
   /** Training points with one target each. */
   readonly train: Dataset;
   /** Test points (targets ignored), same raw dimension. */
@@ -130,71 +131,81 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
     if (ev) infiniteLambdaMax = ev[ev.length - 1] * 2 ** p.float64!.log2Scale;
   }
 
-  const engine = await loadPrivateWasmEngine(o.variant);
-  const ticker = new ProgressTicker(o, S * T, 1);
-  /** Per network, per checkpoint reached: loss, kernel change, trained, linearized outputs. */
-  const done: NetworkRecord[][] = [];
-  const average = (records: readonly NetworkRecord[][]): TrainCheckpoint[] => {
-    const n = records.length;
-    return records[0].map((_, c) => {
-      const at_c = records.map((r) => r[c]);
-      const mean = (f: (r: NetworkRecord) => number) => at_c.reduce((a, r) => a + f(r), 0) / n;
-      const perPoint = (f: (r: NetworkRecord, i: number) => number) => Float64Array.from({ length: t }, (_, i) => mean((r) => f(r, i)));
-      return {
-        step: at[c],
-        trainLoss: mean((r) => r.loss),
-        kernelChange: definedMean(at_c.map((r) => r.change)),
-        ...outputStatistics(
-          at_c.map((r) => r.trained),
-          t,
-        ),
-        linearized: perPoint((r, i) => r.linearized[i]),
-        linearizationGap: perPoint((r, i) => Math.abs(r.trained[i] - r.linearized[i])),
-        infiniteWidth: infinite[c],
-      };
-    });
-  };
-
-  for (let s = 0; s < S; s++) {
-    const seed = sampleSeed(engine, base, s);
-    const passes = new NetworkPasses(engine, shape, m + t, seed);
-    // Θ_0 and f_0 on the union of training and test points (training first).
-    const f0 = passes.forward(union.coords, m + t, "stored");
-    const theta0 = passes.backward("stored", true)!;
-    const { train: K0, test: K0x } = sliceUnion(theta0.ntk, m, t);
-    const norm0 = Math.sqrt(K0.reduce((a, v) => a + v * v, 0));
-    const residual0 = Float64Array.from({ length: m }, (_, i) => Y[i] - f0[i]);
-    const records: NetworkRecord[] = [];
-    for (let step = 0; step <= T; step++) {
-      const checkpoint = at[records.length] === step;
-      const testOut = checkpoint ? passes.forward(x.coords, t, "stored") : undefined;
-      const f = passes.forward(X.coords, m, "stored");
-      const r = Float64Array.from(f, (v, i) => v - Y[i]);
-      const loss = 0.5 * r.reduce((a, v) => a + v * v, 0);
-      // Weights that overflowed can leave the training outputs finite (units they feed are inactive there) and still reach a test output.
-      const badTest = testOut?.find((v) => !Number.isFinite(v));
-      if (!Number.isFinite(loss) || badTest !== undefined) {
-        throw new NtkError(
-          "DIVERGED",
-          `Gradient descent diverged at step ${step} of network ${s + 1}: ${Number.isFinite(loss) ? `a test output is ${badTest}` : `the training loss is ${loss}`}. Use a smaller learning rate η (now ${eta}; ` +
-            `the infinite-width NTK's largest eigenvalue on the training points is ${infiniteLambdaMax.toPrecision(3)}, so η below about ${(2 / infiniteLambdaMax).toPrecision(3)} is stable there).`,
-          { step, sample: s, checkpoints: s === 0 ? (records.length > 0 ? average([records]) : []) : average(done), learningRate: eta },
-        );
-      }
-      const kernels = passes.backward("stored", checkpoint, step < T ? { residuals: r, learningRate: eta } : undefined);
-      if (checkpoint) {
-        let d2 = 0;
-        for (let e = 0; e < m * m; e++) d2 += (kernels!.ntk[e] - K0[e]) ** 2;
-        const lin = await predictFromKernels64({ trainKernel: K0, testKernel: K0x, targets: residual0, m, learningRate: eta, time: step });
-        records.push({ loss, change: norm0 > 0 ? Math.sqrt(d2) / norm0 : null, trained: testOut!, linearized: lin.predictions.map((v, i) => f0[m + i] + v) });
-      }
-      const pause = ticker.tick(s * T + step);
-      if (pause) await pause;
-    }
-    done.push(records);
+  // Threads share each step's matrix products (the same bits for any number of them).
+  const lease = await networkPool(shape, o.threads, o.variant ?? "auto");
+  try {
+    return await trainOnEngine(lease?.pool.engine ?? (await loadPrivateWasmEngine(o.variant)));
+  } finally {
+    lease?.release();
   }
-  ticker.finish();
-  return { depth: shape.depth, widths: shape.widths, samples: S, steps: T, learningRate: eta, checkpoints: average(done), infiniteLambdaMax };
+
+  async function trainOnEngine(engine: WasmEngine): Promise<TrainResult> {
+    const ticker = new ProgressTicker(o, S * T, 1);
+    /** Per network, per checkpoint reached: loss, kernel change, trained, linearized outputs. */
+    const done: NetworkRecord[][] = [];
+    const average = (records: readonly NetworkRecord[][]): TrainCheckpoint[] => {
+      const n = records.length;
+      return records[0].map((_, c) => {
+        const at_c = records.map((r) => r[c]);
+        const mean = (f: (r: NetworkRecord) => number) => at_c.reduce((a, r) => a + f(r), 0) / n;
+        const perPoint = (f: (r: NetworkRecord, i: number) => number) => Float64Array.from({ length: t }, (_, i) => mean((r) => f(r, i)));
+        return {
+          step: at[c],
+          trainLoss: mean((r) => r.loss),
+          kernelChange: definedMean(at_c.map((r) => r.change)),
+          ...outputStatistics(
+            at_c.map((r) => r.trained),
+            t,
+          ),
+          linearized: perPoint((r, i) => r.linearized[i]),
+          linearizationGap: perPoint((r, i) => Math.abs(r.trained[i] - r.linearized[i])),
+          infiniteWidth: infinite[c],
+        };
+      });
+    };
+
+    for (let s = 0; s < S; s++) {
+      const seed = sampleSeed(engine, base, s);
+      const passes = new NetworkPasses(engine, shape, m + t, seed, lease?.pool);
+      await passes.sampleStored(seed);
+      // Θ_0 and f_0 on the union of training and test points (training first).
+      const f0 = await passes.forward(union.coords, m + t, "stored");
+      const theta0 = (await passes.backward("stored", true))!;
+      const { train: K0, test: K0x } = sliceUnion(theta0.ntk, m, t);
+      const norm0 = Math.sqrt(K0.reduce((a, v) => a + v * v, 0));
+      const residual0 = Float64Array.from({ length: m }, (_, i) => Y[i] - f0[i]);
+      const records: NetworkRecord[] = [];
+      for (let step = 0; step <= T; step++) {
+        const checkpoint = at[records.length] === step;
+        const testOut = checkpoint ? await passes.forward(x.coords, t, "stored") : undefined;
+        const f = await passes.forward(X.coords, m, "stored");
+        const r = Float64Array.from(f, (v, i) => v - Y[i]);
+        const loss = 0.5 * r.reduce((a, v) => a + v * v, 0);
+        // Weights that overflowed can leave the training outputs finite (units they feed are inactive there) and still reach a test output.
+        const badTest = testOut?.find((v) => !Number.isFinite(v));
+        if (!Number.isFinite(loss) || badTest !== undefined) {
+          throw new NtkError(
+            "DIVERGED",
+            `Gradient descent diverged at step ${step} of network ${s + 1}: ${Number.isFinite(loss) ? `a test output is ${badTest}` : `the training loss is ${loss}`}. Use a smaller learning rate η (now ${eta}; ` +
+              `the infinite-width NTK's largest eigenvalue on the training points is ${infiniteLambdaMax.toPrecision(3)}, so η below about ${(2 / infiniteLambdaMax).toPrecision(3)} is stable there).`,
+            { step, sample: s, checkpoints: s === 0 ? (records.length > 0 ? average([records]) : []) : average(done), learningRate: eta },
+          );
+        }
+        const kernels = await passes.backward("stored", checkpoint, step < T ? { residuals: r, learningRate: eta } : undefined);
+        if (checkpoint) {
+          let d2 = 0;
+          for (let e = 0; e < m * m; e++) d2 += (kernels!.ntk[e] - K0[e]) ** 2;
+          const lin = await predictFromKernels64({ trainKernel: K0, testKernel: K0x, targets: residual0, m, learningRate: eta, time: step });
+          records.push({ loss, change: norm0 > 0 ? Math.sqrt(d2) / norm0 : null, trained: testOut!, linearized: lin.predictions.map((v, i) => f0[m + i] + v) });
+        }
+        const pause = ticker.tick(s * T + step);
+        if (pause) await pause;
+      }
+      done.push(records);
+    }
+    ticker.finish();
+    return { depth: shape.depth, widths: shape.widths, samples: S, steps: T, learningRate: eta, checkpoints: average(done), infiniteLambdaMax };
+  }
 }
 
 /** One network at one checkpoint. */
