@@ -2,22 +2,21 @@
 // Layout: row-major n × n float64 matrices, entry (i, j) at byte a + 8 (i n + j); pivots are i32.
 // Method: blocked right-looking LU (LAPACK dgetrf's order of operations): factor a panel of NB
 // columns with row interchanges, solve for the block row of U, then update the trailing matrix
-// with a register-tiled 4 × 4 GEMM, block by block (UPDATE_ROWS × UPDATE_COLS). The block-row
+// with gemm.ts's register-tiled 4 × 4 kernel, block by block (UPDATE_ROWS × UPDATE_COLS). The block-row
 // solve and the trailing update are cut into tasks (column ranges, blocks) that the thread pool
 // runs in parallel; every entry is computed in the same order whatever the cut (an entry of the
 // update is c − Σ_p l_p u_p, the sum taken over p in order), so the bits do not depend on the
 // number of threads. The solves with many right-hand sides are blocked the same way.
 
+import { gemmStrided } from "./gemm";
+
 /** Panel width: small enough that the panel and one packed U tile stay in cache. */
 const NB: i32 = 48;
-/** Rows and columns of the GEMM register tile. */
-const MR: i32 = 4;
-const NR: i32 = 4;
 
 /** Rows and columns of one trailing-update block (one task of the pool). */
 export const UPDATE_ROWS: i32 = 128;
 export const UPDATE_COLS: i32 = 256;
-/** Columns of the block row of U per task of the pool (a multiple of NR). */
+/** Columns of the block row of U per task of the pool (a multiple of gemm's 4-column tile). */
 export const BLOCK_ROW_COLS: i32 = 512;
 /** Depth of one chunk of the GEMM kernel: a chunk of B (GEMM_DEPTH × 64 columns) is 128 KB. */
 const GEMM_DEPTH: i32 = 256;
@@ -160,101 +159,15 @@ export function luUpdateBlock(a: usize, n: i32, k: i32, r0: i32, r1: i32, c0: i3
 /**
  * C −= A B for row-major C (rows × cols, row stride ldc), A (rows × depth, stride lda) and
  * B (depth × cols, stride ldb), strides in float64. Each entry is c − Σ_p a_p b_p with the sum
- * taken in order of p, in the 4 × 4 tiles and at the edges alike.
+ * taken in order of p (gemm.ts's kernel with α = −1, β = 1: −s + c is exactly c − s).
  */
 function gemmSubtract(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, rows: i32, cols: i32, depth: i32): void {
   // Depth in chunks of GEMM_DEPTH, so that the chunk of B a block reads stays in cache; each
   // chunk subtracts its own sum (fixed chunks: the same order for every cut of the work).
   for (let p0: i32 = 0; p0 < depth; p0 += GEMM_DEPTH) {
     const d = min(GEMM_DEPTH, depth - p0);
-    gemmSubtractChunk(c, ldc, a + (<usize>p0 << 3), lda, b + <usize>p0 * (<usize>ldb << 3), ldb, rows, cols, d);
+    gemmStrided(c, ldc, a + (<usize>p0 << 3), lda, 1, b + <usize>p0 * (<usize>ldb << 3), ldb, rows, d, cols, -1.0, 1.0);
   }
-}
-
-function gemmSubtractChunk(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, rows: i32, cols: i32, depth: i32): void {
-  const cs = <usize>ldc << 3;
-  const as = <usize>lda << 3;
-  const fullRows = rows - rows % MR;
-  const fullCols = cols - cols % NR;
-  for (let i: i32 = 0; i < fullRows; i += MR) {
-    for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(a + <usize>i * as, lda, b + (<usize>j << 3), ldb, depth, c + <usize>i * cs + (<usize>j << 3), ldc);
-  }
-  for (let i = fullRows; i < rows; i++) {
-    for (let j: i32 = 0; j < fullCols; j += NR) tile1x4(a + <usize>i * as, b + (<usize>j << 3), ldb, depth, c + <usize>i * cs + (<usize>j << 3));
-  }
-  const bs = <usize>ldb << 3;
-  for (let i: i32 = 0; i < rows; i++) {
-    for (let j = fullCols; j < cols; j++) {
-      let s: f64 = 0.0;
-      const ai = a + <usize>i * as;
-      for (let p: i32 = 0; p < depth; p++) s += load<f64>(ai + (<usize>p << 3)) * load<f64>(b + <usize>p * bs + (<usize>j << 3));
-      const o = c + <usize>i * cs + (<usize>j << 3);
-      store<f64>(o, load<f64>(o) - s);
-    }
-  }
-}
-
-// C[0 … 4, 0 … 4] −= L[0 … 4, 0 … nb) · U[0 … nb, 0 … 4): L and C rows at stride n, U rows at stride ldu.
-@inline function tile4x4(l: usize, n: i32, u: usize, ldu: i32, nb: i32, c: usize, ldc: i32): void {
-  const rs = <usize>n << 3;
-  const us = <usize>ldu << 3;
-  const cs = <usize>ldc << 3;
-  if (ASC_FEATURE_SIMD) {
-    let s00 = f64x2.splat(0.0), s01 = f64x2.splat(0.0);
-    let s10 = f64x2.splat(0.0), s11 = f64x2.splat(0.0);
-    let s20 = f64x2.splat(0.0), s21 = f64x2.splat(0.0);
-    let s30 = f64x2.splat(0.0), s31 = f64x2.splat(0.0);
-    let lp = l;
-    let up = u;
-    for (let p: i32 = 0; p < nb; p++) {
-      const u0 = v128.load(up);
-      const u1 = v128.load(up, 16);
-      let x = v128.load64_splat(lp);
-      s00 = f64x2.add(s00, f64x2.mul(x, u0));
-      s01 = f64x2.add(s01, f64x2.mul(x, u1));
-      x = v128.load64_splat(lp + rs);
-      s10 = f64x2.add(s10, f64x2.mul(x, u0));
-      s11 = f64x2.add(s11, f64x2.mul(x, u1));
-      x = v128.load64_splat(lp + 2 * rs);
-      s20 = f64x2.add(s20, f64x2.mul(x, u0));
-      s21 = f64x2.add(s21, f64x2.mul(x, u1));
-      x = v128.load64_splat(lp + 3 * rs);
-      s30 = f64x2.add(s30, f64x2.mul(x, u0));
-      s31 = f64x2.add(s31, f64x2.mul(x, u1));
-      lp += 8;
-      up += us;
-    }
-    v128.store(c, f64x2.sub(v128.load(c), s00));
-    v128.store(c, f64x2.sub(v128.load(c, 16), s01), 16);
-    v128.store(c + cs, f64x2.sub(v128.load(c + cs), s10));
-    v128.store(c + cs, f64x2.sub(v128.load(c + cs, 16), s11), 16);
-    v128.store(c + 2 * cs, f64x2.sub(v128.load(c + 2 * cs), s20));
-    v128.store(c + 2 * cs, f64x2.sub(v128.load(c + 2 * cs, 16), s21), 16);
-    v128.store(c + 3 * cs, f64x2.sub(v128.load(c + 3 * cs), s30));
-    v128.store(c + 3 * cs, f64x2.sub(v128.load(c + 3 * cs, 16), s31), 16);
-  } else {
-    for (let r: usize = 0; r < 4; r++) tile1x4(l + r * rs, u, ldu, nb, c + r * cs);
-  }
-}
-
-@inline function tile1x4(l: usize, u: usize, ldu: i32, nb: i32, c: usize): void {
-  const us = <usize>ldu << 3;
-  let s0: f64 = 0.0, s1: f64 = 0.0, s2: f64 = 0.0, s3: f64 = 0.0;
-  let lp = l;
-  let up = u;
-  for (let p: i32 = 0; p < nb; p++) {
-    const x = load<f64>(lp);
-    s0 += x * load<f64>(up);
-    s1 += x * load<f64>(up, 8);
-    s2 += x * load<f64>(up, 16);
-    s3 += x * load<f64>(up, 24);
-    lp += 8;
-    up += us;
-  }
-  store<f64>(c, load<f64>(c) - s0);
-  store<f64>(c, load<f64>(c, 8) - s1, 8);
-  store<f64>(c, load<f64>(c, 16) - s2, 16);
-  store<f64>(c, load<f64>(c, 24) - s3, 24);
 }
 
 /**

@@ -21,8 +21,9 @@ const SQRT2: f64 = 1.4142135623730951;
 const LN2_HI: f64 = 6.93147180369123816490e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 
-// Taylor coefficients 1/k! with alternating signs: sin t = t (1 + z (S1 + z (S2 + …))), cos t = 1 + z (C1 + …), z = t².
-// On |t| ≤ π/4 the first omitted terms are below 1e-19 (sin) and 3e-21 (cos).
+// Taylor coefficients 1/k! with alternating signs: sin t = t + t z (S1 + z (S2 + …)),
+// cos t = 1 + z (C1 + z (C2 + …)), z = t². On |t| ≤ π/4 the first omitted terms are below 1e-19
+// (sin) and 3e-21 (cos).
 const S1: f64 = -1.0 / 6.0;
 const S2: f64 = 1.0 / 120.0;
 const S3: f64 = -1.0 / 5040.0;
@@ -53,6 +54,11 @@ const R7: f64 = 2.0 / 15.0;
 const R8: f64 = 2.0 / 17.0;
 const R9: f64 = 2.0 / 19.0;
 const R10: f64 = 2.0 / 21.0;
+
+/** One step of Horner's rule in two lanes: c + z·p (as the scalar code's c + z * (…)). */
+@inline function hornerX2(p: v128, z: v128, c: f64): v128 {
+  return f64x2.add(f64x2.splat(c), f64x2.mul(z, p));
+}
 
 /** SplitMix64's output function (a bijection of 64-bit words). */
 @inline function mix64(z: u64): u64 {
@@ -103,25 +109,8 @@ export function normalFill(dst: usize, count: i32, seedHi: u32, seedLo: u32, str
       const odd = i64x2.eq(v128.and(o, i64x2.splat(1)), i64x2.splat(1));
       const t = f64x2.mul(v128.bitselect(f64x2.sub(f64x2.splat(1.0), f), f, odd), f64x2.splat(QUARTER_PI));
       const z = f64x2.mul(t, t);
-      let ps = f64x2.splat(S8);
-      ps = f64x2.add(f64x2.splat(S7), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S6), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S5), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S4), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S3), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S2), f64x2.mul(z, ps));
-      ps = f64x2.add(f64x2.splat(S1), f64x2.mul(z, ps));
-      const st = f64x2.add(t, f64x2.mul(f64x2.mul(t, z), ps));
-      let pc = f64x2.splat(C9);
-      pc = f64x2.add(f64x2.splat(C8), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C7), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C6), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C5), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C4), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C3), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C2), f64x2.mul(z, pc));
-      pc = f64x2.add(f64x2.splat(C1), f64x2.mul(z, pc));
-      const ct = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, pc));
+      const st = f64x2.add(t, f64x2.mul(f64x2.mul(t, z), hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(S8), z, S7), z, S6), z, S5), z, S4), z, S3), z, S2), z, S1)));
+      const ct = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(C9), z, C8), z, C7), z, C6), z, C5), z, C4), z, C3), z, C2), z, C1)));
       // Octants 1, 2, 5, 6 swap cos and sin; 2 … 5 negate the cosine, 4 … 7 the sine (see octantSigns).
       const swap = i64x2.eq(v128.and(i64x2.add(o, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(2));
       const cNeg = i64x2.shl(i64x2.shr_u(i64x2.add(o, i64x2.splat(2)), 2), 63);
@@ -188,17 +177,7 @@ export function normalFill(dst: usize, count: i32, seedHi: u32, seedLo: u32, str
   const f = f64x2.sub(m, f64x2.splat(1.0));
   const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
   const z = f64x2.mul(s, s);
-  let r = f64x2.splat(R10);
-  r = f64x2.add(f64x2.splat(R9), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R8), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R7), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R6), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R5), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R4), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R3), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R2), f64x2.mul(z, r));
-  r = f64x2.add(f64x2.splat(R1), f64x2.mul(z, r));
-  r = f64x2.mul(z, r);
+  const r = f64x2.mul(z, hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(R10), z, R9), z, R8), z, R7), z, R6), z, R5), z, R4), z, R3), z, R2), z, R1));
   const h = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
   const inner = f64x2.add(f64x2.mul(s, f64x2.add(h, r)), f64x2.mul(e, f64x2.splat(LN2_LO)));
   return f64x2.sub(f64x2.mul(e, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(h, inner), f));

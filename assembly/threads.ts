@@ -9,10 +9,18 @@ const SLOT_BYTES: usize = 64;
 const SCRATCH: usize = memory.data(<i32>SLOT_BYTES * MAX_THREAD_SLOTS, 16);
 
 let slotScratch: usize = SCRATCH;
+let slotIndex: i32 = 0;
 
 /** Selects this instance's scratch slot (0 … MAX_THREAD_SLOTS − 1). */
 export function setThreadSlot(slot: i32): void {
   slotScratch = SCRATCH + <usize>slot * SLOT_BYTES;
+  slotIndex = slot;
+}
+
+/** This instance's slot, for kernels that keep larger per-thread scratch of their own. */
+// @ts-ignore: decorator
+@inline export function threadSlot(): i32 {
+  return slotIndex;
 }
 
 /** This instance's 64 bytes of scratch (16-byte aligned). */
