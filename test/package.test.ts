@@ -149,6 +149,9 @@ describe("the packed tarball", () => {
       "dist/advanced.d.ts",
       "dist/data/files.js",
       "dist/data/files.d.ts",
+      "dist/node.js",
+      "dist/node.d.ts",
+      "dist/width/sampleWorker.js",
       "dist/cli.js",
       "dist/browser/ntk-depth.js",
       "dist/wasm/modules.generated.js",
@@ -168,12 +171,18 @@ describe("the installed package", { timeout: 300_000 }, () => {
       `import * as core from "ntk-depth";
 import * as advanced from "ntk-depth/advanced";
 import { loadDataset } from "ntk-depth/data/files";
+import { sampleWorkerRunner } from "ntk-depth/node";
 import { createRequire } from "node:module";
 const r = await core.pairThroughDepth({ rho1: "0.5", depth: 3 });
+const points = core.projectToSphere({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0.6, 0.8) }, "normalize");
+const mcOptions = { points, depth: 3, width: 8, samples: 3, seed: 2 };
+const inWorkers = await core.monteCarloKernels({ ...mcOptions, runner: sampleWorkerRunner(2) });
+const here = await core.monteCarloKernels(mcOptions);
 const data = await loadDataset("train.csv");
 const chol = await advanced.choleskyFactor([4, 2, 2, 3], 2);
 const { version } = createRequire(import.meta.url)("ntk-depth/package.json");
-console.log(JSON.stringify({ core: Object.keys(core).length, advanced: Object.keys(advanced).length, oneMinusRho: r.points[0].oneMinusRho, m: data.m, l11: chol.lower[3], version }));
+const sameInWorkers = inWorkers.raw.every((s, i) => s.ntk.every((v, e) => v === here.raw[i].ntk[e]));
+console.log(JSON.stringify({ core: Object.keys(core).length, advanced: Object.keys(advanced).length, oneMinusRho: r.points[0].oneMinusRho, m: data.m, l11: chol.lower[3], version, sameInWorkers }));
 `,
     );
     const { stdout, stderr } = await node("imports.mjs");
@@ -185,6 +194,8 @@ console.log(JSON.stringify({ core: Object.keys(core).length, advanced: Object.ke
     expect(got.m).toBe(2);
     expect(got.l11).toBeCloseTo(Math.SQRT2, 15);
     expect(got.version).toBe(manifest.version);
+    // ntk-depth/node's worker runner starts its workers from the installed dist and gives the one-thread bits.
+    expect(got.sameInWorkers).toBe(true);
   });
 
   it("gives a TypeScript consumer the types, and the README's library examples compile and run from it", async () => {
@@ -196,7 +207,10 @@ console.log(JSON.stringify({ core: Object.keys(core).length, advanced: Object.ke
       `import { pairThroughDepth, NtkError, type PairResult64 } from "ntk-depth";
 import { luFactor, type LuFactors } from "ntk-depth/advanced";
 import { loadDataset } from "ntk-depth/data/files";
+import { sampleWorkerRunner } from "ntk-depth/node";
 const r: PairResult64 = await pairThroughDepth({ rho1: "0.5", depth: 2 });
+// @ts-expect-error threads is a number
+sampleWorkerRunner("2");
 const lu: LuFactors = await luFactor([2, 1, 1, 2], 2);
 // @ts-expect-error depth is required
 await pairThroughDepth({ rho1: "0.5" });
