@@ -242,51 +242,59 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   for (;;) {
     while (next < checkpoints.length && checkpoints[next] === layer) out.push(stepped(checkpoints[next++]!));
     if (next === checkpoints.length) return out;
-    const theta = map.thetaOfComplement(eps);
-    const thetaSmall = c.toDecimal(theta, D0).lt(switchAngle);
+    // The switch only has to be decided the same way every time: θ in float64 is enough (0 when ε underflows, i.e. tiny).
+    const thetaSmall = 2 * Math.asin(Math.sqrt(Math.min(c.toNumber(eps), 2) / 2)) < switchAngle;
     if (thetaSmall && checkpoints[next]! - layer >= BigInt(JUMP_MIN_LAYERS)) break;
     const { w, a, b } = scalars.step();
-    const { next: epsNext } = map.layer(eps, w);
+    const { theta, next: epsNext } = map.layer(eps, w);
     u = map.ntkComplementStep(u, theta, epsNext, a, b);
     eps = epsNext;
     thetaPrev = theta;
     layer++;
   }
-  // The jump for the remaining checkpoints, in decimal.js with the digits the sum needs.
-  const thetaN = c.toDecimal(map.thetaOfComplement(eps), D0);
-  const tEstimate = (3 * Math.PI) / thetaN.toNumber();
+  // The jump for the remaining checkpoints, in BigFloat with the digits the sum needs.
+  const thetaExact = map.thetaOfComplement(eps);
+  const tEstimate = (3 * Math.PI) / c.toNumber(thetaExact);
   const gap = Number(checkpoints[next]! - layer);
   const extra = gap < tEstimate ? Math.ceil(2 * Math.log10(tEstimate / gap)) + 2 : 2;
   const D = preciseDecimal(digits + extra + PI_EXTRA_DIGITS);
-  const series = new PreciseAbelSeries(D, digits + extra);
-  const n = new D(layer.toString());
-  const thN = new D(thetaN);
-  const tN = series.phi(thN);
-  const Tn = n.times(new D(1).minus(c.toDecimal(u, D0)));
-  const J = Tn.times(series.w(thN)).minus(series.psi(thN));
+  const series = PreciseAbelSeries.at(bitsForDigits(digits + extra), map.pi);
+  const j = series.ctx;
+  const big = (x: bigint): BigFloat => j.fromInteger(x);
+  const thN = j.normalize(thetaExact.m, thetaExact.e);
+  const lnN = series.ln(thN);
+  const tN = series.phi(thN, lnN);
+  const Tn = j.mul(big(layer), j.sub(j.one, j.normalize(u.m, u.e)));
+  const J = j.sub(j.mul(Tn, series.w(thN)), series.psi(thN, lnN));
   const sw2 = new D(s.params.sigmaW).pow(2);
+  const halfSigmaW2 = j.fromDecimal(sw2.div(2), D);
   for (; next < checkpoints.length; next++) {
     const L = checkpoints[next]!;
-    const thetaL = series.inversePhi(tN.plus(new D((L - layer).toString())));
-    const thetaBefore = L - 1n === layer ? thN : series.inversePhi(tN.plus(new D((L - 1n - layer).toString())));
-    const half = thetaL.div(2).sin();
-    const oneMinusRho = half.times(half).times(2);
-    const ntkNormalized = J.plus(series.psi(thetaL)).div(series.w(thetaL)).div(new D(L.toString()));
+    const thetaL = series.inversePhi(j.add(tN, big(L - layer)));
+    // θ^(L−1) ≈ θ^(L) (1 + θ^(L)/(3π)): Newton from there converges in a step or two.
+    const thetaBefore =
+      L - 1n === layer
+        ? thN
+        : series.inversePhi(j.add(tN, big(L - 1n - layer)), j.add(thetaL, j.div(j.mul(thetaL, thetaL), j.mul(j.fromInteger(3), series.pi))));
+    const half = series.sin(j.scale2(thetaL, -1));
+    const oneMinusRho = j.scale2(j.mul(half, half), 1);
+    const ntk = j.div(j.add(J, series.psi(thetaL)), j.mul(series.w(thetaL), big(L)));
     const raw = rawDiagonalPrecise(sw2, s.n0, L, D);
-    const rho = new D(1).minus(oneMinusRho);
+    const rho = j.toDecimal(j.sub(j.one, oneMinusRho), D);
+    const ntkNormalized = j.toDecimal(ntk, D);
     out.push({
       depth: Number(L),
       depthExact: L,
       rho,
-      oneMinusRho,
-      theta: thetaL,
+      oneMinusRho: j.toDecimal(oneMinusRho, D),
+      theta: j.toDecimal(thetaL, D),
       ntkNormalized,
-      oneMinusNtkNormalized: new D(1).minus(ntkNormalized),
+      oneMinusNtkNormalized: j.toDecimal(j.sub(j.one, ntk), D),
       sigma: raw && rho.times(raw.sigmaDiag),
       ntk: raw && ntkNormalized.times(raw.ntkDiag),
       sigmaDiag: raw && raw.sigmaDiag,
       ntkDiag: raw && raw.ntkDiag,
-      sigmaDot: sw2.div(2).times(new D(1).minus(thetaBefore.div(series.pi))),
+      sigmaDot: j.toDecimal(j.mul(halfSigmaW2, j.sub(j.one, j.div(thetaBefore, series.pi))), D),
     });
   }
   return out;
@@ -298,6 +306,9 @@ const DECIMAL_EXPONENT_LIMIT = 9e15;
 /** q_L = (σw²/n0)(σw²/2)^{L−1} and L q_L for σb = 0, or null beyond decimal.js's exponent range. */
 function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decimal): { sigmaDiag: Decimal; ntkDiag: Decimal } | null {
   const base = sw2.div(2);
+  // Far beyond the range (the usual case at huge depths) a float64 estimate decides, sparing two Decimal logarithms.
+  const estimate = Math.log10(sw2.toNumber() / n0) + Math.log10(base.toNumber()) * Number(L - 1n);
+  if (Math.abs(estimate) > DECIMAL_EXPONENT_LIMIT + 1e6) return null;
   const log10 = sw2
     .div(n0)
     .log(10)
