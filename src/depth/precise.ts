@@ -20,13 +20,18 @@ import { PHI, PSI, PSI_SINGULAR, SERIES_TABLE_DIGITS } from "./seriesTable.js";
 
 /**
  * Most significant digits the high-precision jump offers: its working precision (this plus
- * guard digits) must stay below the table's digits, and K(θ_s) within the tabulated terms.
+ * guard, vouching and cancellation digits) must stay below the table's 380 digits, and K(θ_s)
+ * within the tabulated terms (164 of Φ, 160 of Ψ).
  */
-export const MAX_JUMP_PRECISION = 80;
+export const MAX_JUMP_PRECISION = 300;
 
-/** The switch angle for a run at `digits` working digits: K(θ_s) ≤ 76 tabulated terms. */
+/**
+ * The switch angle for a run at `digits` working digits: K(θ_s) ≈ 136 terms, where |c_k|, |d_k| < 10^−3
+ * (scripts/depth_series.py prints them), and at most 0.3, where the series' best truncation
+ * (~e^{−6π²/θ} ≈ 1e-86) is far below what the lower precisions need.
+ */
 export function jumpSwitchAngle(digits: number): number {
-  return 10 ** -((digits + 3) / 76);
+  return Math.min(0.3, 10 ** -((digits + 3) / 136));
 }
 
 /** Series evaluators by mantissa bits: a run converts the ~160 table entries once, later runs at the same precision reuse them. */

@@ -12,6 +12,7 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { jumpSwitchAngle, MAX_JUMP_PRECISION, PreciseAbelSeries } from "../depth/precise.js";
+import { SERIES_TABLE_DIGITS } from "../depth/seriesTable.js";
 import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
@@ -175,7 +176,7 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
   }
   const jumpable = params.sigmaB.isZero() && precision <= MAX_JUMP_PRECISION;
   if (method === "jump" && !jumpable) {
-    const why = params.sigmaB.isZero() ? `precision ≤ ${MAX_JUMP_PRECISION} (the series tables hold 130 digits)` : "σb = 0";
+    const why = params.sigmaB.isZero() ? `precision ≤ ${MAX_JUMP_PRECISION} (the series tables hold ${SERIES_TABLE_DIGITS} digits)` : "σb = 0";
     throw new NtkError("BAD_OPTION", `the high-precision jump needs ${why}; use method "direct".`, { method, precision });
   }
   if (method === "auto" && !jumpable && finalDepth > BigInt(MAX_DEPTH)) {
