@@ -18,6 +18,7 @@ import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
+import { powBig, SettleWatch } from "../precise/fixedPoint.js";
 import {
   bitsForDigits,
   checkPrecision,
@@ -127,7 +128,7 @@ export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloat
 /** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run (direct runs only: the jump has no layers to observe). */
 export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
   const params = resolveParams(o.params);
-  const exact = resolveCheckpoints(o.at, o.depth, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const exact = resolveCheckpoints(o.at, o.depth, (params.sigmaB.isZero() && o.method !== "direct") || settles(params) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
   const start = { rho1, params, n0 };
@@ -135,15 +136,15 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   const method = observe ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
   if (method === "jump") return pairJumpPrecise(o.precision, start, exact, o);
   const checkpoints = exact.map(Number);
-  const depth = checkpoints[checkpoints.length - 1]!;
+  const depth = Math.min(checkpoints[checkpoints.length - 1]!, MAX_DEPTH);
   let wp = workingPrecision(o.precision, depth);
   for (let attempt = 0; ; attempt++) {
     // Progress: each attempt is two runs of `depth` steps; a retry extends the total.
     const offset = attempt * 2 * depth;
     const onProgress = o.onProgress && ((done: number, total: number) => o.onProgress!(offset + done, offset + total));
     const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * depth, wp.upper > 300 ? 4 : 32);
-    const lower = await runPrecise(wp.lower, start, checkpoints, depth, ticker, 0);
-    const upper = await runPrecise(wp.upper, start, checkpoints, depth, ticker, depth, attempt === 0 ? observe : undefined);
+    const lower = await runPrecise(wp.lower, start, exact, depth, ticker, 0);
+    const upper = await runPrecise(wp.upper, start, exact, depth, ticker, depth, attempt === 0 ? observe : undefined);
     ticker.finish();
     const points = upper.map((u, i) => vouch(lower[i]!, u, wp.precision));
     // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
@@ -179,7 +180,7 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
     const why = params.sigmaB.isZero() ? `precision ≤ ${MAX_JUMP_PRECISION} (the series tables hold ${SERIES_TABLE_DIGITS} digits)` : "σb = 0";
     throw new NtkError("BAD_OPTION", `the high-precision jump needs ${why}; use method "direct".`, { method, precision });
   }
-  if (method === "auto" && !jumpable && finalDepth > BigInt(MAX_DEPTH)) {
+  if (method === "auto" && !jumpable && !settles(params) && finalDepth > BigInt(MAX_DEPTH)) {
     throw new NtkError(
       "BAD_DEPTH",
       `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, which only the jump reaches (σb = 0, precision ≤ ${MAX_JUMP_PRECISION}).`,
@@ -187,6 +188,11 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
     );
   }
   return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
+}
+
+/** σb > 0 with σw² < 2: the state settles geometrically (../precise/fixedPoint.ts), and later depths cost nothing. */
+function settles(params: ResolvedParams): boolean {
+  return !params.sigmaB.isZero() && params.sigmaW.pow(2).lt(2);
 }
 
 /** Exact layers the jump still takes before a checkpoint this close to the current layer (its T^(L) would cancel). */
@@ -338,16 +344,20 @@ interface StartValues {
   readonly n0: number;
 }
 
-/** One run at `digits` significant digits: the recursion of docs/RECURSIONS.md in BigFloat, Decimal out at checkpoints. */
+/**
+ * One run at `digits` significant digits: the recursion of docs/RECURSIONS.md in BigFloat, Decimal out at checkpoints.
+ * σb > 0 with σw² < 2: once the state settles (../precise/fixedPoint.ts) the later checkpoints, to 2^60, come from its closed form.
+ */
 async function runPrecise(
   digits: number,
   s: StartValues,
-  checkpoints: readonly number[],
+  exact: readonly bigint[],
   depth: number,
   ticker: ProgressTicker,
   done0: number,
   observe?: LayerObserver,
 ): Promise<PointValues[]> {
+  const checkpoints = exact.map(Number);
   const D = preciseDecimal(digits + PI_EXTRA_DIGITS);
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
@@ -356,6 +366,7 @@ async function runPrecise(
   let eps = c.fromDecimal(new D(s.rho1.oneMinusRho1).times(scalars.c1), D);
   let u = eps; // u_1 = 1 − Θ̄^(1) = ε_1
   let thetaPrev: BigFloat | null = null;
+  const watch = !observe && settles(s.params) ? new SettleWatch(c) : null;
   const out: PointValues[] = [];
   let next = 0;
   for (let l = 1; ; l++) {
@@ -373,13 +384,57 @@ async function runPrecise(
       out.push(toPoint(l, { eps, theta, u, tau, q, thetaPrev }, map, scalars.halfSigmaW2, D));
       next++;
     }
-    u = map.ntkComplementStep(u, theta, epsNext, a, b);
+    const uNext = map.ntkComplementStep(u, theta, epsNext, a, b);
+    const settled = watch !== null && watch.observe(w, scalars.q, scalars.tau, eps, epsNext, u, uNext);
+    u = uNext;
     eps = epsNext;
     thetaPrev = theta;
+    if (settled) return [...out, ...settledPoints(l + 1, { eps, u, w, rootW: watch.rootWeight, thetaPrev: theta }, exact.slice(next), map, scalars, D)];
     const pause = ticker.tick(done0 + l);
     if (pause) await pause;
   }
+  if (next < exact.length - 1 || exact[exact.length - 1]! > BigInt(depth)) {
+    throw new NtkError(
+      "BAD_DEPTH",
+      `the recursion did not settle to its fixed point within ${MAX_DEPTH.toLocaleString("en-US")} layers, so depth ${exact[exact.length - 1]} cannot be run layer by layer.`,
+      { depth: exact[exact.length - 1]!.toString() },
+    );
+  }
   return out;
+}
+
+/** Decimal's exponent limit, with room for the digits of a value: complements smaller than 10^−this are refused. */
+const SMALLEST_COMPLEMENT_LOG10 = 9e15 - 1e3;
+
+/**
+ * The checkpoints at or after a settled layer n: ε_L = ε_n w^{L−n}, u_L = u_n (√w)^{L−n} (../precise/fixedPoint.ts),
+ * q and τ as at n. Throws BAD_DEPTH where 1 − ρ^(L) or 1 − Θ̄^(L) falls below decimal.js's range (ρ = 1 to every digit).
+ */
+function settledPoints(
+  n: number,
+  st: { eps: BigFloat; u: BigFloat; w: BigFloat; rootW: BigFloat; thetaPrev: BigFloat },
+  depths: readonly bigint[],
+  map: PreciseCorrelationMap,
+  scalars: PreciseLayerScalars,
+  D: typeof Decimal,
+): PointValues[] {
+  const c = map.ctx;
+  const at = (k: bigint) => ({ eps: c.mul(st.eps, powBig(c, st.w, k)), u: c.mul(st.u, powBig(c, st.rootW, k)) });
+  return depths.map((L) => {
+    const k = L - BigInt(n);
+    const { eps, u } = at(k);
+    for (const x of [eps, u]) {
+      if (!c.isZero(x) && (x.e + c.bits) * Math.log10(2) < -SMALLEST_COMPLEMENT_LOG10) {
+        throw new NtkError(
+          "BAD_DEPTH",
+          `at depth ${L} the complements 1 − ρ and 1 − Θ̄ (≈ 10^${Math.round((x.e + c.bits) * Math.log10(2))}) are beyond decimal.js's exponent range (10^−9e15); ρ and Θ̄ are 1 to every digit there. Ask for a smaller depth.`,
+          { depth: L.toString() },
+        );
+      }
+    }
+    const thetaPrev = k === 0n ? st.thetaPrev : map.thetaOfComplement(at(k - 1n).eps);
+    return toPoint(Number(L), { eps, theta: map.thetaOfComplement(eps), u, tau: scalars.tau, q: scalars.q, thetaPrev }, map, scalars.halfSigmaW2, D, L);
+  });
 }
 
 interface LayerState {
