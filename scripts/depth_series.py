@@ -1,6 +1,6 @@
 """Coefficients of the Abel function Φ and of the NTK sum function Ψ of the arc-cosine map near
 its parabolic fixed point θ = 0 (SPEC §9, docs/DEPTH_JUMP.md), in power-series arithmetic with
-mpmath at 260 digits.
+mpmath at 420 digits.
 
 In θ = arccos ρ one layer is θ ↦ F(θ) = arccos(1 − ε′), ε′ = ε − g(θ)/π, ε = 1 − cos θ,
 g(θ) = sin θ − θ cos θ (SPEC §4). Write F(θ) = θ (1 + x(θ)), x = f1 θ + f2 θ² + …, f1 = −1/(3π).
@@ -18,23 +18,23 @@ best order and far smaller at the orders used (see docs/DEPTH_JUMP.md, and the c
 
 Check (the script fails otherwise): Φ(F(θ)) − Φ(θ) − 1 and Ψ(F(θ)) − Ψ(θ) − cos F · w(F) are
 evaluated at θ = 0.05, 0.2 and 0.5 from the truncated series against F computed directly by
-mpmath at 260 digits.
+mpmath at 420 digits.
 
 Writes
   assembly/depthSeries.ts     float64 coefficients (AssemblyScript constants) for the float64 jump
-  src/depth/seriesTable.ts    the same coefficients to 130 significant digits for the precise jump
-Run: python3 scripts/depth_series.py  (mpmath 1.3, about a minute)
+  src/depth/seriesTable.ts    the same coefficients to 380 significant digits for the precise jump (P ≤ 300)
+Run: python3 scripts/depth_series.py  (mpmath 1.3; about 15 minutes on a loaded 2-core machine)
 """
 from mpmath import mp, mpf, pi, sin, cos, acos, log, nstr
 import os
 
-mp.dps = 260
-N = 96  # orders of θ carried
-PHI_TERMS = 80  # c_1 … c_80
-PSI_TERMS = 76  # d_1 … d_76
+mp.dps = 420
+N = 180  # orders of θ carried
+PHI_TERMS = 164  # c_1 … c_164
+PSI_TERMS = 160  # d_1 … d_160
 FLOAT64_PHI_TERMS = 24
 FLOAT64_PSI_TERMS = 24
-TABLE_DIGITS = 130
+TABLE_DIGITS = 380
 GAUSS_NODES = 12
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -109,7 +109,7 @@ for k in range(N // 2 + 1):
 F = [2 * v for v in compose(asin_s, half_sqrt)]
 one_plus_x = F[1:] + [mpf(0)]  # F/θ
 f1 = one_plus_x[1]
-assert abs(f1 + 1 / (3 * pi)) < mpf(10) ** -250
+assert abs(f1 + 1 / (3 * pi)) < mpf(10) ** -400
 inv_opx = inv(one_plus_x)
 ln_opx = log1p_series(one_plus_x)
 powers = [None, one_plus_x]  # (1+x)^k
@@ -175,7 +175,7 @@ assert abs(values["a4"] + 9 * pi**2 / 4) < mpf(10) ** -200
 d = [mpf(0)] + [values[f"d{k}"] for k in range(1, PSI_TERMS + 1)]
 
 
-# ---- check against the exact map at 260 digits
+# ---- check against the exact map at 420 digits
 def F_exact(t):
     return acos((sin(t) + (pi - t) * cos(t)) / pi)
 
@@ -203,7 +203,7 @@ for t in [mpf("0.05"), mpf("0.2"), mpf("0.5")]:
 
 
 def gauss_legendre(n):
-    """Nodes and weights of the n-point Gauss–Legendre rule, by Newton on P_n at 260 digits."""
+    """Nodes and weights of the n-point Gauss–Legendre rule, by Newton on P_n at 420 digits."""
     nodes, weights = [], []
     for i in range(1, n + 1):
         x = cos(pi * (i - mpf(1) / 4) / (n + mpf(1) / 2))
@@ -214,7 +214,7 @@ def gauss_legendre(n):
             dp = n * (x * p1 - p0) / (x * x - 1)
             dx = p1 / dp
             x -= dx
-            if abs(dx) < mpf(10) ** -250:
+            if abs(dx) < mpf(10) ** -400:
                 break
         nodes.append(x)
         weights.append(2 / ((1 - x * x) * dp * dp))

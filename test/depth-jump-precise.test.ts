@@ -55,6 +55,33 @@ describe("high-precision jump against mpmath (depths 2 … 2^60, 40 digits writt
   );
 });
 
+const high = (JSON.parse(readFileSync(new URL("./fixtures/depth_jump_high.json", import.meta.url), "utf8")) as { cases: JumpRef[] }).cases;
+const HighRef = Decimal.clone({ precision: 400 });
+
+describe("high-precision jump at P = MAX_JUMP_PRECISION against mpmath (340 digits, 310 written; depths 2 … 2^60)", () => {
+  it.each(high.map((c) => [c.rho1, c] as const))(
+    "ρ1 = %s: no vouched digit wrong, every value vouches all P digits",
+    async (rho1, c) => {
+      const r = await pairThroughDepthPrecise({
+        rho1,
+        depth: c.points.at(-1)!.depth,
+        at: c.points.map((p) => p.depth),
+        precision: MAX_JUMP_PRECISION,
+        method: "jump",
+      });
+      r.points.forEach((p, k) => {
+        for (const f of FIELDS) {
+          const want = new HighRef(c.points[k]![f]);
+          const err = new HighRef(p[f]).minus(want).abs().div(want.abs());
+          expect(p.digitsVouched[f], `${f} at L = ${p.depthExact}`).toBe(MAX_JUMP_PRECISION);
+          expect(err.lt(new HighRef(10).pow(-p.digitsVouched[f])), `${f} at L = ${p.depthExact}: error ${err.toExponential(3)}`).toBe(true);
+        }
+      });
+    },
+    120000,
+  );
+});
+
 describe("high-precision jump against the direct high-precision recursion", () => {
   it.each([
     ["-0.3", 100_000],
@@ -94,13 +121,17 @@ describe("high-precision jump: limits", () => {
     await expectCode(
       () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: MAX_JUMP_PRECISION + 1, method: "jump" }),
       "BAD_OPTION",
-      /precision ≤ 80/,
+      new RegExp(`precision ≤ ${MAX_JUMP_PRECISION}`),
     );
     await expectCode(
       () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 30, method: "jump", params: { sigmaB: 0.1 } }),
       "BAD_OPTION",
       /σb = 0/,
     );
-    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 100 }), "BAD_DEPTH", /only the jump reaches/);
+    await expectCode(
+      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: MAX_JUMP_PRECISION + 1 }),
+      "BAD_DEPTH",
+      /only the jump reaches/,
+    );
   });
 });

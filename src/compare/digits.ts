@@ -46,7 +46,9 @@ export function correctDigits(approx: Comparable, reference: Decimal, cap: numbe
   const rel = relativeError(approx, reference);
   if (rel.isZero()) return cap;
   if (!rel.isFinite() || rel.gte(1)) return 0;
-  const d = Math.floor(rel.log(10).neg().toNumber());
+  // ⌊−log10 rel⌋ from rel's decimal exponent e (10^e ≤ rel < 10^(e+1)): −e at rel = 10^e, else −e − 1. Exact, and
+  // no logarithm (decimal.js's log cost ~100 µs a call, a third of a 40-digit jump's time).
+  const d = rel.eq(new LogDecimal(`1e${rel.e}`)) ? -rel.e : -rel.e - 1;
   return Math.max(0, Math.min(cap, d));
 }
 

@@ -51,7 +51,10 @@ export interface GramOptions extends ProgressOptions {
 
 /** Options of {@link gramThroughDepthFloat64}. */
 export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
-  /** Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, 10^9 otherwise. */
+  /**
+   * Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, and for
+   * σb > 0 with σw² < 2 (the state reaches its fixed point, see {@link GramAtDepth64.fixedPointFrom}); 10^9 otherwise.
+   */
   readonly depths: readonly DepthInput[];
   /**
    * "auto" (default): for σb = 0 the tabulated depth-L maps (./depthMapGram.ts, cost independent
@@ -63,6 +66,11 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
   readonly backend?: "wasm" | "plain";
   /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
   readonly variant?: WasmVariant;
+  /**
+   * σb > 0 (direct loop): stop iterating once the float64 state reaches its fixed point (default
+   * true; see {@link GramAtDepth64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
+   */
+  readonly stopAtFixedPoint?: boolean;
 }
 
 /**
@@ -94,6 +102,12 @@ export interface GramAtDepth64 {
   readonly sigmaDiag: number;
   /** Θ^(L)(x, x) / 2^log2Scale (in the paper's case L/(n0 2^{L−1})). */
   readonly ntkDiag: number;
+  /**
+   * Direct runs with σb > 0: a depth from which the float64 state (layer scalars and every pair's
+   * complements) no longer changes, so that this and every deeper checkpoint cost nothing; null
+   * if the run did not get there. Found at the granularity of the loop's 4096-layer rounds.
+   */
+  readonly fixedPointFrom?: bigint | null;
 }
 
 /** Largest number of layers whose coefficients one WASM call receives. */
@@ -187,6 +201,8 @@ interface PairStore {
   advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number): void | Promise<void>;
   /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
   unpack(): Promise<[Float64Array, Float64Array, Float64Array, Float64Array]>;
+  /** A copy of every pair's ε and u (for the fixed-point test). */
+  state(): Float64Array;
 }
 interface GramExports {
   gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
@@ -230,6 +246,12 @@ async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, p
       return pool.run("gramAdvance", tasks);
     },
     unpack: async () => [await unpackOne(eps, 1, 1), await unpackOne(eps, 0, 0), await unpackOne(u, 1, 1), await unpackOne(u, 0, 0)],
+    state: () => {
+      const copy = new Float64Array(2 * pairs);
+      copy.set(engine.f64(eps, pairs));
+      copy.set(engine.f64(u, pairs), pairs);
+      return copy;
+    },
   };
 }
 
@@ -247,6 +269,12 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
   return {
     advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
     unpack: async () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
+    state: () => {
+      const copy = new Float64Array(2 * pairs);
+      copy.set(eps);
+      copy.set(u, pairs);
+      return copy;
+    },
   };
 }
 
@@ -347,7 +375,9 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
-  const exactDepths = checkDepthListExact(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  // σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing.
+  const settles = !params.sigmaB.isZero() && params.sigmaW64 * params.sigmaW64 < 2 && o.stopAtFixedPoint !== false;
+  const exactDepths = checkDepthListExact(o.depths, (params.sigmaB.isZero() && o.method !== "direct") || settles ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const threads = await resolveThreads(o.threads);
   if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
     // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.
@@ -367,9 +397,8 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
       lease?.release();
     }
   }
-  const depths = exactDepths.map(Number);
   const { c1 } = scalars;
-  const finalDepth = depths[depths.length - 1];
+  const finalDepth = Math.min(Number(exactDepths[exactDepths.length - 1]), MAX_DEPTH);
   const total = pairs * (finalDepth - 1);
   // A run that may yield to the event loop keeps its state in an engine of its own, since other
   // calls may reserve the shared engine's buffers meanwhile; a short run never yields. A run on
@@ -384,51 +413,83 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
         : lease
           ? await wasmStore(lease.pool.engine, o.points, c1, lease.pool)
           : await wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1, null);
-    return await runLayers(o, store, scalars, depths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1);
+    return await runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles);
   } finally {
     lease?.release();
   }
 }
 
-/** The depth loop of {@link gramThroughDepthFloat64}: `tasksPerCall` blocks of pairs per advance (one per call on one thread). */
+/**
+ * The depth loop of {@link gramThroughDepthFloat64}: `tasksPerCall` blocks of pairs per advance (one per call on one thread).
+ * With `watchFixedPoint` (σb > 0, σw² < 2), a round of layers that leaves the layer scalars and every pair's ε, u
+ * bitwise as they were, followed by one more layer that does too, is the float64 fixed point: every later depth
+ * has that state, so deeper checkpoints (to 2^60) take no layers at all.
+ */
 async function runLayers(
   o: GramFloat64Options,
   store: PairStore,
   scalars: LayerScalars,
-  depths: number[],
+  depths: readonly bigint[],
   pairs: number,
   m: number,
   total: number,
   mayYield: boolean,
   tasksPerCall: number,
+  watchFixedPoint: boolean,
 ): Promise<GramAtDepth64[]> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: GramAtDepth64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
+  let fixedPointFrom: number | null = null;
   const pauseIfDue = async (): Promise<void> => {
     const pause = mayYield ? ticker.tick(done) : undefined;
     if (pause) await pause;
   };
-  for (const depth of depths) {
-    while (scalars.layer < depth) {
-      const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
-      scalars.fill(coef, steps);
-      const taskPairs = Math.max(8, 8 * Math.floor(PAIR_STEPS_PER_CALL / steps / 8));
-      const block = taskPairs * tasksPerCall;
-      for (let first = 0; first < pairs; first += block) {
-        const count = Math.min(block, pairs - first);
-        await store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs);
-        done += count * steps;
-        await pauseIfDue();
-      }
-      // With a single point there are no pairs, but a deep run still yields now and then.
-      if (pairs === 0) await pauseIfDue();
+  const scalarState = (): number[] => [scalars.qMantissa, scalars.log2Scale, scalars.tau];
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    return true;
+  };
+  /** One round of `steps` layers over every pair; true when it left the scalars and the pairs as they were (checked only when `watch`). */
+  const round = async (steps: number, watch: boolean): Promise<boolean> => {
+    const scalarsBefore = scalarState();
+    scalars.fill(coef, steps);
+    const pairsBefore = watch && same(scalarsBefore, scalarState()) ? store.state() : null;
+    const taskPairs = Math.max(8, 8 * Math.floor(PAIR_STEPS_PER_CALL / steps / 8));
+    const block = taskPairs * tasksPerCall;
+    for (let first = 0; first < pairs; first += block) {
+      const count = Math.min(block, pairs - first);
+      await store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs);
+      done += count * steps;
+      await pauseIfDue();
     }
-    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] = await store.unpack();
+    // With a single point there are no pairs, but a deep run still yields now and then.
+    if (pairs === 0) await pauseIfDue();
+    return pairsBefore !== null && same(pairsBefore, store.state());
+  };
+  let settled: [Float64Array, Float64Array, Float64Array, Float64Array] | null = null;
+  for (const depthExact of depths) {
+    const depth = Math.min(Number(depthExact), MAX_DEPTH);
+    while (fixedPointFrom === null && scalars.layer < depth) {
+      const start = scalars.layer;
+      const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
+      // A full round that changed nothing, then one layer that changes nothing either: a fixed point, not a cycle.
+      if ((await round(steps, watchFixedPoint && steps === MAX_LAYERS_PER_CALL)) && scalars.layer < depth && (await round(1, true))) fixedPointFrom = start;
+    }
+    if (fixedPointFrom === null && depthExact > BigInt(MAX_DEPTH)) {
+      throw new NtkError(
+        "BAD_DEPTH",
+        `the recursion did not reach its float64 fixed point within ${MAX_DEPTH.toLocaleString("en-US")} layers, so depth ${depthExact} cannot be run layer by layer.`,
+        { depth: depthExact.toString() },
+      );
+    }
+    // Past the fixed point every checkpoint has the same matrices: unpack once, copy for each.
+    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] =
+      fixedPointFrom === null ? await store.unpack() : copies((settled ??= await store.unpack()));
     results.push({
-      depth,
-      depthExact: BigInt(depth),
+      depth: Number(depthExact),
+      depthExact,
       m,
       sigmaNormalized,
       oneMinusSigmaNormalized,
@@ -437,10 +498,15 @@ async function runLayers(
       log2Scale: scalars.log2Scale,
       sigmaDiag: scalars.qMantissa,
       ntkDiag: scalars.tau * scalars.qMantissa,
+      fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom),
     });
   }
   ticker.finish();
   return results;
+}
+
+function copies(a: readonly [Float64Array, Float64Array, Float64Array, Float64Array]): [Float64Array, Float64Array, Float64Array, Float64Array] {
+  return [a[0].slice(), a[1].slice(), a[2].slice(), a[3].slice()];
 }
 
 /**

@@ -197,6 +197,25 @@ export class BigFloatContext {
   }
 
   /**
+   * A decimal literal ("-2.2206e+1", "0.5", "7e-3") truncated to this precision, in BigInt alone
+   * (no Decimal class: tables of constants convert at a few µs an entry).
+   */
+  fromDecimalText(text: string): BigFloat {
+    const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+    if (match === null || (match[2] === "" && (match[3] ?? "") === "")) throw new RangeError(`not a decimal literal: ${text}`);
+    const fraction = match[3] ?? "";
+    const digits = BigInt(match[2]! + fraction);
+    if (digits === 0n) return this.zero;
+    const signed = match[1] === "-" ? -digits : digits;
+    const exp10 = Number(match[4] ?? 0) - fraction.length; // value = digits × 10^exp10
+    if (exp10 >= 0) return this.normalize(signed * 10n ** BigInt(exp10), 0);
+    // Shift so that the quotient keeps ≥ bits + 4 bits: |value| ≥ 2^((digitCount − 1 + exp10) log2 10).
+    const digitCount = digits.toString().length;
+    const s = Math.max(0, this.bits + 4 - Math.floor((digitCount - 1 + exp10) * LOG2_10));
+    return this.normalize((signed << sh(s)) / 10n ** BigInt(-exp10), -s);
+  }
+
+  /**
    * The value `m × 2^e` as a Decimal of `D`'s precision: correctly rounded (so 1 − 2^−200 stays
    * below 1, and 1 stays exactly 1) when 2^|e| has at most {@link EXACT_TO_DECIMAL_BITS} bits;
    * beyond that (raw kernels deep in depth) within a unit or two in the last digit.
