@@ -218,3 +218,4 @@ export { seededUniform, randomGaussianPoints, syntheticLabels } from "./study/ra
 
 // The vouching rule every high-precision result follows (src/precise/vouched.ts).
 export { digitsAgreed, vouchTwice, VOUCH_EXTRA_DIGITS, type Vouched, type VouchedRuns, type VouchPlan } from "./precise/vouched.js";
+export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";
