@@ -210,14 +210,27 @@ export function vouchGramAtDepth(l: GramRunMatrices, u: GramRunMatrices, m: numb
     const absolute = name === "sigmaNormalized" || name === "ntkNormalized";
     const lm = l.matrices[name];
     const um = u.matrices[name];
+    // One count per pair (the matrices are exactly symmetric), mirrored; the diagonals are exact in both runs.
+    const entries = new Array<number>(m * m).fill(P);
     let least = P;
-    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) least = Math.min(least, digitsAgreed(lm[i * m + j], um[i * m + j], P, absolute ? 1 : 0));
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const d = digitsAgreed(lm[i * m + j], um[i * m + j], P, absolute ? 1 : 0);
+        least = Math.min(least, d);
+        entries[i * m + j] = entries[j * m + i] = d;
+      }
+    }
+    if (absolute) {
+      for (let i = 0; i < m; i++) {
+        for (let j = i + 1; j < m; j++) {
+          const x = um[i * m + j];
+          const sig = lm[i * m + j].eq(x) ? P : x.isZero() ? 0 : significantFromPlaces(x, least, P);
+          entries[i * m + j] = entries[j * m + i] = sig;
+        }
+      }
+    }
     byMatrix[name] = least;
-    byEntry[name] = um.map((x, e) => {
-      const equal = digitsAgreed(lm[e], x, P) === P;
-      if (equal || !absolute) return digitsAgreed(lm[e], x, P);
-      return x.isZero() ? 0 : significantFromPlaces(x, least, P);
-    });
+    byEntry[name] = entries;
   }
   const diag = Math.min(digitsAgreed(l.sigmaDiag, u.sigmaDiag, P), digitsAgreed(l.ntkDiag, u.ntkDiag, P));
   return {

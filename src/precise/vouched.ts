@@ -54,6 +54,7 @@ const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_E
  * Accuracy: the count is exact except when the relative difference is within 10^−20 of a power of ten.
  */
 export function digitsAgreed(lower: Decimal, upper: Decimal, precision: number, scale: Decimal | number = 0): number {
+  if (lower.eq(upper)) return precision;
   const diff = new LogDecimal(lower).minus(upper).abs();
   if (diff.isZero()) return precision;
   const s = LogDecimal.max(new LogDecimal(scale).abs(), new LogDecimal(upper).abs());
