@@ -11,7 +11,7 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { gramThroughDepthPreciseRuns, kernelMatrixPrecise } from "../gram/precise.js";
-import { digitsAgreed, type Vouched } from "../precise/vouched.js";
+import { vouchValue, type Vouched } from "../precise/vouched.js";
 import type { PredictOptions } from "./fromData.js";
 import type { CovarianceRequest } from "./predictor.js";
 import { createPrecisePredictor, type PrecisePredictorResult } from "./predictorPrecise.js";
@@ -83,7 +83,7 @@ export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<
     `the Gram matrix (${runs.result.vouchedBy}) and the decimal predictor on each of its two runs; each value vouches for the digits on which the two pipelines agree, minus one, ` +
     `and at most what the predictor on the upper Gram vouches by itself (${upper.vouchedBy})`;
   const both = (a: readonly Vouched<Decimal>[], b: readonly Vouched<Decimal>[]): Vouched<Decimal>[] =>
-    b.map((v, i) => ({ ...v, digits: Math.min(v.digits, digitsAgreed(a[i].value, v.value, precision)), vouchedBy }));
+    b.map((v, i) => vouchValue(a[i].value, v.value, runs, precision, vouchedBy, 0, v.digits));
   const variance = both(lower.variance!, upper.variance!);
   const short = variance.filter((v) => v.digits < precision).length;
   const warnings = upper.warnings.filter((w) => !w.includes("fewer than the"));

@@ -23,7 +23,7 @@ import { preciseCholeskyFactor, preciseCholeskySolve, type PreciseCholesky } fro
 import { preciseSymmetricEigen, type PreciseEigen } from "../linalg/preciseEigen.js";
 import { findIdenticalRows, preciseLuFactor, preciseLuSolve, type PreciseLuFactors } from "../linalg/preciseLu.js";
 import { checkPrecision } from "../precise/precision.js";
-import { digitsAgreed, vouchedByText, vouchTwice, type Vouched } from "../precise/vouched.js";
+import { digitsAgreed, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
 import type { ProgressOptions } from "../progress.js";
 import type { KernelName } from "../types.js";
 import { flowFilterPrecise } from "./flowFilter.js";
@@ -238,8 +238,7 @@ class DecimalPredictor implements PrecisePredictor {
       runs,
       precision,
     );
-    const vouch = (a: Decimal[], b: Decimal[]): Vouched<Decimal>[] =>
-      b.map((x, i) => ({ value: x, digits: digitsAgreed(a[i], x, precision), precision, workingPrecisions: [runs.lowerDigits, runs.upperDigits], vouchedBy }));
+    const vouch = (a: Decimal[], b: Decimal[]): Vouched<Decimal>[] => b.map((x, i) => vouchValue(a[i], x, runs, precision, vouchedBy));
     const cov = u.cov === null ? null : vouch(l.cov!, u.cov);
     const variance = cov === null ? null : request === "full" ? Array.from({ length: t }, (_, i) => cov[i * t + i]) : cov;
     const warnings: string[] = [];
