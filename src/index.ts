@@ -215,3 +215,7 @@ export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.
 export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";
 // Reproducible data (issue 13): seeded random points uniform on the sphere and the study's synthetic target.
 export { seededUniform, randomGaussianPoints, syntheticLabels } from "./study/randomData.js";
+
+// The vouching rule every high-precision result follows (src/precise/vouched.ts).
+export { digitsAgreed, vouchTwice, VOUCH_EXTRA_DIGITS, type Vouched, type VouchedRuns, type VouchPlan } from "./precise/vouched.js";
+export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";

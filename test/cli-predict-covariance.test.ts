@@ -63,10 +63,58 @@ describe("predict --covariance", () => {
     expect(r.out).toMatch(/^\s+1\s+0\.0\d+\s+\d\.\de-\d+$/m);
   });
 
-  it("rejects an unknown request and a precision with BAD_OPTION", async () => {
+  it("--precision P: the variance and covariance at P digits, each with the digits it vouches for, agreeing with float64", async () => {
+    interface PreciseDoc {
+      variance: string[];
+      varianceDigitsVouched: string[];
+      covariance: string[][];
+      covarianceDigitsVouched: string[][];
+      ensembleVouchedBy: string;
+    }
+    for (const kernel of ["nngp", "ntk"]) {
+      for (const time of ["inf", "2"]) {
+        const args = ["predict", "--train", train, "--test", test, "--depth", "3", "--kernel", kernel, "--time", time, "--covariance", "full", "--json"];
+        const f64 = await cliJson<Doc>(...args);
+        const doc = await cliJson<PreciseDoc>(...args, "--precision", "30");
+        // The first test point is no training point: all 30 digits, and float64 within its error estimate.
+        expect(doc.varianceDigitsVouched[0]).toBe("30");
+        expect(doc.variance[0]).toMatch(/^0\.0+[1-9]\d{29}$/);
+        expect(Math.abs(Number(doc.variance[0]) - Number(f64.variance[0]))).toBeLessThanOrEqual(Number(f64.varianceError[0]));
+        expect(doc.covariance[0][1]).toBe(doc.covariance[1][0]);
+        expect(doc.covariance.map((row, i) => row[i])).toEqual(doc.variance);
+        expect(doc.ensembleVouchedBy).toMatch(/two pipelines agree/);
+      }
+    }
+  });
+
+  it("--precision P at a training point, t = ∞: a variance exactly 0 is never printed with digits it does not have", async () => {
+    const doc = await cliJson<{ variance: string[]; varianceDigitsVouched: string[] }>(
+      "predict",
+      "--train",
+      train,
+      "--test",
+      test,
+      "--depth",
+      "3",
+      "--kernel",
+      "nngp",
+      "--covariance",
+      "--precision",
+      "30",
+      "--json",
+    );
+    const digits = Number(doc.varianceDigitsVouched[1]);
+    if (digits >= 1) expect(doc.variance[1]).toBe("0");
+    else expect(doc.variance[1]).toBe("no digit vouched");
+    const text = await cli("predict", "--train", train, "--test", test, "--depth", "3", "--covariance", "--precision", "25");
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/Var f\s+digits vouched/);
+  });
+
+  it("rejects an unknown request and --precision auto with BAD_OPTION", async () => {
     for (const extra of [
       ["--covariance", "diag"],
-      ["--covariance", "--precision", "30"],
+      ["--covariance", "--precision", "auto"],
     ]) {
       const r = await cli("predict", "--train", train, "--test", test, "--depth", "3", ...extra);
       expect(r.code).toBe(1);

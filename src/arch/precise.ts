@@ -7,7 +7,7 @@
  * the diagonals q = Σ(x,x) and t = Θ(x,x) are BigFloats (exponents to ±9e15, so no depth under-
  * or overflows them). α² = c² L^(2p) is formed exactly from the decimal c.
  *
- * Digits vouched: the whole computation runs twice, at P + guard digits and VOUCH_EXTRA_DIGITS
+ * Digits vouched by the one rule of `precise/vouched.ts`: the whole computation runs twice, at P + guard digits and VOUCH_EXTRA_DIGITS
  * higher (guard ⌈log10(number of layer operations)⌉ + 4, `precise/precision.ts`); the higher run
  * is returned, every value vouches for the digits on which both runs agree, minus one, at most P
  * (significant digits of complements and diagonals, decimal places of Σ̄ and Θ̄ in Gram matrices,
@@ -19,26 +19,17 @@ import type { Decimal } from "decimal.js";
 import { checkInputDim, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { digitsVouched } from "../compare/digits.js";
+import { vouchedByText, vouchTwice, type VouchedRuns } from "../precise/vouched.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
-import {
-  bitsForDigits,
-  checkConstantLimit,
-  DECIMAL_CONSTANT_DIGITS,
-  PI_EXTRA_DIGITS,
-  preciseDecimal,
-  VOUCH_EXTRA_DIGITS,
-  workingPrecision,
-} from "../precise/precision.js";
+import { bitsForDigits, checkConstantLimit, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { checkDepthList } from "../gram/float64.js";
 import {
-  decimalPlacesVouched,
   gramDeterminantsPrecise,
   gramDeterminantsVouched,
   gramThroughDepthPrecise,
   unpack,
-  type GramAtDepthPrecise,
-  type GramMatrixName,
+  vouchGramAtDepth,
   type GramPrecisionOptions,
   type GramResultPrecise,
   type GramRunsPrecise,
@@ -278,39 +269,33 @@ async function vouchedRuns(
   pairs: number,
   progress: ProgressOptions,
   least: (lower: RunAtDepth[], upper: RunAtDepth[], P: number) => number,
-): Promise<{ lower: RunAtDepth[]; upper: RunAtDepth[]; lowerDigits: number; upperDigits: number; retried: boolean }> {
+): Promise<VouchedRuns<RunAtDepth[]>> {
   const { pairOps, ops } = workload(arch, depths, pairs);
-  let wp = workingPrecision(precision, ops);
-  for (let attempt = 0; ; attempt++) {
-    checkConstantLimit(wp.upper + PI_EXTRA_DIGITS, "pi", precision, depths[depths.length - 1]);
-    const ticker = new ProgressTicker(progress, 2 * pairOps, 64);
-    const done = { n: 0 };
-    const lower = await runAt(wp.lower, arch, n0, start, depths, ticker, done);
-    const upper = await runAt(wp.upper, arch, n0, start, depths, ticker, done);
-    ticker.finish();
-    const got = least(lower, upper, precision);
-    const retry = wp.lower + (precision - got) + 2;
-    if (got >= precision || attempt === 1 || retry + VOUCH_EXTRA_DIGITS + PI_EXTRA_DIGITS > DECIMAL_CONSTANT_DIGITS.pi) {
-      return { lower, upper, lowerDigits: wp.lower, upperDigits: wp.upper, retried: attempt > 0 };
-    }
-    wp = { precision, lower: retry, upper: retry + VOUCH_EXTRA_DIGITS };
-  }
+  return vouchTwice({
+    precision,
+    lowerDigits: workingPrecision(precision, ops).lower,
+    maxUpperDigits: DECIMAL_CONSTANT_DIGITS.pi - PI_EXTRA_DIGITS,
+    run: async (lowerDigits, upperDigits) => {
+      checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", precision, depths[depths.length - 1]);
+      const ticker = new ProgressTicker(progress, 2 * pairOps, 64);
+      const done = { n: 0 };
+      const lower = await runAt(lowerDigits, arch, n0, start, depths, ticker, done);
+      const upper = await runAt(upperDigits, arch, n0, start, depths, ticker, done);
+      ticker.finish();
+      return { lower, upper };
+    },
+    count: (lower, upper) => least(lower, upper, precision),
+  });
 }
 
-function vouchedByText(lowerDigits: number, upperDigits: number, P: number, retried: boolean): string {
-  return (
-    `the architecture's complement recursion (docs/ARCHITECTURES.md, BigInt floating point) computed twice, at ${lowerDigits} and at ${upperDigits} significant digits; ` +
-    `the ${upperDigits}-digit values are returned, and each value vouches for the digits on which both runs agree, minus one, at most ${P}` +
-    (retried ? " (the first pair of runs vouched fewer digits, so the guard digits were raised once)" : "")
-  );
+function archVouchedBy(runs: Pick<VouchedRuns<unknown>, "lowerDigits" | "upperDigits" | "retried">, P: number): string {
+  return vouchedByText("the architecture's complement recursion (docs/ARCHITECTURES.md, BigInt floating point)", runs, P);
 }
 
 /** Options of {@link archGramThroughDepthPrecise}: those of the precise ReLU Gram path, plus the architecture. */
 export interface ArchGramPrecisionOptions extends Omit<GramPrecisionOptions, "extraGuardDigits"> {
   readonly architecture: ArchitectureInput;
 }
-
-const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];
 
 /**
  * The Gram matrices Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and raw diagonals of any architecture at every checkpoint,
@@ -362,49 +347,23 @@ async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitect
     o,
     (lower, upper) => Math.min(...upper.map((u, k) => leastGramDigits(lower[k]!, u, m, P))),
   );
-  const grams = runs.upper.map((u, k): GramAtDepthPrecise => {
-    const l = runs.lower[k]!;
-    const lm = unpack(m, l.eps, l.u, l.digits).matrices;
-    const um = unpack(m, u.eps, u.u, u.digits).matrices;
-    const byMatrix = Object.fromEntries(
-      MATRIX_NAMES.map((name) => {
-        const absolute = name === "sigmaNormalized" || name === "ntkNormalized";
-        let least = P;
-        for (let i = 0; i < m; i++) {
-          for (let j = i + 1; j < m; j++) {
-            const a = lm[name][i * m + j]!;
-            const b = um[name][i * m + j]!;
-            least = Math.min(least, absolute ? decimalPlacesVouched(a, b, P) : digitsVouched(a, b, P));
-          }
-        }
-        return [name, least];
-      }),
-    ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
-    const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
-    return {
-      depth: u.depth,
-      m,
-      ...um,
-      sigmaDiag: u.sigmaDiag,
-      ntkDiag: u.ntkDiag,
-      digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
-      digitsVouchedByMatrix: byMatrix,
-    };
-  });
-  const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
-  const result: GramResultPrecise = {
-    precision: P,
-    workingPrecision: runs.upperDigits,
-    vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried),
-    params,
-    n0: complements.n0,
-    grams,
-  };
   const asRun = (r: RunAtDepth) => {
     const { matrices, entryDigits } = unpack(m, r.eps, r.u, r.digits);
     return { depth: r.depth, matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag, entryDigits };
   };
-  return { result, lowerDigits: runs.lowerDigits, upperDigits: runs.upperDigits, lower: runs.lower.map(asRun), upper: runs.upper.map(asRun) };
+  const lowerRuns = runs.lower.map(asRun);
+  const upperRuns = runs.upper.map(asRun);
+  const grams = upperRuns.map((u, k) => vouchGramAtDepth(lowerRuns[k]!, u, m, P));
+  const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
+  const result: GramResultPrecise = {
+    precision: P,
+    workingPrecision: runs.upperDigits,
+    vouchedBy: archVouchedBy(runs, P),
+    params,
+    n0: complements.n0,
+    grams,
+  };
+  return { result, lowerDigits: runs.lowerDigits, upperDigits: runs.upperDigits, lower: lowerRuns, upper: upperRuns };
 }
 
 /** Least significant digits vouched over the complements and diagonals of one checkpoint. */
@@ -488,7 +447,7 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
     method: "direct",
     precision: P,
     workingPrecision: runs.upperDigits,
-    vouchedBy: vouchedByText(runs.lowerDigits, runs.upperDigits, P, runs.retried),
+    vouchedBy: archVouchedBy(runs, P),
     params,
     points,
   };

@@ -9,12 +9,11 @@ import { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type EntryComparison, type
 import { vouchedText } from "../compare/digits.js";
 import type { Dataset } from "../data/dataset.js";
 import { formatFloat64, renderTable } from "../format.js";
-import { kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
+import { kernelEntryDigitsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
-import { preciseDecimal } from "../precise/precision.js";
 import { gramDeterminantsVouchedFor } from "../arch/gramFor.js";
 import type { ResolvedArchitecture } from "../arch/description.js";
 
@@ -31,20 +30,6 @@ export interface KernelPreciseRequest {
   readonly architecture?: ResolvedArchitecture;
 }
 
-const LogDecimal = preciseDecimal(20);
-
-/**
- * Significant digits vouched for one entry of the reported kernel matrix. Σ̄, Θ̄ vouch decimal
- * places (absolute error below 10^−places), which are ⌊log10|x|⌋ + 1 + places significant digits
- * of x; a raw entry K̄ · diag has at most as many as the diagonal vouches for too.
- */
-function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDigits: number | null, precision: number): number {
-  // log10 at 20 digits: the entries' own precision may pass decimal.js's stored ln 10.
-  const sig = normalizedValue.isZero() ? 0 : Math.floor(new LogDecimal(normalizedValue).abs().log(10).toNumber()) + 1 + places;
-  const bounded = diagDigits === null ? sig : Math.min(sig, diagDigits);
-  return Math.max(0, Math.min(precision, bounded));
-}
-
 /** Runs `kernel --precision P` and prints it (the float64 keys, plus "precision" and "digitsVouched"). */
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
@@ -58,23 +43,17 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   const g: GramAtDepthPrecise = gram.grams[0];
   const d: GramDeterminantPrecise = determinants[0];
   const m = g.m;
-  const bar = r.kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
-  const places = g.digitsVouchedByMatrix[r.kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized"];
-  const diagDigits = r.normalized ? null : g.digitsVouched;
   const matrix = kernelMatrixPrecise(g, r.kernel, r.normalized);
-  const entryDigits = matrix.map((_, k) => (k % (m + 1) === 0 && r.normalized ? precision : entrySignificantDigits(bar[k], places, diagDigits, precision)));
-  const text = (x: Decimal, digits: number) => (x.isZero() ? "0" : vouchedText(x, digits));
+  // The library's count for every entry (exact zeros and the unit diagonal vouch all P digits).
+  const entryDigits = kernelEntryDigitsVouched(g, r.kernel, r.normalized, precision);
+  const text = (x: Decimal, digits: number) => (x.isZero() && digits >= 1 ? "0" : vouchedText(x, digits));
   const rows = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => text(matrix[i * m + j], entryDigits[i * m + j])));
   const gramDigits = Math.min(...entryDigits);
   // 1 − K̄ of the normalized kernel as carried, as the float64 JSON has it: entries near 1 keep their digits here.
   const complementName = r.kernel === "ntk" ? "oneMinusNtkNormalized" : "oneMinusSigmaNormalized";
   const complementMatrix = g[complementName];
-  const complementPlaces = g.digitsVouchedByMatrix[complementName];
-  const complement = Array.from({ length: m }, (_, i) =>
-    Array.from({ length: m }, (_, j) =>
-      i === j ? "0" : text(complementMatrix[i * m + j], entrySignificantDigits(complementMatrix[i * m + j], complementPlaces, null, precision)),
-    ),
-  );
+  const complementDigits = g.digitsVouchedByEntry[complementName];
+  const complement = Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => text(complementMatrix[i * m + j], complementDigits[i * m + j])));
   const det = text(d.det, d.digitsVouched.det);
   const log10AbsDet = d.log10AbsDet === null ? null : text(d.log10AbsDet, d.digitsVouched.log10AbsDet);
   // κ1 is exact up to rounding at the working digits: six digits hold while log10 κ1 < digits − 8.

@@ -18,7 +18,8 @@ import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
-import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
+import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
+import { ensembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
 import { ensembleOnData } from "../predict/ensembleOnData.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
@@ -84,7 +85,7 @@ export function register(program: Command, io: CliIO): void {
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .option(
       "--covariance [what]",
-      "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix",
+      "also the variance of the ensemble of trained networks at each test point (float64, or at --precision P with digits vouched; docs/PREDICTOR.md); 'full' adds their covariance matrix",
     );
   addArchOption(command).action(async (flags: PredictFlags & { arch?: string }) => {
     const json = flags.json === true;
@@ -118,18 +119,30 @@ export function register(program: Command, io: CliIO): void {
     };
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
     const ensemble =
-      covariance === null
+      covariance === null || typeof precision === "number"
         ? null
         : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) =>
             ensembleOnData({ ...options, ...progress }, covariance),
           );
+    const ensemblePrecise =
+      covariance === null || typeof precision !== "number"
+        ? null
+        : await withProgress(`ensemble variance at depth ${depth}, ${precision} digits`, progressSink(io, json), (progress) =>
+            ensembleOnDataPrecise({ ...options, ...progress }, covariance, precision),
+          );
     if (json) {
-      printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
+      printJson(io, {
+        ...predictionJson(result, flags),
+        ...(ensemble === null ? {} : ensembleJson(ensemble)),
+        ...(ensemblePrecise === null ? {} : ensemblePreciseJson(ensemblePrecise)),
+      });
     } else {
       if (flags.arch !== undefined)
         io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
       io.out(predictionTable(result, flags));
       if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
+      if (ensemblePrecise !== null) io.out("\n" + ensemblePreciseText(ensemblePrecise));
+      for (const w of ensemblePrecise?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
     }

@@ -1,10 +1,15 @@
 /**
  * `predict --covariance [variance|full]`: the variance of the ensemble of trained networks at
- * each test point (docs/PREDICTOR.md), and on request their covariance matrix, in float64.
+ * each test point (docs/PREDICTOR.md), and on request their covariance matrix, in float64 or, with
+ * `--precision P`, at P digits with the digits each value vouches for.
  */
 import { NtkError } from "../errors.js";
 import { formatFromLog10, formatScaled, renderTable } from "../format.js";
+import type { Decimal } from "decimal.js";
+import { vouchedText } from "../compare/digits.js";
 import type { EnsembleOnData } from "../predict/ensembleOnData.js";
+import type { EnsembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
+import type { Vouched } from "../precise/vouched.js";
 
 /** The flag's value: `--covariance` alone means "variance". */
 export function covarianceRequest(flag: string | boolean | undefined, precision: unknown): "variance" | "full" | null {
@@ -13,8 +18,8 @@ export function covarianceRequest(flag: string | boolean | undefined, precision:
   if (request !== "variance" && request !== "full") {
     throw new NtkError("BAD_OPTION", `--covariance takes "variance" (the default) or "full", got "${request}".`, { covariance: request });
   }
-  if (precision !== undefined) {
-    throw new NtkError("BAD_OPTION", "--covariance is computed in float64 only so far; drop --precision, or run the two separately.", {});
+  if (precision !== undefined && String(precision).trim() === "auto") {
+    throw new NtkError("BAD_OPTION", "--covariance takes a fixed --precision P (digits), not auto.", {});
   }
   return request;
 }
@@ -54,4 +59,44 @@ export function ensembleText(e: EnsembleOnData): string {
 /** An error estimate is good to a factor of a few: two significant digits. */
 function errorText(e: EnsembleOnData): (v: number) => string {
   return (v) => (v > 0 ? formatFromLog10(1, Math.log10(v) + e.log2Scale * Math.log10(2), 2) : "0");
+}
+
+/** JSON fields at a precision: "variance" per test point and "covariance" rows for "full", each a decimal string of its vouched digits, with the digits beside them. */
+export function ensemblePreciseJson(e: EnsembleOnDataPrecise): Record<string, unknown> {
+  const t = e.testCount;
+  const rowsOf = <T>(a: readonly T[]) => Array.from({ length: t }, (_, i) => a.slice(i * t, (i + 1) * t));
+  const text = (v: Vouched<Decimal>) => vouchedText(v.value, v.digits);
+  return {
+    variance: e.variance.map(text),
+    varianceDigitsVouched: e.variance.map((v) => String(v.digits)),
+    ...(e.covariance === null
+      ? {}
+      : { covariance: rowsOf(e.covariance.map(text)), covarianceDigitsVouched: rowsOf(e.covariance.map((v) => String(v.digits))) }),
+    ensembleVouchedBy: e.vouchedBy,
+  };
+}
+
+/** Text lines at a precision: variances with their vouched digits, and the covariance rows for "full". */
+export function ensemblePreciseText(e: EnsembleOnDataPrecise): string {
+  const t = e.testCount;
+  const text = (v: Vouched<Decimal>) => vouchedText(v.value, v.digits);
+  const rows = e.variance.map((v, i) => [String(i + 1), text(v), String(v.digits)]);
+  const lines = [
+    `Ensemble of trained networks (random initialization, docs/PREDICTOR.md) at ${e.precision} digits: Var f = variance of each output at the test point, printed with the digits it vouches for.`,
+    "",
+    renderTable([{ header: "point" }, { header: "Var f", align: "left" }, { header: "digits vouched" }], rows),
+  ];
+  if (e.covariance !== null) {
+    lines.push(
+      "Covariance Cov(f(x_i), f(x_j)), row i:",
+      ...Array.from({ length: t }, (_, i) =>
+        e
+          .covariance!.slice(i * t, (i + 1) * t)
+          .map(text)
+          .join("  "),
+      ),
+    );
+  }
+  lines.push(`vouched by: ${e.vouchedBy}.`);
+  return lines.join("\n") + "\n";
 }

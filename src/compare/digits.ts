@@ -10,6 +10,7 @@ import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { formatVouched } from "../format.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
+import { digitsAgreed } from "../precise/vouched.js";
 
 /** Enough digits to take ⌊−log10⌋ of a relative error reliably; wide range for tiny references. */
 const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
@@ -53,13 +54,13 @@ export function correctDigits(approx: Comparable, reference: Decimal, cap: numbe
 }
 
 /**
- * Digits a high-precision value vouches for, from the same quantity computed at two precisions:
- * the digits on which they agree, minus one for safety, at most `precision`. `upper` is the
- * higher-precision value (the one returned), `lower` the other; the error of `upper` is far below
- * their difference, so every counted digit of `upper` is correct.
+ * Significant digits a high-precision value vouches for, from the same quantity computed at two
+ * precisions: the vouching rule's count (`precise/vouched.ts`, `digitsAgreed` without a scale):
+ * the digits on which they agree, minus one, at most `precision`; equal values (exact zeros
+ * included) vouch all of them. `upper` is the higher-precision value (the one returned).
  */
 export function digitsVouched(lower: Decimal, upper: Decimal, precision: number): number {
-  return Math.max(0, Math.min(precision, correctDigits(lower, upper, precision + 1) - 1));
+  return digitsAgreed(lower, upper, precision);
 }
 
 /** Significant digits a float64 can hold at most; an exact match counts this many. */

@@ -9,8 +9,8 @@
  * floating point (`precise/correlationMap.ts`: θ, g(θ) by series, π read once), while the layer
  * scalars q, w, τ shared by all pairs run beside them. Diagonals are exact (1 and 0).
  *
- * Digits vouched: the whole computation, every rounded step of 1 − x·x′ included (only its exact
- * parts are shared), runs twice, at P + guard digits and
+ * Digits vouched, by the one rule of `precise/vouched.ts`: the whole computation, every rounded
+ * step of 1 − x·x′ included (only its exact parts are shared), runs twice, at P + guard digits and
  * VOUCH_EXTRA_DIGITS higher (`precise/precision.ts`); the higher run is returned,
  * and every entry vouches for the digits on which both runs agree, minus one. Complements and raw
  * diagonals count significant digits of each entry; Σ̄ and Θ̄, which lie in [−1, 1], count decimal
@@ -24,7 +24,7 @@ import { resolveParams, type ResolvedParams } from "../params.js";
 import { checkDepthList } from "./float64.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
-import { digitsVouched } from "../compare/digits.js";
+import { digitsAgreed, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
@@ -32,10 +32,9 @@ import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantL
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
 import {
-  conditioningCap,
+  analysisDigits,
   determinantDigitsVouched,
   findIdenticalRows,
-  logMagnitude,
   preciseLuAnalysis,
   type DeterminantDigits,
   type PreciseMatrixAnalysis,
@@ -85,6 +84,13 @@ export interface GramAtDepthPrecise {
   readonly digitsVouched: number;
   /** Least digits vouched for over the off-diagonal entries of each matrix (m = 1: the precision). */
   readonly digitsVouchedByMatrix: { readonly [K in GramMatrixName]: number };
+  /**
+   * Significant digits vouched for each entry of each matrix, m × m row-major, 0 … precision: an
+   * entry equal in both runs (the exact diagonals, an exact 0 such as Σ̄^(1) of orthogonal points)
+   * vouches all of them; other entries of Σ̄ and Θ̄ have ⌊log10|x|⌋ + 1 + their matrix's decimal
+   * places, complements the significant digits both runs agree on (`precise/vouched.ts`).
+   */
+  readonly digitsVouchedByEntry: { readonly [K in GramMatrixName]: readonly number[] };
 }
 
 /** Result of {@link gramThroughDepthPrecise}. */
@@ -163,50 +169,80 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const upper = await runGram(upperDigits, m, complements, params, depths, ticker, stepsPerRun);
   ticker.finish();
   const P = wp.precision;
-  const grams = upper.map((u, k): GramAtDepthPrecise => {
-    const l = lower[k];
-    const byMatrix = Object.fromEntries(
-      MATRIX_NAMES.map((name) => {
-        const absolute = name === "sigmaNormalized" || name === "ntkNormalized";
-        let least = P;
-        for (let i = 0; i < m; i++) {
-          for (let j = i + 1; j < m; j++) {
-            const a = l.matrices[name][i * m + j];
-            const b = u.matrices[name][i * m + j];
-            least = Math.min(least, absolute ? decimalPlacesVouched(a, b, P) : digitsVouched(a, b, P));
-          }
-        }
-        return [name, least];
-      }),
-    ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
-    const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
-    return {
-      depth: u.depth,
-      m,
-      ...u.matrices,
-      sigmaDiag: u.sigmaDiag,
-      ntkDiag: u.ntkDiag,
-      digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
-      digitsVouchedByMatrix: byMatrix,
-    };
-  });
-  const vouchedBy =
-    `projection and complement recursion (SPEC §4, BigInt floating point) computed twice, at ${lowerDigits} and at ${upperDigits} significant digits; ` +
-    `the ${upperDigits}-digit values are returned, and each entry vouches for the digits on which both runs agree, minus one, at most ${P} ` +
-    `(significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄)`;
+  const grams = upper.map((u, k) => vouchGramAtDepth(lower[k], u, m, P));
+  const vouchedBy = vouchedByText(
+    "projection and complement recursion (SPEC §4, BigInt floating point)",
+    { lowerDigits, upperDigits, retried: false },
+    P,
+    "what the two runs agree on per entry (significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄; equal entries, exact zeros included, vouch all)",
+  );
   const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
 }
 
-/** For ⌊log10⌋ of differences: 20 digits, far inside decimal.js's stored ln 10 whatever the entries' precision. */
+/** For ⌊log10⌋ of entries: 20 digits, far inside decimal.js's stored ln 10 whatever the entries' precision. */
 const LogDecimal = preciseDecimal(20);
 
-/** Decimal places (absolute error below 10^−d) on which `lower` and `upper` agree, minus one, at most `precision`. */
+/** Decimal places (absolute error below 10^−d) on which `lower` and `upper` agree, minus one, at most `precision`: the vouching rule's count at scale 1. */
 export function decimalPlacesVouched(lower: Decimal, upper: Decimal, precision: number): number {
-  const diff = lower.minus(upper).abs();
-  if (diff.isZero()) return precision;
-  const places = Math.floor(-new LogDecimal(diff).log(10).toNumber());
-  return Math.max(0, Math.min(precision, places - 1));
+  return digitsAgreed(lower, upper, precision, 1);
+}
+
+/** Significant digits of an entry x of Σ̄ or Θ̄ vouched to `places` decimal places: ⌊log10|x|⌋ + 1 + places, in [0, precision]. */
+function significantFromPlaces(x: Decimal, places: number, precision: number): number {
+  return Math.max(0, Math.min(precision, Math.floor(new LogDecimal(x).abs().log(10).toNumber()) + 1 + places));
+}
+
+/** The matrices and diagonals of one checkpoint of each run, as both the ReLU and the architecture paths hold them. */
+export type GramRunMatrices = Pick<GramRunAtDepth, "depth" | "matrices" | "sigmaDiag" | "ntkDiag">;
+
+/**
+ * The upper run's Gram matrices at one checkpoint with the digits the two runs vouch for, by the
+ * vouching rule (`precise/vouched.ts`): complements and raw diagonals in significant digits; Σ̄
+ * and Θ̄, which lie in [−1, 1], in decimal places against their unit diagonal (an entry that is 0
+ * in exact arithmetic but rounded differently by the runs then still vouches places), turned into
+ * significant digits per entry; an entry equal in both runs vouches all P.
+ */
+export function vouchGramAtDepth(l: GramRunMatrices, u: GramRunMatrices, m: number, P: number): GramAtDepthPrecise {
+  const byMatrix = {} as Record<GramMatrixName, number>;
+  const byEntry = {} as Record<GramMatrixName, number[]>;
+  for (const name of MATRIX_NAMES) {
+    const absolute = name === "sigmaNormalized" || name === "ntkNormalized";
+    const lm = l.matrices[name];
+    const um = u.matrices[name];
+    // One count per pair (the matrices are exactly symmetric), mirrored; the diagonals are exact in both runs.
+    const entries = new Array<number>(m * m).fill(P);
+    let least = P;
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const d = digitsAgreed(lm[i * m + j], um[i * m + j], P, absolute ? 1 : 0);
+        least = Math.min(least, d);
+        entries[i * m + j] = entries[j * m + i] = d;
+      }
+    }
+    if (absolute) {
+      for (let i = 0; i < m; i++) {
+        for (let j = i + 1; j < m; j++) {
+          const x = um[i * m + j];
+          const sig = lm[i * m + j].eq(x) ? P : x.isZero() ? 0 : significantFromPlaces(x, least, P);
+          entries[i * m + j] = entries[j * m + i] = sig;
+        }
+      }
+    }
+    byMatrix[name] = least;
+    byEntry[name] = entries;
+  }
+  const diag = Math.min(digitsAgreed(l.sigmaDiag, u.sigmaDiag, P), digitsAgreed(l.ntkDiag, u.ntkDiag, P));
+  return {
+    depth: u.depth,
+    m,
+    ...u.matrices,
+    sigmaDiag: u.sigmaDiag,
+    ntkDiag: u.ntkDiag,
+    digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
+    digitsVouchedByMatrix: byMatrix,
+    digitsVouchedByEntry: byEntry,
+  };
 }
 
 /** One run of the recursion at `digits` significant digits; Decimals out at every checkpoint. */
@@ -320,20 +356,16 @@ export function kernelMatrixPrecise(
 
 /**
  * Significant digits vouched for each entry of {@link kernelMatrixPrecise}`(g, kernel, normalized)`,
- * row-major. K̄ is vouched in decimal places (absolute error below 10^−places, see the module
- * note), which are ⌊log10|x|⌋ + 1 + places significant digits of an entry x; a raw entry K̄ · diag
- * has at most as many as the diagonals vouch for too ({@link GramAtDepthPrecise.digitsVouched}).
- * The unit diagonal of K̄ is exact (P digits). An entry that is exactly 0 is vouched to `places`
- * decimal places and counts that many. Each count is at most P = `precision`.
+ * row-major, each at most P = `precision`: those of {@link GramAtDepthPrecise.digitsVouchedByEntry}
+ * for K̄ (the unit diagonal and exact zeros: P); a raw entry K̄ · diag has at most as many as the
+ * diagonals vouch for too ({@link GramAtDepthPrecise.digitsVouched}), except an exact 0, which stays exact.
  */
 export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelName, normalized: boolean, precision: number): number[] {
   const name = kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   const bar = g[name];
-  const places = g.digitsVouchedByMatrix[name];
-  return bar.map((x, k) => {
-    if (normalized && k % (g.m + 1) === 0) return precision;
-    const sig = x.isZero() ? places : Math.floor(new LogDecimal(x).abs().log(10).toNumber()) + 1 + places;
-    return Math.max(0, Math.min(precision, normalized ? sig : Math.min(sig, g.digitsVouched)));
+  return g.digitsVouchedByEntry[name].map((d, k) => {
+    const exact = d >= precision && (bar[k].isZero() || (normalized && k % (g.m + 1) === 0));
+    return Math.min(precision, normalized || exact ? d : Math.min(d, g.digitsVouched));
   });
 }
 
@@ -367,11 +399,7 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
     const matrix = matrixOf(upper[k]);
     const up = preciseLuAnalysis(preciseDecimal(upper[k].entryDigits), matrix, m);
     const agreed = determinantDigitsVouched(lo, up, P);
-    let digits = agreed;
-    if (!up.singular && !lo.singular) {
-      const cap = conditioningCap(runs.lowerDigits, m, Math.max(up.log10Condition, lo.log10Condition));
-      digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(up)) };
-    }
+    const digits = analysisDigits(lo, up, P, runs.lowerDigits, m);
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
     return {
       ...up,
@@ -400,21 +428,28 @@ export interface GramWithDeterminants {
  * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
-  let runs = await gramThroughDepthPreciseRuns(o);
-  let determinants = gramDeterminantsPrecise(runs, kernel, normalized);
   const m = o.data.m;
+  const extra0 = o.extraGuardDigits ?? 0;
+  // The rule's lower digits are those of the Gram's lower run; a retry raises its extra guard digits.
+  const first = await gramThroughDepthPreciseRuns(o);
   // κ1 near 10^digits with runs that agree on no digit means numerically singular at this precision
-  // (L = 1 with m > n0 is exactly singular, its det noise at any precision): no rerun for those.
-  const short = determinants.filter(
-    (d) => !d.singular && d.digitsVouched.det < o.precision && (d.digitsAgreed > 0 || d.log10Condition < runs.lowerDigits - 3 * Math.log10(m) - 2),
-  );
-  if (short.length > 0) {
-    const extra = Math.ceil(3 * Math.log10(m) + Math.max(...short.map((d) => d.log10Condition))) + 2;
-    const guard = (o.extraGuardDigits ?? 0) + extra;
-    if (runs.upperDigits + extra + PI_EXTRA_DIGITS <= DECIMAL_CONSTANT_DIGITS.pi) {
-      runs = await gramThroughDepthPreciseRuns({ ...o, extraGuardDigits: guard });
-      determinants = gramDeterminantsPrecise(runs, kernel, normalized);
-    }
-  }
-  return { gram: runs.result, determinants };
+  // (L = 1 with m > n0 is exactly singular, its det noise at any precision): those count as full, no rerun for them.
+  const short = (runs: GramRunsPrecise, d: GramDeterminantPrecise) =>
+    !d.singular && d.digitsVouched.det < o.precision && (d.digitsAgreed > 0 || d.log10Condition < runs.lowerDigits - 3 * Math.log10(m) - 2);
+  type Pair = { runs: GramRunsPrecise; determinants: GramDeterminantPrecise[] };
+  const runs = await vouchTwice<Pair>({
+    precision: o.precision,
+    lowerDigits: first.lowerDigits,
+    maxUpperDigits: DECIMAL_CONSTANT_DIGITS.pi - PI_EXTRA_DIGITS,
+    run: async (lowerDigits, _upperDigits, attempt) => {
+      const r = attempt === 0 ? first : await gramThroughDepthPreciseRuns({ ...o, extraGuardDigits: extra0 + lowerDigits - first.lowerDigits });
+      const pair = { runs: r, determinants: gramDeterminantsPrecise(r, kernel, normalized) };
+      return { lower: pair, upper: pair };
+    },
+    count: ({ runs: r, determinants }) => Math.min(o.precision, ...determinants.map((d) => (short(r, d) ? d.digitsVouched.det : o.precision))),
+    // An ill-conditioned Gram matrix loses about log10 κ1 digits: ⌈log10(m³ κ1)⌉ + 2 more guard digits.
+    retryDigits: ({ upper: { runs: r, determinants } }) =>
+      r.lowerDigits + Math.ceil(3 * Math.log10(m) + Math.max(...determinants.filter((d) => short(r, d)).map((d) => d.log10Condition))) + 2,
+  });
+  return { gram: runs.upper.runs.result, determinants: runs.upper.determinants };
 }

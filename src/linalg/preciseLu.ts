@@ -13,7 +13,8 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkSquareShape } from "./lu.js";
 import { digitsVouched } from "../compare/digits.js";
-import { DECIMAL_CONSTANT_DIGITS, VOUCH_EXTRA_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
+import { vouchedByText, vouchTwiceSync } from "../precise/vouched.js";
+import { BASE_GUARD_DIGITS, DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
 
 /** The factors of PA = LU at one working precision. */
 export interface PreciseLuFactors {
@@ -271,12 +272,12 @@ export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
 
 /**
  * det, log10|det|, sign and κ1 of `a`, its entries taken as exact, with `precision` (20…1000)
- * significant digits vouched for: the analysis runs at precision + 4 + ⌈log10 n⌉ digits and again
- * {@link VOUCH_EXTRA_DIGITS} digits higher, and reports the higher run with the digits on which
+ * significant digits vouched for by the vouching rule (`precise/vouched.ts`): the analysis runs at precision + 4 + ⌈log10 n⌉ digits and again
+ * VOUCH_EXTRA_DIGITS (`precise/vouched.ts`) digits higher, and reports the higher run with the digits on which
  * the two agree, minus one. When that vouches fewer than `precision` digits (an ill-conditioned
  * matrix loses about log10 κ1 of them), both runs are repeated once with ⌈log10 κ1⌉ + 2 more
- * guard digits; whatever is then vouched is reported, fewer than `precision` if so.
- * When the entries themselves carry error (a Gram matrix computed at a precision), vouch with two
+ * guard digits; whatever is then vouched is reported, fewer than `precision` if so, and never
+ * more than {@link conditioningCap} allows. When the entries themselves carry error (a Gram matrix computed at a precision), vouch with two
  * runs of the whole pipeline instead ({@link determinantDigitsVouched}).
  * Throws `BAD_PRECISION`, and the errors of {@link preciseLuFactor}. (No π is involved, so no
  * `PRECISION_LIMIT`; log10 is taken at most at 1000 digits, see {@link preciseDeterminant}.)
@@ -284,13 +285,36 @@ export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
 export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): VouchedMatrixAnalysis {
   checkPrecision(precision);
   checkPreciseSquare(a, n, "matrix");
-  const base = precision + 4 + Math.ceil(Math.log10(n));
-  let result = vouchedAnalysis(a, n, precision, base);
-  const short = Math.min(result.digitsVouched.det, result.digitsVouched.log10AbsDet) < precision;
-  if (short && !result.singular && Number.isFinite(result.log10Condition)) {
-    result = vouchedAnalysis(a, n, precision, base + Math.ceil(Math.max(0, result.log10Condition) + 3 * Math.log10(n)) + 2);
-  }
-  return result;
+  const runs = vouchTwiceSync<PreciseMatrixAnalysis>({
+    precision,
+    lowerDigits: precision + BASE_GUARD_DIGITS + Math.ceil(Math.log10(n)),
+    run: (lowerDigits, upperDigits) => ({
+      lower: preciseLuAnalysis(preciseDecimal(lowerDigits), a, n),
+      upper: preciseLuAnalysis(preciseDecimal(upperDigits), a, n),
+    }),
+    count: (lower, upper, lowerDigits) => {
+      const d = analysisDigits(lower, upper, precision, lowerDigits, n);
+      return Math.min(d.det, d.log10AbsDet);
+    },
+    // An ill-conditioned matrix loses about log10 κ1 digits: that many more guard digits; none help a singular one.
+    retryDigits: (first) =>
+      first.upper.singular || !Number.isFinite(first.upper.log10Condition)
+        ? null
+        : first.lowerDigits + Math.ceil(Math.max(0, first.upper.log10Condition) + 3 * Math.log10(n)) + 2,
+  });
+  const vouchedBy = vouchedByText(
+    "LU with partial pivoting, on the entries as given,",
+    runs,
+    precision,
+    "what the condition number leaves (d − 1 − log10(n³ κ1))",
+  );
+  return {
+    ...runs.upper,
+    precision,
+    workingPrecision: runs.upperDigits,
+    digitsVouched: analysisDigits(runs.lower, runs.upper, precision, runs.lowerDigits, n),
+    vouchedBy,
+  };
 }
 
 /**
@@ -307,16 +331,20 @@ export function logMagnitude(d: PreciseDeterminant): number {
   return d.log10AbsDet === null ? 0 : Math.max(0, Math.floor(Math.log10(Math.abs(d.log10AbsDet.toNumber()) || 1)));
 }
 
-function vouchedAnalysis(a: readonly Decimal[], n: number, precision: number, lowerDigits: number): VouchedMatrixAnalysis {
-  const upperDigits = lowerDigits + VOUCH_EXTRA_DIGITS;
-  const lower = preciseLuAnalysis(preciseDecimal(lowerDigits), a, n);
-  const upper = preciseLuAnalysis(preciseDecimal(upperDigits), a, n);
-  const vouchedBy =
-    `LU with partial pivoting computed twice, at ${lowerDigits} and at ${upperDigits} significant digits, on the entries as given; ` +
-    `the ${upperDigits}-digit results are reported with the digits on which both agree, minus one, at most ${precision}, ` +
-    `and at most what the condition number leaves (d − 1 − log10(n³ κ1))`;
+/**
+ * The digits of det and log10|det| two analyses of an n × n matrix vouch for: those they agree on
+ * ({@link determinantDigitsVouched}), never more than the conditioning leaves at the lower run's
+ * digits ({@link conditioningCap}; two runs can share a systematic error).
+ */
+export function analysisDigits(
+  lower: PreciseMatrixAnalysis,
+  upper: PreciseMatrixAnalysis,
+  precision: number,
+  lowerDigits: number,
+  n: number,
+): DeterminantDigits {
   const agreed = determinantDigitsVouched(lower, upper, precision);
-  const cap = upper.singular || lower.singular ? Infinity : conditioningCap(lowerDigits, n, Math.max(lower.log10Condition, upper.log10Condition));
-  const digitsVouched = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(upper)) };
-  return { ...upper, precision, workingPrecision: upperDigits, digitsVouched, vouchedBy };
+  if (upper.singular || lower.singular) return agreed;
+  const cap = conditioningCap(lowerDigits, n, Math.max(lower.log10Condition, upper.log10Condition));
+  return { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(upper)) };
 }

@@ -29,6 +29,7 @@ import {
   workingPrecision,
 } from "../precise/precision.js";
 import { digitsVouched } from "../compare/digits.js";
+import { vouchedByText, vouchTwice } from "../precise/vouched.js";
 
 /** Options of the high-precision pair computation. */
 export interface PairPrecisionOptions extends PairOptions {
@@ -137,30 +138,32 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   if (method === "jump") return pairJumpPrecise(o.precision, start, exact, o);
   const checkpoints = exact.map(Number);
   const depth = Math.min(checkpoints[checkpoints.length - 1]!, MAX_DEPTH);
-  let wp = workingPrecision(o.precision, depth);
-  for (let attempt = 0; ; attempt++) {
-    // Progress: each attempt is two runs of `depth` steps; a retry extends the total.
-    const offset = attempt * 2 * depth;
-    const onProgress = o.onProgress && ((done: number, total: number) => o.onProgress!(offset + done, offset + total));
-    const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * depth, wp.upper > 300 ? 4 : 32);
-    const lower = await runPrecise(wp.lower, start, exact, depth, ticker, 0);
-    const upper = await runPrecise(wp.upper, start, exact, depth, ticker, depth, attempt === 0 ? observe : undefined);
-    ticker.finish();
-    const points = upper.map((u, i) => vouch(lower[i]!, u, wp.precision));
-    // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
-    // guard does not cover: one retry with that many more guard digits, within decimal.js's π.
-    const least = leastVouched(points);
-    const retry = wp.lower + (wp.precision - least) + 2;
-    if (least >= wp.precision || attempt === MAX_RETRIES || retry + VOUCH_EXTRA_DIGITS + PI_EXTRA_DIGITS > DECIMAL_CONSTANT_DIGITS.pi) {
-      const vouchedBy =
-        `computed twice with the complement recursion (SPEC §4) in BigInt floating point, at ${wp.lower} and at ${wp.upper} significant digits ` +
-        `(${bitsForDigits(wp.lower)} and ${bitsForDigits(wp.upper)} bits); the values returned are the ${wp.upper}-digit ones, ` +
-        `and a value vouches for the significant digits on which the two runs agree, minus one, at most ${wp.precision}` +
-        (attempt > 0 ? ` (the first pair of runs vouched fewer digits, so the guard digits were raised once)` : "");
-      return { method: "direct", precision: wp.precision, workingPrecision: wp.upper, vouchedBy, params, points };
-    }
-    wp = { precision: wp.precision, lower: retry, upper: retry + VOUCH_EXTRA_DIGITS };
-  }
+  const wp = workingPrecision(o.precision, depth);
+  // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
+  // guard does not cover: the vouching rule's retry, within decimal.js's π.
+  const runs = await vouchTwice({
+    precision: wp.precision,
+    lowerDigits: wp.lower,
+    maxUpperDigits: DECIMAL_CONSTANT_DIGITS.pi - PI_EXTRA_DIGITS,
+    run: async (lowerDigits, upperDigits, attempt) => {
+      // Progress: each attempt is two runs of `depth` steps; a retry extends the total.
+      const offset = attempt * 2 * depth;
+      const onProgress = o.onProgress && ((done: number, total: number) => o.onProgress!(offset + done, offset + total));
+      const ticker = new ProgressTicker({ onProgress, signal: o.signal }, 2 * depth, upperDigits > 300 ? 4 : 32);
+      const lower = await runPrecise(lowerDigits, start, exact, depth, ticker, 0);
+      const upper = await runPrecise(upperDigits, start, exact, depth, ticker, depth, attempt === 0 ? observe : undefined);
+      ticker.finish();
+      return { lower, upper };
+    },
+    count: (lower, upper) => leastVouched(vouchPoints(lower, upper, wp.precision)),
+  });
+  const points = vouchPoints(runs.lower, runs.upper, wp.precision);
+  const vouchedBy = vouchedByText(
+    `the complement recursion (SPEC §4) in BigInt floating point (${bitsForDigits(runs.lowerDigits)} and ${bitsForDigits(runs.upperDigits)} bits)`,
+    runs,
+    wp.precision,
+  );
+  return { method: "direct", precision: wp.precision, workingPrecision: runs.upperDigits, vouchedBy, params, points };
 }
 
 /** The fewest digits any value of `points` vouches for. */
@@ -207,23 +210,23 @@ const JUMP_MIN_LAYERS = 1000;
  */
 async function pairJumpPrecise(precision: number, s: StartValues, checkpoints: readonly bigint[], o: PairPrecisionOptions): Promise<PairResultPrecise> {
   const ticker = new ProgressTicker(o, 2, 1);
-  let lower = precision + JUMP_GUARD_DIGITS;
-  for (let attempt = 0; ; attempt++) {
-    const upper = lower + VOUCH_EXTRA_DIGITS;
-    const a = await runPreciseJump(lower, 1, s, checkpoints);
-    const b = await runPreciseJump(upper, 0.7, s, checkpoints);
-    const points = b.map((u, i) => vouch(a[i]!, u, precision));
-    const least = leastVouched(points);
-    if (least >= precision || attempt === MAX_RETRIES || lower + (precision - least) + 2 > MAX_JUMP_PRECISION + JUMP_GUARD_DIGITS + 20) {
-      ticker.finish();
-      const vouchedBy =
-        `computed twice by the jump (SPEC §9: exact steps of the complement recursion until θ is small, then the asymptotic series of Φ and Ψ), ` +
-        `at ${lower} and at ${upper} significant digits with different switch angles and series lengths; the values returned are the ${upper}-digit ones, ` +
-        `and a value vouches for the significant digits on which the two runs agree, minus one, at most ${precision}`;
-      return { method: "jump", precision, workingPrecision: upper, vouchedBy, params: s.params, points };
-    }
-    lower += precision - least + 2;
-  }
+  const runs = await vouchTwice({
+    precision,
+    lowerDigits: precision + JUMP_GUARD_DIGITS,
+    maxUpperDigits: MAX_JUMP_PRECISION + JUMP_GUARD_DIGITS + 20 + VOUCH_EXTRA_DIGITS,
+    run: async (lowerDigits, upperDigits) => ({
+      lower: await runPreciseJump(lowerDigits, 1, s, checkpoints),
+      upper: await runPreciseJump(upperDigits, 0.7, s, checkpoints),
+    }),
+    count: (lower, upper) => leastVouched(vouchPoints(lower, upper, precision)),
+  });
+  ticker.finish();
+  const vouchedBy = vouchedByText(
+    "the jump (SPEC §9: exact steps of the complement recursion until θ is small, then the asymptotic series of Φ and Ψ, with different switch angles and series lengths in the two runs)",
+    runs,
+    precision,
+  );
+  return { method: "jump", precision, workingPrecision: runs.upperDigits, vouchedBy, params: s.params, points: vouchPoints(runs.lower, runs.upper, precision) };
 }
 
 /** Guard digits of the jump's lower run beyond P (its error does not grow with depth). */
@@ -325,8 +328,10 @@ function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decim
   return { sigmaDiag, ntkDiag: sigmaDiag.times(new D(L.toString())) };
 }
 
-/** How many times the guard digits may be raised after a shortfall in vouched digits. */
-const MAX_RETRIES = 1;
+/** Each checkpoint of the upper run with the digits the two runs vouch for. */
+function vouchPoints(lower: readonly PointValues[], upper: readonly PointValues[], precision: number): PairPointPrecise[] {
+  return upper.map((u, i) => vouch(lower[i]!, u, precision));
+}
 
 function vouch(l: PointValues, u: PointValues, precision: number): PairPointPrecise {
   const byField = Object.fromEntries(

@@ -5,6 +5,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { VOUCH_EXTRA_DIGITS } from "./vouched.js";
 
 /** Fewest significant digits a caller may ask for (below this float64 comparisons are pointless). */
 export const MIN_PRECISION = 20;
@@ -20,11 +21,8 @@ export const DECIMAL_CONSTANT_DIGITS = { pi: 1025, ln10: 1013 } as const;
 
 /** Guard digits added to the requested precision besides log10(depth) (rounding accumulates at most linearly in the depth). */
 export const BASE_GUARD_DIGITS = 4;
-/**
- * The second precision used for vouching runs this many digits above the first. Digits on which
- * the two runs agree are vouched (minus one); the higher run's error is ~10^−6 of the difference.
- */
-export const VOUCH_EXTRA_DIGITS = 6;
+/** The second run's extra digits: the vouching rule's constant, defined with it in `vouched.ts`. */
+export { VOUCH_EXTRA_DIGITS };
 
 /** The digits of one high-precision computation. */
 export interface WorkingPrecision {

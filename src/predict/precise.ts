@@ -5,11 +5,13 @@
  * (linalg/preciseEigen.ts), `weights = K_x V diag(φ(λ)) Vᵀ` with φ(λ) = (1 − e^{−sλ})/λ
  * (flowFilter.ts), `det = Π λ`. Then `predictions = weights · Y`. The float64 counterpart is float64.ts.
  *
- * How the digits are vouched for: the whole computation runs at a working precision chosen from
- * the condition number (measured in a first pass), and again at 10 more digits; each reported
- * digit count is how far the two agree (entrywise for det and the 1-norms, per row relative to the
- * row's largest weight for weights, relative to |weights row|₁·max|Y| for predictions), minus one,
- * and never more than the precision asked for. When the kernel entries themselves are known to
+ * How the digits are vouched for: by the vouching rule (`precise/vouched.ts`): the whole
+ * computation runs at P + 10 + ⌈log10(m + 1)⌉ digits and again 6 digits higher (the higher run is
+ * returned); each reported digit count is how far the two agree (entrywise for det and the
+ * 1-norms, per row relative to the row's largest weight for weights, relative to
+ * |weights row|₁·max|Y| for predictions), minus one, and never more than the precision asked for.
+ * When that falls short, both runs are repeated once with log10 κ more guard digits (κ measured
+ * by the first pair). When the kernel entries themselves are known to
  * only `inputDigits` digits (normwise: |δK_ij| ≤ 10^−inputDigits · max|K|, so ‖δK‖ ≤ m·10^−inputDigits·max|K|),
  * that caps the count at `inputDigits − log10 κ − log10 m` as well (first-order perturbation bound).
  */
@@ -20,6 +22,7 @@ import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
 import { preciseLuAnalysis, preciseSolve } from "../linalg/preciseLu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
+import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { flowTimePrecise, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
@@ -27,8 +30,11 @@ import { flowTimePrecise, resolveSettings, type PredictionSettings, type Resolve
 /** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
 export type DecimalLike = Decimal | string | number;
 
-/** Extra digits of the verification run. */
-const CHECK_GUARD = 10;
+/**
+ * Guard digits of the first lower run beyond P + ⌈log10(m + 1)⌉: room for a moderately
+ * conditioned solve (κ up to about 10^4) to be vouched without a retry.
+ */
+export const PREDICTION_GUARD_DIGITS = 10;
 
 /** Matrices and settings of one high-precision prediction. */
 export interface KernelPredictionPreciseOptions extends PredictionSettings, ProgressOptions {
@@ -121,40 +127,37 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   const settings = resolveSettings(o);
   const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
   const logM = Math.ceil(Math.log10(shape.m + 1));
-  let working = precision + CHECK_GUARD + logM;
-  let main = await runAt(working, o, settings, shape);
-  const needed = precision + Math.ceil(Math.max(0, main.conditionLog10)) + logM + 5;
-  // A singular K matters only to t = ∞; finite times are defined regardless.
-  if (needed > working || (settings.infinite && main.singularToPrecision)) {
-    working = Math.max(needed, working + CHECK_GUARD);
-    if (working > MAX_PRECISION + 2 * CHECK_GUARD + 10) {
-      throwSingular(shape.m, main, "its condition number needs more than the supported working precision");
-    }
-    main = await runAt(working, o, settings, shape);
-  }
-  if (settings.infinite && main.singularToPrecision) throwSingular(shape.m, main, `it is singular to ${working} digits`);
-  const check = await runAt(working + CHECK_GUARD, o, settings, shape);
-  if (settings.infinite && check.singularToPrecision) throwSingular(shape.m, check, `it is singular to ${working + CHECK_GUARD} digits`);
-
-  const { m, testCount, k } = shape;
-  const cap = (agreed: number): number => {
-    let d = Math.min(precision, Math.floor(agreed) - 1);
-    if (o.inputDigits !== undefined) d = Math.min(d, Math.floor(o.inputDigits - Math.max(0, main.conditionLog10) - Math.log10(m)));
-    return Math.max(0, d);
-  };
   const yMax = o.targets.reduce<number>((a, y) => Math.max(a, Math.abs(new Decimal(y).toNumber())), 0);
-  let wAgree = Infinity;
-  let pAgree = Infinity;
-  for (let i = 0; i < testCount; i++) {
-    const row = check.weights.slice(i * m, (i + 1) * m);
-    const rowScale = row.reduce((a, w) => Decimal.max(a, w.abs()), new check.D(0));
-    for (let j = 0; j < m; j++) wAgree = Math.min(wAgree, agreement(main.weights[i * m + j], row[j], rowScale));
-    const predScale = check.weightsL1[i].times(yMax);
-    for (let j = 0; j < k; j++) pAgree = Math.min(pAgree, agreement(main.predictions[i * k + j], check.predictions[i * k + j], predScale));
-  }
-  const l1Agree = main.weightsL1.reduce((a, v, i) => Math.min(a, agreement(v, check.weightsL1[i], check.weightsL1[i].abs())), Infinity);
-  const detAgree = agreement(main.determinant, check.determinant, check.determinant.abs());
-  const digitsVouched = { predictions: cap(pAgree), weights: cap(wAgree), weightsL1: cap(l1Agree), determinant: cap(detAgree) };
+  // A singular K matters only to t = ∞; finite times are defined regardless.
+  const singular = (r: Run) => settings.infinite && r.singularToPrecision;
+  const runs = await vouchTwice<Run>({
+    precision,
+    lowerDigits: precision + PREDICTION_GUARD_DIGITS + logM,
+    maxUpperDigits: MAX_PRECISION + 3 * PREDICTION_GUARD_DIGITS + VOUCH_EXTRA_DIGITS,
+    run: async (lowerDigits, upperDigits) => ({ lower: await runAt(lowerDigits, o, settings, shape), upper: await runAt(upperDigits, o, settings, shape) }),
+    // Only what more digits can improve: det of a matrix singular to the working precision is not counted.
+    count: (lower, upper) => {
+      if (singular(lower) || singular(upper)) return 0;
+      const a = agreements(lower, upper, shape, yMax, precision);
+      return Math.min(a.predictions, a.weights, a.weightsL1, upper.singularToPrecision ? precision : a.determinant);
+    },
+    // The solve loses about log10 κ digits: guard for that, or at least the shortfall.
+    retryDigits: ({ lowerDigits, upper, digits }) =>
+      Math.max(precision + Math.ceil(Math.max(0, upper.conditionLog10)) + logM + 5, lowerDigits + (precision - digits) + VOUCH_RETRY_MARGIN),
+  });
+  const main = runs.upper;
+  if (singular(runs.lower)) throwSingular(shape.m, runs.lower, `it is singular to ${runs.lowerDigits} digits`);
+  if (singular(main)) throwSingular(shape.m, main, `it is singular to ${runs.upperDigits} digits`);
+  const working = runs.upperDigits;
+  const agreed = agreements(runs.lower, main, shape, yMax, precision);
+  const inputCap = o.inputDigits === undefined ? Infinity : Math.floor(o.inputDigits - Math.max(0, main.conditionLog10) - Math.log10(shape.m));
+  const cap = (d: number): number => Math.max(0, Math.min(d, inputCap));
+  const digitsVouched = {
+    predictions: cap(agreed.predictions),
+    weights: cap(agreed.weights),
+    weightsL1: cap(agreed.weightsL1),
+    determinant: cap(agreed.determinant),
+  };
 
   const warnings: string[] = [];
   const short = Object.entries(digitsVouched).filter(([, d]) => d < precision);
@@ -178,9 +181,12 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
     ...shape,
     precision,
     workingPrecision: working,
-    vouchedBy:
-      `a second run at ${working + CHECK_GUARD} digits: digits counted where both runs agree (${settings.infinite ? "LU with partial pivoting" : "Jacobi eigendecomposition"}, both backward stable), minus one` +
-      (o.inputDigits !== undefined ? `, and at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : ""),
+    vouchedBy: vouchedByText(
+      `the prediction (${settings.infinite ? "LU with partial pivoting" : "Jacobi eigendecomposition"}, both backward stable)`,
+      runs,
+      precision,
+      o.inputDigits !== undefined ? `the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : undefined,
+    ),
     flowTime: main.flowTime,
     ridge: main.ridge,
     predictions: main.predictions,
@@ -288,7 +294,7 @@ function throwSingular(m: number, run: Run, why: string): never {
 }
 
 /** Entries as Decimals of class D, exactly (numbers by their binary value; the constructor does not round); NaN/∞ rejected. */
-function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: number, what: string): Decimal[] {
+export function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: number, what: string): Decimal[] {
   return values.map((v, i) => {
     let d: Decimal;
     try {
@@ -307,7 +313,7 @@ function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: nu
 }
 
 /** BAD_OPTION unless K is symmetric to its working precision; mirrors the upper triangle down. */
-function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
+export function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
   const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
   const tolerance = scale.times(new D(10).pow(-D.precision + 2));
   for (let i = 0; i < m; i++) {
@@ -330,15 +336,25 @@ function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
 }
 
 /**
- * Decimal digits to which `a` agrees with the better value `b`: −log10(|a − b| / scale), with
- * scale ≥ |b| a natural size for the quantity; Infinity when they are equal.
+ * The digits two runs of a prediction agree on, by the vouching rule (`precise/vouched.ts`), each
+ * quantity against its natural scale: a weight against the largest weight of its row, a
+ * prediction against |weights row|₁ · max|Y|, the 1-norms and det relative to themselves.
  */
-function agreement(a: Decimal, b: Decimal, scale: Decimal): number {
-  const diff = a.minus(b).abs();
-  if (diff.isZero()) return Infinity;
-  const s = Decimal.max(scale, b.abs());
-  if (s.isZero()) return 0;
-  return log10Abs(s) - log10Abs(diff);
+function agreements(lower: Run, upper: Run, shape: PredictionShape, yMax: number, precision: number): PredictionDigitsVouched {
+  const { m, testCount, k } = shape;
+  let weights = precision;
+  let predictions = precision;
+  let weightsL1 = precision;
+  for (let i = 0; i < testCount; i++) {
+    const row = upper.weights.slice(i * m, (i + 1) * m);
+    const rowScale = row.reduce((a, w) => Decimal.max(a, w.abs()), new upper.D(0));
+    for (let j = 0; j < m; j++) weights = Math.min(weights, digitsAgreed(lower.weights[i * m + j], row[j], precision, rowScale));
+    const predScale = upper.weightsL1[i].times(yMax);
+    for (let j = 0; j < k; j++)
+      predictions = Math.min(predictions, digitsAgreed(lower.predictions[i * k + j], upper.predictions[i * k + j], precision, predScale));
+    weightsL1 = Math.min(weightsL1, digitsAgreed(lower.weightsL1[i], upper.weightsL1[i], precision));
+  }
+  return { predictions, weights, weightsL1, determinant: digitsAgreed(lower.determinant, upper.determinant, precision) };
 }
 
 /** log10 |x| for a nonzero Decimal of any exponent, to about 15 significant digits. */

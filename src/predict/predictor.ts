@@ -24,6 +24,7 @@ import { checkFiniteEntries, FLOAT64_DIGITS, luFactor, type LinalgOptions, type 
 import { multiply, transpose } from "../linalg/dense.js";
 import type { KernelName } from "../types.js";
 import { flowFilter } from "./flowFilter.js";
+import { createPrecisePredictor, type PrecisePredictor, type PrecisePredictorOptions } from "./predictorPrecise.js";
 import { flowTime, resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 const UNIT_ROUNDOFF = 2 ** -53;
@@ -109,7 +110,15 @@ export interface Predictor {
  * NON_FINITE (a NaN/±∞ entry), BAD_OPTION (kernel name, settings, a matrix that is not
  * symmetric, a missing Θ for "ntk"). Factorizations happen on the first query that needs them.
  */
-export async function createPredictor(o: PredictorOptions): Promise<Predictor> {
+export async function createPredictor(o: PredictorOptions): Promise<Predictor>;
+/** With `precision` (digits, 20 … 1000): the decimal predictor of `predictorPrecise.ts`, every value vouched. */
+export async function createPredictor(o: PrecisePredictorOptions): Promise<PrecisePredictor>;
+export async function createPredictor(o: PredictorOptions | PrecisePredictorOptions): Promise<Predictor | PrecisePredictor> {
+  if ("precision" in o && o.precision !== undefined) return createPrecisePredictor(o);
+  return createFloat64Predictor(o as PredictorOptions);
+}
+
+async function createFloat64Predictor(o: PredictorOptions): Promise<Predictor> {
   if (o.kernel !== "ntk" && o.kernel !== "nngp") {
     throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(o.kernel)}.`, { kernel: String(o.kernel) });
   }

@@ -1,0 +1,104 @@
+/**
+ * The variance (and on request the covariance) of the ensemble of trained networks at test points,
+ * on data, at P significant digits: the high-precision twin of `ensembleOnData.ts`. The union Gram
+ * matrix at one depth comes from `gramThroughDepthPreciseRuns`, which already holds two runs at
+ * different precisions; the decimal predictor (`predictorPrecise.ts`) runs on each run's Σ and
+ * trained kernel, and every value vouches for the digits on which the two whole pipelines agree
+ * (the vouching rule of `precise/vouched.ts` applied to Gram and predictor together, so that the
+ * Gram's rounding, amplified by the conditioning, is covered), never more than the predictor on
+ * the upper Gram vouches by itself.
+ */
+import type { Decimal } from "decimal.js";
+import { NtkError } from "../errors.js";
+import { gramThroughDepthPreciseRuns, kernelMatrixPrecise } from "../gram/precise.js";
+import { vouchValue, type Vouched } from "../precise/vouched.js";
+import type { PredictOptions } from "./fromData.js";
+import type { CovarianceRequest } from "./predictor.js";
+import { createPrecisePredictor, type PrecisePredictorResult } from "./predictorPrecise.js";
+import { sliceUnion, unionRaw } from "./union.js";
+
+/** Var f_t(x) (and Cov on request) at the test points at P digits, each value vouched. */
+export interface EnsembleOnDataPrecise {
+  readonly testCount: number;
+  readonly precision: number;
+  /** Digits of the Gram matrix's two runs. */
+  readonly gramWorkingPrecisions: readonly [number, number];
+  readonly variance: readonly Vouched<Decimal>[];
+  /** t × t row-major for "full", else null. */
+  readonly covariance: readonly Vouched<Decimal>[] | null;
+  readonly vouchedBy: string;
+  readonly warnings: readonly string[];
+}
+
+/** Guard digits of the Gram beyond P: room for the solve's conditioning before the pipelines disagree. */
+const GRAM_GUARD_DIGITS = 10;
+
+/**
+ * The ensemble's variance or covariance for `predict`'s options at `precision` digits (the ReLU
+ * network; an architecture is BAD_OPTION here). Errors: those of `gramThroughDepthPrecise` and of
+ * the decimal predictor.
+ */
+export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<CovarianceRequest, "none">, precision: number): Promise<EnsembleOnDataPrecise> {
+  if (o.architecture !== undefined) {
+    throw new NtkError("BAD_OPTION", "--covariance with --precision supports the ReLU network only so far; drop --arch or --precision.", {});
+  }
+  const m = o.train.m;
+  const t = o.test.m;
+  const runs = await gramThroughDepthPreciseRuns({
+    data: unionRaw(o.train, o.test),
+    projection: o.projection ?? "normalize",
+    depths: [o.depth],
+    params: o.params,
+    precision: precision + GRAM_GUARD_DIGITS,
+    onProgress: o.onProgress,
+    signal: o.signal,
+  });
+  const normalized = o.normalized ?? false;
+  const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
+  const answer = async (r: (typeof runs.lower)[number]): Promise<PrecisePredictorResult> => {
+    const g = { ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag };
+    const n = m + t;
+    const sigma = kernelMatrixPrecise(g, "nngp", normalized);
+    const sig = sliceUnion(sigma, m, t);
+    const th = sliceUnion(kernelMatrixPrecise(g, "ntk", normalized), m, t);
+    const testTest =
+      request === "full"
+        ? Array.from({ length: t * t }, (_, e) => sigma[(m + Math.floor(e / t)) * n + m + (e % t)])
+        : Array.from({ length: t }, (_, i) => sigma[(m + i) * n + m + i]);
+    const predictor = createPrecisePredictor({
+      ...o,
+      kernel: o.kernel ?? "ntk",
+      m,
+      k: o.train.k,
+      targets,
+      trainNngp: sig.train,
+      trainNtk: th.train,
+      precision,
+    });
+    return predictor.predict({ time: o.time ?? "inf", testNngp: sig.test, testNtk: th.test, testTestNngp: testTest, covariance: request });
+  };
+  const lower = await answer(runs.lower[0]);
+  const upper = await answer(runs.upper[0]);
+  const vouchedBy =
+    `the Gram matrix (${runs.result.vouchedBy}) and the decimal predictor on each of its two runs; each value vouches for the digits on which the two pipelines agree, minus one, ` +
+    `and at most what the predictor on the upper Gram vouches by itself (${upper.vouchedBy})`;
+  const both = (a: readonly Vouched<Decimal>[], b: readonly Vouched<Decimal>[]): Vouched<Decimal>[] =>
+    b.map((v, i) => vouchValue(a[i].value, v.value, runs, precision, vouchedBy, 0, v.digits));
+  const variance = both(lower.variance!, upper.variance!);
+  const short = variance.filter((v) => v.digits < precision).length;
+  const warnings = upper.warnings.filter((w) => !w.includes("fewer than the"));
+  if (short > 0) {
+    warnings.push(
+      `${short} of the ${t} variances vouch fewer than the ${precision} digits asked for (a variance that cancels to near 0, e.g. at a training point, keeps only the digits both pipelines agree on).`,
+    );
+  }
+  return {
+    testCount: t,
+    precision,
+    gramWorkingPrecisions: [runs.lowerDigits, runs.upperDigits],
+    variance,
+    covariance: upper.covariance === null ? null : both(lower.covariance!, upper.covariance),
+    vouchedBy,
+    warnings,
+  };
+}
