@@ -145,7 +145,7 @@ function rows<T>(values: readonly T[], width: number): T[][] {
   return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width));
 }
 
-const SOLVER_WORDS = { lu: "LU of K", complement: "solved from 1 − K̄, Sherman–Morrison", eigen: "eigendecomposition of K" } as const;
+const SOLVER_WORDS = { cholesky: "Cholesky of K", lu: "LU of K", complement: "solved from 1 − K̄, Sherman–Morrison", eigen: "eigendecomposition of K" } as const;
 
 /** Digits to print a float64 determinant with: those the solve keeps (det's error bound is the same κ·u), at least 1. */
 function detDigits(digitsKept: number): number {
