@@ -7,7 +7,7 @@
  * high-precision counterpart is precise.ts.
  */
 import { NtkError } from "../errors.js";
-import { checkFiniteEntries, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { predictorFromChecked, WARN_BELOW_DIGITS } from "./predictor.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
@@ -73,6 +73,12 @@ export interface Prediction64 extends PredictionShape {
    * complement (when the complement solve is used).
    */
   readonly determinant: Determinant;
+  /**
+   * Significant digits `determinant` keeps, from the matrix alone whatever the time:
+   * −log10(κ · max(kernelRelativeError, 2⁻⁵³)) clamped to [0, FLOAT64_DIGITS], κ = κ1(K + δI) (or
+   * the complement solve's amplification when det came from the complement).
+   */
+  readonly determinantDigitsKept: number;
   /** κ1(K + δI) estimate (Hager/Higham, from the factors of K + δI or through its complement); ∞ when an LU pivot is exactly zero. */
   readonly kernelConditionEstimate: number;
   /**
@@ -119,6 +125,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   const ridge = ridgeFor(settings, trace, m);
   for (let i = 0; i < m; i++) K[i * m + i] += ridge;
   const complement = checkedComplement(o, m, testCount);
+  const entryError = Math.max(o.kernelRelativeError ?? 0, 2 ** -53);
   throwIfAborted(o.signal);
   const predictor = predictorFromChecked({
     kernel: "nngp",
@@ -131,13 +138,15 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
     trained: K,
     ridge,
     complement,
-    entryError: Math.max(o.kernelRelativeError ?? 0, 2 ** -53),
+    entryError,
   });
   const r = await predictor.predict({ time: settings.infinite ? "inf" : o.time, testNngp: o.testKernel, testComplement: o.testComplement });
   throwIfAborted(o.signal);
   const { determinant, conditionEstimate: kernelConditionEstimate } = await predictor.matrixAnalysis();
   const weightsL1 = new Float64Array(testCount);
   for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(r.weights[i * m + j]);
+  const detKappa = Math.max(1, r.solver === "complement" ? r.conditionEstimate : kernelConditionEstimate);
+  const determinantDigitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(detKappa * entryError)));
   return {
     ...shape,
     solver: r.solver,
@@ -147,6 +156,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
     weights: r.weights,
     weightsL1,
     determinant,
+    determinantDigitsKept,
     kernelConditionEstimate,
     conditionEstimate: r.conditionEstimate,
     digitsKept: r.digitsKept,

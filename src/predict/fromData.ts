@@ -16,6 +16,8 @@ import type { ThreadOptions } from "../threads/pool.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { predictFromKernels64, type Prediction64 } from "./float64.js";
+import { digitsAtMagnitude } from "./predictor.js";
+import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
@@ -360,7 +362,7 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
   };
   let r: Prediction64;
   let log10Scale: number;
-  let underflow = false;
+  let timeDigits = FLOAT64_DIGITS;
   if (settings.infinite) {
     const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
     const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
@@ -382,12 +384,20 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     const { matrix } = kernelMatrix64(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
-    // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
-    underflow = s > 0 && s * scale < MIN_NORMAL;
-    if (underflow) {
+    // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c. The time the
+    // solve runs at, sc, is below the normal float64 range when the raw kernel is tiny and t short:
+    // it then holds fewer digits, and none when it underflows to 0 (the predictor sees t = 0). A
+    // time the user gave subnormal (c = 1) is theirs: the predictor's range check speaks of it.
+    timeDigits = s > 0 && log2Scale !== 0 ? digitsAtMagnitude(s * scale) : FLOAT64_DIGITS;
+    if (timeDigits === 0) {
       warnings.push(
         `The raw kernel at depth ${depth} is of order 2^${log2Scale}: at time ηt = ${s} the flow has barely started, and the predictions (of order ηt·2^${log2Scale}) are below the float64 range: ` +
           "they are printed as 0 and no digit of them is kept. Use the normalized kernel, a longer time, or a precision.",
+      );
+    } else if (timeDigits < FLOAT64_DIGITS) {
+      warnings.push(
+        `The raw kernel at depth ${depth} is of order 2^${log2Scale}: the solve runs at the time ηt·2^${log2Scale} = ${s * scale}, a subnormal float64 with about ${Math.floor(timeDigits)} significant digits, ` +
+          "so the predictions keep no more than that. Use the normalized kernel, a longer time, or a precision.",
       );
     }
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
@@ -405,13 +415,10 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     // (every point is on the sphere, so K's diagonal is one value), 0 only when that underflows.
     ridge: settings.diagRegScale === "absolute" ? settings.diagReg : settings.diagReg * diag * 2 ** log2Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
-    digitsKept: underflow ? 0 : r.digitsKept,
+    digitsKept: Math.min(r.digitsKept, timeDigits),
     warnings: [...warnings, ...r.warnings],
   };
 }
-
-/** Smallest positive normal float64, 2^−1022: below it a product keeps fewer than 53 bits. */
-const MIN_NORMAL = 2 ** -1022;
 
 /** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */
 function checkRidge(scaled: number, diagReg: number, log2Scale: number, depth: number): void {

@@ -319,7 +319,8 @@ export class Float64Predictor implements Predictor {
       for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) b[i * m + j] *= phi[j];
       weights = multiply(b, transpose(eig.vectors, m, m), t, m, m);
       const lambdaMax = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[m - 1]));
-      kappa = lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      // At least 1: at tiny s the weights are s·K_x to first order, each with its own rounding only.
+      kappa = Math.max(1, lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0));
       solver = "eigen";
       const noise = 8 * m * UNIT_ROUNDOFF * lambdaMax;
       if (eig.values[0] < -noise) {
@@ -330,14 +331,18 @@ export class Float64Predictor implements Predictor {
       if (this.kernel === "nngp") eigenPsi = Float64Array.from(eig.values, (lambda, j) => flowFilter(lambda, 2 * s) + this.ridge * phi[j] * phi[j]);
     }
     const entryError = Math.max(this.input.entryError, UNIT_ROUNDOFF);
-    const digitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappa * entryError)));
-    if (digitsKept < WARN_BELOW_DIGITS) {
+    const conditioned = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappa * entryError)));
+    const mean = multiply(weights, this.input.targets, t, m, k);
+    // Weights and predictions at tiny times are tiny too: below 2^−1022 float64 holds fewer digits.
+    const range = s === 0 ? null : smallestRange(weights, this.input.targets, t, m);
+    const digitsKept = Math.min(conditioned, range?.digits ?? FLOAT64_DIGITS);
+    if (conditioned < WARN_BELOW_DIGITS) {
       warnings.push(
-        `${settings.infinite ? "K" : "The flow filter of K"}${withRidge} has condition estimate ${kappa.toPrecision(3)}${entryError > UNIT_ROUNDOFF ? ` and its entries relative error ${entryError.toPrecision(2)}` : ""}: the float64 weights and predictions keep about ${Math.floor(digitsKept)} significant digits` +
-          `${digitsKept < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
+        `${settings.infinite ? "K" : "The flow filter of K"}${withRidge} has condition estimate ${kappa.toPrecision(3)}${entryError > UNIT_ROUNDOFF ? ` and its entries relative error ${entryError.toPrecision(2)}` : ""}: the float64 weights and predictions keep about ${Math.floor(conditioned)} significant digits` +
+          `${conditioned < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
       );
     }
-    const mean = multiply(weights, this.input.targets, t, m, k);
+    if (range !== null && range.digits < conditioned) warnings.push(rangeWarning(range, s));
     if (self === null)
       return {
         testCount: t,
@@ -490,6 +495,57 @@ export class Float64Predictor implements Predictor {
     this.eigen ??= await symmetricEigen(this.input.trained, this.m, this.input.options);
     return this.eigen;
   }
+}
+
+/** Smallest positive normal float64, 2^−1022: below it a value keeps fewer than 53 bits. */
+const MIN_NORMAL = 2 ** -1022;
+
+/** Significant digits float64 holds at magnitude x: FLOAT64_DIGITS for normal numbers, fewer for subnormals (whose last bit is 2^−1074), 0 at 0. */
+export function digitsAtMagnitude(x: number): number {
+  if (x >= MIN_NORMAL) return FLOAT64_DIGITS;
+  return x > 0 ? Math.min(FLOAT64_DIGITS, Math.max(0, Math.log10(x / 2 ** -1074))) : 0;
+}
+
+/** The test point whose weight row or prediction scale (|w|₁·max|Y|) is smallest, and the digits float64 holds there. */
+interface RangeLimit {
+  readonly point: number;
+  /** max|w_ij| over the row, or |w|₁·max|Y| when that is the smaller. */
+  readonly magnitude: number;
+  readonly what: "weights" | "predictions";
+  readonly digits: number;
+}
+
+function smallestRange(weights: Float64Array, targets: Float64Array, t: number, m: number): RangeLimit | null {
+  let maxY = 0;
+  for (const y of targets) maxY = Math.max(maxY, Math.abs(y));
+  let worst: RangeLimit | null = null;
+  for (let i = 0; i < t; i++) {
+    let maxW = 0;
+    let l1 = 0;
+    for (let j = 0; j < m; j++) {
+      maxW = Math.max(maxW, Math.abs(weights[i * m + j]));
+      l1 += Math.abs(weights[i * m + j]);
+    }
+    const candidates: [number, RangeLimit["what"]][] = [[maxW, "weights"]];
+    if (maxY > 0) candidates.push([l1 * maxY, "predictions"]);
+    for (const [magnitude, what] of candidates) {
+      const digits = digitsAtMagnitude(magnitude);
+      if (digits < (worst?.digits ?? FLOAT64_DIGITS)) worst = { point: i, magnitude, what, digits };
+    }
+  }
+  return worst;
+}
+
+/** The warning for weights or predictions below the normal float64 range, saying what is printed. */
+function rangeWarning(r: RangeLimit, s: number): string {
+  const where = `At time ηt = ${s}, test point ${r.point}'s ${r.what}`;
+  const advice = "Use a longer time, a precision, or (for a raw kernel at depth) the normalized kernel.";
+  if (r.magnitude === 0) return `${where} are below the float64 range: they are printed as 0 and no digit of them is kept. ${advice}`;
+  const kept =
+    r.digits < 1
+      ? "no digit of the weights and predictions is kept (the values printed are rounding noise)"
+      : `the weights and predictions keep about ${Math.floor(r.digits)} significant digits (those printed beyond are noise)`;
+  return `${where} are of order ${r.magnitude.toPrecision(2)}, below the normal float64 range (2.2e-308), where float64 holds fewer digits: ${kept}. ${advice}`;
 }
 
 /** True when every off-diagonal entry of the complement C = 1 − K̄ is below 1/2 (every K̄ entry above 1/2). */
