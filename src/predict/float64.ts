@@ -9,11 +9,9 @@
 import { NtkError } from "../errors.js";
 import { checkFiniteEntries, FLOAT64_DIGITS, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
-import { predictorFromChecked, WARN_BELOW_DIGITS } from "./predictor.js";
+import { predictorFromChecked } from "./predictor.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { resolveSettings, ridgeFor, type PredictionSettings } from "./settings.js";
-
-export { WARN_BELOW_DIGITS };
 
 /** Largest relative asymmetry |K_ij − K_ji| / max|K| accepted in K (a Gram matrix is symmetric). */
 const SYMMETRY_TOLERANCE = 1e-12;
