@@ -11,7 +11,7 @@ import { checkFiniteEntries, FLOAT64_DIGITS, type Determinant, type LinalgOption
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { predictorFromChecked } from "./predictor.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
-import { resolveSettings, ridgeFor, type PredictionSettings } from "./settings.js";
+import { resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 /** Largest relative asymmetry |K_ij − K_ji| / max|K| accepted in K (a Gram matrix is symmetric). */
 const SYMMETRY_TOLERANCE = 1e-12;
@@ -117,29 +117,64 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   checkFiniteEntries(o.trainKernel, m, "training kernel K");
   checkFiniteEntries(o.testKernel, m, "test kernel K_x");
   checkFiniteEntries(o.targets, k, "targets Y");
-  const K = symmetricCopy(o.trainKernel, m, "training kernel K", "k(X, X)");
+  const complement = checkedComplement(o, m, testCount);
+  return predictFromCheckedKernels64({
+    ...o,
+    settings,
+    shape,
+    trainKernel: symmetricCopy(o.trainKernel, m, "training kernel K", "k(X, X)"),
+    testKernel: o.testKernel,
+    targets: o.targets,
+    trainComplement: complement,
+    testComplement: complement === null ? null : o.testComplement!,
+    entryError: Math.max(o.kernelRelativeError ?? 0, 2 ** -53),
+  });
+}
+
+/**
+ * @internal What {@link predictFromCheckedKernels64} takes: kernels its caller has validated (shapes,
+ * finite entries, K and C exactly symmetric), e.g. slices of a Gram matrix (fromData.ts), which
+ * need no second pass over their m² entries.
+ */
+export interface CheckedKernels64 extends ProgressOptions, LinalgOptions {
+  readonly settings: ResolvedSettings;
+  readonly shape: PredictionShape;
+  /** K, m × m; taken over: the ridge is added to its diagonal in place. */
+  readonly trainKernel: Float64Array;
+  readonly testKernel: ArrayLike<number>;
+  readonly targets: ArrayLike<number>;
+  /** C = 1 − K (m × m) with its test rows, or null. */
+  readonly trainComplement: Float64Array | null;
+  readonly testComplement: ArrayLike<number> | null;
+  /** Relative error of the kernel entries, at least 2⁻⁵³. */
+  readonly entryError: number;
+}
+
+/** {@link predictFromKernels64} after validation (see {@link CheckedKernels64}). */
+export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<Prediction64> {
+  const { settings, shape, entryError } = c;
+  const { m, testCount, k } = shape;
+  const K = c.trainKernel;
   let trace = 0;
   for (let i = 0; i < m; i++) trace += K[i * m + i];
   const ridge = ridgeFor(settings, trace, m);
   for (let i = 0; i < m; i++) K[i * m + i] += ridge;
-  const complement = checkedComplement(o, m, testCount);
-  const entryError = Math.max(o.kernelRelativeError ?? 0, 2 ** -53);
-  throwIfAborted(o.signal);
+  throwIfAborted(c.signal);
   const predictor = predictorFromChecked({
     kernel: "nngp",
-    options: o,
+    options: c,
     settings,
     m,
     k,
-    targets: Float64Array.from(o.targets),
+    targets: Float64Array.from(c.targets),
     sigma: null,
     trained: K,
     ridge,
-    complement,
+    complement: c.trainComplement,
     entryError,
   });
-  const r = await predictor.predict({ time: settings.infinite ? "inf" : o.time, testNngp: o.testKernel, testComplement: o.testComplement });
-  throwIfAborted(o.signal);
+  const r = await predictor.predict({ time: settings.infinite ? "inf" : settings.time, testNngp: c.testKernel, testComplement: c.testComplement ?? undefined });
+  throwIfAborted(c.signal);
   const { determinant, conditionEstimate: kernelConditionEstimate } = await predictor.matrixAnalysis();
   const weightsL1 = new Float64Array(testCount);
   for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(r.weights[i * m + j]);
