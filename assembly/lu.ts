@@ -199,22 +199,35 @@ export function luPermuteRows(n: i32, piv: usize, b: usize, k: i32): void {
 
 /**
  * L U X = B for columns c0 … c1 − 1 of the permuted n × k right-hand sides at `b` (forward with
- * unit lower L, then backward with U), blocked: rows in blocks of SOLVE_ROWS, the part of each
- * block that depends on earlier blocks as one GEMM, the rest row by row within the block.
+ * unit lower L, then backward with U): {@link solveColumns} with a unit diagonal.
  */
 export function luSolveColumns(a: usize, n: i32, b: usize, k: i32, c0: i32, c1: i32): void {
+  solveColumns(a, n, b, k, c0, c1, true);
+}
+
+/**
+ * L U X = B for columns c0 … c1 − 1 of the n × k right-hand sides at `b`, L read from the strict
+ * lower triangle of `a` (with a unit diagonal when `unitLower`, else a_ii) and U from the upper
+ * triangle and diagonal: LU's factors, or Cholesky's L and Lᵀ (assembly/cholesky.ts). Blocked:
+ * rows in blocks of SOLVE_ROWS, the part of each block that depends on earlier blocks as one GEMM,
+ * the rest row by row within the block. Every entry is computed in the same order whatever the
+ * column range, so any cut into ranges gives the same bits.
+ */
+export function solveColumns(a: usize, n: i32, b: usize, k: i32, c0: i32, c1: i32, unitLower: bool): void {
   const w = c1 - c0;
   const rowBytes = <usize>k << 3;
   const bc = b + (<usize>c0 << 3);
   for (let i0: i32 = 0; i0 < n; i0 += SOLVE_ROWS) {
     const i1 = min(i0 + SOLVE_ROWS, n);
     if (i0 > 0) gemmSubtract(bc + <usize>i0 * rowBytes, k, at(a, n, i0, 0), n, bc, k, i1 - i0, w, i0);
-    for (let i = i0 + 1; i < i1; i++) {
+    for (let i = i0; i < i1; i++) {
       const rowA = at(a, n, i, 0);
+      const rowB = bc + <usize>i * rowBytes;
       for (let p = i0; p < i; p++) {
         const l = load<f64>(rowA + (<usize>p << 3));
-        if (l != 0.0) axpyNeg(bc + <usize>i * rowBytes, bc + <usize>p * rowBytes, l, w);
+        if (l != 0.0) axpyNeg(rowB, bc + <usize>p * rowBytes, l, w);
       }
+      if (!unitLower) divideRow(rowB, load<f64>(rowA + (<usize>i << 3)), w);
     }
   }
   for (let i1: i32 = n; i1 > 0; i1 -= SOLVE_ROWS) {
@@ -227,12 +240,16 @@ export function luSolveColumns(a: usize, n: i32, b: usize, k: i32, c0: i32, c1: 
         const u = load<f64>(rowA + (<usize>p << 3));
         if (u != 0.0) axpyNeg(rowB, bc + <usize>p * rowBytes, u, w);
       }
-      const d = load<f64>(rowA + (<usize>i << 3));
-      for (let c: i32 = 0; c < w; c++) {
-        const o = rowB + (<usize>c << 3);
-        store<f64>(o, load<f64>(o) / d);
-      }
+      divideRow(rowB, load<f64>(rowA + (<usize>i << 3)), w);
     }
+  }
+}
+
+/** x[0 … len) /= d (division, not multiplication by 1/d: the same bits as the textbook solve). */
+@inline function divideRow(x: usize, d: f64, len: i32): void {
+  for (let c: i32 = 0; c < len; c++) {
+    const o = x + (<usize>c << 3);
+    store<f64>(o, load<f64>(o) / d);
   }
 }
 

@@ -19,7 +19,7 @@ describe("ntk-depth predict", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Kernel Θ \(raw\) at depth L = 3; 4 training points, 2 test points, 2 target\(s\)/);
     expect(r.out).toMatch(
-      /Float64 \((LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/,
+      /Float64 \((Cholesky of K|LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/,
     );
     expect(r.out).toMatch(/\n +1 +0\.93769490432506\d* +-0\.0170839060735\d* +1\.029176159400\d*/);
     expect(r.err).toBe("");
@@ -143,5 +143,59 @@ describe("ntk-depth predict", () => {
       expect(r.out).toBe("");
     }
     expect((await cli("predict", ...examples)).code).toBe(2); // --depth missing
+  });
+});
+
+describe("ntk-depth predict at tiny times (the flow has barely started)", () => {
+  const json = async (...args: string[]) => {
+    const r = await cli("predict", ...examples, "--depth", "3", "--normalized", "--json", ...args);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.out) as { predictions: string[][]; determinant: string; conditionEstimate: string; digitsKept: string; warnings: string[] };
+  };
+
+  it("det and its digits come from the matrix, the same at every time; the condition estimate is at least 1", async () => {
+    const runs = await Promise.all(["inf", "1", "1e-300", "1e-310", "5e-324"].map((t) => json("--time", t)));
+    for (const r of runs) {
+      expect(r.determinant).toBe(runs[0].determinant);
+      expect(Number(r.conditionEstimate)).toBeGreaterThanOrEqual(1);
+    }
+    expect(runs[0].determinant).toMatch(/^0\.6601736956866\d*$/);
+  });
+
+  it("subnormal weights: digitsKept says how many digits float64 holds there, and the warning says the same number", async () => {
+    const normal = await json("--time", "1e-300");
+    expect(Number(normal.digitsKept)).toBeGreaterThan(13);
+    expect(normal.warnings).toEqual([]);
+    const sub = await json("--time", "1e-320");
+    // Weights of order 1e-320 = 2000 × 2^−1074: about log10(2000) ≈ 3.3 digits.
+    expect(Number(sub.digitsKept)).toBeGreaterThan(2.5);
+    expect(Number(sub.digitsKept)).toBeLessThan(3.5);
+    expect(sub.warnings).toHaveLength(1);
+    expect(sub.warnings[0]).toMatch(
+      new RegExp(
+        `below the normal float64 range \\(2\\.2e-308\\), where float64 holds fewer digits: the weights and predictions keep about ${Math.floor(Number(sub.digitsKept))} significant digits`,
+      ),
+    );
+    // Each printed prediction is the flow's first order s·K_x·Y to the digits kept.
+    const first = await json("--time", "1e-300");
+    sub.predictions.flat().forEach((p, i) => {
+      const expected = Number(first.predictions.flat()[i]) * 1e-20;
+      expect(Math.abs(Number(p) - expected)).toBeLessThan(expected * 10 ** -(Number(sub.digitsKept) - 1));
+    });
+  });
+
+  it("at the smallest time weights underflow: no digit kept, and the warning says so", async () => {
+    const r = await json("--time", "5e-324");
+    expect(Number(r.digitsKept)).toBe(0);
+    expect(r.warnings.join("\n")).toMatch(/no digit of the weights and predictions is kept|printed as 0 and no digit of them is kept/);
+  });
+
+  it("raw kernel deep down at a short time: the scaled time underflows, predictions 0 with no digit kept", async () => {
+    const r = await cli("predict", ...examples, "--depth", "2000", "--time", "3", "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { predictions: string[][]; digitsKept: string; warnings: string[] };
+    expect(doc.predictions.flat().every((p) => Number(p) === 0)).toBe(true);
+    expect(doc.digitsKept).toBe("0");
+    expect(doc.warnings.join("\n")).toMatch(/below the float64 range: they are printed as 0 and no digit of them is kept/);
   });
 });

@@ -189,3 +189,48 @@ describe("Cholesky and eigen errors", () => {
     await expectCode(() => symmetricEigen(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
   });
 });
+
+describe.each(["simd", "scalar"] as const)("blocked Cholesky across panels and blocks, %s build", (variant) => {
+  // Orders crossing the panel width 48, the solve's row blocks of 64, the update blocks of 128 × 256
+  // and the panel-row tasks of 256: every edge case of the blocking.
+  it.each([49, 130, 300])("n = %i: L Lᵀ = A and A x = b to rounding, log10 det equal to the eigenvalues' sum", async (n) => {
+    let seed = n;
+    const next = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    const g = Float64Array.from({ length: n * n }, next);
+    // Exactly symmetric positive definite, condition number of order 10.
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? Math.sqrt(n) * 2 : 0);
+    const k = 70;
+    const b = Float64Array.from({ length: n * k }, next);
+    const ch = await choleskyFactor(a, n, { variant, threads: 1 });
+    const norm = frobenius(a);
+    const L = ch.lower;
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let p = 0; p <= j; p++) s += L[i * n + p] * L[j * n + p];
+        worst = Math.max(worst, Math.abs(s - a[i * n + j]));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(10 * n * U * norm);
+    const x = ch.solve(b, k);
+    let residual = 0;
+    let xMax = 0;
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) {
+        let s = -b[i * k + c];
+        for (let j = 0; j < n; j++) s += a[i * n + j] * x[j * k + c];
+        residual = Math.max(residual, Math.abs(s));
+        xMax = Math.max(xMax, Math.abs(x[i * k + c]));
+      }
+    }
+    expect(residual).toBeLessThanOrEqual(10 * n * U * norm * xMax);
+    const { values } = await symmetricEigen(a, n, { variant });
+    const fromEigen = values.reduce((s, v) => s + Math.log10(v), 0);
+    expect(Math.abs(ch.log10Det() - fromEigen)).toBeLessThanOrEqual((100 * n * n * U) / Math.LN10);
+  });
+});

@@ -158,9 +158,9 @@ function rows<T>(values: readonly T[], width: number): T[][] {
   return Array.from({ length: values.length / width }, (_, i) => values.slice(i * width, (i + 1) * width));
 }
 
-const SOLVER_WORDS = { lu: "LU of K", complement: "solved from 1 − K̄, Sherman–Morrison", eigen: "eigendecomposition of K" } as const;
+const SOLVER_WORDS = { cholesky: "Cholesky of K", lu: "LU of K", complement: "solved from 1 − K̄, Sherman–Morrison", eigen: "eigendecomposition of K" } as const;
 
-/** Digits to print a float64 determinant with: those the solve keeps (det's error bound is the same κ·u), at least 1. */
+/** Digits to print a float64 determinant with: those it keeps (from the matrix's condition, not the time filter's), at least 1. */
 function detDigits(digitsKept: number): number {
   return Math.max(1, Math.min(16, Math.floor(digitsKept)));
 }
@@ -244,7 +244,7 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
     predictions: rows(Array.from(f.predictions, formatFloat64), f.k),
     weights: rows(Array.from(f.weights, formatFloat64), f.m),
     weightsL1: Array.from(f.weightsL1, formatFloat64),
-    determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept)),
+    determinant: formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.determinantDigitsKept)),
     ...jsonValueOrReason("log10AbsDet", f.determinant.signDet === 0 ? null : formatFloat64(f.determinant.log10AbsDet), ZERO_DET_REASON),
     ...jsonValueOrReason("conditionEstimate", Number.isFinite(f.conditionEstimate) ? formatFloat64(f.conditionEstimate) : null, SINGULAR_CONDITION_REASON),
     ...jsonValueOrReason(
@@ -318,7 +318,7 @@ function predictionTable(
       formatFloat64(f.weightsL1[i]),
     ]);
     legend.push(
-      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
+      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.determinantDigitsKept))}.`,
     );
   }
   legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");

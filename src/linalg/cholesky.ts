@@ -1,30 +1,60 @@
 /**
  * Cholesky factorization A = L Lᵀ of a symmetric positive definite float64 matrix in WebAssembly
- * (SPEC §6: the infinite-time prediction K⁻¹Y for a positive definite Gram matrix K), kept for any
- * number of solves. Matrices are row-major `Float64Array`s.
+ * (SPEC §6: the infinite-time prediction K⁻¹Y for a positive definite Gram matrix K), blocked and
+ * on several threads from order PARALLEL_MIN_ORDER on (the same bits for any number of threads),
+ * kept for any number of solves. Matrices are row-major `Float64Array`s.
  */
 import { NtkError } from "../errors.js";
-import { loadWasmEngine, type WasmEngine } from "../wasm/engine.js";
-import { checkFiniteEntries, checkSquareShape, largestOrderFitting, type LinalgOptions } from "./lu.js";
+import { acquirePool, resolveThreads } from "../threads/pool.js";
+import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { choleskyFactorOnPool } from "./choleskyThreads.js";
+import {
+  checkFiniteEntries,
+  checkSquareShape,
+  estimateInverseNorm1,
+  largestOrderFitting,
+  norm1,
+  PARALLEL_MIN_ORDER,
+  PARALLEL_MIN_SOLVE_FLOPS,
+  productDeterminant,
+  type Determinant,
+  type LinalgOptions,
+} from "./lu.js";
+import { solveColumnsOnPool } from "./luThreads.js";
 
 interface CholeskyExports {
   choleskyFactor(a: number, n: number): number;
-  choleskySolve(l: number, n: number, b: number, k: number): void;
+  choleskySolve(a: number, n: number, b: number, k: number): void;
 }
 
 /** A = L Lᵀ, computed once by {@link choleskyFactor}. */
 export class CholeskyFactorization {
   /** Order n ≥ 1. */
   readonly n: number;
-  /** L, row-major n × n, lower triangular with positive diagonal (zeros above it). */
-  readonly lower: Float64Array;
+  /** Row-major n × n: L on and below the diagonal, Lᵀ above it (what the blocked solves read). */
+  readonly factors: Float64Array;
+  /** ‖A‖₁ of the matrix that was factored. */
+  readonly norm1: number;
   private readonly engine: WasmEngine;
+  private readonly threads: number;
+  private readonly variant: WasmVariant | undefined;
 
   /** @internal Use {@link choleskyFactor}. */
-  constructor(engine: WasmEngine, n: number, lower: Float64Array) {
+  constructor(engine: WasmEngine, n: number, factors: Float64Array, norm: number, threads = 1, variant?: WasmVariant) {
     this.engine = engine;
     this.n = n;
-    this.lower = lower;
+    this.factors = factors;
+    this.norm1 = norm;
+    this.threads = threads;
+    this.variant = variant;
+  }
+
+  /** L, row-major n × n, lower triangular with positive diagonal (zeros above it): a new array. */
+  get lower(): Float64Array {
+    const n = this.n;
+    const l = Float64Array.from(this.factors);
+    for (let i = 0; i < n; i++) l.fill(0, i * n + i + 1, (i + 1) * n);
+    return l;
   }
 
   /**
@@ -32,9 +62,13 @@ export class CholeskyFactorization {
    * n·u·max|log10 L_jj| plus the conditioning term n²·κ2·u / ln 10.
    */
   log10Det(): number {
-    let s = 0;
-    for (let j = 0; j < this.n; j++) s += Math.log10(this.lower[j * this.n + j]);
-    return 2 * s;
+    return this.determinant().log10AbsDet;
+  }
+
+  /** det A = Π L_jj² (> 0) in the three forms of {@link Determinant}; accuracy as {@link log10Det}. */
+  determinant(): Determinant {
+    const n = this.n;
+    return productDeterminant(2 * n, (j) => this.factors[(j >> 1) * (n + 1)]);
   }
 
   /**
@@ -44,6 +78,51 @@ export class CholeskyFactorization {
    */
   solve(b: ArrayLike<number>, k = 1): Float64Array {
     const n = this.n;
+    this.checkRightHandSides(b, k);
+    const { ex, a, extra } = this.load(this.engine, [n * k]);
+    const [bp] = extra;
+    this.engine.f64(bp, n * k).set(b);
+    ex.choleskySolve(a, n, bp, k);
+    return Float64Array.from(this.engine.f64(bp, n * k));
+  }
+
+  /**
+   * {@link solve}, on the factorization's threads when the solve is large (many right-hand sides):
+   * the same bits as `solve`, sooner.
+   */
+  async solveAsync(b: ArrayLike<number>, k = 1): Promise<Float64Array> {
+    const n = this.n;
+    if (this.threads < 2 || 2 * n * n * k < PARALLEL_MIN_SOLVE_FLOPS) return this.solve(b, k);
+    this.checkRightHandSides(b, k);
+    const lease = await acquirePool(this.threads, this.variant);
+    try {
+      const engine = lease.pool.engine;
+      const { a, extra } = this.load(engine, [n * k]);
+      const [bp] = extra;
+      engine.f64(bp, n * k).set(b);
+      await solveColumnsOnPool(lease.pool, "choleskySolveColumns", a, n, bp, k);
+      return engine.f64(bp, n * k).slice();
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Estimate of κ1(A) = ‖A‖₁ ‖A⁻¹‖₁ (Hager/Higham, as LAPACK dpocon; A is symmetric, so its
+   * transposed solves are solves): a lower bound, usually within a factor of about 3. `Infinity`
+   * when ‖A⁻¹x‖ overflows float64.
+   */
+  conditionEstimate(): number {
+    const n = this.n;
+    const { ex, a, extra } = this.load(this.engine, [n]);
+    const [xp] = extra;
+    const solve = (): void => ex.choleskySolve(a, n, xp, 1);
+    const kappa = estimateInverseNorm1(n, () => this.engine.f64(xp, n), solve, solve) * this.norm1;
+    return Number.isNaN(kappa) ? Infinity : kappa;
+  }
+
+  private checkRightHandSides(b: ArrayLike<number>, k: number): void {
+    const n = this.n;
     if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
       throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
         n,
@@ -52,43 +131,54 @@ export class CholeskyFactorization {
       });
     }
     checkFiniteEntries(b, k, "right-hand side");
-    const [lp, bp] = this.engine.reserve(
-      [n * n, n * k],
+  }
+
+  // Copies the factors into `engine`'s memory (buffers do not survive other engine calls) and reserves `extra` buffers after them.
+  private load(engine: WasmEngine, extra: number[]): { ex: CholeskyExports; a: number; extra: number[] } {
+    const n = this.n;
+    const [a, ...rest] = engine.reserve(
+      [n * n, ...extra],
       `solving with a ${n} × ${n} Cholesky factor`,
-      (bytes) => `At most n = ${largestOrderFitting(bytes, k)} fits.`,
+      (bytes) => `At most n = ${largestOrderFitting(bytes, extra.reduce((s, e) => s + e, 0) / n)} fits.`,
     );
-    this.engine.f64(lp, n * n).set(this.lower);
-    this.engine.f64(bp, n * k).set(b);
-    (this.engine.exports as unknown as CholeskyExports).choleskySolve(lp, n, bp, k);
-    return Float64Array.from(this.engine.f64(bp, n * k));
+    engine.f64(a, n * n).set(this.factors);
+    return { ex: engine.exports as unknown as CholeskyExports, a, extra: rest };
   }
 }
 
 /**
  * Factors the symmetric positive definite row-major n × n matrix `a` (not modified; only its lower
- * triangle is read) as A = L Lᵀ in WebAssembly. Cost n³/3 flops.
+ * triangle is read) as A = L Lᵀ in WebAssembly (blocked, SIMD where available), on
+ * `options.threads` threads from order PARALLEL_MIN_ORDER = 400 on (the same bits for any number
+ * of threads). Cost n³/3 flops.
  * Errors: NOT_POSITIVE_DEFINITE when a pivot a_jj − Σ L_jp² is ≤ 0 (the message and
  * `details.column` give the first such column j; the leading j × j block is positive definite):
  * for a Gram matrix this means it is singular or too ill-conditioned for float64 (κ ≳ 1/u), so
  * use `luFactor`, a ridge K + δI, or the high-precision path. DIMENSION_MISMATCH, NON_FINITE,
- * WASM_MEMORY_EXHAUSTED as `luFactor`.
+ * WASM_MEMORY_EXHAUSTED, BAD_OPTION (threads) as `luFactor`.
  */
 export async function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
   checkSquareShape(a, n);
+  const threads = await resolveThreads(options.threads);
   const engine = await loadWasmEngine(options.variant);
-  const [ap] = engine.reserve([n * n], `the Cholesky factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 0)} fits.`);
-  checkFiniteEntries(a, n);
-  engine.f64(ap, n * n).set(a);
-  const failed = (engine.exports as unknown as CholeskyExports).choleskyFactor(ap, n);
-  if (failed >= 0) {
-    throw new NtkError(
-      "NOT_POSITIVE_DEFINITE",
-      `The ${n} × ${n} matrix is not positive definite in float64: the Cholesky pivot of column ${failed} is not positive (its leading ${failed} × ${failed} block is). ` +
-        "Use luFactor for a general matrix, add a ridge (K + δI), or use the high-precision path.",
-      { column: failed, n },
-    );
+  const lease = threads > 1 && n >= PARALLEL_MIN_ORDER ? await acquirePool(threads, options.variant) : null;
+  try {
+    const work = lease ? lease.pool.engine : engine;
+    const [ap] = work.reserve([n * n], `the Cholesky factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 0)} fits.`);
+    // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
+    checkFiniteEntries(a, n);
+    work.f64(ap, n * n).set(a);
+    const failed = lease ? await choleskyFactorOnPool(lease.pool, ap, n) : (work.exports as unknown as CholeskyExports).choleskyFactor(ap, n);
+    if (failed >= 0) {
+      throw new NtkError(
+        "NOT_POSITIVE_DEFINITE",
+        `The ${n} × ${n} matrix is not positive definite in float64: the Cholesky pivot of column ${failed} is not positive (its leading ${failed} × ${failed} block is). ` +
+          "Use luFactor for a general matrix, add a ridge (K + δI), or use the high-precision path.",
+        { column: failed, n },
+      );
+    }
+    return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm1(a, n), threads, options.variant);
+  } finally {
+    lease?.release();
   }
-  const lower = Float64Array.from(engine.f64(ap, n * n));
-  for (let i = 0; i < n; i++) lower.fill(0, i * n + i + 1, (i + 1) * n);
-  return new CholeskyFactorization(engine, n, lower);
 }

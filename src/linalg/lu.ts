@@ -11,9 +11,9 @@ import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engin
 import { luFactorOnPool, luSolveOnPool } from "./luThreads.js";
 
 /** Below this order a factorization runs on the calling thread: starting workers would cost more than they save. */
-const PARALLEL_MIN_ORDER = 400;
+export const PARALLEL_MIN_ORDER = 400;
 /** Below this many flops (2 n² k) a solve runs on the calling thread. */
-const PARALLEL_MIN_SOLVE_FLOPS = 2 ** 27;
+export const PARALLEL_MIN_SOLVE_FLOPS = 2 ** 27;
 
 /** Unit roundoff of float64, u = 2⁻⁵³. */
 const UNIT_ROUNDOFF = 2 ** -53;
@@ -127,11 +127,16 @@ export function largestOrderFitting(bytes: number, perN: number, fixed = 0): num
 export function determinantFromFactors(lu: LuFactors): Determinant {
   const { n, factors, pivots } = lu;
   if (lu.zeroPivotColumn >= 0) return { det: 0, log10AbsDet: -Infinity, signDet: 0 };
+  return productDeterminant(n, (j) => (pivots[j] !== j ? -factors[j * n + j] : factors[j * n + j]));
+}
+
+/** Π_{j < count} factor(j) (finite, nonzero factors) as a {@link Determinant}, carried as a mantissa and a power of two. */
+export function productDeterminant(count: number, factor: (j: number) => number): Determinant {
   let mantissa = 1;
   let exponent = 0;
-  for (let j = 0; j < n; j++) {
-    const [m, e] = splitPowerOfTwo(factors[j * n + j]);
-    const [mm, me] = splitPowerOfTwo(pivots[j] !== j ? -mantissa * m : mantissa * m);
+  for (let j = 0; j < count; j++) {
+    const [m, e] = splitPowerOfTwo(factor(j));
+    const [mm, me] = splitPowerOfTwo(mantissa * m);
     mantissa = mm;
     exponent += e + me;
   }
@@ -281,49 +286,12 @@ export class LuFactorization implements LuFactors {
     const { ex, a, piv, extra } = this.load([n]);
     const [xp] = extra;
     const x = (): Float64Array => this.engine.f64(xp, n);
-    const solveA = (): void => ex.luSolve(a, n, piv, xp, 1);
-    const solveAt = (): void => ex.luSolveTransposed(a, n, piv, xp);
-    const l1 = (v: Float64Array): number => v.reduce((s, t) => s + Math.abs(t), 0);
-    const signs = (v: Float64Array): Float64Array => v.map((t) => (t >= 0 ? 1 : -1));
-    const argmaxAbs = (v: Float64Array): number => {
-      let j = 0;
-      for (let i = 1; i < n; i++) if (Math.abs(v[i]) > Math.abs(v[j])) j = i;
-      return j;
-    };
-
-    x().fill(1 / n);
-    solveA();
-    let est = l1(x());
-    if (n > 1) {
-      let xi = signs(x());
-      x().set(xi);
-      solveAt();
-      let j = argmaxAbs(x());
-      for (let iter = 2; iter <= 5; iter++) {
-        x().fill(0);
-        x()[j] = 1;
-        solveA();
-        const estOld = est;
-        est = l1(x());
-        const s = signs(x());
-        // Repeated sign vector or no growth: the estimate has converged (dlacn2's tests).
-        if (s.every((t, i) => t === xi[i]) || est <= estOld) {
-          est = Math.max(est, estOld);
-          break;
-        }
-        xi = s;
-        x().set(xi);
-        solveAt();
-        const jLast = j;
-        j = argmaxAbs(x());
-        if (x()[jLast] === Math.abs(x()[j])) break;
-      }
-      // Higham's alternating-sign test vector catches matrices that fool the iteration.
-      const v = x();
-      for (let i = 0; i < n; i++) v[i] = (i % 2 === 0 ? 1 : -1) * (1 + i / (n - 1));
-      solveA();
-      est = Math.max(est, (2 * l1(x())) / (3 * n));
-    }
+    const est = estimateInverseNorm1(
+      n,
+      x,
+      () => ex.luSolve(a, n, piv, xp, 1),
+      () => ex.luSolveTransposed(a, n, piv, xp),
+    );
     const kappa = est * this.norm1;
     return Number.isNaN(kappa) ? Infinity : kappa;
   }
@@ -353,6 +321,56 @@ export class LuFactorization implements LuFactors {
     new Int32Array(this.engine.exports.memory.buffer, piv, n).set(this.pivots);
     return { ex: this.engine.exports as unknown as LuExports, a, piv, extra: rest };
   }
+}
+
+/**
+ * Estimate of ‖A⁻¹‖₁ by Hager's method with Higham's refinements (LAPACK dlacn2): `x()` is the
+ * n-vector the solves work on in place, `solveA` overwrites it with A⁻¹x and `solveAt` with A⁻ᵀx.
+ * At most 5 solves with A and Aᵀ plus one with an alternating-sign vector; a lower bound.
+ */
+export function estimateInverseNorm1(n: number, x: () => Float64Array, solveA: () => void, solveAt: () => void): number {
+  const l1 = (v: Float64Array): number => v.reduce((s, t) => s + Math.abs(t), 0);
+  const signs = (v: Float64Array): Float64Array => v.map((t) => (t >= 0 ? 1 : -1));
+  const argmaxAbs = (v: Float64Array): number => {
+    let j = 0;
+    for (let i = 1; i < n; i++) if (Math.abs(v[i]) > Math.abs(v[j])) j = i;
+    return j;
+  };
+
+  x().fill(1 / n);
+  solveA();
+  let est = l1(x());
+  if (n > 1) {
+    let xi = signs(x());
+    x().set(xi);
+    solveAt();
+    let j = argmaxAbs(x());
+    for (let iter = 2; iter <= 5; iter++) {
+      x().fill(0);
+      x()[j] = 1;
+      solveA();
+      const estOld = est;
+      est = l1(x());
+      const s = signs(x());
+      // Repeated sign vector or no growth: the estimate has converged (dlacn2's tests).
+      if (s.every((t, i) => t === xi[i]) || est <= estOld) {
+        est = Math.max(est, estOld);
+        break;
+      }
+      xi = s;
+      x().set(xi);
+      solveAt();
+      const jLast = j;
+      j = argmaxAbs(x());
+      if (x()[jLast] === Math.abs(x()[j])) break;
+    }
+    // Higham's alternating-sign test vector catches matrices that fool the iteration.
+    const v = x();
+    for (let i = 0; i < n; i++) v[i] = (i % 2 === 0 ? 1 : -1) * (1 + i / (n - 1));
+    solveA();
+    est = Math.max(est, (2 * l1(x())) / (3 * n));
+  }
+  return est;
 }
 
 /**

@@ -45,10 +45,17 @@ export async function luFactorOnPool(pool: ThreadPool, a: number, n: number, piv
 
 /** Solves A X = B in place for the n × k right-hand sides at `b`, with the factors at `a` and pivots at `piv` in the pool's memory. */
 export async function luSolveOnPool(pool: ThreadPool, a: number, n: number, piv: number, b: number, k: number): Promise<void> {
-  const ex = pool.engine.exports as unknown as LuPoolExports;
-  ex.luPermuteRows(n, piv, b, k);
-  const width = ex.SOLVE_COLS.value;
+  (pool.engine.exports as unknown as LuPoolExports).luPermuteRows(n, piv, b, k);
+  await solveColumnsOnPool(pool, "luSolveColumns", a, n, b, k);
+}
+
+/**
+ * Runs the triangular solves `fn` (luSolveColumns or choleskySolveColumns: arguments a, n, b, k,
+ * c0, c1) on ranges of SOLVE_COLS right-hand-side columns, in parallel.
+ */
+export async function solveColumnsOnPool(pool: ThreadPool, fn: string, a: number, n: number, b: number, k: number): Promise<void> {
+  const width = (pool.engine.exports as unknown as LuPoolExports).SOLVE_COLS.value;
   const tasks: number[][] = [];
   for (let c = 0; c < k; c += width) tasks.push([a, n, b, k, c, Math.min(c + width, k)]);
-  await pool.run("luSolveColumns", tasks);
+  await pool.run(fn, tasks);
 }

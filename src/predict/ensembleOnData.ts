@@ -11,7 +11,7 @@ import { projectToSphere } from "../sphere/float64.js";
 import type { PredictOptions } from "./fromData.js";
 import { createPredictor, type CovarianceRequest } from "./predictor.js";
 import { flowTime, resolveSettings } from "./settings.js";
-import { sliceUnion, unionPoints } from "./union.js";
+import { sliceUnion64, unionPoints } from "./union.js";
 
 /** Var f_t(x) (and Cov on request) at the test points, each value = mantissa × 2^log2Scale. */
 export interface EnsembleOnData {
@@ -60,8 +60,8 @@ export async function ensembleOnData(o: PredictOptions, request: Exclude<Covaria
   }
   const diagReg = settings.diagRegScale === "absolute" ? settings.diagReg / scale : settings.diagReg;
   const unionSize = m + t;
-  const sig = sliceUnion(sigma.matrix, m, t);
-  const th = sliceUnion(ntk.matrix, m, t);
+  const sig = sliceUnion64(sigma.matrix, m, t);
+  const th = sliceUnion64(ntk.matrix, m, t);
   const testTest = new Float64Array(request === "full" ? t * t : t);
   for (let i = 0; i < t; i++) {
     for (let j = 0; j < t; j++) {

@@ -1,22 +1,17 @@
 /**
  * Closed-form predictions of kernel regression / gradient flow (SPEC §6) in float64, from given
  * kernel matrices: `f_t(x) = K_x K^{-1} (I − e^{−ηKt}) Y`, `f_∞(x) = K_x K^{-1} Y`, with an
- * optional ridge K + δI. t = ∞ uses one LU factorization (WebAssembly) for the solve, det and the
- * κ1 estimate; finite t uses the symmetric eigendecomposition `K = V diag(λ) Vᵀ` (WebAssembly) and
- * the filter φ of flowFilter.ts. The high-precision counterpart is precise.ts.
+ * optional ridge K + δI, through the float64 predictor of predictor.ts (one factorization of
+ * K + δI: Cholesky, or LU when it is not positive definite, for t = ∞ and for det and κ1; the
+ * symmetric eigendecomposition and the filter φ of flowFilter.ts for finite t). The
+ * high-precision counterpart is precise.ts.
  */
 import { NtkError } from "../errors.js";
-import { symmetricEigen } from "../linalg/eigen.js";
-import { multiply, transpose } from "../linalg/dense.js";
-import { FLOAT64_DIGITS, checkFiniteEntries, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
-import { complementSolve, type ComplementSolution } from "./complementSolve.js";
-import { flowFilter } from "./flowFilter.js";
+import { predictorFromChecked } from "./predictor.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
-import { flowTime, resolveSettings, ridgeFor, type PredictionSettings } from "./settings.js";
-
-/** Below this many correct digits a float64 result carries a warning (the CLI's default --digits). */
-export const WARN_BELOW_DIGITS = 10;
+import { resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 /** Largest relative asymmetry |K_ij − K_ji| / max|K| accepted in K (a Gram matrix is symmetric). */
 const SYMMETRY_TOLERANCE = 1e-12;
@@ -51,10 +46,11 @@ export interface KernelPrediction64Options extends PredictionSettings, ProgressO
 /** A float64 prediction with what a user needs to judge it. */
 export interface Prediction64 extends PredictionShape {
   /**
-   * How the weights were computed: "lu" (t = ∞, LU of K + δI), "complement" (t = ∞, Sherman–Morrison
-   * from C = 1 − K, when given and better conditioned), "eigen" (finite t).
+   * How the weights were computed: "cholesky" (t = ∞, K + δI positive definite in float64), "lu"
+   * (t = ∞, LU of K + δI when it is not), "complement" (t = ∞, Sherman–Morrison from C = 1 − K,
+   * when given and better conditioned), "eigen" (finite t).
    */
-  readonly solver: "lu" | "complement" | "eigen";
+  readonly solver: "cholesky" | "lu" | "complement" | "eigen";
   /** s = ηt in the "flow" convention (after converting a Neural Tangents time); ∞ for t = ∞. */
   readonly flowTime: number;
   /** The ridge actually added to the diagonal of K (δ, or δ·trace(K)/m). */
@@ -70,11 +66,18 @@ export interface Prediction64 extends PredictionShape {
   /** 1-norm of each weight row, Σ_j |weights_ij| (length t). */
   readonly weightsL1: Float64Array;
   /**
-   * det(K + δI) with log10|det| and sign (never under- or overflows; see Determinant): from the LU of
-   * K + δI, or by the determinant lemma from the complement (solver "complement").
+   * det(K + δI) with log10|det| and sign (never under- or overflows; see Determinant), at every
+   * time: from the Cholesky or LU factors of K + δI, or by the determinant lemma from the
+   * complement (when the complement solve is used).
    */
   readonly determinant: Determinant;
-  /** κ1(K + δI) estimate (LU, Hager/Higham); ∞ when a pivot is exactly zero. */
+  /**
+   * Significant digits `determinant` keeps, from the matrix alone whatever the time:
+   * −log10(κ · max(kernelRelativeError, 2⁻⁵³)) clamped to [0, FLOAT64_DIGITS], κ = κ1(K + δI) (or
+   * the complement solve's amplification when det came from the complement).
+   */
+  readonly determinantDigitsKept: number;
+  /** κ1(K + δI) estimate (Hager/Higham, from the factors of K + δI or through its complement); ∞ when an LU pivot is exactly zero. */
   readonly kernelConditionEstimate: number;
   /**
    * The condition number that governs the result: κ1(K + δI) for t = ∞ (solver "lu"); the error
@@ -114,95 +117,89 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   checkFiniteEntries(o.trainKernel, m, "training kernel K");
   checkFiniteEntries(o.testKernel, m, "test kernel K_x");
   checkFiniteEntries(o.targets, k, "targets Y");
-  const K = symmetricCopy(o.trainKernel, m, "training kernel K", "k(X, X)");
+  const complement = checkedComplement(o, m, testCount);
+  return predictFromCheckedKernels64({
+    ...o,
+    settings,
+    shape,
+    trainKernel: symmetricCopy(o.trainKernel, m, "training kernel K", "k(X, X)"),
+    testKernel: o.testKernel,
+    targets: o.targets,
+    trainComplement: complement,
+    testComplement: complement === null ? null : o.testComplement!,
+    entryError: Math.max(o.kernelRelativeError ?? 0, 2 ** -53),
+  });
+}
+
+/**
+ * @internal What {@link predictFromCheckedKernels64} takes: kernels its caller has validated (shapes,
+ * finite entries, K and C exactly symmetric), e.g. slices of a Gram matrix (fromData.ts), which
+ * need no second pass over their m² entries.
+ */
+export interface CheckedKernels64 extends ProgressOptions, LinalgOptions {
+  readonly settings: ResolvedSettings;
+  readonly shape: PredictionShape;
+  /** K, m × m; taken over: the ridge is added to its diagonal in place. */
+  readonly trainKernel: Float64Array;
+  readonly testKernel: ArrayLike<number>;
+  readonly targets: ArrayLike<number>;
+  /** C = 1 − K (m × m) with its test rows, or null. */
+  readonly trainComplement: Float64Array | null;
+  readonly testComplement: ArrayLike<number> | null;
+  /** Relative error of the kernel entries, at least 2⁻⁵³. */
+  readonly entryError: number;
+}
+
+/** {@link predictFromKernels64} after validation (see {@link CheckedKernels64}). */
+export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<Prediction64> {
+  const { settings, shape, entryError } = c;
+  const { m, testCount, k } = shape;
+  const K = c.trainKernel;
   let trace = 0;
   for (let i = 0; i < m; i++) trace += K[i * m + i];
   const ridge = ridgeFor(settings, trace, m);
   for (let i = 0; i < m; i++) K[i * m + i] += ridge;
-  const s = flowTime(settings, m, k);
-  throwIfAborted(o.signal);
-
-  const lu = await luFactor(K, m, o);
-  let determinant = lu.determinant();
-  const kernelConditionEstimate = lu.conditionEstimate();
-  const warnings: string[] = [];
-  let weights: Float64Array;
-  let conditionEstimate: number;
-  let eigenvalues: Float64Array | null = null;
-  let solver: Prediction64["solver"] = settings.infinite ? "lu" : "eigen";
-  const fromComplement = settings.infinite ? await solveFromComplement(o, ridge, m, testCount) : null;
-  // The complement solve wins only with a finite, smaller condition estimate: when 1 − K has
-  // underflowed to exact zeros it has none, and K itself (all ones) is reported singular below.
-  const complementUsable = fromComplement !== null && Number.isFinite(fromComplement.conditionEstimate);
-  if (complementUsable && !(fromComplement.conditionEstimate >= kernelConditionEstimate)) {
-    solver = "complement";
-    weights = fromComplement.weights;
-    determinant = fromComplement.determinant;
-    conditionEstimate = fromComplement.conditionEstimate;
-  } else if (settings.infinite) {
-    if (lu.singular) {
-      throw new NtkError(
-        "SINGULAR_MATRIX",
-        `K${ridge > 0 ? " + δI" : ""} (${m} × ${m}) is exactly singular in float64 (LU pivot of column ${lu.zeroPivotColumn} is 0), so f_∞ = K_x K^{-1} Y does not exist. ` +
-          "Use a finite time (stays defined), a ridge diagReg > 0, or the high-precision path.",
-        { column: lu.zeroPivotColumn, m },
-      );
-    }
-    // (K + δI) Z = K_xᵀ, then weights = Zᵀ (K is symmetric).
-    weights = transpose(await lu.solveAsync(transpose(o.testKernel, testCount, m), testCount), m, testCount);
-    conditionEstimate = kernelConditionEstimate;
-  } else {
-    const eig = await symmetricEigen(K, m, o);
-    eigenvalues = eig.values;
-    const phi = Float64Array.from(eig.values, (lambda) => flowFilter(lambda, s));
-    const bad = phi.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      throw new NtkError(
-        "NON_FINITE",
-        `K has the negative eigenvalue λ = ${eig.values[bad]} and e^{s|λ|} overflows float64 at s = ηt = ${s}: the matrix is not positive semi-definite to float64 accuracy. Use a shorter time, a ridge, or the high-precision path.`,
-        { eigenvalue: eig.values[bad], flowTime: s },
-      );
-    }
-    weights = filteredWeights(o.testKernel, eig.vectors, phi, testCount, m);
-    const lambdaMax = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[m - 1]));
-    conditionEstimate = lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
-    const noise = 8 * m * 2 ** -53 * lambdaMax;
-    if (eig.values[0] < -noise) {
-      warnings.push(
-        `K${ridge > 0 ? " + δI" : ""} has a negative eigenvalue λ = ${eig.values[0].toPrecision(3)}, beyond float64 round-off (${noise.toPrecision(2)}): it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
-      );
-    }
-  }
-  const entryError = Math.max(o.kernelRelativeError ?? 0, 2 ** -53);
-  const digitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(conditionEstimate * entryError)));
-  if (digitsKept < WARN_BELOW_DIGITS) {
-    warnings.push(
-      `${settings.infinite ? "K" : "The flow filter of K"}${ridge > 0 ? " + δI" : ""} has condition estimate ${conditionEstimate.toPrecision(3)}${entryError > 2 ** -53 ? ` and its entries relative error ${entryError.toPrecision(2)}` : ""}: the float64 weights and predictions keep about ${Math.floor(digitsKept)} significant digits` +
-        `${digitsKept < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
-    );
-  }
-  const predictions = multiply(weights, o.targets, testCount, m, k);
+  throwIfAborted(c.signal);
+  const predictor = predictorFromChecked({
+    kernel: "nngp",
+    options: c,
+    settings,
+    m,
+    k,
+    targets: Float64Array.from(c.targets),
+    sigma: null,
+    trained: K,
+    ridge,
+    complement: c.trainComplement,
+    entryError,
+  });
+  const r = await predictor.predict({ time: settings.infinite ? "inf" : settings.time, testNngp: c.testKernel, testComplement: c.testComplement ?? undefined });
+  throwIfAborted(c.signal);
+  const { determinant, conditionEstimate: kernelConditionEstimate } = await predictor.matrixAnalysis();
   const weightsL1 = new Float64Array(testCount);
-  for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(weights[i * m + j]);
+  for (let i = 0; i < testCount; i++) for (let j = 0; j < m; j++) weightsL1[i] += Math.abs(r.weights[i * m + j]);
+  const detKappa = Math.max(1, r.solver === "complement" ? r.conditionEstimate : kernelConditionEstimate);
+  const determinantDigitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(detKappa * entryError)));
   return {
     ...shape,
-    solver,
-    flowTime: s,
+    solver: r.solver,
+    flowTime: r.flowTime,
     ridge,
-    predictions,
-    weights,
+    predictions: r.mean,
+    weights: r.weights,
     weightsL1,
     determinant,
+    determinantDigitsKept,
     kernelConditionEstimate,
-    conditionEstimate,
-    digitsKept,
-    eigenvalues,
-    warnings,
+    conditionEstimate: r.conditionEstimate,
+    digitsKept: r.digitsKept,
+    eigenvalues: predictor.eigenvalues,
+    warnings: r.warnings,
   };
 }
 
-/** The complement solve when both complements are given (validated like K and K_x), else null. */
-async function solveFromComplement(o: KernelPrediction64Options, ridge: number, m: number, t: number): Promise<ComplementSolution | null> {
+/** The complement C = 1 − K (symmetric copy) when both complements are given (validated like K and K_x), else null. */
+function checkedComplement(o: KernelPrediction64Options, m: number, t: number): Float64Array | null {
   if (o.trainComplement === undefined && o.testComplement === undefined) return null;
   if (o.trainComplement === undefined || o.testComplement === undefined || o.trainComplement.length !== m * m || o.testComplement.length !== t * m) {
     throw new NtkError(
@@ -213,7 +210,7 @@ async function solveFromComplement(o: KernelPrediction64Options, ridge: number, 
   }
   checkFiniteEntries(o.trainComplement, m, "training complement 1 − K");
   checkFiniteEntries(o.testComplement, m, "test complement 1 − K_x");
-  return complementSolve(symmetricCopy(o.trainComplement, m, "training complement 1 − K", "1 − k(X, X)"), o.testComplement, ridge, m, t, o);
+  return symmetricCopy(o.trainComplement, m, "training complement 1 − K", "1 − k(X, X)");
 }
 
 /** `a` (m × m) with its lower triangle mirrored from the upper one; BAD_OPTION naming `what` when it is not symmetric. */
@@ -234,11 +231,4 @@ function symmetricCopy(a: ArrayLike<number>, m: number, what: string, expected: 
     }
   }
   return out;
-}
-
-/** K_x V diag(φ) Vᵀ, t × m: the effective weights at finite time. */
-function filteredWeights(kx: ArrayLike<number>, v: Float64Array, phi: Float64Array, t: number, m: number): Float64Array {
-  const b = multiply(kx, v, t, m, m);
-  for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) b[i * m + j] *= phi[j];
-  return multiply(b, transpose(v, m, m), t, m, m);
 }

@@ -15,11 +15,13 @@ import type { ProgressOptions } from "../progress.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
-import { predictFromKernels64, type Prediction64 } from "./float64.js";
+import { predictFromCheckedKernels64, type Prediction64 } from "./float64.js";
+import { digitsAtMagnitude } from "./predictor.js";
+import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { sliceUnion, unionPoints, unionRaw } from "./union.js";
+import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 
@@ -348,52 +350,58 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
   const diag = p.normalized ? 1 : p.kernel === "ntk" ? gram.ntkDiag : gram.sigmaDiag;
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
-  const common = {
-    targets: o.train.targets as Float64Array,
-    m,
-    k: o.train.k,
-    timeConvention: "flow" as const,
-    diagRegScale: settings.diagRegScale,
-    kernelRelativeError: gramRelativeError(depth),
-    signal: o.signal,
-    threads: o.threads,
-  };
+  // The slices of the Gram matrix are fresh, finite and exactly symmetric: no second validation pass over m² entries.
+  const solve = (
+    kernel: { train: Float64Array; test: Float64Array },
+    complement: { train: Float64Array; test: Float64Array } | null,
+    time: number | "inf",
+    diagReg: number,
+  ) =>
+    predictFromCheckedKernels64({
+      signal: o.signal,
+      threads: o.threads,
+      settings: resolveSettings({ time, diagReg, diagRegScale: settings.diagRegScale, timeConvention: "flow" }),
+      shape: { m, testCount: t, k: o.train.k },
+      trainKernel: kernel.train,
+      testKernel: kernel.test,
+      targets: o.train.targets as Float64Array,
+      trainComplement: complement?.train ?? null,
+      testComplement: complement?.test ?? null,
+      entryError: Math.max(gramRelativeError(depth), 2 ** -53),
+    });
   let r: Prediction64;
   let log10Scale: number;
-  let underflow = false;
+  let timeDigits = FLOAT64_DIGITS;
   if (settings.infinite) {
     const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
     const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
     log10Scale = Math.log10(diag) + log2Scale * Math.log10(2);
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / diag / 2 ** log2Scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    const k = sliceUnion(bar, m, t);
-    const c = sliceUnion(complement, m, t);
-    r = await predictFromKernels64({
-      ...common,
-      trainKernel: k.train,
-      testKernel: k.test,
-      trainComplement: c.train,
-      testComplement: c.test,
-      time: "inf",
-      diagReg: ridge,
-    });
+    r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
   } else {
     const { matrix } = kernelMatrix64(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
-    // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c.
-    underflow = s > 0 && s * scale < MIN_NORMAL;
-    if (underflow) {
+    // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c. The time the
+    // solve runs at, sc, is below the normal float64 range when the raw kernel is tiny and t short:
+    // it then holds fewer digits, and none when it underflows to 0 (the predictor sees t = 0). A
+    // time the user gave subnormal (c = 1) is theirs: the predictor's range check speaks of it.
+    timeDigits = s > 0 && log2Scale !== 0 ? digitsAtMagnitude(s * scale) : FLOAT64_DIGITS;
+    if (timeDigits === 0) {
       warnings.push(
         `The raw kernel at depth ${depth} is of order 2^${log2Scale}: at time ηt = ${s} the flow has barely started, and the predictions (of order ηt·2^${log2Scale}) are below the float64 range: ` +
           "they are printed as 0 and no digit of them is kept. Use the normalized kernel, a longer time, or a precision.",
       );
+    } else if (timeDigits < FLOAT64_DIGITS) {
+      warnings.push(
+        `The raw kernel at depth ${depth} is of order 2^${log2Scale}: the solve runs at the time ηt·2^${log2Scale} = ${s * scale}, a subnormal float64 with about ${Math.floor(timeDigits)} significant digits, ` +
+          "so the predictions keep no more than that. Use the normalized kernel, a longer time, or a precision.",
+      );
     }
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    const k = sliceUnion(matrix, m, t);
-    r = await predictFromKernels64({ ...common, trainKernel: k.train, testKernel: k.test, time: s * scale, diagReg: ridge });
+    r = await solve(sliceUnion64(matrix, m, t), null, s * scale, ridge);
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
@@ -405,13 +413,10 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     // (every point is on the sphere, so K's diagonal is one value), 0 only when that underflows.
     ridge: settings.diagRegScale === "absolute" ? settings.diagReg : settings.diagReg * diag * 2 ** log2Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
-    digitsKept: underflow ? 0 : r.digitsKept,
+    digitsKept: Math.min(r.digitsKept, timeDigits),
     warnings: [...warnings, ...r.warnings],
   };
 }
-
-/** Smallest positive normal float64, 2^−1022: below it a product keeps fewer than 53 bits. */
-const MIN_NORMAL = 2 ** -1022;
 
 /** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */
 function checkRidge(scaled: number, diagReg: number, log2Scale: number, depth: number): void {

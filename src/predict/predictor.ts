@@ -18,16 +18,20 @@
  * the same covariance.
  */
 import { NtkError } from "../errors.js";
-import { choleskyFactor, type CholeskyFactorization } from "../linalg/cholesky.js";
+import { choleskyFactor } from "../linalg/cholesky.js";
 import { symmetricEigen, type SymmetricEigen } from "../linalg/eigen.js";
-import { checkFiniteEntries, FLOAT64_DIGITS, luFactor, type LinalgOptions, type LuFactorization } from "../linalg/lu.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
 import type { KernelName } from "../types.js";
+import { complementFactor, type ComplementFactorization } from "./complementSolve.js";
 import { flowFilter } from "./flowFilter.js";
 import { createPrecisePredictor, type PrecisePredictor, type PrecisePredictorOptions } from "./predictorPrecise.js";
 import { flowTime, resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 const UNIT_ROUNDOFF = 2 ** -53;
+
+/** Below this many correct digits a float64 result carries a warning (the CLI's default --digits). */
+export const WARN_BELOW_DIGITS = 10;
 
 /** Options of {@link createPredictor}: the training data, as kernel matrices, and the training settings. */
 export interface PredictorOptions extends Omit<PredictionSettings, "time">, LinalgOptions {
@@ -54,6 +58,11 @@ export interface PredictorQuery {
   readonly time?: number | string;
   /** Σ(x, X), t × m row-major: always needed (the mean for "nngp", the covariance for both). */
   readonly testNngp: ArrayLike<number>;
+  /**
+   * 1 − k(x, X) of the trained normalized kernel, t × m, when the predictor was built with its
+   * complement (internal: predictFromKernels64); then required at t = ∞.
+   */
+  readonly testComplement?: ArrayLike<number>;
   /** Θ(x, X), t × m row-major: required for kernel "ntk". */
   readonly testNtk?: ArrayLike<number>;
   /**
@@ -70,8 +79,12 @@ export interface PredictorResult {
   readonly testCount: number;
   /** s = ηt in the flow convention (∞ for t = ∞). */
   readonly flowTime: number;
-  /** How A_t was computed: "cholesky" or "lu" (t = ∞), "eigen" (finite t). */
-  readonly solver: "cholesky" | "lu" | "eigen";
+  /**
+   * How A_t was computed: "cholesky" (t = ∞, the trained kernel + δI positive definite in float64),
+   * "lu" (t = ∞, it is not), "complement" (t = ∞, normalized kernel given with its complement,
+   * complementSolve.ts), "eigen" (finite t).
+   */
+  readonly solver: "cholesky" | "lu" | "complement" | "eigen";
   /** Mean prediction E f_t(x) = A_t Y, t × k row-major. */
   readonly mean: Float64Array;
   /** The weights A_t, t × m row-major. */
@@ -87,9 +100,15 @@ export interface PredictorResult {
    * are inconsistent (a warning says so).
    */
   readonly varianceError: Float64Array | null;
-  /** The condition estimate governing A_t (κ1 of the trained kernel + δI for t = ∞; max|λ|·max φ for finite t). */
+  /**
+   * The condition estimate governing A_t: κ1 of the trained kernel + δI for t = ∞ (the error
+   * amplification of the complement solve with solver "complement"); max|λ|·max φ for finite t.
+   */
   readonly conditionEstimate: number;
-  /** Significant digits of A_t and the mean, normwise: FLOAT64_DIGITS − log10 κ, clamped to [0, FLOAT64_DIGITS]. */
+  /**
+   * Significant digits of A_t and the mean, normwise: −log10(κ · max(entry error, 2⁻⁵³)), clamped to
+   * [0, FLOAT64_DIGITS] (FLOAT64_DIGITS − log10 κ for kernels exact as given).
+   */
   readonly digitsKept: number;
   readonly warnings: readonly string[];
 }
@@ -142,30 +161,98 @@ async function createFloat64Predictor(o: PredictorOptions): Promise<Predictor> {
   for (let i = 0; i < m; i++) trace += trained[i * m + i];
   const ridge = ridgeFor(settings, trace, m);
   for (let i = 0; i < m; i++) trained[i * m + i] += ridge;
-  return new Float64Predictor(o.kernel, o, settings, m, k, Float64Array.from(o.targets), sigma, trained, ridge);
+  return new Float64Predictor({
+    kernel: o.kernel,
+    options: o,
+    settings,
+    m,
+    k,
+    targets: Float64Array.from(o.targets),
+    sigma,
+    trained,
+    ridge,
+    complement: null,
+    entryError: UNIT_ROUNDOFF,
+  });
 }
 
-class Float64Predictor implements Predictor {
-  private direct: { chol: CholeskyFactorization | null; lu: LuFactorization | null; kappa: number } | null = null;
-  private eigen: SymmetricEigen | null = null;
+/** @internal What {@link Float64Predictor} is built from, validated by its caller. */
+export interface CheckedPredictorInput {
+  readonly kernel: KernelName;
+  readonly options: LinalgOptions;
+  readonly settings: ResolvedSettings;
+  readonly m: number;
+  readonly k: number;
+  readonly targets: Float64Array;
+  /** Σ(X, X) without ridge; null when no covariance will be asked for. */
+  readonly sigma: Float64Array | null;
+  /** The trained kernel plus δI (symmetric). */
+  readonly trained: Float64Array;
+  readonly ridge: number;
+  /** C = 1 − K̄ of a normalized trained kernel (symmetric, without ridge), or null. */
+  readonly complement: Float64Array | null;
+  /** Relative error of the kernel entries (≥ 2⁻⁵³): enters digitsKept. */
+  readonly entryError: number;
+}
 
-  constructor(
-    readonly kernel: KernelName,
-    private readonly options: LinalgOptions,
-    private readonly settings: ResolvedSettings,
-    readonly m: number,
-    readonly k: number,
-    private readonly targets: Float64Array,
-    /** Σ(X, X) without ridge. */
-    private readonly sigma: Float64Array,
-    /** The trained kernel plus δI. */
-    private readonly trained: Float64Array,
-    readonly ridge: number,
-  ) {}
+/** det and κ1 of the trained kernel + δI, from its t = ∞ factorization. */
+export interface TrainedMatrixAnalysis {
+  readonly determinant: Determinant;
+  /** κ1 estimate (Hager/Higham); ∞ when the matrix is exactly singular in float64. */
+  readonly conditionEstimate: number;
+}
+
+/** @internal A predictor from inputs its caller validated (predictFromKernels64). */
+export function predictorFromChecked(input: CheckedPredictorInput): Float64Predictor {
+  return new Float64Predictor(input);
+}
+
+/** The t = ∞ factorization a predictor keeps: one of Cholesky or LU of the trained kernel + δI, and the complement's LU when it was needed. */
+interface DirectFactorization {
+  /** Solves (trained + δI) Z = rhs for the m × t right-hand sides; null when the matrix is exactly singular. */
+  readonly solve: ((rhs: Float64Array, t: number) => Promise<Float64Array>) | null;
+  readonly solver: "cholesky" | "lu";
+  readonly analysis: TrainedMatrixAnalysis;
+  /** First column with an exactly zero LU pivot, or −1. */
+  readonly zeroPivotColumn: number;
+  /** The complement solve (normalized kernels given with their complement), when preferred. */
+  readonly complement: ComplementFactorization | null;
+}
+
+/** The float64 predictor (see the module documentation). */
+export class Float64Predictor implements Predictor {
+  readonly kernel: KernelName;
+  readonly m: number;
+  readonly k: number;
+  readonly ridge: number;
+  private direct: DirectFactorization | null = null;
+  private eigen: SymmetricEigen | null = null;
+  private readonly input: CheckedPredictorInput;
+  private readonly sigma: Float64Array | null;
+
+  /** @internal Use {@link createPredictor}. */
+  constructor(input: CheckedPredictorInput) {
+    this.input = input;
+    this.kernel = input.kernel;
+    this.m = input.m;
+    this.k = input.k;
+    this.ridge = input.ridge;
+    this.sigma = input.sigma;
+  }
+
+  /** det and κ1 of the trained kernel + δI (its t = ∞ factorization, computed once, whatever the time asked). */
+  async matrixAnalysis(): Promise<TrainedMatrixAnalysis> {
+    return (await this.factorDirect()).analysis;
+  }
+
+  /** Eigenvalues of the trained kernel + δI, ascending, once a finite-time query has computed them; else null. */
+  get eigenvalues(): Float64Array | null {
+    return this.eigen?.values ?? null;
+  }
 
   async predict(q: PredictorQuery): Promise<PredictorResult> {
     const { m, k } = this;
-    const settings = resolveSettings({ ...this.settings, time: q.time ?? "inf" });
+    const settings = resolveSettings({ ...this.input.settings, time: q.time ?? "inf" });
     const sx = checkedRows(q.testNngp, m, "test NNGP kernel Σ(x, X)");
     const t = sx.length / m;
     let kx = sx;
@@ -183,9 +270,13 @@ class Float64Predictor implements Predictor {
     if (covariance !== "none" && covariance !== "variance" && covariance !== "full") {
       throw new NtkError("BAD_OPTION", `covariance must be "none", "variance" or "full", got ${String(covariance)}.`, { covariance: String(covariance) });
     }
+    if (covariance !== "none" && this.sigma === null) {
+      throw new NtkError("BAD_OPTION", `A covariance needs trainNngp, the NNGP kernel Σ(X, X) of the training points.`, {});
+    }
     const self = covariance === "none" ? null : checkedSelf(q.testTestNngp, t, covariance === "full");
     const s = flowTime(settings, m, k);
     const warnings: string[] = [];
+    const withRidge = this.ridge > 0 ? " + δI" : "";
 
     let weights: Float64Array;
     let solver: PredictorResult["solver"];
@@ -194,10 +285,34 @@ class Float64Predictor implements Predictor {
     let eigenPsi: Float64Array | null = null;
     if (settings.infinite) {
       const d = await this.factorDirect();
-      kappa = d.kappa;
-      const rhs = transpose(kx, t, m);
-      weights = transpose(d.chol ? d.chol.solve(rhs, t) : d.lu!.solve(rhs, t), m, t);
-      solver = d.chol ? "cholesky" : "lu";
+      if (d.complement !== null) {
+        if (q.testComplement === undefined || q.testComplement.length !== t * m) {
+          throw new NtkError(
+            "DIMENSION_MISMATCH",
+            `The test complement 1 − k(x, X) must be t × m = ${t} × ${m} values, like the test kernel, got ${String(q.testComplement?.length)}.`,
+            {
+              m,
+              t,
+            },
+          );
+        }
+        const c = await d.complement.solve(q.testComplement, t);
+        weights = c.weights;
+        kappa = c.conditionEstimate;
+        solver = "complement";
+      } else {
+        if (d.solve === null) {
+          throw new NtkError(
+            "SINGULAR_MATRIX",
+            `K${withRidge} (${m} × ${m}) is exactly singular in float64 (LU pivot of column ${d.zeroPivotColumn} is 0), so f_∞ = K_x K^{-1} Y does not exist. ` +
+              "Use a finite time (stays defined), a ridge diagReg > 0, or the high-precision path.",
+            { column: d.zeroPivotColumn, m },
+          );
+        }
+        weights = transpose(await d.solve(transpose(kx, t, m), t), m, t);
+        kappa = d.analysis.conditionEstimate;
+        solver = d.solver;
+      }
     } else {
       const eig = await this.factorEigen();
       const phi = Float64Array.from(eig.values, (lambda) => flowFilter(lambda, s));
@@ -205,25 +320,38 @@ class Float64Predictor implements Predictor {
       if (bad >= 0) {
         throw new NtkError(
           "NON_FINITE",
-          `The trained kernel has the negative eigenvalue λ = ${eig.values[bad]} and e^{s|λ|} overflows float64 at s = ηt = ${s}. Use a shorter time, a ridge, or the high-precision path.`,
+          `K${withRidge} has the negative eigenvalue λ = ${eig.values[bad]} and e^{s|λ|} overflows float64 at s = ηt = ${s}: the matrix is not positive semi-definite to float64 accuracy. Use a shorter time, a ridge, or the high-precision path.`,
           { eigenvalue: eig.values[bad], flowTime: s },
         );
       }
       const b = multiply(kx, eig.vectors, t, m, m);
-      const scaled = Float64Array.from(b, (v, idx) => v * phi[idx % m]);
-      weights = multiply(scaled, transpose(eig.vectors, m, m), t, m, m);
+      for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) b[i * m + j] *= phi[j];
+      weights = multiply(b, transpose(eig.vectors, m, m), t, m, m);
       const lambdaMax = Math.max(Math.abs(eig.values[0]), Math.abs(eig.values[m - 1]));
-      kappa = lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      // At least 1: at tiny s the weights are s·K_x to first order, each with its own rounding only.
+      kappa = Math.max(1, lambdaMax * phi.reduce((a, v) => Math.max(a, Math.abs(v)), 0));
       solver = "eigen";
+      const noise = 8 * m * UNIT_ROUNDOFF * lambdaMax;
+      if (eig.values[0] < -noise) {
+        warnings.push(
+          `K${withRidge} has a negative eigenvalue λ = ${eig.values[0].toPrecision(3)}, beyond float64 round-off (${noise.toPrecision(2)}): it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
+        );
+      }
       if (this.kernel === "nngp") eigenPsi = Float64Array.from(eig.values, (lambda, j) => flowFilter(lambda, 2 * s) + this.ridge * phi[j] * phi[j]);
     }
-    const digitsKept = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappa * UNIT_ROUNDOFF)));
-    if (digitsKept < 10) {
+    const entryError = Math.max(this.input.entryError, UNIT_ROUNDOFF);
+    const conditioned = Math.min(FLOAT64_DIGITS, Math.max(0, -Math.log10(kappa * entryError)));
+    const mean = multiply(weights, this.input.targets, t, m, k);
+    // Weights and predictions at tiny times are tiny too: below 2^−1022 float64 holds fewer digits.
+    const range = s === 0 ? null : smallestRange(weights, this.input.targets, t, m);
+    const digitsKept = Math.min(conditioned, range?.digits ?? FLOAT64_DIGITS);
+    if (conditioned < WARN_BELOW_DIGITS) {
       warnings.push(
-        `The trained kernel${this.ridge > 0 ? " + δI" : ""} has condition estimate ${kappa.toPrecision(2)}: A_t and the mean keep about ${Math.floor(digitsKept)} significant digits.`,
+        `${settings.infinite ? "K" : "The flow filter of K"}${withRidge} has condition estimate ${kappa.toPrecision(3)}${entryError > UNIT_ROUNDOFF ? ` and its entries relative error ${entryError.toPrecision(2)}` : ""}: the float64 weights and predictions keep about ${Math.floor(conditioned)} significant digits` +
+          `${conditioned < 1 ? " (none can be trusted)" : ""}. Use the high-precision path (precision "auto") for more.`,
       );
     }
-    const mean = multiply(weights, this.targets, t, m, k);
+    if (range !== null && range.digits < conditioned) warnings.push(rangeWarning(range, s));
     if (self === null)
       return {
         testCount: t,
@@ -289,7 +417,7 @@ class Float64Predictor implements Predictor {
       }
       return out;
     }
-    const aSigma = multiply(a, this.sigma, t, m, m);
+    const aSigma = multiply(a, this.sigma!, t, m, m);
     for (let i = 0; i < t; i++) {
       for (let j = i; j < (full ? t : i + 1); j++) {
         let sum = 0;
@@ -309,40 +437,130 @@ class Float64Predictor implements Predictor {
       for (let p = 0; p < m; p++) {
         const aip = Math.abs(a[i * m + p]);
         mag += 2 * aip * Math.abs(sx[i * m + p]);
-        for (let q = 0; q < m; q++) mag += aip * Math.abs(this.sigma[p * m + q]) * Math.abs(a[i * m + q]);
+        for (let q = 0; q < m; q++) mag += aip * Math.abs(this.sigma![p * m + q]) * Math.abs(a[i * m + q]);
       }
       out[i] = Math.max(1, kappa) * m * UNIT_ROUNDOFF * mag;
     }
     return out;
   }
 
-  /** Cholesky of the trained kernel + δI, or LU when float64 finds it not positive definite. */
-  private async factorDirect(): Promise<{ chol: CholeskyFactorization | null; lu: LuFactorization | null; kappa: number }> {
+  /**
+   * The t = ∞ factorization, once: Cholesky of the trained kernel + δI, or its LU when float64 finds
+   * it not positive definite (an exactly singular LU is kept: det 0, and t = ∞ queries throw). With
+   * a complement C = 1 − K̄, the LU of C − δI instead when every off-diagonal entry of C is below
+   * 1/2 (K̄ near the matrix of ones, whose rounding to float64 already costs digits); the other
+   * matrix is factored too only when the first one leaves fewer than WARN_BELOW_DIGITS digits, and
+   * the one with the smaller condition estimate is kept.
+   */
+  private async factorDirect(): Promise<DirectFactorization> {
     if (this.direct !== null) return this.direct;
-    const m = this.m;
-    // κ1 from the LU's Hager/Higham estimate either way: Cholesky has none of its own here.
-    const lu = await luFactor(this.trained, m, this.options);
-    if (lu.singular) {
-      throw new NtkError(
-        "SINGULAR_MATRIX",
-        `The trained kernel${this.ridge > 0 ? " + δI" : ""} (${m} × ${m}) is exactly singular in float64, so the t = ∞ prediction does not exist. Use a finite time, a ridge diagReg > 0, or the high-precision path.`,
-        { m },
-      );
+    const { m, ridge, complement, options } = this.input;
+    const enough = (kappa: number) => FLOAT64_DIGITS - Math.log10(kappa) >= WARN_BELOW_DIGITS;
+    let viaComplement: ComplementFactorization | null = null;
+    if (complement !== null && nearOnes(complement, m)) viaComplement = await complementFactor(complement, ridge, m, options);
+    // Before any test row, κ1(C − δI) stands for the complement solve's amplification (which adds
+    // the cancellations measured per query).
+    const kernel = viaComplement !== null && enough(viaComplement.conditionEstimate) ? null : await this.factorKernel();
+    if (kernel !== null && complement !== null && viaComplement === null && !enough(kernel.analysis.conditionEstimate)) {
+      viaComplement = await complementFactor(complement, ridge, m, options);
     }
-    let chol: CholeskyFactorization | null = null;
-    try {
-      chol = await choleskyFactor(this.trained, m, this.options);
-    } catch (e) {
-      if (!(e instanceof NtkError && e.code === "NOT_POSITIVE_DEFINITE")) throw e;
-    }
-    this.direct = { chol, lu: chol ? null : lu, kappa: lu.conditionEstimate() };
+    const useComplement = viaComplement !== null && (kernel === null || viaComplement.conditionEstimate < kernel.analysis.conditionEstimate);
+    const analysis = kernel?.analysis ?? { determinant: viaComplement!.determinant, conditionEstimate: viaComplement!.kernelConditionEstimate() };
+    this.direct = {
+      solve: kernel?.solve ?? null,
+      solver: kernel?.solver ?? "lu",
+      zeroPivotColumn: kernel?.zeroPivotColumn ?? -1,
+      // det by the determinant lemma when the complement carries the digits K̄ has lost.
+      analysis: useComplement ? { ...analysis, determinant: viaComplement!.determinant } : analysis,
+      complement: useComplement ? viaComplement : null,
+    };
     return this.direct;
   }
 
+  /** Cholesky of the trained kernel + δI, or LU when it is not positive definite in float64. */
+  private async factorKernel(): Promise<Omit<DirectFactorization, "complement">> {
+    const { m, trained, options } = this.input;
+    try {
+      const chol = await choleskyFactor(trained, m, options);
+      return {
+        solve: (rhs, t) => chol.solveAsync(rhs, t),
+        solver: "cholesky",
+        analysis: { determinant: chol.determinant(), conditionEstimate: chol.conditionEstimate() },
+        zeroPivotColumn: -1,
+      };
+    } catch (e) {
+      if (!(e instanceof NtkError && e.code === "NOT_POSITIVE_DEFINITE")) throw e;
+    }
+    const lu = await luFactor(trained, m, options);
+    return {
+      solve: lu.singular ? null : (rhs, t) => lu.solveAsync(rhs, t),
+      solver: "lu",
+      analysis: { determinant: lu.determinant(), conditionEstimate: lu.conditionEstimate() },
+      zeroPivotColumn: lu.zeroPivotColumn,
+    };
+  }
+
   private async factorEigen(): Promise<SymmetricEigen> {
-    this.eigen ??= await symmetricEigen(this.trained, this.m, this.options);
+    this.eigen ??= await symmetricEigen(this.input.trained, this.m, this.input.options);
     return this.eigen;
   }
+}
+
+/** Smallest positive normal float64, 2^−1022: below it a value keeps fewer than 53 bits. */
+const MIN_NORMAL = 2 ** -1022;
+
+/** Significant digits float64 holds at magnitude x: FLOAT64_DIGITS for normal numbers, fewer for subnormals (whose last bit is 2^−1074), 0 at 0. */
+export function digitsAtMagnitude(x: number): number {
+  if (x >= MIN_NORMAL) return FLOAT64_DIGITS;
+  return x > 0 ? Math.min(FLOAT64_DIGITS, Math.max(0, Math.log10(x / 2 ** -1074))) : 0;
+}
+
+/** The test point whose weight row or prediction scale (|w|₁·max|Y|) is smallest, and the digits float64 holds there. */
+interface RangeLimit {
+  readonly point: number;
+  /** max|w_ij| over the row, or |w|₁·max|Y| when that is the smaller. */
+  readonly magnitude: number;
+  readonly what: "weights" | "predictions";
+  readonly digits: number;
+}
+
+function smallestRange(weights: Float64Array, targets: Float64Array, t: number, m: number): RangeLimit | null {
+  let maxY = 0;
+  for (const y of targets) maxY = Math.max(maxY, Math.abs(y));
+  let worst: RangeLimit | null = null;
+  for (let i = 0; i < t; i++) {
+    let maxW = 0;
+    let l1 = 0;
+    for (let j = 0; j < m; j++) {
+      maxW = Math.max(maxW, Math.abs(weights[i * m + j]));
+      l1 += Math.abs(weights[i * m + j]);
+    }
+    const candidates: [number, RangeLimit["what"]][] = [[maxW, "weights"]];
+    if (maxY > 0) candidates.push([l1 * maxY, "predictions"]);
+    for (const [magnitude, what] of candidates) {
+      const digits = digitsAtMagnitude(magnitude);
+      if (digits < (worst?.digits ?? FLOAT64_DIGITS)) worst = { point: i, magnitude, what, digits };
+    }
+  }
+  return worst;
+}
+
+/** The warning for weights or predictions below the normal float64 range, saying what is printed. */
+function rangeWarning(r: RangeLimit, s: number): string {
+  const where = `At time ηt = ${s}, test point ${r.point}'s ${r.what}`;
+  const advice = "Use a longer time, a precision, or (for a raw kernel at depth) the normalized kernel.";
+  if (r.magnitude === 0) return `${where} are below the float64 range: they are printed as 0 and no digit of them is kept. ${advice}`;
+  const kept =
+    r.digits < 1
+      ? "no digit of the weights and predictions is kept (the values printed are rounding noise)"
+      : `the weights and predictions keep about ${Math.floor(r.digits)} significant digits (those printed beyond are noise)`;
+  return `${where} are of order ${r.magnitude.toPrecision(2)}, below the normal float64 range (2.2e-308), where float64 holds fewer digits: ${kept}. ${advice}`;
+}
+
+/** True when every off-diagonal entry of the complement C = 1 − K̄ is below 1/2 (every K̄ entry above 1/2). */
+function nearOnes(complement: Float64Array, m: number): boolean {
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j && !(complement[i * m + j] < 0.5)) return false;
+  return true;
 }
 
 /** A copy of the m × m matrix `a` after checking shape, finiteness and symmetry (BAD_OPTION naming `what`). */

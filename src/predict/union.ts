@@ -16,9 +16,18 @@ export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
 
 /** K (m × m) and K_x (t × m) sliced from the union Gram matrix (m + t rows, training first). */
 export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
+  return sliceInto(union, m, t, (length) => new Array<T>(length));
+}
+
+/** {@link sliceUnion} of a float64 matrix into Float64Arrays: no boxed array of m² numbers at large m. */
+export function sliceUnion64(union: ArrayLike<number>, m: number, t: number): { train: Float64Array; test: Float64Array } {
+  return sliceInto(union, m, t, (length) => new Float64Array(length));
+}
+
+function sliceInto<T, A extends { [index: number]: T }>(union: ArrayLike<T>, m: number, t: number, make: (length: number) => A): { train: A; test: A } {
   const n = m + t;
-  const train: T[] = new Array(m * m);
-  const test: T[] = new Array(t * m);
+  const train = make(m * m);
+  const test = make(t * m);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) train[i * m + j] = union[i * n + j];
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) test[i * m + j] = union[(m + i) * n + j];
   return { train, test };

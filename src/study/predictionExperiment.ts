@@ -151,7 +151,7 @@ export async function runPredictionExperiment(o: PredictionExperimentInput, prog
       {
         key: "digitsKept",
         meaning:
-          "significant digits kept: float64 −log10(κ·ε), κ the condition estimate of the solve used (LU of K, or the complement solve from 1 − K̄) and ε ≈ 2L·2^−53 the Gram entries' relative error, clamped to [0, 15.95]; high precision the digits vouched for (fewer of prediction and weight norm)",
+          "significant digits kept: float64 −log10(κ·ε), κ the condition estimate of the solve used (Cholesky of K, LU when it is not positive definite, or the complement solve from 1 − K̄) and ε ≈ 2L·2^−53 the Gram entries' relative error, clamped to [0, 15.95]; high precision the digits vouched for (fewer of prediction and weight norm)",
       },
     ],
     rows,

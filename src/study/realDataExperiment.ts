@@ -385,7 +385,7 @@ async function runPrecisionComparison(plan: RealDataPlan, o: RealDataOptions, pr
           "smallest top-two gap of the float64 predictions relative to the largest |prediction|: no class can change while it exceeds 2·10^−digitsKeptFloat64",
       },
       { key: "conditionFloat64", meaning: "condition estimate of the float64 solve used" },
-      { key: "solver", meaning: "float64 solve: lu (K̄) or complement (1 − K̄)" },
+      { key: "solver", meaning: "float64 solve: cholesky or lu (K̄), or complement (1 − K̄)" },
       { key: "digitsVouched", meaning: "digits the high-precision predictions vouch for" },
     ],
     rows,

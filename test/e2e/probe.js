@@ -31,8 +31,9 @@ function bitsDigest(arrays) {
 }
 
 /**
- * The Gram fill, the LU factorization and a solve with many right-hand sides on 1, 2 and 3
- * threads (sizes above the thresholds at which the library uses its workers): one digest each.
+ * The Gram fill, the LU factorization and a solve with many right-hand sides, and a t = ∞
+ * predictor (blocked Cholesky and its solves) on 1, 2 and 3 threads (sizes above the thresholds
+ * at which the library uses its workers): one digest each.
  * @param {any} ntk
  */
 async function threadRuns(ntk) {
@@ -42,6 +43,9 @@ async function threadRuns(ntk) {
   const a = rawCoords(n * n, 5);
   for (let i = 0; i < n; i++) a[i * n + i] += 4;
   const b = rawCoords(n * k, 6);
+  // Exactly symmetric, and positive definite by a margin (random ±1 entries: spectral radius ≈ 2·√(2n/3)).
+  const spd = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) spd[i * n + j] = a[i * n + j] + a[j * n + i] + (i === j ? 60 : 0);
   const out = {};
   for (const threads of [1, 2, 3]) {
     const [g] = await ntk.gramThroughDepthFloat64({ points, depths: [100], threads });
@@ -51,9 +55,22 @@ async function threadRuns(ntk) {
       bitsDigest([g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized]),
       bitsDigest([lu.factors]),
       bitsDigest([x]),
+      bitsDigest(await predictorRun(ntk, spd, n, b, k, threads)),
     ];
   }
   return out;
+}
+
+/**
+ * Mean and weights of kernel regression at t = ∞ with the n × n kernel `spd` (Cholesky, threaded
+ * from n = 400; the solve for the k test rows `b` threaded from 2n²k ≥ 2^27 flops).
+ * @param {any} ntk
+ */
+async function predictorRun(ntk, spd, n, b, k, threads) {
+  const predictor = await ntk.createPredictor({ kernel: "nngp", m: n, targets: b.subarray(0, n), trainNngp: spd, threads });
+  const r = await predictor.predict({ testNngp: b });
+  if (r.solver !== "cholesky") throw new Error(`expected the Cholesky solver, got ${r.solver}`);
+  return [r.weights, r.mean];
 }
 
 /** Deterministic raw coordinates in (−1, 1) from a 32-bit linear congruential generator. */
