@@ -33,7 +33,8 @@ import {
 import { checkDepthList } from "../gram/float64.js";
 import {
   decimalPlacesVouched,
-  gramDeterminantsPrecise,
+  gramDeterminantsPaced,
+  GRAM_PHASE,
   gramDeterminantsVouched,
   gramThroughDepthPrecise,
   unpack,
@@ -283,7 +284,7 @@ async function vouchedRuns(
   let wp = workingPrecision(precision, ops);
   for (let attempt = 0; ; attempt++) {
     checkConstantLimit(wp.upper + PI_EXTRA_DIGITS, "pi", precision, depths[depths.length - 1]);
-    const ticker = new ProgressTicker(progress, 2 * pairOps, 64);
+    const ticker = new ProgressTicker(progress, 2 * pairOps, 64, GRAM_PHASE);
     const done = { n: 0 };
     const lower = await runAt(wp.lower, arch, n0, start, depths, ticker, done);
     const upper = await runAt(wp.upper, arch, n0, start, depths, ticker, done);
@@ -342,7 +343,7 @@ export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, k
     return gramDeterminantsVouched({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } }, kernel, normalized);
   }
   const runs = await archGramRuns(o, arch);
-  return { gram: runs.result, determinants: gramDeterminantsPrecise(runs, kernel, normalized) };
+  return { gram: runs.result, determinants: await gramDeterminantsPaced(runs, kernel, normalized, o) };
 }
 
 /** Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise` reads. */

@@ -22,13 +22,14 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { resolveParams, type ResolvedParams } from "../params.js";
 import { checkDepthList } from "./float64.js";
-import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import { offsetSteps, ProgressTicker, runSteps, runStepsSync, type ProgressOptions, type Steps } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { digitsVouched } from "../compare/digits.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
 import {
@@ -36,13 +37,14 @@ import {
   determinantDigitsVouched,
   findIdenticalRows,
   logMagnitude,
-  preciseLuAnalysis,
+  luAnalysisWork,
+  preciseLuAnalysisSteps,
   type DeterminantDigits,
   type PreciseMatrixAnalysis,
 } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
-export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions {
+export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions, ResourceLimits {
   /** Raw points, with their decimal text when known (a `Dataset` fits); projected at working precision. */
   readonly data: RawPoints;
   /** How the raw points reach the sphere (SPEC §7). */
@@ -152,18 +154,24 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const params = resolveParams(o.params);
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
+  checkGramFits(o, finalDepth, depths.length, upperDigits, 0);
   // Projection errors surface before any long run; n0 is the projected dimension.
   // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);
   const n0 = complements.n0;
   // A single point has no pairs; its layers still count, so that a deep run reports and can be cancelled.
   const stepsPerRun = Math.max(pairs, 1) * (finalDepth - 1);
-  const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1);
+  const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1, GRAM_PHASE);
   const lower = await runGram(lowerDigits, m, complements, params, depths, ticker, 0);
   const upper = await runGram(upperDigits, m, complements, params, depths, ticker, stepsPerRun);
   ticker.finish();
   const P = wp.precision;
-  const grams = upper.map((u, k): GramAtDepthPrecise => {
+  // Comparing the runs entry by entry takes a log10 per entry: a phase of its own, paced per depth.
+  const compared = new ProgressTicker(o, upper.length, 1, VOUCH_PHASE);
+  const grams: GramAtDepthPrecise[] = [];
+  for (const [k, u] of upper.entries()) {
+    const pause = compared.tick(k);
+    if (pause) await pause;
     const l = lower[k];
     const byMatrix = Object.fromEntries(
       MATRIX_NAMES.map((name) => {
@@ -180,7 +188,7 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
       }),
     ) as GramAtDepthPrecise["digitsVouchedByMatrix"];
     const diag = Math.min(digitsVouched(l.sigmaDiag, u.sigmaDiag, P), digitsVouched(l.ntkDiag, u.ntkDiag, P));
-    return {
+    grams.push({
       depth: u.depth,
       m,
       ...u.matrices,
@@ -188,14 +196,27 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
       ntkDiag: u.ntkDiag,
       digitsVouched: Math.min(diag, ...Object.values(byMatrix)),
       digitsVouchedByMatrix: byMatrix,
-    };
-  });
+    });
+  }
+  compared.finish();
   const vouchedBy =
     `projection and complement recursion (SPEC §4, BigInt floating point) computed twice, at ${lowerDigits} and at ${upperDigits} significant digits; ` +
     `the ${upperDigits}-digit values are returned, and each entry vouches for the digits on which both runs agree, minus one, at most ${P} ` +
     `(significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄)`;
   const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
+}
+
+/**
+ * PRECISION_RUN_TOO_LARGE unless a Gram computation of `o.data` to `depth` at `digits`, keeping
+ * `checkpoints` depths (and analysing an order-`determinantOrder` matrix at each), fits `o`'s limits.
+ */
+function checkGramFits(o: GramPrecisionOptions, depth: number, checkpoints: number, digits: number, determinantOrder: number): void {
+  const { m, n0 } = o.data;
+  // Malformed data get their own error from the projection, which comes next.
+  if (!Number.isInteger(m) || m < 1 || !Number.isInteger(n0) || n0 < 1) return;
+  const what = `A high-precision Gram matrix of ${m} points to depth ${depth} at ${digits} working digits${determinantOrder > 0 ? " with determinants" : ""}`;
+  checkPreciseRunFits(what, { points: m, depth, checkpoints, digits, determinantOrder, inputDim: n0 }, o);
 }
 
 /** For ⌊log10⌋ of differences: 20 digits, far inside decimal.js's stored ln 10 whatever the entries' precision. */
@@ -358,14 +379,47 @@ export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
  * same way (1 − ε held to too few digits in both), agreement alone would vouch for noise.
  */
 export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): GramDeterminantPrecise[] {
+  return runStepsSync(gramDeterminantSteps(runs, kernel, normalized));
+}
+
+/** The progress phase of the determinants after a Gram computation (see {@link gramDeterminantsPaced}). */
+export const DETERMINANT_PHASE = "determinants (LU, 2 runs)";
+/** The progress phase that compares the two runs of a precise Gram computation entry by entry. */
+export const VOUCH_PHASE = "digits vouched (comparing the runs)";
+/** The progress phase of the pair recursion of a precise Gram computation. */
+export const GRAM_PHASE = "Gram matrix (2 runs)";
+
+/**
+ * {@link gramDeterminantsPrecise} with progress (phase {@link DETERMINANT_PHASE}, in decimal
+ * multiply-adds) and cancellation: it yields to the event loop between rows of each LU.
+ */
+export async function gramDeterminantsPaced(
+  runs: GramRunsPrecise,
+  kernel: KernelName,
+  normalized: boolean,
+  o: ProgressOptions,
+): Promise<GramDeterminantPrecise[]> {
+  const total = 2 * runs.result.grams.length * luAnalysisWork(runs.result.grams[0]?.m ?? 1);
+  const ticker = new ProgressTicker(o, total, 1, DETERMINANT_PHASE);
+  const determinants = await runSteps(gramDeterminantSteps(runs, kernel, normalized), ticker);
+  ticker.finish();
+  return determinants;
+}
+
+function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): Steps<GramDeterminantPrecise[]> {
   const { result, lower, upper } = runs;
   const P = result.precision;
-  return result.grams.map((g, k) => {
+  const out: GramDeterminantPrecise[] = [];
+  let done = 0;
+  for (const [k, g] of result.grams.entries()) {
     const m = g.m;
+    const work = luAnalysisWork(m);
     const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
-    const lo = preciseLuAnalysis(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m);
+    const lo = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m), done);
+    done += work;
     const matrix = matrixOf(upper[k]);
-    const up = preciseLuAnalysis(preciseDecimal(upper[k].entryDigits), matrix, m);
+    const up = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(upper[k].entryDigits), matrix, m), done);
+    done += work;
     const agreed = determinantDigitsVouched(lo, up, P);
     let digits = agreed;
     if (!up.singular && !lo.singular) {
@@ -373,14 +427,15 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
       digits = { det: Math.min(agreed.det, cap), log10AbsDet: Math.min(agreed.log10AbsDet, cap + logMagnitude(up)) };
     }
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
-    return {
+    out.push({
       ...up,
       depth: g.depth,
       digitsVouched: digits,
       digitsAgreed: agreed.det,
       coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1],
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** Gram matrices and determinants of one kernel, vouched (see {@link gramDeterminantsVouched}). */
@@ -400,8 +455,11 @@ export interface GramWithDeterminants {
  * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  const depths = checkDepthList(o.depths);
+  const finalDepth = depths[depths.length - 1];
+  checkGramFits(o, finalDepth, depths.length, workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0), o.data.m);
   let runs = await gramThroughDepthPreciseRuns(o);
-  let determinants = gramDeterminantsPrecise(runs, kernel, normalized);
+  let determinants = await gramDeterminantsPaced(runs, kernel, normalized, o);
   const m = o.data.m;
   // κ1 near 10^digits with runs that agree on no digit means numerically singular at this precision
   // (L = 1 with m > n0 is exactly singular, its det noise at any precision): no rerun for those.
@@ -413,7 +471,7 @@ export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: K
     const guard = (o.extraGuardDigits ?? 0) + extra;
     if (runs.upperDigits + extra + PI_EXTRA_DIGITS <= DECIMAL_CONSTANT_DIGITS.pi) {
       runs = await gramThroughDepthPreciseRuns({ ...o, extraGuardDigits: guard });
-      determinants = gramDeterminantsPrecise(runs, kernel, normalized);
+      determinants = await gramDeterminantsPaced(runs, kernel, normalized, o);
     }
   }
   return { gram: runs.result, determinants };
