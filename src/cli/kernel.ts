@@ -19,7 +19,7 @@ import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
-import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
+import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
 import { NtkError } from "../errors.js";
@@ -35,6 +35,8 @@ interface KernelFlags {
   json?: boolean;
   threads?: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   compare?: boolean;
   scanTo?: string;
 }
@@ -95,7 +97,7 @@ export function register(program: Command, io: CliIO): void {
       "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything (with --arch: of that architecture)",
     )
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)");
-  addArchOption(command).action(async (flags: KernelFlags & { arch?: string }) => {
+  addLimitFlags(addArchOption(command)).action(async (flags: KernelFlags & { arch?: string }) => {
     const depthExact = resolveDepth(flags.depth, "--depth");
     const depth = Number(depthExact);
     const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
@@ -112,6 +114,7 @@ export function register(program: Command, io: CliIO): void {
         params,
         json: flags.json === true,
         architecture: arch?.reluMlp ? undefined : arch,
+        limits: parseLimits(flags),
       };
       const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
       if (flags.compare !== true) {

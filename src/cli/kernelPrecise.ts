@@ -17,6 +17,7 @@ import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
 import { gramDeterminantsVouchedFor } from "../arch/gramFor.js";
 import type { ResolvedArchitecture } from "../arch/description.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
 export interface KernelPreciseRequest {
@@ -29,6 +30,8 @@ export interface KernelPreciseRequest {
   readonly json: boolean;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ResolvedArchitecture;
+  /** Memory and time allowed (`--max-memory`, `--max-time`). */
+  readonly limits: ResourceLimits;
 }
 
 const LogDecimal = preciseDecimal(20);
@@ -49,7 +52,7 @@ function entrySignificantDigits(normalizedValue: Decimal, places: number, diagDi
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
     gramDeterminantsVouchedFor(
-      { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress },
+      { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...r.limits, ...progress },
       r.kernel,
       r.normalized,
       r.architecture,
@@ -167,6 +170,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
         precision,
         scanTo,
         architecture: r.architecture,
+        ...r.limits,
         ...progress,
       }),
   );

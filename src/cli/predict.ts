@@ -16,7 +16,7 @@ import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
-import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
+import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
@@ -37,6 +37,8 @@ interface PredictFlags {
   timeConvention: string;
   projection: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   digits: string;
   sigmaW: string;
   sigmaB: string;
@@ -86,7 +88,7 @@ export function register(program: Command, io: CliIO): void {
       "--covariance [what]",
       "also the variance of the ensemble of trained networks at each test point (float64; docs/PREDICTOR.md); 'full' adds their covariance matrix",
     );
-  addArchOption(command).action(async (flags: PredictFlags & { arch?: string }) => {
+  addLimitFlags(addArchOption(command)).action(async (flags: PredictFlags & { arch?: string }) => {
     const json = flags.json === true;
     const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
     const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
@@ -115,6 +117,7 @@ export function register(program: Command, io: CliIO): void {
       targets: flags.targets.trim() as TargetKind,
       architecture: flags.arch,
       threads: parseThreads(flags.threads),
+      ...parseLimits(flags),
     };
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
     const ensemble =

@@ -10,7 +10,7 @@ import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_JUMP_DEPTH } from "../params.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
@@ -24,6 +24,8 @@ interface RhoFlags extends PairFlags {
   textbook?: boolean;
   method?: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   json?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function register(program: Command, io: CliIO): void {
         "recursion, no accuracy claim (see `compare`). --precision P: arbitrary precision, each value with the significant " +
         "digits it vouches for (two runs at different working precisions agree on them).",
     );
-  addArchOption(addPairFlags(command, MAX_JUMP_DEPTH))
+  addLimitFlags(addArchOption(addPairFlags(command, MAX_JUMP_DEPTH)))
     .addOption(
       new Option(
         "--method <m>",
@@ -76,7 +78,7 @@ export function register(program: Command, io: CliIO): void {
         const method = (flags.method ?? "auto") as "auto" | "direct" | "jump";
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
           arch === undefined
-            ? pairThroughDepth({ ...base, precision, method, ...progress })
+            ? pairThroughDepth({ ...base, precision, method, ...parseLimits(flags), ...progress })
             : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
         );
         if (json)

@@ -8,8 +8,10 @@
 import type { Decimal } from "decimal.js";
 import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairPoint64 } from "../pair/float64.js";
-import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import { checkPairRunFits, pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import { checkPrecision } from "../precise/precision.js";
 import type { PairOptions } from "../types.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
 
 /** The correct-digit levels whose first crossing is reported. */
@@ -31,7 +33,7 @@ const SCAN_SEGMENT = 65536;
 type ComparedMethod = "textbook" | "stable";
 
 /** Options of {@link comparePair}. */
-export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at"> {
+export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at">, ResourceLimits {
   /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned). */
   readonly depth: number;
   /** Checkpoint depths (default: the final depth). */
@@ -94,6 +96,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
   const checkpoints = checkCheckpoints(o.at, o.depth);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
+  // Sized before the float64 scans, which would otherwise run first.
+  checkPairRunFits({ ...o, precision: checkPrecision(precision) }, o.depth, checkpoints.length);
   const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
   const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
@@ -124,6 +128,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       at: checkpoints,
       precision,
       method: "direct",
+      maxMemoryBytes: o.maxMemoryBytes,
+      maxSeconds: o.maxSeconds,
       onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)),
       signal: o.signal,
     },
