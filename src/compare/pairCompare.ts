@@ -10,6 +10,7 @@ import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js"
 import { pairThroughDepthFloat64, type PairPoint64 } from "../pair/float64.js";
 import { checkPairRunFits, pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import { checkPrecision } from "../precise/precision.js";
+import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
@@ -103,6 +104,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
   const total = 4 * o.depth;
+  // Each segment is one synchronous WebAssembly run: pause between them so that timers and Ctrl-C get their turn.
+  const ticker = new ProgressTicker(o, total, 1, "float64 scans");
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
     const all = new Float64Array(o.depth);
     const at = new Map<number, PairPoint64>();
@@ -116,7 +119,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
         all[p.depth - 1] = p.oneMinusRho;
         if (wanted.has(p.depth)) at.set(p.depth, p);
       }
-      o.onProgress?.(index * o.depth + last, total);
+      const pause = ticker.tick(index * o.depth + last);
+      if (pause) await pause;
     }
     paths[method] = { all, at };
   }
