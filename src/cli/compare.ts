@@ -16,7 +16,7 @@ import {
 import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import { formatFloat64, renderTable } from "../format.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
 import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
@@ -55,7 +55,7 @@ export function register(program: Command, io: CliIO): void {
       const json = flags.json === true;
       const result = await withProgress(`compare to depth ${depth}`, progressSink(io, json), (progress) => comparePair({ ...options, ...progress }));
       if (json) printJson(io, comparisonJson(flags.rho1, options.inputDim, result));
-      else io.out(comparisonTable(flags.rho1, result));
+      else printText(io, comparisonTable(flags.rho1, result));
     });
 }
 

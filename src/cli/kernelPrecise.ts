@@ -8,10 +8,10 @@ import type { Decimal } from "decimal.js";
 import { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type EntryComparison, type GramComparison } from "../compare/gramCompare.js";
 import { vouchedText } from "../compare/digits.js";
 import type { Dataset } from "../data/dataset.js";
-import { formatFloat64, renderTable } from "../format.js";
+import { countOf, formatFloat64, renderTable } from "../format.js";
 import { kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
 import { preciseDecimal } from "../precise/precision.js";
@@ -126,7 +126,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   }
   const columns = [{ header: "i" }, ...Array.from({ length: m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const legend = [
-    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${m} points on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}${r.architecture === undefined ? "" : `; architecture ${r.architecture.text}`}.`,
+    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${countOf(m, "point")} on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}${r.architecture === undefined ? "" : `; architecture ${r.architecture.text}`}.`,
     `High precision: ${precision} significant digits asked, ${gram.workingPrecision} carried; each entry printed with the digits it vouches for (at least ${gramDigits}).`,
   ];
   const lines = [
@@ -142,7 +142,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
     `vouched by: ${gram.vouchedBy}; det by LU on each run's matrix, at most ⌊d − 1 − log10(m³ κ1)⌋ digits.`,
     ...notes.map((n) => `note: ${n}`),
   ];
-  io.out(lines.join("\n") + "\n");
+  printText(io, lines.join("\n") + "\n");
 }
 
 function entryJson(e: EntryComparison): Record<string, unknown> {
@@ -235,11 +235,13 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     s.meaningless ? "meaningless" : "",
   ]);
   const lines = [
-    `${sym} at depth L = ${c.depth}, ${c.m} points in R^${c.n0}${r.architecture === undefined ? "" : `, architecture ${r.architecture.text}`}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
+    `${sym} at depth L = ${c.depth}, ${countOf(c.m, "point")} in R^${c.n0}${r.architecture === undefined ? "" : `, architecture ${r.architecture.text}`}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
     entryLine(`entries of ${sym}`, c.entries),
     ...(c.complements === null ? [] : [entryLine(`entries of 1 − ${sym}`, c.complements)]),
-    `det K        float64 ${f64Det}   high precision ${refDet} (${ref.digitsVouched.det} digits vouched)   relative error ${relErr}, ${det.detCorrectDigits} correct digits`,
-    `log10|det K| float64 ${textOrReason(f64Log, ZERO_DET_REASON)}   high precision ${textOrReason(refLog, ZERO_DET_REASON)} (${ref.digitsVouched.log10AbsDet} digits vouched)   ${det.log10AbsDetCorrectDigits} correct digits`,
+    `det K        float64 ${f64Det}, relative error ${relErr}, ${countOf(det.detCorrectDigits, "correct digit")}`,
+    `             high precision ${refDet} (${ref.digitsVouched.det} digits vouched)`,
+    `log10|det K| float64 ${textOrReason(f64Log, ZERO_DET_REASON)}, ${countOf(det.log10AbsDetCorrectDigits, "correct digit")}`,
+    `             high precision ${textOrReason(refLog, ZERO_DET_REASON)} (${ref.digitsVouched.log10AbsDet} digits vouched)`,
     "",
     renderTable([{ header: "depth" }, { header: "reference digits" }, { header: "float64 correct digits of det" }, { header: "", align: "left" }], scanRows, [
       "Scan of det K over depth (float64 judged only where the reference vouches for at least 2 digits):",
@@ -247,5 +249,5 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     verdict,
     `"Stops meaning anything": ${c.definition}.`,
   ];
-  io.out(lines.join("\n") + "\n");
+  printText(io, lines.join("\n") + "\n");
 }

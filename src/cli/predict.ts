@@ -9,13 +9,13 @@ import { toArchitecture } from "../arch/float64.js";
 import type { Command } from "commander";
 import type { Decimal } from "decimal.js";
 import { loadDataset } from "../data/files.js";
-import { formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
+import { countOf, formatConditionEstimate, formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
 import { predict, DEFAULT_AUTO_DIGITS, type DataPrediction } from "../predict/fromData.js";
 import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConvention } from "../predict/settings.js";
 import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensembleText } from "./predictCovariance.js";
@@ -130,9 +130,12 @@ export function register(program: Command, io: CliIO): void {
       printJson(io, { ...predictionJson(result, flags), ...(ensemble === null ? {} : ensembleJson(ensemble)) });
     } else {
       if (flags.arch !== undefined)
-        io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
-      io.out(predictionTable(result, flags));
-      if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
+        printText(
+          io,
+          `Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`,
+        );
+      printText(io, predictionTable(result, flags));
+      if (ensemble !== null) printText(io, "\n" + ensembleText(ensemble));
       for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
     }
@@ -292,12 +295,12 @@ function predictionTable(
     ]);
     legend.push(
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
-      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${p.conditionEstimate.toPrecision(3)}.`,
+      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
     );
     const c = float64Check(r);
     if (c !== null) {
       legend.push(
-        `Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${c.conditionEstimate.toPrecision(3)}).`,
+        `Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${formatConditionEstimate(c.conditionEstimate)}).`,
       );
     }
   } else {
@@ -308,7 +311,7 @@ function predictionTable(
       formatFloat64(f.weightsL1[i]),
     ]);
     legend.push(
-      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
+      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${formatConditionEstimate(f.conditionEstimate)}${f.solver === "complement" ? ` (κ(K) ≈ ${formatConditionEstimate(f.kernelConditionEstimate)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.digitsKept))}.`,
     );
   }
   legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");
@@ -320,7 +323,7 @@ function predictionTable(
       `Classification (--targets onehot): target columns f[1…${c.classes.length}] are the classes ${c.classes.join(", ")} (one-hot minus 1/${c.classes.length}); class = the column with the largest prediction.`,
       c.accuracy === null
         ? "The test points have no class labels, so no accuracy."
-        : `Accuracy ${formatFloat64(c.accuracy)} (${Math.round(c.accuracy * r.testCount)} of ${r.testCount} test points); always answering the most frequent training class (${c.majorityClass}) would score ${formatFloat64(c.majorityRate!)}.`,
+        : `Accuracy ${formatFloat64(c.accuracy)} (${Math.round(c.accuracy * r.testCount)} of ${countOf(r.testCount, "test point")}); always answering the most frequent training class (${c.majorityClass}) would score ${formatFloat64(c.majorityRate!)}.`,
     );
   }
   return [...legend, "", renderTable(columns, body), ""].join("\n");

@@ -9,7 +9,7 @@ import type { PairMethod, PairMethodRun, PairPoint64, PairResult64 } from "../pa
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_JUMP_DEPTH } from "../params.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
 import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
@@ -84,7 +84,8 @@ export function register(program: Command, io: CliIO): void {
         if (json)
           printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
         else
-          io.out(
+          printText(
+            io,
             `ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`,
           );
         return;
@@ -94,7 +95,7 @@ export function register(program: Command, io: CliIO): void {
         arch === undefined ? pairThroughDepth({ ...base, method, ...progress }) : archPairThroughDepthFloat64({ ...base, architecture: arch, ...progress }),
       );
       if (json) printJson(io, { ...archJson(arch), ...(float64Json(result) as object) });
-      else io.out(float64Table(flags.rho1, result, arch));
+      else printText(io, float64Table(flags.rho1, result, arch));
     });
 }
 
