@@ -119,7 +119,7 @@ describe("kernel, human output", () => {
   it("prints a legend, the matrix table and det, log10|det|, sign, κ1 and digits kept", async () => {
     const r = await cli("kernel", "--data", circle, "--depth", "10", "--normalized", "--projection", "none", "--sigma-w", "1.5", "--sigma-b", "0.25");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/Θ̄ \(normalized NTK\) at depth L = 10: 5 points on the unit sphere in R\^2 \(projection none\), σw = 1\.5, σb = 0\.25/);
+    expect(r.out).toMatch(/Θ̄ \(normalized NTK\) at depth L = 10: 5 points on the unit sphere in R\^2 \(projection none\),\s+σw\s+=\s+1\.5,\s+σb\s+=\s+0\.25/);
     expect(r.out).toMatch(/^ *1 +1 +0\.\d+/m);
     for (const label of ["det K ", "log10|det K|", "sign det K", "κ1(K)", "digits kept"]) expect(r.out).toContain(label);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { gramDeterminantsVouched, gramThroughDepthPrecise, kernelMatrixPrecise, type GramMatrixName, type GramPrecisionOptions } from "../src/gram/precise.js";
+import {
+  GRAM_PHASE,
+  gramDeterminantsVouched,
+  gramThroughDepthPrecise,
+  kernelMatrixPrecise,
+  type GramMatrixName,
+  type GramPrecisionOptions,
+} from "../src/gram/precise.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { gramThroughDepth } from "../src/gram.js";
 import { projectToSphere } from "../src/sphere/float64.js";
@@ -218,7 +225,7 @@ describe("structure", () => {
       depths: [200],
       precision: 20,
     };
-    await gramThroughDepthPrecise({ ...o, onProgress: (d, t) => seen.push([d, t]) });
+    await gramThroughDepthPrecise({ ...o, onProgress: (d, t, phase) => void (phase === GRAM_PHASE && seen.push([d, t])) });
     expect(seen.at(-1)).toEqual([2 * 3 * 199, 2 * 3 * 199]);
     const controller = new AbortController();
     controller.abort();

@@ -9,8 +9,8 @@ import type { PairMethod, PairMethodRun, PairPoint64, PairResult64 } from "../pa
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_JUMP_DEPTH } from "../params.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
+import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
@@ -24,6 +24,8 @@ interface RhoFlags extends PairFlags {
   textbook?: boolean;
   method?: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   json?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function register(program: Command, io: CliIO): void {
         "recursion, no accuracy claim (see `compare`). --precision P: arbitrary precision, each value with the significant " +
         "digits it vouches for (two runs at different working precisions agree on them).",
     );
-  addArchOption(addPairFlags(command, MAX_JUMP_DEPTH))
+  addLimitFlags(addArchOption(addPairFlags(command, MAX_JUMP_DEPTH)))
     .addOption(
       new Option(
         "--method <m>",
@@ -76,13 +78,14 @@ export function register(program: Command, io: CliIO): void {
         const method = (flags.method ?? "auto") as "auto" | "direct" | "jump";
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
           arch === undefined
-            ? pairThroughDepth({ ...base, precision, method, ...progress })
+            ? pairThroughDepth({ ...base, precision, method, ...parseLimits(flags), ...progress })
             : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
         );
         if (json)
           printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
         else
-          io.out(
+          printText(
+            io,
             `ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`,
           );
         return;
@@ -92,7 +95,7 @@ export function register(program: Command, io: CliIO): void {
         arch === undefined ? pairThroughDepth({ ...base, method, ...progress }) : archPairThroughDepthFloat64({ ...base, architecture: arch, ...progress }),
       );
       if (json) printJson(io, { ...archJson(arch), ...(float64Json(result) as object) });
-      else io.out(float64Table(flags.rho1, result, arch));
+      else printText(io, float64Table(flags.rho1, result, arch));
     });
 }
 

@@ -24,6 +24,7 @@ import { checkDepth, type ResolvedParams } from "../params.js";
 import { projectToSphere } from "../sphere/float64.js";
 import type { KernelName } from "../types.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+import { ProgressTicker } from "../progress.js";
 
 /** Default significant digits of the reference (as for the pair comparison). */
 export const DEFAULT_GRAM_COMPARE_PRECISION = 32;
@@ -203,7 +204,10 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const scan: DetScanPoint[] = [];
   const k = depths.indexOf(depth); // gramScanDepths always holds `depth`
   const comparisons: DeterminantComparison[] = [];
+  const ticker = new ProgressTicker(o, float64.length, 1, "float64 determinants");
   for (const [j, g] of float64.entries()) {
+    const pause = ticker.tick(j);
+    if (pause) await pause;
     const cmp = compareDeterminants(await float64Determinant(g, o.kernel, o.normalized), determinants[j]);
     comparisons.push(cmp);
     const referenceDigits = determinants[j].digitsVouched.det;
@@ -211,6 +215,7 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
     const meaningless = judged && (cmp.detCorrectDigits < 1 || (cmp.float64.analysis.signDet === 0 && !determinants[j].det.isZero()));
     scan.push({ depth: g.depth, referenceDigits, float64Digits: judged ? cmp.detCorrectDigits : null, meaningless });
   }
+  ticker.finish();
   const firstLost = scan.find((s) => s.meaningless) ?? null;
   const lastGood =
     firstLost === null ? null : ([...scan].reverse().find((s) => s.depth < firstLost.depth && s.float64Digits !== null && !s.meaningless) ?? null);

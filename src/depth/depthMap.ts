@@ -8,6 +8,7 @@
  * Accuracy (test/depth-map.test.ts, 10^5 random ρ1 per depth, many within 1e-12 of ±1): the
  * complements within 1e-12 relative of the direct recursion; observed ≤ 3e-14 against the jump.
  */
+import { NtkError } from "../errors.js";
 import type { WasmEngine } from "../wasm/engine.js";
 
 /** Chebyshev coefficients per function per piece (degree 12); must match assembly/depthMap.ts. */
@@ -34,6 +35,7 @@ interface DepthMapExports {
 
 /** J for depth L: the bottom piece ends at 2^{-J/4} π/2 ≤ 0.05/L, where the maps are low-degree polynomials in θ_1. */
 export function depthMapGeometricPieces(depth: bigint): number {
+  if (typeof depth !== "bigint" || depth < 1n) throw new NtkError("BAD_DEPTH", `the depth of a depth map is a bigint ≥ 1n, got ${String(depth)}.`, {});
   return Math.max(1, Math.ceil(4 * Math.log2(((Math.PI / 2) * Number(depth)) / 0.05)));
 }
 

@@ -56,7 +56,7 @@ export async function preciseSymmetricEigen(D: typeof Decimal, a: readonly Decim
   let norm2 = new D(0);
   for (const x of A) norm2 = norm2.plus(x.times(x));
   const tol = norm2.sqrt().times(new D(10).pow(-D.precision));
-  const ticker = new ProgressTicker(options, MAX_SWEEPS * Math.max(1, (n * (n - 1)) / 2), 8);
+  const ticker = new ProgressTicker(options, MAX_SWEEPS * Math.max(1, (n * (n - 1)) / 2), 8, `eigendecomposition (Jacobi, ${D.precision} digits)`);
   let sweeps = 0;
   let done = 0;
   for (; sweeps < MAX_SWEEPS; sweeps++) {

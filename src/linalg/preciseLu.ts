@@ -15,6 +15,7 @@ import { checkSquareShape } from "./lu.js";
 import { digitsVouched } from "../compare/digits.js";
 import { vouchedByText, vouchTwiceSync } from "../precise/vouched.js";
 import { BASE_GUARD_DIGITS, DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
+import { offsetSteps, runStepsSync, type Steps } from "../progress.js";
 
 /** The factors of PA = LU at one working precision. */
 export interface PreciseLuFactors {
@@ -83,7 +84,23 @@ export function checkPreciseSquare(a: readonly Decimal[], n: number, what: strin
  * Throws `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
 export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseLuFactors {
+  return runStepsSync(preciseLuFactorSteps(D, a, n));
+}
+
+/** Multiply-adds of {@link preciseLuFactor} on an n × n matrix: Σ_j (n − 1 − j)² = (n − 1) n (2n − 1) / 6. */
+export function luFactorWork(n: number): number {
+  return ((n - 1) * n * (2 * n - 1)) / 6;
+}
+
+/** Multiply-adds of {@link preciseLuSolve} with k right-hand sides: k n² (forward, back, divisions). */
+export function luSolveWork(n: number, k: number): number {
+  return k * n * n;
+}
+
+/** {@link preciseLuFactor} as resumable steps: yields the multiply-adds done after each eliminated row. */
+export function* preciseLuFactorSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<PreciseLuFactors> {
   checkPreciseSquare(a, n, "matrix");
+  let work = 0;
   const f = a.map((x) => new D(x));
   const pivots = new Int32Array(n);
   let zeroPivotColumn = -1;
@@ -95,13 +112,16 @@ export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: num
     const pivot = f[j * n + j];
     if (pivot.isZero()) {
       if (zeroPivotColumn < 0) zeroPivotColumn = j;
+      work += (n - 1 - j) * (n - 1 - j);
       continue;
     }
     for (let i = j + 1; i < n; i++) {
       const l = f[i * n + j].div(pivot);
       f[i * n + j] = l;
+      work += n - 1 - j;
       if (l.isZero()) continue;
       for (let c = j + 1; c < n; c++) f[i * n + c] = f[i * n + c].minus(l.times(f[j * n + c]));
+      yield work;
     }
   }
   return { n, factors: f, pivots, zeroPivotColumn };
@@ -132,6 +152,11 @@ const LOG_DIGITS = DECIMAL_CONSTANT_DIGITS.ln10 - 13;
  * rows of `a` are identical, so that a caller can name coinciding points), `DIMENSION_MISMATCH`.
  */
 export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
+  return runStepsSync(preciseLuSolveSteps(D, lu, b, k, a));
+}
+
+/** {@link preciseLuSolve} as resumable steps: yields the multiply-adds done after each row. */
+export function* preciseLuSolveSteps(D: typeof Decimal, lu: PreciseLuFactors, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Steps<Decimal[]> {
   const { n, factors, pivots } = lu;
   if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
     throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
@@ -153,6 +178,7 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
       if (l.isZero()) continue;
       for (let c = 0; c < k; c++) x[i * k + c] = x[i * k + c].minus(l.times(x[j * k + c]));
     }
+    yield (i * k * (i + 1)) / 2;
   }
   for (let i = n - 1; i >= 0; i--) {
     for (let j = i + 1; j < n; j++) {
@@ -162,6 +188,7 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
     }
     const d = factors[i * n + i];
     for (let c = 0; c < k; c++) x[i * k + c] = x[i * k + c].div(d);
+    yield (k * (n * (n - 1) + (n - i) * (n - i + 1))) / 2;
   }
   return x;
 }
@@ -223,13 +250,23 @@ function norm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
  * the small matrices this path serves). Errors as {@link preciseLuFactor}.
  */
 export function preciseLuAnalysis(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseMatrixAnalysis {
-  const lu = preciseLuFactor(D, a, n);
+  return runStepsSync(preciseLuAnalysisSteps(D, a, n));
+}
+
+/** Multiply-adds of {@link preciseLuAnalysis} on an n × n matrix: the LU and n solves for the inverse. */
+export function luAnalysisWork(n: number): number {
+  return luFactorWork(n) + luSolveWork(n, n);
+}
+
+/** {@link preciseLuAnalysis} as resumable steps: yields the multiply-adds done so far (at most {@link luAnalysisWork}). */
+export function* preciseLuAnalysisSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<PreciseMatrixAnalysis> {
+  const lu = yield* preciseLuFactorSteps(D, a, n);
   const determinant = preciseDeterminant(D, lu);
   if (lu.zeroPivotColumn >= 0) {
     return { ...determinant, singular: true, zeroPivotColumn: lu.zeroPivotColumn, conditionNumber: null, log10Condition: Infinity };
   }
   const identity = Array.from({ length: n * n }, (_, i) => new D(i % (n + 1) === 0 ? 1 : 0));
-  const inverse = preciseLuSolve(D, lu, identity, n);
+  const inverse = yield* offsetSteps(preciseLuSolveSteps(D, lu, identity, n), luFactorWork(n));
   const conditionNumber = norm1(D, a, n).times(norm1(D, inverse, n));
   return { ...determinant, singular: false, zeroPivotColumn: -1, conditionNumber, log10Condition: log10Number(D, conditionNumber) };
 }

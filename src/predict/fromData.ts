@@ -11,6 +11,7 @@ import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { projectToSphere, type RawPoints } from "../sphere/float64.js";
@@ -18,7 +19,7 @@ import type { KernelName, NetworkParams, Projection, SpherePoints } from "../typ
 import { predictFromCheckedKernels64, type Prediction64 } from "./float64.js";
 import { digitsAtMagnitude } from "./predictor.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
-import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { checkPredictionFits, firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
@@ -29,7 +30,7 @@ import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classific
 export const DEFAULT_AUTO_DIGITS = 10;
 
 /** Options of {@link predict}. */
-export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions {
+export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions, ResourceLimits {
   /** Training points and their targets (m points, k targets each). */
   readonly train: Dataset;
   /** Test points (targets, if any, are ignored); same raw dimension as `train`. */
@@ -199,8 +200,10 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
+  checkPredictionFits(o, depths, gramPrecision);
+  const limits = { maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds };
   const gram = await gramPreciseFor(
-    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress },
+    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
     o.architecture,
   );
   const out: DataPrediction[] = [];

@@ -19,8 +19,8 @@ import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
-import { preciseLuAnalysis, preciseSolve } from "../linalg/preciseLu.js";
-import { throwIfAborted, type ProgressOptions } from "../progress.js";
+import { luAnalysisWork, luFactorWork, luSolveWork, preciseLuAnalysisSteps, preciseLuFactorSteps, preciseLuSolveSteps } from "../linalg/preciseLu.js";
+import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { flowFilterPrecise } from "./flowFilter.js";
@@ -238,8 +238,9 @@ type Solved = Pick<Run, "eigenvalues" | "weights" | "determinant" | "conditionLo
 
 /** t = ∞: weights = K_x K^{-1} by LU; det and κ1 from the same factorization. */
 async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m: number, t: number, o: ProgressOptions): Promise<Solved> {
-  throwIfAborted(o.signal);
-  const analysis = preciseLuAnalysis(D, K, m);
+  const analysisWork = luAnalysisWork(m);
+  const ticker = new ProgressTicker(o, analysisWork + luFactorWork(m) + luSolveWork(m, t), 1, `solve K (LU, ${D.precision} digits)`);
+  const analysis = await runSteps(preciseLuAnalysisSteps(D, K, m), ticker);
   const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
   const noise = scale.times(m).times(new D(10).pow(1 - D.precision));
   // κ1 ≥ 10^p/m means the smallest pivot is at the rounding level: singular to this precision.
@@ -247,7 +248,9 @@ async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m:
   if (singularToPrecision) return { eigenvalues: null, weights: [], determinant: analysis.det, conditionLog10: D.precision, singularToPrecision, noise };
   const kxT: Decimal[] = new Array(m * t);
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) kxT[j * t + i] = Kx[i * m + j];
-  const z = preciseSolve(D, K, m, kxT, t);
+  const lu = await runSteps(preciseLuFactorSteps(D, K, m), ticker, analysisWork);
+  const z = await runSteps(preciseLuSolveSteps(D, lu, kxT, t, K), ticker, analysisWork + luFactorWork(m));
+  ticker.finish();
   const weights: Decimal[] = new Array(t * m);
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) weights[i * m + j] = z[j * t + i];
   return { eigenvalues: null, weights, determinant: analysis.det, conditionLog10: analysis.log10Condition, singularToPrecision, noise };

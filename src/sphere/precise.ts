@@ -8,7 +8,7 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ExactDecimal, exactBinaryDecimal, parseDecimalText } from "../decimalText.js";
 import type { Projection } from "../types.js";
-import { checkProjectionRequest, offSphereError, zeroVectorError, type ProjectionOptions, type RawPoints } from "./float64.js";
+import { checkProjectionRequest, checkRawPoints, offSphereError, zeroVectorError, type ProjectionOptions, type RawPoints } from "./float64.js";
 
 /** Points on the sphere at a working precision: m rows of n0 Decimals, row-major. */
 export interface PreciseSpherePoints {
@@ -27,6 +27,7 @@ export interface PreciseSpherePoints {
  * text does not have the shape m × n0, `NON_FINITE` for a NaN or ±∞ coordinate.
  */
 export function exactRawCoordinates(raw: RawPoints): Decimal[] {
+  checkRawPoints(raw);
   const { m, n0, coordText } = raw;
   const source = raw.source ?? "points";
   if (coordText !== undefined && (coordText.length !== m || coordText.some((row) => row.length !== n0))) {
@@ -64,8 +65,8 @@ export function exactRawCoordinates(raw: RawPoints): Decimal[] {
  * {@link exactRawCoordinates} (`NOT_A_NUMBER`, `NON_FINITE`, `DIMENSION_MISMATCH`).
  */
 export function projectToSphereAtPrecision(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): PreciseSpherePoints {
-  const { m, n0 } = raw;
   const { source, outDim, tolerance } = checkProjectionRequest(raw, projection, options);
+  const { m, n0 } = raw;
   const exact = exactRawCoordinates(raw);
   const coords: Decimal[] = new Array(m * outDim);
   for (let i = 0; i < m; i++) {
