@@ -112,6 +112,8 @@ entry("loadBuiltinDataset", args(value, value));
 entry("loadWasmEngine", args());
 entry("depthJumpFillFloat64 depthMapFillFloat64", args(value, value, value, value, value, value, value));
 entry("spectralPredictor", args(value, value));
+entry("digitsAgreed", args(value, value, value, value));
+entry("vouchTwice", args(options));
 
 const MODULES = { "src/index.ts": core, "src/advanced.ts": advanced, "src/data/files.ts": files } as const;
 const exported = [

@@ -133,6 +133,9 @@ export async function createPredictor(o: PredictorOptions): Promise<Predictor>;
 /** With `precision` (digits, 20 … 1000): the decimal predictor of `predictorPrecise.ts`, every value vouched. */
 export async function createPredictor(o: PrecisePredictorOptions): Promise<PrecisePredictor>;
 export async function createPredictor(o: PredictorOptions | PrecisePredictorOptions): Promise<Predictor | PrecisePredictor> {
+  if (typeof o !== "object" || o === null) {
+    throw new NtkError("BAD_OPTION", `createPredictor takes an options object ({ kernel, trainKernel, targets, … }), got ${o === null ? "null" : typeof o}.`);
+  }
   if ("precision" in o && o.precision !== undefined) return createPrecisePredictor(o);
   return createFloat64Predictor(o as PredictorOptions);
 }
