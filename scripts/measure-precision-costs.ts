@@ -7,7 +7,7 @@
  */
 import { Decimal } from "decimal.js";
 import { gramThroughDepthPrecise } from "../src/gram/precise.js";
-import { luAnalysisWork, preciseLuAnalysis } from "../src/linalg/preciseLu.js";
+import { luAnalysisWork, luAnalysisPrecise } from "../src/linalg/preciseLu.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { randomGaussianPoints } from "../src/study/randomData.js";
 
@@ -53,7 +53,7 @@ for (const P of [20, 50, 100, 200, 500, 1000]) {
   const n = P >= 500 ? 12 : 24;
   const D = preciseDecimal(P + 10);
   const a = Array.from({ length: n * n }, (_, k) => new D(1).div((k % n) + Math.floor(k / n) + 1)); // Hilbert-like, full
-  const lu = await timed(() => preciseLuAnalysis(D, a, n));
+  const lu = await timed(() => luAnalysisPrecise(D, a, n));
   const muladd = lu / luAnalysisWork(n);
   rows.push(`  [${P}, ${bytes.toFixed(0)}, ${step.toExponential(2)}, ${muladd.toExponential(2)}],`);
 }

@@ -39,7 +39,7 @@ import {
   luAnalysisWork,
   preciseLuAnalysisSteps,
   type DeterminantDigits,
-  type PreciseMatrixAnalysis,
+  type MatrixAnalysisPrecise,
 } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
@@ -393,7 +393,7 @@ export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelNa
 }
 
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
-export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
+export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;

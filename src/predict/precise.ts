@@ -18,7 +18,7 @@
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
+import { symmetricEigenPrecise } from "../linalg/preciseEigen.js";
 import { luAnalysisWork, luFactorWork, luSolveWork, preciseLuAnalysisSteps, preciseLuFactorSteps, preciseLuSolveSteps } from "../linalg/preciseLu.js";
 import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
@@ -258,7 +258,7 @@ async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m:
 
 /** Finite t: weights = K_x V diag(φ(λ)) Vᵀ by the Jacobi eigendecomposition; det = Π λ. */
 async function filteredWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], s: Decimal, m: number, t: number, o: ProgressOptions): Promise<Solved> {
-  const eig = await preciseSymmetricEigen(D, K, m, o);
+  const eig = await symmetricEigenPrecise(D, K, m, o);
   const lambda = eig.values;
   const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
   const noise = lambdaMax.times(m).times(new D(10).pow(1 - D.precision));

@@ -20,8 +20,8 @@
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { preciseCholeskyFactor, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
-import { preciseSymmetricEigen, type PreciseEigen } from "../linalg/preciseEigen.js";
-import { findIdenticalRows, preciseLuFactor, preciseLuSolve, type PreciseLuFactors } from "../linalg/preciseLu.js";
+import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
+import { findIdenticalRows, luFactorPrecise, luSolvePrecise, type LuFactorsPrecise } from "../linalg/preciseLu.js";
 import { checkPrecision } from "../precise/precision.js";
 import { digitsAgreed, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
 import type { ProgressOptions } from "../progress.js";
@@ -151,8 +151,8 @@ interface QueryRun {
 class DecimalPredictor implements PrecisePredictor {
   readonly kernel: KernelName;
   private readonly cache = new Map<number, Inputs>();
-  private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: PreciseLuFactors | null }>();
-  private readonly eigen = new Map<number, PreciseEigen>();
+  private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }>();
+  private readonly eigen = new Map<number, SymmetricEigenPrecise>();
 
   constructor(
     private readonly o: PrecisePredictorOptions,
@@ -286,11 +286,11 @@ class DecimalPredictor implements PrecisePredictor {
     let solver: QueryRun["solver"];
     /** ψ with Cov = Σ_** − B diag(ψ) Bᵀ, B = Σ_x V (kernel "nngp", finite t). */
     let psi: Decimal[] | null = null;
-    let eig: PreciseEigen | null = null;
+    let eig: SymmetricEigenPrecise | null = null;
     if (s === null) {
       const f = this.factorDirect(digits, D, trained);
       const rhs = transposeOf(kx, t, m);
-      weights = transposeOf(f.chol ? preciseCholeskySolve(D, f.chol, rhs, t) : preciseLuSolve(D, f.lu!, rhs, t, trained), m, t);
+      weights = transposeOf(f.chol ? preciseCholeskySolve(D, f.chol, rhs, t) : luSolvePrecise(D, f.lu!, rhs, t, trained), m, t);
       solver = f.chol ? "cholesky" : "lu";
     } else {
       eig = await this.factorEigen(digits, D, trained);
@@ -347,14 +347,14 @@ class DecimalPredictor implements PrecisePredictor {
   }
 
   /** Cholesky of the trained kernel + δI at `digits`, or LU when that finds it not positive definite. */
-  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: PreciseLuFactors | null } {
+  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null } {
     const hit = this.direct.get(digits);
     if (hit) return hit;
     const m = this.m;
     const chol = preciseCholeskyFactor(D, trained, m);
-    let lu: PreciseLuFactors | null = null;
+    let lu: LuFactorsPrecise | null = null;
     if (chol === null) {
-      lu = preciseLuFactor(D, trained, m);
+      lu = luFactorPrecise(D, trained, m);
       if (lu.zeroPivotColumn >= 0) {
         const rows = findIdenticalRows(trained, m);
         throw new NtkError(
@@ -369,10 +369,10 @@ class DecimalPredictor implements PrecisePredictor {
     return f;
   }
 
-  private async factorEigen(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<PreciseEigen> {
+  private async factorEigen(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<SymmetricEigenPrecise> {
     const hit = this.eigen.get(digits);
     if (hit) return hit;
-    const e = await preciseSymmetricEigen(D, trained, this.m, this.o);
+    const e = await symmetricEigenPrecise(D, trained, this.m, this.o);
     this.eigen.set(digits, e);
     return e;
   }
