@@ -3,7 +3,7 @@ import { cli, cliJson } from "./support/cli.js";
 import { archPairThroughDepthFloat64, archGramThroughDepthFloat64 } from "../src/arch/float64.js";
 import { predict } from "../src/predict/fromData.js";
 import { loadDataset } from "../src/data/files.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 
 interface RhoJson {
   architecture?: string;
@@ -53,7 +53,7 @@ describe("--arch on rho, kernel and predict", () => {
       "abs dense",
       "--json",
     );
-    const points = projectToSphere(await loadDataset("examples/circle.csv"), "normalize");
+    const points = projectToSphereFloat64(await loadDataset("examples/circle.csv"), "normalize");
     const [g] = await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" });
     expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.ntkNormalized));
     const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>(

@@ -7,14 +7,14 @@
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
 import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
-import { kernelMatrix64 } from "../gram/float64.js";
+import { kernelMatrixFloat64 } from "../gram/float64.js";
 import { gramFloat64For } from "../arch/gramFor.js";
 import { toArchitecture } from "../arch/float64.js";
 import { addArchOption } from "./archOption.js";
-import { analyzeMatrix, FLOAT64_DIGITS, type MatrixAnalysis } from "../linalg/lu.js";
+import { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64 } from "../linalg/lu.js";
 import { resolveDepth, resolveParams } from "../params.js";
 import { depthOneBias, findSingularCauses, type SingularCause } from "../predict/singularCause.js";
-import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
+import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
@@ -120,15 +120,15 @@ export function register(program: Command, io: CliIO): void {
       }
       return runKernelCompare(request, precision, flags.scanTo === undefined ? undefined : parseInteger(flags.scanTo, "--scan-to", "BAD_DEPTH"), io);
     }
-    const points = projectToSphere(dataset, flags.projection);
+    const points = projectToSphereFloat64(dataset, flags.projection);
     const json = flags.json === true;
     const threads = parseThreads(flags.threads);
     const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
       gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
     );
     const normalized = flags.normalized === true;
-    const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
-    const analysis = await analyzeMatrix(matrix, gram.m, { threads });
+    const { matrix, log2Scale } = kernelMatrixFloat64(gram, flags.kernel, normalized);
+    const analysis = await analyzeMatrixFloat64(matrix, gram.m, { threads });
     const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: depthOneBias(arch, resolved) });
     const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
     if (json) {
@@ -180,7 +180,7 @@ function kernelReport(
   n0: number,
   matrix: Float64Array,
   log2Scale: number,
-  a: MatrixAnalysis,
+  a: MatrixAnalysisFloat64,
   causes: readonly SingularCause[],
 ): KernelReport {
   const m = Math.round(Math.sqrt(matrix.length));

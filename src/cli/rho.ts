@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from "commander";
 import { pairThroughDepth } from "../pair.js";
-import type { PairMethod, PairMethodRun, PairPoint64, PairResult64 } from "../pair/float64.js";
+import type { PairMethod, PairMethodRun, PairPointFloat64, PairResultFloat64 } from "../pair/float64.js";
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_JUMP_DEPTH } from "../params.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
@@ -97,19 +97,19 @@ export function register(program: Command, io: CliIO): void {
 }
 
 /** Decimal text of one float64 field (raw kernels with their power-of-two scale). */
-function float64Field(p: PairPoint64, f: Field): string | null {
+function float64Field(p: PairPointFloat64, f: Field): string | null {
   if (f === "sigmaDot") return p.sigmaDot === null ? null : formatFloat64(p.sigmaDot);
   if (f === "sigma" || f === "ntk") return formatScaled(p[f], p.log2Scale);
   return formatFloat64(p[f]);
 }
 
 /** A table cell: like the JSON value, but a complement lost to 0 says so. */
-function float64Cell(p: PairPoint64, f: Field): string {
+function float64Cell(p: PairPointFloat64, f: Field): string {
   if ((f === "oneMinusRho" || f === "oneMinusNtkNormalized") && p.lostToZero.includes(f)) return "0 (lost: true value > 0)";
   return float64Field(p, f) ?? "—";
 }
 
-function float64Json(r: PairResult64): unknown {
+function float64Json(r: PairResultFloat64): unknown {
   return {
     method: r.method,
     sigmaW: r.params.sigmaW.toString(),
@@ -142,7 +142,7 @@ const METHOD_LEGEND: Record<PairMethodRun, string> = {
   textbook: "Textbook: ρ carried and 1 − ρ formed by cancellation (SPEC §3); no accuracy claim — run `compare` to see its error.",
 };
 
-function float64Table(rho1: string, r: PairResult64, arch?: ResolvedArchitecture): string {
+function float64Table(rho1: string, r: PairResultFloat64, arch?: ResolvedArchitecture): string {
   const legend = [
     `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}${archLegend(arch)}; float64, ${METHOD_WORDS[r.method]}.`,
     METHOD_LEGEND[r.method],

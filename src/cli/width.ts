@@ -8,7 +8,7 @@ import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
 import { NtkError } from "../errors.js";
 import { formatFloat64, renderTable } from "../format.js";
-import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
+import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { monteCarloKernels, type EntryStatistics, type MonteCarloResult } from "../width/monteCarlo.js";
 import { checkWidth } from "../width/network.js";
@@ -65,7 +65,7 @@ export function register(program: Command, io: CliIO): void {
       const samples = parseInteger(flags.samples, "--samples", "BAD_SAMPLES");
       const seed = parseInteger(flags.seed, "--seed", "BAD_OPTION");
       const dataset = await loadDataset(flags.data);
-      const points = projectToSphere(dataset, flags.projection);
+      const points = projectToSphereFloat64(dataset, flags.projection);
       const gaussians = samples * 2 * (points.n0 * width + (depth - 2) * width * width + width);
       const threads =
         flags.threads === undefined ? (gaussians > WORKERS_FROM_GAUSSIANS ? defaultThreads() : 1) : parseInteger(flags.threads, "--threads", "BAD_OPTION");

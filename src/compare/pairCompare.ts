@@ -7,7 +7,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
-import { pairThroughDepthFloat64, type PairPoint64 } from "../pair/float64.js";
+import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
 import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
@@ -96,12 +96,12 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
   const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
-  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
+  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
   const total = 4 * o.depth;
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
     const all = new Float64Array(o.depth);
-    const at = new Map<number, PairPoint64>();
+    const at = new Map<number, PairPointFloat64>();
     // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
     for (let first = 1; first <= o.depth; first += SCAN_SEGMENT) {

@@ -16,7 +16,7 @@ export const DEPTH_MAP_POINTS = 13;
 export const DEPTH_MAP_UNIFORM_PIECES = 4;
 
 /** A built table: what depthMapFill needs besides the pairs. */
-export interface DepthMap64 {
+export interface DepthMapFloat64 {
   /** The depth L the table maps to. */
   readonly depth: bigint;
   /** Quarter-octave pieces of θ_1 below π/2, above the bottom piece [0, 2^{-J/4} π/2] (J). */
@@ -46,7 +46,7 @@ export function depthMapLength(depth: bigint): number {
  * Builds the table for depth L (σb = 0; the depth enters as its float64 rounding beyond 2^53) in
  * the engine's scratch memory and returns a copy, which a caller may hand to other engines (workers).
  */
-export function buildDepthMap64(engine: WasmEngine, depth: bigint): DepthMap64 {
+export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMapFloat64 {
   const geometricPieces = depthMapGeometricPieces(depth);
   const length = depthMapLength(depth);
   const [table] = engine.reserve([length], `the depth-${depth} map`);
@@ -59,6 +59,6 @@ export function buildDepthMap64(engine: WasmEngine, depth: bigint): DepthMap64 {
  * (ε_1 in, ε_L out) and `u` (u_L out), the table having been copied to byte offset `table` of the
  * same engine's memory. Ranges are independent: workers may each take one.
  */
-export function depthMapFillFloat64(engine: WasmEngine, map: DepthMap64, table: number, eps: number, u: number, start: number, end: number): void {
+export function depthMapFillFloat64(engine: WasmEngine, map: DepthMapFloat64, table: number, eps: number, u: number, start: number, end: number): void {
   (engine.exports as unknown as DepthMapExports).depthMapFill(eps, u, start, end, table, map.geometricPieces, map.uniformPieces);
 }

@@ -36,9 +36,9 @@ import {
   determinantDigitsVouched,
   findIdenticalRows,
   logMagnitude,
-  preciseLuAnalysis,
+  luAnalysisPrecise,
   type DeterminantDigits,
-  type PreciseMatrixAnalysis,
+  type MatrixAnalysisPrecise,
 } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
@@ -338,7 +338,7 @@ export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelNa
 }
 
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
-export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
+export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;
@@ -363,9 +363,9 @@ export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelNam
   return result.grams.map((g, k) => {
     const m = g.m;
     const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
-    const lo = preciseLuAnalysis(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m);
+    const lo = luAnalysisPrecise(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m);
     const matrix = matrixOf(upper[k]);
-    const up = preciseLuAnalysis(preciseDecimal(upper[k].entryDigits), matrix, m);
+    const up = luAnalysisPrecise(preciseDecimal(upper[k].entryDigits), matrix, m);
     const agreed = determinantDigitsVouched(lo, up, P);
     let digits = agreed;
     if (!up.singular && !lo.singular) {

@@ -16,7 +16,7 @@ import { digitsVouched } from "../compare/digits.js";
 import { DECIMAL_CONSTANT_DIGITS, VOUCH_EXTRA_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
 
 /** The factors of PA = LU at one working precision. */
-export interface PreciseLuFactors {
+export interface LuFactorsPrecise {
   /** Order n ≥ 1. */
   readonly n: number;
   /** Row-major n × n: unit lower L strictly below the diagonal, U on and above it. */
@@ -28,7 +28,7 @@ export interface PreciseLuFactors {
 }
 
 /** det A at a working precision, with its base-10 logarithm and sign. */
-export interface PreciseDeterminant {
+export interface DeterminantPrecise {
   /** det A; exactly 0 only when a pivot is exactly 0. Never under- or overflows (exponents to ±9e15). */
   readonly det: Decimal;
   /** log10|det A|, or `null` when det is exactly 0. */
@@ -38,8 +38,8 @@ export interface PreciseDeterminant {
 }
 
 /** Everything SPEC §5 reports about a square matrix, at one working precision. */
-export interface PreciseMatrixAnalysis extends PreciseDeterminant {
-  /** True when a pivot is exactly zero: `preciseSolve` would throw `SINGULAR_MATRIX`. */
+export interface MatrixAnalysisPrecise extends DeterminantPrecise {
+  /** True when a pivot is exactly zero: `solvePrecise` would throw `SINGULAR_MATRIX`. */
   readonly singular: boolean;
   /** First column with an exactly zero pivot, or −1. */
   readonly zeroPivotColumn: number;
@@ -81,7 +81,7 @@ export function checkPreciseSquare(a: readonly Decimal[], n: number, what: strin
  * multiply-adds. An exactly zero pivot is not an error: it is recorded and elimination goes on.
  * Throws `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
-export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseLuFactors {
+export function luFactorPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): LuFactorsPrecise {
   checkPreciseSquare(a, n, "matrix");
   const f = a.map((x) => new D(x));
   const pivots = new Int32Array(n);
@@ -110,7 +110,7 @@ export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: num
  * det A = (−1)^(interchanges) Π u_jj from the factors, with log10|det| and the sign. log10 is
  * taken at min(p, 1000) digits (decimal.js's ln 10 is stored to about 1013 digits).
  */
-export function preciseDeterminant(D: typeof Decimal, lu: PreciseLuFactors): PreciseDeterminant {
+export function preciseDeterminant(D: typeof Decimal, lu: LuFactorsPrecise): DeterminantPrecise {
   const { n, factors, pivots } = lu;
   if (lu.zeroPivotColumn >= 0) return { det: new D(0), log10AbsDet: null, signDet: 0 };
   let det = new D(1);
@@ -130,7 +130,7 @@ const LOG_DIGITS = DECIMAL_CONSTANT_DIGITS.ln10 - 13;
  * `SINGULAR_MATRIX` when a pivot is exactly zero (details: `column`, and `identicalRows` when two
  * rows of `a` are identical, so that a caller can name coinciding points), `DIMENSION_MISMATCH`.
  */
-export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
+export function luSolvePrecise(D: typeof Decimal, lu: LuFactorsPrecise, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
   const { n, factors, pivots } = lu;
   if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
     throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
@@ -165,7 +165,7 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
   return x;
 }
 
-function singularError(lu: PreciseLuFactors, a: readonly Decimal[] | undefined): NtkError {
+function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined): NtkError {
   const j = lu.zeroPivotColumn;
   const identicalRows = a === undefined ? null : findIdenticalRows(a, lu.n);
   const why =
@@ -196,8 +196,8 @@ export function findIdenticalRows(a: readonly Decimal[], n: number): IdenticalRo
  * stable: the relative error of X is about κ1 · 10^(1−p). Throws `SINGULAR_MATRIX` (naming
  * identical rows when there are any), `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
-export function preciseSolve(D: typeof Decimal, a: readonly Decimal[], n: number, b: readonly Decimal[], k: number): Decimal[] {
-  return preciseLuSolve(D, preciseLuFactor(D, a, n), b, k, a);
+export function solvePrecise(D: typeof Decimal, a: readonly Decimal[], n: number, b: readonly Decimal[], k: number): Decimal[] {
+  return luSolvePrecise(D, luFactorPrecise(D, a, n), b, k, a);
 }
 
 /** log10 x as a float64, for x > 0 of any magnitude (a Decimal can exceed the float64 range). */
@@ -219,16 +219,16 @@ function norm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
 /**
  * det, log10|det| with sign, and κ1 of the row-major n × n matrix `a`, at the precision of `D`
  * (SPEC §5). κ1 comes from the full inverse (n solves: cost about 2n³ multiply-adds, meant for
- * the small matrices this path serves). Errors as {@link preciseLuFactor}.
+ * the small matrices this path serves). Errors as {@link luFactorPrecise}.
  */
-export function preciseLuAnalysis(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseMatrixAnalysis {
-  const lu = preciseLuFactor(D, a, n);
+export function luAnalysisPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): MatrixAnalysisPrecise {
+  const lu = luFactorPrecise(D, a, n);
   const determinant = preciseDeterminant(D, lu);
   if (lu.zeroPivotColumn >= 0) {
     return { ...determinant, singular: true, zeroPivotColumn: lu.zeroPivotColumn, conditionNumber: null, log10Condition: Infinity };
   }
   const identity = Array.from({ length: n * n }, (_, i) => new D(i % (n + 1) === 0 ? 1 : 0));
-  const inverse = preciseLuSolve(D, lu, identity, n);
+  const inverse = luSolvePrecise(D, lu, identity, n);
   const conditionNumber = norm1(D, a, n).times(norm1(D, inverse, n));
   return { ...determinant, singular: false, zeroPivotColumn: -1, conditionNumber, log10Condition: log10Number(D, conditionNumber) };
 }
@@ -248,7 +248,7 @@ export interface DeterminantDigits {
  * precisions, as for identical rows) vouches `precision` digits of 0; one zero and one not
  * vouches none.
  */
-export function determinantDigitsVouched(lower: PreciseDeterminant, upper: PreciseDeterminant, precision: number): DeterminantDigits {
+export function determinantDigitsVouched(lower: DeterminantPrecise, upper: DeterminantPrecise, precision: number): DeterminantDigits {
   if (lower.signDet === 0 || upper.signDet === 0) {
     const both = lower.signDet === 0 && upper.signDet === 0;
     return { det: both ? precision : 0, log10AbsDet: both ? precision : 0 };
@@ -259,7 +259,7 @@ export function determinantDigitsVouched(lower: PreciseDeterminant, upper: Preci
 }
 
 /** A vouched analysis: the upper run's values with the digits two runs agree on. */
-export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
+export interface VouchedMatrixAnalysis extends MatrixAnalysisPrecise {
   /** Significant digits asked for. */
   readonly precision: number;
   /** Digits of the reported (upper) run. */
@@ -278,7 +278,7 @@ export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
  * guard digits; whatever is then vouched is reported, fewer than `precision` if so.
  * When the entries themselves carry error (a Gram matrix computed at a precision), vouch with two
  * runs of the whole pipeline instead ({@link determinantDigitsVouched}).
- * Throws `BAD_PRECISION`, and the errors of {@link preciseLuFactor}. (No π is involved, so no
+ * Throws `BAD_PRECISION`, and the errors of {@link luFactorPrecise}. (No π is involved, so no
  * `PRECISION_LIMIT`; log10 is taken at most at 1000 digits, see {@link preciseDeterminant}.)
  */
 export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): VouchedMatrixAnalysis {
@@ -303,14 +303,14 @@ export function conditioningCap(digits: number, n: number, log10Condition: numbe
 }
 
 /** ⌊log10 |log10|det||⌋ ≥ 0: how many more significant digits log10|det| has than det's relative accuracy gives. */
-export function logMagnitude(d: PreciseDeterminant): number {
+export function logMagnitude(d: DeterminantPrecise): number {
   return d.log10AbsDet === null ? 0 : Math.max(0, Math.floor(Math.log10(Math.abs(d.log10AbsDet.toNumber()) || 1)));
 }
 
 function vouchedAnalysis(a: readonly Decimal[], n: number, precision: number, lowerDigits: number): VouchedMatrixAnalysis {
   const upperDigits = lowerDigits + VOUCH_EXTRA_DIGITS;
-  const lower = preciseLuAnalysis(preciseDecimal(lowerDigits), a, n);
-  const upper = preciseLuAnalysis(preciseDecimal(upperDigits), a, n);
+  const lower = luAnalysisPrecise(preciseDecimal(lowerDigits), a, n);
+  const upper = luAnalysisPrecise(preciseDecimal(upperDigits), a, n);
   const vouchedBy =
     `LU with partial pivoting computed twice, at ${lowerDigits} and at ${upperDigits} significant digits, on the entries as given; ` +
     `the ${upperDigits}-digit results are reported with the digits on which both agree, minus one, at most ${precision}, ` +

@@ -13,7 +13,7 @@
  * κ(C) ≈ m), so the digits lost are those of κ(C′) and of the two cancellations, measured per run.
  */
 import { lemmaDeterminant } from "../linalg/complement.js";
-import { luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { luFactorFloat64, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 
 /** Weights, determinant and error amplification of the complement solve. */
 export interface ComplementSolution {
@@ -44,7 +44,7 @@ export async function complementSolve(
 ): Promise<ComplementSolution | null> {
   const c = Float64Array.from(complement);
   for (let i = 0; i < m; i++) c[i * m + i] -= ridge;
-  const lu = await luFactor(c, m, options);
+  const lu = await luFactorFloat64(c, m, options);
   if (lu.singular) return null;
   const width = t + 1;
   const rhs = new Float64Array(m * width);

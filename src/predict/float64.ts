@@ -6,9 +6,9 @@
  * the filter φ of flowFilter.ts. The high-precision counterpart is precise.ts.
  */
 import { NtkError } from "../errors.js";
-import { symmetricEigen } from "../linalg/eigen.js";
+import { symmetricEigenFloat64 } from "../linalg/eigen.js";
 import { multiply, transpose } from "../linalg/dense.js";
-import { FLOAT64_DIGITS, checkFiniteEntries, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { FLOAT64_DIGITS, checkFiniteEntries, luFactorFloat64, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { complementSolve, type ComplementSolution } from "./complementSolve.js";
 import { flowFilter } from "./flowFilter.js";
@@ -22,7 +22,7 @@ export const WARN_BELOW_DIGITS = 10;
 const SYMMETRY_TOLERANCE = 1e-12;
 
 /** Matrices and settings of one float64 prediction. */
-export interface KernelPrediction64Options extends PredictionSettings, ProgressOptions, LinalgOptions {
+export interface KernelPredictionFloat64Options extends PredictionSettings, ProgressOptions, LinalgOptions {
   /** K = k(X, X), m × m row-major, symmetric (any of Σ, Θ, Σ̄, Θ̄; SPEC §5). */
   readonly trainKernel: ArrayLike<number>;
   /** K_x = k(x, X) for the test points, t × m row-major. */
@@ -49,7 +49,7 @@ export interface KernelPrediction64Options extends PredictionSettings, ProgressO
 }
 
 /** A float64 prediction with what a user needs to judge it. */
-export interface Prediction64 extends PredictionShape {
+export interface PredictionFloat64 extends PredictionShape {
   /**
    * How the weights were computed: "lu" (t = ∞, LU of K + δI), "complement" (t = ∞, Sherman–Morrison
    * from C = 1 − K, when given and better conditioned), "eigen" (finite t).
@@ -104,7 +104,7 @@ export interface Prediction64 extends PredictionShape {
  * finite time, a ridge, or the high-precision path), NON_FINITE also when a negative eigenvalue
  * makes e^{s|λ|} overflow at finite t, ABORTED through the signal.
  */
-export async function predictFromKernels64(o: KernelPrediction64Options): Promise<Prediction64> {
+export async function predictFromKernelsFloat64(o: KernelPredictionFloat64Options): Promise<PredictionFloat64> {
   const settings = resolveSettings(o);
   if (o.kernelRelativeError !== undefined && !(o.kernelRelativeError >= 0 && o.kernelRelativeError < 1)) {
     throw new NtkError("BAD_OPTION", `kernelRelativeError must be in [0, 1), got ${o.kernelRelativeError}.`, { kernelRelativeError: o.kernelRelativeError });
@@ -122,14 +122,14 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
   const s = flowTime(settings, m, k);
   throwIfAborted(o.signal);
 
-  const lu = await luFactor(K, m, o);
+  const lu = await luFactorFloat64(K, m, o);
   let determinant = lu.determinant();
   const kernelConditionEstimate = lu.conditionEstimate();
   const warnings: string[] = [];
   let weights: Float64Array;
   let conditionEstimate: number;
   let eigenvalues: Float64Array | null = null;
-  let solver: Prediction64["solver"] = settings.infinite ? "lu" : "eigen";
+  let solver: PredictionFloat64["solver"] = settings.infinite ? "lu" : "eigen";
   const fromComplement = settings.infinite ? await solveFromComplement(o, ridge, m, testCount) : null;
   // The complement solve wins only with a finite, smaller condition estimate: when 1 − K has
   // underflowed to exact zeros it has none, and K itself (all ones) is reported singular below.
@@ -152,7 +152,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
     weights = transpose(await lu.solveAsync(transpose(o.testKernel, testCount, m), testCount), m, testCount);
     conditionEstimate = kernelConditionEstimate;
   } else {
-    const eig = await symmetricEigen(K, m, o);
+    const eig = await symmetricEigenFloat64(K, m, o);
     eigenvalues = eig.values;
     const phi = Float64Array.from(eig.values, (lambda) => flowFilter(lambda, s));
     const bad = phi.findIndex((v) => !Number.isFinite(v));
@@ -202,7 +202,7 @@ export async function predictFromKernels64(o: KernelPrediction64Options): Promis
 }
 
 /** The complement solve when both complements are given (validated like K and K_x), else null. */
-async function solveFromComplement(o: KernelPrediction64Options, ridge: number, m: number, t: number): Promise<ComplementSolution | null> {
+async function solveFromComplement(o: KernelPredictionFloat64Options, ridge: number, m: number, t: number): Promise<ComplementSolution | null> {
   if (o.trainComplement === undefined && o.testComplement === undefined) return null;
   if (o.trainComplement === undefined || o.testComplement === undefined || o.trainComplement.length !== m * m || o.testComplement.length !== t * m) {
     throw new NtkError(

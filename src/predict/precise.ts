@@ -16,8 +16,8 @@
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import { preciseSymmetricEigen } from "../linalg/preciseEigen.js";
-import { preciseLuAnalysis, preciseSolve } from "../linalg/preciseLu.js";
+import { symmetricEigenPrecise } from "../linalg/preciseEigen.js";
+import { luAnalysisPrecise, solvePrecise } from "../linalg/preciseLu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { flowFilterPrecise } from "./flowFilter.js";
@@ -233,7 +233,7 @@ type Solved = Pick<Run, "eigenvalues" | "weights" | "determinant" | "conditionLo
 /** t = ∞: weights = K_x K^{-1} by LU; det and κ1 from the same factorization. */
 async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m: number, t: number, o: ProgressOptions): Promise<Solved> {
   throwIfAborted(o.signal);
-  const analysis = preciseLuAnalysis(D, K, m);
+  const analysis = luAnalysisPrecise(D, K, m);
   const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
   const noise = scale.times(m).times(new D(10).pow(1 - D.precision));
   // κ1 ≥ 10^p/m means the smallest pivot is at the rounding level: singular to this precision.
@@ -241,7 +241,7 @@ async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m:
   if (singularToPrecision) return { eigenvalues: null, weights: [], determinant: analysis.det, conditionLog10: D.precision, singularToPrecision, noise };
   const kxT: Decimal[] = new Array(m * t);
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) kxT[j * t + i] = Kx[i * m + j];
-  const z = preciseSolve(D, K, m, kxT, t);
+  const z = solvePrecise(D, K, m, kxT, t);
   const weights: Decimal[] = new Array(t * m);
   for (let i = 0; i < t; i++) for (let j = 0; j < m; j++) weights[i * m + j] = z[j * t + i];
   return { eigenvalues: null, weights, determinant: analysis.det, conditionLog10: analysis.log10Condition, singularToPrecision, noise };
@@ -249,7 +249,7 @@ async function inverseWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], m:
 
 /** Finite t: weights = K_x V diag(φ(λ)) Vᵀ by the Jacobi eigendecomposition; det = Π λ. */
 async function filteredWeights(D: typeof Decimal, K: Decimal[], Kx: Decimal[], s: Decimal, m: number, t: number, o: ProgressOptions): Promise<Solved> {
-  const eig = await preciseSymmetricEigen(D, K, m, o);
+  const eig = await symmetricEigenPrecise(D, K, m, o);
   const lambda = eig.values;
   const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
   const noise = lambdaMax.times(m).times(new D(10).pow(1 - D.precision));

@@ -19,8 +19,8 @@
  */
 import { NtkError } from "../errors.js";
 import { choleskyFactor, type CholeskyFactorization } from "../linalg/cholesky.js";
-import { symmetricEigen, type SymmetricEigen } from "../linalg/eigen.js";
-import { checkFiniteEntries, FLOAT64_DIGITS, luFactor, type LinalgOptions, type LuFactorization } from "../linalg/lu.js";
+import { symmetricEigenFloat64, type SymmetricEigenFloat64 } from "../linalg/eigen.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type LinalgOptions, type LuFactorizationFloat64 } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
 import type { KernelName } from "../types.js";
 import { flowFilter } from "./flowFilter.js";
@@ -137,8 +137,8 @@ export async function createPredictor(o: PredictorOptions): Promise<Predictor> {
 }
 
 class Float64Predictor implements Predictor {
-  private direct: { chol: CholeskyFactorization | null; lu: LuFactorization | null; kappa: number } | null = null;
-  private eigen: SymmetricEigen | null = null;
+  private direct: { chol: CholeskyFactorization | null; lu: LuFactorizationFloat64 | null; kappa: number } | null = null;
+  private eigen: SymmetricEigenFloat64 | null = null;
 
   constructor(
     readonly kernel: KernelName,
@@ -308,11 +308,11 @@ class Float64Predictor implements Predictor {
   }
 
   /** Cholesky of the trained kernel + δI, or LU when float64 finds it not positive definite. */
-  private async factorDirect(): Promise<{ chol: CholeskyFactorization | null; lu: LuFactorization | null; kappa: number }> {
+  private async factorDirect(): Promise<{ chol: CholeskyFactorization | null; lu: LuFactorizationFloat64 | null; kappa: number }> {
     if (this.direct !== null) return this.direct;
     const m = this.m;
     // κ1 from the LU's Hager/Higham estimate either way: Cholesky has none of its own here.
-    const lu = await luFactor(this.trained, m, this.options);
+    const lu = await luFactorFloat64(this.trained, m, this.options);
     if (lu.singular) {
       throw new NtkError(
         "SINGULAR_MATRIX",
@@ -330,8 +330,8 @@ class Float64Predictor implements Predictor {
     return this.direct;
   }
 
-  private async factorEigen(): Promise<SymmetricEigen> {
-    this.eigen ??= await symmetricEigen(this.trained, this.m, this.options);
+  private async factorEigen(): Promise<SymmetricEigenFloat64> {
+    this.eigen ??= await symmetricEigenFloat64(this.trained, this.m, this.options);
     return this.eigen;
   }
 }

@@ -29,7 +29,7 @@ export const DEFAULT_SPHERE_TOLERANCE = 1e-12;
 /** Every projection of SPEC §7, in the order help texts list them. */
 export const PROJECTIONS: readonly Projection[] = ["normalize", "stereographic", "none"];
 
-/** Options of {@link projectToSphere}. */
+/** Options of {@link projectToSphereFloat64}. */
 export interface ProjectionOptions {
   /** For projection "none": largest accepted `| |x| − 1 |`, in [0, 1). Default 1e-12. */
   readonly tolerance?: number;
@@ -51,7 +51,7 @@ export interface ProjectionOptions {
  * Norms are computed with scaling, so inputs anywhere in the float64 range neither overflow nor
  * underflow. Throws `EMPTY_DATA` for m = 0 or n0 = 0, `BAD_OPTION` for a bad tolerance.
  */
-export function projectToSphere(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): SpherePoints {
+export function projectToSphereFloat64(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): SpherePoints {
   const { m, n0 } = points;
   const { source, outDim, tolerance } = checkProjectionRequest(points, projection, options);
   const out = new Float64Array(m * outDim);

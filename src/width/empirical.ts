@@ -14,7 +14,7 @@ import { NetworkPasses } from "./passes.js";
 
 /** Options of {@link empiricalKernels}. */
 export interface EmpiricalKernelOptions extends FiniteNetworkOptions {
-  /** The inputs: m ≥ 1 unit rows (from `projectToSphere`). */
+  /** The inputs: m ≥ 1 unit rows (from `projectToSphereFloat64`). */
   readonly points: SpherePoints;
   /** WebAssembly build (default "auto"); every build gives the same bits. */
   readonly variant?: WasmVariant;
@@ -124,7 +124,7 @@ export function checkSpherePoints(points: SpherePoints): void {
     if (!(Math.abs(s - 1) <= 1e-12)) {
       throw new NtkError(
         "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphere).`,
+        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphereFloat64).`,
         { row: i + 1, normSquared: s },
       );
     }
