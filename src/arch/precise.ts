@@ -16,7 +16,7 @@
  * `pair/precise.ts`).
  */
 import type { Decimal } from "decimal.js";
-import { checkInputDim, resolveRho1, type DepthInput } from "../params.js";
+import { checkDepthList, checkInputDim, resolveRho1 } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { digitsVouched } from "../compare/digits.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
@@ -30,7 +30,6 @@ import {
   VOUCH_EXTRA_DIGITS,
   workingPrecision,
 } from "../precise/precision.js";
-import { checkDepthList } from "../gram/float64.js";
 import {
   decimalPlacesVouched,
   gramDeterminantsPrecise,
@@ -46,9 +45,9 @@ import {
 } from "../gram/precise.js";
 import { pairThroughDepthPrecise, type PairResultPrecise } from "../pair/precise.js";
 import { exactPairComplements } from "../sphere/precise.js";
-import type { KernelName, NetworkParams } from "../types.js";
+import type { KernelName } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
-import { archCheckpoints, dependsOnDepth, toArchitecture, type ArchitectureInput } from "./float64.js";
+import { archCheckpoints, dependsOnDepth, reluEngineParams, toArchitecture, type ArchitectureInput, type ArchPairOptions } from "./float64.js";
 import { tapeLength } from "./tape.js";
 
 /** The state of one run: the diagonals and every pair's complements. */
@@ -320,10 +319,8 @@ const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSig
  */
 export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): Promise<GramResultPrecise> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return gramThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return gramThroughDepthPrecise({ ...o, params: relu });
   return (await archGramRuns(o, arch)).result;
 }
 
@@ -416,14 +413,7 @@ function leastGramDigits(l: RunAtDepth, u: RunAtDepth, m: number, P: number): nu
 }
 
 /** Options of {@link archPairThroughDepthPrecise}. */
-export interface ArchPairPrecisionOptions extends ProgressOptions {
-  readonly rho1: number | string;
-  /** Final depth L (number, bigint or integer text), at most 1e9. */
-  readonly depth: DepthInput;
-  readonly at?: readonly DepthInput[];
-  readonly architecture: ArchitectureInput;
-  readonly params?: NetworkParams;
-  readonly inputDim?: number;
+export interface ArchPairPrecisionOptions extends Omit<ArchPairOptions, "backend" | "variant"> {
   /** Significant digits wanted, 20 … 1000. */
   readonly precision: number;
 }
@@ -435,10 +425,8 @@ export interface ArchPairPrecisionOptions extends ProgressOptions {
  */
 export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): Promise<PairResultPrecise> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return pairThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return pairThroughDepthPrecise({ ...o, params: relu });
   const checkpoints = archCheckpoints(o.at, o.depth);
   const P = workingPrecision(o.precision, 1).precision;
   const rho1 = resolveRho1(o.rho1);
