@@ -20,17 +20,7 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import {
-  checkCheckpoints,
-  checkDepth,
-  checkFloat64Params,
-  MAX_DEPTH,
-  MAX_JUMP_DEPTH,
-  resolveDepth,
-  resolveParams,
-  type DepthInput,
-  type ResolvedParams,
-} from "../params.js";
+import { checkFloat64Params, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -283,15 +273,6 @@ export function checkSpherePoints(points: SpherePoints): void {
   }
 }
 
-/** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */
-function checkDepthListExact(depths: readonly DepthInput[], max: bigint): bigint[] {
-  if (!Array.isArray(depths) || depths.length === 0) {
-    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
-  }
-  const exact = depths.map((d, i) => resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, max));
-  return [...new Set(exact)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 /** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
 const GRAM_AUTO_JUMP_PAIR_STEPS = 400_000;
 
@@ -311,15 +292,6 @@ function chooseGramMethod(method: string, params: ResolvedParams, backend: strin
   const last = depths[depths.length - 1]!;
   const directSteps = pairs * (Number(last) - 1);
   return params.sigmaB.isZero() && backend === "wasm" && (last > BigInt(MAX_DEPTH) || directSteps > GRAM_AUTO_JUMP_PAIR_STEPS) ? "jump" : "direct";
-}
-
-/** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
-export function checkDepthList(depths: readonly number[]): number[] {
-  if (!Array.isArray(depths) || depths.length === 0) {
-    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
-  }
-  depths.forEach((d, i) => checkDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`));
-  return checkCheckpoints(depths, Math.max(...depths));
 }
 
 /**
@@ -347,7 +319,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
-  const exactDepths = checkDepthListExact(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const exactDepths = resolveDepthList(o.depths, params.sigmaB.isZero() && o.method !== "direct" ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const threads = await resolveThreads(o.threads);
   if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
     // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.

@@ -20,8 +20,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { resolveParams, type ResolvedParams } from "../params.js";
-import { checkDepthList } from "./float64.js";
+import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { digitsVouched } from "../compare/digits.js";

@@ -6,10 +6,10 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { checkDepthList, kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepth, resolveParams } from "../params.js";
+import { checkDepth, checkDepthList, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ProgressOptions } from "../progress.js";
 import type { ThreadOptions } from "../threads/pool.js";
