@@ -6,10 +6,11 @@
  * at which each float64 path keeps fewer than 12, 6 and 1 correct digits of 1 − ρ.
  */
 import type { Decimal } from "decimal.js";
-import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
+import { resolveCheckpoints, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
 import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
+import { ProgressTicker } from "../progress.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
 
 /** The correct-digit levels whose first crossing is reported. */
@@ -32,10 +33,10 @@ type ComparedMethod = "textbook" | "stable";
 
 /** Options of {@link comparePair}. */
 export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at"> {
-  /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned). */
-  readonly depth: number;
-  /** Checkpoint depths (default: the final depth). */
-  readonly at?: readonly number[];
+  /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned): a safe integer, a bigint or decimal text ("1e4"). */
+  readonly depth: DepthInput;
+  /** Checkpoint depths, each ≤ depth (default: the final depth). */
+  readonly at?: readonly DepthInput[];
   /** Significant digits of the high-precision reference, 20..1000 (default 32). */
   readonly precision?: number;
 }
@@ -91,28 +92,31 @@ export interface PairComparison {
  * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
  */
 export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
-  checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
-  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_COMPARE_DEPTH)));
+  const checkpoints = resolveCheckpoints(o.at, depth, BigInt(MAX_COMPARE_DEPTH)).map(Number);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
-  const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
+  const base = { rho1: o.rho1, depth: depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
   const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
-  const total = 4 * o.depth;
+  const total = 4 * depth;
+  const scanPacing = new ProgressTicker({ signal: o.signal }, total, 1);
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
-    const all = new Float64Array(o.depth);
+    const all = new Float64Array(depth);
     const at = new Map<number, PairPointFloat64>();
     // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
-    for (let first = 1; first <= o.depth; first += SCAN_SEGMENT) {
-      const last = Math.min(o.depth, first + SCAN_SEGMENT - 1);
+    for (let first = 1; first <= depth; first += SCAN_SEGMENT) {
+      const last = Math.min(depth, first + SCAN_SEGMENT - 1);
       const segment = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const run = await pairThroughDepthFloat64({ ...base, depth: last, at: segment, method, signal: o.signal });
       for (const p of run.points) {
         all[p.depth - 1] = p.oneMinusRho;
         if (wanted.has(p.depth)) at.set(p.depth, p);
       }
-      o.onProgress?.(index * o.depth + last, total);
+      o.onProgress?.(index * depth + last, total);
+      // A segment runs without yielding (its layers are below the pair path's own pacing): yield here so that an abort is seen.
+      await scanPacing.tick(index * depth + last);
     }
     paths[method] = { all, at };
   }
@@ -124,7 +128,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       at: checkpoints,
       precision,
       method: "direct",
-      onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)),
+      onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * depth + done, 2 * depth + t)),
       signal: o.signal,
     },
     (depth, eps, ctx) => {
@@ -159,7 +163,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     precision: reference.precision,
     workingPrecision: reference.workingPrecision,
     vouchedBy: reference.vouchedBy,
-    finalDepth: o.depth,
+    finalDepth: depth,
     points,
     firstDepthBelow: { textbook: losses("textbook"), stable: losses("stable") },
   };
