@@ -3,8 +3,8 @@
  * process) and the shared output conventions: JSON on stdout with every number as a string,
  * tables for people, a progress sink on stderr.
  */
-import type { KernelName } from "../types.js";
 import type { ProgressSink } from "./progressBar.js";
+import { type KernelName } from "../index.js";
 
 /** Output channels of one CLI run. */
 export interface CliIO {

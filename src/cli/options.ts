@@ -1,9 +1,9 @@
+import { NtkError, type NtkErrorCode } from "../index.js";
 /**
  * Reading numeric command-line flags: integers (depths, dimensions, digits) and comma-separated
  * depth lists. Range checks stay with the library (src/params.ts and friends), so the CLI and the
  * API reject the same values with the same codes; this module only turns text into integers.
  */
-import { NtkError, type NtkErrorCode } from "../errors.js";
 
 /**
  * The integer spelled by `text` ("1000", "1e6"), or `NtkError(code)` naming `flag` when the text

@@ -1,10 +1,9 @@
+import { NtkError, formatFromLog10, formatScaled, renderTable } from "../index.js";
+import { type EnsembleOnData } from "../advanced.js";
 /**
  * `predict --covariance [variance|full]`: the variance of the ensemble of trained networks at
  * each test point (docs/PREDICTOR.md), and on request their covariance matrix, in float64.
  */
-import { NtkError } from "../errors.js";
-import { formatFromLog10, formatScaled, renderTable } from "../format.js";
-import type { EnsembleOnData } from "../predict/ensembleOnData.js";
 
 /** The flag's value: `--covariance` alone means "variance". */
 export function covarianceRequest(flag: string | boolean | undefined, precision: unknown): "variance" | "full" | null {
