@@ -57,12 +57,4 @@ export {
 } from "./depth/depthMap.js";
 
 // Digit counting (how many significant digits of a value agree with a reference).
-export {
-  correctDigits,
-  relativeError,
-  digitsVouched,
-  float64DigitsFromRelativeError,
-  vouchedText,
-  FLOAT64_MATCH_DIGITS,
-  NO_DIGIT_VOUCHED,
-} from "./compare/digits.js";
+export { correctDigits, relativeError, digitsVouched, float64DigitsFromRelativeError, vouchedText, FLOAT64_MATCH_DIGITS, NO_DIGIT_VOUCHED } from "./digits.js";

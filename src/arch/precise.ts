@@ -18,7 +18,7 @@
 import type { Decimal } from "decimal.js";
 import { checkDepthList, checkInputDim, resolveRho1 } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { digitsVouched } from "../compare/digits.js";
+import { digitsVouched } from "../digits.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import {

@@ -11,7 +11,7 @@ import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.
 import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
 import { ProgressTicker } from "../progress.js";
-import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
 
 /** The correct-digit levels whose first crossing is reported. */
 export const DIGIT_THRESHOLDS = [12, 6, 1] as const;

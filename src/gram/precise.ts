@@ -23,7 +23,7 @@ import { NtkError } from "../errors.js";
 import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
-import { digitsVouched } from "../compare/digits.js";
+import { digitsVouched } from "../digits.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";

@@ -12,7 +12,7 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkSquareShape } from "./lu.js";
-import { digitsVouched } from "../compare/digits.js";
+import { digitsVouched } from "../digits.js";
 import { DECIMAL_CONSTANT_DIGITS, VOUCH_EXTRA_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
 
 /** The factors of PA = LU at one working precision. */
@@ -244,7 +244,7 @@ export interface DeterminantDigits {
 /**
  * Digits of the determinant vouched for by two runs of the same computation, `lower` at fewer
  * working digits and `upper` (the one reported) at more: the digits they agree on minus one, at
- * most `precision` (see compare/digits.ts). Both exactly 0 (an exactly zero pivot at both
+ * most `precision` (see digits.ts). Both exactly 0 (an exactly zero pivot at both
  * precisions, as for identical rows) vouches `precision` digits of 0; one zero and one not
  * vouches none.
  */
