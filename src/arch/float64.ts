@@ -16,7 +16,8 @@
 import { NtkError } from "../errors.js";
 import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { checkSpherePoints, gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
 import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";

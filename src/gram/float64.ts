@@ -25,6 +25,7 @@ import { gramByDepthMap } from "./depthMapGram.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from "../threads/pool.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { LayerScalars } from "../layerScalars.js";
@@ -162,39 +163,6 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
     advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
     unpack: async () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
   };
-}
-
-/** Throws EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows. */
-export function checkSpherePoints(points: SpherePoints): void {
-  const { m, n0, coords } = points;
-  if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
-    throw new NtkError("EMPTY_DATA", `A Gram matrix needs at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
-  }
-  if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
-      m,
-      n0,
-      length: coords.length,
-    });
-  }
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let c = 0; c < n0; c++) {
-      const x = coords[i * n0 + c];
-      if (!Number.isFinite(x)) {
-        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
-      }
-      s += x * x;
-    }
-    // Unit rows from projectToSphereFloat64 have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
-    if (!(Math.abs(s - 1) <= 1e-12)) {
-      throw new NtkError(
-        "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphereFloat64).`,
-        { row: i + 1, normSquared: s },
-      );
-    }
-  }
 }
 
 /** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
