@@ -7,6 +7,7 @@
 // (restricted to blocks that meet the lower triangle). The factored matrix holds L below and on
 // the diagonal and Lᵀ above it, which is what LU's blocked solve reads. Every entry is computed in
 // the same order whatever the cut into tasks, so the bits do not depend on the number of threads.
+import { dot } from "./vector";
 import { luPanelWidth, luUpdateBlock, solveColumns, SOLVE_COLS, UPDATE_COLS, UPDATE_ROWS } from "./lu";
 
 /** Rows below the diagonal block per task of the pool (choleskyPanelRows). */
@@ -14,25 +15,6 @@ export const CHOLESKY_PANEL_ROWS: i32 = 256;
 
 @inline function row(a: usize, n: i32, i: i32): usize {
   return a + ((<usize>i * <usize>n) << 3);
-}
-
-/** Σ_{p < len} x[p] y[p] over contiguous float64 (two running sums in the SIMD build, fixed by len). */
-@inline function dot(x: usize, y: usize, len: i32): f64 {
-  let p: i32 = 0;
-  let s: f64 = 0.0;
-  if (ASC_FEATURE_SIMD) {
-    let v = f64x2.splat(0.0);
-    for (; p + 2 <= len; p += 2) {
-      const o = <usize>p << 3;
-      v = f64x2.add(v, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    }
-    s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-  }
-  for (; p < len; p++) {
-    const o = <usize>p << 3;
-    s += load<f64>(x + o) * load<f64>(y + o);
-  }
-  return s;
 }
 
 /**

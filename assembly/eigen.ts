@@ -7,6 +7,7 @@
 // Givens update of W is an operation on contiguous rows.
 // Scratch `work` (4n float64): d (diagonal of T, then the eigenvalues), e (subdiagonal), β, and a
 // temporary row.
+import { dot } from "./vector";
 
 /** Unit roundoff 2⁻⁵³. */
 const U: f64 = 1.1102230246251565e-16;
@@ -19,22 +20,6 @@ const TINY: f64 = 2.2250738585072014e-308;
 
 @inline function el(x: usize, i: i32): usize {
   return x + (<usize>i << 3);
-}
-
-/** Σ x[i] y[i] over len contiguous float64. */
-@inline function dot(x: usize, y: usize, len: i32): f64 {
-  let i: i32 = 0;
-  let s: f64 = 0.0;
-  if (ASC_FEATURE_SIMD) {
-    let v = f64x2.splat(0.0);
-    for (; i + 2 <= len; i += 2) {
-      const o = <usize>i << 3;
-      v = f64x2.add(v, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    }
-    s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-  }
-  for (; i < len; i++) s += load<f64>(el(x, i)) * load<f64>(el(y, i));
-  return s;
 }
 
 /** dst −= s·x + t·y over len contiguous float64 (t = 0 gives an axpy). */

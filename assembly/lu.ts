@@ -7,6 +7,7 @@
 // runs in parallel; every entry is computed in the same order whatever the cut (an entry of the
 // update is c − Σ_p l_p u_p, the sum taken over p in order), so the bits do not depend on the
 // number of threads. The solves with many right-hand sides are blocked the same way.
+import { axpyNeg } from "./vector";
 
 import { gemmStrided } from "./gemm";
 
@@ -118,22 +119,6 @@ function swapRows(a: usize, n: i32, r: i32, s: i32): void {
     const t = load<f64>(x + o);
     store<f64>(x + o, load<f64>(y + o));
     store<f64>(y + o, t);
-  }
-}
-
-/** dst[0 … len) −= s · src[0 … len), contiguous float64. */
-@inline function axpyNeg(dst: usize, src: usize, s: f64, len: i32): void {
-  let c: i32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    const sv = f64x2.splat(s);
-    for (; c + 2 <= len; c += 2) {
-      const o = <usize>c << 3;
-      v128.store(dst + o, f64x2.sub(v128.load(dst + o), f64x2.mul(sv, v128.load(src + o))));
-    }
-  }
-  for (; c < len; c++) {
-    const o = <usize>c << 3;
-    store<f64>(dst + o, load<f64>(dst + o) - s * load<f64>(src + o));
   }
 }
 

@@ -8,42 +8,21 @@
  */
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { archGramThroughDepthFloat64 } from "../src/arch/float64.js";
-import { projectToSphereFloat64 } from "../src/sphere/float64.js";
-import { median, nowMs, type BenchRow, type BenchSection } from "./timing.js";
+import { benchPoints } from "./points.js";
+import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = 300;
 const N0 = 10;
 const DEPTH = 100;
 const REPEATS = 5;
 
-function randomPoints(m: number, n0: number) {
-  let s = 88172645;
-  const coords = Float64Array.from({ length: m * n0 }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296 - 0.5;
-  });
-  return projectToSphereFloat64({ m, n0, coords }, "normalize");
-}
-
 /** Median CPU milliseconds (user + system) of REPEATS runs after a warm-up. */
 async function cpuMs(fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const cpu: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = nowMs();
-    await fn();
-    void t0;
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return median(cpu);
+  return (await medianWallAndCpu(REPEATS, async () => void (await fn()))).cpuMs;
 }
 
 export async function run(): Promise<BenchSection> {
-  const points = randomPoints(M, N0);
+  const points = benchPoints(M, N0);
   const pairSteps = ((M * (M - 1)) / 2) * (DEPTH - 1);
   const per = (ms: number): number => (ms * 1e6) / pairSteps;
   const relu = per(await cpuMs(() => gramThroughDepthFloat64({ points, depths: [DEPTH] })));

@@ -7,7 +7,7 @@
  * (O(m²), small beside the m²/2 · (L − 1) pair steps).
  */
 import { gramThroughDepthFloat64, type GramFloat64Options } from "../src/gram/float64.js";
-import { projectToSphereFloat64 } from "../src/sphere/float64.js";
+import { benchPoints } from "./points.js";
 import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = 1000;
@@ -17,19 +17,8 @@ const REPEATS = 5;
 /** Target from the project brief: WASM at least this many times faster than plain TypeScript. */
 const TARGET_SPEEDUP = 2;
 
-function randomPoints(m: number, n0: number) {
-  let s = 88172645;
-  const coords = Float64Array.from({ length: m * n0 }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296 - 0.5;
-  });
-  return projectToSphereFloat64({ m, n0, coords }, "normalize");
-}
-
 export async function run(): Promise<BenchSection> {
-  const points = randomPoints(M, N0);
+  const points = benchPoints(M, N0);
   const pairSteps = ((M * (M - 1)) / 2) * (DEPTH - 1);
   const perPairStep = async (options: Pick<GramFloat64Options, "backend" | "variant">) => {
     const { wallMs, cpuMs } = await medianWallAndCpu(REPEATS, async () => void (await gramThroughDepthFloat64({ points, depths: [DEPTH], ...options })));

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { luFactorFloat64 } from "../src/linalg/lu.js";
-import { projectToSphereFloat64 } from "../src/sphere/float64.js";
+import { benchPoints, randomValues } from "./points.js";
 import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const GRAM_M = 1000;
@@ -22,17 +22,6 @@ const GEMM_N0 = 784;
 const LU_N = 2000;
 const SOLVE_K = 500;
 const REPEATS = 3;
-
-/** xorshift32 values in [−0.5, 0.5). */
-function randomValues(count: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: count }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296 - 0.5;
-  });
-}
 
 /** The numpy peer's ns per pair step, or why it was not run. */
 function numpyPeer(): { nsPerPairStep: number; numpy: string } | { skipped: string } {
@@ -69,7 +58,7 @@ async function oneAgainstTwo(label: string, unit: string, work: number, fn: (thr
 
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
-  const points = projectToSphereFloat64({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
+  const points = benchPoints(GRAM_M, GRAM_N0);
   const pairSteps = ((GRAM_M * (GRAM_M - 1)) / 2) * (GRAM_DEPTH - 1);
   const gram = await oneAgainstTwo(
     "direct Gram fill (WASM)",
@@ -89,7 +78,7 @@ export async function run(): Promise<BenchSection> {
       note: `${peer.nsPerPairStep.toFixed(0)} ns/(pair·step) against WASM's ${ns(gram[0]).toFixed(1)} (1 thread) and ${ns(gram[1]).toFixed(1)} (2 threads): WASM ${(peer.nsPerPairStep / ns(gram[0])).toFixed(1)}× and ${(peer.nsPerPairStep / ns(gram[1])).toFixed(1)}× faster`,
     });
   }
-  const wide = projectToSphereFloat64({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
+  const wide = benchPoints(GEMM_M, GEMM_N0, 2463534242);
   rows.push(
     ...(await oneAgainstTwo(
       `layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`,

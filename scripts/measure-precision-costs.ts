@@ -9,7 +9,7 @@ import { Decimal } from "decimal.js";
 import { gramThroughDepthPrecise } from "../src/gram/precise.js";
 import { luAnalysisWork, luAnalysisPrecise } from "../src/linalg/preciseLu.js";
 import { preciseDecimal } from "../src/precise/precision.js";
-import { randomGaussianPoints } from "../src/study/randomData.js";
+import { randomGaussianPoints } from "../src/data/randomData.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");

@@ -14,7 +14,6 @@
  */
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
-import { isNtkError } from "./errors.js";
 import type { CliIO } from "./cli/context.js";
 import { register as registerRho } from "./cli/rho.js";
 import { register as registerKernel } from "./cli/kernel.js";
@@ -25,6 +24,7 @@ import { register as registerWidth } from "./cli/width.js";
 import { register as registerTrain } from "./cli/train.js";
 import { packageVersion } from "./cli/version.js";
 import { guardProcessOutput } from "./cli/outputStreams.js";
+import { isNtkError } from "./index.js";
 
 /** Every command, registered in this order (which is also the order of `--help`). */
 const COMMANDS: readonly ((program: Command, io: CliIO) => void)[] = [

@@ -1,138 +1,35 @@
 /**
- * ntk-depth's public API. Browser-safe: nothing here touches node: modules or files (Node
- * programs load data files with `loadDataset` from `ntk-depth/data/files`, i.e. src/data/files.ts).
+ * ntk-depth's public API, the core: the common jobs (one pair, Gram matrices, determinants,
+ * predictions, comparisons against high precision, the Mercer spectrum, finite-width networks,
+ * data in, numbers out, errors). Engine-level pieces are in `ntk-depth/advanced` (src/advanced.ts);
+ * Node programs load data files with `loadDataset` from `ntk-depth/data/files` (src/data/files.ts).
+ * Browser-safe: nothing here touches node: modules or files. docs/api.md lists every name below
+ * (test/api-docs.test.ts keeps the two equal).
+ *
+ * Naming: a function or type that exists in float64 and at high precision has the suffixes
+ * `Float64` and `Precise` (`pairThroughDepthFloat64`, `pairThroughDepthPrecise`); the unsuffixed
+ * name, where there is one (`pairThroughDepth`, `gramThroughDepth`, `predict`), takes a
+ * `precision` option and picks the variant. Options: `depth` is one depth, `depths` a list of
+ * checkpoint depths, in every function that takes them.
  */
-export { NtkError, isNtkError, type NtkErrorCode, type NtkErrorDetails } from "./errors.js";
-export type { NetworkParams, KernelName, SpherePoints, Projection } from "./types.js";
-export { parseDecimalText, toExactDecimal, exactOneMinus } from "./decimalText.js";
-export type { ProgressOptions } from "./progress.js";
 
-// Data in (SPEC §7) and projections onto the sphere.
+// Errors: one class, stable codes.
+export { NtkError, isNtkError, type NtkErrorCode, type NtkErrorDetails } from "./errors.js";
+
+// Common option and value types.
+export type { NetworkParams, KernelName, SpherePoints, Projection, PairOptions } from "./types.js";
+export type { ProgressOptions } from "./progress.js";
+export { MAX_DEPTH, MAX_JUMP_DEPTH, type DepthInput, type ResolvedParams } from "./params.js";
+export { MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
+export { MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
+
+// Data in (SPEC §7): data sets from arrays, text, JSON or CSV; built-in data sets; projections onto the sphere.
 export { datasetFromArrays, checkCompatible, type Dataset, type DatasetInput, type RawNumber } from "./data/dataset.js";
-export { parseDatasetJson, parseJsonKeepingNumbers, type JsonValue } from "./data/json.js";
+export { parseDatasetJson, type JsonValue } from "./data/json.js";
 export { parseDatasetCsv } from "./data/csv.js";
 export { parseDatasetText } from "./data/text.js";
 export { projectToSphereFloat64, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
-
-// Numbers to text.
-export { formatFloat64, formatScaled, formatFromLog10, formatVouched, renderTable, type TableColumn } from "./format.js";
-
-// The WebAssembly engine (loaded on first use; exposed for hosts that want to preload it).
-export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
-
-// Dense linear algebra (SPEC §5): LU, determinant with log10|det| and sign, condition estimate.
-export {
-  analyzeMatrixFloat64,
-  luFactorFloat64,
-  LuFactorizationFloat64,
-  FLOAT64_DIGITS,
-  type MatrixAnalysisFloat64,
-  type Determinant,
-  type LuFactorsFloat64,
-  type LinalgOptions,
-} from "./linalg/lu.js";
-
-// Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
-export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramOptions, type GramFloat64Options, type GramAtDepthFloat64 } from "./gram/float64.js";
-
-// High precision (SPEC §4 at any precision): one pair through depth with digits vouched; digit counting.
-export { pairThroughDepth } from "./pair.js";
-export {
-  pairThroughDepthFloat64,
-  type PairOptions,
-  type PairFloat64Options,
-  type PairMethod,
-  type PairPointFloat64,
-  type PairResultFloat64,
-} from "./pair/float64.js";
-export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
-export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
-export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
-export { correctDigits, relativeError, digitsVouched, float64DigitsFromRelativeError } from "./compare/digits.js";
-// Float64 (textbook and stable) against high precision for one pair, every depth scanned.
-export {
-  comparePair,
-  DIGIT_THRESHOLDS,
-  MAX_COMPARE_DEPTH,
-  type PairCompareOptions,
-  type PairComparison,
-  type PairComparePoint,
-  type Float64PathAtDepth,
-  type DigitLoss,
-} from "./compare/pairCompare.js";
-
-// High precision for data: sphere projections, Gram matrices with vouched entries and determinants, decimal LU.
-export { projectToSpherePrecise, pairComplementsPrecise, exactRawCoordinates, type SpherePointsPrecise } from "./sphere/precise.js";
-export {
-  gramThroughDepthPrecise,
-  gramDeterminantsVouched,
-  kernelMatrixPrecise,
-  type GramPrecisionOptions,
-  type GramAtDepthPrecise,
-  type GramResultPrecise,
-  type GramDeterminantPrecise,
-  type GramMatrixName,
-} from "./gram/precise.js";
-export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
-export {
-  analyzeMatrixPrecise,
-  luAnalysisPrecise,
-  luFactorPrecise,
-  solvePrecise,
-  findIdenticalRows,
-  type MatrixAnalysisPrecise,
-  type VouchedMatrixAnalysis,
-  type DeterminantPrecise,
-  type DeterminantDigits,
-} from "./linalg/preciseLu.js";
-
-// Closed-form predictions (SPEC §6): from kernel matrices in float64 and at any precision, and on data.
-export { predictFromKernelsFloat64, type KernelPredictionFloat64Options, type PredictionFloat64 } from "./predict/float64.js";
-export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
-export {
-  predict,
-  predictThroughDepth,
-  DEFAULT_AUTO_DIGITS,
-  type PredictOptions,
-  type PredictThroughDepthOptions,
-  type DataPrediction,
-  type DataPredictionFloat64,
-} from "./predict/fromData.js";
-export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
-export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
-export { symmetricEigenPrecise, type SymmetricEigenPrecise } from "./linalg/preciseEigen.js";
-
-// The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
-export {
-  sphereSpectrum,
-  harmonicDimension,
-  MAX_SPECTRUM_DEGREE,
-  DEFAULT_SPECTRUM_DEGREE,
-  KERNEL_VALUE_RELATIVE_ERROR,
-  type SphereSpectrumOptions,
-  type SphereSpectrum,
-  type SphereSpectrumAtDepth,
-  type KernelSpectrum,
-} from "./spectrum/gegenbauer.js";
-export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth, type KernelProfileMethod } from "./spectrum/kernelProfile.js";
-
-// Depth at constant cost (SPEC §9): exact depths to 2^60, the float64 jump for σb = 0 (one pair, or
-// a range of packed pairs in WebAssembly memory), the raw diagonals in closed form.
-export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
-export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
-export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJumpFloat64, type RawDiagonalFloat64 } from "./depth/float64.js";
-export {
-  buildDepthMapFloat64,
-  depthMapFillFloat64,
-  depthMapGeometricPieces,
-  depthMapLength,
-  DEPTH_MAP_POINTS,
-  DEPTH_MAP_UNIFORM_PIECES,
-  type DepthMapFloat64,
-} from "./depth/depthMap.js";
-
-// Built-in data sets (MNIST, Iris) by name and index range, read through a files seam (Node: loadDataset
-// in data/files.ts accepts the names; pages: fetchBuiltinDataFiles), and classification by one-hot targets.
+export { projectToSpherePrecise, type SpherePointsPrecise } from "./sphere/precise.js";
 export {
   BUILTIN_DATASETS,
   BUILTIN_DATASET_SHAPES,
@@ -149,6 +46,104 @@ export {
   type BuiltinLoadOptions,
   type MnistSample,
 } from "./data/builtin.js";
+export { seededUniform, randomGaussianPoints, syntheticLabels } from "./data/randomData.js";
+
+// Numbers to text.
+export {
+  formatFloat64,
+  formatScaled,
+  formatFromLog10,
+  formatVouched,
+  formatConditionEstimate,
+  renderTable,
+  countOf,
+  wrapText,
+  TEXT_WIDTH,
+  type TableColumn,
+} from "./format.js";
+
+// Limits on a high-precision run's estimated memory and time (PRECISION_RUN_TOO_LARGE beyond them).
+export { type ResourceLimits } from "./precise/runCost.js";
+
+// One pair through depth (SPEC §2–4, §9).
+export { pairThroughDepth } from "./pair.js";
+export {
+  pairThroughDepthFloat64,
+  AUTO_JUMP_ABOVE,
+  type PairFloat64Options,
+  type PairMethod,
+  type PairMethodRun,
+  type PairPointFloat64,
+  type PairResultFloat64,
+} from "./pair/float64.js";
+export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
+
+// Float64 against high precision (SPEC §4): one pair, every depth scanned; a Gram matrix entry by entry.
+export {
+  comparePair,
+  DIGIT_THRESHOLDS,
+  MAX_COMPARE_DEPTH,
+  DEFAULT_COMPARE_PRECISION,
+  type PairCompareOptions,
+  type PairComparison,
+  type PairComparePoint,
+  type Float64PathAtDepth,
+  type DigitLoss,
+} from "./compare/pairCompare.js";
+export {
+  compareGram,
+  DEFAULT_GRAM_COMPARE_PRECISION,
+  type GramCompareOptions,
+  type GramComparison,
+  type EntryComparison,
+  type DeterminantComparison,
+} from "./compare/gramCompare.js";
+
+// Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
+export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
+export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramOptions, type GramFloat64Options, type GramAtDepthFloat64 } from "./gram/float64.js";
+export {
+  gramThroughDepthPrecise,
+  gramDeterminantsVouched,
+  kernelMatrixPrecise,
+  type GramPrecisionOptions,
+  type GramAtDepthPrecise,
+  type GramResultPrecise,
+  type GramDeterminantPrecise,
+  type GramMatrixName,
+} from "./gram/precise.js";
+
+// Determinant and conditioning (SPEC §5).
+export { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64, type Determinant, type LinalgOptions } from "./linalg/lu.js";
+export {
+  analyzeMatrixPrecise,
+  type MatrixAnalysisPrecise,
+  type VouchedMatrixAnalysis,
+  type DeterminantPrecise,
+  type DeterminantDigits,
+} from "./linalg/preciseLu.js";
+
+// Predictions (SPEC §6) on data: at one depth or through depth; a predictor that factors the training
+// kernel once and answers many (time, test points) queries with the ensemble's mean and covariance
+// (docs/PREDICTOR.md); classification by one-hot targets.
+export {
+  predict,
+  predictThroughDepth,
+  DEFAULT_AUTO_DIGITS,
+  type PredictOptions,
+  type PredictThroughDepthOptions,
+  type DataPrediction,
+  type DataPredictionFloat64,
+} from "./predict/fromData.js";
+export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
+export {
+  createPredictor,
+  type Predictor,
+  type PredictorOptions,
+  type PredictorQuery,
+  type PredictorResult,
+  type CovarianceRequest,
+} from "./predict/predictor.js";
 export {
   TARGET_KINDS,
   oneHotTargets,
@@ -161,10 +156,21 @@ export {
   type Classification,
 } from "./predict/classes.js";
 
-// What the explorer page (web/) needs beyond the above.
-export { FLOAT64_MATCH_DIGITS } from "./compare/digits.js";
+// The Mercer spectrum on the sphere: Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
+export {
+  sphereSpectrum,
+  harmonicDimension,
+  MAX_SPECTRUM_DEGREE,
+  DEFAULT_SPECTRUM_DEGREE,
+  KERNEL_VALUE_RELATIVE_ERROR,
+  type SphereSpectrumOptions,
+  type SphereSpectrum,
+  type SphereSpectrumAtDepth,
+  type KernelSpectrum,
+} from "./spectrum/gegenbauer.js";
+export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfileAtDepth, type KernelProfileMethod } from "./spectrum/kernelProfile.js";
 
-// Finite width (docs/FINITE_WIDTH.md): sampled ReLU networks, their empirical kernels, Monte Carlo over seeds.
+// Finite width (docs/FINITE_WIDTH.md): sampled ReLU networks, their empirical kernels, Monte Carlo over seeds, training.
 export { empiricalKernels, type EmpiricalKernelOptions, type EmpiricalKernels } from "./width/empirical.js";
 export {
   monteCarloKernels,
@@ -173,16 +179,13 @@ export {
   type KernelMonteCarlo,
   type EntryStatistics,
   type RatioEstimate,
-  type SampleRunner,
-  type SampleJob,
-  type RawSample,
 } from "./width/monteCarlo.js";
 export { MAX_FINITE_DEPTH, type FiniteNetworkOptions } from "./width/network.js";
 export { trainNetworks, MAX_TRAINING_STEPS, type TrainOptions, type TrainResult, type TrainCheckpoint } from "./width/training.js";
+
 // Architectures beyond the ReLU network (docs/ARCHITECTURES.md): a composable description (JSON or
 // --arch text), its Gram matrices and pairs in float64 and at high precision.
 export {
-  resolveArchitecture,
   reluMlpSpec,
   type ArchitectureSpec,
   type LayerSpec,
@@ -195,7 +198,6 @@ export { parseArchitecture, parseArchitectureText, ARCH_SYNTAX_HELP } from "./ar
 export {
   archGramThroughDepthFloat64,
   archPairThroughDepthFloat64,
-  toArchitecture,
   type ArchitectureInput,
   type ArchGramOptions,
   type ArchPairOptions,
@@ -207,22 +209,6 @@ export {
   type ArchGramPrecisionOptions,
   type ArchPairPrecisionOptions,
 } from "./arch/precise.js";
-// A predictor that factors the training kernel once and answers many (time, test points) queries,
-// with the mean and covariance of the ensemble of trained networks (docs/PREDICTOR.md).
-export {
-  createPredictor,
-  type Predictor,
-  type PredictorOptions,
-  type PredictorQuery,
-  type PredictorResult,
-  type CovarianceRequest,
-} from "./predict/predictor.js";
-// Worker threads (issue 9): the thread count every parallel entry point resolves, and its bounds.
-export { resolveThreads, MAX_THREADS, type ThreadOptions } from "./threads/pool.js";
-export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";
-// Reproducible data (issue 13): seeded random points uniform on the sphere and the study's synthetic target.
-export { seededUniform, randomGaussianPoints, syntheticLabels } from "./study/randomData.js";
 
-// The vouching rule every high-precision result follows (src/precise/vouched.ts).
-export { digitsAgreed, vouchTwice, VOUCH_EXTRA_DIGITS, type Vouched, type VouchedRuns, type VouchPlan } from "./precise/vouched.js";
-export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";
+// A value with the digits it vouches for (the one vouching rule, src/precise/vouched.ts).
+export type { Vouched } from "./precise/vouched.js";

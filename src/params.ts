@@ -181,6 +181,27 @@ export function resolveCheckpoints(at: readonly DepthInput[] | undefined, finalD
   return [...new Set(list)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** `BAD_DEPTH` unless `depths` is a non-empty array. */
+function checkNonEmptyDepths(depths: readonly unknown[]): void {
+  if (!Array.isArray(depths) || depths.length === 0) {
+    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
+  }
+}
+
+/** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
+export function checkDepthList(depths: readonly number[]): number[] {
+  checkNonEmptyDepths(depths);
+  depths.forEach((d, i) => checkDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`));
+  return checkCheckpoints(depths, Math.max(...depths));
+}
+
+/** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */
+export function resolveDepthList(depths: readonly DepthInput[], max: bigint): bigint[] {
+  checkNonEmptyDepths(depths);
+  const exact = depths.map((d, i) => resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, max));
+  return [...new Set(exact)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Validates n0: an integer ≥ 1. Throws `BAD_OPTION`. */
 export function checkInputDim(inputDim: number | undefined): number {
   const n0 = inputDim ?? 1;

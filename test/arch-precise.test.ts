@@ -4,7 +4,7 @@ import { archGramThroughDepthPrecise, archPairThroughDepthPrecise } from "../src
 import { archGramThroughDepthFloat64 } from "../src/arch/float64.js";
 import { gramThroughDepthPrecise } from "../src/gram/precise.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits } from "../src/digits.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import fixture from "./fixtures/arch.json" with { type: "json" };

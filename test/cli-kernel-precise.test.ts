@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Decimal } from "decimal.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits } from "../src/digits.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
 import { compareGram, gramScanDepths, MIN_REFERENCE_DIGITS } from "../src/compare/gramCompare.js";
 import { datasetFromArrays } from "../src/data/dataset.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { correctDigits, correctDigitsFloat64, digitsVouched, NO_DIGIT_VOUCHED, relativeError, vouchedText } from "../src/compare/digits.js";
+import { correctDigits, correctDigitsFloat64, digitsVouched, NO_DIGIT_VOUCHED, relativeError, vouchedText } from "../src/digits.js";
 import { comparePair, DIGIT_THRESHOLDS, MAX_COMPARE_DEPTH } from "../src/compare/pairCompare.js";
 import { compareGram } from "../src/compare/gramCompare.js";
 import { datasetFromArrays } from "../src/data/dataset.js";

@@ -13,7 +13,7 @@ import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { gramThroughDepth } from "../src/gram.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits } from "../src/digits.js";
 import { NtkError } from "../src/errors.js";
 import type { Projection } from "../src/types.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };

@@ -11,7 +11,7 @@ import {
   solvePrecise,
 } from "../src/linalg/preciseLu.js";
 import { preciseDecimal } from "../src/precise/precision.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits } from "../src/digits.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
 import { codeOf, errorOf } from "./support/errors.js";
 

@@ -6,7 +6,7 @@ import { BigFloatContext, bitLength, integerSqrt } from "../src/precise/bigFloat
 import { PreciseCorrelationMap } from "../src/precise/correlationMap.js";
 import { bitsForDigits, checkConstantLimit, checkPrecision, preciseDecimal, workingPrecision } from "../src/precise/precision.js";
 import { textbookPairLoop } from "../src/precise/textbookLoop.js";
-import { correctDigits, digitsVouched } from "../src/compare/digits.js";
+import { correctDigits, digitsVouched } from "../src/digits.js";
 import { pairThroughDepthPrecise, type PairPointPrecise, type VouchedPairField } from "../src/pair/precise.js";
 import { isNtkError } from "../src/errors.js";
 import { pairThroughDepth } from "../src/pair.js";

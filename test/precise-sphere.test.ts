@@ -5,7 +5,7 @@ import { exactRawCoordinates, pairComplementsPrecise, projectToSpherePrecise } f
 import { projectToSphereFloat64, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { preciseDecimal } from "../src/precise/precision.js";
-import { correctDigits } from "../src/compare/digits.js";
+import { correctDigits } from "../src/digits.js";
 import type { Projection } from "../src/types.js";
 import fixture from "./fixtures/precise_linalg.json" with { type: "json" };
 import { codeOf } from "./support/errors.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { gramThroughDepthPrecise, gramDeterminantsVouched } from "../src/gram/precise.js";
 import { pairThroughDepth } from "../src/pair.js";
 import { checkPreciseRunFits, estimatePreciseRun, DEFAULT_MAX_SECONDS, type PreciseRunShape } from "../src/precise/runCost.js";
-import { randomGaussianPoints } from "../src/study/randomData.js";
+import { randomGaussianPoints } from "../src/data/randomData.js";
 import { cli } from "./support/cli.js";
 
 describe("the cost model", () => {

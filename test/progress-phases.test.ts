@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { DETERMINANT_PHASE, GRAM_PHASE, VOUCH_PHASE, gramDeterminantsVouched } from "../src/gram/precise.js";
 import { offsetSteps, runSteps, runStepsSync, ProgressTicker, type Steps } from "../src/progress.js";
-import { randomGaussianPoints } from "../src/study/randomData.js";
+import { randomGaussianPoints } from "../src/data/randomData.js";
 
 interface Event {
   readonly done: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { determinantFromComplement, lemmaDeterminant } from "../src/linalg/complement.js";
 import { analyzeMatrixFloat64, luFactorFloat64 } from "../src/linalg/lu.js";
-import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/study/randomData.js";
+import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/data/randomData.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { DET_METHOD, runGramExperiment } from "../src/study/gramExperiment.js";
@@ -101,7 +101,7 @@ describe("seeded data", () => {
 
 describe("digits from a relative error", () => {
   it("is ⌊−log10 rel⌋ clamped to [0, 17]; an exact match is 17, an error of 100% or NaN is 0", async () => {
-    const { float64DigitsFromRelativeError } = await import("../src/index.js");
+    const { float64DigitsFromRelativeError } = await import("../src/advanced.js");
     expect(float64DigitsFromRelativeError(0)).toBe(17);
     expect(float64DigitsFromRelativeError(1e-20)).toBe(17);
     expect(float64DigitsFromRelativeError(0.05)).toBe(1);

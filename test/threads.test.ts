@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { gramThroughDepthFloat64, largestGramFitting } from "../src/gram/float64.js";
-import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { analyzeMatrixFloat64, luFactorFloat64 } from "../src/linalg/lu.js";
 import { predict } from "../src/predict/fromData.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
@@ -17,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "./support/cli.js";
 import { rejectionOf } from "./support/errors.js";
+import { choleskyFactor } from "../src/linalg/cholesky.js";
 
 const THREADS = [1, 2, 3];
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { digitsAgreed, VOUCH_EXTRA_DIGITS, vouchTwice, vouchTwiceSync, vouchedByText, vouchValue } from "../src/precise/vouched.js";
-import { digitsVouched } from "../src/compare/digits.js";
+import { digitsVouched } from "../src/digits.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { gramThroughDepthPrecise, kernelEntryDigitsVouched } from "../src/gram/precise.js";
 import { preciseDecimal } from "../src/precise/precision.js";

@@ -6,6 +6,10 @@ import { expect, it } from "vitest";
 
 const web = fileURLToPath(new URL("../web", import.meta.url));
 
+// The one named exception (also in eslint.config.js): web/state.ts checks the ρ1, σw and σb fields as
+// they are typed with the library's own validators, which neither entry exports.
+const EXCEPTIONS = new Set(["state.ts: ../src/params.js"]);
+
 it("web/ imports from src/ only through src/index.js and src/advanced.js", async () => {
   const files = (await readdir(web)).filter((f) => f.endsWith(".ts"));
   expect(files.length).toBeGreaterThan(5);
@@ -13,7 +17,7 @@ it("web/ imports from src/ only through src/index.js and src/advanced.js", async
   for (const f of files) {
     const text = await readFile(join(web, f), "utf8");
     for (const [, path] of text.matchAll(/from\s+"(\.\.\/src\/[^"]+)"/g)) {
-      if (path !== "../src/index.js" && path !== "../src/advanced.js") internal.push(`${f}: ${path}`);
+      if (path !== "../src/index.js" && path !== "../src/advanced.js" && !EXCEPTIONS.has(`${f}: ${path}`)) internal.push(`${f}: ${path}`);
     }
   }
   expect(internal).toEqual([]);

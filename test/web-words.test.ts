@@ -1,7 +1,8 @@
 /** The explorer's wording of library messages (web/words.ts) and its run-time estimate (web/estimate.ts). */
 import { describe, expect, it } from "vitest";
 import { zeroVectorError } from "../src/sphere/float64.js";
-import { predictFromKernelsFloat64, resolveParams } from "../src/index.js";
+import { predictFromKernelsFloat64 } from "../src/advanced.js";
+import { resolveParams } from "../src/params.js";
 import { rejectionOf, errorOf } from "./support/errors.js";
 import { durationText, estimateSeconds, CONFIRM_SECONDS } from "../web/estimate.js";
 import { DEFAULT_STATE } from "../web/state.js";

@@ -4,6 +4,8 @@
  * sliced), its determinant and condition, and the closed-form predictions f_∞ = K_x K^{-1} Y
  * (SPEC §5–6).
  */
+import type { DataSeries } from "./protocol.js";
+import { isBuiltin, type ExplorerState } from "./state.js";
 import {
   analyzeMatrixFloat64,
   classify,
@@ -16,7 +18,6 @@ import {
   oneHotTargets,
   parseDatasetText,
   randomGaussianPoints,
-  predictFromKernelsFloat64,
   projectToSphereFloat64,
   syntheticLabels,
   testClassIndices,
@@ -27,9 +28,7 @@ import {
   type RawPoints,
   type SpherePoints,
 } from "../src/index.js";
-import { sliceUnion, unionRaw } from "../src/advanced.js";
-import type { DataSeries } from "./protocol.js";
-import { isBuiltin, type ExplorerState } from "./state.js";
+import { predictFromKernelsFloat64, sliceUnion, unionRaw } from "../src/advanced.js";
 
 /** Test points drawn next to random or pasted training points, at which predictions are shown. */
 export const TEST_POINTS = 2;

@@ -5,24 +5,21 @@
  * against them, how many digits the float64 determinant and predictions actually got right.
  */
 import { Decimal } from "decimal.js";
-import {
-  classify,
-  correctDigits,
-  FLOAT64_MATCH_DIGITS,
-  float64DigitsFromRelativeError,
-  formatVouched,
-  isNtkError,
-  kernelMatrixPrecise,
-  predictFromKernelsPrecise,
-  type GramAtDepthPrecise,
-  type GramMatrixName,
-  type ProgressOptions,
-} from "../src/index.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, sliceUnion, type GramRunsPrecise } from "../src/advanced.js";
 import type { ExplorerData } from "./dataSeries.js";
 import type { DataSeries, PreciseValue } from "./protocol.js";
 import { preciseValue } from "./preciseValue.js";
 import type { ExplorerState } from "./state.js";
+import { classify, formatVouched, isNtkError, kernelMatrixPrecise, type GramAtDepthPrecise, type GramMatrixName, type ProgressOptions } from "../src/index.js";
+import {
+  correctDigits,
+  FLOAT64_MATCH_DIGITS,
+  float64DigitsFromRelativeError,
+  predictFromKernelsPrecise,
+  gramDeterminantsPrecise,
+  gramThroughDepthPreciseRuns,
+  sliceUnion,
+  type GramRunsPrecise,
+} from "../src/advanced.js";
 
 const MATRIX_NAMES: readonly GramMatrixName[] = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"];
 

@@ -5,9 +5,9 @@
  * and 25/40/100/300 digits, depths 10^4–10^7); a browser's WebAssembly and BigInt run at similar
  * speed, so the estimate is good to a factor of a few, which is all a warning needs.
  */
-import { MAX_DEPTH, parseBuiltinDatasetSpec, parseDatasetText } from "../src/index.js";
 import { TEST_POINTS } from "./dataSeries.js";
 import { isBuiltin, type ExplorerState } from "./state.js";
+import { MAX_DEPTH, parseBuiltinDatasetSpec, parseDatasetText } from "../src/index.js";
 
 /** Seconds per layer step of both float64 pair loops (stable and textbook together). */
 const PAIR_FLOAT64_STEP = 90e-9;

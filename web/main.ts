@@ -9,7 +9,6 @@
  * the rest was not computed.
  */
 import type { View } from "vega";
-import { FLOAT64_MATCH_DIGITS, formatFloat64, MAX_DEPTH } from "../src/index.js";
 import type { DataSeries, ExplorerResult, PairSeries, PreciseValue, WorkerReply, WorkerRequest } from "./protocol.js";
 import { mountCirclePicker } from "./circlePicker.js";
 import { CONFIRM_SECONDS, durationText, estimatedPoints, estimateSeconds, SHOW_ESTIMATE_SECONDS } from "./estimate.js";
@@ -18,6 +17,8 @@ import { accuracyFigure, dataFigures, digitsFigure, FIGURE_NAMES, pairFigures, r
 import { isBuiltin, URL_KEYS, VALID_TEXT, queryFromState, stateFromQuery, type ExplorerState, type ParsedState, type StateProblem } from "./state.js";
 import { mountWidthPanel } from "./widthPanel.js";
 import { groupedWarnings, pageWords } from "./words.js";
+import { formatFloat64, MAX_DEPTH } from "../src/index.js";
+import { FLOAT64_MATCH_DIGITS } from "../src/advanced.js";
 
 /** Quiet time after the last edit before a live run starts, in milliseconds. */
 const LIVE_DELAY_MS = 400;

@@ -5,9 +5,11 @@
  * 1 − ρ.
  */
 import { Decimal } from "decimal.js";
+import { pageWords } from "./words.js";
+import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
+import { preciseValue } from "./preciseValue.js";
+import type { ExplorerState } from "./state.js";
 import {
-  correctDigits,
-  FLOAT64_MATCH_DIGITS,
   isNtkError,
   MAX_DEPTH,
   pairThroughDepthFloat64,
@@ -16,10 +18,7 @@ import {
   type PairResultFloat64,
   type ProgressOptions,
 } from "../src/index.js";
-import { pageWords } from "./words.js";
-import type { PairRow, PairSeries, PreciseValue } from "./protocol.js";
-import { preciseValue } from "./preciseValue.js";
-import type { ExplorerState } from "./state.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS } from "../src/advanced.js";
 
 /** Reports progress of one named phase of a run. */
 export type PhaseProgress = (phase: string) => ProgressOptions;

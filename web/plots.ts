@@ -8,8 +8,9 @@
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { FLOAT64_MATCH_DIGITS, formatFloat64 } from "../src/index.js";
 import type { DataSeries, PairSeries, PreciseValue } from "./protocol.js";
+import { formatFloat64 } from "../src/index.js";
+import { FLOAT64_MATCH_DIGITS } from "../src/advanced.js";
 
 /** One checkpoint of one line: what is plotted and the exact text the tooltip shows. */
 export interface Point {

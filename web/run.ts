@@ -3,12 +3,12 @@
  * progress reported per phase and cancellation through one AbortSignal. Runs in the Web Worker
  * (worker.ts); nothing here touches the DOM.
  */
-import { MAX_DEPTH, type BuiltinDataFiles, type ProgressOptions } from "../src/index.js";
 import { dataSeriesFloat64, explorerData } from "./dataSeries.js";
 import { withPreciseData } from "./dataSeriesPrecise.js";
 import { pairSeries } from "./pairSeries.js";
 import type { ExplorerResult, PairSeries } from "./protocol.js";
 import { logSpacedDepths, type ExplorerState } from "./state.js";
+import { MAX_DEPTH, type BuiltinDataFiles, type ProgressOptions } from "../src/index.js";
 
 /** Receives progress: the phase's name, units done and total (the phase's own unit). */
 export type ProgressSink = (phase: string, done: number, total: number) => void;

@@ -5,7 +5,8 @@
  * words (field labels, valid ranges), which the page shows; the form's own values go through the
  * same parser.
  */
-import { PROJECTIONS, parseBuiltinDatasetSpec, resolveParams, resolveRho1, type KernelName, type Projection } from "../src/index.js";
+import { resolveParams, resolveRho1 } from "../src/params.js";
+import { PROJECTIONS, parseBuiltinDatasetSpec, type KernelName, type Projection } from "../src/index.js";
 
 /** Where the data points come from: seeded random points, pasted text, or a built-in data set (classified by one-hot targets). */
 export type PointSource = "random" | "paste" | "mnist" | "iris";

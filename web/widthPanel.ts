@@ -5,11 +5,11 @@
  * that it and the main runs never cancel each other. Its results belong to the inputs shown: any
  * edit of the page's inputs or of its own fields removes them and says so.
  */
-import { formatFloat64 } from "../src/index.js";
 import type { WidthSeries, WorkerReply, WorkerRequest } from "./protocol.js";
 import type { ParsedState } from "./state.js";
 import { MAX_WIDTH_POINTS, parseWidthState, WIDTH_LABELS, widthValidText, type WidthState } from "./widthState.js";
 import { pageWords } from "./words.js";
+import { formatFloat64 } from "../src/index.js";
 
 const KEYS = Object.keys(WIDTH_LABELS) as (keyof WidthState)[];
 

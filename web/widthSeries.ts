@@ -4,11 +4,11 @@
  * standard error of their normalized empirical NTK Θ̄_n beside the infinite-width Θ̄ (the
  * library's monteCarloKernels; docs/FINITE_WIDTH.md).
  */
-import { monteCarloKernels, type BuiltinDataFiles, type ProgressOptions } from "../src/index.js";
 import { explorerData } from "./dataSeries.js";
 import type { WidthSeries } from "./protocol.js";
 import type { ExplorerState } from "./state.js";
 import { MAX_WIDTH_POINTS, type WidthState } from "./widthState.js";
+import { monteCarloKernels, type BuiltinDataFiles, type ProgressOptions } from "../src/index.js";
 
 /** The Monte Carlo statistics of `width` on the data of `state` (its σw, σb too). Throws the library's NtkError. */
 export async function widthSeries(state: ExplorerState, width: WidthState, progress: ProgressOptions, files?: BuiltinDataFiles): Promise<WidthSeries> {

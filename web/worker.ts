@@ -4,11 +4,11 @@
  * points, every ~20 ms). A new run cancels the one in flight: the page gives the finite-width
  * runs a worker of their own, so that they and the explorer runs do not cancel each other.
  */
-import { isNtkError } from "../src/index.js";
 import type { WorkerReply, WorkerRequest } from "./protocol.js";
 import { builtinFiles } from "./builtinFiles.js";
 import { runExplorer } from "./run.js";
 import { widthSeries } from "./widthSeries.js";
+import { isNtkError } from "../src/index.js";
 
 /** Built-in data files, fetched at most once per worker. */
 const files = builtinFiles();

@@ -14,9 +14,10 @@
  * erf and |x| maps are accurate to ~1e-16 absolute in 1 + ρ only (the state is ε = 1 − ρ).
  */
 import { NtkError } from "../errors.js";
-import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
+import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { checkDepthList, checkSpherePoints, gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
 import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
@@ -147,10 +148,8 @@ export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
  */
 export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepthFloat64[]> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return gramThroughDepthFloat64({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
   checkSpherePoints(o.points);
   return runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
 }
@@ -229,6 +228,12 @@ async function runArchitecture(
   return results;
 }
 
+/** σw and σb of the architecture when it is the plain ReLU network (which runs on the ReLU engine), else null. */
+export function reluEngineParams(arch: ResolvedArchitecture): NetworkParams | null {
+  const p = arch.reluMlp;
+  return p ? { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } : null;
+}
+
 /** Options of {@link archPairThroughDepthFloat64}. */
 export interface ArchPairOptions extends ProgressOptions {
   /** ρ1 = x·x′ ∈ [−1, 1]; text is read exactly (1 − ρ1 formed exactly). */
@@ -253,10 +258,8 @@ export interface ArchPairOptions extends ProgressOptions {
  */
 export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResultFloat64> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return pairThroughDepthFloat64({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return pairThroughDepthFloat64({ ...o, params: relu });
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
   const checkpoints = archCheckpoints(o.at, o.depth);

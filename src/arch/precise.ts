@@ -16,14 +16,12 @@
  * `pair/precise.ts`).
  */
 import type { Decimal } from "decimal.js";
-import { checkInputDim, resolveRho1, type DepthInput } from "../params.js";
+import { checkDepthList, checkInputDim, resolveRho1 } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { digitsVouched } from "../compare/digits.js";
-import { vouchedByText, vouchTwice, type VouchedRuns } from "../precise/vouched.js";
+import { digitsVouched } from "../digits.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { bitsForDigits, checkConstantLimit, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
-import { checkDepthList } from "../gram/float64.js";
 import {
   gramDeterminantsPaced,
   GRAM_PHASE,
@@ -38,10 +36,11 @@ import {
 } from "../gram/precise.js";
 import { pairThroughDepthPrecise, type PairResultPrecise } from "../pair/precise.js";
 import { exactPairComplements } from "../sphere/precise.js";
-import type { KernelName, NetworkParams } from "../types.js";
+import type { KernelName } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
-import { archCheckpoints, dependsOnDepth, toArchitecture, type ArchitectureInput } from "./float64.js";
+import { archCheckpoints, dependsOnDepth, reluEngineParams, toArchitecture, type ArchitectureInput, type ArchPairOptions } from "./float64.js";
 import { tapeLength } from "./tape.js";
+import { type VouchedRuns, vouchTwice, vouchedByText } from "../precise/vouched.js";
 
 /** The state of one run: the diagonals and every pair's complements. */
 interface RunState {
@@ -306,10 +305,8 @@ export interface ArchGramPrecisionOptions extends Omit<GramPrecisionOptions, "ex
  */
 export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): Promise<GramResultPrecise> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return gramThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return gramThroughDepthPrecise({ ...o, params: relu });
   return (await archGramRuns(o, arch)).result;
 }
 
@@ -376,14 +373,7 @@ function leastGramDigits(l: RunAtDepth, u: RunAtDepth, m: number, P: number): nu
 }
 
 /** Options of {@link archPairThroughDepthPrecise}. */
-export interface ArchPairPrecisionOptions extends ProgressOptions {
-  readonly rho1: number | string;
-  /** Final depth L (number, bigint or integer text), at most 1e9. */
-  readonly depth: DepthInput;
-  readonly at?: readonly DepthInput[];
-  readonly architecture: ArchitectureInput;
-  readonly params?: NetworkParams;
-  readonly inputDim?: number;
+export interface ArchPairPrecisionOptions extends Omit<ArchPairOptions, "backend" | "variant"> {
   /** Significant digits wanted, 20 … 1000. */
   readonly precision: number;
 }
@@ -395,10 +385,8 @@ export interface ArchPairPrecisionOptions extends ProgressOptions {
  */
 export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): Promise<PairResultPrecise> {
   const arch = toArchitecture(o.architecture, o.params);
-  if (arch.reluMlp) {
-    const p = arch.reluMlp;
-    return pairThroughDepthPrecise({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } });
-  }
+  const relu = reluEngineParams(arch);
+  if (relu !== null) return pairThroughDepthPrecise({ ...o, params: relu });
   const checkpoints = archCheckpoints(o.at, o.depth);
   const P = workingPrecision(o.precision, 1).precision;
   const rho1 = resolveRho1(o.rho1);

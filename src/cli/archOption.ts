@@ -3,7 +3,7 @@
  * its grammar appended to the command's --help.
  */
 import type { Command } from "commander";
-import { ARCH_SYNTAX_HELP } from "../arch/parse.js";
+import { ARCH_SYNTAX_HELP } from "../index.js";
 
 /** Declares --arch on `command` and appends the grammar to its help. */
 export function addArchOption(command: Command): Command {

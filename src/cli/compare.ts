@@ -5,21 +5,25 @@
  * correct digits of 1 − ρ (every depth scanned).
  */
 import type { Command } from "commander";
+import { type CliIO, printJson, progressSink } from "./context.js";
+import { parseInteger } from "./options.js";
+import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
+import { withProgress } from "./progressBar.js";
 import {
-  comparePair,
   DEFAULT_COMPARE_PRECISION,
+  comparePair,
   DIGIT_THRESHOLDS,
   MAX_COMPARE_DEPTH,
   type Float64PathAtDepth,
   type PairComparison,
-} from "../compare/pairCompare.js";
-import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
-import { formatFloat64, renderTable } from "../format.js";
-import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, printText, progressSink } from "./context.js";
-import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
-import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
-import { withProgress } from "./progressBar.js";
+  formatFloat64,
+  renderTable,
+  MAX_PRECISION,
+  MIN_PRECISION,
+} from "../index.js";
+import { FLOAT64_MATCH_DIGITS, vouchedText } from "../advanced.js";
+import { addLimitFlags, parseLimits } from "./options.js";
+import { printText } from "./context.js";
 
 interface CompareFlags extends PairFlags {
   precision: string;
@@ -46,8 +50,6 @@ export function register(program: Command, io: CliIO): void {
       const pair = pairOptionsOf(flags);
       const options = {
         ...pair,
-        depth: Number(pair.depth),
-        at: pair.at?.map(Number),
         precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION"),
         ...parseLimits(flags),
       };

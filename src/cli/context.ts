@@ -3,9 +3,9 @@
  * process) and the shared output conventions: JSON on stdout with every number as a string,
  * tables for people, a progress sink on stderr.
  */
-import type { KernelName } from "../types.js";
 import type { ProgressSink } from "./progressBar.js";
-import { TEXT_WIDTH, wrapText } from "../format.js";
+import { type KernelName } from "../index.js";
+import { TEXT_WIDTH, wrapText } from "../index.js";
 
 /** Output channels of one CLI run. */
 export interface CliIO {

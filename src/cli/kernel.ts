@@ -6,23 +6,33 @@
  */
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
-import { countOf, formatConditionEstimate, formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
-import { kernelMatrixFloat64 } from "../gram/float64.js";
-import { gramFloat64For } from "../arch/gramFor.js";
-import { toArchitecture } from "../arch/float64.js";
 import { addArchOption } from "./archOption.js";
-import { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64 } from "../linalg/lu.js";
 import { resolveDepth, resolveParams } from "../params.js";
-import { depthOneBias, findSingularCauses, type SingularCause } from "../predict/singularCause.js";
-import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
-import type { KernelName, Projection } from "../types.js";
-import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
-import { NtkError } from "../errors.js";
+import {
+  formatFloat64,
+  formatFromLog10,
+  formatScaled,
+  renderTable,
+  kernelMatrixFloat64,
+  analyzeMatrixFloat64,
+  FLOAT64_DIGITS,
+  type MatrixAnalysisFloat64,
+  PROJECTIONS,
+  projectToSphereFloat64,
+  type KernelName,
+  type Projection,
+  MAX_PRECISION,
+  MIN_PRECISION,
+  NtkError,
+} from "../index.js";
+import { gramFloat64For, toArchitecture, depthOneBias, findSingularCauses, type SingularCause } from "../advanced.js";
+import { countOf, formatConditionEstimate } from "../index.js";
+import { printText } from "./context.js";
 
 interface KernelFlags {
   data: string;

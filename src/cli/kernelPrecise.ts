@@ -5,18 +5,30 @@
  * float64's det stops meaning anything). `kernel.ts` parses the shared flags and hands over here.
  */
 import type { Decimal } from "decimal.js";
-import { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type EntryComparison, type GramComparison } from "../compare/gramCompare.js";
-import { vouchedText } from "../compare/digits.js";
-import type { Dataset } from "../data/dataset.js";
-import { countOf, formatFloat64, renderTable } from "../format.js";
-import { kernelEntryDigitsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
-import type { NetworkParams, KernelName, Projection } from "../types.js";
-import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
-import { gramDeterminantsVouchedFor } from "../arch/gramFor.js";
-import type { ResolvedArchitecture } from "../arch/description.js";
-import type { ResourceLimits } from "../precise/runCost.js";
+import {
+  compareGram,
+  DEFAULT_GRAM_COMPARE_PRECISION,
+  type EntryComparison,
+  type GramComparison,
+  type Dataset,
+  formatFloat64,
+  renderTable,
+  kernelMatrixPrecise,
+  type GramAtDepthPrecise,
+  type GramDeterminantPrecise,
+  type NetworkParams,
+  type KernelName,
+  type Projection,
+  type ResolvedArchitecture,
+} from "../index.js";
+import { vouchedText, gramDeterminantsVouchedFor } from "../advanced.js";
+import { type ResourceLimits } from "../index.js";
+import { countOf } from "../index.js";
+import { kernelEntryDigitsVouched } from "../advanced.js";
+import { printText } from "./context.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
 export interface KernelPreciseRequest {

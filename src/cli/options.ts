@@ -1,12 +1,12 @@
+import { NtkError, type NtkErrorCode } from "../index.js";
+import { Command } from "commander";
+import { type ResourceLimits } from "../index.js";
+import { getHeapStatistics } from "node:v8";
 /**
  * Reading numeric command-line flags: integers (depths, dimensions, digits) and comma-separated
  * depth lists. Range checks stay with the library (src/params.ts and friends), so the CLI and the
  * API reject the same values with the same codes; this module only turns text into integers.
  */
-import { getHeapStatistics } from "node:v8";
-import type { Command } from "commander";
-import { NtkError, type NtkErrorCode } from "../errors.js";
-import type { ResourceLimits } from "../precise/runCost.js";
 
 /**
  * The integer spelled by `text` ("1000", "1e6"), or `NtkError(code)` naming `flag` when the text

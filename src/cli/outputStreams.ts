@@ -1,10 +1,10 @@
+import { NtkError } from "../index.js";
 /**
  * What the command line does when its output cannot be written. A reader that goes away early
  * (`ntk-depth … | head -1`) is normal Unix use: EPIPE ends the run at once with exit code 0 and no
  * message, as `cat` or `seq` do. Any other write error (ENOSPC on a full disk, EIO, …) ends it
  * with the typed error OUTPUT_FAILED and exit code 1, never a stack trace.
  */
-import { NtkError } from "../errors.js";
 
 /** Exit code and the one line for stderr (empty for EPIPE) for a write error on `what`. */
 export function outputFailure(error: NodeJS.ErrnoException, what: "standard output" | "standard error"): { code: number; message: string } {

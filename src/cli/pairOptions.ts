@@ -3,9 +3,8 @@
  * depth, checkpoints, σw, σb and n0, declared once and read once into the library's PairOptions.
  */
 import type { Command } from "commander";
-import type { PairOptions } from "../pair/float64.js";
 import { parseInteger } from "./options.js";
-import { resolveDepth } from "../params.js";
+import { type PairOptions } from "../index.js";
 
 /** The raw text of the pair flags, as commander hands them over. */
 export interface PairFlags {
@@ -29,14 +28,14 @@ export function addPairFlags(command: Command, maxDepth: number | bigint): Comma
 }
 
 /**
- * The library options the pair flags spell (integers parsed here; ranges checked by the library).
- * Depths stay exact: they are read as bigints ("1000000000000000001", "1e18").
+ * The library options the pair flags spell (n0 parsed here; everything else is validated by the
+ * library). Depths stay decimal text, which the library reads exactly ("1000000000000000001", "1e18").
  */
-export function pairOptionsOf(flags: PairFlags): PairOptions & { inputDim: number; depth: bigint; at?: bigint[] } {
+export function pairOptionsOf(flags: PairFlags): PairOptions & { inputDim: number; depth: string; at?: string[] } {
   return {
     rho1: flags.rho1,
-    depth: resolveDepth(flags.depth, "--depth"),
-    at: flags.at === undefined ? undefined : flags.at.split(",").map((part) => resolveDepth(part, "--at")),
+    depth: flags.depth,
+    at: flags.at === undefined ? undefined : flags.at.split(",").map((part) => part.trim()),
     params: { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB },
     inputDim: parseInteger(flags.inputDim, "--input-dim", "BAD_OPTION"),
   };

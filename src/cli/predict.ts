@@ -5,25 +5,40 @@
  * row K_x K^{-1} (effective weights at finite t) and its 1-norm.
  */
 import { addArchOption } from "./archOption.js";
-import { toArchitecture } from "../arch/float64.js";
 import type { Command } from "commander";
 import type { Decimal } from "decimal.js";
 import { loadDataset } from "../data/files.js";
-import { countOf, formatConditionEstimate, formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
-import { predict, DEFAULT_AUTO_DIGITS, type DataPrediction } from "../predict/fromData.js";
-import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConvention } from "../predict/settings.js";
-import { PROJECTIONS } from "../sphere/float64.js";
-import type { KernelName, Projection } from "../types.js";
-import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
-import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
+import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
-import { ensembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
+import { ensembleOnDataPrecise } from "../advanced.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
-import { ensembleOnData } from "../predict/ensembleOnData.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
-import { TARGET_KINDS, type Classification, type TargetKind } from "../predict/classes.js";
+import {
+  formatFloat64,
+  formatFromLog10,
+  formatVouched,
+  renderTable,
+  predict,
+  DEFAULT_AUTO_DIGITS,
+  type DataPrediction,
+  DIAG_REG_SCALES,
+  TIME_CONVENTIONS,
+  type DiagRegScale,
+  type TimeConvention,
+  PROJECTIONS,
+  type KernelName,
+  type Projection,
+  MAX_PRECISION,
+  MIN_PRECISION,
+  TARGET_KINDS,
+  type Classification,
+  type TargetKind,
+} from "../index.js";
+import { toArchitecture, ensembleOnData, correctDigits, FLOAT64_MATCH_DIGITS } from "../advanced.js";
+import { addLimitFlags, parseLimits } from "./options.js";
+import { countOf, formatConditionEstimate } from "../index.js";
+import { printText } from "./context.js";
 
 interface PredictFlags {
   train: string;

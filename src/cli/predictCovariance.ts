@@ -1,15 +1,13 @@
+import { NtkError, formatFromLog10, formatScaled, renderTable } from "../index.js";
+import { type EnsembleOnData } from "../advanced.js";
+import { Decimal } from "decimal.js";
+import { type EnsembleOnDataPrecise, vouchedText } from "../advanced.js";
+import { type Vouched } from "../index.js";
 /**
  * `predict --covariance [variance|full]`: the variance of the ensemble of trained networks at
  * each test point (docs/PREDICTOR.md), and on request their covariance matrix, in float64 or, with
  * `--precision P`, at P digits with the digits each value vouches for.
  */
-import { NtkError } from "../errors.js";
-import { formatFromLog10, formatScaled, renderTable } from "../format.js";
-import type { Decimal } from "decimal.js";
-import { vouchedText } from "../compare/digits.js";
-import type { EnsembleOnData } from "../predict/ensembleOnData.js";
-import type { EnsembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
-import type { Vouched } from "../precise/vouched.js";
 
 /** The flag's value: `--covariance` alone means "variance". */
 export function covarianceRequest(flag: string | boolean | undefined, precision: unknown): "variance" | "full" | null {

@@ -7,7 +7,7 @@
  * through an AbortController, and the CLI turns the resulting `ABORTED` error into exit code 130.
  */
 import cliProgress from "cli-progress";
-import type { ProgressOptions } from "../progress.js";
+import { type ProgressOptions } from "../index.js";
 
 /** Runs shorter than this never show a bar, in milliseconds. */
 export const BAR_DELAY_MS = 1000;

@@ -4,20 +4,31 @@
  * `--precision P`, in arbitrary precision with the digits each value vouches for.
  */
 import { Option, type Command } from "commander";
-import { pairThroughDepth } from "../pair.js";
-import type { PairMethod, PairMethodRun, PairPointFloat64, PairResultFloat64 } from "../pair/float64.js";
-import { formatFloat64, formatScaled, renderTable } from "../format.js";
-import { MAX_JUMP_DEPTH } from "../params.js";
-import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, printText, progressSink } from "./context.js";
-import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
+import { type CliIO, printJson, progressSink } from "./context.js";
+import { parseInteger } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
 import { addArchOption } from "./archOption.js";
-import { archPairThroughDepthFloat64, toArchitecture } from "../arch/float64.js";
-import { archPairThroughDepthPrecise } from "../arch/precise.js";
-import type { ResolvedArchitecture } from "../arch/description.js";
+import {
+  pairThroughDepth,
+  type PairMethod,
+  type PairMethodRun,
+  type PairPointFloat64,
+  type PairResultFloat64,
+  formatFloat64,
+  formatScaled,
+  renderTable,
+  MAX_JUMP_DEPTH,
+  MAX_PRECISION,
+  MIN_PRECISION,
+  archPairThroughDepthFloat64,
+  archPairThroughDepthPrecise,
+  type ResolvedArchitecture,
+} from "../index.js";
+import { toArchitecture } from "../advanced.js";
+import { addLimitFlags, parseLimits } from "./options.js";
+import { printText } from "./context.js";
 
 interface RhoFlags extends PairFlags {
   arch?: string;

@@ -5,9 +5,8 @@
  * Every value is printed with exactly the digits it vouches for (trailing zeros kept).
  */
 import type { Decimal } from "decimal.js";
-import type { PairPointPrecise, PairResultPrecise } from "../pair/precise.js";
-import { vouchedText } from "../compare/digits.js";
-import { renderTable } from "../format.js";
+import { type PairPointPrecise, type PairResultPrecise, renderTable } from "../index.js";
+import { vouchedText } from "../advanced.js";
 
 /** The quantities printed, in order, with their SPEC names. */
 const QUANTITIES = [

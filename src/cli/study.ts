@@ -11,7 +11,7 @@ import { DEFAULT_SEED } from "../study/plan.js";
 import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
-import { nodeBuiltinDataFiles } from "../data/builtinFiles.js";
+import { nodeBuiltinDataFiles } from "../data/files.js";
 
 interface StudyFlags {
   quick?: boolean;

@@ -4,16 +4,13 @@
  */
 import type { Command } from "commander";
 import { loadDataset } from "../data/files.js";
-import { toExactDecimal } from "../decimalText.js";
-import { isNtkError } from "../errors.js";
-import { countOf, formatFloat64, renderTable } from "../format.js";
-import { PROJECTIONS } from "../sphere/float64.js";
-import type { Projection } from "../types.js";
-import { checkWidth } from "../width/network.js";
-import { trainNetworks, type TrainCheckpoint } from "../width/training.js";
-import { type CliIO, printJson, printText, progressSink } from "./context.js";
+import { type CliIO, printJson, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import { isNtkError, formatFloat64, renderTable, PROJECTIONS, type Projection, trainNetworks, type TrainCheckpoint } from "../index.js";
+import { toExactDecimal } from "../advanced.js";
+import { countOf } from "../index.js";
+import { printText } from "./context.js";
 
 interface TrainFlags {
   train: string;
@@ -61,7 +58,7 @@ export function register(program: Command, io: CliIO): void {
       const json = flags.json === true;
       const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
-      const width = checkWidth(parseInteger(flags.width, "--width", "BAD_WIDTH"), "--width");
+      const width = parseInteger(flags.width, "--width", "BAD_WIDTH");
       const steps = parseInteger(flags.steps, "--steps", "BAD_OPTION");
       const learningRate = toExactDecimal(flags.learningRate, "--learning-rate").toNumber();
       const samples = parseInteger(flags.samples, "--samples", "BAD_SAMPLES");

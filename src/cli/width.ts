@@ -6,16 +6,23 @@
  */
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
-import { NtkError } from "../errors.js";
-import { countOf, formatFloat64, renderTable } from "../format.js";
-import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
-import type { KernelName, Projection } from "../types.js";
-import { monteCarloKernels, type EntryStatistics, type MonteCarloResult } from "../width/monteCarlo.js";
-import { checkWidth } from "../width/network.js";
 import { sampleWorkerRunner, defaultThreads } from "../width/sampleWorkers.js";
 import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
+import {
+  NtkError,
+  formatFloat64,
+  renderTable,
+  PROJECTIONS,
+  projectToSphereFloat64,
+  type KernelName,
+  type Projection,
+  monteCarloKernels,
+  type EntryStatistics,
+  type MonteCarloResult,
+} from "../index.js";
+import { countOf } from "../index.js";
 
 interface WidthFlags {
   data: string;
@@ -61,7 +68,7 @@ export function register(program: Command, io: CliIO): void {
     .action(async (flags: WidthFlags) => {
       const json = flags.json === true;
       const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
-      const width = checkWidth(parseInteger(flags.width, "--width", "BAD_WIDTH"), "--width");
+      const width = parseInteger(flags.width, "--width", "BAD_WIDTH");
       const samples = parseInteger(flags.samples, "--samples", "BAD_SAMPLES");
       const seed = parseInteger(flags.seed, "--seed", "BAD_OPTION");
       const dataset = await loadDataset(flags.data);

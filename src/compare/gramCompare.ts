@@ -23,7 +23,7 @@ import { analyzeMatrixFloat64, type MatrixAnalysisFloat64 } from "../linalg/lu.j
 import { checkDepth, type ResolvedParams } from "../params.js";
 import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName } from "../types.js";
-import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
 import { ProgressTicker } from "../progress.js";
 
 /** Default significant digits of the reference (as for the pair comparison). */

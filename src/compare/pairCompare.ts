@@ -6,14 +6,15 @@
  * at which each float64 path keeps fewer than 12, 6 and 1 correct digits of 1 − ρ.
  */
 import type { Decimal } from "decimal.js";
-import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
+import { resolveCheckpoints, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
-import { checkPairRunFits, pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
-import { checkPrecision } from "../precise/precision.js";
-import { ProgressTicker } from "../progress.js";
+import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
-import type { ResourceLimits } from "../precise/runCost.js";
-import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+import { ProgressTicker } from "../progress.js";
+import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
+import { type ResourceLimits } from "../precise/runCost.js";
+import { checkPairRunFits } from "../pair/precise.js";
+import { checkPrecision } from "../precise/precision.js";
 
 /** The correct-digit levels whose first crossing is reported. */
 export const DIGIT_THRESHOLDS = [12, 6, 1] as const;
@@ -35,10 +36,10 @@ type ComparedMethod = "textbook" | "stable";
 
 /** Options of {@link comparePair}. */
 export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at">, ResourceLimits {
-  /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned). */
-  readonly depth: number;
-  /** Checkpoint depths (default: the final depth). */
-  readonly at?: readonly number[];
+  /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned): a safe integer, a bigint or decimal text ("1e4"). */
+  readonly depth: DepthInput;
+  /** Checkpoint depths, each ≤ depth (default: the final depth). */
+  readonly at?: readonly DepthInput[];
   /** Significant digits of the high-precision reference, 20..1000 (default 32). */
   readonly precision?: number;
 }
@@ -94,32 +95,32 @@ export interface PairComparison {
  * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
  */
 export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
-  checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
-  const checkpoints = checkCheckpoints(o.at, o.depth);
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_COMPARE_DEPTH)));
+  const checkpoints = resolveCheckpoints(o.at, depth, BigInt(MAX_COMPARE_DEPTH)).map(Number);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
   // Sized before the float64 scans, which would otherwise run first.
-  checkPairRunFits({ ...o, precision: checkPrecision(precision) }, o.depth, checkpoints.length);
-  const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
+  checkPairRunFits({ ...o, precision: checkPrecision(precision) }, depth, checkpoints.length);
+  const base = { rho1: o.rho1, depth: depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
   const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
-  const total = 4 * o.depth;
+  const total = 4 * depth;
   // Each segment is one synchronous WebAssembly run: pause between them so that timers and Ctrl-C get their turn.
   const ticker = new ProgressTicker(o, total, 1, "float64 scans");
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
-    const all = new Float64Array(o.depth);
+    const all = new Float64Array(depth);
     const at = new Map<number, PairPointFloat64>();
     // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
-    for (let first = 1; first <= o.depth; first += SCAN_SEGMENT) {
-      const last = Math.min(o.depth, first + SCAN_SEGMENT - 1);
+    for (let first = 1; first <= depth; first += SCAN_SEGMENT) {
+      const last = Math.min(depth, first + SCAN_SEGMENT - 1);
       const segment = Array.from({ length: last - first + 1 }, (_, i) => first + i);
       const run = await pairThroughDepthFloat64({ ...base, depth: last, at: segment, method, signal: o.signal });
       for (const p of run.points) {
         all[p.depth - 1] = p.oneMinusRho;
         if (wanted.has(p.depth)) at.set(p.depth, p);
       }
-      const pause = ticker.tick(index * o.depth + last);
+      const pause = ticker.tick(index * depth + last);
       if (pause) await pause;
     }
     paths[method] = { all, at };
@@ -134,7 +135,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       method: "direct",
       maxMemoryBytes: o.maxMemoryBytes,
       maxSeconds: o.maxSeconds,
-      onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)),
+      onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * depth + done, 2 * depth + t)),
       signal: o.signal,
     },
     (depth, eps, ctx) => {
@@ -169,7 +170,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     precision: reference.precision,
     workingPrecision: reference.workingPrecision,
     vouchedBy: reference.vouchedBy,
-    finalDepth: o.depth,
+    finalDepth: depth,
     points,
     firstDepthBelow: { textbook: losses("textbook"), stable: losses("stable") },
   };

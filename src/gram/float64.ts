@@ -20,23 +20,15 @@
  * are within a few ulps.
  */
 import { NtkError } from "../errors.js";
-import {
-  checkCheckpoints,
-  checkDepth,
-  checkFloat64Params,
-  MAX_DEPTH,
-  MAX_JUMP_DEPTH,
-  resolveDepth,
-  resolveParams,
-  type DepthInput,
-  type ResolvedParams,
-} from "../params.js";
+import { MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from "../threads/pool.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
+import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
 
 /** Inputs of every Gram path (float64 and high precision). */
@@ -118,83 +110,6 @@ const PAIR_STEPS_PER_CALL = 1 << 18;
 const SHORT_RUN_PAIR_STEPS = 1 << 20;
 /** Below this many pair steps (layer-1 products counted as n0/8 steps a pair) one thread does it all: tens of milliseconds. */
 const PARALLEL_MIN_PAIR_STEPS = 1 << 22;
-/** Keep the scaled diagonal mantissa within 2^±RENORMALIZE_LOG2. */
-const RENORMALIZE_LOG2 = 500;
-const RENORMALIZE_BELOW = 2 ** -RENORMALIZE_LOG2;
-const RENORMALIZE_ABOVE = 2 ** (RENORMALIZE_LOG2 + 1);
-
-/**
- * The layer scalars shared by every pair (docs/RECURSIONS.md): q_l = qMantissa · 2^log2Scale with
- * q_1 = σw²/n0 + σb², q_{l+1} = σw² q_l/2 + σb², w_l = σw² q_l / (2 q_{l+1}), τ_1 = 1,
- * τ_{l+1} = w_l τ_l + 1. q is renormalized by exact powers of two, so no depth under- or
- * overflows it (the paper's case has q_L = 1/(n0 2^{L−1})).
- */
-export class LayerScalars {
-  /** Current layer l (starts at 1). */
-  layer = 1;
-  /** q_l / 2^log2Scale. */
-  qMantissa: number;
-  /** Exponent of the power of two carried beside q. */
-  log2Scale = 0;
-  /** τ_l = Θ^(l)(x,x) / Σ^(l)(x,x). */
-  tau = 1;
-  /** σw² / 2. */
-  readonly halfSigmaW2: number;
-  /** σb². */
-  readonly sigmaB2: number;
-  /** c1 = σw² / (n0 q_1): the layer-1 complements are ε_1 = u_1 = c1 (1 − x·x′) (docs/RECURSIONS.md); 1 in the paper's case. */
-  readonly c1: number;
-
-  /** Throws BAD_SIGMA_W / BAD_SIGMA_B for σw, σb outside the float64 range (checkFloat64Params). */
-  constructor(params: ResolvedParams, n0: number) {
-    checkFloat64Params(params);
-    const sigmaW2 = params.sigmaW64 * params.sigmaW64;
-    this.halfSigmaW2 = sigmaW2 / 2;
-    this.sigmaB2 = params.sigmaB64 * params.sigmaB64;
-    this.qMantissa = sigmaW2 / n0 + this.sigmaB2;
-    this.c1 = sigmaW2 / n0 / this.qMantissa;
-    this.renormalize();
-  }
-
-  /**
-   * Moves `steps` layers on, writing for each layer l its w_l, a_l = w_l τ_l / τ_{l+1} and
-   * b_l = 1 / τ_{l+1} to `out` (GRAM_COEFFICIENTS_PER_LAYER values a layer, from index 0).
-   */
-  fill(out: Float64Array, steps: number): void {
-    let { qMantissa: q, tau } = this;
-    for (let l = 0, k = 0; l < steps; l++, k += GRAM_COEFFICIENTS_PER_LAYER) {
-      const carried = this.halfSigmaW2 * q;
-      // σb² in units of 2^log2Scale; 0 · 2^(huge) would be NaN, and σb = 0 adds nothing anyway.
-      const bias = this.sigmaB2 === 0 ? 0 : this.sigmaB2 * 2 ** -this.log2Scale;
-      const next = carried + bias;
-      const w = carried / next;
-      const tauNext = w * tau + 1;
-      out[k] = w;
-      out[k + 1] = (w * tau) / tauNext;
-      out[k + 2] = 1 / tauNext;
-      tau = tauNext;
-      q = next;
-      // Renormalize by an exact power of two once q leaves 2^±RENORMALIZE_LOG2 (cheap test first).
-      if (q < RENORMALIZE_BELOW || q >= RENORMALIZE_ABOVE) {
-        this.qMantissa = q;
-        this.renormalize();
-        q = this.qMantissa;
-      }
-    }
-    this.qMantissa = q;
-    this.tau = tau;
-    this.layer += steps;
-  }
-
-  private renormalize(): void {
-    const e = Math.floor(Math.log2(this.qMantissa));
-    if (Math.abs(e) > RENORMALIZE_LOG2) {
-      this.qMantissa *= 2 ** -e;
-      this.log2Scale += e;
-    }
-  }
-}
-
 /** Where the pair complements live while the depth loop runs: WASM memory or JS arrays. */
 interface PairStore {
   /** Pairs first … first + count − 1 advanced `steps` layers, in calls of `taskPairs` pairs when on the pool. */
@@ -278,48 +193,6 @@ function plainStore(points: SpherePoints, c1: number): PairStore {
   };
 }
 
-/** Throws EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows. */
-export function checkSpherePoints(points: SpherePoints): void {
-  const { m, n0, coords } = points;
-  if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
-    throw new NtkError("EMPTY_DATA", `A Gram matrix needs at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
-  }
-  if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
-      m,
-      n0,
-      length: coords.length,
-    });
-  }
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let c = 0; c < n0; c++) {
-      const x = coords[i * n0 + c];
-      if (!Number.isFinite(x)) {
-        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
-      }
-      s += x * x;
-    }
-    // Unit rows from projectToSphereFloat64 have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
-    if (!(Math.abs(s - 1) <= 1e-12)) {
-      throw new NtkError(
-        "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphereFloat64).`,
-        { row: i + 1, normSquared: s },
-      );
-    }
-  }
-}
-
-/** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */
-function checkDepthListExact(depths: readonly DepthInput[], max: bigint): bigint[] {
-  if (!Array.isArray(depths) || depths.length === 0) {
-    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
-  }
-  const exact = depths.map((d, i) => resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, max));
-  return [...new Set(exact)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 /** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
 const GRAM_AUTO_JUMP_PAIR_STEPS = 400_000;
 
@@ -339,15 +212,6 @@ function chooseGramMethod(method: string, params: ResolvedParams, backend: strin
   const last = depths[depths.length - 1]!;
   const directSteps = pairs * (Number(last) - 1);
   return params.sigmaB.isZero() && backend === "wasm" && (last > BigInt(MAX_DEPTH) || directSteps > GRAM_AUTO_JUMP_PAIR_STEPS) ? "jump" : "direct";
-}
-
-/** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
-export function checkDepthList(depths: readonly number[]): number[] {
-  if (!Array.isArray(depths) || depths.length === 0) {
-    throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to report the Gram matrices.", {});
-  }
-  depths.forEach((d, i) => checkDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`));
-  return checkCheckpoints(depths, Math.max(...depths));
 }
 
 /**
@@ -377,7 +241,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const scalars = new LayerScalars(params, n0);
   // σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing.
   const settles = !params.sigmaB.isZero() && params.sigmaW64 * params.sigmaW64 < 2 && o.stopAtFixedPoint !== false;
-  const exactDepths = checkDepthListExact(o.depths, (params.sigmaB.isZero() && o.method !== "direct") || settles ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const exactDepths = resolveDepthList(o.depths, (params.sigmaB.isZero() && o.method !== "direct") || settles ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const threads = await resolveThreads(o.threads);
   if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
     // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.

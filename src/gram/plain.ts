@@ -5,6 +5,7 @@
  * `gramThroughDepthFloat64({ backend: "plain" })` runs on it. Same results to a few ulps (the
  * only differences are the libm implementations of asin, sin and cos).
  */
+import { GRAM_COEFFICIENTS_PER_LAYER } from "../layerScalars.js";
 
 /** Below this angle g(θ) comes from its series (as in assembly/correlation.ts). */
 const SERIES_BELOW = 1;
@@ -23,8 +24,8 @@ const G = [
   -1 / 2554547108585472000,
 ];
 
-/** Float64 values per layer in a coefficient array: w_l, a_l = w_l τ_l / τ_{l+1}, b_l = 1 / τ_{l+1}. */
-export const GRAM_COEFFICIENTS_PER_LAYER = 3;
+/** Float64 values per layer in a coefficient array (its layout is LayerScalars.fill's). */
+export { GRAM_COEFFICIENTS_PER_LAYER };
 
 const INV_PI = 1 / Math.PI;
 

@@ -20,11 +20,9 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { resolveParams, type ResolvedParams } from "../params.js";
-import { checkDepthList } from "./float64.js";
-import { offsetSteps, ProgressTicker, runSteps, runStepsSync, type ProgressOptions, type Steps } from "../progress.js";
+import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
-import { digitsAgreed, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
@@ -32,15 +30,10 @@ import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantL
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import {
-  analysisDigits,
-  determinantDigitsVouched,
-  findIdenticalRows,
-  luAnalysisWork,
-  preciseLuAnalysisSteps,
-  type DeterminantDigits,
-  type MatrixAnalysisPrecise,
-} from "../linalg/preciseLu.js";
+import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type MatrixAnalysisPrecise } from "../linalg/preciseLu.js";
+import { type Steps, offsetSteps, runSteps, runStepsSync } from "../progress.js";
+import { digitsAgreed, vouchTwice, vouchedByText } from "../precise/vouched.js";
+import { luAnalysisWork, preciseLuAnalysisSteps } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
 export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions, ResourceLimits {

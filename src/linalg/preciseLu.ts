@@ -12,10 +12,11 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkSquareShape } from "./lu.js";
-import { digitsVouched } from "../compare/digits.js";
-import { vouchedByText, vouchTwiceSync } from "../precise/vouched.js";
-import { BASE_GUARD_DIGITS, DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
-import { offsetSteps, runStepsSync, type Steps } from "../progress.js";
+import { digitsVouched } from "../digits.js";
+import { DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
+import { BASE_GUARD_DIGITS } from "../precise/precision.js";
+import { type Steps, offsetSteps, runStepsSync } from "../progress.js";
+import { vouchTwiceSync, vouchedByText } from "../precise/vouched.js";
 
 /** The factors of PA = LU at one working precision. */
 export interface LuFactorsPrecise {
@@ -282,7 +283,7 @@ export interface DeterminantDigits {
 /**
  * Digits of the determinant vouched for by two runs of the same computation, `lower` at fewer
  * working digits and `upper` (the one reported) at more: the digits they agree on minus one, at
- * most `precision` (see compare/digits.ts). Both exactly 0 (an exactly zero pivot at both
+ * most `precision` (see digits.ts). Both exactly 0 (an exactly zero pivot at both
  * precisions, as for identical rows) vouches `precision` digits of 0; one zero and one not
  * vouches none.
  */

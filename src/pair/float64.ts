@@ -23,7 +23,7 @@ import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
 import { ProgressTicker } from "../progress.js";
-import { LayerScalars } from "../gram/float64.js";
+import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { PairOptions } from "../types.js";

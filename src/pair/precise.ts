@@ -5,7 +5,7 @@
  *
  * Method: the complement recursion (ε = 1 − ρ, u = 1 − Θ̄, τ = Θ(x,x)/q, q = Σ(x,x)) in BigInt
  * floating point (`../precise/correlationMap.ts`), run twice, at P + guard digits and 6 digits
- * above; the digits on which the two runs agree, minus one, are vouched (`../compare/digits.ts`).
+ * above; the digits on which the two runs agree, minus one, are vouched (`../digits.ts`).
  * Raw Σ, Θ are returned unscaled, in a Decimal class with a huge exponent range.
  */
 import type { Decimal } from "decimal.js";
@@ -29,8 +29,8 @@ import {
   VOUCH_EXTRA_DIGITS,
   workingPrecision,
 } from "../precise/precision.js";
-import { digitsVouched } from "../compare/digits.js";
-import { vouchedByText, vouchTwice } from "../precise/vouched.js";
+import { digitsVouched } from "../digits.js";
+import { vouchTwice, vouchedByText } from "../precise/vouched.js";
 
 /** Options of the high-precision pair computation. */
 export interface PairPrecisionOptions extends PairOptions, ResourceLimits {

@@ -1,6 +1,6 @@
 /**
  * The layer scalars shared by every pair, in arbitrary precision (docs/RECURSIONS.md): the
- * high-precision twin of `LayerScalars` in `gram/float64.ts`, read by the precise pair and Gram loops.
+ * high-precision twin of `LayerScalars` in `../layerScalars.ts`, read by the precise pair and Gram loops.
  *
  *   q_1 = σw²/n0 + σb²,   q_{l+1} = σw² q_l/2 + σb²,   w_l = σw² q_l / (2 q_{l+1}) ∈ (0, 1]
  *   τ_1 = 1,   τ_{l+1} = w_l τ_l + 1,   a_l = w_l τ_l / τ_{l+1},   b_l = 1 / τ_{l+1}

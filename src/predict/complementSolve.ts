@@ -16,7 +16,8 @@
  * without forming K̄.
  */
 import { lemmaDeterminant } from "../linalg/complement.js";
-import { estimateInverseNorm1, luFactorFloat64, type Determinant, type LinalgOptions, type LuFactorizationFloat64 } from "../linalg/lu.js";
+import { luFactorFloat64, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { LuFactorizationFloat64, estimateInverseNorm1 } from "../linalg/lu.js";
 
 /** Weights and error amplification of the complement solve for some test rows. */
 export interface ComplementSolution {

@@ -7,7 +7,7 @@
  * high-precision counterpart is precise.ts.
  */
 import { NtkError } from "../errors.js";
-import { checkFiniteEntries, FLOAT64_DIGITS, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { FLOAT64_DIGITS, checkFiniteEntries, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { predictorFromChecked } from "./predictor.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";

@@ -6,25 +6,27 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { checkDepthList, kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepth, resolveParams } from "../params.js";
+import { checkDepth, checkDepthList, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
-import { predictFromCheckedKernels64, type PredictionFloat64 } from "./float64.js";
-import { digitsAtMagnitude } from "./predictor.js";
-import { FLOAT64_DIGITS } from "../linalg/lu.js";
-import { checkPredictionFits, firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { type PredictionFloat64 } from "./float64.js";
+import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
+import { FLOAT64_DIGITS } from "../linalg/lu.js";
+import { checkPredictionFits } from "./preciseOnData.js";
+import { digitsAtMagnitude } from "./predictor.js";
+import { predictFromCheckedKernels64 } from "./float64.js";
 
 /** Default number of correct digits `precision: "auto"` aims for. */
 export const DEFAULT_AUTO_DIGITS = 10;

@@ -19,13 +19,14 @@ import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { symmetricEigenPrecise } from "../linalg/preciseEigen.js";
-import { luAnalysisWork, luFactorWork, luSolveWork, preciseLuAnalysisSteps, preciseLuFactorSteps, preciseLuSolveSteps } from "../linalg/preciseLu.js";
-import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
+import { type ProgressOptions } from "../progress.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { flowTimePrecise, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { ProgressTicker, runSteps } from "../progress.js";
+import { luAnalysisWork, luFactorWork, luSolveWork, preciseLuAnalysisSteps, preciseLuFactorSteps, preciseLuSolveSteps } from "../linalg/preciseLu.js";
 
 /** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
 export type DecimalLike = Decimal | string | number;

@@ -20,13 +20,14 @@
 import { NtkError } from "../errors.js";
 import { choleskyFactor } from "../linalg/cholesky.js";
 import { symmetricEigenFloat64, type SymmetricEigenFloat64 } from "../linalg/eigen.js";
-import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type LinalgOptions } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
 import type { KernelName } from "../types.js";
 import { complementFactor, type ComplementFactorization } from "./complementSolve.js";
 import { flowFilter } from "./flowFilter.js";
 import { createPrecisePredictor, type PrecisePredictor, type PrecisePredictorOptions } from "./predictorPrecise.js";
 import { flowTime, resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { type Determinant } from "../linalg/lu.js";
 
 const UNIT_ROUNDOFF = 2 ** -53;
 

@@ -15,7 +15,7 @@
  * of the direct recursion (observed ~1e-14, test/depth-jump.test.ts).
  */
 import { depthJumpFillFloat64 } from "../depth/float64.js";
-import { LayerScalars } from "../gram/float64.js";
+import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER } from "../gram/plain.js";
 import { NtkError } from "../errors.js";
 import { AUTO_JUMP_ABOVE } from "../pair/float64.js";

@@ -201,3 +201,47 @@ function stereographicRow(u: Float64Array, x: Float64Array): void {
   for (let j = 0; j < d; j++) x[j] = (2 * (u[j] / scale / Math.sqrt(scaledSumSquares))) / (r + invR);
   x[d] = (1 - invS) / (1 + invS);
 }
+
+/**
+ * Throws EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows:
+ * the check of every path that takes points already on the sphere. `user` names what needs them,
+ * in the messages ("Gram matrices", "a network's kernels").
+ */
+export function checkSpherePoints(points: SpherePoints, user = "Gram matrices"): void {
+  const { m, n0, coords } = points;
+  if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
+    throw new NtkError(
+      "EMPTY_DATA",
+      `${user[0]!.toUpperCase()}${user.slice(1)} need at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`,
+      {
+        m,
+        n0,
+      },
+    );
+  }
+  if (coords.length !== m * n0) {
+    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
+      m,
+      n0,
+      length: coords.length,
+    });
+  }
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let c = 0; c < n0; c++) {
+      const x = coords[i * n0 + c];
+      if (!Number.isFinite(x)) {
+        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
+      }
+      s += x * x;
+    }
+    // Unit rows from projectToSphereFloat64 have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
+    if (!(Math.abs(s - 1) <= 1e-12)) {
+      throw new NtkError(
+        "OFF_SPHERE",
+        `Point ${i + 1} has |x|² = ${s}, not 1: ${user} need points on the unit sphere. Project them first (projectToSphereFloat64).`,
+        { row: i + 1, normSquared: s },
+      );
+    }
+  }
+}

@@ -8,21 +8,26 @@
  * two-slope activations across λ = (b − a)²/(a² + b²), and ρ^(L) of residual networks across α.
  * Every verdict is computed here from the numbers. Browser-safe.
  */
-import { archGramThroughDepthFloat64, archPairThroughDepthFloat64 } from "../arch/float64.js";
-import { datasetFromArrays } from "../data/dataset.js";
-import { isNtkError } from "../errors.js";
-import { determinantFromComplement } from "../linalg/complement.js";
-import { predictThroughDepth } from "../predict/fromData.js";
-import type { ProgressOptions } from "../progress.js";
-import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import { markdownTable, type ReportSection } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
 import { powersOfTwo } from "./plan.js";
-import { randomGaussianPoints, syntheticLabels } from "./randomData.js";
 import { estimateLimit, fitPowerLaw, tailOf } from "./series.js";
 import { subdivide } from "./stages.js";
 import { quote } from "./verdicts.js";
+import {
+  archGramThroughDepthFloat64,
+  archPairThroughDepthFloat64,
+  datasetFromArrays,
+  isNtkError,
+  predictThroughDepth,
+  type ProgressOptions,
+  projectToSphereFloat64,
+  type RawPoints,
+  randomGaussianPoints,
+  syntheticLabels,
+} from "../index.js";
+import { determinantFromComplement } from "../advanced.js";
 
 /** The architectures compared, one summary row each (dense layers σw = 1, σb = 0 unless stated). */
 export const STUDY_ARCHITECTURES: readonly { readonly name: string; readonly text: string; readonly maxLog2?: number }[] = [

@@ -1,9 +1,9 @@
+import { formatFloat64 } from "../index.js";
 /**
  * The data behind every table and figure of the study, in one shape that renders to CSV and JSON
  * the same way: named columns with their meaning, rows of numbers (float64, printed as shortest
  * round-trip decimal text) and labels. Browser-safe.
  */
-import { formatFloat64 } from "../format.js";
 
 /** A cell: a float64 number, a label, or null for "not computed / not reached". */
 export type Cell = number | string | null;

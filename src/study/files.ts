@@ -5,10 +5,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import { NtkError } from "../errors.js";
 import { tableToCsv, tableToJson } from "./dataTable.js";
 import { DATA_DIR, FIGURE_DIR, renderIndexMarkdown, type StudyDocument } from "./document.js";
 import { renderSvg } from "./figures.js";
+import { NtkError } from "../index.js";
 
 /** PNGs are drawn at this multiple of the SVG's size, for sharp text on high-density screens. */
 const PNG_ZOOM = 2;

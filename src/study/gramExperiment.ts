@@ -4,13 +4,17 @@
  * float64 from the complement E = 1 − K̄ (accurate where LU of K̄ is not), from the float64 Gram
  * path over the training points (for σb = 0 its depth-L maps, SPEC §9, reach any depth to 2^60).
  */
-import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
-import { determinantFromComplement } from "../linalg/complement.js";
-import { analyzeMatrixFloat64 } from "../linalg/lu.js";
-import type { ProgressOptions } from "../progress.js";
-import type { NetworkParams, SpherePoints } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
+import {
+  gramThroughDepthFloat64,
+  type GramAtDepthFloat64,
+  analyzeMatrixFloat64,
+  type ProgressOptions,
+  type NetworkParams,
+  type SpherePoints,
+} from "../index.js";
+import { determinantFromComplement } from "../advanced.js";
 
 /** The two normalized kernels the experiment studies: their labels and where their matrices are. */
 const KERNELS = [

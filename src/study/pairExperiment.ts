@@ -5,14 +5,12 @@
  * ρ, 1 − ρ, Θ̄ through depth for representative ρ1 on a power-of-two grid, the fitted rate of
  * 1 − ρ^(L), and the first depth at which 1 − ρ falls below δ with how fast things move there.
  */
-import { pairThroughDepthFloat64 } from "../pair/float64.js";
-import type { ProgressOptions } from "../progress.js";
-import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { fitPowerLaw, type DepthSeries, type PowerLawFit } from "./series.js";
 import { firstDepthsBelow, THRESHOLD_DELTAS, type OneMinusRhoAtDepths } from "./thresholds.js";
 import { subdivide } from "./stages.js";
 import type { ThresholdRow } from "./verdicts.js";
+import { pairThroughDepthFloat64, type ProgressOptions, type NetworkParams } from "../index.js";
 
 /** The constant of the expected asymptote 1 − ρ^(L) ≈ 9π²/(2L²) (docs/RECURSIONS.md). */
 export const EXPECTED_RATE_CONSTANT = (9 * Math.PI ** 2) / 2;

@@ -3,11 +3,8 @@
  * run (under 3 minutes on 2 cores) and the `--quick` run (under 20 seconds, for CI). One place to
  * read or change the budget of every experiment.
  */
-import { NtkError } from "../errors.js";
 import { resolveParams } from "../params.js";
-import type { NetworkParams } from "../types.js";
-import type { ProgressOptions } from "../progress.js";
-import type { BuiltinDataFiles } from "../data/builtin.js";
+import { NtkError, type NetworkParams, type ProgressOptions, type BuiltinDataFiles } from "../index.js";
 
 /** Options of {@link import("./run.js").runStudy}. */
 export interface StudyOptions extends ProgressOptions {

@@ -3,13 +3,12 @@
  * Gram runs (gram/precise.ts) and the determinants of both kernels from them, with the digits the
  * two runs vouch for. They are the reference the float64 determinants are judged against.
  */
-import { gramDeterminantsPaced, gramThroughDepthPreciseRuns } from "../gram/precise.js";
-import type { ProgressOptions } from "../progress.js";
-import type { RawPoints } from "../sphere/float64.js";
-import type { NetworkParams } from "../types.js";
 import type { Cell } from "./dataTable.js";
 import { DET_METHOD } from "./gramExperiment.js";
 import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
+import { type ProgressOptions, type RawPoints, type NetworkParams } from "../index.js";
+import { gramThroughDepthPreciseRuns } from "../advanced.js";
+import { gramDeterminantsPaced } from "../advanced.js";
 
 /** Determinant rows (columns as DETERMINANT_COLUMNS) and how their digits were vouched for. */
 export interface PreciseDeterminantRows {

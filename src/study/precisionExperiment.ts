@@ -4,12 +4,10 @@
  * (compare/pairCompare.ts: correct significant digits at the checkpoints, and a scan of every
  * depth for the first one where 1 − ρ keeps fewer than 12, 6 and 1 correct digits).
  */
-import { comparePair, DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
-import { vouchedText } from "../compare/digits.js";
-import type { ProgressOptions } from "../progress.js";
-import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { subdivide } from "./stages.js";
+import { comparePair, DIGIT_THRESHOLDS, type ProgressOptions, type NetworkParams } from "../index.js";
+import { vouchedText } from "../advanced.js";
 
 /** Digits of the reference printed in the table (it vouches for more; the float64 needs no more). */
 const REFERENCE_DIGITS_SHOWN = 25;

@@ -4,14 +4,18 @@
  * by the library's `predictThroughDepth` (one Gram pass of train ∪ test per kernel): in float64 at
  * every depth, and at high precision at the shallower ones, where it checks the float64 numbers.
  */
-import { datasetFromArrays } from "../data/dataset.js";
-import { isNtkError } from "../errors.js";
-import { predictThroughDepth, type DataPrediction } from "../predict/fromData.js";
-import type { ProgressOptions } from "../progress.js";
-import type { RawPoints } from "../sphere/float64.js";
-import type { NetworkParams, SpherePoints } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { subdivide } from "./stages.js";
+import {
+  datasetFromArrays,
+  isNtkError,
+  predictThroughDepth,
+  type DataPrediction,
+  type ProgressOptions,
+  type RawPoints,
+  type NetworkParams,
+  type SpherePoints,
+} from "../index.js";
 
 /** Labels of the two normalized kernels in tables, figures and verdicts. */
 export const NTK_LABEL = "Θ̄ (NTK)";

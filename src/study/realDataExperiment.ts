@@ -12,20 +12,25 @@
  * O(m³)), which bounds the number of depths, not how deep they go. With σb > 0 the pass is the
  * loop over layers and costs m(m − 1)/2 · L.
  */
-import { loadBuiltinDataset, type BuiltinDataFiles } from "../data/builtin.js";
-import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthFloat64 } from "../gram/float64.js";
-import { FLOAT64_DIGITS } from "../linalg/lu.js";
-import type { ResolvedParams } from "../params.js";
-import { throwIfAborted, type ProgressOptions } from "../progress.js";
-import { accuracy, argmaxClasses, oneHotTargets, testClassIndices } from "../predict/classes.js";
-import { predictThroughDepth } from "../predict/fromData.js";
-import { spectralPredictor } from "../predict/spectral.js";
-import { sliceUnion, unionPoints } from "../predict/union.js";
-import { projectToSphereFloat64 } from "../sphere/float64.js";
-import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { subdivide } from "./stages.js";
+import {
+  loadBuiltinDataset,
+  type BuiltinDataFiles,
+  type Dataset,
+  gramThroughDepthFloat64,
+  FLOAT64_DIGITS,
+  type ResolvedParams,
+  type ProgressOptions,
+  accuracy,
+  argmaxClasses,
+  oneHotTargets,
+  testClassIndices,
+  predictThroughDepth,
+  projectToSphereFloat64,
+  type NetworkParams,
+} from "../index.js";
+import { throwIfAborted, spectralPredictor, sliceUnion, unionPoints } from "../advanced.js";
 
 /** One data set of the section: training and test references (data/builtin.ts) and depths. */
 export interface RealDataSet {

@@ -3,7 +3,6 @@
  * of index.md, one per claim with its verdict, plus the rate of 1 − ρ and where float64 gives out.
  * Presentation only: every number here was computed by run.ts. Browser-safe.
  */
-import type { ResolvedParams } from "../params.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import { markdownTable, type ReportSection, type StudyDocument } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
@@ -11,8 +10,6 @@ import { DET_METHOD, type GramExperiment } from "./gramExperiment.js";
 import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL } from "./predictionExperiment.js";
 import { EXPECTED_RATE_CONSTANT, RATE_FIT_FROM, SHALLOW_PAIR_DEPTH, type PairSeriesExperiment, type ThresholdExperiment } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, type StudyPlan } from "./plan.js";
-import { DIGIT_THRESHOLDS } from "../compare/pairCompare.js";
-import { float64DigitsFromRelativeError } from "../compare/digits.js";
 import { firstBelowKey, type PrecisionExperiment } from "./precisionExperiment.js";
 import { fitPowerLaw, tailOf, type DepthSeries } from "./series.js";
 import type { WidthExperiment } from "./widthExperiment.js";
@@ -22,6 +19,8 @@ import { spectrumReport } from "./spectrumSection.js";
 import { depthText, quote, type ClaimVerdict } from "./verdicts.js";
 import { realDataReport } from "./realDataReport.js";
 import type { RealDataResults } from "./realDataExperiment.js";
+import { type ResolvedParams, DIGIT_THRESHOLDS } from "../index.js";
+import { float64DigitsFromRelativeError } from "../advanced.js";
 
 const num = cellNumber;
 const last = <T>(a: readonly T[]): T => a[a.length - 1];

@@ -3,12 +3,7 @@
  * claims from the numbers ({@link computeStudy}); {@link runStudy} also turns them into the report
  * (report.ts), a {@link StudyDocument} that files.ts writes to disk. Browser-safe.
  */
-import { gramThroughDepthFloat64 } from "../gram/float64.js";
-import { determinantFromComplement } from "../linalg/complement.js";
 import { resolveParams } from "../params.js";
-import type { ProgressOptions } from "../progress.js";
-import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
-import type { SpherePoints } from "../types.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import type { StudyDocument } from "./document.js";
 import { DET_METHOD, runGramExperiment } from "./gramExperiment.js";
@@ -16,9 +11,7 @@ import { NNGP_LABEL, NTK_LABEL, PRECISION_LABEL, pointsTable, runPredictionExper
 import { derivativeStep, runHalvingDepths, runPairSeries, runShallowPairs, runThresholds } from "./pairExperiment.js";
 import { isPowerOfTwo, powersOfTwo, studyPlan, type StudyOptions, type StudyPlan } from "./plan.js";
 import { preciseDeterminantRows } from "./preciseDeterminants.js";
-import { float64DigitsFromRelativeError } from "../compare/digits.js";
 import { runPrecisionComparison } from "./precisionExperiment.js";
-import { randomGaussianPoints, syntheticLabels } from "./randomData.js";
 import { buildStudyDocument, type StudyResults } from "./report.js";
 import { runWidthExperiment } from "./widthExperiment.js";
 import { runArchitectureStudy } from "./architectureExperiment.js";
@@ -28,6 +21,16 @@ import { runSpectrumExperiment } from "./spectrumExperiment.js";
 import { judgeSpectrum } from "./spectrumSection.js";
 import { runRealDataExperiment } from "./realDataExperiment.js";
 import { verdictDepthNeeded, verdictNtkTendsToOnes, verdictRhoTendsToOne, verdictSolutionBounded, type LabelledSeries } from "./verdicts.js";
+import {
+  gramThroughDepthFloat64,
+  type ProgressOptions,
+  projectToSphereFloat64,
+  type RawPoints,
+  type SpherePoints,
+  randomGaussianPoints,
+  syntheticLabels,
+} from "../index.js";
+import { determinantFromComplement, float64DigitsFromRelativeError } from "../advanced.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
 const STAGE_WEIGHTS = {

@@ -4,12 +4,10 @@
  * μ_k ∝ k^{−s} fitted over the top degrees, and how each degree's eigenvalue moves with depth.
  * Numbers only; spectrumSection.ts turns them into figures, text and verdicts.
  */
-import type { ProgressOptions } from "../progress.js";
-import { sphereSpectrum, type KernelSpectrum, type SphereSpectrum } from "../spectrum/gegenbauer.js";
-import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
 import { fitPowerLaw, type PowerLawFit } from "./series.js";
+import { type ProgressOptions, sphereSpectrum, type KernelSpectrum, type SphereSpectrum, type NetworkParams } from "../index.js";
 
 /** The two kernels, their labels and the decay exponent the literature gives on S^{n0−1}. */
 export const SPECTRUM_KERNELS = [

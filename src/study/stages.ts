@@ -1,9 +1,10 @@
+import { type ProgressOptions } from "../index.js";
+import { throwIfAborted } from "../advanced.js";
 /**
  * Progress of a study made of several computations run one after another: each stage gets its
  * own ProgressOptions whose reports are mapped onto one overall bar, weighted by the stage's
  * expected share of the run time.
  */
-import { throwIfAborted, type ProgressOptions } from "../progress.js";
 
 /** Units of the overall progress count (a stage of weight w spans w × this many units). */
 const UNITS = 1000;

@@ -8,20 +8,24 @@
  * L ≫ n; and trains networks against the closed form as L/n grows. The verdict is computed from
  * these numbers. Browser-safe (Monte Carlo on this thread).
  */
-import { NtkError } from "../errors.js";
-import type { Dataset } from "../data/dataset.js";
 import { resolveParams } from "../params.js";
-import type { ProgressOptions } from "../progress.js";
-import type { RawPoints } from "../sphere/float64.js";
-import type { NetworkParams, SpherePoints } from "../types.js";
-import { monteCarloKernels, type MonteCarloResult } from "../width/monteCarlo.js";
-import { trainNetworks } from "../width/training.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import { markdownTable, type ReportSection } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
 import { fitPowerLaw } from "./series.js";
 import { subdivide } from "./stages.js";
 import { combineVerdicts, quote, type ClaimVerdict, type VerdictWord } from "./verdicts.js";
+import {
+  NtkError,
+  type Dataset,
+  type ProgressOptions,
+  type RawPoints,
+  type NetworkParams,
+  type SpherePoints,
+  monteCarloKernels,
+  type MonteCarloResult,
+  trainNetworks,
+} from "../index.js";
 
 /** Sizes of the section, default and --quick. */
 export interface WidthPlan {

@@ -8,10 +8,11 @@
  */
 import { NtkError } from "../errors.js";
 import type { SpherePoints } from "../types.js";
-import type { ThreadOptions } from "../threads/pool.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveSeed, resolveShape, type FiniteNetworkOptions } from "./network.js";
 import { NetworkPasses, networkPool } from "./passes.js";
+import { type ThreadOptions } from "../threads/pool.js";
 
 /** Options of {@link empiricalKernels}; `threads` share the generation and matrix products of the network (same bits for any number). */
 export interface EmpiricalKernelOptions extends FiniteNetworkOptions, ThreadOptions {
@@ -61,7 +62,7 @@ export interface EmpiricalKernels {
  * fits), NON_FINITE when the activations overflow (σw far above √2 at large depth).
  */
 export async function empiricalKernels(o: EmpiricalKernelOptions): Promise<EmpiricalKernels> {
-  checkSpherePoints(o.points);
+  checkSpherePoints(o.points, "a network's kernels");
   const shape = resolveShape(o, o.points.n0);
   const seed = resolveSeed(o.seed);
   const lease = await networkPool(shape, o.threads, o.variant ?? "auto");
@@ -104,35 +105,4 @@ function normalize(k: Float64Array, m: number): [Float64Array, number[]] {
     }
   }
   return [out, dead];
-}
-
-/** EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE or OFF_SPHERE unless `points` holds m unit rows (as the Gram paths). */
-export function checkSpherePoints(points: SpherePoints): void {
-  const { m, n0, coords } = points;
-  if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
-    throw new NtkError("EMPTY_DATA", `A network's kernels need at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`, { m, n0 });
-  }
-  if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
-      m,
-      n0,
-      length: coords.length,
-    });
-  }
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let c = 0; c < n0; c++) {
-      const x = coords[i * n0 + c];
-      if (!Number.isFinite(x))
-        throw new NtkError("NON_FINITE", `Point ${i + 1}, coordinate ${c + 1} is ${x}; every coordinate must be finite.`, { row: i + 1, column: c + 1 });
-      s += x * x;
-    }
-    if (!(Math.abs(s - 1) <= 1e-12)) {
-      throw new NtkError(
-        "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphereFloat64).`,
-        { row: i + 1, normSquared: s },
-      );
-    }
-  }
 }

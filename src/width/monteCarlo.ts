@@ -14,7 +14,7 @@ import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float6
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
-import { checkSpherePoints } from "./empirical.js";
+import { checkSpherePoints } from "../sphere/float64.js";
 import { resolveSeed, resolveShape, type FiniteNetworkOptions, type NetworkShape } from "./network.js";
 import { checkPlanFits, NetworkPasses, sampleSeed } from "./passes.js";
 
@@ -132,7 +132,7 @@ export interface MonteCarloResult {
  * through `signal`.
  */
 export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarloResult> {
-  checkSpherePoints(o.points);
+  checkSpherePoints(o.points, "a network's kernels");
   const shape = resolveShape(o, o.points.n0);
   const baseSeed = resolveSeed(o.seed);
   const S = checkSamples(o.samples);

@@ -30,7 +30,8 @@ import {
   monteCarloKernels,
   parseDatasetText,
 } from "../../src/index.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, pairThroughDepthFloat64, predictFromKernelsFloat64, sliceUnion } from "../../src/advanced.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, predictFromKernelsFloat64, sliceUnion } from "../../src/advanced.js";
+import { pairThroughDepthFloat64 } from "../../src/index.js";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * Reproducible synthetic data for the study: points drawn uniformly on the sphere from a seeded
+ * Reproducible synthetic data (the study, the explorer, tests): points drawn uniformly on the sphere from a seeded
  * generator, and labels from a fixed smooth function of the points. The same seed gives the same
  * bits on every platform (integer arithmetic and correctly rounded float64 operations only, plus
  * Math.log/sqrt/cos whose results are all the study needs to be reproducible to float64 rounding

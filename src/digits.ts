@@ -1,17 +1,18 @@
 /**
  * Counting correct significant digits: how a float64 value (or a lower-precision Decimal) is
- * judged against a high-precision reference. One definition, used by `compare`, by the Gram
- * comparison and by the digits a high-precision result vouches for.
+ * judged against a high-precision reference. One definition, beneath its users: the comparisons
+ * (compare/), the digits every high-precision result vouches for (pair/, gram/, linalg/, arch/)
+ * and the explorer.
  *
  * Definition: `approx` has d correct significant digits of `reference` when
  * |approx − reference| < 10^−d |reference|, i.e. d = ⌊−log10(relative error)⌋, clamped to [0, cap].
  */
-import { NtkError } from "../errors.js";
+import { NtkError } from "./errors.js";
 import { Decimal } from "decimal.js";
-import { exactBinaryDecimal } from "../decimalText.js";
-import { formatVouched } from "../format.js";
-import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
-import { digitsAgreed } from "../precise/vouched.js";
+import { exactBinaryDecimal } from "./decimalText.js";
+import { formatVouched } from "./format.js";
+import type { BigFloat, BigFloatContext } from "./precise/bigFloat.js";
+import { digitsAgreed } from "./precise/vouched.js";
 
 /** Enough digits to take ⌊−log10⌋ of a relative error reliably; wide range for tiny references. */
 const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
