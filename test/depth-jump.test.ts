@@ -126,6 +126,6 @@ describe("asymptotics and exact depths", () => {
     for (const p of [b!, c!]) {
       for (const f of [...FIELDS, "sigma", "ntk", "sigmaDiag", "ntkDiag", "log2Scale"] as const) expect(p[f]).toBe(a![f]);
     }
-    expect(a!.lostToZero).toEqual(["oneMinusRho", "oneMinusNtkNormalized"]);
+    expect(a!.lostToZero).toEqual(["oneMinusRho", "theta", "oneMinusNtkNormalized"]);
   });
 });

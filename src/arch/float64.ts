@@ -19,7 +19,8 @@ import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
-import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
+import { lostPairFields, withLostComplements } from "../gram/lostComplements.js";
+import { pairThroughDepthFloat64, type PairPoint64, type PairResult64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveArchitecture, type ArchitectureSpec, type ResolvedArchitecture } from "./description.js";
@@ -104,7 +105,7 @@ async function tapeRunner(
   };
 }
 
-function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): GramAtDepthFloat64 {
+function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): Omit<GramAtDepth64, "lostToZero"> {
   const unpack = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
@@ -151,7 +152,8 @@ export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<G
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
   checkSpherePoints(o.points);
-  return runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
+  const atDepths = await runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
+  return atDepths.map((g) => withLostComplements(g, o.points));
 }
 
 /** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
@@ -161,7 +163,7 @@ async function runArchitecture(
   m: number,
   n0: number,
   start: Float64Array,
-): Promise<GramAtDepthFloat64[]> {
+): Promise<Omit<GramAtDepth64, "lostToZero">[]> {
   const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -183,7 +185,7 @@ async function runArchitecture(
   const nesting = Math.max(residualNesting(arch.stem), residualNesting(arch.block));
   const tape = new Float64Array(OPS_PER_CALL * OP_WIDTH);
   const block = Math.max(1, Math.floor(PAIR_OPS_PER_CALL / Math.max(blockOps, stemOps)));
-  const results: GramAtDepthFloat64[] = [];
+  const results: Omit<GramAtDepth64, "lostToZero">[] = [];
   let done = 0;
   for (const pass of passes) {
     const finalDepth = pass[pass.length - 1];
@@ -285,7 +287,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
       sigmaDiag: g.sigmaDiag,
       ntkDiag: g.ntkDiag,
       sigmaDot: null,
-      lostToZero: rho1.oneMinusRho1_64 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [eps, u][k] < 2 ** -1022) : [],
+      lostToZero: lostPairFields(!rho1.oneMinusRho1.isZero(), eps, u),
     };
   });
   return { method: "direct", params, points: result, fixedPointFrom: null };

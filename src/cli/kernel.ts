@@ -6,6 +6,11 @@
  */
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
+import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
+import { kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
+import { gramFloat64For } from "../arch/gramFor.js";
+import { toArchitecture } from "../arch/float64.js";
 import { addArchOption } from "./archOption.js";
 import { resolveDepth, resolveParams } from "../params.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
@@ -144,6 +149,8 @@ export function register(program: Command, io: CliIO): void {
     const analysis = await analyzeMatrixFloat64(matrix, gram.m, { threads });
     const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: depthOneBias(arch, resolved) });
     const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
+    const lost = lostCount(gram, flags.kernel);
+    if (lost > 0) report.notes.push(`1 − ${kernelSymbol(flags.kernel, true)} of ${lost} pair${lost === 1 ? "" : "s"} is lost: ${LOST_COMPLEMENT_REASON}.`);
     if (json) {
       printJson(io, {
         depth: depthExact.toString(),
@@ -151,7 +158,8 @@ export function register(program: Command, io: CliIO): void {
         normalized: report.normalized,
         gram: report.gram,
         // 1 − K̄ of the normalized kernel as carried (SPEC §4): entries near 1 keep their digits here.
-        complement: complementRows(flags.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized, gram.m),
+        // Entries float64 has lost (below 2^-1022, docs/DEPTH_JUMP.md §6) are null, with complementReason.
+        ...complementJson(gram, flags.kernel),
         det: report.det,
         ...jsonValueOrReason("log10AbsDet", report.log10AbsDet, ZERO_DET_REASON),
         signDet: report.signDet,
@@ -177,9 +185,31 @@ export function register(program: Command, io: CliIO): void {
   });
 }
 
-/** Rows of an m × m complement matrix as decimal text. */
-function complementRows(matrix: Float64Array, m: number): string[][] {
-  return Array.from({ length: m }, (_, i) => Array.from(matrix.subarray(i * m, (i + 1) * m), formatFloat64));
+/** Why an entry of the complement is null in --json. */
+const LOST_COMPLEMENT_REASON =
+  "float64 lost it: 1 − Σ̄ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), where it keeps no relative accuracy, and 1 − Θ̄ derives from it (the true value is > 0; K̄ itself is right to an ulp of 1); use --precision";
+
+/** The bit of GramAtDepth64.lostToZero that marks a lost complement of `kernel`. */
+function lostBit(kernel: KernelName): number {
+  return kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
+}
+
+/** Unique pairs whose complement of `kernel` float64 has lost. */
+function lostCount(gram: GramAtDepth64, kernel: KernelName): number {
+  const mask = gram.lostToZero;
+  let n = 0;
+  if (mask) for (let i = 0; i < gram.m; i++) for (let j = i + 1; j < gram.m; j++) if (mask[i * gram.m + j]! & lostBit(kernel)) n++;
+  return n;
+}
+
+/** 1 − K̄ of the normalized kernel as decimal text rows, null where lost (with complementReason then). */
+function complementJson(gram: GramAtDepth64, kernel: KernelName): { complement: (string | null)[][]; complementReason?: string } {
+  const { m, lostToZero: mask } = gram;
+  const matrix = kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
+  const complement = Array.from({ length: m }, (_, i) =>
+    Array.from({ length: m }, (_, j) => (mask && mask[i * m + j]! & lostBit(kernel) ? null : formatFloat64(matrix[i * m + j]!))),
+  );
+  return lostCount(gram, kernel) > 0 ? { complement, complementReason: LOST_COMPLEMENT_REASON } : { complement };
 }
 
 /**

@@ -117,10 +117,21 @@ function float64Field(p: PairPointFloat64, f: Field): string | null {
   return formatFloat64(p[f]);
 }
 
-/** A table cell: like the JSON value, but a complement lost to 0 says so. */
-function float64Cell(p: PairPointFloat64, f: Field): string {
-  if ((f === "oneMinusRho" || f === "oneMinusNtkNormalized") && p.lostToZero.includes(f)) return "0 (lost: true value > 0)";
-  return float64Field(p, f) ?? "—";
+/** Whether float64 has lost this field of the point (PairPoint64.lostToZero). */
+function isLost(p: PairPoint64, f: Field): boolean {
+  return (p.lostToZero as readonly string[]).includes(f);
+}
+
+/** A table cell: like the JSON value, but "lost" where float64 has lost the value. */
+function float64Cell(p: PairPoint64, f: Field): string {
+  return isLost(p, f) ? "lost" : (float64Field(p, f) ?? "—");
+}
+
+/** Why a field is null in --json: the float64 value was lost (below the normal range, or cancelled away). */
+function lostReason(r: PairResult64): string {
+  return r.method === "textbook"
+    ? "lost: cancellation in 1 − ρ left nothing although the true value is > 0; use the direct recursion or --precision"
+    : "lost: 1 − ρ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), where float64 keeps no relative accuracy, and θ and 1 − Θ̄ derive from it; use --precision";
 }
 
 function float64Json(r: PairResultFloat64): unknown {
@@ -131,7 +142,16 @@ function float64Json(r: PairResultFloat64): unknown {
     fixedPointFrom: r.fixedPointFrom === null ? null : r.fixedPointFrom.toString(),
     points: r.points.map((p) => ({
       depth: p.depthExact.toString(),
-      ...Object.fromEntries(FIELDS.map(([key]) => [key, float64Field(p, key)])),
+      ...Object.fromEntries(
+        FIELDS.flatMap(([key]) =>
+          isLost(p, key)
+            ? [
+                [key, null],
+                [`${key}Reason`, lostReason(r)],
+              ]
+            : [[key, float64Field(p, key)]],
+        ),
+      ),
       sigmaDiag: formatScaled(p.sigmaDiag, p.log2Scale),
       ntkDiag: formatScaled(p.ntkDiag, p.log2Scale),
       lostToZero: p.lostToZero,
@@ -167,8 +187,8 @@ function float64Table(rho1: string, r: PairResultFloat64, arch?: ResolvedArchite
     ...(r.points.some((p) => p.lostToZero.length > 0)
       ? [
           r.method !== "textbook"
-            ? "“lost”: the true value is below the float64 range (< 5e-324); use --precision."
-            : "“lost”: cancellation in 1 − ρ left nothing; use the stable recursion or --precision.",
+            ? "“lost”: 1 − ρ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), where float64 keeps no relative accuracy; θ and 1 − Θ̄ derive from it (docs/DEPTH_JUMP.md §6). The true values are > 0: use --precision."
+            : "“lost”: cancellation in 1 − ρ left nothing although the true value is > 0; use the stable recursion or --precision.",
         ]
       : []),
   ];

@@ -30,6 +30,7 @@ import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
+import { withLostComplements } from "./lostComplements.js";
 
 /** Inputs of every Gram path (float64 and high precision). */
 export interface GramOptions extends ProgressOptions {
@@ -100,6 +101,15 @@ export interface GramAtDepthFloat64 {
    * if the run did not get there. Found at the granularity of the loop's 4096-layer rounds.
    */
   readonly fixedPointFrom?: bigint | null;
+  /**
+   * Entries whose complements float64 has lost (./lostComplements.ts, docs/DEPTH_JUMP.md §6): an
+   * m × m row-major mask, bit 1 (LOST_SIGMA_COMPLEMENT) where 1 − Σ̄ fell below 2^-1022 although
+   * the points differ (it, and 1 − Θ̄ derived from it, no longer mean anything: σb > 0 drives them
+   * below the float64 range within about 1000 / log2(2/σw²) layers), bit 2 (LOST_NTK_COMPLEMENT)
+   * where 1 − Θ̄ is lost; null when every complement keeps its accuracy (the usual case).
+   * Σ̄ = 1 − ε and Θ̄ = 1 − u stay right to an ulp of 1 absolute there.
+   */
+  readonly lostToZero: Uint8Array | null;
 }
 
 /** Largest number of layers whose coefficients one WASM call receives. */
@@ -248,7 +258,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
     try {
       const engine = lease ? lease.pool.engine : await loadPrivateWasmEngine(o.variant);
-      return await gramByDepthMap(
+      const atDepths = await gramByDepthMap(
         engine,
         lease?.pool ?? null,
         o.points,
@@ -257,6 +267,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
         o,
         (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
       );
+      return atDepths.map((g) => withLostComplements(g, o.points));
     } finally {
       lease?.release();
     }
@@ -277,7 +288,8 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
         : lease
           ? await wasmStore(lease.pool.engine, o.points, c1, lease.pool)
           : await wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1, null);
-    return await runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles);
+    const atDepths = await runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles);
+    return atDepths.map((g) => withLostComplements(g, o.points));
   } finally {
     lease?.release();
   }
@@ -300,9 +312,9 @@ async function runLayers(
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Promise<GramAtDepthFloat64[]> {
+): Promise<Omit<GramAtDepth64, "lostToZero">[]> {
   const ticker = new ProgressTicker(o, total, 1);
-  const results: GramAtDepthFloat64[] = [];
+  const results: Omit<GramAtDepth64, "lostToZero">[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   let fixedPointFrom: number | null = null;

@@ -24,6 +24,7 @@ import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho
 import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../layerScalars.js";
+import { lostPairFields, MIN_NORMAL_COMPLEMENT, type LostPairField } from "../gram/lostComplements.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { PairOptions } from "../types.js";
@@ -82,12 +83,15 @@ export interface PairPointFloat64 {
   /** Σ̇^(L)(x, x′) = σw² (π − θ^(L−1)) / (2π), unscaled; null at L = 1, which has no ReLU layer. */
   readonly sigmaDot: number | null;
   /**
-   * Complements that came out 0 or subnormal (< 2^-1022, too few bits to mean anything) although their true value is positive (ρ1 < 1): with
-   * "stable", values below the float64 range (σb > 0 makes 1 − ρ decay geometrically, past
-   * 5e-324 within a few thousand layers); with "textbook", the cancellation in 1 − ρ. Empty when
-   * every printed 0 is exact.
+   * Fields float64 has lost although their true value is positive (ρ1 < 1), so that their number
+   * means nothing: with "direct" and "jump", 1 − ρ below 2^-1022 ≈ 2.2e-308 (the smallest normal
+   * float64; σb > 0 makes it decay geometrically, by σw²/2 a layer, so past 2^-1022 within about
+   * 1000 / log2(2/σw²) layers), which takes θ and 1 − Θ̄ (derived from it through √(1 − ρ)) with
+   * it, or 1 − Θ̄ below 2^-1022 on its own (gram/lostComplements.ts, docs/DEPTH_JUMP.md §6); with
+   * "textbook", complements that came out 0 or subnormal by the cancellation in 1 − ρ. Empty when
+   * every value keeps its stated accuracy. ρ and Θ̄ stay right to an ulp of 1 absolute.
    */
-  readonly lostToZero: readonly ("oneMinusRho" | "oneMinusNtkNormalized")[];
+  readonly lostToZero: readonly LostPairField[];
 }
 
 /** The result of {@link pairThroughDepthFloat64}. */
@@ -240,12 +244,14 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
     throw new NtkError("BAD_OPTION", `the textbook method runs in WebAssembly only; use backend "wasm".`, { method: requested, backend });
   }
   const scalars = new LayerScalars(params, n0);
+  // The true 1 − ρ1 (and every later 1 − ρ) is > 0 unless ρ1 = 1 exactly.
+  const truePositive = !rho1.oneMinusRho1.isZero();
   const finalDepth = checkpoints[checkpoints.length - 1]!;
   // The plain TypeScript backend has only the direct loop: "auto" runs that there.
   const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, finalDepth);
   if (method === "jump") {
     if (backend === "plain") throw new NtkError("BAD_OPTION", `the jump runs in WebAssembly only; use backend "wasm".`, { method, backend });
-    return pairJump(await loadWasmEngine(o.variant), rho1.oneMinusRho1_64 * scalars.c1, params, n0, checkpoints, o);
+    return pairJump(await loadWasmEngine(o.variant), rho1.oneMinusRho1_64 * scalars.c1, truePositive, params, n0, checkpoints, o);
   }
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
@@ -324,22 +330,28 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
       sigmaDiag: q,
       ntkDiag,
       sigmaDot,
-      lostToZero: lostToZero(eps1, oneMinusRho, oneMinusNtkNormalized),
+      lostToZero:
+        method === "textbook"
+          ? lostToCancellation(truePositive, oneMinusRho, oneMinusNtkNormalized)
+          : lostPairFields(truePositive, oneMinusRho, oneMinusNtkNormalized),
     });
   }
   ticker.finish();
   return { method, params, points, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
 }
 
-/** Complements that came out 0 or subnormal although the true value is positive (ε_1 > 0). */
-function lostToZero(eps1: number, oneMinusRho: number, oneMinusNtkNormalized: number): ("oneMinusRho" | "oneMinusNtkNormalized")[] {
-  return eps1 > 0 ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k]! < 2 ** -1022) : [];
+/** Textbook complements that came out 0 or subnormal by cancellation although the true value is positive. */
+function lostToCancellation(truePositive: boolean, oneMinusRho: number, oneMinusNtkNormalized: number): LostPairField[] {
+  return truePositive
+    ? (["oneMinusRho", "oneMinusNtkNormalized"] as const).filter((_, k) => [oneMinusRho, oneMinusNtkNormalized][k]! < MIN_NORMAL_COMPLEMENT)
+    : [];
 }
 
 /** Every checkpoint by the jump (σb = 0): ε_1 is 1 − ρ1 (c1 = 1 when σb = 0). */
 async function pairJump(
   engine: WasmEngine,
   eps1: number,
+  truePositive: boolean,
   params: ResolvedParams,
   n0: number,
   checkpoints: readonly bigint[],
@@ -368,7 +380,7 @@ async function pairJump(
       sigmaDiag: raw.sigmaDiag,
       ntkDiag: raw.ntkDiag,
       sigmaDot,
-      lostToZero: lostToZero(eps1, j.oneMinusRho, j.oneMinusNtkNormalized),
+      lostToZero: lostPairFields(truePositive, j.oneMinusRho, j.oneMinusNtkNormalized),
     });
     const pause = ticker.tick(i + 1);
     if (pause) await pause;
