@@ -13,6 +13,9 @@ import { pairThroughDepthFloat64 } from "../src/pair/float64.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT, MIN_NORMAL_COMPLEMENT } from "../src/gram/lostComplements.js";
 import { cli, cliJson } from "./support/cli.js";
+import { predict } from "../src/predict/fromData.js";
+import { runPairSeries } from "../src/study/pairExperiment.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
 
 const params = { sigmaW: fixture.sigmaW, sigmaB: fixture.sigmaB };
 const depths = fixture.pair.points.map((p) => p.depth);
@@ -133,6 +136,42 @@ describe("Gram: complements past the float64 normal range are lost", () => {
     expect(shallow.complementReason).toBeUndefined();
     const table = await cli("kernel", ...args);
     expect(table.out).toMatch(/1 − Θ̄ of 2 pairs is lost/);
+  });
+});
+
+describe("predictions at t = ∞ from a lost complement", () => {
+  it("say so: a warning and digitsKept 0 past the limit, neither before it", async () => {
+    const base = {
+      train: datasetFromArrays({
+        points: [
+          [1, 0],
+          [0.6, 0.8],
+          [0, 1],
+        ],
+        labels: ["1", "-1", "0.5"],
+        source: "train",
+      }),
+      test: datasetFromArrays({ points: [[0.8, 0.6]], source: "test" }),
+      normalized: true,
+      params,
+    };
+    const deep = await predict({ ...base, depth: 1100 });
+    expect(deep.float64!.digitsKept).toBe(0);
+    expect(deep.warnings.join()).toMatch(/smallest normal float64/);
+    const shallow = await predict({ ...base, depth: 100 });
+    expect(shallow.float64!.digitsKept).toBeGreaterThan(0);
+    expect(shallow.warnings.join()).not.toMatch(/smallest normal float64/);
+  });
+});
+
+describe("the study's pair series", () => {
+  it("has null for lost values and leaves them out of the series it plots and fits", async () => {
+    const r = await runPairSeries(["0.5"], [1000, 1100], params, {});
+    const [kept, lost] = r.series.rows;
+    expect(kept!.oneMinusRho).toBe(2.868046672206776e-302);
+    expect([lost!.oneMinusRho, lost!.theta, lost!.oneMinusNtkNormalized]).toEqual([null, null, null]);
+    expect(r.oneMinusRho.get("0.5")!.depths).toEqual([1000]);
+    expect(r.oneMinusNtk.get("0.5")!.depths).toEqual([1000]);
   });
 });
 

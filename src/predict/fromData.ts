@@ -7,6 +7,7 @@
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, checkDepthList, resolveParams } from "../params.js";
@@ -377,9 +378,19 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
   let r: PredictionFloat64;
   let log10Scale: number;
   let timeDigits = FLOAT64_DIGITS;
+  let complementLost = false;
   if (settings.infinite) {
     const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
     const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
+    const lostBit = p.kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
+    complementLost = gram.lostToZero?.some((bits) => (bits & lostBit) !== 0) === true;
+    if (complementLost) {
+      // The t = ∞ solve takes its digits from the complement (complementSolve.ts), which float64 has lost here.
+      warnings.push(
+        `At depth ${depth} some entries of 1 − K̄ fell below the smallest normal float64 (2^-1022; σb > 0 drives them there, docs/DEPTH_JUMP.md §6): ` +
+          "float64 has lost them, and with them every digit of the t = ∞ predictions. Use a precision.",
+      );
+    }
     log10Scale = Math.log10(diag) + log2Scale * Math.log10(2);
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / diag / 2 ** log2Scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
@@ -418,7 +429,7 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
     // (every point is on the sphere, so K's diagonal is one value), 0 only when that underflows.
     ridge: settings.diagRegScale === "absolute" ? settings.diagReg : settings.diagReg * diag * 2 ** log2Scale,
     determinant: { det, log10AbsDet, signDet: r.determinant.signDet },
-    digitsKept: Math.min(r.digitsKept, timeDigits),
+    digitsKept: complementLost ? 0 : Math.min(r.digitsKept, timeDigits),
     warnings: [...warnings, ...r.warnings],
   };
 }

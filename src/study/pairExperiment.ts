@@ -73,20 +73,26 @@ export async function runPairSeries(
   const oneMinusNtk = new Map<string, DepthSeries>();
   for (const [i, rho1] of rho1s.entries()) {
     const points = await pairAt(rho1, depths, params, subdivide(progress, i, rho1s.length));
+    // Values float64 has lost (σb > 0 past 2^-1022, docs/DEPTH_JUMP.md §6) are null in the table and left out of series and fits.
+    const kept = (f: LostPairField): PairPoint64[] => points.filter((p) => !p.lostToZero.includes(f));
+    const value = (p: PairPoint64, f: LostPairField): number | null => (p.lostToZero.includes(f) ? null : p[f]);
     for (const p of points) {
       rows.push({
         depth: p.depth,
         rho1,
         rho: p.rho,
-        oneMinusRho: p.oneMinusRho,
-        theta: p.theta,
+        oneMinusRho: value(p, "oneMinusRho"),
+        theta: value(p, "theta"),
         ntkNormalized: p.ntkNormalized,
-        oneMinusNtkNormalized: p.oneMinusNtkNormalized,
+        oneMinusNtkNormalized: value(p, "oneMinusNtkNormalized"),
       });
     }
-    const series = { depths: points.map((p) => p.depth), values: points.map((p) => p.oneMinusRho) };
+    const series = { depths: kept("oneMinusRho").map((p) => p.depth), values: kept("oneMinusRho").map((p) => p.oneMinusRho) };
     oneMinusRho.set(rho1, series);
-    oneMinusNtk.set(rho1, { depths: series.depths, values: points.map((p) => p.oneMinusNtkNormalized) });
+    oneMinusNtk.set(rho1, {
+      depths: kept("oneMinusNtkNormalized").map((p) => p.depth),
+      values: kept("oneMinusNtkNormalized").map((p) => p.oneMinusNtkNormalized),
+    });
     const lastDepth = last(series.depths);
     const tail = series.depths.map((d, i) => [d, series.values[i]] as const).filter(([d]) => d >= RATE_FIT_FROM);
     const fit = fitPowerLaw({ depths: tail.map(([d]) => d), values: tail.map(([, v]) => v) });
@@ -100,7 +106,7 @@ export async function runPairSeries(
       constant: fit?.constant ?? null,
       constantOverExpected: fit ? fit.constant / EXPECTED_RATE_CONSTANT : null,
       maxResidualLog10: fit?.maxResidualLog10 ?? null,
-      deepestScaledOverExpected: (lastDepth * lastDepth * last(series.values)) / EXPECTED_RATE_CONSTANT,
+      deepestScaledOverExpected: series.values.length > 0 ? (lastDepth * lastDepth * last(series.values)) / EXPECTED_RATE_CONSTANT : null,
     });
   }
   return {

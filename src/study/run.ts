@@ -267,11 +267,12 @@ async function determinantRates(
   const grams = depths.length > 0 ? await gramThroughDepthFloat64({ points, depths, params: options.params, ...progress }) : [];
   const log10Det = new Map<string, number | null>();
   for (const g of grams) {
-    for (const [label, complement] of [
-      [NTK_LABEL, g.oneMinusNtkNormalized],
-      [NNGP_LABEL, g.oneMinusSigmaNormalized],
+    for (const [label, complement, lostBit] of [
+      [NTK_LABEL, g.oneMinusNtkNormalized, LOST_NTK_COMPLEMENT],
+      [NNGP_LABEL, g.oneMinusSigmaNormalized, LOST_SIGMA_COMPLEMENT],
     ] as const) {
-      const d = await determinantFromComplement(complement, train);
+      // A complement float64 has lost (σb > 0, docs/DEPTH_JUMP.md §6) gives no determinant: no value rather than a wrong one.
+      const d = g.lostToZero?.some((bits) => (bits & lostBit) !== 0) ? null : await determinantFromComplement(complement, train);
       log10Det.set(`${label}@${g.depth}`, d && d.signDet !== 0 ? d.log10AbsDet : null);
     }
   }
