@@ -212,3 +212,7 @@ export {
 
 // A value with the digits it vouches for (the one vouching rule, src/precise/vouched.ts).
 export type { Vouched } from "./precise/vouched.js";
+
+// Complements float64 has lost (σb > 0 past 2^-1022): the bound and the bits of GramAtDepthFloat64.lostToZero.
+export { MIN_NORMAL_COMPLEMENT, LOST_SIGMA_COMPLEMENT, LOST_NTK_COMPLEMENT, type LostPairField } from "./gram/lostComplements.js";
+export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";
