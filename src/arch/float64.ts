@@ -20,7 +20,7 @@ import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float6
 import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
 import { lostPairFields, withLostComplements } from "../gram/lostComplements.js";
-import { pairThroughDepthFloat64, type PairPoint64, type PairResult64 } from "../pair/float64.js";
+import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveArchitecture, type ArchitectureSpec, type ResolvedArchitecture } from "./description.js";
@@ -105,7 +105,7 @@ async function tapeRunner(
   };
 }
 
-function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): Omit<GramAtDepth64, "lostToZero"> {
+function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): Omit<GramAtDepthFloat64, "lostToZero"> {
   const unpack = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
@@ -163,7 +163,7 @@ async function runArchitecture(
   m: number,
   n0: number,
   start: Float64Array,
-): Promise<Omit<GramAtDepth64, "lostToZero">[]> {
+): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
   const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -185,7 +185,7 @@ async function runArchitecture(
   const nesting = Math.max(residualNesting(arch.stem), residualNesting(arch.block));
   const tape = new Float64Array(OPS_PER_CALL * OP_WIDTH);
   const block = Math.max(1, Math.floor(PAIR_OPS_PER_CALL / Math.max(blockOps, stemOps)));
-  const results: Omit<GramAtDepth64, "lostToZero">[] = [];
+  const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
   let done = 0;
   for (const pass of passes) {
     const finalDepth = pass[pass.length - 1];

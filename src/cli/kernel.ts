@@ -6,11 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
-import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
-import { kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
-import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
-import { gramFloat64For } from "../arch/gramFor.js";
-import { toArchitecture } from "../arch/float64.js";
+import { type GramAtDepthFloat64, LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../index.js";
 import { addArchOption } from "./archOption.js";
 import { resolveDepth, resolveParams } from "../params.js";
 import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
@@ -189,13 +185,13 @@ export function register(program: Command, io: CliIO): void {
 const LOST_COMPLEMENT_REASON =
   "float64 lost it: 1 − Σ̄ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), where it keeps no relative accuracy, and 1 − Θ̄ derives from it (the true value is > 0; K̄ itself is right to an ulp of 1); use --precision";
 
-/** The bit of GramAtDepth64.lostToZero that marks a lost complement of `kernel`. */
+/** The bit of GramAtDepthFloat64.lostToZero that marks a lost complement of `kernel`. */
 function lostBit(kernel: KernelName): number {
   return kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
 }
 
 /** Unique pairs whose complement of `kernel` float64 has lost. */
-function lostCount(gram: GramAtDepth64, kernel: KernelName): number {
+function lostCount(gram: GramAtDepthFloat64, kernel: KernelName): number {
   const mask = gram.lostToZero;
   let n = 0;
   if (mask) for (let i = 0; i < gram.m; i++) for (let j = i + 1; j < gram.m; j++) if (mask[i * gram.m + j]! & lostBit(kernel)) n++;
@@ -203,7 +199,7 @@ function lostCount(gram: GramAtDepth64, kernel: KernelName): number {
 }
 
 /** 1 − K̄ of the normalized kernel as decimal text rows, null where lost (with complementReason then). */
-function complementJson(gram: GramAtDepth64, kernel: KernelName): { complement: (string | null)[][]; complementReason?: string } {
+function complementJson(gram: GramAtDepthFloat64, kernel: KernelName): { complement: (string | null)[][]; complementReason?: string } {
   const { m, lostToZero: mask } = gram;
   const matrix = kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
   const complement = Array.from({ length: m }, (_, i) =>

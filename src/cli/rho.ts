@@ -117,18 +117,18 @@ function float64Field(p: PairPointFloat64, f: Field): string | null {
   return formatFloat64(p[f]);
 }
 
-/** Whether float64 has lost this field of the point (PairPoint64.lostToZero). */
-function isLost(p: PairPoint64, f: Field): boolean {
+/** Whether float64 has lost this field of the point (PairPointFloat64.lostToZero). */
+function isLost(p: PairPointFloat64, f: Field): boolean {
   return (p.lostToZero as readonly string[]).includes(f);
 }
 
 /** A table cell: like the JSON value, but "lost" where float64 has lost the value. */
-function float64Cell(p: PairPoint64, f: Field): string {
+function float64Cell(p: PairPointFloat64, f: Field): string {
   return isLost(p, f) ? "lost" : (float64Field(p, f) ?? "—");
 }
 
 /** Why a field is null in --json: the float64 value was lost (below the normal range, or cancelled away). */
-function lostReason(r: PairResult64): string {
+function lostReason(r: PairResultFloat64): string {
   return r.method === "textbook"
     ? "lost: cancellation in 1 − ρ left nothing although the true value is > 0; use the direct recursion or --precision"
     : "lost: 1 − ρ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), where float64 keeps no relative accuracy, and θ and 1 − Θ̄ derive from it; use --precision";

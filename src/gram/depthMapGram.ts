@@ -38,12 +38,12 @@ export async function gramByDepthMap(
   depths: readonly bigint[],
   o: ProgressOptions,
   largestFitting: (bytes: number) => string,
-): Promise<Omit<GramAtDepth64, "lostToZero">[]> {
+): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const tableLength = Math.max(...depths.map(depthMapLength));
   const ticker = new ProgressTicker(o, pairs * depths.length, 1);
-  const results: Omit<GramAtDepth64, "lostToZero">[] = [];
+  const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
   let done = 0;
   for (const depth of depths) {
     const map = buildDepthMapFloat64(engine, depth);

@@ -312,9 +312,9 @@ async function runLayers(
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Promise<Omit<GramAtDepth64, "lostToZero">[]> {
+): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
   const ticker = new ProgressTicker(o, total, 1);
-  const results: Omit<GramAtDepth64, "lostToZero">[] = [];
+  const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   let fixedPointFrom: number | null = null;

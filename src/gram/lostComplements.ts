@@ -12,7 +12,7 @@
  * "Lost" needs a true value > 0: a pair of identical points (ρ1 = 1 exactly) has exact zeros.
  */
 import type { SpherePoints } from "../types.js";
-import type { GramAtDepth64 } from "./float64.js";
+import type { GramAtDepthFloat64 } from "./float64.js";
 
 /** Smallest positive normal float64, 2^-1022 ≈ 2.2e-308: below it a complement has lost its relative accuracy. */
 export const MIN_NORMAL_COMPLEMENT = 2 ** -1022;
@@ -20,9 +20,9 @@ export const MIN_NORMAL_COMPLEMENT = 2 ** -1022;
 /** The pair fields a lost ε takes with it (in the order of the pair's fields). */
 export type LostPairField = "oneMinusRho" | "theta" | "oneMinusNtkNormalized";
 
-/** Bit of {@link GramAtDepth64.lostToZero} set where 1 − Σ̄ (and so 1 − Θ̄) is lost. */
+/** Bit of {@link GramAtDepthFloat64.lostToZero} set where 1 − Σ̄ (and so 1 − Θ̄) is lost. */
 export const LOST_SIGMA_COMPLEMENT = 1;
-/** Bit of {@link GramAtDepth64.lostToZero} set where 1 − Θ̄ is lost. */
+/** Bit of {@link GramAtDepthFloat64.lostToZero} set where 1 − Θ̄ is lost. */
 export const LOST_NTK_COMPLEMENT = 2;
 
 /** Which of 1 − ρ, θ and 1 − Θ̄ are lost, given ε = 1 − ρ and u = 1 − Θ̄ as carried and whether the true 1 − ρ1 is > 0. */
@@ -62,7 +62,7 @@ export function lostComplementMask(points: SpherePoints, oneMinusSigma: Float64A
   return mask;
 }
 
-/** `g` with its {@link GramAtDepth64.lostToZero} mask for `points`. */
-export function withLostComplements(g: Omit<GramAtDepth64, "lostToZero">, points: SpherePoints): GramAtDepth64 {
+/** `g` with its {@link GramAtDepthFloat64.lostToZero} mask for `points`. */
+export function withLostComplements(g: Omit<GramAtDepthFloat64, "lostToZero">, points: SpherePoints): GramAtDepthFloat64 {
   return { ...g, lostToZero: lostComplementMask(points, g.oneMinusSigmaNormalized, g.oneMinusNtkNormalized) };
 }

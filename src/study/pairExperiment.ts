@@ -11,6 +11,8 @@ import { firstDepthsBelow, THRESHOLD_DELTAS, type OneMinusRhoAtDepths } from "./
 import { subdivide } from "./stages.js";
 import type { ThresholdRow } from "./verdicts.js";
 import { pairThroughDepthFloat64, type ProgressOptions, type NetworkParams } from "../index.js";
+import { type LostPairField } from "../index.js";
+import { type PairPointFloat64 } from "../index.js";
 
 /** The constant of the expected asymptote 1 − ρ^(L) ≈ 9π²/(2L²) (docs/RECURSIONS.md). */
 export const EXPECTED_RATE_CONSTANT = (9 * Math.PI ** 2) / 2;
@@ -74,8 +76,8 @@ export async function runPairSeries(
   for (const [i, rho1] of rho1s.entries()) {
     const points = await pairAt(rho1, depths, params, subdivide(progress, i, rho1s.length));
     // Values float64 has lost (σb > 0 past 2^-1022, docs/DEPTH_JUMP.md §6) are null in the table and left out of series and fits.
-    const kept = (f: LostPairField): PairPoint64[] => points.filter((p) => !p.lostToZero.includes(f));
-    const value = (p: PairPoint64, f: LostPairField): number | null => (p.lostToZero.includes(f) ? null : p[f]);
+    const kept = (f: LostPairField): PairPointFloat64[] => points.filter((p) => !p.lostToZero.includes(f));
+    const value = (p: PairPointFloat64, f: LostPairField): number | null => (p.lostToZero.includes(f) ? null : p[f]);
     for (const p of points) {
       rows.push({
         depth: p.depth,

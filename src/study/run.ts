@@ -31,6 +31,7 @@ import {
   syntheticLabels,
 } from "../index.js";
 import { determinantFromComplement, float64DigitsFromRelativeError } from "../advanced.js";
+import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../index.js";
 
 /** Relative run times of the stages, in run order (measured on the default plan). */
 const STAGE_WEIGHTS = {
