@@ -207,7 +207,7 @@ function log10Number(D: typeof Decimal, x: Decimal): number {
 }
 
 /** ‖A‖₁: the largest column sum of absolute values. */
-function norm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
+export function preciseNorm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
   let best = new D(0);
   for (let j = 0; j < n; j++) {
     let s = new D(0);
@@ -230,7 +230,7 @@ export function preciseLuAnalysis(D: typeof Decimal, a: readonly Decimal[], n: n
   }
   const identity = Array.from({ length: n * n }, (_, i) => new D(i % (n + 1) === 0 ? 1 : 0));
   const inverse = preciseLuSolve(D, lu, identity, n);
-  const conditionNumber = norm1(D, a, n).times(norm1(D, inverse, n));
+  const conditionNumber = preciseNorm1(D, a, n).times(preciseNorm1(D, inverse, n));
   return { ...determinant, singular: false, zeroPivotColumn: -1, conditionNumber, log10Condition: log10Number(D, conditionNumber) };
 }
 
