@@ -150,7 +150,7 @@ function formQTransposed(a: usize, n: i32, w: usize, work: usize): void {
  * Deflation sets e_i to 0 when |e_i| ≤ u (|d_i| + |d_{i+1}|) or |e_i| < max(u max|T_ij|, 2.2e-308):
  * a perturbation of at most u‖A‖ + 2.2e-308 each.
  */
-export function symmetricEigen(a: usize, n: i32, w: usize, work: usize, maxSteps: i32): i32 {
+export function symmetricEigenFloat64(a: usize, n: i32, w: usize, work: usize, maxSteps: i32): i32 {
   for (let i: i32 = 0; i < n; i++) {
     for (let j: i32 = 0; j < i; j++) store<f64>(at(a, n, i, j), load<f64>(at(a, n, j, i)));
   }

@@ -41,7 +41,7 @@ export function luPanelWidth(): i32 {
  * complete either way. One thread; the pool runs the same steps (luFactorPanel, luBlockRow,
  * luUpdateBlock) with the last two spread over its workers.
  */
-export function luFactor(a: usize, n: i32, piv: usize): i32 {
+export function luFactorFloat64(a: usize, n: i32, piv: usize): i32 {
   let firstZero: i32 = -1;
   for (let k: i32 = 0; k < n; k += NB) {
     const nb = min(NB, n - k);
@@ -172,7 +172,7 @@ function gemmSubtract(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32
 
 /**
  * Solves A X = B in place for the row-major n × k right-hand sides at `b`, given the factors and
- * pivots of `luFactor`. Assumes no zero pivot (the caller checks). One thread; the pool runs
+ * pivots of `luFactorFloat64`. Assumes no zero pivot (the caller checks). One thread; the pool runs
  * luPermuteRows, then luSolveColumns on column ranges of SOLVE_COLS in parallel.
  */
 export function luSolve(a: usize, n: i32, piv: usize, b: usize, k: i32): void {
@@ -180,7 +180,7 @@ export function luSolve(a: usize, n: i32, piv: usize, b: usize, k: i32): void {
   for (let c: i32 = 0; c < k; c += SOLVE_COLS) luSolveColumns(a, n, b, k, c, min(c + SOLVE_COLS, k));
 }
 
-/** Applies the row interchanges of `luFactor` to the n × k right-hand sides at `b`. */
+/** Applies the row interchanges of `luFactorFloat64` to the n × k right-hand sides at `b`. */
 export function luPermuteRows(n: i32, piv: usize, b: usize, k: i32): void {
   const rowBytes = <usize>k << 3;
   for (let j: i32 = 0; j < n; j++) {
@@ -254,7 +254,7 @@ export function solveColumns(a: usize, n: i32, b: usize, k: i32, c0: i32, c1: i3
 }
 
 /**
- * Solves Aᵀ x = b in place for one vector at `x`, given the factors of `luFactor`:
+ * Solves Aᵀ x = b in place for one vector at `x`, given the factors of `luFactorFloat64`:
  * Aᵀ = Uᵀ Lᵀ P, so solve Uᵀ, then Lᵀ, then undo the interchanges in reverse order.
  */
 export function luSolveTransposed(a: usize, n: i32, piv: usize, x: usize): void {

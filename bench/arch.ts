@@ -8,7 +8,7 @@
  */
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { archGramThroughDepthFloat64 } from "../src/arch/float64.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { median, nowMs, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = 300;
@@ -24,7 +24,7 @@ function randomPoints(m: number, n0: number) {
     s ^= s << 5;
     return (s >>> 0) / 4294967296 - 0.5;
   });
-  return projectToSphere({ m, n0, coords }, "normalize");
+  return projectToSphereFloat64({ m, n0, coords }, "normalize");
 }
 
 /** Median CPU milliseconds (user + system) of REPEATS runs after a warm-up. */

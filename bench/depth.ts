@@ -13,20 +13,20 @@
 import { pairThroughDepthFloat64 } from "../src/pair/float64.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { medianMsAsync, medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const DEEP = 10n ** 18n;
 
-function randomPoints(m: number, n0: number): ReturnType<typeof projectToSphere> {
+function randomPoints(m: number, n0: number): ReturnType<typeof projectToSphereFloat64> {
   let a = 12345;
   const next = () => {
     a = (a * 1103515245 + 12345) % 2147483648;
     return a / 2147483648 - 0.5;
   };
   const points = Array.from({ length: m }, () => Array.from({ length: n0 }, next));
-  return projectToSphere(datasetFromArrays({ points }), "normalize");
+  return projectToSphereFloat64(datasetFromArrays({ points }), "normalize");
 }
 
 export async function run(): Promise<BenchSection> {

@@ -7,7 +7,7 @@
  * (O(m²), small beside the m²/2 · (L − 1) pair steps).
  */
 import { gramThroughDepthFloat64, type GramFloat64Options } from "../src/gram/float64.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = 1000;
@@ -25,7 +25,7 @@ function randomPoints(m: number, n0: number) {
     s ^= s << 5;
     return (s >>> 0) / 4294967296 - 0.5;
   });
-  return projectToSphere({ m, n0, coords }, "normalize");
+  return projectToSphereFloat64({ m, n0, coords }, "normalize");
 }
 
 export async function run(): Promise<BenchSection> {

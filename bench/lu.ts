@@ -1,10 +1,10 @@
 /**
  * LU factorization speed (SPEC §5): GFlop/s (2n³/3 flops per factorization) of the public entry
- * points — WebAssembly SIMD and scalar builds of `luFactor`, and the plain typed-array TypeScript
- * `plainLuFactor` — on the same random matrices. `luFactor` times include copying the matrix in
+ * points — WebAssembly SIMD and scalar builds of `luFactorFloat64`, and the plain typed-array TypeScript
+ * `plainLuFactor` — on the same random matrices. `luFactorFloat64` times include copying the matrix in
  * and the factors out, the finiteness check, ‖A‖₁ and pivot growth (all O(n²)).
  */
-import { luFactor } from "../src/linalg/lu.js";
+import { luFactorFloat64 } from "../src/linalg/lu.js";
 import { plainLuFactor } from "../src/linalg/plainLu.js";
 import { medianMs, medianMsAsync, type BenchRow, type BenchSection } from "./timing.js";
 
@@ -29,8 +29,8 @@ export async function run(): Promise<BenchSection> {
     const gflops = (ms: number): number => (2 * n ** 3) / 3 / (ms * 1e6);
     const repeats = n >= 1000 ? 5 : 15;
     const plain = gflops(medianMs(() => void plainLuFactor(a, n), repeats));
-    const simd = gflops(await medianMsAsync(async () => void (await luFactor(a, n, { variant: "simd" })), repeats));
-    const scalar = gflops(await medianMsAsync(async () => void (await luFactor(a, n, { variant: "scalar" })), repeats));
+    const simd = gflops(await medianMsAsync(async () => void (await luFactorFloat64(a, n, { variant: "simd" })), repeats));
+    const scalar = gflops(await medianMsAsync(async () => void (await luFactorFloat64(a, n, { variant: "scalar" })), repeats));
     const vs = (g: number): string => `${(g / plain).toFixed(1)}× plain TS`;
     rows.push(
       { name: `n = ${n}, WASM SIMD (blocked, f64x2)`, median: simd, unit: "GFlop/s", note: `${vs(simd)}, ${(simd / scalar).toFixed(1)}× scalar` },

@@ -1,11 +1,11 @@
 /**
  * Closed-form predictions (SPEC §6) from a given Gram matrix: milliseconds per call of
- * `predictFromKernels64` (t = ∞ by LU, finite t by the symmetric eigendecomposition, both
+ * `predictFromKernelsFloat64` (t = ∞ by LU, finite t by the symmetric eigendecomposition, both
  * WebAssembly) and of `predictFromKernelsPrecise` (the decimal predictor: t = ∞ by decimal.js
  * Cholesky with κ1 from the inverse, finite t by Jacobi; each includes its second run 6 digits
  * higher), side by side on the same matrices.
  */
-import { predictFromKernels64 } from "../src/predict/float64.js";
+import { predictFromKernelsFloat64 } from "../src/predict/float64.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { medianMsAsync, type BenchRow, type BenchSection } from "./timing.js";
 
@@ -30,8 +30,8 @@ export async function run(): Promise<BenchSection> {
     targets: Array.from({ length: FLOAT64_M }, (_, i) => Math.sin(i)),
     m: FLOAT64_M,
   };
-  const inf64 = await medianMsAsync(async () => void (await predictFromKernels64(base64)), 9);
-  const fin64 = await medianMsAsync(async () => void (await predictFromKernels64({ ...base64, time: 3 })), 9);
+  const inf64 = await medianMsAsync(async () => void (await predictFromKernelsFloat64(base64)), 9);
+  const fin64 = await medianMsAsync(async () => void (await predictFromKernelsFloat64({ ...base64, time: 3 })), 9);
   rows.push(
     { name: `float64, m = ${FLOAT64_M}, t = ∞ (LU, det, κ1 estimate)`, median: inf64, unit: "ms", note: "baseline" },
     { name: `float64, m = ${FLOAT64_M}, t = 3 (symmetric eigen)`, median: fin64, unit: "ms", note: `${(fin64 / inf64).toFixed(1)}× t = ∞` },
@@ -47,7 +47,7 @@ export async function run(): Promise<BenchSection> {
   const infP = await medianMsAsync(async () => void (await predictFromKernelsPrecise(baseP)), 3);
   const finP = await medianMsAsync(async () => void (await predictFromKernelsPrecise({ ...baseP, time: 3 })), 3);
   const small64 = { ...baseP, trainKernel: kp, testKernel: kp.slice(0, TEST_POINTS * PRECISE_M) };
-  const infSmall64 = await medianMsAsync(async () => void (await predictFromKernels64(small64)), 15);
+  const infSmall64 = await medianMsAsync(async () => void (await predictFromKernelsFloat64(small64)), 15);
   rows.push(
     {
       name: `${PRECISION} digits, m = ${PRECISE_M}, t = ∞ (decimal.js LU)`,

@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { predict } from "../src/predict/fromData.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { resolveThreads } from "../src/threads/pool.js";
 import { nowMs, type BenchRow, type BenchSection } from "./timing.js";
 
@@ -50,7 +50,7 @@ export async function run(): Promise<BenchSection> {
   const threads = await resolveThreads(undefined);
   const rows: BenchRow[] = [];
   const trainRaw = { m: M, n0: N0, coords: randomValues(M * N0, 12345) };
-  const points = projectToSphere(trainRaw, "normalize");
+  const points = projectToSphereFloat64(trainRaw, "normalize");
   let l0 = loadavg()[0];
   let t0 = nowMs();
   let c0 = process.cpuUsage();

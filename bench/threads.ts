@@ -10,8 +10,8 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
-import { luFactor } from "../src/linalg/lu.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { luFactorFloat64 } from "../src/linalg/lu.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
 
 const GRAM_M = 1000;
@@ -69,7 +69,7 @@ async function oneAgainstTwo(label: string, unit: string, work: number, fn: (thr
 
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
-  const points = projectToSphere({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
+  const points = projectToSphereFloat64({ m: GRAM_M, n0: GRAM_N0, coords: randomValues(GRAM_M * GRAM_N0, 88172645) }, "normalize");
   const pairSteps = ((GRAM_M * (GRAM_M - 1)) / 2) * (GRAM_DEPTH - 1);
   const gram = await oneAgainstTwo(
     "direct Gram fill (WASM)",
@@ -89,7 +89,7 @@ export async function run(): Promise<BenchSection> {
       note: `${peer.nsPerPairStep.toFixed(0)} ns/(pair·step) against WASM's ${ns(gram[0]).toFixed(1)} (1 thread) and ${ns(gram[1]).toFixed(1)} (2 threads): WASM ${(peer.nsPerPairStep / ns(gram[0])).toFixed(1)}× and ${(peer.nsPerPairStep / ns(gram[1])).toFixed(1)}× faster`,
     });
   }
-  const wide = projectToSphere({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
+  const wide = projectToSphereFloat64({ m: GEMM_M, n0: GEMM_N0, coords: randomValues(GEMM_M * GEMM_N0, 2463534242) }, "normalize");
   rows.push(
     ...(await oneAgainstTwo(
       `layer-1 inner products (blocked GEMM) and output, m = ${GEMM_M}, n0 = ${GEMM_N0}`,
@@ -105,10 +105,10 @@ export async function run(): Promise<BenchSection> {
       `LU factorization, n = ${LU_N}`,
       "GFlop/s",
       (2 * LU_N ** 3) / 3 / 1e6,
-      async (threads) => void (await luFactor(a, LU_N, { threads })),
+      async (threads) => void (await luFactorFloat64(a, LU_N, { threads })),
     )),
   );
-  const factored = [await luFactor(a, LU_N, { threads: 1 }), await luFactor(a, LU_N, { threads: 2 })];
+  const factored = [await luFactorFloat64(a, LU_N, { threads: 1 }), await luFactorFloat64(a, LU_N, { threads: 2 })];
   rows.push(
     ...(await oneAgainstTwo(
       `solve with ${SOLVE_K} right-hand sides, n = ${LU_N}`,
@@ -122,7 +122,7 @@ export async function run(): Promise<BenchSection> {
     rows,
     setup:
       `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
-      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorization.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
+      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorizationFloat64.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
       "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts).",
   };
 }

@@ -7,24 +7,24 @@
  * signatures follow the engine and may change more often than the core's.
  */
 export { loadWasmEngine, MAX_WASM_BYTES, type WasmEngine, type WasmVariant } from "./wasm/engine.js";
-export { luFactor, LuFactorization, FLOAT64_DIGITS, type LuFactors, type LinalgOptions } from "./linalg/lu.js";
+export { luFactorFloat64, LuFactorizationFloat64, FLOAT64_DIGITS, type LuFactorsFloat64, type LinalgOptions } from "./linalg/lu.js";
 export { choleskyFactor, CholeskyFactorization } from "./linalg/cholesky.js";
-export { symmetricEigen, type SymmetricEigen, type SymmetricEigenOptions } from "./linalg/eigen.js";
+export { symmetricEigenFloat64, type SymmetricEigenFloat64, type SymmetricEigenOptions } from "./linalg/eigen.js";
 export {
-  preciseLuFactor,
-  preciseLuSolve,
-  preciseSolve,
-  preciseLuAnalysis,
+  luFactorPrecise,
+  luSolvePrecise,
+  solvePrecise,
+  luAnalysisPrecise,
   findIdenticalRows,
-  type PreciseLuFactors,
+  type LuFactorsPrecise,
   type IdenticalRows,
 } from "./linalg/preciseLu.js";
-export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+export { symmetricEigenPrecise, type SymmetricEigenPrecise } from "./linalg/preciseEigen.js";
 export { preciseDecimal, checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
 export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
-export { pairThroughDepthFloat64, type PairResult64 } from "./pair/float64.js";
+export { pairThroughDepthFloat64, type PairResultFloat64 } from "./pair/float64.js";
 export { pairThroughDepthPrecise, type PairResultPrecise } from "./pair/precise.js";
-export { gramThroughDepthFloat64, kernelMatrix64, type GramAtDepth64 } from "./gram/float64.js";
+export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramAtDepthFloat64 } from "./gram/float64.js";
 export {
   gramThroughDepthPrecise,
   gramThroughDepthPreciseRuns,
@@ -35,7 +35,7 @@ export {
   type GramDeterminantPrecise,
 } from "./gram/precise.js";
 export { unionPoints, unionRaw, sliceUnion } from "./predict/union.js";
-export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
+export { predictFromKernelsFloat64, type KernelPredictionFloat64Options, type PredictionFloat64 } from "./predict/float64.js";
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise } from "./predict/precise.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { findSingularCauses, type SingularCause, type SingularCauseInput } from "./predict/singularCause.js";

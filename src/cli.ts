@@ -44,6 +44,9 @@ export const EXIT_ERROR = 1;
 /** Exit code after Ctrl-C, as shells report for SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 
+/** What Ctrl-C prints, whenever it comes. */
+export const INTERRUPTED_MESSAGE = "ntk-depth: interrupted; nothing was computed to the end, no result printed.\n";
+
 /** Builds the program with every command; writes go to `io`. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command("ntk-depth")
@@ -72,7 +75,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
     if (isNtkError(e, "ABORTED")) {
-      io.err("ntk-depth: interrupted; nothing was computed to the end, no result printed.\n");
+      io.err(INTERRUPTED_MESSAGE);
       return EXIT_INTERRUPTED;
     }
     if (isNtkError(e)) {
@@ -96,6 +99,13 @@ export function processIO(): CliIO {
 /** Entry point of the bin and of `tsx src/cli.ts`: runs on process.argv and sets the exit code. */
 export async function main(): Promise<void> {
   guardProcessOutput();
+  // Ctrl-C outside a long computation (loading data, parsing, printing): the same message and code.
+  // During one, `withProgress` has its own handler, which aborts the run and lets it end cleanly.
+  process.on("SIGINT", () => {
+    if (process.listenerCount("SIGINT") > 1) return;
+    process.stderr.write(INTERRUPTED_MESSAGE);
+    process.exit(EXIT_INTERRUPTED);
+  });
   process.exitCode = await runCli(process.argv.slice(2), processIO());
 }
 

@@ -35,7 +35,8 @@ export type NtkErrorCode =
   | "BAD_SAMPLES" // too few sampled networks for the statistics asked for (at least 2)
   | "DIVERGED" // gradient descent's loss stopped being finite; details.step and the checkpoints so far
   | "BAD_ARCH" // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
-  | "OUTPUT_FAILED"; // the command line could not write its output (disk full, I/O error)
+  | "OUTPUT_FAILED" // the command line could not write its output (disk full, I/O error)
+  | "PRECISION_RUN_TOO_LARGE"; // a high-precision run estimated to need more memory or time than allowed (details: estimates, largest size that fits)
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

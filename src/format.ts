@@ -119,6 +119,53 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly (rea
       })
       .join("  ")
       .trimEnd();
-  const out = [...legend, line(columns.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+  const out = [...legend.map((l) => wrapText(l)), line(columns.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
   return out.join("\n") + "\n";
+}
+
+/** Width of a terminal the default text output is laid out for, in columns. */
+export const TEXT_WIDTH = 100;
+
+/**
+ * `count` and the noun, singular for exactly one ("1 point", "2 points", "0 points"); `plural`
+ * defaults to the noun with an s.
+ */
+export function countOf(count: number | bigint, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 || count === 1n ? noun : plural}`;
+}
+
+/**
+ * A condition estimate κ with the digits it has: one significant digit (estimates such as the
+ * 1-norm estimator's are lower bounds usually within a factor 3, so a second digit would be
+ * noise), plain below 10^4 ("4", "300"), else mantissa and exponent ("4e+12"); "∞" for +∞.
+ */
+export function formatConditionEstimate(kappa: number): string {
+  if (kappa === Infinity) return "∞";
+  if (!Number.isFinite(kappa) || kappa < 0) return String(kappa);
+  return kappa < 1e4 ? String(Number(kappa.toPrecision(1))) : kappa.toExponential(0);
+}
+
+/**
+ * Breaks prose into lines of at most `width` columns at spaces (a word longer than the width
+ * stays whole on its own line); lines already short enough are kept as they are.
+ */
+export function wrapText(text: string, width = TEXT_WIDTH): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      if (line.length <= width) return line;
+      const indent = /^\s*/.exec(line)![0];
+      const out: string[] = [];
+      let current = "";
+      for (const word of line.trim().split(/ +/)) {
+        const next = current === "" ? indent + word : `${current} ${word}`;
+        if (next.length > width && current !== "") {
+          out.push(current);
+          current = indent + word;
+        } else current = next;
+      }
+      out.push(current);
+      return out.join("\n");
+    })
+    .join("\n");
 }

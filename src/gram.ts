@@ -7,9 +7,9 @@
  * (`./gram/precise.ts`), every entry with the digits it vouches for. The four matrices have the
  * same names in both results.
  */
-import { gramThroughDepthFloat64, type GramAtDepth64 } from "./gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "./gram/float64.js";
 import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "./gram/precise.js";
-import { projectToSphere } from "./sphere/float64.js";
+import { projectToSphereFloat64 } from "./sphere/float64.js";
 import type { ThreadOptions } from "./threads/pool.js";
 import type { WasmVariant } from "./wasm/engine.js";
 
@@ -23,11 +23,11 @@ export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOption
 }
 
 /** Float64: Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and raw diagonals (scaled by 2^log2Scale) at each checkpoint. */
-export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramAtDepth64[]>;
+export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramAtDepthFloat64[]>;
 /** High precision: the same matrices as Decimals, with the digits each vouches for. */
 export function gramThroughDepth(o: GramPrecisionOptions): Promise<GramResultPrecise>;
-export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepth64[] | GramResultPrecise> {
+export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepthFloat64[] | GramResultPrecise> {
   if (o.precision !== undefined) return gramThroughDepthPrecise(o);
   const { data, projection, tolerance, ...rest } = o;
-  return gramThroughDepthFloat64({ ...rest, points: projectToSphere(data, projection, { tolerance }) });
+  return gramThroughDepthFloat64({ ...rest, points: projectToSphereFloat64(data, projection, { tolerance }) });
 }

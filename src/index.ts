@@ -12,7 +12,7 @@ export { datasetFromArrays, checkCompatible, type Dataset, type DatasetInput, ty
 export { parseDatasetJson, parseJsonKeepingNumbers, type JsonValue } from "./data/json.js";
 export { parseDatasetCsv } from "./data/csv.js";
 export { parseDatasetText } from "./data/text.js";
-export { projectToSphere, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
+export { projectToSphereFloat64, PROJECTIONS, DEFAULT_SPHERE_TOLERANCE, type RawPoints, type ProjectionOptions } from "./sphere/float64.js";
 
 // Numbers to text.
 export { formatFloat64, formatScaled, formatFromLog10, formatVouched, renderTable, type TableColumn } from "./format.js";
@@ -22,22 +22,29 @@ export { loadWasmEngine, type WasmVariant } from "./wasm/engine.js";
 
 // Dense linear algebra (SPEC §5): LU, determinant with log10|det| and sign, condition estimate.
 export {
-  analyzeMatrix,
-  luFactor,
-  LuFactorization,
+  analyzeMatrixFloat64,
+  luFactorFloat64,
+  LuFactorizationFloat64,
   FLOAT64_DIGITS,
-  type MatrixAnalysis,
+  type MatrixAnalysisFloat64,
   type Determinant,
-  type LuFactors,
+  type LuFactorsFloat64,
   type LinalgOptions,
 } from "./linalg/lu.js";
 
 // Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
-export { gramThroughDepthFloat64, kernelMatrix64, type GramOptions, type GramFloat64Options, type GramAtDepth64 } from "./gram/float64.js";
+export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramOptions, type GramFloat64Options, type GramAtDepthFloat64 } from "./gram/float64.js";
 
 // High precision (SPEC §4 at any precision): one pair through depth with digits vouched; digit counting.
 export { pairThroughDepth } from "./pair.js";
-export { pairThroughDepthFloat64, type PairOptions, type PairFloat64Options, type PairMethod, type PairPoint64, type PairResult64 } from "./pair/float64.js";
+export {
+  pairThroughDepthFloat64,
+  type PairOptions,
+  type PairFloat64Options,
+  type PairMethod,
+  type PairPointFloat64,
+  type PairResultFloat64,
+} from "./pair/float64.js";
 export { resolveParams, resolveRho1, MAX_DEPTH, type ResolvedParams, type ResolvedRho1 } from "./params.js";
 export { pairThroughDepthPrecise, type PairPrecisionOptions, type PairPointPrecise, type PairResultPrecise, type VouchedPairField } from "./pair/precise.js";
 export { checkPrecision, MIN_PRECISION, MAX_PRECISION } from "./precise/precision.js";
@@ -55,7 +62,7 @@ export {
 } from "./compare/pairCompare.js";
 
 // High precision for data: sphere projections, Gram matrices with vouched entries and determinants, decimal LU.
-export { projectToSphereAtPrecision, pairComplementsAtPrecision, exactRawCoordinates, type PreciseSpherePoints } from "./sphere/precise.js";
+export { projectToSpherePrecise, pairComplementsPrecise, exactRawCoordinates, type SpherePointsPrecise } from "./sphere/precise.js";
 export {
   gramThroughDepthPrecise,
   gramDeterminantsVouched,
@@ -69,18 +76,18 @@ export {
 export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
 export {
   analyzeMatrixPrecise,
-  preciseLuAnalysis,
-  preciseLuFactor,
-  preciseSolve,
+  luAnalysisPrecise,
+  luFactorPrecise,
+  solvePrecise,
   findIdenticalRows,
-  type PreciseMatrixAnalysis,
+  type MatrixAnalysisPrecise,
   type VouchedMatrixAnalysis,
-  type PreciseDeterminant,
+  type DeterminantPrecise,
   type DeterminantDigits,
 } from "./linalg/preciseLu.js";
 
 // Closed-form predictions (SPEC §6): from kernel matrices in float64 and at any precision, and on data.
-export { predictFromKernels64, type KernelPrediction64Options, type Prediction64 } from "./predict/float64.js";
+export { predictFromKernelsFloat64, type KernelPredictionFloat64Options, type PredictionFloat64 } from "./predict/float64.js";
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
 export {
   predict,
@@ -89,11 +96,11 @@ export {
   type PredictOptions,
   type PredictThroughDepthOptions,
   type DataPrediction,
-  type DataPrediction64,
+  type DataPredictionFloat64,
 } from "./predict/fromData.js";
 export { TIME_CONVENTIONS, DIAG_REG_SCALES, type PredictionSettings, type TimeConvention, type DiagRegScale } from "./predict/settings.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
-export { preciseSymmetricEigen, type PreciseEigen } from "./linalg/preciseEigen.js";
+export { symmetricEigenPrecise, type SymmetricEigenPrecise } from "./linalg/preciseEigen.js";
 
 // The Mercer spectrum on the sphere (issue 9): Gegenbauer eigenvalues μ_k^(L) of ρ1 ↦ Θ̄^(L), Σ̄^(L), and the kernels as functions of ρ1.
 export {
@@ -113,15 +120,15 @@ export { kernelProfilesThroughDepth, type KernelProfileOptions, type KernelProfi
 // a range of packed pairs in WebAssembly memory), the raw diagonals in closed form.
 export { MAX_JUMP_DEPTH, resolveDepth, resolveCheckpoints, type DepthInput } from "./params.js";
 export { AUTO_JUMP_ABOVE, type PairMethodRun } from "./pair/float64.js";
-export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJump64, type RawDiagonal64 } from "./depth/float64.js";
+export { depthJumpFloat64, depthJumpFillFloat64, rawDiagonalFloat64, type DepthJumpFloat64, type RawDiagonalFloat64 } from "./depth/float64.js";
 export {
-  buildDepthMap64,
+  buildDepthMapFloat64,
   depthMapFillFloat64,
   depthMapGeometricPieces,
   depthMapLength,
   DEPTH_MAP_POINTS,
   DEPTH_MAP_UNIFORM_PIECES,
-  type DepthMap64,
+  type DepthMapFloat64,
 } from "./depth/depthMap.js";
 
 // Built-in data sets (MNIST, Iris) by name and index range, read through a files seam (Node: loadDataset

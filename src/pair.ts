@@ -5,13 +5,13 @@
  * digits) the BigInt high-precision path (`./pair/precise.ts`), whose values carry the digits they
  * vouch for. Field names are the same in both results.
  */
-import { pairThroughDepthFloat64, type PairFloat64Options, type PairResult64 } from "./pair/float64.js";
+import { pairThroughDepthFloat64, type PairFloat64Options, type PairResultFloat64 } from "./pair/float64.js";
 import { pairThroughDepthPrecise, type PairPrecisionOptions, type PairResultPrecise } from "./pair/precise.js";
 
 /** Float64: ρ, 1 − ρ, θ, Θ̄, 1 − Θ̄ and raw Σ, Θ (scaled by 2^log2Scale) at each checkpoint. */
-export function pairThroughDepth(o: PairFloat64Options): Promise<PairResult64>;
+export function pairThroughDepth(o: PairFloat64Options): Promise<PairResultFloat64>;
 /** High precision: the same quantities as Decimals, each with its digits vouched. */
 export function pairThroughDepth(o: PairPrecisionOptions): Promise<PairResultPrecise>;
-export function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResult64 | PairResultPrecise> {
+export function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResultFloat64 | PairResultPrecise> {
   return "precision" in o && o.precision !== undefined ? pairThroughDepthPrecise(o) : pairThroughDepthFloat64(o as PairFloat64Options);
 }

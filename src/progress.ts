@@ -11,9 +11,11 @@ export interface ProgressOptions {
   /**
    * Called now and then with the units of work done so far and the total (both ≥ 0 integers,
    * `done ≤ total`; the unit is the computation's own, e.g. depth steps × pairs). Called at least
-   * once at the end with `done === total`. Must not throw.
+   * once at the end with `done === total`. Must not throw. `phase`, when given, names the stage
+   * of a computation with several (e.g. "Gram matrix", "determinants (LU)"); each phase counts
+   * its own units from 0 to its own total, so a bar restarts rather than waiting at 100%.
    */
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: (done: number, total: number, phase?: string) => void;
   /** Aborts the run: it throws `NtkError` with code `ABORTED` at its next yield point. */
   readonly signal?: AbortSignal;
 }
@@ -31,6 +33,7 @@ export class ProgressTicker {
   private readonly options: ProgressOptions;
   private readonly total: number;
   private readonly checkEvery: number;
+  private readonly phase: string | undefined;
   private sinceCheck = 0;
   private lastYield: number;
 
@@ -39,11 +42,13 @@ export class ProgressTicker {
    * @param total total units of work.
    * @param checkEvery how many `tick` calls between clock reads; pick it so that that many units
    *   take well under {@link YIELD_INTERVAL_MS}.
+   * @param phase the stage this ticker counts, passed on to `onProgress` (see {@link ProgressOptions}).
    */
-  constructor(options: ProgressOptions | undefined, total: number, checkEvery = 64) {
+  constructor(options: ProgressOptions | undefined, total: number, checkEvery = 64, phase?: string) {
     this.options = options ?? {};
     this.total = total;
     this.checkEvery = Math.max(1, Math.floor(checkEvery));
+    this.phase = phase;
     this.lastYield = now();
     throwIfAborted(this.options.signal);
   }
@@ -62,14 +67,48 @@ export class ProgressTicker {
   /** Reports `done === total` and checks the signal a last time. */
   finish(): void {
     throwIfAborted(this.options.signal);
-    this.options.onProgress?.(this.total, this.total);
+    this.options.onProgress?.(this.total, this.total, this.phase);
   }
 
   private async yieldNow(done: number): Promise<void> {
-    this.options.onProgress?.(Math.min(done, this.total), this.total);
+    this.options.onProgress?.(Math.min(done, this.total), this.total, this.phase);
     await new Promise<void>((resolve) => setTimeout(resolve, 0));
     throwIfAborted(this.options.signal);
     this.lastYield = now();
+  }
+}
+
+/**
+ * Work written once as a generator that yields the units done so far (e.g. a decimal LU yields
+ * after each column) and returns its result, so that the same code runs synchronously
+ * ({@link runStepsSync}) or paced with progress and cancellation ({@link runSteps}).
+ */
+export type Steps<T> = Generator<number, T, void>;
+
+/** `steps` with `offset` added to every count it yields (for work that follows other work). */
+export function* offsetSteps<T>(steps: Steps<T>, offset: number): Steps<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    yield offset + r.value;
+  }
+}
+
+/** Runs `steps` to the end without pausing (for synchronous callers). */
+export function runStepsSync<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs `steps` to the end, passing each count (plus `done0`) to `ticker` and awaiting its pauses. */
+export async function runSteps<T>(steps: Steps<T>, ticker: ProgressTicker, done0 = 0): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    const pause = ticker.tick(done0 + r.value);
+    if (pause) await pause;
   }
 }
 

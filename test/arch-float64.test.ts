@@ -4,7 +4,7 @@ import { Decimal } from "decimal.js";
 import { archGramThroughDepthFloat64, archPairThroughDepthFloat64, type ArchPairOptions } from "../src/arch/float64.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { pairThroughDepthFloat64 } from "../src/pair/float64.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
 import fixture from "./fixtures/arch.json" with { type: "json" };
 import { rejectionOf } from "./support/errors.js";
@@ -68,7 +68,10 @@ describe("architecture kernels in float64 against mpmath (test/fixtures/arch.jso
 });
 
 describe("the plain ReLU network through the architecture API", () => {
-  const data = projectToSphere({ m: 5, n0: 3, coords: Float64Array.of(1, 0, 0, 0.6, 0.8, 0, 0.1, 0.2, 0.9, -0.5, 0.5, 0.7, 0.3, -0.3, 0.2) }, "normalize");
+  const data = projectToSphereFloat64(
+    { m: 5, n0: 3, coords: Float64Array.of(1, 0, 0, 0.6, 0.8, 0, 0.1, 0.2, 0.9, -0.5, 0.5, 0.7, 0.3, -0.3, 0.2) },
+    "normalize",
+  );
   it("'relu dense' (and its JSON form) gives the ReLU engine's Gram matrices bit for bit", async () => {
     const params = { sigmaW: 1.3, sigmaB: "0.2" };
     const depths = [1, 2, 7, 300];
@@ -124,7 +127,7 @@ describe("Gram properties for every architecture (fast-check)", () => {
         async (arch, raw, depth) => {
           const norms = [0, 1, 2, 3].map((i) => Math.hypot(raw[3 * i], raw[3 * i + 1], raw[3 * i + 2]));
           fc.pre(norms.every((n) => n > 0.1));
-          const points = projectToSphere({ m: 4, n0: 3, coords: Float64Array.from(raw) }, "normalize");
+          const points = projectToSphereFloat64({ m: 4, n0: 3, coords: Float64Array.from(raw) }, "normalize");
           // distinct points, not too close (a near-duplicate is numerically singular in float64)
           for (let i = 0; i < 4; i++)
             for (let j = i + 1; j < 4; j++) {
@@ -155,7 +158,7 @@ describe("Gram properties for every architecture (fast-check)", () => {
 });
 
 describe("architecture errors", () => {
-  const points = projectToSphere({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0, 1) }, "normalize");
+  const points = projectToSphereFloat64({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0, 1) }, "normalize");
   it("BAD_ARCH for a malformed description, BAD_DEPTH, BAD_OPTION for a bad backend", async () => {
     expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: "relu relu dense" }))).code).toBe("BAD_ARCH");
     expect((await rejectionOf(() => archGramThroughDepthFloat64({ points, depths: [3], architecture: { block: [] } }))).code).toBe("BAD_ARCH");

@@ -5,7 +5,7 @@ import { archGramThroughDepthFloat64 } from "../src/arch/float64.js";
 import { gramThroughDepthPrecise } from "../src/gram/precise.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import { correctDigits } from "../src/compare/digits.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import fixture from "./fixtures/arch.json" with { type: "json" };
 import { rejectionOf } from "./support/errors.js";
@@ -68,7 +68,7 @@ describe("high-precision Gram matrices of architectures", () => {
   ];
   const data = datasetFromArrays({ points });
   it("agree with float64 to 1e-12 relative in the complements and vouch for P digits", async () => {
-    const sphere = projectToSphere(data, "normalize");
+    const sphere = projectToSphereFloat64(data, "normalize");
     for (const architecture of ["erf dense(1.2,0.1)", "residual(alpha=1/sqrt(L); relu dense)", "abs dense"]) {
       const hp = await archGramThroughDepthPrecise({ data, projection: "normalize", depths: [1, 3, 20], architecture, precision: 25 });
       const f64 = await archGramThroughDepthFloat64({ points: sphere, depths: [1, 3, 20], architecture });

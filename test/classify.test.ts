@@ -17,7 +17,7 @@ import { accuracy, argmaxClasses, classify, oneHotTargets, testClassIndices } fr
 import { predict, predictThroughDepth } from "../src/predict/fromData.js";
 import { spectralPredictor } from "../src/predict/spectral.js";
 import { sliceUnion, unionPoints } from "../src/predict/union.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import fixture from "./fixtures/mnist_classification.json" with { type: "json" };
 import { cli, cliJson } from "./support/cli.js";
 import { codeOf, expectCode } from "./support/errors.js";
@@ -193,7 +193,7 @@ describe("MNIST kernel-regression accuracy against the mpmath reference", () => 
   it("the spectral predictor matches at t = ∞ and s = 10", async () => {
     const [train, test] = await Promise.all([loadBuiltinDataset(fixture.train, files), loadBuiltinDataset(fixture.test, files)]);
     const { train: onehot } = oneHotTargets(train);
-    const points = unionPoints(projectToSphere(train, "normalize"), projectToSphere(test, "normalize"));
+    const points = unionPoints(projectToSphereFloat64(train, "normalize"), projectToSphereFloat64(test, "normalize"));
     for (const g of await gramThroughDepthFloat64({ points, depths: [2, 100] })) {
       for (const kernel of ["ntk", "nngp"] as const) {
         const { train: k, test: kx } = sliceUnion(kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized, train.m, test.m);

@@ -19,7 +19,7 @@ describe("ntk-depth predict", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Kernel Θ \(raw\) at depth L = 3; 4 training points, 2 test points, 2 target\(s\)/);
     expect(r.out).toMatch(
-      /Float64 \((Cholesky of K|LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d\.\d+, about 1[45] significant digits kept; det\(K \+ δI\) = 0\.00257880349877/,
+      /Float64 \((Cholesky of K|LU of K|solved from 1 − K̄, Sherman–Morrison)\): condition estimate \d+, about 1[45] significant digits kept;\s+det\(K\s+\+\s+δI\)\s+=\s+0\.00257880349877/,
     );
     expect(r.out).toMatch(/\n +1 +0\.93769490432506\d* +-0\.0170839060735\d* +1\.029176159400\d*/);
     expect(r.err).toBe("");

@@ -2,7 +2,7 @@
 // recursion: ≥ 10^5 pairs per depth at L ≤ 1000 (fewer, deeper), many with ρ1 within 1e-12 of ±1,
 // at 1e-12 relative in the complements 1 − Σ̄ and 1 − Θ̄.
 import { describe, expect, it } from "vitest";
-import { gramThroughDepthFloat64, type GramAtDepth64 } from "../src/gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../src/gram/float64.js";
 import type { SpherePoints } from "../src/types.js";
 
 /** A small deterministic generator (mulberry32), so that the points are the same on every run. */
@@ -34,7 +34,7 @@ function circlePoints(m: number, seed: number): SpherePoints {
   return { m, n0: 2, coords, projection: "none" };
 }
 
-function worstRelative(a: GramAtDepth64, b: GramAtDepth64): { sigma: number; ntk: number; ntkValue: number; nearOne: number } {
+function worstRelative(a: GramAtDepthFloat64, b: GramAtDepthFloat64): { sigma: number; ntk: number; ntkValue: number; nearOne: number } {
   const w = { sigma: 0, ntk: 0, ntkValue: 0, nearOne: 0 };
   for (let k = 0; k < a.m * a.m; k++) {
     const e = b.oneMinusSigmaNormalized[k]!;

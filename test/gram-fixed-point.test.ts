@@ -3,12 +3,12 @@
 // were, deeper checkpoints take no layers. Checked against the same run without the shortcut, across
 // backends, and at L = 10^18 against the closed-form fixed point of the diagonal recursion.
 import { describe, expect, it } from "vitest";
-import { gramThroughDepthFloat64, type GramAtDepth64 } from "../src/gram/float64.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../src/gram/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { expectCode } from "./support/errors.js";
 
-const points = projectToSphere(
+const points = projectToSphereFloat64(
   datasetFromArrays({
     points: [
       [1, 0, 0],
@@ -23,7 +23,7 @@ const points = projectToSphere(
 );
 const MATRICES = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"] as const;
 
-function expectSameBits(a: GramAtDepth64, b: GramAtDepth64): void {
+function expectSameBits(a: GramAtDepthFloat64, b: GramAtDepthFloat64): void {
   for (const k of MATRICES) expect(Array.from(a[k]).map((x, i) => Object.is(x, b[k][i]))).not.toContain(false);
   expect([a.sigmaDiag, a.ntkDiag, a.log2Scale]).toEqual([b.sigmaDiag, b.ntkDiag, b.log2Scale]);
 }

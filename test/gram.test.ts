@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gramThroughDepthFloat64, kernelMatrix64, largestGramFitting, type GramAtDepth64, type GramFloat64Options } from "../src/gram/float64.js";
-import { analyzeMatrix } from "../src/linalg/lu.js";
+import { gramThroughDepthFloat64, kernelMatrixFloat64, largestGramFitting, type GramAtDepthFloat64, type GramFloat64Options } from "../src/gram/float64.js";
+import { analyzeMatrixFloat64 } from "../src/linalg/lu.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
 import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import type { SpherePoints } from "../src/types.js";
@@ -108,7 +108,7 @@ describe("determinants of the Gram matrices against mpmath", () => {
         ["sigmaNormalized", "sigmaNormalizedDet"],
         ["ntkNormalized", "ntkNormalizedDet"],
       ] as const) {
-        const a = await analyzeMatrix(g[key], g.m);
+        const a = await analyzeMatrixFloat64(g[key], g.m);
         const ref = c.grams[k][refKey];
         // Entries carry relative errors ≤ ~2e-15, so det moves by about κ · m · 2e-15 relative.
         const bound = a.conditionEstimate * g.m * 2e-15 + 1e-13;
@@ -126,7 +126,7 @@ describe("determinants of the Gram matrices against mpmath", () => {
 
 describe("raw kernels and the diagonal scalars", () => {
   it("paper case: Σ(x,x) = 1/(n0 2^{L−1}) and Θ(x,x) = L Σ(x,x) exactly, far below the float64 range", async () => {
-    const points = projectToSphere({ m: 2, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8]) }, "none");
+    const points = projectToSphereFloat64({ m: 2, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8]) }, "none");
     const depths = [1, 7, 1074, 5000];
     const grams = await gramThroughDepthFloat64({ points, depths });
     for (const g of grams) {
@@ -136,7 +136,7 @@ describe("raw kernels and the diagonal scalars", () => {
     expect(grams[3].log2Scale).toBeLessThan(-4000);
   });
   it("σw = 2: Σ(x,x) = 4 · 2^{L−1} / n0 grows past the float64 range and is carried by log2Scale", async () => {
-    const points = projectToSphere({ m: 3, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8, 0, -1]) }, "none");
+    const points = projectToSphereFloat64({ m: 3, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8, 0, -1]) }, "none");
     const grams = await gramThroughDepthFloat64({ points, depths: [3, 2000], params: { sigmaW: 2 } });
     for (const g of grams) {
       expect(Math.log2(g.sigmaDiag) + g.log2Scale).toBe(g.depth);
@@ -160,7 +160,7 @@ describe("raw kernels and the diagonal scalars", () => {
       expect(Math.abs(g.oneMinusNtkNormalized[1] - expected)).toBeLessThanOrEqual(1e-14 * expected);
     }
   });
-  it("kernelMatrix64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
+  it("kernelMatrixFloat64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
     const c = cases.find((x) => x.sigmaW !== "1")!;
     const [g] = await gramThroughDepthFloat64({
       points: spherePoints(c.m, c.n0, c.coords.map(Number)),
@@ -168,15 +168,15 @@ describe("raw kernels and the diagonal scalars", () => {
       params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
     });
     const ref = c.grams.find((r) => r.depth === 10)!;
-    expect(kernelMatrix64(g, "ntk", true)).toEqual({ matrix: g.ntkNormalized, log2Scale: 0 });
-    expect(kernelMatrix64(g, "nngp", true).matrix).toBe(g.sigmaNormalized);
-    const raw = kernelMatrix64(g, "ntk", false);
+    expect(kernelMatrixFloat64(g, "ntk", true)).toEqual({ matrix: g.ntkNormalized, log2Scale: 0 });
+    expect(kernelMatrixFloat64(g, "nngp", true).matrix).toBe(g.sigmaNormalized);
+    const raw = kernelMatrixFloat64(g, "ntk", false);
     expect(raw.log2Scale).toBe(g.log2Scale);
     raw.matrix.forEach((x, i) => {
       const y = Number(ref.ntkNormalized[i]) * Number(ref.ntkDiag);
       expect(Math.abs(x * 2 ** raw.log2Scale - y)).toBeLessThanOrEqual(1e-12 * Number(ref.ntkDiag));
     });
-    const sigma = kernelMatrix64(g, "nngp", false).matrix;
+    const sigma = kernelMatrixFloat64(g, "nngp", false).matrix;
     expect(sigma[0]).toBe(g.sigmaDiag);
   });
 });
@@ -187,7 +187,7 @@ const arbitraryPoints = (minM: number, maxM: number, minN0: number, maxN0: numbe
     fc
       .array(fc.array(fc.integer({ min: -1e6, max: 1e6 }), { minLength: n0, maxLength: n0 }), { minLength: m, maxLength: m })
       .map((rows) => rows.map((r) => (r.some((x) => x !== 0) ? r.map((x) => x / 1e6) : [1, ...r.slice(1)])))
-      .map((rows) => projectToSphere({ m, n0, coords: Float64Array.from(rows.flat()) }, "normalize")),
+      .map((rows) => projectToSphereFloat64({ m, n0, coords: Float64Array.from(rows.flat()) }, "normalize")),
   );
 
 function minDistance(p: SpherePoints): number {
@@ -264,7 +264,7 @@ describe("properties (fast-check)", () => {
         async (points) => {
           const [g] = await gramThroughDepthFloat64({ points, depths: [1] });
           for (const key of ["sigmaNormalized", "ntkNormalized"] as const) {
-            const a = await analyzeMatrix(g[key], g.m);
+            const a = await analyzeMatrixFloat64(g[key], g.m);
             expect(a.singular || a.conditionEstimate > 1e12, `κ ≈ ${a.conditionEstimate}`).toBe(true);
           }
         },
@@ -279,7 +279,7 @@ describe("properties (fast-check)", () => {
         const { m, n0 } = points;
         const i = pick % m;
         const raw = Float64Array.from([...points.coords, ...Array.from(points.coords.subarray(i * n0, (i + 1) * n0), (x) => 4 * x)]);
-        const withDuplicate = projectToSphere({ m: m + 1, n0, coords: raw }, "normalize");
+        const withDuplicate = projectToSphereFloat64({ m: m + 1, n0, coords: raw }, "normalize");
         const grams = await gramThroughDepthFloat64({ points: withDuplicate, depths: [1, 2, 30], ...options });
         for (const g of grams) {
           for (const key of MATRICES) expect(row(g[key], m + 1, m)).toEqual(row(g[key], m + 1, i));
@@ -312,7 +312,7 @@ describe("properties (fast-check)", () => {
 });
 
 describe("progress and cancellation", () => {
-  const points = projectToSphere({ m: 40, n0: 3, coords: Float64Array.from({ length: 120 }, (_, k) => Math.sin(k * 1.7 + 0.3)) }, "normalize");
+  const points = projectToSphereFloat64({ m: 40, n0: 3, coords: Float64Array.from({ length: 120 }, (_, k) => Math.sin(k * 1.7 + 0.3)) }, "normalize");
 
   it("reports pair steps and ends with done = total", async () => {
     const calls: [number, number][] = [];
@@ -357,7 +357,7 @@ describe("progress and cancellation", () => {
       (async () => {
         for (let k = 0; k < 20; k++) {
           await new Promise((r) => setTimeout(r, 1));
-          await analyzeMatrix(
+          await analyzeMatrixFloat64(
             Float64Array.from({ length: 400 }, (_, i) => Math.cos(i)),
             20,
           );
@@ -378,7 +378,11 @@ describe("errors", () => {
   it("DIMENSION_MISMATCH, NON_FINITE and OFF_SPHERE for malformed points", async () => {
     await expectCode(() => gramThroughDepthFloat64({ points: spherePoints(2, 2, [1, 0, 0]), depths: [1] }), "DIMENSION_MISMATCH", /need 4 coordinates/);
     await expectCode(() => gramThroughDepthFloat64({ points: spherePoints(2, 2, [1, 0, NaN, 1]), depths: [1] }), "NON_FINITE", /Point 2, coordinate 1/);
-    await expectCode(() => gramThroughDepthFloat64({ points: spherePoints(2, 2, [1, 0, 0, 2]), depths: [1] }), "OFF_SPHERE", /Point 2 .*projectToSphere/);
+    await expectCode(
+      () => gramThroughDepthFloat64({ points: spherePoints(2, 2, [1, 0, 0, 2]), depths: [1] }),
+      "OFF_SPHERE",
+      /Point 2 .*projectToSphereFloat64/,
+    );
   });
   it("BAD_DEPTH for no depth, non-integers, 0 and depths past 1e9", async () => {
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [] }), "BAD_DEPTH", /at least one depth/);
@@ -401,7 +405,7 @@ describe("errors", () => {
     );
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], backend: "gpu" as "wasm" }), "BAD_OPTION", /backend/);
     const [g] = await gramThroughDepthFloat64({ points: two, depths: [2] });
-    expect(() => kernelMatrix64(g, "rbf" as "ntk", true)).toThrow(/kernel must be "ntk" or "nngp"/);
+    expect(() => kernelMatrixFloat64(g, "rbf" as "ntk", true)).toThrow(/kernel must be "ntk" or "nngp"/);
   });
   it("WASM_MEMORY_EXHAUSTED names the largest m that fits, without allocating the matrices in JS", async () => {
     const m = 30000;
@@ -419,7 +423,7 @@ describe("errors", () => {
 
 describe("single points and checkpoint handling", () => {
   it("m = 1 gives 1 × 1 matrices [1] and [0] and still reports the diagonal", async () => {
-    const grams: GramAtDepth64[] = await gramThroughDepthFloat64({ points: spherePoints(1, 3, [0, 0, 1]), depths: [4, 1, 4] });
+    const grams: GramAtDepthFloat64[] = await gramThroughDepthFloat64({ points: spherePoints(1, 3, [0, 0, 1]), depths: [4, 1, 4] });
     expect(grams.map((g) => g.depth)).toEqual([1, 4]);
     expect(Array.from(grams[1].sigmaNormalized)).toEqual([1]);
     expect(Array.from(grams[1].oneMinusNtkNormalized)).toEqual([0]);

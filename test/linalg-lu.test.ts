@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { analyzeMatrix, determinantFromFactors, FLOAT64_DIGITS, luFactor } from "../src/linalg/lu.js";
+import { analyzeMatrixFloat64, determinantFromFactors, FLOAT64_DIGITS, luFactorFloat64 } from "../src/linalg/lu.js";
 import { plainLuFactor } from "../src/linalg/plainLu.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
 import { expectCode } from "./support/errors.js";
@@ -47,8 +47,8 @@ describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build again
     it(c.name, async () => {
       const a = c.a.map(Number);
       const n = c.n;
-      const lu = await luFactor(a, n, { variant });
-      const analysis = await analyzeMatrix(a, n, { variant });
+      const lu = await luFactorFloat64(a, n, { variant });
+      const analysis = await analyzeMatrixFloat64(a, n, { variant });
       expect(analysis.signDet).toBe(c.signDet);
       if (c.signDet === 0) {
         expect(analysis).toMatchObject({
@@ -86,7 +86,7 @@ describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build again
   it("factors a matrix larger than several panels like the plain TypeScript LU", async () => {
     const n = 131; // 2 full panels of 48 plus an edge panel; 131 − 48 is not a multiple of the 4-wide tile
     const a = randomMatrix(n, 7);
-    const wasm = await luFactor(a, n, { variant });
+    const wasm = await luFactorFloat64(a, n, { variant });
     const plain = plainLuFactor(a, n);
     expect(Array.from(wasm.pivots)).toEqual(Array.from(plain.pivots));
     // Same pivots, different summation order: factors agree to a few n·u·max|U|.
@@ -100,27 +100,27 @@ describe.each(["simd", "scalar"] as const)("LU in the %s WebAssembly build again
 describe("determinant outside the float64 range", () => {
   it("reports |det| below the float64 range as 0 only beside its log10", async () => {
     const a = [1e-200, 0, 0, 0, -1e-200, 0, 0, 0, 1e-200];
-    const d = (await luFactor(a, 3)).determinant();
+    const d = (await luFactorFloat64(a, 3)).determinant();
     expect(d.signDet).toBe(-1);
     expect(d.det).toBe(-0);
     expect(d.log10AbsDet).toBeCloseTo(-600, 12);
   });
   it("never lets a partial product underflow (pivots 1e-100 then 1e-300, a subnormal)", async () => {
-    const d = (await luFactor([1e-100, 0, 0, 1e-300], 2)).determinant();
+    const d = (await luFactorFloat64([1e-100, 0, 0, 1e-300], 2)).determinant();
     expect(d).toMatchObject({ det: 0, signDet: 1 });
     expect(d.log10AbsDet).toBeCloseTo(-400, 12);
-    const sub = (await luFactor([2 ** 600, 0, 0, 2 ** -1070], 2)).determinant();
+    const sub = (await luFactorFloat64([2 ** 600, 0, 0, 2 ** -1070], 2)).determinant();
     expect(sub.det).toBe(2 ** -470);
   });
   it("keeps a representable product exact even when partial products would overflow", async () => {
     const a = [1e200, 0, 0, 0, 1e200, 0, 0, 0, 1e-250];
-    const d = (await luFactor(a, 3)).determinant();
+    const d = (await luFactorFloat64(a, 3)).determinant();
     expect(d.det / 1e150).toBeCloseTo(1, 13);
     expect(d.log10AbsDet).toBeCloseTo(150, 12);
   });
   it("reports |det| above the float64 range as ±∞ beside its log10", async () => {
     const a = [0, 1e300, 1e300, 0];
-    const d = (await luFactor(a, 2)).determinant();
+    const d = (await luFactorFloat64(a, 2)).determinant();
     expect(d).toMatchObject({ det: -Infinity, signDet: -1 });
     expect(d.log10AbsDet).toBeCloseTo(600, 12);
   });
@@ -134,7 +134,7 @@ describe("pivot growth", () => {
       const j = k % n;
       return i === j || j === n - 1 ? 1 : i > j ? -1 : 0;
     });
-    expect((await luFactor(a, n)).pivotGrowth).toBe(2 ** (n - 1));
+    expect((await luFactorFloat64(a, n)).pivotGrowth).toBe(2 ** (n - 1));
   });
 });
 
@@ -153,7 +153,7 @@ describe("LU properties (fast-check)", () => {
     await fc.assert(
       fc.asyncProperty(small, async ([n, a, b]) => {
         const ab = matmul(a, b, n, n);
-        const [ra, rb, rab] = await Promise.all([analyzeMatrix(a, n), analyzeMatrix(b, n), analyzeMatrix(ab, n)]);
+        const [ra, rb, rab] = await Promise.all([analyzeMatrixFloat64(a, n), analyzeMatrixFloat64(b, n), analyzeMatrixFloat64(ab, n)]);
         if (ra.singular || rb.singular || rab.singular) return;
         if (![ra, rb, rab].every((r) => Number.isFinite(r.conditionEstimate) && r.log10AbsDet > -250)) return;
         // Each det carries relative error ≲ n²·κ1·u·growth (κ1 ≤ 10 × estimate); forming AB in
@@ -171,7 +171,7 @@ describe("LU properties (fast-check)", () => {
     await fc.assert(
       fc.asyncProperty(small, async ([n, a]) => {
         const m = Float64Array.from(a, (v, i) => (i % (n + 1) === 0 ? v + n / 2 : v));
-        const lu = await luFactor(m, n);
+        const lu = await luFactorFloat64(m, n);
         if (lu.singular) return;
         // κ1 from the explicit inverse (n solves with unit vectors); well within 1e-6 relative
         // when κ1 < 1e8, which the skip below ensures.
@@ -197,7 +197,7 @@ describe("LU properties (fast-check)", () => {
       fc.asyncProperty(small, fc.integer({ min: 1, max: 3 }), async ([n, a, rhs], k) => {
         const m = Float64Array.from(a, (v, i) => (i % (n + 1) === 0 ? v + 2 * n : v));
         const b = Float64Array.from({ length: n * k }, (_, i) => rhs[i % rhs.length]);
-        const x = (await luFactor(m, n)).solve(b, k);
+        const x = (await luFactorFloat64(m, n)).solve(b, k);
         const r = matmul(m, x, n, k).map((v, i) => Math.abs(v - b[i]));
         const normA = Math.max(...Array.from({ length: n }, (_, i) => m.subarray(i * n, (i + 1) * n).reduce((s, v) => s + Math.abs(v), 0)));
         // Higham's normwise residual bound, plus the underflow term for subnormal inputs.
@@ -211,29 +211,29 @@ describe("LU properties (fast-check)", () => {
 
 describe("LU errors", () => {
   it("rejects a non-square or mis-sized matrix (DIMENSION_MISMATCH)", async () => {
-    await expectCode(() => luFactor([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
-    await expectCode(() => luFactor([], 0), "DIMENSION_MISMATCH", /positive integer/);
+    await expectCode(() => luFactorFloat64([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
+    await expectCode(() => luFactorFloat64([], 0), "DIMENSION_MISMATCH", /positive integer/);
     await expectCode(() => plainLuFactor([1, 2], 1.5), "DIMENSION_MISMATCH", /positive integer/);
   });
   it("rejects right-hand sides of the wrong size (DIMENSION_MISMATCH)", async () => {
-    const lu = await luFactor([2, 1, 1, 3], 2);
+    const lu = await luFactorFloat64([2, 1, 1, 3], 2);
     await expectCode(() => lu.solve([1, 2, 3]), "DIMENSION_MISMATCH", /2 × 1 values/);
     await expectCode(() => lu.solve([1, 2, 3], 2), "DIMENSION_MISMATCH", /2 × 2 values/);
   });
   it("names the first non-finite entry (NON_FINITE)", async () => {
-    await expectCode(() => luFactor([1, 2, NaN, 4], 2), "NON_FINITE", /Entry \(1, 0\).*NaN/);
+    await expectCode(() => luFactorFloat64([1, 2, NaN, 4], 2), "NON_FINITE", /Entry \(1, 0\).*NaN/);
     await expectCode(() => plainLuFactor([1, Infinity, 0, 4], 2), "NON_FINITE", /Entry \(0, 1\)/);
-    const lu = await luFactor([2, 1, 1, 3], 2);
+    const lu = await luFactorFloat64([2, 1, 1, 3], 2);
     await expectCode(() => lu.solve([1, -Infinity]), "NON_FINITE", /right-hand side/);
   });
   it("throws SINGULAR_MATRIX naming the column of the zero pivot", async () => {
-    const lu = await luFactor([1, 2, 3, 2, 4, 6, 1, 0, 1], 3);
+    const lu = await luFactorFloat64([1, 2, 3, 2, 4, 6, 1, 0, 1], 3);
     expect(lu.singular).toBe(true);
     await expectCode(() => lu.solve([1, 1, 1]), "SINGULAR_MATRIX", /column 2 has no nonzero pivot/);
   });
   it("says which order fits when the matrix cannot fit in WebAssembly memory (WASM_MEMORY_EXHAUSTED)", async () => {
     const n = 24000; // 4.6 GB of float64, beyond the 4 GiB WebAssembly memory
     const huge = { length: n * n } as ArrayLike<number>;
-    await expectCode(() => luFactor(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
+    await expectCode(() => luFactorFloat64(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
-import { symmetricEigen } from "../src/linalg/eigen.js";
+import { symmetricEigenFloat64 } from "../src/linalg/eigen.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
 
@@ -77,7 +77,7 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
     it(`${c.name}: eigenvalues within 10·n·u·‖A‖_F of mpmath's, small residual, orthonormal vectors`, async () => {
       const a = c.a.map(Number);
       const n = c.n;
-      const { values, vectors } = await symmetricEigen(a, n, { variant });
+      const { values, vectors } = await symmetricEigenFloat64(a, n, { variant });
       const norm = frobenius(a);
       // Backward stability: |λ̂_i − λ_i| ≤ ‖δA‖₂ ≲ c·n·u·‖A‖; c = 10.
       const tol = 10 * n * U * norm;
@@ -91,7 +91,7 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
   it("diagonalizes a 70 × 70 random symmetric matrix (residual and orthogonality ≲ 10·n·u)", async () => {
     const n = 70;
     const a = randomSymmetric(n, 12345);
-    const { values, vectors, qrSteps } = await symmetricEigen(a, n, { variant });
+    const { values, vectors, qrSteps } = await symmetricEigenFloat64(a, n, { variant });
     expect(qrSteps).toBeLessThanOrEqual(4 * n);
     for (let i = 1; i < n; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1]);
     let trace = 0;
@@ -103,8 +103,8 @@ describe.each(["simd", "scalar"] as const)("symmetric eigendecomposition, %s bui
   });
 
   it("handles exact zeros, a 1 × 1 matrix and repeated eigenvalues", async () => {
-    expect(Array.from((await symmetricEigen([5], 1, { variant })).values)).toEqual([5]);
-    const r = await symmetricEigen([2, 0, 0, 0, 2, 0, 0, 0, -1], 3, { variant });
+    expect(Array.from((await symmetricEigenFloat64([5], 1, { variant })).values)).toEqual([5]);
+    const r = await symmetricEigenFloat64([2, 0, 0, 0, 2, 0, 0, 0, -1], 3, { variant });
     expect(Array.from(r.values)).toEqual([-1, 2, 2]);
     expect(r.qrSteps).toBe(0);
   });
@@ -118,7 +118,7 @@ describe("symmetric eigendecomposition properties (fast-check)", () => {
     await fc.assert(
       fc.asyncProperty(symmetricMatrix, async ([n, raw]) => {
         const a = Float64Array.from(raw, (v, k) => (Math.floor(k / n) <= k % n ? v : raw[(k % n) * n + Math.floor(k / n)]));
-        const { values, vectors } = await symmetricEigen(a, n);
+        const { values, vectors } = await symmetricEigenFloat64(a, n);
         // Backward error bound plus the documented absolute term from deflating subnormal e_i.
         const tol = 10 * n * U * frobenius(a) + 10 * n * 2.2250738585072014e-308;
         const d = eigenDefects(a, n, values, vectors);
@@ -171,22 +171,22 @@ describe("Cholesky and eigen errors", () => {
   });
   it("rejects mis-sized input, non-finite entries, bad options, and right-hand sides of the wrong size", async () => {
     await expectCode(() => choleskyFactor([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
-    await expectCode(() => symmetricEigen([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
+    await expectCode(() => symmetricEigenFloat64([1, 2, 3], 2), "DIMENSION_MISMATCH", /needs 4 entries/);
     await expectCode(() => choleskyFactor([1, NaN, NaN, 1], 2), "NON_FINITE", /Entry \(0, 1\)/);
-    await expectCode(() => symmetricEigen([1, 0, 0, Infinity], 2), "NON_FINITE", /Entry \(1, 1\)/);
-    await expectCode(() => symmetricEigen([1], 1, { maxQrSteps: 0 }), "BAD_OPTION", /maxQrSteps/);
+    await expectCode(() => symmetricEigenFloat64([1, 0, 0, Infinity], 2), "NON_FINITE", /Entry \(1, 1\)/);
+    await expectCode(() => symmetricEigenFloat64([1], 1, { maxQrSteps: 0 }), "BAD_OPTION", /maxQrSteps/);
     const ch = await choleskyFactor([4, 1, 1, 3], 2);
     await expectCode(() => ch.solve([1, 2, 3]), "DIMENSION_MISMATCH", /2 × 1 values/);
     await expectCode(() => ch.solve([1, NaN]), "NON_FINITE", /right-hand side/);
   });
   it("stops with NO_CONVERGENCE when the QR steps run out", async () => {
-    await expectCode(() => symmetricEigen(randomSymmetric(10, 7), 10, { maxQrSteps: 1 }), "NO_CONVERGENCE", /did not converge in 1 steps/);
+    await expectCode(() => symmetricEigenFloat64(randomSymmetric(10, 7), 10, { maxQrSteps: 1 }), "NO_CONVERGENCE", /did not converge in 1 steps/);
   });
   it("says which order fits when memory is exhausted (WASM_MEMORY_EXHAUSTED)", async () => {
     const n = 24000; // 4.6 GB of float64, beyond the 4 GiB WebAssembly memory
     const huge = { length: n * n } as ArrayLike<number>;
     await expectCode(() => choleskyFactor(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
-    await expectCode(() => symmetricEigen(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
+    await expectCode(() => symmetricEigenFloat64(huge, n), "WASM_MEMORY_EXHAUSTED", /At most n = \d{5} fits/);
   });
 });
 
@@ -229,7 +229,7 @@ describe.each(["simd", "scalar"] as const)("blocked Cholesky across panels and b
       }
     }
     expect(residual).toBeLessThanOrEqual(10 * n * U * norm * xMax);
-    const { values } = await symmetricEigen(a, n, { variant });
+    const { values } = await symmetricEigenFloat64(a, n, { variant });
     const fromEigen = values.reduce((s, v) => s + Math.log10(v), 0);
     expect(Math.abs(ch.log10Det() - fromEigen)).toBeLessThanOrEqual((100 * n * n * U) / Math.LN10);
   });

@@ -53,12 +53,12 @@ const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
  * precision with its vouched digits, and a float64 Gram determinant (WebAssembly).
  */
 const PAGE_SCRIPT = `
-import { pairThroughDepthPrecise, gramThroughDepth, analyzeMatrix, datasetFromArrays, formatVouched } from SPECIFIER;
+import { pairThroughDepthPrecise, gramThroughDepth, analyzeMatrixFloat64, datasetFromArrays, formatVouched } from SPECIFIER;
 const r = await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 100, at: [1, 100], precision: 25 });
 const lines = r.points.map((p) => "L = " + p.depth + ": 1 − ρ = " + formatVouched(p.oneMinusRho, p.digitsVouched.oneMinusRho));
 const data = datasetFromArrays({ points: [["1", "0"], ["0.6", "0.8"], ["0", "1"]] });
 const [g] = await gramThroughDepth({ data, projection: "normalize", depths: [10] });
-const a = await analyzeMatrix(g.ntkNormalized, g.m);
+const a = await analyzeMatrixFloat64(g.ntkNormalized, g.m);
 // 12 digits: Math.log10 may differ in the last bit between JavaScript engines.
 lines.push("log10|det Θ̄| = " + a.log10AbsDet.toPrecision(12));
 const out = lines.join("\\n");
@@ -174,7 +174,7 @@ import { loadDataset } from "ntk-depth/data/files";
 import { sampleWorkerRunner } from "ntk-depth/node";
 import { createRequire } from "node:module";
 const r = await core.pairThroughDepth({ rho1: "0.5", depth: 3 });
-const points = core.projectToSphere({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0.6, 0.8) }, "normalize");
+const points = core.projectToSphereFloat64({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0.6, 0.8) }, "normalize");
 const mcOptions = { points, depth: 3, width: 8, samples: 3, seed: 2 };
 const inWorkers = await core.monteCarloKernels({ ...mcOptions, runner: sampleWorkerRunner(2) });
 const here = await core.monteCarloKernels(mcOptions);
@@ -204,14 +204,14 @@ console.log(JSON.stringify({ core: Object.keys(core).length, advanced: Object.ke
     // Wrong uses must be type errors: with missing or `any` types the @ts-expect-error lines would fail.
     await writeFile(
       join(consumer, "typed.mts"),
-      `import { pairThroughDepth, NtkError, type PairResult64 } from "ntk-depth";
-import { luFactor, type LuFactors } from "ntk-depth/advanced";
+      `import { pairThroughDepth, NtkError, type PairResultFloat64 } from "ntk-depth";
+import { luFactorFloat64, type LuFactorsFloat64 } from "ntk-depth/advanced";
 import { loadDataset } from "ntk-depth/data/files";
 import { sampleWorkerRunner } from "ntk-depth/node";
-const r: PairResult64 = await pairThroughDepth({ rho1: "0.5", depth: 2 });
+const r: PairResultFloat64 = await pairThroughDepth({ rho1: "0.5", depth: 2 });
 // @ts-expect-error threads is a number
 sampleWorkerRunner("2");
-const lu: LuFactors = await luFactor([2, 1, 1, 2], 2);
+const lu: LuFactorsFloat64 = await luFactorFloat64([2, 1, 1, 2], 2);
 // @ts-expect-error depth is required
 await pairThroughDepth({ rho1: "0.5" });
 // @ts-expect-error a path is a string

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import { pairThroughDepthFloat64, type PairFloat64Options, type PairPoint64 } from "../src/pair/float64.js";
+import { pairThroughDepthFloat64, type PairFloat64Options, type PairPointFloat64 } from "../src/pair/float64.js";
 import { NtkError } from "../src/errors.js";
 import { Decimal } from "decimal.js";
 
@@ -37,7 +37,7 @@ const relErr = (got: number, want: string) => {
 };
 /** The reference divided by 2^log2Scale, to compare with a scaled float64 field at any depth. */
 const WideDecimal = Decimal.clone({ precision: 40, minE: -9e15, maxE: 9e15 });
-const scaledRef = (ref: string, p: PairPoint64) => new WideDecimal(ref).div(new WideDecimal(2).pow(p.log2Scale)).toNumber();
+const scaledRef = (ref: string, p: PairPointFloat64) => new WideDecimal(ref).div(new WideDecimal(2).pow(p.log2Scale)).toNumber();
 
 const BACKENDS: { name: string; options: Partial<PairFloat64Options> }[] = [
   { name: "wasm simd", options: { backend: "wasm", variant: "simd" } },

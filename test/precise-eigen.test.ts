@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { preciseSymmetricEigen } from "../src/linalg/preciseEigen.js";
+import { symmetricEigenPrecise } from "../src/linalg/preciseEigen.js";
 import { exactBinaryDecimal } from "../src/decimalText.js";
 import { isNtkError } from "../src/errors.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
@@ -34,12 +34,12 @@ function residuals(a: readonly Decimal[], values: Decimal[], vectors: Decimal[],
   return { eig, orth };
 }
 
-describe("preciseSymmetricEigen against mpmath eigenvalues (linalg.json, 30 digits)", () => {
+describe("symmetricEigenPrecise against mpmath eigenvalues (linalg.json, 30 digits)", () => {
   for (const c of symmetric) {
     it(`${c.name} at 50 digits`, async () => {
       const D = Decimal.clone({ precision: 50 });
       const a = c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry")));
-      const r = await preciseSymmetricEigen(D, a, c.n);
+      const r = await symmetricEigenPrecise(D, a, c.n);
       const norm = a.reduce((s, x) => Decimal.max(s, x.abs()), new Decimal(0)).times(c.n);
       // Backward stable: |λ̂ − λ| ≲ n·10^(1−p)·‖A‖; the reference has 30 digits.
       r.values.forEach((v, i) => {
@@ -61,7 +61,7 @@ describe("preciseSymmetricEigen against mpmath eigenvalues (linalg.json, 30 digi
   it("resolves eigenvalues far below float64 resolution (Hilbert 10 at 80 digits)", async () => {
     const c = symmetric.find((x) => x.name === "Hilbert 10")!;
     const D = Decimal.clone({ precision: 80 });
-    const r = await preciseSymmetricEigen(
+    const r = await symmetricEigenPrecise(
       D,
       c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry"))),
       c.n,
@@ -71,14 +71,14 @@ describe("preciseSymmetricEigen against mpmath eigenvalues (linalg.json, 30 digi
   });
 });
 
-describe("preciseSymmetricEigen: properties and errors", () => {
+describe("symmetricEigenPrecise: properties and errors", () => {
   it("reconstructs random symmetric matrices: A V = V Λ, VᵀV = I", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 36, maxLength: 36 }), async (n, raw) => {
         const D = Decimal.clone({ precision: 40 });
         const a: Decimal[] = new Array(n * n);
         for (let i = 0; i < n; i++) for (let j = i; j < n; j++) a[i * n + j] = a[j * n + i] = new D(raw[i * 6 + j]).div(7);
-        const r = await preciseSymmetricEigen(D, a, n);
+        const r = await symmetricEigenPrecise(D, a, n);
         const { eig, orth } = residuals(a, r.values, r.vectors, n);
         expect(eig.lte(new Decimal("1e-34"))).toBe(true);
         expect(orth.lte(new Decimal("1e-37"))).toBe(true);
@@ -91,7 +91,7 @@ describe("preciseSymmetricEigen: properties and errors", () => {
     const D = Decimal.clone({ precision: 40, minE: -9e15, maxE: 9e15 });
     const c = symmetric.find((x) => x.name === "Hilbert 6")!;
     const tiny = new D("1e-500");
-    const r = await preciseSymmetricEigen(
+    const r = await symmetricEigenPrecise(
       D,
       c.a.map((x) => new D(exactBinaryDecimal(Number(x), "entry")).times(tiny)),
       c.n,
@@ -101,13 +101,13 @@ describe("preciseSymmetricEigen: properties and errors", () => {
 
   it("throws DIMENSION_MISMATCH for a wrong entry count, NON_FINITE for a NaN entry and ABORTED through the signal", async () => {
     const D = Decimal.clone({ precision: 30 });
-    const e1 = await preciseSymmetricEigen(D, [new D(1), new D(2)], 2).catch((e: unknown) => e);
+    const e1 = await symmetricEigenPrecise(D, [new D(1), new D(2)], 2).catch((e: unknown) => e);
     expect(isNtkError(e1, "DIMENSION_MISMATCH")).toBe(true);
-    const e3 = await preciseSymmetricEigen(D, [new D(1), new D(NaN), new D(NaN), new D(1)], 2).catch((e: unknown) => e);
+    const e3 = await symmetricEigenPrecise(D, [new D(1), new D(NaN), new D(NaN), new D(1)], 2).catch((e: unknown) => e);
     expect(isNtkError(e3, "NON_FINITE")).toBe(true);
     const controller = new AbortController();
     controller.abort();
-    const e2 = await preciseSymmetricEigen(D, [new D(1), new D(2), new D(2), new D(1)], 2, { signal: controller.signal }).catch((e: unknown) => e);
+    const e2 = await symmetricEigenPrecise(D, [new D(1), new D(2), new D(2), new D(1)], 2, { signal: controller.signal }).catch((e: unknown) => e);
     expect(isNtkError(e2, "ABORTED")).toBe(true);
   });
 });

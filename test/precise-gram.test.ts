@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { gramDeterminantsVouched, gramThroughDepthPrecise, kernelMatrixPrecise, type GramMatrixName, type GramPrecisionOptions } from "../src/gram/precise.js";
+import {
+  GRAM_PHASE,
+  gramDeterminantsVouched,
+  gramThroughDepthPrecise,
+  kernelMatrixPrecise,
+  type GramMatrixName,
+  type GramPrecisionOptions,
+} from "../src/gram/precise.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { gramThroughDepth } from "../src/gram.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { correctDigits } from "../src/compare/digits.js";
 import { NtkError } from "../src/errors.js";
@@ -177,7 +184,7 @@ describe("structure", () => {
     const ds = datasetFromArrays({ points });
     const depths = [1, 5, 50];
     const precise = await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths, params: { sigmaW: "1.3", sigmaB: "0.2" }, precision: 20 });
-    const f = await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths, params: { sigmaW: 1.3, sigmaB: 0.2 } });
+    const f = await gramThroughDepthFloat64({ points: projectToSphereFloat64(ds, "normalize"), depths, params: { sigmaW: 1.3, sigmaB: 0.2 } });
     precise.grams.forEach((g, k) => {
       g.oneMinusNtkNormalized.forEach((x, i) => expect(correctDigits(f[k].oneMinusNtkNormalized[i], x, 20)).toBeGreaterThanOrEqual(12));
       expect(correctDigits(f[k].ntkDiag * 2 ** f[k].log2Scale, g.ntkDiag, 20)).toBeGreaterThanOrEqual(14);
@@ -218,7 +225,7 @@ describe("structure", () => {
       depths: [200],
       precision: 20,
     };
-    await gramThroughDepthPrecise({ ...o, onProgress: (d, t) => seen.push([d, t]) });
+    await gramThroughDepthPrecise({ ...o, onProgress: (d, t, phase) => void (phase === GRAM_PHASE && seen.push([d, t])) });
     expect(seen.at(-1)).toEqual([2 * 3 * 199, 2 * 3 * 199]);
     const controller = new AbortController();
     controller.abort();
@@ -231,7 +238,7 @@ describe("structure", () => {
     expect(r.grams[0].ntkNormalized.map(String)).toEqual(["1"]);
     expect(correctDigits(r.grams[0].sigmaDiag, new (Decimal.clone({ precision: 40 }))(2).pow(-300), 20)).toBe(20); // 1/(n0 2^{L−1}), n0 = 2
     const controller = new AbortController();
-    const run = gramThroughDepthPrecise({ ...one, depths: [1e9], signal: controller.signal });
+    const run = gramThroughDepthPrecise({ ...one, depths: [1e9], signal: controller.signal, maxSeconds: Infinity });
     setTimeout(() => controller.abort(), 50);
     expect(await rejectionCodeOf(() => run)).toBe("ABORTED");
   });
@@ -251,7 +258,10 @@ describe("properties on random decimal data", () => {
           fc.pre(points.every((row) => row.some((t) => !new Decimal(t).isZero())));
           const ds = datasetFromArrays({ points });
           const g = (await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths: [depth], precision: 20 })).grams[0];
-          const [layer1, f] = await gramThroughDepthFloat64({ points: projectToSphere(ds, "normalize"), depths: [1, depth] }).then((r) => [r[0], r.at(-1)!]);
+          const [layer1, f] = await gramThroughDepthFloat64({ points: projectToSphereFloat64(ds, "normalize"), depths: [1, depth] }).then((r) => [
+            r[0],
+            r.at(-1)!,
+          ]);
           for (let i = 0; i < m; i++) {
             expect(g.sigmaNormalized[i * m + i].eq(1) && g.oneMinusNtkNormalized[i * m + i].isZero()).toBe(true);
             for (let j = 0; j < m; j++) {

@@ -6,9 +6,9 @@ import {
   determinantDigitsVouched,
   findIdenticalRows,
   preciseDeterminant,
-  preciseLuAnalysis,
-  preciseLuFactor,
-  preciseSolve,
+  luAnalysisPrecise,
+  luFactorPrecise,
+  solvePrecise,
 } from "../src/linalg/preciseLu.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { correctDigits } from "../src/compare/digits.js";
@@ -43,10 +43,10 @@ describe("solve and κ1 against mpmath", () => {
   for (const c of regular) {
     it(`${c.name}: X = A⁻¹B for two right-hand sides at 60 digits, error about κ1·10^(1−p)`, () => {
       const D = preciseDecimal(60);
-      const x = preciseSolve(D, dec(c.a), c.n, dec(c.b!), 2);
+      const x = solvePrecise(D, dec(c.a), c.n, dec(c.b!), 2);
       const lost = Math.ceil(Math.log10(Number(c.kappa1)));
       x.forEach((v, i) => expect(correctDigits(v, new Decimal(c.x![i]), 60)).toBeGreaterThanOrEqual(60 - lost - 3));
-      const a = preciseLuAnalysis(D, dec(c.a), c.n);
+      const a = luAnalysisPrecise(D, dec(c.a), c.n);
       expect(correctDigits(a.conditionNumber!, new Decimal(c.kappa1!), 60)).toBeGreaterThanOrEqual(60 - lost - 3);
       expect(a.log10Condition).toBeCloseTo(Math.log10(Number(c.kappa1)), 10);
     });
@@ -66,7 +66,7 @@ describe("singular matrices", () => {
     expect(r.digitsVouched.det).toBe(30);
   });
   it("SINGULAR_MATRIX in solve names the identical rows (1-based in the message, 0-based in details)", () => {
-    const e = errorOf(() => preciseSolve(preciseDecimal(30), dec(c.a), c.n, dec(["1", "2", "3"]), 1));
+    const e = errorOf(() => solvePrecise(preciseDecimal(30), dec(c.a), c.n, dec(["1", "2", "3"]), 1));
     expect(e.code).toBe("SINGULAR_MATRIX");
     expect(e.message).toMatch(/rows 1 and 3 \(1-based\) are identical/);
     expect(e.details.identicalRows).toEqual({ first: 0, second: 2 });
@@ -74,7 +74,7 @@ describe("singular matrices", () => {
   it("a singular matrix without identical rows names the column", () => {
     const a = dec(["1", "2", "3", "2", "4", "6", "1", "0", "1"]);
     expect(findIdenticalRows(a, 3)).toBeNull();
-    const e = errorOf(() => preciseSolve(preciseDecimal(25), a, 3, dec(["1", "1", "1"]), 1));
+    const e = errorOf(() => solvePrecise(preciseDecimal(25), a, 3, dec(["1", "1", "1"]), 1));
     expect(e.code).toBe("SINGULAR_MATRIX");
     expect(e.details.identicalRows).toBeNull();
     expect(e.message).toMatch(/column 2 has no nonzero pivot/);
@@ -85,7 +85,7 @@ describe("singular matrices", () => {
     const D = preciseDecimal(30);
     const third = new D(1).div(3);
     const a = [new D(1), third, third.times(2), third, third.times(third), third.times(third).times(2), new D(2), new D(0.5), new D(1.25)];
-    const at = (digits: number) => preciseDeterminant(preciseDecimal(digits), preciseLuFactor(preciseDecimal(digits), a, 3));
+    const at = (digits: number) => preciseDeterminant(preciseDecimal(digits), luFactorPrecise(preciseDecimal(digits), a, 3));
     const reference = at(200).det;
     for (const [lo, hi] of [
       [25, 31],
@@ -125,9 +125,9 @@ describe("properties", () => {
         const D = preciseDecimal(40);
         const a = vals.slice(0, n * n).map((v) => new D(v));
         const b = vals.slice(25, 25 + n).map((v) => new D(v));
-        const an = preciseLuAnalysis(D, a, n);
+        const an = luAnalysisPrecise(D, a, n);
         fc.pre(!an.singular && an.log10Condition < 30);
-        const x = preciseSolve(D, a, n, b, 1);
+        const x = solvePrecise(D, a, n, b, 1);
         const W = preciseDecimal(80);
         let scale = new W(0);
         for (let i = 0; i < n; i++) {
@@ -159,12 +159,12 @@ describe("errors", () => {
     for (const p of [19, 1001, 20.5]) expect(codeOf(() => analyzeMatrixPrecise(dec(["1"]), 1, p))).toBe("BAD_PRECISION");
   });
   it("DIMENSION_MISMATCH for a wrong entry count or order, and for a wrong right-hand side", () => {
-    expect(codeOf(() => preciseLuFactor(D, dec(["1", "2", "3"]), 2))).toBe("DIMENSION_MISMATCH");
-    expect(codeOf(() => preciseLuFactor(D, dec(["1"]), 0))).toBe("DIMENSION_MISMATCH");
-    expect(codeOf(() => preciseSolve(D, dec(["1", "0", "0", "1"]), 2, dec(["1", "2", "3"]), 1))).toBe("DIMENSION_MISMATCH");
+    expect(codeOf(() => luFactorPrecise(D, dec(["1", "2", "3"]), 2))).toBe("DIMENSION_MISMATCH");
+    expect(codeOf(() => luFactorPrecise(D, dec(["1"]), 0))).toBe("DIMENSION_MISMATCH");
+    expect(codeOf(() => solvePrecise(D, dec(["1", "0", "0", "1"]), 2, dec(["1", "2", "3"]), 1))).toBe("DIMENSION_MISMATCH");
   });
   it("NON_FINITE for a NaN or infinite entry, naming it", () => {
-    const e = errorOf(() => preciseLuFactor(D, [new Decimal(1), new Decimal(NaN), new Decimal(0), new Decimal(1)], 2));
+    const e = errorOf(() => luFactorPrecise(D, [new Decimal(1), new Decimal(NaN), new Decimal(0), new Decimal(1)], 2));
     expect(e.code).toBe("NON_FINITE");
     expect(e.details).toEqual({ row: 0, col: 1 });
   });

@@ -320,7 +320,7 @@ describe("pairThroughDepthPrecise behaviour", () => {
     await pairThroughDepthPrecise({ rho1: "0.5", depth: 3000, precision: 20, method: "direct", onProgress: (d, t) => calls.push([d, t]) });
     expect(calls.at(-1)).toEqual([6000, 6000]);
     const ac = new AbortController();
-    const run = pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000_000, precision: 20, method: "direct", signal: ac.signal });
+    const run = pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000_000, precision: 20, method: "direct", signal: ac.signal, maxSeconds: Infinity });
     setTimeout(() => ac.abort(), 30);
     await expectCode(run, "ABORTED");
   });

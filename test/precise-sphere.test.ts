@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { exactRawCoordinates, pairComplementsAtPrecision, projectToSphereAtPrecision } from "../src/sphere/precise.js";
-import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
+import { exactRawCoordinates, pairComplementsPrecise, projectToSpherePrecise } from "../src/sphere/precise.js";
+import { projectToSphereFloat64, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { correctDigits } from "../src/compare/digits.js";
@@ -17,7 +17,7 @@ describe("projections of decimal text against 250-digit mpmath references", () =
     for (const digits of [20, 40, 100]) {
       it(`${c.data}, ${c.projection}, ${digits} digits: every coordinate within two half-units of the last digit`, () => {
         const D = preciseDecimal(digits);
-        const p = projectToSphereAtPrecision(datasetFromArrays({ points: data[c.data] }), c.projection as Projection, D);
+        const p = projectToSpherePrecise(datasetFromArrays({ points: data[c.data] }), c.projection as Projection, D);
         expect(p.n0).toBe(c.n0);
         expect(p.coords).toHaveLength(c.coords.length);
         p.coords.forEach((x, i) => {
@@ -37,9 +37,9 @@ describe("input text is used exactly", () => {
       ["0.3", "-1.2", "0.50000000000000000001"],
     ];
     const D = preciseDecimal(40);
-    const p = projectToSphereAtPrecision(datasetFromArrays({ points: rows }), "normalize", D);
+    const p = projectToSpherePrecise(datasetFromArrays({ points: rows }), "normalize", D);
     expect(p.coords[2].eq(p.coords[5])).toBe(false);
-    const f = projectToSphere(datasetFromArrays({ points: rows.map((r) => r.map(Number)) }), "normalize");
+    const f = projectToSphereFloat64(datasetFromArrays({ points: rows.map((r) => r.map(Number)) }), "normalize");
     expect(f.coords[2]).toBe(f.coords[5]);
   });
 
@@ -48,8 +48,8 @@ describe("input text is used exactly", () => {
     expect(asNumber.eq("0.1")).toBe(false);
     expect(asNumber.toString()).toBe("0.1000000000000000055511151231257827021181583404541015625");
     const D = preciseDecimal(60);
-    const p = projectToSphereAtPrecision({ m: 1, n0: 2, coords: Float64Array.of(0.1, 0.3) }, "normalize", D);
-    const t = projectToSphereAtPrecision(datasetFromArrays({ points: [["0.1", "0.3"]] }), "normalize", D);
+    const p = projectToSpherePrecise({ m: 1, n0: 2, coords: Float64Array.of(0.1, 0.3) }, "normalize", D);
+    const t = projectToSpherePrecise(datasetFromArrays({ points: [["0.1", "0.3"]] }), "normalize", D);
     // Same direction to float64 accuracy, different at 60 digits: 0.1 and 0.3 round differently in binary.
     expect(p.coords[0].minus(t.coords[0]).abs().toNumber()).toBeLessThan(1e-16);
     expect(p.coords[0].eq(t.coords[0])).toBe(false);
@@ -62,15 +62,15 @@ describe("input text is used exactly", () => {
       [1e200, 0, 1],
     ];
     for (const projection of ["normalize", "stereographic"] as const) {
-      const f = projectToSphere({ m: 3, n0: 3, coords: Float64Array.from(rows.flat()) }, projection);
-      const p = projectToSphereAtPrecision({ m: 3, n0: 3, coords: Float64Array.from(rows.flat()) }, projection, preciseDecimal(30));
+      const f = projectToSphereFloat64({ m: 3, n0: 3, coords: Float64Array.from(rows.flat()) }, projection);
+      const p = projectToSpherePrecise({ m: 3, n0: 3, coords: Float64Array.from(rows.flat()) }, projection, preciseDecimal(30));
       p.coords.forEach((x, i) => expect(Math.abs(x.toNumber() - f.coords[i])).toBeLessThanOrEqual(4 * 2 ** -53));
     }
   });
 
   it("projection none accepts exact unit text and returns rows of norm 1 at working precision", () => {
     const D = preciseDecimal(50);
-    const p = projectToSphereAtPrecision(
+    const p = projectToSpherePrecise(
       datasetFromArrays({
         points: [
           ["0.6", "0.8"],
@@ -85,7 +85,7 @@ describe("input text is used exactly", () => {
 
   it("stereographic |u|² − 1 does not cancel: a point just outside the unit circle keeps its tiny last coordinate", () => {
     const D = preciseDecimal(30);
-    const p = projectToSphereAtPrecision(datasetFromArrays({ points: [["1.00000000000000000001"]] }), "stereographic", D);
+    const p = projectToSpherePrecise(datasetFromArrays({ points: [["1.00000000000000000001"]] }), "stereographic", D);
     // (u² − 1)/(u² + 1) with u = 1 + 1e-20: exactly (2e-20 + 1e-40)/(2 + 2e-20 + 1e-40) ≈ 1e-20.
     const Wide = Decimal.clone({ precision: 100 });
     const exact = new Wide("2.0000000000000000000100000000000000000000e-20").div("2.0000000000000000000200000000000000000001");
@@ -103,10 +103,10 @@ describe("pair complements 1 − x·x′ from the exact inputs", () => {
   for (const projection of ["normalize", "stereographic"] as const) {
     it(`${projection}: every pair to 25 digits, the nearly equal pair (1 − x·x′ ≈ 1e-41) included; positive multiples give exactly 0`, () => {
       const ds = datasetFromArrays({ points: rows });
-      const got = pairComplementsAtPrecision(ds, projection, preciseDecimal(25));
+      const got = pairComplementsPrecise(ds, projection, preciseDecimal(25));
       // Reference: the projected points at 200 digits, 1 − x·x′ by cancellation (160 digits survive).
       const W = preciseDecimal(200);
-      const p = projectToSphereAtPrecision(ds, projection, W);
+      const p = projectToSpherePrecise(ds, projection, W);
       let k = 0;
       for (let i = 0; i < 4; i++) {
         for (let j = i + 1; j < 4; j++, k++) {
@@ -132,7 +132,7 @@ describe("property: unit rows at working precision", () => {
         (row, projection, digits) => {
           fc.pre(projection === "stereographic" || row.some((t) => !new Decimal(t).isZero()));
           const D = preciseDecimal(digits + 10);
-          const p = projectToSphereAtPrecision(datasetFromArrays({ points: [row] }), projection, preciseDecimal(digits));
+          const p = projectToSpherePrecise(datasetFromArrays({ points: [row] }), projection, preciseDecimal(digits));
           const norm2 = p.coords.reduce((s, x) => s.plus(new D(x).times(x)), new D(0));
           expect(
             norm2
@@ -153,7 +153,7 @@ describe("errors: the same codes as the float64 projection", () => {
   it("ZERO_VECTOR for a zero row under normalize (also when written 0e5 or -0.000)", () => {
     expect(
       codeOf(() =>
-        projectToSphereAtPrecision(
+        projectToSpherePrecise(
           text([
             ["1", "2"],
             ["0e5", "-0.000"],
@@ -165,29 +165,27 @@ describe("errors: the same codes as the float64 projection", () => {
     ).toBe("ZERO_VECTOR");
   });
   it("stereographic accepts the origin (the south pole)", () => {
-    const p = projectToSphereAtPrecision(text([["0", "0"]]), "stereographic", D);
+    const p = projectToSpherePrecise(text([["0", "0"]]), "stereographic", D);
     expect(p.coords.map((x) => x.toNumber())).toEqual([0, 0, -1]);
   });
   it("OFF_SPHERE under none when | |x| − 1 | exceeds the tolerance, judged on the exact text", () => {
-    expect(codeOf(() => projectToSphereAtPrecision(text([["0.6", "0.8000000001"]]), "none", D))).toBe("OFF_SPHERE");
-    expect(projectToSphereAtPrecision(text([["0.6", "0.8000000001"]]), "none", D, { tolerance: 1e-9 }).coords).toHaveLength(2);
+    expect(codeOf(() => projectToSpherePrecise(text([["0.6", "0.8000000001"]]), "none", D))).toBe("OFF_SPHERE");
+    expect(projectToSpherePrecise(text([["0.6", "0.8000000001"]]), "none", D, { tolerance: 1e-9 }).coords).toHaveLength(2);
   });
   it("NOT_A_NUMBER for coordinate text that is not a decimal, naming point and coordinate", () => {
     const raw: RawPoints = { m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1", "two"]], source: "p.csv" };
-    expect(codeOf(() => projectToSphereAtPrecision(raw, "normalize", D))).toBe("NOT_A_NUMBER");
-    expect(() => projectToSphereAtPrecision(raw, "normalize", D)).toThrow(/p\.csv: point 1, coordinate 2/);
+    expect(codeOf(() => projectToSpherePrecise(raw, "normalize", D))).toBe("NOT_A_NUMBER");
+    expect(() => projectToSpherePrecise(raw, "normalize", D)).toThrow(/p\.csv: point 1, coordinate 2/);
   });
   it("NON_FINITE for a non-finite float64 coordinate without text", () => {
-    expect(codeOf(() => projectToSphereAtPrecision({ m: 1, n0: 1, coords: Float64Array.of(NaN) }, "normalize", D))).toBe("NON_FINITE");
+    expect(codeOf(() => projectToSpherePrecise({ m: 1, n0: 1, coords: Float64Array.of(NaN) }, "normalize", D))).toBe("NON_FINITE");
   });
   it("DIMENSION_MISMATCH when the text does not have the shape of the coordinates", () => {
-    expect(codeOf(() => projectToSphereAtPrecision({ m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1"]] }, "normalize", D))).toBe(
-      "DIMENSION_MISMATCH",
-    );
+    expect(codeOf(() => projectToSpherePrecise({ m: 1, n0: 2, coords: Float64Array.of(1, 2), coordText: [["1"]] }, "normalize", D))).toBe("DIMENSION_MISMATCH");
   });
   it("EMPTY_DATA and BAD_OPTION as in float64", () => {
-    expect(codeOf(() => projectToSphereAtPrecision({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize", D))).toBe("EMPTY_DATA");
-    expect(codeOf(() => projectToSphereAtPrecision(text([["1"]]), "mercator" as Projection, D))).toBe("BAD_OPTION");
-    expect(codeOf(() => projectToSphereAtPrecision(text([["1"]]), "none", D, { tolerance: 2 }))).toBe("BAD_OPTION");
+    expect(codeOf(() => projectToSpherePrecise({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize", D))).toBe("EMPTY_DATA");
+    expect(codeOf(() => projectToSpherePrecise(text([["1"]]), "mercator" as Projection, D))).toBe("BAD_OPTION");
+    expect(codeOf(() => projectToSpherePrecise(text([["1"]]), "none", D, { tolerance: 2 }))).toBe("BAD_OPTION");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { predictFromKernels64, type KernelPrediction64Options } from "../src/predict/float64.js";
+import { predictFromKernelsFloat64, type KernelPredictionFloat64Options } from "../src/predict/float64.js";
 import { flowFilter, flowFilterPrecise } from "../src/predict/flowFilter.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { Decimal } from "decimal.js";
@@ -41,7 +41,7 @@ function slicedKernels(c: Case): { K: Float64Array; Kx: Float64Array } {
   return { K: Float64Array.from(train), Kx: Float64Array.from(test) };
 }
 
-function optionsOf(c: Case): KernelPrediction64Options {
+function optionsOf(c: Case): KernelPredictionFloat64Options {
   const { K, Kx } = slicedKernels(c);
   return {
     trainKernel: K,
@@ -80,10 +80,10 @@ async function expectCode(p: Promise<unknown>, code: NtkErrorCode, message?: Reg
   if (message) expect((e as Error).message).toMatch(message);
 }
 
-describe("predictFromKernels64 against mpmath (exact arithmetic on the same float64 kernels)", () => {
+describe("predictFromKernelsFloat64 against mpmath (exact arithmetic on the same float64 kernels)", () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const r = await predictFromKernels64(optionsOf(c));
+      const r = await predictFromKernelsFloat64(optionsOf(c));
       const ref = c.fromK64;
       // Normwise per row: relative error ≲ κ · m · u (c = 64 covers the constants of LU / eigen).
       const kappa = Math.max(r.conditionEstimate, 1);
@@ -108,26 +108,26 @@ describe("predictFromKernels64 against mpmath (exact arithmetic on the same floa
   }
 
   it("warns with the digits left when fewer than 10 remain, and stays silent otherwise", async () => {
-    const ill = await predictFromKernels64(optionsOf(cases.find((c) => c.name.includes("ill-conditioned"))!));
+    const ill = await predictFromKernelsFloat64(optionsOf(cases.find((c) => c.name.includes("ill-conditioned"))!));
     expect(ill.digitsKept).toBeGreaterThan(10); // κ1 ≈ 1.9e5 leaves ≈ 10.7 digits: no warning yet
     expect(ill.warnings).toEqual([]);
     const n = 9;
     const hilbert = Float64Array.from({ length: n * n }, (_, i) => 1 / (Math.floor(i / n) + (i % n) + 1));
-    const r = await predictFromKernels64({ trainKernel: hilbert, testKernel: hilbert.subarray(0, n), targets: new Float64Array(n).fill(1), m: n });
+    const r = await predictFromKernelsFloat64({ trainKernel: hilbert, testKernel: hilbert.subarray(0, n), targets: new Float64Array(n).fill(1), m: n });
     expect(r.conditionEstimate).toBeGreaterThan(1e11);
     expect(r.warnings.join("\n")).toMatch(/condition estimate \d\.\d\de\+1\d: the float64 weights and predictions keep about [2-4] significant digits/);
   });
 
   it("the Neural Tangents time convention divides t by m·k", async () => {
     const c = cases.find((x) => x.timeConvention === "neural-tangents")!;
-    const nt = await predictFromKernels64(optionsOf(c));
-    const flow = await predictFromKernels64({ ...optionsOf(c), timeConvention: "flow", time: (c.time as number) / (c.m * c.k) });
+    const nt = await predictFromKernelsFloat64(optionsOf(c));
+    const flow = await predictFromKernelsFloat64({ ...optionsOf(c), timeConvention: "flow", time: (c.time as number) / (c.m * c.k) });
     expect(nt.flowTime).toBe(5 / (c.m * c.k));
     expect(Array.from(nt.predictions)).toEqual(Array.from(flow.predictions));
   });
 });
 
-describe("predictFromKernels64 from complements 1 − K (normalized kernels, t = ∞)", () => {
+describe("predictFromKernelsFloat64 from complements 1 − K (normalized kernels, t = ∞)", () => {
   interface ComplementCase extends Case {
     c64: string[];
     fromC64: Reference;
@@ -138,7 +138,7 @@ describe("predictFromKernels64 from complements 1 − K (normalized kernels, t =
   for (const c of withComplement) {
     it(`${c.name}: agrees with exact arithmetic on 1 − c64 to its amplification`, async () => {
       const { train, test } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
-      const r = await predictFromKernels64({
+      const r = await predictFromKernelsFloat64({
         ...optionsOf(c),
         trainKernel: train.map((x) => 1 - x),
         testKernel: test.map((x) => 1 - x),
@@ -156,8 +156,8 @@ describe("predictFromKernels64 from complements 1 − K (normalized kernels, t =
   it("deep Σ̄ (L = 20000, κ(K) ≈ 7e7): the complement solve keeps what K in float64 has already lost", async () => {
     const c = withComplement.find((x) => x.name.includes("very ill-conditioned"))!;
     const { train, test } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
-    const direct = await predictFromKernels64(optionsOf(c));
-    const viaC = await predictFromKernels64({ ...optionsOf(c), trainComplement: train, testComplement: test });
+    const direct = await predictFromKernelsFloat64(optionsOf(c));
+    const viaC = await predictFromKernelsFloat64({ ...optionsOf(c), trainComplement: train, testComplement: test });
     expect(direct.solver).toBe("cholesky"); // K̄ is positive definite in float64, however ill-conditioned
     expect(viaC.solver).toBe("complement");
     const exact = c.fromExact.predictions.map(Number);
@@ -172,17 +172,17 @@ describe("predictFromKernels64 from complements 1 − K (normalized kernels, t =
   it("requires both complements, shaped like K and K_x", async () => {
     const c = withComplement[0];
     const { train } = sliceUnion(c.c64.map(Number), c.m, c.testCount);
-    await expectCode(predictFromKernels64({ ...optionsOf(c), trainComplement: train }), "DIMENSION_MISMATCH", /together/);
+    await expectCode(predictFromKernelsFloat64({ ...optionsOf(c), trainComplement: train }), "DIMENSION_MISMATCH", /together/);
   });
 });
 
-describe("predictFromKernels64 on small hand-made matrices", () => {
+describe("predictFromKernelsFloat64 on small hand-made matrices", () => {
   const K = Float64Array.from([2, 1, 1, 3]);
   const Kx = Float64Array.from([1, 0, 0, 1, 1, 1]);
   const Y = Float64Array.from([1, -1]);
 
   it("t = ∞ is K_x K^{-1} Y, computed by hand", async () => {
-    const r = await predictFromKernels64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2 });
+    const r = await predictFromKernelsFloat64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2 });
     // K^{-1} = [3 −1; −1 2] / 5.
     const w = [0.6, -0.2, -0.2, 0.4, 0.4, 0.2];
     w.forEach((v, i) => expect(r.weights[i]).toBeCloseTo(v, 15));
@@ -193,8 +193,8 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
   });
 
   it("a ridge δ solves with K + δI; mean-diagonal scales it by trace(K)/m", async () => {
-    const abs = await predictFromKernels64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2, diagReg: 2.5 });
-    const rel = await predictFromKernels64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2, diagReg: 1, diagRegScale: "mean-diagonal" });
+    const abs = await predictFromKernelsFloat64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2, diagReg: 2.5 });
+    const rel = await predictFromKernelsFloat64({ trainKernel: K, testKernel: Kx, targets: Y, m: 2, diagReg: 1, diagRegScale: "mean-diagonal" });
     expect(abs.ridge).toBe(2.5);
     expect(rel.ridge).toBe(2.5);
     expect(abs.determinant.det).toBeCloseTo(4.5 * 5.5 - 1, 12);
@@ -203,12 +203,18 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
 
   it("finite time stays defined for an exactly singular K, and t = ∞ then throws SINGULAR_MATRIX", async () => {
     const singular = Float64Array.from([1, 1, 1, 1]);
-    const r = await predictFromKernels64({ trainKernel: singular, testKernel: Float64Array.from([1, 1]), targets: Float64Array.from([1, 3]), m: 2, time: 0.5 });
+    const r = await predictFromKernelsFloat64({
+      trainKernel: singular,
+      testKernel: Float64Array.from([1, 1]),
+      targets: Float64Array.from([1, 3]),
+      m: 2,
+      time: 0.5,
+    });
     // K = 2 P (P the projector on (1,1)/√2): K_x V φ Vᵀ Y = (1,1)·φ(2)/2·(1,1)ᵀ(1,1)·Y = φ(2)·(Y1 + Y2) with φ(2) = (1 − e^{−1})/2.
     expect(r.predictions[0]).toBeCloseTo(((1 - Math.exp(-1)) / 2) * 4, 14);
     expect(r.determinant.signDet).toBe(0);
     await expectCode(
-      predictFromKernels64({ trainKernel: singular, testKernel: Float64Array.from([1, 1]), targets: Float64Array.from([1, 3]), m: 2 }),
+      predictFromKernelsFloat64({ trainKernel: singular, testKernel: Float64Array.from([1, 1]), targets: Float64Array.from([1, 3]), m: 2 }),
       "SINGULAR_MATRIX",
       /exactly singular.*finite time/,
     );
@@ -216,28 +222,32 @@ describe("predictFromKernels64 on small hand-made matrices", () => {
 
   it("rejects bad shapes, values and settings with typed errors", async () => {
     const base = { trainKernel: K, testKernel: Kx, targets: Y, m: 2 };
-    await expectCode(predictFromKernels64({ ...base, m: 3 }), "DIMENSION_MISMATCH", /m × m/);
-    await expectCode(predictFromKernels64({ ...base, testKernel: Float64Array.from([1, 2, 3]) }), "DIMENSION_MISMATCH", /K_x/);
-    await expectCode(predictFromKernels64({ ...base, k: 2 }), "DIMENSION_MISMATCH", /targets/);
-    await expectCode(predictFromKernels64({ ...base, targets: Float64Array.from([1, NaN]) }), "NON_FINITE", /targets/);
-    await expectCode(predictFromKernels64({ ...base, trainKernel: Float64Array.from([2, 1, 1.5, 3]) }), "BAD_OPTION", /training kernel K is not symmetric/);
+    await expectCode(predictFromKernelsFloat64({ ...base, m: 3 }), "DIMENSION_MISMATCH", /m × m/);
+    await expectCode(predictFromKernelsFloat64({ ...base, testKernel: Float64Array.from([1, 2, 3]) }), "DIMENSION_MISMATCH", /K_x/);
+    await expectCode(predictFromKernelsFloat64({ ...base, k: 2 }), "DIMENSION_MISMATCH", /targets/);
+    await expectCode(predictFromKernelsFloat64({ ...base, targets: Float64Array.from([1, NaN]) }), "NON_FINITE", /targets/);
+    await expectCode(
+      predictFromKernelsFloat64({ ...base, trainKernel: Float64Array.from([2, 1, 1.5, 3]) }),
+      "BAD_OPTION",
+      /training kernel K is not symmetric/,
+    );
     const complements = { trainComplement: Float64Array.from([0, 0.5, 0.25, 0]), testComplement: Kx.map((x) => 1 - x) };
-    await expectCode(predictFromKernels64({ ...base, ...complements }), "BAD_OPTION", /training complement 1 − K is not symmetric.*1 − k\(X, X\)/);
-    await expectCode(predictFromKernels64({ ...base, time: -1 }), "BAD_OPTION", /time/);
-    await expectCode(predictFromKernels64({ ...base, time: "soon" }), "BAD_OPTION", /time/);
-    for (const inf of ["Infinity", "∞", " INF ", Infinity]) expect((await predictFromKernels64({ ...base, time: inf })).eigenvalues).toBeNull();
-    await expectCode(predictFromKernels64({ ...base, learningRate: 0 }), "BAD_OPTION", /learningRate/);
-    await expectCode(predictFromKernels64({ ...base, diagReg: -1 }), "BAD_OPTION", /diagReg/);
-    await expectCode(predictFromKernels64({ ...base, time: 1e300, learningRate: 1e10 }), "BAD_OPTION", /overflows/);
-    await expectCode(predictFromKernels64({ ...base, timeConvention: "epochs" as never }), "BAD_OPTION", /time convention/);
-    await expectCode(predictFromKernels64({ ...base, diagRegScale: "trace" as never }), "BAD_OPTION", /diagReg scale/);
-    await expectCode(predictFromKernels64({ ...base, kernelRelativeError: 2 }), "BAD_OPTION", /kernelRelativeError/);
+    await expectCode(predictFromKernelsFloat64({ ...base, ...complements }), "BAD_OPTION", /training complement 1 − K is not symmetric.*1 − k\(X, X\)/);
+    await expectCode(predictFromKernelsFloat64({ ...base, time: -1 }), "BAD_OPTION", /time/);
+    await expectCode(predictFromKernelsFloat64({ ...base, time: "soon" }), "BAD_OPTION", /time/);
+    for (const inf of ["Infinity", "∞", " INF ", Infinity]) expect((await predictFromKernelsFloat64({ ...base, time: inf })).eigenvalues).toBeNull();
+    await expectCode(predictFromKernelsFloat64({ ...base, learningRate: 0 }), "BAD_OPTION", /learningRate/);
+    await expectCode(predictFromKernelsFloat64({ ...base, diagReg: -1 }), "BAD_OPTION", /diagReg/);
+    await expectCode(predictFromKernelsFloat64({ ...base, time: 1e300, learningRate: 1e10 }), "BAD_OPTION", /overflows/);
+    await expectCode(predictFromKernelsFloat64({ ...base, timeConvention: "epochs" as never }), "BAD_OPTION", /time convention/);
+    await expectCode(predictFromKernelsFloat64({ ...base, diagRegScale: "trace" as never }), "BAD_OPTION", /diagReg scale/);
+    await expectCode(predictFromKernelsFloat64({ ...base, kernelRelativeError: 2 }), "BAD_OPTION", /kernelRelativeError/);
   });
 
   it("a negative eigenvalue whose growth overflows is NON_FINITE, a smaller one a warning", async () => {
     const indefinite = Float64Array.from([1, 2, 2, 1]); // λ = −1, 3
-    await expectCode(predictFromKernels64({ trainKernel: indefinite, testKernel: Kx, targets: Y, m: 2, time: 1000 }), "NON_FINITE", /negative eigenvalue/);
-    const r = await predictFromKernels64({ trainKernel: indefinite, testKernel: Kx, targets: Y, m: 2, time: 1 });
+    await expectCode(predictFromKernelsFloat64({ trainKernel: indefinite, testKernel: Kx, targets: Y, m: 2, time: 1000 }), "NON_FINITE", /negative eigenvalue/);
+    const r = await predictFromKernelsFloat64({ trainKernel: indefinite, testKernel: Kx, targets: Y, m: 2, time: 1 });
     expect(r.warnings.join()).toMatch(/not positive semi-definite/);
   });
 });
@@ -271,11 +281,11 @@ describe("predictions: properties", () => {
         const K = spd(m, seed);
         const Y = Float64Array.from({ length: m * k }, (_, i) => Math.sin(seed + i));
         const base = { trainKernel: K, testKernel: K, targets: Y, m, k };
-        const inf = await predictFromKernels64(base);
+        const inf = await predictFromKernelsFloat64(base);
         for (let i = 0; i < m * k; i++) expect(inf.predictions[i]).toBeCloseTo(Y[i], 10);
-        const zero = await predictFromKernels64({ ...base, time: 0 });
+        const zero = await predictFromKernelsFloat64({ ...base, time: 0 });
         expect(Array.from(zero.predictions).every((v) => v === 0)).toBe(true);
-        const late = await predictFromKernels64({ ...base, time: 200 });
+        const late = await predictFromKernelsFloat64({ ...base, time: 200 });
         for (let i = 0; i < m * k; i++) expect(late.predictions[i]).toBeCloseTo(inf.predictions[i], 9);
       }),
       { numRuns: 25 },

@@ -11,10 +11,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../src/gram/float64.js";
+import { gramThroughDepthFloat64, kernelMatrixFloat64 } from "../src/gram/float64.js";
 import { createPredictor } from "../src/predict/predictor.js";
 import { sliceUnion, unionPoints } from "../src/predict/union.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { trainNetworks } from "../src/width/training.js";
 
 const DEPTH = 2;
@@ -70,10 +70,10 @@ describe("createPredictor against trained finite-width networks (Monte Carlo)", 
       r.checkpoints.forEach((c, k) => outputs[k].push(c.trained));
     }
 
-    const union = unionPoints(projectToSphere(train, "normalize"), projectToSphere(test, "normalize"));
+    const union = unionPoints(projectToSphereFloat64(train, "normalize"), projectToSphereFloat64(test, "normalize"));
     const [gram] = await gramThroughDepthFloat64({ points: union, depths: [DEPTH] });
-    const sigma = kernelMatrix64(gram, "nngp", false);
-    const ntk = kernelMatrix64(gram, "ntk", false);
+    const sigma = kernelMatrixFloat64(gram, "nngp", false);
+    const ntk = kernelMatrixFloat64(gram, "ntk", false);
     // Depth 2 on the unit sphere: Σ and Θ are of order 1 (log2Scale 0), no rescaling needed.
     expect(sigma.log2Scale).toBe(0);
     const s = sliceUnion(sigma.matrix, m, t);

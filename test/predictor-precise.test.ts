@@ -5,7 +5,7 @@ import { createPredictor } from "../src/predict/predictor.js";
 import { digitsAgreed, type Vouched } from "../src/precise/vouched.js";
 import { rejectionCodeOf } from "./support/errors.js";
 import { preciseDecimal } from "../src/precise/precision.js";
-import { preciseSolve } from "../src/linalg/preciseLu.js";
+import { solvePrecise } from "../src/linalg/preciseLu.js";
 
 interface Case {
   name: string;
@@ -117,7 +117,7 @@ describe("createPredictor({ precision }): the decimal predictor against mpmath (
     expect(r.vouchedBy).toMatch(/raised once/);
     // Reference: LU (not Cholesky) at 200 digits on the same decimal entries.
     const R = preciseDecimal(200);
-    const w = preciseSolve(
+    const w = solvePrecise(
       R,
       K.map((x) => new R(x)),
       n,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { createPredictor, type PredictorOptions } from "../src/predict/predictor.js";
-import { predictFromKernels64 } from "../src/predict/float64.js";
+import { predictFromKernelsFloat64 } from "../src/predict/float64.js";
 import { rejectionOf } from "./support/errors.js";
 import fixture from "./fixtures/predictor_covariance.json" with { type: "json" };
 
@@ -66,12 +66,12 @@ describe("createPredictor against mpmath (scripts/fixtures/predictor_covariance_
     expect(r.warnings).toEqual([]);
   });
 
-  it("gives the weights of predictFromKernels64 for the same kernel and settings, from one factorization for many queries", async () => {
+  it("gives the weights of predictFromKernelsFloat64 for the same kernel and settings, from one factorization for many queries", async () => {
     const c = cases.find((x) => x.kernel === "ntk" && x.diagReg === "0")!;
     const predictor = await createPredictor({ ...options(c), learningRate: "0.5" });
     for (const time of ["0.5", "3", "inf"]) {
       const r = await predictor.predict({ time, testNngp: nums(c.testNngp), testNtk: nums(c.testNtk) });
-      const old = await predictFromKernels64({
+      const old = await predictFromKernelsFloat64({
         trainKernel: nums(c.trainNtk),
         testKernel: nums(c.testNtk),
         targets: nums(c.targets),

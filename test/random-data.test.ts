@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNtkError, projectToSphere, randomGaussianPoints, syntheticLabels } from "../src/index.js";
+import { isNtkError, projectToSphereFloat64, randomGaussianPoints, syntheticLabels } from "../src/index.js";
 
 describe("randomGaussianPoints (public API)", () => {
   it("gives the same points for the same seed and seeds equal modulo 2^32, other points for another seed", () => {
@@ -12,7 +12,7 @@ describe("randomGaussianPoints (public API)", () => {
   });
 
   it("projects to unit rows whose synthetic target is x1 + x2 x3", () => {
-    const s = projectToSphere(randomGaussianPoints(5, 3, 1), "normalize");
+    const s = projectToSphereFloat64(randomGaussianPoints(5, 3, 1), "normalize");
     const y = syntheticLabels(s);
     for (let i = 0; i < 5; i++) {
       const x = s.coords.subarray(i * 3, i * 3 + 3);

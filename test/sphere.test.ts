@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { projectToSphere, type RawPoints } from "../src/sphere/float64.js";
+import { projectToSphereFloat64, type RawPoints } from "../src/sphere/float64.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import fixture from "./fixtures/sphere_projections.json" with { type: "json" };
 import { errorOf } from "./support/errors.js";
@@ -21,21 +21,21 @@ describe("projections against 40-digit mpmath references", () => {
   for (const c of fixture.cases) {
     const d = datasetFromArrays({ points: [c.input] });
     it(`stereographic ${JSON.stringify(c.input)}`, () => {
-      const p = projectToSphere(d, "stereographic");
+      const p = projectToSphereFloat64(d, "stereographic");
       expect(p.n0).toBe(c.input.length + 1);
       c.stereographic.forEach((ref, j) => expect(Math.abs(p.coords[j] - Number(ref))).toBeLessThanOrEqual(4 * EPS));
     });
     if (c.normalize) {
       const refs = c.normalize;
       it(`normalize ${JSON.stringify(c.input)}`, () => {
-        const p = projectToSphere(d, "normalize");
+        const p = projectToSphereFloat64(d, "normalize");
         refs.forEach((ref, j) => expect(Math.abs(p.coords[j] - Number(ref))).toBeLessThanOrEqual(4 * EPS));
       });
     }
   }
 });
 
-describe("projectToSphere", () => {
+describe("projectToSphereFloat64", () => {
   it("normalizes decimal text and keeps the text for the precise path", () => {
     const d = datasetFromArrays({
       points: [
@@ -43,7 +43,7 @@ describe("projectToSphere", () => {
         ["0.0000003", "-0.0000004"],
       ],
     });
-    const p = projectToSphere(d, "normalize");
+    const p = projectToSphereFloat64(d, "normalize");
     expect([...p.coords]).toEqual([0.6, 0.8, 0.6, -0.8]);
     expect(p.rawText).toEqual([
       ["3", "4"],
@@ -52,7 +52,7 @@ describe("projectToSphere", () => {
     expect(p.projection).toBe("normalize");
   });
   it("stereographic maps the origin to the south pole and far points near the north pole", () => {
-    const p = projectToSphere(
+    const p = projectToSphereFloat64(
       raw([
         [0, 0],
         [1e300, 0],
@@ -70,7 +70,7 @@ describe("projectToSphere", () => {
     const coord = fc.double({ min: -1e6, max: 1e6, noNaN: true });
     fc.assert(
       fc.property(fc.array(coord, { minLength: 1, maxLength: 6 }), (u) => {
-        const x = projectToSphere(raw([u]), "stereographic").coords;
+        const x = projectToSphereFloat64(raw([u]), "stereographic").coords;
         expect(Math.abs(norm(x) - 1)).toBeLessThanOrEqual(8 * EPS);
         const last = x[u.length];
         if (last < 0.5) {
@@ -85,13 +85,13 @@ describe("projectToSphere", () => {
     fc.assert(
       fc.property(fc.array(coord, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (row, m) => {
         fc.pre(row.some((v) => v !== 0));
-        const p = projectToSphere(raw(Array.from({ length: m }, () => row)), "normalize");
+        const p = projectToSphereFloat64(raw(Array.from({ length: m }, () => row)), "normalize");
         for (let i = 0; i < m; i++) expect(Math.abs(norm(p.coords.subarray(i * row.length, (i + 1) * row.length)) - 1)).toBeLessThanOrEqual(8 * EPS);
       }),
     );
   });
   it("none accepts points within the tolerance and rescales them", () => {
-    const p = projectToSphere(
+    const p = projectToSphereFloat64(
       raw([
         [0.6, 0.8],
         [1 + 5e-13, 0],
@@ -99,11 +99,11 @@ describe("projectToSphere", () => {
       "none",
     );
     expect(p.coords[2]).toBe(1);
-    expect(projectToSphere(raw([[1 + 5e-10]]), "none", { tolerance: 1e-9 }).coords[0]).toBe(1);
+    expect(projectToSphereFloat64(raw([[1 + 5e-10]]), "none", { tolerance: 1e-9 }).coords[0]).toBe(1);
   });
   it("names the zero vector", () => {
     const e = errorOf(() =>
-      projectToSphere(
+      projectToSphereFloat64(
         {
           ...raw([
             [1, 0],
@@ -116,11 +116,11 @@ describe("projectToSphere", () => {
     );
     expect(e.code).toBe("ZERO_VECTOR");
     expect(e.message).toMatch(/x\.csv: point 2 is the zero vector/);
-    expect(errorOf(() => projectToSphere(raw([[0, 0]]), "none")).code).toBe("ZERO_VECTOR");
+    expect(errorOf(() => projectToSphereFloat64(raw([[0, 0]]), "none")).code).toBe("ZERO_VECTOR");
   });
   it("reports OFF_SPHERE with the norm and the tolerance", () => {
     const e = errorOf(() =>
-      projectToSphere(
+      projectToSphereFloat64(
         raw([
           [1, 0],
           [3, 4],
@@ -131,11 +131,11 @@ describe("projectToSphere", () => {
     expect(e.code).toBe("OFF_SPHERE");
     expect(e.message).toMatch(/point 2 has norm 5, not 1 within the tolerance 1e-12/);
     expect(e.details).toMatchObject({ row: 2, norm: 5, tolerance: 1e-12 });
-    expect(errorOf(() => projectToSphere(raw([[1 + 2e-12]]), "none")).code).toBe("OFF_SPHERE");
+    expect(errorOf(() => projectToSphereFloat64(raw([[1 + 2e-12]]), "none")).code).toBe("OFF_SPHERE");
   });
   it("rejects bad options and empty input", () => {
-    expect(errorOf(() => projectToSphere(raw([[1]]), "none", { tolerance: -1 })).code).toBe("BAD_OPTION");
-    expect(errorOf(() => projectToSphere(raw([[1]]), "sideways" as "none")).code).toBe("BAD_OPTION");
-    expect(errorOf(() => projectToSphere({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize")).code).toBe("EMPTY_DATA");
+    expect(errorOf(() => projectToSphereFloat64(raw([[1]]), "none", { tolerance: -1 })).code).toBe("BAD_OPTION");
+    expect(errorOf(() => projectToSphereFloat64(raw([[1]]), "sideways" as "none")).code).toBe("BAD_OPTION");
+    expect(errorOf(() => projectToSphereFloat64({ m: 0, n0: 2, coords: new Float64Array(0) }, "normalize")).code).toBe("EMPTY_DATA");
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { determinantFromComplement, lemmaDeterminant } from "../src/linalg/complement.js";
-import { analyzeMatrix, luFactor } from "../src/linalg/lu.js";
+import { analyzeMatrixFloat64, luFactorFloat64 } from "../src/linalg/lu.js";
 import { randomGaussianPoints, seededUniform, syntheticLabels } from "../src/study/randomData.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { DET_METHOD, runGramExperiment } from "../src/study/gramExperiment.js";
 
@@ -33,7 +33,7 @@ describe("det K̄ from its complement 1 − K̄", () => {
   it("agrees with LU on K̄ when K̄ is well conditioned (property over random unit-diagonal Gram matrices)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 1e6 }), async (m, seed) => {
-        const p = projectToSphere(randomGaussianPoints(m, m + 1, seed), "normalize");
+        const p = projectToSphereFloat64(randomGaussianPoints(m, m + 1, seed), "normalize");
         const k = new Float64Array(m * m);
         const e = new Float64Array(m * m);
         for (let i = 0; i < m; i++) {
@@ -44,7 +44,7 @@ describe("det K̄ from its complement 1 − K̄", () => {
             e[i * m + j] = i === j ? 0 : 1 - dot;
           }
         }
-        const lu = await analyzeMatrix(k, m);
+        const lu = await analyzeMatrixFloat64(k, m);
         const viaComplement = await determinantFromComplement(e, m);
         if (lu.digitsKept < 8 || viaComplement === null) return;
         expect(viaComplement.signDet).toBe(lu.signDet);
@@ -57,9 +57,9 @@ describe("det K̄ from its complement 1 − K̄", () => {
   it("lemmaDeterminant: det(J − C) from det C and 1ᵀC⁻¹1 matches LU on J − C; s = 1 gives an exact 0", async () => {
     const m = 3;
     const c = new Float64Array([2, 0.5, -1, 0.25, 3, 0.75, -0.5, 1, 4]);
-    const lu = await luFactor(c, m);
+    const lu = await luFactorFloat64(c, m);
     const s = lu.solve(new Float64Array(m).fill(1)).reduce((a, b) => a + b, 0);
-    const direct = await analyzeMatrix(
+    const direct = await analyzeMatrixFloat64(
       c.map((x) => 1 - x),
       m,
     );
@@ -80,7 +80,7 @@ describe("seeded data", () => {
     const a = randomGaussianPoints(5, 3, 7);
     expect(randomGaussianPoints(5, 3, 7).coords).toEqual(a.coords);
     expect(randomGaussianPoints(5, 3, 8).coords).not.toEqual(a.coords);
-    const p = projectToSphere(a, "normalize");
+    const p = projectToSphereFloat64(a, "normalize");
     for (let i = 0; i < 5; i++) expect(Math.hypot(...p.coords.subarray(3 * i, 3 * i + 3))).toBeCloseTo(1, 15);
   });
   it("uniform draws lie in [0, 1) and have mean near 1/2", () => {
@@ -94,7 +94,7 @@ describe("seeded data", () => {
     expect(Math.abs(sum / 10000 - 0.5)).toBeLessThan(0.02);
   });
   it("labels are y = x1 + x2·x3", () => {
-    const p = projectToSphere({ m: 1, n0: 3, coords: new Float64Array([0.6, 0, 0.8]) }, "normalize");
+    const p = projectToSphereFloat64({ m: 1, n0: 3, coords: new Float64Array([0.6, 0, 0.8]) }, "normalize");
     expect(syntheticLabels(p)[0]).toBeCloseTo(0.6, 15);
   });
 });
@@ -113,7 +113,7 @@ describe("digits from a relative error", () => {
 
 describe("the Gram experiment beyond the direct range", () => {
   it("entries at L = 3000 (by the depth maps) match the direct Gram loop, and L = 2^60 gives Θ̄ = 1/4 off the diagonal", async () => {
-    const points = projectToSphere(randomGaussianPoints(5, 3, 7), "normalize");
+    const points = projectToSphereFloat64(randomGaussianPoints(5, 3, 7), "normalize");
     const [direct] = await gramThroughDepthFloat64({ points, depths: [3000], method: "direct" });
     const jumped = await runGramExperiment({ points, depths: [3000, 2 ** 60] });
     const rows = jumped.entries.rows.filter((r) => r.depth === 3000);

@@ -1,11 +1,11 @@
 /**
  * The study's real-data section: its plan meets the sizes asked of it, the spectral predictor
- * agrees with predictFromKernels64, margins and the "which fails first" decision, and the report
+ * agrees with predictFromKernelsFloat64, margins and the "which fails first" decision, and the report
  * section built from a small hand-made result names only tables and figures it holds.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { predictFromKernels64 } from "../src/predict/float64.js";
+import { predictFromKernelsFloat64 } from "../src/predict/float64.js";
 import { spectralPredictor } from "../src/predict/spectral.js";
 import { realDataPlan, smallestMargin, type RealDataResults } from "../src/study/realDataExperiment.js";
 import { realDataReport, whichFailsFirst } from "../src/study/realDataReport.js";
@@ -42,13 +42,13 @@ function randomProblem(seed: number, m: number, t: number) {
 }
 
 describe("spectral predictor", () => {
-  it("agrees with predictFromKernels64 at t = ∞ and at finite times (property)", async () => {
+  it("agrees with predictFromKernelsFloat64 at t = ∞ and at finite times (property)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom(Infinity, 0.01, 1, 30), async (seed, m, s) => {
         const { k, kx, y } = randomProblem(seed, m, 3);
         const predictor = await spectralPredictor(k, m);
         const got = predictor.predict(kx, y, 2, s);
-        const want = await predictFromKernels64({ trainKernel: k, testKernel: kx, targets: y, m, k: 2, time: s === Infinity ? "inf" : String(s) });
+        const want = await predictFromKernelsFloat64({ trainKernel: k, testKernel: kx, targets: y, m, k: 2, time: s === Infinity ? "inf" : String(s) });
         const scale = Math.max(1e-300, ...Array.from(want.predictions, Math.abs));
         for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want.predictions[i]) / scale).toBeLessThan(1e-12);
         expect(predictor.conditionNumber).toBeGreaterThanOrEqual(1);

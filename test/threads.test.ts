@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { gramThroughDepthFloat64, largestGramFitting } from "../src/gram/float64.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
-import { analyzeMatrix, luFactor } from "../src/linalg/lu.js";
+import { analyzeMatrixFloat64, luFactorFloat64 } from "../src/linalg/lu.js";
 import { predict } from "../src/predict/fromData.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { acquirePool, MAX_THREADS, resolveThreads } from "../src/threads/pool.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -40,7 +40,7 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     coords[6 + c] = coords[c] + 1e-9 * (c % 2);
     coords[12 + c] = -coords[c];
   }
-  const points = projectToSphere({ m: 300, n0: 6, coords }, "normalize");
+  const points = projectToSphereFloat64({ m: 300, n0: 6, coords }, "normalize");
 
   it.each([
     { label: "paper case", params: undefined },
@@ -72,16 +72,16 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     const b = rawCoords(n * k, 8);
     const out: Buffer[] = [];
     for (const threads of THREADS) {
-      const lu = await luFactor(a, n, { threads });
+      const lu = await luFactorFloat64(a, n, { threads });
       const x = await lu.solveAsync(b, k);
-      const analysis = await analyzeMatrix(a, n, { threads });
+      const analysis = await analyzeMatrixFloat64(a, n, { threads });
       out.push(bits(lu.factors, x, Float64Array.of(analysis.det, analysis.conditionEstimate)));
-      expect(Array.from(lu.pivots)).toEqual(Array.from((await luFactor(a, n, { threads: 1 })).pivots));
+      expect(Array.from(lu.pivots)).toEqual(Array.from((await luFactorFloat64(a, n, { threads: 1 })).pivots));
     }
     expect(out[1].equals(out[0])).toBe(true);
     expect(out[2].equals(out[0])).toBe(true);
     // solveAsync is solve on threads: the same bits as the synchronous one-thread solve.
-    const lu = await luFactor(a, n, { threads: 2 });
+    const lu = await luFactorFloat64(a, n, { threads: 2 });
     expect(bits(await lu.solveAsync(b, k)).equals(bits(lu.solve(b, k)))).toBe(true);
   });
 
@@ -131,9 +131,9 @@ describe("thread count", () => {
     const e = await rejectionOf(() => resolveThreads(threads));
     expect(e.code).toBe("BAD_OPTION");
     expect(e.message).toMatch(/threads must be an integer from 1 to 63/);
-    const points = projectToSphere({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0, 1) }, "none");
+    const points = projectToSphereFloat64({ m: 2, n0: 2, coords: Float64Array.of(1, 0, 0, 1) }, "none");
     expect((await rejectionOf(() => gramThroughDepthFloat64({ points, depths: [2], threads }))).code).toBe("BAD_OPTION");
-    expect((await rejectionOf(() => luFactor([1], 1, { threads }))).code).toBe("BAD_OPTION");
+    expect((await rejectionOf(() => luFactorFloat64([1], 1, { threads }))).code).toBe("BAD_OPTION");
   });
 
   it("defaults to the cores the host reports (Node: os.availableParallelism)", async () => {

@@ -5,10 +5,10 @@
  */
 import { Decimal } from "decimal.js";
 import { describe, expect, it } from "vitest";
-import { analyzeMatrix } from "../src/linalg/lu.js";
+import { analyzeMatrixFloat64 } from "../src/linalg/lu.js";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { sliceUnion } from "../src/predict/union.js";
-import { classify, predictFromKernels64 } from "../src/index.js";
+import { classify, predictFromKernelsFloat64 } from "../src/index.js";
 import { nodeBuiltinDataFiles } from "../src/data/builtinFiles.js";
 import { dataSeriesFloat64, explorerData, MAX_PAIRS_SHOWN, MAX_TESTS_SHOWN, shownPairs, TEST_POINTS } from "../web/dataSeries.js";
 import { determinantCorrectDigits } from "../web/dataSeriesPrecise.js";
@@ -61,7 +61,7 @@ describe("explorer data", () => {
     // Checked against the library's own classification of the same kernel regression.
     const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths: [2] });
     const { train, test } = sliceUnion(grams[0].ntkNormalized, 75, 30);
-    const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m: 75, k: 3, time: "inf" });
+    const p = await predictFromKernelsFloat64({ trainKernel: train, testKernel: test, targets: data.targets, m: 75, k: 3, time: "inf" });
     expect(series.accuracy![0].float64).toBe(classify(p.predictions, data.classification!.encoding, data.classification!.truth).accuracy);
     expect(series.accuracy![0].float64).toBeGreaterThan(0.8);
     // Prediction lines for the first MAX_TESTS_SHOWN test points only.
@@ -87,7 +87,7 @@ describe("explorer data", () => {
     for (const [k, g] of grams.entries()) {
       if (g.depth === 1) continue;
       const bar = sliceUnion(g.sigmaNormalized, 4, g.m - 4).train;
-      const analysis = await analyzeMatrix(bar, 4);
+      const analysis = await analyzeMatrixFloat64(bar, 4);
       // log10|det(Σ̄ · q · 2^s)| = log10|det Σ̄| + m log10(q · 2^s)
       const expected = analysis.log10AbsDet + 4 * (Math.log10(g.sigmaDiag) + g.log2Scale * Math.log10(2));
       expect(series.determinant[k].log10AbsDet).toBeCloseTo(expected, 9);

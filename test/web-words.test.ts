@@ -1,7 +1,7 @@
 /** The explorer's wording of library messages (web/words.ts) and its run-time estimate (web/estimate.ts). */
 import { describe, expect, it } from "vitest";
 import { zeroVectorError } from "../src/sphere/float64.js";
-import { predictFromKernels64, resolveParams } from "../src/index.js";
+import { predictFromKernelsFloat64, resolveParams } from "../src/index.js";
 import { rejectionOf, errorOf } from "./support/errors.js";
 import { durationText, estimateSeconds, CONFIRM_SECONDS } from "../web/estimate.js";
 import { DEFAULT_STATE } from "../web/state.js";
@@ -12,7 +12,7 @@ describe("library messages in the page's words", () => {
     expect(pageWords(zeroVectorError("pasted data", 1).message)).toBe(
       "pasted data: point 2 is the zero vector, which has no direction; remove it or choose the projection “stereographic”.",
     );
-    const singular = await rejectionOf(() => predictFromKernels64({ trainKernel: [1, 1, 1, 1], testKernel: [1, 1], targets: [0, 1], m: 2, time: "inf" }));
+    const singular = await rejectionOf(() => predictFromKernelsFloat64({ trainKernel: [1, 1, 1, 1], testKernel: [1, 1], targets: [0, 1], m: 2, time: "inf" }));
     const words = pageWords(singular.message);
     expect(words).not.toMatch(/diagReg|--|finite time/);
     expect(words).toMatch(/The high-precision run \(digits ≥ 20\) says whether it exists at all\.$/);

@@ -4,7 +4,7 @@ import { sampleWorkerRunner } from "../src/width/sampleWorkers.js";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { sampleSeed } from "../src/width/passes.js";
 import { loadWasmEngine } from "../src/wasm/engine.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import type { SpherePoints } from "../src/types.js";
 import { expectCode } from "./support/errors.js";
 
@@ -14,7 +14,7 @@ function points(m: number, n0: number, seed: number): SpherePoints {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 31 - 1;
   });
-  return projectToSphere({ m, n0, coords }, "normalize");
+  return projectToSphereFloat64({ m, n0, coords }, "normalize");
 }
 
 /** Every number of a result, for bit-for-bit comparison. */

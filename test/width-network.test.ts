@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { loadWasmEngine, type WasmEngine } from "../src/wasm/engine.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { checkPlanFits, planValues, weightStream } from "../src/width/passes.js";
 import { resolveParams } from "../src/params.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
@@ -20,7 +20,7 @@ function points(m: number, n0: number, seed: number): SpherePoints {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 31 - 1;
   });
-  return projectToSphere({ m, n0, coords }, "normalize");
+  return projectToSphereFloat64({ m, n0, coords }, "normalize");
 }
 
 function gaussians(engine: WasmEngine, count: number, seed: bigint, stream: number, first = 0): Float64Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { acquirePool } from "../src/threads/pool.js";
 import { loadPrivateWasmEngine } from "../src/wasm/engine.js";
 import { empiricalKernels } from "../src/width/empirical.js";
@@ -8,7 +8,7 @@ import { resolveShape } from "../src/width/network.js";
 import { NetworkPasses, networkPool, PARALLEL_MIN_WEIGHTS } from "../src/width/passes.js";
 import { trainNetworks } from "../src/width/training.js";
 
-const points = projectToSphere(
+const points = projectToSphereFloat64(
   {
     m: 5,
     n0: 4,

@@ -4,7 +4,7 @@ import { datasetFromArrays } from "../src/data/dataset.js";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { sampleSeed } from "../src/width/passes.js";
 import { loadWasmEngine } from "../src/wasm/engine.js";
-import { projectToSphere } from "../src/sphere/float64.js";
+import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { expectCode, rejectionOf } from "./support/errors.js";
 
 const train = datasetFromArrays({
@@ -47,7 +47,7 @@ describe("gradient-descent training", () => {
       seed: 11,
       at: [0, 1],
     });
-    const X = projectToSphere(train, "normalize");
+    const X = projectToSphereFloat64(train, "normalize");
     const engine = await loadWasmEngine();
     const k0 = await empiricalKernels({ points: X, depth: 4, width: 9, params: { sigmaW: 1.3, sigmaB: 0.2 }, seed: sampleSeed(engine, 11n, 0) });
     const y = train.targets!;

@@ -5,19 +5,19 @@
  * (SPEC §5–6).
  */
 import {
-  analyzeMatrix,
+  analyzeMatrixFloat64,
   classify,
   formatFloat64,
   formatScaled,
   gramThroughDepthFloat64,
   isNtkError,
-  kernelMatrix64,
+  kernelMatrixFloat64,
   loadBuiltinDataset,
   oneHotTargets,
   parseDatasetText,
   randomGaussianPoints,
-  predictFromKernels64,
-  projectToSphere,
+  predictFromKernelsFloat64,
+  projectToSphereFloat64,
   syntheticLabels,
   testClassIndices,
   type BuiltinDataFiles,
@@ -74,7 +74,7 @@ export async function explorerData(state: ExplorerState, files?: BuiltinDataFile
     const test = await loadBuiltinDataset(`${state.source}[${state.testRange}]`, { files });
     const encoding = oneHotTargets(train);
     const union = unionRaw(train, test);
-    const onSphere = projectToSphere(union, "normalize");
+    const onSphere = projectToSphereFloat64(union, "normalize");
     const k = encoding.classes.length;
     return {
       union,
@@ -89,7 +89,7 @@ export async function explorerData(state: ExplorerState, files?: BuiltinDataFile
   }
   if (state.source === "random") {
     const union = randomGaussianPoints(state.m + TEST_POINTS, state.dim, state.seed);
-    const onSphere = projectToSphere(union, "normalize");
+    const onSphere = projectToSphereFloat64(union, "normalize");
     const targets = syntheticLabels({ ...onSphere, m: state.m, coords: onSphere.coords.subarray(0, state.m * onSphere.n0) });
     return {
       union,
@@ -106,10 +106,10 @@ export async function explorerData(state: ExplorerState, files?: BuiltinDataFile
   const train = parseDatasetText(state.pasted, "pasted data");
   // Unit-norm Gaussian directions are valid input to every projection, including "none".
   const random = randomGaussianPoints(TEST_POINTS, train.n0, state.seed);
-  const tests = projectToSphere(random, "normalize");
+  const tests = projectToSphereFloat64(random, "normalize");
   // Text for every coordinate (exact binary values of the test points), so that the precise path sees the same points.
   const union = unionRaw(train, { ...random, coords: tests.coords });
-  const onSphere = projectToSphere(union, state.projection);
+  const onSphere = projectToSphereFloat64(union, state.projection);
   const targets = train.targets
     ? Float64Array.from({ length: train.m }, (_, i) => train.targets![i * train.k])
     : syntheticLabels({ ...onSphere, m: train.m, coords: onSphere.coords.subarray(0, train.m * onSphere.n0) });
@@ -151,7 +151,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
   const shownTests = Math.min(testCount, data.classification ? MAX_TESTS_SHOWN : testCount);
   const k = data.k;
   for (const g of grams) {
-    const { matrix, log2Scale } = kernelMatrix64(g, state.kernel, state.normalized);
+    const { matrix, log2Scale } = kernelMatrixFloat64(g, state.kernel, state.normalized);
     const { train, test } = sliceUnion(matrix, m, testCount);
     for (const [i, j] of shownPairs(m)) {
       const v = train[i * m + j];
@@ -164,7 +164,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
         precise: null,
       });
     }
-    const analysis = await analyzeMatrix(train, m);
+    const analysis = await analyzeMatrixFloat64(train, m);
     determinant.push({
       depth: g.depth,
       log10AbsDet: analysis.log10AbsDet + m * log2Scale * LOG10_2,
@@ -178,7 +178,7 @@ export async function dataSeriesFloat64(state: ExplorerState, depths: readonly n
     if (analysis.digitsKept < 1) lostDepths.push(g.depth);
     try {
       // f_∞ does not depend on a common scale of K and K_x, so the scaled matrices serve as they are.
-      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets: data.targets, m, k, time: "inf", signal: progress.signal });
+      const p = await predictFromKernelsFloat64({ trainKernel: train, testKernel: test, targets: data.targets, m, k, time: "inf", signal: progress.signal });
       p.warnings.forEach((message) => warnings.push({ depth: g.depth, message }));
       for (let t = 0; t < shownTests; t++) {
         predictions.push({

@@ -13,7 +13,7 @@ import {
   pairThroughDepthFloat64,
   pairThroughDepthPrecise,
   type PairMethod,
-  type PairResult64,
+  type PairResultFloat64,
   type ProgressOptions,
 } from "../src/index.js";
 import { pageWords } from "./words.js";
@@ -36,7 +36,7 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
     inputDim: state.dim,
   };
   const float64 = (method: PairMethod) => pairThroughDepthFloat64({ ...common, method, ...progress(`pair, float64 ${method}`) });
-  const rows = (r: PairResult64): PairRow<number>[] =>
+  const rows = (r: PairResultFloat64): PairRow<number>[] =>
     r.points.map((p) => ({
       depth: p.depth,
       rho: p.rho,

@@ -1,7 +1,7 @@
 /**
  * Gram matrices and single pairs through depth for any architecture (description.ts), in float64:
- * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and the raw diagonals, in the shapes of the ReLU paths (`GramAtDepth64`,
- * `PairResult64`), so that predictions, determinants and the CLI take them unchanged.
+ * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and the raw diagonals, in the shapes of the ReLU paths (`GramAtDepthFloat64`,
+ * `PairResultFloat64`), so that predictions, determinants and the CLI take them unchanged.
  *
  * The plain ReLU network (`relu dense`, one σw, σb) runs on the ReLU engine itself
  * (gram/float64.ts, pair/float64.ts): same bits, same speed. Every other architecture runs its
@@ -16,9 +16,9 @@
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { checkDepthList, checkSpherePoints, gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
+import { checkDepthList, checkSpherePoints, gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
-import { pairThroughDepthFloat64, type PairPoint64, type PairResult64 } from "../pair/float64.js";
+import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveArchitecture, type ArchitectureSpec, type ResolvedArchitecture } from "./description.js";
@@ -38,7 +38,7 @@ export function toArchitecture(arch: ArchitectureInput, params: NetworkParams = 
 
 /** Options of {@link archGramThroughDepthFloat64}. */
 export interface ArchGramOptions extends ProgressOptions {
-  /** Unit rows (from `projectToSphere`). */
+  /** Unit rows (from `projectToSphereFloat64`). */
   readonly points: SpherePoints;
   /** Checkpoint depths L (stem + L − 1 blocks), 1 ≤ L ≤ 1e9 (number, bigint or integer text). */
   readonly depths: readonly DepthInput[];
@@ -103,7 +103,7 @@ async function tapeRunner(
   };
 }
 
-function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): GramAtDepth64 {
+function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Array, u: Float64Array): GramAtDepthFloat64 {
   const unpack = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
@@ -145,7 +145,7 @@ export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
  * Gram path's point errors (EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE, OFF_SPHERE),
  * WASM_MEMORY_EXHAUSTED, ABORTED.
  */
-export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepth64[]> {
+export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepthFloat64[]> {
   const arch = toArchitecture(o.architecture, o.params);
   if (arch.reluMlp) {
     const p = arch.reluMlp;
@@ -162,7 +162,7 @@ async function runArchitecture(
   m: number,
   n0: number,
   start: Float64Array,
-): Promise<GramAtDepth64[]> {
+): Promise<GramAtDepthFloat64[]> {
   const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
@@ -184,7 +184,7 @@ async function runArchitecture(
   const nesting = Math.max(residualNesting(arch.stem), residualNesting(arch.block));
   const tape = new Float64Array(OPS_PER_CALL * OP_WIDTH);
   const block = Math.max(1, Math.floor(PAIR_OPS_PER_CALL / Math.max(blockOps, stemOps)));
-  const results: GramAtDepth64[] = [];
+  const results: GramAtDepthFloat64[] = [];
   let done = 0;
   for (const pass of passes) {
     const finalDepth = pass[pass.length - 1];
@@ -247,11 +247,11 @@ export interface ArchPairOptions extends ProgressOptions {
 
 /**
  * One pair with input correlation ρ1 through depth, for any architecture: the fields of the ReLU
- * pair path (`PairResult64`, method "stable"); `sigmaDot` is null except on the ReLU network, which
+ * pair path (`PairResultFloat64`, method "stable"); `sigmaDot` is null except on the ReLU network, which
  * runs on the ReLU engine. A pair is one entry of the Gram tape, started from the exact 1 − ρ1.
  * Errors as {@link archGramThroughDepthFloat64}, and BAD_RHO.
  */
-export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResult64> {
+export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResultFloat64> {
   const arch = toArchitecture(o.architecture, o.params);
   if (arch.reluMlp) {
     const p = arch.reluMlp;
@@ -263,7 +263,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)));
   const firstDense = arch.stem[0]!;
   const params = firstDense.kind === "dense" ? firstDense.params : (undefined as never);
-  const result: PairPoint64[] = grams.map((g) => {
+  const result: PairPointFloat64[] = grams.map((g) => {
     const eps = g.oneMinusSigmaNormalized[1];
     const u = g.oneMinusNtkNormalized[1];
     const rho = 1 - eps;

@@ -25,7 +25,8 @@ import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { bitsForDigits, checkConstantLimit, DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { checkDepthList } from "../gram/float64.js";
 import {
-  gramDeterminantsPrecise,
+  gramDeterminantsPaced,
+  GRAM_PHASE,
   gramDeterminantsVouched,
   gramThroughDepthPrecise,
   unpack,
@@ -277,7 +278,7 @@ async function vouchedRuns(
     maxUpperDigits: DECIMAL_CONSTANT_DIGITS.pi - PI_EXTRA_DIGITS,
     run: async (lowerDigits, upperDigits) => {
       checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", precision, depths[depths.length - 1]);
-      const ticker = new ProgressTicker(progress, 2 * pairOps, 64);
+      const ticker = new ProgressTicker(progress, 2 * pairOps, 64, GRAM_PHASE);
       const done = { n: 0 };
       const lower = await runAt(lowerDigits, arch, n0, start, depths, ticker, done);
       const upper = await runAt(upperDigits, arch, n0, start, depths, ticker, done);
@@ -327,7 +328,7 @@ export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, k
     return gramDeterminantsVouched({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } }, kernel, normalized);
   }
   const runs = await archGramRuns(o, arch);
-  return { gram: runs.result, determinants: gramDeterminantsPrecise(runs, kernel, normalized) };
+  return { gram: runs.result, determinants: await gramDeterminantsPaced(runs, kernel, normalized, o) };
 }
 
 /** Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise` reads. */

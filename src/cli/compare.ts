@@ -16,13 +16,15 @@ import {
 import { FLOAT64_MATCH_DIGITS, vouchedText } from "../compare/digits.js";
 import { formatFloat64, renderTable } from "../format.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
+import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 
 interface CompareFlags extends PairFlags {
   precision: string;
+  maxMemory?: string;
+  maxTime?: string;
   json?: boolean;
 }
 
@@ -37,7 +39,7 @@ export function register(program: Command, io: CliIO): void {
         "error and correct significant digits (⌊−log10 relative error⌋, 0..17). Then, scanning every depth from 1 to L, the " +
         `first depth at which each float64 path keeps fewer than ${DIGIT_THRESHOLDS.join(", ")} correct digits of 1 − ρ.`,
     );
-  addPairFlags(command, MAX_COMPARE_DEPTH)
+  addLimitFlags(addPairFlags(command, MAX_COMPARE_DEPTH))
     .option("--precision <P>", `significant digits of the reference, ${MIN_PRECISION}..${MAX_PRECISION}`, String(DEFAULT_COMPARE_PRECISION))
     .option("--json", "one JSON document on stdout, every number a decimal string")
     .action(async (flags: CompareFlags) => {
@@ -47,12 +49,13 @@ export function register(program: Command, io: CliIO): void {
         depth: Number(pair.depth),
         at: pair.at?.map(Number),
         precision: parseInteger(flags.precision, "--precision", "BAD_PRECISION"),
+        ...parseLimits(flags),
       };
       const depth = options.depth;
       const json = flags.json === true;
       const result = await withProgress(`compare to depth ${depth}`, progressSink(io, json), (progress) => comparePair({ ...options, ...progress }));
       if (json) printJson(io, comparisonJson(flags.rho1, options.inputDim, result));
-      else io.out(comparisonTable(flags.rho1, result));
+      else printText(io, comparisonTable(flags.rho1, result));
     });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { KernelName } from "../types.js";
 import type { ProgressSink } from "./progressBar.js";
+import { TEXT_WIDTH, wrapText } from "../format.js";
 
 /** Output channels of one CLI run. */
 export interface CliIO {
@@ -15,6 +16,19 @@ export interface CliIO {
   /** The stream progress bars are drawn on, and whether it is a terminal. */
   readonly errStream: NodeJS.WritableStream;
   readonly errIsTTY: boolean;
+}
+
+/**
+ * Prints text output for people: prose lines longer than {@link TEXT_WIDTH} columns are wrapped at
+ * spaces; lines with aligned columns (two spaces in a row inside them: table rows) are kept whole.
+ */
+export function printText(io: CliIO, text: string): void {
+  io.out(
+    text
+      .split("\n")
+      .map((line) => (line.length > TEXT_WIDTH && !/\S {2,}\S/.test(line) ? wrapText(line) : line))
+      .join("\n"),
+  );
 }
 
 /** Prints a JSON document (numbers already converted to decimal strings by the caller). */

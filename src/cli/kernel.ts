@@ -6,20 +6,20 @@
  */
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
-import { formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
-import { kernelMatrix64 } from "../gram/float64.js";
+import { countOf, formatConditionEstimate, formatFloat64, formatFromLog10, formatScaled, renderTable } from "../format.js";
+import { kernelMatrixFloat64 } from "../gram/float64.js";
 import { gramFloat64For } from "../arch/gramFor.js";
 import { toArchitecture } from "../arch/float64.js";
 import { addArchOption } from "./archOption.js";
-import { analyzeMatrix, FLOAT64_DIGITS, type MatrixAnalysis } from "../linalg/lu.js";
+import { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64 } from "../linalg/lu.js";
 import { resolveDepth, resolveParams } from "../params.js";
 import { depthOneBias, findSingularCauses, type SingularCause } from "../predict/singularCause.js";
-import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
+import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
-import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
+import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { runKernelCompare, runKernelPrecise } from "./kernelPrecise.js";
 import { NtkError } from "../errors.js";
@@ -35,6 +35,8 @@ interface KernelFlags {
   json?: boolean;
   threads?: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   compare?: boolean;
   scanTo?: string;
 }
@@ -95,7 +97,7 @@ export function register(program: Command, io: CliIO): void {
       "float64 against high precision (--precision, default 32): entries, det, log10|det|, and the depth where float64's det stops meaning anything (with --arch: of that architecture)",
     )
     .option("--scan-to <D>", "with --compare: deepest depth scanned for that (default: --depth)");
-  addArchOption(command).action(async (flags: KernelFlags & { arch?: string }) => {
+  addLimitFlags(addArchOption(command)).action(async (flags: KernelFlags & { arch?: string }) => {
     const depthExact = resolveDepth(flags.depth, "--depth");
     const depth = Number(depthExact);
     const params = { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB };
@@ -112,6 +114,7 @@ export function register(program: Command, io: CliIO): void {
         params,
         json: flags.json === true,
         architecture: arch?.reluMlp ? undefined : arch,
+        limits: parseLimits(flags),
       };
       const precision = flags.precision === undefined ? undefined : parseInteger(flags.precision, "--precision", "BAD_PRECISION");
       if (flags.compare !== true) {
@@ -120,15 +123,15 @@ export function register(program: Command, io: CliIO): void {
       }
       return runKernelCompare(request, precision, flags.scanTo === undefined ? undefined : parseInteger(flags.scanTo, "--scan-to", "BAD_DEPTH"), io);
     }
-    const points = projectToSphere(dataset, flags.projection);
+    const points = projectToSphereFloat64(dataset, flags.projection);
     const json = flags.json === true;
     const threads = parseThreads(flags.threads);
     const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
       gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
     );
     const normalized = flags.normalized === true;
-    const { matrix, log2Scale } = kernelMatrix64(gram, flags.kernel, normalized);
-    const analysis = await analyzeMatrix(matrix, gram.m, { threads });
+    const { matrix, log2Scale } = kernelMatrixFloat64(gram, flags.kernel, normalized);
+    const analysis = await analyzeMatrixFloat64(matrix, gram.m, { threads });
     const causes = findSingularCauses({ raw: dataset, projected: points, projection: flags.projection, depth, hasBias: depthOneBias(arch, resolved) });
     const report = kernelReport(depth, flags.kernel, normalized, points.n0, matrix, log2Scale, analysis, causes);
     if (json) {
@@ -155,7 +158,8 @@ export function register(program: Command, io: CliIO): void {
         notes: report.notes,
       });
     } else {
-      io.out(
+      printText(
+        io,
         (arch === undefined ? "" : `Architecture ${arch.text} (depth L: the stem and L − 1 blocks).\n`) +
           kernelText(report, flags.projection, resolved.sigmaW.toString(), resolved.sigmaB.toString()),
       );
@@ -180,7 +184,7 @@ function kernelReport(
   n0: number,
   matrix: Float64Array,
   log2Scale: number,
-  a: MatrixAnalysis,
+  a: MatrixAnalysisFloat64,
   causes: readonly SingularCause[],
 ): KernelReport {
   const m = Math.round(Math.sqrt(matrix.length));
@@ -211,7 +215,9 @@ function kernelReport(
   }
   if (a.singular) notes.push("LU met an exactly zero pivot: K is singular in float64 (det = 0, κ1 = ∞).");
   else if (a.digitsKept < 1)
-    notes.push(`κ1 ≈ ${a.conditionEstimate.toExponential(2)}: float64 keeps no significant digit of a solve with K, and det K may be wrong in every digit.`);
+    notes.push(
+      `κ1 ≈ ${formatConditionEstimate(a.conditionEstimate)}: float64 keeps no significant digit of a solve with K, and det K may be wrong in every digit.`,
+    );
   return {
     depth,
     kernel,
@@ -247,7 +253,7 @@ function kernelText(r: KernelReport, projection: Projection, sigmaW: string, sig
   const columns = [{ header: "i" }, ...Array.from({ length: r.m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const rows = r.gram.map((row, i) => [String(i + 1), ...row]);
   const legend = [
-    `${kernelTitle(r.kernel, r.normalized)} at depth L = ${r.depth}: ${r.m} points on the unit sphere in R^${r.n0} (projection ${projection}), σw = ${sigmaW}, σb = ${sigmaB}.`,
+    `${kernelTitle(r.kernel, r.normalized)} at depth L = ${r.depth}: ${countOf(r.m, "point")} on the unit sphere in R^${r.n0} (projection ${projection}), σw = ${sigmaW}, σb = ${sigmaB}.`,
     "Entries K_ij = k(x_i, x_j) in float64 (shortest round-trip decimals; raw values outside the float64 range printed exactly from mantissa × 2^k).",
   ];
   const lines = [
@@ -255,7 +261,7 @@ function kernelText(r: KernelReport, projection: Projection, sigmaW: string, sig
     `det K        = ${r.det}`,
     `log10|det K| = ${textOrReason(r.log10AbsDet, ZERO_DET_REASON)}`,
     `sign det K   = ${r.signDet}`,
-    `κ1(K)        ≈ ${textOrReason(r.conditionEstimate, SINGULAR_CONDITION_REASON)}  (1-norm condition estimate, a lower bound usually within 3×)`,
+    `κ1(K)        ≈ ${textOrReason(r.conditionEstimate === null ? null : formatConditionEstimate(Number(r.conditionEstimate)), SINGULAR_CONDITION_REASON)}  (1-norm condition estimate, a lower bound usually within 3×)`,
     `digits kept  ≈ ${r.digitsKept} of ${FLOAT64_DIGITS.toFixed(2)}  (significant digits a float64 solve with K keeps)`,
     ...r.notes.map((n) => `note: ${n}`),
   ];

@@ -8,14 +8,15 @@ import type { Decimal } from "decimal.js";
 import { compareGram, DEFAULT_GRAM_COMPARE_PRECISION, type EntryComparison, type GramComparison } from "../compare/gramCompare.js";
 import { vouchedText } from "../compare/digits.js";
 import type { Dataset } from "../data/dataset.js";
-import { formatFloat64, renderTable } from "../format.js";
+import { countOf, formatFloat64, renderTable } from "../format.js";
 import { kernelEntryDigitsVouched, kernelMatrixPrecise, type GramAtDepthPrecise, type GramDeterminantPrecise } from "../gram/precise.js";
 import type { NetworkParams, KernelName, Projection } from "../types.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, textOrReason, ZERO_DET_REASON } from "./noValue.js";
 import { withProgress } from "./progressBar.js";
 import { gramDeterminantsVouchedFor } from "../arch/gramFor.js";
 import type { ResolvedArchitecture } from "../arch/description.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 
 /** What `kernel` passes on: the parsed flags it shares with the float64 report. */
 export interface KernelPreciseRequest {
@@ -28,13 +29,15 @@ export interface KernelPreciseRequest {
   readonly json: boolean;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ResolvedArchitecture;
+  /** Memory and time allowed (`--max-memory`, `--max-time`). */
+  readonly limits: ResourceLimits;
 }
 
 /** Runs `kernel --precision P` and prints it (the float64 keys, plus "precision" and "digitsVouched"). */
 export async function runKernelPrecise(r: KernelPreciseRequest, precision: number, io: CliIO): Promise<void> {
   const { gram, determinants } = await withProgress(`Gram matrix at depth ${r.depth}, ${precision} digits`, progressSink(io, r.json), (progress) =>
     gramDeterminantsVouchedFor(
-      { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...progress },
+      { data: r.dataset, projection: r.projection, depths: [r.depth], params: r.params, precision, ...r.limits, ...progress },
       r.kernel,
       r.normalized,
       r.architecture,
@@ -102,7 +105,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
   }
   const columns = [{ header: "i" }, ...Array.from({ length: m }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
   const legend = [
-    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${m} points on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}${r.architecture === undefined ? "" : `; architecture ${r.architecture.text}`}.`,
+    `${kernelSymbol(r.kernel, r.normalized)} at depth L = ${r.depth}: ${countOf(m, "point")} on the unit sphere in R^${gram.n0} (projection ${r.projection}), σw = ${gram.params.sigmaW.toString()}, σb = ${gram.params.sigmaB.toString()}${r.architecture === undefined ? "" : `; architecture ${r.architecture.text}`}.`,
     `High precision: ${precision} significant digits asked, ${gram.workingPrecision} carried; each entry printed with the digits it vouches for (at least ${gramDigits}).`,
   ];
   const lines = [
@@ -118,7 +121,7 @@ export async function runKernelPrecise(r: KernelPreciseRequest, precision: numbe
     `vouched by: ${gram.vouchedBy}; det by LU on each run's matrix, at most ⌊d − 1 − log10(m³ κ1)⌋ digits.`,
     ...notes.map((n) => `note: ${n}`),
   ];
-  io.out(lines.join("\n") + "\n");
+  printText(io, lines.join("\n") + "\n");
 }
 
 function entryJson(e: EntryComparison): Record<string, unknown> {
@@ -146,6 +149,7 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
         precision,
         scanTo,
         architecture: r.architecture,
+        ...r.limits,
         ...progress,
       }),
   );
@@ -210,11 +214,13 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     s.meaningless ? "meaningless" : "",
   ]);
   const lines = [
-    `${sym} at depth L = ${c.depth}, ${c.m} points in R^${c.n0}${r.architecture === undefined ? "" : `, architecture ${r.architecture.text}`}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
+    `${sym} at depth L = ${c.depth}, ${countOf(c.m, "point")} in R^${c.n0}${r.architecture === undefined ? "" : `, architecture ${r.architecture.text}`}: float64 against high precision (${c.precision} digits asked, ${c.workingPrecision} carried).`,
     entryLine(`entries of ${sym}`, c.entries),
     ...(c.complements === null ? [] : [entryLine(`entries of 1 − ${sym}`, c.complements)]),
-    `det K        float64 ${f64Det}   high precision ${refDet} (${ref.digitsVouched.det} digits vouched)   relative error ${relErr}, ${det.detCorrectDigits} correct digits`,
-    `log10|det K| float64 ${textOrReason(f64Log, ZERO_DET_REASON)}   high precision ${textOrReason(refLog, ZERO_DET_REASON)} (${ref.digitsVouched.log10AbsDet} digits vouched)   ${det.log10AbsDetCorrectDigits} correct digits`,
+    `det K        float64 ${f64Det}, relative error ${relErr}, ${countOf(det.detCorrectDigits, "correct digit")}`,
+    `             high precision ${refDet} (${ref.digitsVouched.det} digits vouched)`,
+    `log10|det K| float64 ${textOrReason(f64Log, ZERO_DET_REASON)}, ${countOf(det.log10AbsDetCorrectDigits, "correct digit")}`,
+    `             high precision ${textOrReason(refLog, ZERO_DET_REASON)} (${ref.digitsVouched.log10AbsDet} digits vouched)`,
     "",
     renderTable([{ header: "depth" }, { header: "reference digits" }, { header: "float64 correct digits of det" }, { header: "", align: "left" }], scanRows, [
       "Scan of det K over depth (float64 judged only where the reference vouches for at least 2 digits):",
@@ -222,5 +228,5 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
     verdict,
     `"Stops meaning anything": ${c.definition}.`,
   ];
-  io.out(lines.join("\n") + "\n");
+  printText(io, lines.join("\n") + "\n");
 }

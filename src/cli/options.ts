@@ -3,7 +3,10 @@
  * depth lists. Range checks stay with the library (src/params.ts and friends), so the CLI and the
  * API reject the same values with the same codes; this module only turns text into integers.
  */
+import { getHeapStatistics } from "node:v8";
+import type { Command } from "commander";
 import { NtkError, type NtkErrorCode } from "../errors.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 
 /**
  * The integer spelled by `text` ("1000", "1e6"), or `NtkError(code)` naming `flag` when the text
@@ -31,4 +34,26 @@ export const THREADS_HELP =
 /** The `--threads` value as an integer (checked further by the library), or undefined when not given. */
 export function parseThreads(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseInteger(text, "--threads", "BAD_OPTION");
+}
+
+/** Share of Node's heap limit a high-precision run may be estimated to use by default. */
+const HEAP_SHARE = 0.75;
+
+/** `--max-memory` and `--max-time` of the commands with high-precision runs (rho, kernel, compare, predict). */
+export function addLimitFlags(command: Command): Command {
+  return command
+    .option(
+      "--max-memory <MiB>",
+      `high precision: refuse runs estimated to need more heap than this, in MiB, or inf (default: ${Math.round((HEAP_SHARE * getHeapStatistics().heap_size_limit) / 2 ** 20)}, 3/4 of Node's heap limit)`,
+    )
+    .option("--max-time <s>", "high precision: refuse runs estimated to take longer than this, in seconds, or inf (default: 3600)");
+}
+
+/** The limits of {@link addLimitFlags}' flags (BAD_OPTION for text that is not a positive integer or inf). */
+export function parseLimits(flags: { readonly maxMemory?: string; readonly maxTime?: string }): ResourceLimits {
+  const read = (text: string, flag: string) => (text.trim() === "inf" ? Infinity : parseInteger(text, flag, "BAD_OPTION"));
+  return {
+    maxMemoryBytes: flags.maxMemory === undefined ? HEAP_SHARE * getHeapStatistics().heap_size_limit : read(flags.maxMemory, "--max-memory") * 2 ** 20,
+    maxSeconds: flags.maxTime === undefined ? undefined : read(flags.maxTime, "--max-time"),
+  };
 }

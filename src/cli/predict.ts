@@ -9,14 +9,14 @@ import { toArchitecture } from "../arch/float64.js";
 import type { Command } from "commander";
 import type { Decimal } from "decimal.js";
 import { loadDataset } from "../data/files.js";
-import { formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
+import { countOf, formatConditionEstimate, formatFloat64, formatFromLog10, formatVouched, renderTable } from "../format.js";
 import { predict, DEFAULT_AUTO_DIGITS, type DataPrediction } from "../predict/fromData.js";
 import { DIAG_REG_SCALES, TIME_CONVENTIONS, type DiagRegScale, type TimeConvention } from "../predict/settings.js";
 import { PROJECTIONS } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
-import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
+import { addLimitFlags, parseInteger, parseLimits, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
 import { ensembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
@@ -38,6 +38,8 @@ interface PredictFlags {
   timeConvention: string;
   projection: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   digits: string;
   sigmaW: string;
   sigmaB: string;
@@ -87,7 +89,7 @@ export function register(program: Command, io: CliIO): void {
       "--covariance [what]",
       "also the variance of the ensemble of trained networks at each test point (float64, or at --precision P with digits vouched; docs/PREDICTOR.md); 'full' adds their covariance matrix",
     );
-  addArchOption(command).action(async (flags: PredictFlags & { arch?: string }) => {
+  addLimitFlags(addArchOption(command)).action(async (flags: PredictFlags & { arch?: string }) => {
     const json = flags.json === true;
     const [train, test] = await Promise.all([loadDataset(flags.train), loadDataset(flags.test)]);
     const depth = parseInteger(flags.depth, "--depth", "BAD_DEPTH");
@@ -116,6 +118,7 @@ export function register(program: Command, io: CliIO): void {
       targets: flags.targets.trim() as TargetKind,
       architecture: flags.arch,
       threads: parseThreads(flags.threads),
+      ...parseLimits(flags),
     };
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
     const ensemble =
@@ -138,10 +141,13 @@ export function register(program: Command, io: CliIO): void {
       });
     } else {
       if (flags.arch !== undefined)
-        io.out(`Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`);
-      io.out(predictionTable(result, flags));
-      if (ensemble !== null) io.out("\n" + ensembleText(ensemble));
-      if (ensemblePrecise !== null) io.out("\n" + ensemblePreciseText(ensemblePrecise));
+        printText(
+          io,
+          `Architecture ${toArchitecture(flags.arch, { sigmaW: flags.sigmaW, sigmaB: flags.sigmaB }).text} (depth L: the stem and L − 1 blocks).\n`,
+        );
+      printText(io, predictionTable(result, flags));
+      if (ensemble !== null) printText(io, "\n" + ensembleText(ensemble));
+      if (ensemblePrecise !== null) printText(io, "\n" + ensemblePreciseText(ensemblePrecise));
       for (const w of ensemblePrecise?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
@@ -302,12 +308,12 @@ function predictionTable(
     ]);
     legend.push(
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
-      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${p.conditionEstimate.toPrecision(3)}.`,
+      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
     );
     const c = float64Check(r);
     if (c !== null) {
       legend.push(
-        `Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${c.conditionEstimate.toPrecision(3)}).`,
+        `Float64 beside it: predictions correct to ${c.correctDigits} significant digits (fewest over entries; ${c.digitsKept.toFixed(1)} expected from its condition estimate ${formatConditionEstimate(c.conditionEstimate)}).`,
       );
     }
   } else {
@@ -318,7 +324,7 @@ function predictionTable(
       formatFloat64(f.weightsL1[i]),
     ]);
     legend.push(
-      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${f.conditionEstimate.toPrecision(3)}${f.solver === "complement" ? ` (κ(K) ≈ ${f.kernelConditionEstimate.toPrecision(3)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.determinantDigitsKept))}.`,
+      `Float64 (${SOLVER_WORDS[f.solver]}): condition estimate ${formatConditionEstimate(f.conditionEstimate)}${f.solver === "complement" ? ` (κ(K) ≈ ${formatConditionEstimate(f.kernelConditionEstimate)})` : ""}, about ${Math.floor(f.digitsKept)} significant digits kept; det(K + δI) = ${formatFromLog10(f.determinant.signDet, f.determinant.log10AbsDet, detDigits(f.determinantDigitsKept))}.`,
     );
   }
   legend.push("f[j] = prediction for target column j; |w|_1 = 1-norm of the test point's weight row (--json prints the rows).");
@@ -330,7 +336,7 @@ function predictionTable(
       `Classification (--targets onehot): target columns f[1…${c.classes.length}] are the classes ${c.classes.join(", ")} (one-hot minus 1/${c.classes.length}); class = the column with the largest prediction.`,
       c.accuracy === null
         ? "The test points have no class labels, so no accuracy."
-        : `Accuracy ${formatFloat64(c.accuracy)} (${Math.round(c.accuracy * r.testCount)} of ${r.testCount} test points); always answering the most frequent training class (${c.majorityClass}) would score ${formatFloat64(c.majorityRate!)}.`,
+        : `Accuracy ${formatFloat64(c.accuracy)} (${Math.round(c.accuracy * r.testCount)} of ${countOf(r.testCount, "test point")}); always answering the most frequent training class (${c.majorityClass}) would score ${formatFloat64(c.majorityRate!)}.`,
     );
   }
   return [...legend, "", renderTable(columns, body), ""].join("\n");

@@ -2,7 +2,8 @@
  * One progress bar and one Ctrl-C handler for every command. A command wraps its long
  * computation in {@link withProgress}: the computation receives `ProgressOptions` (see
  * `progress.ts`); the bar appears on stderr only once the run has lasted
- * {@link BAR_DELAY_MS}, only when stderr is a terminal and output is not `--json`; SIGINT aborts
+ * {@link BAR_DELAY_MS}, only when stderr is a terminal and output is not `--json`; it names the
+ * computation's current phase (Gram matrix, determinants, solve, …) and restarts with each; SIGINT aborts
  * through an AbortController, and the CLI turns the resulting `ABORTED` error into exit code 130.
  */
 import cliProgress from "cli-progress";
@@ -35,19 +36,28 @@ export async function withProgress<T>(label: string, sink: ProgressSink, compute
   process.on("SIGINT", onSigint);
   const started = performance.now();
   let bar: cliProgress.SingleBar | undefined;
-  const onProgress = (done: number, total: number) => {
+  let shownPhase: string | undefined;
+  const onProgress = (done: number, total: number, phase?: string) => {
     if (!sink.showBar) return;
+    const payload = { phase: phase === undefined ? "" : ` · ${phase}` };
     if (!bar) {
       if (performance.now() - started < BAR_DELAY_MS || done >= total) return;
       bar = new cliProgress.SingleBar(
-        { stream: sink.stream, format: `${label} [{bar}] {percentage}% | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
+        { stream: sink.stream, format: `${label}{phase} [{bar}] {percentage}% | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total, done);
+      bar.start(total, done, payload);
+      shownPhase = phase;
+      return;
+    }
+    // A new phase counts its own units from 0: restart the bar (and its ETA) under the phase's name.
+    if (phase !== shownPhase) {
+      shownPhase = phase;
+      bar.start(total, done, payload);
       return;
     }
     bar.setTotal(total);
-    bar.update(done);
+    bar.update(done, payload);
   };
   try {
     return await compute({ onProgress, signal: controller.signal });

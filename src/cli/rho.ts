@@ -5,12 +5,12 @@
  */
 import { Option, type Command } from "commander";
 import { pairThroughDepth } from "../pair.js";
-import type { PairMethod, PairMethodRun, PairPoint64, PairResult64 } from "../pair/float64.js";
+import type { PairMethod, PairMethodRun, PairPointFloat64, PairResultFloat64 } from "../pair/float64.js";
 import { formatFloat64, formatScaled, renderTable } from "../format.js";
 import { MAX_JUMP_DEPTH } from "../params.js";
 import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
-import { parseInteger } from "./options.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
+import { addLimitFlags, parseInteger, parseLimits } from "./options.js";
 import { addPairFlags, pairOptionsOf, type PairFlags } from "./pairOptions.js";
 import { withProgress } from "./progressBar.js";
 import { preciseRhoJson, preciseRhoTable } from "./rhoPrecise.js";
@@ -24,6 +24,8 @@ interface RhoFlags extends PairFlags {
   textbook?: boolean;
   method?: string;
   precision?: string;
+  maxMemory?: string;
+  maxTime?: string;
   json?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function register(program: Command, io: CliIO): void {
         "recursion, no accuracy claim (see `compare`). --precision P: arbitrary precision, each value with the significant " +
         "digits it vouches for (two runs at different working precisions agree on them).",
     );
-  addArchOption(addPairFlags(command, MAX_JUMP_DEPTH))
+  addLimitFlags(addArchOption(addPairFlags(command, MAX_JUMP_DEPTH)))
     .addOption(
       new Option(
         "--method <m>",
@@ -76,13 +78,14 @@ export function register(program: Command, io: CliIO): void {
         const method = (flags.method ?? "auto") as "auto" | "direct" | "jump";
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
           arch === undefined
-            ? pairThroughDepth({ ...base, precision, method, ...progress })
+            ? pairThroughDepth({ ...base, precision, method, ...parseLimits(flags), ...progress })
             : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
         );
         if (json)
           printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
         else
-          io.out(
+          printText(
+            io,
             `ρ1 = ${flags.rho1}, σw = ${result.params.sigmaW.toString()}, σb = ${result.params.sigmaB.toString()}${archLegend(arch)}.\n${preciseRhoTable(result)}`,
           );
         return;
@@ -92,24 +95,24 @@ export function register(program: Command, io: CliIO): void {
         arch === undefined ? pairThroughDepth({ ...base, method, ...progress }) : archPairThroughDepthFloat64({ ...base, architecture: arch, ...progress }),
       );
       if (json) printJson(io, { ...archJson(arch), ...(float64Json(result) as object) });
-      else io.out(float64Table(flags.rho1, result, arch));
+      else printText(io, float64Table(flags.rho1, result, arch));
     });
 }
 
 /** Decimal text of one float64 field (raw kernels with their power-of-two scale). */
-function float64Field(p: PairPoint64, f: Field): string | null {
+function float64Field(p: PairPointFloat64, f: Field): string | null {
   if (f === "sigmaDot") return p.sigmaDot === null ? null : formatFloat64(p.sigmaDot);
   if (f === "sigma" || f === "ntk") return formatScaled(p[f], p.log2Scale);
   return formatFloat64(p[f]);
 }
 
 /** A table cell: like the JSON value, but a complement lost to 0 says so. */
-function float64Cell(p: PairPoint64, f: Field): string {
+function float64Cell(p: PairPointFloat64, f: Field): string {
   if ((f === "oneMinusRho" || f === "oneMinusNtkNormalized") && p.lostToZero.includes(f)) return "0 (lost: true value > 0)";
   return float64Field(p, f) ?? "—";
 }
 
-function float64Json(r: PairResult64): unknown {
+function float64Json(r: PairResultFloat64): unknown {
   return {
     method: r.method,
     sigmaW: r.params.sigmaW.toString(),
@@ -142,7 +145,7 @@ const METHOD_LEGEND: Record<PairMethodRun, string> = {
   textbook: "Textbook: ρ carried and 1 − ρ formed by cancellation (SPEC §3); no accuracy claim — run `compare` to see its error.",
 };
 
-function float64Table(rho1: string, r: PairResult64, arch?: ResolvedArchitecture): string {
+function float64Table(rho1: string, r: PairResultFloat64, arch?: ResolvedArchitecture): string {
   const legend = [
     `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}${archLegend(arch)}; float64, ${METHOD_WORDS[r.method]}.`,
     METHOD_LEGEND[r.method],

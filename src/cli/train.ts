@@ -6,12 +6,12 @@ import type { Command } from "commander";
 import { loadDataset } from "../data/files.js";
 import { toExactDecimal } from "../decimalText.js";
 import { isNtkError } from "../errors.js";
-import { formatFloat64, renderTable } from "../format.js";
+import { countOf, formatFloat64, renderTable } from "../format.js";
 import { PROJECTIONS } from "../sphere/float64.js";
 import type { Projection } from "../types.js";
 import { checkWidth } from "../width/network.js";
 import { trainNetworks, type TrainCheckpoint } from "../width/training.js";
-import { type CliIO, printJson, progressSink } from "./context.js";
+import { type CliIO, printJson, printText, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 
@@ -79,7 +79,7 @@ export function register(program: Command, io: CliIO): void {
       };
       const print = (checkpoints: readonly TrainCheckpoint[], extra: Record<string, unknown> = {}) => {
         if (json) printJson(io, { ...header, ...extra, checkpoints: checkpoints.map(checkpointJson) });
-        else io.out(trainText(checkpoints, header));
+        else printText(io, trainText(checkpoints, header));
       };
       try {
         const result = await withProgress(
@@ -139,7 +139,7 @@ function trainText(checkpoints: readonly TrainCheckpoint[], h: Record<string, st
     ]),
   );
   const legend = [
-    `Gradient descent, ${h.samples} network(s) of depth L = ${h.depth}, hidden width ${h.width}, σw = ${h.sigmaW}, σb = ${h.sigmaB}, η = ${h.learningRate}, seed ${h.seed}.`,
+    `Gradient descent, ${countOf(Number(h.samples), "network")} of depth L = ${h.depth}, hidden width ${h.width}, σw = ${h.sigmaW}, σb = ${h.sigmaB}, η = ${h.learningRate}, seed ${h.seed}.`,
     "loss = ½ Σ (f − y)² on the training points; ΔΘ = ‖Θ_t − Θ_0‖_F/‖Θ_0‖_F; per test point x: trained f(x) (± stderr over networks), its linearization, and the infinite-width f_t.",
   ];
   return (

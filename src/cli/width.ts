@@ -7,13 +7,13 @@
 import { Option, type Command } from "commander";
 import { loadDataset } from "../data/files.js";
 import { NtkError } from "../errors.js";
-import { formatFloat64, renderTable } from "../format.js";
-import { PROJECTIONS, projectToSphere } from "../sphere/float64.js";
+import { countOf, formatFloat64, renderTable } from "../format.js";
+import { PROJECTIONS, projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName, Projection } from "../types.js";
 import { monteCarloKernels, type EntryStatistics, type MonteCarloResult } from "../width/monteCarlo.js";
 import { checkWidth } from "../width/network.js";
 import { sampleWorkerRunner, defaultThreads } from "../width/sampleWorkers.js";
-import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js";
+import { type CliIO, kernelSymbol, printJson, printText, progressSink } from "./context.js";
 import { parseInteger } from "./options.js";
 import { withProgress } from "./progressBar.js";
 
@@ -65,7 +65,7 @@ export function register(program: Command, io: CliIO): void {
       const samples = parseInteger(flags.samples, "--samples", "BAD_SAMPLES");
       const seed = parseInteger(flags.seed, "--seed", "BAD_OPTION");
       const dataset = await loadDataset(flags.data);
-      const points = projectToSphere(dataset, flags.projection);
+      const points = projectToSphereFloat64(dataset, flags.projection);
       const gaussians = samples * 2 * (points.n0 * width + (depth - 2) * width * width + width);
       const threads =
         flags.threads === undefined ? (gaussians > WORKERS_FROM_GAUSSIANS ? defaultThreads() : 1) : parseInteger(flags.threads, "--threads", "BAD_OPTION");
@@ -109,7 +109,7 @@ export function register(program: Command, io: CliIO): void {
         });
         return;
       }
-      io.out(widthText(result, flags.kernel, width, seed, flags));
+      printText(io, widthText(result, flags.kernel, width, seed, flags));
     });
 }
 
@@ -119,7 +119,7 @@ function widthText(r: MonteCarloResult, kernel: KernelName, width: number, seed:
   const raw = kernelSymbol(kernel, false);
   const fmt = (x: number) => x.toPrecision(6);
   const legend = [
-    `${bar}_n, the normalized empirical ${kernel === "ntk" ? "NTK" : "NNGP kernel (last hidden layer)"} of ${r.samples} sampled networks (depth L = ${r.depth}, hidden width ${width}, σw = ${flags.sigmaW}, σb = ${flags.sigmaB}, seed ${seed}), on ${r.m} points.`,
+    `${bar}_n, the normalized empirical ${kernel === "ntk" ? "NTK" : "NNGP kernel (last hidden layer)"} of ${countOf(r.samples, "sampled network")} (depth L = ${r.depth}, hidden width ${width}, σw = ${flags.sigmaW}, σb = ${flags.sigmaB}, seed ${seed}), on ${countOf(r.m, "point")}.`,
     `mean, std, stderr over the ${k.samplesUsed} networks alive on every point${k.samplesDead > 0 ? ` (${k.samplesDead} dead for some input left out)` : ""}; infinite = ${bar}^(L) (SPEC §2); z = (mean − infinite)/stderr.`,
   ];
   const rows = k.entries.map((e) => [

@@ -6,6 +6,7 @@
  * Definition: `approx` has d correct significant digits of `reference` when
  * |approx − reference| < 10^−d |reference|, i.e. d = ⌊−log10(relative error)⌋, clamped to [0, cap].
  */
+import { NtkError } from "../errors.js";
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { formatVouched } from "../format.js";
@@ -71,10 +72,11 @@ export const FLOAT64_MATCH_DIGITS = 17;
  * (an exact match counts as 17): the module's definition for float64 values judged against
  * references that are themselves stored as float64 roundings of vouched values.
  * `relative` is |approx − reference| / |reference| (dimensionless, ≥ 0); NaN, ∞ and values ≥ 1
- * give 0. Exact for the float64 it is given: the only rounding is that of `Math.log10`, which can
+ * give 0; a negative value is BAD_OPTION. Exact for the float64 it is given: the only rounding is that of `Math.log10`, which can
  * move the result by one digit only when `relative` is within an ulp of a power of ten.
  */
 export function float64DigitsFromRelativeError(relative: number): number {
+  if (relative < 0) throw new NtkError("BAD_OPTION", `a relative error is ≥ 0, got ${relative}.`, { relative });
   if (relative === 0) return FLOAT64_MATCH_DIGITS;
   if (!(relative < 1)) return 0;
   return Math.min(FLOAT64_MATCH_DIGITS, Math.floor(-Math.log10(relative)));

@@ -9,7 +9,7 @@
  */
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import { kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { gramDeterminantsVouchedFor, gramFloat64For } from "../arch/gramFor.js";
 import type { ArchitectureInput } from "../arch/float64.js";
 import {
@@ -19,11 +19,12 @@ import {
   type GramDeterminantPrecise,
   type GramPrecisionOptions,
 } from "../gram/precise.js";
-import { analyzeMatrix, type MatrixAnalysis } from "../linalg/lu.js";
+import { analyzeMatrixFloat64, type MatrixAnalysisFloat64 } from "../linalg/lu.js";
 import { checkDepth, type ResolvedParams } from "../params.js";
-import { projectToSphere } from "../sphere/float64.js";
+import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName } from "../types.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
+import { ProgressTicker } from "../progress.js";
 
 /** Default significant digits of the reference (as for the pair comparison). */
 export const DEFAULT_GRAM_COMPARE_PRECISION = 32;
@@ -75,7 +76,7 @@ export interface Float64Determinant {
   /** det K including the raw kernel's 2^(m·log2Scale); from log10|det| when the det left the float64 range. */
   readonly det: Decimal;
   readonly log10AbsDet: number;
-  readonly analysis: MatrixAnalysis;
+  readonly analysis: MatrixAnalysisFloat64;
 }
 
 /** det and log10|det| of float64 against the reference. */
@@ -162,9 +163,9 @@ function compareEntries(f: Float64Array, log2Scale: number, ref: readonly Decima
   return { worstRelativeError: worst, leastCorrectDigits: least, worstEntry: at, referenceDigits: vouched };
 }
 
-async function float64Determinant(g: GramAtDepth64, kernel: KernelName, normalized: boolean): Promise<Float64Determinant> {
-  const { matrix, log2Scale } = kernelMatrix64(g, kernel, normalized);
-  const analysis = await analyzeMatrix(matrix, g.m);
+async function float64Determinant(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): Promise<Float64Determinant> {
+  const { matrix, log2Scale } = kernelMatrixFloat64(g, kernel, normalized);
+  const analysis = await analyzeMatrixFloat64(matrix, g.m);
   const detScale = g.m * log2Scale;
   const log10AbsDet = analysis.log10AbsDet + detScale * Math.log10(2);
   let det: Decimal;
@@ -196,14 +197,17 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const precision = o.precision ?? DEFAULT_GRAM_COMPARE_PRECISION;
   const depths = gramScanDepths(scanTo, depth);
   const { gram, determinants } = await gramDeterminantsVouchedFor({ ...o, depths, precision }, o.kernel, o.normalized, o.architecture);
-  const points = projectToSphere(o.data, o.projection, { tolerance: o.tolerance });
+  const points = projectToSphereFloat64(o.data, o.projection, { tolerance: o.tolerance });
   const float64 = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
   const m = points.m;
 
   const scan: DetScanPoint[] = [];
   const k = depths.indexOf(depth); // gramScanDepths always holds `depth`
   const comparisons: DeterminantComparison[] = [];
+  const ticker = new ProgressTicker(o, float64.length, 1, "float64 determinants");
   for (const [j, g] of float64.entries()) {
+    const pause = ticker.tick(j);
+    if (pause) await pause;
     const cmp = compareDeterminants(await float64Determinant(g, o.kernel, o.normalized), determinants[j]);
     comparisons.push(cmp);
     const referenceDigits = determinants[j].digitsVouched.det;
@@ -211,13 +215,14 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
     const meaningless = judged && (cmp.detCorrectDigits < 1 || (cmp.float64.analysis.signDet === 0 && !determinants[j].det.isZero()));
     scan.push({ depth: g.depth, referenceDigits, float64Digits: judged ? cmp.detCorrectDigits : null, meaningless });
   }
+  ticker.finish();
   const firstLost = scan.find((s) => s.meaningless) ?? null;
   const lastGood =
     firstLost === null ? null : ([...scan].reverse().find((s) => s.depth < firstLost.depth && s.float64Digits !== null && !s.meaningless) ?? null);
 
   const p: GramAtDepthPrecise = gram.grams[k];
   const f = float64[k];
-  const { matrix, log2Scale } = kernelMatrix64(f, o.kernel, o.normalized);
+  const { matrix, log2Scale } = kernelMatrixFloat64(f, o.kernel, o.normalized);
   const refMatrix = kernelMatrixPrecise(p, o.kernel, o.normalized);
   const complementName = o.kernel === "ntk" ? "oneMinusNtkNormalized" : "oneMinusSigmaNormalized";
   return {

@@ -7,9 +7,12 @@
  */
 import type { Decimal } from "decimal.js";
 import { checkCheckpoints, checkDepth, type ResolvedParams } from "../params.js";
-import { pairThroughDepthFloat64, type PairPoint64 } from "../pair/float64.js";
-import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
+import { checkPairRunFits, pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import { checkPrecision } from "../precise/precision.js";
+import { ProgressTicker } from "../progress.js";
 import type { PairOptions } from "../types.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "./digits.js";
 
 /** The correct-digit levels whose first crossing is reported. */
@@ -31,7 +34,7 @@ const SCAN_SEGMENT = 65536;
 type ComparedMethod = "textbook" | "stable";
 
 /** Options of {@link comparePair}. */
-export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at"> {
+export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at">, ResourceLimits {
   /** Final depth, 1 ≤ L ≤ {@link MAX_COMPARE_DEPTH} (every depth is scanned). */
   readonly depth: number;
   /** Checkpoint depths (default: the final depth). */
@@ -94,14 +97,18 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   checkDepth(o.depth, "depth", MAX_COMPARE_DEPTH);
   const checkpoints = checkCheckpoints(o.at, o.depth);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
+  // Sized before the float64 scans, which would otherwise run first.
+  checkPairRunFits({ ...o, precision: checkPrecision(precision) }, o.depth, checkpoints.length);
   const base = { rho1: o.rho1, depth: o.depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
-  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPoint64> }>;
+  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
   const total = 4 * o.depth;
+  // Each segment is one synchronous WebAssembly run: pause between them so that timers and Ctrl-C get their turn.
+  const ticker = new ProgressTicker(o, total, 1, "float64 scans");
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
     const all = new Float64Array(o.depth);
-    const at = new Map<number, PairPoint64>();
+    const at = new Map<number, PairPointFloat64>();
     // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
     for (let first = 1; first <= o.depth; first += SCAN_SEGMENT) {
@@ -112,7 +119,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
         all[p.depth - 1] = p.oneMinusRho;
         if (wanted.has(p.depth)) at.set(p.depth, p);
       }
-      o.onProgress?.(index * o.depth + last, total);
+      const pause = ticker.tick(index * o.depth + last);
+      if (pause) await pause;
     }
     paths[method] = { all, at };
   }
@@ -124,6 +132,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       at: checkpoints,
       precision,
       method: "direct",
+      maxMemoryBytes: o.maxMemoryBytes,
+      maxSeconds: o.maxSeconds,
       onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * o.depth + done, 2 * o.depth + t)),
       signal: o.signal,
     },

@@ -8,6 +8,7 @@
  * Accuracy (test/depth-map.test.ts, 10^5 random ρ1 per depth, many within 1e-12 of ±1): the
  * complements within 1e-12 relative of the direct recursion; observed ≤ 3e-14 against the jump.
  */
+import { NtkError } from "../errors.js";
 import type { WasmEngine } from "../wasm/engine.js";
 
 /** Chebyshev coefficients per function per piece (degree 12); must match assembly/depthMap.ts. */
@@ -16,7 +17,7 @@ export const DEPTH_MAP_POINTS = 13;
 export const DEPTH_MAP_UNIFORM_PIECES = 4;
 
 /** A built table: what depthMapFill needs besides the pairs. */
-export interface DepthMap64 {
+export interface DepthMapFloat64 {
   /** The depth L the table maps to. */
   readonly depth: bigint;
   /** Quarter-octave pieces of θ_1 below π/2, above the bottom piece [0, 2^{-J/4} π/2] (J). */
@@ -34,6 +35,7 @@ interface DepthMapExports {
 
 /** J for depth L: the bottom piece ends at 2^{-J/4} π/2 ≤ 0.05/L, where the maps are low-degree polynomials in θ_1. */
 export function depthMapGeometricPieces(depth: bigint): number {
+  if (typeof depth !== "bigint" || depth < 1n) throw new NtkError("BAD_DEPTH", `the depth of a depth map is a bigint ≥ 1n, got ${String(depth)}.`, {});
   return Math.max(1, Math.ceil(4 * Math.log2(((Math.PI / 2) * Number(depth)) / 0.05)));
 }
 
@@ -46,7 +48,7 @@ export function depthMapLength(depth: bigint): number {
  * Builds the table for depth L (σb = 0; the depth enters as its float64 rounding beyond 2^53) in
  * the engine's scratch memory and returns a copy, which a caller may hand to other engines (workers).
  */
-export function buildDepthMap64(engine: WasmEngine, depth: bigint): DepthMap64 {
+export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMapFloat64 {
   const geometricPieces = depthMapGeometricPieces(depth);
   const length = depthMapLength(depth);
   const [table] = engine.reserve([length], `the depth-${depth} map`);
@@ -59,6 +61,6 @@ export function buildDepthMap64(engine: WasmEngine, depth: bigint): DepthMap64 {
  * (ε_1 in, ε_L out) and `u` (u_L out), the table having been copied to byte offset `table` of the
  * same engine's memory. Ranges are independent: workers may each take one.
  */
-export function depthMapFillFloat64(engine: WasmEngine, map: DepthMap64, table: number, eps: number, u: number, start: number, end: number): void {
+export function depthMapFillFloat64(engine: WasmEngine, map: DepthMapFloat64, table: number, eps: number, u: number, start: number, end: number): void {
   (engine.exports as unknown as DepthMapExports).depthMapFill(eps, u, start, end, table, map.geometricPieces, map.uniformPieces);
 }

@@ -14,7 +14,7 @@ import type { ResolvedParams } from "../params.js";
 import type { WasmEngine } from "../wasm/engine.js";
 
 /** 1 − ρ^(L), 1 − Θ̄^(L) and θ^(L) of one pair, from the jump. */
-export interface DepthJump64 {
+export interface DepthJumpFloat64 {
   /** 1 − ρ^(L) ∈ [0, 2]. */
   readonly oneMinusRho: number;
   /** 1 − Θ̄^(L). */
@@ -33,7 +33,7 @@ interface DepthJumpExports {
  * Cost independent of L (a few µs); the depth enters as its float64 rounding beyond 2^53, which
  * moves the results by less than 1e-16 relative. Uses the engine's scratch buffer (synchronous).
  */
-export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint): DepthJump64 {
+export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint): DepthJumpFloat64 {
   const ex = engine.exports as unknown as DepthJumpExports;
   const [out] = engine.reserve([3], "one depth jump");
   ex.depthJumpPair(eps1, Number(depth), out!);
@@ -52,7 +52,7 @@ export function depthJumpFillFloat64(engine: WasmEngine, eps: number, u: number,
 }
 
 /** The raw diagonals at depth L for σb = 0: value = mantissa × 2^log2Scale. */
-export interface RawDiagonal64 {
+export interface RawDiagonalFloat64 {
   /** q_L / 2^log2Scale, q_L = Σ^(L)(x,x) = (σw²/n0)(σw²/2)^{L−1}. */
   readonly sigmaDiag: number;
   /** Θ^(L)(x,x) / 2^log2Scale = L q_L / 2^log2Scale. */
@@ -72,7 +72,7 @@ const SCALE_STEP = 256;
  * `BAD_DEPTH` when log2 q_L leaves ±2^61 (σw far from 1 at depths near 10^18): such a scale is
  * no longer an exact float64 integer; the high-precision path has no such limit.
  */
-export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bigint): RawDiagonal64 {
+export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bigint): RawDiagonalFloat64 {
   const L = Number(depth);
   if (params.sigmaW.eq(1)) {
     // q_L = 2^{−(L−1)} / n0: the scale takes the multiple of 256 at or above −(L−1), the mantissa the rest.

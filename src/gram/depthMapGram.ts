@@ -15,9 +15,9 @@ import type { ThreadPool } from "../threads/pool.js";
 import type { SpherePoints } from "../types.js";
 import type { WasmEngine } from "../wasm/engine.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
-import { buildDepthMap64, depthMapFillFloat64, depthMapLength } from "../depth/depthMap.js";
+import { buildDepthMapFloat64, depthMapFillFloat64, depthMapLength } from "../depth/depthMap.js";
 import { rawDiagonalFloat64 } from "../depth/float64.js";
-import type { GramAtDepth64 } from "./float64.js";
+import type { GramAtDepthFloat64 } from "./float64.js";
 
 /** Pairs per fill call (per task on the pool): a few ms, so that progress and cancellation stay responsive. */
 const PAIRS_PER_CALL = 1 << 16;
@@ -38,15 +38,15 @@ export async function gramByDepthMap(
   depths: readonly bigint[],
   o: ProgressOptions,
   largestFitting: (bytes: number) => string,
-): Promise<GramAtDepth64[]> {
+): Promise<GramAtDepthFloat64[]> {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const tableLength = Math.max(...depths.map(depthMapLength));
   const ticker = new ProgressTicker(o, pairs * depths.length, 1);
-  const results: GramAtDepth64[] = [];
+  const results: GramAtDepthFloat64[] = [];
   let done = 0;
   for (const depth of depths) {
-    const map = buildDepthMap64(engine, depth);
+    const map = buildDepthMapFloat64(engine, depth);
     // Reserved after the build, which uses the engine's scratch space; so ε_1 is formed again for
     // each depth, in place (two pair arrays, as the direct loop: the same largest m).
     const [eps, u, out, coords, table] = engine.reserve(

@@ -41,7 +41,7 @@ import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialCompleme
 
 /** Inputs of every Gram path (float64 and high precision). */
 export interface GramOptions extends ProgressOptions {
-  /** Unit rows (from `projectToSphere`), m ≥ 1 points in dimension n0 ≥ 1. */
+  /** Unit rows (from `projectToSphereFloat64`), m ≥ 1 points in dimension n0 ≥ 1. */
   readonly points: SpherePoints;
   /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
   readonly depths: readonly number[];
@@ -53,7 +53,7 @@ export interface GramOptions extends ProgressOptions {
 export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
   /**
    * Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, and for
-   * σb > 0 with σw² < 2 (the state reaches its fixed point, see {@link GramAtDepth64.fixedPointFrom}); 10^9 otherwise.
+   * σb > 0 with σw² < 2 (the state reaches its fixed point, see {@link GramAtDepthFloat64.fixedPointFrom}); 10^9 otherwise.
    */
   readonly depths: readonly DepthInput[];
   /**
@@ -68,7 +68,7 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
   readonly variant?: WasmVariant;
   /**
    * σb > 0 (direct loop): stop iterating once the float64 state reaches its fixed point (default
-   * true; see {@link GramAtDepth64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
+   * true; see {@link GramAtDepthFloat64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
    */
   readonly stopAtFixedPoint?: boolean;
 }
@@ -78,7 +78,7 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
  * Raw values: Σ^(L)(x_i, x_j) = sigmaNormalized[i m + j] · sigmaDiag · 2^log2Scale, and
  * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale.
  */
-export interface GramAtDepth64 {
+export interface GramAtDepthFloat64 {
   /** L, the number of weight layers (SPEC §1), as a number: exact up to 2^53 (see depthExact). */
   readonly depth: number;
   /** L exactly. */
@@ -300,11 +300,11 @@ export function checkSpherePoints(points: SpherePoints): void {
       }
       s += x * x;
     }
-    // Unit rows from projectToSphere have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
+    // Unit rows from projectToSphereFloat64 have |x|² within a few 1e-16 of 1; 1e-12 allows for that only.
     if (!(Math.abs(s - 1) <= 1e-12)) {
       throw new NtkError(
         "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphere).`,
+        `Point ${i + 1} has |x|² = ${s}, not 1: Gram matrices need points on the unit sphere. Project them first (projectToSphereFloat64).`,
         { row: i + 1, normSquared: s },
       );
     }
@@ -365,7 +365,7 @@ export function checkDepthList(depths: readonly number[]): number[] {
  * pair), the layer-1 blocks, the pair ranges of every layer chunk and the rows of the output
  * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
-export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepth64[]> {
+export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepthFloat64[]> {
   checkSpherePoints(o.points);
   const params = resolveParams(o.params);
   const backend = o.backend ?? "wasm";
@@ -436,9 +436,9 @@ async function runLayers(
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Promise<GramAtDepth64[]> {
+): Promise<GramAtDepthFloat64[]> {
   const ticker = new ProgressTicker(o, total, 1);
-  const results: GramAtDepth64[] = [];
+  const results: GramAtDepthFloat64[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   let fixedPointFrom: number | null = null;
@@ -514,7 +514,7 @@ function copies(a: readonly [Float64Array, Float64Array, Float64Array, Float64Ar
  * the stored array itself and log2Scale 0. Raw (Σ or Θ): a new array Σ̄ · sigmaDiag (Θ̄ · ntkDiag)
  * and the depth's log2Scale. Throws BAD_OPTION for an unknown kernel name.
  */
-export function kernelMatrix64(g: GramAtDepth64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
+export function kernelMatrixFloat64(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
   if (kernel !== "ntk" && kernel !== "nngp") {
     throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
   }

@@ -22,26 +22,28 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { resolveParams, type ResolvedParams } from "../params.js";
 import { checkDepthList } from "./float64.js";
-import { ProgressTicker, type ProgressOptions } from "../progress.js";
+import { offsetSteps, ProgressTicker, runSteps, runStepsSync, type ProgressOptions, type Steps } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { digitsAgreed, vouchedByText, vouchTwice } from "../precise/vouched.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
 import {
   analysisDigits,
   determinantDigitsVouched,
   findIdenticalRows,
-  preciseLuAnalysis,
+  luAnalysisWork,
+  preciseLuAnalysisSteps,
   type DeterminantDigits,
-  type PreciseMatrixAnalysis,
+  type MatrixAnalysisPrecise,
 } from "../linalg/preciseLu.js";
 
 /** Inputs of {@link gramThroughDepthPrecise}. */
-export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions {
+export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions, ResourceLimits {
   /** Raw points, with their decimal text when known (a `Dataset` fits); projected at working precision. */
   readonly data: RawPoints;
   /** How the raw points reach the sphere (SPEC §7). */
@@ -158,18 +160,27 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const params = resolveParams(o.params);
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
+  checkGramFits(o, finalDepth, depths.length, upperDigits, 0);
   // Projection errors surface before any long run; n0 is the projected dimension.
   // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);
   const n0 = complements.n0;
   // A single point has no pairs; its layers still count, so that a deep run reports and can be cancelled.
   const stepsPerRun = Math.max(pairs, 1) * (finalDepth - 1);
-  const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1);
+  const ticker = new ProgressTicker(o, 2 * stepsPerRun, 1, GRAM_PHASE);
   const lower = await runGram(lowerDigits, m, complements, params, depths, ticker, 0);
   const upper = await runGram(upperDigits, m, complements, params, depths, ticker, stepsPerRun);
   ticker.finish();
   const P = wp.precision;
-  const grams = upper.map((u, k) => vouchGramAtDepth(lower[k], u, m, P));
+  // Comparing the runs entry by entry takes a log10 per entry: a phase of its own, paced per depth.
+  const compared = new ProgressTicker(o, upper.length, 1, VOUCH_PHASE);
+  const grams: GramAtDepthPrecise[] = [];
+  for (const [k, u] of upper.entries()) {
+    const pause = compared.tick(k);
+    if (pause) await pause;
+    grams.push(vouchGramAtDepth(lower[k], u, m, P));
+  }
+  compared.finish();
   const vouchedBy = vouchedByText(
     "projection and complement recursion (SPEC §4, BigInt floating point)",
     { lowerDigits, upperDigits, retried: false },
@@ -178,6 +189,18 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   );
   const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
+}
+
+/**
+ * PRECISION_RUN_TOO_LARGE unless a Gram computation of `o.data` to `depth` at `digits`, keeping
+ * `checkpoints` depths (and analysing an order-`determinantOrder` matrix at each), fits `o`'s limits.
+ */
+function checkGramFits(o: GramPrecisionOptions, depth: number, checkpoints: number, digits: number, determinantOrder: number): void {
+  const { m, n0 } = o.data;
+  // Malformed data get their own error from the projection, which comes next.
+  if (!Number.isInteger(m) || m < 1 || !Number.isInteger(n0) || n0 < 1) return;
+  const what = `A high-precision Gram matrix of ${m} points to depth ${depth} at ${digits} working digits${determinantOrder > 0 ? " with determinants" : ""}`;
+  checkPreciseRunFits(what, { points: m, depth, checkpoints, digits, determinantOrder, inputDim: n0 }, o);
 }
 
 /** For ⌊log10⌋ of entries: 20 digits, far inside decimal.js's stored ln 10 whatever the entries' precision. */
@@ -370,7 +393,7 @@ export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelNa
 }
 
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
-export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
+export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;
@@ -390,25 +413,59 @@ export interface GramDeterminantPrecise extends PreciseMatrixAnalysis {
  * same way (1 − ε held to too few digits in both), agreement alone would vouch for noise.
  */
 export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): GramDeterminantPrecise[] {
+  return runStepsSync(gramDeterminantSteps(runs, kernel, normalized));
+}
+
+/** The progress phase of the determinants after a Gram computation (see {@link gramDeterminantsPaced}). */
+export const DETERMINANT_PHASE = "determinants (LU, 2 runs)";
+/** The progress phase that compares the two runs of a precise Gram computation entry by entry. */
+export const VOUCH_PHASE = "digits vouched (comparing the runs)";
+/** The progress phase of the pair recursion of a precise Gram computation. */
+export const GRAM_PHASE = "Gram matrix (2 runs)";
+
+/**
+ * {@link gramDeterminantsPrecise} with progress (phase {@link DETERMINANT_PHASE}, in decimal
+ * multiply-adds) and cancellation: it yields to the event loop between rows of each LU.
+ */
+export async function gramDeterminantsPaced(
+  runs: GramRunsPrecise,
+  kernel: KernelName,
+  normalized: boolean,
+  o: ProgressOptions,
+): Promise<GramDeterminantPrecise[]> {
+  const total = 2 * runs.result.grams.length * luAnalysisWork(runs.result.grams[0]?.m ?? 1);
+  const ticker = new ProgressTicker(o, total, 1, DETERMINANT_PHASE);
+  const determinants = await runSteps(gramDeterminantSteps(runs, kernel, normalized), ticker);
+  ticker.finish();
+  return determinants;
+}
+
+function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): Steps<GramDeterminantPrecise[]> {
   const { result, lower, upper } = runs;
   const P = result.precision;
-  return result.grams.map((g, k) => {
+  const out: GramDeterminantPrecise[] = [];
+  let done = 0;
+  for (const [k, g] of result.grams.entries()) {
     const m = g.m;
+    const work = luAnalysisWork(m);
     const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
-    const lo = preciseLuAnalysis(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m);
+    const lo = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m), done);
+    done += work;
     const matrix = matrixOf(upper[k]);
-    const up = preciseLuAnalysis(preciseDecimal(upper[k].entryDigits), matrix, m);
+    const up = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(upper[k].entryDigits), matrix, m), done);
+    done += work;
     const agreed = determinantDigitsVouched(lo, up, P);
     const digits = analysisDigits(lo, up, P, runs.lowerDigits, m);
     const rows = up.singular ? findIdenticalRows(matrix, m) : null;
-    return {
+    out.push({
       ...up,
       depth: g.depth,
       digitsVouched: digits,
       digitsAgreed: agreed.det,
       coincidentPoints: rows === null ? null : [rows.first + 1, rows.second + 1],
-    };
-  });
+    });
+  }
+  return out;
 }
 
 /** Gram matrices and determinants of one kernel, vouched (see {@link gramDeterminantsVouched}). */
@@ -428,6 +485,9 @@ export interface GramWithDeterminants {
  * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  const depths = checkDepthList(o.depths);
+  const finalDepth = depths[depths.length - 1];
+  checkGramFits(o, finalDepth, depths.length, workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0), o.data.m);
   const m = o.data.m;
   const extra0 = o.extraGuardDigits ?? 0;
   // The rule's lower digits are those of the Gram's lower run; a retry raises its extra guard digits.
@@ -443,7 +503,7 @@ export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: K
     maxUpperDigits: DECIMAL_CONSTANT_DIGITS.pi - PI_EXTRA_DIGITS,
     run: async (lowerDigits, _upperDigits, attempt) => {
       const r = attempt === 0 ? first : await gramThroughDepthPreciseRuns({ ...o, extraGuardDigits: extra0 + lowerDigits - first.lowerDigits });
-      const pair = { runs: r, determinants: gramDeterminantsPrecise(r, kernel, normalized) };
+      const pair = { runs: r, determinants: await gramDeterminantsPaced(r, kernel, normalized, o) };
       return { lower: pair, upper: pair };
     },
     count: ({ runs: r, determinants }) => Math.min(o.precision, ...determinants.map((d) => (short(r, d) ? d.digitsVouched.det : o.precision))),

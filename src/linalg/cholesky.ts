@@ -154,8 +154,8 @@ export class CholeskyFactorization {
  * Errors: NOT_POSITIVE_DEFINITE when a pivot a_jj − Σ L_jp² is ≤ 0 (the message and
  * `details.column` give the first such column j; the leading j × j block is positive definite):
  * for a Gram matrix this means it is singular or too ill-conditioned for float64 (κ ≳ 1/u), so
- * use `luFactor`, a ridge K + δI, or the high-precision path. DIMENSION_MISMATCH, NON_FINITE,
- * WASM_MEMORY_EXHAUSTED, BAD_OPTION (threads) as `luFactor`.
+ * use `luFactorFloat64`, a ridge K + δI, or the high-precision path. DIMENSION_MISMATCH, NON_FINITE,
+ * WASM_MEMORY_EXHAUSTED, BAD_OPTION (threads) as `luFactorFloat64`.
  */
 export async function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
   checkSquareShape(a, n);
@@ -173,7 +173,7 @@ export async function choleskyFactor(a: ArrayLike<number>, n: number, options: L
       throw new NtkError(
         "NOT_POSITIVE_DEFINITE",
         `The ${n} × ${n} matrix is not positive definite in float64: the Cholesky pivot of column ${failed} is not positive (its leading ${failed} × ${failed} block is). ` +
-          "Use luFactor for a general matrix, add a ridge (K + δI), or use the high-precision path.",
+          "Use luFactorFloat64 for a general matrix, add a ridge (K + δI), or use the high-precision path.",
         { column: failed, n },
       );
     }

@@ -9,10 +9,10 @@
  * which needs only an LU of C and the one solve u = C⁻¹1. The study's det K̄ and the predictor's
  * det(K̄ + δI) (C − δI in place of C) both go through here. Browser-safe.
  */
-import { FLOAT64_DIGITS, luFactor, type Determinant } from "./lu.js";
+import { FLOAT64_DIGITS, luFactorFloat64, type Determinant } from "./lu.js";
 
 /**
- * det(J − C) by the lemma, from det C (as `luFactor(…).determinant()` reports it) and
+ * det(J − C) by the lemma, from det C (as `luFactorFloat64(…).determinant()` reports it) and
  * s = 1ᵀC⁻¹1, for an m × m C. Exact arithmetic on exact inputs; the error is that of det C plus
  * the cancellation in 1 − s, relative error ≈ |s / (1 − s)| times that of s. `signDet` is 0 when
  * det C is 0 or s = 1 exactly; `det` follows `Determinant`'s rules (no silent under- or overflow).
@@ -43,10 +43,10 @@ export interface ComplementDeterminant extends Determinant {
 /**
  * det K̄ = det(J − E) for the m × m row-major complement `oneMinus` = E = 1 − K̄ (zero diagonal).
  * Returns `null` when E is exactly singular in float64 (then the lemma does not apply; for example
- * two equal points, which make K̄ singular as well, or m = 1). Errors as `luFactor`.
+ * two equal points, which make K̄ singular as well, or m = 1). Errors as `luFactorFloat64`.
  */
 export async function determinantFromComplement(oneMinus: Float64Array, m: number): Promise<ComplementDeterminant | null> {
-  const lu = await luFactor(oneMinus, m);
+  const lu = await luFactorFloat64(oneMinus, m);
   if (lu.singular) return null;
   const s = lu.solve(new Float64Array(m).fill(1)).reduce((a, b) => a + b, 0);
   const cancellation = Math.log10(Math.max(1, Math.abs(s / (1 - s))));

@@ -9,7 +9,7 @@ import { loadWasmEngine } from "../wasm/engine.js";
 import { checkFiniteEntries, checkSquareShape, largestOrderFitting, type LinalgOptions } from "./lu.js";
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric float64 matrix. */
-export interface SymmetricEigen {
+export interface SymmetricEigenFloat64 {
   /** Order n of the matrix. */
   readonly n: number;
   /** Eigenvalues λ_1 ≤ … ≤ λ_n. */
@@ -20,14 +20,14 @@ export interface SymmetricEigen {
   readonly qrSteps: number;
 }
 
-/** Options of {@link symmetricEigen}. */
+/** Options of {@link symmetricEigenFloat64}. */
 export interface SymmetricEigenOptions extends LinalgOptions {
   /** QR steps allowed before NO_CONVERGENCE (integer ≥ 1, default 30n; about 2n are typical). */
   readonly maxQrSteps?: number;
 }
 
 interface EigenExports {
-  symmetricEigen(a: number, n: number, w: number, work: number, maxSteps: number): number;
+  symmetricEigenFloat64(a: number, n: number, w: number, work: number, maxSteps: number): number;
 }
 
 /**
@@ -40,11 +40,11 @@ interface EigenExports {
  * separated by `gap` from the rest is accurate to about n·u·‖A‖₂ / gap. Eigenvalues much smaller
  * than u·‖A‖ are therefore noise of that size (use the high-precision path, `preciseEigen.ts`, for
  * them). Cost: about 9n³ flops.
- * Errors: DIMENSION_MISMATCH, NON_FINITE, WASM_MEMORY_EXHAUSTED as `luFactor`; BAD_OPTION for a
+ * Errors: DIMENSION_MISMATCH, NON_FINITE, WASM_MEMORY_EXHAUSTED as `luFactorFloat64`; BAD_OPTION for a
  * `maxQrSteps` that is not a positive integer; NO_CONVERGENCE when the QR steps run out (never
  * observed with the default).
  */
-export async function symmetricEigen(a: ArrayLike<number>, n: number, options: SymmetricEigenOptions = {}): Promise<SymmetricEigen> {
+export async function symmetricEigenFloat64(a: ArrayLike<number>, n: number, options: SymmetricEigenOptions = {}): Promise<SymmetricEigenFloat64> {
   checkSquareShape(a, n);
   const maxQrSteps = options.maxQrSteps ?? 30 * n;
   if (!Number.isInteger(maxQrSteps) || maxQrSteps < 1) {
@@ -58,7 +58,7 @@ export async function symmetricEigen(a: ArrayLike<number>, n: number, options: S
   );
   checkFiniteEntries(a, n);
   engine.f64(ap, n * n).set(a);
-  const qrSteps = (engine.exports as unknown as EigenExports).symmetricEigen(ap, n, wp, work, maxQrSteps);
+  const qrSteps = (engine.exports as unknown as EigenExports).symmetricEigenFloat64(ap, n, wp, work, maxQrSteps);
   if (qrSteps < 0) {
     throw new NtkError(
       "NO_CONVERGENCE",

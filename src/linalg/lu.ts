@@ -21,7 +21,7 @@ const UNIT_ROUNDOFF = 2 ** -53;
 export const FLOAT64_DIGITS = -Math.log10(UNIT_ROUNDOFF);
 
 /** The factors of PA = LU, in the shape shared by the WASM and the plain TypeScript paths. */
-export interface LuFactors {
+export interface LuFactorsFloat64 {
   /** Order n ≥ 1. */
   readonly n: number;
   /** Row-major n × n: unit lower L strictly below the diagonal, U on and above it. */
@@ -50,7 +50,7 @@ export interface Determinant {
 }
 
 /** Everything SPEC §5 reports together about a square matrix. */
-export interface MatrixAnalysis extends Determinant {
+export interface MatrixAnalysisFloat64 extends Determinant {
   /**
    * Estimate of κ1(A) = ‖A‖₁ ‖A⁻¹‖₁ (Hager/Higham, as LAPACK dgecon): a lower bound, in practice
    * within a factor of about 3 of κ1 and rarely off by more than 10. `Infinity` when singular.
@@ -76,7 +76,7 @@ export interface LinalgOptions extends ThreadOptions {
 }
 
 interface LuExports {
-  luFactor(a: number, n: number, piv: number): number;
+  luFactorFloat64(a: number, n: number, piv: number): number;
   luSolve(a: number, n: number, piv: number, b: number, k: number): void;
   luSolveTransposed(a: number, n: number, piv: number, x: number): void;
 }
@@ -124,7 +124,7 @@ export function largestOrderFitting(bytes: number, perN: number, fixed = 0): num
  * det from LU factors: the product of the pivots u_jj, times (−1) per row interchange, carried as
  * a mantissa and a power of two so that no intermediate under- or overflows.
  */
-export function determinantFromFactors(lu: LuFactors): Determinant {
+export function determinantFromFactors(lu: LuFactorsFloat64): Determinant {
   const { n, factors, pivots } = lu;
   if (lu.zeroPivotColumn >= 0) return { det: 0, log10AbsDet: -Infinity, signDet: 0 };
   return productDeterminant(n, (j) => (pivots[j] !== j ? -factors[j * n + j] : factors[j * n + j]));
@@ -183,9 +183,9 @@ export function norm1(a: ArrayLike<number>, n: number): number {
 
 /**
  * A factorization PA = LU of a float64 matrix, computed once and kept (as a copy) for any number
- * of solves and for the condition estimate. Create it with {@link luFactor}.
+ * of solves and for the condition estimate. Create it with {@link luFactorFloat64}.
  */
-export class LuFactorization implements LuFactors {
+export class LuFactorizationFloat64 implements LuFactorsFloat64 {
   readonly n: number;
   readonly factors: Float64Array;
   readonly pivots: Int32Array;
@@ -198,8 +198,8 @@ export class LuFactorization implements LuFactors {
   private readonly threads: number;
   private readonly variant: WasmVariant | undefined;
 
-  /** @internal Use {@link luFactor}. */
-  constructor(engine: WasmEngine, lu: LuFactors, norm: number, growth: number, threads = 1, variant?: WasmVariant) {
+  /** @internal Use {@link luFactorFloat64}. */
+  constructor(engine: WasmEngine, lu: LuFactorsFloat64, norm: number, growth: number, threads = 1, variant?: WasmVariant) {
     this.engine = engine;
     this.threads = threads;
     this.variant = variant;
@@ -247,7 +247,7 @@ export class LuFactorization implements LuFactors {
   }
 
   /**
-   * {@link solve}, on the factorization's threads (see `threads` in {@link luFactor}'s options)
+   * {@link solve}, on the factorization's threads (see `threads` in {@link luFactorFloat64}'s options)
    * when the solve is large (many right-hand sides): the same bits as `solve`, sooner.
    */
   async solveAsync(b: ArrayLike<number>, k = 1): Promise<Float64Array> {
@@ -382,7 +382,7 @@ export function estimateInverseNorm1(n: number, x: () => Float64Array, solveA: (
  * entry, with its row and column), WASM_MEMORY_EXHAUSTED (n too large; the message gives the
  * largest n that fits). An exactly singular matrix is not an error here: see `singular`.
  */
-export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<LuFactorization> {
+export async function luFactorFloat64(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<LuFactorizationFloat64> {
   checkSquareShape(a, n);
   const threads = await resolveThreads(options.threads);
   const engine = await loadWasmEngine(options.variant);
@@ -397,12 +397,12 @@ export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgO
     // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
     checkFiniteEntries(a, n);
     work.f64(ap, n * n).set(a);
-    const zeroPivotColumn = lease ? await luFactorOnPool(lease.pool, ap, n, piv) : (work.exports as unknown as LuExports).luFactor(ap, n, piv);
+    const zeroPivotColumn = lease ? await luFactorOnPool(lease.pool, ap, n, piv) : (work.exports as unknown as LuExports).luFactorFloat64(ap, n, piv);
     const factors = work.f64(ap, n * n).slice();
     const pivots = new Int32Array(work.exports.memory.buffer, piv, n).slice();
     const maxA = maxAbs(a, n, false);
     const growth = maxA === 0 ? 1 : maxAbs(factors, n, true) / maxA;
-    return new LuFactorization(engine, { n, factors, pivots, zeroPivotColumn }, norm1(a, n), growth, threads, options.variant);
+    return new LuFactorizationFloat64(engine, { n, factors, pivots, zeroPivotColumn }, norm1(a, n), growth, threads, options.variant);
   } finally {
     lease?.release();
   }
@@ -411,11 +411,11 @@ export async function luFactor(a: ArrayLike<number>, n: number, options: LinalgO
 /**
  * det, log10|det| with sign, κ1 estimate, digits lost/kept and pivot growth of the row-major
  * n × n float64 matrix `a`, together (SPEC §5), from one LU factorization. Errors as
- * {@link luFactor}; an exactly singular matrix gives `signDet` 0, `conditionEstimate` ∞,
+ * {@link luFactorFloat64}; an exactly singular matrix gives `signDet` 0, `conditionEstimate` ∞,
  * `digitsLost` = FLOAT64_DIGITS rather than an error.
  */
-export async function analyzeMatrix(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<MatrixAnalysis> {
-  const lu = await luFactor(a, n, options);
+export async function analyzeMatrixFloat64(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<MatrixAnalysisFloat64> {
+  const lu = await luFactorFloat64(a, n, options);
   const conditionEstimate = lu.conditionEstimate();
   const digitsLost = Math.min(FLOAT64_DIGITS, Math.max(0, Math.log10(conditionEstimate)));
   return {

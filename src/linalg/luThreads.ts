@@ -1,6 +1,6 @@
 /**
  * LU factorization and solves with many right-hand sides on the thread pool. The steps are those
- * of the one-thread kernels (assembly/lu.ts: luFactor, luSolve), cut into the same fixed tasks:
+ * of the one-thread kernels (assembly/lu.ts: luFactorFloat64, luSolve), cut into the same fixed tasks:
  * per panel, the panel on the calling thread, then the block row of U in column ranges and the
  * trailing update in blocks on the workers; solves in ranges of right-hand-side columns. Every
  * entry is computed by one task in a fixed order, so the factors and solutions are the same bits

@@ -3,15 +3,15 @@
  * loop, unblocked. Kept as the benchmark baseline for the WebAssembly LU and as an independent
  * implementation that tests cross-check it against.
  */
-import { checkSquareMatrix, type LuFactors } from "./lu.js";
+import { checkSquareMatrix, type LuFactorsFloat64 } from "./lu.js";
 
 /**
  * Factors the row-major n × n matrix `a` (not modified) as PA = LU with partial pivoting, in the
- * same layout as the WebAssembly path (see {@link LuFactors}). Cost 2n³/3 flops; same backward
- * stability as `luFactor`, rounding may differ in the last bits. Errors: DIMENSION_MISMATCH,
- * NON_FINITE, as `luFactor`.
+ * same layout as the WebAssembly path (see {@link LuFactorsFloat64}). Cost 2n³/3 flops; same backward
+ * stability as `luFactorFloat64`, rounding may differ in the last bits. Errors: DIMENSION_MISMATCH,
+ * NON_FINITE, as `luFactorFloat64`.
  */
-export function plainLuFactor(a: ArrayLike<number>, n: number): LuFactors {
+export function plainLuFactor(a: ArrayLike<number>, n: number): LuFactorsFloat64 {
   checkSquareMatrix(a, n);
   const f = Float64Array.from(a);
   const pivots = new Int32Array(n);

@@ -6,11 +6,11 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { symmetricEigen } from "./eigen.js";
+import { symmetricEigenFloat64 } from "./eigen.js";
 import { checkPreciseSquare } from "./preciseLu.js";
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix. */
-export interface PreciseEigen {
+export interface SymmetricEigenPrecise {
   /** Order n of the matrix. */
   readonly n: number;
   /** Eigenvalues λ_1 ≤ … ≤ λ_n. */
@@ -40,7 +40,12 @@ const MAX_SWEEPS = 60;
  * multiplications for the head start and 6n³ per sweep; 2–3 sweeps from the head start (about 10
  * from the identity), e.g. 2 sweeps at n = 40, p = 42.
  */
-export async function preciseSymmetricEigen(D: typeof Decimal, a: readonly Decimal[], n: number, options: ProgressOptions = {}): Promise<PreciseEigen> {
+export async function symmetricEigenPrecise(
+  D: typeof Decimal,
+  a: readonly Decimal[],
+  n: number,
+  options: ProgressOptions = {},
+): Promise<SymmetricEigenPrecise> {
   checkPreciseSquare(a, n, "matrix");
   let A: Decimal[] = a.map((x) => new D(x));
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i];
@@ -56,7 +61,7 @@ export async function preciseSymmetricEigen(D: typeof Decimal, a: readonly Decim
   let norm2 = new D(0);
   for (const x of A) norm2 = norm2.plus(x.times(x));
   const tol = norm2.sqrt().times(new D(10).pow(-D.precision));
-  const ticker = new ProgressTicker(options, MAX_SWEEPS * Math.max(1, (n * (n - 1)) / 2), 8);
+  const ticker = new ProgressTicker(options, MAX_SWEEPS * Math.max(1, (n * (n - 1)) / 2), 8, `eigendecomposition (Jacobi, ${D.precision} digits)`);
   let sweeps = 0;
   let done = 0;
   for (; sweeps < MAX_SWEEPS; sweeps++) {
@@ -133,7 +138,7 @@ async function float64Start(D: typeof Decimal, A: readonly Decimal[], n: number)
   if (a64.some((x) => !Number.isFinite(x))) return null;
   let vectors: Float64Array;
   try {
-    ({ vectors } = await symmetricEigen(a64, n));
+    ({ vectors } = await symmetricEigenFloat64(a64, n));
   } catch {
     return null; // e.g. WASM memory: the head start is an optimization, Jacobi alone still converges
   }

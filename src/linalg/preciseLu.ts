@@ -15,9 +15,10 @@ import { checkSquareShape } from "./lu.js";
 import { digitsVouched } from "../compare/digits.js";
 import { vouchedByText, vouchTwiceSync } from "../precise/vouched.js";
 import { BASE_GUARD_DIGITS, DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
+import { offsetSteps, runStepsSync, type Steps } from "../progress.js";
 
 /** The factors of PA = LU at one working precision. */
-export interface PreciseLuFactors {
+export interface LuFactorsPrecise {
   /** Order n ≥ 1. */
   readonly n: number;
   /** Row-major n × n: unit lower L strictly below the diagonal, U on and above it. */
@@ -29,7 +30,7 @@ export interface PreciseLuFactors {
 }
 
 /** det A at a working precision, with its base-10 logarithm and sign. */
-export interface PreciseDeterminant {
+export interface DeterminantPrecise {
   /** det A; exactly 0 only when a pivot is exactly 0. Never under- or overflows (exponents to ±9e15). */
   readonly det: Decimal;
   /** log10|det A|, or `null` when det is exactly 0. */
@@ -39,8 +40,8 @@ export interface PreciseDeterminant {
 }
 
 /** Everything SPEC §5 reports about a square matrix, at one working precision. */
-export interface PreciseMatrixAnalysis extends PreciseDeterminant {
-  /** True when a pivot is exactly zero: `preciseSolve` would throw `SINGULAR_MATRIX`. */
+export interface MatrixAnalysisPrecise extends DeterminantPrecise {
+  /** True when a pivot is exactly zero: `solvePrecise` would throw `SINGULAR_MATRIX`. */
   readonly singular: boolean;
   /** First column with an exactly zero pivot, or −1. */
   readonly zeroPivotColumn: number;
@@ -82,8 +83,24 @@ export function checkPreciseSquare(a: readonly Decimal[], n: number, what: strin
  * multiply-adds. An exactly zero pivot is not an error: it is recorded and elimination goes on.
  * Throws `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
-export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseLuFactors {
+export function luFactorPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): LuFactorsPrecise {
+  return runStepsSync(preciseLuFactorSteps(D, a, n));
+}
+
+/** Multiply-adds of {@link luFactorPrecise} on an n × n matrix: Σ_j (n − 1 − j)² = (n − 1) n (2n − 1) / 6. */
+export function luFactorWork(n: number): number {
+  return ((n - 1) * n * (2 * n - 1)) / 6;
+}
+
+/** Multiply-adds of {@link luSolvePrecise} with k right-hand sides: k n² (forward, back, divisions). */
+export function luSolveWork(n: number, k: number): number {
+  return k * n * n;
+}
+
+/** {@link luFactorPrecise} as resumable steps: yields the multiply-adds done after each eliminated row. */
+export function* preciseLuFactorSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<LuFactorsPrecise> {
   checkPreciseSquare(a, n, "matrix");
+  let work = 0;
   const f = a.map((x) => new D(x));
   const pivots = new Int32Array(n);
   let zeroPivotColumn = -1;
@@ -95,13 +112,16 @@ export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: num
     const pivot = f[j * n + j];
     if (pivot.isZero()) {
       if (zeroPivotColumn < 0) zeroPivotColumn = j;
+      work += (n - 1 - j) * (n - 1 - j);
       continue;
     }
     for (let i = j + 1; i < n; i++) {
       const l = f[i * n + j].div(pivot);
       f[i * n + j] = l;
+      work += n - 1 - j;
       if (l.isZero()) continue;
       for (let c = j + 1; c < n; c++) f[i * n + c] = f[i * n + c].minus(l.times(f[j * n + c]));
+      yield work;
     }
   }
   return { n, factors: f, pivots, zeroPivotColumn };
@@ -111,7 +131,7 @@ export function preciseLuFactor(D: typeof Decimal, a: readonly Decimal[], n: num
  * det A = (−1)^(interchanges) Π u_jj from the factors, with log10|det| and the sign. log10 is
  * taken at min(p, 1000) digits (decimal.js's ln 10 is stored to about 1013 digits).
  */
-export function preciseDeterminant(D: typeof Decimal, lu: PreciseLuFactors): PreciseDeterminant {
+export function preciseDeterminant(D: typeof Decimal, lu: LuFactorsPrecise): DeterminantPrecise {
   const { n, factors, pivots } = lu;
   if (lu.zeroPivotColumn >= 0) return { det: new D(0), log10AbsDet: null, signDet: 0 };
   let det = new D(1);
@@ -131,7 +151,12 @@ const LOG_DIGITS = DECIMAL_CONSTANT_DIGITS.ln10 - 13;
  * `SINGULAR_MATRIX` when a pivot is exactly zero (details: `column`, and `identicalRows` when two
  * rows of `a` are identical, so that a caller can name coinciding points), `DIMENSION_MISMATCH`.
  */
-export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
+export function luSolvePrecise(D: typeof Decimal, lu: LuFactorsPrecise, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
+  return runStepsSync(preciseLuSolveSteps(D, lu, b, k, a));
+}
+
+/** {@link luSolvePrecise} as resumable steps: yields the multiply-adds done after each row. */
+export function* preciseLuSolveSteps(D: typeof Decimal, lu: LuFactorsPrecise, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Steps<Decimal[]> {
   const { n, factors, pivots } = lu;
   if (!Number.isInteger(k) || k < 1 || b.length !== n * k) {
     throw new NtkError("DIMENSION_MISMATCH", `Right-hand sides for a ${n} × ${n} system must be n × k = ${n} × ${k} values (row-major), got ${b.length}.`, {
@@ -153,6 +178,7 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
       if (l.isZero()) continue;
       for (let c = 0; c < k; c++) x[i * k + c] = x[i * k + c].minus(l.times(x[j * k + c]));
     }
+    yield (i * k * (i + 1)) / 2;
   }
   for (let i = n - 1; i >= 0; i--) {
     for (let j = i + 1; j < n; j++) {
@@ -162,11 +188,12 @@ export function preciseLuSolve(D: typeof Decimal, lu: PreciseLuFactors, b: reado
     }
     const d = factors[i * n + i];
     for (let c = 0; c < k; c++) x[i * k + c] = x[i * k + c].div(d);
+    yield (k * (n * (n - 1) + (n - i) * (n - i + 1))) / 2;
   }
   return x;
 }
 
-function singularError(lu: PreciseLuFactors, a: readonly Decimal[] | undefined): NtkError {
+function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined): NtkError {
   const j = lu.zeroPivotColumn;
   const identicalRows = a === undefined ? null : findIdenticalRows(a, lu.n);
   const why =
@@ -197,8 +224,8 @@ export function findIdenticalRows(a: readonly Decimal[], n: number): IdenticalRo
  * stable: the relative error of X is about κ1 · 10^(1−p). Throws `SINGULAR_MATRIX` (naming
  * identical rows when there are any), `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
-export function preciseSolve(D: typeof Decimal, a: readonly Decimal[], n: number, b: readonly Decimal[], k: number): Decimal[] {
-  return preciseLuSolve(D, preciseLuFactor(D, a, n), b, k, a);
+export function solvePrecise(D: typeof Decimal, a: readonly Decimal[], n: number, b: readonly Decimal[], k: number): Decimal[] {
+  return luSolvePrecise(D, luFactorPrecise(D, a, n), b, k, a);
 }
 
 /** log10 x as a float64, for x > 0 of any magnitude (a Decimal can exceed the float64 range). */
@@ -207,7 +234,7 @@ function log10Number(D: typeof Decimal, x: Decimal): number {
 }
 
 /** ‖A‖₁: the largest column sum of absolute values. */
-export function preciseNorm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
+export function norm1Precise(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
   let best = new D(0);
   for (let j = 0; j < n; j++) {
     let s = new D(0);
@@ -220,17 +247,27 @@ export function preciseNorm1(D: typeof Decimal, a: readonly Decimal[], n: number
 /**
  * det, log10|det| with sign, and κ1 of the row-major n × n matrix `a`, at the precision of `D`
  * (SPEC §5). κ1 comes from the full inverse (n solves: cost about 2n³ multiply-adds, meant for
- * the small matrices this path serves). Errors as {@link preciseLuFactor}.
+ * the small matrices this path serves). Errors as {@link luFactorPrecise}.
  */
-export function preciseLuAnalysis(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseMatrixAnalysis {
-  const lu = preciseLuFactor(D, a, n);
+export function luAnalysisPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): MatrixAnalysisPrecise {
+  return runStepsSync(preciseLuAnalysisSteps(D, a, n));
+}
+
+/** Multiply-adds of {@link luAnalysisPrecise} on an n × n matrix: the LU and n solves for the inverse. */
+export function luAnalysisWork(n: number): number {
+  return luFactorWork(n) + luSolveWork(n, n);
+}
+
+/** {@link luAnalysisPrecise} as resumable steps: yields the multiply-adds done so far (at most {@link luAnalysisWork}). */
+export function* preciseLuAnalysisSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<MatrixAnalysisPrecise> {
+  const lu = yield* preciseLuFactorSteps(D, a, n);
   const determinant = preciseDeterminant(D, lu);
   if (lu.zeroPivotColumn >= 0) {
     return { ...determinant, singular: true, zeroPivotColumn: lu.zeroPivotColumn, conditionNumber: null, log10Condition: Infinity };
   }
   const identity = Array.from({ length: n * n }, (_, i) => new D(i % (n + 1) === 0 ? 1 : 0));
-  const inverse = preciseLuSolve(D, lu, identity, n);
-  const conditionNumber = preciseNorm1(D, a, n).times(preciseNorm1(D, inverse, n));
+  const inverse = yield* offsetSteps(preciseLuSolveSteps(D, lu, identity, n), luFactorWork(n));
+  const conditionNumber = norm1Precise(D, a, n).times(norm1Precise(D, inverse, n));
   return { ...determinant, singular: false, zeroPivotColumn: -1, conditionNumber, log10Condition: log10Number(D, conditionNumber) };
 }
 
@@ -249,7 +286,7 @@ export interface DeterminantDigits {
  * precisions, as for identical rows) vouches `precision` digits of 0; one zero and one not
  * vouches none.
  */
-export function determinantDigitsVouched(lower: PreciseDeterminant, upper: PreciseDeterminant, precision: number): DeterminantDigits {
+export function determinantDigitsVouched(lower: DeterminantPrecise, upper: DeterminantPrecise, precision: number): DeterminantDigits {
   if (lower.signDet === 0 || upper.signDet === 0) {
     const both = lower.signDet === 0 && upper.signDet === 0;
     return { det: both ? precision : 0, log10AbsDet: both ? precision : 0 };
@@ -260,7 +297,7 @@ export function determinantDigitsVouched(lower: PreciseDeterminant, upper: Preci
 }
 
 /** A vouched analysis: the upper run's values with the digits two runs agree on. */
-export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
+export interface VouchedMatrixAnalysis extends MatrixAnalysisPrecise {
   /** Significant digits asked for. */
   readonly precision: number;
   /** Digits of the reported (upper) run. */
@@ -279,18 +316,18 @@ export interface VouchedMatrixAnalysis extends PreciseMatrixAnalysis {
  * guard digits; whatever is then vouched is reported, fewer than `precision` if so, and never
  * more than {@link conditioningCap} allows. When the entries themselves carry error (a Gram matrix computed at a precision), vouch with two
  * runs of the whole pipeline instead ({@link determinantDigitsVouched}).
- * Throws `BAD_PRECISION`, and the errors of {@link preciseLuFactor}. (No π is involved, so no
+ * Throws `BAD_PRECISION`, and the errors of {@link luFactorPrecise}. (No π is involved, so no
  * `PRECISION_LIMIT`; log10 is taken at most at 1000 digits, see {@link preciseDeterminant}.)
  */
 export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): VouchedMatrixAnalysis {
   checkPrecision(precision);
   checkPreciseSquare(a, n, "matrix");
-  const runs = vouchTwiceSync<PreciseMatrixAnalysis>({
+  const runs = vouchTwiceSync<MatrixAnalysisPrecise>({
     precision,
     lowerDigits: precision + BASE_GUARD_DIGITS + Math.ceil(Math.log10(n)),
     run: (lowerDigits, upperDigits) => ({
-      lower: preciseLuAnalysis(preciseDecimal(lowerDigits), a, n),
-      upper: preciseLuAnalysis(preciseDecimal(upperDigits), a, n),
+      lower: luAnalysisPrecise(preciseDecimal(lowerDigits), a, n),
+      upper: luAnalysisPrecise(preciseDecimal(upperDigits), a, n),
     }),
     count: (lower, upper, lowerDigits) => {
       const d = analysisDigits(lower, upper, precision, lowerDigits, n);
@@ -327,7 +364,7 @@ export function conditioningCap(digits: number, n: number, log10Condition: numbe
 }
 
 /** ⌊log10 |log10|det||⌋ ≥ 0: how many more significant digits log10|det| has than det's relative accuracy gives. */
-export function logMagnitude(d: PreciseDeterminant): number {
+export function logMagnitude(d: DeterminantPrecise): number {
   return d.log10AbsDet === null ? 0 : Math.max(0, Math.floor(Math.log10(Math.abs(d.log10AbsDet.toNumber()) || 1)));
 }
 
@@ -337,8 +374,8 @@ export function logMagnitude(d: PreciseDeterminant): number {
  * digits ({@link conditioningCap}; two runs can share a systematic error).
  */
 export function analysisDigits(
-  lower: PreciseMatrixAnalysis,
-  upper: PreciseMatrixAnalysis,
+  lower: MatrixAnalysisPrecise,
+  upper: MatrixAnalysisPrecise,
   precision: number,
   lowerDigits: number,
   n: number,

@@ -54,7 +54,7 @@ export interface PairFloat64Options extends PairOptions {
 }
 
 /** One checkpoint. Raw kernels are `field × 2^log2Scale`, so that no depth under- or overflows them. */
-export interface PairPoint64 {
+export interface PairPointFloat64 {
   /** Depth L (weight layers), as a number: exact up to 2^53, rounded beyond (see depthExact). */
   readonly depth: number;
   /** Depth L exactly. */
@@ -91,7 +91,7 @@ export interface PairPoint64 {
 }
 
 /** The result of {@link pairThroughDepthFloat64}. */
-export interface PairResult64 {
+export interface PairResultFloat64 {
   /** The method that ran. */
   readonly method: PairMethodRun;
   /**
@@ -102,7 +102,7 @@ export interface PairResult64 {
   readonly fixedPointFrom: bigint | null;
   readonly params: ResolvedParams;
   /** One entry per checkpoint, ascending in depth. */
-  readonly points: readonly PairPoint64[];
+  readonly points: readonly PairPointFloat64[];
 }
 
 /** Layers per kernel call: the coefficients (3 float64 a layer) stay in L1, a call takes ~0.1 ms. */
@@ -221,7 +221,7 @@ function chooseMethod(method: PairMethod, params: ResolvedParams, finalDepth: bi
  * Throws BAD_RHO, BAD_DEPTH, BAD_SIGMA_W, BAD_SIGMA_B, NOT_A_NUMBER, NON_FINITE, BAD_OPTION (method,
  * backend, inputDim, jump with σb > 0), ABORTED.
  */
-export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResult64> {
+export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResultFloat64> {
   const rho1 = resolveRho1(o.rho1);
   const params = resolveParams(o.params);
   const n0 = checkInputDim(o.inputDim);
@@ -291,7 +291,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
     }
   };
 
-  const points: PairPoint64[] = [];
+  const points: PairPointFloat64[] = [];
   for (const depthExact of checkpoints) {
     const depth = Number(depthExact);
     let sigmaDot: number | null = null;
@@ -344,10 +344,10 @@ async function pairJump(
   n0: number,
   checkpoints: readonly bigint[],
   o: PairFloat64Options,
-): Promise<PairResult64> {
+): Promise<PairResultFloat64> {
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   const ticker = new ProgressTicker(o, checkpoints.length, 64);
-  const points: PairPoint64[] = [];
+  const points: PairPointFloat64[] = [];
   for (const [i, depthExact] of checkpoints.entries()) {
     const j = depthJumpFloat64(engine, eps1, depthExact);
     const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n).theta / Math.PI) : null;

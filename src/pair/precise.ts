@@ -14,6 +14,7 @@ import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolvePa
 import { jumpSwitchAngle, MAX_JUMP_PRECISION, PreciseAbelSeries } from "../depth/precise.js";
 import { SERIES_TABLE_DIGITS } from "../depth/seriesTable.js";
 import { ProgressTicker } from "../progress.js";
+import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
@@ -32,7 +33,7 @@ import { digitsVouched } from "../compare/digits.js";
 import { vouchedByText, vouchTwice } from "../precise/vouched.js";
 
 /** Options of the high-precision pair computation. */
-export interface PairPrecisionOptions extends PairOptions {
+export interface PairPrecisionOptions extends PairOptions, ResourceLimits {
   /** Significant digits wanted, an integer from 20 to 1000 (BAD_PRECISION otherwise). */
   readonly precision: number;
   /**
@@ -40,6 +41,16 @@ export interface PairPrecisionOptions extends PairOptions {
    * precision ≤ MAX_JUMP_PRECISION, the direct recursion otherwise; "direct"; "jump".
    */
   readonly method?: "auto" | "direct" | "jump";
+}
+
+/**
+ * PRECISION_RUN_TOO_LARGE unless the direct recursion of one pair to `depth` at `o.precision`
+ * digits (two runs, `checkpoints` depths kept) fits the limits of `o` (precise/runCost.ts).
+ */
+export function checkPairRunFits(o: ResourceLimits & { readonly precision: number }, depth: number, checkpoints: number): void {
+  const digits = workingPrecision(o.precision, depth).upper;
+  const what = `A high-precision pair through depth ${depth} at ${digits} working digits`;
+  checkPreciseRunFits(what, { points: 2, depth, checkpoints, digits, matrices: false }, o);
 }
 
 /** The raw kernels: null (value and digits) beyond decimal.js's exponent range. */
@@ -139,6 +150,7 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   const checkpoints = exact.map(Number);
   const depth = Math.min(checkpoints[checkpoints.length - 1]!, MAX_DEPTH);
   const wp = workingPrecision(o.precision, depth);
+  checkPairRunFits(o, depth, checkpoints.length);
   // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
   // guard does not cover: the vouching rule's retry, within decimal.js's π.
   const runs = await vouchTwice({

@@ -20,6 +20,7 @@
  * digitsAgreed} the one digit-counting function, {@link Vouched} the result of one value.
  */
 import { Decimal } from "decimal.js";
+import { NtkError } from "../errors.js";
 
 /** Digits by which the second (returned) run exceeds the first. */
 export const VOUCH_EXTRA_DIGITS = 6;
@@ -54,6 +55,9 @@ const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_E
  * Accuracy: the count is exact except when the relative difference is within 10^−20 of a power of ten.
  */
 export function digitsAgreed(lower: Decimal, upper: Decimal, precision: number, scale: Decimal | number = 0): number {
+  if (!Decimal.isDecimal(lower) || !Decimal.isDecimal(upper) || !Number.isInteger(precision) || precision < 0) {
+    throw new NtkError("BAD_OPTION", "digitsAgreed takes two Decimal values and a precision (a non-negative integer number of digits).");
+  }
   if (lower.eq(upper)) return precision;
   const diff = new LogDecimal(lower).minus(upper).abs();
   if (diff.isZero()) return precision;
@@ -101,6 +105,15 @@ export interface VouchPlan<R, Out = Promise<{ lower: R; upper: R }>> {
  * receives the runs, and returns the pair that stands.
  */
 function* vouchSteps<R>(plan: VouchPlan<R, unknown>): Generator<[number, number, number], VouchedRuns<R>, { lower: R; upper: R }> {
+  if (typeof plan !== "object" || plan === null || typeof plan.run !== "function" || typeof plan.count !== "function") {
+    throw new NtkError("BAD_OPTION", "A vouching plan needs run(lowerDigits, upperDigits, attempt) and count(lower, upper) functions.");
+  }
+  if (!Number.isInteger(plan.lowerDigits) || plan.lowerDigits < 1 || !Number.isInteger(plan.precision) || plan.precision < 1) {
+    throw new NtkError(
+      "BAD_OPTION",
+      `A vouching plan needs positive integer precision and lowerDigits, got ${String(plan.precision)} and ${String(plan.lowerDigits)}.`,
+    );
+  }
   let lowerDigits = plan.lowerDigits;
   for (let attempt = 0; ; attempt++) {
     const upperDigits = lowerDigits + VOUCH_EXTRA_DIGITS;

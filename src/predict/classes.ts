@@ -120,11 +120,15 @@ function greater(a: number | Decimal, b: number | Decimal): boolean {
 
 /** The fraction (in [0, 1]) of positions where `predicted` equals `truth`; both of one length ≥ 1. */
 export function accuracy(predicted: Int32Array, truth: Int32Array): number {
-  if (predicted.length !== truth.length || truth.length === 0) {
-    throw new NtkError("DIMENSION_MISMATCH", `accuracy needs as many predictions as true classes (≥ 1), got ${predicted.length} and ${truth.length}.`, {
-      predicted: predicted.length,
-      truth: truth.length,
-    });
+  if (!(predicted instanceof Int32Array) || !(truth instanceof Int32Array) || predicted.length !== truth.length || truth.length === 0) {
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `accuracy needs two Int32Arrays, as many predictions as true classes (≥ 1), got ${String(predicted?.length)} and ${String(truth?.length)}.`,
+      {
+        predicted: String(predicted?.length),
+        truth: String(truth?.length),
+      },
+    );
   }
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) correct++;

@@ -16,7 +16,7 @@
  * without forming K̄.
  */
 import { lemmaDeterminant } from "../linalg/complement.js";
-import { estimateInverseNorm1, luFactor, type Determinant, type LinalgOptions, type LuFactorization } from "../linalg/lu.js";
+import { estimateInverseNorm1, luFactorFloat64, type Determinant, type LinalgOptions, type LuFactorizationFloat64 } from "../linalg/lu.js";
 
 /** Weights and error amplification of the complement solve for some test rows. */
 export interface ComplementSolution {
@@ -40,7 +40,7 @@ export class ComplementFactorization {
 
   /** @internal Use {@link complementFactor}. */
   constructor(
-    private readonly lu: LuFactorization,
+    private readonly lu: LuFactorizationFloat64,
     private readonly u: Float64Array,
     private readonly sumU: number,
     private readonly complement: Float64Array,
@@ -130,7 +130,7 @@ export async function complementFactor(
 ): Promise<ComplementFactorization | null> {
   const c = Float64Array.from(complement);
   for (let i = 0; i < m; i++) c[i * m + i] -= ridge;
-  const lu = await luFactor(c, m, options);
+  const lu = await luFactorFloat64(c, m, options);
   if (lu.singular) return null;
   const u = lu.solve(new Float64Array(m).fill(1));
   let sumU = 0;

@@ -6,8 +6,8 @@
  * 2^log2Scale and the ridge divided by it, so A_t is unchanged and the covariance comes out in
  * units of 2^log2Scale.
  */
-import { gramThroughDepthFloat64, kernelMatrix64 } from "../gram/float64.js";
-import { projectToSphere } from "../sphere/float64.js";
+import { gramThroughDepthFloat64, kernelMatrixFloat64 } from "../gram/float64.js";
+import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { PredictOptions } from "./fromData.js";
 import { createPredictor, type CovarianceRequest } from "./predictor.js";
 import { flowTime, resolveSettings } from "./settings.js";
@@ -33,8 +33,8 @@ export interface EnsembleOnData {
  */
 export async function ensembleOnData(o: PredictOptions, request: Exclude<CovarianceRequest, "none">): Promise<EnsembleOnData> {
   const projection = o.projection ?? "normalize";
-  const train = projectToSphere(o.train, projection);
-  const test = projectToSphere(o.test, projection);
+  const train = projectToSphereFloat64(o.train, projection);
+  const test = projectToSphereFloat64(o.test, projection);
   const m = train.m;
   const t = test.m;
   const k = o.train.k;
@@ -47,8 +47,8 @@ export async function ensembleOnData(o: PredictOptions, request: Exclude<Covaria
     signal: o.signal,
   });
   const normalized = o.normalized ?? false;
-  const sigma = kernelMatrix64(gram, "nngp", normalized);
-  const ntk = kernelMatrix64(gram, "ntk", normalized);
+  const sigma = kernelMatrixFloat64(gram, "nngp", normalized);
+  const ntk = kernelMatrixFloat64(gram, "ntk", normalized);
   const log2Scale = sigma.log2Scale;
   const scale = 2 ** log2Scale;
   const s = flowTime(settings, m, k);

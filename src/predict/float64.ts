@@ -17,7 +17,7 @@ import { resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettin
 const SYMMETRY_TOLERANCE = 1e-12;
 
 /** Matrices and settings of one float64 prediction. */
-export interface KernelPrediction64Options extends PredictionSettings, ProgressOptions, LinalgOptions {
+export interface KernelPredictionFloat64Options extends PredictionSettings, ProgressOptions, LinalgOptions {
   /** K = k(X, X), m × m row-major, symmetric (any of Σ, Θ, Σ̄, Θ̄; SPEC §5). */
   readonly trainKernel: ArrayLike<number>;
   /** K_x = k(x, X) for the test points, t × m row-major. */
@@ -44,7 +44,7 @@ export interface KernelPrediction64Options extends PredictionSettings, ProgressO
 }
 
 /** A float64 prediction with what a user needs to judge it. */
-export interface Prediction64 extends PredictionShape {
+export interface PredictionFloat64 extends PredictionShape {
   /**
    * How the weights were computed: "cholesky" (t = ∞, K + δI positive definite in float64), "lu"
    * (t = ∞, LU of K + δI when it is not), "complement" (t = ∞, Sherman–Morrison from C = 1 − K,
@@ -107,7 +107,7 @@ export interface Prediction64 extends PredictionShape {
  * finite time, a ridge, or the high-precision path), NON_FINITE also when a negative eigenvalue
  * makes e^{s|λ|} overflow at finite t, ABORTED through the signal.
  */
-export async function predictFromKernels64(o: KernelPrediction64Options): Promise<Prediction64> {
+export async function predictFromKernelsFloat64(o: KernelPredictionFloat64Options): Promise<PredictionFloat64> {
   const settings = resolveSettings(o);
   if (o.kernelRelativeError !== undefined && !(o.kernelRelativeError >= 0 && o.kernelRelativeError < 1)) {
     throw new NtkError("BAD_OPTION", `kernelRelativeError must be in [0, 1), got ${o.kernelRelativeError}.`, { kernelRelativeError: o.kernelRelativeError });
@@ -150,8 +150,8 @@ export interface CheckedKernels64 extends ProgressOptions, LinalgOptions {
   readonly entryError: number;
 }
 
-/** {@link predictFromKernels64} after validation (see {@link CheckedKernels64}). */
-export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<Prediction64> {
+/** {@link predictFromKernelsFloat64} after validation (see {@link CheckedKernels64}). */
+export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<PredictionFloat64> {
   const { settings, shape, entryError } = c;
   const { m, testCount, k } = shape;
   const K = c.trainKernel;
@@ -199,7 +199,7 @@ export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<
 }
 
 /** The complement C = 1 − K (symmetric copy) when both complements are given (validated like K and K_x), else null. */
-function checkedComplement(o: KernelPrediction64Options, m: number, t: number): Float64Array | null {
+function checkedComplement(o: KernelPredictionFloat64Options, m: number, t: number): Float64Array | null {
   if (o.trainComplement === undefined && o.testComplement === undefined) return null;
   if (o.trainComplement === undefined || o.testComplement === undefined || o.trainComplement.length !== m * m || o.testComplement.length !== t * m) {
     throw new NtkError(

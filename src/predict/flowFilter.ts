@@ -4,6 +4,7 @@
  * see settings.ts), in float64 and in decimal.js side by side. `φ(0) = s`, so finite-time
  * predictions stay defined when K is singular; as s → ∞, φ(λ) → 1/λ for λ > 0.
  */
+import { NtkError } from "../errors.js";
 import type { Decimal } from "decimal.js";
 
 /** Below this |sλ| the float64 filter uses its series: the quotient would be 0/0 at λ = 0. */
@@ -18,9 +19,12 @@ const SERIES_BELOW = 1e-8;
  * clamped: the caller reports a negative eigenvalue instead of hiding it.
  * Accuracy: a few ulps at every λ: `expm1` keeps the small-argument digits, and below
  * |sλ| = 1e-8 the series `s (1 − sλ/2)` (relative truncation error below 1e-16) replaces the
- * quotient.
+ * quotient. Anything else (NaN, ±∞, s < 0, not a number) is BAD_OPTION.
  */
 export function flowFilter(lambda: number, s: number): number {
+  if (!Number.isFinite(lambda) || !Number.isFinite(s) || s < 0) {
+    throw new NtkError("BAD_OPTION", `flowFilter needs a finite eigenvalue λ and a finite flow time s ≥ 0, got λ = ${String(lambda)}, s = ${String(s)}.`, {});
+  }
   const x = s * lambda;
   if (Math.abs(x) < SERIES_BELOW) return s * (1 - x / 2);
   return -Math.expm1(-x) / lambda;

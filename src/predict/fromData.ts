@@ -6,19 +6,20 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { checkDepthList, kernelMatrix64, type GramAtDepth64 } from "../gram/float64.js";
+import { checkDepthList, kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, resolveParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
+import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
 import type { ThreadOptions } from "../threads/pool.js";
-import { projectToSphere, type RawPoints } from "../sphere/float64.js";
+import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
-import { predictFromCheckedKernels64, type Prediction64 } from "./float64.js";
+import { predictFromCheckedKernels64, type PredictionFloat64 } from "./float64.js";
 import { digitsAtMagnitude } from "./predictor.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
-import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { checkPredictionFits, firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
@@ -29,7 +30,7 @@ import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classific
 export const DEFAULT_AUTO_DIGITS = 10;
 
 /** Options of {@link predict}. */
-export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions {
+export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions, ResourceLimits {
   /** Training points and their targets (m points, k targets each). */
   readonly train: Dataset;
   /** Test points (targets, if any, are ignored); same raw dimension as `train`. */
@@ -65,7 +66,7 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
 }
 
 /** A float64 prediction on data; raw kernels are carried as K / 2^log2Scale. */
-export interface DataPrediction64 extends Prediction64 {
+export interface DataPredictionFloat64 extends PredictionFloat64 {
   /**
    * Raw kernels at depth are tiny (q_L = 1/(n0 2^{L−1}) in the paper's case): the solve ran on
    * K / 2^log2Scale with the flow time scaled by 2^log2Scale and the ridge divided by it, which
@@ -86,7 +87,7 @@ export interface DataPrediction {
   readonly testCount: number;
   readonly k: number;
   /** The float64 result (computed for float64 and for "auto", where its condition estimate starts the search). */
-  readonly float64: DataPrediction64 | null;
+  readonly float64: DataPredictionFloat64 | null;
   /** The high-precision result, when a precision was asked for. */
   readonly precise: PredictionPrecise | null;
   /** Significant digits the high-precision Gram matrix was computed at (null in float64); the precision "auto" chose. */
@@ -135,13 +136,13 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
     throw new NtkError("BAD_PRECISION", `digits must be an integer from 1 to 1000, got ${digits}.`, { digits });
   }
   const causes = causesAt(p, depth, true);
-  let f64: DataPrediction64 | null = null;
+  let f64: DataPredictionFloat64 | null = null;
   try {
     const [gram] = await gramFloat64For(
       { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
       o.architecture,
     );
-    f64 = await predictFromGram64(o, p, gram);
+    f64 = await predictFromGramFloat64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
     if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
@@ -183,7 +184,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
     const out: DataPrediction[] = [];
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
-      const f64 = await predictFromGram64(o, p, g);
+      const f64 = await predictFromGramFloat64(o, p, g);
       out.push({
         ...shape(o, p, g.depth),
         float64: f64,
@@ -199,8 +200,10 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
+  checkPredictionFits(o, depths, gramPrecision);
+  const limits = { maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds };
   const gram = await gramPreciseFor(
-    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress },
+    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
     o.architecture,
   );
   const out: DataPrediction[] = [];
@@ -249,7 +252,7 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
-  const trainSphere = projectToSphere(train, projection);
+  const trainSphere = projectToSphereFloat64(train, projection);
   return {
     kernel,
     normalized: o.normalized ?? false,
@@ -258,7 +261,7 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
     hasBias: depthOneBias(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
-    testSphere: projectToSphere(test, projection),
+    testSphere: projectToSphereFloat64(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
   };
 }
@@ -304,7 +307,7 @@ function preciseResult(
   p: Prepared,
   depth: number,
   causes: SingularCause[],
-  f64: DataPrediction64 | null,
+  f64: DataPredictionFloat64 | null,
   r: PreciseDataResult,
 ): DataPrediction {
   return {
@@ -340,7 +343,7 @@ function gramRelativeError(depth: number): number {
  * digits, complementSolve.ts); at finite t the solve runs on K/2^log2Scale with the time scaled by
  * 2^log2Scale. Either way no value leaves the float64 range, and det K = c^m det(…) is reported in log form.
  */
-async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, gram: GramAtDepth64): Promise<DataPrediction64> {
+async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepared, gram: GramAtDepthFloat64): Promise<DataPredictionFloat64> {
   const m = p.trainSphere.m;
   const t = p.testSphere.m;
   const depth = gram.depth;
@@ -369,7 +372,7 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
       testComplement: complement?.test ?? null,
       entryError: Math.max(gramRelativeError(depth), 2 ** -53),
     });
-  let r: Prediction64;
+  let r: PredictionFloat64;
   let log10Scale: number;
   let timeDigits = FLOAT64_DIGITS;
   if (settings.infinite) {
@@ -380,7 +383,7 @@ async function predictFromGram64(o: Omit<PredictOptions, "depth">, p: Prepared, 
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
   } else {
-    const { matrix } = kernelMatrix64(gram, p.kernel, p.normalized);
+    const { matrix } = kernelMatrixFloat64(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
     // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c. The time the

@@ -13,12 +13,13 @@ import { sliceUnion, unionRaw } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
-import { MAX_PRECISION, MIN_PRECISION } from "../precise/precision.js";
+import { MAX_PRECISION, MIN_PRECISION, workingPrecision } from "../precise/precision.js";
+import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { predictFromKernelsPrecise, type PredictionPrecise } from "./precise.js";
 import type { PredictionSettings } from "./settings.js";
 
 /** What the high-precision path needs (validated by `predict`). */
-export interface PreciseDataInput extends PredictionSettings, ProgressOptions {
+export interface PreciseDataInput extends PredictionSettings, ProgressOptions, ResourceLimits {
   readonly train: Dataset;
   readonly test: RawPoints;
   readonly projection: Projection;
@@ -28,6 +29,35 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions {
   readonly params?: NetworkParams;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ArchitectureInput;
+}
+
+/**
+ * PRECISION_RUN_TOO_LARGE unless the Gram matrix of train ∪ test and, at each depth, two runs of
+ * the solve with the m × m training kernel (LU analysis, factorization, t right-hand sides) fit
+ * the limits of `o` (see precise/runCost.ts).
+ */
+export function checkPredictionFits(
+  o: { readonly train: RawPoints; readonly test: RawPoints } & ResourceLimits,
+  depths: readonly number[],
+  gramPrecision: number,
+): void {
+  const m = o.train.m;
+  const t = o.test.m;
+  const depth = depths[depths.length - 1];
+  const digits = workingPrecision(gramPrecision, depth).upper;
+  checkPreciseRunFits(
+    `A high-precision prediction from ${m} training and ${t} test points at depth ${depth} (${digits} working digits)`,
+    {
+      points: m + t,
+      depth,
+      checkpoints: depths.length,
+      digits,
+      determinantOrder: m,
+      solveColumns: t,
+      inputDim: o.train.n0,
+    },
+    o,
+  );
 }
 
 /** A high-precision prediction with the Gram precision behind it. */
@@ -50,6 +80,7 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+  checkPredictionFits(o, [o.depth], gramPrecision);
   const gram = await gramPreciseFor(
     {
       data: unionRaw(o.train, o.test),
@@ -59,6 +90,8 @@ async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, 
       precision: gramPrecision,
       onProgress: o.onProgress,
       signal: o.signal,
+      maxMemoryBytes: o.maxMemoryBytes,
+      maxSeconds: o.maxSeconds,
     },
     o.architecture,
   );

@@ -19,8 +19,8 @@
  */
 import { NtkError } from "../errors.js";
 import { choleskyFactor } from "../linalg/cholesky.js";
-import { symmetricEigen, type SymmetricEigen } from "../linalg/eigen.js";
-import { checkFiniteEntries, FLOAT64_DIGITS, luFactor, type Determinant, type LinalgOptions } from "../linalg/lu.js";
+import { symmetricEigenFloat64, type SymmetricEigenFloat64 } from "../linalg/eigen.js";
+import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
 import type { KernelName } from "../types.js";
 import { complementFactor, type ComplementFactorization } from "./complementSolve.js";
@@ -60,7 +60,7 @@ export interface PredictorQuery {
   readonly testNngp: ArrayLike<number>;
   /**
    * 1 − k(x, X) of the trained normalized kernel, t × m, when the predictor was built with its
-   * complement (internal: predictFromKernels64); then required at t = ∞.
+   * complement (internal: predictFromKernelsFloat64); then required at t = ∞.
    */
   readonly testComplement?: ArrayLike<number>;
   /** Θ(x, X), t × m row-major: required for kernel "ntk". */
@@ -133,6 +133,9 @@ export async function createPredictor(o: PredictorOptions): Promise<Predictor>;
 /** With `precision` (digits, 20 … 1000): the decimal predictor of `predictorPrecise.ts`, every value vouched. */
 export async function createPredictor(o: PrecisePredictorOptions): Promise<PrecisePredictor>;
 export async function createPredictor(o: PredictorOptions | PrecisePredictorOptions): Promise<Predictor | PrecisePredictor> {
+  if (typeof o !== "object" || o === null) {
+    throw new NtkError("BAD_OPTION", `createPredictor takes an options object ({ kernel, trainKernel, targets, … }), got ${o === null ? "null" : typeof o}.`);
+  }
   if ("precision" in o && o.precision !== undefined) return createPrecisePredictor(o);
   return createFloat64Predictor(o as PredictorOptions);
 }
@@ -202,7 +205,7 @@ export interface TrainedMatrixAnalysis {
   readonly conditionEstimate: number;
 }
 
-/** @internal A predictor from inputs its caller validated (predictFromKernels64). */
+/** @internal A predictor from inputs its caller validated (predictFromKernelsFloat64). */
 export function predictorFromChecked(input: CheckedPredictorInput): Float64Predictor {
   return new Float64Predictor(input);
 }
@@ -226,7 +229,7 @@ export class Float64Predictor implements Predictor {
   readonly k: number;
   readonly ridge: number;
   private direct: DirectFactorization | null = null;
-  private eigen: SymmetricEigen | null = null;
+  private eigen: SymmetricEigenFloat64 | null = null;
   private readonly input: CheckedPredictorInput;
   private readonly sigma: Float64Array | null;
 
@@ -491,7 +494,7 @@ export class Float64Predictor implements Predictor {
     } catch (e) {
       if (!(e instanceof NtkError && e.code === "NOT_POSITIVE_DEFINITE")) throw e;
     }
-    const lu = await luFactor(trained, m, options);
+    const lu = await luFactorFloat64(trained, m, options);
     return {
       solve: lu.singular ? null : (rhs, t) => lu.solveAsync(rhs, t),
       solver: "lu",
@@ -500,8 +503,8 @@ export class Float64Predictor implements Predictor {
     };
   }
 
-  private async factorEigen(): Promise<SymmetricEigen> {
-    this.eigen ??= await symmetricEigen(this.input.trained, this.m, this.input.options);
+  private async factorEigen(): Promise<SymmetricEigenFloat64> {
+    this.eigen ??= await symmetricEigenFloat64(this.input.trained, this.m, this.input.options);
     return this.eigen;
   }
 }

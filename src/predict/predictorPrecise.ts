@@ -23,8 +23,8 @@
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { preciseCholeskyFactor, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
-import { preciseSymmetricEigen, type PreciseEigen } from "../linalg/preciseEigen.js";
-import { findIdenticalRows, preciseDeterminant, preciseLuFactor, preciseLuSolve, preciseNorm1, type PreciseLuFactors } from "../linalg/preciseLu.js";
+import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
+import { findIdenticalRows, preciseDeterminant, luFactorPrecise, luSolvePrecise, norm1Precise, type LuFactorsPrecise } from "../linalg/preciseLu.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
@@ -220,10 +220,10 @@ interface QueryRun {
 class DecimalPredictor implements PrecisePredictor {
   readonly kernel: KernelName;
   private readonly cache = new Map<number, Inputs>();
-  private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: PreciseLuFactors | null }>();
+  private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }>();
   /** log10 κ1 of the trained kernel + δI per working precision (from its inverse). */
   private readonly conditionLog10 = new Map<number, number>();
-  private readonly eigen = new Map<number, PreciseEigen>();
+  private readonly eigen = new Map<number, SymmetricEigenPrecise>();
 
   constructor(
     private readonly o: PrecisePredictorOptions,
@@ -426,8 +426,8 @@ class DecimalPredictor implements PrecisePredictor {
       let conditionLog10 = this.conditionLog10.get(digits);
       if (conditionLog10 === undefined) {
         const identity = Array.from({ length: m * m }, (_, i) => new D(i % (m + 1) === 0 ? 1 : 0));
-        const inverse = f.chol ? preciseCholeskySolve(D, f.chol, identity, m) : preciseLuSolve(D, f.lu!, identity, m, trained);
-        conditionLog10 = log10Abs(preciseNorm1(D, trained, m).times(preciseNorm1(D, inverse, m)));
+        const inverse = f.chol ? preciseCholeskySolve(D, f.chol, identity, m) : luSolvePrecise(D, f.lu!, identity, m, trained);
+        conditionLog10 = log10Abs(norm1Precise(D, trained, m).times(norm1Precise(D, inverse, m)));
         this.conditionLog10.set(digits, conditionLog10);
       }
       // κ1 ≥ 10^p/(10 m): the smallest pivot is at the rounding level, singular to this precision.
@@ -462,7 +462,7 @@ class DecimalPredictor implements PrecisePredictor {
     let solver: QueryRun["solver"];
     /** ψ with Cov = Σ_** − B diag(ψ) Bᵀ, B = Σ_x V (kernel "nngp", finite t). */
     let psi: Decimal[] | null = null;
-    let eig: PreciseEigen | null = null;
+    let eig: SymmetricEigenPrecise | null = null;
     if (s === null) {
       const f = this.factorDirect(digits, D, trained);
       if (f.lu !== null && f.lu.zeroPivotColumn >= 0) {
@@ -480,7 +480,7 @@ class DecimalPredictor implements PrecisePredictor {
         };
       }
       const rhs = transposeOf(kx, t, m);
-      weights = transposeOf(f.chol ? preciseCholeskySolve(D, f.chol, rhs, t) : preciseLuSolve(D, f.lu!, rhs, t, trained), m, t);
+      weights = transposeOf(f.chol ? preciseCholeskySolve(D, f.chol, rhs, t) : luSolvePrecise(D, f.lu!, rhs, t, trained), m, t);
       solver = f.chol ? "cholesky" : "lu";
     } else {
       eig = await this.factorEigen(digits, D, trained);
@@ -543,22 +543,22 @@ class DecimalPredictor implements PrecisePredictor {
    * definite; an exactly zero LU pivot is kept (the caller retries at more digits, where the
    * rounding that made it may not recur, and throws if it stays).
    */
-  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: PreciseLuFactors | null } {
+  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null } {
     const hit = this.direct.get(digits);
     if (hit) return hit;
     const m = this.m;
     const chol = preciseCholeskyFactor(D, trained, m);
-    let lu: PreciseLuFactors | null = null;
-    if (chol === null) lu = preciseLuFactor(D, trained, m);
+    let lu: LuFactorsPrecise | null = null;
+    if (chol === null) lu = luFactorPrecise(D, trained, m);
     const f = { chol, lu };
     this.direct.set(digits, f);
     return f;
   }
 
-  private async factorEigen(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<PreciseEigen> {
+  private async factorEigen(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<SymmetricEigenPrecise> {
     const hit = this.eigen.get(digits);
     if (hit) return hit;
-    const e = await preciseSymmetricEigen(D, trained, this.m, this.o);
+    const e = await symmetricEigenPrecise(D, trained, this.m, this.o);
     this.eigen.set(digits, e);
     return e;
   }

@@ -5,11 +5,11 @@
  * serves every time and every target matrix, and its eigenvalues are the spectrum and the 2-norm
  * condition number of K. Only the coefficients (m × k) are formed, not the t × m weight rows, so a
  * prediction costs O(m² k + t m k) after the O(m³) factorization: what classification with many
- * test points and few classes needs. predictFromKernels64 (float64.ts) is the path that also
+ * test points and few classes needs. predictFromKernelsFloat64 (float64.ts) is the path that also
  * returns weight rows, determinants and condition estimates.
  */
 import { NtkError } from "../errors.js";
-import { symmetricEigen } from "../linalg/eigen.js";
+import { symmetricEigenFloat64 } from "../linalg/eigen.js";
 import type { LinalgOptions } from "../linalg/lu.js";
 import { flowFilter } from "./flowFilter.js";
 
@@ -32,11 +32,11 @@ export interface SpectralPredictor {
 }
 
 /**
- * Factorizes the symmetric m × m `trainKernel` (row-major) once. Errors: those of symmetricEigen
+ * Factorizes the symmetric m × m `trainKernel` (row-major) once. Errors: those of symmetricEigenFloat64
  * (DIMENSION_MISMATCH, NON_FINITE, NO_CONVERGENCE).
  */
 export async function spectralPredictor(trainKernel: ArrayLike<number>, m: number, options: LinalgOptions = {}): Promise<SpectralPredictor> {
-  const { values, vectors } = await symmetricEigen(trainKernel, m, options);
+  const { values, vectors } = await symmetricEigenFloat64(trainKernel, m, options);
   const lambdaMin = values[0];
   const lambdaMax = values[m - 1];
   return {

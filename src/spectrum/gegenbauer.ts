@@ -102,9 +102,12 @@ export interface SphereSpectrum {
 /**
  * N(n0, k), the dimension of the space of degree-k spherical harmonics on S^{n0−1}:
  * 1 for k = 0, else (2k + n0 − 2)/k · C(k + n0 − 3, k − 1) (e.g. 2k + 1 on S², 2 on the circle).
- * Exact while below 2^53; +∞ beyond the float64 range. Domain: integers n0 ≥ 2, k ≥ 0.
+ * Exact while below 2^53; +∞ beyond the float64 range. Domain: integers n0 ≥ 2, k ≥ 0 (else BAD_OPTION).
  */
 export function harmonicDimension(n0: number, k: number): number {
+  if (!Number.isSafeInteger(n0) || n0 < 2 || !Number.isSafeInteger(k) || k < 0) {
+    throw new NtkError("BAD_OPTION", `harmonicDimension needs integers n0 ≥ 2 and k ≥ 0, got n0 = ${String(n0)}, k = ${String(k)}.`, {});
+  }
   if (k === 0) return 1;
   // C(k + n0 − 3, k − 1) as a product of exact small ratios, largest factor last.
   let c = 1;

@@ -29,7 +29,7 @@ export const DEFAULT_SPHERE_TOLERANCE = 1e-12;
 /** Every projection of SPEC §7, in the order help texts list them. */
 export const PROJECTIONS: readonly Projection[] = ["normalize", "stereographic", "none"];
 
-/** Options of {@link projectToSphere}. */
+/** Options of {@link projectToSphereFloat64}. */
 export interface ProjectionOptions {
   /** For projection "none": largest accepted `| |x| − 1 |`, in [0, 1). Default 1e-12. */
   readonly tolerance?: number;
@@ -51,9 +51,9 @@ export interface ProjectionOptions {
  * Norms are computed with scaling, so inputs anywhere in the float64 range neither overflow nor
  * underflow. Throws `EMPTY_DATA` for m = 0 or n0 = 0, `BAD_OPTION` for a bad tolerance.
  */
-export function projectToSphere(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): SpherePoints {
-  const { m, n0 } = points;
+export function projectToSphereFloat64(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): SpherePoints {
   const { source, outDim, tolerance } = checkProjectionRequest(points, projection, options);
+  const { m, n0 } = points;
   const out = new Float64Array(m * outDim);
   for (let i = 0; i < m; i++) {
     const row = points.coords.subarray(i * n0, (i + 1) * n0);
@@ -92,18 +92,56 @@ export interface ProjectionRequest {
  * m = 0 or n0 = 0, `BAD_OPTION` for an unknown projection or a tolerance outside [0, 1).
  */
 export function checkProjectionRequest(points: RawPoints, projection: Projection, options: ProjectionOptions = {}): ProjectionRequest {
+  checkRawPoints(points);
   const { m, n0 } = points;
   const source = points.source ?? "points";
   if (m < 1 || n0 < 1)
     throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
+  if (options === null || typeof options !== "object") {
+    throw new NtkError("BAD_OPTION", `projection options must be an object such as { tolerance: 1e-9 }, got ${String(options)}.`, {});
+  }
   if (!PROJECTIONS.includes(projection)) {
     throw new NtkError("BAD_OPTION", `unknown projection "${String(projection)}"; choose ${PROJECTIONS.join(", ")}.`, { projection });
   }
   const tolerance = options.tolerance ?? DEFAULT_SPHERE_TOLERANCE;
-  if (!(tolerance >= 0 && tolerance < 1)) {
+  if (typeof tolerance !== "number" || !(tolerance >= 0 && tolerance < 1)) {
     throw new NtkError("BAD_OPTION", `sphere tolerance must be in [0, 1), got ${tolerance}.`, { tolerance });
   }
   return { source, outDim: projection === "stereographic" ? n0 + 1 : n0, tolerance };
+}
+
+/**
+ * Checks the shape of raw points at a public entry: an object with integer m, n0 ≥ 0, `coords` a
+ * Float64Array of m · n0 finite numbers, and `coordText` (when present) m rows of n0 strings.
+ * Throws EMPTY_DATA (not an object), DIMENSION_MISMATCH (sizes that disagree, wrong types),
+ * NON_FINITE (a NaN or ±Infinity coordinate, named by row and column, 1-based).
+ */
+export function checkRawPoints(points: RawPoints): void {
+  if (points === null || typeof points !== "object") {
+    throw new NtkError("EMPTY_DATA", `points must be an object { m, n0, coords } (a Dataset fits), got ${String(points)}.`, {});
+  }
+  const { m, n0, coords, coordText } = points;
+  const source = typeof points.source === "string" ? points.source : "points";
+  if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n0) || m < 0 || n0 < 0) {
+    throw new NtkError("DIMENSION_MISMATCH", `${source}: m and n0 must be integers ≥ 0, got m = ${String(m)}, n0 = ${String(n0)}.`, {
+      m: String(m),
+      n0: String(n0),
+    });
+  }
+  if (!(coords instanceof Float64Array) || coords.length !== m * n0) {
+    const got = coords instanceof Float64Array ? `${coords.length} coordinates` : String(coords);
+    throw new NtkError("DIMENSION_MISMATCH", `${source}: coords must be a Float64Array of m · n0 = ${m * n0} coordinates, got ${got}.`, { m, n0 });
+  }
+  for (let k = 0; k < coords.length; k++) {
+    if (!Number.isFinite(coords[k])) {
+      const row = Math.floor(k / n0) + 1;
+      const col = (k % n0) + 1;
+      throw new NtkError("NON_FINITE", `${source}: coordinate ${col} of point ${row} is ${coords[k]}; every coordinate must be a finite number.`, { row, col });
+    }
+  }
+  if (coordText !== undefined && (!Array.isArray(coordText) || coordText.length !== m || coordText.some((r) => !Array.isArray(r) || r.length !== n0))) {
+    throw new NtkError("DIMENSION_MISMATCH", `${source}: coordText must hold m = ${m} rows of n0 = ${n0} strings.`, { m, n0 });
+  }
 }
 
 /** `ZERO_VECTOR` for the 0-based row `row` of `source`. */

@@ -8,10 +8,10 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ExactDecimal, exactBinaryDecimal, parseDecimalText } from "../decimalText.js";
 import type { Projection } from "../types.js";
-import { checkProjectionRequest, offSphereError, zeroVectorError, type ProjectionOptions, type RawPoints } from "./float64.js";
+import { checkProjectionRequest, checkRawPoints, offSphereError, zeroVectorError, type ProjectionOptions, type RawPoints } from "./float64.js";
 
 /** Points on the sphere at a working precision: m rows of n0 Decimals, row-major. */
-export interface PreciseSpherePoints {
+export interface SpherePointsPrecise {
   /** Number of points m ≥ 1. */
   readonly m: number;
   /** Dimension of the projected points: the raw n0, or n0 + 1 for "stereographic". */
@@ -27,6 +27,7 @@ export interface PreciseSpherePoints {
  * text does not have the shape m × n0, `NON_FINITE` for a NaN or ±∞ coordinate.
  */
 export function exactRawCoordinates(raw: RawPoints): Decimal[] {
+  checkRawPoints(raw);
   const { m, n0, coordText } = raw;
   const source = raw.source ?? "points";
   if (coordText !== undefined && (coordText.length !== m || coordText.some((row) => row.length !== n0))) {
@@ -60,12 +61,12 @@ export function exactRawCoordinates(raw: RawPoints): Decimal[] {
  * |u|), then one square root and one division (normalize, none) or one division (stereographic),
  * each correctly rounded by decimal.js: every output coordinate has relative error below
  * 10^(1−p) (at most two half-units in the p-th digit), and each row has norm 1 within 2·10^(1−p).
- * Other errors as {@link projectToSphere} (`EMPTY_DATA`, `BAD_OPTION`) and
+ * Other errors as {@link projectToSphereFloat64} (`EMPTY_DATA`, `BAD_OPTION`) and
  * {@link exactRawCoordinates} (`NOT_A_NUMBER`, `NON_FINITE`, `DIMENSION_MISMATCH`).
  */
-export function projectToSphereAtPrecision(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): PreciseSpherePoints {
-  const { m, n0 } = raw;
+export function projectToSpherePrecise(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): SpherePointsPrecise {
   const { source, outDim, tolerance } = checkProjectionRequest(raw, projection, options);
+  const { m, n0 } = raw;
   const exact = exactRawCoordinates(raw);
   const coords: Decimal[] = new Array(m * outDim);
   for (let i = 0; i < m; i++) {
@@ -101,14 +102,14 @@ export function projectToSphereAtPrecision(raw: RawPoints, projection: Projectio
  * Points that coincide on the sphere (positive multiples under normalize, equal rows under
  * stereographic) give exactly 0. Accuracy: relative error below 3·10^(1−p) for every pair
  * (a square root, a product, a sum of positives and a division, each correctly rounded).
- * Validates like {@link projectToSphereAtPrecision} (same errors). To round the same complements
+ * Validates like {@link projectToSpherePrecise} (same errors). To round the same complements
  * at several precisions, use {@link exactPairComplements} (the exact parts are formed once).
  */
-export function pairComplementsAtPrecision(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): Decimal[] {
+export function pairComplementsPrecise(raw: RawPoints, projection: Projection, D: typeof Decimal, options: ProjectionOptions = {}): Decimal[] {
   return exactPairComplements(raw, projection, D, options).at(D);
 }
 
-/** The pair complements of {@link pairComplementsAtPrecision} as exact parts, ready to round at any precision. */
+/** The pair complements of {@link pairComplementsPrecise} as exact parts, ready to round at any precision. */
 export interface ExactPairComplements {
   /** Dimension of the projected points (the raw n0, or n0 + 1 for "stereographic"). */
   readonly n0: number;
@@ -124,7 +125,7 @@ type PairParts = { readonly ab: Decimal; readonly st: Decimal; readonly lagrange
 
 /**
  * Validates and projects the raw points at the precision of `validateWith` (the errors of
- * {@link projectToSphereAtPrecision}; the off-sphere check of "none" reads the norm at that
+ * {@link projectToSpherePrecise}; the off-sphere check of "none" reads the norm at that
  * precision), then forms the exact parts of every pair's 1 − x_i·x_j (dot products and norms of
  * the exact raw inputs: m(m−1)/2 · n0 exact products, the bulk of the cost) once, so that
  * `at(D)` only rounds: one square root and a few operations a pair.
@@ -135,7 +136,7 @@ export function exactPairComplements(
   validateWith: typeof Decimal,
   options: ProjectionOptions = {},
 ): ExactPairComplements {
-  const { n0: outDim } = projectToSphereAtPrecision(raw, projection, validateWith, options);
+  const { n0: outDim } = projectToSpherePrecise(raw, projection, validateWith, options);
   const { m, n0 } = raw;
   const exact = exactRawCoordinates(raw);
   const rows = Array.from({ length: m }, (_, i) => exact.slice(i * n0, (i + 1) * n0));

@@ -14,7 +14,7 @@ import { isNtkError } from "../errors.js";
 import { determinantFromComplement } from "../linalg/complement.js";
 import { predictThroughDepth } from "../predict/fromData.js";
 import type { ProgressOptions } from "../progress.js";
-import { projectToSphere, type RawPoints } from "../sphere/float64.js";
+import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import { cellNumber, type Cell, type DataTable } from "./dataTable.js";
 import { markdownTable, type ReportSection } from "./document.js";
 import { lineChart, type Figure } from "./figures.js";
@@ -81,7 +81,7 @@ export async function runArchitectureStudy(maxLog2: number, seed: number, progre
   const sweepDepths = powersOfTwo(maxLog2).slice(-3);
   const maxDepth = 2 ** maxLog2;
   const raw = randomGaussianPoints(TRAIN + TEST, INPUT_DIM, seed);
-  const points = projectToSphere(raw, "normalize");
+  const points = projectToSphereFloat64(raw, "normalize");
   const labels = syntheticLabels(points);
   const rows = (from: number, to: number): RawPoints => ({ m: to - from, n0: raw.n0, coords: raw.coords.slice(from * raw.n0, to * raw.n0) });
   const train = datasetFromArrays({

@@ -4,9 +4,9 @@
  * float64 from the complement E = 1 − K̄ (accurate where LU of K̄ is not), from the float64 Gram
  * path over the training points (for σb = 0 its depth-L maps, SPEC §9, reach any depth to 2^60).
  */
-import { gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { determinantFromComplement } from "../linalg/complement.js";
-import { analyzeMatrix } from "../linalg/lu.js";
+import { analyzeMatrixFloat64 } from "../linalg/lu.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
@@ -14,8 +14,8 @@ import { NNGP_LABEL, NTK_LABEL } from "./predictionExperiment.js";
 
 /** The two normalized kernels the experiment studies: their labels and where their matrices are. */
 const KERNELS = [
-  { label: NTK_LABEL, bar: (g: GramAtDepth64) => g.ntkNormalized, complement: (g: GramAtDepth64) => g.oneMinusNtkNormalized },
-  { label: NNGP_LABEL, bar: (g: GramAtDepth64) => g.sigmaNormalized, complement: (g: GramAtDepth64) => g.oneMinusSigmaNormalized },
+  { label: NTK_LABEL, bar: (g: GramAtDepthFloat64) => g.ntkNormalized, complement: (g: GramAtDepthFloat64) => g.oneMinusNtkNormalized },
+  { label: NNGP_LABEL, bar: (g: GramAtDepthFloat64) => g.sigmaNormalized, complement: (g: GramAtDepthFloat64) => g.oneMinusSigmaNormalized },
 ] as const;
 
 /** Method labels of the determinant table. */
@@ -79,7 +79,7 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
       }
     }
     for (const kernel of KERNELS) {
-      const lu = await analyzeMatrix(kernel.bar(g), m);
+      const lu = await analyzeMatrixFloat64(kernel.bar(g), m);
       detRows.push({
         depth: g.depth,
         matrix: kernel.label,

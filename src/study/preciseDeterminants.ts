@@ -3,7 +3,7 @@
  * Gram runs (gram/precise.ts) and the determinants of both kernels from them, with the digits the
  * two runs vouch for. They are the reference the float64 determinants are judged against.
  */
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns } from "../gram/precise.js";
+import { gramDeterminantsPaced, gramThroughDepthPreciseRuns } from "../gram/precise.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { NetworkParams } from "../types.js";
@@ -43,7 +43,7 @@ export async function preciseDeterminantRows(
     ["ntk", NTK_LABEL],
     ["nngp", NNGP_LABEL],
   ] as const) {
-    for (const d of gramDeterminantsPrecise(runs, kernel, true)) {
+    for (const d of await gramDeterminantsPaced(runs, kernel, true, progress)) {
       rows.push({
         depth: d.depth,
         matrix: label,

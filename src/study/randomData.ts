@@ -35,7 +35,7 @@ export const MAX_RANDOM_COORDS = 100_000_000;
 
 /**
  * `m` standard Gaussian vectors in R^{n0} (m rows of n0 coordinates, row-major): projected with
- * `projectToSphere(points, "normalize")` they are uniform on S^{n0−1}. Returned raw, so the
+ * `projectToSphereFloat64(points, "normalize")` they are uniform on S^{n0−1}. Returned raw, so the
  * float64 and the high-precision paths project the same data.
  *
  * Domain: `m`, `n0` integers ≥ 1 with m · n0 ≤ 10^8; `seed` a safe integer, taken modulo 2^32

@@ -22,7 +22,7 @@ import { accuracy, argmaxClasses, oneHotTargets, testClassIndices } from "../pre
 import { predictThroughDepth } from "../predict/fromData.js";
 import { spectralPredictor } from "../predict/spectral.js";
 import { sliceUnion, unionPoints } from "../predict/union.js";
-import { projectToSphere } from "../sphere/float64.js";
+import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { NetworkParams } from "../types.js";
 import type { Cell, DataTable } from "./dataTable.js";
 import { subdivide } from "./stages.js";
@@ -218,7 +218,7 @@ async function runDataSet(set: RealDataSet, plan: RealDataPlan, o: RealDataOptio
   const limit = new Float64Array(c);
   for (let i = 0; i < m; i++) for (let j = 0; j < c; j++) limit[j] += y[i * c + j] / (m + 3);
   const majority = accuracy(new Int32Array(t).fill(majorityIndex(y, m, c)), truth);
-  const points = unionPoints(projectToSphere(train, "normalize"), projectToSphere(test, "normalize"));
+  const points = unionPoints(projectToSphereFloat64(train, "normalize"), projectToSphereFloat64(test, "normalize"));
   const n = m + t;
   const chunks = n * n >= CHUNK_ABOVE_ENTRIES ? depthChunks(set.depths, 3) : [[...set.depths]];
   const predictions: Record<string, Cell>[] = [];

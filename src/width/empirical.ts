@@ -15,7 +15,7 @@ import { NetworkPasses, networkPool } from "./passes.js";
 
 /** Options of {@link empiricalKernels}; `threads` share the generation and matrix products of the network (same bits for any number). */
 export interface EmpiricalKernelOptions extends FiniteNetworkOptions, ThreadOptions {
-  /** The inputs: m ≥ 1 unit rows (from `projectToSphere`). */
+  /** The inputs: m ≥ 1 unit rows (from `projectToSphereFloat64`). */
   readonly points: SpherePoints;
   /** WebAssembly build (default "auto"); every build gives the same bits. */
   readonly variant?: WasmVariant;
@@ -130,7 +130,7 @@ export function checkSpherePoints(points: SpherePoints): void {
     if (!(Math.abs(s - 1) <= 1e-12)) {
       throw new NtkError(
         "OFF_SPHERE",
-        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphere).`,
+        `Point ${i + 1} has |x|² = ${s}, not 1: the kernels are compared on the unit sphere. Project the points first (projectToSphereFloat64).`,
         { row: i + 1, normSquared: s },
       );
     }

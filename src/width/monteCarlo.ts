@@ -10,7 +10,7 @@
  * the number of threads.
  */
 import { NtkError } from "../errors.js";
-import { gramThroughDepthFloat64, type GramAtDepth64 } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -119,7 +119,7 @@ export interface MonteCarloResult {
   /** Σ_n, the NNGP kernel of the last hidden layer. */
   readonly nngp: KernelMonteCarlo;
   /** The infinite-width Gram matrices at depth L (raw diagonals scaled by 2^log2Scale). */
-  readonly infinite: GramAtDepth64;
+  readonly infinite: GramAtDepthFloat64;
   /** Every network's raw kernels, in seed order. */
   readonly raw: readonly RawSample[];
 }

@@ -10,10 +10,10 @@
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { predict } from "../predict/fromData.js";
-import { predictFromKernels64 } from "../predict/float64.js";
+import { predictFromKernelsFloat64 } from "../predict/float64.js";
 import { sliceUnion, unionPoints } from "../predict/union.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { projectToSphere, type RawPoints } from "../sphere/float64.js";
+import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { Projection } from "../types.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -113,8 +113,8 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
   if (!Number.isInteger(S) || S < 1) throw new NtkError("BAD_SAMPLES", `samples S must be an integer ≥ 1, got ${S}.`, { samples: S });
   const at = checkpointSteps(o.at, T);
   const projection = o.projection ?? "normalize";
-  const X = projectToSphere(train, projection);
-  const x = projectToSphere(test, projection);
+  const X = projectToSphereFloat64(train, projection);
+  const x = projectToSphereFloat64(test, projection);
   const union = unionPoints(X, x);
   const [m, t] = [X.m, x.m];
   const shape = resolveShape(o, X.n0);
@@ -195,7 +195,7 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
         if (checkpoint) {
           let d2 = 0;
           for (let e = 0; e < m * m; e++) d2 += (kernels!.ntk[e] - K0[e]) ** 2;
-          const lin = await predictFromKernels64({ trainKernel: K0, testKernel: K0x, targets: residual0, m, learningRate: eta, time: step });
+          const lin = await predictFromKernelsFloat64({ trainKernel: K0, testKernel: K0x, targets: residual0, m, learningRate: eta, time: step });
           records.push({ loss, change: norm0 > 0 ? Math.sqrt(d2) / norm0 : null, trained: testOut!, linearized: lin.predictions.map((v, i) => f0[m + i] + v) });
         }
         const pause = ticker.tick(s * T + step);

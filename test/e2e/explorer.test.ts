@@ -22,15 +22,15 @@ import {
   formatFloat64,
   formatVouched,
   gramThroughDepthFloat64,
-  analyzeMatrix,
-  projectToSphere,
+  analyzeMatrixFloat64,
+  projectToSphereFloat64,
   pairThroughDepthPrecise,
   randomGaussianPoints,
   syntheticLabels,
   monteCarloKernels,
   parseDatasetText,
 } from "../../src/index.js";
-import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, pairThroughDepthFloat64, predictFromKernels64, sliceUnion } from "../../src/advanced.js";
+import { gramDeterminantsPrecise, gramThroughDepthPreciseRuns, pairThroughDepthFloat64, predictFromKernelsFloat64, sliceUnion } from "../../src/advanced.js";
 import { launchChromium } from "./chromium.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -222,7 +222,7 @@ describe("explorer page in Chromium", () => {
 
     // The data set: m random training points and 2 test points, the normalized NTK (defaults).
     const raw = randomGaussianPoints(m + 2, dim, seed);
-    const onSphere = projectToSphere(raw, "normalize");
+    const onSphere = projectToSphereFloat64(raw, "normalize");
     const grams = await gramThroughDepthFloat64({ points: onSphere, depths });
     const targets = syntheticLabels({ ...onSphere, m, coords: onSphere.coords.subarray(0, m * dim) });
     const expectedEntries: string[] = [];
@@ -231,8 +231,8 @@ describe("explorer page in Chromium", () => {
     for (const g of grams) {
       const { train, test } = sliceUnion(g.ntkNormalized, m, g.m - m);
       expectedEntries.push(formatFloat64(train[1]));
-      expectedDets.push(formatFloat64((await analyzeMatrix(train, m)).log10AbsDet));
-      const p = await predictFromKernels64({ trainKernel: train, testKernel: test, targets, m, time: "inf" });
+      expectedDets.push(formatFloat64((await analyzeMatrixFloat64(train, m)).log10AbsDet));
+      const p = await predictFromKernelsFloat64({ trainKernel: train, testKernel: test, targets, m, time: "inf" });
       expectedPredictions.push(formatFloat64(p.predictions[0]));
     }
     expect(await column(page, "#data-table", "entry")).toEqual(expectedEntries);
@@ -495,7 +495,7 @@ describe("explorer page in Chromium", () => {
     await page.waitForFunction(() => document.querySelector<HTMLElement>("#width-status")?.dataset.state === "done", null, { timeout: 60_000 });
 
     // The page's training points, normalized onto the sphere, σw = 1, σb = 0.
-    const points = projectToSphere(parseDatasetText(csv, "pasted data"), "normalize");
+    const points = projectToSphereFloat64(parseDatasetText(csv, "pasted data"), "normalize");
     const mc = await monteCarloKernels({ points, depth: 4, width: 32, samples: 8, seed: 9, params: { sigmaW: "1", sigmaB: "0" } });
     expect(mc.ntk.entries).toHaveLength((m * (m - 1)) / 2);
     expect(await column(page, "#width-table", "pair")).toEqual(mc.ntk.entries.map((e) => `${e.i + 1}–${e.j + 1}`));

@@ -37,7 +37,7 @@ function bitsDigest(arrays) {
  * @param {any} ntk
  */
 async function threadRuns(ntk) {
-  const points = ntk.projectToSphere({ m: 300, n0: 5, coords: rawCoords(1500, 99) }, "normalize");
+  const points = ntk.projectToSphereFloat64({ m: 300, n0: 5, coords: rawCoords(1500, 99) }, "normalize");
   const n = 400;
   const k = 450;
   const a = rawCoords(n * n, 5);
@@ -49,7 +49,7 @@ async function threadRuns(ntk) {
   const out = {};
   for (const threads of [1, 2, 3]) {
     const [g] = await ntk.gramThroughDepthFloat64({ points, depths: [100], threads });
-    const lu = await ntk.luFactor(a, n, { threads });
+    const lu = await ntk.luFactorFloat64(a, n, { threads });
     const x = await lu.solveAsync(b, k);
     out[`threads${threads}`] = [
       bitsDigest([g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized]),
@@ -94,8 +94,8 @@ export async function runProbe(ntk) {
   const m = 6;
   const n0 = 4;
   const raw = { m, n0, coords: rawCoords(m * n0, 20251107) };
-  const onSphere = ntk.projectToSphere(raw, "normalize");
-  const stereo = ntk.projectToSphere({ m, n0: n0 - 1, coords: rawCoords(m * (n0 - 1), 7) }, "stereographic");
+  const onSphere = ntk.projectToSphereFloat64(raw, "normalize");
+  const stereo = ntk.projectToSphereFloat64({ m, n0: n0 - 1, coords: rawCoords(m * (n0 - 1), 7) }, "stereographic");
 
   // Cosine matrix of the projected points plus a small multiple of the identity: a well-posed
   // LU problem whose every entry depends on the projection's last bits.
@@ -107,13 +107,13 @@ export async function runProbe(ntk) {
       cosine[i * m + j] = dot + (i === j ? 0.125 : 0);
     }
   }
-  const analysis = await ntk.analyzeMatrix(cosine, m);
-  const lu = await ntk.luFactor(cosine, m);
+  const analysis = await ntk.analyzeMatrixFloat64(cosine, m);
+  const lu = await ntk.luFactorFloat64(cosine, m);
   const rhs = Float64Array.from({ length: m }, (_, i) => i + 1);
 
   const grams = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
   const gramsScalar = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [2, 3000], variant: "scalar" });
-  const analysisScalar = await ntk.analyzeMatrix(cosine, m, { variant: "scalar" });
+  const analysisScalar = await ntk.analyzeMatrixFloat64(cosine, m, { variant: "scalar" });
   const pairs = [];
   for (const method of ["stable", "textbook"]) {
     for (const rho1 of ["0.9999999", "-0.3", "0.5"]) {

@@ -1,0 +1,119 @@
+/**
+ * High-precision runs are sized before they start: too large for the memory or time allowed is
+ * PRECISION_RUN_TOO_LARGE (with the largest size that fits), ordinary sizes run, and the limits
+ * can be raised. The refusals come before any work, so these tests are quick.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { gramThroughDepthPrecise, gramDeterminantsVouched } from "../src/gram/precise.js";
+import { pairThroughDepth } from "../src/pair.js";
+import { checkPreciseRunFits, estimatePreciseRun, DEFAULT_MAX_SECONDS, type PreciseRunShape } from "../src/precise/runCost.js";
+import { randomGaussianPoints } from "../src/study/randomData.js";
+import { cli } from "./support/cli.js";
+
+describe("the cost model", () => {
+  it("grows with points, depth and digits", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 500 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 20, max: 1100 }),
+        fc.integer({ min: 1, max: 50 }),
+        (points, depth, digits, checkpoints) => {
+          const shape: PreciseRunShape = { points, depth, digits, checkpoints, determinantOrder: points };
+          const base = estimatePreciseRun(shape);
+          expect(base.bytes).toBeGreaterThan(0);
+          expect(base.seconds).toBeGreaterThan(0);
+          for (const bigger of [
+            { ...shape, points: points + 1, determinantOrder: points + 1 },
+            { ...shape, depth: depth + 1 },
+            { ...shape, digits: digits + 10 },
+          ]) {
+            const e = estimatePreciseRun(bigger);
+            expect(e.bytes).toBeGreaterThanOrEqual(base.bytes);
+            expect(e.seconds).toBeGreaterThanOrEqual(base.seconds);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("names the largest depth that fits, and that depth does fit", () => {
+    const shape: PreciseRunShape = { points: 2, depth: 1e8, checkpoints: 1, digits: 300, matrices: false };
+    let details: Record<string, unknown> = {};
+    try {
+      checkPreciseRunFits("a pair", shape, undefined);
+    } catch (e) {
+      expect(e).toMatchObject({ code: "PRECISION_RUN_TOO_LARGE" });
+      details = (e as { details: Record<string, unknown> }).details;
+    }
+    const largest = details.largestDepth as number;
+    expect(largest).toBeGreaterThan(1);
+    expect(largest).toBeLessThan(1e8);
+    expect(checkPreciseRunFits("a pair", { ...shape, depth: largest }, undefined).seconds).toBeLessThanOrEqual(DEFAULT_MAX_SECONDS);
+    expect(() => checkPreciseRunFits("a pair", { ...shape, depth: largest + 1 }, undefined)).toThrow(
+      expect.objectContaining({ code: "PRECISION_RUN_TOO_LARGE" }),
+    );
+    // Raised limits let the same run through.
+    expect(checkPreciseRunFits("a pair", shape, { maxSeconds: Infinity }).seconds).toBeGreaterThan(DEFAULT_MAX_SECONDS);
+  });
+
+  it("rejects malformed limits", () => {
+    const shape: PreciseRunShape = { points: 3, depth: 3, checkpoints: 1, digits: 30 };
+    for (const limits of [{ maxSeconds: -1 }, { maxMemoryBytes: 0 }, { maxSeconds: NaN }, { maxMemoryBytes: "1e9" as unknown as number }]) {
+      expect(() => checkPreciseRunFits("x", shape, limits)).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+    }
+  });
+});
+
+describe("library entry points", () => {
+  it("a Gram matrix of 300 points to depth 1000 at 100 digits is refused before any work, naming what fits", async () => {
+    const data = randomGaussianPoints(300, 3, 1);
+    const run = gramThroughDepthPrecise({ data, projection: "normalize", depths: [1000], precision: 100 });
+    await expect(run).rejects.toMatchObject({
+      code: "PRECISION_RUN_TOO_LARGE",
+      message: expect.stringMatching(/What fits at these digits: at most \d+ points/),
+    });
+    const det = gramDeterminantsVouched({ data, projection: "normalize", depths: [1000], precision: 100, maxSeconds: 1e9, maxMemoryBytes: 1e6 }, "ntk", true);
+    await expect(det).rejects.toMatchObject({ code: "PRECISION_RUN_TOO_LARGE", message: expect.stringMatching(/of memory \(limit 1 MiB\)/) });
+  });
+
+  it("ordinary sizes run under the default limits", async () => {
+    const r = await gramDeterminantsVouched({ data: randomGaussianPoints(4, 3, 2), projection: "normalize", depths: [5], precision: 25 }, "ntk", true);
+    expect(r.determinants[0].digitsVouched.det).toBeGreaterThan(0);
+    const p = await pairThroughDepth({ rho1: "0.5", depth: 200, precision: 30, method: "direct" });
+    expect(p.points[p.points.length - 1].depth).toBe(200);
+  });
+
+  it("a direct pair run to depth 10^8 at 500 digits is refused; a time budget of its own lets a shorter one run", async () => {
+    await expect(pairThroughDepth({ rho1: "0.5", depth: 1e8, precision: 500, method: "direct" })).rejects.toMatchObject({
+      code: "PRECISION_RUN_TOO_LARGE",
+      details: { largestDepth: expect.any(Number) },
+    });
+    await expect(pairThroughDepth({ rho1: "0.5", depth: 50, precision: 500, method: "direct", maxSeconds: 1e-6 })).rejects.toMatchObject({
+      code: "PRECISION_RUN_TOO_LARGE",
+    });
+  });
+});
+
+describe("command line", () => {
+  it("kernel --precision on 1000 MNIST points refuses with the typed error, --max-memory inf still meets the time budget", async () => {
+    const r = await cli("kernel", "--data", "mnist[0:1000]", "--depth", "100", "--precision", "100");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^ntk-depth: error PRECISION_RUN_TOO_LARGE: .* would need about .* GiB of memory \(limit .*\) and about \d+ h \(budget 60 min\)\. What fits/,
+    );
+    const raised = await cli("kernel", "--data", "mnist[0:1000]", "--depth", "100", "--precision", "100", "--max-memory", "inf");
+    expect(raised.err).toMatch(/^ntk-depth: error PRECISION_RUN_TOO_LARGE: .* would need about \d+ h \(budget 60 min\)/);
+  });
+
+  it("rho --precision and compare refuse runs for hours; malformed limits are BAD_OPTION", async () => {
+    const rho = await cli("rho", "--rho1", "0.5", "--depth", "1e8", "--precision", "500", "--sigma-b", "0.1");
+    expect(rho.err).toMatch(/^ntk-depth: error PRECISION_RUN_TOO_LARGE: .*What fits at these digits: depth at most \d+/);
+    const compare = await cli("compare", "--rho1", "0.5", "--depth", "1e6", "--precision", "1000", "--max-time", "600");
+    expect(compare.err).toMatch(/^ntk-depth: error PRECISION_RUN_TOO_LARGE: .*\(budget 10 min\)/);
+    const bad = await cli("rho", "--rho1", "0.5", "--depth", "10", "--precision", "30", "--max-time", "soon");
+    expect(bad.err).toMatch(/^ntk-depth: error BAD_OPTION: --max-time must be an integer/);
+  });
+});
