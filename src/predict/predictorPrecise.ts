@@ -22,13 +22,21 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { preciseCholeskyFactor, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
+import { choleskyFactorWork, preciseCholeskyFactorSteps, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
 import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
-import { findIdenticalRows, preciseDeterminant, luFactorPrecise, luSolvePrecise, norm1Precise, type LuFactorsPrecise } from "../linalg/preciseLu.js";
+import {
+  findIdenticalRows,
+  preciseDeterminant,
+  luFactorWork,
+  luSolvePrecise,
+  preciseLuFactorSteps,
+  norm1Precise,
+  type LuFactorsPrecise,
+} from "../linalg/preciseLu.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
 import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
-import type { ProgressOptions } from "../progress.js";
+import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
 import type { KernelName } from "../types.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import type { CovarianceRequest } from "./predictor.js";
@@ -411,7 +419,7 @@ class DecimalPredictor implements PrecisePredictor {
     const s = flowTimePrecise(settings, m, this.k, D);
     const eps = new D(10).pow(1 - digits);
     if (s === null) {
-      const f = this.factorDirect(digits, D, trained);
+      const f = await this.factorDirect(digits, D, trained);
       const scale = trained.reduce((a, v) => D.max(a, v.abs()), new D(0));
       const noise = scale.times(m).times(eps);
       if (f.lu !== null && f.lu.zeroPivotColumn >= 0) {
@@ -425,9 +433,21 @@ class DecimalPredictor implements PrecisePredictor {
       } else determinant = preciseDeterminant(D, f.lu!).det;
       let conditionLog10 = this.conditionLog10.get(digits);
       if (conditionLog10 === undefined) {
-        const identity = Array.from({ length: m * m }, (_, i) => new D(i % (m + 1) === 0 ? 1 : 0));
-        const inverse = f.chol ? preciseCholeskySolve(D, f.chol, identity, m) : luSolvePrecise(D, f.lu!, identity, m, trained);
-        conditionLog10 = log10Abs(norm1Precise(D, trained, m).times(norm1Precise(D, inverse, m)));
+        // ‖(K + δI)^{-1}‖₁ column by column (m² multiply-adds each), so that progress and Ctrl-C reach inside.
+        const ticker = new ProgressTicker(this.o, m, 1, `condition of the trained kernel (inverse, ${digits} digits)`);
+        let inverseNorm = new D(0);
+        for (let j = 0; j < m; j++) {
+          const e = Array.from({ length: m }, (_, i) => new D(i === j ? 1 : 0));
+          const column = f.chol ? preciseCholeskySolve(D, f.chol, e, 1) : luSolvePrecise(D, f.lu!, e, 1, trained);
+          inverseNorm = D.max(
+            inverseNorm,
+            column.reduce((a, v) => a.plus(v.abs()), new D(0)),
+          );
+          const pause = ticker.tick(j + 1);
+          if (pause) await pause;
+        }
+        ticker.finish();
+        conditionLog10 = log10Abs(norm1Precise(D, trained, m).times(inverseNorm));
         this.conditionLog10.set(digits, conditionLog10);
       }
       // κ1 ≥ 10^p/(10 m): the smallest pivot is at the rounding level, singular to this precision.
@@ -464,7 +484,7 @@ class DecimalPredictor implements PrecisePredictor {
     let psi: Decimal[] | null = null;
     let eig: SymmetricEigenPrecise | null = null;
     if (s === null) {
-      const f = this.factorDirect(digits, D, trained);
+      const f = await this.factorDirect(digits, D, trained);
       if (f.lu !== null && f.lu.zeroPivotColumn >= 0) {
         return {
           solver: "lu",
@@ -543,13 +563,20 @@ class DecimalPredictor implements PrecisePredictor {
    * definite; an exactly zero LU pivot is kept (the caller retries at more digits, where the
    * rounding that made it may not recur, and throws if it stays).
    */
-  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null } {
+  private async factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<{ chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }> {
     const hit = this.direct.get(digits);
     if (hit) return hit;
     const m = this.m;
-    const chol = preciseCholeskyFactor(D, trained, m);
+    const cholWork = choleskyFactorWork(m);
+    const ticker = new ProgressTicker(this.o, cholWork, 1, `factor the trained kernel (Cholesky, ${digits} digits)`);
+    const chol = await runSteps(preciseCholeskyFactorSteps(D, trained, m), ticker);
+    ticker.finish();
     let lu: LuFactorsPrecise | null = null;
-    if (chol === null) lu = luFactorPrecise(D, trained, m);
+    if (chol === null) {
+      const luTicker = new ProgressTicker(this.o, luFactorWork(m), 1, `factor the trained kernel (LU, ${digits} digits)`);
+      lu = await runSteps(preciseLuFactorSteps(D, trained, m), luTicker);
+      luTicker.finish();
+    }
     const f = { chol, lu };
     this.direct.set(digits, f);
     return f;
