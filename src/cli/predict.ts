@@ -21,7 +21,6 @@ import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
 import { ensembleOnDataPrecise } from "../predict/ensembleOnDataPrecise.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
-import { ensembleOnData } from "../predict/ensembleOnData.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS } from "../compare/digits.js";
 import { TARGET_KINDS, type Classification, type TargetKind } from "../predict/classes.js";
 
@@ -120,13 +119,12 @@ export function register(program: Command, io: CliIO): void {
       threads: parseThreads(flags.threads),
       ...parseLimits(flags),
     };
-    const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
-    const ensemble =
-      covariance === null || typeof precision === "number"
-        ? null
-        : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) =>
-            ensembleOnData({ ...options, ...progress }, covariance),
-          );
+    // In float64 the ensemble's variance comes with the mean, from the same Gram matrix and factorization.
+    const float64Covariance = covariance !== null && precision === undefined ? { covariance } : {};
+    const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
+      predict({ ...options, ...float64Covariance, ...progress }),
+    );
+    const ensemble = result.ensemble;
     const ensemblePrecise =
       covariance === null || typeof precision !== "number"
         ? null
@@ -149,7 +147,6 @@ export function register(program: Command, io: CliIO): void {
       if (ensemble !== null) printText(io, "\n" + ensembleText(ensemble));
       if (ensemblePrecise !== null) printText(io, "\n" + ensemblePreciseText(ensemblePrecise));
       for (const w of ensemblePrecise?.warnings ?? []) io.err(`warning: ${w}\n`);
-      for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
     }
   });

@@ -21,7 +21,6 @@ import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import type { ProgressOptions } from "../progress.js";
 import { checkPrecision } from "../precise/precision.js";
-import type { Vouched } from "../precise/vouched.js";
 import { createPrecisePredictor, toDecimals, type DecimalLike } from "./predictorPrecise.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import type { PredictionSettings } from "./settings.js";
@@ -124,12 +123,12 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   const r = await predictor.predict({ time, testNngp: testKernel });
   const conditionLog10 = Math.log10(analysis.conditionEstimate);
   const inputCap = o.inputDigits === undefined ? Infinity : Math.floor(o.inputDigits - Math.max(0, conditionLog10) - Math.log10(shape.m));
-  const least = (values: readonly Vouched<Decimal>[]) => Math.max(0, Math.min(inputCap, ...values.map((v) => v.digits)));
+  const cap = (d: number) => Math.max(0, Math.min(inputCap, d));
   const digitsVouched = {
-    predictions: least(r.mean),
-    weights: least(r.weights),
-    weightsL1: least(r.weightsL1),
-    determinant: least([analysis.determinant]),
+    predictions: cap(r.scaledDigits.mean),
+    weights: cap(r.scaledDigits.weights),
+    weightsL1: cap(r.scaledDigits.weightsL1),
+    determinant: cap(analysis.determinant.digits),
   };
   const warnings: string[] = [];
   const short = Object.entries(digitsVouched).filter(([, d]) => d < precision);
@@ -150,12 +149,12 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
       `K has a negative eigenvalue λ = ${lambda[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
     );
   }
-  const cap = o.inputDigits !== undefined ? `; each count is at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : "";
+  const capText = o.inputDigits !== undefined ? `; each count is at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : "";
   return {
     ...shape,
     precision,
     workingPrecision: r.workingPrecisions[1],
-    vouchedBy: `${r.vouchedBy}; det: ${analysis.vouchedBy}${cap}`,
+    vouchedBy: `${r.vouchedBy}; det: ${analysis.vouchedBy}${capText}`,
     flowTime: r.flowTime,
     ridge: analysis.ridge,
     predictions: r.mean.map((v) => v.value),

@@ -96,6 +96,12 @@ export interface PrecisePredictorResult {
   readonly weights: readonly Vouched<Decimal>[];
   /** |A_t row|₁ per test point: how much an error in Y can move the mean. */
   readonly weightsL1: readonly Vouched<Decimal>[];
+  /**
+   * The least digits of each group counted against its natural scale, as the retry counts them
+   * (normwise): a weight against its row's largest, a mean against |A row|₁ · max|Y|. Unlike the
+   * significant digits of each value, a weight near 0 beside large ones does not pull these down.
+   */
+  readonly scaledDigits: { readonly weights: number; readonly mean: number; readonly weightsL1: number };
   /** Var f_t(x) per test point, or null when not asked for. */
   readonly variance: readonly Vouched<Decimal>[] | null;
   /** Cov(f_t(x), f_t(x′)), t × t row-major, or null unless "full". */
@@ -304,13 +310,8 @@ class DecimalPredictor implements PrecisePredictor {
       }),
       count: (l, u) => {
         if (l.singular || u.singular) return 0;
-        let least = precision;
-        const scaled = (a: Decimal[], b: Decimal[], s: Decimal[]) => b.forEach((x, i) => (least = Math.min(least, digitsAgreed(a[i], x, precision, s[i]))));
-        scaled(l.weights, u.weights, u.weightScale);
-        scaled(l.mean, u.mean, u.meanScale);
-        u.weightsL1.forEach((x, i) => (least = Math.min(least, digitsAgreed(l.weightsL1[i], x, precision))));
-        if (u.cov !== null) scaled(l.cov!, u.cov, u.covScale!);
-        return least;
+        const d = scaledDigits(l, u, precision);
+        return Math.min(d.weights, d.mean, d.weightsL1, u.cov === null ? precision : leastAgreed(l.cov!, u.cov, precision, u.covScale!));
       },
     });
     const { lower: l, upper: u } = runs;
@@ -355,6 +356,7 @@ class DecimalPredictor implements PrecisePredictor {
       mean: vouch(l.mean, u.mean),
       weights: vouch(l.weights, u.weights),
       weightsL1: vouch(l.weightsL1, u.weightsL1),
+      scaledDigits: scaledDigits(l, u, precision),
       variance,
       covariance: request === "full" ? cov : null,
       precision,
@@ -623,6 +625,22 @@ function transposeOf<T>(a: readonly T[], r: number, c: number): T[] {
   const out: T[] = new Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
   return out;
+}
+
+/** The least digits on which two runs agree over `b`, each value against its scale (none: relative to itself). */
+function leastAgreed(a: readonly Decimal[], b: readonly Decimal[], precision: number, scale?: readonly Decimal[]): number {
+  let least = precision;
+  b.forEach((x, i) => (least = Math.min(least, digitsAgreed(a[i], x, precision, scale?.[i] ?? 0))));
+  return least;
+}
+
+/** {@link PrecisePredictorResult.scaledDigits} of two runs. */
+function scaledDigits(l: QueryRun, u: QueryRun, precision: number): PrecisePredictorResult["scaledDigits"] {
+  return {
+    weights: leastAgreed(l.weights, u.weights, precision, u.weightScale),
+    mean: leastAgreed(l.mean, u.mean, precision, u.meanScale),
+    weightsL1: leastAgreed(l.weightsL1, u.weightsL1, precision),
+  };
 }
 
 /** Entries as Decimals of class D, exactly (numbers by their binary value; the constructor does not round); NaN/∞ rejected. */
