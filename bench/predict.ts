@@ -1,8 +1,9 @@
 /**
  * Closed-form predictions (SPEC §6) from a given Gram matrix: milliseconds per call of
  * `predictFromKernelsFloat64` (t = ∞ by LU, finite t by the symmetric eigendecomposition, both
- * WebAssembly) and of `predictFromKernelsPrecise` (t = ∞ by decimal.js LU, finite t by Jacobi;
- * each includes its verification run 10 digits higher), side by side on the same matrices.
+ * WebAssembly) and of `predictFromKernelsPrecise` (the decimal predictor: t = ∞ by decimal.js
+ * Cholesky with κ1 from the inverse, finite t by Jacobi; each includes its second run 6 digits
+ * higher), side by side on the same matrices.
  */
 import { predictFromKernelsFloat64 } from "../src/predict/float64.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";

@@ -360,6 +360,20 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
     expect(r.warnings.join()).toMatch(/Fewer than the 30 digits asked for are vouched for.*known to 25 digits/);
   });
 
+  it("weights that are 0 beside a 1 (test points on training points) are vouched against their row, not for themselves", async () => {
+    const K = ["2", "1", "0.5", "1", "3", "1", "0.5", "1", "4"];
+    for (const time of ["inf", "2"]) {
+      const r = await predictFromKernelsPrecise({ trainKernel: K, testKernel: K.slice(0, 6), targets: ["1", "-1", "2"], m: 3, precision: 30, time });
+      expect(r.digitsVouched.weights).toBe(30);
+      expect(r.digitsVouched.predictions).toBe(30);
+      if (time === "inf") {
+        expect(r.weights[0].minus(1).abs().lt("1e-30")).toBe(true);
+        expect(r.weights[1].abs().lt("1e-30")).toBe(true);
+        expect(r.predictions[1].plus(1).abs().lt("1e-30")).toBe(true);
+      }
+    }
+  });
+
   it("t = ∞ on an exactly singular K throws SINGULAR_MATRIX; finite t is fine", async () => {
     const base = { trainKernel: ["1", "1", "1", "1"], testKernel: ["1", "1"], targets: ["1", "3"], m: 2, precision: 30 };
     await expectCode(predictFromKernelsPrecise(base), "SINGULAR_MATRIX", /singular to \d+ digits.*finite time/);
@@ -700,5 +714,46 @@ describe("predictThroughDepth(): one Gram pass, many depths", () => {
     const { depth: _depth, precision: _precision, digits: _digits, ...rest } = dataOptions(dataCases[0]);
     await expectCode(predictThroughDepth({ ...rest, time: "inf", depths: [1, 2, 3] }), "SINGULAR_MATRIX", /at depth 1 is exactly singular.*rank ≤ 3/);
     await expectCode(predictThroughDepth({ ...rest, depths: [] }), "BAD_DEPTH");
+  });
+});
+
+describe("predict() with covariance: the ensemble from the mean's own Gram matrix and factorization", () => {
+  const train = datasetFromArrays({
+    points: [
+      [1, 0.2, 0],
+      [0, 1, 0.3],
+      [0.4, 0, 1],
+    ],
+    labels: [1, -0.5, 0.25],
+    source: "train",
+  });
+  const onTrain = datasetFromArrays({
+    points: [
+      [1, 0.2, 0],
+      [0.3, 0.3, 1],
+    ],
+    source: "test",
+  });
+  for (const kernel of ["ntk", "nngp"] as const) {
+    it(`${kernel}: the prior at t = 0, zero variance on a training point at t = ∞, full = variances on the diagonal`, async () => {
+      const base = { train, test: onTrain, depth: 3, kernel };
+      const prior = await predict({ ...base, normalized: true, time: "0", covariance: "variance" });
+      for (const v of prior.ensemble!.variance) expect(v).toBeCloseTo(1, 14);
+      const inf = await predict({ ...base, covariance: "full" });
+      const e = inf.ensemble!;
+      expect(Math.abs(e.variance[0])).toBeLessThanOrEqual(e.varianceError[0]);
+      expect(e.variance[1]).toBeGreaterThan(e.varianceError[1]);
+      for (let i = 0; i < 2; i++) expect(e.covariance![i * 2 + i]).toBe(e.variance[i]);
+      // The mean is the one predict() gives without the covariance.
+      const plain = await predict(base);
+      expect(Array.from(inf.float64!.predictions)).toEqual(Array.from(plain.float64!.predictions));
+      expect(plain.ensemble).toBeNull();
+      const finite = await predict({ ...base, time: "2", covariance: "variance" });
+      for (let i = 0; i < 2; i++) expect(finite.ensemble!.variance[i]).toBeGreaterThan(e.variance[i] - e.varianceError[i]);
+    });
+  }
+  it("rejects a precision and an unknown request with BAD_OPTION", async () => {
+    await expectCode(predict({ train, test: onTrain, depth: 3, precision: 20, covariance: "variance" }), "BAD_OPTION", /float64/);
+    await expectCode(predict({ train, test: onTrain, depth: 3, covariance: "diag" as "full" }), "BAD_OPTION", /variance.*full/);
   });
 });

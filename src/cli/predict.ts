@@ -35,7 +35,7 @@ import {
   type Classification,
   type TargetKind,
 } from "../index.js";
-import { toArchitecture, ensembleOnData, correctDigits, FLOAT64_MATCH_DIGITS } from "../advanced.js";
+import { toArchitecture, correctDigits, FLOAT64_MATCH_DIGITS } from "../advanced.js";
 import { addLimitFlags, parseLimits } from "./options.js";
 import { countOf, formatConditionEstimate } from "../index.js";
 import { printText } from "./context.js";
@@ -135,13 +135,12 @@ export function register(program: Command, io: CliIO): void {
       threads: parseThreads(flags.threads),
       ...parseLimits(flags),
     };
-    const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) => predict({ ...options, ...progress }));
-    const ensemble =
-      covariance === null || typeof precision === "number"
-        ? null
-        : await withProgress(`ensemble variance at depth ${depth}`, progressSink(io, json), (progress) =>
-            ensembleOnData({ ...options, ...progress }, covariance),
-          );
+    // In float64 the ensemble's variance comes with the mean, from the same Gram matrix and factorization.
+    const float64Covariance = covariance !== null && precision === undefined ? { covariance } : {};
+    const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
+      predict({ ...options, ...float64Covariance, ...progress }),
+    );
+    const ensemble = result.ensemble;
     const ensemblePrecise =
       covariance === null || typeof precision !== "number"
         ? null
@@ -164,7 +163,6 @@ export function register(program: Command, io: CliIO): void {
       if (ensemble !== null) printText(io, "\n" + ensembleText(ensemble));
       if (ensemblePrecise !== null) printText(io, "\n" + ensemblePreciseText(ensemblePrecise));
       for (const w of ensemblePrecise?.warnings ?? []) io.err(`warning: ${w}\n`);
-      for (const w of ensemble?.warnings ?? []) io.err(`warning: ${w}\n`);
       for (const w of result.warnings) io.err(`warning: ${w}\n`);
     }
   });

@@ -4,6 +4,7 @@
  * solves. Row-major arrays of Decimal; only the lower triangle of A is read.
  */
 import type { Decimal } from "decimal.js";
+import type { Steps } from "../progress.js";
 import { checkPreciseSquare } from "./preciseLu.js";
 
 /** A = L Lᵀ at one working precision. */
@@ -14,15 +15,21 @@ export interface PreciseCholesky {
   readonly lower: Decimal[];
 }
 
+/** Multiply-adds of {@link preciseCholeskyFactorSteps} on an n × n matrix: Σ_j j (n − j) ≈ n³/6. */
+export function choleskyFactorWork(n: number): number {
+  return ((n - 1) * n * (n + 1)) / 6;
+}
+
 /**
  * L with A = L Lᵀ in the Decimal class `D` (its precision p is the working precision), or null when
  * a pivot is ≤ 0 at that precision (A not positive definite, or too close to singular for p
  * digits): the caller then falls back to LU. Backward stable without pivoting (the factors are
  * exact for a matrix within about n·10^(1−p)·max|a_ii| of A). Cost n³/6 multiply-adds and n square
- * roots. Throws `DIMENSION_MISMATCH`, `NON_FINITE` (through `checkPreciseSquare`).
+ * roots, yielding the multiply-adds done after each column (run with runSteps). Throws `DIMENSION_MISMATCH`, `NON_FINITE` (through `checkPreciseSquare`).
  */
-export function preciseCholeskyFactor(D: typeof Decimal, a: readonly Decimal[], n: number): PreciseCholesky | null {
+export function* preciseCholeskyFactorSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<PreciseCholesky | null> {
   checkPreciseSquare(a, n, "matrix");
+  let work = 0;
   const l: Decimal[] = Array.from({ length: n * n }, () => new D(0));
   for (let j = 0; j < n; j++) {
     let d = new D(a[j * n + j]);
@@ -35,6 +42,8 @@ export function preciseCholeskyFactor(D: typeof Decimal, a: readonly Decimal[], 
       for (let p = 0; p < j; p++) s = s.minus(l[i * n + p].times(l[j * n + p]));
       l[i * n + j] = s.div(ljj);
     }
+    work += j * (n - j);
+    yield work;
   }
   return { n, lower: l };
 }

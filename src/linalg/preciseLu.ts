@@ -235,7 +235,7 @@ function log10Number(D: typeof Decimal, x: Decimal): number {
 }
 
 /** ‖A‖₁: the largest column sum of absolute values. */
-function norm1(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
+export function norm1Precise(D: typeof Decimal, a: readonly Decimal[], n: number): Decimal {
   let best = new D(0);
   for (let j = 0; j < n; j++) {
     let s = new D(0);
@@ -268,7 +268,7 @@ export function* preciseLuAnalysisSteps(D: typeof Decimal, a: readonly Decimal[]
   }
   const identity = Array.from({ length: n * n }, (_, i) => new D(i % (n + 1) === 0 ? 1 : 0));
   const inverse = yield* offsetSteps(preciseLuSolveSteps(D, lu, identity, n), luFactorWork(n));
-  const conditionNumber = norm1(D, a, n).times(norm1(D, inverse, n));
+  const conditionNumber = norm1Precise(D, a, n).times(norm1Precise(D, inverse, n));
   return { ...determinant, singular: false, zeroPivotColumn: -1, conditionNumber, log10Condition: log10Number(D, conditionNumber) };
 }
 

@@ -1,17 +1,15 @@
 /**
  * The variance (and on request the covariance) of the ensemble of trained networks at test
- * points, on data (docs/PREDICTOR.md): the union Gram matrix at one depth in float64, Σ and the
- * trained kernel sliced from it, and {@link createPredictor} on them. Raw kernels at depth are
- * tiny (of order 2^log2Scale): the predictor runs on K / 2^log2Scale with the flow time times
- * 2^log2Scale and the ridge divided by it, so A_t is unchanged and the covariance comes out in
- * units of 2^log2Scale.
+ * points, on data (docs/PREDICTOR.md), in float64: asked of the same predictor, built on the same
+ * union Gram matrix, as `predict`'s mean (fromData.ts, `covariance` option). Σ is sliced from the
+ * Gram matrix in units of 2^log2Scale (raw kernels at depth are tiny); the mean's solve runs on
+ * the normalized kernel at t = ∞ and on K / 2^log2Scale at finite t, which leaves A_t unchanged,
+ * so the covariance comes out in units of 2^log2Scale.
  */
-import { gramThroughDepthFloat64, kernelMatrixFloat64 } from "../gram/float64.js";
-import { projectToSphereFloat64 } from "../sphere/float64.js";
-import type { PredictOptions } from "./fromData.js";
-import { createPredictor, type CovarianceRequest } from "./predictor.js";
-import { flowTime, resolveSettings } from "./settings.js";
-import { sliceUnion64, unionPoints } from "./union.js";
+import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import type { KernelName } from "../types.js";
+import type { EnsembleAnswer64, EnsembleKernels64 } from "./float64.js";
+import { sliceUnion64 } from "./union.js";
 
 /** Var f_t(x) (and Cov on request) at the test points, each value = mantissa × 2^log2Scale. */
 export interface EnsembleOnData {
@@ -24,67 +22,37 @@ export interface EnsembleOnData {
   readonly covariance: Float64Array | null;
   /** Power of two the values above are to be multiplied by (0 for normalized kernels). */
   readonly log2Scale: number;
-  readonly warnings: readonly string[];
 }
 
 /**
- * The ensemble's variance or covariance for {@link predict}'s options, in float64 (a `precision` is
- * not supported here: BAD_OPTION). Errors as `predict` in float64.
+ * The ensemble query for the Gram matrix of train ∪ test (m training rows first, then t test rows):
+ * Σ, Σ(x, X) and Σ(x, x) in units of 2^log2Scale. At finite t for kernel "nngp" the trained
+ * kernel is that same Σ (the predictor's NNGP shortcut, formula (2)); otherwise formula (1) with Σ
+ * apart from the trained kernel, whatever its unit.
  */
-export async function ensembleOnData(o: PredictOptions, request: Exclude<CovarianceRequest, "none">): Promise<EnsembleOnData> {
-  const projection = o.projection ?? "normalize";
-  const train = projectToSphereFloat64(o.train, projection);
-  const test = projectToSphereFloat64(o.test, projection);
-  const m = train.m;
-  const t = test.m;
-  const k = o.train.k;
-  const settings = resolveSettings(o);
-  const [gram] = await gramThroughDepthFloat64({
-    points: unionPoints(train, test),
-    depths: [o.depth],
-    params: o.params,
-    onProgress: o.onProgress,
-    signal: o.signal,
-  });
-  const normalized = o.normalized ?? false;
+export function ensembleKernels(
+  gram: GramAtDepthFloat64,
+  kernel: KernelName,
+  normalized: boolean,
+  infinite: boolean,
+  m: number,
+  t: number,
+  request: "variance" | "full",
+): { kernels: EnsembleKernels64; log2Scale: number } {
   const sigma = kernelMatrixFloat64(gram, "nngp", normalized);
-  const ntk = kernelMatrixFloat64(gram, "ntk", normalized);
-  const log2Scale = sigma.log2Scale;
-  const scale = 2 ** log2Scale;
-  const s = flowTime(settings, m, k);
-  const warnings: string[] = [];
-  if (s > 0 && Number.isFinite(s) && s * scale === 0) {
-    warnings.push(
-      `The raw kernels at depth ${o.depth} are of order 2^${log2Scale}: at ηt = ${s} the flow has not moved in float64, and the covariance is the prior's.`,
-    );
-  }
-  const diagReg = settings.diagRegScale === "absolute" ? settings.diagReg / scale : settings.diagReg;
-  const unionSize = m + t;
-  const sig = sliceUnion64(sigma.matrix, m, t);
-  const th = sliceUnion64(ntk.matrix, m, t);
-  const testTest = new Float64Array(request === "full" ? t * t : t);
-  for (let i = 0; i < t; i++) {
-    for (let j = 0; j < t; j++) {
-      if (request === "full") testTest[i * t + j] = sigma.matrix[(m + i) * unionSize + m + j];
-      else if (i === j) testTest[i] = sigma.matrix[(m + i) * unionSize + m + i];
-    }
-  }
-  const predictor = await createPredictor({
-    kernel: o.kernel ?? "ntk",
-    m,
-    k,
-    targets: o.train.targets as Float64Array,
-    trainNngp: sig.train,
-    trainNtk: th.train,
-    diagReg,
-    diagRegScale: settings.diagRegScale,
-  });
-  const r = await predictor.predict({
-    time: settings.infinite ? "inf" : s * scale,
-    testNngp: sig.test,
-    testNtk: th.test,
-    testTestNngp: testTest,
-    covariance: request,
-  });
-  return { testCount: t, variance: r.variance!, varianceError: r.varianceError!, covariance: r.covariance, log2Scale, warnings: [...warnings, ...r.warnings] };
+  const n = m + t;
+  const slices = sliceUnion64(sigma.matrix, m, t);
+  const testTest =
+    request === "full"
+      ? Float64Array.from({ length: t * t }, (_, e) => sigma.matrix[(m + Math.floor(e / t)) * n + m + (e % t)])
+      : Float64Array.from({ length: t }, (_, i) => sigma.matrix[(m + i) * n + m + i]);
+  return {
+    kernels: { request, kernel: kernel === "nngp" && !infinite ? "nngp" : "ntk", sigma: slices.train, testSigma: slices.test, testTestSigma: testTest },
+    log2Scale: sigma.log2Scale,
+  };
+}
+
+/** The answer of the predictor's ensemble query as {@link EnsembleOnData}. */
+export function ensembleOnDataOf(answer: EnsembleAnswer64, t: number, log2Scale: number): EnsembleOnData {
+  return { testCount: t, variance: answer.variance!, varianceError: answer.varianceError!, covariance: answer.covariance, log2Scale };
 }

@@ -9,7 +9,8 @@
 import { NtkError } from "../errors.js";
 import { FLOAT64_DIGITS, checkFiniteEntries, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
-import { predictorFromChecked } from "./predictor.js";
+import { predictorFromChecked, type PredictorResult } from "./predictor.js";
+import type { KernelName } from "../types.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
 import { resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
@@ -118,7 +119,7 @@ export async function predictFromKernelsFloat64(o: KernelPredictionFloat64Option
   checkFiniteEntries(o.testKernel, m, "test kernel K_x");
   checkFiniteEntries(o.targets, k, "targets Y");
   const complement = checkedComplement(o, m, testCount);
-  return predictFromCheckedKernels64({
+  const { ensemble: _, ...prediction } = await predictFromCheckedKernels64({
     ...o,
     settings,
     shape,
@@ -129,7 +130,30 @@ export async function predictFromKernelsFloat64(o: KernelPredictionFloat64Option
     testComplement: complement === null ? null : o.testComplement!,
     entryError: Math.max(o.kernelRelativeError ?? 0, 2 ** -53),
   });
+  return prediction;
 }
+
+/**
+ * @internal The ensemble's covariance asked of the same predictor as the mean (docs/PREDICTOR.md),
+ * in whatever unit Σ is given (the covariance comes out in it).
+ */
+export interface EnsembleKernels64 {
+  readonly request: "variance" | "full";
+  /**
+   * "ntk": formula (1), Σ apart from the trained kernel (any trained kernel, any unit of Σ);
+   * "nngp": the trained kernel is Σ + δI in Σ's unit, and the test kernel is Σ(x, X).
+   */
+  readonly kernel: KernelName;
+  /** Σ(X, X), m × m, exactly symmetric. */
+  readonly sigma: Float64Array;
+  /** Σ(x, X), t × m. */
+  readonly testSigma: ArrayLike<number>;
+  /** Σ(x, x): t variances, or the t × t matrix for "full". */
+  readonly testTestSigma: ArrayLike<number>;
+}
+
+/** @internal What the ensemble query adds to a prediction (see PredictorResult). */
+export type EnsembleAnswer64 = Pick<PredictorResult, "variance" | "varianceError" | "covariance">;
 
 /**
  * @internal What {@link predictFromCheckedKernels64} takes: kernels its caller has validated (shapes,
@@ -148,10 +172,12 @@ export interface CheckedKernels64 extends ProgressOptions, LinalgOptions {
   readonly testComplement: ArrayLike<number> | null;
   /** Relative error of the kernel entries, at least 2⁻⁵³. */
   readonly entryError: number;
+  /** The ensemble's covariance from the same factorization, when asked for. */
+  readonly ensemble?: EnsembleKernels64;
 }
 
 /** {@link predictFromKernelsFloat64} after validation (see {@link CheckedKernels64}). */
-export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<PredictionFloat64> {
+export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<PredictionFloat64 & { readonly ensemble: EnsembleAnswer64 | null }> {
   const { settings, shape, entryError } = c;
   const { m, testCount, k } = shape;
   const K = c.trainKernel;
@@ -160,20 +186,27 @@ export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<
   const ridge = ridgeFor(settings, trace, m);
   for (let i = 0; i < m; i++) K[i * m + i] += ridge;
   throwIfAborted(c.signal);
+  const e = c.ensemble;
   const predictor = predictorFromChecked({
-    kernel: "nngp",
+    kernel: e?.kernel ?? "nngp",
     options: c,
     settings,
     m,
     k,
     targets: Float64Array.from(c.targets),
-    sigma: null,
+    sigma: e?.sigma ?? null,
     trained: K,
     ridge,
     complement: c.trainComplement,
     entryError,
   });
-  const r = await predictor.predict({ time: settings.infinite ? "inf" : settings.time, testNngp: c.testKernel, testComplement: c.testComplement ?? undefined });
+  const r = await predictor.predict({
+    time: settings.infinite ? "inf" : settings.time,
+    testNngp: e?.kernel === "ntk" ? e.testSigma : c.testKernel,
+    testNtk: c.testKernel,
+    testComplement: c.testComplement ?? undefined,
+    ...(e === undefined ? {} : { testTestNngp: e.testTestSigma, covariance: e.request }),
+  });
   throwIfAborted(c.signal);
   const { determinant, conditionEstimate: kernelConditionEstimate } = await predictor.matrixAnalysis();
   const weightsL1 = new Float64Array(testCount);
@@ -195,6 +228,7 @@ export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<
     digitsKept: r.digitsKept,
     eigenvalues: predictor.eigenvalues,
     warnings: r.warnings,
+    ensemble: e === undefined ? null : { variance: r.variance, varianceError: r.varianceError, covariance: r.covariance },
   };
 }
 

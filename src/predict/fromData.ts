@@ -23,6 +23,7 @@ import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
+import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { checkPredictionFits } from "./preciseOnData.js";
@@ -66,6 +67,12 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
    * labels, the accuracy.
    */
   readonly targets?: TargetKind;
+  /**
+   * Also the variance ("variance") or the covariance matrix ("full") of the ensemble of trained
+   * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix and the same
+   * factorization as the mean; float64 only so far (with a `precision`: BAD_OPTION).
+   */
+  readonly covariance?: "variance" | "full";
 }
 
 /** A float64 prediction on data; raw kernels are carried as K / 2^log2Scale. */
@@ -106,6 +113,8 @@ export interface DataPrediction {
    * there are any, else of the float64 ones) and the accuracy; null otherwise.
    */
   readonly classification: Classification | null;
+  /** With `covariance`: the ensemble's variance (and covariance) in float64; null otherwise. */
+  readonly ensemble: EnsembleOnData | null;
 }
 
 /**
@@ -124,6 +133,13 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
   const depth = checkDepth(o.depth, "depth");
+  if (o.covariance !== undefined && o.precision !== undefined) {
+    throw new NtkError(
+      "BAD_OPTION",
+      "covariance is computed in float64 by predict(); drop precision (the CLI's predict --covariance --precision P computes it at P digits).",
+      {},
+    );
+  }
   if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
   const p = prepare(o);
   if (typeof o.precision === "number") {
@@ -145,7 +161,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
       { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
       o.architecture,
     );
-    f64 = await predictFromGramFloat64(o, p, gram);
+    [f64] = await predictFromGramFloat64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
     if (!(e instanceof NtkError && (e.code === "SINGULAR_MATRIX" || e.code === "NON_FINITE"))) throw e;
@@ -187,9 +203,10 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
     const out: DataPrediction[] = [];
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
-      const f64 = await predictFromGramFloat64(o, p, g);
+      const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
       out.push({
         ...shape(o, p, g.depth),
+        ensemble,
         float64: f64,
         precise: null,
         precisionUsed: null,
@@ -317,6 +334,7 @@ function preciseResult(
     ...shape(o, p, depth),
     float64: f64,
     precise: r.prediction,
+    ensemble: null,
     precisionUsed: r.precision,
     gramDigitsVouched: r.gramDigitsVouched,
     singularCauses: causes,
@@ -346,7 +364,11 @@ function gramRelativeError(depth: number): number {
  * digits, complementSolve.ts); at finite t the solve runs on K/2^log2Scale with the time scaled by
  * 2^log2Scale. Either way no value leaves the float64 range, and det K = c^m det(…) is reported in log form.
  */
-async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepared, gram: GramAtDepthFloat64): Promise<DataPredictionFloat64> {
+async function predictFromGramFloat64(
+  o: Omit<PredictOptions, "depth">,
+  p: Prepared,
+  gram: GramAtDepthFloat64,
+): Promise<[DataPredictionFloat64, EnsembleOnData | null]> {
   const m = p.trainSphere.m;
   const t = p.testSphere.m;
   const depth = gram.depth;
@@ -356,6 +378,7 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
   const diag = p.normalized ? 1 : p.kernel === "ntk" ? gram.ntkDiag : gram.sigmaDiag;
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
+  const ensemble = o.covariance === undefined ? null : ensembleKernels(gram, p.kernel, p.normalized, settings.infinite, m, t, checkCovariance(o.covariance));
   // The slices of the Gram matrix are fresh, finite and exactly symmetric: no second validation pass over m² entries.
   const solve = (
     kernel: { train: Float64Array; test: Float64Array },
@@ -374,8 +397,9 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
       trainComplement: complement?.train ?? null,
       testComplement: complement?.test ?? null,
       entryError: Math.max(gramRelativeError(depth), 2 ** -53),
+      ensemble: ensemble?.kernels,
     });
-  let r: PredictionFloat64;
+  let r: Awaited<ReturnType<typeof solve>>;
   let log10Scale: number;
   let timeDigits = FLOAT64_DIGITS;
   let complementLost = false;
@@ -421,8 +445,9 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
-  return {
-    ...r,
+  const { ensemble: answer, ...prediction } = r;
+  const prediction64: DataPredictionFloat64 = {
+    ...prediction,
     log2Scale,
     flowTime: s,
     // δ itself when absolute (not δ/c·c, which is δ only up to rounding); else δ·trace(K)/m = δ·diag·2^log2Scale
@@ -432,6 +457,15 @@ async function predictFromGramFloat64(o: Omit<PredictOptions, "depth">, p: Prepa
     digitsKept: complementLost ? 0 : Math.min(r.digitsKept, timeDigits),
     warnings: [...warnings, ...r.warnings],
   };
+  return [prediction64, answer === null || ensemble === null ? null : ensembleOnDataOf(answer, t, ensemble.log2Scale)];
+}
+
+/** The `covariance` option, checked. */
+function checkCovariance(request: string): "variance" | "full" {
+  if (request !== "variance" && request !== "full") {
+    throw new NtkError("BAD_OPTION", `covariance must be "variance" or "full", got "${String(request)}".`, { covariance: String(request) });
+  }
+  return request;
 }
 
 /** BAD_OPTION when the ridge, in the units of the solve's matrix, leaves the float64 range. */

@@ -16,20 +16,40 @@
  * variance that is 0 in exact arithmetic (a test point on a training point) does not ask for digits
  * it cannot have: it is reported with the few significant digits it has, often none.
  * Kernel entries are taken as exact (decimal text exactly, numbers by their binary value).
+ * `matrixAnalysis` gives det and the condition estimate of the trained kernel + δI from the same
+ * cached factors, vouched by the same rule: this is the one high-precision prediction path
+ * (`predictFromKernelsPrecise` and `predict` with a precision are views of it).
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { preciseCholeskyFactor, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
+import { choleskyFactorWork, preciseCholeskyFactorSteps, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
 import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
-import { findIdenticalRows, luFactorPrecise, luSolvePrecise, type LuFactorsPrecise } from "../linalg/preciseLu.js";
-import { checkPrecision } from "../precise/precision.js";
-import { digitsAgreed, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
-import type { ProgressOptions } from "../progress.js";
+import {
+  findIdenticalRows,
+  preciseDeterminant,
+  luFactorWork,
+  luSolvePrecise,
+  preciseLuFactorSteps,
+  norm1Precise,
+  type LuFactorsPrecise,
+} from "../linalg/preciseLu.js";
+import { exactBinaryDecimal } from "../decimalText.js";
+import { checkPrecision, MAX_PRECISION } from "../precise/precision.js";
+import { digitsAgreed, VOUCH_EXTRA_DIGITS, VOUCH_RETRY_MARGIN, vouchedByText, vouchTwice, vouchValue, type Vouched } from "../precise/vouched.js";
+import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
 import type { KernelName } from "../types.js";
 import { flowFilterPrecise } from "./flowFilter.js";
-import { checkSymmetric, PREDICTION_GUARD_DIGITS, toDecimals, type DecimalLike } from "./precise.js";
 import type { CovarianceRequest } from "./predictor.js";
 import { flowTimePrecise, resolveSettings, type PredictionSettings } from "./settings.js";
+
+/** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
+export type DecimalLike = Decimal | string | number;
+
+/**
+ * Guard digits of the first lower run beyond P + ⌈log10(m + 1)⌉: room for a moderately
+ * conditioned solve (κ up to about 10^4) to be vouched without a retry.
+ */
+export const PREDICTION_GUARD_DIGITS = 10;
 
 /** Options of the high-precision predictor: those of `createPredictor` with decimal entries and `precision`. */
 export interface PrecisePredictorOptions extends Omit<PredictionSettings, "time">, ProgressOptions {
@@ -74,6 +94,14 @@ export interface PrecisePredictorResult {
   readonly mean: readonly Vouched<Decimal>[];
   /** A_t, t × m row-major. */
   readonly weights: readonly Vouched<Decimal>[];
+  /** |A_t row|₁ per test point: how much an error in Y can move the mean. */
+  readonly weightsL1: readonly Vouched<Decimal>[];
+  /**
+   * The least digits of each group counted against its natural scale, as the retry counts them
+   * (normwise): a weight against its row's largest, a mean against |A row|₁ · max|Y|. Unlike the
+   * significant digits of each value, a weight near 0 beside large ones does not pull these down.
+   */
+  readonly scaledDigits: { readonly weights: number; readonly mean: number; readonly weightsL1: number };
   /** Var f_t(x) per test point, or null when not asked for. */
   readonly variance: readonly Vouched<Decimal>[] | null;
   /** Cov(f_t(x), f_t(x′)), t × t row-major, or null unless "full". */
@@ -86,6 +114,37 @@ export interface PrecisePredictorResult {
   readonly warnings: readonly string[];
 }
 
+/**
+ * det and condition of the factored trained kernel + δI at one time, from the factors the queries
+ * at that time use (vouched by the same rule; see {@link PrecisePredictor.matrixAnalysis}).
+ */
+export interface PreciseTrainedMatrixAnalysis {
+  /** s = ηt in the flow convention; null for t = ∞. */
+  readonly flowTime: Decimal | null;
+  /** The factorization: "cholesky" or "lu" (t = ∞), "eigen" (finite t). */
+  readonly solver: "cholesky" | "lu" | "eigen";
+  /** The ridge added to the diagonal (δ, or δ·trace/m). */
+  readonly ridge: Decimal;
+  /** det(K + δI): Π L_ii² (Cholesky), the signed product of the LU pivots, or Π λ (eigen). */
+  readonly determinant: Vouched<Decimal>;
+  /** log10 |det(K + δI)| (−∞ when det is 0). */
+  readonly log10AbsDet: number;
+  /** Eigenvalues of K + δI, ascending (finite t; null for t = ∞). */
+  readonly eigenvalues: Decimal[] | null;
+  /** κ1(K + δI) = ‖K + δI‖₁‖(K + δI)^{-1}‖₁ from the inverse (t = ∞); κ_t = max|λ| · max|φ_s(λ)| (finite t). About two significant digits. */
+  readonly conditionEstimate: number;
+  /**
+   * True when K + δI is singular to the working precision (finite t: an eigenvalue within
+   * `noise` of 0; det's digits are then not vouched). At t = ∞ this is SINGULAR_MATRIX instead.
+   */
+  readonly singularToPrecision: boolean;
+  /** The size of an eigenvalue or pivot indistinguishable from 0 at the working precision. */
+  readonly noise: Decimal;
+  /** Digits of the lower and upper runs (the upper is returned). */
+  readonly workingPrecisions: readonly [number, number];
+  readonly vouchedBy: string;
+}
+
 /** A high-precision predictor: factors cached per working precision. */
 export interface PrecisePredictor {
   readonly kernel: KernelName;
@@ -93,6 +152,12 @@ export interface PrecisePredictor {
   readonly k: number;
   readonly precision: number;
   predict(query: PrecisePredictorQuery): Promise<PrecisePredictorResult>;
+  /**
+   * det and condition of the trained kernel + δI as factored for queries at `time` (default "inf").
+   * At t = ∞ a matrix singular to the working precision (κ1 ≥ 10^p / (10 m), or a zero pivot)
+   * after the retry throws SINGULAR_MATRIX; at finite t it is reported (`singularToPrecision`).
+   */
+  matrixAnalysis(time?: number | string): Promise<PreciseTrainedMatrixAnalysis>;
 }
 
 /**
@@ -135,12 +200,30 @@ interface Inputs {
   readonly ridge: Decimal;
 }
 
+/** The factorization of each solver, in words. */
+const SOLVER_WORDS = { cholesky: "Cholesky", lu: "LU with partial pivoting", eigen: "Jacobi eigendecomposition" } as const;
+
+/** One run of {@link PrecisePredictor.matrixAnalysis} at one working precision. */
+interface AnalysisRun {
+  readonly solver: PreciseTrainedMatrixAnalysis["solver"];
+  readonly flowTime: Decimal | null;
+  readonly ridge: Decimal;
+  readonly determinant: Decimal;
+  readonly eigenvalues: Decimal[] | null;
+  readonly conditionLog10: number;
+  readonly singular: boolean;
+  readonly noise: Decimal;
+}
+
 /** One run of a query at one working precision. */
 interface QueryRun {
   readonly solver: PrecisePredictorResult["solver"];
   readonly flowTime: Decimal | null;
   readonly weights: Decimal[];
   readonly mean: Decimal[];
+  readonly weightsL1: Decimal[];
+  /** t = ∞ and an LU pivot is exactly 0 at this precision: no values. */
+  readonly singular: boolean;
   readonly cov: Decimal[] | null;
   /** The scales of the retry count (see the module note). */
   readonly meanScale: Decimal[];
@@ -152,6 +235,8 @@ class DecimalPredictor implements PrecisePredictor {
   readonly kernel: KernelName;
   private readonly cache = new Map<number, Inputs>();
   private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }>();
+  /** log10 κ1 of the trained kernel + δI per working precision (from its inverse). */
+  private readonly conditionLog10 = new Map<number, number>();
   private readonly eigen = new Map<number, SymmetricEigenPrecise>();
 
   constructor(
@@ -224,17 +309,27 @@ class DecimalPredictor implements PrecisePredictor {
         upper: await this.run(upperDigits, q, settings, t, request),
       }),
       count: (l, u) => {
-        let least = precision;
-        const scaled = (a: Decimal[], b: Decimal[], s: Decimal[]) => b.forEach((x, i) => (least = Math.min(least, digitsAgreed(a[i], x, precision, s[i]))));
-        scaled(l.weights, u.weights, u.weightScale);
-        scaled(l.mean, u.mean, u.meanScale);
-        if (u.cov !== null) scaled(l.cov!, u.cov, u.covScale!);
-        return least;
+        if (l.singular || u.singular) return 0;
+        const d = scaledDigits(l, u, precision);
+        return Math.min(d.weights, d.mean, d.weightsL1, u.cov === null ? precision : leastAgreed(l.cov!, u.cov, precision, u.covScale!));
       },
     });
     const { lower: l, upper: u } = runs;
+    for (const [r, digits] of [
+      [l, runs.lowerDigits],
+      [u, runs.upperDigits],
+    ] as const) {
+      if (r.singular) {
+        const rows = findIdenticalRows(this.inputs(digits).trained, m);
+        throw new NtkError(
+          "SINGULAR_MATRIX",
+          `The trained kernel (${m} × ${m}) is singular to ${digits} digits (exactly: a zero pivot${rows ? `; rows ${rows.first + 1} and ${rows.second + 1} are identical` : ""}), so the t = ∞ prediction does not exist. Use a finite time or a ridge diagReg > 0.`,
+          { m },
+        );
+      }
+    }
     const vouchedBy = vouchedByText(
-      `the predictor's query (${u.solver === "eigen" ? "Jacobi eigendecomposition" : u.solver === "cholesky" ? "Cholesky" : "LU with partial pivoting"} of the trained kernel, each run on factors of its own precision)`,
+      `the predictor's query (${SOLVER_WORDS[u.solver]} of the trained kernel, each run on factors of its own precision)`,
       runs,
       precision,
     );
@@ -260,6 +355,8 @@ class DecimalPredictor implements PrecisePredictor {
       solver: u.solver,
       mean: vouch(l.mean, u.mean),
       weights: vouch(l.weights, u.weights),
+      weightsL1: vouch(l.weightsL1, u.weightsL1),
+      scaledDigits: scaledDigits(l, u, precision),
       variance,
       covariance: request === "full" ? cov : null,
       precision,
@@ -267,6 +364,107 @@ class DecimalPredictor implements PrecisePredictor {
       vouchedBy,
       warnings,
     };
+  }
+
+  async matrixAnalysis(time: number | string = "inf"): Promise<PreciseTrainedMatrixAnalysis> {
+    const { m, precision } = this;
+    const settings = resolveSettings({ ...this.o, time });
+    const logM = Math.ceil(Math.log10(m + 1));
+    // A matrix singular to the working precision matters only to t = ∞; finite times are defined regardless.
+    const fatal = (r: AnalysisRun) => settings.infinite && r.singular;
+    const runs = await vouchTwice<AnalysisRun>({
+      precision,
+      lowerDigits: precision + PREDICTION_GUARD_DIGITS + logM,
+      maxUpperDigits: MAX_PRECISION + 3 * PREDICTION_GUARD_DIGITS + VOUCH_EXTRA_DIGITS,
+      run: async (lowerDigits, upperDigits) => ({ lower: await this.analyzeAt(lowerDigits, settings), upper: await this.analyzeAt(upperDigits, settings) }),
+      // Only what more digits can improve: det of a matrix singular to the working precision is not counted.
+      count: (l, u) => (fatal(l) || fatal(u) ? 0 : u.singular ? precision : digitsAgreed(l.determinant, u.determinant, precision)),
+      // The factorization loses about log10 κ digits: guard for that, or at least the shortfall.
+      retryDigits: ({ lowerDigits, upper, digits }) =>
+        Math.max(precision + Math.ceil(Math.max(0, upper.conditionLog10)) + logM + 5, lowerDigits + (precision - digits) + VOUCH_RETRY_MARGIN),
+    });
+    const { lower: l, upper: u } = runs;
+    for (const [r, digits] of [
+      [l, runs.lowerDigits],
+      [u, runs.upperDigits],
+    ] as const) {
+      if (fatal(r)) {
+        throw new NtkError(
+          "SINGULAR_MATRIX",
+          `The trained kernel (${m} × ${m}) cannot be inverted for f_∞ = K_x K^{-1} Y: it is singular to ${digits} digits (a pivot within ${r.noise.toPrecision(2)} of 0). ` +
+            "Use a finite time (stays defined) or a ridge diagReg > 0.",
+          { m },
+        );
+      }
+    }
+    const vouchedBy = vouchedByText(`det of the trained kernel (${SOLVER_WORDS[u.solver]}, the factors of the queries)`, runs, precision);
+    const determinant = vouchValue(l.determinant, u.determinant, runs, precision, vouchedBy, 0, u.singular ? 0 : Infinity);
+    return {
+      flowTime: u.flowTime,
+      solver: u.solver,
+      ridge: u.ridge,
+      determinant,
+      log10AbsDet: u.determinant.isZero() ? -Infinity : log10Abs(u.determinant),
+      eigenvalues: u.eigenvalues,
+      conditionEstimate: 10 ** u.conditionLog10,
+      singularToPrecision: u.singular,
+      noise: u.noise,
+      workingPrecisions: [runs.lowerDigits, runs.upperDigits],
+      vouchedBy,
+    };
+  }
+
+  /** det, κ and singularity of the trained kernel + δI at `digits`, from the factors of that precision. */
+  private async analyzeAt(digits: number, settings: ReturnType<typeof resolveSettings>): Promise<AnalysisRun> {
+    const { m } = this;
+    const { D, trained, ridge } = this.inputs(digits);
+    const s = flowTimePrecise(settings, m, this.k, D);
+    const eps = new D(10).pow(1 - digits);
+    if (s === null) {
+      const f = await this.factorDirect(digits, D, trained);
+      const scale = trained.reduce((a, v) => D.max(a, v.abs()), new D(0));
+      const noise = scale.times(m).times(eps);
+      if (f.lu !== null && f.lu.zeroPivotColumn >= 0) {
+        return { solver: "lu", flowTime: null, ridge, determinant: new D(0), eigenvalues: null, conditionLog10: digits, singular: true, noise };
+      }
+      let determinant: Decimal;
+      if (f.chol) {
+        let root = new D(1);
+        for (let j = 0; j < m; j++) root = root.times(f.chol.lower[j * m + j]);
+        determinant = root.times(root);
+      } else determinant = preciseDeterminant(D, f.lu!).det;
+      let conditionLog10 = this.conditionLog10.get(digits);
+      if (conditionLog10 === undefined) {
+        // ‖(K + δI)^{-1}‖₁ column by column (m² multiply-adds each), so that progress and Ctrl-C reach inside.
+        const ticker = new ProgressTicker(this.o, m, 1, `condition of the trained kernel (inverse, ${digits} digits)`);
+        let inverseNorm = new D(0);
+        for (let j = 0; j < m; j++) {
+          const e = Array.from({ length: m }, (_, i) => new D(i === j ? 1 : 0));
+          const column = f.chol ? preciseCholeskySolve(D, f.chol, e, 1) : luSolvePrecise(D, f.lu!, e, 1, trained);
+          inverseNorm = D.max(
+            inverseNorm,
+            column.reduce((a, v) => a.plus(v.abs()), new D(0)),
+          );
+          const pause = ticker.tick(j + 1);
+          if (pause) await pause;
+        }
+        ticker.finish();
+        conditionLog10 = log10Abs(norm1Precise(D, trained, m).times(inverseNorm));
+        this.conditionLog10.set(digits, conditionLog10);
+      }
+      // κ1 ≥ 10^p/(10 m): the smallest pivot is at the rounding level, singular to this precision.
+      const singular = conditionLog10 >= digits - Math.log10(m) - 1;
+      return { solver: f.chol ? "cholesky" : "lu", flowTime: null, ridge, determinant, eigenvalues: null, conditionLog10, singular, noise };
+    }
+    const eig = await this.factorEigen(digits, D, trained);
+    const lambda = eig.values;
+    const lambdaMax = D.max(lambda[0].abs(), lambda[m - 1].abs());
+    const noise = lambdaMax.times(m).times(eps);
+    const smallest = lambda.reduce((a, v) => D.min(a, v.abs()), lambdaMax);
+    const phiMax = lambda.reduce((a, v) => D.max(a, flowFilterPrecise(v, s).abs()), new D(0));
+    const conditionLog10 = lambdaMax.isZero() || phiMax.isZero() ? 0 : log10Abs(lambdaMax.times(phiMax));
+    const determinant = lambda.reduce((a, v) => a.times(v), new D(1));
+    return { solver: "eigen", flowTime: s, ridge, determinant, eigenvalues: lambda, conditionLog10, singular: smallest.lte(noise), noise };
   }
 
   /** The query at `digits`, on the factors of that precision. */
@@ -288,7 +486,21 @@ class DecimalPredictor implements PrecisePredictor {
     let psi: Decimal[] | null = null;
     let eig: SymmetricEigenPrecise | null = null;
     if (s === null) {
-      const f = this.factorDirect(digits, D, trained);
+      const f = await this.factorDirect(digits, D, trained);
+      if (f.lu !== null && f.lu.zeroPivotColumn >= 0) {
+        return {
+          solver: "lu",
+          flowTime: null,
+          singular: true,
+          weights: [],
+          mean: [],
+          weightsL1: [],
+          cov: null,
+          meanScale: [],
+          weightScale: [],
+          covScale: null,
+        };
+      }
       const rhs = transposeOf(kx, t, m);
       weights = transposeOf(f.chol ? preciseCholeskySolve(D, f.chol, rhs, t) : luSolvePrecise(D, f.lu!, rhs, t, trained), m, t);
       solver = f.chol ? "cholesky" : "lu";
@@ -310,6 +522,8 @@ class DecimalPredictor implements PrecisePredictor {
       flowTime: s,
       weights,
       mean,
+      weightsL1: l1,
+      singular: false,
       meanScale: mean.map((_, i) => l1[Math.floor(i / k)].times(yMax)),
       weightScale: weights.map((_, i) => rowMax[Math.floor(i / m)]),
     };
@@ -346,23 +560,24 @@ class DecimalPredictor implements PrecisePredictor {
     return { ...base, cov, covScale };
   }
 
-  /** Cholesky of the trained kernel + δI at `digits`, or LU when that finds it not positive definite. */
-  private factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null } {
+  /**
+   * Cholesky of the trained kernel + δI at `digits`, or LU when that finds it not positive
+   * definite; an exactly zero LU pivot is kept (the caller retries at more digits, where the
+   * rounding that made it may not recur, and throws if it stays).
+   */
+  private async factorDirect(digits: number, D: typeof Decimal, trained: Decimal[]): Promise<{ chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }> {
     const hit = this.direct.get(digits);
     if (hit) return hit;
     const m = this.m;
-    const chol = preciseCholeskyFactor(D, trained, m);
+    const cholWork = choleskyFactorWork(m);
+    const ticker = new ProgressTicker(this.o, cholWork, 1, `factor the trained kernel (Cholesky, ${digits} digits)`);
+    const chol = await runSteps(preciseCholeskyFactorSteps(D, trained, m), ticker);
+    ticker.finish();
     let lu: LuFactorsPrecise | null = null;
     if (chol === null) {
-      lu = luFactorPrecise(D, trained, m);
-      if (lu.zeroPivotColumn >= 0) {
-        const rows = findIdenticalRows(trained, m);
-        throw new NtkError(
-          "SINGULAR_MATRIX",
-          `The trained kernel (${m} × ${m}) is exactly singular at ${digits} digits${rows ? ` (rows ${rows.first + 1} and ${rows.second + 1} are identical)` : ""}, so the t = ∞ prediction does not exist. Use a finite time or a ridge diagReg > 0.`,
-          { m },
-        );
-      }
+      const luTicker = new ProgressTicker(this.o, luFactorWork(m), 1, `factor the trained kernel (LU, ${digits} digits)`);
+      lu = await runSteps(preciseLuFactorSteps(D, trained, m), luTicker);
+      luTicker.finish();
     }
     const f = { chol, lu };
     this.direct.set(digits, f);
@@ -410,4 +625,68 @@ function transposeOf<T>(a: readonly T[], r: number, c: number): T[] {
   const out: T[] = new Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j];
   return out;
+}
+
+/** The least digits on which two runs agree over `b`, each value against its scale (none: relative to itself). */
+function leastAgreed(a: readonly Decimal[], b: readonly Decimal[], precision: number, scale?: readonly Decimal[]): number {
+  let least = precision;
+  b.forEach((x, i) => (least = Math.min(least, digitsAgreed(a[i], x, precision, scale?.[i] ?? 0))));
+  return least;
+}
+
+/** {@link PrecisePredictorResult.scaledDigits} of two runs. */
+function scaledDigits(l: QueryRun, u: QueryRun, precision: number): PrecisePredictorResult["scaledDigits"] {
+  return {
+    weights: leastAgreed(l.weights, u.weights, precision, u.weightScale),
+    mean: leastAgreed(l.mean, u.mean, precision, u.meanScale),
+    weightsL1: leastAgreed(l.weightsL1, u.weightsL1, precision),
+  };
+}
+
+/** Entries as Decimals of class D, exactly (numbers by their binary value; the constructor does not round); NaN/∞ rejected. */
+export function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], width: number, what: string): Decimal[] {
+  return values.map((v, i) => {
+    let d: Decimal;
+    try {
+      d = typeof v === "number" ? new D(exactBinaryDecimal(v, what)) : new D(v);
+    } catch (e) {
+      if (e instanceof NtkError) throw new NtkError(e.code, `Entry (${Math.floor(i / width)}, ${i % width}) of the ${e.message}`, { index: i });
+      throw new NtkError("NOT_A_NUMBER", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is not a number: ${String(v)}.`, { index: i });
+    }
+    if (!d.isFinite()) {
+      throw new NtkError("NON_FINITE", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is ${d.toString()}; every entry must be finite.`, {
+        index: i,
+      });
+    }
+    return d;
+  });
+}
+
+/** BAD_OPTION unless K is symmetric to its working precision; mirrors the upper triangle down. */
+function checkSymmetric(D: typeof Decimal, K: Decimal[], m: number): void {
+  const scale = K.reduce((a, v) => D.max(a, v.abs()), new D(0));
+  const tolerance = scale.times(new D(10).pow(-D.precision + 2));
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      if (
+        K[i * m + j]
+          .minus(K[j * m + i])
+          .abs()
+          .gt(tolerance)
+      ) {
+        throw new NtkError(
+          "BAD_OPTION",
+          `The training kernel K is not symmetric: K[${i}][${j}] = ${K[i * m + j].toString()} but K[${j}][${i}] = ${K[j * m + i].toString()}. Pass k(X, X) itself.`,
+          { row: i, col: j },
+        );
+      }
+      K[j * m + i] = K[i * m + j];
+    }
+  }
+}
+
+/** log10 |x| for a nonzero Decimal of any exponent, to about 15 significant digits. */
+function log10Abs(x: Decimal): number {
+  const [mantissa, exponent] = x.abs().toExponential(16).split("e");
+  return Math.log10(Number(mantissa)) + Number(exponent);
 }
