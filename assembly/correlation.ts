@@ -32,7 +32,18 @@ const G10: f64 = -1.0 / 2554547108585472000.0;
  */
 // @ts-ignore: decorator
 @inline export function thetaOfComplement(eps: f64): f64 {
-  return eps <= 1.0 ? 2.0 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2.0 * Math.asin(Math.sqrt(1.0 - 0.5 * eps));
+  // 2 − ε is exact for ε ∈ [1, 2], so this is π − 2 asin(sqrt(1 − ε/2)) bit for bit.
+  return thetaOfComplements(eps, 2.0 - eps);
+}
+
+/**
+ * θ = arccos ρ from both complements, ε = 1 − ρ and ε̄ = 1 + ρ, each accurate relative to itself
+ * (ε + ε̄ = 2): from ε up to ε = 1 and from ε̄ above, so that θ near π (nearly antipodal layer-1
+ * inputs, whose ε̄ = |x + x′|²/2 is lost in ε = 2 − ε̄) keeps π − θ = 2 asin(sqrt(ε̄/2)) to a few ulps.
+ */
+// @ts-ignore: decorator
+@inline export function thetaOfComplements(eps: f64, epsBar: f64): f64 {
+  return eps <= 1.0 ? 2.0 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2.0 * Math.asin(Math.sqrt(0.5 * epsBar));
 }
 
 /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], accurate to a few ulps relative at every θ. */

@@ -18,7 +18,7 @@
 // Every quantity that grows like θ^{-3} or θ^{-4} is carried multiplied by θ_n³ or θ_L⁴, so no
 // ρ1 under- or overflows float64 (θ_1 ≥ 3e-162 for any ε_1 ≥ 5e-324).
 
-import { complementStep, thetaOfComplement } from "./correlation";
+import { complementStep, thetaOfComplement, thetaOfComplements } from "./correlation";
 import {
   GAUSS_NODES, GAUSS_WEIGHTS, PHI_COEFFICIENTS, PHI_TERMS, PSI_A1, PSI_A2, PSI_A3, PSI_A4, PSI_B, PSI_COEFFICIENTS, PSI_TERMS,
 } from "./depthSeries";
@@ -93,10 +93,9 @@ let stateEps: f64 = 0.0;
 let stateU: f64 = 0.0;
 let stateLayer: f64 = 1.0;
 
-/** One exact layer of the paper's-case recursion (w = 1, a = l/(l+1), b = 1/(l+1)). */
-function exactStep(): void {
+/** One exact layer of the paper's-case recursion (w = 1, a = l/(l+1), b = 1/(l+1)), θ = θ(stateEps). */
+function exactStep(theta: f64): void {
   const e = stateEps;
-  const theta = thetaOfComplement(e);
   const next = complementStep(e, theta, 1.0);
   const l = stateLayer;
   stateU = (l * (stateU + (1.0 - stateU) * theta * INV_PI) + next) / (l + 1.0);
@@ -143,8 +142,11 @@ let resultEps: f64 = 0.0;
 let resultU: f64 = 0.0;
 let resultTheta: f64 = 0.0;
 
-/** Runs the jump for one pair: ε_1 → (ε_L, u_L, θ_L) in resultEps, resultU, resultTheta. */
-function jump(eps1: f64, depth: f64): void {
+/**
+ * Runs the jump for one pair: ε_1 → (ε_L, u_L, θ_L) in resultEps, resultU, resultTheta. θ_1 comes
+ * from ε_1 and 1 + ρ^(1) (correlation.ts thetaOfComplements), so nearly antipodal pairs keep it.
+ */
+function jump(eps1: f64, onePlusRho1: f64, depth: f64): void {
   stateEps = eps1;
   stateU = eps1;
   stateLayer = 1.0;
@@ -157,21 +159,22 @@ function jump(eps1: f64, depth: f64): void {
   // Exact steps while θ ≥ THETA_JUMP, and all the way when the jump would be short; a jump with
   // L − n < t_n (case C) needs L − n ≥ SUM_MIN_LAYERS, where the Euler–Maclaurin terms left out
   // (s⁽⁵⁾/30240 and beyond, relative ~t^{-6}) are below float64's resolution.
+  let theta = thetaOfComplements(eps1, onePlusRho1);
   while (stateLayer < depth) {
     const left = depth - stateLayer;
-    const theta = thetaOfComplement(stateEps);
     if (left > DIRECT_STEPS && theta < THETA_JUMP && (left >= SUM_MIN_LAYERS || left >= abelPhi(theta))) break;
-    exactStep();
+    exactStep(theta);
+    theta = thetaOfComplement(stateEps);
   }
   if (stateLayer >= depth) {
     resultEps = stateEps;
     resultU = stateU;
-    resultTheta = thetaOfComplement(stateEps);
+    resultTheta = theta;
     return;
   }
   const n = stateLayer;
   const delta = depth - n;
-  const thetaN = thetaOfComplement(stateEps);
+  const thetaN = theta;
   const tN = abelPhi(thetaN);
   const thetaL = inverseAbelPhi(tN + delta);
   resultEps = complementOfTheta(thetaL);
@@ -206,12 +209,13 @@ function jump(eps1: f64, depth: f64): void {
 
 /**
  * One pair at depth L (σb = 0): writes [ε_L = 1 − ρ^(L), u_L = 1 − Θ̄^(L), θ^(L)] at `out` from
- * ε_1 = 1 − ρ^(1) ∈ [0, 2]. `depth` ≥ 1 is an integer (beyond 2^53 its float64 rounding, which
+ * ε_1 = 1 − ρ^(1) ∈ [0, 2] and 1 + ρ^(1) (each accurate relative to itself; 2 − ε_1 where only ε_1
+ * is known, which gives θ_1 = θ(ε_1) bit for bit). `depth` ≥ 1 is an integer (beyond 2^53 its float64 rounding, which
  * changes the results by less than 1e-16 relative). Cost independent of L (about 20 exact steps,
  * a Newton solve, and 14 more in case (C)).
  */
-export function depthJumpPair(eps1: f64, depth: f64, out: usize): void {
-  jump(eps1, depth);
+export function depthJumpPair(eps1: f64, onePlusRho1: f64, depth: f64, out: usize): void {
+  jump(eps1, onePlusRho1, depth);
   store<f64>(out, resultEps);
   store<f64>(out, resultU, 8);
   store<f64>(out, resultTheta, 16);
@@ -224,7 +228,8 @@ export function depthJumpPair(eps1: f64, depth: f64, out: usize): void {
 export function depthJumpFill(eps: usize, u: usize, start: i32, end: i32, depth: f64): void {
   for (let k = start; k < end; k++) {
     const p = <usize>k << 3;
-    jump(load<f64>(eps + p), depth);
+    const e = load<f64>(eps + p);
+    jump(e, 2.0 - e, depth);
     store<f64>(eps + p, resultEps);
     store<f64>(u + p, resultU);
   }

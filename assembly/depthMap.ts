@@ -86,7 +86,8 @@ export function depthMapBuild(table: usize, geometricPieces: i32, uniformPieces:
       const theta = 0.5 * (lo + hi) + 0.5 * (hi - lo) * chebyshevPoint(k);
       const half = Math.sin(0.5 * theta);
       const eps1 = 2.0 * half * half;
-      depthJumpPair(eps1, depth, JUMP_OUT);
+      const halfBar = Math.cos(0.5 * theta);
+      depthJumpPair(eps1, 2.0 * halfBar * halfBar, depth, JUMP_OUT);
       // Quotients against the ε_1 and θ_1 the fill will see.
       const eL = load<f64>(JUMP_OUT);
       const uL = load<f64>(JUMP_OUT, 8);
@@ -98,9 +99,10 @@ export function depthMapBuild(table: usize, geometricPieces: i32, uniformPieces:
 }
 
 /**
- * Pairs `start … end − 1` of the packed arrays: reads ε_1 from `eps`, writes ε_L to `eps` and u_L
- * to `u` from the table of depthMapBuild (same J and C). Pairs are independent: ranges may be
- * split across workers. ε_1 = 0 (coincident points) gives exactly 0, 0.
+ * Pairs `start … end − 1` of the packed arrays: reads ε_1 from `eps` and θ_1 from `u` (as
+ * gramInitialComplement leaves them: θ_1 of nearly antipodal pairs is accurate there, unlike
+ * θ(ε_1)), writes ε_L to `eps` and u_L to `u` from the table of depthMapBuild (same J and C). Pairs
+ * are independent: ranges may be split across workers. ε_1 = 0 (coincident points) gives exactly 0, 0.
  */
 export function depthMapFill(eps: usize, u: usize, start: i32, end: i32, table: usize, geometricPieces: i32, uniformPieces: i32): void {
   const width = HALF_PI / <f64>uniformPieces;
@@ -112,7 +114,7 @@ export function depthMapFill(eps: usize, u: usize, start: i32, end: i32, table: 
       store<f64>(u + p, 0.0);
       continue;
     }
-    const theta = thetaOfComplement(e);
+    const theta = load<f64>(u + p);
     if (theta > HALF_PI) {
       const piece = min<i32>(uniformPieces - 1, <i32>((theta - HALF_PI) / width));
       const x = (theta - HALF_PI - width * (<f64>piece + 0.5)) / (0.5 * width);

@@ -19,36 +19,60 @@ export const GRAM_COEFFICIENTS_PER_LAYER: i32 = 3;
 const INV_PI: f64 = 1.0 / Math.PI;
 
 /**
- * Layer-1 complements of every pair: ε_1 = u_1 = c1 (1 − x_i·x_j), where `c1` = σw² / (n0 q_1)
- * (1 in the paper's case), block by block (innerProducts.ts: a blocked GEMM, with |x − x′|²/2
- * where the inner product cancels). `coords` is row-major m × n0; `eps` and `u` receive
- * m (m − 1) / 2 values each. The thread pool runs the same blocks spread over its workers.
+ * Layer 1 of every pair: ε_1 = c1 (1 − x_i·x_j) to `eps`, where `c1` = σw² / (n0 q_1) (1 in the
+ * paper's case), and θ_1 = arccos Σ̄^(1) to `u` (u_1 itself equals ε_1, Θ^(1) = Σ^(1)), with
+ * `twoBias` = 2 σb²/q_1, block by block (innerProducts.ts: a blocked GEMM, with |x ∓ x′|²/2 where
+ * 1 ∓ x·x′ cancels). `coords` is row-major m × n0; `eps` and `u` receive m (m − 1) / 2 values each.
+ * The thread pool runs the same blocks spread over its workers. `gramAdvance` with `fromLayerOne`
+ * takes the state on from there.
  */
-export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, eps: usize, u: usize): void {
+export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, twoBias: f64, eps: usize, u: usize): void {
   const blocks = (m + GRAM_INIT_BLOCK - 1) / GRAM_INIT_BLOCK;
   for (let bi: i32 = 0; bi < blocks; bi++) {
-    for (let bj = bi; bj < blocks; bj++) gramInitialBlock(coords, m, n0, c1, eps, u, bi, bj);
+    for (let bj = bi; bj < blocks; bj++) gramInitialBlock(coords, m, n0, c1, twoBias, eps, u, bi, bj);
   }
 }
 
 /**
  * Advances pairs `first … first + count − 1` by `steps` layers. `coef` holds, per layer,
  * w_l, a_l = w_l τ_l / τ_{l+1} and b_l = 1 / τ_{l+1} (GRAM_COEFFICIENTS_PER_LAYER values).
+ * With `fromLayerOne` ≠ 0 the state is layer 1's as gramInitialComplement leaves it (ε_1 and θ_1),
+ * and the first layer is the exact step from that θ_1; otherwise it is (ε, u) at any layer.
  * ε never increases through depth, so a pair runs its first layers lane by lane (the exact step of
  * correlation.ts above SERIES_MID_EPS_MAX, the second polynomial fit down to SERIES_EPS_MAX) and the
  * rest with the first fit. Each layer needs the last ε, so several pairs run as independent chains
  * to hide that latency: eight in four f64x2 vectors in the SIMD build, two in the scalar build.
  * ε stays in [0, 2], and coincident points (ε = u = 0) stay exactly 0.
  */
-export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: usize, steps: i32): void {
+export function gramAdvance(eps: usize, u: usize, first: i32, count: i32, coef: usize, steps: i32, fromLayerOne: i32): void {
   let p: usize = <usize>first << 3;
   const end: usize = <usize>(first + count) << 3;
+  if (fromLayerOne && steps > 0) {
+    const w = load<f64>(coef);
+    const a = load<f64>(coef, 8);
+    const b = load<f64>(coef, 16);
+    for (let q = p; q < end; q += 8) firstLayerStep(eps + q, u + q, w, a, b);
+    coef += LAYER_BYTES;
+    steps--;
+  }
   if (ASC_FEATURE_SIMD) {
     for (; p + 64 <= end; p += 64) advanceEight(eps + p, u + p, coef, steps);
   } else {
     for (; p + 16 <= end; p += 16) advanceTwoScalar(eps + p, u + p, coef, steps);
   }
   for (; p < end; p += 8) advanceOne(eps + p, u + p, coef, steps);
+}
+
+// Layer 1 → 2 of one pair from ε_1 (at ep) and θ_1 (at up), u_1 = ε_1: the exact step, whose θ_1
+// came from the accurate one of 1 ∓ Σ̄^(1), so that θ_1/π, hence κ0 = 1 − θ_1/π, ε_2 and u_2 are
+// accurate to a few ulps for every pair, nearly antipodal ones included.
+// @ts-ignore: decorator
+@inline function firstLayerStep(ep: usize, up: usize, w: f64, a: f64, b: f64): void {
+  const e = load<f64>(ep);
+  const theta = load<f64>(up);
+  const eNext = complementStep(e, theta, w);
+  store<f64>(up, nextU(e, theta * INV_PI, a, b, eNext));
+  store<f64>(ep, eNext);
 }
 
 /** Bytes per layer in the coefficient buffer. */

@@ -35,6 +35,8 @@ export class LayerScalars {
   readonly sigmaB2: number;
   /** c1 = σw² / (n0 q_1): the layer-1 complements are ε_1 = u_1 = c1 (1 − x·x′) (docs/RECURSIONS.md); 1 in the paper's case. */
   readonly c1: number;
+  /** 2σb²/q_1 = 2 (1 − c1), formed without cancellation: 1 + Σ̄^(1) = twoBias + c1 (1 + x·x′). */
+  readonly twoBias: number;
 
   /** Throws BAD_SIGMA_W / BAD_SIGMA_B for σw, σb outside the float64 range (checkFloat64Params). */
   constructor(params: ResolvedParams, n0: number) {
@@ -44,6 +46,7 @@ export class LayerScalars {
     this.sigmaB2 = params.sigmaB64 * params.sigmaB64;
     this.qMantissa = sigmaW2 / n0 + this.sigmaB2;
     this.c1 = sigmaW2 / n0 / this.qMantissa;
+    this.twoBias = (2 * this.sigmaB2) / this.qMantissa;
     this.renormalize();
   }
 

@@ -431,3 +431,15 @@ describe("single points and checkpoint handling", () => {
     expect(grams[1].ntkDiag).toBe(4 / 3 / 8);
   });
 });
+
+describe("concurrent calls", () => {
+  it("short runs on the shared engine, started together, each get their own depth's matrices", async () => {
+    // Such runs keep their state in the shared engine's memory: they must not yield until done.
+    const points = spherePoints(3, 2, [1, 0, 0.6, 0.8, -0.6, 0.8]);
+    const alone = [(await gramThroughDepthFloat64({ points, depths: [3] }))[0], (await gramThroughDepthFloat64({ points, depths: [50] }))[0]];
+    const together = await Promise.all([gramThroughDepthFloat64({ points, depths: [3] }), gramThroughDepthFloat64({ points, depths: [50] })]);
+    expect(alone[0].ntkNormalized).not.toEqual(alone[1].ntkNormalized);
+    expect(together.map((g) => g[0].ntkNormalized)).toEqual(alone.map((g) => g.ntkNormalized));
+    expect(together.map((g) => g[0].oneMinusSigmaNormalized)).toEqual(alone.map((g) => g.oneMinusSigmaNormalized));
+  });
+});

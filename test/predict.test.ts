@@ -680,7 +680,24 @@ describe("predict(): float64 keeps the digits it claims (property, against high 
           expect(error).toBeLessThanOrEqual(10 ** -(f.digitsKept - 1));
         },
       ),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        examples: [
+          // Seed −1902911678: the test point is nearly antipodal to the second training point
+          // (1 + ρ1 ≈ 1e-24), whose layer-1 κ0 = φ/π was lost in ε_1 = 2 − δ (2.8e-13 relative off at L = 2).
+          [
+            3,
+            2,
+            true,
+            "ntk",
+            "inf",
+            [
+              0, -1.2215459430384064e-265, -5e-323, -0.9999999999999999, -0.999999999999998, -1.5808992924754375e-12, -8.058083052274484e-256, -7e-323, 0,
+              -0.9999999999999991, -0.999999999999999, 6e-323, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ],
+          ],
+        ],
+      },
     );
   });
 });

@@ -70,11 +70,11 @@ interface ArchExports {
   archAdvance(eps: number, u: number, from: number, to: number, tape: number, ops: number, stack: number): void;
 }
 
-/** The input complements ε_0 = 1 − x·x′ = |x − x′|²/2 of every pair (c1 = 1: the stem's first dense layer applies its own weight). */
+/** The input complements ε_0 = 1 − x·x′ of every pair (|x − x′|²/2 where the inner product cancels) (c1 = 1: the stem's first dense layer applies its own weight). */
 export function inputComplements(points: SpherePoints): Float64Array {
   const { m, n0 } = points;
   const eps = new Float64Array((m * (m - 1)) / 2);
-  plainGramInitialComplement(points.coords, m, n0, 1, eps, new Float64Array(eps.length));
+  plainGramInitialComplement(points.coords, m, n0, 1, 0, eps, new Float64Array(eps.length));
   return eps;
 }
 

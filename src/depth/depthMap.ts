@@ -58,7 +58,8 @@ export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMa
 
 /**
  * Applies a table to the packed pairs start … end − 1 of the float64 arrays at byte offsets `eps`
- * (ε_1 in, ε_L out) and `u` (u_L out), the table having been copied to byte offset `table` of the
+ * (ε_1 in, ε_L out) and `u` (θ_1 = arccos(1 − ε_1) in, as the Gram fill leaves it, accurate near π
+ * too; u_L out), the table having been copied to byte offset `table` of the
  * same engine's memory. Ranges are independent: workers may each take one.
  */
 export function depthMapFillFloat64(engine: WasmEngine, map: DepthMapFloat64, table: number, eps: number, u: number, start: number, end: number): void {

@@ -24,19 +24,21 @@ export interface DepthJumpFloat64 {
 }
 
 interface DepthJumpExports {
-  depthJumpPair(eps1: number, depth: number, out: number): void;
+  depthJumpPair(eps1: number, onePlusRho1: number, depth: number, out: number): void;
   depthJumpFill(eps: number, u: number, start: number, end: number, depth: number): void;
 }
 
 /**
  * The jump for one pair: ε_1 = 1 − ρ^(1) ∈ [0, 2] (for σb = 0, ε_1 = 1 − x·x′) to depth L ≥ 1.
+ * `onePlusRho1` = 1 + ρ^(1) (default 2 − ε_1): give it where it is known more accurately than
+ * that, as for nearly antipodal inputs (1 + x·x′ = |x + x′|²/2), whose θ_1 and κ0 need it.
  * Cost independent of L (a few µs); the depth enters as its float64 rounding beyond 2^53, which
  * moves the results by less than 1e-16 relative. Uses the engine's scratch buffer (synchronous).
  */
-export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint): DepthJumpFloat64 {
+export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint, onePlusRho1 = 2 - eps1): DepthJumpFloat64 {
   const ex = engine.exports as unknown as DepthJumpExports;
   const [out] = engine.reserve([3], "one depth jump");
-  ex.depthJumpPair(eps1, Number(depth), out!);
+  ex.depthJumpPair(eps1, onePlusRho1, Number(depth), out!);
   const [oneMinusRho, oneMinusNtkNormalized, theta] = engine.f64(out!, 3);
   return { oneMinusRho: oneMinusRho!, oneMinusNtkNormalized: oneMinusNtkNormalized!, theta: theta! };
 }

@@ -55,8 +55,8 @@ export async function gramByDepthMap(
       largestFitting,
     );
     engine.f64(coords!, m * n0).set(points.coords);
-    // σb = 0: c1 = 1, ε_1 = 1 − x_i·x_j.
-    await fillInitialComplements(engine, pool, coords!, m, n0, 1, eps!, u!);
+    // σb = 0: c1 = 1, ε_1 = 1 − x_i·x_j, and θ_1 in u.
+    await fillInitialComplements(engine, pool, coords!, m, n0, 1, 0, eps!, u!);
     engine.f64(table!, map.coefficients.length).set(map.coefficients);
     const perCall = PAIRS_PER_CALL * (pool ? TASKS_PER_THREAD * pool.threads : 1);
     for (let start = 0; start < pairs; start += perCall) {
@@ -73,7 +73,7 @@ export async function gramByDepthMap(
       const pause = ticker.tick(done);
       if (pause) await pause;
     }
-    const unpack = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
+    const unpack = async (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
       unpackMatrix(engine, pool, packed, m, out!, diagonal, fromComplement);
     const raw = rawDiagonalFloat64(params, n0, depth);
     results.push({

@@ -13,34 +13,41 @@ const UNPACK_ROWS_PER_TASK = 64;
 
 interface FillExports {
   GRAM_INIT_BLOCK: { value: number };
-  gramInitialComplement(coords: number, m: number, n0: number, c1: number, eps: number, u: number): void;
+  gramInitialComplement(coords: number, m: number, n0: number, c1: number, twoBias: number, eps: number, u: number): void;
   gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
 }
 
-/** ε_1 = u_1 = c1 (1 − x_i·x_j) of every pair into the packed arrays `eps` and `u` (coords row-major m × n0 at `coords`). */
-export async function fillInitialComplements(
+/**
+ * Layer 1 of every pair into the packed arrays: ε_1 = c1 (1 − x_i·x_j) to `eps`, θ_1 = arccos Σ̄^(1)
+ * to `u` (from 1 + Σ̄^(1) = twoBias + c1 (1 + x_i·x_j) where that is the accurate side; twoBias =
+ * 2σb²/q_1). Coords row-major m × n0 at `coords`.
+ */
+export function fillInitialComplements(
   engine: WasmEngine,
   pool: ThreadPool | null,
   coords: number,
   m: number,
   n0: number,
   c1: number,
+  twoBias: number,
   eps: number,
   u: number,
-): Promise<void> {
+): void | Promise<void> {
   const ex = engine.exports as unknown as FillExports;
-  if (!pool) return ex.gramInitialComplement(coords, m, n0, c1, eps, u);
+  // Synchronous on one thread, so a run on the shared engine never yields with its state in memory.
+  if (!pool) return ex.gramInitialComplement(coords, m, n0, c1, twoBias, eps, u);
   const blocks = Math.ceil(m / ex.GRAM_INIT_BLOCK.value);
   const tasks: number[][] = [];
-  for (let bi = 0; bi < blocks; bi++) for (let bj = bi; bj < blocks; bj++) tasks.push([coords, m, n0, c1, eps, u, bi, bj]);
-  await pool.run("gramInitialBlock", tasks);
+  for (let bi = 0; bi < blocks; bi++) for (let bj = bi; bj < blocks; bj++) tasks.push([coords, m, n0, c1, twoBias, eps, u, bi, bj]);
+  return pool.run("gramInitialBlock", tasks);
 }
 
 /**
  * The full m × m matrix of the packed pair values at `packed` (1 − value when `fromComplement`,
- * `diagonal` on the diagonal), written at `out` and returned as a new array.
+ * `diagonal` on the diagonal), written at `out` and returned as a new array (synchronously
+ * without a pool).
  */
-export async function unpackMatrix(
+export function unpackMatrix(
   engine: WasmEngine,
   pool: ThreadPool | null,
   packed: number,
@@ -48,13 +55,12 @@ export async function unpackMatrix(
   out: number,
   diagonal: number,
   fromComplement: number,
-): Promise<Float64Array> {
+): Float64Array | Promise<Float64Array> {
   if (pool) {
     const tasks: number[][] = [];
     for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([packed, m, out, diagonal, fromComplement, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);
-    await pool.run("gramUnpackRows", tasks);
-  } else {
-    (engine.exports as unknown as FillExports).gramUnpack(packed, m, out, diagonal, fromComplement);
+    return pool.run("gramUnpackRows", tasks).then(() => engine.f64(out, m * m).slice());
   }
+  (engine.exports as unknown as FillExports).gramUnpack(packed, m, out, diagonal, fromComplement);
   return engine.f64(out, m * m).slice();
 }

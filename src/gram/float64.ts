@@ -5,7 +5,8 @@
  * All points lie on the unit sphere, so every diagonal entry at layer l is the same scalar
  * q_l = Σ^(l)(x, x), and Θ^(l)(x, x) = τ_l q_l; these scalars are computed here once per layer.
  * Per unique pair only the complements ε = 1 − Σ̄ and u = 1 − Θ̄ are carried (docs/RECURSIONS.md),
- * starting from |x_i − x_j|²/2, in WebAssembly (assembly/gram.ts) or its TypeScript port
+ * starting from |x_i − x_j|²/2 (and, for nearly antipodal pairs, a first layer from |x_i + x_j|²/2:
+ * θ_1 and κ0 = 1 − θ_1/π stay accurate there), in WebAssembly (assembly/gram.ts) or its TypeScript port
  * (gram/plain.ts). Cost: m(m−1)/2 · L pair steps; a step is the exact complement step
  * (assembly/correlation.ts: asin, and sin/cos or a series) while ε ≥ 0.8, and below that (almost
  * every layer of a deep run) one sqrt and two degree-12 polynomials fitted to θ(ε) and g(θ(ε))
@@ -15,9 +16,9 @@
  * relatively accurate, observed within 4e-15 for m ≤ 6 and L ≤ 1000, and within 1.5e-14 for one
  * pair at L = 10^5 (u is carried as a double word so that its roundings do not add up over the
  * layers; 1 − Σ̄ can gain a few ulps per 10^5 layers). Σ̄ = 1 − ε and Θ̄ = 1 − u have that relative
- * accuracy plus one ulp of 1 absolute: near 0 (e.g. Σ̄^(2) of a nearly antipodal pair) they are
- * accurate to ~1e-16 absolute only, since no value near 0 is carried separately. Raw diagonals
- * are within a few ulps.
+ * accuracy plus one ulp of 1 absolute: near 0 (e.g. Σ̄^(2), Θ̄^(2) of a nearly antipodal pair) they
+ * are accurate to ~1e-16 absolute only, since no value near 0 is carried separately; that holds
+ * for 1 + x·x′ down to 0 (test/gram-antipodal.test.ts). Raw diagonals are within a few ulps.
  */
 import { NtkError } from "../errors.js";
 import { MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
@@ -122,15 +123,18 @@ const SHORT_RUN_PAIR_STEPS = 1 << 20;
 const PARALLEL_MIN_PAIR_STEPS = 1 << 22;
 /** Where the pair complements live while the depth loop runs: WASM memory or JS arrays. */
 interface PairStore {
-  /** Pairs first … first + count − 1 advanced `steps` layers, in calls of `taskPairs` pairs when on the pool. */
-  advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number): void | Promise<void>;
-  /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays. */
-  unpack(): Promise<[Float64Array, Float64Array, Float64Array, Float64Array]>;
+  /**
+   * Pairs first … first + count − 1 advanced `steps` layers, in calls of `taskPairs` pairs when on
+   * the pool; `fromLayerOne` when they hold layer 1's ε_1 and θ_1 (gramInitialComplement).
+   */
+  advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number, fromLayerOne: boolean): void | Promise<void>;
+  /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays; at `layerOne` Θ̄ = Σ̄ (the u array holds θ_1 then). */
+  unpack(layerOne: boolean): Matrices | Promise<Matrices>;
   /** A copy of every pair's ε and u (for the fixed-point test). */
   state(): Float64Array;
 }
 interface GramExports {
-  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
+  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number, fromLayerOne: number): void;
 }
 
 /**
@@ -143,13 +147,21 @@ export function largestGramFitting(bytes: number, n0: number): number {
   return Math.max(0, Math.floor((-b + Math.sqrt(b * b + 8 * values)) / 4));
 }
 
+type Matrices = [Float64Array, Float64Array, Float64Array, Float64Array];
+
 /**
  * The pair state in WebAssembly memory: the engine's own (one thread), or the shared memory of
  * `pool`, whose workers then run the layer-1 blocks, the pair ranges and the output rows. Either
  * way every pair and every output row is computed by one call of the same kernel, so the bits do
- * not depend on the number of threads.
+ * not depend on the number of threads. Without a pool every method is synchronous (`filled` is
+ * undefined), so that a run on the shared engine can finish without yielding.
  */
-async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, pool: ThreadPool | null): Promise<PairStore> {
+function wasmStore(
+  engine: WasmEngine,
+  points: SpherePoints,
+  scalars: LayerScalars,
+  pool: ThreadPool | null,
+): { store: PairStore; filled: void | Promise<void> } {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const ex = engine.exports as unknown as GramExports;
@@ -159,18 +171,34 @@ async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, p
     (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
   );
   engine.f64(coords, m * n0).set(points.coords);
-  await fillInitialComplements(engine, pool, coords, m, n0, c1, eps, u);
-  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
+  const filled = fillInitialComplements(engine, pool, coords, m, n0, scalars.c1, scalars.twoBias, eps, u);
+  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array | Promise<Float64Array> =>
     unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
-  return {
-    advance(first, count, coefficients, steps, taskPairs) {
+  const store: PairStore = {
+    advance(first, count, coefficients, steps, taskPairs, fromLayerOne) {
       engine.f64(coef, coefficients.length).set(coefficients);
-      if (!pool) return ex.gramAdvance(eps, u, first, count, coef, steps);
+      const one = fromLayerOne ? 1 : 0;
+      if (!pool) return ex.gramAdvance(eps, u, first, count, coef, steps, one);
       const tasks: number[][] = [];
-      for (let f = first; f < first + count; f += taskPairs) tasks.push([eps, u, f, Math.min(taskPairs, first + count - f), coef, steps]);
+      for (let f = first; f < first + count; f += taskPairs) tasks.push([eps, u, f, Math.min(taskPairs, first + count - f), coef, steps, one]);
       return pool.run("gramAdvance", tasks);
     },
-    unpack: async () => [await unpackOne(eps, 1, 1), await unpackOne(eps, 0, 0), await unpackOne(u, 1, 1), await unpackOne(u, 0, 0)],
+    unpack: (layerOne) => {
+      const ntk = layerOne ? eps : u;
+      const order: [number, number, number][] = [
+        [eps, 1, 1],
+        [eps, 0, 0],
+        [ntk, 1, 1],
+        [ntk, 0, 0],
+      ];
+      if (!pool) return order.map(([packed, diagonal, fromComplement]) => unpackOne(packed, diagonal, fromComplement) as Float64Array) as Matrices;
+      // The pool runs one job at a time: the four matrices one after another.
+      return (async () => {
+        const all: Float64Array[] = [];
+        for (const [packed, diagonal, fromComplement] of order) all.push(await unpackOne(packed, diagonal, fromComplement));
+        return all as Matrices;
+      })();
+    },
     state: () => {
       const copy = new Float64Array(2 * pairs);
       copy.set(engine.f64(eps, pairs));
@@ -178,22 +206,26 @@ async function wasmStore(engine: WasmEngine, points: SpherePoints, c1: number, p
       return copy;
     },
   };
+  return { store, filled };
 }
 
-function plainStore(points: SpherePoints, c1: number): PairStore {
+function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const eps = new Float64Array(pairs);
   const u = new Float64Array(pairs);
-  plainGramInitialComplement(points.coords, m, n0, c1, eps, u);
+  plainGramInitialComplement(points.coords, m, n0, scalars.c1, scalars.twoBias, eps, u);
   const unpackOne = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
     return out;
   };
   return {
-    advance: (first, count, coef, steps) => plainGramAdvance(eps, u, first, count, coef, steps),
-    unpack: async () => [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(u, 1, true), unpackOne(u, 0, false)],
+    advance: (first, count, coef, steps, _taskPairs, fromLayerOne) => plainGramAdvance(eps, u, first, count, coef, steps, fromLayerOne),
+    unpack: (layerOne) => {
+      const ntk = layerOne ? eps : u;
+      return [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(ntk, 1, true), unpackOne(ntk, 0, false)];
+    },
     state: () => {
       const copy = new Float64Array(2 * pairs);
       copy.set(eps);
@@ -272,7 +304,6 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
       lease?.release();
     }
   }
-  const { c1 } = scalars;
   const finalDepth = Math.min(Number(exactDepths[exactDepths.length - 1]), MAX_DEPTH);
   const total = pairs * (finalDepth - 1);
   // A run that may yield to the event loop keeps its state in an engine of its own, since other
@@ -282,17 +313,36 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const parallel = backend === "wasm" && threads > 1 && pairs * Math.max(finalDepth - 1, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS;
   const lease = parallel ? await acquirePool(threads, o.variant) : null;
   try {
-    const store =
-      backend === "plain"
-        ? plainStore(o.points, c1)
-        : lease
-          ? await wasmStore(lease.pool.engine, o.points, c1, lease.pool)
-          : await wasmStore(await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant)), o.points, c1, null);
-    const atDepths = await runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles);
+    // From the reservation on, a short run on the shared engine must not yield (its `filled` and
+    // every step of runLayers are synchronous then).
+    const engine = backend === "plain" ? null : lease ? lease.pool.engine : await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant));
+    const { store, filled } = engine ? wasmStore(engine, o.points, scalars, lease?.pool ?? null) : { store: plainStore(o.points, scalars), filled: undefined };
+    if (filled) await filled;
+    const atDepths = await drive(runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
     return atDepths.map((g) => withLostComplements(g, o.points));
   } finally {
     lease?.release();
   }
+}
+
+/**
+ * Runs a generator that yields whatever may be a promise (a pool task, a pause for progress) and
+ * takes back its value: synchronously as long as nothing yielded is a promise, so that a run whose
+ * steps are all synchronous never gives the event loop a chance to touch the engine's memory.
+ */
+function drive<T>(g: Generator<unknown, T, unknown>): T | Promise<T> {
+  let r = g.next();
+  while (!r.done) {
+    if (r.value instanceof Promise) return r.value.then((v) => driveAsync(g, v));
+    r = g.next(r.value);
+  }
+  return r.value;
+}
+
+async function driveAsync<T>(g: Generator<unknown, T, unknown>, first: unknown): Promise<T> {
+  let r = g.next(first);
+  while (!r.done) r = g.next(await r.value);
+  return r.value;
 }
 
 /**
@@ -301,7 +351,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
  * bitwise as they were, followed by one more layer that does too, is the float64 fixed point: every later depth
  * has that state, so deeper checkpoints (to 2^60) take no layers at all.
  */
-async function runLayers(
+function* runLayers(
   o: GramFloat64Options,
   store: PairStore,
   scalars: LayerScalars,
@@ -312,46 +362,44 @@ async function runLayers(
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
+): Generator<unknown, Omit<GramAtDepthFloat64, "lostToZero">[], unknown> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   let fixedPointFrom: number | null = null;
-  const pauseIfDue = async (): Promise<void> => {
-    const pause = mayYield ? ticker.tick(done) : undefined;
-    if (pause) await pause;
-  };
+  const pauseIfDue = (): Promise<void> | undefined => (mayYield ? ticker.tick(done) : undefined);
   const scalarState = (): number[] => [scalars.qMantissa, scalars.log2Scale, scalars.tau];
   const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
     for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
     return true;
   };
   /** One round of `steps` layers over every pair; true when it left the scalars and the pairs as they were (checked only when `watch`). */
-  const round = async (steps: number, watch: boolean): Promise<boolean> => {
+  const round = function* (steps: number, watch: boolean): Generator<unknown, boolean, unknown> {
     const scalarsBefore = scalarState();
+    const fromLayerOne = scalars.layer === 1;
     scalars.fill(coef, steps);
     const pairsBefore = watch && same(scalarsBefore, scalarState()) ? store.state() : null;
     const taskPairs = Math.max(8, 8 * Math.floor(PAIR_STEPS_PER_CALL / steps / 8));
     const block = taskPairs * tasksPerCall;
     for (let first = 0; first < pairs; first += block) {
       const count = Math.min(block, pairs - first);
-      await store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs);
+      yield store.advance(first, count, coef.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps), steps, taskPairs, fromLayerOne);
       done += count * steps;
-      await pauseIfDue();
+      yield pauseIfDue();
     }
     // With a single point there are no pairs, but a deep run still yields now and then.
-    if (pairs === 0) await pauseIfDue();
+    if (pairs === 0) yield pauseIfDue();
     return pairsBefore !== null && same(pairsBefore, store.state());
   };
-  let settled: [Float64Array, Float64Array, Float64Array, Float64Array] | null = null;
+  let settled: Matrices | null = null;
   for (const depthExact of depths) {
     const depth = Math.min(Number(depthExact), MAX_DEPTH);
     while (fixedPointFrom === null && scalars.layer < depth) {
       const start = scalars.layer;
       const steps = Math.min(depth - scalars.layer, MAX_LAYERS_PER_CALL);
       // A full round that changed nothing, then one layer that changes nothing either: a fixed point, not a cycle.
-      if ((await round(steps, watchFixedPoint && steps === MAX_LAYERS_PER_CALL)) && scalars.layer < depth && (await round(1, true))) fixedPointFrom = start;
+      if ((yield* round(steps, watchFixedPoint && steps === MAX_LAYERS_PER_CALL)) && scalars.layer < depth && (yield* round(1, true))) fixedPointFrom = start;
     }
     if (fixedPointFrom === null && depthExact > BigInt(MAX_DEPTH)) {
       throw new NtkError(
@@ -362,7 +410,7 @@ async function runLayers(
     }
     // Past the fixed point every checkpoint has the same matrices: unpack once, copy for each.
     const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] =
-      fixedPointFrom === null ? await store.unpack() : copies((settled ??= await store.unpack()));
+      fixedPointFrom === null ? ((yield store.unpack(scalars.layer === 1)) as Matrices) : copies((settled ??= (yield store.unpack(false)) as Matrices));
     results.push({
       depth: Number(depthExact),
       depthExact,
@@ -381,7 +429,7 @@ async function runLayers(
   return results;
 }
 
-function copies(a: readonly [Float64Array, Float64Array, Float64Array, Float64Array]): [Float64Array, Float64Array, Float64Array, Float64Array] {
+function copies(a: Readonly<Matrices>): Matrices {
   return [a[0].slice(), a[1].slice(), a[2].slice(), a[3].slice()];
 }
 

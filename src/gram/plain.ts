@@ -65,7 +65,16 @@ function estrin(c: readonly number[], e: number): number {
 
 /** θ = arccos(1 − ε) for ε = 1 − ρ ∈ [0, 2], without forming ρ (SPEC §4). */
 export function thetaOfComplement(eps: number): number {
-  return eps <= 1 ? 2 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2 * Math.asin(Math.sqrt(1 - 0.5 * eps));
+  // 2 − ε is exact for ε ∈ [1, 2]: π − 2 asin(sqrt(1 − ε/2)) bit for bit.
+  return thetaOfComplements(eps, 2 - eps);
+}
+
+/**
+ * θ = arccos ρ from ε = 1 − ρ and ε̄ = 1 + ρ, each accurate relative to itself: from ε up to 1, from
+ * ε̄ above, so θ near π keeps π − θ to a few ulps (as assembly/correlation.ts).
+ */
+export function thetaOfComplements(eps: number, epsBar: number): number {
+  return eps <= 1 ? 2 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2 * Math.asin(Math.sqrt(0.5 * epsBar));
 }
 
 /** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */
@@ -84,22 +93,38 @@ function complementStep(eps: number, theta: number, w: number): number {
   return w * (eps - gOfTheta(theta) / Math.PI);
 }
 
+/** Below this value of 1 ∓ x·x′ it is recomputed from the difference (sum) of the points (as assembly/innerProducts.ts). */
+const EXACT_BELOW = 0.5;
+
+/** |x_i + sign x_j|²/2 of rows i, j of `coords` (sign ±1). */
+function halfSquaredNorm(coords: Float64Array, n0: number, i: number, j: number, sign: number): number {
+  let s = 0;
+  for (let c = 0; c < n0; c++) {
+    const t = coords[i * n0 + c] + sign * coords[j * n0 + c];
+    s += t * t;
+  }
+  return 0.5 * s;
+}
+
 /**
- * Layer-1 complements ε_1 = u_1 = c1 · |x_i − x_j|²/2 of every pair i < j, packed (pair (i, j) at
- * i m − i(i+1)/2 + j − i − 1), clamped to [0, 2]. `coords` is row-major m × n0.
+ * Layer 1 of every pair i < j, packed (pair (i, j) at i m − i(i+1)/2 + j − i − 1), as
+ * assembly/innerProducts.ts: ε_1 = c1 (1 − x·x′) ∈ [0, 2] to `eps` and θ_1 = arccos Σ̄^(1) to `u`,
+ * from 1 + Σ̄^(1) = twoBias + c1 (1 + x·x′) above ε_1 = 1 (twoBias = 2σb²/q_1); 1 ∓ x·x′ = |x ∓ x′|²/2
+ * where the inner product cancels. `coords` is row-major m × n0.
  */
-export function plainGramInitialComplement(coords: Float64Array, m: number, n0: number, c1: number, eps: Float64Array, u: Float64Array): void {
+export function plainGramInitialComplement(coords: Float64Array, m: number, n0: number, c1: number, twoBias: number, eps: Float64Array, u: Float64Array): void {
   let k = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      let s = 0;
-      for (let c = 0; c < n0; c++) {
-        const d = coords[i * n0 + c] - coords[j * n0 + c];
-        s += d * d;
-      }
-      const e = Math.min(c1 * (0.5 * s), 2);
+      let dot = 0;
+      for (let c = 0; c < n0; c++) dot += coords[i * n0 + c] * coords[j * n0 + c];
+      let d = 1 - dot;
+      let s = 1 + dot;
+      if (d < EXACT_BELOW) d = halfSquaredNorm(coords, n0, i, j, -1);
+      else if (s < EXACT_BELOW) s = halfSquaredNorm(coords, n0, i, j, 1);
+      const e = Math.min(c1 * d, 2);
       eps[k] = e;
-      u[k] = e;
+      u[k] = thetaOfComplements(e, Math.min(twoBias + c1 * s, 2));
       k++;
     }
   }
@@ -107,14 +132,32 @@ export function plainGramInitialComplement(coords: Float64Array, m: number, n0: 
 
 /**
  * Advances pairs `first … first + count − 1` by `steps` layers with the per-layer coefficients `coef`:
- * the exact step while ε ≥ 0.8, the polynomial fits below (ε never increases).
+ * the exact step while ε ≥ 0.8, the polynomial fits below (ε never increases). With `fromLayerOne`
+ * the state is layer 1's (ε_1, θ_1) of {@link plainGramInitialComplement}, and the first layer is
+ * the exact step from that θ_1 (as assembly/gram.ts).
  */
-export function plainGramAdvance(eps: Float64Array, u: Float64Array, first: number, count: number, coef: Float64Array, steps: number): void {
+export function plainGramAdvance(
+  eps: Float64Array,
+  u: Float64Array,
+  first: number,
+  count: number,
+  coef: Float64Array,
+  steps: number,
+  fromLayerOne = false,
+): void {
   for (let p = first; p < first + count; p++) {
     let e = eps[p];
     let v = u[p];
     let l = 0;
     let c = 0;
+    if (fromLayerOne && steps > 0) {
+      // u_1 = ε_1; v holds θ_1.
+      const eNext = complementStep(e, v, coef[0]);
+      v = coef[1] * (e + (1 - e) * (v * INV_PI)) + coef[2] * eNext;
+      e = eNext;
+      l = 1;
+      c = GRAM_COEFFICIENTS_PER_LAYER;
+    }
     for (; l < steps && e >= SERIES_EPS_MAX; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       let thetaOverPi: number;
       if (e >= SERIES_MID_EPS_MAX) {

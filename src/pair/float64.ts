@@ -17,7 +17,8 @@
  * Accuracy of "stable" (test/pair.test.ts against mpmath at 50 digits, depths to 10^6, ρ1 across
  * [−1, 1]): 1 − ρ, θ, Θ̄ and 1 − Θ̄ relatively within 1e-12; ρ = 1 − ε within a few ulps of 1
  * absolute. 1 − ρ1 is formed from the exact decimal of ρ1 ("0.9999999" gives exactly 1e-7), then
- * rounded once. "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
+ * rounded once, and so is 1 + ρ1, from which θ_1 comes for ρ1 near −1 (π − θ_1, hence κ0 and Σ̇ of
+ * layer 2, stay accurate there: test/gram-antipodal.test.ts). "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
  */
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
@@ -25,7 +26,8 @@ import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../layerScalars.js";
 import { lostPairFields, MIN_NORMAL_COMPLEMENT, type LostPairField } from "../gram/lostComplements.js";
-import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement } from "../gram/plain.js";
+import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement, thetaOfComplements } from "../gram/plain.js";
+import { exactOneMinus } from "../decimalText.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { PairOptions } from "../types.js";
 
@@ -136,13 +138,14 @@ interface PairLoop {
 }
 
 interface PairExports {
-  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
+  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number, fromLayerOne: number): void;
   textbookPairAdvance(state: number, coef: number, steps: number): void;
   layerCoefficients(state: number, coef: number, steps: number): void;
 }
 
-function stableRead(eps: number, u: number): ReturnType<PairLoop["read"]> {
-  return [eps, 1 - eps, thetaOfComplement(eps), u, 1 - u];
+/** The stable loop's state read out; at layer 1 the u slot holds θ_1 (gramInitialComplement's layout) and u_1 = ε_1. */
+function stableRead(eps: number, u: number, layerOne: boolean): ReturnType<PairLoop["read"]> {
+  return layerOne ? [eps, 1 - eps, u, eps, 1 - eps] : [eps, 1 - eps, thetaOfComplement(eps), u, 1 - u];
 }
 
 /**
@@ -162,29 +165,31 @@ function wasmLoop(engine: WasmEngine, start: LayerScalars, method: PairMethod, i
       view.set(state);
       ex.layerCoefficients(at, coef, steps);
       const pair = at + 8 * LAYER_STATE_LENGTH;
-      if (method === "stable") ex.gramAdvance(pair, pair + 8, 0, 1, coef, steps);
+      // state[5], the layer, as it was before layerCoefficients moved it on.
+      if (method === "stable") ex.gramAdvance(pair, pair + 8, 0, 1, coef, steps, state[5] === 1 ? 1 : 0);
       else ex.textbookPairAdvance(pair, coef, steps);
       state.set(view);
     },
     read() {
       const [a, b] = state.subarray(LAYER_STATE_LENGTH);
-      return method === "stable" ? stableRead(a, b) : [1 - a, a, Math.acos(Math.min(1, Math.max(-1, a))), 1 - b, b];
+      return method === "stable" ? stableRead(a, b, state[5] === 1) : [1 - a, a, Math.acos(Math.min(1, Math.max(-1, a))), 1 - b, b];
     },
     layer: () => ({ qMantissa: state[0], log2Scale: state[1], tau: state[2], layer: state[5] }),
   };
 }
 
-/** The stable loop in plain TypeScript (gram/plain.ts's port of the kernel, LayerScalars for the layers). */
-function plainLoop(scalars: LayerScalars, eps1: number): PairLoop {
+/** The stable loop in plain TypeScript (gram/plain.ts's port of the kernel, LayerScalars for the layers), from ε_1 and θ_1. */
+function plainLoop(scalars: LayerScalars, eps1: number, theta1: number): PairLoop {
   const eps = Float64Array.of(eps1);
-  const u = Float64Array.of(eps1);
+  const u = Float64Array.of(theta1);
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL);
   return {
     advance(steps) {
+      const fromLayerOne = scalars.layer === 1;
       scalars.fill(coef, steps);
-      plainGramAdvance(eps, u, 0, 1, coef, steps);
+      plainGramAdvance(eps, u, 0, 1, coef, steps, fromLayerOne);
     },
-    read: () => stableRead(eps[0], u[0]),
+    read: () => stableRead(eps[0]!, u[0]!, scalars.layer === 1),
     layer: () => scalars,
   };
 }
@@ -246,28 +251,31 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   const scalars = new LayerScalars(params, n0);
   // The true 1 − ρ1 (and every later 1 − ρ) is > 0 unless ρ1 = 1 exactly.
   const truePositive = !rho1.oneMinusRho1.isZero();
+  // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1),
+  // and 1 + ρ^(1) = 2σb²/q_1 + c1 (1 + ρ1): both from the exact decimal of ρ1, each rounded once, so
+  // that θ_1 (and κ0 of layer 1) is accurate for ρ1 near −1 as near 1 (docs/RECURSIONS.md).
+  const eps1 = scalars.c1 * rho1.oneMinusRho1_64;
+  const epsBar1 = Math.min(2, scalars.twoBias + scalars.c1 * exactOneMinus(rho1.rho1.neg()).toNumber());
   const finalDepth = checkpoints[checkpoints.length - 1]!;
   // The plain TypeScript backend has only the direct loop: "auto" runs that there.
   const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, finalDepth);
   if (method === "jump") {
     if (backend === "plain") throw new NtkError("BAD_OPTION", `the jump runs in WebAssembly only; use backend "wasm".`, { method, backend });
-    return pairJump(await loadWasmEngine(o.variant), rho1.oneMinusRho1_64 * scalars.c1, truePositive, params, n0, checkpoints, o);
+    return pairJump(await loadWasmEngine(o.variant), eps1, epsBar1, truePositive, params, n0, checkpoints, o);
   }
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
-  // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1).
   const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
-  const eps1 = scalars.c1 * rho1.oneMinusRho1_64;
   const rho1Textbook = ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1;
   const finalLayers = Math.min(Number(finalDepth), MAX_DEPTH);
   const mayYield = finalLayers > SHORT_RUN_LAYERS;
   const loop =
     backend === "plain"
-      ? plainLoop(scalars, eps1)
+      ? plainLoop(scalars, eps1, thetaOfComplements(eps1, epsBar1))
       : wasmLoop(
           await loadWasmEngine(o.variant),
           scalars,
           method === "textbook" ? "textbook" : "stable",
-          method === "textbook" ? [rho1Textbook, rho1Textbook] : [eps1, eps1],
+          method === "textbook" ? [rho1Textbook, rho1Textbook] : [eps1, thetaOfComplements(eps1, epsBar1)],
         );
 
   const watchFixedPoint = method === "direct" && !params.sigmaB.isZero();
@@ -347,10 +355,11 @@ function lostToCancellation(truePositive: boolean, oneMinusRho: number, oneMinus
     : [];
 }
 
-/** Every checkpoint by the jump (σb = 0): ε_1 is 1 − ρ1 (c1 = 1 when σb = 0). */
+/** Every checkpoint by the jump (σb = 0): ε_1 is 1 − ρ1 and `epsBar1` 1 + ρ1 (c1 = 1 when σb = 0). */
 async function pairJump(
   engine: WasmEngine,
   eps1: number,
+  epsBar1: number,
   truePositive: boolean,
   params: ResolvedParams,
   n0: number,
@@ -361,8 +370,8 @@ async function pairJump(
   const ticker = new ProgressTicker(o, checkpoints.length, 64);
   const points: PairPointFloat64[] = [];
   for (const [i, depthExact] of checkpoints.entries()) {
-    const j = depthJumpFloat64(engine, eps1, depthExact);
-    const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n).theta / Math.PI) : null;
+    const j = depthJumpFloat64(engine, eps1, depthExact, epsBar1);
+    const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n, epsBar1).theta / Math.PI) : null;
     const raw = rawDiagonalFloat64(params, n0, depthExact);
     const rho = 1 - j.oneMinusRho;
     const ntkNormalized = 1 - j.oneMinusNtkNormalized;

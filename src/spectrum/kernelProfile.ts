@@ -61,7 +61,7 @@ export const KERNEL_PROFILE_METHODS = {
 } as const;
 
 interface GramExports {
-  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number): void;
+  gramAdvance(eps: number, u: number, first: number, count: number, coef: number, steps: number, fromLayerOne: number): void;
 }
 
 /** Layers per WebAssembly call (the coefficients stay in cache, as in gram/float64.ts). */
@@ -134,7 +134,7 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       for (let start = 0; start < n; start += block) {
         const count = Math.min(block, n - start);
         engine.f64(coef, GRAM_COEFFICIENTS_PER_LAYER * steps).set(coefficients.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps));
-        ex.gramAdvance(eps, u, start, count, coef, steps);
+        ex.gramAdvance(eps, u, start, count, coef, steps, 0);
         done += count * steps;
         const pause = ticker.tick(done);
         if (pause) await pause;
