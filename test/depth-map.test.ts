@@ -46,8 +46,9 @@ function worstRelative(a: GramAtDepthFloat64, b: GramAtDepthFloat64): { sigma: n
     w.sigma = Math.max(w.sigma, Math.abs(a.oneMinusSigmaNormalized[k]! / e - 1));
     w.ntk = Math.max(w.ntk, Math.abs(a.oneMinusNtkNormalized[k]! / b.oneMinusNtkNormalized[k]! - 1));
     const t = b.ntkNormalized[k]!;
-    // Θ̄ = 1 − u carries u's error absolutely: 1e-12 relative plus 3e-14 absolute (observed 2.6e-14 at L = 2 near ρ1 = −1, where Θ̄^(2) → 0).
-    w.ntkValue = Math.max(w.ntkValue, Math.abs(a.ntkNormalized[k]! - t) / (Math.abs(t) + 0.03));
+    // Θ̄ = 1 − u carries u's error absolutely: 1e-12 relative plus 3e-15 absolute (2.6e-14 at L = 2 near ρ1 = −1,
+    // where Θ̄^(2) → 0, while the table's nodes took θ_1 from ε_1 = 1 − ρ1, not from 1 + ρ1).
+    w.ntkValue = Math.max(w.ntkValue, Math.abs(a.ntkNormalized[k]! - t) / (Math.abs(t) + 0.003));
   }
   return w;
 }
