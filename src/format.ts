@@ -5,6 +5,7 @@
  */
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "./decimalText.js";
+import { NtkError } from "./errors.js";
 
 /**
  * Wide exponent range so that m × 2^E with |E| in the millions stays representable; 30 digits
@@ -150,6 +151,9 @@ export function formatConditionEstimate(kappa: number): string {
  * stays whole on its own line); lines already short enough are kept as they are.
  */
 export function wrapText(text: string, width = TEXT_WIDTH): string {
+  if (typeof text !== "string" || !Number.isInteger(width) || width < 1) {
+    throw new NtkError("BAD_OPTION", `wrapText takes a string and a width of at least 1 column, got ${typeof text} and ${String(width)}.`);
+  }
   return text
     .split("\n")
     .map((line) => {

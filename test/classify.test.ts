@@ -159,7 +159,7 @@ describe("predict with targets: onehot", () => {
     expect(j.majorityRate).toBe("0.3333333333333333");
     const text = await cli("predict", "--train", "iris[0:150:2]", "--test", "iris[1:150:10]", "--depth", "3", "--targets", "onehot");
     expect(text.out).toMatch(
-      /Accuracy [\d.]+ \(\d+ of 15 test points\); always answering the most frequent training class \(setosa\) would score 0\.3333333333333333/,
+      /Accuracy [\d.]+ \(\d+ of 15 test points\);\s+always\s+answering\s+the\s+most\s+frequent\s+training\s+class\s+\(setosa\)\s+would\s+score\s+0\.3333333333333333/,
     );
     const bad = await cli("predict", "--train", "examples/train.json", "--test", "examples/test.json", "--depth", "3", "--targets", "onehot");
     expect(bad.code).toBe(1);

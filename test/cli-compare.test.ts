@@ -102,7 +102,7 @@ describe("ntk-depth rho --precision (src/cli/rhoPrecise.ts)", () => {
     const r = await cli("rho", "--rho1", "-1", "--depth", "2", "--precision", "25");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/High precision: 25 significant digits asked/);
-    expect(r.out).toMatch(/computed twice with the complement recursion/);
+    expect(r.out).toMatch(/the complement recursion \(SPEC §4\) in BigInt floating point \(\d+ and \d+ bits\)\s+computed\s+twice/);
     expect(r.out).toMatch(/\n2\s+ρ = Σ̄\(x,x′\)\s+0\s+25\n/); // h(−1) = 0 exactly
     expect(r.out).toMatch(/\n2\s+θ = arccos ρ \(rad\)\s+1\.570796326794896619231322\s+25\n/); // π/2 to 25 digits
     expect(r.out).toMatch(/\n2\s+Σ\(x,x\)\s+0\.5000000000000000000000000\s+25\n/);

@@ -150,7 +150,8 @@ export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, o
   const checkpoints = exact.map(Number);
   const depth = Math.min(checkpoints[checkpoints.length - 1]!, MAX_DEPTH);
   const wp = workingPrecision(o.precision, depth);
-  checkPairRunFits(o, depth, checkpoints.length);
+  // A settling run stops once its state stops changing, so only the layers to that point cost time.
+  checkPairRunFits(o, settles(params) && !observe ? Math.min(depth, settleLayers(params, wp.upper)) : depth, checkpoints.length);
   // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
   // guard does not cover: the vouching rule's retry, within decimal.js's π.
   const runs = await vouchTwice({
@@ -208,6 +209,16 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
 /** σb > 0 with σw² < 2: the state settles geometrically (../precise/fixedPoint.ts), and later depths cost nothing. */
 function settles(params: ResolvedParams): boolean {
   return !params.sigmaB.isZero() && params.sigmaW.pow(2).lt(2);
+}
+
+/**
+ * At most the layers a settling run (σb > 0, σw² < 2) takes before its state stops changing at
+ * `digits` digits: q, τ and w contract by about σw²/2 a layer, so ~digits·ln 10 / ln(2/σw²) layers
+ * reach the working precision; twice that, plus a margin, for the tail bound and the slower u.
+ */
+function settleLayers(params: ResolvedParams, digits: number): number {
+  const rate = (params.sigmaW64 * params.sigmaW64) / 2;
+  return Math.ceil((2 * digits * Math.LN10) / Math.log(1 / rate)) + 64;
 }
 
 /** Exact layers the jump still takes before a checkpoint this close to the current layer (its T^(L) would cancel). */
