@@ -1,5 +1,5 @@
 /**
- * The single-file browser bundle `dist/browser/ntk-depth.js`: the public API (src/index.ts) as
+ * The single-file browser bundle `dist/browser/ntk-depth.js`: the public API (src/browser.ts: the core and `ntk-depth/advanced`) as
  * one ES module with decimal.js and the WebAssembly bytes inlined, so that a plain
  * `<script type="module">` can import it without an import map or a bundler.
  */
@@ -35,7 +35,7 @@ export default defineConfig({
     copyPublicDir: false,
     sourcemap: false,
     lib: {
-      entry: "src/index.ts",
+      entry: "src/browser.ts",
       formats: ["es"],
       fileName: () => "ntk-depth.js",
     },

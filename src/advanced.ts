@@ -62,3 +62,6 @@ export { correctDigits, relativeError, digitsVouched, float64DigitsFromRelativeE
 
 // The vouching rule: two runs 6 digits apart, the digits they agree on, one retry (src/precise/vouched.ts).
 export { digitsAgreed, vouchTwice, VOUCH_EXTRA_DIGITS, type VouchPlan, type VouchedRuns } from "./precise/vouched.js";
+
+// How many worker threads a call with `threads: n` (or none) will use: all cores by default, 1 where shared memory is unavailable.
+export { resolveThreads } from "./threads/pool.js";

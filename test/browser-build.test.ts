@@ -12,6 +12,7 @@ import type { Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as library from "../src/index.js";
+import * as advanced from "../src/advanced.js";
 import { launchChromium } from "./e2e/chromium.js";
 // @ts-expect-error plain JavaScript module shared with the page (no declaration file)
 import { runProbe } from "./e2e/probe.js";
@@ -70,9 +71,9 @@ describe("browser bundle", () => {
     expect(bundleText).toMatch(/^export\s*\{/m);
   });
 
-  it("exports the same names as the library barrel", async () => {
+  it("exports the same names as the core and advanced barrels together", async () => {
     const bundled = (await import(pathToFileURL(join(outDir, "ntk-depth.js")).href)) as Record<string, unknown>;
-    expect(Object.keys(bundled).sort()).toEqual(Object.keys(library).sort());
+    expect(Object.keys(bundled).sort()).toEqual([...new Set([...Object.keys(library), ...Object.keys(advanced)])].sort());
   });
 
   type PageResult = { variant: string; isolated: boolean; threads: number; values: ProbeValues };
@@ -94,7 +95,7 @@ describe("browser bundle", () => {
 
   it("loads in Chromium from a plain <script type=module> and gives Node's float64 results bit for bit, on 1, 2 and 3 worker threads", async () => {
     const { result: inBrowser, problems } = await probePage(server.url);
-    const inNode = (await runProbe(library)) as ProbeValues;
+    const inNode = (await runProbe({ ...library, ...advanced })) as ProbeValues;
     expect(problems).toEqual([]);
     expect(["simd", "scalar"]).toContain(inBrowser.variant);
     // Served with COOP/COEP: shared memory, so the library's Web Workers run.
@@ -114,7 +115,7 @@ describe("browser bundle", () => {
     expect(problems).toEqual([]);
     expect(result.isolated).toBe(false);
     expect(result.threads).toBe(1);
-    const inNode = (await runProbe(library)) as ProbeValues;
+    const inNode = (await runProbe({ ...library, ...advanced })) as ProbeValues;
     for (const name of ["threads1", "threads2", "threads3", "gram", "analysis", "solve"]) {
       expect(result.values[name], name).toEqual(inNode[name]);
     }

@@ -6,26 +6,9 @@ import { digitsAgreed, type Vouched } from "../src/precise/vouched.js";
 import { rejectionCodeOf } from "./support/errors.js";
 import { preciseDecimal } from "../src/precise/precision.js";
 import { solvePrecise } from "../src/linalg/preciseLu.js";
+import type { PredictorCase } from "./support/predictorFixture.js";
 
-interface Case {
-  name: string;
-  kernel: "ntk" | "nngp";
-  time: string;
-  diagReg: string;
-  m: number;
-  t: number;
-  k: number;
-  targets: string[];
-  trainNngp: string[];
-  trainNtk: string[];
-  testNngp: string[];
-  testNtk: string[];
-  testTestNngp: string[];
-  mean: string[];
-  covariance: string[];
-  meanPrecise: string[];
-  covariancePrecise: string[];
-}
+type Case = PredictorCase;
 
 const cases = fixture.cases as Case[];
 // The fixture's kernels are float64 values; numbers are read by their exact binary value, as mpmath read them.

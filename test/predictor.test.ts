@@ -5,26 +5,11 @@ import { createPredictor, type PredictorOptions } from "../src/predict/predictor
 import { predictFromKernelsFloat64 } from "../src/predict/float64.js";
 import { rejectionOf } from "./support/errors.js";
 import fixture from "./fixtures/predictor_covariance.json" with { type: "json" };
+import type { PredictorCase } from "./support/predictorFixture.js";
 
 const U = 2 ** -53;
 
-interface Case {
-  name: string;
-  kernel: "ntk" | "nngp";
-  time: string;
-  diagReg: string;
-  m: number;
-  t: number;
-  k: number;
-  targets: string[];
-  trainNngp: string[];
-  trainNtk: string[];
-  testNngp: string[];
-  testNtk: string[];
-  testTestNngp: string[];
-  mean: string[];
-  covariance: string[];
-}
+type Case = PredictorCase;
 const cases = fixture.cases as Case[];
 const nums = (a: string[]) => a.map(Number);
 

@@ -28,6 +28,7 @@ import { flowFilter } from "./flowFilter.js";
 import { createPrecisePredictor, type PrecisePredictor, type PrecisePredictorOptions } from "./predictorPrecise.js";
 import { flowTime, resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { type Determinant } from "../linalg/lu.js";
+import { checkPredictorKernel, checkPredictorTargets } from "./shapes.js";
 
 const UNIT_ROUNDOFF = 2 ** -53;
 
@@ -142,19 +143,9 @@ export async function createPredictor(o: PredictorOptions | PrecisePredictorOpti
 }
 
 async function createFloat64Predictor(o: PredictorOptions): Promise<Predictor> {
-  if (o.kernel !== "ntk" && o.kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(o.kernel)}.`, { kernel: String(o.kernel) });
-  }
+  checkPredictorKernel(o.kernel);
   const settings = resolveSettings({ ...o, time: "inf" });
-  const m = o.m;
-  const k = o.k ?? 1;
-  if (!Number.isInteger(m) || m < 1) throw new NtkError("DIMENSION_MISMATCH", `m must be a positive integer, got ${String(m)}.`, { m: String(m) });
-  if (!Number.isInteger(k) || k < 1 || o.targets?.length !== m * k) {
-    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${String(k)} values (row-major), got ${String(o.targets?.length)}.`, {
-      m,
-      k: String(k),
-    });
-  }
+  const { m, k } = checkPredictorTargets(o);
   checkFiniteEntries(o.targets, k, "targets Y");
   const sigma = checkedSymmetric(o.trainNngp, m, "training NNGP kernel Σ(X, X)");
   if (o.kernel === "ntk" && o.trainNtk === undefined) {

@@ -41,6 +41,7 @@ import type { KernelName } from "../types.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import type { CovarianceRequest } from "./predictor.js";
 import { flowTimePrecise, resolveSettings, type PredictionSettings } from "./settings.js";
+import { checkPredictorKernel, checkPredictorTargets } from "./shapes.js";
 
 /** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
 export type DecimalLike = Decimal | string | number;
@@ -167,20 +168,10 @@ export interface PrecisePredictor {
  * the working precision), NO_CONVERGENCE (Jacobi), ABORTED, and the shape errors of their kernels.
  */
 export function createPrecisePredictor(o: PrecisePredictorOptions): PrecisePredictor {
-  if (o.kernel !== "ntk" && o.kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(o.kernel)}.`, { kernel: String(o.kernel) });
-  }
+  checkPredictorKernel(o.kernel);
   const precision = checkPrecision(o.precision);
   resolveSettings({ ...o, time: "inf" });
-  const m = o.m;
-  const k = o.k ?? 1;
-  if (!Number.isInteger(m) || m < 1) throw new NtkError("DIMENSION_MISMATCH", `m must be a positive integer, got ${String(m)}.`, { m: String(m) });
-  if (!Number.isInteger(k) || k < 1 || o.targets?.length !== m * k) {
-    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${String(k)} values (row-major), got ${String(o.targets?.length)}.`, {
-      m,
-      k: String(k),
-    });
-  }
+  const { m, k } = checkPredictorTargets(o);
   if (o.kernel === "ntk" && o.trainNtk === undefined) {
     throw new NtkError("BAD_OPTION", `kernel "ntk" needs trainNtk, the NTK Θ(X, X) of the training points.`, {});
   }

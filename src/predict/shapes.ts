@@ -42,3 +42,24 @@ export function checkPredictionShape(trainKernelLength: number, testKernelLength
   }
   return { m, testCount: testKernelLength / m, k };
 }
+
+/** BAD_OPTION unless `kernel` is "ntk" or "nngp" (both predictors check it first). */
+export function checkPredictorKernel(kernel: unknown): void {
+  if (kernel !== "ntk" && kernel !== "nngp") {
+    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(kernel)}.`, { kernel: String(kernel) });
+  }
+}
+
+/** m and k of a predictor's options: DIMENSION_MISMATCH unless m ≥ 1, k ≥ 1 and the targets hold m × k values. */
+export function checkPredictorTargets(o: { readonly m: number; readonly k?: number; readonly targets?: ArrayLike<unknown> }): { m: number; k: number } {
+  const m = o.m;
+  const k = o.k ?? 1;
+  if (!Number.isInteger(m) || m < 1) throw new NtkError("DIMENSION_MISMATCH", `m must be a positive integer, got ${String(m)}.`, { m: String(m) });
+  if (!Number.isInteger(k) || k < 1 || o.targets?.length !== m * k) {
+    throw new NtkError("DIMENSION_MISMATCH", `The targets Y must be m × k = ${m} × ${String(k)} values (row-major), got ${String(o.targets?.length)}.`, {
+      m,
+      k: String(k),
+    });
+  }
+  return { m, k };
+}
