@@ -109,7 +109,7 @@ describe("command line", () => {
   });
 
   it("rho --precision and compare refuse runs for hours; malformed limits are BAD_OPTION", async () => {
-    const rho = await cli("rho", "--rho1", "0.5", "--depth", "1e8", "--precision", "500", "--sigma-b", "0.1");
+    const rho = await cli("rho", "--rho1", "0.5", "--depth", "1e8", "--precision", "500", "--sigma-b", "0.1", "--sigma-w", "1.5");
     expect(rho.err).toMatch(/^ntk-depth: error PRECISION_RUN_TOO_LARGE: .*What fits at these digits: depth at most \d+/);
     const compare = await cli("compare", "--rho1", "0.5", "--depth", "1e6", "--precision", "1000", "--max-time", "600");
     expect(compare.err).toMatch(/^ntk-depth: error PRECISION_RUN_TOO_LARGE: .*\(budget 10 min\)/);
