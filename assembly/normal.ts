@@ -67,10 +67,12 @@ const R10: f64 = 2.0 / 21.0;
   return z ^ (z >> 31);
 }
 
-@inline function mix64x2(z: v128): v128 {
-  z = i64x2.mul(v128.xor(z, i64x2.shr_u(z, 30)), i64x2.splat(0xbf58476d1ce4e5b9));
-  z = i64x2.mul(v128.xor(z, i64x2.shr_u(z, 27)), i64x2.splat(0x94d049bb133111eb));
-  return v128.xor(z, i64x2.shr_u(z, 31));
+/**
+ * Lanes mix64(c + qγ) and mix64(c + (q + 2)γ): draws q and q + 2 counted from counter c. Mixed in
+ * scalar registers, where 64-bit multiplies are native (i64x2.mul is emulated on x86).
+ */
+@inline function draws(c: u64, q: u64): v128 {
+  return i64x2.replace_lane(i64x2.splat(mix64(c + q * GAMMA)), 1, mix64(c + (q + 2) * GAMMA));
 }
 
 /** The k-th output (k ≥ 1) of SplitMix64 seeded with `seed`, as the reference generator gives it. */
@@ -90,38 +92,15 @@ export function normalFill(dst: usize, count: i32, seedHi: u32, seedLo: u32, str
   const base = mix64(seed + (<u64>stream + 1) * GAMMA) + (<u64>first + 1) * GAMMA;
   let i: i32 = 0;
   if (ASC_FEATURE_SIMD) {
-    // Two pairs a step: lane q holds pair p + q.
-    let c1 = i64x2.replace_lane(i64x2.splat(base), 1, base + 2 * GAMMA);
-    const step = i64x2.splat(4 * GAMMA);
-    const gamma = i64x2.splat(GAMMA);
-    for (; i + 4 <= count; i += 4) {
-      const d1 = mix64x2(c1);
-      const d2 = mix64x2(i64x2.add(c1, gamma));
-      c1 = i64x2.add(c1, step);
-      const u1 = f64x2.sub(f64x2.splat(2.0), v128.or(i64x2.shr_u(d1, 12), i64x2.splat(ONE_BITS)));
-      const u2 = f64x2.sub(v128.or(i64x2.shr_u(d2, 12), i64x2.splat(ONE_BITS)), f64x2.splat(1.0));
-      const r = f64x2.sqrt(f64x2.mul(f64x2.splat(-2.0), lnUnitX2(u1)));
-      // 8 u2 = o + f with octant o and fraction f exact; o's low bits from the mantissa of 2^52 + o.
-      const v = f64x2.mul(f64x2.splat(8.0), u2);
-      const ov = f64x2.trunc(v);
-      const f = f64x2.sub(v, ov);
-      const o = f64x2.add(ov, f64x2.splat(4503599627370496.0));
-      const odd = i64x2.eq(v128.and(o, i64x2.splat(1)), i64x2.splat(1));
-      const t = f64x2.mul(v128.bitselect(f64x2.sub(f64x2.splat(1.0), f), f, odd), f64x2.splat(QUARTER_PI));
-      const z = f64x2.mul(t, t);
-      const st = f64x2.add(t, f64x2.mul(f64x2.mul(t, z), hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(S8), z, S7), z, S6), z, S5), z, S4), z, S3), z, S2), z, S1)));
-      const ct = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(C9), z, C8), z, C7), z, C6), z, C5), z, C4), z, C3), z, C2), z, C1)));
-      // Octants 1, 2, 5, 6 swap cos and sin; 2 … 5 negate the cosine, 4 … 7 the sine (see octantSigns).
-      const swap = i64x2.eq(v128.and(i64x2.add(o, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(2));
-      const cNeg = i64x2.shl(i64x2.shr_u(i64x2.add(o, i64x2.splat(2)), 2), 63);
-      const sNeg = i64x2.shl(i64x2.shr_u(o, 2), 63);
-      const c = v128.xor(v128.bitselect(st, ct, swap), cNeg);
-      const s = v128.xor(v128.bitselect(ct, st, swap), sNeg);
-      const rc = f64x2.mul(r, c);
-      const rs = f64x2.mul(r, s);
-      const p = dst + (<usize>i << 3);
-      v128.store(p, v128.shuffle<f64>(rc, rs, 0, 2));
-      v128.store(p, v128.shuffle<f64>(rc, rs, 1, 3), 16);
+    // Six pairs a step, as three independent groups of two (lane q of a group: pair p + q): the
+    // long polynomial and division chains of one group overlap those of the others, where one
+    // group a step left the floating-point units waiting on latency (about 1.5× the speed).
+    for (; i + 12 <= count; i += 12) {
+      const c = base + <u64>i * GAMMA;
+      const out = dst + (<usize>i << 3);
+      gaussians4(draws(c, 0), draws(c, 1), out);
+      gaussians4(draws(c, 4), draws(c, 5), out + 32);
+      gaussians4(draws(c, 8), draws(c, 9), out + 64);
     }
   }
   for (; i < count; i += 2) {
@@ -144,6 +123,34 @@ export function normalFill(dst: usize, count: i32, seedHi: u32, seedLo: u32, str
     store<f64>(p, r * c);
     if (i + 1 < count) store<f64>(p, r * s, 8);
   }
+}
+
+// Values 2p … 2p + 3 from the mixed draws of pairs p and p + 1 (lane q: pair p + q; d1 the draws
+// giving u1, d2 those giving u2), stored at `out`: the scalar loop's arithmetic in two lanes.
+@inline function gaussians4(d1: v128, d2: v128, out: usize): void {
+  const u1 = f64x2.sub(f64x2.splat(2.0), v128.or(i64x2.shr_u(d1, 12), i64x2.splat(ONE_BITS)));
+  const u2 = f64x2.sub(v128.or(i64x2.shr_u(d2, 12), i64x2.splat(ONE_BITS)), f64x2.splat(1.0));
+  const r = f64x2.sqrt(f64x2.mul(f64x2.splat(-2.0), lnUnitX2(u1)));
+  // 8 u2 = o + f with octant o and fraction f exact; o's low bits from the mantissa of 2^52 + o.
+  const v = f64x2.mul(f64x2.splat(8.0), u2);
+  const ov = f64x2.trunc(v);
+  const f = f64x2.sub(v, ov);
+  const o = f64x2.add(ov, f64x2.splat(4503599627370496.0));
+  const odd = i64x2.eq(v128.and(o, i64x2.splat(1)), i64x2.splat(1));
+  const t = f64x2.mul(v128.bitselect(f64x2.sub(f64x2.splat(1.0), f), f, odd), f64x2.splat(QUARTER_PI));
+  const z = f64x2.mul(t, t);
+  const st = f64x2.add(t, f64x2.mul(f64x2.mul(t, z), hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(S8), z, S7), z, S6), z, S5), z, S4), z, S3), z, S2), z, S1)));
+  const ct = f64x2.add(f64x2.splat(1.0), f64x2.mul(z, hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(hornerX2(f64x2.splat(C9), z, C8), z, C7), z, C6), z, C5), z, C4), z, C3), z, C2), z, C1)));
+  // Octants 1, 2, 5, 6 swap cos and sin; 2 … 5 negate the cosine, 4 … 7 the sine (as in the scalar loop).
+  const swap = i64x2.eq(v128.and(i64x2.add(o, i64x2.splat(1)), i64x2.splat(2)), i64x2.splat(2));
+  const cNeg = i64x2.shl(i64x2.shr_u(i64x2.add(o, i64x2.splat(2)), 2), 63);
+  const sNeg = i64x2.shl(i64x2.shr_u(o, 2), 63);
+  const c = v128.xor(v128.bitselect(st, ct, swap), cNeg);
+  const s = v128.xor(v128.bitselect(ct, st, swap), sNeg);
+  const rc = f64x2.mul(r, c);
+  const rs = f64x2.mul(r, s);
+  v128.store(out, v128.shuffle<f64>(rc, rs, 0, 2));
+  v128.store(out, v128.shuffle<f64>(rc, rs, 1, 3), 16);
 }
 
 // ln u for u ∈ (0, 1] a multiple of 2^-52: u = 2^e m with m ∈ [√½, √2), f = m − 1 (exact), then

@@ -1,10 +1,11 @@
 /**
  * Finite networks (docs/FINITE_WIDTH.md), side by side in one run: the matrix products of a layer
- * of width 1024 on 16 inputs (forward W·A, backward Wᵀ·δ) in GFlop/s and the Gaussian generation
- * alone; one whole network of width 1024, depth 64 on 16 inputs (weights generated, forward,
- * backward, empirical NTK) on 1 and on 2 threads, against numpy float64 single-threaded doing the
- * same work (bench/numpy_network.py, skipped when python3 with numpy is missing); then Monte
- * Carlo of 100 networks of width 256, depth 32 on 8 inputs, on this thread and on two workers.
+ * of width 1024 on 16 inputs (forward W·A, backward Wᵀ·δ) in GFlop/s, the same kernel on operands
+ * held in the L1 cache (its ceiling here), and the Gaussian generation alone; one whole network
+ * of width 1024, depth 64 on 16 inputs (weights generated, forward, backward, empirical NTK) on 1
+ * and on 2 threads, against numpy float64 single-threaded doing the same work
+ * (bench/numpy_network.py, skipped when python3 with numpy is missing); then Monte Carlo of 100
+ * networks of width 256, depth 32 on 8 inputs, on this thread and on two workers.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -84,6 +85,19 @@ export async function run(): Promise<BenchSection> {
       note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}`,
     });
   }
+  // The same kernel on operands that stay in the L1 cache (16 × 128 by 128 × 16, 16 KiB each):
+  // its ceiling on this machine, which the rows above reach or miss by how W streams in.
+  const inCache = 200;
+  const l1Flops = 2 * 16 * 128 * INPUTS * inCache;
+  const l1 = await timed(() => {
+    for (let q = 0; q < inCache; q++) ex.gemm(c, w, a, 16, 128, INPUTS, 128, 1, 1, 0);
+  }, 15);
+  rows.push({
+    name: `matrix product kernel, operands in L1 cache (16×128 by 128×${INPUTS}, ${inCache} times)`,
+    median: l1Flops / (l1.wall * 1e6),
+    unit: "GFlop/s, wall",
+    note: `${(l1Flops / (l1.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; the products above as a fraction of it say what memory costs`,
+  });
   const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 0, 7, 3, 0), 7);
   rows.push({
     name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`,
