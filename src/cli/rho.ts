@@ -93,7 +93,7 @@ export function register(program: Command, io: CliIO): void {
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
           arch === undefined
             ? pairThroughDepth({ ...base, precision, method, ...parseLimits(flags), ...progress })
-            : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
+            : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...parseLimits(flags), ...progress }),
         );
         if (json)
           printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
