@@ -31,6 +31,7 @@ import {
 } from "../precise/precision.js";
 import { digitsVouched } from "../digits.js";
 import { vouchTwice, vouchedByText } from "../precise/vouched.js";
+import { thetaOfComplement } from "../complement.js";
 
 /** Options of the high-precision pair computation. */
 export interface PairPrecisionOptions extends PairOptions, ResourceLimits {
@@ -276,7 +277,7 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
     while (next < checkpoints.length && checkpoints[next] === layer) out.push(stepped(checkpoints[next++]!));
     if (next === checkpoints.length) return out;
     // The switch only has to be decided the same way every time: θ in float64 is enough (0 when ε underflows, i.e. tiny).
-    const thetaSmall = 2 * Math.asin(Math.sqrt(Math.min(c.toNumber(eps), 2) / 2)) < switchAngle;
+    const thetaSmall = thetaOfComplement(Math.min(c.toNumber(eps), 2)) < switchAngle;
     if (thetaSmall && checkpoints[next]! - layer >= BigInt(JUMP_MIN_LAYERS)) break;
     const { w, a, b } = scalars.step();
     const { theta, next: epsNext } = map.layer(eps, w);
