@@ -265,7 +265,7 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   const map = new PreciseCorrelationMap(bits, D0);
   const c = map.ctx;
   const scalars = new PreciseLayerScalars(s.params, s.n0, c, D0);
-  let eps = c.fromDecimal(new D0(s.rho1.oneMinusRho1).times(scalars.c1), D0);
+  let eps = scalars.layerOneComplement(new D0(s.rho1.oneMinusRho1));
   let u = eps;
   let thetaPrev: BigFloat | null = null;
   let layer = 1n;
@@ -392,7 +392,7 @@ async function runPrecise(
   const c = map.ctx;
   const scalars = new PreciseLayerScalars(s.params, s.n0, c, D);
   // ε_1 = c1 (1 − x·x′), formed from the exact complement 1 − ρ1.
-  let eps = c.fromDecimal(new D(s.rho1.oneMinusRho1).times(scalars.c1), D);
+  let eps = scalars.layerOneComplement(new D(s.rho1.oneMinusRho1));
   let u = eps; // u_1 = 1 − Θ̄^(1) = ε_1
   let thetaPrev: BigFloat | null = null;
   const watch = !observe && settles(s.params) ? new SettleWatch(c) : null;
