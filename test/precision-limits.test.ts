@@ -61,7 +61,7 @@ describe("the cost model", () => {
     expect(checkPreciseRunFits("a pair", shape, { maxSeconds: Infinity }).seconds).toBeGreaterThan(DEFAULT_MAX_SECONDS);
   });
 
-  it("counts the vouching retry at its worst case: a second pair of runs at digits + P + VOUCH_RETRY_MARGIN", () => {
+  it("counts the retry of a run that analyses a matrix at its worst case: a second pair of runs at digits + P + VOUCH_RETRY_MARGIN", () => {
     const shape: PreciseRunShape = { points: 20, depth: 100, checkpoints: 2, digits: 60, precision: 40, determinantOrder: 20 };
     const first = estimatePreciseRun({ ...shape, retry: false });
     const again = estimatePreciseRun({ ...shape, digits: 60 + 40 + VOUCH_RETRY_MARGIN, retry: false });
@@ -70,6 +70,10 @@ describe("the cost model", () => {
     expect(withRetry.bytes).toBeCloseTo(first.bytes + again.bytes, 10);
     // Without P the retry is sized by the working digits, an upper bound on P.
     expect(estimatePreciseRun({ ...shape, precision: undefined }).seconds).toBeGreaterThan(withRetry.seconds);
+    // A recursion alone (no matrix analysed) counts no retry unless asked to.
+    const pair: PreciseRunShape = { points: 2, depth: 1000, checkpoints: 1, digits: 60, precision: 40, matrices: false };
+    expect(estimatePreciseRun(pair)).toEqual(estimatePreciseRun({ ...pair, retry: false }));
+    expect(estimatePreciseRun({ ...pair, retry: true }).seconds).toBeGreaterThan(2 * estimatePreciseRun(pair).seconds);
   });
 
   it("prices an architecture's recursion by its tape operations, and all of it again per checkpoint when α depends on L", () => {

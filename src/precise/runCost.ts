@@ -22,12 +22,16 @@
  *   machine), a tape operation of leaky_relu, abs, erf or residual blocks took 0.5 to 0.95 of a
  *   ReLU pair step, so pricing it as one step errs on the safe side.
  * - the vouching retry (`precise/vouched.ts`): when the two runs vouch fewer than the P digits
- *   asked, both are repeated once at the shortfall plus VOUCH_RETRY_MARGIN more digits. The
- *   estimate counts that retry at its worst case under the default rule, a shortfall of all P
- *   digits: a second pair of runs at `digits` + P + VOUCH_RETRY_MARGIN, its time added to the
- *   first's and its memory held beside the first's results (the Gram path keeps them). A run is
- *   thus admitted only if it fits with its retry; set {@link PreciseRunShape.retry} false for a
- *   computation that never retries.
+ *   asked, both are repeated once at the shortfall plus VOUCH_RETRY_MARGIN more digits. For a run
+ *   that analyses a matrix (a determinant or a solve), where an ill-conditioned matrix makes that
+ *   shortfall common, the estimate counts the retry at its worst case under the default rule, a
+ *   shortfall of all P digits: a second pair of runs at `digits` + P + VOUCH_RETRY_MARGIN, its time
+ *   added to the first's and its memory held beside the first's results (the Gram path keeps
+ *   them), so such a run is admitted only if it fits with its retry. A recursion alone (a pair, or
+ *   Gram entries without a determinant) carries guard digits sized by its number of operations so
+ *   that its two runs agree on the P digits; its retry is not counted by default (it would make
+ *   every estimate about four times larger for a repeat that such runs do not need).
+ *   {@link PreciseRunShape.retry} overrides the default either way.
  *
  * Assumptions: unit costs are interpolated log-log between the measured precisions (and held
  * constant beyond them); entries of the Gram matrices carry about the working digits (very close
@@ -100,7 +104,7 @@ export interface PreciseRunShape {
   readonly matrices?: boolean;
   /** Significant digits asked for (P), which size the worst-case retry; absent: taken as `digits` (an upper bound). */
   readonly precision?: number;
-  /** Whether the vouching retry is counted (default true; see the module note). */
+  /** Whether the vouching retry is counted (default: when a matrix is analysed, `determinantOrder` or `solveColumns` > 0; see the module note). */
   readonly retry?: boolean;
   /** An architecture's recursion instead of the ReLU network's (see {@link ArchitectureWork}). */
   readonly architecture?: ArchitectureWork;
@@ -149,7 +153,7 @@ export function decimalBytes(digits: number): number {
  */
 export function estimatePreciseRun(s: PreciseRunShape): PreciseRunEstimate {
   const first = estimatePairOfRuns(s);
-  if (s.retry === false) return first;
+  if (!(s.retry ?? ((s.determinantOrder ?? 0) > 0 || (s.solveColumns ?? 0) > 0))) return first;
   const again = estimatePairOfRuns({ ...s, digits: s.digits + (s.precision ?? s.digits) + VOUCH_RETRY_MARGIN });
   return { bytes: first.bytes + again.bytes, seconds: first.seconds + again.seconds };
 }
