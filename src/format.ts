@@ -99,28 +99,138 @@ export function formatVouched(value: Decimal, digits: number): string {
   return value.toPrecision(digits);
 }
 
-/** A column of a text table: its header and which side its cells line up on. */
+/** A column of a text table: its header, which side its cells line up on, and how its numbers are written. */
 export interface TableColumn {
   readonly header: string;
-  /** "right" suits numbers in fixed notation, "left" suits text and mixed notation. Default "right". */
+  /** "right" suits numbers in fixed notation, "left" suits text and scientific notation. Default "right". */
   readonly align?: "left" | "right";
+  /**
+   * "uniform" (default): the column's numbers are written in one notation. When any of its cells is in
+   * scientific notation or is a fixed-notation number below 1e-4 in magnitude, every decimal-number cell
+   * is rewritten in scientific notation with the same significant digits (trailing zeros kept, since
+   * they may be vouched for): a lossless change of notation, never a rounding. Other cells ("lost",
+   * "—", words) are kept. "as-is": cells are printed as given.
+   */
+  readonly notation?: "uniform" | "as-is";
+  /**
+   * Consecutive columns with the same group name stay in one block when a table too wide for its
+   * width is split (e.g. a float64 value with its error and its correct digits).
+   */
+  readonly group?: string;
+}
+
+/** How {@link renderTable} lays a table out. */
+export interface TableLayout {
+  /** Widest line, in columns (display width: code points without combining marks). Default {@link TEXT_WIDTH}. */
+  readonly width?: number;
+  /** Leading columns that label the rows, repeated in every block of a split table. Default 1. */
+  readonly keyColumns?: number;
+}
+
+/** Columns a string takes on a terminal: code points, combining marks (as in Θ̄ or Σ̇) taking none. */
+export function displayWidth(text: string): number {
+  return [...text.replace(/\p{M}/gu, "")].length;
+}
+
+const FIXED_NUMBER = /^(-?)(\d+)(?:\.(\d+))?$/;
+const SCIENTIFIC_NUMBER = /^-?\d+(?:\.\d+)?e[+-]\d+$/;
+
+/** Fixed-notation decimal text in scientific notation with the same significant digits: "0.000120" → "1.20e-4", "0" → "0e+0". */
+function toScientific(text: string): string {
+  const m = FIXED_NUMBER.exec(text);
+  if (m === null) return text;
+  const [, sign, int, frac = ""] = m;
+  const digits = int + frac;
+  const first = digits.search(/[1-9]/);
+  if (first < 0) return `${sign}0e+0`;
+  const exponent = int.length - 1 - first;
+  const significant = digits.slice(first);
+  const mantissa = significant.length === 1 ? significant : `${significant[0]}.${significant.slice(1)}`;
+  return `${sign}${mantissa}e${exponent < 0 ? "-" : "+"}${Math.abs(exponent)}`;
+}
+
+/** The cells of one column in one notation (see {@link TableColumn.notation}). */
+function uniformNotation(cells: readonly string[]): string[] {
+  const scientific = cells.some((c) => SCIENTIFIC_NUMBER.test(c) || (FIXED_NUMBER.test(c) && Number(c) !== 0 && Math.abs(Number(c)) < 1e-4));
+  return scientific ? cells.map(toScientific) : [...cells];
 }
 
 /**
- * Renders an aligned plain-text table: optional legend lines (what each column means), the header
- * row, a rule, and the rows. Cells are padded with spaces, columns separated by two spaces.
+ * Renders an aligned plain-text table: optional legend lines (what each column means, wrapped to the
+ * width), the header row, a rule, and the rows. Cells are padded with spaces, columns separated by
+ * two spaces. Each column's numbers are in one notation ({@link TableColumn.notation}). A table wider
+ * than `layout.width` is split into blocks of columns, one under the other, each repeating the key
+ * columns and keeping each {@link TableColumn.group} together, with a line that says so; nothing is
+ * dropped. Only a single cell wider than the width makes a line longer than the width.
  */
-export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[], legend: readonly string[] = []): string {
-  const widths = columns.map((c, j) => Math.max(c.header.length, ...rows.map((r) => (r[j] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    columns
-      .map((c, j) => {
-        const cell = cells[j] ?? "";
-        return (c.align ?? "right") === "right" ? cell.padStart(widths[j]) : cell.padEnd(widths[j]);
-      })
-      .join("  ")
-      .trimEnd();
-  const out = [...legend.map((l) => wrapText(l)), line(columns.map((c) => c.header)), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+export function renderTable(
+  columns: readonly TableColumn[],
+  rows: readonly (readonly string[])[],
+  legend: readonly string[] = [],
+  layout: TableLayout = {},
+): string {
+  const width = layout.width ?? TEXT_WIDTH;
+  const keyCount = Math.min(layout.keyColumns ?? 1, columns.length);
+  const cellsByColumn = columns.map((c, j) => {
+    const cells = rows.map((r) => r[j] ?? "");
+    return (c.notation ?? "uniform") === "uniform" ? uniformNotation(cells) : cells;
+  });
+  const widths = columns.map((c, j) => Math.max(displayWidth(c.header), ...cellsByColumn[j].map(displayWidth)));
+  const pad = (text: string, j: number) => {
+    const fill = " ".repeat(widths[j] - displayWidth(text));
+    return (columns[j].align ?? "right") === "right" ? fill + text : text + fill;
+  };
+  const blockWidth = (js: readonly number[]) => js.reduce((sum, j) => sum + widths[j], 0) + 2 * (js.length - 1);
+  const keys = Array.from({ length: keyCount }, (_, j) => j);
+  // Units: runs of columns of one group (a column without a group is its own unit).
+  const units: number[][] = [];
+  for (let j = keyCount; j < columns.length; j++) {
+    const last = units.at(-1);
+    const group = columns[j].group;
+    if (last !== undefined && group !== undefined && columns[last[0]].group === group) last.push(j);
+    else units.push([j]);
+  }
+  const blocks: number[][] = [];
+  let current: number[] = [];
+  const place = (unit: readonly number[]) => {
+    if (current.length > 0 && blockWidth([...keys, ...current, ...unit]) > width) {
+      blocks.push(current);
+      current = [];
+    }
+    current.push(...unit);
+  };
+  for (const unit of units) {
+    // A group too wide for a block of its own is split into its columns.
+    if (unit.length > 1 && blockWidth([...keys, ...unit]) > width) for (const j of unit) place([j]);
+    else place(unit);
+  }
+  if (current.length > 0 || blocks.length === 0) blocks.push(current);
+  const render = (block: readonly number[]) => {
+    const js = [...keys, ...block];
+    const line = (cell: (j: number) => string) =>
+      js
+        .map((j) => pad(cell(j), j))
+        .join("  ")
+        .trimEnd();
+    return [line((j) => columns[j].header), js.map((j) => "-".repeat(widths[j])).join("  "), ...rows.map((_, i) => line((j) => cellsByColumn[j][i]))];
+  };
+  const note =
+    blocks.length > 1
+      ? [
+          wrapText(
+            `(The table is printed in ${blocks.length} blocks of columns, one under the other, to fit ${width} columns${
+              keyCount > 0
+                ? `; each block repeats ${columns
+                    .slice(0, keyCount)
+                    .map((c) => c.header || "the first column")
+                    .join(", ")}`
+                : ""
+            }.)`,
+            width,
+          ),
+        ]
+      : [];
+  const out = [...legend.map((l) => wrapText(l, width)), ...note, ...blocks.flatMap((b, k) => [...(k > 0 ? [""] : []), ...render(b)])];
   return out.join("\n") + "\n";
 }
 
@@ -157,13 +267,13 @@ export function wrapText(text: string, width = TEXT_WIDTH): string {
   return text
     .split("\n")
     .map((line) => {
-      if (line.length <= width) return line;
+      if (displayWidth(line) <= width) return line;
       const indent = /^\s*/.exec(line)![0];
       const out: string[] = [];
       let current = "";
       for (const word of line.trim().split(/ +/)) {
         const next = current === "" ? indent + word : `${current} ${word}`;
-        if (next.length > width && current !== "") {
+        if (displayWidth(next) > width && current !== "") {
           out.push(current);
           current = indent + word;
         } else current = next;

@@ -216,3 +216,6 @@ export type { Vouched } from "./precise/vouched.js";
 // Complements float64 has lost (σb > 0 past 2^-1022): the bound and the bits of GramAtDepthFloat64.lostToZero.
 export { MIN_NORMAL_COMPLEMENT, LOST_SIGMA_COMPLEMENT, LOST_NTK_COMPLEMENT, type LostPairField } from "./gram/lostComplements.js";
 export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";
+
+// How renderTable lays out a table too wide for the terminal (blocks of columns, key columns repeated).
+export type { TableLayout } from "./format.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Decimal } from "decimal.js";
-import { formatFloat64, formatFromLog10, formatScaled, formatVouched, renderTable } from "../src/format.js";
+import { displayWidth, formatFloat64, formatFromLog10, formatScaled, formatVouched, renderTable } from "../src/format.js";
 import fixture from "./fixtures/format_scaled.json" with { type: "json" };
 
 describe("formatFloat64", () => {
@@ -70,6 +70,41 @@ describe("renderTable", () => {
       ["L: depth"],
     );
     expect(t).toBe("L: depth\n  L  name\n---  ----\n  1  a\n100  bbb\n");
+  });
+  it("writes a column in one notation, keeping every significant digit", () => {
+    const t = renderTable(
+      [{ header: "L" }, { header: "x", align: "left" }, { header: "y", align: "left" }, { header: "as given", align: "left", notation: "as-is" }],
+      [
+        ["1", "0.000120", "0.5", "1e-7"],
+        ["2", "1e-7", "1", "0.25"],
+        ["3", "lost", "-12.5", "0"],
+        ["4", "-0.5", "0", "0"],
+      ],
+    );
+    const rows = t
+      .split("\n")
+      .slice(2, 6)
+      .map((l) => l.split(/ {2,}/));
+    expect(rows.map((r) => r[1])).toEqual(["1.20e-4", "1e-7", "lost", "-5e-1"]);
+    expect(rows.map((r) => r[2])).toEqual(["0.5", "1", "-12.5", "0"]);
+    expect(rows.map((r) => r[3])).toEqual(["1e-7", "0.25", "0", "0"]);
+  });
+  it("splits a table wider than its width into blocks of columns, repeating the key column and keeping groups", () => {
+    const columns = [{ header: "i" }, ...["a", "b", "c", "d"].map((h, j) => ({ header: h, group: j < 2 ? "ab" : undefined }))];
+    const t = renderTable(columns, [["1", "1".repeat(10), "2".repeat(10), "3".repeat(10), "4".repeat(10)]], [], { width: 30 });
+    const lines = t.trimEnd().split("\n");
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(30);
+    expect(lines.filter((l) => /^i /.test(l)).map((l) => l.split(/ +/).slice(1))).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
+    expect(t.replace(/\s+/g, " ")).toMatch(/in 2 blocks of columns.*repeats i\b/);
+    // A table that fits stays one block, without the note.
+    expect(renderTable(columns, [["1", "x", "y", "z", "w"]], [], { width: 30 })).not.toMatch(/blocks/);
+  });
+  it("counts display columns, combining marks taking none", () => {
+    expect(displayWidth("Θ̄(x,x′)")).toBe(7);
+    expect(renderTable([{ header: "Θ̄" }], [["12"]])).toBe(" Θ̄\n--\n12\n");
   });
 });
 

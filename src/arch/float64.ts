@@ -19,6 +19,7 @@ import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
+import { thetaOfComplement } from "../complement.js";
 import { lostPairFields, withLostComplements } from "../gram/lostComplements.js";
 import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
@@ -278,7 +279,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
       depthExact: BigInt(g.depth),
       rho,
       oneMinusRho: eps,
-      theta: 2 * Math.asin(Math.sqrt(0.5 * eps)),
+      theta: thetaOfComplement(eps),
       ntkNormalized,
       oneMinusNtkNormalized: u,
       log2Scale: g.log2Scale,

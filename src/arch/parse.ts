@@ -28,9 +28,11 @@ export const ARCH_SYNTAX_HELP = [
   "Architecture (--arch): the block repeated to reach the depth; at depth L the network is the stem",
   "(default: one dense layer) and L − 1 blocks, so 'relu dense' is the ReLU network of SPEC §1.",
   "  layers: dense | dense(σw) | dense(σw,σb) | relu | leaky_relu(s) | two_slope(a,b) | abs | erf",
-  "          residual(alpha=A; layers…)   x + A·branch(x), branch ending with dense; A = c, c/sqrt(L) or c/L",
+  "          residual(alpha=A; layers…)   x + A·branch(x), branch ending with dense;",
+  "                                       A = c, c/sqrt(L) or c/L",
   "  ( … )x16 repeats a group; 'stem(…) block(…)' sets the stem too. Examples:",
-  "  --arch 'leaky_relu(0.1) dense'   --arch 'erf dense(1.5,0.1)'   --arch 'residual(alpha=1/sqrt(L); relu dense)'",
+  "  --arch 'leaky_relu(0.1) dense'   --arch 'erf dense(1.5,0.1)'",
+  "  --arch 'residual(alpha=1/sqrt(L); relu dense)'",
 ].join("\n");
 
 interface Token {

@@ -4,7 +4,7 @@
  * gram/plain.ts at every ε, where the WebAssembly kernel uses the polynomial fits below ε = 0.8).
  * Closed forms and their complement forms: docs/ARCHITECTURES.md.
  */
-import { gOfTheta, thetaOfComplement } from "../gram/plain.js";
+import { gOfTheta, thetaOfComplement } from "../complement.js";
 import { OP, OP_WIDTH } from "./tape.js";
 
 const INV_PI = 1 / Math.PI;

@@ -40,7 +40,8 @@ import type { KernelName } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
 import { archCheckpoints, dependsOnDepth, reluEngineParams, toArchitecture, type ArchitectureInput, type ArchPairOptions } from "./float64.js";
 import { tapeLength } from "./tape.js";
-import { type VouchedRuns, vouchTwice, vouchedByText } from "../precise/vouched.js";
+import { type VouchedRuns, VOUCH_EXTRA_DIGITS, vouchTwice, vouchedByText } from "../precise/vouched.js";
+import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 
 /** The state of one run: the diagonals and every pair's complements. */
 interface RunState {
@@ -259,6 +260,37 @@ function workload(arch: ResolvedArchitecture, depths: readonly number[], pairs: 
   return { pairOps: ops * Math.max(pairs, 1), ops: stem + (depths[depths.length - 1] - 1) * block };
 }
 
+/**
+ * PRECISION_RUN_TOO_LARGE unless both runs of the architecture's recursion through `depths` for
+ * `points` points (and the vouching rule's worst-case retry) fit `limits` (precise/runCost.ts).
+ */
+function checkArchRunFits(
+  what: string,
+  arch: ResolvedArchitecture,
+  precision: number,
+  depths: readonly number[],
+  points: number,
+  matrices: { readonly inputDim: number; readonly determinantOrder: number } | null,
+  limits: ResourceLimits,
+): void {
+  const digits = workingPrecision(precision, workload(arch, depths, 1).ops).lower + VOUCH_EXTRA_DIGITS;
+  const depth = depths[depths.length - 1]!;
+  checkPreciseRunFits(
+    `${what} to depth ${depth} at ${digits} working digits`,
+    {
+      points,
+      depth,
+      checkpoints: depths.length,
+      digits,
+      precision,
+      matrices: matrices !== null,
+      ...(matrices === null ? {} : matrices),
+      architecture: { stemOps: tapeLength(arch.stem), blockOps: tapeLength(arch.block), rerunPerCheckpoint: dependsOnDepth(arch) },
+    },
+    limits,
+  );
+}
+
 /** Both runs, with one retry at more guard digits when some value falls short of P. */
 async function vouchedRuns(
   precision: number,
@@ -324,16 +356,24 @@ export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, k
     const p = arch.reluMlp;
     return gramDeterminantsVouched({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } }, kernel, normalized);
   }
-  const runs = await archGramRuns(o, arch);
+  const runs = await archGramRuns(o, arch, o.data.m);
   return { gram: runs.result, determinants: await gramDeterminantsPaced(runs, kernel, normalized, o) };
 }
 
-/** Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise` reads. */
-async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitecture): Promise<GramRunsPrecise> {
+/**
+ * Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise`
+ * reads; `determinantOrder` (0 for none) sizes the determinants that follow, for the cost check.
+ */
+async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitecture, determinantOrder = 0): Promise<GramRunsPrecise> {
   const depths = checkDepthList(o.depths);
   const P = workingPrecision(o.precision, 1).precision;
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
+  // Malformed data get their own error from the projection, which comes next.
+  if (Number.isInteger(m) && m >= 1 && Number.isInteger(o.data.n0) && o.data.n0 >= 1) {
+    const what = `A high-precision Gram matrix of ${m} points of ${arch.text}${determinantOrder > 0 ? " with determinants" : ""}`;
+    checkArchRunFits(what, arch, P, depths, m, { inputDim: o.data.n0, determinantOrder }, o);
+  }
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(P + 10), o);
   const runs = await vouchedRuns(
     P,
@@ -373,7 +413,7 @@ function leastGramDigits(l: RunAtDepth, u: RunAtDepth, m: number, P: number): nu
 }
 
 /** Options of {@link archPairThroughDepthPrecise}. */
-export interface ArchPairPrecisionOptions extends Omit<ArchPairOptions, "backend" | "variant"> {
+export interface ArchPairPrecisionOptions extends Omit<ArchPairOptions, "backend" | "variant">, ResourceLimits {
   /** Significant digits wanted, 20 … 1000. */
   readonly precision: number;
 }
@@ -391,6 +431,7 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
   const P = workingPrecision(o.precision, 1).precision;
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
+  checkArchRunFits(`A high-precision pair of ${arch.text}`, arch, P, checkpoints, 2, null, o);
   const runs = await vouchedRuns(
     P,
     arch,

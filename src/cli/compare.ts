@@ -74,14 +74,14 @@ function comparisonTable(rho1: string, r: PairComparison): string {
   const shown = (digits: number) => Math.min(digits, FLOAT64_MATCH_DIGITS);
   const columns = [
     { header: "L" },
-    { header: "reference", align: "left" as const },
-    { header: "vouched" },
-    { header: "textbook f64", align: "left" as const },
-    { header: "rel.err" },
-    { header: "digits" },
-    { header: "stable f64", align: "left" as const },
-    { header: "rel.err" },
-    { header: "digits" },
+    { header: "reference", align: "left" as const, group: "reference" },
+    { header: "vouched", group: "reference" },
+    { header: "textbook f64", align: "left" as const, group: "textbook" },
+    { header: "rel.err", group: "textbook" },
+    { header: "digits", group: "textbook" },
+    { header: "stable f64", align: "left" as const, group: "stable" },
+    { header: "rel.err", group: "stable" },
+    { header: "digits", group: "stable" },
   ];
   const rows = (pick: "oneMinusRho" | "ntkNormalized") =>
     r.points.map((p) => {

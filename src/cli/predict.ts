@@ -301,7 +301,7 @@ function predictionTable(
 ): string {
   const kernelName = `${kernelSymbol(r.kernel, r.normalized)} (${r.normalized ? "normalized" : "raw"})`;
   const legend = [
-    `Kernel ${kernelName} at depth L = ${r.depth}; ${r.m} training points, ${r.testCount} test points, ${r.k} target(s); projection ${r.projection}.`,
+    `Kernel ${kernelName} at depth L = ${r.depth}; ${countOf(r.m, "training point")}, ${countOf(r.testCount, "test point")}, ${countOf(r.k, "target")}; projection ${r.projection}.`,
     `Time t = ${flags.time} (${flags.timeConvention} convention), η = ${flags.learningRate}, ridge δ = ${flags.diagReg}.`,
   ];
   const columns = [

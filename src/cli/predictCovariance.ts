@@ -46,12 +46,20 @@ export function ensembleText(e: EnsembleOnData): string {
     renderTable([{ header: "point" }, { header: "Var f", align: "left" }, { header: "± error", align: "left" }], rows),
   ];
   if (e.covariance !== null) {
+    const cov = e.covariance;
     lines.push(
-      "Covariance Cov(f(x_i), f(x_j)), row i:",
-      ...Array.from({ length: t }, (_, i) => Array.from(e.covariance!.subarray(i * t, (i + 1) * t), text).join("  ")),
+      "Covariance Cov(f(x_i), f(x_j)):",
+      covarianceTable(t, (i, j) => text(cov[i * t + j])),
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/** The t × t covariance as a table with row and column numbers (split into blocks of columns when wide). */
+function covarianceTable(t: number, cell: (i: number, j: number) => string): string {
+  const columns = [{ header: "i" }, ...Array.from({ length: t }, (_, j) => ({ header: String(j + 1), align: "left" as const }))];
+  const rows = Array.from({ length: t }, (_, i) => [String(i + 1), ...Array.from({ length: t }, (_, j) => cell(i, j))]);
+  return renderTable(columns, rows).trimEnd();
 }
 
 /** An error estimate is good to a factor of a few: two significant digits. */
@@ -85,14 +93,10 @@ export function ensemblePreciseText(e: EnsembleOnDataPrecise): string {
     renderTable([{ header: "point" }, { header: "Var f", align: "left" }, { header: "digits vouched" }], rows),
   ];
   if (e.covariance !== null) {
+    const cov = e.covariance;
     lines.push(
-      "Covariance Cov(f(x_i), f(x_j)), row i:",
-      ...Array.from({ length: t }, (_, i) =>
-        e
-          .covariance!.slice(i * t, (i + 1) * t)
-          .map(text)
-          .join("  "),
-      ),
+      "Covariance Cov(f(x_i), f(x_j)), each entry with the digits it vouches for (--json lists them):",
+      covarianceTable(t, (i, j) => text(cov[i * t + j])),
     );
   }
   lines.push(`vouched by: ${e.vouchedBy}.`);

@@ -40,16 +40,19 @@ interface RhoFlags extends PairFlags {
   json?: boolean;
 }
 
-/** Printed quantities, in column order: JSON key, table header. */
+/**
+ * Printed quantities, in column order: JSON key, table header, and the group kept in one block
+ * when the table is split to fit the terminal (the correlation, the normalized NTK, the raw kernels).
+ */
 const FIELDS = [
-  ["rho", "ρ"],
-  ["oneMinusRho", "1 − ρ"],
-  ["theta", "θ"],
-  ["ntkNormalized", "Θ̄"],
-  ["oneMinusNtkNormalized", "1 − Θ̄"],
-  ["sigma", "Σ(x,x′)"],
-  ["ntk", "Θ(x,x′)"],
-  ["sigmaDot", "Σ̇(x,x′)"],
+  ["rho", "ρ", "rho"],
+  ["oneMinusRho", "1 − ρ", "rho"],
+  ["theta", "θ", "rho"],
+  ["ntkNormalized", "Θ̄", "ntk"],
+  ["oneMinusNtkNormalized", "1 − Θ̄", "ntk"],
+  ["sigma", "Σ(x,x′)", "raw"],
+  ["ntk", "Θ(x,x′)", "raw"],
+  ["sigmaDot", "Σ̇(x,x′)", "raw"],
 ] as const;
 type Field = (typeof FIELDS)[number][0];
 
@@ -90,7 +93,7 @@ export function register(program: Command, io: CliIO): void {
         const result = await withProgress(`ρ to depth ${depth} at ${precision} digits`, sink, (progress) =>
           arch === undefined
             ? pairThroughDepth({ ...base, precision, method, ...parseLimits(flags), ...progress })
-            : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...progress }),
+            : archPairThroughDepthPrecise({ ...base, precision, architecture: arch, ...parseLimits(flags), ...progress }),
         );
         if (json)
           printJson(io, { sigmaW: result.params.sigmaW.toString(), sigmaB: result.params.sigmaB.toString(), ...archJson(arch), ...preciseRhoJson(result) });
@@ -193,5 +196,5 @@ function float64Table(rho1: string, r: PairResultFloat64, arch?: ResolvedArchite
       : []),
   ];
   const rows = r.points.map((p) => [p.depthExact.toString(), ...FIELDS.map(([key]) => float64Cell(p, key))]);
-  return renderTable([{ header: "L" }, ...FIELDS.map(([, header]) => ({ header, align: "left" as const }))], rows, legend);
+  return renderTable([{ header: "L" }, ...FIELDS.map(([, header, group]) => ({ header, group, align: "left" as const }))], rows, legend);
 }

@@ -3,26 +3,11 @@
  * step they use (assembly/correlation.ts), line for line, over typed arrays instead of pointers.
  * It is the baseline of the Gram benchmark and an independent cross-check of the WASM builds;
  * `gramThroughDepthFloat64({ backend: "plain" })` runs on it. Same results to a few ulps (the
- * only differences are the libm implementations of asin, sin and cos).
+ * only differences are the libm implementations of asin, sin and cos). The complement algebra
+ * (θ, g, 1 ∓ x·x′, layer 1) is that of complement.ts.
  */
 import { GRAM_COEFFICIENTS_PER_LAYER } from "../layerScalars.js";
-
-/** Below this angle g(θ) comes from its series (as in assembly/correlation.ts). */
-const SERIES_BELOW = 1;
-
-/** Coefficients of g(θ)/θ³ as a polynomial in θ²: (−1)^{k+1} 2k / (2k+1)!, k = 1…10. */
-const G = [
-  1 / 3,
-  -1 / 30,
-  1 / 840,
-  -1 / 45360,
-  1 / 3991680,
-  -1 / 518918400,
-  1 / 93405312000,
-  -1 / 22230464256000,
-  1 / 6758061133824000,
-  -1 / 2554547108585472000,
-];
+import { gOfTheta, innerProductComplements, layerOneComplements, thetaOfComplement, thetaOfComplements } from "../complement.js";
 
 /** Float64 values per layer in a coefficient array (its layout is LayerScalars.fill's). */
 export { GRAM_COEFFICIENTS_PER_LAYER };
@@ -63,47 +48,9 @@ function estrin(c: readonly number[], e: number): number {
   return low + e8 * high;
 }
 
-/** θ = arccos(1 − ε) for ε = 1 − ρ ∈ [0, 2], without forming ρ (SPEC §4). */
-export function thetaOfComplement(eps: number): number {
-  // 2 − ε is exact for ε ∈ [1, 2]: π − 2 asin(sqrt(1 − ε/2)) bit for bit.
-  return thetaOfComplements(eps, 2 - eps);
-}
-
-/**
- * θ = arccos ρ from ε = 1 − ρ and ε̄ = 1 + ρ, each accurate relative to itself: from ε up to 1, from
- * ε̄ above, so θ near π keeps π − θ to a few ulps (as assembly/correlation.ts).
- */
-export function thetaOfComplements(eps: number, epsBar: number): number {
-  return eps <= 1 ? 2 * Math.asin(Math.sqrt(0.5 * eps)) : Math.PI - 2 * Math.asin(Math.sqrt(0.5 * epsBar));
-}
-
-/** g(θ) = sin θ − θ cos θ for θ ∈ [0, π], through its series below θ = 1 where it cancels (SPEC §4). */
-export function gOfTheta(theta: number): number {
-  if (theta < SERIES_BELOW) {
-    const t2 = theta * theta;
-    let p = G[9];
-    for (let k = 8; k >= 0; k--) p = G[k] + t2 * p;
-    return theta * t2 * p;
-  }
-  return Math.sin(theta) - theta * Math.cos(theta);
-}
-
 /** One layer of the complement recursion: 1 − ρ′ = w (ε − g(θ)/π) for the layer weight w ∈ (0, 1]. */
 function complementStep(eps: number, theta: number, w: number): number {
   return w * (eps - gOfTheta(theta) / Math.PI);
-}
-
-/** Below this value of 1 ∓ x·x′ it is recomputed from the difference (sum) of the points (as assembly/innerProducts.ts). */
-const EXACT_BELOW = 0.5;
-
-/** |x_i + sign x_j|²/2 of rows i, j of `coords` (sign ±1). */
-function halfSquaredNorm(coords: Float64Array, n0: number, i: number, j: number, sign: number): number {
-  let s = 0;
-  for (let c = 0; c < n0; c++) {
-    const t = coords[i * n0 + c] + sign * coords[j * n0 + c];
-    s += t * t;
-  }
-  return 0.5 * s;
 }
 
 /**
@@ -116,15 +63,10 @@ export function plainGramInitialComplement(coords: Float64Array, m: number, n0: 
   let k = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      let dot = 0;
-      for (let c = 0; c < n0; c++) dot += coords[i * n0 + c] * coords[j * n0 + c];
-      let d = 1 - dot;
-      let s = 1 + dot;
-      if (d < EXACT_BELOW) d = halfSquaredNorm(coords, n0, i, j, -1);
-      else if (s < EXACT_BELOW) s = halfSquaredNorm(coords, n0, i, j, 1);
-      const e = Math.min(c1 * d, 2);
+      const [d, s] = innerProductComplements(coords, n0, i, j);
+      const [e, eBar] = layerOneComplements(c1, twoBias, d, s);
       eps[k] = e;
-      u[k] = thetaOfComplements(e, Math.min(twoBias + c1 * s, 2));
+      u[k] = thetaOfComplements(e, eBar);
       k++;
     }
   }

@@ -275,10 +275,8 @@ async function runGram(
   const map = new PreciseCorrelationMap(bitsForDigits(digits), D);
   const c = map.ctx;
   const scalars = new PreciseLayerScalars(params, complements.n0, c, D);
-  const two = new D(2);
-  // ε_1 = c1 (1 − x·x′), 1 − x·x′ from the exact inputs (no cancellation for close points);
-  // 1 − x·x′ ≤ 2, and only rounding could push an antipodal pair past it.
-  const eps: BigFloat[] = complements.at(D).map((x) => c.fromDecimal(D.min(scalars.c1.times(x), two), D));
+  // ε_1 = c1 (1 − x·x′), 1 − x·x′ from the exact inputs (no cancellation for close points).
+  const eps: BigFloat[] = complements.at(D).map((x) => scalars.layerOneComplement(x));
   const u = eps.slice();
   const out: GramRunAtDepth[] = [];
   let done = done0;

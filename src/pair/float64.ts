@@ -26,7 +26,8 @@ import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
 import { ProgressTicker } from "../progress.js";
 import { LayerScalars } from "../layerScalars.js";
 import { lostPairFields, MIN_NORMAL_COMPLEMENT, type LostPairField } from "../gram/lostComplements.js";
-import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, thetaOfComplement, thetaOfComplements } from "../gram/plain.js";
+import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance } from "../gram/plain.js";
+import { layerOneComplements, thetaOfComplement, thetaOfComplements } from "../complement.js";
 import { exactOneMinus } from "../decimalText.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { PairOptions } from "../types.js";
@@ -254,8 +255,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   // Layer 1 (SPEC §2): ρ^(1) = (σw² ρ1/n0 + σb²) / q_1, so 1 − ρ^(1) = c1 (1 − ρ1) with c1 = σw²/(n0 q_1),
   // and 1 + ρ^(1) = 2σb²/q_1 + c1 (1 + ρ1): both from the exact decimal of ρ1, each rounded once, so
   // that θ_1 (and κ0 of layer 1) is accurate for ρ1 near −1 as near 1 (docs/RECURSIONS.md).
-  const eps1 = scalars.c1 * rho1.oneMinusRho1_64;
-  const epsBar1 = Math.min(2, scalars.twoBias + scalars.c1 * exactOneMinus(rho1.rho1.neg()).toNumber());
+  const [eps1, epsBar1] = layerOneComplements(scalars.c1, scalars.twoBias, rho1.oneMinusRho1_64, exactOneMinus(rho1.rho1.neg()).toNumber());
   const finalDepth = checkpoints[checkpoints.length - 1]!;
   // The plain TypeScript backend has only the direct loop: "auto" runs that there.
   const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, finalDepth);

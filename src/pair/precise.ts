@@ -31,6 +31,7 @@ import {
 } from "../precise/precision.js";
 import { digitsVouched } from "../digits.js";
 import { vouchTwice, vouchedByText } from "../precise/vouched.js";
+import { thetaOfComplement } from "../complement.js";
 
 /** Options of the high-precision pair computation. */
 export interface PairPrecisionOptions extends PairOptions, ResourceLimits {
@@ -264,7 +265,7 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   const map = new PreciseCorrelationMap(bits, D0);
   const c = map.ctx;
   const scalars = new PreciseLayerScalars(s.params, s.n0, c, D0);
-  let eps = c.fromDecimal(new D0(s.rho1.oneMinusRho1).times(scalars.c1), D0);
+  let eps = scalars.layerOneComplement(new D0(s.rho1.oneMinusRho1));
   let u = eps;
   let thetaPrev: BigFloat | null = null;
   let layer = 1n;
@@ -276,7 +277,7 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
     while (next < checkpoints.length && checkpoints[next] === layer) out.push(stepped(checkpoints[next++]!));
     if (next === checkpoints.length) return out;
     // The switch only has to be decided the same way every time: θ in float64 is enough (0 when ε underflows, i.e. tiny).
-    const thetaSmall = 2 * Math.asin(Math.sqrt(Math.min(c.toNumber(eps), 2) / 2)) < switchAngle;
+    const thetaSmall = thetaOfComplement(Math.min(c.toNumber(eps), 2)) < switchAngle;
     if (thetaSmall && checkpoints[next]! - layer >= BigInt(JUMP_MIN_LAYERS)) break;
     const { w, a, b } = scalars.step();
     const { theta, next: epsNext } = map.layer(eps, w);
@@ -391,7 +392,7 @@ async function runPrecise(
   const c = map.ctx;
   const scalars = new PreciseLayerScalars(s.params, s.n0, c, D);
   // ε_1 = c1 (1 − x·x′), formed from the exact complement 1 − ρ1.
-  let eps = c.fromDecimal(new D(s.rho1.oneMinusRho1).times(scalars.c1), D);
+  let eps = scalars.layerOneComplement(new D(s.rho1.oneMinusRho1));
   let u = eps; // u_1 = 1 − Θ̄^(1) = ε_1
   let thetaPrev: BigFloat | null = null;
   const watch = !observe && settles(s.params) ? new SettleWatch(c) : null;

@@ -41,7 +41,7 @@ export class PreciseLayerScalars {
     params: ResolvedParams,
     n0: number,
     private readonly ctx: BigFloatContext,
-    D: typeof Decimal,
+    private readonly D: typeof Decimal,
   ) {
     const sw2 = new D(params.sigmaW).pow(2);
     const sb2 = new D(params.sigmaB).pow(2);
@@ -52,6 +52,15 @@ export class PreciseLayerScalars {
     this.halfSigmaW2 = ctx.scale2(ctx.fromDecimal(sw2, D), -1);
     this.sigmaB2 = ctx.fromDecimal(sb2, D);
     this.noBias = params.sigmaB.isZero();
+  }
+
+  /**
+   * ε_1 = c1 (1 − x·x′) from the input complement 1 − x·x′ (exact, or rounded to the run's Decimal
+   * class), formed in that class and kept at most 2, which only rounding could pass (antipodal
+   * inputs with c1 rounded up): the high-precision twin of `layerOneComplement` (complement.ts).
+   */
+  layerOneComplement(oneMinusDot: Decimal): BigFloat {
+    return this.ctx.fromDecimal(this.D.min(this.c1.times(oneMinusDot), 2), this.D);
   }
 
   /** Moves q and τ from layer l to l + 1 and returns the weights of that step. */

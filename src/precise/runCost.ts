@@ -16,14 +16,33 @@
  *   matrix analysed two LU analyses of (n − 1)n(2n − 1)/6 + n³ multiply-adds, plus for a
  *   prediction another factorization and t n² for t right-hand sides.
  *
+ * - an architecture's recursion (`arch/precise.ts`, {@link PreciseRunShape.architecture}): one pair
+ *   step per tape operation (stem, then L − 1 blocks), the whole recursion again for every
+ *   checkpoint when α depends on L. Measured side by side on 15 pairs at 63 and 313 digits (loaded
+ *   machine), a tape operation of leaky_relu, abs, erf or residual blocks took 0.5 to 0.95 of a
+ *   ReLU pair step, so pricing it as one step errs on the safe side.
+ * - the vouching retry (`precise/vouched.ts`): when the two runs vouch fewer than the P digits
+ *   asked, both are repeated once at the shortfall plus VOUCH_RETRY_MARGIN more digits. For a run
+ *   that analyses a matrix (a determinant or a solve), where an ill-conditioned matrix makes that
+ *   shortfall common, the estimate counts the retry at its worst case under the default rule, a
+ *   shortfall of all P digits: a second pair of runs at `digits` + P + VOUCH_RETRY_MARGIN, its time
+ *   added to the first's and its memory held beside the first's results (the Gram path keeps
+ *   them), so such a run is admitted only if it fits with its retry. A recursion alone (a pair, or
+ *   Gram entries without a determinant) carries guard digits sized by its number of operations so
+ *   that its two runs agree on the P digits; its retry is not counted by default (it would make
+ *   every estimate about four times larger for a repeat that such runs do not need).
+ *   {@link PreciseRunShape.retry} overrides the default either way.
+ *
  * Assumptions: unit costs are interpolated log-log between the measured precisions (and held
  * constant beyond them); entries of the Gram matrices carry about the working digits (very close
- * points carry more, so memory can be underestimated there); a rerun at more guard digits (an
- * ill-conditioned determinant) is not counted; allocation churn and the garbage collector's
- * headroom are covered by the {@link HEAP_HEADROOM} factor. Treat the figures as good to a factor
- * of about 2: they decide whether a run is sensible, not how long it takes to the second.
+ * points carry more, so memory can be underestimated there); a retry sized by a condition number
+ * (an ill-conditioned determinant or prediction may add log10 κ digits) beyond the worst case of
+ * the default rule is not counted; allocation churn and the garbage collector's headroom are
+ * covered by the {@link HEAP_HEADROOM} factor. Treat the figures as good to a factor of about 2:
+ * they decide whether a run is sensible, not how long it takes to the second.
  */
 import { NtkError } from "../errors.js";
+import { VOUCH_RETRY_MARGIN } from "./vouched.js";
 
 /**
  * Measured unit costs: [digits, heap bytes per stored Decimal, seconds per pair step of the
@@ -83,6 +102,22 @@ export interface PreciseRunShape {
   readonly inputDim?: number;
   /** Whether whole Gram matrices are formed and stored (false for a single pair through depth). */
   readonly matrices?: boolean;
+  /** Significant digits asked for (P), which size the worst-case retry; absent: taken as `digits` (an upper bound). */
+  readonly precision?: number;
+  /** Whether the vouching retry is counted (default: when a matrix is analysed, `determinantOrder` or `solveColumns` > 0; see the module note). */
+  readonly retry?: boolean;
+  /** An architecture's recursion instead of the ReLU network's (see {@link ArchitectureWork}). */
+  readonly architecture?: ArchitectureWork;
+}
+
+/** The work of an architecture's recursion (`arch/precise.ts`) per pair, in tape operations. */
+export interface ArchitectureWork {
+  /** Tape operations of the stem (the first layers, run once). */
+  readonly stemOps: number;
+  /** Tape operations of one block (repeated L − 1 times at depth L). */
+  readonly blockOps: number;
+  /** Whether the recursion is run anew for every checkpoint (α depending on L). */
+  readonly rerunPerCheckpoint: boolean;
 }
 
 /** Estimated cost of a run. */
@@ -117,6 +152,22 @@ export function decimalBytes(digits: number): number {
  * module note for the model, its measured unit costs and its assumptions).
  */
 export function estimatePreciseRun(s: PreciseRunShape): PreciseRunEstimate {
+  const first = estimatePairOfRuns(s);
+  if (!(s.retry ?? ((s.determinantOrder ?? 0) > 0 || (s.solveColumns ?? 0) > 0))) return first;
+  const again = estimatePairOfRuns({ ...s, digits: s.digits + (s.precision ?? s.digits) + VOUCH_RETRY_MARGIN });
+  return { bytes: first.bytes + again.bytes, seconds: first.seconds + again.seconds };
+}
+
+/** Pair steps of one run per pair: the ReLU recursion's L − 1 layers, or an architecture's tape operations. */
+function pairSteps(s: PreciseRunShape): number {
+  const a = s.architecture;
+  if (a === undefined) return Math.max(s.depth - 1, 0);
+  const pass = a.stemOps + Math.max(s.depth - 1, 0) * a.blockOps;
+  return a.rerunPerCheckpoint ? s.checkpoints * pass : pass;
+}
+
+/** Peak bytes and seconds of the two runs of the vouching rule at `s.digits`, without a retry. */
+function estimatePairOfRuns(s: PreciseRunShape): PreciseRunEstimate {
   const m = s.points;
   const pairs = (m * (m - 1)) / 2;
   const matrices = s.matrices ?? true;
@@ -129,7 +180,7 @@ export function estimatePreciseRun(s: PreciseRunShape): PreciseRunEstimate {
   const luWork = n > 0 ? factorWork + n ** 3 + (s.solveColumns ? factorWork + s.solveColumns * n * n : 0) : 0;
   const seconds =
     pairs * (s.inputDim ?? 0) * EXACT_PRODUCT_SECONDS +
-    2 * Math.max(pairs, 1) * Math.max(s.depth - 1, 0) * unitCost(s.digits, 2) +
+    2 * Math.max(pairs, 1) * pairSteps(s) * unitCost(s.digits, 2) +
     (matrices ? 4 * pairs * s.checkpoints * COMPARE_SECONDS_PER_ENTRY : 0) +
     2 * s.checkpoints * luWork * unitCost(s.digits, 3);
   return { bytes: HEAP_HEADROOM * bytes, seconds };

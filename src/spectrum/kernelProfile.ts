@@ -15,8 +15,8 @@
  * of the direct recursion (observed ~1e-14, test/depth-jump.test.ts).
  */
 import { depthJumpFillFloat64 } from "../depth/float64.js";
-import { LayerScalars } from "../layerScalars.js";
-import { GRAM_COEFFICIENTS_PER_LAYER } from "../gram/plain.js";
+import { GRAM_COEFFICIENTS_PER_LAYER, LayerScalars } from "../layerScalars.js";
+import { layerOneComplement } from "../complement.js";
 import { NtkError } from "../errors.js";
 import { AUTO_JUMP_ABOVE } from "../pair/float64.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveParams, type DepthInput } from "../params.js";
@@ -117,7 +117,7 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
   const engine = await loadPrivateWasmEngine();
   const ex = engine.exports as unknown as GramExports;
   const [eps, u, coef] = engine.reserve([n, n, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], `kernel profiles at ${n} points`);
-  const first = points.map((e) => Math.min(2, scalars.c1 * e));
+  const first = points.map((e) => layerOneComplement(scalars.c1, e));
   const jumpCount = depths.length - directDepths.length;
   const ticker = new ProgressTicker(o, n * (deepestDirect - 1 + jumpCount), 1);
   let done = 0;
