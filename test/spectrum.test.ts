@@ -122,6 +122,25 @@ describe("sphereSpectrum through the depth jump", () => {
   });
 });
 
+describe("sphereSpectrum where float64 loses the complements (docs/DEPTH_JUMP.md §6)", () => {
+  it("σb = 1, L = 1100: every node's 1 − Σ̄ is below 2^-1022, so μ_k (k ≥ 1) keep 0 digits with error +∞ (μ_1 of Θ̄ used to claim 2); L = 100 loses none", async () => {
+    const r = await sphereSpectrum({ inputDim: 3, depths: [100, 1100], maxDegree: 4, params: { sigmaW: "1", sigmaB: "1" } });
+    const [shallow, deep] = r.spectra;
+    for (const s of [shallow.ntk, shallow.nngp]) {
+      expect(s.lostNodes).toBe(0);
+      expect(Math.min(...s.digits)).toBeGreaterThanOrEqual(1);
+    }
+    for (const s of [deep.ntk, deep.nngp]) {
+      expect(s.lostNodes).toBeGreaterThan(0);
+      expect(s.digits[0]).toBe(15);
+      for (let k = 1; k <= 4; k++) {
+        expect(s.digits[k], `k = ${k}`).toBe(0);
+        expect(s.errors[k]).toBe(Infinity);
+      }
+    }
+  });
+});
+
 describe("sphereSpectrum invariants", () => {
   it("Schoenberg: a_k ≥ 0 within its bound for every degree, and Σ a_k ≤ 1 = k(1) (fast-check over n0, depth, σw, σb)", async () => {
     await fc.assert(
