@@ -113,6 +113,20 @@ function halfSquaredNorm(coords: Float64Array, n0: number, i: number, j: number,
  * where the inner product cancels. `coords` is row-major m × n0.
  */
 export function plainGramInitialComplement(coords: Float64Array, m: number, n0: number, c1: number, twoBias: number, eps: Float64Array, u: Float64Array): void {
+  plainInputComplements(coords, m, n0, eps, u);
+  for (let k = 0; k < eps.length; k++) {
+    const e = Math.min(c1 * eps[k], 2);
+    u[k] = thetaOfComplements(e, Math.min(twoBias + c1 * u[k], 2));
+    eps[k] = e;
+  }
+}
+
+/**
+ * 1 − x_i·x_j to `oneMinus` and 1 + x_i·x_j to `onePlus` for every pair i < j, packed as in
+ * {@link plainGramInitialComplement}: each accurate relative to itself, |x ∓ x′|²/2 where the inner
+ * product cancels.
+ */
+export function plainInputComplements(coords: Float64Array, m: number, n0: number, oneMinus: Float64Array, onePlus: Float64Array): void {
   let k = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -122,9 +136,8 @@ export function plainGramInitialComplement(coords: Float64Array, m: number, n0: 
       let s = 1 + dot;
       if (d < EXACT_BELOW) d = halfSquaredNorm(coords, n0, i, j, -1);
       else if (s < EXACT_BELOW) s = halfSquaredNorm(coords, n0, i, j, 1);
-      const e = Math.min(c1 * d, 2);
-      eps[k] = e;
-      u[k] = thetaOfComplements(e, Math.min(twoBias + c1 * s, 2));
+      oneMinus[k] = d;
+      onePlus[k] = s;
       k++;
     }
   }

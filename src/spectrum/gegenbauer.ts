@@ -197,12 +197,13 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
   const deepest = Math.max(1, ...o.depths.map((d) => Number(d)).filter((d) => Number.isFinite(d)));
   const rules = [angleRule(maxDegree, deepest, NODES_PER_PANEL), angleRule(maxDegree, deepest, CHECK_NODES_PER_PANEL)];
   // 1 − cos φ = 2 sin²(φ/2): no cancellation near φ = 0, where the deep kernels vary fastest.
-  const complements = rules.map((r) => r.nodes.map((phi) => 2 * Math.sin(phi / 2) ** 2));
-  const all = new Float64Array(complements[0].length + complements[1].length);
-  all.set(complements[0]);
-  all.set(complements[1], complements[0].length);
+  // 1 + cos φ = 2 cos²(φ/2) likewise near φ = π, where layer 1's θ_1 needs it.
+  const nodes = new Float64Array(rules[0].nodes.length + rules[1].nodes.length);
+  nodes.set(rules[0].nodes);
+  nodes.set(rules[1].nodes, rules[0].nodes.length);
   const profiles = await kernelProfilesThroughDepth({
-    oneMinusRho1: all,
+    oneMinusRho1: nodes.map((phi) => 2 * Math.sin(phi / 2) ** 2),
+    onePlusRho1: nodes.map((phi) => 2 * Math.cos(phi / 2) ** 2),
     depths: o.depths,
     method: o.method,
     params: o.params,
@@ -210,7 +211,7 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
     onProgress: o.onProgress,
     signal: o.signal,
   });
-  const split = complements[0].length;
+  const split = rules[0].nodes.length;
   const multiplicities = Float64Array.from({ length: maxDegree + 1 }, (_, k) => harmonicDimension(n0, k));
   const spectra = profiles.map((p): SphereSpectrumAtDepth => {
     const kernels = [p.oneMinusNtkNormalized, p.oneMinusSigmaNormalized];
