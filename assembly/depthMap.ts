@@ -52,7 +52,8 @@ let sumU1: f64 = 0.0;
 /**
  * Σ c_k T_k(x) (Clenshaw) of both functions of two pairs at once: from the interleaved coefficients
  * at `c0` (c_k of ε at c0 + 16k, of u at c0 + 16k + 8) at x0, and at `c1` at x1, to sumE0, sumU0,
- * sumE1, sumU1. Two independent recurrences hide each other's latency; each is one f64x2 chain in
+ * sumE1, sumU1. Each step is (c_k − b_{k+2}) + 2x b_{k+1}, so that only a multiply and an add lie on
+ * the recurrence's critical path, and two independent recurrences hide each other's latency; each is one f64x2 chain in
  * the SIMD build and two scalar chains otherwise, with the same operations in the same order (so
  * the same bits).
  */
@@ -66,15 +67,15 @@ let sumU1: f64 = 0.0;
     const xa = f64x2.splat(x0 + x0);
     const xb = f64x2.splat(x1 + x1);
     for (let k = DEPTH_MAP_POINTS - 1; k >= 1; k--) {
-      const a0 = f64x2.add(f64x2.sub(f64x2.mul(xa, a1), a2), v128.load(c0 + (<usize>k << 4)));
-      const b0 = f64x2.add(f64x2.sub(f64x2.mul(xb, b1), b2), v128.load(c1 + (<usize>k << 4)));
+      const a0 = f64x2.add(f64x2.sub(v128.load(c0 + (<usize>k << 4)), a2), f64x2.mul(xa, a1));
+      const b0 = f64x2.add(f64x2.sub(v128.load(c1 + (<usize>k << 4)), b2), f64x2.mul(xb, b1));
       a2 = a1;
       a1 = a0;
       b2 = b1;
       b1 = b0;
     }
-    const ra = f64x2.add(f64x2.sub(f64x2.mul(f64x2.splat(x0), a1), a2), v128.load(c0));
-    const rb = f64x2.add(f64x2.sub(f64x2.mul(f64x2.splat(x1), b1), b2), v128.load(c1));
+    const ra = f64x2.add(f64x2.sub(v128.load(c0), a2), f64x2.mul(f64x2.splat(x0), a1));
+    const rb = f64x2.add(f64x2.sub(v128.load(c1), b2), f64x2.mul(f64x2.splat(x1), b1));
     sumE0 = f64x2.extract_lane(ra, 0);
     sumU0 = f64x2.extract_lane(ra, 1);
     sumE1 = f64x2.extract_lane(rb, 0);
@@ -93,10 +94,10 @@ let sumU1: f64 = 0.0;
     for (let k = DEPTH_MAP_POINTS - 1; k >= 1; k--) {
       const at0 = c0 + (<usize>k << 4);
       const at1 = c1 + (<usize>k << 4);
-      const e0 = xa * e1 - e2 + load<f64>(at0);
-      const u0 = xa * u1 - u2 + load<f64>(at0, 8);
-      const f0 = xb * f1 - f2 + load<f64>(at1);
-      const v0 = xb * v1 - v2 + load<f64>(at1, 8);
+      const e0 = load<f64>(at0) - e2 + xa * e1;
+      const u0 = load<f64>(at0, 8) - u2 + xa * u1;
+      const f0 = load<f64>(at1) - f2 + xb * f1;
+      const v0 = load<f64>(at1, 8) - v2 + xb * v1;
       e2 = e1;
       e1 = e0;
       u2 = u1;
@@ -106,10 +107,10 @@ let sumU1: f64 = 0.0;
       v2 = v1;
       v1 = v0;
     }
-    sumE0 = x0 * e1 - e2 + load<f64>(c0);
-    sumU0 = x0 * u1 - u2 + load<f64>(c0, 8);
-    sumE1 = x1 * f1 - f2 + load<f64>(c1);
-    sumU1 = x1 * v1 - v2 + load<f64>(c1, 8);
+    sumE0 = load<f64>(c0) - e2 + x0 * e1;
+    sumU0 = load<f64>(c0, 8) - u2 + x0 * u1;
+    sumE1 = load<f64>(c1) - f2 + x1 * f1;
+    sumU1 = load<f64>(c1, 8) - v2 + x1 * v1;
   }
 }
 
