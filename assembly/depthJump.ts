@@ -222,14 +222,15 @@ export function depthJumpPair(eps1: f64, onePlusRho1: f64, depth: f64, out: usiz
 }
 
 /**
- * The same for the pairs `start … end − 1` of packed arrays: reads ε_1 from `eps`, writes ε_L to
- * `eps` and u_L to `u` (in place; each pair is independent, so ranges can be split across workers).
+ * The same for the pairs `start … end − 1` of packed arrays: reads ε_1 from `eps` (and 1 + ρ^(1)
+ * from `onePlus`, or 2 − ε_1 when it is 0), writes ε_L to `eps` and u_L to `u` (in place; each
+ * pair is independent, so ranges can be split across workers).
  */
-export function depthJumpFill(eps: usize, u: usize, start: i32, end: i32, depth: f64): void {
+export function depthJumpFill(eps: usize, u: usize, start: i32, end: i32, depth: f64, onePlus: usize): void {
   for (let k = start; k < end; k++) {
     const p = <usize>k << 3;
     const e = load<f64>(eps + p);
-    jump(e, 2.0 - e, depth);
+    jump(e, onePlus != 0 ? load<f64>(onePlus + p) : 2.0 - e, depth);
     store<f64>(eps + p, resultEps);
     store<f64>(u + p, resultU);
   }

@@ -23,6 +23,18 @@ describe("ntk-depth compare", () => {
     expect(r.out).toMatch(/\n\s*1\s+1e-7\s+4\.53e-17\s+16\n/);
   });
 
+  it("a 1 − ρ float64 lost below 2^-1022 prints as lost (text) and null with a reason (--json), with 0 digits", async () => {
+    const args = ["compare", "--rho1", "0.5", "--depth", "1030", "--at", "1000,1030", "--sigma-b", "1", "--input-dim", "3"];
+    const text = await cli(...args);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/\n\s*1030\s+1\.0578\S*\s+\d+\s+\S+\s+\S+\s+0\s+lost\s+—\s+0\n/);
+    const json = await cli(...args, "--json");
+    const doc = JSON.parse(json.out) as { points: { stable: Record<string, string | null> }[] };
+    expect(doc.points[0]!.stable.oneMinusRho).toMatch(/e-302$/);
+    expect(doc.points[1]!.stable).toMatchObject({ oneMinusRho: null, oneMinusRhoRelError: null, oneMinusRhoDigits: "0" });
+    expect(doc.points[1]!.stable.oneMinusRhoReason).toMatch(/2\^-1022/);
+  });
+
   it("--json: the documented keys, every number a decimal string", async () => {
     const r = await cli(
       "compare",

@@ -50,6 +50,26 @@ describe("compareGram: float64 against high precision", () => {
     expect(r.definition).toMatch(/10%/);
   });
 
+  it("σb = 1, L = 1060: 1 − Θ̄ entries float64 lost (1 − Σ̄ below 2^-1022) count 0 digits, not the 4 their carried bits match", async () => {
+    const points = [
+      ["1", "0.2", "0.1"],
+      ["0.3", "1", "-0.2"],
+      ["-0.5", "0.4", "1"],
+    ];
+    const r = await compareGram({
+      data: datasetFromArrays({ points }),
+      projection: "normalize",
+      depth: 1060,
+      scanTo: 1060,
+      kernel: "ntk",
+      normalized: true,
+      params: { sigmaW: "1", sigmaB: "1" },
+    });
+    expect(r.complements!.lostEntries).toBe(6);
+    expect(r.complements!.leastCorrectDigits).toBe(0);
+    expect(r.entries.lostEntries).toBe(0);
+  });
+
   it("well separated points: float64's det keeps at least 9 digits of Σ̄'s det through depth 300, so it never loses its meaning there", async () => {
     const points = [
       ["1", "0.2", "0.1"],

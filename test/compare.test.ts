@@ -97,6 +97,22 @@ describe("comparePair", () => {
     expect(r.points.map((p) => p.reference.oneMinusRho.toString())).toEqual(ref.points.map((p) => p.oneMinusRho.toString()));
   });
 
+  it("σb = 1, ρ1 = 0.5: where stable 1 − ρ falls below 2^-1022 (L ≥ 1019) it is lost and counts 0 digits, not the 12 its subnormal bits happen to match at L = 1030", async () => {
+    const r = await comparePair({ rho1: "0.5", depth: 1100, at: [1000, 1030, 1100], params: { sigmaW: "1", sigmaB: "1" }, inputDim: 3 });
+    const [normal, subnormal, gone] = r.points.map((p) => p.stable);
+    expect(normal.oneMinusRhoLost).toBe(false);
+    expect(normal.oneMinusRhoDigits).toBeGreaterThanOrEqual(13);
+    expect(subnormal.oneMinusRho).toBeGreaterThan(0);
+    expect(subnormal.oneMinusRho).toBeLessThan(2 ** -1022);
+    expect(gone.oneMinusRho).toBe(0); // the true value is ~9e-333
+    for (const p of [subnormal, gone]) {
+      expect(p.oneMinusRhoLost).toBe(true);
+      expect(p.oneMinusRhoDigits).toBe(0);
+    }
+    // Every level is crossed where the value leaves the normal range.
+    expect(r.firstDepthBelow.stable.map((l) => l.depth)).toEqual([1019, 1019, 1019]);
+  });
+
   it("relative errors match the correct digits they are reported with; stable float64 keeps ≥ 13 digits for general σw, σb", async () => {
     const r = await comparePair({ rho1: "0.3", depth: 200, at: [1, 50, 200], precision: 40, params: { sigmaW: "1.4", sigmaB: "0.2" }, inputDim: 2 });
     for (const p of r.points) {

@@ -2,10 +2,13 @@
 // src/pair/precise.ts): once the state settles, later checkpoints (to 2^60) come from its closed form.
 // Checked against the same recursion run layer by layer (an observed run never takes the shortcut),
 // and at depth 10^15 against the fixed point of the diagonal recursion, q* = σb²/(1 − σw²/2), τ* = 1/(1 − σw²/2).
+// The high-precision Gram (src/gram/precise.ts) stops by the same rule once every entry has settled.
 import { describe, expect, it } from "vitest";
 import { Decimal } from "decimal.js";
 import { pairThroughDepthPrecise, pairThroughDepthPreciseObserved } from "../src/pair/precise.js";
 import { expectCode } from "./support/errors.js";
+import { gramThroughDepthPrecise } from "../src/gram/precise.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
 
 const FIELDS = ["oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigmaDot"] as const;
 const Ref = Decimal.clone({ precision: 80 });
@@ -72,5 +75,46 @@ describe("high-precision pair, σb > 0: the settled state", () => {
       "BAD_DEPTH",
       /1,000,000,000/,
     );
+  });
+});
+
+describe("high-precision Gram, σb > 0: every entry settled", () => {
+  // x·x′ = 0.6, 0 and 0.48 exactly (rows on the sphere as given).
+  const data = datasetFromArrays({
+    points: [
+      ["1", "0", "0"],
+      ["0.6", "0.8", "0"],
+      ["0", "0.6", "0.8"],
+    ],
+  });
+  const pairs = [
+    { i: 0, j: 1, rho1: "0.6" },
+    { i: 0, j: 2, rho1: "0" },
+    { i: 1, j: 2, rho1: "0.48" },
+  ];
+  const params = { sigmaW: "1.4", sigmaB: "0.5" };
+
+  it("to L = 10^7 (layer by layer: 6·10^7 BigFloat pair steps) it stops at the settled layer: every entry vouches all 30 digits and agrees with the pair path", async () => {
+    const depths = [100, 10_000, 10_000_000];
+    const g = await gramThroughDepthPrecise({ data, projection: "none", depths, params, precision: 30 });
+    for (const { i, j, rho1 } of pairs) {
+      const pair = await pairThroughDepthPrecise({ rho1, depth: depths[2]!, at: depths, params, inputDim: 3, precision: 30 });
+      g.grams.forEach((gram, k) => {
+        const p = pair.points[k]!;
+        expect(gram.digitsVouched).toBe(30);
+        expect(agreeingDigits(gram.oneMinusSigmaNormalized[3 * i + j]!, p.oneMinusRho), `${rho1}, L = ${gram.depth}`).toBeGreaterThanOrEqual(29);
+        expect(agreeingDigits(gram.oneMinusNtkNormalized[3 * i + j]!, p.oneMinusNtkNormalized), `${rho1}, L = ${gram.depth}`).toBeGreaterThanOrEqual(29);
+      });
+    }
+  });
+
+  it("at L = 20 000 (the runs settle at layers 9303 and 10 803) it agrees with the pair recursion run layer by layer", async () => {
+    const g = await gramThroughDepthPrecise({ data, projection: "none", depths: [20_000], params, precision: 30 });
+    for (const { i, j, rho1 } of pairs) {
+      const slow = await pairThroughDepthPreciseObserved({ rho1, depth: 20_000, params, inputDim: 3, precision: 30 }, () => undefined);
+      const p = slow.points[0]!;
+      expect(agreeingDigits(g.grams[0]!.oneMinusSigmaNormalized[3 * i + j]!, p.oneMinusRho), rho1).toBeGreaterThanOrEqual(29);
+      expect(agreeingDigits(g.grams[0]!.oneMinusNtkNormalized[3 * i + j]!, p.oneMinusNtkNormalized), rho1).toBeGreaterThanOrEqual(29);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { harmonicDimension, sphereSpectrum, type KernelSpectrum } from "../src/spectrum/gegenbauer.js";
 import { kernelProfilesThroughDepth } from "../src/spectrum/kernelProfile.js";
+import { pairThroughDepthPrecise } from "../src/pair/precise.js";
 import { anglePanels, angleRule, gaussLegendre } from "../src/spectrum/quadrature.js";
 import fixture from "./fixtures/spectrum.json" with { type: "json" };
 import { expectCode } from "./support/errors.js";
@@ -122,6 +123,56 @@ describe("sphereSpectrum through the depth jump", () => {
   });
 });
 
+describe("kernel profiles near ρ1 = −1 (1 + ρ1 given beside 1 − ρ1)", () => {
+  it("direct (σb = 0 and 0.3) and jump: complements within 1e-13 relative of the high-precision pair, δ = 1 + ρ1 from 1e-30 to 1e-2", async () => {
+    const ks = [30, 24, 18, 14, 10, 6, 2];
+    const delta = Float64Array.from(ks, (k) => 10 ** -k);
+    const cases = [
+      { params: { sigmaW: "1", sigmaB: "0" }, depths: [1, 2, 3, 10], method: "direct" as const },
+      { params: { sigmaW: "1.2", sigmaB: "0.3" }, depths: [2, 3, 10], method: "direct" as const },
+      { params: { sigmaW: "1", sigmaB: "0" }, depths: [2, 3, 10, 5000], method: "jump" as const },
+    ];
+    for (const c of cases) {
+      const profiles = await kernelProfilesThroughDepth({
+        oneMinusRho1: delta.map((d) => 2 - d),
+        onePlusRho1: delta,
+        depths: c.depths,
+        method: c.method,
+        params: c.params,
+        inputDim: 3,
+      });
+      for (const [i, k] of ks.entries()) {
+        const ref = await pairThroughDepthPrecise({ rho1: "-0." + "9".repeat(k), depth: 5000, at: c.depths, params: c.params, inputDim: 3, precision: 30 });
+        for (const [j, p] of profiles.entries()) {
+          const r = ref.points[j]!;
+          const where = `${c.method}, σb = ${c.params.sigmaB}, δ = 1e-${k}, L = ${p.depth}`;
+          expect(Math.abs(p.oneMinusSigmaNormalized[i]! / r.oneMinusRho.toNumber() - 1), where).toBeLessThan(1e-13);
+          expect(Math.abs(p.oneMinusNtkNormalized[i]! / r.oneMinusNtkNormalized.toNumber() - 1), where).toBeLessThan(1e-13);
+        }
+      }
+    }
+  });
+});
+
+describe("sphereSpectrum where float64 loses the complements (docs/DEPTH_JUMP.md §6)", () => {
+  it("σb = 1, L = 1100: every node's 1 − Σ̄ is below 2^-1022, so μ_k (k ≥ 1) keep 0 digits with error +∞ (μ_1 of Θ̄ used to claim 2); L = 100 loses none", async () => {
+    const r = await sphereSpectrum({ inputDim: 3, depths: [100, 1100], maxDegree: 4, params: { sigmaW: "1", sigmaB: "1" } });
+    const [shallow, deep] = r.spectra;
+    for (const s of [shallow.ntk, shallow.nngp]) {
+      expect(s.lostNodes).toBe(0);
+      expect(Math.min(...s.digits)).toBeGreaterThanOrEqual(1);
+    }
+    for (const s of [deep.ntk, deep.nngp]) {
+      expect(s.lostNodes).toBeGreaterThan(0);
+      expect(s.digits[0]).toBe(15);
+      for (let k = 1; k <= 4; k++) {
+        expect(s.digits[k], `k = ${k}`).toBe(0);
+        expect(s.errors[k]).toBe(Infinity);
+      }
+    }
+  });
+});
+
 describe("sphereSpectrum invariants", () => {
   it("Schoenberg: a_k ≥ 0 within its bound for every degree, and Σ a_k ≤ 1 = k(1) (fast-check over n0, depth, σw, σb)", async () => {
     await fc.assert(
@@ -176,5 +227,15 @@ describe("spectrum errors", () => {
     await expectCode(() => sphereSpectrum({ inputDim: 3, depths: [5], method: "fast" as "jump" }), "BAD_OPTION", /method/);
     await expectCode(() => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(0.5, 2.5), depths: [2] }), "BAD_OPTION", /oneMinusRho1\[1\]/);
     await expectCode(() => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(NaN), depths: [2] }), "BAD_OPTION", /not in \[0, 2\]/);
+    await expectCode(
+      () => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(1), onePlusRho1: Float64Array.of(1, 1), depths: [2] }),
+      "BAD_OPTION",
+      /one per point/,
+    );
+    await expectCode(
+      () => kernelProfilesThroughDepth({ oneMinusRho1: Float64Array.of(1), onePlusRho1: Float64Array.of(-1), depths: [2] }),
+      "BAD_OPTION",
+      /onePlusRho1\[0\]/,
+    );
   });
 });

@@ -413,9 +413,13 @@ async function showPair(depths: readonly number[], pair: PairSeries): Promise<vo
     pair.stable.map((p, i) => ({
       depth: String(p.depth),
       "stable.rho": formatFloat64(p.rho),
-      "stable.oneMinusRho": formatFloat64(p.oneMinusRho),
+      "stable.oneMinusRho": pair.lost.stable[i]?.includes("oneMinusRho") ? "lost" : formatFloat64(p.oneMinusRho),
       "stable.correct": correctText(digits?.stable[i]),
-      "textbook.oneMinusRho": pair.textbook[i] ? numberText(pair.textbook[i].oneMinusRho) : "not run",
+      "textbook.oneMinusRho": pair.textbook[i]
+        ? pair.lost.textbook[i]?.includes("oneMinusRho")
+          ? "lost"
+          : numberText(pair.textbook[i].oneMinusRho)
+        : "not run",
       "textbook.correct": correctText(digits?.textbook[i]),
       "precise.oneMinusRho": preciseText(pair.precise?.[i].oneMinusRho ?? null),
       "stable.ntkNormalized": formatFloat64(p.ntkNormalized),

@@ -2,7 +2,7 @@
  * The single-pair half of an explorer run (SPEC §3–4): ρ, 1 − ρ, Θ̄ and 1 − Θ̄ of one pair with
  * correlation ρ1 through depth, from the stable float64 loop, the textbook float64 loop, and the
  * high-precision loop, with the first depth at which each float64 loop has lost every digit of
- * 1 − ρ.
+ * 1 − ρ. Values a float64 loop flags as lost (`lostToZero`) count no digit.
  */
 import { Decimal } from "decimal.js";
 import { pageWords } from "./words.js";
@@ -48,7 +48,9 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   const beyondLoops = depths[depths.length - 1] > MAX_DEPTH;
   const stableRun = await float64(beyondLoops ? "auto" : "stable");
   const stable = rows(stableRun);
-  const textbook = beyondLoops ? [] : rows(await float64("textbook"));
+  const textbookRun = beyondLoops ? null : await float64("textbook");
+  const textbook = textbookRun ? rows(textbookRun) : [];
+  const lost = { stable: stableRun.points.map((p) => p.lostToZero), textbook: textbookRun?.points.map((p) => p.lostToZero) ?? [] };
   let precise: PairRow<PreciseValue>[] | null = null;
   let vouchedBy: string | null = null;
   let reference: Decimal[] | null = null;
@@ -74,7 +76,10 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
       oneMinusNtkNormalized: preciseValue(p.oneMinusNtkNormalized, p.digitsVouched.oneMinusNtkNormalized),
     }));
   }
-  const digitsOf = (rows: readonly PairRow<number>[]) => rows.map((row, i) => float64Digits(row.oneMinusRho, reference![i]));
+  const lostRho = (fields: readonly (readonly string[])[]) => fields.map((f) => f.includes("oneMinusRho"));
+  const lostAt = { stable: lostRho(lost.stable), textbook: lostRho(lost.textbook) };
+  const digitsOf = (rows: readonly PairRow<number>[], isLost: readonly boolean[]) =>
+    rows.map((row, i) => (isLost[i] ? 0 : float64Digits(row.oneMinusRho, reference![i])));
   return {
     rho1: state.rho1,
     stableMethod: stableRun.method,
@@ -85,11 +90,12 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
     precise,
     vouchedBy,
     givesOut: {
-      stable: reference ? firstLost(stable, reference) : null,
+      stable: reference ? firstLost(stable, lostAt.stable, reference) : null,
       // Without a high-precision run the stable loop is the best reference there is (SPEC §4).
-      textbook: beyondLoops ? null : firstLost(textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
+      textbook: beyondLoops ? null : firstLost(textbook, lostAt.textbook, reference ?? stable.map((p) => new Decimal(p.oneMinusRho))),
     },
-    correctDigits: reference ? { stable: digitsOf(stable), textbook: digitsOf(textbook) } : null,
+    lost,
+    correctDigits: reference ? { stable: digitsOf(stable, lostAt.stable), textbook: digitsOf(textbook, lostAt.textbook) } : null,
   };
 }
 
@@ -98,8 +104,8 @@ function float64Digits(x: number, reference: Decimal): number {
   return Number.isFinite(x) ? correctDigits(x, reference, FLOAT64_MATCH_DIGITS) : 0;
 }
 
-/** First depth whose float64 1 − ρ has no correct significant digit against the reference. */
-function firstLost(rows: readonly PairRow<number>[], reference: readonly Decimal[]): number | null {
-  const lost = rows.find((row, i) => float64Digits(row.oneMinusRho, reference[i]) < 1);
+/** First depth whose float64 1 − ρ is lost or has no correct significant digit against the reference. */
+function firstLost(rows: readonly PairRow<number>[], isLost: readonly boolean[], reference: readonly Decimal[]): number | null {
+  const lost = rows.find((row, i) => isLost[i] || float64Digits(row.oneMinusRho, reference[i]) < 1);
   return lost ? lost.depth : null;
 }

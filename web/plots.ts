@@ -8,8 +8,8 @@
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { DataSeries, PairSeries, PreciseValue } from "./protocol.js";
-import { formatFloat64 } from "../src/index.js";
+import type { DataSeries, PairRow, PairSeries, PreciseValue } from "./protocol.js";
+import { formatFloat64, type LostPairField } from "../src/index.js";
 import { FLOAT64_MATCH_DIGITS } from "../src/advanced.js";
 
 /** One checkpoint of one line: what is plotted and the exact text the tooltip shows. */
@@ -234,9 +234,12 @@ function markerWords(markers: readonly DepthMarker[]): string {
 /** The pair's figures: 1 − ρ and 1 − Θ̄ on log–log axes, float64 loops over the high-precision band. */
 export function pairFigures(pair: PairSeries, depths: readonly number[]): ExplorerFigure[] {
   const stableName = pair.stableMethod === "jump" ? "float64 jump" : "float64 stable";
+  // A value float64 has lost (pair.lost) is not drawn: its bits stand for no number.
+  const shown = (p: PairRow<number>, key: "oneMinusRho" | "oneMinusNtkNormalized", lost: readonly LostPairField[] | undefined) =>
+    lost?.includes(key) ? null : p[key];
   const points = (key: "oneMinusRho" | "oneMinusNtkNormalized"): Point[] => [
-    ...pair.stable.flatMap((p) => float64Point(p.depth, p[key], stableName, formatFloat64(p[key]), true)),
-    ...pair.textbook.flatMap((p) => float64Point(p.depth, p[key], "float64 textbook", formatFloat64(p[key]), true)),
+    ...pair.stable.flatMap((p, i) => float64Point(p.depth, shown(p, key, pair.lost.stable[i]), stableName, formatFloat64(p[key]), true)),
+    ...pair.textbook.flatMap((p, i) => float64Point(p.depth, shown(p, key, pair.lost.textbook[i]), "float64 textbook", formatFloat64(p[key]), true)),
     ...(pair.precise ?? []).flatMap((p) => precisePoint(p.depth, p[key], PRECISE, true)),
   ];
   // The asymptote holds at large L only: drawn where it does not rise above the curve (ρ1 near 1 keeps 1 − ρ far below it for long).

@@ -4,6 +4,7 @@
  * text with the digits they vouch for.
  */
 import type { ExplorerState } from "./state.js";
+import type { LostPairField } from "../src/index.js";
 import type { WidthState } from "./widthState.js";
 
 /** One high-precision value: its text at the vouched digits, and a float64 for plotting. */
@@ -50,6 +51,12 @@ export interface PairSeries {
    * null when it never happens in the range.
    */
   readonly givesOut: { readonly stable: number | null; readonly textbook: number | null };
+  /**
+   * Per float64 loop and checkpoint, the fields it has lost (`lostToZero`: complements below 2^-1022
+   * or cancelled to 0 while the true value is > 0, docs/DEPTH_JUMP.md §6): not plotted, shown as
+   * "lost", 0 correct digits.
+   */
+  readonly lost: { readonly stable: readonly (readonly LostPairField[])[]; readonly textbook: readonly (readonly LostPairField[])[] };
   /** Correct significant digits of each float64 loop's 1 − ρ at each checkpoint, against the high-precision run (null without one). */
   readonly correctDigits: { readonly stable: readonly number[]; readonly textbook: readonly number[] } | null;
 }

@@ -10,15 +10,17 @@
  * is a different network at each depth, so each checkpoint then gets its own pass.
  *
  * Accuracy (test/arch-float64.test.ts against mpmath, test/fixtures/arch.json): the complements
- * 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative for ρ1 ∈ [−0.9, 1) to depth 1000; near ρ = −1 the
- * erf and |x| maps are accurate to ~1e-16 absolute in 1 + ρ only (the state is ε = 1 − ρ).
+ * 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative for ρ1 ∈ [−0.9, 1) to depth 1000; near ρ1 = −1 the
+ * first activation reads 1 + x·x′ from the inputs (test/arch-antipodal.test.ts: within 1e-14 at
+ * 1 + ρ1 down to 1e-30); beyond it 1 + ρ is 2 − ε, accurate to ~1e-16 absolute (docs/ARCHITECTURES.md §4).
  */
 import { NtkError } from "../errors.js";
+import { exactOneMinus } from "../decimalText.js";
 import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { checkSpherePoints } from "../sphere/float64.js";
-import { plainGramInitialComplement, plainGramUnpack } from "../gram/plain.js";
+import { plainGramUnpack, plainInputComplements } from "../gram/plain.js";
 import { thetaOfComplement } from "../complement.js";
 import { lostPairFields, withLostComplements } from "../gram/lostComplements.js";
 import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
@@ -68,39 +70,59 @@ interface TapeRunner {
 }
 
 interface ArchExports {
-  archAdvance(eps: number, u: number, from: number, to: number, tape: number, ops: number, stack: number): void;
+  archAdvance(eps: number, u: number, from: number, to: number, tape: number, ops: number, stack: number, bars: number): void;
 }
 
-/** The input complements ε_0 = 1 − x·x′ of every pair (|x − x′|²/2 where the inner product cancels) (c1 = 1: the stem's first dense layer applies its own weight). */
-export function inputComplements(points: SpherePoints): Float64Array {
+/** Both input complements of every pair, ε_0 = 1 − x·x′ and ε̄_0 = 1 + x·x′, each accurate relative to itself (|x ∓ x′|²/2 where the inner product cancels). */
+export interface InputComplements {
+  readonly eps: Float64Array;
+  readonly epsBar: Float64Array;
+}
+
+/** The {@link InputComplements} of the points' pairs (packed pair order; the stem's first dense layer applies its own weight). */
+export function inputComplements(points: SpherePoints): InputComplements {
   const { m, n0 } = points;
   const eps = new Float64Array((m * (m - 1)) / 2);
-  plainGramInitialComplement(points.coords, m, n0, 1, 0, eps, new Float64Array(eps.length));
-  return eps;
+  const epsBar = new Float64Array(eps.length);
+  plainInputComplements(points.coords, m, n0, eps, epsBar);
+  return { eps, epsBar };
 }
 
+/** (ε̄, ū) per pair at the input, where Θ̄ = Σ̄ (u_0 = ε_0): ε̄_0 twice. */
+function interleaved(epsBar: Float64Array): Float64Array {
+  const out = new Float64Array(2 * epsBar.length);
+  epsBar.forEach((x, i) => (out[2 * i] = out[2 * i + 1] = x));
+  return out;
+}
+
+/** Each pair starts at (ε, u) = (ε_0, ε_0) with (ε̄_0, ū_0) beside it for the first activation (assembly/architecture.ts). */
 async function tapeRunner(
-  start: Float64Array,
+  start: InputComplements,
   backend: "wasm" | "plain",
   nesting: number,
   longRun: boolean,
   variant: WasmVariant | undefined,
 ): Promise<TapeRunner> {
-  const pairs = start.length;
+  const pairs = start.eps.length;
   if (backend === "plain") {
-    const eps = start.slice();
-    const u = start.slice();
-    return { run: (tape, ops, from, to) => plainTapeAdvance(eps, u, from, to, tape, 0, ops), read: () => [eps.slice(), u.slice()] };
+    const eps = start.eps.slice();
+    const u = start.eps.slice();
+    const bars = interleaved(start.epsBar);
+    return { run: (tape, ops, from, to) => plainTapeAdvance(eps, u, from, to, tape, 0, ops, bars), read: () => [eps.slice(), u.slice()] };
   }
   const engine = await (longRun ? loadPrivateWasmEngine(variant) : loadWasmEngine(variant));
   const ex = engine.exports as unknown as ArchExports;
-  const [eps, u, tape, stack] = engine.reserve([pairs, pairs, OPS_PER_CALL * OP_WIDTH, 2 * nesting + 2], `the Gram matrices of ${pairs} pairs`);
-  engine.f64(eps, pairs).set(start);
-  engine.f64(u, pairs).set(start);
+  const [eps, u, bars, tape, stack] = engine.reserve(
+    [pairs, pairs, 2 * pairs, OPS_PER_CALL * OP_WIDTH, 2 * nesting + 2],
+    `the Gram matrices of ${pairs} pairs`,
+  );
+  engine.f64(eps, pairs).set(start.eps);
+  engine.f64(u, pairs).set(start.eps);
+  engine.f64(bars, 2 * pairs).set(interleaved(start.epsBar));
   return {
     run(t, ops, from, to) {
       engine.f64(tape, ops * OP_WIDTH).set(t.subarray(0, ops * OP_WIDTH));
-      ex.archAdvance(eps, u, from, to, tape, ops, stack);
+      ex.archAdvance(eps, u, from, to, tape, ops, stack, bars);
     },
     read: () => [engine.f64(eps, pairs).slice(), engine.f64(u, pairs).slice()],
   };
@@ -163,14 +185,14 @@ async function runArchitecture(
   arch: ResolvedArchitecture,
   m: number,
   n0: number,
-  start: Float64Array,
+  start: InputComplements,
 ): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
   const depths = archDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
   }
-  const pairs = start.length;
+  const pairs = start.eps.length;
   const stemOps = tapeLength(arch.stem);
   const blockOps = tapeLength(arch.block);
   if (Math.max(stemOps, blockOps) > OPS_PER_CALL) {
@@ -266,7 +288,9 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   const rho1 = resolveRho1(o.rho1);
   const n0 = checkInputDim(o.inputDim);
   const checkpoints = archCheckpoints(o.at, o.depth);
-  const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)));
+  // 1 ∓ ρ1 both from the exact text: 1 + ρ1 keeps its digits for ρ1 near −1.
+  const start = { eps: Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)), epsBar: Float64Array.of(Math.min(2, exactOneMinus(rho1.rho1.neg()).toNumber())) };
+  const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, start);
   const firstDense = arch.stem[0]!;
   const params = firstDense.kind === "dense" ? firstDense.params : (undefined as never);
   const result: PairPointFloat64[] = grams.map((g) => {

@@ -6,7 +6,7 @@
  * pair carries only the complements ε = 1 − Σ̄ and u = 1 − Θ̄, and each layer is one operation on
  * them whose coefficients come from the scalars:
  *
- *   DENSE (σw, σb)       ε ← w ε,   u ← a u + b ε′             w = σw² q/q′, a = σw² t/t′, b = q′/t′
+ *   DENSE (σw, σb)       ε ← w ε,   u ← a u + b ε′             w = σw² q/q′, a = σw² t/t′, b = q′/t′, and 2σb²/q′
  *   TWO_SLOPE (λ)        ε ← ε − λ g(θ)/π,  u ← u + (1 − u) λ θ/π    θ = θ(ε), λ = (b − a)²/(a² + b²)
  *   ERF (s, asin s, √(1 − s²), k)   ε ← 1 − asin(s ρ)/asin s,  u ← u + (1 − u)(1 − κ)   (see activations doc)
  *   PUSH                 save (ε, u) (the skip path of a residual block)
@@ -112,7 +112,8 @@ export function writeTape(
       const qNext = scaledAdd(carried, scaled(sb2));
       const tCarried = scaledMul(carried, tau);
       const tNext = scaledAdd(tCarried, qNext);
-      op(OP.dense, ratio(carried, qNext), ratio(tCarried, tNext), ratio(qNext, tNext));
+      // The fourth coefficient 2σb²/q′ = 1 − w (twice), without cancellation: ε̄′ = w ε̄ + 2σb²/q′ for ε̄ = 1 + ρ.
+      op(OP.dense, ratio(carried, qNext), ratio(tCarried, tNext), ratio(qNext, tNext), sb2 === 0 ? 0 : 2 * ratio(scaled(sb2), qNext));
       tau = ratio(tNext, qNext);
       q = qNext;
     } else if (layer.kind === "activation") {

@@ -86,13 +86,17 @@ function comparisonTable(rho1: string, r: PairComparison): string {
   const rows = (pick: "oneMinusRho" | "ntkNormalized") =>
     r.points.map((p) => {
       const vouched = p.reference.digitsVouched[pick];
-      const path = (f: Float64PathAtDepth) => [float64Text(f[pick]), relErrorText(f[`${pick}RelError`]), String(f[`${pick}Digits`])];
+      const path = (f: Float64PathAtDepth) =>
+        pick === "oneMinusRho" && f.oneMinusRhoLost
+          ? ["lost", "—", String(f[`${pick}Digits`])]
+          : [float64Text(f[pick]), relErrorText(f[`${pick}RelError`]), String(f[`${pick}Digits`])];
       return [String(p.depth), vouchedText(p.reference[pick], shown(vouched)), String(vouched), ...path(p.textbook), ...path(p.stable)];
     });
   const legend = [
     `ρ1 = ${rho1}, σw = ${r.params.sigmaW.toString()}, σb = ${r.params.sigmaB.toString()}; reference: ${r.precision} digits asked, ${r.workingPrecision} carried.`,
     `Reference ${r.vouchedBy}; shown to at most 17 of its vouched digits.`,
     "rel.err = |float64 − reference| / |reference|; digits = correct significant digits of the float64 value (17 = exact match).",
+    "lost: 1 − ρ fell below 2^-1022 (or cancelled to 0) where float64 keeps no relative accuracy; it counts 0 digits.",
   ];
   const losses = (["textbook", "stable"] as const).map((m) => {
     const parts = r.firstDepthBelow[m].map((l) => `< ${l.digits}: ${l.depth === null ? `never (to L = ${r.finalDepth})` : `L = ${l.depth}`}`);
@@ -111,11 +115,15 @@ function comparisonTable(rho1: string, r: PairComparison): string {
   ].join("\n");
 }
 
+/** Why a float64 1 − ρ is null in --json although finite. */
+const LOST_REASON = "lost: 1 − ρ fell below the smallest normal float64 (2^-1022 ≈ 2.2e-308), or cancelled to 0, while the true value is > 0";
+
 function pathJson(f: Float64PathAtDepth): Record<string, string | null> {
   const num = (x: number) => (Number.isFinite(x) ? formatFloat64(x) : null);
   return {
-    oneMinusRho: num(f.oneMinusRho),
-    oneMinusRhoRelError: num(f.oneMinusRhoRelError),
+    ...(f.oneMinusRhoLost
+      ? { oneMinusRho: null, oneMinusRhoReason: LOST_REASON, oneMinusRhoRelError: null }
+      : { oneMinusRho: num(f.oneMinusRho), oneMinusRhoRelError: num(f.oneMinusRhoRelError) }),
     oneMinusRhoDigits: String(f.oneMinusRhoDigits),
     ntkNormalized: num(f.ntkNormalized),
     ntkNormalizedRelError: num(f.ntkNormalizedRelError),
@@ -123,7 +131,7 @@ function pathJson(f: Float64PathAtDepth): Record<string, string | null> {
   };
 }
 
-/** The --json document (non-finite float64 values and their errors are null, with 0 digits). */
+/** The --json document (non-finite or lost float64 values and their errors are null, with 0 digits). */
 function comparisonJson(rho1: string, inputDim: number, r: PairComparison): unknown {
   return {
     command: "compare",

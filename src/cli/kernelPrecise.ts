@@ -142,6 +142,7 @@ function entryJson(e: EntryComparison): Record<string, unknown> {
     correctDigits: String(e.leastCorrectDigits),
     worstEntry: e.worstEntry.map(String),
     referenceDigits: String(e.referenceDigits),
+    lostEntries: String(e.lostEntries),
   };
 }
 
@@ -218,7 +219,9 @@ export async function runKernelCompare(r: KernelPreciseRequest, precision: numbe
   }
   const sym = kernelSymbol(c.kernel, c.normalized);
   const entryLine = (what: string, e: EntryComparison) =>
-    `${what}: worst relative error ${e.worstRelativeError.toSignificantDigits(3).toString()} at (${e.worstEntry.join(", ")}), ${e.leastCorrectDigits} correct digits (reference vouches ≥ ${e.referenceDigits})`;
+    e.lostEntries > 0
+      ? `${what}: ${countOf(e.lostEntries, "entry", "entries")} lost by float64 (below 2^-1022: 0 correct digits) (reference vouches ≥ ${e.referenceDigits})`
+      : `${what}: worst relative error ${e.worstRelativeError.toSignificantDigits(3).toString()} at (${e.worstEntry.join(", ")}), ${e.leastCorrectDigits} correct digits (reference vouches ≥ ${e.referenceDigits})`;
   const scanRows = c.scan.map((s) => [
     String(s.depth),
     String(s.referenceDigits),

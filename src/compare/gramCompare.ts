@@ -25,6 +25,7 @@ import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName } from "../types.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
 import { ProgressTicker } from "../progress.js";
+import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 
 /** Default significant digits of the reference (as for the pair comparison). */
 export const DEFAULT_GRAM_COMPARE_PRECISION = 32;
@@ -69,6 +70,11 @@ export interface EntryComparison {
   readonly worstEntry: readonly [number, number];
   /** Fewest digits the reference vouches for over the same entries. */
   readonly referenceDigits: number;
+  /**
+   * Entries float64 has lost (complements below 2^-1022, `lostToZero` of the float64 Gram,
+   * docs/DEPTH_JUMP.md §6): each counts 0 correct digits whatever its carried bits match.
+   */
+  readonly lostEntries: number;
 }
 
 /** float64's det K as the exact number it stands for, with its LU analysis. */
@@ -145,22 +151,33 @@ function scaled(x: number, log2Scale: number): Decimal {
   return log2Scale === 0 ? exact : exact.times(new Wide(2).pow(log2Scale));
 }
 
-function compareEntries(f: Float64Array, log2Scale: number, ref: readonly Decimal[], vouched: number, m: number): EntryComparison {
+/** `lost` marks entries float64 has lost (they count 0 digits). */
+function compareEntries(
+  f: Float64Array,
+  log2Scale: number,
+  ref: readonly Decimal[],
+  vouched: number,
+  m: number,
+  lost?: (k: number) => boolean,
+): EntryComparison {
   let worst = new Wide(0);
   let least: number = FLOAT64_MATCH_DIGITS;
   let at: [number, number] = [1, 1];
+  let lostEntries = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) {
       const k = i * m + j;
       const approx = scaled(f[k], log2Scale);
-      const digits = correctDigits(approx, ref[k], FLOAT64_MATCH_DIGITS);
+      const isLost = lost?.(k) === true;
+      if (isLost) lostEntries++;
+      const digits = isLost ? 0 : correctDigits(approx, ref[k], FLOAT64_MATCH_DIGITS);
       const err = relativeError(approx, ref[k]);
       if (digits < least || (digits === least && err.gt(worst))) at = [i + 1, j + 1];
       least = Math.min(least, digits);
       if (err.gt(worst)) worst = new Wide(err);
     }
   }
-  return { worstRelativeError: worst, leastCorrectDigits: least, worstEntry: at, referenceDigits: vouched };
+  return { worstRelativeError: worst, leastCorrectDigits: least, worstEntry: at, referenceDigits: vouched, lostEntries };
 }
 
 async function float64Determinant(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): Promise<Float64Determinant> {
@@ -225,6 +242,8 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const { matrix, log2Scale } = kernelMatrixFloat64(f, o.kernel, o.normalized);
   const refMatrix = kernelMatrixPrecise(p, o.kernel, o.normalized);
   const complementName = o.kernel === "ntk" ? "oneMinusNtkNormalized" : "oneMinusSigmaNormalized";
+  const lostBit = o.kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
+  const mask = f.lostToZero;
   return {
     params: gram.params,
     precision: gram.precision,
@@ -236,7 +255,16 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
     m,
     n0: points.n0,
     entries: compareEntries(matrix, log2Scale, refMatrix, Math.min(...kernelEntryDigitsVouched(p, o.kernel, o.normalized, gram.precision)), m),
-    complements: o.normalized ? compareEntries(f[complementName], 0, p[complementName], p.digitsVouchedByMatrix[complementName], m) : null,
+    complements: o.normalized
+      ? compareEntries(
+          f[complementName],
+          0,
+          p[complementName],
+          p.digitsVouchedByMatrix[complementName],
+          m,
+          mask === null ? undefined : (k) => (mask[k]! & lostBit) !== 0,
+        )
+      : null,
     determinant: comparisons[k],
     scan,
     detMeaninglessFrom: firstLost?.depth ?? null,

@@ -46,11 +46,16 @@ export interface PairCompareOptions extends Omit<PairOptions, "depth" | "at">, R
 
 /** One float64 path at one depth, judged against the reference. */
 export interface Float64PathAtDepth {
-  /** The path's 1 − ρ^(L) (NaN or ±Infinity if the path produced one). */
+  /** The path's 1 − ρ^(L) as carried (NaN or ±Infinity if the path produced one); meaningless when {@link oneMinusRhoLost}. */
   readonly oneMinusRho: number;
+  /**
+   * True when the path has lost 1 − ρ (its `lostToZero`): below 2^-1022, or cancelled to 0, while
+   * the true value is > 0 (docs/DEPTH_JUMP.md §6). Such a value counts 0 correct digits.
+   */
+  readonly oneMinusRhoLost: boolean;
   /** |value − reference| / |reference| (Infinity when the reference is 0 and the value not, NaN when the value is not finite). */
   readonly oneMinusRhoRelError: number;
-  /** Correct significant digits of 1 − ρ, 0..17 (0 also for a non-finite value). */
+  /** Correct significant digits of 1 − ρ, 0..17 (0 also for a non-finite or lost value). */
   readonly oneMinusRhoDigits: number;
   /** The path's Θ̄^(L). */
   readonly ntkNormalized: number;
@@ -102,13 +107,14 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   checkPairRunFits({ ...o, precision: checkPrecision(precision) }, depth, checkpoints.length);
   const base = { rho1: o.rho1, depth: depth, params: o.params, inputDim: o.inputDim };
   const wanted = new Set(checkpoints);
-  const paths = {} as Record<ComparedMethod, { all: Float64Array; at: Map<number, PairPointFloat64> }>;
+  const paths = {} as Record<ComparedMethod, { all: Float64Array; lost: Uint8Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
   const total = 4 * depth;
   // Each segment is one synchronous WebAssembly run: pause between them so that timers and Ctrl-C get their turn.
   const ticker = new ProgressTicker(o, total, 1, "float64 scans");
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
     const all = new Float64Array(depth);
+    const lost = new Uint8Array(depth);
     const at = new Map<number, PairPointFloat64>();
     // Every depth is a checkpoint; in segments, so that at most SCAN_SEGMENT point objects live at
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
@@ -118,12 +124,13 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       const run = await pairThroughDepthFloat64({ ...base, depth: last, at: segment, method, signal: o.signal });
       for (const p of run.points) {
         all[p.depth - 1] = p.oneMinusRho;
+        lost[p.depth - 1] = lostRho(p) ? 1 : 0;
         if (wanted.has(p.depth)) at.set(p.depth, p);
       }
       const pause = ticker.tick(index * depth + last);
       if (pause) await pause;
     }
-    paths[method] = { all, at };
+    paths[method] = { all, lost, at };
   }
   const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
   const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
@@ -140,7 +147,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     },
     (depth, eps, ctx) => {
       for (const method of ["textbook", "stable"] as const) {
-        const digits = correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
+        // A lost value has no digit to count, whatever the carried bits happen to match.
+        const digits = paths[method].lost[depth - 1] === 1 ? 0 : correctDigitsFloat64(paths[method].all[depth - 1]!, eps, ctx);
         const first = firstBelow[method];
         DIGIT_THRESHOLDS.forEach((t, k) => {
           if (first[k] === null && digits < t) first[k] = depth;
@@ -155,6 +163,7 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
       if (!p) throw new Error(`bug: the float64 ${method} path returned no point at checkpoint ${ref.depth}`);
       return {
         oneMinusRho: p.oneMinusRho,
+        oneMinusRhoLost: lostRho(p),
         oneMinusRhoRelError: relError(p.oneMinusRho, ref.oneMinusRho),
         oneMinusRhoDigits: scanned[method].get(ref.depth)!,
         ntkNormalized: p.ntkNormalized,
@@ -174,6 +183,11 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     points,
     firstDepthBelow: { textbook: losses("textbook"), stable: losses("stable") },
   };
+}
+
+/** Whether the float64 path flagged 1 − ρ at this point as lost (lostComplements.ts). */
+function lostRho(p: PairPointFloat64): boolean {
+  return p.lostToZero.includes("oneMinusRho");
 }
 
 function relError(value: number, reference: Decimal): number {

@@ -13,6 +13,8 @@ import type { WasmEngine } from "../wasm/engine.js";
 
 /** Chebyshev coefficients per function per piece (degree 12); must match assembly/depthMap.ts. */
 export const DEPTH_MAP_POINTS = 13;
+/** Float64 values per piece: its centre and inverse half-width, then the coefficients of ε_L and u_L interleaved. */
+const PIECE_VALUES = 2 + 2 * DEPTH_MAP_POINTS;
 /** Equal pieces of θ_1 on [π/2, π]. */
 export const DEPTH_MAP_UNIFORM_PIECES = 4;
 
@@ -24,7 +26,7 @@ export interface DepthMapFloat64 {
   readonly geometricPieces: number;
   /** Equal pieces above π/2 (C). */
   readonly uniformPieces: number;
-  /** (J + 1 + C) × 2 × DEPTH_MAP_POINTS Chebyshev coefficients (ε_L, then u_L, per piece). */
+  /** (J + 1 + C) pieces of 2 + 2 × DEPTH_MAP_POINTS values: centre, inverse half-width, then the Chebyshev coefficients of ε_L and u_L interleaved. */
   readonly coefficients: Float64Array;
 }
 
@@ -41,7 +43,7 @@ export function depthMapGeometricPieces(depth: bigint): number {
 
 /** Float64 values of the table for depth L. */
 export function depthMapLength(depth: bigint): number {
-  return (depthMapGeometricPieces(depth) + 1 + DEPTH_MAP_UNIFORM_PIECES) * 2 * DEPTH_MAP_POINTS;
+  return (depthMapGeometricPieces(depth) + 1 + DEPTH_MAP_UNIFORM_PIECES) * PIECE_VALUES;
 }
 
 /**

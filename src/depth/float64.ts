@@ -25,7 +25,7 @@ export interface DepthJumpFloat64 {
 
 interface DepthJumpExports {
   depthJumpPair(eps1: number, onePlusRho1: number, depth: number, out: number): void;
-  depthJumpFill(eps: number, u: number, start: number, end: number, depth: number): void;
+  depthJumpFill(eps: number, u: number, start: number, end: number, depth: number, onePlus: number): void;
 }
 
 /**
@@ -46,11 +46,12 @@ export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint
 /**
  * The jump for the packed pairs start … end − 1 of the float64 arrays at byte offsets `eps` and
  * `u` in the engine's memory: reads each ε_1 from `eps`, writes ε_L there and u_L = 1 − Θ̄^(L) to
- * `u`. Pairs are independent, so a caller may split [0, pairs) into ranges across workers, each
- * with its own engine.
+ * `u`. `onePlus` (byte offset of a float64 array beside them, or 0 for 2 − ε_1) gives 1 + ρ^(1)
+ * where it is known more accurately, as {@link depthJumpFloat64}'s `onePlusRho1`. Pairs are
+ * independent, so a caller may split [0, pairs) into ranges across workers, each with its own engine.
  */
-export function depthJumpFillFloat64(engine: WasmEngine, eps: number, u: number, start: number, end: number, depth: bigint): void {
-  (engine.exports as unknown as DepthJumpExports).depthJumpFill(eps, u, start, end, Number(depth));
+export function depthJumpFillFloat64(engine: WasmEngine, eps: number, u: number, start: number, end: number, depth: bigint, onePlus = 0): void {
+  (engine.exports as unknown as DepthJumpExports).depthJumpFill(eps, u, start, end, Number(depth), onePlus);
 }
 
 /** The raw diagonals at depth L for σb = 0: value = mantissa × 2^log2Scale. */

@@ -60,13 +60,24 @@ function complementStep(eps: number, theta: number, w: number): number {
  * where the inner product cancels. `coords` is row-major m × n0.
  */
 export function plainGramInitialComplement(coords: Float64Array, m: number, n0: number, c1: number, twoBias: number, eps: Float64Array, u: Float64Array): void {
+  plainInputComplements(coords, m, n0, eps, u);
+  for (let k = 0; k < eps.length; k++) {
+    const [e, eBar] = layerOneComplements(c1, twoBias, eps[k], u[k]);
+    u[k] = thetaOfComplements(e, eBar);
+    eps[k] = e;
+  }
+}
+
+/**
+ * 1 − x_i·x_j to `oneMinus` and 1 + x_i·x_j to `onePlus` for every pair i < j, packed as in
+ * {@link plainGramInitialComplement}: each accurate relative to itself, |x ∓ x′|²/2 where the inner
+ * product cancels.
+ */
+export function plainInputComplements(coords: Float64Array, m: number, n0: number, oneMinus: Float64Array, onePlus: Float64Array): void {
   let k = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      const [d, s] = innerProductComplements(coords, n0, i, j);
-      const [e, eBar] = layerOneComplements(c1, twoBias, d, s);
-      eps[k] = e;
-      u[k] = thetaOfComplements(e, eBar);
+      [oneMinus[k], onePlus[k]] = innerProductComplements(coords, n0, i, j);
       k++;
     }
   }

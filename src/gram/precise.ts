@@ -16,7 +16,9 @@
  * diagonals count significant digits of each entry; Σ̄ and Θ̄, which lie in [−1, 1], count decimal
  * places against their unit diagonal (absolute error below 10^−d), so that an entry that is 0 in
  * exact arithmetic (Σ̄^(2) of an antipodal pair) does not read as "no digit known".
- * Cost: two runs of m(m−1)/2 · L pair steps, each a few dozen BigInt operations.
+ * Cost: two runs of m(m−1)/2 · L pair steps, each a few dozen BigInt operations; with σb > 0 and
+ * σw² < 2 a run stops once every entry has settled (a few hundred layers at 30 digits and σw = 1),
+ * and deeper checkpoints cost one power each (`runGram`).
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
@@ -26,6 +28,7 @@ import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
+import { powBig, settleLayers, settles, SettleWatch } from "../precise/fixedPoint.js";
 import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
@@ -153,7 +156,7 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   const params = resolveParams(o.params);
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
-  checkGramFits(o, finalDepth, depths.length, upperDigits, 0);
+  checkGramFits(o, runLayers(params, finalDepth, upperDigits, m), depths.length, upperDigits, 0);
   // Projection errors surface before any long run; n0 is the projected dimension.
   // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);
@@ -182,6 +185,11 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
   );
   const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
+}
+
+/** Layers a run to `depth` takes at most: a settling run (σb > 0, σw² < 2, some pair) stops once every entry has settled (../precise/fixedPoint.ts). */
+function runLayers(params: ResolvedParams, depth: number, digits: number, m: number): number {
+  return settles(params) && m > 1 ? Math.min(depth, settleLayers(params, digits)) : depth;
 }
 
 /**
@@ -261,7 +269,13 @@ export function vouchGramAtDepth(l: GramRunMatrices, u: GramRunMatrices, m: numb
   };
 }
 
-/** One run of the recursion at `digits` significant digits; Decimals out at every checkpoint. */
+/**
+ * One run of the recursion at `digits` significant digits; Decimals out at every checkpoint.
+ * σb > 0 with σw² < 2: once every pair has settled by the rule of the pair path
+ * (../precise/fixedPoint.ts: scalars unchanged at working precision, each pair's tail bound below
+ * 2^−(bits−8)), the later checkpoints come from the closed forms ε_L = ε_n w^{L−n},
+ * u_L = u_n (√w)^{L−n}, q and τ as at n.
+ */
 async function runGram(
   digits: number,
   m: number,
@@ -281,12 +295,18 @@ async function runGram(
   const out: GramRunAtDepth[] = [];
   let done = done0;
   let layer = 1;
+  const watches = settles(params) && eps.length > 0 ? eps.map(() => new SettleWatch(c)) : null;
+  let settled: { n: number; w: BigFloat; rootW: BigFloat } | null = null;
   for (const depth of depths) {
-    for (; layer < depth; layer++) {
+    for (; settled === null && layer < depth; layer++) {
       const { w, a, b } = scalars.step();
+      let all = watches !== null;
       for (let p = 0; p < eps.length; p++) {
         const { theta, next: e } = map.layer(eps[p], w);
-        u[p] = map.ntkComplementStep(u[p], theta, e, a, b);
+        const uNext = map.ntkComplementStep(u[p], theta, e, a, b);
+        // Every pair observes every layer (each watch keeps its own history).
+        if (watches !== null && !watches[p].observe(w, scalars.q, scalars.tau, eps[p], e, u[p], uNext)) all = false;
+        u[p] = uNext;
         eps[p] = e;
         const pause = ticker.tick(++done);
         if (pause) await pause;
@@ -295,19 +315,27 @@ async function runGram(
         const pause = ticker.tick(++done);
         if (pause) await pause;
       }
+      if (all) settled = { n: layer + 1, w, rootW: watches![0].rootWeight };
     }
+    // Past the settled layer n every entry follows its closed form (one power per depth, shared by the pairs).
+    const k = settled === null ? 0n : BigInt(depth - settled.n);
+    const epsScale = settled && powBig(c, settled.w, k);
+    const uScale = settled && powBig(c, settled.rootW, k);
     out.push({
       depth,
       ...unpack(
         m,
-        eps.map((e) => c.toDecimal(e, D)),
-        u.map((v) => c.toDecimal(v, D)),
+        eps.map((e) => c.toDecimal(epsScale ? c.mul(e, epsScale) : e, D)),
+        u.map((v) => c.toDecimal(uScale ? c.mul(v, uScale) : v, D)),
         D.precision,
       ),
       sigmaDiag: c.toDecimal(scalars.q, D),
       ntkDiag: c.toDecimal(c.mul(scalars.tau, scalars.q), D),
     });
   }
+  // The layers a settled run skips still count, so that progress ends at its total.
+  const pause = ticker.tick(done0 + Math.max(eps.length, 1) * (depths[depths.length - 1] - 1));
+  if (pause) await pause;
   return out;
 }
 
@@ -478,7 +506,8 @@ export interface GramWithDeterminants {
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
   const depths = checkDepthList(o.depths);
   const finalDepth = depths[depths.length - 1];
-  checkGramFits(o, finalDepth, depths.length, workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0), o.data.m);
+  const digits = workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0);
+  checkGramFits(o, runLayers(resolveParams(o.params), finalDepth, digits, o.data.m), depths.length, digits, o.data.m);
   const m = o.data.m;
   const extra0 = o.extraGuardDigits ?? 0;
   // The rule's lower digits are those of the Gram's lower run; a retry raises its extra guard digits.

@@ -19,7 +19,7 @@ import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
-import { powBig, SettleWatch } from "../precise/fixedPoint.js";
+import { powBig, settleLayers, settles, SettleWatch } from "../precise/fixedPoint.js";
 import {
   bitsForDigits,
   checkPrecision,
@@ -205,21 +205,6 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
     );
   }
   return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
-}
-
-/** σb > 0 with σw² < 2: the state settles geometrically (../precise/fixedPoint.ts), and later depths cost nothing. */
-function settles(params: ResolvedParams): boolean {
-  return !params.sigmaB.isZero() && params.sigmaW.pow(2).lt(2);
-}
-
-/**
- * At most the layers a settling run (σb > 0, σw² < 2) takes before its state stops changing at
- * `digits` digits: q, τ and w contract by about σw²/2 a layer, so ~digits·ln 10 / ln(2/σw²) layers
- * reach the working precision; twice that, plus a margin, for the tail bound and the slower u.
- */
-function settleLayers(params: ResolvedParams, digits: number): number {
-  const rate = (params.sigmaW64 * params.sigmaW64) / 2;
-  return Math.ceil((2 * digits * Math.LN10) / Math.log(1 / rate)) + 64;
 }
 
 /** Exact layers the jump still takes before a checkpoint this close to the current layer (its T^(L) would cancel). */

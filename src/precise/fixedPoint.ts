@@ -14,6 +14,22 @@
  * so another settling layer) vouches for the digits, this bound included.
  */
 import type { BigFloat, BigFloatContext } from "./bigFloat.js";
+import type { ResolvedParams } from "../params.js";
+
+/** σb > 0 with σw² < 2: the state settles geometrically (this module), and later depths cost nothing. */
+export function settles(params: ResolvedParams): boolean {
+  return !params.sigmaB.isZero() && params.sigmaW.pow(2).lt(2);
+}
+
+/**
+ * At most the layers a settling run (σb > 0, σw² < 2) takes before its state stops changing at
+ * `digits` digits: q, τ and w contract by about σw²/2 a layer, so ~digits·ln 10 / ln(2/σw²) layers
+ * reach the working precision; twice that, plus a margin, for the tail bound and the slower u.
+ */
+export function settleLayers(params: ResolvedParams, digits: number): number {
+  const rate = (params.sigmaW64 * params.sigmaW64) / 2;
+  return Math.ceil((2 * digits * Math.LN10) / Math.log(1 / rate)) + 64;
+}
 
 /** Contraction ratios above this are not trusted to bound a tail (too close to 1 to tell from noise). */
 const MAX_TRUSTED_RATIO = 0.999;

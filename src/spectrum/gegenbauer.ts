@@ -30,6 +30,7 @@ import type { NetworkParams } from "../types.js";
 import type { DepthInput } from "../params.js";
 import { KERNEL_PROFILE_METHODS, kernelProfilesThroughDepth, type KernelProfileMethod } from "./kernelProfile.js";
 import { angleRule, type QuadratureRule } from "./quadrature.js";
+import { MIN_NORMAL_COMPLEMENT } from "../gram/lostComplements.js";
 
 /** Largest degree K the spectrum computes (the rule has about 1.2·K nodes a unit of φ). */
 export const MAX_SPECTRUM_DEGREE = 2000;
@@ -72,6 +73,13 @@ export interface KernelSpectrum {
   readonly errors: Float64Array;
   /** Significant digits of μ_k kept: ⌊−log10(errors[k] / |μ_k|)⌋ clamped to 0 … 15; 0 when μ_k is within its error of 0. */
   readonly digits: Uint8Array;
+  /**
+   * Quadrature nodes (of both rules) whose complement float64 has lost: below 2^-1022, where it
+   * keeps no relative accuracy (docs/DEPTH_JUMP.md §6; σb > 0 at depths of about 1000 and more).
+   * When > 0, every μ_k with k ≥ 1, an integral of the complements alone, is unknown: its error is
+   * +∞ and it keeps 0 digits. μ_0 = 1 − (an integral of complements below 1e-150) keeps its digits.
+   */
+  readonly lostNodes: number;
 }
 
 /** Both normalized kernels' spectra at one depth. */
@@ -189,12 +197,13 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
   const deepest = Math.max(1, ...o.depths.map((d) => Number(d)).filter((d) => Number.isFinite(d)));
   const rules = [angleRule(maxDegree, deepest, NODES_PER_PANEL), angleRule(maxDegree, deepest, CHECK_NODES_PER_PANEL)];
   // 1 − cos φ = 2 sin²(φ/2): no cancellation near φ = 0, where the deep kernels vary fastest.
-  const complements = rules.map((r) => r.nodes.map((phi) => 2 * Math.sin(phi / 2) ** 2));
-  const all = new Float64Array(complements[0].length + complements[1].length);
-  all.set(complements[0]);
-  all.set(complements[1], complements[0].length);
+  // 1 + cos φ = 2 cos²(φ/2) likewise near φ = π, where layer 1's θ_1 needs it.
+  const nodes = new Float64Array(rules[0].nodes.length + rules[1].nodes.length);
+  nodes.set(rules[0].nodes);
+  nodes.set(rules[1].nodes, rules[0].nodes.length);
   const profiles = await kernelProfilesThroughDepth({
-    oneMinusRho1: all,
+    oneMinusRho1: nodes.map((phi) => 2 * Math.sin(phi / 2) ** 2),
+    onePlusRho1: nodes.map((phi) => 2 * Math.cos(phi / 2) ** 2),
     depths: o.depths,
     method: o.method,
     params: o.params,
@@ -202,7 +211,7 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
     onProgress: o.onProgress,
     signal: o.signal,
   });
-  const split = complements[0].length;
+  const split = rules[0].nodes.length;
   const multiplicities = Float64Array.from({ length: maxDegree + 1 }, (_, k) => harmonicDimension(n0, k));
   const spectra = profiles.map((p): SphereSpectrumAtDepth => {
     const kernels = [p.oneMinusNtkNormalized, p.oneMinusSigmaNormalized];
@@ -218,7 +227,10 @@ export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSp
       maxDegree,
       kernels.map((u) => u.subarray(split)),
     );
-    const [ntk, nngp] = kernels.map((_, j) => spectrumFrom(main.sums[j], check.sums[j], main.absSums[j], multiplicities));
+    // ε lost takes 1 − Θ̄ with it (lostComplements.ts); 1 − Θ̄ can also be lost on its own.
+    const sigmaLost = p.oneMinusSigmaNormalized.map((e) => (e < MIN_NORMAL_COMPLEMENT ? 1 : 0));
+    const lostNodes = [kernels[0].filter((u, i) => u < MIN_NORMAL_COMPLEMENT || sigmaLost[i] === 1).length, sigmaLost.reduce((a, b) => a + b, 0)];
+    const [ntk, nngp] = kernels.map((_, j) => spectrumFrom(main.sums[j], check.sums[j], main.absSums[j], multiplicities, lostNodes[j]));
     return { depth: p.depth, depthExact: p.depthExact, method: p.method, ntk, nngp };
   });
   return {
@@ -242,9 +254,9 @@ function methodsText(profiles: readonly { depthExact: bigint; method: "direct" |
 /**
  * μ_k from the projections of the complement u = 1 − k(t): μ_0 = 1 − ⟨u, P_0⟩, μ_k = −⟨u, P_k⟩.
  * Error: the two rules' difference, plus the kernel values' error and the recurrence's k ulps,
- * both bounded through Σ|w u P_k|.
+ * both bounded through Σ|w u P_k|. With `lostNodes` > 0 the μ_k, k ≥ 1, are unknown (error +∞, 0 digits).
  */
-function spectrumFrom(sums: Float64Array, checkSums: Float64Array, absSums: Float64Array, multiplicities: Float64Array): KernelSpectrum {
+function spectrumFrom(sums: Float64Array, checkSums: Float64Array, absSums: Float64Array, multiplicities: Float64Array, lostNodes: number): KernelSpectrum {
   const n = sums.length;
   const eigenvalues = new Float64Array(n);
   const errors = new Float64Array(n);
@@ -252,9 +264,9 @@ function spectrumFrom(sums: Float64Array, checkSums: Float64Array, absSums: Floa
   for (let k = 0; k < n; k++) {
     eigenvalues[k] = (k === 0 ? 1 : 0) - sums[k];
     const floor = absSums[k] * (KERNEL_VALUE_RELATIVE_ERROR + (k + 4) * ULP) + (k === 0 ? ULP : 0);
-    errors[k] = Math.abs(sums[k] - checkSums[k]) + floor;
+    errors[k] = lostNodes > 0 && k > 0 ? Infinity : Math.abs(sums[k] - checkSums[k]) + floor;
     const ratio = errors[k] / Math.abs(eigenvalues[k]);
     digits[k] = ratio >= 1 || !Number.isFinite(ratio) ? 0 : Math.min(15, Math.floor(-Math.log10(ratio)));
   }
-  return { eigenvalues, weights: eigenvalues.map((mu, k) => mu * multiplicities[k]), errors, digits };
+  return { eigenvalues, weights: eigenvalues.map((mu, k) => mu * multiplicities[k]), errors, digits, lostNodes };
 }

@@ -3,7 +3,9 @@
  * every diagonal entry is the same scalar, so Σ̄^(L)(x, x′) and Θ̄^(L)(x, x′) depend on the pair
  * only through ρ1 (for any σw, σb; with σb > 0 also through n0, which enters ε_1). This module
  * evaluates ρ1 ↦ 1 − Σ̄^(L) and ρ1 ↦ 1 − Θ̄^(L) at many ρ1 and several depths at once, from the
- * complements ε_1 = 1 − ρ1 (which the caller forms without cancellation, e.g. 2 sin²(φ/2)).
+ * complements ε_1 = 1 − ρ1 (which the caller forms without cancellation, e.g. 2 sin²(φ/2)) and,
+ * optionally, 1 + ρ1 (2 cos²(φ/2)): layer 1's θ_1 comes from the accurate one of the two, as in the
+ * Gram's layer-1 fill, so nodes near ρ1 = −1 keep κ0 = 1 − θ_1/π and with it Θ̄^(2) (SPEC §4).
  *
  * Methods, per depth: "jump" (σb = 0 only) runs the depth jump of SPEC §9 (depth/float64.ts) at a
  * cost independent of L, a few µs a point, to any depth up to 2^60; "direct" runs the complement
@@ -16,7 +18,7 @@
  */
 import { depthJumpFillFloat64 } from "../depth/float64.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, LayerScalars } from "../layerScalars.js";
-import { layerOneComplement } from "../complement.js";
+import { layerOneComplements, thetaOfComplements } from "../complement.js";
 import { NtkError } from "../errors.js";
 import { AUTO_JUMP_ABOVE } from "../pair/float64.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveParams, type DepthInput } from "../params.js";
@@ -28,6 +30,11 @@ import { loadPrivateWasmEngine } from "../wasm/engine.js";
 export interface KernelProfileOptions extends ProgressOptions {
   /** ε_1 = 1 − ρ1 at each evaluation point, each in [0, 2] (finite). */
   readonly oneMinusRho1: Float64Array;
+  /**
+   * 1 + ρ1 at each point, formed without cancellation (e.g. 2 cos²(φ/2)), in [0, 2]; default
+   * 2 − ε_1, which loses 1 + ρ1 near ρ1 = −1, where θ_1 and κ0 at layer 1 need it (SPEC §4).
+   */
+  readonly onePlusRho1?: Float64Array;
   /** Depths L, exact (numbers that are safe integers, bigints or decimal text), 1 ≤ L ≤ 2^60 (direct: 10^9); sorted and deduplicated. At least one. */
   readonly depths: readonly DepthInput[];
   /** "auto" (default), "direct" or "jump" (σb = 0 only); see the module comment. */
@@ -107,34 +114,50 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
     );
   }
   const points = o.oneMinusRho1;
-  for (const [i, e] of points.entries()) {
-    if (!(e >= 0 && e <= 2)) {
-      throw new NtkError("BAD_OPTION", `oneMinusRho1[${i}] = ${e} is not in [0, 2]; 1 − ρ1 of two unit vectors lies there.`, { index: i });
+  const onePlus = o.onePlusRho1 ?? points.map((e) => 2 - e);
+  for (const [name, values] of [
+    ["oneMinusRho1", points],
+    ["onePlusRho1", onePlus],
+  ] as const) {
+    if (values.length !== points.length) {
+      throw new NtkError("BAD_OPTION", `onePlusRho1 has ${values.length} values for ${points.length} points; give one per point.`, {});
+    }
+    for (const [i, e] of values.entries()) {
+      if (!(e >= 0 && e <= 2)) {
+        throw new NtkError("BAD_OPTION", `${name}[${i}] = ${e} is not in [0, 2]; 1 ∓ ρ1 of two unit vectors lies there.`, { index: i });
+      }
     }
   }
   const scalars = new LayerScalars(params, n0);
   const n = points.length;
   const engine = await loadPrivateWasmEngine();
   const ex = engine.exports as unknown as GramExports;
-  const [eps, u, coef] = engine.reserve([n, n, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], `kernel profiles at ${n} points`);
-  const first = points.map((e) => layerOneComplement(scalars.c1, e));
+  const [eps, u, bar, coef] = engine.reserve([n, n, n, GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL], `kernel profiles at ${n} points`);
+  // [ε_1, 1 + Σ̄^(1)] and θ_1 from the accurate one of the two (as the Gram's layer-1 fill).
+  const layerOne = Array.from(points, (e, i) => layerOneComplements(scalars.c1, scalars.twoBias, e, onePlus[i]));
+  const first = Float64Array.from(layerOne, ([e]) => e);
+  const firstBar = Float64Array.from(layerOne, ([, eBar]) => eBar);
+  const firstTheta = Float64Array.from(layerOne, ([e, eBar]) => thetaOfComplements(e, eBar));
+  engine.f64(bar, n).set(firstBar);
   const jumpCount = depths.length - directDepths.length;
   const ticker = new ProgressTicker(o, n * (deepestDirect - 1 + jumpCount), 1);
   let done = 0;
   const out: KernelProfileAtDepth[] = [];
   // Direct depths first (one pass through the layers), then each jump from the layer-1 state.
+  // u holds θ_1 at layer 1: gramAdvance's first step (fromLayerOne) reads it.
   engine.f64(eps, n).set(first);
-  engine.f64(u, n).set(first);
+  engine.f64(u, n).set(firstTheta);
   const coefficients = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * LAYERS_PER_CALL);
   for (const depth of directDepths) {
     while (scalars.layer < depth) {
+      const fromLayerOne = scalars.layer === 1 ? 1 : 0;
       const steps = Math.min(depth - scalars.layer, LAYERS_PER_CALL);
       scalars.fill(coefficients, steps);
       const block = Math.max(1, Math.floor(STEPS_PER_CALL / steps));
       for (let start = 0; start < n; start += block) {
         const count = Math.min(block, n - start);
         engine.f64(coef, GRAM_COEFFICIENTS_PER_LAYER * steps).set(coefficients.subarray(0, GRAM_COEFFICIENTS_PER_LAYER * steps));
-        ex.gramAdvance(eps, u, start, count, coef, steps, 0);
+        ex.gramAdvance(eps, u, start, count, coef, steps, fromLayerOne);
         done += count * steps;
         const pause = ticker.tick(done);
         if (pause) await pause;
@@ -145,14 +168,15 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       depthExact: BigInt(depth),
       method: "direct",
       oneMinusSigmaNormalized: engine.f64(eps, n).slice(),
-      oneMinusNtkNormalized: engine.f64(u, n).slice(),
+      // At layer 1 the u slot holds θ_1; u_1 = ε_1 (Θ^(1) = Σ^(1)).
+      oneMinusNtkNormalized: depth === 1 ? first.slice() : engine.f64(u, n).slice(),
     });
   }
   for (const depth of depths.filter(jumps)) {
     engine.f64(eps, n).set(first);
     for (let start = 0; start < n; start += JUMPS_PER_CALL) {
       const end = Math.min(n, start + JUMPS_PER_CALL);
-      depthJumpFillFloat64(engine, eps, u, start, end, depth);
+      depthJumpFillFloat64(engine, eps, u, start, end, depth, bar);
       done += end - start;
       const pause = ticker.tick(done);
       if (pause) await pause;
