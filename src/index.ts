@@ -101,7 +101,14 @@ export {
 
 // Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
 export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
-export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramOptions, type GramFloat64Options, type GramAtDepthFloat64 } from "./gram/float64.js";
+export {
+  gramThroughDepthFloat64,
+  kernelMatrixFloat64,
+  type GramOptions,
+  type GramFloat64Options,
+  type GramAtDepthFloat64,
+  type GramResultFloat64,
+} from "./gram/float64.js";
 export {
   gramThroughDepthPrecise,
   gramDeterminantsVouched,
@@ -216,3 +223,7 @@ export type { Vouched } from "./precise/vouched.js";
 // Complements float64 has lost (σb > 0 past 2^-1022): the bound and the bits of GramAtDepthFloat64.lostToZero.
 export { MIN_NORMAL_COMPLEMENT, LOST_SIGMA_COMPLEMENT, LOST_NTK_COMPLEMENT, type LostPairField } from "./gram/lostComplements.js";
 export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, PrecisePredictorResult } from "./predict/predictorPrecise.js";
+
+// Unsuffixed entries that take an optional `precision` and pick the float64 or the precise variant.
+export { analyzeMatrix, type AnalyzeMatrixFloat64Options, type AnalyzeMatrixPrecisionOptions } from "./linalg.js";
+export { projectToSphere, type ProjectToSphereOptions } from "./sphere.js";

@@ -198,7 +198,7 @@ export async function compareGram(o: GramCompareOptions): Promise<GramComparison
   const depths = gramScanDepths(scanTo, depth);
   const { gram, determinants } = await gramDeterminantsVouchedFor({ ...o, depths, precision }, o.kernel, o.normalized, o.architecture);
   const points = projectToSphereFloat64(o.data, o.projection, { tolerance: o.tolerance });
-  const float64 = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
+  const { grams: float64 } = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
   const m = points.m;
 
   const scan: DetScanPoint[] = [];

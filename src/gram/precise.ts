@@ -20,7 +20,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
+import { checkDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
@@ -41,8 +41,8 @@ export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions
   readonly data: RawPoints;
   /** How the raw points reach the sphere (SPEC §7). */
   readonly projection: Projection;
-  /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths L (1 ≤ L ≤ 1e9; numbers, bigints or decimal integer text); validated, sorted and deduplicated. At least one. */
+  readonly depths: readonly DepthInput[];
   /** σw, σb (default 1, 0: the paper's case); strings are read exactly. */
   readonly params?: NetworkParams;
   /** Significant digits wanted, 20 … 1000. */
@@ -61,6 +61,8 @@ export type GramMatrixName = "sigmaNormalized" | "oneMinusSigmaNormalized" | "nt
 export interface GramAtDepthPrecise {
   /** L, the number of weight layers (SPEC §1). */
   readonly depth: number;
+  /** L exactly (as in `GramAtDepthFloat64`). */
+  readonly depthExact: bigint;
   /** Number of points m. */
   readonly m: number;
   /** Σ̄^(L); diagonal exactly 1. */
@@ -88,18 +90,26 @@ export interface GramAtDepthPrecise {
   readonly digitsVouchedByEntry: { readonly [K in GramMatrixName]: readonly number[] };
 }
 
-/** Result of {@link gramThroughDepthPrecise}. */
+/**
+ * Result of {@link gramThroughDepthPrecise}: the envelope of `GramResultFloat64` (method, params,
+ * n0, one entry per checkpoint in `grams`) plus the vouching fields `precision`,
+ * `workingPrecision` and `vouchedBy` (and `digitsVouched…` in each entry), as the pair results do.
+ */
 export interface GramResultPrecise {
+  /** The method that ran: the complement recursion, layer by layer. */
+  readonly method: "direct";
   /** Significant digits asked for (P). */
   readonly precision: number;
   /** Digits of the run whose values are returned. */
   readonly workingPrecision: number;
   /** How the digits were vouched for, in words. */
   readonly vouchedBy: string;
+  /** σw, σb as resolved. */
   readonly params: ResolvedParams;
   /** Dimension of the projected points (the network's n0). */
   readonly n0: number;
-  readonly grams: GramAtDepthPrecise[];
+  /** One entry per checkpoint, ascending in depth. */
+  readonly grams: readonly GramAtDepthPrecise[];
 }
 
 /** One run's matrices at a depth (before vouching). */
@@ -180,7 +190,7 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
     P,
     "what the two runs agree on per entry (significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄; equal entries, exact zeros included, vouch all)",
   );
-  const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
+  const result: GramResultPrecise = { method: "direct", precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
 }
 
@@ -251,6 +261,7 @@ export function vouchGramAtDepth(l: GramRunMatrices, u: GramRunMatrices, m: numb
   const diag = Math.min(digitsAgreed(l.sigmaDiag, u.sigmaDiag, P), digitsAgreed(l.ntkDiag, u.ntkDiag, P));
   return {
     depth: u.depth,
+    depthExact: BigInt(u.depth),
     m,
     ...u.matrices,
     sigmaDiag: u.sigmaDiag,

@@ -157,7 +157,9 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPredictionFloat64 | null = null;
   try {
-    const [gram] = await gramFloat64For(
+    const {
+      grams: [gram],
+    } = await gramFloat64For(
       { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
       o.architecture,
     );
@@ -199,7 +201,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads };
   if (o.precision === undefined) {
     for (const depth of depths) causesAt(p, depth, false);
-    const grams = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
+    const { grams } = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
     const out: DataPrediction[] = [];
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
