@@ -12,7 +12,6 @@ import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js"
 import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
-import { ensembleOnDataPrecise } from "../advanced.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
 import {
   formatFloat64,
@@ -135,18 +134,11 @@ export function register(program: Command, io: CliIO): void {
       threads: parseThreads(flags.threads),
       ...parseLimits(flags),
     };
-    // In float64 the ensemble's variance comes with the mean, from the same Gram matrix and factorization.
-    const float64Covariance = covariance !== null && precision === undefined ? { covariance } : {};
+    // The ensemble's variance comes with the mean, from the same Gram matrix (in float64 also the same factorization).
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
-      predict({ ...options, ...float64Covariance, ...progress }),
+      predict({ ...options, ...(covariance === null ? {} : { covariance }), ...progress }),
     );
-    const ensemble = result.ensemble;
-    const ensemblePrecise =
-      covariance === null || typeof precision !== "number"
-        ? null
-        : await withProgress(`ensemble variance at depth ${depth}, ${precision} digits`, progressSink(io, json), (progress) =>
-            ensembleOnDataPrecise({ ...options, ...progress }, covariance, precision),
-          );
+    const { ensemble, ensemblePrecise } = result;
     if (json) {
       printJson(io, {
         ...predictionJson(result, flags),

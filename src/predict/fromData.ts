@@ -24,6 +24,7 @@ import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettin
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
+import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { checkPredictionFits } from "./preciseOnData.js";
@@ -69,8 +70,9 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
   readonly targets?: TargetKind;
   /**
    * Also the variance ("variance") or the covariance matrix ("full") of the ensemble of trained
-   * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix and the same
-   * factorization as the mean; float64 only so far (with a `precision`: BAD_OPTION).
+   * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix as the mean: in
+   * float64 (`ensemble`, also the same factorization) or, with a number `precision` P, at P digits
+   * from the same two Gram runs (`ensemblePrecise`; the ReLU network only; with "auto": BAD_OPTION).
    */
   readonly covariance?: "variance" | "full";
 }
@@ -113,8 +115,13 @@ export interface DataPrediction {
    * there are any, else of the float64 ones) and the accuracy; null otherwise.
    */
   readonly classification: Classification | null;
-  /** With `covariance`: the ensemble's variance (and covariance) in float64; null otherwise. */
+  /** With `covariance` and no precision: the ensemble's variance (and covariance) in float64; null otherwise. */
   readonly ensemble: EnsembleOnData | null;
+  /**
+   * With `covariance` and a precision P: the ensemble's variance (and covariance) at P digits, each
+   * value vouched, from the same Gram runs as the mean (`ensembleOnDataPrecise`); null otherwise.
+   */
+  readonly ensemblePrecise: EnsembleOnDataPrecise | null;
 }
 
 /**
@@ -133,20 +140,21 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
   const depth = checkDepth(o.depth, "depth");
-  if (o.covariance !== undefined && o.precision !== undefined) {
-    throw new NtkError(
-      "BAD_OPTION",
-      "covariance is computed in float64 by predict(); drop precision (the CLI's predict --covariance --precision P computes it at P digits).",
-      {},
-    );
+  if (o.covariance !== undefined && o.precision === "auto") {
+    throw new NtkError("BAD_OPTION", 'covariance takes a fixed precision P (digits) or none, not "auto".', {});
   }
   if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
   const p = prepare(o);
   if (typeof o.precision === "number") {
     const precision = checkPrecision(o.precision);
+    const covariance = o.covariance === undefined ? null : checkCovariance(o.covariance);
+    if (covariance !== null) checkEnsembleNetwork(o);
     const causes = causesAt(p, depth, true);
-    const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
-    return preciseResult(o, p, depth, causes, null, r);
+    // With covariance the Gram runs behind the mean serve the ensemble too, at the guard digits the ensemble wants.
+    const ensembleGram = covariance === null ? {} : { keepGramRuns: true, minGramPrecision: ensembleGramPrecision(precision) };
+    const r = await predictWithDigits({ ...o, ...p, depth, ...ensembleGram }, precision, 0, false);
+    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth }, covariance, precision, r.gramRuns!);
+    return { ...preciseResult(o, p, depth, causes, null, r), ensemblePrecise: ensemble };
   }
   if (o.precision !== "auto")
     throw new NtkError("BAD_PRECISION", `precision must be a number of digits or "auto", got ${String(o.precision)}.`, { precision: String(o.precision) });
@@ -209,6 +217,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
       out.push({
         ...shape(o, p, g.depth),
         ensemble,
+        ensemblePrecise: null,
         float64: f64,
         precise: null,
         precisionUsed: null,
@@ -337,6 +346,7 @@ function preciseResult(
     float64: f64,
     precise: r.prediction,
     ensemble: null,
+    ensemblePrecise: null,
     precisionUsed: r.precision,
     gramDigitsVouched: r.gramDigitsVouched,
     singularCauses: causes,
