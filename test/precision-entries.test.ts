@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Decimal } from "decimal.js";
-import { analyzeMatrix, datasetFromArrays, gramThroughDepth, projectToSphere } from "../src/index.js";
+import { analyzeMatrix, datasetFromArrays, empiricalKernels, gramThroughDepth, predict, predictThroughDepth, projectToSphere } from "../src/index.js";
 import { analyzeMatrixFloat64 } from "../src/linalg/lu.js";
 import { analyzeMatrixPrecise } from "../src/linalg/preciseLu.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
@@ -103,5 +103,26 @@ describe("one result envelope for float64 and precise Gram matrices", () => {
     expect(shape(af, FLOAT64_ONLY)).toEqual(shape(f, FLOAT64_ONLY));
     expect(shape(ap, PRECISE_ONLY)).toEqual(shape(af, FLOAT64_ONLY));
     expect([af.method, ap.method, af.fixedPointFrom, af.n0, ap.n0]).toEqual(["direct", "direct", null, 2, 2]);
+  });
+});
+
+describe("depth is a DepthInput everywhere", () => {
+  const train = datasetFromArrays({
+    points: [
+      ["1", "0"],
+      ["0.6", "0.8"],
+    ],
+    labels: [["1"], ["-1"]],
+  });
+  const test = datasetFromArrays({ points: [["0.8", "0.6"]] });
+  it("predict, predictThroughDepth and finite networks read bigints and decimal text as the number", async () => {
+    const byNumber = await predict({ train, test, depth: 30 });
+    const byText = await predict({ train, test, depth: "3e1" });
+    expect(Array.from(byText.float64!.predictions)).toEqual(Array.from(byNumber.float64!.predictions));
+    expect((await predictThroughDepth({ train, test, depths: [30n, "2"] })).map((r) => r.depth)).toEqual([2, 30]);
+    const points = projectToSphereFloat64(test, "normalize");
+    expect((await empiricalKernels({ points, depth: 2n, width: 3 })).depth).toBe(2);
+    expect(await rejectionCodeOf(() => predict({ train, test, depth: "1e10" }))).toBe("BAD_DEPTH");
+    expect(await rejectionCodeOf(() => empiricalKernels({ points, depth: "1001", width: 3 }))).toBe("BAD_DEPTH");
   });
 });

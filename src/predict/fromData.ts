@@ -10,7 +10,7 @@ import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepth, checkDepthList, resolveParams } from "../params.js";
+import { checkDepthList, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
@@ -42,8 +42,8 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
   readonly test: RawPoints;
   /** How raw points reach the sphere (SPEC §7). Default "normalize". */
   readonly projection?: Projection;
-  /** Depth L (number of weight layers, 1 ≤ L ≤ 1e9). */
-  readonly depth: number;
+  /** Depth L (number of weight layers, 1 ≤ L ≤ 1e9): a safe integer, a bigint or decimal integer text. */
+  readonly depth: DepthInput;
   /** "ntk" (Θ, default) or "nngp" (Σ). */
   readonly kernel?: KernelName;
   /** Use the normalized kernel (Θ̄ or Σ̄, unit diagonal) instead of the raw one. Default false. */
@@ -139,7 +139,7 @@ export interface DataPrediction {
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
-  const depth = checkDepth(o.depth, "depth");
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
   if (o.covariance !== undefined && o.precision === "auto") {
     throw new NtkError("BAD_OPTION", 'covariance takes a fixed precision P (digits) or none, not "auto".', {});
   }
@@ -185,8 +185,8 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
 
 /** Options of {@link predictThroughDepth}: those of {@link predict}, with checkpoint depths in place of one depth. */
 export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth" | "precision" | "digits"> {
-  /** Checkpoint depths (1 ≤ L ≤ 1e9), validated, sorted and deduplicated. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths (1 ≤ L ≤ 1e9; numbers, bigints or decimal integer text), validated, sorted and deduplicated. */
+  readonly depths: readonly DepthInput[];
   /**
    * Omitted: float64. A number P (20..1000): one high-precision Gram pass at min(1000, P + ⌈log10 m⌉ + 5)
    * digits, and P digits asked of every prediction; a depth whose conditioning leaves fewer says so
