@@ -122,13 +122,7 @@ export {
 
 // Determinant and conditioning (SPEC §5).
 export { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64, type Determinant, type LinalgOptions } from "./linalg/lu.js";
-export {
-  analyzeMatrixPrecise,
-  type MatrixAnalysisPrecise,
-  type VouchedMatrixAnalysis,
-  type DeterminantPrecise,
-  type DeterminantDigits,
-} from "./linalg/preciseLu.js";
+export { analyzeMatrixPrecise, type MatrixAnalysisPrecise, type DeterminantPrecise, type DeterminantDigits } from "./linalg/preciseLu.js";
 
 // Predictions (SPEC §6) on data: at one depth or through depth; a predictor that factors the training
 // kernel once and answers many (time, test points) queries with the ensemble's mean and covariance

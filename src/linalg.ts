@@ -7,7 +7,7 @@
 import { NtkError } from "./errors.js";
 import type { Decimal } from "decimal.js";
 import { analyzeMatrixFloat64, type LinalgOptions, type MatrixAnalysisFloat64 } from "./linalg/lu.js";
-import { analyzeMatrixPrecise, type VouchedMatrixAnalysis } from "./linalg/preciseLu.js";
+import { analyzeMatrixPrecise, type MatrixAnalysisPrecise } from "./linalg/preciseLu.js";
 
 /** Options of {@link analyzeMatrix} in float64: those of `analyzeMatrixFloat64`, no precision. */
 export interface AnalyzeMatrixFloat64Options extends LinalgOptions {
@@ -29,12 +29,12 @@ export function analyzeMatrix(a: ArrayLike<number>, n: number, options?: Analyze
  * High precision: det, log10|det|, sign and κ1 of `a` (entries exact Decimals), with `precision`
  * digits vouched for where the conditioning allows (see `analyzeMatrixPrecise`).
  */
-export function analyzeMatrix(a: readonly Decimal[], n: number, options: AnalyzeMatrixPrecisionOptions): Promise<VouchedMatrixAnalysis>;
+export function analyzeMatrix(a: readonly Decimal[], n: number, options: AnalyzeMatrixPrecisionOptions): Promise<MatrixAnalysisPrecise>;
 export async function analyzeMatrix(
   a: ArrayLike<number> | readonly Decimal[],
   n: number,
   options: AnalyzeMatrixFloat64Options | AnalyzeMatrixPrecisionOptions = {},
-): Promise<MatrixAnalysisFloat64 | VouchedMatrixAnalysis> {
+): Promise<MatrixAnalysisFloat64 | MatrixAnalysisPrecise> {
   if (typeof options !== "object" || options === null) {
     throw new NtkError(
       "BAD_OPTION",

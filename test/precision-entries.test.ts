@@ -61,6 +61,23 @@ describe("analyzeMatrix", () => {
     expect([r.digitsVouched, r.precision, r.workingPrecision, r.vouchedBy]).toEqual([ref.digitsVouched, 25, ref.workingPrecision, ref.vouchedBy]);
   });
 
+  it("both results share the names of what they share: det, log10AbsDet, signDet, singular, zeroPivotColumn", async () => {
+    const f = await analyzeMatrix(a, 2);
+    const p = await analyzeMatrix(
+      a.map((x) => new Decimal(x)),
+      2,
+      { precision: 20 },
+    );
+    const without = (r: object, own: readonly string[]) =>
+      Object.keys(r)
+        .filter((k) => !own.includes(k))
+        .sort();
+    expect(without(f, ["conditionEstimate", "digitsLost", "digitsKept", "pivotGrowth"])).toEqual(
+      without(p, ["conditionNumber", "log10Condition", "precision", "workingPrecision", "digitsVouched", "vouchedBy"]),
+    );
+    expect([f.zeroPivotColumn, p.zeroPivotColumn, f.signDet, p.signDet]).toEqual([-1, -1, 1, 1]);
+  });
+
   it("BAD_PRECISION, BAD_OPTION and the analyses' own errors", async () => {
     expect(await rejectionCodeOf(() => analyzeMatrix([new Decimal(1)], 1, { precision: 1001 }))).toBe("BAD_PRECISION");
     expect(await rejectionCodeOf(() => analyzeMatrix(a, 2, 7 as never))).toBe("BAD_OPTION");

@@ -30,7 +30,7 @@ import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantL
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type MatrixAnalysisPrecise } from "../linalg/preciseLu.js";
+import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type LuAnalysisPrecise } from "../linalg/preciseLu.js";
 import { type Steps, offsetSteps, runSteps, runStepsSync } from "../progress.js";
 import { digitsAgreed, vouchTwice, vouchedByText } from "../precise/vouched.js";
 import { luAnalysisWork, preciseLuAnalysisSteps } from "../linalg/preciseLu.js";
@@ -397,7 +397,7 @@ export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelNa
 }
 
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
-export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
+export interface GramDeterminantPrecise extends LuAnalysisPrecise {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;
