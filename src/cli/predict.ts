@@ -234,8 +234,8 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
         p.m,
       ),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
-      determinant: vouched(p.determinant, v.determinant),
-      ...jsonValueOrReason("log10AbsDet", p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet), ZERO_DET_REASON),
+      determinant: vouched(p.determinant.det, v.determinant),
+      ...jsonValueOrReason("log10AbsDet", p.determinant.signDet === 0 ? null : formatFloat64(p.determinant.log10AbsDet), ZERO_DET_REASON),
       conditionEstimate: formatFloat64(p.conditionEstimate),
       digitsVouched: { predictions: String(v.predictions), weights: String(v.weights), weightsL1: String(v.weightsL1), determinant: String(v.determinant) },
       precision: String(r.precisionUsed),
@@ -313,7 +313,7 @@ function predictionTable(
     ]);
     legend.push(
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
-      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
+      `det(K + δI) = ${vouched(p.determinant.det, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
     );
     const c = float64Check(r);
     if (c !== null) {

@@ -159,7 +159,7 @@ export async function predictWithDigits(o: PreciseDataInput, digits: number, los
     const worst = Math.min(v.predictions, v.weights, v.weightsL1, v.determinant);
     if (worst >= digits) return { ...last, warnings: last.warnings.filter((w) => !w.startsWith("Fewer than")) };
     // Singular to working precision (more digits will not help), out of tries, or out of digits.
-    if (last.prediction.log10AbsDet === -Infinity || worst === 0 || attempt >= ATTEMPTS || precision === MAX_PRECISION) break;
+    if (last.prediction.determinant.signDet === 0 || worst === 0 || attempt >= ATTEMPTS || precision === MAX_PRECISION) break;
     precision = Math.min(MAX_PRECISION, precision + digits - worst + MARGIN);
     last = await predictPreciseOnData(o, precision, digits);
   }
