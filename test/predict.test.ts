@@ -800,5 +800,6 @@ describe("predict() with covariance: the ensemble from the mean's own Gram matri
     await expectCode(predict({ train, test: onTrain, depth: 3, precision: "auto", covariance: "variance" }), "BAD_OPTION", /auto/);
     await expectCode(predict({ train, test: onTrain, depth: 3, precision: 20, covariance: "variance", architecture: "abs dense" }), "BAD_OPTION", /ReLU/);
     await expectCode(predict({ train, test: onTrain, depth: 3, covariance: "diag" as "full" }), "BAD_OPTION", /variance.*full/);
+    await expectCode(predictThroughDepth({ train, test: onTrain, depths: [3], precision: 20, covariance: "variance" }), "BAD_OPTION", /one depth/);
   });
 });

@@ -229,6 +229,9 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
     return out;
   }
   const precision = checkPrecision(o.precision);
+  if (o.covariance !== undefined) {
+    throw new NtkError("BAD_OPTION", "covariance with a precision is computed by predict() at one depth; drop covariance or the precision here.", {});
+  }
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
   checkPredictionFits(o, depths, gramPrecision);
