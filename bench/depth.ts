@@ -108,7 +108,7 @@ export async function run(): Promise<BenchSection> {
   const params = { sigmaW: 1, sigmaB: 0.5 };
   let settledAt: bigint | null | undefined = null;
   const settled = await medianMsAsync(async () => {
-    settledAt = (await gramThroughDepthFloat64({ points: few, depths: [DEEP], params, threads: 1 }))[0]!.fixedPointFrom;
+    settledAt = (await gramThroughDepthFloat64({ points: few, depths: [DEEP], params, threads: 1 })).fixedPointFrom;
   }, 3);
   const layered = await medianMsAsync(
     async () => void (await gramThroughDepthFloat64({ points: few, depths: [10_000], params, threads: 1, stopAtFixedPoint: false })),

@@ -54,7 +54,9 @@ export async function run(): Promise<BenchSection> {
   let l0 = loadavg()[0];
   let t0 = nowMs();
   let c0 = process.cpuUsage();
-  const [gram] = await gramThroughDepthFloat64({ points, depths: [DEPTH] });
+  const {
+    grams: [gram],
+  } = await gramThroughDepthFloat64({ points, depths: [DEPTH] });
   const gramSeconds = (nowMs() - t0) / 1000;
   console.error(`scale: Gram matrices of ${M} points at L = ${DEPTH} in ${gramSeconds.toFixed(1)} s (${cpuSeconds(c0)})`);
   rows.push({

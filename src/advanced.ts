@@ -24,6 +24,7 @@ export {
   solvePrecise,
   luAnalysisPrecise,
   findIdenticalRows,
+  type LuAnalysisPrecise,
   type LuFactorsPrecise,
   type IdenticalRows,
 } from "./linalg/preciseLu.js";

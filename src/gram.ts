@@ -4,10 +4,11 @@
  * `precision` the points are projected in float64 and the matrices come from the WebAssembly
  * path (`./gram/float64.ts`); with `precision: P` (20 … 1000 significant digits) the decimal text
  * of the points is projected at working precision and the matrices come from the BigInt path
- * (`./gram/precise.ts`), every entry with the digits it vouches for. The four matrices have the
- * same names in both results.
+ * (`./gram/precise.ts`), every entry with the digits it vouches for. Both results have one
+ * envelope (method, params, n0, `grams` per checkpoint, the four matrices under the same names);
+ * the precise one adds its vouching fields.
  */
-import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "./gram/float64.js";
+import { gramThroughDepthFloat64, type GramResultFloat64 } from "./gram/float64.js";
 import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "./gram/precise.js";
 import { projectToSphereFloat64 } from "./sphere/float64.js";
 import type { ThreadOptions } from "./threads/pool.js";
@@ -23,10 +24,10 @@ export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOption
 }
 
 /** Float64: Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and raw diagonals (scaled by 2^log2Scale) at each checkpoint. */
-export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramAtDepthFloat64[]>;
+export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramResultFloat64>;
 /** High precision: the same matrices as Decimals, with the digits each vouches for. */
 export function gramThroughDepth(o: GramPrecisionOptions): Promise<GramResultPrecise>;
-export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepthFloat64[] | GramResultPrecise> {
+export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramResultFloat64 | GramResultPrecise> {
   if (o.precision !== undefined) return gramThroughDepthPrecise(o);
   const { data, projection, tolerance, ...rest } = o;
   return gramThroughDepthFloat64({ ...rest, points: projectToSphereFloat64(data, projection, { tolerance }) });

@@ -101,7 +101,14 @@ export {
 
 // Gram matrices through depth (SPEC §2, §5): Σ̄, Θ̄ and their complements at checkpoint depths.
 export { gramThroughDepth, type GramThroughDepthFloat64Options } from "./gram.js";
-export { gramThroughDepthFloat64, kernelMatrixFloat64, type GramOptions, type GramFloat64Options, type GramAtDepthFloat64 } from "./gram/float64.js";
+export {
+  gramThroughDepthFloat64,
+  kernelMatrixFloat64,
+  type GramOptions,
+  type GramFloat64Options,
+  type GramAtDepthFloat64,
+  type GramResultFloat64,
+} from "./gram/float64.js";
 export {
   gramThroughDepthPrecise,
   gramDeterminantsVouched,
@@ -115,13 +122,7 @@ export {
 
 // Determinant and conditioning (SPEC §5).
 export { analyzeMatrixFloat64, FLOAT64_DIGITS, type MatrixAnalysisFloat64, type Determinant, type LinalgOptions } from "./linalg/lu.js";
-export {
-  analyzeMatrixPrecise,
-  type MatrixAnalysisPrecise,
-  type VouchedMatrixAnalysis,
-  type DeterminantPrecise,
-  type DeterminantDigits,
-} from "./linalg/preciseLu.js";
+export { analyzeMatrixPrecise, type MatrixAnalysisPrecise, type DeterminantPrecise, type DeterminantDigits } from "./linalg/preciseLu.js";
 
 // Predictions (SPEC §6) on data: at one depth or through depth; a predictor that factors the training
 // kernel once and answers many (time, test points) queries with the ensemble's mean and covariance
@@ -219,3 +220,6 @@ export type { PrecisePredictor, PrecisePredictorOptions, PrecisePredictorQuery, 
 
 // How renderTable lays out a table too wide for the terminal (blocks of columns, key columns repeated).
 export type { TableLayout } from "./format.js";
+// Unsuffixed entries that take an optional `precision` and pick the float64 or the precise variant.
+export { analyzeMatrix, type AnalyzeMatrixFloat64Options, type AnalyzeMatrixPrecisionOptions } from "./linalg.js";
+export { projectToSphere, type ProjectToSphereOptions } from "./sphere.js";

@@ -188,11 +188,9 @@ function checkNonEmptyDepths(depths: readonly unknown[]): void {
   }
 }
 
-/** Validates a checkpoint list: each a depth 1 … 1e9, at least one; returns them sorted, without duplicates. */
-export function checkDepthList(depths: readonly number[]): number[] {
-  checkNonEmptyDepths(depths);
-  depths.forEach((d, i) => checkDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`));
-  return checkCheckpoints(depths, Math.max(...depths));
+/** Validates a checkpoint list: each a {@link DepthInput} 1 … 1e9, at least one; returns them as numbers, sorted, without duplicates. */
+export function checkDepthList(depths: readonly DepthInput[]): number[] {
+  return resolveDepthList(depths, BigInt(MAX_DEPTH)).map(Number);
 }
 
 /** Validates a checkpoint list exactly: each a depth 1 … `max`, at least one; returns them sorted, without duplicates. */

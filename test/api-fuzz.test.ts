@@ -104,6 +104,7 @@ entry("analyzeMatrixFloat64 luFactorFloat64 choleskyFactor symmetricEigenFloat64
 entry("analyzeMatrixPrecise luAnalysisPrecise luFactorPrecise symmetricEigenPrecise pairComplementsPrecise projectToSpherePrecise", args(value, value, value));
 entry("solvePrecise luSolvePrecise", args(value, value, value, value, value));
 entry("projectToSphereFloat64", args(value, scalar, value));
+entry("projectToSphere analyzeMatrix", args(value, value, options));
 entry("isNtkError", args(value, scalar));
 entry("loadBuiltinDataset", args(value, value));
 entry("loadWasmEngine", args());

@@ -54,7 +54,7 @@ describe("architectures near ρ1 = −1 against the high-precision path", () => 
       const depths = [2, 3];
       const p = await archGramThroughDepthPrecise({ data, projection: "normalize", depths, architecture, precision: 30 });
       for (const backend of ["wasm", "plain"] as const) {
-        const grams = await archGramThroughDepthFloat64({ points, depths, architecture, backend });
+        const { grams } = await archGramThroughDepthFloat64({ points, depths, architecture, backend });
         for (const [k, g] of grams.entries()) {
           for (const key of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
             // Row 0 against every nearly antipodal row.

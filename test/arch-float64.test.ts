@@ -75,14 +75,16 @@ describe("the plain ReLU network through the architecture API", () => {
   it("'relu dense' (and its JSON form) gives the ReLU engine's Gram matrices bit for bit", async () => {
     const params = { sigmaW: 1.3, sigmaB: "0.2" };
     const depths = [1, 2, 7, 300];
-    const ref = await gramThroughDepthFloat64({ points: data, depths, params });
-    const fromText = await archGramThroughDepthFloat64({ points: data, depths, params, architecture: "relu dense" });
-    const fromJson = await archGramThroughDepthFloat64({
-      points: data,
-      depths,
-      architecture: { block: [{ kind: "relu" }, { kind: "dense", sigmaW: 1.3, sigmaB: "0.2" }] },
-      params: { sigmaW: 1.3, sigmaB: 0.2 },
-    });
+    const ref = (await gramThroughDepthFloat64({ points: data, depths, params })).grams;
+    const fromText = (await archGramThroughDepthFloat64({ points: data, depths, params, architecture: "relu dense" })).grams;
+    const fromJson = (
+      await archGramThroughDepthFloat64({
+        points: data,
+        depths,
+        architecture: { block: [{ kind: "relu" }, { kind: "dense", sigmaW: 1.3, sigmaB: "0.2" }] },
+        params: { sigmaW: 1.3, sigmaB: 0.2 },
+      })
+    ).grams;
     for (const g of [fromText, fromJson]) expect(g).toEqual(ref);
   });
   it("'relu dense' pairs are the ReLU pair path's, bit for bit (σw, σb from --sigma-w style params)", async () => {
@@ -91,8 +93,8 @@ describe("the plain ReLU network through the architecture API", () => {
   });
   it("the general tape agrees with the ReLU engine: 'relu dense relu dense' at depth L is the ReLU network at 2L − 1 (within 1e-13)", async () => {
     const params = { sigmaW: 1.2, sigmaB: 0.1 };
-    const tape = await archGramThroughDepthFloat64({ points: data, depths: [2, 50, 500], params, architecture: "relu dense relu dense" });
-    const ref = await gramThroughDepthFloat64({ points: data, depths: [3, 99, 999], params });
+    const tape = (await archGramThroughDepthFloat64({ points: data, depths: [2, 50, 500], params, architecture: "relu dense relu dense" })).grams;
+    const ref = (await gramThroughDepthFloat64({ points: data, depths: [3, 99, 999], params })).grams;
     tape.forEach((g, k) => {
       const r = ref[k];
       for (const name of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
@@ -135,7 +137,7 @@ describe("Gram properties for every architecture (fast-check)", () => {
               for (let c = 0; c < 3; c++) d += (points.coords[3 * i + c] - points.coords[3 * j + c]) ** 2;
               fc.pre(d > 0.05 && d < 3.95);
             }
-          const [g] = await archGramThroughDepthFloat64({ points, depths: [depth], architecture: arch });
+          const [g] = (await archGramThroughDepthFloat64({ points, depths: [depth], architecture: arch })).grams;
           for (let i = 0; i < 4; i++) {
             expect(g.sigmaNormalized[5 * i]).toBe(1);
             expect(g.ntkNormalized[5 * i]).toBe(1);

@@ -71,7 +71,7 @@ describe("high-precision Gram matrices of architectures", () => {
     const sphere = projectToSphereFloat64(data, "normalize");
     for (const architecture of ["erf dense(1.2,0.1)", "residual(alpha=1/sqrt(L); relu dense)", "abs dense"]) {
       const hp = await archGramThroughDepthPrecise({ data, projection: "normalize", depths: [1, 3, 20], architecture, precision: 25 });
-      const f64 = await archGramThroughDepthFloat64({ points: sphere, depths: [1, 3, 20], architecture });
+      const f64 = (await archGramThroughDepthFloat64({ points: sphere, depths: [1, 3, 20], architecture })).grams;
       hp.grams.forEach((g, k) => {
         expect(g.digitsVouched).toBeGreaterThanOrEqual(25);
         for (const name of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {

@@ -194,7 +194,7 @@ describe("MNIST kernel-regression accuracy against the mpmath reference", () => 
     const [train, test] = await Promise.all([loadBuiltinDataset(fixture.train, files), loadBuiltinDataset(fixture.test, files)]);
     const { train: onehot } = oneHotTargets(train);
     const points = unionPoints(projectToSphereFloat64(train, "normalize"), projectToSphereFloat64(test, "normalize"));
-    for (const g of await gramThroughDepthFloat64({ points, depths: [2, 100] })) {
+    for (const g of (await gramThroughDepthFloat64({ points, depths: [2, 100] })).grams) {
       for (const kernel of ["ntk", "nngp"] as const) {
         const { train: k, test: kx } = sliceUnion(kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized, train.m, test.m);
         const predictor = await spectralPredictor(k, train.m);

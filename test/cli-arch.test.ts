@@ -54,7 +54,7 @@ describe("--arch on rho, kernel and predict", () => {
       "--json",
     );
     const points = projectToSphereFloat64(await loadDataset("examples/circle.csv"), "normalize");
-    const [g] = await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" });
+    const [g] = (await archGramThroughDepthFloat64({ points, depths: [6], architecture: "abs dense" })).grams;
     expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.ntkNormalized));
     const hp = await cliJson<{ det: string; digitsVouched: { det: string }; architecture: string }>(
       "kernel",

@@ -43,7 +43,7 @@ describe("kernel --json", () => {
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(["depth", "kernel", "normalized", "gram", "det", "log10AbsDet", "signDet", "conditionEstimate"]));
     expect(doc).toMatchObject({ depth: "3", kernel: "nngp", normalized: true, signDet: 1, singular: false });
     const data = await loadDataset(train);
-    const [g] = await gramThroughDepthFloat64({ points: projectToSphereFloat64(data, "normalize"), depths: [3] });
+    const [g] = (await gramThroughDepthFloat64({ points: projectToSphereFloat64(data, "normalize"), depths: [3] })).grams;
     const a = await analyzeMatrixFloat64(g.sigmaNormalized, g.m);
     expect(doc.gram.flat().map(Number)).toEqual(Array.from(g.sigmaNormalized));
     expect(doc.gram.flat().every((s) => typeof s === "string")).toBe(true);
@@ -57,7 +57,8 @@ describe("kernel --json", () => {
     for (const kernel of ["ntk", "nngp"] as const) {
       const doc = (await json("--data", circle, "--depth", "1000000000000000001", "--kernel", kernel)) as unknown as { depth: string; complement: string[][] };
       expect(doc.depth).toBe("1000000000000000001");
-      const [g] = await gramThroughDepthFloat64({ points: projectToSphereFloat64(await loadDataset(circle), "normalize"), depths: ["1000000000000000001"] });
+      const [g] = (await gramThroughDepthFloat64({ points: projectToSphereFloat64(await loadDataset(circle), "normalize"), depths: ["1000000000000000001"] }))
+        .grams;
       expect(doc.complement.flat().map(Number)).toEqual(Array.from(kernel === "ntk" ? g!.oneMinusNtkNormalized : g!.oneMinusSigmaNormalized));
       for (let i = 0; i < g!.m; i++) expect(doc.complement[i]![i]).toBe("0");
     }
@@ -75,7 +76,7 @@ describe("kernel --json", () => {
     const depth = 3000;
     const doc = await json("--data", circle, "--depth", String(depth));
     const data = await loadDataset(circle);
-    const [g] = await gramThroughDepthFloat64({ points: projectToSphereFloat64(data, "normalize"), depths: [depth] });
+    const [g] = (await gramThroughDepthFloat64({ points: projectToSphereFloat64(data, "normalize"), depths: [depth] })).grams;
     // Θ(x,x) = L / (n0 2^{L−1}) with n0 = 2: 3000 · 2^-3000 = 2.4385645876673206321…e-900 (mpmath).
     expect(doc.gram[0][0]).toBe("2.4385645876673206e-900");
     const { matrix, log2Scale } = kernelMatrixFloat64(g, "ntk", false);

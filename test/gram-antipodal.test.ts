@@ -55,7 +55,7 @@ describe.each(cases)("nearly antipodal pairs against the high-precision Gram, $l
 
   it.each(BACKENDS)("$label: complements within 1e-12 relative, Σ̄ and Θ̄ within 1e-15 absolute", async ({ options }) => {
     const precise = await reference;
-    const grams = await gramThroughDepthFloat64({ points, depths, params, ...options });
+    const grams = (await gramThroughDepthFloat64({ points, depths, params, ...options })).grams;
     for (const [k, g] of grams.entries()) {
       const { relative, absolute } = errors(g, precise.grams[k]!);
       expect(relative, `depth ${g.depth}`).toBeLessThan(1e-12);
@@ -70,7 +70,7 @@ describe("nearly antipodal pairs through the tabulated depth maps (σb = 0)", ()
     // formed from ε_1 in the fill would add κ0/2 ≈ 2e-10 at δ = 1e-18.
     const depths = [2, 3, 10, 1000];
     const precise = await gramThroughDepthPrecise({ data, projection: "normalize", depths, precision: 30 });
-    const grams = await gramThroughDepthFloat64({ points, depths, method: "jump" });
+    const grams = (await gramThroughDepthFloat64({ points, depths, method: "jump" })).grams;
     for (const [k, g] of grams.entries()) {
       const { relative, absolute } = errors(g, precise.grams[k]!);
       expect(relative, `depth ${g.depth}`).toBeLessThan(1e-12);
@@ -81,7 +81,7 @@ describe("nearly antipodal pairs through the tabulated depth maps (σb = 0)", ()
 
 describe("depth 2 of the paper's case, entry by entry", () => {
   it("Θ̄^(2)(e1, −e1 + t e2) = (ρ1 κ0(ρ1) + h(ρ1))/2 keeps κ0 = φ/π, φ = 2 asin(sqrt(δ/2)), down to δ = 1e-30", async () => {
-    const [g] = await gramThroughDepthFloat64({ points, depths: [2] });
+    const [g] = (await gramThroughDepthFloat64({ points, depths: [2] })).grams;
     const m = points.m;
     // Exactly antipodal: κ0 = 0 and h(−1) = 0, so Θ̄^(2) = 0 and Σ̄^(2) = 0 up to an ulp of 1.
     expect(Math.abs(g!.ntkNormalized[1]!)).toBeLessThan(2 ** -52);

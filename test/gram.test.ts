@@ -45,12 +45,14 @@ function spherePoints(m: number, n0: number, coords: ArrayLike<number>): SphereP
 
 describe.each(BACKENDS)("Gram matrices through depth, $label, against mpmath (100 digits)", ({ options }) => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const grams = await gramThroughDepthFloat64({
-      points: spherePoints(c.m, c.n0, c.coords.map(Number)),
-      depths: c.grams.map((g) => g.depth),
-      params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
-      ...options,
-    });
+    const grams = (
+      await gramThroughDepthFloat64({
+        points: spherePoints(c.m, c.n0, c.coords.map(Number)),
+        depths: c.grams.map((g) => g.depth),
+        params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+        ...options,
+      })
+    ).grams;
     expect(grams.map((g) => g.depth)).toEqual(c.grams.map((g) => g.depth));
     for (const [k, g] of grams.entries()) {
       const ref = c.grams[k];
@@ -85,7 +87,7 @@ const deepCases = (fixture as unknown as { deep: DeepCase[] }).deep;
 
 describe.each(BACKENDS)("one pair through deep stacks (L = 1e4, 1e5), $label, against mpmath (60 digits)", ({ options }) => {
   it.each(deepCases.map((c) => [c.name, c] as const))("%s: 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative", async (_name, c) => {
-    const grams = await gramThroughDepthFloat64({ points: spherePoints(2, 2, c.coords.map(Number)), depths: c.grams.map((g) => g.depth), ...options });
+    const grams = (await gramThroughDepthFloat64({ points: spherePoints(2, 2, c.coords.map(Number)), depths: c.grams.map((g) => g.depth), ...options })).grams;
     for (const [k, g] of grams.entries()) {
       const ref = c.grams[k];
       for (const key of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
@@ -98,11 +100,13 @@ describe.each(BACKENDS)("one pair through deep stacks (L = 1e4, 1e5), $label, ag
 
 describe("determinants of the Gram matrices against mpmath", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s: log10|det| within the conditioning bound, or reported as untrustworthy", async (_name, c) => {
-    const grams = await gramThroughDepthFloat64({
-      points: spherePoints(c.m, c.n0, c.coords.map(Number)),
-      depths: c.grams.map((g) => g.depth),
-      params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
-    });
+    const grams = (
+      await gramThroughDepthFloat64({
+        points: spherePoints(c.m, c.n0, c.coords.map(Number)),
+        depths: c.grams.map((g) => g.depth),
+        params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+      })
+    ).grams;
     for (const [k, g] of grams.entries()) {
       for (const [key, refKey] of [
         ["sigmaNormalized", "sigmaNormalizedDet"],
@@ -128,7 +132,7 @@ describe("raw kernels and the diagonal scalars", () => {
   it("paper case: Σ(x,x) = 1/(n0 2^{L−1}) and Θ(x,x) = L Σ(x,x) exactly, far below the float64 range", async () => {
     const points = projectToSphereFloat64({ m: 2, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8]) }, "none");
     const depths = [1, 7, 1074, 5000];
-    const grams = await gramThroughDepthFloat64({ points, depths });
+    const grams = (await gramThroughDepthFloat64({ points, depths })).grams;
     for (const g of grams) {
       expect(Math.log2(g.sigmaDiag) + g.log2Scale).toBe(-g.depth);
       expect(g.ntkDiag / g.sigmaDiag).toBe(g.depth);
@@ -137,14 +141,14 @@ describe("raw kernels and the diagonal scalars", () => {
   });
   it("σw = 2: Σ(x,x) = 4 · 2^{L−1} / n0 grows past the float64 range and is carried by log2Scale", async () => {
     const points = projectToSphereFloat64({ m: 3, n0: 2, coords: Float64Array.from([1, 0, 0.6, 0.8, 0, -1]) }, "none");
-    const grams = await gramThroughDepthFloat64({ points, depths: [3, 2000], params: { sigmaW: 2 } });
+    const grams = (await gramThroughDepthFloat64({ points, depths: [3, 2000], params: { sigmaW: 2 } })).grams;
     for (const g of grams) {
       expect(Math.log2(g.sigmaDiag) + g.log2Scale).toBe(g.depth);
       expect(Number.isFinite(g.ntkDiag)).toBe(true);
     }
     expect(grams[1].log2Scale).toBeGreaterThan(1000);
     // Σ̄ does not depend on σw when σb = 0: the same as the paper's case.
-    const [paper] = await gramThroughDepthFloat64({ points, depths: [2000] });
+    const [paper] = (await gramThroughDepthFloat64({ points, depths: [2000] })).grams;
     grams[1].oneMinusSigmaNormalized.forEach((x, i) => expect(Math.abs(x - paper.oneMinusSigmaNormalized[i])).toBeLessThanOrEqual(1e-13 * x));
   });
   it("σb > 0: 1 − Θ̄ keeps its relative accuracy while it decays by 20 orders of magnitude within one kernel call", async () => {
@@ -156,17 +160,19 @@ describe("raw kernels and the diagonal scalars", () => {
     const expected = ref.points[0].oneMinusNtkNormalized.toNumber();
     expect(expected).toBeLessThan(1e-18);
     for (const { options } of BACKENDS) {
-      const [g] = await gramThroughDepthFloat64({ points, depths: [300], params, ...options });
+      const [g] = (await gramThroughDepthFloat64({ points, depths: [300], params, ...options })).grams;
       expect(Math.abs(g.oneMinusNtkNormalized[1] - expected)).toBeLessThanOrEqual(1e-14 * expected);
     }
   });
   it("kernelMatrixFloat64 gives normalized matrices as stored and raw ones as mantissa × 2^log2Scale", async () => {
     const c = cases.find((x) => x.sigmaW !== "1")!;
-    const [g] = await gramThroughDepthFloat64({
-      points: spherePoints(c.m, c.n0, c.coords.map(Number)),
-      depths: [10],
-      params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
-    });
+    const [g] = (
+      await gramThroughDepthFloat64({
+        points: spherePoints(c.m, c.n0, c.coords.map(Number)),
+        depths: [10],
+        params: { sigmaW: c.sigmaW, sigmaB: c.sigmaB },
+      })
+    ).grams;
     const ref = c.grams.find((r) => r.depth === 10)!;
     expect(kernelMatrixFloat64(g, "ntk", true)).toEqual({ matrix: g.ntkNormalized, log2Scale: 0 });
     expect(kernelMatrixFloat64(g, "nngp", true).matrix).toBe(g.sigmaNormalized);
@@ -210,7 +216,7 @@ describe("properties (fast-check)", () => {
   it("symmetric, unit (resp. zero) diagonal, entries in [−1, 1], complements in [0, 2], entry + complement = 1", async () => {
     await fc.assert(
       fc.asyncProperty(arbitraryPoints(1, 7, 1, 5), fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 4 }), async (points, depths) => {
-        const grams = await gramThroughDepthFloat64({ points, depths });
+        const grams = (await gramThroughDepthFloat64({ points, depths })).grams;
         expect(grams.map((g) => g.depth)).toEqual([...depths].sort((a, b) => a - b));
         const bad: string[] = [];
         const check = (ok: boolean, what: () => string) => {
@@ -248,7 +254,7 @@ describe("properties (fast-check)", () => {
         arbitraryPoints(2, 8, 2, 5).filter((p) => minDistance(p) > 0.2),
         fc.integer({ min: 2, max: 40 }),
         async (points, depth) => {
-          const [g] = await gramThroughDepthFloat64({ points, depths: [depth] });
+          const [g] = (await gramThroughDepthFloat64({ points, depths: [depth] })).grams;
           const chol = await choleskyFactor(g.ntkNormalized, g.m);
           expect(chol.n).toBe(g.m);
         },
@@ -262,7 +268,7 @@ describe("properties (fast-check)", () => {
       fc.asyncProperty(
         fc.integer({ min: 1, max: 4 }).chain((n0) => arbitraryPoints(n0 + 1, n0 + 4, n0, n0)),
         async (points) => {
-          const [g] = await gramThroughDepthFloat64({ points, depths: [1] });
+          const [g] = (await gramThroughDepthFloat64({ points, depths: [1] })).grams;
           for (const key of ["sigmaNormalized", "ntkNormalized"] as const) {
             const a = await analyzeMatrixFloat64(g[key], g.m);
             expect(a.singular || a.conditionEstimate > 1e12, `κ ≈ ${a.conditionEstimate}`).toBe(true);
@@ -280,7 +286,7 @@ describe("properties (fast-check)", () => {
         const i = pick % m;
         const raw = Float64Array.from([...points.coords, ...Array.from(points.coords.subarray(i * n0, (i + 1) * n0), (x) => 4 * x)]);
         const withDuplicate = projectToSphereFloat64({ m: m + 1, n0, coords: raw }, "normalize");
-        const grams = await gramThroughDepthFloat64({ points: withDuplicate, depths: [1, 2, 30], ...options });
+        const grams = (await gramThroughDepthFloat64({ points: withDuplicate, depths: [1, 2, 30], ...options })).grams;
         for (const g of grams) {
           for (const key of MATRICES) expect(row(g[key], m + 1, m)).toEqual(row(g[key], m + 1, i));
           expect(g.oneMinusSigmaNormalized[i * (m + 1) + m]).toBe(0);
@@ -297,7 +303,7 @@ describe("properties (fast-check)", () => {
         const runs = await Promise.all(
           BACKENDS.map(({ options }) => gramThroughDepthFloat64({ points, depths: [300], params: { sigmaW: 1.2, sigmaB: 0.1 }, ...options })),
         );
-        const [first, ...rest] = runs.map((r) => r[0]);
+        const [first, ...rest] = runs.map((r) => r.grams[0]);
         for (const other of rest) {
           for (const key of ["oneMinusSigmaNormalized", "oneMinusNtkNormalized"] as const) {
             first[key].forEach((x, i) => expect(Math.abs(x - other[key][i])).toBeLessThanOrEqual(1e-13 * x));
@@ -351,7 +357,7 @@ describe("progress and cancellation", () => {
   });
 
   it("WASM calls made while a long Gram run yields do not disturb its state (it runs in a private engine)", async () => {
-    const alone = await gramThroughDepthFloat64({ points, depths: [10000] });
+    const alone = (await gramThroughDepthFloat64({ points, depths: [10000] })).grams;
     const [together] = await Promise.all([
       gramThroughDepthFloat64({ points, depths: [10000] }),
       (async () => {
@@ -364,7 +370,7 @@ describe("progress and cancellation", () => {
         }
       })(),
     ]);
-    expect(together[0].oneMinusNtkNormalized).toEqual(alone[0].oneMinusNtkNormalized);
+    expect(together.grams[0].oneMinusNtkNormalized).toEqual(alone[0].oneMinusNtkNormalized);
   });
 });
 
@@ -404,7 +410,7 @@ describe("errors", () => {
       /outside the float64 range/,
     );
     await expectCode(() => gramThroughDepthFloat64({ points: two, depths: [2], backend: "gpu" as "wasm" }), "BAD_OPTION", /backend/);
-    const [g] = await gramThroughDepthFloat64({ points: two, depths: [2] });
+    const [g] = (await gramThroughDepthFloat64({ points: two, depths: [2] })).grams;
     expect(() => kernelMatrixFloat64(g, "rbf" as "ntk", true)).toThrow(/kernel must be "ntk" or "nngp"/);
   });
   it("WASM_MEMORY_EXHAUSTED names the largest m that fits, without allocating the matrices in JS", async () => {
@@ -423,7 +429,7 @@ describe("errors", () => {
 
 describe("single points and checkpoint handling", () => {
   it("m = 1 gives 1 × 1 matrices [1] and [0] and still reports the diagonal", async () => {
-    const grams: GramAtDepthFloat64[] = await gramThroughDepthFloat64({ points: spherePoints(1, 3, [0, 0, 1]), depths: [4, 1, 4] });
+    const grams: readonly GramAtDepthFloat64[] = (await gramThroughDepthFloat64({ points: spherePoints(1, 3, [0, 0, 1]), depths: [4, 1, 4] })).grams;
     expect(grams.map((g) => g.depth)).toEqual([1, 4]);
     expect(Array.from(grams[1].sigmaNormalized)).toEqual([1]);
     expect(Array.from(grams[1].oneMinusNtkNormalized)).toEqual([0]);
@@ -436,8 +442,10 @@ describe("concurrent calls", () => {
   it("short runs on the shared engine, started together, each get their own depth's matrices", async () => {
     // Such runs keep their state in the shared engine's memory: they must not yield until done.
     const points = spherePoints(3, 2, [1, 0, 0.6, 0.8, -0.6, 0.8]);
-    const alone = [(await gramThroughDepthFloat64({ points, depths: [3] }))[0], (await gramThroughDepthFloat64({ points, depths: [50] }))[0]];
-    const together = await Promise.all([gramThroughDepthFloat64({ points, depths: [3] }), gramThroughDepthFloat64({ points, depths: [50] })]);
+    const alone = [(await gramThroughDepthFloat64({ points, depths: [3] })).grams[0], (await gramThroughDepthFloat64({ points, depths: [50] })).grams[0]];
+    const together = (await Promise.all([gramThroughDepthFloat64({ points, depths: [3] }), gramThroughDepthFloat64({ points, depths: [50] })])).map(
+      (r) => r.grams,
+    );
     expect(alone[0].ntkNormalized).not.toEqual(alone[1].ntkNormalized);
     expect(together.map((g) => g[0].ntkNormalized)).toEqual(alone.map((g) => g.ntkNormalized));
     expect(together.map((g) => g[0].oneMinusSigmaNormalized)).toEqual(alone.map((g) => g.oneMinusSigmaNormalized));

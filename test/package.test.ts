@@ -57,7 +57,7 @@ import { pairThroughDepthPrecise, gramThroughDepth, analyzeMatrixFloat64, datase
 const r = await pairThroughDepthPrecise({ rho1: "0.9999999", depth: 100, at: [1, 100], precision: 25 });
 const lines = r.points.map((p) => "L = " + p.depth + ": 1 − ρ = " + formatVouched(p.oneMinusRho, p.digitsVouched.oneMinusRho));
 const data = datasetFromArrays({ points: [["1", "0"], ["0.6", "0.8"], ["0", "1"]] });
-const [g] = await gramThroughDepth({ data, projection: "normalize", depths: [10] });
+const [g] = (await gramThroughDepth({ data, projection: "normalize", depths: [10] })).grams;
 const a = await analyzeMatrixFloat64(g.ntkNormalized, g.m);
 // 12 digits: Math.log10 may differ in the last bit between JavaScript engines.
 lines.push("log10|det Θ̄| = " + a.log10AbsDet.toPrecision(12));

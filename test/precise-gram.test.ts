@@ -184,7 +184,7 @@ describe("structure", () => {
     const ds = datasetFromArrays({ points });
     const depths = [1, 5, 50];
     const precise = await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths, params: { sigmaW: "1.3", sigmaB: "0.2" }, precision: 20 });
-    const f = await gramThroughDepthFloat64({ points: projectToSphereFloat64(ds, "normalize"), depths, params: { sigmaW: 1.3, sigmaB: 0.2 } });
+    const f = (await gramThroughDepthFloat64({ points: projectToSphereFloat64(ds, "normalize"), depths, params: { sigmaW: 1.3, sigmaB: 0.2 } })).grams;
     precise.grams.forEach((g, k) => {
       g.oneMinusNtkNormalized.forEach((x, i) => expect(correctDigits(f[k].oneMinusNtkNormalized[i], x, 20)).toBeGreaterThanOrEqual(12));
       expect(correctDigits(f[k].ntkDiag * 2 ** f[k].log2Scale, g.ntkDiag, 20)).toBeGreaterThanOrEqual(14);
@@ -203,7 +203,7 @@ describe("structure", () => {
       projection: "normalize" as const,
       depths: [4, 9],
     };
-    const f = await gramThroughDepth(o);
+    const f = (await gramThroughDepth(o)).grams;
     const p = await gramThroughDepth({ ...o, precision: 24 });
     expect(f.map((g) => g.depth)).toEqual([4, 9]);
     expect(p.precision).toBe(24);
@@ -259,8 +259,8 @@ describe("properties on random decimal data", () => {
           const ds = datasetFromArrays({ points });
           const g = (await gramThroughDepthPrecise({ data: ds, projection: "normalize", depths: [depth], precision: 20 })).grams[0];
           const [layer1, f] = await gramThroughDepthFloat64({ points: projectToSphereFloat64(ds, "normalize"), depths: [1, depth] }).then((r) => [
-            r[0],
-            r.at(-1)!,
+            r.grams[0],
+            r.grams.at(-1)!,
           ]);
           for (let i = 0; i < m; i++) {
             expect(g.sigmaNormalized[i * m + i].eq(1) && g.oneMinusNtkNormalized[i * m + i].isZero()).toBe(true);

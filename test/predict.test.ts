@@ -5,6 +5,8 @@ import { flowFilter, flowFilterPrecise } from "../src/predict/flowFilter.js";
 import { predictFromKernelsPrecise } from "../src/predict/precise.js";
 import { Decimal } from "decimal.js";
 import { predict, predictThroughDepth, type PredictOptions } from "../src/predict/fromData.js";
+import { ensembleOnDataPrecise } from "../src/predict/ensembleOnDataPrecise.js";
+import { GRAM_PHASE } from "../src/gram/precise.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import { sliceUnion } from "../src/predict/union.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
@@ -336,8 +338,8 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
         expect(r.warnings.join()).toMatch(/singular to \d+ digits.*Finite-time predictions stay defined/);
       } else {
         expect(r.warnings).toEqual([]);
-        expect(r.determinant.s).toBe(ref.signDet);
-        expect(Math.abs(r.log10AbsDet - Number(ref.log10AbsDet))).toBeLessThan(1e-13);
+        expect([r.determinant.det.s, r.determinant.signDet]).toEqual([ref.signDet, ref.signDet]);
+        expect(Math.abs(r.determinant.log10AbsDet - Number(ref.log10AbsDet))).toBeLessThan(1e-13);
         expect(r.digitsVouched.determinant).toBe(40);
       }
       expect(r.workingPrecision).toBeGreaterThanOrEqual(40 + Math.log10(r.conditionEstimate));
@@ -381,7 +383,7 @@ describe("predictFromKernelsPrecise against mpmath (same float64 kernels, exact 
     const R = Decimal.clone({ precision: 60 });
     const expected = new R(1).minus(new R(-1).exp()).times(2);
     expect(digitsAgreeing(r.predictions[0], expected.toString(), new Decimal(0))).toBeGreaterThan(30);
-    expect(r.determinant.isZero() || r.determinant.abs().lt(1e-40)).toBe(true);
+    expect(r.determinant.det.isZero() || r.determinant.det.abs().lt(1e-40)).toBe(true);
   });
 
   it("reads time, learning rate and ridge given as text exactly", async () => {
@@ -769,8 +771,35 @@ describe("predict() with covariance: the ensemble from the mean's own Gram matri
       for (let i = 0; i < 2; i++) expect(finite.ensemble!.variance[i]).toBeGreaterThan(e.variance[i] - e.varianceError[i]);
     });
   }
-  it("rejects a precision and an unknown request with BAD_OPTION", async () => {
-    await expectCode(predict({ train, test: onTrain, depth: 3, precision: 20, covariance: "variance" }), "BAD_OPTION", /float64/);
+  it("with a precision P: from the Gram runs of the mean (one Gram computation), the same values as ensembleOnDataPrecise on its own", async () => {
+    const base = { train, test: onTrain, depth: 3, kernel: "nngp" as const, precision: 20 };
+    // Each Gram computation reports its phase from done = 0 up: count the starts.
+    let gramStarts = 0;
+    let last = { phase: "", done: 0 };
+    const onProgress = (done: number, _total: number, phase = "") => {
+      if (phase === GRAM_PHASE && (last.phase !== GRAM_PHASE || done < last.done)) gramStarts++;
+      last = { phase, done };
+    };
+    const r = await predict({ ...base, covariance: "full", onProgress });
+    expect(gramStarts).toBe(1);
+    expect(r.ensemble).toBeNull();
+    const alone = await ensembleOnDataPrecise(base, "full", 20);
+    const text = (v: { value: Decimal; digits: number }) => `${v.value.toString()} (${v.digits})`;
+    expect(r.ensemblePrecise!.variance.map(text)).toEqual(alone.variance.map(text));
+    expect(r.ensemblePrecise!.covariance!.map(text)).toEqual(alone.covariance!.map(text));
+    // The mean is the one predict() gives without the covariance, in every digit it vouches for.
+    const plain = await predict(base);
+    expect(plain.ensemblePrecise).toBeNull();
+    const d = r.precise!.digitsVouched.predictions;
+    expect(d).toBe(20);
+    expect(r.precise!.predictions.map((x) => x.toSignificantDigits(d).toString())).toEqual(
+      plain.precise!.predictions.map((x) => x.toSignificantDigits(d).toString()),
+    );
+  });
+  it("rejects precision auto, an architecture with a precision, and an unknown request with BAD_OPTION", async () => {
+    await expectCode(predict({ train, test: onTrain, depth: 3, precision: "auto", covariance: "variance" }), "BAD_OPTION", /auto/);
+    await expectCode(predict({ train, test: onTrain, depth: 3, precision: 20, covariance: "variance", architecture: "abs dense" }), "BAD_OPTION", /ReLU/);
     await expectCode(predict({ train, test: onTrain, depth: 3, covariance: "diag" as "full" }), "BAD_OPTION", /variance.*full/);
+    await expectCode(predictThroughDepth({ train, test: onTrain, depths: [3], precision: 20, covariance: "variance" }), "BAD_OPTION", /one depth/);
   });
 });

@@ -71,7 +71,7 @@ describe("createPredictor against trained finite-width networks (Monte Carlo)", 
     }
 
     const union = unionPoints(projectToSphereFloat64(train, "normalize"), projectToSphereFloat64(test, "normalize"));
-    const [gram] = await gramThroughDepthFloat64({ points: union, depths: [DEPTH] });
+    const [gram] = (await gramThroughDepthFloat64({ points: union, depths: [DEPTH] })).grams;
     const sigma = kernelMatrixFloat64(gram, "nngp", false);
     const ntk = kernelMatrixFloat64(gram, "ntk", false);
     // Depth 2 on the unit sphere: Σ and Θ are of order 1 (log2Scale 0), no rescaling needed.

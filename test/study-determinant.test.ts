@@ -114,7 +114,7 @@ describe("digits from a relative error", () => {
 describe("the Gram experiment beyond the direct range", () => {
   it("entries at L = 3000 (by the depth maps) match the direct Gram loop, and L = 2^60 gives Θ̄ = 1/4 off the diagonal", async () => {
     const points = projectToSphereFloat64(randomGaussianPoints(5, 3, 7), "normalize");
-    const [direct] = await gramThroughDepthFloat64({ points, depths: [3000], method: "direct" });
+    const [direct] = (await gramThroughDepthFloat64({ points, depths: [3000], method: "direct" })).grams;
     const jumped = await runGramExperiment({ points, depths: [3000, 2 ** 60] });
     const rows = jumped.entries.rows.filter((r) => r.depth === 3000);
     expect(rows).toHaveLength(10);

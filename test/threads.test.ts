@@ -47,18 +47,18 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     { label: "σw = 1.3, σb = 0.2", params: { sigmaW: 1.3, sigmaB: 0.2 } },
   ])("Gram fill, four matrices at two depths ($label)", async ({ params }) => {
     const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [3, 80], params, threads })));
-    const [one, ...more] = runs.map((gs) =>
+    const [one, ...more] = runs.map(({ grams: gs }) =>
       bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])),
     );
     for (const other of more) expect(other.equals(one)).toBe(true);
     // The close pair keeps its tiny complement: 1 − x·x′ would have cancelled to rounding noise.
-    const [deep] = runs[0];
+    const [deep] = runs[0].grams;
     expect(deep.oneMinusSigmaNormalized[1]).toBeGreaterThan(0);
   });
 
   it("Gram fill by the tabulated depth maps (σb = 0), at L = 10^6 and 10^18", async () => {
     const runs = await Promise.all(THREADS.map((threads) => gramThroughDepthFloat64({ points, depths: [1_000_000, 10n ** 18n], method: "jump", threads })));
-    const [one, ...more] = runs.map((gs) =>
+    const [one, ...more] = runs.map(({ grams: gs }) =>
       bits(...gs.flatMap((g) => [g.sigmaNormalized, g.oneMinusSigmaNormalized, g.ntkNormalized, g.oneMinusNtkNormalized])),
     );
     for (const other of more) expect(other.equals(one)).toBe(true);

@@ -60,7 +60,7 @@ describe("explorer data", () => {
     expect(series.majorityRate).toBeCloseTo(1 / 3, 15);
     expect(series.accuracy!.map((a) => a.depth)).toEqual([2, 10]);
     // Checked against the library's own classification of the same kernel regression.
-    const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths: [2] });
+    const grams = (await gramThroughDepthFloat64({ points: data.onSphere, depths: [2] })).grams;
     const { train, test } = sliceUnion(grams[0].ntkNormalized, 75, 30);
     const p = await predictFromKernelsFloat64({ trainKernel: train, testKernel: test, targets: data.targets, m: 75, k: 3, time: "inf" });
     expect(series.accuracy![0].float64).toBe(classify(p.predictions, data.classification!.encoding, data.classification!.truth).accuracy);
@@ -83,7 +83,7 @@ describe("explorer data", () => {
     const data = await explorerData(s);
     const depths = [1, 3, 700];
     const series = await dataSeriesFloat64(s, depths, data, {});
-    const grams = await gramThroughDepthFloat64({ points: data.onSphere, depths });
+    const grams = (await gramThroughDepthFloat64({ points: data.onSphere, depths })).grams;
     // From L = 2 on (at L = 1 the matrix is singular and its float64 det is rounding noise).
     for (const [k, g] of grams.entries()) {
       if (g.depth === 1) continue;

@@ -286,8 +286,8 @@ describe("bad input", () => {
     await expectCode(() => empiricalKernels({ points: x, depth: 3, width: [4, -1] }), "BAD_WIDTH", /hidden layer 2/);
   });
   it("rejects bad depths and seeds", async () => {
-    await expectCode(() => empiricalKernels({ points: x, depth: 0, width: 3 }), "BAD_DEPTH", /1 to 1000/);
-    await expectCode(() => empiricalKernels({ points: x, depth: 1001, width: 3 }), "BAD_DEPTH", /1 to 1000/);
+    await expectCode(() => empiricalKernels({ points: x, depth: 0, width: 3 }), "BAD_DEPTH", /1 to 1,000/);
+    await expectCode(() => empiricalKernels({ points: x, depth: 1001, width: 3 }), "BAD_DEPTH", /1 to 1,000/);
     await expectCode(() => empiricalKernels({ points: x, depth: 2, width: 3, seed: -1 }), "BAD_OPTION", /seed/);
     await expectCode(() => empiricalKernels({ points: x, depth: 2, width: 3, seed: 1n << 64n }), "BAD_OPTION", /seed/);
   });

@@ -135,7 +135,7 @@ export function kernelLabel(state: ExplorerState): string {
 export async function dataSeriesFloat64(state: ExplorerState, depths: readonly number[], data: ExplorerData, progress: ProgressOptions): Promise<DataSeries> {
   const m = data.m;
   const testCount = data.onSphere.m - m;
-  const grams = await gramThroughDepthFloat64({
+  const { grams } = await gramThroughDepthFloat64({
     points: data.onSphere,
     depths: depths.map(BigInt),
     params: { sigmaW: state.sigmaW, sigmaB: state.sigmaB },

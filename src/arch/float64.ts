@@ -16,9 +16,9 @@
  */
 import { NtkError } from "../errors.js";
 import { exactOneMinus } from "../decimalText.js";
-import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
+import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveRho1, type DepthInput, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramAtDepthFloat64, type GramResultFloat64 } from "../gram/float64.js";
 import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramUnpack, plainInputComplements } from "../gram/plain.js";
 import { thetaOfComplement } from "../complement.js";
@@ -148,11 +148,6 @@ function atDepth(depth: number, m: number, state: DiagonalState, eps: Float64Arr
   };
 }
 
-/** Checkpoint depths of an architecture run as numbers: exact integers up to MAX_DEPTH (no jump here). Throws BAD_DEPTH. */
-export function archDepthList(depths: readonly DepthInput[]): number[] {
-  return checkDepthList(depths.map((d, i) => Number(resolveDepth(d, depths.length === 1 ? "depth" : `depth ${i + 1}`, BigInt(MAX_DEPTH)))));
-}
-
 /** A pair's checkpoints as numbers (see {@link archDepthList}). Throws BAD_DEPTH. */
 export function archCheckpoints(at: readonly DepthInput[] | undefined, depth: DepthInput): number[] {
   return resolveCheckpoints(at, depth, BigInt(MAX_DEPTH)).map(Number);
@@ -170,13 +165,25 @@ export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
  * Gram path's point errors (EMPTY_DATA, DIMENSION_MISMATCH, NON_FINITE, OFF_SPHERE),
  * WASM_MEMORY_EXHAUSTED, ABORTED.
  */
-export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepthFloat64[]> {
+export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramResultFloat64> {
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
   checkSpherePoints(o.points);
   const atDepths = await runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
-  return atDepths.map((g) => withLostComplements(g, o.points));
+  return {
+    method: "direct",
+    fixedPointFrom: null,
+    params: firstLayerParams(arch),
+    n0: o.points.n0,
+    grams: atDepths.map((g) => withLostComplements(g, o.points)),
+  };
+}
+
+/** σw, σb of the architecture's first layer (a dense layer, by the description's rules): the `params` of its results. */
+export function firstLayerParams(arch: ResolvedArchitecture): ResolvedParams {
+  const first = arch.stem[0]!;
+  return first.kind === "dense" ? first.params : (undefined as never);
 }
 
 /** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
@@ -187,7 +194,7 @@ async function runArchitecture(
   n0: number,
   start: InputComplements,
 ): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
-  const depths = archDepthList(o.depths);
+  const depths = checkDepthList(o.depths);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
@@ -291,8 +298,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   // 1 ∓ ρ1 both from the exact text: 1 + ρ1 keeps its digits for ρ1 near −1.
   const start = { eps: Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)), epsBar: Float64Array.of(Math.min(2, exactOneMinus(rho1.rho1.neg()).toNumber())) };
   const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, start);
-  const firstDense = arch.stem[0]!;
-  const params = firstDense.kind === "dense" ? firstDense.params : (undefined as never);
+  const params = firstLayerParams(arch);
   const result: PairPointFloat64[] = grams.map((g) => {
     const eps = g.oneMinusSigmaNormalized[1];
     const u = g.oneMinusNtkNormalized[1];

@@ -3,7 +3,7 @@
  * (so the ReLU paths stay exactly as they were), the architecture's otherwise. Predictions use
  * these, so one description drives them too.
  */
-import { gramThroughDepthFloat64, type GramAtDepthFloat64, type GramFloat64Options } from "../gram/float64.js";
+import { gramThroughDepthFloat64, type GramFloat64Options, type GramResultFloat64 } from "../gram/float64.js";
 import {
   gramDeterminantsVouched,
   gramThroughDepthPrecise,
@@ -16,7 +16,7 @@ import { archGramThroughDepthFloat64, type ArchitectureInput } from "./float64.j
 import { archGramDeterminantsVouched, archGramThroughDepthPrecise } from "./precise.js";
 
 /** Float64 Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
-export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramAtDepthFloat64[]> {
+export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramResultFloat64> {
   return architecture === undefined ? gramThroughDepthFloat64(o) : archGramThroughDepthFloat64({ ...o, architecture });
 }
 

@@ -38,7 +38,15 @@ import { pairThroughDepthPrecise, type PairResultPrecise } from "../pair/precise
 import { exactPairComplements } from "../sphere/precise.js";
 import type { KernelName } from "../types.js";
 import type { ResolvedActivation, ResolvedAlpha, ResolvedArchitecture, ResolvedLayer } from "./description.js";
-import { archCheckpoints, dependsOnDepth, reluEngineParams, toArchitecture, type ArchitectureInput, type ArchPairOptions } from "./float64.js";
+import {
+  archCheckpoints,
+  dependsOnDepth,
+  firstLayerParams,
+  reluEngineParams,
+  toArchitecture,
+  type ArchitectureInput,
+  type ArchPairOptions,
+} from "./float64.js";
 import { tapeLength } from "./tape.js";
 import { type VouchedRuns, VOUCH_EXTRA_DIGITS, vouchTwice, vouchedByText } from "../precise/vouched.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
@@ -392,8 +400,9 @@ async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitect
   const lowerRuns = runs.lower.map(asRun);
   const upperRuns = runs.upper.map(asRun);
   const grams = upperRuns.map((u, k) => vouchGramAtDepth(lowerRuns[k]!, u, m, P));
-  const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
+  const params = firstLayerParams(arch);
   const result: GramResultPrecise = {
+    method: "direct",
     precision: P,
     workingPrecision: runs.upperDigits,
     vouchedBy: archVouchedBy(runs, P),
@@ -472,7 +481,7 @@ export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): 
     >;
     return { depth: u.depth, depthExact: BigInt(u.depth), ...uv, sigmaDot: null, digitsVouched: { ...digits, sigmaDot: null } };
   });
-  const params = arch.stem[0]!.kind === "dense" ? arch.stem[0].params : (undefined as never);
+  const params = firstLayerParams(arch);
   return {
     method: "direct",
     precision: P,

@@ -137,7 +137,9 @@ export function register(program: Command, io: CliIO): void {
     const points = projectToSphereFloat64(dataset, flags.projection);
     const json = flags.json === true;
     const threads = parseThreads(flags.threads);
-    const [gram] = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
+    const {
+      grams: [gram],
+    } = await withProgress(`Gram matrix at depth ${depth}`, progressSink(io, json), (progress) =>
       gramFloat64For({ points, depths: [depthExact], params, threads, ...progress }, arch),
     );
     const normalized = flags.normalized === true;

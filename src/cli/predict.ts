@@ -12,7 +12,6 @@ import { type CliIO, kernelSymbol, printJson, progressSink } from "./context.js"
 import { parseInteger, parseThreads, THREADS_FLAG, THREADS_HELP } from "./options.js";
 import { withProgress } from "./progressBar.js";
 import { covarianceRequest, ensembleJson, ensemblePreciseJson, ensemblePreciseText, ensembleText } from "./predictCovariance.js";
-import { ensembleOnDataPrecise } from "../advanced.js";
 import { jsonValueOrReason, SINGULAR_CONDITION_REASON, ZERO_DET_REASON } from "./noValue.js";
 import {
   formatFloat64,
@@ -135,18 +134,11 @@ export function register(program: Command, io: CliIO): void {
       threads: parseThreads(flags.threads),
       ...parseLimits(flags),
     };
-    // In float64 the ensemble's variance comes with the mean, from the same Gram matrix and factorization.
-    const float64Covariance = covariance !== null && precision === undefined ? { covariance } : {};
+    // The ensemble's variance comes with the mean, from the same Gram matrix (in float64 also the same factorization).
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
-      predict({ ...options, ...float64Covariance, ...progress }),
+      predict({ ...options, ...(covariance === null ? {} : { covariance }), ...progress }),
     );
-    const ensemble = result.ensemble;
-    const ensemblePrecise =
-      covariance === null || typeof precision !== "number"
-        ? null
-        : await withProgress(`ensemble variance at depth ${depth}, ${precision} digits`, progressSink(io, json), (progress) =>
-            ensembleOnDataPrecise({ ...options, ...progress }, covariance, precision),
-          );
+    const { ensemble, ensemblePrecise } = result;
     if (json) {
       printJson(io, {
         ...predictionJson(result, flags),
@@ -242,8 +234,8 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
         p.m,
       ),
       weightsL1: p.weightsL1.map((x) => vouched(x, v.weightsL1)),
-      determinant: vouched(p.determinant, v.determinant),
-      ...jsonValueOrReason("log10AbsDet", p.determinant.isZero() ? null : formatFloat64(p.log10AbsDet), ZERO_DET_REASON),
+      determinant: vouched(p.determinant.det, v.determinant),
+      ...jsonValueOrReason("log10AbsDet", p.determinant.signDet === 0 ? null : formatFloat64(p.determinant.log10AbsDet), ZERO_DET_REASON),
       conditionEstimate: formatFloat64(p.conditionEstimate),
       digitsVouched: { predictions: String(v.predictions), weights: String(v.weights), weightsL1: String(v.weightsL1), determinant: String(v.determinant) },
       precision: String(r.precisionUsed),
@@ -321,7 +313,7 @@ function predictionTable(
     ]);
     legend.push(
       `High precision${flags.precision === "auto" ? ` (--precision auto for ${flags.digits} digits)` : ""}: Gram matrix at ${r.precisionUsed} digits (${r.gramDigitsVouched} vouched), solve at ${p.workingPrecision}; digits vouched: predictions ${v.predictions}, weights ${v.weights}, |w|_1 ${v.weightsL1}, det ${v.determinant} (${p.vouchedBy}).`,
-      `det(K + δI) = ${vouched(p.determinant, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
+      `det(K + δI) = ${vouched(p.determinant.det, v.determinant) ?? "not vouched for"}; condition ≈ ${formatConditionEstimate(p.conditionEstimate)}.`,
     );
     const c = float64Check(r);
     if (c !== null) {

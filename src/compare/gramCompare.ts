@@ -20,7 +20,7 @@ import {
   type GramPrecisionOptions,
 } from "../gram/precise.js";
 import { analyzeMatrixFloat64, type MatrixAnalysisFloat64 } from "../linalg/lu.js";
-import { checkDepth, type ResolvedParams } from "../params.js";
+import { MAX_DEPTH, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
 import { projectToSphereFloat64 } from "../sphere/float64.js";
 import type { KernelName } from "../types.js";
 import { correctDigits, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
@@ -48,14 +48,14 @@ export const DET_MEANING_DEFINITION =
 
 /** Options of {@link compareGram}. */
 export interface GramCompareOptions extends Omit<GramPrecisionOptions, "depths" | "precision" | "extraGuardDigits"> {
-  /** Depth L of the reported matrix, 1 ≤ L ≤ 1e9. */
-  readonly depth: number;
+  /** Depth L of the reported matrix, 1 ≤ L ≤ 1e9: a safe integer, a bigint or decimal integer text. */
+  readonly depth: DepthInput;
   readonly kernel: KernelName;
   readonly normalized: boolean;
   /** Significant digits of the reference, 20 … 1000 (default 32). */
   readonly precision?: number;
-  /** Deepest depth scanned for the loss of det's meaning (default: `depth`). */
-  readonly scanTo?: number;
+  /** Deepest depth scanned for the loss of det's meaning (default: `depth`; a number, a bigint or decimal integer text). */
+  readonly scanTo?: DepthInput;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ArchitectureInput;
 }
@@ -209,13 +209,13 @@ function compareDeterminants(f: Float64Determinant, ref: GramDeterminantPrecise)
  * Throws the codes of both Gram paths and of the projections, and BAD_DEPTH for scanTo.
  */
 export async function compareGram(o: GramCompareOptions): Promise<GramComparison> {
-  const depth = checkDepth(o.depth, "depth");
-  const scanTo = checkDepth(o.scanTo ?? depth, "scan depth");
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
+  const scanTo = Number(resolveDepth(o.scanTo ?? depth, "scan depth", BigInt(MAX_DEPTH)));
   const precision = o.precision ?? DEFAULT_GRAM_COMPARE_PRECISION;
   const depths = gramScanDepths(scanTo, depth);
   const { gram, determinants } = await gramDeterminantsVouchedFor({ ...o, depths, precision }, o.kernel, o.normalized, o.architecture);
   const points = projectToSphereFloat64(o.data, o.projection, { tolerance: o.tolerance });
-  const float64 = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
+  const { grams: float64 } = await gramFloat64For({ points, depths, params: o.params, signal: o.signal }, o.architecture);
   const m = points.m;
 
   const scan: DetScanPoint[] = [];

@@ -37,8 +37,8 @@ import { withLostComplements } from "./lostComplements.js";
 export interface GramOptions extends ProgressOptions {
   /** Unit rows (from `projectToSphereFloat64`), m ≥ 1 points in dimension n0 ≥ 1. */
   readonly points: SpherePoints;
-  /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths L (1 ≤ L ≤ 1e9; numbers, bigints or decimal integer text); validated, sorted and deduplicated. At least one. */
+  readonly depths: readonly DepthInput[];
   /** σw, σb (default 1, 0: the paper's case). */
   readonly params?: NetworkParams;
 }
@@ -47,7 +47,7 @@ export interface GramOptions extends ProgressOptions {
 export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
   /**
    * Checkpoint depths L, exact (numbers, bigints or decimal text), 1 ≤ L ≤ 2^60 for σb = 0, and for
-   * σb > 0 with σw² < 2 (the state reaches its fixed point, see {@link GramAtDepthFloat64.fixedPointFrom}); 10^9 otherwise.
+   * σb > 0 with σw² < 2 (the state reaches its fixed point, see {@link GramResultFloat64.fixedPointFrom}); 10^9 otherwise.
    */
   readonly depths: readonly DepthInput[];
   /**
@@ -62,7 +62,7 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
   readonly variant?: WasmVariant;
   /**
    * σb > 0 (direct loop): stop iterating once the float64 state reaches its fixed point (default
-   * true; see {@link GramAtDepthFloat64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
+   * true; see {@link GramResultFloat64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
    */
   readonly stopAtFixedPoint?: boolean;
 }
@@ -97,12 +97,6 @@ export interface GramAtDepthFloat64 {
   /** Θ^(L)(x, x) / 2^log2Scale (in the paper's case L/(n0 2^{L−1})). */
   readonly ntkDiag: number;
   /**
-   * Direct runs with σb > 0: a depth from which the float64 state (layer scalars and every pair's
-   * complements) no longer changes, so that this and every deeper checkpoint cost nothing; null
-   * if the run did not get there. Found at the granularity of the loop's 4096-layer rounds.
-   */
-  readonly fixedPointFrom?: bigint | null;
-  /**
    * Entries whose complements float64 has lost (./lostComplements.ts, docs/DEPTH_JUMP.md §6): an
    * m × m row-major mask, bit 1 (LOST_SIGMA_COMPLEMENT) where 1 − Σ̄ fell below 2^-1022 although
    * the points differ (it, and 1 − Θ̄ derived from it, no longer mean anything: σb > 0 drives them
@@ -111,6 +105,28 @@ export interface GramAtDepthFloat64 {
    * Σ̄ = 1 − ε and Θ̄ = 1 − u stay right to an ulp of 1 absolute there.
    */
   readonly lostToZero: Uint8Array | null;
+}
+
+/**
+ * The result of {@link gramThroughDepthFloat64}: the same envelope as the precise `GramResultPrecise`
+ * (method, params, n0, one entry per checkpoint in `grams`), without its vouching fields and with
+ * float64's own `fixedPointFrom`.
+ */
+export interface GramResultFloat64 {
+  /** The method that ran: "direct" (the loop over layers) or "jump" (the tabulated depth maps of SPEC §9). */
+  readonly method: "direct" | "jump";
+  /**
+   * Direct runs with σb > 0: a depth from which the float64 state (layer scalars and every pair's
+   * complements) no longer changes, so that every checkpoint from it on costs nothing; null if the
+   * run did not get there. Found at the granularity of the loop's 4096-layer rounds.
+   */
+  readonly fixedPointFrom: bigint | null;
+  /** σw, σb as resolved. */
+  readonly params: ResolvedParams;
+  /** Dimension of the points (the network's n0). */
+  readonly n0: number;
+  /** One entry per checkpoint, ascending in depth. */
+  readonly grams: readonly GramAtDepthFloat64[];
 }
 
 /** Largest number of layers whose coefficients one WASM call receives. */
@@ -271,7 +287,7 @@ function chooseGramMethod(method: string, params: ResolvedParams, backend: strin
  * pair), the layer-1 blocks, the pair ranges of every layer chunk and the rows of the output
  * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
-export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramAtDepthFloat64[]> {
+export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramResultFloat64> {
   checkSpherePoints(o.points);
   const params = resolveParams(o.params);
   const backend = o.backend ?? "wasm";
@@ -285,6 +301,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
   const settles = !params.sigmaB.isZero() && params.sigmaW64 * params.sigmaW64 < 2 && o.stopAtFixedPoint !== false;
   const exactDepths = resolveDepthList(o.depths, (params.sigmaB.isZero() && o.method !== "direct") || settles ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const threads = await resolveThreads(o.threads);
+  const envelope = { params, n0 };
   if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
     // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.
     const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
@@ -299,7 +316,7 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
         o,
         (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
       );
-      return atDepths.map((g) => withLostComplements(g, o.points));
+      return { method: "jump", fixedPointFrom: null, ...envelope, grams: atDepths.map((g) => withLostComplements(g, o.points)) };
     } finally {
       lease?.release();
     }
@@ -318,8 +335,8 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
     const engine = backend === "plain" ? null : lease ? lease.pool.engine : await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant));
     const { store, filled } = engine ? wasmStore(engine, o.points, scalars, lease?.pool ?? null) : { store: plainStore(o.points, scalars), filled: undefined };
     if (filled) await filled;
-    const atDepths = await drive(runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
-    return atDepths.map((g) => withLostComplements(g, o.points));
+    const run = await drive(runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
+    return { method: "direct", fixedPointFrom: run.fixedPointFrom, ...envelope, grams: run.grams.map((g) => withLostComplements(g, o.points)) };
   } finally {
     lease?.release();
   }
@@ -362,7 +379,7 @@ function* runLayers(
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Generator<unknown, Omit<GramAtDepthFloat64, "lostToZero">[], unknown> {
+): Generator<unknown, { grams: Omit<GramAtDepthFloat64, "lostToZero">[]; fixedPointFrom: bigint | null }, unknown> {
   const ticker = new ProgressTicker(o, total, 1);
   const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
@@ -422,11 +439,10 @@ function* runLayers(
       log2Scale: scalars.log2Scale,
       sigmaDiag: scalars.qMantissa,
       ntkDiag: scalars.tau * scalars.qMantissa,
-      fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom),
     });
   }
   ticker.finish();
-  return results;
+  return { grams: results, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
 }
 
 function copies(a: Readonly<Matrices>): Matrices {

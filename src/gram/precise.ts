@@ -22,7 +22,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
+import { checkDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
@@ -33,7 +33,7 @@ import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantL
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type MatrixAnalysisPrecise } from "../linalg/preciseLu.js";
+import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type LuAnalysisPrecise } from "../linalg/preciseLu.js";
 import { type Steps, offsetSteps, runSteps, runStepsSync } from "../progress.js";
 import { digitsAgreed, vouchTwice, vouchedByText } from "../precise/vouched.js";
 import { luAnalysisWork, preciseLuAnalysisSteps } from "../linalg/preciseLu.js";
@@ -44,8 +44,8 @@ export interface GramPrecisionOptions extends ProgressOptions, ProjectionOptions
   readonly data: RawPoints;
   /** How the raw points reach the sphere (SPEC §7). */
   readonly projection: Projection;
-  /** Checkpoint depths L (1 ≤ L ≤ 1e9); validated, sorted and deduplicated. At least one. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths L (1 ≤ L ≤ 1e9; numbers, bigints or decimal integer text); validated, sorted and deduplicated. At least one. */
+  readonly depths: readonly DepthInput[];
   /** σw, σb (default 1, 0: the paper's case); strings are read exactly. */
   readonly params?: NetworkParams;
   /** Significant digits wanted, 20 … 1000. */
@@ -64,6 +64,8 @@ export type GramMatrixName = "sigmaNormalized" | "oneMinusSigmaNormalized" | "nt
 export interface GramAtDepthPrecise {
   /** L, the number of weight layers (SPEC §1). */
   readonly depth: number;
+  /** L exactly (as in `GramAtDepthFloat64`). */
+  readonly depthExact: bigint;
   /** Number of points m. */
   readonly m: number;
   /** Σ̄^(L); diagonal exactly 1. */
@@ -91,18 +93,26 @@ export interface GramAtDepthPrecise {
   readonly digitsVouchedByEntry: { readonly [K in GramMatrixName]: readonly number[] };
 }
 
-/** Result of {@link gramThroughDepthPrecise}. */
+/**
+ * Result of {@link gramThroughDepthPrecise}: the envelope of `GramResultFloat64` (method, params,
+ * n0, one entry per checkpoint in `grams`) plus the vouching fields `precision`,
+ * `workingPrecision` and `vouchedBy` (and `digitsVouched…` in each entry), as the pair results do.
+ */
 export interface GramResultPrecise {
+  /** The method that ran: the complement recursion, layer by layer. */
+  readonly method: "direct";
   /** Significant digits asked for (P). */
   readonly precision: number;
   /** Digits of the run whose values are returned. */
   readonly workingPrecision: number;
   /** How the digits were vouched for, in words. */
   readonly vouchedBy: string;
+  /** σw, σb as resolved. */
   readonly params: ResolvedParams;
   /** Dimension of the projected points (the network's n0). */
   readonly n0: number;
-  readonly grams: GramAtDepthPrecise[];
+  /** One entry per checkpoint, ascending in depth. */
+  readonly grams: readonly GramAtDepthPrecise[];
 }
 
 /** One run's matrices at a depth (before vouching). */
@@ -183,7 +193,7 @@ export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Prom
     P,
     "what the two runs agree on per entry (significant digits for 1 − Σ̄, 1 − Θ̄ and the diagonals, decimal places for Σ̄ and Θ̄; equal entries, exact zeros included, vouch all)",
   );
-  const result: GramResultPrecise = { precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
+  const result: GramResultPrecise = { method: "direct", precision: P, workingPrecision: upperDigits, vouchedBy, params, n0, grams };
   return { result, lowerDigits, upperDigits, lower, upper };
 }
 
@@ -259,6 +269,7 @@ export function vouchGramAtDepth(l: GramRunMatrices, u: GramRunMatrices, m: numb
   const diag = Math.min(digitsAgreed(l.sigmaDiag, u.sigmaDiag, P), digitsAgreed(l.ntkDiag, u.ntkDiag, P));
   return {
     depth: u.depth,
+    depthExact: BigInt(u.depth),
     m,
     ...u.matrices,
     sigmaDiag: u.sigmaDiag,
@@ -412,7 +423,7 @@ export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelNa
 }
 
 /** det, log10|det|, sign and κ1 of one Gram kernel matrix, with digits vouched through the whole pipeline. */
-export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
+export interface GramDeterminantPrecise extends LuAnalysisPrecise {
   readonly depth: number;
   /** Digits of det and log10|det| vouched for (see {@link gramDeterminantsPrecise}). */
   readonly digitsVouched: DeterminantDigits;

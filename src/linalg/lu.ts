@@ -58,6 +58,8 @@ export interface MatrixAnalysisFloat64 extends Determinant {
   readonly conditionEstimate: number;
   /** True when a pivot is exactly zero: A is singular in float64 and `solve` would throw. */
   readonly singular: boolean;
+  /** First column with an exactly zero pivot, or −1 (as in `MatrixAnalysisPrecise`). */
+  readonly zeroPivotColumn: number;
   /**
    * Decimal digits a float64 solve may lose to conditioning, log10 κ1, clamped to
    * [0, FLOAT64_DIGITS ≈ 15.95]. A solve's relative error is about κ1 · u ≈ 10^(digitsLost − 16).
@@ -422,6 +424,7 @@ export async function analyzeMatrixFloat64(a: ArrayLike<number>, n: number, opti
     ...lu.determinant(),
     conditionEstimate,
     singular: lu.singular,
+    zeroPivotColumn: lu.zeroPivotColumn,
     digitsLost,
     digitsKept: FLOAT64_DIGITS - digitsLost,
     pivotGrowth: lu.pivotGrowth,

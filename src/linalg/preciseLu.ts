@@ -41,7 +41,7 @@ export interface DeterminantPrecise {
 }
 
 /** Everything SPEC §5 reports about a square matrix, at one working precision. */
-export interface MatrixAnalysisPrecise extends DeterminantPrecise {
+export interface LuAnalysisPrecise extends DeterminantPrecise {
   /** True when a pivot is exactly zero: `solvePrecise` would throw `SINGULAR_MATRIX`. */
   readonly singular: boolean;
   /** First column with an exactly zero pivot, or −1. */
@@ -250,7 +250,7 @@ export function norm1Precise(D: typeof Decimal, a: readonly Decimal[], n: number
  * (SPEC §5). κ1 comes from the full inverse (n solves: cost about 2n³ multiply-adds, meant for
  * the small matrices this path serves). Errors as {@link luFactorPrecise}.
  */
-export function luAnalysisPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): MatrixAnalysisPrecise {
+export function luAnalysisPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): LuAnalysisPrecise {
   return runStepsSync(preciseLuAnalysisSteps(D, a, n));
 }
 
@@ -260,7 +260,7 @@ export function luAnalysisWork(n: number): number {
 }
 
 /** {@link luAnalysisPrecise} as resumable steps: yields the multiply-adds done so far (at most {@link luAnalysisWork}). */
-export function* preciseLuAnalysisSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<MatrixAnalysisPrecise> {
+export function* preciseLuAnalysisSteps(D: typeof Decimal, a: readonly Decimal[], n: number): Steps<LuAnalysisPrecise> {
   const lu = yield* preciseLuFactorSteps(D, a, n);
   const determinant = preciseDeterminant(D, lu);
   if (lu.zeroPivotColumn >= 0) {
@@ -297,8 +297,13 @@ export function determinantDigitsVouched(lower: DeterminantPrecise, upper: Deter
   return { det, log10AbsDet: log };
 }
 
-/** A vouched analysis: the upper run's values with the digits two runs agree on. */
-export interface VouchedMatrixAnalysis extends MatrixAnalysisPrecise {
+/**
+ * The result of {@link analyzeMatrixPrecise}: the upper run's values with the digits two runs agree
+ * on. The fields it shares with `MatrixAnalysisFloat64` (det, log10AbsDet, signDet, singular,
+ * zeroPivotColumn) have the same names; κ1 is computed here (`conditionNumber`, `log10Condition`)
+ * where float64 estimates it (`conditionEstimate`), and the vouching fields are added.
+ */
+export interface MatrixAnalysisPrecise extends LuAnalysisPrecise {
   /** Significant digits asked for. */
   readonly precision: number;
   /** Digits of the reported (upper) run. */
@@ -320,10 +325,10 @@ export interface VouchedMatrixAnalysis extends MatrixAnalysisPrecise {
  * Throws `BAD_PRECISION`, and the errors of {@link luFactorPrecise}. (No π is involved, so no
  * `PRECISION_LIMIT`; log10 is taken at most at 1000 digits, see {@link preciseDeterminant}.)
  */
-export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): VouchedMatrixAnalysis {
+export function analyzeMatrixPrecise(a: readonly Decimal[], n: number, precision: number): MatrixAnalysisPrecise {
   checkPrecision(precision);
   checkPreciseSquare(a, n, "matrix");
-  const runs = vouchTwiceSync<MatrixAnalysisPrecise>({
+  const runs = vouchTwiceSync<LuAnalysisPrecise>({
     precision,
     lowerDigits: precision + BASE_GUARD_DIGITS + Math.ceil(Math.log10(n)),
     run: (lowerDigits, upperDigits) => ({
@@ -374,13 +379,7 @@ export function logMagnitude(d: DeterminantPrecise): number {
  * ({@link determinantDigitsVouched}), never more than the conditioning leaves at the lower run's
  * digits ({@link conditioningCap}; two runs can share a systematic error).
  */
-export function analysisDigits(
-  lower: MatrixAnalysisPrecise,
-  upper: MatrixAnalysisPrecise,
-  precision: number,
-  lowerDigits: number,
-  n: number,
-): DeterminantDigits {
+export function analysisDigits(lower: LuAnalysisPrecise, upper: LuAnalysisPrecise, precision: number, lowerDigits: number, n: number): DeterminantDigits {
   const agreed = determinantDigitsVouched(lower, upper, precision);
   if (upper.singular || lower.singular) return agreed;
   const cap = conditioningCap(lowerDigits, n, Math.max(lower.log10Condition, upper.log10Condition));

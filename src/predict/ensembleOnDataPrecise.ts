@@ -2,7 +2,8 @@
  * The variance (and on request the covariance) of the ensemble of trained networks at test points,
  * on data, at P significant digits: the high-precision twin of `ensembleOnData.ts`. The union Gram
  * matrix at one depth comes from `gramThroughDepthPreciseRuns`, which already holds two runs at
- * different precisions; the decimal predictor (`predictorPrecise.ts`) runs on each run's Σ and
+ * different precisions (`predict` passes the very runs its mean was computed from, so one Gram
+ * computation serves both); the decimal predictor (`predictorPrecise.ts`) runs on each run's Σ and
  * trained kernel, and every value vouches for the digits on which the two whole pipelines agree
  * (the vouching rule of `precise/vouched.ts` applied to Gram and predictor together, so that the
  * Gram's rounding, amplified by the conditioning, is covered), never more than the predictor on
@@ -10,7 +11,7 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { gramThroughDepthPreciseRuns, kernelMatrixPrecise } from "../gram/precise.js";
+import { gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramRunsPrecise } from "../gram/precise.js";
 import { vouchValue, type Vouched } from "../precise/vouched.js";
 import type { PredictOptions } from "./fromData.js";
 import type { CovarianceRequest } from "./predictor.js";
@@ -39,20 +40,43 @@ const GRAM_GUARD_DIGITS = 10;
  * the decimal predictor.
  */
 export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<CovarianceRequest, "none">, precision: number): Promise<EnsembleOnDataPrecise> {
-  if (o.architecture !== undefined) {
-    throw new NtkError("BAD_OPTION", "--covariance with --precision supports the ReLU network only so far; drop --arch or --precision.", {});
-  }
-  const m = o.train.m;
-  const t = o.test.m;
+  checkEnsembleNetwork(o);
   const runs = await gramThroughDepthPreciseRuns({
     data: unionRaw(o.train, o.test),
     projection: o.projection ?? "normalize",
     depths: [o.depth],
     params: o.params,
-    precision: precision + GRAM_GUARD_DIGITS,
+    precision: ensembleGramPrecision(precision),
     onProgress: o.onProgress,
     signal: o.signal,
   });
+  return ensembleFromGramRuns(o, request, precision, runs);
+}
+
+/** The Gram precision the ensemble wants at P digits: P + {@link GRAM_GUARD_DIGITS}. */
+export function ensembleGramPrecision(precision: number): number {
+  return precision + GRAM_GUARD_DIGITS;
+}
+
+/** BAD_OPTION for an architecture: the ensemble at a precision supports the ReLU network only. */
+export function checkEnsembleNetwork(o: Pick<PredictOptions, "architecture">): void {
+  if (o.architecture !== undefined) {
+    throw new NtkError("BAD_OPTION", "covariance with a precision supports the ReLU network only so far; drop the architecture or the precision.", {});
+  }
+}
+
+/**
+ * {@link ensembleOnDataPrecise} from given Gram runs of train ∪ test (training rows first) at
+ * `o.depth`: the decimal predictor on each run, each value vouched by the two pipelines.
+ */
+export async function ensembleFromGramRuns(
+  o: PredictOptions,
+  request: Exclude<CovarianceRequest, "none">,
+  precision: number,
+  runs: GramRunsPrecise,
+): Promise<EnsembleOnDataPrecise> {
+  const m = o.train.m;
+  const t = o.test.m;
   const normalized = o.normalized ?? false;
   const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
   const answer = async (r: (typeof runs.lower)[number]): Promise<PrecisePredictorResult> => {

@@ -10,7 +10,7 @@ import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepth, checkDepthList, resolveParams } from "../params.js";
+import { checkDepthList, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
@@ -24,6 +24,7 @@ import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettin
 import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
+import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { checkPredictionFits } from "./preciseOnData.js";
@@ -41,8 +42,8 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
   readonly test: RawPoints;
   /** How raw points reach the sphere (SPEC §7). Default "normalize". */
   readonly projection?: Projection;
-  /** Depth L (number of weight layers, 1 ≤ L ≤ 1e9). */
-  readonly depth: number;
+  /** Depth L (number of weight layers, 1 ≤ L ≤ 1e9): a safe integer, a bigint or decimal integer text. */
+  readonly depth: DepthInput;
   /** "ntk" (Θ, default) or "nngp" (Σ). */
   readonly kernel?: KernelName;
   /** Use the normalized kernel (Θ̄ or Σ̄, unit diagonal) instead of the raw one. Default false. */
@@ -69,8 +70,9 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
   readonly targets?: TargetKind;
   /**
    * Also the variance ("variance") or the covariance matrix ("full") of the ensemble of trained
-   * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix and the same
-   * factorization as the mean; float64 only so far (with a `precision`: BAD_OPTION).
+   * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix as the mean: in
+   * float64 (`ensemble`, also the same factorization) or, with a number `precision` P, at P digits
+   * from the same two Gram runs (`ensemblePrecise`; the ReLU network only; with "auto": BAD_OPTION).
    */
   readonly covariance?: "variance" | "full";
 }
@@ -113,8 +115,13 @@ export interface DataPrediction {
    * there are any, else of the float64 ones) and the accuracy; null otherwise.
    */
   readonly classification: Classification | null;
-  /** With `covariance`: the ensemble's variance (and covariance) in float64; null otherwise. */
+  /** With `covariance` and no precision: the ensemble's variance (and covariance) in float64; null otherwise. */
   readonly ensemble: EnsembleOnData | null;
+  /**
+   * With `covariance` and a precision P: the ensemble's variance (and covariance) at P digits, each
+   * value vouched, from the same Gram runs as the mean (`ensembleOnDataPrecise`); null otherwise.
+   */
+  readonly ensemblePrecise: EnsembleOnDataPrecise | null;
 }
 
 /**
@@ -132,21 +139,22 @@ export interface DataPrediction {
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
-  const depth = checkDepth(o.depth, "depth");
-  if (o.covariance !== undefined && o.precision !== undefined) {
-    throw new NtkError(
-      "BAD_OPTION",
-      "covariance is computed in float64 by predict(); drop precision (the CLI's predict --covariance --precision P computes it at P digits).",
-      {},
-    );
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
+  if (o.covariance !== undefined && o.precision === "auto") {
+    throw new NtkError("BAD_OPTION", 'covariance takes a fixed precision P (digits) or none, not "auto".', {});
   }
   if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
   const p = prepare(o);
   if (typeof o.precision === "number") {
     const precision = checkPrecision(o.precision);
+    const covariance = o.covariance === undefined ? null : checkCovariance(o.covariance);
+    if (covariance !== null) checkEnsembleNetwork(o);
     const causes = causesAt(p, depth, true);
-    const r = await predictWithDigits({ ...o, ...p, depth }, precision, 0, false);
-    return preciseResult(o, p, depth, causes, null, r);
+    // With covariance the Gram runs behind the mean serve the ensemble too, at the guard digits the ensemble wants.
+    const ensembleGram = covariance === null ? {} : { keepGramRuns: true, minGramPrecision: ensembleGramPrecision(precision) };
+    const r = await predictWithDigits({ ...o, ...p, depth, ...ensembleGram }, precision, 0, false);
+    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth }, covariance, precision, r.gramRuns!);
+    return { ...preciseResult(o, p, depth, causes, null, r), ensemblePrecise: ensemble };
   }
   if (o.precision !== "auto")
     throw new NtkError("BAD_PRECISION", `precision must be a number of digits or "auto", got ${String(o.precision)}.`, { precision: String(o.precision) });
@@ -157,7 +165,9 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPredictionFloat64 | null = null;
   try {
-    const [gram] = await gramFloat64For(
+    const {
+      grams: [gram],
+    } = await gramFloat64For(
       { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
       o.architecture,
     );
@@ -175,8 +185,8 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
 
 /** Options of {@link predictThroughDepth}: those of {@link predict}, with checkpoint depths in place of one depth. */
 export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth" | "precision" | "digits"> {
-  /** Checkpoint depths (1 ≤ L ≤ 1e9), validated, sorted and deduplicated. */
-  readonly depths: readonly number[];
+  /** Checkpoint depths (1 ≤ L ≤ 1e9; numbers, bigints or decimal integer text), validated, sorted and deduplicated. */
+  readonly depths: readonly DepthInput[];
   /**
    * Omitted: float64. A number P (20..1000): one high-precision Gram pass at min(1000, P + ⌈log10 m⌉ + 5)
    * digits, and P digits asked of every prediction; a depth whose conditioning leaves fewer says so
@@ -199,7 +209,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads };
   if (o.precision === undefined) {
     for (const depth of depths) causesAt(p, depth, false);
-    const grams = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
+    const { grams } = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
     const out: DataPrediction[] = [];
     for (const g of grams) {
       const causes = causesAt(p, g.depth, false);
@@ -207,6 +217,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
       out.push({
         ...shape(o, p, g.depth),
         ensemble,
+        ensemblePrecise: null,
         float64: f64,
         precise: null,
         precisionUsed: null,
@@ -218,6 +229,9 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
     return out;
   }
   const precision = checkPrecision(o.precision);
+  if (o.covariance !== undefined) {
+    throw new NtkError("BAD_OPTION", "covariance with a precision is computed by predict() at one depth; drop covariance or the precision here.", {});
+  }
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
   checkPredictionFits(o, depths, gramPrecision);
@@ -335,6 +349,7 @@ function preciseResult(
     float64: f64,
     precise: r.prediction,
     ensemble: null,
+    ensemblePrecise: null,
     precisionUsed: r.precision,
     gramDigitsVouched: r.gramDigitsVouched,
     singularCauses: causes,

@@ -73,10 +73,12 @@ export interface PredictionPrecise extends PredictionShape {
   readonly weights: Decimal[];
   /** Σ_j |weights_ij| per test point. */
   readonly weightsL1: Decimal[];
-  /** det(K + δI) from the factors (t = ∞: Π L_ii² of Cholesky, or the signed product of the LU pivots) or the product of the eigenvalues (finite t). */
-  readonly determinant: Decimal;
-  /** log10 |det(K + δI)| (−∞ when det is 0). */
-  readonly log10AbsDet: number;
+  /**
+   * det(K + δI) from the factors (t = ∞: Π L_ii² of Cholesky, or the signed product of the LU
+   * pivots) or the product of the eigenvalues (finite t), with log10|det| (−∞ when det is 0) and
+   * its sign: the fields of the float64 prediction's `determinant`, det as a Decimal.
+   */
+  readonly determinant: { readonly det: Decimal; readonly log10AbsDet: number; readonly signDet: -1 | 0 | 1 };
   /** Eigenvalues of K + δI, ascending (finite t; null for t = ∞). */
   readonly eigenvalues: Decimal[] | null;
   /** κ1(K + δI) = ‖K + δI‖₁‖(K + δI)^{-1}‖₁ for t = ∞, κ_t = max|λ| · max|φ(λ)| for finite t (as float64.ts). */
@@ -160,8 +162,11 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
     predictions: r.mean.map((v) => v.value),
     weights: r.weights.map((v) => v.value),
     weightsL1: r.weightsL1.map((v) => v.value),
-    determinant: analysis.determinant.value,
-    log10AbsDet: analysis.log10AbsDet,
+    determinant: {
+      det: analysis.determinant.value,
+      log10AbsDet: analysis.log10AbsDet,
+      signDet: analysis.determinant.value.isZero() ? 0 : analysis.determinant.value.isNegative() ? -1 : 1,
+    },
     eigenvalues: lambda,
     conditionEstimate: analysis.conditionEstimate,
     digitsVouched,

@@ -6,7 +6,7 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { kernelMatrixPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import { gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramRunsPrecise } from "../gram/precise.js";
 import { gramPreciseFor } from "../arch/gramFor.js";
 import type { ArchitectureInput } from "../arch/float64.js";
 import { sliceUnion, unionRaw } from "./union.js";
@@ -29,6 +29,10 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly params?: NetworkParams;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ArchitectureInput;
+  /** Keep both Gram runs in the result (`gramRuns`), for the ensemble's covariance (the ReLU network only). */
+  readonly keepGramRuns?: boolean;
+  /** Least Gram precision of the first try (default 0: the one the digits ask for). */
+  readonly minGramPrecision?: number;
 }
 
 /**
@@ -68,6 +72,8 @@ export interface PreciseDataResult {
   /** Digits its entries were vouched for (the minimum over entries). */
   readonly gramDigitsVouched: number;
   readonly warnings: readonly string[];
+  /** Both runs of the Gram computation behind the prediction, with `keepGramRuns`; else null. */
+  readonly gramRuns: GramRunsPrecise | null;
 }
 
 /** Gram tries before giving up. */
@@ -81,21 +87,21 @@ const MARGIN = 5;
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
   checkPredictionFits(o, [o.depth], gramPrecision);
-  const gram = await gramPreciseFor(
-    {
-      data: unionRaw(o.train, o.test),
-      projection: o.projection,
-      depths: [o.depth],
-      params: o.params,
-      precision: gramPrecision,
-      onProgress: o.onProgress,
-      signal: o.signal,
-      maxMemoryBytes: o.maxMemoryBytes,
-      maxSeconds: o.maxSeconds,
-    },
-    o.architecture,
-  );
-  return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
+  const request = {
+    data: unionRaw(o.train, o.test),
+    projection: o.projection,
+    depths: [o.depth],
+    params: o.params,
+    precision: gramPrecision,
+    onProgress: o.onProgress,
+    signal: o.signal,
+    maxMemoryBytes: o.maxMemoryBytes,
+    maxSeconds: o.maxSeconds,
+  };
+  // gramThroughDepthPrecise is the `result` of these runs: the same matrices either way.
+  const gramRuns = o.keepGramRuns === true ? await gramThroughDepthPreciseRuns(request) : null;
+  const gram = gramRuns?.result ?? (await gramPreciseFor(request, o.architecture));
+  return { ...(await predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits)), gramRuns };
 }
 
 /** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
@@ -122,7 +128,7 @@ export async function predictFromGramPrecise(
     precision: Math.max(MIN_PRECISION, digits),
     inputDigits: kernelDigits,
   });
-  return { prediction, precision: gramPrecision, gramDigitsVouched: kernelDigits, warnings: prediction.warnings };
+  return { prediction, precision: gramPrecision, gramDigitsVouched: kernelDigits, warnings: prediction.warnings, gramRuns: null };
 }
 
 /**
@@ -146,14 +152,14 @@ export function firstGramPrecision(digits: number, lost: number, m: number): num
  * otherwise the last result is returned with its shortfall in the warnings.
  */
 export async function predictWithDigits(o: PreciseDataInput, digits: number, lost: number, strict: boolean): Promise<PreciseDataResult> {
-  let precision = firstGramPrecision(digits, lost, o.train.m);
+  let precision = Math.max(firstGramPrecision(digits, lost, o.train.m), Math.min(MAX_PRECISION, o.minGramPrecision ?? 0));
   let last = await predictPreciseOnData(o, precision, digits);
   for (let attempt = 1; ; attempt++) {
     const v = last.prediction.digitsVouched;
     const worst = Math.min(v.predictions, v.weights, v.weightsL1, v.determinant);
     if (worst >= digits) return { ...last, warnings: last.warnings.filter((w) => !w.startsWith("Fewer than")) };
     // Singular to working precision (more digits will not help), out of tries, or out of digits.
-    if (last.prediction.log10AbsDet === -Infinity || worst === 0 || attempt >= ATTEMPTS || precision === MAX_PRECISION) break;
+    if (last.prediction.determinant.signDet === 0 || worst === 0 || attempt >= ATTEMPTS || precision === MAX_PRECISION) break;
     precision = Math.min(MAX_PRECISION, precision + digits - worst + MARGIN);
     last = await predictPreciseOnData(o, precision, digits);
   }

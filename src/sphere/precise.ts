@@ -18,6 +18,8 @@ export interface SpherePointsPrecise {
   readonly n0: number;
   /** Row-major m × n0 coordinates, each rounded once or twice to the working precision. */
   readonly coords: Decimal[];
+  /** The projection that produced `coords` from the raw input (as in `SpherePoints`). */
+  readonly projection: Projection;
 }
 
 /**
@@ -87,7 +89,7 @@ export function projectToSpherePrecise(raw: RawPoints, projection: Projection, D
     }
     for (let j = 0; j < n0; j++) coords[target + j] = new D(row[j]).div(norm);
   }
-  return { m, n0: outDim, coords };
+  return { m, n0: outDim, coords, projection };
 }
 
 /**

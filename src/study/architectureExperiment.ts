@@ -101,7 +101,7 @@ export async function runArchitectureStudy(maxLog2: number, seed: number, progre
   for (const [k, a] of STUDY_ARCHITECTURES.entries()) {
     const depths = powersOfTwo(Math.min(maxLog2, a.maxLog2 ?? maxLog2));
     const stage = subdivide(progress, k, parts);
-    const grams = await archGramThroughDepthFloat64({ points, depths, architecture: a.text, ...subdivide(stage, 0, 2) });
+    const { grams } = await archGramThroughDepthFloat64({ points, depths, architecture: a.text, ...subdivide(stage, 0, 2) });
     const predictions = new Map<number, number[]>();
     for (const depth of depths) {
       try {

@@ -59,7 +59,7 @@ export async function runGramExperiment(o: GramExperimentInput): Promise<GramExp
   const m = o.points.m;
   // Depths beyond 2^53 are powers of two here, exact as numbers; the library takes them as exact bigints
   // and, for σb = 0, fills the matrices from its depth-L maps (cost independent of L).
-  const grams = await gramThroughDepthFloat64({
+  const { grams } = await gramThroughDepthFloat64({
     points: o.points,
     depths: o.depths.map((d) => BigInt(d)),
     params: o.params,

@@ -229,7 +229,7 @@ async function runDataSet(set: RealDataSet, plan: RealDataPlan, o: RealDataOptio
   const predictions: Record<string, Cell>[] = [];
   const spectrum: Record<string, Cell>[] = [];
   for (const [ci, depths] of chunks.entries()) {
-    const grams = await gramThroughDepthFloat64({ points, depths, params: o.params, ...subdivide(progress, ci, chunks.length) });
+    const { grams } = await gramThroughDepthFloat64({ points, depths, params: o.params, ...subdivide(progress, ci, chunks.length) });
     for (const g of grams) {
       for (const { kernel, label } of REAL_KERNELS) {
         const { train: k, test: kx } = sliceUnion(kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized, m, t);

@@ -265,7 +265,7 @@ async function determinantRates(
     if (r.depth - h >= 1) [r.depth - h, r.depth + h].forEach((d) => stencil.add(d));
   }
   const depths = [...stencil].sort((a, b) => a - b);
-  const grams = depths.length > 0 ? await gramThroughDepthFloat64({ points, depths, params: options.params, ...progress }) : [];
+  const grams = depths.length > 0 ? (await gramThroughDepthFloat64({ points, depths, params: options.params, ...progress })).grams : [];
   const log10Det = new Map<string, number | null>();
   for (const g of grams) {
     for (const [label, complement, lostBit] of [

@@ -137,7 +137,9 @@ export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarl
   const baseSeed = resolveSeed(o.seed);
   const S = checkSamples(o.samples);
   checkPlanFits(shape, o.points.m, false);
-  const [infinite] = await gramThroughDepthFloat64({ points: o.points, depths: [shape.depth], params: o.params });
+  const {
+    grams: [infinite],
+  } = await gramThroughDepthFloat64({ points: o.points, depths: [shape.depth], params: o.params });
   const job: SampleJob = {
     coords: o.points.coords,
     m: o.points.m,

@@ -5,7 +5,7 @@
  * every finite-width path rejects the same bad input with the same code.
  */
 import { NtkError } from "../errors.js";
-import { checkFloat64Params, resolveParams, type ResolvedParams } from "../params.js";
+import { checkFloat64Params, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import type { NetworkParams } from "../types.js";
 
 /** Deepest finite network accepted: activations shrink by about 2^{−1/2} a layer when σw = 1, so far deeper ones underflow. */
@@ -15,8 +15,8 @@ export const MAX_SEED = (1n << 64n) - 1n;
 
 /** How to sample one finite network (SPEC §1 with finite widths). */
 export interface FiniteNetworkOptions {
-  /** L, the number of weight layers (1 ≤ L ≤ 1000); L − 1 hidden ReLU layers. */
-  readonly depth: number;
+  /** L, the number of weight layers (1 ≤ L ≤ 1000: a safe integer, a bigint or decimal integer text); L − 1 hidden ReLU layers. */
+  readonly depth: DepthInput;
   /** Hidden widths: one integer n ≥ 1 for every hidden layer, or the list n_1 … n_{L−1}. */
   readonly width: number | readonly number[];
   /** σw, σb (default 1, 0: the paper's case). */
@@ -40,13 +40,7 @@ export interface NetworkShape {
  * is not L − 1), `BAD_SIGMA_W` / `BAD_SIGMA_B`.
  */
 export function resolveShape(o: FiniteNetworkOptions, n0: number): NetworkShape {
-  const depth = o.depth;
-  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_FINITE_DEPTH) {
-    throw new NtkError("BAD_DEPTH", `depth L of a finite network must be an integer from 1 to ${MAX_FINITE_DEPTH}, got ${depth}.`, {
-      depth,
-      max: MAX_FINITE_DEPTH,
-    });
-  }
+  const depth = Number(resolveDepth(o.depth, "depth L of a finite network", BigInt(MAX_FINITE_DEPTH)));
   const hidden = typeof o.width === "number" ? Array.from({ length: depth - 1 }, () => o.width as number) : [...o.width];
   if (!Array.isArray(o.width) && typeof o.width !== "number") {
     throw new NtkError("BAD_WIDTH", `width must be an integer ≥ 1 or a list of L − 1 of them, got ${String(o.width)}.`, {});

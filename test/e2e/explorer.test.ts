@@ -224,7 +224,7 @@ describe("explorer page in Chromium", () => {
     // The data set: m random training points and 2 test points, the normalized NTK (defaults).
     const raw = randomGaussianPoints(m + 2, dim, seed);
     const onSphere = projectToSphereFloat64(raw, "normalize");
-    const grams = await gramThroughDepthFloat64({ points: onSphere, depths });
+    const grams = (await gramThroughDepthFloat64({ points: onSphere, depths })).grams;
     const targets = syntheticLabels({ ...onSphere, m, coords: onSphere.coords.subarray(0, m * dim) });
     const expectedEntries: string[] = [];
     const expectedDets: string[] = [];

@@ -48,7 +48,7 @@ async function threadRuns(ntk) {
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) spd[i * n + j] = a[i * n + j] + a[j * n + i] + (i === j ? 60 : 0);
   const out = {};
   for (const threads of [1, 2, 3]) {
-    const [g] = await ntk.gramThroughDepthFloat64({ points, depths: [100], threads });
+    const [g] = (await ntk.gramThroughDepthFloat64({ points, depths: [100], threads })).grams;
     const lu = await ntk.luFactorFloat64(a, n, { threads });
     const x = await lu.solveAsync(b, k);
     out[`threads${threads}`] = [
@@ -111,8 +111,8 @@ export async function runProbe(ntk) {
   const lu = await ntk.luFactorFloat64(cosine, m);
   const rhs = Float64Array.from({ length: m }, (_, i) => i + 1);
 
-  const grams = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
-  const gramsScalar = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [2, 3000], variant: "scalar" });
+  const { grams } = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [1, 2, 50, 3000] });
+  const { grams: gramsScalar } = await ntk.gramThroughDepthFloat64({ points: onSphere, depths: [2, 3000], variant: "scalar" });
   const analysisScalar = await ntk.analyzeMatrixFloat64(cosine, m, { variant: "scalar" });
   const pairs = [];
   for (const method of ["stable", "textbook"]) {
