@@ -96,7 +96,7 @@ export function checkSquareShape(a: ArrayLike<unknown>, n: number, what = "matri
   if (!Number.isInteger(n) || n < 1) {
     throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${describeValue(n)}.`, { n: describeValue(n) });
   }
-  if (!Array.isArray(a) && !ArrayBuffer.isView(a))
+  if (a === null || typeof a !== "object" || typeof a.length !== "number")
     throw new NtkError("BAD_ARGUMENT", `The ${what} must be an array of numbers (row-major), got ${describeValue(a)}.`, {});
   if (a.length !== n * n) {
     throw new NtkError("DIMENSION_MISMATCH", `A ${n} × ${n} ${what} needs ${n * n} entries (row-major), got ${a.length}. Pass a square matrix and its order.`, {
