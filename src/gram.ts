@@ -7,6 +7,7 @@
  * (`./gram/precise.ts`), every entry with the digits it vouches for. The four matrices have the
  * same names in both results.
  */
+import { checkObject } from "./argumentTypes.js";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "./gram/float64.js";
 import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "./gram/precise.js";
 import { projectToSphereFloat64 } from "./sphere/float64.js";
@@ -27,6 +28,7 @@ export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<Gra
 /** High precision: the same matrices as Decimals, with the digits each vouches for. */
 export function gramThroughDepth(o: GramPrecisionOptions): Promise<GramResultPrecise>;
 export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepthFloat64[] | GramResultPrecise> {
+  checkObject(o, "gramThroughDepth's options");
   if (o.precision !== undefined) return gramThroughDepthPrecise(o);
   const { data, projection, tolerance, ...rest } = o;
   return gramThroughDepthFloat64({ ...rest, points: projectToSphereFloat64(data, projection, { tolerance }) });

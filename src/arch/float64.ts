@@ -13,6 +13,7 @@
  * 1 − Σ̄ and 1 − Θ̄ within 1e-12 relative for ρ1 ∈ [−0.9, 1) to depth 1000; near ρ = −1 the
  * erf and |x| maps are accurate to ~1e-16 absolute in 1 + ρ only (the state is ε = 1 − ρ).
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveDepth, resolveRho1, type DepthInput } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -148,6 +149,7 @@ export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
  * WASM_MEMORY_EXHAUSTED, ABORTED.
  */
 export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramAtDepthFloat64[]> {
+  checkObject(o, "archGramThroughDepthFloat64's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
@@ -259,6 +261,7 @@ export interface ArchPairOptions extends ProgressOptions {
  * Errors as {@link archGramThroughDepthFloat64}, and BAD_RHO.
  */
 export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResultFloat64> {
+  checkObject(o, "archPairThroughDepthFloat64's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return pairThroughDepthFloat64({ ...o, params: relu });

@@ -5,6 +5,7 @@
  * with relative error and correct significant digits, and, scanning every depth, the first depth
  * at which each float64 path keeps fewer than 12, 6 and 1 correct digits of 1 − ρ.
  */
+import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { resolveCheckpoints, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
@@ -95,6 +96,7 @@ export interface PairComparison {
  * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
  */
 export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
+  checkObject(o, "comparePair's options");
   const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_COMPARE_DEPTH)));
   const checkpoints = resolveCheckpoints(o.at, depth, BigInt(MAX_COMPARE_DEPTH)).map(Number);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;

@@ -18,9 +18,10 @@
  * exact arithmetic (Σ̄^(2) of an antipodal pair) does not read as "no digit known".
  * Cost: two runs of m(m−1)/2 · L pair steps, each a few dozen BigInt operations.
  */
+import { checkArray, checkDecimal, checkFiniteNumber, checkFiniteNumbers, checkInteger, checkObject, checkOptionalObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkDepthList, resolveParams, type ResolvedParams } from "../params.js";
+import { checkDepthList, checkKernelName, resolveParams, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
@@ -140,6 +141,7 @@ export async function gramThroughDepthPrecise(o: GramPrecisionOptions): Promise<
 
 /** {@link gramThroughDepthPrecise}, keeping the lower run too (for vouched determinants). */
 export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Promise<GramRunsPrecise> {
+  checkObject(o, "gramThroughDepthPreciseRuns's options");
   const depths = checkDepthList(o.depths);
   const finalDepth = depths[depths.length - 1];
   const extra = o.extraGuardDigits ?? 0;
@@ -361,9 +363,11 @@ export function kernelMatrixPrecise(
   kernel: KernelName,
   normalized: boolean,
 ): Decimal[] {
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
-  }
+  checkKernelName(kernel);
+  checkObject(g, "g (a Gram matrix at one depth)");
+  for (const name of ["sigmaNormalized", "ntkNormalized"] as const) checkArray(g[name], `g.${name}`).forEach((x, i) => checkDecimal(x, `g.${name}[${i}]`));
+  checkDecimal(g.sigmaDiag, "g.sigmaDiag");
+  checkDecimal(g.ntkDiag, "g.ntkDiag");
   const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
   if (normalized) return bar;
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
@@ -377,6 +381,16 @@ export function kernelMatrixPrecise(
  * diagonals vouch for too ({@link GramAtDepthPrecise.digitsVouched}), except an exact 0, which stays exact.
  */
 export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelName, normalized: boolean, precision: number): number[] {
+  checkKernelName(kernel);
+  checkInteger(precision, "precision", 0);
+  const m = checkInteger(checkObject(g, "g (a Gram matrix at one depth)").m, "g.m", 1);
+  for (const name of ["sigmaNormalized", "ntkNormalized"] as const) {
+    checkArray(g[name], `g.${name}`).forEach((x, i) => checkDecimal(x, `g.${name}[${i}]`));
+    checkFiniteNumbers(checkObject(g.digitsVouchedByEntry, "g.digitsVouchedByEntry")[name], `g.digitsVouchedByEntry.${name}`);
+    if (g[name].length !== m * m || g.digitsVouchedByEntry[name].length !== m * m)
+      throw new NtkError("DIMENSION_MISMATCH", `g.${name} must hold m × m entries.`, {});
+  }
+  checkFiniteNumber(g.digitsVouched, "g.digitsVouched");
   const name = kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   const bar = g[name];
   return g.digitsVouchedByEntry[name].map((d, k) => {
@@ -406,6 +420,7 @@ export interface GramDeterminantPrecise extends MatrixAnalysisPrecise {
  * same way (1 − ε held to too few digits in both), agreement alone would vouch for noise.
  */
 export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): GramDeterminantPrecise[] {
+  checkGramRuns(runs, kernel);
   return runStepsSync(gramDeterminantSteps(runs, kernel, normalized));
 }
 
@@ -426,6 +441,8 @@ export async function gramDeterminantsPaced(
   normalized: boolean,
   o: ProgressOptions,
 ): Promise<GramDeterminantPrecise[]> {
+  checkGramRuns(runs, kernel);
+  checkOptionalObject(o, "progress options");
   const total = 2 * runs.result.grams.length * luAnalysisWork(runs.result.grams[0]?.m ?? 1);
   const ticker = new ProgressTicker(o, total, 1, DETERMINANT_PHASE);
   const determinants = await runSteps(gramDeterminantSteps(runs, kernel, normalized), ticker);
@@ -478,6 +495,7 @@ export interface GramWithDeterminants {
  * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  checkObject(o, "gramDeterminantsVouched's options");
   const depths = checkDepthList(o.depths);
   const finalDepth = depths[depths.length - 1];
   checkGramFits(o, finalDepth, depths.length, workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0), o.data.m);
@@ -505,4 +523,15 @@ export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: K
       r.lowerDigits + Math.ceil(3 * Math.log10(m) + Math.max(...determinants.filter((d) => short(r, d)).map((d) => d.log10Condition))) + 2,
   });
   return { gram: runs.upper.runs.result, determinants: runs.upper.determinants };
+}
+
+/** The runs a determinant entry takes, as gramThroughDepthPreciseRuns returns them: `BAD_ARGUMENT` for another shape, BAD_OPTION for the kernel name. */
+function checkGramRuns(runs: GramRunsPrecise, kernel: KernelName): void {
+  checkKernelName(kernel);
+  const { result, lower, upper } = checkObject(runs, "runs (from gramThroughDepthPreciseRuns)");
+  const grams = checkArray(checkObject(result, "runs.result").grams, "runs.result.grams");
+  checkInteger(result.precision, "runs.result.precision", 1);
+  if (checkArray(lower, "runs.lower").length !== grams.length || checkArray(upper, "runs.upper").length !== grams.length) {
+    throw new NtkError("BAD_ARGUMENT", "runs.lower and runs.upper must hold one run per Gram matrix of runs.result.", {});
+  }
 }

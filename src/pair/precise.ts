@@ -8,6 +8,7 @@
  * above; the digits on which the two runs agree, minus one, are vouched (`../digits.ts`).
  * Raw Σ, Θ are returned unscaled, in a Decimal class with a huge exponent range.
  */
+import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
@@ -128,6 +129,7 @@ const VOUCHED_FIELDS: readonly VouchedPairField[] = [
  * `BAD_OPTION` (inputDim), `NOT_A_NUMBER`, `NON_FINITE`, `ABORTED`.
  */
 export function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
+  checkObject(o, "pairThroughDepthPrecise's options");
   return pairThroughDepthPreciseObserved(o);
 }
 

@@ -6,22 +6,24 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepth, checkDepthList, resolveParams } from "../params.js";
+import { checkDepth, checkDepthList, checkKernelName, resolveParams, type ResolvedParams } from "../params.js";
+import { checkObject } from "../argumentTypes.js";
+import { checkDataset } from "../data/dataset.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
-import type { ThreadOptions } from "../threads/pool.js";
-import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { resolveThreads, type ThreadOptions } from "../threads/pool.js";
+import { checkRawPoints, projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
+import { joinSpherePoints, sliceUnion64, unionRaw } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
 import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
@@ -130,6 +132,7 @@ export interface DataPrediction {
  * digits within 1000, ABORTED.
  */
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
+  checkPredictInput(o, "predict");
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
   const depth = checkDepth(o.depth, "depth");
@@ -140,8 +143,8 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
       {},
     );
   }
-  if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
-  const p = prepare(o);
+  const p = await prepare(o);
+  if (o.precision === undefined) return (await predictFloat64ThroughDepth(o, p, [depth]))[0];
   if (typeof o.precision === "number") {
     const precision = checkPrecision(o.precision);
     const causes = causesAt(p, depth, true);
@@ -157,10 +160,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPredictionFloat64 | null = null;
   try {
-    const [gram] = await gramFloat64For(
-      { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
-      o.architecture,
-    );
+    const [gram] = await gramFloat64Of(o, p, [depth]);
     [f64] = await predictFromGramFloat64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
@@ -192,31 +192,13 @@ export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth"
  * is exactly singular (t = ∞, no ridge) throws SINGULAR_MATRIX naming that depth.
  */
 export async function predictThroughDepth(o: PredictThroughDepthOptions): Promise<DataPrediction[]> {
+  checkPredictInput(o, "predictThroughDepth");
   const classes = classTargets(o);
   if (classes !== null) return (await predictThroughDepth({ ...o, train: classes.encoding.train, targets: "values" })).map((r) => withClasses(r, classes));
   const depths = checkDepthList(o.depths);
-  const p = prepare(o);
-  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads };
-  if (o.precision === undefined) {
-    for (const depth of depths) causesAt(p, depth, false);
-    const grams = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
-    const out: DataPrediction[] = [];
-    for (const g of grams) {
-      const causes = causesAt(p, g.depth, false);
-      const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
-      out.push({
-        ...shape(o, p, g.depth),
-        ensemble,
-        float64: f64,
-        precise: null,
-        precisionUsed: null,
-        gramDigitsVouched: null,
-        singularCauses: causes,
-        warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings],
-      });
-    }
-    return out;
-  }
+  const p = await prepare(o);
+  if (o.precision === undefined) return predictFloat64ThroughDepth(o, p, depths);
+  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: p.threads };
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
@@ -234,7 +216,59 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   return out;
 }
 
-/** Everything validated once for every depth. */
+/**
+ * The float64 predictions at the checked `depths` from one Gram pass, for options resolved into `p`
+ * by {@link prepare}: the layers below take the resolved values and check nothing again.
+ */
+async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<DataPrediction[]> {
+  for (const depth of depths) causesAt(p, depth, false);
+  const grams = await gramFloat64Of(o, p, depths);
+  const out: DataPrediction[] = [];
+  for (const g of grams) {
+    const causes = causesAt(p, g.depth, false);
+    const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
+    out.push({
+      ...shape(o, p, g.depth),
+      ensemble,
+      float64: f64,
+      precise: null,
+      precisionUsed: null,
+      gramDigitsVouched: null,
+      singularCauses: causes,
+      warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings],
+    });
+  }
+  return out;
+}
+
+/**
+ * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
+ * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare});
+ * an architecture goes through its own entry, which resolves the description.
+ */
+function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<GramAtDepthFloat64[]> {
+  const points = joinSpherePoints(p.trainSphere, p.testSphere);
+  const progress = { onProgress: o.onProgress, signal: o.signal };
+  if (o.architecture !== undefined) return gramFloat64For({ points, depths, params: o.params, threads: p.threads, ...progress }, o.architecture);
+  return gramFloat64Resolved({
+    points,
+    params: p.resolvedParams,
+    depths: depths.map(BigInt),
+    threads: p.threads,
+    backend: "wasm",
+    method: "auto",
+    ...progress,
+  });
+}
+
+/** Checks the types of the data a prediction entry takes: BAD_ARGUMENT without an options object, the data-set and raw-point errors. */
+function checkPredictInput(o: Pick<PredictOptions, "train" | "test">, entry: string): void {
+  checkObject(o, `${entry}'s options`);
+  checkDataset(o.train);
+  checkRawPoints(o.test);
+}
+
+/** Everything validated and resolved once, at the entry, for every depth. */
 interface Prepared {
   readonly kernel: KernelName;
   readonly normalized: boolean;
@@ -248,9 +282,13 @@ interface Prepared {
   readonly duplicates: readonly SingularCause[];
   /** t = ∞ without ridge: an exactly singular K is an error, not a warning. */
   readonly fatal: boolean;
+  /** σw, σb resolved (the options' `params` stay as given, for the high-precision layers' own resolution). */
+  readonly resolvedParams: ResolvedParams;
+  /** Worker threads, resolved once (`resolveThreads`). */
+  readonly threads: number;
 }
 
-function prepare(o: Omit<PredictOptions, "depth">): Prepared {
+async function prepare(o: Omit<PredictOptions, "depth">): Promise<Prepared> {
   const { train, test } = o;
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one or more target values per point.`, { source: train.source });
@@ -265,10 +303,7 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
       },
     );
   }
-  const kernel = o.kernel ?? "ntk";
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
-  }
+  const kernel = checkKernelName(o.kernel ?? "ntk");
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
@@ -283,6 +318,8 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphereFloat64(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
+    resolvedParams: params,
+    threads: await resolveThreads(o.threads),
   };
 }
 

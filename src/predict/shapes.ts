@@ -3,6 +3,7 @@
  * row-major. Checked once for the float64 and the high-precision paths alike.
  */
 import { NtkError } from "../errors.js";
+import { checkKernelName } from "../params.js";
 
 /** The sizes of one prediction problem. */
 export interface PredictionShape {
@@ -45,9 +46,7 @@ export function checkPredictionShape(trainKernelLength: number, testKernelLength
 
 /** BAD_OPTION unless `kernel` is "ntk" or "nngp" (both predictors check it first). */
 export function checkPredictorKernel(kernel: unknown): void {
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(kernel)}.`, { kernel: String(kernel) });
-  }
+  checkKernelName(kernel);
 }
 
 /** m and k of a predictor's options: DIMENSION_MISMATCH unless m ≥ 1, k ≥ 1 and the targets hold m × k values. */

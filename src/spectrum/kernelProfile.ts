@@ -14,6 +14,7 @@
  * about 1e-14 relative (observed against mpmath, test/fixtures/gram.json), the jump within 1e-12
  * of the direct recursion (observed ~1e-14, test/depth-jump.test.ts).
  */
+import { checkFiniteNumbers, checkObject } from "../argumentTypes.js";
 import { depthJumpFillFloat64 } from "../depth/float64.js";
 import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER } from "../gram/plain.js";
@@ -78,6 +79,7 @@ const JUMPS_PER_CALL = 512;
  * 10^9 for the direct recursion), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED, ABORTED.
  */
 export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promise<KernelProfileAtDepth[]> {
+  checkObject(o, "kernelProfilesThroughDepth's options");
   if (!Array.isArray(o.depths) || o.depths.length === 0) {
     throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to evaluate the kernels.", {});
   }
@@ -106,7 +108,7 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       { depth: deepestDirect },
     );
   }
-  const points = o.oneMinusRho1;
+  const points = Array.from(checkFiniteNumbers(o.oneMinusRho1, "oneMinusRho1"));
   for (const [i, e] of points.entries()) {
     if (!(e >= 0 && e <= 2)) {
       throw new NtkError("BAD_OPTION", `oneMinusRho1[${i}] = ${e} is not in [0, 2]; 1 − ρ1 of two unit vectors lies there.`, { index: i });

@@ -7,13 +7,14 @@
  * (t = the step count, so η t is the flow time; both closed forms through predict's eigen path).
  * Over several networks, means and standard errors of the trained and linearized outputs.
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
-import type { Dataset } from "../data/dataset.js";
+import { checkDataset, type Dataset } from "../data/dataset.js";
 import { predict } from "../predict/fromData.js";
 import { predictFromKernelsFloat64 } from "../predict/float64.js";
 import { sliceUnion, unionPoints } from "../predict/union.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { checkRawPoints, projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { Projection } from "../types.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -88,7 +89,10 @@ export interface TrainResult {
  * `checkpoints`, the ones reached, averaged over the networks done), ABORTED.
  */
 export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
+  checkObject(o, "trainNetworks's options");
   const { train, test } = o;
+  checkDataset(train);
+  checkRawPoints(test);
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one target value per point.`, { source: train.source });
   }
