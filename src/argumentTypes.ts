@@ -71,6 +71,12 @@ export function checkArray<T>(x: readonly T[], what: string): readonly T[] {
   return x;
 }
 
+/** `x` when it is array-like (an array, a typed array, any object with a numeric length); `BAD_ARGUMENT` otherwise. Its entries are the caller's to check. */
+export function checkArrayLike<T>(x: ArrayLike<T>, what: string): ArrayLike<T> {
+  if (x === null || typeof x !== "object" || typeof x.length !== "number") throw wrongType(what, "an array", x);
+  return x;
+}
+
 /**
  * `x` when it is an array or typed array of finite numbers: `BAD_ARGUMENT` for another type or an
  * entry that is not a number, `NON_FINITE` naming the first NaN or ±∞.

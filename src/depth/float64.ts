@@ -36,10 +36,10 @@ interface DepthJumpExports {
  * Cost independent of L (a few µs); the depth enters as its float64 rounding beyond 2^53, which
  * moves the results by less than 1e-16 relative. Uses the engine's scratch buffer (synchronous).
  */
-export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint, onePlusRho1 = 2 - eps1): DepthJumpFloat64 {
+export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint, onePlusRho1Given?: number): DepthJumpFloat64 {
   checkWasmEngine(engine);
   checkFiniteNumber(eps1, "ε_1");
-  checkFiniteNumber(onePlusRho1, "1 + ρ1");
+  const onePlusRho1 = checkFiniteNumber(onePlusRho1Given ?? 2 - eps1, "1 + ρ1");
   if (!(eps1 >= 0 && eps1 <= 2 && onePlusRho1 >= 0 && onePlusRho1 <= 2)) {
     throw new NtkError("BAD_RHO", `ε_1 = 1 − ρ1 and 1 + ρ1 must lie in [0, 2], got ${eps1} and ${onePlusRho1}.`, { eps1, onePlusRho1 });
   }

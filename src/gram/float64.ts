@@ -482,6 +482,11 @@ export function kernelMatrixFloat64(g: GramAtDepthFloat64, kernel: KernelName, n
   checkFiniteNumber(ntkDiag, "g.ntkDiag");
   checkFiniteNumber(sigmaDiag, "g.sigmaDiag");
   checkInteger(g.log2Scale, "g.log2Scale");
+  return kernelMatrixFloat64Checked(g, kernel, normalized);
+}
+
+/** {@link kernelMatrixFloat64} of a Gram result this library made (nothing checked): for the layers below a validated entry. */
+export function kernelMatrixFloat64Checked(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
   const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
   if (normalized) return { matrix: bar, log2Scale: 0 };
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;

@@ -31,7 +31,7 @@ import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantL
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type MatrixAnalysisPrecise } from "../linalg/preciseLu.js";
+import { analysisDigits, determinantDigitsVouched, identicalRowsChecked, type DeterminantDigits, type MatrixAnalysisPrecise } from "../linalg/preciseLu.js";
 import { type Steps, offsetSteps, runSteps, runStepsSync } from "../progress.js";
 import { digitsAgreed, vouchTwice, vouchedByText } from "../precise/vouched.js";
 import { luAnalysisWork, preciseLuAnalysisSteps } from "../linalg/preciseLu.js";
@@ -368,6 +368,15 @@ export function kernelMatrixPrecise(
   for (const name of ["sigmaNormalized", "ntkNormalized"] as const) checkArray(g[name], `g.${name}`).forEach((x, i) => checkDecimal(x, `g.${name}[${i}]`));
   checkDecimal(g.sigmaDiag, "g.sigmaDiag");
   checkDecimal(g.ntkDiag, "g.ntkDiag");
+  return kernelMatrixPreciseChecked(g, kernel, normalized);
+}
+
+/** {@link kernelMatrixPrecise} of a Gram result this library made (nothing checked): for the layers below a validated entry. */
+export function kernelMatrixPreciseChecked(
+  g: Pick<GramAtDepthPrecise, "sigmaNormalized" | "ntkNormalized" | "sigmaDiag" | "ntkDiag">,
+  kernel: KernelName,
+  normalized: boolean,
+): Decimal[] {
   const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
   if (normalized) return bar;
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
@@ -458,7 +467,7 @@ function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normal
   for (const [k, g] of result.grams.entries()) {
     const m = g.m;
     const work = luAnalysisWork(m);
-    const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
+    const matrixOf = (r: GramRunAtDepth) => kernelMatrixPreciseChecked({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
     const lo = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m), done);
     done += work;
     const matrix = matrixOf(upper[k]);
@@ -466,7 +475,7 @@ function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normal
     done += work;
     const agreed = determinantDigitsVouched(lo, up, P);
     const digits = analysisDigits(lo, up, P, runs.lowerDigits, m);
-    const rows = up.singular ? findIdenticalRows(matrix, m) : null;
+    const rows = up.singular ? identicalRowsChecked(matrix, m) : null;
     out.push({
       ...up,
       depth: g.depth,

@@ -6,7 +6,7 @@
  * Matrices are row-major `Float64Array`s: entry (i, j) of an n × n matrix is `a[i * n + j]`.
  */
 import { NtkError } from "../errors.js";
-import { checkFiniteNumber, checkInteger, checkObject, describeValue } from "../argumentTypes.js";
+import { checkArrayLike, checkFiniteNumber, checkInteger, checkObject, describeValue } from "../argumentTypes.js";
 import { acquirePool, resolveThreads, type ThreadOptions } from "../threads/pool.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { luFactorOnPool, luSolveOnPool } from "./luThreads.js";
@@ -96,8 +96,7 @@ export function checkSquareShape(a: ArrayLike<unknown>, n: number, what = "matri
   if (!Number.isInteger(n) || n < 1) {
     throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${describeValue(n)}.`, { n: describeValue(n) });
   }
-  if (a === null || typeof a !== "object" || typeof a.length !== "number")
-    throw new NtkError("BAD_ARGUMENT", `The ${what} must be an array of numbers (row-major), got ${describeValue(a)}.`, {});
+  checkArrayLike(a, `the ${what}`);
   if (a.length !== n * n) {
     throw new NtkError("DIMENSION_MISMATCH", `A ${n} × ${n} ${what} needs ${n * n} entries (row-major), got ${a.length}. Pass a square matrix and its order.`, {
       n,

@@ -206,7 +206,7 @@ export function* preciseLuSolveSteps(D: typeof Decimal, lu: LuFactorsPrecise, b:
 
 function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined): NtkError {
   const j = lu.zeroPivotColumn;
-  const identicalRows = a === undefined ? null : findIdenticalRows(a, lu.n);
+  const identicalRows = a === undefined ? null : identicalRowsChecked(a, lu.n);
   const why =
     identicalRows === null
       ? `column ${j} has no nonzero pivot (it is a linear combination of earlier columns)`
@@ -221,6 +221,11 @@ function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined):
 /** The first pair of exactly equal rows of the n × n matrix `a` (0-based, first < second), or null. O(n³) comparisons at worst. */
 export function findIdenticalRows(a: readonly Decimal[], n: number): IdenticalRows | null {
   checkPreciseSquare(a, n, "matrix");
+  return identicalRowsChecked(a, n);
+}
+
+/** {@link findIdenticalRows} of a checked n × n matrix (nothing checked again): for the layers below a validated entry. */
+export function identicalRowsChecked(a: readonly Decimal[], n: number): IdenticalRows | null {
   for (let i = 0; i < n; i++) {
     for (let r = i + 1; r < n; r++) {
       let same = true;

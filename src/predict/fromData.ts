@@ -6,27 +6,34 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramFloat64Resolved, kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, checkDepthList, checkKernelName, resolveParams, type ResolvedParams } from "../params.js";
-import { checkObject } from "../argumentTypes.js";
-import { checkDataset } from "../data/dataset.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
 import { resolveThreads, type ThreadOptions } from "../threads/pool.js";
-import { checkRawPoints, projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { checkPredictInput } from "./shapes.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { joinSpherePoints, sliceUnion64, unionRaw } from "./union.js";
+import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
 import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
-import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
+import {
+  classifyChecked,
+  oneHotTargetsChecked,
+  testClassIndicesChecked,
+  TARGET_KINDS,
+  type Classification,
+  type ClassEncoding,
+  type TargetKind,
+} from "./classes.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { checkPredictionFits } from "./preciseOnData.js";
 import { digitsAtMagnitude } from "./predictor.js";
@@ -205,7 +212,7 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   checkPredictionFits(o, depths, gramPrecision);
   const limits = { maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds };
   const gram = await gramPreciseFor(
-    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
+    { data: joinRawPoints(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
     o.architecture,
   );
   const out: DataPrediction[] = [];
@@ -259,13 +266,6 @@ function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: re
     method: "auto",
     ...progress,
   });
-}
-
-/** Checks the types of the data a prediction entry takes: BAD_ARGUMENT without an options object, the data-set and raw-point errors. */
-function checkPredictInput(o: Pick<PredictOptions, "train" | "test">, entry: string): void {
-  checkObject(o, `${entry}'s options`);
-  checkDataset(o.train);
-  checkRawPoints(o.test);
 }
 
 /** Everything validated and resolved once, at the entry, for every depth. */
@@ -351,12 +351,12 @@ function classTargets(o: Pick<PredictOptions, "train" | "test" | "targets">): { 
   if (kind === "values") return null;
   if (kind !== "onehot")
     throw new NtkError("BAD_OPTION", `targets must be ${TARGET_KINDS.map((t) => `"${t}"`).join(" or ")}, got "${String(kind)}".`, { targets: String(kind) });
-  const encoding = oneHotTargets(o.train);
-  return { encoding, trueIndex: testClassIndices(o.test, encoding.classes) };
+  const encoding = oneHotTargetsChecked(o.train);
+  return { encoding, trueIndex: testClassIndicesChecked(o.test, encoding.classes) };
 }
 
 function withClasses(r: DataPrediction, c: { encoding: ClassEncoding; trueIndex: Int32Array | null }): DataPrediction {
-  return { ...r, classification: classify(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
+  return { ...r, classification: classifyChecked(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
 }
 
 function preciseResult(
@@ -457,7 +457,7 @@ async function predictFromGramFloat64(
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
   } else {
-    const { matrix } = kernelMatrixFloat64(gram, p.kernel, p.normalized);
+    const { matrix } = kernelMatrixFloat64Checked(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
     // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c. The time the

@@ -6,10 +6,10 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { kernelMatrixPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import { kernelMatrixPreciseChecked, type GramAtDepthPrecise } from "../gram/precise.js";
 import { gramPreciseFor } from "../arch/gramFor.js";
 import type { ArchitectureInput } from "../arch/float64.js";
-import { sliceUnion, unionRaw } from "./union.js";
+import { sliceUnionChecked, joinRawPoints } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
@@ -83,7 +83,7 @@ async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, 
   checkPredictionFits(o, [o.depth], gramPrecision);
   const gram = await gramPreciseFor(
     {
-      data: unionRaw(o.train, o.test),
+      data: joinRawPoints(o.train, o.test),
       projection: o.projection,
       depths: [o.depth],
       params: o.params,
@@ -110,7 +110,7 @@ export async function predictFromGramPrecise(
   // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
   const m = o.train.m;
-  const { train, test } = sliceUnion(kernelMatrixPrecise(g, o.kernel, o.normalized), m, o.test.m);
+  const { train, test } = sliceUnionChecked(kernelMatrixPreciseChecked(g, o.kernel, o.normalized), m, o.test.m);
   const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
   const prediction = await predictFromKernelsPrecise({
     ...o,

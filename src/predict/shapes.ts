@@ -4,6 +4,9 @@
  */
 import { NtkError } from "../errors.js";
 import { checkKernelName } from "../params.js";
+import { checkObject } from "../argumentTypes.js";
+import { checkDataset, type Dataset } from "../data/dataset.js";
+import { checkRawPoints, type RawPoints } from "../sphere/float64.js";
 
 /** The sizes of one prediction problem. */
 export interface PredictionShape {
@@ -61,4 +64,11 @@ export function checkPredictorTargets(o: { readonly m: number; readonly k?: numb
     });
   }
   return { m, k };
+}
+
+/** Checks the types of the data a prediction entry takes: BAD_ARGUMENT without an options object, the data-set and raw-point errors. */
+export function checkPredictInput(o: { readonly train: Dataset; readonly test: RawPoints }, entry: string): void {
+  checkObject(o, `${entry}'s options`);
+  checkDataset(o.train);
+  checkRawPoints(o.test);
 }

@@ -30,6 +30,11 @@ export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { trai
   checkInteger(m, "m (training points)", 1);
   checkInteger(t, "t (test points)", 0);
   checkSquareShape(union, m + t, "union Gram matrix");
+  return sliceUnionChecked(union, m, t);
+}
+
+/** {@link sliceUnion} of a Gram matrix this library made (nothing checked): for the layers below a validated entry. */
+export function sliceUnionChecked<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
   return sliceInto(union, m, t, (length) => new Array<T>(length));
 }
 
@@ -52,6 +57,11 @@ export function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
   checkRawPoints(train);
   checkRawPoints(test);
   if (train.n0 !== test.n0) throw new NtkError("DIMENSION_MISMATCH", `the two point sets have dimensions ${train.n0} and ${test.n0}; a union needs one.`, {});
+  return joinRawPoints(train, test);
+}
+
+/** {@link unionRaw} of two checked point sets (nothing checked again): for the layers below a validated entry. */
+export function joinRawPoints(train: RawPoints, test: RawPoints): RawPoints {
   const text = (p: RawPoints): string[][] =>
     p.coordText !== undefined
       ? p.coordText.map((row) => [...row])
