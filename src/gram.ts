@@ -27,7 +27,7 @@ export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOption
 export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramAtDepthFloat64[]>;
 /** High precision: the same matrices as Decimals, with the digits each vouches for. */
 export function gramThroughDepth(o: GramPrecisionOptions): Promise<GramResultPrecise>;
-export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepthFloat64[] | GramResultPrecise> {
+export async function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramAtDepthFloat64[] | GramResultPrecise> {
   checkObject(o, "gramThroughDepth's options");
   if (o.precision !== undefined) return gramThroughDepthPrecise(o);
   const { data, projection, tolerance, ...rest } = o;

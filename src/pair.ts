@@ -13,7 +13,7 @@ import { pairThroughDepthPrecise, type PairPrecisionOptions, type PairResultPrec
 export function pairThroughDepth(o: PairFloat64Options): Promise<PairResultFloat64>;
 /** High precision: the same quantities as Decimals, each with its digits vouched. */
 export function pairThroughDepth(o: PairPrecisionOptions): Promise<PairResultPrecise>;
-export function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResultFloat64 | PairResultPrecise> {
+export async function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResultFloat64 | PairResultPrecise> {
   checkObject(o, "pairThroughDepth's options");
   return "precision" in o && o.precision !== undefined ? pairThroughDepthPrecise(o) : pairThroughDepthFloat64(o as PairFloat64Options);
 }

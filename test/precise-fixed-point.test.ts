@@ -4,7 +4,7 @@
 // and at depth 10^15 against the fixed point of the diagonal recursion, q* = σb²/(1 − σw²/2), τ* = 1/(1 − σw²/2).
 import { describe, expect, it } from "vitest";
 import { Decimal } from "decimal.js";
-import { pairThroughDepthPrecise, pairThroughDepthPreciseObserved } from "../src/pair/precise.js";
+import { pairPreciseResolved, pairThroughDepthPrecise, resolvePairPrecise } from "../src/pair/precise.js";
 import { expectCode } from "./support/errors.js";
 
 const FIELDS = ["oneMinusRho", "theta", "ntkNormalized", "oneMinusNtkNormalized", "sigmaDot"] as const;
@@ -23,7 +23,7 @@ describe("high-precision pair, σb > 0: the settled state", () => {
     it(`σw = ${sigmaW}, σb = ${sigmaB}: with and without the shortcut the vouched digits agree (L to 20 000, 40 digits)`, async () => {
       const o = { rho1: "0.3", depth: 20_000, at: [50, 400, 3000, 20_000], precision: 40, params: { sigmaW, sigmaB } };
       const fast = await pairThroughDepthPrecise(o);
-      const slow = await pairThroughDepthPreciseObserved(o, () => undefined);
+      const slow = await pairPreciseResolved(resolvePairPrecise(o, true), {}, () => undefined);
       fast.points.forEach((p, k) => {
         const q = slow.points[k]!;
         for (const f of FIELDS) {

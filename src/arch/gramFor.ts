@@ -17,7 +17,7 @@ import { archGramThroughDepthFloat64, type ArchitectureInput } from "./float64.j
 import { archGramDeterminantsVouched, archGramThroughDepthPrecise } from "./precise.js";
 
 /** Float64 Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
-export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramAtDepthFloat64[]> {
+export async function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramAtDepthFloat64[]> {
   checkObject(o, "gramFloat64For's options");
   return architecture === undefined ? gramThroughDepthFloat64(o) : archGramThroughDepthFloat64({ ...o, architecture });
 }
