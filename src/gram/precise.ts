@@ -18,7 +18,16 @@
  * exact arithmetic (Σ̄^(2) of an antipodal pair) does not read as "no digit known".
  * Cost: two runs of m(m−1)/2 · L pair steps, each a few dozen BigInt operations.
  */
-import { checkArray, checkDecimal, checkFiniteNumber, checkFiniteNumbers, checkInteger, checkObject, checkOptionalObject } from "../argumentTypes.js";
+import {
+  checkArray,
+  checkDecimal,
+  checkFiniteNumber,
+  checkFiniteNumbers,
+  checkInteger,
+  checkObject,
+  checkOptionalObject,
+  describeValue,
+} from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkDepthList, checkKernelName, resolveParams, type ResolvedParams } from "../params.js";
@@ -27,7 +36,15 @@ import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
-import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import {
+  DECIMAL_CONSTANT_DIGITS,
+  PI_EXTRA_DIGITS,
+  bitsForDigits,
+  checkConstantLimit,
+  preciseDecimal,
+  workingPrecision,
+  type WorkingPrecision,
+} from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
@@ -143,19 +160,47 @@ export async function gramThroughDepthPrecise(o: GramPrecisionOptions): Promise<
 export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Promise<GramRunsPrecise> {
   checkObject(o, "gramThroughDepthPreciseRuns's options");
   const depths = checkDepthList(o.depths);
-  const finalDepth = depths[depths.length - 1];
   const extra = o.extraGuardDigits ?? 0;
   if (!Number.isInteger(extra) || extra < 0) {
-    throw new NtkError("BAD_OPTION", `extraGuardDigits must be an integer ≥ 0, got ${extra}.`, { extraGuardDigits: extra });
+    throw new NtkError("BAD_OPTION", `extraGuardDigits must be an integer ≥ 0, got ${describeValue(extra)}.`, { extraGuardDigits: describeValue(extra) });
   }
-  const wp = workingPrecision(o.precision, finalDepth);
-  const lowerDigits = wp.lower + extra;
+  const r = resolvedGramPrecise(depths, o.precision, resolveParams(o.params), extra);
+  checkGramFits(o, r.depths[r.depths.length - 1], r.depths.length, r.upperDigits, 0);
+  return gramRunsResolved(o, r);
+}
+
+/** What {@link gramRunsResolved} takes besides the data: checked depths, resolved σw, σb and the two runs' digits. */
+export interface ResolvedGramPrecise {
+  /** Checkpoint depths, ascending, without duplicates, each 1 … 10^9. */
+  readonly depths: readonly number[];
+  readonly params: ResolvedParams;
+  readonly precision: WorkingPrecision;
+  readonly lowerDigits: number;
+  readonly upperDigits: number;
+}
+
+/**
+ * The digits of the two Gram runs for `precision` digits at checked `depths` (with `extra` guard
+ * digits). Throws BAD_PRECISION, and PRECISION_LIMIT beyond decimal.js's π: a check of the
+ * digits asked for, which a caller that computes them (a prediction's retries) needs too.
+ */
+export function resolvedGramPrecise(depths: readonly number[], precision: number, params: ResolvedParams, extra = 0): ResolvedGramPrecise {
+  const finalDepth = depths[depths.length - 1];
+  const wp = workingPrecision(precision, finalDepth);
   const upperDigits = wp.upper + extra;
-  checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", o.precision, finalDepth);
-  const params = resolveParams(o.params);
+  checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", precision, finalDepth);
+  return { depths, params, precision: wp, lowerDigits: wp.lower + extra, upperDigits };
+}
+
+/**
+ * {@link gramThroughDepthPreciseRuns} for options resolved into `r` and a run already sized by the
+ * caller: nothing is checked again but the data, which the projection reads (and checks) here.
+ */
+export async function gramRunsResolved(o: Omit<GramPrecisionOptions, "depths" | "params" | "precision">, r: ResolvedGramPrecise): Promise<GramRunsPrecise> {
+  const { depths, params, lowerDigits, upperDigits, precision: wp } = r;
+  const finalDepth = depths[depths.length - 1];
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
-  checkGramFits(o, finalDepth, depths.length, upperDigits, 0);
   // Projection errors surface before any long run; n0 is the projected dimension.
   // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);

@@ -9,6 +9,7 @@ import type { Dataset } from "../data/dataset.js";
 import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
+import { gramRunsResolved, resolvedGramPrecise } from "../gram/precise.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import { checkDepth, checkDepthList, checkKernelName, resolveParams, type ResolvedParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
@@ -205,16 +206,17 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const depths = checkDepthList(o.depths);
   const p = await prepare(o);
   if (o.precision === undefined) return predictFloat64ThroughDepth(o, p, depths);
-  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: p.threads };
   const precision = checkPrecision(o.precision);
   for (const depth of depths) causesAt(p, depth, true);
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
   checkPredictionFits(o, depths, gramPrecision);
   const limits = { maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds };
-  const gram = await gramPreciseFor(
-    { data: joinRawPoints(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
-    o.architecture,
-  );
+  // Sized above for the Gram and the solves together: the ReLU Gram runs on the resolved options, unsized again.
+  const gramOptions = { data: joinRawPoints(o.train, o.test), projection: p.projection, onProgress: o.onProgress, signal: o.signal, ...limits };
+  const gram =
+    o.architecture === undefined
+      ? (await gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, p.resolvedParams))).result
+      : await gramPreciseFor({ ...gramOptions, depths, precision: gramPrecision, params: o.params }, o.architecture);
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);

@@ -6,7 +6,8 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { kernelMatrixPreciseChecked, type GramAtDepthPrecise } from "../gram/precise.js";
+import { gramRunsResolved, kernelMatrixPreciseChecked, resolvedGramPrecise, type GramAtDepthPrecise } from "../gram/precise.js";
+import type { ResolvedParams } from "../params.js";
 import { gramPreciseFor } from "../arch/gramFor.js";
 import type { ArchitectureInput } from "../arch/float64.js";
 import { sliceUnionChecked, joinRawPoints } from "./union.js";
@@ -27,6 +28,8 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly kernel: KernelName;
   readonly normalized: boolean;
   readonly params?: NetworkParams;
+  /** σw, σb as the entry resolved them (`params` stays as given, for an architecture's own resolution). */
+  readonly resolvedParams: ResolvedParams;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ArchitectureInput;
 }
@@ -80,21 +83,20 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+  // Sized here, for the Gram and the solves together; the ReLU Gram then runs on the resolved options, unsized again.
   checkPredictionFits(o, [o.depth], gramPrecision);
-  const gram = await gramPreciseFor(
-    {
-      data: joinRawPoints(o.train, o.test),
-      projection: o.projection,
-      depths: [o.depth],
-      params: o.params,
-      precision: gramPrecision,
-      onProgress: o.onProgress,
-      signal: o.signal,
-      maxMemoryBytes: o.maxMemoryBytes,
-      maxSeconds: o.maxSeconds,
-    },
-    o.architecture,
-  );
+  const gramOptions = {
+    data: joinRawPoints(o.train, o.test),
+    projection: o.projection,
+    onProgress: o.onProgress,
+    signal: o.signal,
+    maxMemoryBytes: o.maxMemoryBytes,
+    maxSeconds: o.maxSeconds,
+  };
+  const gram =
+    o.architecture === undefined
+      ? (await gramRunsResolved(gramOptions, resolvedGramPrecise([o.depth], gramPrecision, o.resolvedParams))).result
+      : await gramPreciseFor({ ...gramOptions, depths: [o.depth], params: o.params, precision: gramPrecision }, o.architecture);
   return predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits);
 }
 
