@@ -24,7 +24,7 @@ import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type Pre
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
-import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
+import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
 import {
   classifyChecked,
@@ -315,7 +315,7 @@ async function prepare(o: Omit<PredictOptions, "depth">): Promise<Prepared> {
     normalized: o.normalized ?? false,
     projection,
     settings,
-    hasBias: depthOneBias(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
+    hasBias: depthOneBiasChecked(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphereFloat64(test, projection),

@@ -82,6 +82,11 @@ export function linearRankCause(projected: SpherePoints, depth: number, hasBias:
 export function depthOneBias(architecture: ResolvedArchitecture | undefined, params: ResolvedParams): boolean | null {
   checkDecimal(checkObject(params, "params (from resolveParams)").sigmaB, "params.sigmaB");
   if (architecture !== undefined) checkArray(checkObject(architecture, "architecture (resolved)").stem, "architecture.stem");
+  return depthOneBiasChecked(architecture, params);
+}
+
+/** {@link depthOneBias} of a resolved architecture and parameters (nothing checked again): for the layers below a validated entry. */
+export function depthOneBiasChecked(architecture: ResolvedArchitecture | undefined, params: ResolvedParams): boolean | null {
   if (architecture === undefined) return !params.sigmaB.isZero();
   const bias = (layers: readonly ResolvedLayer[]): boolean | null => {
     let any = false;
