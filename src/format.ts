@@ -41,7 +41,7 @@ export function formatFloat64(x: number): string {
  */
 export function formatScaled(mantissa: number, log2Scale: number): string {
   checkFiniteNumber(mantissa, "the mantissa to format");
-  checkInteger(log2Scale, "log2Scale");
+  checkInteger(log2Scale, "log2Scale", -Number.MAX_VALUE, Number.MAX_VALUE);
   if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
   if (Math.abs(log2Scale) > HUGE_SCALE_LOG2) return formatHugeScaled(mantissa, log2Scale);
   // The mantissa's exact binary value (decimal.js would read a number as its shortest text).

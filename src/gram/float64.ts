@@ -481,7 +481,7 @@ export function kernelMatrixFloat64(g: GramAtDepthFloat64, kernel: KernelName, n
     throw new NtkError("BAD_ARGUMENT", "g must be a Gram matrix from gramThroughDepth.", {});
   checkFiniteNumber(ntkDiag, "g.ntkDiag");
   checkFiniteNumber(sigmaDiag, "g.sigmaDiag");
-  checkInteger(g.log2Scale, "g.log2Scale");
+  checkInteger(g.log2Scale, "g.log2Scale", -Number.MAX_VALUE, Number.MAX_VALUE);
   return kernelMatrixFloat64Checked(g, kernel, normalized);
 }
 

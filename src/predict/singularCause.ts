@@ -6,12 +6,11 @@
  * stem has no activation ({@link depthOneBias}); a stem with one is not, and the bound does not apply. Float64 adds a third cause: distinct points whose projections
  * round to the same float64 row.
  */
-import { checkArray, checkDecimal, checkObject } from "../argumentTypes.js";
+import { checkArray, checkDecimal, checkInteger, checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { exactRawCoordinates } from "../sphere/precise.js";
 import { checkRawPoints, checkSpherePoints, PROJECTIONS, type RawPoints } from "../sphere/float64.js";
 import { NtkError } from "../errors.js";
-import { checkDepth } from "../params.js";
 import type { Projection, SpherePoints } from "../types.js";
 import type { ResolvedArchitecture, ResolvedLayer } from "../arch/description.js";
 import type { ResolvedParams } from "../params.js";
@@ -51,7 +50,7 @@ export function findSingularCauses(o: SingularCauseInput): SingularCause[] {
   checkObject(o, "findSingularCauses's options");
   checkRawPoints(o.raw);
   checkSpherePoints(o.projected, "singular causes");
-  checkDepth(o.depth);
+  checkInteger(o.depth, "depth", 1, Number.MAX_VALUE);
   if (o.hasBias !== null && typeof o.hasBias !== "boolean") throw new NtkError("BAD_ARGUMENT", "hasBias must be true, false or null.", {});
   if (!PROJECTIONS.includes(o.projection)) throw new NtkError("BAD_OPTION", `unknown projection; choose ${PROJECTIONS.join(", ")}.`, {});
   const rank = linearRankCause(o.projected, o.depth, o.hasBias);

@@ -14,7 +14,7 @@
  * about 1e-14 relative (observed against mpmath, test/fixtures/gram.json), the jump within 1e-12
  * of the direct recursion (observed ~1e-14, test/depth-jump.test.ts).
  */
-import { checkFiniteNumbers, checkObject } from "../argumentTypes.js";
+import { checkArrayLike, checkObject, describeValue } from "../argumentTypes.js";
 import { depthJumpFillFloat64 } from "../depth/float64.js";
 import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER } from "../gram/plain.js";
@@ -108,10 +108,10 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       { depth: deepestDirect },
     );
   }
-  const points = Array.from(checkFiniteNumbers(o.oneMinusRho1, "oneMinusRho1"));
+  const points = Array.from(checkArrayLike(o.oneMinusRho1, "oneMinusRho1"));
   for (const [i, e] of points.entries()) {
     if (!(e >= 0 && e <= 2)) {
-      throw new NtkError("BAD_OPTION", `oneMinusRho1[${i}] = ${e} is not in [0, 2]; 1 − ρ1 of two unit vectors lies there.`, { index: i });
+      throw new NtkError("BAD_OPTION", `oneMinusRho1[${i}] = ${describeValue(e)} is not in [0, 2]; 1 − ρ1 of two unit vectors lies there.`, { index: i });
     }
   }
   const scalars = new LayerScalars(params, n0);
