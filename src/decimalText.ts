@@ -4,6 +4,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "./errors.js";
+import { checkDecimal, checkFiniteNumber, checkString } from "./argumentTypes.js";
 
 /**
  * A Decimal class wide enough to hold any parsed input exactly and to add or subtract two of
@@ -24,7 +25,7 @@ export function isDecimalText(text: string): boolean {
  * `what` names the value in the message, e.g. "--rho1" or "row 3, column 2".
  */
 export function parseDecimalText(text: string, what: string): Decimal {
-  const t = text.trim();
+  const t = checkString(text, checkString(what, "what")).trim();
   if (!isDecimalText(t)) {
     const hint = /^[+-]?(nan|inf(inity)?)$/i.test(t) ? " Non-finite values are not allowed." : "";
     throw new NtkError("NOT_A_NUMBER", `${what}: "${text}" is not a decimal number.${hint} Write it like 0.5, -1, 9.999e-1.`, { text, what });
@@ -34,21 +35,19 @@ export function parseDecimalText(text: string, what: string): Decimal {
 
 /** Exactly `1 − d` (no rounding), for any Decimal produced by {@link parseDecimalText}. */
 export function exactOneMinus(d: Decimal): Decimal {
-  return new ExactDecimal(1).minus(d);
+  return new ExactDecimal(1).minus(checkDecimal(d, "the value"));
 }
 
 /**
  * Accepts a finite number or decimal text, returning the exact Decimal it means. A number means
  * the decimal of its shortest round-trip text, the one JavaScript prints for it (0.1 means one
  * tenth, as the user typed it); {@link exactBinaryDecimal} gives its exact binary value instead.
- * Throws `NON_FINITE` or `NOT_A_NUMBER`.
+ * Throws `NON_FINITE`, `NOT_A_NUMBER`, or `BAD_ARGUMENT` for a value that is neither.
  */
 export function toExactDecimal(value: number | string, what: string): Decimal {
+  checkString(what, "what");
   if (typeof value === "string") return parseDecimalText(value, what);
-  if (!Number.isFinite(value)) {
-    throw new NtkError("NON_FINITE", `${what} is ${value}; it must be a finite number.`, { value, what });
-  }
-  return new ExactDecimal(value);
+  return new ExactDecimal(checkFiniteNumber(value, what));
 }
 
 /**

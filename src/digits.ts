@@ -8,6 +8,7 @@
  * |approx − reference| < 10^−d |reference|, i.e. d = ⌊−log10(relative error)⌋, clamped to [0, cap].
  */
 import { NtkError } from "./errors.js";
+import { checkDecimal, checkFiniteNumber, checkInteger } from "./argumentTypes.js";
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "./decimalText.js";
 import { formatVouched } from "./format.js";
@@ -21,11 +22,7 @@ const LogDecimal = Decimal.clone({ precision: 24, rounding: Decimal.ROUND_HALF_E
 export type Comparable = Decimal | number;
 
 function exact(x: Comparable): Decimal {
-  if (typeof x === "number") {
-    if (!Number.isFinite(x)) throw new RangeError(`cannot count correct digits of ${x}`);
-    return exactBinaryDecimal(x, "value");
-  }
-  return x;
+  return typeof x === "number" ? exactBinaryDecimal(checkFiniteNumber(x, "the value to judge"), "value") : checkDecimal(x, "the value to judge");
 }
 
 /**
@@ -34,6 +31,7 @@ function exact(x: Comparable): Decimal {
  */
 export function relativeError(approx: Comparable, reference: Decimal): Decimal {
   const a = exact(approx);
+  checkDecimal(reference, "the reference");
   const diff = new LogDecimal(a).minus(reference).abs();
   if (diff.isZero()) return new LogDecimal(0);
   if (reference.isZero()) return new LogDecimal(Infinity);
@@ -43,9 +41,10 @@ export function relativeError(approx: Comparable, reference: Decimal): Decimal {
 /**
  * Correct significant digits of `approx` against `reference` (see the module note), at most `cap`
  * (returned for an exact match). 0 when even the first digit is wrong or the reference is 0 and
- * approx is not. A float64 NaN or ±Infinity throws `RangeError`: report it as lost, not as 0 digits.
+ * approx is not. A float64 NaN or ±Infinity throws `NON_FINITE`: report it as lost, not as 0 digits.
  */
 export function correctDigits(approx: Comparable, reference: Decimal, cap: number): number {
+  checkInteger(cap, "cap", 0);
   const rel = relativeError(approx, reference);
   if (rel.isZero()) return cap;
   if (!rel.isFinite() || rel.gte(1)) return 0;
@@ -62,6 +61,9 @@ export function correctDigits(approx: Comparable, reference: Decimal, cap: numbe
  * included) vouch all of them. `upper` is the higher-precision value (the one returned).
  */
 export function digitsVouched(lower: Decimal, upper: Decimal, precision: number): number {
+  checkDecimal(lower, "the lower-precision value");
+  checkDecimal(upper, "the higher-precision value");
+  checkInteger(precision, "precision", 0);
   return digitsAgreed(lower, upper, precision);
 }
 
@@ -116,6 +118,8 @@ export const NO_DIGIT_VOUCHED = "no digit vouched";
  * even one digit is vouched: a digit the two runs do not agree on is never printed.
  */
 export function vouchedText(value: Decimal, digits: number): string {
+  checkDecimal(value, "the value");
+  checkFiniteNumber(digits, "digits");
   if (digits < 1) return NO_DIGIT_VOUCHED;
   return value.isZero() ? "0" : formatVouched(value, digits);
 }

@@ -36,7 +36,8 @@ export type NtkErrorCode =
   | "DIVERGED" // gradient descent's loss stopped being finite; details.step and the checkpoints so far
   | "BAD_ARCH" // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
   | "OUTPUT_FAILED" // the command line could not write its output (disk full, I/O error)
-  | "PRECISION_RUN_TOO_LARGE"; // a high-precision run estimated to need more memory or time than allowed (details: estimates, largest size that fits)
+  | "PRECISION_RUN_TOO_LARGE" // a high-precision run estimated to need more memory or time than allowed (details: estimates, largest size that fits)
+  | "BAD_ARGUMENT"; // an argument of the wrong type (no options object, text where a number or array belongs, …)
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

@@ -6,6 +6,7 @@
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "./decimalText.js";
 import { NtkError } from "./errors.js";
+import { checkArray, checkDecimal, checkFiniteNumber, checkInteger, checkObject, checkString } from "./argumentTypes.js";
 
 /**
  * Wide exponent range so that m × 2^E with |E| in the millions stays representable; 30 digits
@@ -21,12 +22,11 @@ const FLOAT64_DIGITS = 17;
 
 /**
  * The shortest decimal text that reads back as exactly `x` (JavaScript's `String(x)`), e.g.
- * "1e-7", "0.9999999". Domain: finite float64; throws `RangeError` for NaN and ±Infinity,
+ * "1e-7", "0.9999999". Domain: finite float64; throws `NON_FINITE` for NaN and ±Infinity,
  * because printing them would hide a lost result instead of reporting it.
  */
 export function formatFloat64(x: number): string {
-  if (!Number.isFinite(x)) throw new RangeError(`cannot format ${x}: a non-finite value reached the output`);
-  return String(x);
+  return String(checkFiniteNumber(x, "the value to format"));
 }
 
 /**
@@ -40,9 +40,9 @@ export function formatFloat64(x: number): string {
  * Domain: finite mantissa, integer log2Scale with |log2Scale| < 2^53.
  */
 export function formatScaled(mantissa: number, log2Scale: number): string {
+  checkFiniteNumber(mantissa, "the mantissa to format");
+  checkInteger(log2Scale, "log2Scale", -Number.MAX_VALUE, Number.MAX_VALUE);
   if (log2Scale === 0 || mantissa === 0) return formatFloat64(mantissa);
-  if (!Number.isFinite(mantissa)) throw new RangeError(`cannot format ${mantissa} × 2^${log2Scale}: a non-finite value reached the output`);
-  if (!Number.isInteger(log2Scale)) throw new RangeError(`log2Scale must be an integer, got ${log2Scale}`);
   if (Math.abs(log2Scale) > HUGE_SCALE_LOG2) return formatHugeScaled(mantissa, log2Scale);
   // The mantissa's exact binary value (decimal.js would read a number as its shortest text).
   const value = new ScaledDecimal(exactBinaryDecimal(mantissa, "mantissa")).times(new ScaledDecimal(2).pow(log2Scale));
@@ -81,8 +81,10 @@ function formatHugeScaled(mantissa: number, log2Scale: number): string {
  * relative error of about 2.3 δ in the value). Domain: finite log10Abs, integer digits ≥ 1.
  */
 export function formatFromLog10(sign: -1 | 0 | 1, log10Abs: number, digits: number): string {
+  checkInteger(sign, "sign", -1, 1);
+  checkInteger(digits, "digits", 1, 1e9);
   if (sign === 0) return "0";
-  if (!Number.isFinite(log10Abs)) throw new RangeError(`cannot format 10^${log10Abs}: a non-finite value reached the output`);
+  checkFiniteNumber(log10Abs, "log10Abs");
   const value = new ScaledDecimal(10).pow(new ScaledDecimal(log10Abs)).times(sign);
   return value.toSignificantDigits(digits).toString();
 }
@@ -90,12 +92,14 @@ export function formatFromLog10(sign: -1 | 0 | 1, log10Abs: number, digits: numb
 /**
  * Decimal text of a high-precision value with exactly `digits` significant digits, trailing
  * zeros kept, because they are vouched for ("1.000e-7" promises four digits, "1e-7" one).
- * Domain: finite Decimal, integer digits ≥ 1 (throws `RangeError` otherwise: a value with no
+ * Domain: finite Decimal, integer digits ≥ 1 (throws `NON_FINITE` / `BAD_ARGUMENT` otherwise: a value with no
  * vouched digit must be reported as such by the caller, not printed).
  */
 export function formatVouched(value: Decimal, digits: number): string {
-  if (!Number.isInteger(digits) || digits < 1) throw new RangeError(`cannot print ${digits} vouched digits; report the value as lost instead`);
-  if (!value.isFinite()) throw new RangeError(`cannot format ${value.toString()}: a non-finite value reached the output`);
+  checkInteger(digits, "vouched digits (a value with none must be reported as lost)", 1, 1e9);
+  if (!checkDecimal(value, "the value to format").isFinite()) {
+    throw new NtkError("NON_FINITE", `cannot format ${value.toString()}: a non-finite value reached the output.`, { value: value.toString() });
+  }
   return value.toPrecision(digits);
 }
 
@@ -169,6 +173,12 @@ export function renderTable(
   legend: readonly string[] = [],
   layout: TableLayout = {},
 ): string {
+  checkArray(columns, "columns").forEach((c, j) => checkString(checkObject(c, `column ${j + 1}`).header, `column ${j + 1}'s header`));
+  checkArray(rows, "rows").forEach((r, i) =>
+    checkArray(r, `row ${i + 1}`).forEach((cell, j) => cell === undefined || checkString(cell, `row ${i + 1}, cell ${j + 1}`)),
+  );
+  checkArray(legend, "legend").forEach((l, i) => checkString(l, `legend line ${i + 1}`));
+  checkObject(layout, "layout");
   const width = layout.width ?? TEXT_WIDTH;
   const keyCount = Math.min(layout.keyColumns ?? 1, columns.length);
   const cellsByColumn = columns.map((c, j) => {
@@ -242,6 +252,9 @@ export const TEXT_WIDTH = 100;
  * defaults to the noun with an s.
  */
 export function countOf(count: number | bigint, noun: string, plural = `${noun}s`): string {
+  if (typeof count !== "bigint") checkFiniteNumber(count, "count");
+  checkString(noun, "noun");
+  checkString(plural, "plural");
   return `${count} ${count === 1 || count === 1n ? noun : plural}`;
 }
 
@@ -261,9 +274,8 @@ export function formatConditionEstimate(kappa: number): string {
  * stays whole on its own line); lines already short enough are kept as they are.
  */
 export function wrapText(text: string, width = TEXT_WIDTH): string {
-  if (typeof text !== "string" || !Number.isInteger(width) || width < 1) {
-    throw new NtkError("BAD_OPTION", `wrapText takes a string and a width of at least 1 column, got ${typeof text} and ${String(width)}.`);
-  }
+  checkString(text, "text");
+  checkInteger(width, "width", 1);
   return text
     .split("\n")
     .map((line) => {

@@ -8,6 +8,7 @@
  * envelope (method, params, n0, `grams` per checkpoint, the four matrices under the same names);
  * the precise one adds its vouching fields.
  */
+import { checkObject } from "./argumentTypes.js";
 import { gramThroughDepthFloat64, type GramResultFloat64 } from "./gram/float64.js";
 import { gramThroughDepthPrecise, type GramPrecisionOptions, type GramResultPrecise } from "./gram/precise.js";
 import { projectToSphereFloat64 } from "./sphere/float64.js";
@@ -27,7 +28,8 @@ export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOption
 export function gramThroughDepth(o: GramThroughDepthFloat64Options): Promise<GramResultFloat64>;
 /** High precision: the same matrices as Decimals, with the digits each vouches for. */
 export function gramThroughDepth(o: GramPrecisionOptions): Promise<GramResultPrecise>;
-export function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramResultFloat64 | GramResultPrecise> {
+export async function gramThroughDepth(o: GramThroughDepthFloat64Options | GramPrecisionOptions): Promise<GramResultFloat64 | GramResultPrecise> {
+  checkObject(o, "gramThroughDepth's options");
   if (o.precision !== undefined) return gramThroughDepthPrecise(o);
   const { data, projection, tolerance, ...rest } = o;
   return gramThroughDepthFloat64({ ...rest, points: projectToSphereFloat64(data, projection, { tolerance }) });

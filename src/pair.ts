@@ -5,6 +5,7 @@
  * digits) the BigInt high-precision path (`./pair/precise.ts`), whose values carry the digits they
  * vouch for. Field names are the same in both results.
  */
+import { checkObject } from "./argumentTypes.js";
 import { pairThroughDepthFloat64, type PairFloat64Options, type PairResultFloat64 } from "./pair/float64.js";
 import { pairThroughDepthPrecise, type PairPrecisionOptions, type PairResultPrecise } from "./pair/precise.js";
 
@@ -12,6 +13,7 @@ import { pairThroughDepthPrecise, type PairPrecisionOptions, type PairResultPrec
 export function pairThroughDepth(o: PairFloat64Options): Promise<PairResultFloat64>;
 /** High precision: the same quantities as Decimals, each with its digits vouched. */
 export function pairThroughDepth(o: PairPrecisionOptions): Promise<PairResultPrecise>;
-export function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResultFloat64 | PairResultPrecise> {
+export async function pairThroughDepth(o: PairFloat64Options | PairPrecisionOptions): Promise<PairResultFloat64 | PairResultPrecise> {
+  checkObject(o, "pairThroughDepth's options");
   return "precision" in o && o.precision !== undefined ? pairThroughDepthPrecise(o) : pairThroughDepthFloat64(o as PairFloat64Options);
 }

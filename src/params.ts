@@ -6,7 +6,8 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "./errors.js";
 import { exactOneMinus, toExactDecimal } from "./decimalText.js";
-import type { NetworkParams } from "./types.js";
+import type { KernelName, NetworkParams } from "./types.js";
+import { describeValue } from "./argumentTypes.js";
 
 /** Largest depth any path accepts: the pair recursion runs in O(1) memory, so 10^9 is a time limit, not a memory one. */
 export const MAX_DEPTH = 1_000_000_000;
@@ -207,4 +208,12 @@ export function checkInputDim(inputDim: number | undefined): number {
     throw new NtkError("BAD_OPTION", `inputDim (n0, the input dimension) must be an integer ≥ 1, got ${n0}.`, { inputDim: n0 });
   }
   return n0;
+}
+
+/** The kernel name: "ntk" (Θ) or "nngp" (Σ); BAD_OPTION otherwise. */
+export function checkKernelName(kernel: unknown): KernelName {
+  if (kernel !== "ntk" && kernel !== "nngp") {
+    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${describeValue(kernel)}.`, { kernel: describeValue(kernel) });
+  }
+  return kernel;
 }

@@ -160,94 +160,27 @@ function findNaN(x: unknown, path = "result", depth = 0): string | null {
   return null;
 }
 
-async function outcome(name: string, a: readonly unknown[], strict: boolean): Promise<string | null> {
+async function outcome(name: string, a: readonly unknown[]): Promise<string | null> {
   const f = functionOf(name);
   try {
     const r = ARGUMENTS[name].construct ? new (f as unknown as new (...x: unknown[]) => unknown)(...a) : await f(...a);
     const nan = findNaN(r);
     return nan === null ? null : `NaN at ${nan}`;
   } catch (e) {
-    return e instanceof NtkError || !strict ? null : `untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+    return e instanceof NtkError ? null : `untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   }
 }
-
-/**
- * Exports whose entry does not yet validate every argument's type: for them the fuzz still
- * demands NaN-free results, but an untyped exception on a wrong type (undefined options, a
- * string for an array, …) is not yet counted. Validation at the public entry is being moved into
- * the options resolvers; each export leaves this list as its entry checks types, and no export
- * may join it (the last test below fails for names that are not exported).
- */
-const TYPES_NOT_YET_VALIDATED = new Set<string>([
-  "gramDeterminantsPaced",
-  "kernelEntryDigitsVouched",
-  "ensembleOnDataPrecise",
-  "depthOneBias",
-  "vouchedText",
-  "LuFactorizationFloat64",
-  "argmaxClasses",
-  "checkCompatible",
-  "classify",
-  "correctDigits",
-  "depthJumpFillFloat64",
-  "depthJumpFloat64",
-  "depthMapFillFloat64",
-  "digitsVouched",
-  "empiricalKernels",
-  "exactOneMinus",
-  "findIdenticalRows",
-  "findSingularCauses",
-  "flowFilterPrecise",
-  "formatFloat64",
-  "formatFromLog10",
-  "formatScaled",
-  "formatVouched",
-  "gramDeterminantsPrecise",
-  "gramThroughDepthFloat64",
-  "kernelProfilesThroughDepth",
-  "loadBuiltinDataset",
-  "loadDataset",
-  "monteCarloKernels",
-  "pairThroughDepth",
-  "parseBuiltinDatasetSpec",
-  "parseDecimalText",
-  "preciseDecimal",
-  "luAnalysisPrecise",
-  "luFactorPrecise",
-  "luSolvePrecise",
-  "solvePrecise",
-  "symmetricEigenPrecise",
-  "predict",
-  "predictFromKernelsFloat64",
-  "predictFromKernelsPrecise",
-  "predictThroughDepth",
-  "rawDiagonalFloat64",
-  "refersToBuiltinDataset",
-  "relativeError",
-  "renderTable",
-  "sliceUnion",
-  "syntheticLabels",
-  "testClassIndices",
-  "trainNetworks",
-  "unionPoints",
-  "unionRaw",
-]);
 
 describe("public API fuzz", () => {
   it("every exported function has argument generators", () => {
     expect(exported.filter((name) => !(name in ARGUMENTS))).toEqual([]);
   });
 
-  it("the list of exports not yet validating types holds only exports", () => {
-    expect([...TYPES_NOT_YET_VALIDATED].filter((name) => !exported.includes(name))).toEqual([]);
-  });
-
   for (const name of exported.filter((n) => n in ARGUMENTS)) {
-    const strict = !TYPES_NOT_YET_VALIDATED.has(name);
-    it(`${name}: ${strict ? "typed errors or NaN-free results" : "NaN-free results"}`, async () => {
+    it(`${name}: typed errors or NaN-free results`, async () => {
       await fc.assert(
         fc.asyncProperty(ARGUMENTS[name].args, async (a) => {
-          const problem = await outcome(name, a, strict);
+          const problem = await outcome(name, a);
           expect(problem, `${name}(${fc.stringify(a)})`).toBeNull();
         }),
         { numRuns: 25, seed: 12 },

@@ -5,7 +5,7 @@
 // The high-precision Gram (src/gram/precise.ts) stops by the same rule once every entry has settled.
 import { describe, expect, it } from "vitest";
 import { Decimal } from "decimal.js";
-import { pairThroughDepthPrecise, pairThroughDepthPreciseObserved } from "../src/pair/precise.js";
+import { pairPreciseResolved, pairThroughDepthPrecise, resolvePairPrecise } from "../src/pair/precise.js";
 import { expectCode } from "./support/errors.js";
 import { gramThroughDepthPrecise } from "../src/gram/precise.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
@@ -26,7 +26,7 @@ describe("high-precision pair, σb > 0: the settled state", () => {
     it(`σw = ${sigmaW}, σb = ${sigmaB}: with and without the shortcut the vouched digits agree (L to 20 000, 40 digits)`, async () => {
       const o = { rho1: "0.3", depth: 20_000, at: [50, 400, 3000, 20_000], precision: 40, params: { sigmaW, sigmaB } };
       const fast = await pairThroughDepthPrecise(o);
-      const slow = await pairThroughDepthPreciseObserved(o, () => undefined);
+      const slow = await pairPreciseResolved(resolvePairPrecise(o, true), {}, () => undefined);
       fast.points.forEach((p, k) => {
         const q = slow.points[k]!;
         for (const f of FIELDS) {
@@ -111,7 +111,7 @@ describe("high-precision Gram, σb > 0: every entry settled", () => {
   it("at L = 20 000 (the runs settle at layers 9303 and 10 803) it agrees with the pair recursion run layer by layer", async () => {
     const g = await gramThroughDepthPrecise({ data, projection: "none", depths: [20_000], params, precision: 30 });
     for (const { i, j, rho1 } of pairs) {
-      const slow = await pairThroughDepthPreciseObserved({ rho1, depth: 20_000, params, inputDim: 3, precision: 30 }, () => undefined);
+      const slow = await pairPreciseResolved(resolvePairPrecise({ rho1, depth: 20_000, params, inputDim: 3, precision: 30 }, true), {}, () => undefined);
       const p = slow.points[0]!;
       expect(agreeingDigits(g.grams[0]!.oneMinusSigmaNormalized[3 * i + j]!, p.oneMinusRho), rho1).toBeGreaterThanOrEqual(29);
       expect(agreeingDigits(g.grams[0]!.oneMinusNtkNormalized[3 * i + j]!, p.oneMinusNtkNormalized), rho1).toBeGreaterThanOrEqual(29);

@@ -14,6 +14,7 @@
  * or of a residual block around one), and every residual branch ends with a dense layer (so its
  * output is uncorrelated with the skip path and Σ_out = Σ_in + α² Σ_branch holds).
  */
+import { checkOptionalObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { toExactDecimal } from "../decimalText.js";
@@ -358,6 +359,7 @@ export function sequenceText(layers: readonly ResolvedLayer[]): string {
 
 /** The description of SPEC §1's ReLU network with σw, σb. */
 export function reluMlpSpec(params: NetworkParams = {}): ArchitectureSpec {
+  checkOptionalObject(params, "params");
   const dense = { kind: "dense", sigmaW: params.sigmaW, sigmaB: params.sigmaB } as const;
   return { stem: [dense], block: [{ kind: "relu" }, dense] };
 }

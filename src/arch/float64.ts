@@ -14,6 +14,7 @@
  * first activation reads 1 + x·x′ from the inputs (test/arch-antipodal.test.ts: within 1e-14 at
  * 1 + ρ1 down to 1e-30); beyond it 1 + ρ is 2 − ε, accurate to ~1e-16 absolute (docs/ARCHITECTURES.md §4).
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import { exactOneMinus } from "../decimalText.js";
 import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveRho1, type DepthInput, type ResolvedParams } from "../params.js";
@@ -166,6 +167,7 @@ export function dependsOnDepth(arch: ResolvedArchitecture): boolean {
  * WASM_MEMORY_EXHAUSTED, ABORTED.
  */
 export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<GramResultFloat64> {
+  checkObject(o, "archGramThroughDepthFloat64's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
@@ -289,6 +291,7 @@ export interface ArchPairOptions extends ProgressOptions {
  * Errors as {@link archGramThroughDepthFloat64}, and BAD_RHO.
  */
 export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<PairResultFloat64> {
+  checkObject(o, "archPairThroughDepthFloat64's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return pairThroughDepthFloat64({ ...o, params: relu });

@@ -3,6 +3,7 @@
  * (so the ReLU paths stay exactly as they were), the architecture's otherwise. Predictions use
  * these, so one description drives them too.
  */
+import { checkObject } from "../argumentTypes.js";
 import { gramThroughDepthFloat64, type GramFloat64Options, type GramResultFloat64 } from "../gram/float64.js";
 import {
   gramDeterminantsVouched,
@@ -16,7 +17,8 @@ import { archGramThroughDepthFloat64, type ArchitectureInput } from "./float64.j
 import { archGramDeterminantsVouched, archGramThroughDepthPrecise } from "./precise.js";
 
 /** Float64 Gram matrices of the ReLU network (`architecture` undefined) or of `architecture`. */
-export function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramResultFloat64> {
+export async function gramFloat64For(o: GramFloat64Options, architecture: ArchitectureInput | undefined): Promise<GramResultFloat64> {
+  checkObject(o, "gramFloat64For's options");
   return architecture === undefined ? gramThroughDepthFloat64(o) : archGramThroughDepthFloat64({ ...o, architecture });
 }
 

@@ -15,6 +15,7 @@
  * more guard digits. The plain ReLU network runs on the ReLU engine (`gram/precise.ts`,
  * `pair/precise.ts`).
  */
+import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { checkDepthList, checkInputDim, resolveRho1 } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -344,6 +345,7 @@ export interface ArchGramPrecisionOptions extends Omit<GramPrecisionOptions, "ex
  * `gramThroughDepthPrecise`, and BAD_ARCH.
  */
 export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): Promise<GramResultPrecise> {
+  checkObject(o, "archGramThroughDepthPrecise's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthPrecise({ ...o, params: relu });
@@ -359,6 +361,7 @@ export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): 
  * runs on `gramDeterminantsVouched`. Errors as {@link archGramThroughDepthPrecise}.
  */
 export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  checkObject(o, "archGramDeterminantsVouched's options");
   const arch = toArchitecture(o.architecture, o.params);
   if (arch.reluMlp) {
     const p = arch.reluMlp;
@@ -433,6 +436,7 @@ export interface ArchPairPrecisionOptions extends Omit<ArchPairOptions, "backend
  * which runs on the ReLU engine). Errors: those of `pairThroughDepthPrecise`, and BAD_ARCH.
  */
 export async function archPairThroughDepthPrecise(o: ArchPairPrecisionOptions): Promise<PairResultPrecise> {
+  checkObject(o, "archPairThroughDepthPrecise's options");
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return pairThroughDepthPrecise({ ...o, params: relu });

@@ -7,6 +7,7 @@
  * the first depth at which float64's determinant stops meaning anything (see
  * {@link DET_MEANING_DEFINITION}).
  */
+import { checkObject } from "../argumentTypes.js";
 import { Decimal } from "decimal.js";
 import { exactBinaryDecimal } from "../decimalText.js";
 import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
@@ -209,6 +210,7 @@ function compareDeterminants(f: Float64Determinant, ref: GramDeterminantPrecise)
  * Throws the codes of both Gram paths and of the projections, and BAD_DEPTH for scanTo.
  */
 export async function compareGram(o: GramCompareOptions): Promise<GramComparison> {
+  checkObject(o, "compareGram's options");
   const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
   const scanTo = Number(resolveDepth(o.scanTo ?? depth, "scan depth", BigInt(MAX_DEPTH)));
   const precision = o.precision ?? DEFAULT_GRAM_COMPARE_PRECISION;

@@ -5,16 +5,15 @@
  * with relative error and correct significant digits, and, scanning every depth, the first depth
  * at which each float64 path keeps fewer than 12, 6 and 1 correct digits of 1 − ρ.
  */
+import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { resolveCheckpoints, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
 import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
-import { pairThroughDepthPreciseObserved, type PairPointPrecise } from "../pair/precise.js";
+import { pairPreciseResolved, resolvePairPrecise, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
 import { ProgressTicker } from "../progress.js";
 import { correctDigits, correctDigitsFloat64, FLOAT64_MATCH_DIGITS, relativeError } from "../digits.js";
 import { type ResourceLimits } from "../precise/runCost.js";
-import { checkPairRunFits } from "../pair/precise.js";
-import { checkPrecision } from "../precise/precision.js";
 
 /** The correct-digit levels whose first crossing is reported. */
 export const DIGIT_THRESHOLDS = [12, 6, 1] as const;
@@ -100,12 +99,16 @@ export interface PairComparison {
  * Throws the codes of the pair paths, and `BAD_DEPTH` above {@link MAX_COMPARE_DEPTH}.
  */
 export async function comparePair(o: PairCompareOptions): Promise<PairComparison> {
+  checkObject(o, "comparePair's options");
   const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_COMPARE_DEPTH)));
   const checkpoints = resolveCheckpoints(o.at, depth, BigInt(MAX_COMPARE_DEPTH)).map(Number);
   const precision = o.precision ?? DEFAULT_COMPARE_PRECISION;
-  // Sized before the float64 scans, which would otherwise run first.
-  checkPairRunFits({ ...o, precision: checkPrecision(precision) }, depth, checkpoints.length);
   const base = { rho1: o.rho1, depth: depth, params: o.params, inputDim: o.inputDim };
+  // Resolved and sized once, before the float64 scans, which would otherwise run first.
+  const resolvedReference = resolvePairPrecise(
+    { ...base, at: checkpoints, precision, method: "direct", maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds },
+    true,
+  );
   const wanted = new Set(checkpoints);
   const paths = {} as Record<ComparedMethod, { all: Float64Array; lost: Uint8Array; at: Map<number, PairPointFloat64> }>;
   // Progress: the float64 scans count one unit a depth each, then the reference its two runs.
@@ -134,14 +137,9 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   }
   const firstBelow = { textbook: DIGIT_THRESHOLDS.map(() => null as number | null), stable: DIGIT_THRESHOLDS.map(() => null as number | null) };
   const scanned = { textbook: new Map<number, number>(), stable: new Map<number, number>() };
-  const reference = await pairThroughDepthPreciseObserved(
+  const reference = await pairPreciseResolved(
+    resolvedReference,
     {
-      ...base,
-      at: checkpoints,
-      precision,
-      method: "direct",
-      maxMemoryBytes: o.maxMemoryBytes,
-      maxSeconds: o.maxSeconds,
       onProgress: o.onProgress && ((done, t) => o.onProgress!(2 * depth + done, 2 * depth + t)),
       signal: o.signal,
     },

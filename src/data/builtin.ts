@@ -24,6 +24,7 @@
  * {@link fetchBuiltinDataFiles}.
  */
 import { NtkError } from "../errors.js";
+import { checkObject, checkString } from "../argumentTypes.js";
 import { isDecimalText } from "../decimalText.js";
 import { datasetFromArrays, type Dataset } from "./dataset.js";
 import { parseJsonKeepingNumbers } from "./json.js";
@@ -83,7 +84,7 @@ export interface BuiltinDatasetSpec {
  * is read as a data set, never as a file (write `./mnist` for a file of that name).
  */
 export function refersToBuiltinDataset(text: string): boolean {
-  const t = text.trim();
+  const t = checkString(text, "a data-set reference").trim();
   return BUILTIN_DATASETS.some((name) => t === name || t.startsWith(`${name}[`));
 }
 
@@ -102,7 +103,7 @@ export function looksLikeDatasetReference(text: string): boolean {
  * message says what is valid.
  */
 export function parseBuiltinDatasetSpec(text: string): BuiltinDatasetSpec {
-  const t = text.trim();
+  const t = checkString(text, "a data-set reference").trim();
   const match = /^([^[]*)(.*)$/s.exec(t)!;
   const name = match[1].trim();
   const rangeText = match[2].trim();
@@ -187,7 +188,9 @@ export interface BuiltinLoadOptions {
  */
 export async function loadBuiltinDataset(reference: string, options: BuiltinLoadOptions): Promise<Dataset> {
   const spec = parseBuiltinDatasetSpec(reference);
-  return spec.name === "mnist" ? loadMnist(spec, options.files) : loadIris(spec, options.files);
+  const files = checkObject(checkObject(options, "loadBuiltinDataset's options").files, "options.files");
+  if (typeof files.readText !== "function") throw new NtkError("BAD_ARGUMENT", "options.files.readText must be a function from a file name to its text.", {});
+  return spec.name === "mnist" ? loadMnist(spec, files) : loadIris(spec, files);
 }
 
 async function loadMnist(spec: BuiltinDatasetSpec, files: BuiltinDataFiles): Promise<Dataset> {

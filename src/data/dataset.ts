@@ -5,6 +5,8 @@
  * Browser-safe: this module only validates and packs values already in memory.
  */
 import { NtkError } from "../errors.js";
+import { checkObject, checkString } from "../argumentTypes.js";
+import { checkRawPoints } from "../sphere/float64.js";
 import { parseDecimalText } from "../decimalText.js";
 
 /** Raw points and optional targets, validated: rectangular, finite, non-empty. */
@@ -69,7 +71,11 @@ export interface DatasetInput {
  * text beyond the float64 range) and `DIMENSION_MISMATCH` (label count ≠ point count).
  */
 export function datasetFromArrays(input: DatasetInput): Dataset {
-  const source = input.source ?? "points";
+  checkObject(input, "datasetFromArrays' input");
+  const source = checkString(input.source ?? "points", "source");
+  for (const key of ["locatePoint", "locateLabel", "locateClass"] as const) {
+    if (input[key] !== undefined && typeof input[key] !== "function") throw new NtkError("BAD_ARGUMENT", `${key} must be a function.`, { key });
+  }
   const locatePoint = input.locatePoint ?? ((i, j) => `${source}: point ${i + 1}, coordinate ${j + 1}`);
   const locateLabel = input.locateLabel ?? ((i, j) => `${source}: label ${i + 1}${j > 0 ? `, target ${j + 1}` : ""}`);
   const points = input.points;
@@ -204,6 +210,8 @@ export function toFloat64(v: RawNumber, where: () => string): number {
  * Throws `DIMENSION_MISMATCH` naming both sources.
  */
 export function checkCompatible(train: Dataset, test: Dataset): void {
+  checkDataset(train);
+  checkDataset(test);
   if (train.n0 !== test.n0) {
     throw new NtkError(
       "DIMENSION_MISMATCH",
@@ -220,4 +228,24 @@ export function checkCompatible(train: Dataset, test: Dataset): void {
       test: test.k,
     });
   }
+}
+
+/**
+ * Checks a {@link Dataset} handed to a public entry: its points as `checkRawPoints` checks them,
+ * `source` text, an integer k ≥ 0 and targets null or a Float64Array of m · k finite numbers.
+ * Throws the codes of `checkRawPoints`, `BAD_ARGUMENT` for a wrong type, `DIMENSION_MISMATCH` or
+ * `NON_FINITE` for the targets.
+ */
+export function checkDataset(data: Dataset): Dataset {
+  checkRawPoints(checkObject(data, "a data set"));
+  const source = checkString(data.source, "a data set's source");
+  const { m, k, targets } = data;
+  if (!Number.isSafeInteger(k) || k < 0) throw new NtkError("DIMENSION_MISMATCH", `${source}: k (targets per point) must be an integer ≥ 0.`, { source });
+  if (targets === null) return data;
+  if (!(targets instanceof Float64Array) || targets.length !== m * k) {
+    throw new NtkError("DIMENSION_MISMATCH", `${source}: targets must be null or a Float64Array of m · k = ${m * k} values.`, { source, m, k });
+  }
+  const bad = targets.findIndex((y) => !Number.isFinite(y));
+  if (bad >= 0) throw new NtkError("NON_FINITE", `${source}: target ${bad + 1} is ${targets[bad]}; every target must be finite.`, { source, index: bad + 1 });
+  return data;
 }

@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { NtkError } from "../errors.js";
+import { checkString } from "../argumentTypes.js";
 import type { Dataset } from "./dataset.js";
 import { BUILTIN_DATASETS, loadBuiltinDataset, looksLikeDatasetReference, refersToBuiltinDataset } from "./builtin.js";
 import { nodeBuiltinDataFiles } from "./builtinFiles.js";
@@ -27,6 +28,7 @@ export { nodeBuiltinDataFiles } from "./builtinFiles.js";
  * file by its base name.
  */
 export async function loadDataset(path: string): Promise<Dataset> {
+  checkString(path, "a data file's path");
   if (refersToBuiltinDataset(path)) return loadBuiltinDataset(path, { files: nodeBuiltinDataFiles });
   const name = basename(path);
   let text: string;

@@ -6,7 +6,7 @@
  * on one engine). Browser-safe.
  */
 import { NtkError } from "../errors.js";
-import type { RawPoints } from "../sphere/float64.js";
+import { checkRawPoints, type RawPoints } from "../sphere/float64.js";
 import type { SpherePoints } from "../types.js";
 
 /**
@@ -78,6 +78,7 @@ export function randomGaussianPoints(m: number, n0: number, seed: number): RawPo
  * the float64 rounding of x₁ + fl(x₂·x₃) (two roundings).
  */
 export function syntheticLabels(points: SpherePoints): Float64Array {
+  checkRawPoints(points);
   const { m, n0, coords } = points;
   const y = new Float64Array(m);
   for (let i = 0; i < m; i++) {

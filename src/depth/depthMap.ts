@@ -9,7 +9,10 @@
  * complements within 1e-12 relative of the direct recursion; observed ≤ 3e-14 against the jump.
  */
 import { NtkError } from "../errors.js";
-import type { WasmEngine } from "../wasm/engine.js";
+import { checkWasmEngine, type WasmEngine } from "../wasm/engine.js";
+import { checkInteger, checkObject } from "../argumentTypes.js";
+import { resolveDepth } from "../params.js";
+import { checkFillRange } from "./float64.js";
 
 /** Chebyshev coefficients per function per piece (degree 12); must match assembly/depthMap.ts. */
 export const DEPTH_MAP_POINTS = 13;
@@ -51,6 +54,8 @@ export function depthMapLength(depth: bigint): number {
  * the engine's scratch memory and returns a copy, which a caller may hand to other engines (workers).
  */
 export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMapFloat64 {
+  checkWasmEngine(engine);
+  resolveDepth(depth);
   const geometricPieces = depthMapGeometricPieces(depth);
   const length = depthMapLength(depth);
   const [table] = engine.reserve([length], `the depth-${depth} map`);
@@ -65,5 +70,11 @@ export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMa
  * same engine's memory. Ranges are independent: workers may each take one.
  */
 export function depthMapFillFloat64(engine: WasmEngine, map: DepthMapFloat64, table: number, eps: number, u: number, start: number, end: number): void {
+  checkFillRange(engine, eps, u, start, end);
+  checkObject(map, "map (from buildDepthMapFloat64)");
+  checkInteger(map.geometricPieces, "map.geometricPieces", 0);
+  checkInteger(map.uniformPieces, "map.uniformPieces", 0);
+  if (!(map.coefficients instanceof Float64Array)) throw new NtkError("BAD_ARGUMENT", "map.coefficients must be a Float64Array.", {});
+  checkInteger(table, "the byte offset table", 0, engine.exports.memory.buffer.byteLength - 8 * map.coefficients.length);
   (engine.exports as unknown as DepthMapExports).depthMapFill(eps, u, start, end, table, map.geometricPieces, map.uniformPieces);
 }

@@ -10,8 +10,9 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import type { ResolvedParams } from "../params.js";
-import type { WasmEngine } from "../wasm/engine.js";
+import { checkInputDim, resolveDepth, type ResolvedParams } from "../params.js";
+import { checkWasmEngine, type WasmEngine } from "../wasm/engine.js";
+import { checkDecimal, checkFiniteNumber, checkInteger, checkObject } from "../argumentTypes.js";
 
 /** 1 − ρ^(L), 1 − Θ̄^(L) and θ^(L) of one pair, from the jump. */
 export interface DepthJumpFloat64 {
@@ -35,7 +36,14 @@ interface DepthJumpExports {
  * Cost independent of L (a few µs); the depth enters as its float64 rounding beyond 2^53, which
  * moves the results by less than 1e-16 relative. Uses the engine's scratch buffer (synchronous).
  */
-export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint, onePlusRho1 = 2 - eps1): DepthJumpFloat64 {
+export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint, onePlusRho1Given?: number): DepthJumpFloat64 {
+  checkWasmEngine(engine);
+  checkFiniteNumber(eps1, "ε_1");
+  const onePlusRho1 = checkFiniteNumber(onePlusRho1Given ?? 2 - eps1, "1 + ρ1");
+  if (!(eps1 >= 0 && eps1 <= 2 && onePlusRho1 >= 0 && onePlusRho1 <= 2)) {
+    throw new NtkError("BAD_RHO", `ε_1 = 1 − ρ1 and 1 + ρ1 must lie in [0, 2], got ${eps1} and ${onePlusRho1}.`, { eps1, onePlusRho1 });
+  }
+  resolveDepth(depth);
   const ex = engine.exports as unknown as DepthJumpExports;
   const [out] = engine.reserve([3], "one depth jump");
   ex.depthJumpPair(eps1, onePlusRho1, Number(depth), out!);
@@ -51,6 +59,9 @@ export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint
  * independent, so a caller may split [0, pairs) into ranges across workers, each with its own engine.
  */
 export function depthJumpFillFloat64(engine: WasmEngine, eps: number, u: number, start: number, end: number, depth: bigint, onePlus = 0): void {
+  checkFillRange(engine, eps, u, start, end);
+  if (onePlus !== 0) checkFillRange(engine, onePlus, onePlus, start, end);
+  resolveDepth(depth);
   (engine.exports as unknown as DepthJumpExports).depthJumpFill(eps, u, start, end, Number(depth), onePlus);
 }
 
@@ -76,6 +87,9 @@ const SCALE_STEP = 256;
  * no longer an exact float64 integer; the high-precision path has no such limit.
  */
 export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bigint): RawDiagonalFloat64 {
+  checkDecimal(checkObject(params, "params (from resolveParams)").sigmaW, "params.sigmaW");
+  checkInputDim(n0);
+  resolveDepth(depth);
   const L = Number(depth);
   if (params.sigmaW.eq(1)) {
     // q_L = 2^{−(L−1)} / n0: the scale takes the multiple of 256 at or above −(L−1), the mantissa the rest.
@@ -97,4 +111,18 @@ export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bi
   }
   const sigmaDiag = new ScaleDecimal(2).pow(x.minus(k.times(SCALE_STEP))).toNumber();
   return { sigmaDiag, ntkDiag: sigmaDiag * L, log2Scale: k.toNumber() * SCALE_STEP };
+}
+
+/** The engine and the byte offsets and pair range of a fill, at the engine-level entries: `BAD_ARGUMENT` unless integers within the engine's memory, start ≤ end. */
+export function checkFillRange(engine: WasmEngine, eps: number, u: number, start: number, end: number): void {
+  const bytes = checkWasmEngine(engine).exports.memory.buffer.byteLength;
+  checkInteger(start, "start", 0);
+  checkInteger(end, "end", start);
+  for (const [name, offset] of [
+    ["eps", eps],
+    ["u", u],
+  ] as const) {
+    checkInteger(offset, `the byte offset ${name}`, 0, bytes - 8 * end);
+    if (offset % 8 !== 0) throw new NtkError("BAD_ARGUMENT", `the byte offset ${name} must be a multiple of 8.`, {});
+  }
 }

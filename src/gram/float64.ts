@@ -20,8 +20,9 @@
  * are accurate to ~1e-16 absolute only, since no value near 0 is carried separately; that holds
  * for 1 + x·x′ down to 0 (test/gram-antipodal.test.ts). Raw diagonals are within a few ulps.
  */
+import { checkFiniteNumber, checkInteger, checkObject, describeValue } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
-import { MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
+import { checkKernelName, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
 import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -254,18 +255,14 @@ function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
 /** Pair steps of the direct loop beyond which "auto" takes the depth maps (σb = 0): ~1 ms, about a table's build. */
 const GRAM_AUTO_JUMP_PAIR_STEPS = 400_000;
 
-/** The Gram method to run (throws BAD_OPTION for an unknown method, or "jump" with σb > 0 or the plain backend). */
-function chooseGramMethod(method: string, params: ResolvedParams, backend: string, pairs: number, depths: readonly bigint[]): "direct" | "jump" {
-  if (method !== "auto" && method !== "direct" && method !== "jump") {
-    throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
-  }
-  if (method === "jump" && (!params.sigmaB.isZero() || backend !== "wasm")) {
-    throw new NtkError(
-      "BAD_OPTION",
-      `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`,
-      { method, backend },
-    );
-  }
+/** The Gram method to run: "auto" resolved for these points and depths (the method itself was checked at the entry). */
+function chooseGramMethod(
+  method: "auto" | "direct" | "jump",
+  params: ResolvedParams,
+  backend: string,
+  pairs: number,
+  depths: readonly bigint[],
+): "direct" | "jump" {
   if (method !== "auto") return method;
   const last = depths[depths.length - 1]!;
   const directSteps = pairs * (Number(last) - 1);
@@ -288,21 +285,60 @@ function chooseGramMethod(method: string, params: ResolvedParams, backend: strin
  * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
 export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramResultFloat64> {
+  checkObject(o, "gramThroughDepthFloat64's options");
   checkSpherePoints(o.points);
   const params = resolveParams(o.params);
   const backend = o.backend ?? "wasm";
   if (backend !== "wasm" && backend !== "plain") {
     throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
   }
+  const exactDepths = resolveDepthList(
+    o.depths,
+    (params.sigmaB.isZero() && o.method !== "direct") || gramSettles(params, o) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH),
+  );
+  const method = o.method ?? "auto";
+  if (method !== "auto" && method !== "direct" && method !== "jump") {
+    throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got ${describeValue(method)}.`, { method: describeValue(method) });
+  }
+  if (method === "jump" && (!params.sigmaB.isZero() || backend !== "wasm")) {
+    throw new NtkError(
+      "BAD_OPTION",
+      `the tabulated depth maps need σb = 0 and the WebAssembly backend (got σb = ${params.sigmaB.toString()}, backend "${backend}").`,
+      { method, backend },
+    );
+  }
+  return gramFloat64Resolved({ ...o, params, depths: exactDepths, threads: await resolveThreads(o.threads), backend, method });
+}
+
+/** σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing. */
+function gramSettles(params: ResolvedParams, o: Pick<GramFloat64Options, "stopAtFixedPoint">): boolean {
+  return !params.sigmaB.isZero() && params.sigmaW64 * params.sigmaW64 < 2 && o.stopAtFixedPoint !== false;
+}
+
+/** The options of {@link gramThroughDepthFloat64} after validation: unit rows, resolved parameters, exact checked depths, a thread count. */
+export interface ResolvedGramFloat64Options extends Omit<GramFloat64Options, "params" | "depths" | "threads" | "backend" | "method"> {
+  /** Checked by `checkSpherePoints` (or built as unit rows by the caller). */
+  readonly points: SpherePoints;
+  readonly params: ResolvedParams;
+  /** Checkpoint depths, ascending, without duplicates, within the limits {@link gramThroughDepthFloat64} states. */
+  readonly depths: readonly bigint[];
+  readonly threads: number;
+  readonly backend: "wasm" | "plain";
+  readonly method: "auto" | "direct" | "jump";
+}
+
+/**
+ * {@link gramThroughDepthFloat64} on options already validated and resolved: what the layers above
+ * (predictions) call, so that nothing is checked twice. Checks nothing.
+ */
+export async function gramFloat64Resolved(o: ResolvedGramFloat64Options): Promise<GramResultFloat64> {
+  const { params, backend, threads, depths: exactDepths } = o;
   const { m, n0 } = o.points;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
-  // σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing.
-  const settles = !params.sigmaB.isZero() && params.sigmaW64 * params.sigmaW64 < 2 && o.stopAtFixedPoint !== false;
-  const exactDepths = resolveDepthList(o.depths, (params.sigmaB.isZero() && o.method !== "direct") || settles ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
-  const threads = await resolveThreads(o.threads);
+  const settles = gramSettles(params, o);
   const envelope = { params, n0 };
-  if (chooseGramMethod(o.method ?? "auto", params, backend, pairs, exactDepths) === "jump") {
+  if (chooseGramMethod(o.method, params, backend, pairs, exactDepths) === "jump") {
     // A depth map costs a few tens of ns a pair, about what 8 direct steps cost.
     const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
     try {
@@ -369,7 +405,7 @@ async function driveAsync<T>(g: Generator<unknown, T, unknown>, first: unknown):
  * has that state, so deeper checkpoints (to 2^60) take no layers at all.
  */
 function* runLayers(
-  o: GramFloat64Options,
+  o: ResolvedGramFloat64Options,
   store: PairStore,
   scalars: LayerScalars,
   depths: readonly bigint[],
@@ -455,9 +491,18 @@ function copies(a: Readonly<Matrices>): Matrices {
  * and the depth's log2Scale. Throws BAD_OPTION for an unknown kernel name.
  */
 export function kernelMatrixFloat64(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
-  }
+  checkKernelName(kernel);
+  const { ntkNormalized, sigmaNormalized, ntkDiag, sigmaDiag } = checkObject(g, "g (a Gram matrix at one depth)");
+  if (!(ntkNormalized instanceof Float64Array) || !(sigmaNormalized instanceof Float64Array))
+    throw new NtkError("BAD_ARGUMENT", "g must be a Gram matrix from gramThroughDepth.", {});
+  checkFiniteNumber(ntkDiag, "g.ntkDiag");
+  checkFiniteNumber(sigmaDiag, "g.sigmaDiag");
+  checkInteger(g.log2Scale, "g.log2Scale", -Number.MAX_VALUE, Number.MAX_VALUE);
+  return kernelMatrixFloat64Checked(g, kernel, normalized);
+}
+
+/** {@link kernelMatrixFloat64} of a Gram result this library made (nothing checked): for the layers below a validated entry. */
+export function kernelMatrixFloat64Checked(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
   const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
   if (normalized) return { matrix: bar, log2Scale: 0 };
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;

@@ -20,20 +20,38 @@
  * σw² < 2 a run stops once every entry has settled (a few hundred layers at 30 digits and σw = 1),
  * and deeper checkpoints cost one power each (`runGram`).
  */
+import {
+  checkArray,
+  checkDecimal,
+  checkFiniteNumber,
+  checkFiniteNumbers,
+  checkInteger,
+  checkObject,
+  checkOptionalObject,
+  describeValue,
+} from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { checkDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
+import { checkDepthList, checkKernelName, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import type { BigFloat } from "../precise/bigFloat.js";
 import { powBig, settleLayers, settles, SettleWatch } from "../precise/fixedPoint.js";
-import { DECIMAL_CONSTANT_DIGITS, PI_EXTRA_DIGITS, bitsForDigits, checkConstantLimit, preciseDecimal, workingPrecision } from "../precise/precision.js";
+import {
+  DECIMAL_CONSTANT_DIGITS,
+  PI_EXTRA_DIGITS,
+  bitsForDigits,
+  checkConstantLimit,
+  preciseDecimal,
+  workingPrecision,
+  type WorkingPrecision,
+} from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { exactPairComplements, type ExactPairComplements } from "../sphere/precise.js";
 import type { ProjectionOptions, RawPoints } from "../sphere/float64.js";
-import { analysisDigits, determinantDigitsVouched, findIdenticalRows, type DeterminantDigits, type LuAnalysisPrecise } from "../linalg/preciseLu.js";
+import { analysisDigits, determinantDigitsVouched, identicalRowsChecked, type DeterminantDigits, type LuAnalysisPrecise } from "../linalg/preciseLu.js";
 import { type Steps, offsetSteps, runSteps, runStepsSync } from "../progress.js";
 import { digitsAgreed, vouchTwice, vouchedByText } from "../precise/vouched.js";
 import { luAnalysisWork, preciseLuAnalysisSteps } from "../linalg/preciseLu.js";
@@ -153,20 +171,49 @@ export async function gramThroughDepthPrecise(o: GramPrecisionOptions): Promise<
 
 /** {@link gramThroughDepthPrecise}, keeping the lower run too (for vouched determinants). */
 export async function gramThroughDepthPreciseRuns(o: GramPrecisionOptions): Promise<GramRunsPrecise> {
+  checkObject(o, "gramThroughDepthPreciseRuns's options");
   const depths = checkDepthList(o.depths);
-  const finalDepth = depths[depths.length - 1];
   const extra = o.extraGuardDigits ?? 0;
   if (!Number.isInteger(extra) || extra < 0) {
-    throw new NtkError("BAD_OPTION", `extraGuardDigits must be an integer ≥ 0, got ${extra}.`, { extraGuardDigits: extra });
+    throw new NtkError("BAD_OPTION", `extraGuardDigits must be an integer ≥ 0, got ${describeValue(extra)}.`, { extraGuardDigits: describeValue(extra) });
   }
-  const wp = workingPrecision(o.precision, finalDepth);
-  const lowerDigits = wp.lower + extra;
+  const r = resolvedGramPrecise(depths, o.precision, resolveParams(o.params), extra);
+  checkGramFits(o, runLayers(r.params, r.depths[r.depths.length - 1], r.upperDigits, o.data.m), r.depths.length, r.upperDigits, 0);
+  return gramRunsResolved(o, r);
+}
+
+/** What {@link gramRunsResolved} takes besides the data: checked depths, resolved σw, σb and the two runs' digits. */
+export interface ResolvedGramPrecise {
+  /** Checkpoint depths, ascending, without duplicates, each 1 … 10^9. */
+  readonly depths: readonly number[];
+  readonly params: ResolvedParams;
+  readonly precision: WorkingPrecision;
+  readonly lowerDigits: number;
+  readonly upperDigits: number;
+}
+
+/**
+ * The digits of the two Gram runs for `precision` digits at checked `depths` (with `extra` guard
+ * digits). Throws BAD_PRECISION, and PRECISION_LIMIT beyond decimal.js's π: a check of the
+ * digits asked for, which a caller that computes them (a prediction's retries) needs too.
+ */
+export function resolvedGramPrecise(depths: readonly number[], precision: number, params: ResolvedParams, extra = 0): ResolvedGramPrecise {
+  const finalDepth = depths[depths.length - 1];
+  const wp = workingPrecision(precision, finalDepth);
   const upperDigits = wp.upper + extra;
-  checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", o.precision, finalDepth);
-  const params = resolveParams(o.params);
+  checkConstantLimit(upperDigits + PI_EXTRA_DIGITS, "pi", precision, finalDepth);
+  return { depths, params, precision: wp, lowerDigits: wp.lower + extra, upperDigits };
+}
+
+/**
+ * {@link gramThroughDepthPreciseRuns} for options resolved into `r` and a run already sized by the
+ * caller: nothing is checked again but the data, which the projection reads (and checks) here.
+ */
+export async function gramRunsResolved(o: Omit<GramPrecisionOptions, "depths" | "params" | "precision">, r: ResolvedGramPrecise): Promise<GramRunsPrecise> {
+  const { depths, params, lowerDigits, upperDigits, precision: wp } = r;
+  const finalDepth = depths[depths.length - 1];
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;
-  checkGramFits(o, runLayers(params, finalDepth, upperDigits, m), depths.length, upperDigits, 0);
   // Projection errors surface before any long run; n0 is the projected dimension.
   // The exact parts of every 1 − x·x′ are formed once here and rounded by each run.
   const complements = exactPairComplements(o.data, o.projection, preciseDecimal(lowerDigits), o);
@@ -398,9 +445,20 @@ export function kernelMatrixPrecise(
   kernel: KernelName,
   normalized: boolean,
 ): Decimal[] {
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
-  }
+  checkKernelName(kernel);
+  checkObject(g, "g (a Gram matrix at one depth)");
+  for (const name of ["sigmaNormalized", "ntkNormalized"] as const) checkArray(g[name], `g.${name}`).forEach((x, i) => checkDecimal(x, `g.${name}[${i}]`));
+  checkDecimal(g.sigmaDiag, "g.sigmaDiag");
+  checkDecimal(g.ntkDiag, "g.ntkDiag");
+  return kernelMatrixPreciseChecked(g, kernel, normalized);
+}
+
+/** {@link kernelMatrixPrecise} of a Gram result this library made (nothing checked): for the layers below a validated entry. */
+export function kernelMatrixPreciseChecked(
+  g: Pick<GramAtDepthPrecise, "sigmaNormalized" | "ntkNormalized" | "sigmaDiag" | "ntkDiag">,
+  kernel: KernelName,
+  normalized: boolean,
+): Decimal[] {
   const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
   if (normalized) return bar;
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
@@ -414,6 +472,16 @@ export function kernelMatrixPrecise(
  * diagonals vouch for too ({@link GramAtDepthPrecise.digitsVouched}), except an exact 0, which stays exact.
  */
 export function kernelEntryDigitsVouched(g: GramAtDepthPrecise, kernel: KernelName, normalized: boolean, precision: number): number[] {
+  checkKernelName(kernel);
+  checkInteger(precision, "precision", 0);
+  const m = checkInteger(checkObject(g, "g (a Gram matrix at one depth)").m, "g.m", 1);
+  for (const name of ["sigmaNormalized", "ntkNormalized"] as const) {
+    checkArray(g[name], `g.${name}`).forEach((x, i) => checkDecimal(x, `g.${name}[${i}]`));
+    checkFiniteNumbers(checkObject(g.digitsVouchedByEntry, "g.digitsVouchedByEntry")[name], `g.digitsVouchedByEntry.${name}`);
+    if (g[name].length !== m * m || g.digitsVouchedByEntry[name].length !== m * m)
+      throw new NtkError("DIMENSION_MISMATCH", `g.${name} must hold m × m entries.`, {});
+  }
+  checkFiniteNumber(g.digitsVouched, "g.digitsVouched");
   const name = kernel === "ntk" ? "ntkNormalized" : "sigmaNormalized";
   const bar = g[name];
   return g.digitsVouchedByEntry[name].map((d, k) => {
@@ -443,6 +511,7 @@ export interface GramDeterminantPrecise extends LuAnalysisPrecise {
  * same way (1 − ε held to too few digits in both), agreement alone would vouch for noise.
  */
 export function gramDeterminantsPrecise(runs: GramRunsPrecise, kernel: KernelName, normalized: boolean): GramDeterminantPrecise[] {
+  checkGramRuns(runs, kernel);
   return runStepsSync(gramDeterminantSteps(runs, kernel, normalized));
 }
 
@@ -463,6 +532,8 @@ export async function gramDeterminantsPaced(
   normalized: boolean,
   o: ProgressOptions,
 ): Promise<GramDeterminantPrecise[]> {
+  checkGramRuns(runs, kernel);
+  checkOptionalObject(o, "progress options");
   const total = 2 * runs.result.grams.length * luAnalysisWork(runs.result.grams[0]?.m ?? 1);
   const ticker = new ProgressTicker(o, total, 1, DETERMINANT_PHASE);
   const determinants = await runSteps(gramDeterminantSteps(runs, kernel, normalized), ticker);
@@ -478,7 +549,7 @@ function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normal
   for (const [k, g] of result.grams.entries()) {
     const m = g.m;
     const work = luAnalysisWork(m);
-    const matrixOf = (r: GramRunAtDepth) => kernelMatrixPrecise({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
+    const matrixOf = (r: GramRunAtDepth) => kernelMatrixPreciseChecked({ ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag }, kernel, normalized);
     const lo = yield* offsetSteps(preciseLuAnalysisSteps(preciseDecimal(lower[k].entryDigits), matrixOf(lower[k]), m), done);
     done += work;
     const matrix = matrixOf(upper[k]);
@@ -486,7 +557,7 @@ function* gramDeterminantSteps(runs: GramRunsPrecise, kernel: KernelName, normal
     done += work;
     const agreed = determinantDigitsVouched(lo, up, P);
     const digits = analysisDigits(lo, up, P, runs.lowerDigits, m);
-    const rows = up.singular ? findIdenticalRows(matrix, m) : null;
+    const rows = up.singular ? identicalRowsChecked(matrix, m) : null;
     out.push({
       ...up,
       depth: g.depth,
@@ -515,6 +586,7 @@ export interface GramWithDeterminants {
  * Errors as {@link gramThroughDepthPrecise}.
  */
 export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: KernelName, normalized: boolean): Promise<GramWithDeterminants> {
+  checkObject(o, "gramDeterminantsVouched's options");
   const depths = checkDepthList(o.depths);
   const finalDepth = depths[depths.length - 1];
   const digits = workingPrecision(o.precision, finalDepth).upper + (o.extraGuardDigits ?? 0);
@@ -543,4 +615,15 @@ export async function gramDeterminantsVouched(o: GramPrecisionOptions, kernel: K
       r.lowerDigits + Math.ceil(3 * Math.log10(m) + Math.max(...determinants.filter((d) => short(r, d)).map((d) => d.log10Condition))) + 2,
   });
   return { gram: runs.upper.runs.result, determinants: runs.upper.determinants };
+}
+
+/** The runs a determinant entry takes, as gramThroughDepthPreciseRuns returns them: `BAD_ARGUMENT` for another shape, BAD_OPTION for the kernel name. */
+function checkGramRuns(runs: GramRunsPrecise, kernel: KernelName): void {
+  checkKernelName(kernel);
+  const { result, lower, upper } = checkObject(runs, "runs (from gramThroughDepthPreciseRuns)");
+  const grams = checkArray(checkObject(result, "runs.result").grams, "runs.result.grams");
+  checkInteger(result.precision, "runs.result.precision", 1);
+  if (checkArray(lower, "runs.lower").length !== grams.length || checkArray(upper, "runs.upper").length !== grams.length) {
+    throw new NtkError("BAD_ARGUMENT", "runs.lower and runs.upper must hold one run per Gram matrix of runs.result.", {});
+  }
 }

@@ -6,6 +6,7 @@
  * Matrices are row-major `Float64Array`s: entry (i, j) of an n × n matrix is `a[i * n + j]`.
  */
 import { NtkError } from "../errors.js";
+import { checkArrayLike, checkFiniteNumber, checkInteger, checkObject, describeValue } from "../argumentTypes.js";
 import { acquirePool, resolveThreads, type ThreadOptions } from "../threads/pool.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { luFactorOnPool, luSolveOnPool } from "./luThreads.js";
@@ -93,10 +94,11 @@ export function checkSquareMatrix(a: ArrayLike<number>, n: number, what = "matri
 }
 
 /** Throws DIMENSION_MISMATCH unless n is a positive integer and `a` has n² entries. */
-export function checkSquareShape(a: ArrayLike<number>, n: number, what = "matrix"): void {
+export function checkSquareShape(a: ArrayLike<unknown>, n: number, what = "matrix"): void {
   if (!Number.isInteger(n) || n < 1) {
-    throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${n}.`, { n });
+    throw new NtkError("DIMENSION_MISMATCH", `The order of the ${what} must be a positive integer, got ${describeValue(n)}.`, { n: describeValue(n) });
   }
+  checkArrayLike(a, `the ${what}`);
   if (a.length !== n * n) {
     throw new NtkError("DIMENSION_MISMATCH", `A ${n} × ${n} ${what} needs ${n * n} entries (row-major), got ${a.length}. Pass a square matrix and its order.`, {
       n,
@@ -202,6 +204,12 @@ export class LuFactorizationFloat64 implements LuFactorsFloat64 {
 
   /** @internal Use {@link luFactorFloat64}. */
   constructor(engine: WasmEngine, lu: LuFactorsFloat64, norm: number, growth: number, threads = 1, variant?: WasmVariant) {
+    checkObject(engine, "engine (from loadWasmEngine)");
+    checkSquareMatrix(checkObject(lu, "lu (the factors)").factors, lu.n, "LU factors");
+    if (!(lu.pivots instanceof Int32Array) || lu.pivots.length !== lu.n) throw new NtkError("BAD_ARGUMENT", "lu.pivots must be an Int32Array of n pivots.", {});
+    checkFiniteNumber(norm, "norm");
+    checkFiniteNumber(growth, "growth");
+    checkInteger(threads, "threads", 1);
     this.engine = engine;
     this.threads = threads;
     this.variant = variant;

@@ -8,6 +8,7 @@ import { NtkError } from "../errors.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { symmetricEigenFloat64 } from "./eigen.js";
 import { checkPreciseSquare } from "./preciseLu.js";
+import { checkDecimalClass, checkOptionalObject } from "../argumentTypes.js";
 
 /** Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix. */
 export interface SymmetricEigenPrecise {
@@ -46,7 +47,9 @@ export async function symmetricEigenPrecise(
   n: number,
   options: ProgressOptions = {},
 ): Promise<SymmetricEigenPrecise> {
+  checkDecimalClass(D);
   checkPreciseSquare(a, n, "matrix");
+  checkOptionalObject(options, "options");
   let A: Decimal[] = a.map((x) => new D(x));
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i];
   let V: Decimal[] = [];

@@ -12,6 +12,7 @@
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkSquareShape } from "./lu.js";
+import { checkArray, checkDecimal, checkDecimalClass, checkInteger, checkObject } from "../argumentTypes.js";
 import { digitsVouched } from "../digits.js";
 import { DECIMAL_CONSTANT_DIGITS, checkPrecision, preciseDecimal } from "../precise/precision.js";
 import { BASE_GUARD_DIGITS } from "../precise/precision.js";
@@ -67,9 +68,9 @@ export interface IdenticalRows {
 
 /** Throws DIMENSION_MISMATCH unless `a` holds n × n entries (n a positive integer), NON_FINITE (naming row and column) at a NaN or ±∞ entry. */
 export function checkPreciseSquare(a: readonly Decimal[], n: number, what: string): void {
-  checkSquareShape({ length: a.length }, n, what);
+  checkSquareShape(checkArray(a, `the ${what}`), n, what);
   for (let i = 0; i < a.length; i++) {
-    if (!a[i].isFinite()) {
+    if (!checkDecimal(a[i], `entry ${i + 1} of the ${what}`).isFinite()) {
       const row = Math.floor(i / n);
       const col = i % n;
       throw new NtkError("NON_FINITE", `Entry (${row}, ${col}) of the ${what} is ${a[i].toString()}; every entry must be a finite number.`, { row, col });
@@ -85,6 +86,7 @@ export function checkPreciseSquare(a: readonly Decimal[], n: number, what: strin
  * Throws `DIMENSION_MISMATCH`, `NON_FINITE`.
  */
 export function luFactorPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): LuFactorsPrecise {
+  checkDecimalClass(D);
   return runStepsSync(preciseLuFactorSteps(D, a, n));
 }
 
@@ -153,6 +155,14 @@ const LOG_DIGITS = DECIMAL_CONSTANT_DIGITS.ln10 - 13;
  * rows of `a` are identical, so that a caller can name coinciding points), `DIMENSION_MISMATCH`.
  */
 export function luSolvePrecise(D: typeof Decimal, lu: LuFactorsPrecise, b: readonly Decimal[], k: number, a?: readonly Decimal[]): Decimal[] {
+  checkDecimalClass(D);
+  const { n, factors, pivots } = checkObject(lu, "lu (the factors from luFactorPrecise)");
+  checkPreciseSquare(factors, n, "LU factors");
+  if (!(pivots instanceof Int32Array) || pivots.length !== n)
+    throw new NtkError("BAD_ARGUMENT", "lu.pivots must be the Int32Array luFactorPrecise returns.", {});
+  checkArray(b, "the right-hand sides").forEach((v, i) => checkDecimal(v, `right-hand side ${i + 1}`));
+  checkInteger(k, "k (columns of the right-hand sides)", 1);
+  if (a !== undefined) checkPreciseSquare(a, n, "matrix");
   return runStepsSync(preciseLuSolveSteps(D, lu, b, k, a));
 }
 
@@ -196,7 +206,7 @@ export function* preciseLuSolveSteps(D: typeof Decimal, lu: LuFactorsPrecise, b:
 
 function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined): NtkError {
   const j = lu.zeroPivotColumn;
-  const identicalRows = a === undefined ? null : findIdenticalRows(a, lu.n);
+  const identicalRows = a === undefined ? null : identicalRowsChecked(a, lu.n);
   const why =
     identicalRows === null
       ? `column ${j} has no nonzero pivot (it is a linear combination of earlier columns)`
@@ -210,6 +220,12 @@ function singularError(lu: LuFactorsPrecise, a: readonly Decimal[] | undefined):
 
 /** The first pair of exactly equal rows of the n × n matrix `a` (0-based, first < second), or null. O(n³) comparisons at worst. */
 export function findIdenticalRows(a: readonly Decimal[], n: number): IdenticalRows | null {
+  checkPreciseSquare(a, n, "matrix");
+  return identicalRowsChecked(a, n);
+}
+
+/** {@link findIdenticalRows} of a checked n × n matrix (nothing checked again): for the layers below a validated entry. */
+export function identicalRowsChecked(a: readonly Decimal[], n: number): IdenticalRows | null {
   for (let i = 0; i < n; i++) {
     for (let r = i + 1; r < n; r++) {
       let same = true;
@@ -251,6 +267,7 @@ export function norm1Precise(D: typeof Decimal, a: readonly Decimal[], n: number
  * the small matrices this path serves). Errors as {@link luFactorPrecise}.
  */
 export function luAnalysisPrecise(D: typeof Decimal, a: readonly Decimal[], n: number): LuAnalysisPrecise {
+  checkDecimalClass(D);
   return runStepsSync(preciseLuAnalysisSteps(D, a, n));
 }
 

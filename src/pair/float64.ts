@@ -20,6 +20,7 @@
  * rounded once, and so is 1 + ρ1, from which θ_1 comes for ρ1 near −1 (π − θ_1, hence κ0 and Σ̇ of
  * layer 2, stay accurate there: test/gram-antipodal.test.ts). "textbook": no accuracy claim; its error is measured (`compare`, test/pair.test.ts).
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
@@ -232,6 +233,7 @@ function chooseMethod(method: PairMethod, params: ResolvedParams, finalDepth: bi
  * backend, inputDim, jump with σb > 0), ABORTED.
  */
 export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResultFloat64> {
+  checkObject(o, "pairThroughDepthFloat64's options");
   const rho1 = resolveRho1(o.rho1);
   const params = resolveParams(o.params);
   const n0 = checkInputDim(o.inputDim);

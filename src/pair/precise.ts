@@ -8,12 +8,13 @@
  * above; the digits on which the two runs agree, minus one, are vouched (`../digits.ts`).
  * Raw Σ, Θ are returned unscaled, in a Decimal class with a huge exponent range.
  */
+import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
 import { jumpSwitchAngle, MAX_JUMP_PRECISION, PreciseAbelSeries } from "../depth/precise.js";
 import { SERIES_TABLE_DIGITS } from "../depth/seriesTable.js";
-import { ProgressTicker } from "../progress.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import type { PairOptions } from "../types.js";
 import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
@@ -28,6 +29,7 @@ import {
   preciseDecimal,
   VOUCH_EXTRA_DIGITS,
   workingPrecision,
+  type WorkingPrecision,
 } from "../precise/precision.js";
 import { digitsVouched } from "../digits.js";
 import { vouchTwice, vouchedByText } from "../precise/vouched.js";
@@ -128,8 +130,39 @@ const VOUCHED_FIELDS: readonly VouchedPairField[] = [
  * Throws `BAD_PRECISION`, `PRECISION_LIMIT`, `BAD_RHO`, `BAD_DEPTH`, `BAD_SIGMA_W`, `BAD_SIGMA_B`,
  * `BAD_OPTION` (inputDim), `NOT_A_NUMBER`, `NON_FINITE`, `ABORTED`.
  */
-export function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
-  return pairThroughDepthPreciseObserved(o);
+export async function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairResultPrecise> {
+  checkObject(o, "pairThroughDepthPrecise's options");
+  return pairPreciseResolved(resolvePairPrecise(o, false), o);
+}
+
+/** The options of {@link pairThroughDepthPrecise} after validation, and the run they ask for, sized. */
+export interface ResolvedPairPrecise {
+  readonly start: StartValues;
+  /** Checkpoint depths, exact, ascending, without duplicates. */
+  readonly exact: readonly bigint[];
+  readonly method: "direct" | "jump";
+  /** The digits asked for and (direct runs) the working digits of the two runs. */
+  readonly precision: WorkingPrecision;
+  /** Layers the direct recursion runs (the last checkpoint, at most 10^9). */
+  readonly depth: number;
+}
+
+/**
+ * Validates and resolves the options of {@link pairThroughDepthPrecise} once (ρ1, σw, σb, n0,
+ * depths, precision, method) and checks that a direct run fits the resource limits of `o`.
+ * `observed`: the run is watched at every depth, so it is direct and runs every layer.
+ */
+export function resolvePairPrecise(o: PairPrecisionOptions, observed: boolean): ResolvedPairPrecise {
+  const params = resolveParams(o.params);
+  const exact = resolveCheckpoints(o.at, o.depth, (params.sigmaB.isZero() && o.method !== "direct") || settles(params) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
+  const start = { rho1: resolveRho1(o.rho1), params, n0: checkInputDim(o.inputDim) };
+  checkPrecision(o.precision);
+  const method = observed ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
+  const depth = Math.min(Number(exact[exact.length - 1]!), MAX_DEPTH);
+  const precision = workingPrecision(o.precision, depth);
+  // A settling run stops once its state stops changing, so only the layers to that point cost time.
+  if (method === "direct") checkPairRunFits(o, settles(params) && !observed ? Math.min(depth, settleLayers(params, precision.upper)) : depth, exact.length);
+  return { start, exact, method, precision, depth };
 }
 
 /**
@@ -138,21 +171,15 @@ export function pairThroughDepthPrecise(o: PairPrecisionOptions): Promise<PairRe
  */
 export type LayerObserver = (depth: number, oneMinusRho: BigFloat, ctx: BigFloatContext) => void;
 
-/** {@link pairThroughDepthPrecise} that also calls `observe` at every depth of the returned run (direct runs only: the jump has no layers to observe). */
-export async function pairThroughDepthPreciseObserved(o: PairPrecisionOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
-  const params = resolveParams(o.params);
-  const exact = resolveCheckpoints(o.at, o.depth, (params.sigmaB.isZero() && o.method !== "direct") || settles(params) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
-  const rho1 = resolveRho1(o.rho1);
-  const n0 = checkInputDim(o.inputDim);
-  const start = { rho1, params, n0 };
-  checkPrecision(o.precision);
-  const method = observe ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
-  if (method === "jump") return pairJumpPrecise(o.precision, start, exact, o);
-  const checkpoints = exact.map(Number);
-  const depth = Math.min(checkpoints[checkpoints.length - 1]!, MAX_DEPTH);
-  const wp = workingPrecision(o.precision, depth);
-  // A settling run stops once its state stops changing, so only the layers to that point cost time.
-  checkPairRunFits(o, settles(params) && !observe ? Math.min(depth, settleLayers(params, wp.upper)) : depth, checkpoints.length);
+/**
+ * The pair run of options resolved by {@link resolvePairPrecise} (nothing checked again), calling
+ * `observe` at every depth of the returned run when given (resolved with `observed`). `o` gives
+ * only progress and cancellation.
+ */
+export async function pairPreciseResolved(r: ResolvedPairPrecise, o: ProgressOptions, observe?: LayerObserver): Promise<PairResultPrecise> {
+  const { start, exact, depth, precision: wp } = r;
+  const params = start.params;
+  if (r.method === "jump") return pairJumpPrecise(wp.precision, start, exact, o);
   // Cancellation (a value near 0 formed from values near 1) can cost digits the depth-based
   // guard does not cover: the vouching rule's retry, within decimal.js's π.
   const runs = await vouchTwice({
@@ -217,7 +244,7 @@ const JUMP_MIN_LAYERS = 1000;
  * Checkpoints whose sum T^(L) would cancel (L − n < t_n, ρ1 near 1) get 2 log10(t_n/(L − n))
  * more digits.
  */
-async function pairJumpPrecise(precision: number, s: StartValues, checkpoints: readonly bigint[], o: PairPrecisionOptions): Promise<PairResultPrecise> {
+async function pairJumpPrecise(precision: number, s: StartValues, checkpoints: readonly bigint[], o: ProgressOptions): Promise<PairResultPrecise> {
   const ticker = new ProgressTicker(o, 2, 1);
   const runs = await vouchTwice({
     precision,

@@ -5,6 +5,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { describeValue } from "../argumentTypes.js";
 import { VOUCH_EXTRA_DIGITS } from "./vouched.js";
 
 /** Fewest significant digits a caller may ask for (below this float64 comparisons are pointless). */
@@ -42,7 +43,7 @@ export function checkPrecision(precision: number): number {
   if (!Number.isInteger(precision) || precision < MIN_PRECISION || precision > MAX_PRECISION) {
     throw new NtkError(
       "BAD_PRECISION",
-      `precision must be an integer number of significant digits from ${MIN_PRECISION} to ${MAX_PRECISION}, got ${precision}. For float64 leave precision out.`,
+      `precision must be an integer number of significant digits from ${MIN_PRECISION} to ${MAX_PRECISION}, got ${describeValue(precision)}. For float64 leave precision out.`,
       { precision, min: MIN_PRECISION, max: MAX_PRECISION },
     );
   }
@@ -93,5 +94,8 @@ export function bitsForDigits(digits: number): number {
  * kernels at any depth (Σ^(L) ∝ 2^{1−L}: 10^−3×10^8 at L = 10^9), rounding half-even.
  */
 export function preciseDecimal(digits: number): typeof Decimal {
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1e9) {
+    throw new NtkError("BAD_PRECISION", `a Decimal class needs an integer number of significant digits from 1 to 1e9, got ${describeValue(digits)}.`, {});
+  }
   return Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15, toExpNeg: -7, toExpPos: 21 });
 }

@@ -4,11 +4,12 @@
  * largest prediction (argmax; the first such column on a tie). Accuracy is the fraction of test
  * points whose predicted class is their class. Browser-safe.
  */
+import { checkArray, checkDecimal, checkFiniteNumbers, checkInteger, checkObject, checkString } from "../argumentTypes.js";
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ExactDecimal } from "../decimalText.js";
-import type { Dataset } from "../data/dataset.js";
-import type { RawPoints } from "../sphere/float64.js";
+import { checkDataset, type Dataset } from "../data/dataset.js";
+import { checkRawPoints, type RawPoints } from "../sphere/float64.js";
 
 /** How a training set's targets are formed: its target values as given, or one-hot rows from its class labels. */
 export const TARGET_KINDS = ["values", "onehot"] as const;
@@ -36,6 +37,11 @@ export interface ClassEncoding {
  * `NO_CLASS_LABELS` when it has none (saying how to mark a class column).
  */
 export function oneHotTargets(train: Dataset): ClassEncoding {
+  return oneHotTargetsChecked(checkDataset(train));
+}
+
+/** {@link oneHotTargets} of a checked data set (nothing checked again): for the layers below a validated entry. */
+export function oneHotTargetsChecked(train: Dataset): ClassEncoding {
   const labels = requireClasses(train, "training");
   const firstSeen = [...new Set(labels)];
   const classes = firstSeen.every((c) => /^[+-]?\d+(\.\d+)?$/.test(c)) ? firstSeen.sort((a, b) => Number(a) - Number(b)) : firstSeen;
@@ -79,6 +85,13 @@ function requireClasses(data: Dataset | RawPoints, role: string): readonly strin
  * labels. Throws `UNKNOWN_CLASS` for a class that is not a training class, listing those.
  */
 export function testClassIndices(test: RawPoints, classes: readonly string[]): Int32Array | null {
+  checkRawPoints(test);
+  checkArray(classes, "classes").forEach((name, j) => checkString(name, `class ${j + 1}`));
+  return testClassIndicesChecked(test, classes);
+}
+
+/** {@link testClassIndices} of checked points and classes (nothing checked again): for the layers below a validated entry. */
+export function testClassIndicesChecked(test: RawPoints, classes: readonly string[]): Int32Array | null {
   const labels = (test as { classes?: readonly string[] }).classes;
   if (labels === undefined) return null;
   const column = new Map(classes.map((name, j) => [name, j]));
@@ -104,6 +117,15 @@ export function testClassIndices(test: RawPoints, classes: readonly string[]): I
  * (row-major t × C; float64 numbers or Decimals), the first one on a tie.
  */
 export function argmaxClasses(predictions: ArrayLike<number> | readonly Decimal[], c: number): Int32Array {
+  checkInteger(c, "the number of classes", 1);
+  if (Array.isArray(predictions) && predictions.some((x) => Decimal.isDecimal(x))) predictions.forEach((x, i) => checkDecimal(x, `prediction ${i + 1}`));
+  else checkFiniteNumbers(predictions, "predictions");
+  if (predictions.length % c !== 0)
+    throw new NtkError("DIMENSION_MISMATCH", `predictions must be t rows of C = ${c} values, got ${predictions.length} values.`, {});
+  return argmaxClassesChecked(predictions, c);
+}
+
+function argmaxClassesChecked(predictions: ArrayLike<number> | readonly Decimal[], c: number): Int32Array {
   const t = predictions.length / c;
   const out = new Int32Array(t);
   for (let i = 0; i < t; i++) {
@@ -161,9 +183,21 @@ export interface Classification {
  * them against `trueIndex` when given. `train` is the one-hot training set of `encoding`.
  */
 export function classify(predictions: ArrayLike<number> | readonly Decimal[], encoding: ClassEncoding, trueIndex: Int32Array | null): Classification {
+  const { classes, train } = checkObject(encoding, "encoding (from oneHotTargets)");
+  checkArray(classes, "encoding.classes");
+  checkDataset(train);
+  if (train.k !== classes.length) throw new NtkError("DIMENSION_MISMATCH", "encoding.train must have one target column per class.", {});
+  if (trueIndex !== null && !(trueIndex instanceof Int32Array))
+    throw new NtkError("BAD_ARGUMENT", "trueIndex must be an Int32Array (from testClassIndices) or null.", {});
+  argmaxClasses(predictions, classes.length);
+  return classifyChecked(predictions, encoding, trueIndex);
+}
+
+/** {@link classify} of predictions and an encoding this library made (nothing checked): for the layers below a validated entry. */
+export function classifyChecked(predictions: ArrayLike<number> | readonly Decimal[], encoding: ClassEncoding, trueIndex: Int32Array | null): Classification {
   const { classes, train } = encoding;
   const c = classes.length;
-  const predictedIndex = argmaxClasses(predictions, c);
+  const predictedIndex = argmaxClassesChecked(predictions, c);
   const counts = new Array<number>(c).fill(0);
   for (let i = 0; i < train.m; i++) for (let j = 0; j < c; j++) if (train.targets![i * c + j] > 0) counts[j]++;
   const majority = counts.indexOf(Math.max(...counts));

@@ -6,7 +6,7 @@
  * the normalized kernel at t = ∞ and on K / 2^log2Scale at finite t, which leaves A_t unchanged,
  * so the covariance comes out in units of 2^log2Scale.
  */
-import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import type { KernelName } from "../types.js";
 import type { EnsembleAnswer64, EnsembleKernels64 } from "./float64.js";
 import { sliceUnion64 } from "./union.js";
@@ -39,7 +39,7 @@ export function ensembleKernels(
   t: number,
   request: "variance" | "full",
 ): { kernels: EnsembleKernels64; log2Scale: number } {
-  const sigma = kernelMatrixFloat64(gram, "nngp", normalized);
+  const sigma = kernelMatrixFloat64Checked(gram, "nngp", normalized);
   const n = m + t;
   const slices = sliceUnion64(sigma.matrix, m, t);
   const testTest =

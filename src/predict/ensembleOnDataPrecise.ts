@@ -11,12 +11,16 @@
  */
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
-import { gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramRunsPrecise } from "../gram/precise.js";
+import { describeValue } from "../argumentTypes.js";
+import { MAX_DEPTH, resolveDepth } from "../params.js";
+import { checkPrecision } from "../precise/precision.js";
+import { checkPredictInput } from "./shapes.js";
+import { gramThroughDepthPreciseRuns, kernelMatrixPreciseChecked, type GramRunsPrecise } from "../gram/precise.js";
 import { vouchValue, type Vouched } from "../precise/vouched.js";
 import type { PredictOptions } from "./fromData.js";
 import type { CovarianceRequest } from "./predictor.js";
 import { createPrecisePredictor, type PrecisePredictorResult } from "./predictorPrecise.js";
-import { sliceUnion, unionRaw } from "./union.js";
+import { sliceUnionChecked, joinRawPoints } from "./union.js";
 
 /** Var f_t(x) (and Cov on request) at the test points at P digits, each value vouched. */
 export interface EnsembleOnDataPrecise {
@@ -40,11 +44,16 @@ const GRAM_GUARD_DIGITS = 10;
  * the decimal predictor.
  */
 export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<CovarianceRequest, "none">, precision: number): Promise<EnsembleOnDataPrecise> {
+  checkPredictInput(o, "ensembleOnDataPrecise");
+  const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
+  checkPrecision(precision);
+  if (request !== "variance" && request !== "full")
+    throw new NtkError("BAD_OPTION", `covariance must be "variance" or "full", got ${describeValue(request)}.`, {});
   checkEnsembleNetwork(o);
   const runs = await gramThroughDepthPreciseRuns({
-    data: unionRaw(o.train, o.test),
+    data: joinRawPoints(o.train, o.test),
     projection: o.projection ?? "normalize",
-    depths: [o.depth],
+    depths: [depth],
     params: o.params,
     precision: ensembleGramPrecision(precision),
     onProgress: o.onProgress,
@@ -82,9 +91,9 @@ export async function ensembleFromGramRuns(
   const answer = async (r: (typeof runs.lower)[number]): Promise<PrecisePredictorResult> => {
     const g = { ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag };
     const n = m + t;
-    const sigma = kernelMatrixPrecise(g, "nngp", normalized);
-    const sig = sliceUnion(sigma, m, t);
-    const th = sliceUnion(kernelMatrixPrecise(g, "ntk", normalized), m, t);
+    const sigma = kernelMatrixPreciseChecked(g, "nngp", normalized);
+    const sig = sliceUnionChecked(sigma, m, t);
+    const th = sliceUnionChecked(kernelMatrixPreciseChecked(g, "ntk", normalized), m, t);
     const testTest =
       request === "full"
         ? Array.from({ length: t * t }, (_, e) => sigma[(m + Math.floor(e / t)) * n + m + (e % t)])

@@ -7,6 +7,7 @@
  * high-precision counterpart is precise.ts.
  */
 import { NtkError } from "../errors.js";
+import { checkArrayLike, checkObject, describeValue } from "../argumentTypes.js";
 import { FLOAT64_DIGITS, checkFiniteEntries, type Determinant, type LinalgOptions } from "../linalg/lu.js";
 import { throwIfAborted, type ProgressOptions } from "../progress.js";
 import { predictorFromChecked, type PredictorResult } from "./predictor.js";
@@ -109,9 +110,13 @@ export interface PredictionFloat64 extends PredictionShape {
  * makes e^{s|λ|} overflow at finite t, ABORTED through the signal.
  */
 export async function predictFromKernelsFloat64(o: KernelPredictionFloat64Options): Promise<PredictionFloat64> {
+  checkObject(o, "predictFromKernelsFloat64's options");
+  for (const name of ["trainKernel", "testKernel", "targets"] as const) checkArrayLike(o[name], name);
   const settings = resolveSettings(o);
-  if (o.kernelRelativeError !== undefined && !(o.kernelRelativeError >= 0 && o.kernelRelativeError < 1)) {
-    throw new NtkError("BAD_OPTION", `kernelRelativeError must be in [0, 1), got ${o.kernelRelativeError}.`, { kernelRelativeError: o.kernelRelativeError });
+  if (o.kernelRelativeError !== undefined && !(typeof o.kernelRelativeError === "number" && o.kernelRelativeError >= 0 && o.kernelRelativeError < 1)) {
+    throw new NtkError("BAD_OPTION", `kernelRelativeError must be in [0, 1), got ${describeValue(o.kernelRelativeError)}.`, {
+      kernelRelativeError: describeValue(o.kernelRelativeError),
+    });
   }
   const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
   const { m, testCount, k } = shape;

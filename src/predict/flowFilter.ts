@@ -4,6 +4,7 @@
  * see settings.ts), in float64 and in decimal.js side by side. `φ(0) = s`, so finite-time
  * predictions stay defined when K is singular; as s → ∞, φ(λ) → 1/λ for λ > 0.
  */
+import { checkDecimal, describeValue } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import type { Decimal } from "decimal.js";
 
@@ -23,7 +24,11 @@ const SERIES_BELOW = 1e-8;
  */
 export function flowFilter(lambda: number, s: number): number {
   if (!Number.isFinite(lambda) || !Number.isFinite(s) || s < 0) {
-    throw new NtkError("BAD_OPTION", `flowFilter needs a finite eigenvalue λ and a finite flow time s ≥ 0, got λ = ${String(lambda)}, s = ${String(s)}.`, {});
+    throw new NtkError(
+      "BAD_OPTION",
+      `flowFilter needs a finite eigenvalue λ and a finite flow time s ≥ 0, got λ = ${describeValue(lambda)}, s = ${describeValue(s)}.`,
+      {},
+    );
   }
   const x = s * lambda;
   if (Math.abs(x) < SERIES_BELOW) return s * (1 - x / 2);
@@ -39,6 +44,13 @@ export function flowFilter(lambda: number, s: number): number {
  * cancels at most 0.41 digits (e^{−1/2} ≈ 0.61).
  */
 export function flowFilterPrecise(lambda: Decimal, s: Decimal): Decimal {
+  if (!checkDecimal(lambda, "λ").isFinite() || !checkDecimal(s, "s").isFinite() || s.isNegative()) {
+    throw new NtkError(
+      "BAD_OPTION",
+      `flowFilterPrecise needs a finite eigenvalue λ and a finite flow time s ≥ 0, got λ = ${lambda.toString()}, s = ${s.toString()}.`,
+      {},
+    );
+  }
   const D = lambda.constructor as typeof Decimal;
   const x = s.times(lambda);
   if (x.isZero()) return s;

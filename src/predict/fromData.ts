@@ -6,26 +6,36 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { kernelMatrixFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
+import { gramRunsResolved, resolvedGramPrecise } from "../gram/precise.js";
 import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
-import { checkDepthList, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput } from "../params.js";
+import { checkDepthList, checkKernelName, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
-import type { ThreadOptions } from "../threads/pool.js";
+import { resolveThreads, type ThreadOptions } from "../threads/pool.js";
 import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { checkPredictInput } from "./shapes.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { sliceUnion64, unionPoints, unionRaw } from "./union.js";
-import { depthOneBias, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
+import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
+import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
 import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
-import { classify, oneHotTargets, testClassIndices, TARGET_KINDS, type Classification, type ClassEncoding, type TargetKind } from "./classes.js";
+import {
+  classifyChecked,
+  oneHotTargetsChecked,
+  testClassIndicesChecked,
+  TARGET_KINDS,
+  type Classification,
+  type ClassEncoding,
+  type TargetKind,
+} from "./classes.js";
 import { FLOAT64_DIGITS } from "../linalg/lu.js";
 import { checkPredictionFits } from "./preciseOnData.js";
 import { digitsAtMagnitude } from "./predictor.js";
@@ -137,14 +147,15 @@ export interface DataPrediction {
  * digits within 1000, ABORTED.
  */
 export async function predict(o: PredictOptions): Promise<DataPrediction> {
+  checkPredictInput(o, "predict");
   const classes = classTargets(o);
   if (classes !== null) return withClasses(await predict({ ...o, train: classes.encoding.train, targets: "values" }), classes);
   const depth = Number(resolveDepth(o.depth, "depth", BigInt(MAX_DEPTH)));
   if (o.covariance !== undefined && o.precision === "auto") {
     throw new NtkError("BAD_OPTION", 'covariance takes a fixed precision P (digits) or none, not "auto".', {});
   }
-  if (o.precision === undefined) return (await predictThroughDepth({ ...o, depths: [depth], precision: undefined }))[0];
-  const p = prepare(o);
+  const p = await prepare(o);
+  if (o.precision === undefined) return (await predictFloat64ThroughDepth(o, p, [depth]))[0];
   if (typeof o.precision === "number") {
     const precision = checkPrecision(o.precision);
     const covariance = o.covariance === undefined ? null : checkCovariance(o.covariance);
@@ -165,12 +176,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
   const causes = causesAt(p, depth, true);
   let f64: DataPredictionFloat64 | null = null;
   try {
-    const {
-      grams: [gram],
-    } = await gramFloat64For(
-      { points: unionPoints(p.trainSphere, p.testSphere), depths: [depth], params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads },
-      o.architecture,
-    );
+    const [gram] = await gramFloat64Of(o, p, [depth]);
     [f64] = await predictFromGramFloat64(o, p, gram);
   } catch (e) {
     // A float64 K that is singular only through rounding still has a high-precision answer.
@@ -202,32 +208,12 @@ export interface PredictThroughDepthOptions extends Omit<PredictOptions, "depth"
  * is exactly singular (t = ∞, no ridge) throws SINGULAR_MATRIX naming that depth.
  */
 export async function predictThroughDepth(o: PredictThroughDepthOptions): Promise<DataPrediction[]> {
+  checkPredictInput(o, "predictThroughDepth");
   const classes = classTargets(o);
   if (classes !== null) return (await predictThroughDepth({ ...o, train: classes.encoding.train, targets: "values" })).map((r) => withClasses(r, classes));
   const depths = checkDepthList(o.depths);
-  const p = prepare(o);
-  const progress = { params: o.params, onProgress: o.onProgress, signal: o.signal, threads: o.threads };
-  if (o.precision === undefined) {
-    for (const depth of depths) causesAt(p, depth, false);
-    const { grams } = await gramFloat64For({ points: unionPoints(p.trainSphere, p.testSphere), depths, ...progress }, o.architecture);
-    const out: DataPrediction[] = [];
-    for (const g of grams) {
-      const causes = causesAt(p, g.depth, false);
-      const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
-      out.push({
-        ...shape(o, p, g.depth),
-        ensemble,
-        ensemblePrecise: null,
-        float64: f64,
-        precise: null,
-        precisionUsed: null,
-        gramDigitsVouched: null,
-        singularCauses: causes,
-        warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings],
-      });
-    }
-    return out;
-  }
+  const p = await prepare(o);
+  if (o.precision === undefined) return predictFloat64ThroughDepth(o, p, depths);
   const precision = checkPrecision(o.precision);
   if (o.covariance !== undefined) {
     throw new NtkError("BAD_OPTION", "covariance with a precision is computed by predict() at one depth; drop covariance or the precision here.", {});
@@ -236,10 +222,12 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   const gramPrecision = firstGramPrecision(precision, 0, o.train.m);
   checkPredictionFits(o, depths, gramPrecision);
   const limits = { maxMemoryBytes: o.maxMemoryBytes, maxSeconds: o.maxSeconds };
-  const gram = await gramPreciseFor(
-    { data: unionRaw(o.train, o.test), projection: p.projection, depths, precision: gramPrecision, ...progress, ...limits },
-    o.architecture,
-  );
+  // Sized above for the Gram and the solves together: the ReLU Gram runs on the resolved options, unsized again.
+  const gramOptions = { data: joinRawPoints(o.train, o.test), projection: p.projection, onProgress: o.onProgress, signal: o.signal, ...limits };
+  const gram =
+    o.architecture === undefined
+      ? (await gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, p.resolvedParams))).result
+      : await gramPreciseFor({ ...gramOptions, depths, precision: gramPrecision, params: o.params }, o.architecture);
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);
@@ -248,7 +236,54 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   return out;
 }
 
-/** Everything validated once for every depth. */
+/**
+ * The float64 predictions at the checked `depths` from one Gram pass, for options resolved into `p`
+ * by {@link prepare}: the layers below take the resolved values and check nothing again.
+ */
+async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<DataPrediction[]> {
+  for (const depth of depths) causesAt(p, depth, false);
+  const grams = await gramFloat64Of(o, p, depths);
+  const out: DataPrediction[] = [];
+  for (const g of grams) {
+    const causes = causesAt(p, g.depth, false);
+    const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
+    out.push({
+      ...shape(o, p, g.depth),
+      ensemble,
+      ensemblePrecise: null,
+      float64: f64,
+      precise: null,
+      precisionUsed: null,
+      gramDigitsVouched: null,
+      singularCauses: causes,
+      warnings: [...causeWarnings(causes, p.fatal), ...f64.warnings],
+    });
+  }
+  return out;
+}
+
+/**
+ * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
+ * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare});
+ * an architecture goes through its own entry, which resolves the description.
+ */
+async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64[]> {
+  const points = joinSpherePoints(p.trainSphere, p.testSphere);
+  const progress = { onProgress: o.onProgress, signal: o.signal };
+  if (o.architecture !== undefined) return (await gramFloat64For({ points, depths, params: o.params, threads: p.threads, ...progress }, o.architecture)).grams;
+  const { grams } = await gramFloat64Resolved({
+    points,
+    params: p.resolvedParams,
+    depths: depths.map(BigInt),
+    threads: p.threads,
+    backend: "wasm",
+    method: "auto",
+    ...progress,
+  });
+  return grams;
+}
+
+/** Everything validated and resolved once, at the entry, for every depth. */
 interface Prepared {
   readonly kernel: KernelName;
   readonly normalized: boolean;
@@ -262,9 +297,13 @@ interface Prepared {
   readonly duplicates: readonly SingularCause[];
   /** t = ∞ without ridge: an exactly singular K is an error, not a warning. */
   readonly fatal: boolean;
+  /** σw, σb resolved (the options' `params` stay as given, for the high-precision layers' own resolution). */
+  readonly resolvedParams: ResolvedParams;
+  /** Worker threads, resolved once (`resolveThreads`). */
+  readonly threads: number;
 }
 
-function prepare(o: Omit<PredictOptions, "depth">): Prepared {
+async function prepare(o: Omit<PredictOptions, "depth">): Promise<Prepared> {
   const { train, test } = o;
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one or more target values per point.`, { source: train.source });
@@ -279,10 +318,7 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
       },
     );
   }
-  const kernel = o.kernel ?? "ntk";
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got "${String(kernel)}".`, { kernel });
-  }
+  const kernel = checkKernelName(o.kernel ?? "ntk");
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
@@ -292,11 +328,13 @@ function prepare(o: Omit<PredictOptions, "depth">): Prepared {
     normalized: o.normalized ?? false,
     projection,
     settings,
-    hasBias: depthOneBias(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
+    hasBias: depthOneBiasChecked(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphereFloat64(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
+    resolvedParams: params,
+    threads: await resolveThreads(o.threads),
   };
 }
 
@@ -328,12 +366,12 @@ function classTargets(o: Pick<PredictOptions, "train" | "test" | "targets">): { 
   if (kind === "values") return null;
   if (kind !== "onehot")
     throw new NtkError("BAD_OPTION", `targets must be ${TARGET_KINDS.map((t) => `"${t}"`).join(" or ")}, got "${String(kind)}".`, { targets: String(kind) });
-  const encoding = oneHotTargets(o.train);
-  return { encoding, trueIndex: testClassIndices(o.test, encoding.classes) };
+  const encoding = oneHotTargetsChecked(o.train);
+  return { encoding, trueIndex: testClassIndicesChecked(o.test, encoding.classes) };
 }
 
 function withClasses(r: DataPrediction, c: { encoding: ClassEncoding; trueIndex: Int32Array | null }): DataPrediction {
-  return { ...r, classification: classify(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
+  return { ...r, classification: classifyChecked(r.precise?.predictions ?? r.float64!.predictions, c.encoding, c.trueIndex) };
 }
 
 function preciseResult(
@@ -435,7 +473,7 @@ async function predictFromGramFloat64(
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
   } else {
-    const { matrix } = kernelMatrixFloat64(gram, p.kernel, p.normalized);
+    const { matrix } = kernelMatrixFloat64Checked(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
     log10Scale = log2Scale * Math.log10(2);
     // K = c·K′ with c = 2^log2Scale: f_t = K′_x K′^{-1}(I − e^{−(sc)K′}) Y, ridge δ/c. The time the

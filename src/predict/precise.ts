@@ -19,6 +19,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { checkArrayLike, checkObject, describeValue } from "../argumentTypes.js";
 import type { ProgressOptions } from "../progress.js";
 import { checkPrecision } from "../precise/precision.js";
 import { createPrecisePredictor, toDecimals, type DecimalLike } from "./predictorPrecise.js";
@@ -97,10 +98,14 @@ export interface PredictionPrecise extends PredictionShape {
  * retry), NO_CONVERGENCE (Jacobi), ABORTED.
  */
 export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOptions): Promise<PredictionPrecise> {
+  checkObject(o, "predictFromKernelsPrecise's options");
   const precision = checkPrecision(o.precision);
-  if (o.inputDigits !== undefined && !(o.inputDigits > 0)) {
-    throw new NtkError("BAD_PRECISION", `inputDigits must be a positive number of digits, got ${o.inputDigits}.`, { inputDigits: o.inputDigits });
+  if (o.inputDigits !== undefined && !(typeof o.inputDigits === "number" && o.inputDigits > 0)) {
+    throw new NtkError("BAD_PRECISION", `inputDigits must be a positive number of digits, got ${describeValue(o.inputDigits)}.`, {
+      inputDigits: describeValue(o.inputDigits),
+    });
   }
+  for (const name of ["trainKernel", "testKernel", "targets"] as const) checkArrayLike(o[name], name);
   const shape = checkPredictionShape(o.trainKernel.length, o.testKernel.length, o.targets.length, o.m, o.k ?? 1);
   // Validated here under the names of this function's matrices (the predictor would call K its Σ); entries stay exact.
   const trainKernel = toDecimals(Decimal, o.trainKernel, shape.m, "training kernel K");

@@ -6,10 +6,11 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramThroughDepthPreciseRuns, kernelMatrixPrecise, type GramAtDepthPrecise, type GramRunsPrecise } from "../gram/precise.js";
+import { gramRunsResolved, kernelMatrixPreciseChecked, resolvedGramPrecise, type GramAtDepthPrecise, type GramRunsPrecise } from "../gram/precise.js";
+import type { ResolvedParams } from "../params.js";
 import { gramPreciseFor } from "../arch/gramFor.js";
 import type { ArchitectureInput } from "../arch/float64.js";
-import { sliceUnion, unionRaw } from "./union.js";
+import { sliceUnionChecked, joinRawPoints } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
@@ -27,6 +28,8 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly kernel: KernelName;
   readonly normalized: boolean;
   readonly params?: NetworkParams;
+  /** σw, σb as the entry resolved them (`params` stays as given, for an architecture's own resolution). */
+  readonly resolvedParams: ResolvedParams;
   /** The network (src/arch/); default the ReLU network with `params`. */
   readonly architecture?: ArchitectureInput;
   /** Keep both Gram runs in the result (`gramRuns`), for the ensemble's covariance (the ReLU network only). */
@@ -86,22 +89,20 @@ const MARGIN = 5;
  * carried: checkPrecision's floor). Errors: those of gramThroughDepthPrecise and predictFromKernelsPrecise.
  */
 async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, digits: number): Promise<PreciseDataResult> {
+  // Sized here, for the Gram and the solves together; the ReLU Gram then runs on the resolved options, unsized again.
   checkPredictionFits(o, [o.depth], gramPrecision);
-  const request = {
-    data: unionRaw(o.train, o.test),
+  const gramOptions = {
+    data: joinRawPoints(o.train, o.test),
     projection: o.projection,
-    depths: [o.depth],
-    params: o.params,
-    precision: gramPrecision,
     onProgress: o.onProgress,
     signal: o.signal,
     maxMemoryBytes: o.maxMemoryBytes,
     maxSeconds: o.maxSeconds,
   };
-  // gramThroughDepthPrecise is the `result` of these runs: the same matrices either way.
-  const gramRuns = o.keepGramRuns === true ? await gramThroughDepthPreciseRuns(request) : null;
-  const gram = gramRuns?.result ?? (await gramPreciseFor(request, o.architecture));
-  return { ...(await predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits)), gramRuns };
+  // The ReLU Gram runs on the resolved options (gramThroughDepthPrecise is the `result` of these runs).
+  const gramRuns = o.architecture === undefined ? await gramRunsResolved(gramOptions, resolvedGramPrecise([o.depth], gramPrecision, o.resolvedParams)) : null;
+  const gram = gramRuns?.result ?? (await gramPreciseFor({ ...gramOptions, depths: [o.depth], params: o.params, precision: gramPrecision }, o.architecture));
+  return { ...(await predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits)), gramRuns: o.keepGramRuns === true ? gramRuns : null };
 }
 
 /** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
@@ -116,7 +117,7 @@ export async function predictFromGramPrecise(
   // predictFromKernelsPrecise's inputDigits means; the raw kernel adds the diagonal's digits.
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
   const m = o.train.m;
-  const { train, test } = sliceUnion(kernelMatrixPrecise(g, o.kernel, o.normalized), m, o.test.m);
+  const { train, test } = sliceUnionChecked(kernelMatrixPreciseChecked(g, o.kernel, o.normalized), m, o.test.m);
   const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
   const prediction = await predictFromKernelsPrecise({
     ...o,

@@ -22,10 +22,11 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { describeValue } from "../argumentTypes.js";
 import { choleskyFactorWork, preciseCholeskyFactorSteps, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
 import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
 import {
-  findIdenticalRows,
+  identicalRowsChecked,
   preciseDeterminant,
   luFactorWork,
   luSolvePrecise,
@@ -311,7 +312,7 @@ class DecimalPredictor implements PrecisePredictor {
       [u, runs.upperDigits],
     ] as const) {
       if (r.singular) {
-        const rows = findIdenticalRows(this.inputs(digits).trained, m);
+        const rows = identicalRowsChecked(this.inputs(digits).trained, m);
         throw new NtkError(
           "SINGULAR_MATRIX",
           `The trained kernel (${m} × ${m}) is singular to ${digits} digits (exactly: a zero pivot${rows ? `; rows ${rows.first + 1} and ${rows.second + 1} are identical` : ""}), so the t = ∞ prediction does not exist. Use a finite time or a ridge diagReg > 0.`,
@@ -642,7 +643,7 @@ export function toDecimals(D: typeof Decimal, values: readonly DecimalLike[], wi
       d = typeof v === "number" ? new D(exactBinaryDecimal(v, what)) : new D(v);
     } catch (e) {
       if (e instanceof NtkError) throw new NtkError(e.code, `Entry (${Math.floor(i / width)}, ${i % width}) of the ${e.message}`, { index: i });
-      throw new NtkError("NOT_A_NUMBER", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is not a number: ${String(v)}.`, { index: i });
+      throw new NtkError("NOT_A_NUMBER", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is not a number: ${describeValue(v)}.`, { index: i });
     }
     if (!d.isFinite()) {
       throw new NtkError("NON_FINITE", `Entry (${Math.floor(i / width)}, ${i % width}) of the ${what} is ${d.toString()}; every entry must be finite.`, {

@@ -3,6 +3,10 @@
  * row-major. Checked once for the float64 and the high-precision paths alike.
  */
 import { NtkError } from "../errors.js";
+import { checkKernelName } from "../params.js";
+import { checkObject } from "../argumentTypes.js";
+import { checkDataset, type Dataset } from "../data/dataset.js";
+import { checkRawPoints, type RawPoints } from "../sphere/float64.js";
 
 /** The sizes of one prediction problem. */
 export interface PredictionShape {
@@ -45,9 +49,7 @@ export function checkPredictionShape(trainKernelLength: number, testKernelLength
 
 /** BAD_OPTION unless `kernel` is "ntk" or "nngp" (both predictors check it first). */
 export function checkPredictorKernel(kernel: unknown): void {
-  if (kernel !== "ntk" && kernel !== "nngp") {
-    throw new NtkError("BAD_OPTION", `kernel must be "ntk" or "nngp", got ${String(kernel)}.`, { kernel: String(kernel) });
-  }
+  checkKernelName(kernel);
 }
 
 /** m and k of a predictor's options: DIMENSION_MISMATCH unless m ≥ 1, k ≥ 1 and the targets hold m × k values. */
@@ -62,4 +64,11 @@ export function checkPredictorTargets(o: { readonly m: number; readonly k?: numb
     });
   }
   return { m, k };
+}
+
+/** Checks the types of the data a prediction entry takes: BAD_ARGUMENT without an options object, the data-set and raw-point errors. */
+export function checkPredictInput(o: { readonly train: Dataset; readonly test: RawPoints }, entry: string): void {
+  checkObject(o, `${entry}'s options`);
+  checkDataset(o.train);
+  checkRawPoints(o.test);
 }

@@ -6,9 +6,11 @@
  * stem has no activation ({@link depthOneBias}); a stem with one is not, and the bound does not apply. Float64 adds a third cause: distinct points whose projections
  * round to the same float64 row.
  */
+import { checkArray, checkDecimal, checkInteger, checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { exactRawCoordinates } from "../sphere/precise.js";
-import type { RawPoints } from "../sphere/float64.js";
+import { checkRawPoints, checkSpherePoints, PROJECTIONS, type RawPoints } from "../sphere/float64.js";
+import { NtkError } from "../errors.js";
 import type { Projection, SpherePoints } from "../types.js";
 import type { ResolvedArchitecture, ResolvedLayer } from "../arch/description.js";
 import type { ResolvedParams } from "../params.js";
@@ -45,6 +47,12 @@ export interface SingularCauseInput {
  * ({@link findDuplicateCauses}).
  */
 export function findSingularCauses(o: SingularCauseInput): SingularCause[] {
+  checkObject(o, "findSingularCauses's options");
+  checkRawPoints(o.raw);
+  checkSpherePoints(o.projected, "singular causes");
+  checkInteger(o.depth, "depth", 1, Number.MAX_VALUE);
+  if (o.hasBias !== null && typeof o.hasBias !== "boolean") throw new NtkError("BAD_ARGUMENT", "hasBias must be true, false or null.", {});
+  if (!PROJECTIONS.includes(o.projection)) throw new NtkError("BAD_OPTION", `unknown projection; choose ${PROJECTIONS.join(", ")}.`, {});
   const rank = linearRankCause(o.projected, o.depth, o.hasBias);
   return [...(rank ? [rank] : []), ...findDuplicateCauses(o)];
 }
@@ -71,6 +79,13 @@ export function linearRankCause(projected: SpherePoints, depth: number, hasBias:
  * σb > 0, and null (not linear) as soon as it holds an activation.
  */
 export function depthOneBias(architecture: ResolvedArchitecture | undefined, params: ResolvedParams): boolean | null {
+  checkDecimal(checkObject(params, "params (from resolveParams)").sigmaB, "params.sigmaB");
+  if (architecture !== undefined) checkArray(checkObject(architecture, "architecture (resolved)").stem, "architecture.stem");
+  return depthOneBiasChecked(architecture, params);
+}
+
+/** {@link depthOneBias} of a resolved architecture and parameters (nothing checked again): for the layers below a validated entry. */
+export function depthOneBiasChecked(architecture: ResolvedArchitecture | undefined, params: ResolvedParams): boolean | null {
   if (architecture === undefined) return !params.sigmaB.isZero();
   const bias = (layers: readonly ResolvedLayer[]): boolean | null => {
     let any = false;

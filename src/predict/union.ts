@@ -2,12 +2,23 @@
  * Cross kernels without cross-kernel code: the Gram matrix of the union of training and
  * test points, training rows first, sliced into K = k(X, X) and K_x = k(x, X).
  */
+import { checkInteger } from "../argumentTypes.js";
 import { exactBinaryDecimal } from "../decimalText.js";
-import type { RawPoints } from "../sphere/float64.js";
+import { checkRawPoints, checkSpherePoints, type RawPoints } from "../sphere/float64.js";
+import { NtkError } from "../errors.js";
+import { checkSquareShape } from "../linalg/lu.js";
 import type { SpherePoints } from "../types.js";
 
 /** The union of two projected point sets, training rows first. */
 export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
+  checkSpherePoints(a, "a union of point sets");
+  checkSpherePoints(b, "a union of point sets");
+  if (a.n0 !== b.n0) throw new NtkError("DIMENSION_MISMATCH", `the two point sets have dimensions ${a.n0} and ${b.n0}; a union needs one.`, {});
+  return joinSpherePoints(a, b);
+}
+
+/** {@link unionPoints} of two sets already checked (by `checkSpherePoints`, or projected here): for the layers below a validated entry. */
+export function joinSpherePoints(a: SpherePoints, b: SpherePoints): SpherePoints {
   const coords = new Float64Array(a.coords.length + b.coords.length);
   coords.set(a.coords);
   coords.set(b.coords, a.coords.length);
@@ -16,6 +27,14 @@ export function unionPoints(a: SpherePoints, b: SpherePoints): SpherePoints {
 
 /** K (m × m) and K_x (t × m) sliced from the union Gram matrix (m + t rows, training first). */
 export function sliceUnion<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
+  checkInteger(m, "m (training points)", 1);
+  checkInteger(t, "t (test points)", 0);
+  checkSquareShape(union, m + t, "union Gram matrix");
+  return sliceUnionChecked(union, m, t);
+}
+
+/** {@link sliceUnion} of a Gram matrix this library made (nothing checked): for the layers below a validated entry. */
+export function sliceUnionChecked<T>(union: ArrayLike<T>, m: number, t: number): { train: T[]; test: T[] } {
   return sliceInto(union, m, t, (length) => new Array<T>(length));
 }
 
@@ -35,6 +54,14 @@ function sliceInto<T, A extends { [index: number]: T }>(union: ArrayLike<T>, m: 
 
 /** The raw points of train then test, with decimal text for every coordinate (exact binary values where none was given). */
 export function unionRaw(train: RawPoints, test: RawPoints): RawPoints {
+  checkRawPoints(train);
+  checkRawPoints(test);
+  if (train.n0 !== test.n0) throw new NtkError("DIMENSION_MISMATCH", `the two point sets have dimensions ${train.n0} and ${test.n0}; a union needs one.`, {});
+  return joinRawPoints(train, test);
+}
+
+/** {@link unionRaw} of two checked point sets (nothing checked again): for the layers below a validated entry. */
+export function joinRawPoints(train: RawPoints, test: RawPoints): RawPoints {
   const text = (p: RawPoints): string[][] =>
     p.coordText !== undefined
       ? p.coordText.map((row) => [...row])

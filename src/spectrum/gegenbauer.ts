@@ -24,6 +24,7 @@
  * recurrence (k ulps); test/spectrum.test.ts checks the resulting digits against mpmath
  * (test/fixtures/spectrum.json). Browser-safe.
  */
+import { checkObject, describeValue } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import type { ProgressOptions } from "../progress.js";
 import type { NetworkParams } from "../types.js";
@@ -114,7 +115,7 @@ export interface SphereSpectrum {
  */
 export function harmonicDimension(n0: number, k: number): number {
   if (!Number.isSafeInteger(n0) || n0 < 2 || !Number.isSafeInteger(k) || k < 0) {
-    throw new NtkError("BAD_OPTION", `harmonicDimension needs integers n0 ≥ 2 and k ≥ 0, got n0 = ${String(n0)}, k = ${String(k)}.`, {});
+    throw new NtkError("BAD_OPTION", `harmonicDimension needs integers n0 ≥ 2 and k ≥ 0, got n0 = ${describeValue(n0)}, k = ${describeValue(k)}.`, {});
   }
   if (k === 0) return 1;
   // C(k + n0 − 3, k − 1) as a product of exact small ratios, largest factor last.
@@ -192,9 +193,10 @@ function checkSpectrumOptions(o: SphereSpectrumOptions): { n0: number; maxDegree
  * method), BAD_DEPTH, BAD_SIGMA_W / BAD_SIGMA_B, ABORTED.
  */
 export async function sphereSpectrum(o: SphereSpectrumOptions): Promise<SphereSpectrum> {
+  checkObject(o, "sphereSpectrum's options");
   const { n0, maxDegree } = checkSpectrumOptions(o);
   // The panels are graded to 1/L for the deepest depth; validation of the depths is the profiles'.
-  const deepest = Math.max(1, ...o.depths.map((d) => Number(d)).filter((d) => Number.isFinite(d)));
+  const deepest = Math.max(1, ...(Array.isArray(o.depths) ? o.depths : []).map((d) => Number(d)).filter((d) => Number.isFinite(d)));
   const rules = [angleRule(maxDegree, deepest, NODES_PER_PANEL), angleRule(maxDegree, deepest, CHECK_NODES_PER_PANEL)];
   // 1 − cos φ = 2 sin²(φ/2): no cancellation near φ = 0, where the deep kernels vary fastest.
   // 1 + cos φ = 2 cos²(φ/2) likewise near φ = π, where layer 1's θ_1 needs it.

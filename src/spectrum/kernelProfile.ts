@@ -16,6 +16,7 @@
  * about 1e-14 relative (observed against mpmath, test/fixtures/gram.json), the jump within 1e-12
  * of the direct recursion (observed ~1e-14, test/depth-jump.test.ts).
  */
+import { checkArrayLike, checkObject, describeValue } from "../argumentTypes.js";
 import { depthJumpFillFloat64 } from "../depth/float64.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, LayerScalars } from "../layerScalars.js";
 import { layerOneComplements, thetaOfComplements } from "../complement.js";
@@ -85,6 +86,7 @@ const JUMPS_PER_CALL = 512;
  * 10^9 for the direct recursion), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED, ABORTED.
  */
 export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promise<KernelProfileAtDepth[]> {
+  checkObject(o, "kernelProfilesThroughDepth's options");
   if (!Array.isArray(o.depths) || o.depths.length === 0) {
     throw new NtkError("BAD_DEPTH", "Give at least one depth L ≥ 1 at which to evaluate the kernels.", {});
   }
@@ -113,8 +115,8 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
       { depth: deepestDirect },
     );
   }
-  const points = o.oneMinusRho1;
-  const onePlus = o.onePlusRho1 ?? points.map((e) => 2 - e);
+  const points = Array.from(checkArrayLike(o.oneMinusRho1, "oneMinusRho1"));
+  const onePlus = o.onePlusRho1 === undefined ? points.map((e) => 2 - e) : Array.from(checkArrayLike(o.onePlusRho1, "onePlusRho1"));
   for (const [name, values] of [
     ["oneMinusRho1", points],
     ["onePlusRho1", onePlus],
@@ -124,7 +126,7 @@ export async function kernelProfilesThroughDepth(o: KernelProfileOptions): Promi
     }
     for (const [i, e] of values.entries()) {
       if (!(e >= 0 && e <= 2)) {
-        throw new NtkError("BAD_OPTION", `${name}[${i}] = ${e} is not in [0, 2]; 1 ∓ ρ1 of two unit vectors lies there.`, { index: i });
+        throw new NtkError("BAD_OPTION", `${name}[${i}] = ${describeValue(e)} is not in [0, 2]; 1 ∓ ρ1 of two unit vectors lies there.`, { index: i });
       }
     }
   }

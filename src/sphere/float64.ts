@@ -5,6 +5,7 @@
  * precise path projects what the user wrote, not its float64 rounding. Browser-safe.
  */
 import { NtkError } from "../errors.js";
+import { checkObject, describeValue } from "../argumentTypes.js";
 import type { Projection, SpherePoints } from "../types.js";
 
 /** Raw points to project: m rows of n0 float64 values, with their decimal text when known. */
@@ -98,14 +99,16 @@ export function checkProjectionRequest(points: RawPoints, projection: Projection
   if (m < 1 || n0 < 1)
     throw new NtkError("EMPTY_DATA", `${source} has ${m} points of dimension ${n0}; need at least one point with one coordinate.`, { m, n0 });
   if (options === null || typeof options !== "object") {
-    throw new NtkError("BAD_OPTION", `projection options must be an object such as { tolerance: 1e-9 }, got ${String(options)}.`, {});
+    throw new NtkError("BAD_OPTION", `projection options must be an object such as { tolerance: 1e-9 }, got ${describeValue(options)}.`, {});
   }
   if (!PROJECTIONS.includes(projection)) {
-    throw new NtkError("BAD_OPTION", `unknown projection "${String(projection)}"; choose ${PROJECTIONS.join(", ")}.`, { projection });
+    throw new NtkError("BAD_OPTION", `unknown projection ${describeValue(projection)}; choose ${PROJECTIONS.join(", ")}.`, {
+      projection: describeValue(projection),
+    });
   }
   const tolerance = options.tolerance ?? DEFAULT_SPHERE_TOLERANCE;
   if (typeof tolerance !== "number" || !(tolerance >= 0 && tolerance < 1)) {
-    throw new NtkError("BAD_OPTION", `sphere tolerance must be in [0, 1), got ${tolerance}.`, { tolerance });
+    throw new NtkError("BAD_OPTION", `sphere tolerance must be in [0, 1), got ${describeValue(tolerance)}.`, { tolerance: describeValue(tolerance) });
   }
   return { source, outDim: projection === "stereographic" ? n0 + 1 : n0, tolerance };
 }
@@ -118,18 +121,18 @@ export function checkProjectionRequest(points: RawPoints, projection: Projection
  */
 export function checkRawPoints(points: RawPoints): void {
   if (points === null || typeof points !== "object") {
-    throw new NtkError("EMPTY_DATA", `points must be an object { m, n0, coords } (a Dataset fits), got ${String(points)}.`, {});
+    throw new NtkError("EMPTY_DATA", `points must be an object { m, n0, coords } (a Dataset fits), got ${describeValue(points)}.`, {});
   }
   const { m, n0, coords, coordText } = points;
   const source = typeof points.source === "string" ? points.source : "points";
   if (!Number.isSafeInteger(m) || !Number.isSafeInteger(n0) || m < 0 || n0 < 0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${source}: m and n0 must be integers ≥ 0, got m = ${String(m)}, n0 = ${String(n0)}.`, {
-      m: String(m),
-      n0: String(n0),
+    throw new NtkError("DIMENSION_MISMATCH", `${source}: m and n0 must be integers ≥ 0, got m = ${describeValue(m)}, n0 = ${describeValue(n0)}.`, {
+      m: describeValue(m),
+      n0: describeValue(n0),
     });
   }
   if (!(coords instanceof Float64Array) || coords.length !== m * n0) {
-    const got = coords instanceof Float64Array ? `${coords.length} coordinates` : String(coords);
+    const got = coords instanceof Float64Array ? `${coords.length} coordinates` : describeValue(coords);
     throw new NtkError("DIMENSION_MISMATCH", `${source}: coords must be a Float64Array of m · n0 = ${m * n0} coordinates, got ${got}.`, { m, n0 });
   }
   for (let k = 0; k < coords.length; k++) {
@@ -208,23 +211,26 @@ function stereographicRow(u: Float64Array, x: Float64Array): void {
  * in the messages ("Gram matrices", "a network's kernels").
  */
 export function checkSpherePoints(points: SpherePoints, user = "Gram matrices"): void {
-  const { m, n0, coords } = points;
+  const { m, n0, coords } = checkObject(points, "points");
   if (!(Number.isInteger(m) && Number.isInteger(n0) && m >= 1 && n0 >= 1)) {
     throw new NtkError(
       "EMPTY_DATA",
-      `${user[0]!.toUpperCase()}${user.slice(1)} need at least one point with at least one coordinate, got m = ${m}, n0 = ${n0}.`,
+      `${user[0]!.toUpperCase()}${user.slice(1)} need at least one point with at least one coordinate, got m = ${describeValue(m)}, n0 = ${describeValue(n0)}.`,
+      {
+        m: describeValue(m),
+        n0: describeValue(n0),
+      },
+    );
+  }
+  if (!(coords instanceof Float64Array) || coords.length !== m * n0) {
+    throw new NtkError(
+      "DIMENSION_MISMATCH",
+      `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major) in a Float64Array, got ${coords instanceof Float64Array ? coords.length : describeValue(coords)}.`,
       {
         m,
         n0,
       },
     );
-  }
-  if (coords.length !== m * n0) {
-    throw new NtkError("DIMENSION_MISMATCH", `${m} points of dimension ${n0} need ${m * n0} coordinates (row-major), got ${coords.length}.`, {
-      m,
-      n0,
-      length: coords.length,
-    });
   }
   for (let i = 0; i < m; i++) {
     let s = 0;

@@ -153,3 +153,9 @@ export async function loadSharedWasmEngine(
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
   return { engine: new WasmEngine(instance.exports as unknown as WasmExports), module, memory };
 }
+
+/** `engine` when it is a {@link WasmEngine} (from `loadWasmEngine`); `BAD_ARGUMENT` otherwise: the engine-level entries check it first. */
+export function checkWasmEngine(engine: WasmEngine): WasmEngine {
+  if (!(engine instanceof WasmEngine)) throw new NtkError("BAD_ARGUMENT", "engine must be a WebAssembly engine from loadWasmEngine().", {});
+  return engine;
+}

@@ -6,6 +6,7 @@
  * SPEC §2 normalizes the infinite-width kernels, whose expectations they approach as the widths
  * grow (Jacot et al. 2018).
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import type { SpherePoints } from "../types.js";
 import { checkSpherePoints } from "../sphere/float64.js";
@@ -62,6 +63,7 @@ export interface EmpiricalKernels {
  * fits), NON_FINITE when the activations overflow (σw far above √2 at large depth).
  */
 export async function empiricalKernels(o: EmpiricalKernelOptions): Promise<EmpiricalKernels> {
+  checkObject(o, "empiricalKernels's options");
   checkSpherePoints(o.points, "a network's kernels");
   const shape = resolveShape(o, o.points.n0);
   const seed = resolveSeed(o.seed);

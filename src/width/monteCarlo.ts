@@ -9,6 +9,7 @@
  * and the statistics are reduced here in seed order, so the results are the same bits whatever
  * the number of threads.
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
@@ -132,6 +133,7 @@ export interface MonteCarloResult {
  * through `signal`.
  */
 export async function monteCarloKernels(o: MonteCarloOptions): Promise<MonteCarloResult> {
+  checkObject(o, "monteCarloKernels's options");
   checkSpherePoints(o.points, "a network's kernels");
   const shape = resolveShape(o, o.points.n0);
   const baseSeed = resolveSeed(o.seed);

@@ -7,13 +7,14 @@
  * (t = the step count, so η t is the flow time; both closed forms through predict's eigen path).
  * Over several networks, means and standard errors of the trained and linearized outputs.
  */
+import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
-import type { Dataset } from "../data/dataset.js";
+import { checkDataset, type Dataset } from "../data/dataset.js";
 import { predict } from "../predict/fromData.js";
 import { predictFromKernelsFloat64 } from "../predict/float64.js";
-import { sliceUnion, unionPoints } from "../predict/union.js";
+import { joinSpherePoints, sliceUnionChecked } from "../predict/union.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
+import { checkRawPoints, projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import type { Projection } from "../types.js";
 import type { ThreadOptions } from "../threads/pool.js";
 import { loadPrivateWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
@@ -88,7 +89,10 @@ export interface TrainResult {
  * `checkpoints`, the ones reached, averaged over the networks done), ABORTED.
  */
 export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
+  checkObject(o, "trainNetworks's options");
   const { train, test } = o;
+  checkDataset(train);
+  checkRawPoints(test);
   if (train.targets === null || train.k < 1) {
     throw new NtkError("EMPTY_DATA", `${train.source} has no targets (labels): training needs one target value per point.`, { source: train.source });
   }
@@ -115,7 +119,7 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
   const projection = o.projection ?? "normalize";
   const X = projectToSphereFloat64(train, projection);
   const x = projectToSphereFloat64(test, projection);
-  const union = unionPoints(X, x);
+  const union = joinSpherePoints(X, x);
   const [m, t] = [X.m, x.m];
   const shape = resolveShape(o, X.n0);
   const base = resolveSeed(o.seed);
@@ -171,7 +175,7 @@ export async function trainNetworks(o: TrainOptions): Promise<TrainResult> {
       // Θ_0 and f_0 on the union of training and test points (training first).
       const f0 = await passes.forward(union.coords, m + t, "stored");
       const theta0 = (await passes.backward("stored", true))!;
-      const { train: K0, test: K0x } = sliceUnion(theta0.ntk, m, t);
+      const { train: K0, test: K0x } = sliceUnionChecked(theta0.ntk, m, t);
       const norm0 = Math.sqrt(K0.reduce((a, v) => a + v * v, 0));
       const residual0 = Float64Array.from({ length: m }, (_, i) => Y[i] - f0[i]);
       const records: NetworkRecord[] = [];
