@@ -126,7 +126,28 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
   return f64x2.add(f64x2.sub(v, f64x2.sub(s, z)), f64x2.sub(d, z));
 }
 
-// One layer of one pair (ε at ep, u at up, u's compensation at cp), exact or by one of the two
+// Below SERIES_EPS_MAX ε is a double-word value e + ce too. For a close pair a layer takes off ε
+// a tiny relative amount q/e = r TB(ε) ≈ sqrt(2ε)/(3π) that barely changes from one layer to the
+// next, so the rounding of ε − q falls on the same side layer after layer and the relative error
+// grows linearly (~5e-17 a layer at ε_1 = 1e-20, docs/DEPTH_JUMP.md §5). The step subtracts
+// q = e r TB(e) − ce (the old compensation folded into the small term, whose own rounding is
+// ~1e-16 of q, negligible beside e) and keeps the exact error of e − q (Fast2Sum, |q| ≤ |e|), so
+// (e, ce) stays normalized without a renormalization. The layer weight w multiplies both words
+// (w = 1 exactly for σb = 0, where the drift lives).
+// @ts-ignore: decorator
+@inline function epsStepError(e: f64, q: f64, s: f64): f64 {
+  return e - s - q;
+}
+
+// @ts-ignore: decorator
+@inline function epsStepError2(e: v128, q: v128, s: v128): v128 {
+  return f64x2.sub(f64x2.sub(e, s), q);
+}
+
+/** Offset in the thread scratch of ε's compensation terms (u's take the first 64 bytes). */
+const EPS_COMPENSATION: usize = 64;
+
+// One layer of one pair (ε at ep, u at up, u's compensation at cp, ε's at cp + EPS_COMPENSATION), exact or by one of the two
 // polynomial forms according to its own ε, with the same arithmetic as the series loops below, so
 // that a pair's result never depends on which pairs share its group (coincident points keep
 // bitwise identical rows).
@@ -136,7 +157,11 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
   const v = load<f64>(up);
   if (e < SERIES_EPS_MAX) {
     const r = Math.sqrt(e + e);
-    const eNext = w * (e * (1.0 - r * seriesTB(e)));
+    const ce = load<f64>(cp, EPS_COMPENSATION);
+    const q = e * (r * seriesTB(e)) - ce;
+    const s = e - q;
+    store<f64>(cp, w * epsStepError(e, q, s), EPS_COMPENSATION);
+    const eNext = w * s;
     const cv = load<f64>(cp);
     const vc = v + cv;
     const d = uIncrement(vc, r * seriesTA(e), a, b, eNext);
@@ -163,11 +188,12 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
 
 // Runs the first layers of a group of `lanes` adjacent pairs lane by lane (stepOne) while any of
 // them is still at ε ≥ SERIES_EPS_MAX; returns how many layers that took. The lanes' compensation
-// terms are left in this thread's scratch (threadScratch()).
+// terms (u's, then ε's at EPS_COMPENSATION) are left in this thread's scratch (threadScratch()).
 function laneByLanePhase(ep: usize, up: usize, lanes: usize, coef: usize, steps: i32): i32 {
-  // Compensation terms of up to eight lanes, in this thread's scratch (64 bytes).
+  // Compensation terms of up to eight lanes, in this thread's scratch (2 × 64 bytes).
   const compensation = threadScratch();
   memory.fill(compensation, 0, lanes << 3);
+  memory.fill(compensation + EPS_COMPENSATION, 0, lanes << 3);
   let l: i32 = 0;
   let c = coef;
   while (l < steps) {
@@ -191,9 +217,14 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
   let e = load<f64>(ep);
   let v = load<f64>(up);
   let cv = load<f64>(compensation);
+  let ce = load<f64>(compensation, EPS_COMPENSATION);
   for (; l < steps; l++, c += LAYER_BYTES) {
+    const w = load<f64>(c);
     const r = Math.sqrt(e + e);
-    const eNext = load<f64>(c) * (e * (1.0 - r * seriesTB(e)));
+    const q = e * (r * seriesTB(e)) - ce;
+    const s = e - q;
+    ce = w * epsStepError(e, q, s);
+    const eNext = w * s;
     const vc = v + cv;
     const d = uIncrement(vc, r * seriesTA(e), load<f64>(c, 8), load<f64>(c, 16), eNext);
     const sum = vc + d;
@@ -201,7 +232,7 @@ function advanceOne(ep: usize, up: usize, coef: usize, steps: i32): void {
     v = sum;
     e = eNext;
   }
-  store<f64>(ep, e);
+  store<f64>(ep, e + ce);
   store<f64>(up, v + cv);
 }
 
@@ -216,14 +247,22 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
   let x = load<f64>(up, 8);
   let cv = load<f64>(compensation);
   let cx = load<f64>(compensation, 8);
+  let ce = load<f64>(compensation, EPS_COMPENSATION);
+  let cf = load<f64>(compensation, EPS_COMPENSATION + 8);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = load<f64>(c);
     const a = load<f64>(c, 8);
     const b = load<f64>(c, 16);
     const re = Math.sqrt(e + e);
     const rf = Math.sqrt(f + f);
-    const eNext = w * (e * (1.0 - re * seriesTB(e)));
-    const fNext = w * (f * (1.0 - rf * seriesTB(f)));
+    const qe = e * (re * seriesTB(e)) - ce;
+    const qf = f * (rf * seriesTB(f)) - cf;
+    const se = e - qe;
+    const sf = f - qf;
+    ce = w * epsStepError(e, qe, se);
+    cf = w * epsStepError(f, qf, sf);
+    const eNext = w * se;
+    const fNext = w * sf;
     const vc = v + cv;
     const xc = x + cx;
     const dv = uIncrement(vc, re * seriesTA(e), a, b, eNext);
@@ -237,8 +276,8 @@ function advanceTwoScalar(ep: usize, up: usize, coef: usize, steps: i32): void {
     e = eNext;
     f = fNext;
   }
-  store<f64>(ep, e);
-  store<f64>(ep, f, 8);
+  store<f64>(ep, e + ce);
+  store<f64>(ep, f + cf, 8);
   store<f64>(up, v + cv);
   store<f64>(up, x + cx, 8);
 }
@@ -260,6 +299,10 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
   let c1 = v128.load(compensation, 16);
   let c2 = v128.load(compensation, 32);
   let c3 = v128.load(compensation, 48);
+  let k0 = v128.load(compensation, EPS_COMPENSATION);
+  let k1 = v128.load(compensation, EPS_COMPENSATION + 16);
+  let k2 = v128.load(compensation, EPS_COMPENSATION + 32);
+  let k3 = v128.load(compensation, EPS_COMPENSATION + 48);
   for (; l < steps; l++, c += LAYER_BYTES) {
     const w = v128.load64_splat(c);
     const a = v128.load64_splat(c, 8);
@@ -268,10 +311,22 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
     const r1 = f64x2.sqrt(f64x2.add(e1, e1));
     const r2 = f64x2.sqrt(f64x2.add(e2, e2));
     const r3 = f64x2.sqrt(f64x2.add(e3, e3));
-    const n0 = seriesComplementStep2(e0, r0, w);
-    const n1 = seriesComplementStep2(e1, r1, w);
-    const n2 = seriesComplementStep2(e2, r2, w);
-    const n3 = seriesComplementStep2(e3, r3, w);
+    const q0 = f64x2.sub(f64x2.mul(e0, f64x2.mul(r0, seriesTB2(e0))), k0);
+    const q1 = f64x2.sub(f64x2.mul(e1, f64x2.mul(r1, seriesTB2(e1))), k1);
+    const q2 = f64x2.sub(f64x2.mul(e2, f64x2.mul(r2, seriesTB2(e2))), k2);
+    const q3 = f64x2.sub(f64x2.mul(e3, f64x2.mul(r3, seriesTB2(e3))), k3);
+    const s0 = f64x2.sub(e0, q0);
+    const s1 = f64x2.sub(e1, q1);
+    const s2 = f64x2.sub(e2, q2);
+    const s3 = f64x2.sub(e3, q3);
+    k0 = f64x2.mul(w, epsStepError2(e0, q0, s0));
+    k1 = f64x2.mul(w, epsStepError2(e1, q1, s1));
+    k2 = f64x2.mul(w, epsStepError2(e2, q2, s2));
+    k3 = f64x2.mul(w, epsStepError2(e3, q3, s3));
+    const n0 = f64x2.mul(w, s0);
+    const n1 = f64x2.mul(w, s1);
+    const n2 = f64x2.mul(w, s2);
+    const n3 = f64x2.mul(w, s3);
     const uc0 = f64x2.add(v0, c0);
     const uc1 = f64x2.add(v1, c1);
     const uc2 = f64x2.add(v2, c2);
@@ -280,38 +335,33 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
     const d1 = uIncrement2(uc1, f64x2.mul(r1, seriesTA2(e1)), a, b, n1);
     const d2 = uIncrement2(uc2, f64x2.mul(r2, seriesTA2(e2)), a, b, n2);
     const d3 = uIncrement2(uc3, f64x2.mul(r3, seriesTA2(e3)), a, b, n3);
-    const s0 = f64x2.add(uc0, d0);
-    const s1 = f64x2.add(uc1, d1);
-    const s2 = f64x2.add(uc2, d2);
-    const s3 = f64x2.add(uc3, d3);
-    c0 = f64x2.add(renormError2(v0, c0, uc0), sumError2(uc0, d0, s0));
-    c1 = f64x2.add(renormError2(v1, c1, uc1), sumError2(uc1, d1, s1));
-    c2 = f64x2.add(renormError2(v2, c2, uc2), sumError2(uc2, d2, s2));
-    c3 = f64x2.add(renormError2(v3, c3, uc3), sumError2(uc3, d3, s3));
-    v0 = s0;
-    v1 = s1;
-    v2 = s2;
-    v3 = s3;
+    const t0 = f64x2.add(uc0, d0);
+    const t1 = f64x2.add(uc1, d1);
+    const t2 = f64x2.add(uc2, d2);
+    const t3 = f64x2.add(uc3, d3);
+    c0 = f64x2.add(renormError2(v0, c0, uc0), sumError2(uc0, d0, t0));
+    c1 = f64x2.add(renormError2(v1, c1, uc1), sumError2(uc1, d1, t1));
+    c2 = f64x2.add(renormError2(v2, c2, uc2), sumError2(uc2, d2, t2));
+    c3 = f64x2.add(renormError2(v3, c3, uc3), sumError2(uc3, d3, t3));
+    v0 = t0;
+    v1 = t1;
+    v2 = t2;
+    v3 = t3;
     e0 = n0;
     e1 = n1;
     e2 = n2;
     e3 = n3;
   }
-  v128.store(ep, e0);
-  v128.store(ep, e1, 16);
-  v128.store(ep, e2, 32);
-  v128.store(ep, e3, 48);
+  v128.store(ep, f64x2.add(e0, k0));
+  v128.store(ep, f64x2.add(e1, k1), 16);
+  v128.store(ep, f64x2.add(e2, k2), 32);
+  v128.store(ep, f64x2.add(e3, k3), 48);
   v128.store(up, f64x2.add(v0, c0));
   v128.store(up, f64x2.add(v1, c1), 16);
   v128.store(up, f64x2.add(v2, c2), 32);
   v128.store(up, f64x2.add(v3, c3), 48);
 }
 
-// ε′ = w ε (1 − r TB(ε)) with r = sqrt(2ε), in both lanes.
-// @ts-ignore: decorator
-@inline function seriesComplementStep2(e: v128, r: v128, w: v128): v128 {
-  return f64x2.mul(w, f64x2.mul(e, f64x2.sub(f64x2.splat(1.0), f64x2.mul(r, seriesTB2(e)))));
-}
 
 
 /**

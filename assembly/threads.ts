@@ -5,7 +5,7 @@
 /** Most instances that can share one memory (the main thread and up to 63 workers). */
 export const MAX_THREAD_SLOTS: i32 = 64;
 /** Bytes of scratch each slot holds. */
-const SLOT_BYTES: usize = 64;
+const SLOT_BYTES: usize = 128;
 const SCRATCH: usize = memory.data(<i32>SLOT_BYTES * MAX_THREAD_SLOTS, 16);
 
 let slotScratch: usize = SCRATCH;
@@ -23,7 +23,7 @@ export function setThreadSlot(slot: i32): void {
   return slotIndex;
 }
 
-/** This instance's 64 bytes of scratch (16-byte aligned). */
+/** This instance's 128 bytes of scratch (16-byte aligned). */
 // @ts-ignore: decorator
 @inline export function threadScratch(): usize {
   return slotScratch;

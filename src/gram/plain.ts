@@ -127,12 +127,18 @@ export function plainGramAdvance(
     }
     // u = v + cv as a double word: u′ = u + δ, δ = b (ε′ − u) + a (1 − u) θ/π; each layer
     // renormalizes (v, cv) (Fast2Sum) and adds δ with TwoSum, so cv stays within a few ulps of u
-    // however fast u decays (as assembly/gram.ts).
+    // however fast u decays (as assembly/gram.ts). ε = e + ce too: ε′ = w (e − q) with
+    // q = e r TB(e) − ce, keeping the exact error of e − q (Fast2Sum), whose rounding otherwise
+    // falls on the same side every layer for a close pair (as assembly/gram.ts).
     let cv = 0;
+    let ce = 0;
     for (; l < steps; l++, c += GRAM_COEFFICIENTS_PER_LAYER) {
       const r = Math.sqrt(e + e);
       const thetaOverPi = r * estrin(TA, e);
-      e = coef[c] * (e * (1 - r * estrin(TB, e)));
+      const q = e * (r * estrin(TB, e)) - ce;
+      const s = e - q;
+      ce = coef[c] * (e - s - q);
+      e = coef[c] * s;
       const vc = v + cv;
       const d = coef[c + 2] * (e - vc) + coef[c + 1] * ((1 - vc) * thetaOverPi);
       const sum = vc + d;
@@ -140,7 +146,7 @@ export function plainGramAdvance(
       cv = cv - (vc - v) + (vc - (sum - z) + (d - z));
       v = sum;
     }
-    eps[p] = e;
+    eps[p] = e + ce;
     u[p] = v + cv;
   }
 }
