@@ -40,7 +40,8 @@ export function gramInitialComplement(coords: usize, m: i32, n0: i32, c1: f64, t
  * and the first layer is the exact step from that θ_1; otherwise it is (ε, u) at any layer.
  * ε never increases through depth, so a pair runs its first layers lane by lane (the exact step of
  * correlation.ts above SERIES_MID_EPS_MAX, the second polynomial fit down to SERIES_EPS_MAX) and the
- * rest with the first fit. Each layer needs the last ε, so several pairs run as independent chains
+ * rest with the first fit, where ε and u are carried as double words within the call (each stored
+ * as one float64 at its end). Each layer needs the last ε, so several pairs run as independent chains
  * to hide that latency: eight in four f64x2 vectors in the SIMD build, two in the scalar build.
  * ε stays in [0, 2], and coincident points (ε = u = 0) stay exactly 0.
  */
@@ -147,10 +148,10 @@ const LAYER_BYTES: usize = <usize>GRAM_COEFFICIENTS_PER_LAYER << 3;
 /** Offset in the thread scratch of ε's compensation terms (u's take the first 64 bytes). */
 const EPS_COMPENSATION: usize = 64;
 
-// One layer of one pair (ε at ep, u at up, u's compensation at cp, ε's at cp + EPS_COMPENSATION), exact or by one of the two
-// polynomial forms according to its own ε, with the same arithmetic as the series loops below, so
-// that a pair's result never depends on which pairs share its group (coincident points keep
-// bitwise identical rows).
+// One layer of one pair (ε at ep, u at up, u's compensation at cp, ε's at cp + EPS_COMPENSATION),
+// exact or by one of the two polynomial forms according to its own ε, with the same arithmetic as
+// the series loops below, so that a pair's result never depends on which pairs share its group
+// (coincident points keep bitwise identical rows).
 // @ts-ignore: decorator
 @inline function stepOne(ep: usize, up: usize, cp: usize, w: f64, a: f64, b: f64): void {
   const e = load<f64>(ep);
