@@ -107,6 +107,28 @@ describe("high-precision jump against the direct high-precision recursion", () =
   );
 });
 
+describe("high-precision jump: ρ1 = 1 exactly", () => {
+  it("equals the direct recursion (every complement exactly 0, raw kernels their diagonals) and reaches 10^18", async () => {
+    const at = [1, 2, 1001, 10_000];
+    const [jump, direct] = await Promise.all(
+      (["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1: "1", depth: 10_000, at, precision: 40, method })),
+    );
+    jump!.points.forEach((p, k) => {
+      const d = direct!.points[k]!;
+      for (const f of FIELDS) expect(String(p[f]), `${f} at L = ${p.depthExact}`).toBe(String(d[f]));
+      for (const f of ["sigma", "ntk", "sigmaDot"] as const) {
+        if (d[f] === null) expect(p[f]).toBeNull();
+        else expect(correctDigits(p[f]!, d[f]!, 40), `${f} at L = ${p.depthExact}`).toBeGreaterThanOrEqual(Math.min(p.digitsVouched[f]!, d.digitsVouched[f]!));
+      }
+      expect(p.oneMinusRho.isZero() && p.oneMinusNtkNormalized.isZero()).toBe(true);
+      expect(p.digitsVouched.oneMinusRho).toBe(40);
+    });
+    const deep = await pairThroughDepthPrecise({ rho1: "1", depth: 10n ** 18n, precision: 40 });
+    expect(deep.method).toBe("jump");
+    expect(String(deep.points[0]!.ntkNormalized)).toBe("1");
+  });
+});
+
 describe("high-precision jump: limits", () => {
   it("raw kernels are null beyond decimal.js's exponent range (depth 10^18), with the normalized values vouched", async () => {
     const [p] = (await pairThroughDepthPrecise({ rho1: "0.5", depth: 10n ** 18n, precision: 40 })).points;

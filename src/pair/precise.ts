@@ -298,6 +298,8 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
     thetaPrev = theta;
     layer++;
   }
+  // ρ1 = 1 exactly: ε stays 0 at every layer (ρ = Θ̄ = 1, θ = 0), where the Abel function has its pole.
+  if (eps.m === 0n) return [...out, ...checkpoints.slice(next).map((L) => coincidentPoint(L, s, D0))];
   // The jump for the remaining checkpoints, in BigFloat with the digits the sum needs.
   const thetaExact = map.thetaOfComplement(eps);
   const tEstimate = (3 * Math.PI) / c.toNumber(thetaExact);
@@ -344,6 +346,26 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
     });
   }
   return out;
+}
+
+/** The point at depth L of a pair with ρ1 = 1 exactly (σb = 0): every complement 0, Σ̇ = σw²/2, raw kernels their diagonals. */
+function coincidentPoint(L: bigint, s: StartValues, D: typeof Decimal): PointValues {
+  const sw2 = new D(s.params.sigmaW).pow(2);
+  const raw = rawDiagonalPrecise(sw2, s.n0, L, D);
+  return {
+    depth: Number(L),
+    depthExact: L,
+    rho: new D(1),
+    oneMinusRho: new D(0),
+    theta: new D(0),
+    ntkNormalized: new D(1),
+    oneMinusNtkNormalized: new D(0),
+    sigma: raw && raw.sigmaDiag,
+    ntk: raw && raw.ntkDiag,
+    sigmaDiag: raw && raw.sigmaDiag,
+    ntkDiag: raw && raw.ntkDiag,
+    sigmaDot: sw2.div(2),
+  };
 }
 
 /** Largest |log10| of a raw value decimal.js holds (its exponent limit is 9e15). */
