@@ -22,7 +22,7 @@ import type { KernelName, NetworkParams, Projection, SpherePoints } from "../typ
 import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
-import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
 import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
@@ -442,7 +442,7 @@ async function predictFromGramFloat64(
     predictFromCheckedKernels64({
       signal: o.signal,
       threads: o.threads,
-      settings: resolveSettings({ time, diagReg, diagRegScale: settings.diagRegScale, timeConvention: "flow" }),
+      settings: flowSettings(time, diagReg, settings.diagRegScale),
       shape: { m, testCount: t, k: o.train.k },
       trainKernel: kernel.train,
       testKernel: kernel.test,

@@ -113,6 +113,25 @@ export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   };
 }
 
+/**
+ * Settings of an internal solve from values computed, not given (checks nothing): the "flow"
+ * convention at learning rate 1, time ηt (Infinity or "inf" for t = ∞, as {@link resolveSettings}
+ * reads them) and ridge δ ≥ 0, both finite float64 otherwise.
+ */
+export function flowSettings(time: number | "inf", diagReg: number, diagRegScale: DiagRegScale): ResolvedSettings {
+  const infinite = time === "inf" || time === Infinity;
+  const timeExact = infinite ? null : toExactDecimal(time, "time");
+  return {
+    infinite,
+    time: timeExact === null ? Infinity : timeExact.toNumber(),
+    learningRate: 1,
+    diagReg,
+    timeConvention: "flow",
+    diagRegScale,
+    exact: { time: timeExact, learningRate: toExactDecimal(1, "learningRate η"), diagReg: toExactDecimal(diagReg, "diagReg δ") },
+  };
+}
+
 /** A number or decimal text as its exact Decimal; `BAD_OPTION` for anything else. */
 function exactOption(value: number | string, what: string): Decimal {
   if (typeof value !== "number" && typeof value !== "string") {
