@@ -8,9 +8,10 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
-import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
+import { gramPreciseFor } from "../arch/gramFor.js";
 import { gramRunsResolved, resolvedGramPrecise } from "../gram/precise.js";
-import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
+import { archGramFloat64Resolved, toArchitecture, type ArchitectureInput } from "../arch/float64.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 import { checkDepthList, checkKernelName, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
@@ -264,13 +265,15 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
 
 /**
  * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
- * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare});
- * an architecture goes through its own entry, which resolves the description.
+ * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare}), and
+ * so does an architecture, its description resolved there too.
  */
 async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64[]> {
   const points = joinSpherePoints(p.trainSphere, p.testSphere);
   const progress = { onProgress: o.onProgress, signal: o.signal };
-  if (o.architecture !== undefined) return (await gramFloat64For({ points, depths, params: o.params, threads: p.threads, ...progress }, o.architecture)).grams;
+  if (p.resolvedArchitecture !== null) {
+    return (await archGramFloat64Resolved({ points, depths, threads: p.threads, backend: "wasm", ...progress }, p.resolvedArchitecture)).grams;
+  }
   const { grams } = await gramFloat64Resolved({
     points,
     params: p.resolvedParams,
@@ -299,6 +302,8 @@ interface Prepared {
   readonly fatal: boolean;
   /** σw, σb resolved (the options' `params` stay as given, for the high-precision layers' own resolution). */
   readonly resolvedParams: ResolvedParams;
+  /** The architecture resolved once (`toArchitecture`), null for the ReLU network of `params`. */
+  readonly resolvedArchitecture: ResolvedArchitecture | null;
   /** Worker threads, resolved once (`resolveThreads`). */
   readonly threads: number;
 }
@@ -322,18 +327,20 @@ async function prepare(o: Omit<PredictOptions, "depth">): Promise<Prepared> {
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
+  const architecture = o.architecture === undefined ? null : toArchitecture(o.architecture, o.params);
   const trainSphere = projectToSphereFloat64(train, projection);
   return {
     kernel,
     normalized: o.normalized ?? false,
     projection,
     settings,
-    hasBias: depthOneBiasChecked(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
+    hasBias: depthOneBiasChecked(architecture ?? undefined, params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphereFloat64(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
     resolvedParams: params,
+    resolvedArchitecture: architecture,
     threads: await resolveThreads(o.threads),
   };
 }
