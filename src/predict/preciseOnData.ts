@@ -16,8 +16,10 @@ import type { RawPoints } from "../sphere/float64.js";
 import type { KernelName, NetworkParams, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION, workingPrecision } from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
-import { predictFromKernelsPrecise, type PredictionPrecise } from "./precise.js";
-import type { PredictionSettings } from "./settings.js";
+import { Decimal } from "decimal.js";
+import { predictionFrom, predictorOptions, type PredictionPrecise } from "./precise.js";
+import { precisePredictorOf, toDecimals } from "./predictorPrecise.js";
+import type { PredictionSettings, ResolvedSettings } from "./settings.js";
 
 /** What the high-precision path needs (validated by `predict`). */
 export interface PreciseDataInput extends PredictionSettings, ProgressOptions, ResourceLimits {
@@ -28,6 +30,8 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly kernel: KernelName;
   readonly normalized: boolean;
   readonly params?: NetworkParams;
+  /** The settings as the entry resolved them (`time`, `learningRate`, … stay as given). */
+  readonly settings: ResolvedSettings;
   /** σw, σb as the entry resolved them (`params` stays as given, for an architecture's own resolution). */
   readonly resolvedParams: ResolvedParams;
   /** The network (src/arch/); default the ReLU network with `params`. */
@@ -118,17 +122,17 @@ export async function predictFromGramPrecise(
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
   const m = o.train.m;
   const { train, test } = sliceUnionChecked(kernelMatrixPreciseChecked(g, o.kernel, o.normalized), m, o.test.m);
-  const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
-  const prediction = await predictFromKernelsPrecise({
-    ...o,
-    trainKernel: train,
-    testKernel: test,
-    targets,
-    m,
-    k: o.train.k,
-    precision: Math.max(MIN_PRECISION, digits),
-    inputDigits: kernelDigits,
-  });
+  // The Gram's slices are finite and exactly symmetric, the settings resolved by the entry: only the targets are read (and checked) here, once.
+  const shape = { m, testCount: o.test.m, k: o.train.k };
+  const targets = toDecimals(
+    Decimal,
+    o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array),
+    shape.k,
+    "targets Y",
+  );
+  const precision = Math.max(MIN_PRECISION, digits);
+  const predictor = precisePredictorOf(predictorOptions(o, precision, shape, targets, train), m, shape.k, o.settings, true);
+  const prediction = await predictionFrom(predictor, { settings: o.settings, shape, testKernel: test, precision, inputDigits: kernelDigits });
   return { prediction, precision: gramPrecision, gramDigitsVouched: kernelDigits, warnings: prediction.warnings, gramRuns: null };
 }
 
