@@ -8,8 +8,7 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
-import { gramPreciseFor } from "../arch/gramFor.js";
-import { gramRunsResolved, resolvedGramPrecise } from "../gram/precise.js";
+import { archGramPreciseResolved } from "../arch/precise.js";
 import { archGramFloat64Resolved, toArchitecture, type ArchitectureInput } from "../arch/float64.js";
 import type { ResolvedArchitecture } from "../arch/description.js";
 import { checkDepthList, checkKernelName, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
@@ -21,7 +20,7 @@ import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import { checkPredictInput } from "./shapes.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { type PredictionFloat64 } from "./float64.js";
-import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { firstGramPrecision, preciseGramRuns, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
@@ -226,9 +225,8 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   // Sized above for the Gram and the solves together: the ReLU Gram runs on the resolved options, unsized again.
   const gramOptions = { data: joinRawPoints(o.train, o.test), projection: p.projection, onProgress: o.onProgress, signal: o.signal, ...limits };
   const gram =
-    o.architecture === undefined
-      ? (await gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, p.resolvedParams))).result
-      : await gramPreciseFor({ ...gramOptions, depths, precision: gramPrecision, params: o.params }, o.architecture);
+    (await preciseGramRuns(p, gramOptions, depths, gramPrecision))?.result ??
+    (await archGramPreciseResolved({ ...gramOptions, precision: gramPrecision }, p.resolvedArchitecture!, depths));
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);

@@ -8,12 +8,12 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { gramRunsResolved, kernelMatrixPreciseChecked, resolvedGramPrecise, type GramAtDepthPrecise, type GramRunsPrecise } from "../gram/precise.js";
 import type { ResolvedParams } from "../params.js";
-import { gramPreciseFor } from "../arch/gramFor.js";
-import type { ArchitectureInput } from "../arch/float64.js";
+import { archGramPreciseResolved } from "../arch/precise.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 import { sliceUnionChecked, joinRawPoints } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
-import type { KernelName, NetworkParams, Projection } from "../types.js";
+import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION, workingPrecision } from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import { Decimal } from "decimal.js";
@@ -29,13 +29,12 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly depth: number;
   readonly kernel: KernelName;
   readonly normalized: boolean;
-  readonly params?: NetworkParams;
   /** The settings as the entry resolved them (`time`, `learningRate`, … stay as given). */
   readonly settings: ResolvedSettings;
-  /** σw, σb as the entry resolved them (`params` stays as given, for an architecture's own resolution). */
+  /** σw, σb as the entry resolved them. */
   readonly resolvedParams: ResolvedParams;
-  /** The network (src/arch/); default the ReLU network with `params`. */
-  readonly architecture?: ArchitectureInput;
+  /** The network (src/arch/) as the entry resolved it; null for the ReLU network with `resolvedParams`. */
+  readonly resolvedArchitecture: ResolvedArchitecture | null;
   /** Keep both Gram runs in the result (`gramRuns`), for the ensemble's covariance (the ReLU network only). */
   readonly keepGramRuns?: boolean;
   /** Least Gram precision of the first try (default 0: the one the digits ask for). */
@@ -103,10 +102,25 @@ async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, 
     maxMemoryBytes: o.maxMemoryBytes,
     maxSeconds: o.maxSeconds,
   };
-  // The ReLU Gram runs on the resolved options (gramThroughDepthPrecise is the `result` of these runs).
-  const gramRuns = o.architecture === undefined ? await gramRunsResolved(gramOptions, resolvedGramPrecise([o.depth], gramPrecision, o.resolvedParams)) : null;
-  const gram = gramRuns?.result ?? (await gramPreciseFor({ ...gramOptions, depths: [o.depth], params: o.params, precision: gramPrecision }, o.architecture));
+  const gramRuns = await preciseGramRuns(o, gramOptions, [o.depth], gramPrecision);
+  const gram = gramRuns?.result ?? (await archGramPreciseResolved({ ...gramOptions, precision: gramPrecision }, o.resolvedArchitecture!, [o.depth]));
   return { ...(await predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits)), gramRuns: o.keepGramRuns === true ? gramRuns : null };
+}
+
+/**
+ * Both runs of the ReLU network's Gram matrices at checked `depths` (`gramThroughDepthPrecise` is
+ * their `result`), on the parameters the entry resolved (an architecture that is the plain ReLU
+ * network gives its own); null for any other architecture, whose Gram the caller runs on
+ * `archGramPreciseResolved`. The caller has sized the run.
+ */
+export async function preciseGramRuns(
+  o: Pick<PreciseDataInput, "resolvedParams" | "resolvedArchitecture">,
+  gramOptions: Parameters<typeof gramRunsResolved>[0],
+  depths: readonly number[],
+  gramPrecision: number,
+): Promise<GramRunsPrecise | null> {
+  const params = o.resolvedArchitecture === null ? o.resolvedParams : o.resolvedArchitecture.reluMlp;
+  return params === null ? null : gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, params));
 }
 
 /** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
