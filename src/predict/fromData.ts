@@ -164,7 +164,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
     // With covariance the Gram runs behind the mean serve the ensemble too, at the guard digits the ensemble wants.
     const ensembleGram = covariance === null ? {} : { keepGramRuns: true, minGramPrecision: ensembleGramPrecision(precision) };
     const r = await predictWithDigits({ ...o, ...p, depth, ...ensembleGram }, precision, 0, false);
-    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth }, covariance, precision, r.gramRuns!);
+    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth, kernel: p.kernel }, p.settings, covariance, precision, r.gramRuns!);
     return { ...preciseResult(o, p, depth, causes, null, r), ensemblePrecise: ensemble };
   }
   if (o.precision !== "auto")
