@@ -499,7 +499,9 @@ async function predictFromGramFloat64(
     }
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    r = await solve(sliceUnion64(matrix, m, t), null, s * scale, ridge);
+    // t = 0 stays 0 when 2^log2Scale overflows (σw² > 2, deep): 0 · ∞ would be NaN. A product that
+    // overflows is t = ∞ to float64: e^{−(sc)λ} is 0 for every eigenvalue the solve can resolve.
+    r = await solve(sliceUnion64(matrix, m, t), null, s === 0 ? 0 : s * scale, ridge);
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
