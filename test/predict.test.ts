@@ -581,6 +581,24 @@ describe("predict() on data: singular training kernels", () => {
   });
 });
 
+describe("predict() on data: raw kernels beyond the float64 range", () => {
+  it("t = 0 predicts 0 even when the raw kernel's scale 2^log2Scale overflows float64 (σw = 2, L = 3000)", async () => {
+    const train = datasetFromArrays({
+      points: [
+        [1, 0],
+        [0.6, 0.8],
+        [-0.28, 0.96],
+      ],
+      labels: [1, 2, 3],
+      source: "train",
+    });
+    const test = datasetFromArrays({ points: [[0.8, 0.6]], source: "test" });
+    const r = await predict({ train, test, depth: 3000, time: 0, params: { sigmaW: 2 } });
+    expect(r.float64!.log2Scale).toBeGreaterThan(1024);
+    expect(Array.from(r.float64!.predictions)).toEqual([0]);
+  });
+});
+
 describe("predict() on data at high precision", () => {
   for (const c of dataCases.filter((x) => x.name.startsWith("ntkNormalized L=3") || x.name.startsWith("nngp L=3 t=0.7") || x.name.includes("sigmaB=0.3"))) {
     it(`${c.name}: precision 30 agrees with mpmath to the digits vouched`, async () => {

@@ -19,7 +19,7 @@ import { NtkError } from "../errors.js";
 import { exactOneMinus } from "../decimalText.js";
 import { checkDepthList, checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveRho1, type DepthInput, type ResolvedParams } from "../params.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
-import { gramThroughDepthFloat64, type GramAtDepthFloat64, type GramResultFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, gramThroughDepthFloat64, type GramAtDepthFloat64, type GramResultFloat64 } from "../gram/float64.js";
 import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramUnpack, plainInputComplements } from "../gram/plain.js";
 import { thetaOfComplement } from "../complement.js";
@@ -172,7 +172,32 @@ export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<G
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthFloat64({ ...o, params: relu });
   checkSpherePoints(o.points);
-  const atDepths = await runArchitecture(o, arch, o.points.m, o.points.n0, inputComplements(o.points));
+  const depths = checkDepthList(o.depths);
+  return archGramFloat64Resolved({ ...o, depths, backend: checkBackend(o.backend), threads: 1 }, arch);
+}
+
+/** The options of {@link archGramThroughDepthFloat64} after validation, with the architecture resolved apart. */
+export interface ResolvedArchGramOptions extends ProgressOptions {
+  /** Unit rows, checked by `checkSpherePoints` (or built as unit rows by the caller). */
+  readonly points: SpherePoints;
+  /** Checkpoint depths, ascending, without duplicates, each 1 … MAX_DEPTH (`checkDepthList`). */
+  readonly depths: readonly number[];
+  readonly backend: "wasm" | "plain";
+  /** Worker threads of the ReLU engine (`resolveThreads`); the tape of other architectures runs on one. */
+  readonly threads: number;
+  readonly variant?: WasmVariant;
+}
+
+/**
+ * {@link archGramThroughDepthFloat64} on resolved options and a resolved architecture (what
+ * predictions call, having resolved both once): checks nothing. The plain ReLU network runs on the
+ * resolved ReLU Gram core.
+ */
+export async function archGramFloat64Resolved(o: ResolvedArchGramOptions, arch: ResolvedArchitecture): Promise<GramResultFloat64> {
+  if (arch.reluMlp !== null) {
+    return gramFloat64Resolved({ ...o, params: arch.reluMlp, depths: o.depths.map(BigInt), method: "auto" });
+  }
+  const atDepths = await runArchitecture(o, o.depths, o.backend, arch, o.points.m, o.points.n0, inputComplements(o.points));
   return {
     method: "direct",
     fixedPointFrom: null,
@@ -182,25 +207,29 @@ export async function archGramThroughDepthFloat64(o: ArchGramOptions): Promise<G
   };
 }
 
+/** The `backend` option: "wasm" (default) or "plain"; BAD_OPTION otherwise. */
+function checkBackend(backend: string | undefined): "wasm" | "plain" {
+  const b = backend ?? "wasm";
+  if (b !== "wasm" && b !== "plain") throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(b)}".`, { backend: b });
+  return b;
+}
+
 /** σw, σb of the architecture's first layer (a dense layer, by the description's rules): the `params` of its results. */
 export function firstLayerParams(arch: ResolvedArchitecture): ResolvedParams {
   const first = arch.stem[0]!;
   return first.kind === "dense" ? first.params : (undefined as never);
 }
 
-/** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0. */
+/** The tape of `arch` over the pairs of `m` points whose input complements are `start`, in dimension n0, at the checked `depths`. */
 async function runArchitecture(
-  o: Omit<ArchGramOptions, "points" | "architecture">,
+  o: ProgressOptions & { readonly variant?: WasmVariant },
+  depths: readonly number[],
+  backend: "wasm" | "plain",
   arch: ResolvedArchitecture,
   m: number,
   n0: number,
   start: InputComplements,
 ): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
-  const depths = checkDepthList(o.depths);
-  const backend = o.backend ?? "wasm";
-  if (backend !== "wasm" && backend !== "plain") {
-    throw new NtkError("BAD_OPTION", `backend must be "wasm" or "plain", got "${String(backend)}".`, { backend });
-  }
   const pairs = start.eps.length;
   const stemOps = tapeLength(arch.stem);
   const blockOps = tapeLength(arch.block);
@@ -300,7 +329,7 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   const checkpoints = archCheckpoints(o.at, o.depth);
   // 1 ∓ ρ1 both from the exact text: 1 + ρ1 keeps its digits for ρ1 near −1.
   const start = { eps: Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)), epsBar: Float64Array.of(Math.min(2, exactOneMinus(rho1.rho1.neg()).toNumber())) };
-  const grams = await runArchitecture({ ...o, depths: checkpoints }, arch, 2, n0, start);
+  const grams = await runArchitecture(o, checkpoints, checkBackend(o.backend), arch, 2, n0, start);
   const params = firstLayerParams(arch);
   const result: PairPointFloat64[] = grams.map((g) => {
     const eps = g.oneMinusSigmaNormalized[1];

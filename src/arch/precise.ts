@@ -349,7 +349,21 @@ export async function archGramThroughDepthPrecise(o: ArchGramPrecisionOptions): 
   const arch = toArchitecture(o.architecture, o.params);
   const relu = reluEngineParams(arch);
   if (relu !== null) return gramThroughDepthPrecise({ ...o, params: relu });
-  return (await archGramRuns(o, arch)).result;
+  return (await archGramRuns(o, arch, checkDepthList(o.depths))).result;
+}
+
+/**
+ * {@link archGramThroughDepthPrecise} for an architecture resolved by the caller that is not the
+ * plain ReLU network (which runs on the resolved ReLU Gram core), at checked `depths` (ascending,
+ * without duplicates, 1 … 10^9): neither is checked again. The run is still sized here, by the
+ * architecture's own cost (its layers cost more than the ReLU layers a prediction's sizing counts).
+ */
+export async function archGramPreciseResolved(
+  o: Omit<ArchGramPrecisionOptions, "architecture" | "depths" | "params">,
+  arch: ResolvedArchitecture,
+  depths: readonly number[],
+): Promise<GramResultPrecise> {
+  return (await archGramRuns(o, arch, depths)).result;
 }
 
 /**
@@ -367,7 +381,7 @@ export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, k
     const p = arch.reluMlp;
     return gramDeterminantsVouched({ ...o, params: { sigmaW: p.sigmaW.toString(), sigmaB: p.sigmaB.toString() } }, kernel, normalized);
   }
-  const runs = await archGramRuns(o, arch, o.data.m);
+  const runs = await archGramRuns(o, arch, checkDepthList(o.depths), o.data.m);
   return { gram: runs.result, determinants: await gramDeterminantsPaced(runs, kernel, normalized, o) };
 }
 
@@ -375,8 +389,12 @@ export async function archGramDeterminantsVouched(o: ArchGramPrecisionOptions, k
  * Both runs of an architecture's precise Gram computation, in the shape `gramDeterminantsPrecise`
  * reads; `determinantOrder` (0 for none) sizes the determinants that follow, for the cost check.
  */
-async function archGramRuns(o: ArchGramPrecisionOptions, arch: ResolvedArchitecture, determinantOrder = 0): Promise<GramRunsPrecise> {
-  const depths = checkDepthList(o.depths);
+async function archGramRuns(
+  o: Omit<ArchGramPrecisionOptions, "architecture" | "depths" | "params">,
+  arch: ResolvedArchitecture,
+  depths: readonly number[],
+  determinantOrder = 0,
+): Promise<GramRunsPrecise> {
   const P = workingPrecision(o.precision, 1).precision;
   const m = o.data.m;
   const pairs = (m * (m - 1)) / 2;

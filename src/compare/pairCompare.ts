@@ -8,7 +8,7 @@
 import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { resolveCheckpoints, resolveDepth, type DepthInput, type ResolvedParams } from "../params.js";
-import { pairThroughDepthFloat64, type PairPointFloat64 } from "../pair/float64.js";
+import { pairFloat64Resolved, resolvePairFloat64, type PairPointFloat64 } from "../pair/float64.js";
 import { pairPreciseResolved, resolvePairPrecise, type PairPointPrecise } from "../pair/precise.js";
 import type { PairOptions } from "../types.js";
 import { ProgressTicker } from "../progress.js";
@@ -116,6 +116,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
   // Each segment is one synchronous WebAssembly run: pause between them so that timers and Ctrl-C get their turn.
   const ticker = new ProgressTicker(o, total, 1, "float64 scans");
   for (const [index, method] of (["textbook", "stable"] as const).entries()) {
+    // Resolved once a path; each segment only swaps the checkpoints (ascending, within the final depth).
+    const resolved = resolvePairFloat64({ ...base, method });
     const all = new Float64Array(depth);
     const lost = new Uint8Array(depth);
     const at = new Map<number, PairPointFloat64>();
@@ -123,8 +125,8 @@ export async function comparePair(o: PairCompareOptions): Promise<PairComparison
     // once (each call restarts from depth 1: the float64 loop is deterministic and cheap to rerun).
     for (let first = 1; first <= depth; first += SCAN_SEGMENT) {
       const last = Math.min(depth, first + SCAN_SEGMENT - 1);
-      const segment = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-      const run = await pairThroughDepthFloat64({ ...base, depth: last, at: segment, method, signal: o.signal });
+      const segment = Array.from({ length: last - first + 1 }, (_, i) => BigInt(first + i));
+      const run = await pairFloat64Resolved({ ...resolved, checkpoints: segment }, { signal: o.signal });
       for (const p of run.points) {
         all[p.depth - 1] = p.oneMinusRho;
         lost[p.depth - 1] = lostRho(p) ? 1 : 0;

@@ -22,9 +22,9 @@
  */
 import { checkObject } from "../argumentTypes.js";
 import { NtkError } from "../errors.js";
-import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
+import { checkInputDim, MAX_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams, type ResolvedRho1 } from "../params.js";
 import { depthJumpFloat64, rawDiagonalFloat64 } from "../depth/float64.js";
-import { ProgressTicker } from "../progress.js";
+import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { LayerScalars } from "../layerScalars.js";
 import { lostPairFields, MIN_NORMAL_COMPLEMENT, type LostPairField } from "../gram/lostComplements.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance } from "../gram/plain.js";
@@ -234,6 +234,26 @@ function chooseMethod(method: PairMethod, params: ResolvedParams, finalDepth: bi
  */
 export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<PairResultFloat64> {
   checkObject(o, "pairThroughDepthFloat64's options");
+  return pairFloat64Resolved(resolvePairFloat64(o), o);
+}
+
+/** The options of {@link pairThroughDepthFloat64} after validation, and the method chosen for them. */
+export interface ResolvedPairFloat64 {
+  readonly rho1: ResolvedRho1;
+  readonly params: ResolvedParams;
+  readonly n0: number;
+  /** Checkpoint depths, exact, ascending, without duplicates; the method was chosen for the last. */
+  readonly checkpoints: readonly bigint[];
+  readonly method: PairMethodRun;
+  readonly backend: "wasm" | "plain";
+}
+
+/**
+ * Validates and resolves the options of {@link pairThroughDepthFloat64} once (ρ1, σw, σb, n0,
+ * depths, method, backend), so that callers running the same pair several times (`comparePair`'s
+ * segments) check nothing again. Throws the codes of {@link pairThroughDepthFloat64} but ABORTED.
+ */
+export function resolvePairFloat64(o: PairFloat64Options): ResolvedPairFloat64 {
   const rho1 = resolveRho1(o.rho1);
   const params = resolveParams(o.params);
   const n0 = checkInputDim(o.inputDim);
@@ -251,6 +271,15 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   if (requested === "textbook" && backend === "plain") {
     throw new NtkError("BAD_OPTION", `the textbook method runs in WebAssembly only; use backend "wasm".`, { method: requested, backend });
   }
+  // The plain TypeScript backend has only the direct loop: "auto" runs that there.
+  const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, checkpoints[checkpoints.length - 1]!);
+  if (method === "jump" && backend === "plain") throw new NtkError("BAD_OPTION", `the jump runs in WebAssembly only; use backend "wasm".`, { method, backend });
+  return { rho1, params, n0, checkpoints, method, backend };
+}
+
+/** {@link pairThroughDepthFloat64} on resolved options: checks nothing. */
+export async function pairFloat64Resolved(r: ResolvedPairFloat64, o: ProgressOptions & { readonly variant?: WasmVariant }): Promise<PairResultFloat64> {
+  const { rho1, params, n0, checkpoints, method, backend } = r;
   const scalars = new LayerScalars(params, n0);
   // The true 1 − ρ1 (and every later 1 − ρ) is > 0 unless ρ1 = 1 exactly.
   const truePositive = !rho1.oneMinusRho1.isZero();
@@ -259,12 +288,7 @@ export async function pairThroughDepthFloat64(o: PairFloat64Options): Promise<Pa
   // that θ_1 (and κ0 of layer 1) is accurate for ρ1 near −1 as near 1 (docs/RECURSIONS.md).
   const [eps1, epsBar1] = layerOneComplements(scalars.c1, scalars.twoBias, rho1.oneMinusRho1_64, exactOneMinus(rho1.rho1.neg()).toNumber());
   const finalDepth = checkpoints[checkpoints.length - 1]!;
-  // The plain TypeScript backend has only the direct loop: "auto" runs that there.
-  const method = chooseMethod(requested === "auto" && backend === "plain" ? "direct" : requested, params, finalDepth);
-  if (method === "jump") {
-    if (backend === "plain") throw new NtkError("BAD_OPTION", `the jump runs in WebAssembly only; use backend "wasm".`, { method, backend });
-    return pairJump(await loadWasmEngine(o.variant), eps1, epsBar1, truePositive, params, n0, checkpoints, o);
-  }
+  if (method === "jump") return pairJump(await loadWasmEngine(o.variant), eps1, epsBar1, truePositive, params, n0, checkpoints, o);
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   const q1 = scalars.qMantissa * 2 ** scalars.log2Scale;
   const rho1Textbook = ((sigmaW2 * rho1.rho1_64) / n0 + params.sigmaB64 * params.sigmaB64) / q1;
@@ -366,7 +390,7 @@ async function pairJump(
   params: ResolvedParams,
   n0: number,
   checkpoints: readonly bigint[],
-  o: PairFloat64Options,
+  o: ProgressOptions,
 ): Promise<PairResultFloat64> {
   const sigmaW2 = params.sigmaW64 * params.sigmaW64;
   const ticker = new ProgressTicker(o, checkpoints.length, 64);

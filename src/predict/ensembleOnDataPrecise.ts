@@ -9,17 +9,19 @@
  * Gram's rounding, amplified by the conditioning, is covered), never more than the predictor on
  * the upper Gram vouches by itself.
  */
-import type { Decimal } from "decimal.js";
+import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { describeValue } from "../argumentTypes.js";
-import { MAX_DEPTH, resolveDepth } from "../params.js";
+import { checkKernelName, MAX_DEPTH, resolveDepth } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import { checkPredictInput } from "./shapes.js";
 import { gramThroughDepthPreciseRuns, kernelMatrixPreciseChecked, type GramRunsPrecise } from "../gram/precise.js";
 import { vouchValue, type Vouched } from "../precise/vouched.js";
 import type { PredictOptions } from "./fromData.js";
 import type { CovarianceRequest } from "./predictor.js";
-import { createPrecisePredictor, type PrecisePredictorResult } from "./predictorPrecise.js";
+import { precisePredictorOf, toDecimals, type PrecisePredictorResult } from "./predictorPrecise.js";
+import { resolveSettings, type ResolvedSettings } from "./settings.js";
+import type { KernelName } from "../types.js";
 import { sliceUnionChecked, joinRawPoints } from "./union.js";
 
 /** Var f_t(x) (and Cov on request) at the test points at P digits, each value vouched. */
@@ -50,6 +52,8 @@ export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<
   if (request !== "variance" && request !== "full")
     throw new NtkError("BAD_OPTION", `covariance must be "variance" or "full", got ${describeValue(request)}.`, {});
   checkEnsembleNetwork(o);
+  const kernel = checkKernelName(o.kernel ?? "ntk");
+  const settings = resolveSettings(o);
   const runs = await gramThroughDepthPreciseRuns({
     data: joinRawPoints(o.train, o.test),
     projection: o.projection ?? "normalize",
@@ -59,7 +63,7 @@ export async function ensembleOnDataPrecise(o: PredictOptions, request: Exclude<
     onProgress: o.onProgress,
     signal: o.signal,
   });
-  return ensembleFromGramRuns(o, request, precision, runs);
+  return ensembleFromGramRuns({ ...o, kernel }, settings, request, precision, runs);
 }
 
 /** The Gram precision the ensemble wants at P digits: P + {@link GRAM_GUARD_DIGITS}. */
@@ -79,7 +83,8 @@ export function checkEnsembleNetwork(o: Pick<PredictOptions, "architecture">): v
  * `o.depth`: the decimal predictor on each run, each value vouched by the two pipelines.
  */
 export async function ensembleFromGramRuns(
-  o: PredictOptions,
+  o: PredictOptions & { readonly kernel: KernelName },
+  settings: ResolvedSettings,
   request: Exclude<CovarianceRequest, "none">,
   precision: number,
   runs: GramRunsPrecise,
@@ -87,7 +92,13 @@ export async function ensembleFromGramRuns(
   const m = o.train.m;
   const t = o.test.m;
   const normalized = o.normalized ?? false;
-  const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
+  // Read (and checked) once here; the Gram's slices are finite and symmetric, so the predictors check nothing.
+  const targets = toDecimals(
+    Decimal,
+    o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array),
+    o.train.k,
+    "targets Y",
+  );
   const answer = async (r: (typeof runs.lower)[number]): Promise<PrecisePredictorResult> => {
     const g = { ...r.matrices, sigmaDiag: r.sigmaDiag, ntkDiag: r.ntkDiag };
     const n = m + t;
@@ -98,17 +109,14 @@ export async function ensembleFromGramRuns(
       request === "full"
         ? Array.from({ length: t * t }, (_, e) => sigma[(m + Math.floor(e / t)) * n + m + (e % t)])
         : Array.from({ length: t }, (_, i) => sigma[(m + i) * n + m + i]);
-    const predictor = createPrecisePredictor({
-      ...o,
-      kernel: o.kernel ?? "ntk",
+    const predictor = precisePredictorOf(
+      { kernel: o.kernel, m, k: o.train.k, targets, trainNngp: sig.train, trainNtk: th.train, precision, onProgress: o.onProgress, signal: o.signal },
       m,
-      k: o.train.k,
-      targets,
-      trainNngp: sig.train,
-      trainNtk: th.train,
-      precision,
-    });
-    return predictor.predict({ time: o.time ?? "inf", testNngp: sig.test, testNtk: th.test, testTestNngp: testTest, covariance: request });
+      o.train.k,
+      settings,
+      true,
+    );
+    return predictor.predictChecked({ testNngp: sig.test, testNtk: th.test, testTestNngp: testTest, covariance: request }, settings, t, request);
   };
   const lower = await answer(runs.lower[0]);
   const upper = await answer(runs.upper[0]);

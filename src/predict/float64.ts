@@ -205,13 +205,15 @@ export async function predictFromCheckedKernels64(c: CheckedKernels64): Promise<
     complement: c.trainComplement,
     entryError,
   });
-  const r = await predictor.predict({
-    time: settings.infinite ? "inf" : settings.time,
-    testNngp: e?.kernel === "ntk" ? e.testSigma : c.testKernel,
-    testNtk: c.testKernel,
-    testComplement: c.testComplement ?? undefined,
-    ...(e === undefined ? {} : { testTestNngp: e.testTestSigma, covariance: e.request }),
-  });
+  const r = await predictor.predictChecked(
+    {
+      testNngp: e?.kernel === "ntk" ? e.testSigma : c.testKernel,
+      testNtk: c.testKernel,
+      testComplement: c.testComplement ?? undefined,
+      ...(e === undefined ? {} : { testTestNngp: e.testTestSigma, covariance: e.request }),
+    },
+    settings,
+  );
   throwIfAborted(c.signal);
   const { determinant, conditionEstimate: kernelConditionEstimate } = await predictor.matrixAnalysis();
   const weightsL1 = new Float64Array(testCount);

@@ -8,9 +8,9 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
-import { gramFloat64For, gramPreciseFor } from "../arch/gramFor.js";
-import { gramRunsResolved, resolvedGramPrecise } from "../gram/precise.js";
-import { toArchitecture, type ArchitectureInput } from "../arch/float64.js";
+import { archGramPreciseResolved } from "../arch/precise.js";
+import { archGramFloat64Resolved, toArchitecture, type ArchitectureInput } from "../arch/float64.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 import { checkDepthList, checkKernelName, MAX_DEPTH, resolveDepth, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
@@ -20,9 +20,9 @@ import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import { checkPredictInput } from "./shapes.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
 import { type PredictionFloat64 } from "./float64.js";
-import { firstGramPrecision, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
+import { firstGramPrecision, preciseGramRuns, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
-import { flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
 import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
@@ -164,7 +164,7 @@ export async function predict(o: PredictOptions): Promise<DataPrediction> {
     // With covariance the Gram runs behind the mean serve the ensemble too, at the guard digits the ensemble wants.
     const ensembleGram = covariance === null ? {} : { keepGramRuns: true, minGramPrecision: ensembleGramPrecision(precision) };
     const r = await predictWithDigits({ ...o, ...p, depth, ...ensembleGram }, precision, 0, false);
-    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth }, covariance, precision, r.gramRuns!);
+    const ensemble = covariance === null ? null : await ensembleFromGramRuns({ ...o, depth, kernel: p.kernel }, p.settings, covariance, precision, r.gramRuns!);
     return { ...preciseResult(o, p, depth, causes, null, r), ensemblePrecise: ensemble };
   }
   if (o.precision !== "auto")
@@ -225,9 +225,8 @@ export async function predictThroughDepth(o: PredictThroughDepthOptions): Promis
   // Sized above for the Gram and the solves together: the ReLU Gram runs on the resolved options, unsized again.
   const gramOptions = { data: joinRawPoints(o.train, o.test), projection: p.projection, onProgress: o.onProgress, signal: o.signal, ...limits };
   const gram =
-    o.architecture === undefined
-      ? (await gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, p.resolvedParams))).result
-      : await gramPreciseFor({ ...gramOptions, depths, precision: gramPrecision, params: o.params }, o.architecture);
+    (await preciseGramRuns(p, gramOptions, depths, gramPrecision))?.result ??
+    (await archGramPreciseResolved({ ...gramOptions, precision: gramPrecision }, p.resolvedArchitecture!, depths));
   const out: DataPrediction[] = [];
   for (const g of gram.grams) {
     const r = await predictFromGramPrecise({ ...o, ...p }, g, gramPrecision, precision);
@@ -264,13 +263,15 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
 
 /**
  * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
- * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare});
- * an architecture goes through its own entry, which resolves the description.
+ * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare}), and
+ * so does an architecture, its description resolved there too.
  */
 async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64[]> {
   const points = joinSpherePoints(p.trainSphere, p.testSphere);
   const progress = { onProgress: o.onProgress, signal: o.signal };
-  if (o.architecture !== undefined) return (await gramFloat64For({ points, depths, params: o.params, threads: p.threads, ...progress }, o.architecture)).grams;
+  if (p.resolvedArchitecture !== null) {
+    return (await archGramFloat64Resolved({ points, depths, threads: p.threads, backend: "wasm", ...progress }, p.resolvedArchitecture)).grams;
+  }
   const { grams } = await gramFloat64Resolved({
     points,
     params: p.resolvedParams,
@@ -299,6 +300,8 @@ interface Prepared {
   readonly fatal: boolean;
   /** σw, σb resolved (the options' `params` stay as given, for the high-precision layers' own resolution). */
   readonly resolvedParams: ResolvedParams;
+  /** The architecture resolved once (`toArchitecture`), null for the ReLU network of `params`. */
+  readonly resolvedArchitecture: ResolvedArchitecture | null;
   /** Worker threads, resolved once (`resolveThreads`). */
   readonly threads: number;
 }
@@ -322,18 +325,20 @@ async function prepare(o: Omit<PredictOptions, "depth">): Promise<Prepared> {
   const projection = o.projection ?? "normalize";
   const settings = resolveSettings(o);
   const params = resolveParams(o.params);
+  const architecture = o.architecture === undefined ? null : toArchitecture(o.architecture, o.params);
   const trainSphere = projectToSphereFloat64(train, projection);
   return {
     kernel,
     normalized: o.normalized ?? false,
     projection,
     settings,
-    hasBias: depthOneBiasChecked(o.architecture === undefined ? undefined : toArchitecture(o.architecture, o.params), params),
+    hasBias: depthOneBiasChecked(architecture ?? undefined, params),
     trainSphere,
     duplicates: findDuplicateCauses({ raw: train, projected: trainSphere, projection }),
     testSphere: projectToSphereFloat64(test, projection),
     fatal: settings.infinite && settings.exact.diagReg.isZero(),
     resolvedParams: params,
+    resolvedArchitecture: architecture,
     threads: await resolveThreads(o.threads),
   };
 }
@@ -442,7 +447,7 @@ async function predictFromGramFloat64(
     predictFromCheckedKernels64({
       signal: o.signal,
       threads: o.threads,
-      settings: resolveSettings({ time, diagReg, diagRegScale: settings.diagRegScale, timeConvention: "flow" }),
+      settings: flowSettings(time, diagReg, settings.diagRegScale),
       shape: { m, testCount: t, k: o.train.k },
       trainKernel: kernel.train,
       testKernel: kernel.test,
@@ -494,7 +499,9 @@ async function predictFromGramFloat64(
     }
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    r = await solve(sliceUnion64(matrix, m, t), null, s * scale, ridge);
+    // t = 0 stays 0 when 2^log2Scale overflows (σw² > 2, deep): 0 · ∞ would be NaN. A product that
+    // overflows is t = ∞ to float64: e^{−(sc)λ} is 0 for every eigenvalue the solve can resolve.
+    r = await solve(sliceUnion64(matrix, m, t), null, s === 0 ? 0 : s * scale, ridge);
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;

@@ -22,9 +22,9 @@ import { NtkError } from "../errors.js";
 import { checkArrayLike, checkObject, describeValue } from "../argumentTypes.js";
 import type { ProgressOptions } from "../progress.js";
 import { checkPrecision } from "../precise/precision.js";
-import { createPrecisePredictor, toDecimals, type DecimalLike } from "./predictorPrecise.js";
+import { precisePredictorOf, toDecimals, type CheckedPrecisePredictor, type DecimalLike, type PrecisePredictorOptions } from "./predictorPrecise.js";
 import { checkPredictionShape, type PredictionShape } from "./shapes.js";
-import type { PredictionSettings } from "./settings.js";
+import { resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 
 export type { DecimalLike } from "./predictorPrecise.js";
 
@@ -111,25 +111,42 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   const trainKernel = toDecimals(Decimal, o.trainKernel, shape.m, "training kernel K");
   const testKernel = toDecimals(Decimal, o.testKernel, shape.m, "test kernel K_x");
   const targets = toDecimals(Decimal, o.targets, shape.k, "targets Y");
-  const predictor = createPrecisePredictor({
-    kernel: "nngp",
-    precision,
-    m: shape.m,
-    k: shape.k,
-    targets,
-    trainNngp: trainKernel,
-    learningRate: o.learningRate,
-    diagReg: o.diagReg,
-    diagRegScale: o.diagRegScale,
-    timeConvention: o.timeConvention,
-    onProgress: o.onProgress,
-    signal: o.signal,
-  });
-  const time = o.time ?? "inf";
-  const analysis = await predictor.matrixAnalysis(time);
-  const r = await predictor.predict({ time, testNngp: testKernel });
+  const settings = resolveSettings(o);
+  // The entries are checked above; their symmetry is checked by the predictor, at its first working precision.
+  const predictor = precisePredictorOf(predictorOptions(o, precision, shape, targets, trainKernel), shape.m, shape.k, settings, false);
+  return predictionFrom(predictor, { settings, shape, testKernel, precision, inputDigits: o.inputDigits });
+}
+
+/** What {@link predictionFrom} takes besides the predictor: all checked, the test kernel t × m. */
+export interface CheckedPreciseQuery {
+  readonly settings: ResolvedSettings;
+  readonly shape: PredictionShape;
+  readonly testKernel: readonly Decimal[];
+  readonly precision: number;
+  readonly inputDigits: number | undefined;
+}
+
+/** The predictor's options for K, Y (Decimals, checked) and the progress of `o`. */
+export function predictorOptions(
+  o: ProgressOptions,
+  precision: number,
+  shape: PredictionShape,
+  targets: readonly Decimal[],
+  trainKernel: readonly Decimal[],
+): PrecisePredictorOptions {
+  return { kernel: "nngp", precision, m: shape.m, k: shape.k, targets, trainNngp: trainKernel, onProgress: o.onProgress, signal: o.signal };
+}
+
+/**
+ * {@link predictFromKernelsPrecise} from a predictor of K and Y and a checked query (what
+ * predictions from data call, their kernels sliced from a Gram matrix): checks nothing.
+ */
+export async function predictionFrom(predictor: CheckedPrecisePredictor, c: CheckedPreciseQuery): Promise<PredictionPrecise> {
+  const { settings, shape, precision } = c;
+  const analysis = await predictor.analysis(settings);
+  const r = await predictor.predictChecked({ testNngp: c.testKernel }, settings, shape.testCount, "none");
   const conditionLog10 = Math.log10(analysis.conditionEstimate);
-  const inputCap = o.inputDigits === undefined ? Infinity : Math.floor(o.inputDigits - Math.max(0, conditionLog10) - Math.log10(shape.m));
+  const inputCap = c.inputDigits === undefined ? Infinity : Math.floor(c.inputDigits - Math.max(0, conditionLog10) - Math.log10(shape.m));
   const cap = (d: number) => Math.max(0, Math.min(inputCap, d));
   const digitsVouched = {
     predictions: cap(r.scaledDigits.mean),
@@ -142,7 +159,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
   if (short.length > 0) {
     warnings.push(
       `Fewer than the ${precision} digits asked for are vouched for: ${short.map(([name, d]) => `${name} ${d}`).join(", ")}` +
-        (o.inputDigits !== undefined ? ` (the kernel entries are known to ${o.inputDigits} digits and κ ≈ 1e${Math.round(conditionLog10)}).` : "."),
+        (c.inputDigits !== undefined ? ` (the kernel entries are known to ${c.inputDigits} digits and κ ≈ 1e${Math.round(conditionLog10)}).` : "."),
     );
   }
   if (analysis.singularToPrecision) {
@@ -156,7 +173,7 @@ export async function predictFromKernelsPrecise(o: KernelPredictionPreciseOption
       `K has a negative eigenvalue λ = ${lambda[0].toPrecision(3)}: it is not positive semi-definite, and e^{−sλ} grows instead of decaying along that direction.`,
     );
   }
-  const capText = o.inputDigits !== undefined ? `; each count is at most the kernel's ${o.inputDigits} digits less log10 κ and log10 m` : "";
+  const capText = c.inputDigits !== undefined ? `; each count is at most the kernel's ${c.inputDigits} digits less log10 κ and log10 m` : "";
   return {
     ...shape,
     precision,

@@ -8,16 +8,18 @@ import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
 import { gramRunsResolved, kernelMatrixPreciseChecked, resolvedGramPrecise, type GramAtDepthPrecise, type GramRunsPrecise } from "../gram/precise.js";
 import type { ResolvedParams } from "../params.js";
-import { gramPreciseFor } from "../arch/gramFor.js";
-import type { ArchitectureInput } from "../arch/float64.js";
+import { archGramPreciseResolved } from "../arch/precise.js";
+import type { ResolvedArchitecture } from "../arch/description.js";
 import { sliceUnionChecked, joinRawPoints } from "./union.js";
 import type { ProgressOptions } from "../progress.js";
 import type { RawPoints } from "../sphere/float64.js";
-import type { KernelName, NetworkParams, Projection } from "../types.js";
+import type { KernelName, Projection } from "../types.js";
 import { MAX_PRECISION, MIN_PRECISION, workingPrecision } from "../precise/precision.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
-import { predictFromKernelsPrecise, type PredictionPrecise } from "./precise.js";
-import type { PredictionSettings } from "./settings.js";
+import { Decimal } from "decimal.js";
+import { predictionFrom, predictorOptions, type PredictionPrecise } from "./precise.js";
+import { precisePredictorOf, toDecimals } from "./predictorPrecise.js";
+import type { PredictionSettings, ResolvedSettings } from "./settings.js";
 
 /** What the high-precision path needs (validated by `predict`). */
 export interface PreciseDataInput extends PredictionSettings, ProgressOptions, ResourceLimits {
@@ -27,11 +29,12 @@ export interface PreciseDataInput extends PredictionSettings, ProgressOptions, R
   readonly depth: number;
   readonly kernel: KernelName;
   readonly normalized: boolean;
-  readonly params?: NetworkParams;
-  /** σw, σb as the entry resolved them (`params` stays as given, for an architecture's own resolution). */
+  /** The settings as the entry resolved them (`time`, `learningRate`, … stay as given). */
+  readonly settings: ResolvedSettings;
+  /** σw, σb as the entry resolved them. */
   readonly resolvedParams: ResolvedParams;
-  /** The network (src/arch/); default the ReLU network with `params`. */
-  readonly architecture?: ArchitectureInput;
+  /** The network (src/arch/) as the entry resolved it; null for the ReLU network with `resolvedParams`. */
+  readonly resolvedArchitecture: ResolvedArchitecture | null;
   /** Keep both Gram runs in the result (`gramRuns`), for the ensemble's covariance (the ReLU network only). */
   readonly keepGramRuns?: boolean;
   /** Least Gram precision of the first try (default 0: the one the digits ask for). */
@@ -99,10 +102,25 @@ async function predictPreciseOnData(o: PreciseDataInput, gramPrecision: number, 
     maxMemoryBytes: o.maxMemoryBytes,
     maxSeconds: o.maxSeconds,
   };
-  // The ReLU Gram runs on the resolved options (gramThroughDepthPrecise is the `result` of these runs).
-  const gramRuns = o.architecture === undefined ? await gramRunsResolved(gramOptions, resolvedGramPrecise([o.depth], gramPrecision, o.resolvedParams)) : null;
-  const gram = gramRuns?.result ?? (await gramPreciseFor({ ...gramOptions, depths: [o.depth], params: o.params, precision: gramPrecision }, o.architecture));
+  const gramRuns = await preciseGramRuns(o, gramOptions, [o.depth], gramPrecision);
+  const gram = gramRuns?.result ?? (await archGramPreciseResolved({ ...gramOptions, precision: gramPrecision }, o.resolvedArchitecture!, [o.depth]));
   return { ...(await predictFromGramPrecise(o, gram.grams[0], gramPrecision, digits)), gramRuns: o.keepGramRuns === true ? gramRuns : null };
+}
+
+/**
+ * Both runs of the ReLU network's Gram matrices at checked `depths` (`gramThroughDepthPrecise` is
+ * their `result`), on the parameters the entry resolved (an architecture that is the plain ReLU
+ * network gives its own); null for any other architecture, whose Gram the caller runs on
+ * `archGramPreciseResolved`. The caller has sized the run.
+ */
+export async function preciseGramRuns(
+  o: Pick<PreciseDataInput, "resolvedParams" | "resolvedArchitecture">,
+  gramOptions: Parameters<typeof gramRunsResolved>[0],
+  depths: readonly number[],
+  gramPrecision: number,
+): Promise<GramRunsPrecise | null> {
+  const params = o.resolvedArchitecture === null ? o.resolvedParams : o.resolvedArchitecture.reluMlp;
+  return params === null ? null : gramRunsResolved(gramOptions, resolvedGramPrecise(depths, gramPrecision, params));
 }
 
 /** The prediction from one high-precision Gram matrix of train ∪ test (training rows first), computed at `gramPrecision`. */
@@ -118,17 +136,17 @@ export async function predictFromGramPrecise(
   const kernelDigits = o.normalized ? g.digitsVouchedByMatrix[name] : Math.min(g.digitsVouchedByMatrix[name], g.digitsVouched);
   const m = o.train.m;
   const { train, test } = sliceUnionChecked(kernelMatrixPreciseChecked(g, o.kernel, o.normalized), m, o.test.m);
-  const targets = o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array);
-  const prediction = await predictFromKernelsPrecise({
-    ...o,
-    trainKernel: train,
-    testKernel: test,
-    targets,
-    m,
-    k: o.train.k,
-    precision: Math.max(MIN_PRECISION, digits),
-    inputDigits: kernelDigits,
-  });
+  // The Gram's slices are finite and exactly symmetric, the settings resolved by the entry: only the targets are read (and checked) here, once.
+  const shape = { m, testCount: o.test.m, k: o.train.k };
+  const targets = toDecimals(
+    Decimal,
+    o.train.targetText !== undefined ? o.train.targetText.flat() : Array.from(o.train.targets as Float64Array),
+    shape.k,
+    "targets Y",
+  );
+  const precision = Math.max(MIN_PRECISION, digits);
+  const predictor = precisePredictorOf(predictorOptions(o, precision, shape, targets, train), m, shape.k, o.settings, true);
+  const prediction = await predictionFrom(predictor, { settings: o.settings, shape, testKernel: test, precision, inputDigits: kernelDigits });
   return { prediction, precision: gramPrecision, gramDigitsVouched: kernelDigits, warnings: prediction.warnings, gramRuns: null };
 }
 

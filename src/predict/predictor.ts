@@ -26,7 +26,7 @@ import type { KernelName } from "../types.js";
 import { complementFactor, type ComplementFactorization } from "./complementSolve.js";
 import { flowFilter } from "./flowFilter.js";
 import { createPrecisePredictor, type PrecisePredictor, type PrecisePredictorOptions } from "./predictorPrecise.js";
-import { flowTime, resolveSettings, ridgeFor, type PredictionSettings, type ResolvedSettings } from "./settings.js";
+import { flowTime, resolveSettings, ridgeFor, settingsAtTime, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { type Determinant } from "../linalg/lu.js";
 import { checkPredictorKernel, checkPredictorTargets } from "./shapes.js";
 
@@ -246,8 +246,8 @@ export class Float64Predictor implements Predictor {
   }
 
   async predict(q: PredictorQuery): Promise<PredictorResult> {
-    const { m, k } = this;
-    const settings = resolveSettings({ ...this.input.settings, time: q.time ?? "inf" });
+    const { m } = this;
+    const settings = settingsAtTime(this.input.settings, q.time);
     const sx = checkedRows(q.testNngp, m, "test NNGP kernel Σ(x, X)");
     const t = sx.length / m;
     let kx = sx;
@@ -269,6 +269,31 @@ export class Float64Predictor implements Predictor {
       throw new NtkError("BAD_OPTION", `A covariance needs trainNngp, the NNGP kernel Σ(X, X) of the training points.`, {});
     }
     const self = covariance === "none" ? null : checkedSelf(q.testTestNngp, t, covariance === "full");
+    return this.answer(q, settings, sx, kx, t, covariance, self);
+  }
+
+  /**
+   * {@link predict} for a query its caller built from checked kernels (finite entries, t × m, and
+   * Σ(x, x′) with a covariance that the predictor can give) at resolved `settings`: checks nothing.
+   */
+  predictChecked(q: PredictorQuery, settings: ResolvedSettings): Promise<PredictorResult> {
+    const sx = Float64Array.from(q.testNngp);
+    const kx = this.kernel === "ntk" ? Float64Array.from(q.testNtk!) : sx;
+    const covariance = q.covariance ?? (q.testTestNngp !== undefined ? "variance" : "none");
+    return this.answer(q, settings, sx, kx, sx.length / this.m, covariance, covariance === "none" ? null : Float64Array.from(q.testTestNngp!));
+  }
+
+  /** The query, checked: test kernels `sx` (Σ) and `kx` (the trained kernel's), `t` rows; Σ(x, x′) in `self`. */
+  private async answer(
+    q: PredictorQuery,
+    settings: ResolvedSettings,
+    sx: Float64Array,
+    kx: Float64Array,
+    t: number,
+    covariance: CovarianceRequest,
+    self: Float64Array | null,
+  ): Promise<PredictorResult> {
+    const { m, k } = this;
     const s = flowTime(settings, m, k);
     const warnings: string[] = [];
     const withRidge = this.ridge > 0 ? " + δI" : "";

@@ -41,7 +41,7 @@ import { ProgressTicker, runSteps, type ProgressOptions } from "../progress.js";
 import type { KernelName } from "../types.js";
 import { flowFilterPrecise } from "./flowFilter.js";
 import type { CovarianceRequest } from "./predictor.js";
-import { flowTimePrecise, resolveSettings, type PredictionSettings } from "./settings.js";
+import { flowTimePrecise, resolveSettings, settingsAtTime, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { checkPredictorKernel, checkPredictorTargets } from "./shapes.js";
 
 /** A matrix entry as given: a Decimal, decimal text (exact), or a number (its exact binary value). */
@@ -171,13 +171,40 @@ export interface PrecisePredictor {
 export function createPrecisePredictor(o: PrecisePredictorOptions): PrecisePredictor {
   checkPredictorKernel(o.kernel);
   const precision = checkPrecision(o.precision);
-  resolveSettings({ ...o, time: "inf" });
+  const settings = resolveSettings({ ...o, time: "inf" });
   const { m, k } = checkPredictorTargets(o);
   if (o.kernel === "ntk" && o.trainNtk === undefined) {
     throw new NtkError("BAD_OPTION", `kernel "ntk" needs trainNtk, the NTK Θ(X, X) of the training points.`, {});
   }
-  const predictor = new DecimalPredictor(o, precision, m, k);
+  const predictor = new DecimalPredictor(o, precision, m, k, settings, false);
   predictor.inputs(precision + PREDICTION_GUARD_DIGITS);
+  return predictor;
+}
+
+/** A high-precision predictor whose queries and analyses take resolved settings and checked kernels. */
+export interface CheckedPrecisePredictor {
+  /** {@link PrecisePredictor.predict} for a query of `t` test rows already checked (shapes, entries): checks nothing. */
+  predictChecked(q: PrecisePredictorQuery, settings: ResolvedSettings, t: number, request: CovarianceRequest): Promise<PrecisePredictorResult>;
+  /** {@link PrecisePredictor.matrixAnalysis} at resolved settings. */
+  analysis(settings: ResolvedSettings): Promise<PreciseTrainedMatrixAnalysis>;
+}
+
+/**
+ * A predictor on resolved `settings` (t = ∞; queries give theirs) and the shapes m, k checked,
+ * for the layers below the public entries. `entriesChecked`: the kernels are m × m, symmetric,
+ * and every entry finite (as a Gram matrix's are), so nothing is checked, at creation or in the
+ * queries, and each working precision only reads the entries; otherwise the entries are checked
+ * once, now, as {@link createPrecisePredictor} checks them.
+ */
+export function precisePredictorOf(
+  o: PrecisePredictorOptions,
+  m: number,
+  k: number,
+  settings: ResolvedSettings,
+  entriesChecked: boolean,
+): CheckedPrecisePredictor {
+  const predictor = new DecimalPredictor(o, o.precision, m, k, settings, entriesChecked);
+  if (!entriesChecked) predictor.inputs(o.precision + PREDICTION_GUARD_DIGITS);
   return predictor;
 }
 
@@ -223,7 +250,7 @@ interface QueryRun {
   readonly covScale: Decimal[] | null;
 }
 
-class DecimalPredictor implements PrecisePredictor {
+class DecimalPredictor implements PrecisePredictor, CheckedPrecisePredictor {
   readonly kernel: KernelName;
   private readonly cache = new Map<number, Inputs>();
   private readonly direct = new Map<number, { chol: PreciseCholesky | null; lu: LuFactorsPrecise | null }>();
@@ -236,27 +263,38 @@ class DecimalPredictor implements PrecisePredictor {
     readonly precision: number,
     readonly m: number,
     readonly k: number,
+    /** The settings at t = ∞ (queries set their own time). */
+    private readonly settings: ResolvedSettings,
+    /** Whether the training entries, shapes and symmetry are known good: then only the first {@link inputs} would check them. */
+    private validated: boolean,
   ) {
     this.kernel = o.kernel;
   }
 
-  /** The training kernels, targets and ridge at `digits` (validated on first use). */
+  /** The training kernels, targets and ridge at `digits` (validated on first use only). */
   inputs(digits: number): Inputs {
     const hit = this.cache.get(digits);
     if (hit) return hit;
     const { m, k, o } = this;
     const D = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
-    const Y = toDecimals(D, Array.from(o.targets), k, "targets Y");
-    const sigma = toDecimals(D, Array.from(o.trainNngp), m, "training NNGP kernel Σ(X, X)");
-    checkShape(sigma.length, m * m, "training NNGP kernel Σ(X, X)", m);
-    checkSymmetric(D, sigma, m);
+    const check = !this.validated;
+    const convert = check ? toDecimals : decimalsOf;
+    const Y = convert(D, Array.from(o.targets), k, "targets Y");
+    const sigma = convert(D, Array.from(o.trainNngp), m, "training NNGP kernel Σ(X, X)");
+    if (check) {
+      checkShape(sigma.length, m * m, "training NNGP kernel Σ(X, X)", m);
+      checkSymmetric(D, sigma, m);
+    }
     let trained = sigma.slice();
     if (this.kernel === "ntk") {
-      trained = toDecimals(D, Array.from(o.trainNtk!), m, "training NTK Θ(X, X)");
-      checkShape(trained.length, m * m, "training NTK Θ(X, X)", m);
-      checkSymmetric(D, trained, m);
+      trained = convert(D, Array.from(o.trainNtk!), m, "training NTK Θ(X, X)");
+      if (check) {
+        checkShape(trained.length, m * m, "training NTK Θ(X, X)", m);
+        checkSymmetric(D, trained, m);
+      }
     }
-    const settings = resolveSettings({ ...o, time: "inf" });
+    this.validated = true;
+    const settings = this.settings;
     let trace = new D(0);
     for (let i = 0; i < m; i++) trace = trace.plus(trained[i * m + i]);
     const ridge = settings.diagRegScale === "mean-diagonal" ? new D(settings.exact.diagReg).times(trace).div(m) : new D(settings.exact.diagReg);
@@ -267,8 +305,8 @@ class DecimalPredictor implements PrecisePredictor {
   }
 
   async predict(q: PrecisePredictorQuery): Promise<PrecisePredictorResult> {
-    const { m, precision } = this;
-    const settings = resolveSettings({ ...this.o, time: q.time ?? "inf" });
+    const { m } = this;
+    const settings = settingsAtTime(this.settings, q.time);
     const t = rowsOf(q.testNngp, m, "test NNGP kernel Σ(x, X)");
     if (this.kernel === "ntk") {
       if (q.testNtk === undefined) throw new NtkError("BAD_OPTION", `kernel "ntk" needs testNtk, the NTK Θ(x, X) of the test points.`, {});
@@ -293,12 +331,28 @@ class DecimalPredictor implements PrecisePredictor {
         );
       }
     }
+    return this.answer(q, settings, t, request, toDecimals);
+  }
+
+  predictChecked(q: PrecisePredictorQuery, settings: ResolvedSettings, t: number, request: CovarianceRequest): Promise<PrecisePredictorResult> {
+    return this.answer(q, settings, t, request, decimalsOf);
+  }
+
+  /** The query, checked; `convert` reads its test kernels at each working precision. */
+  private async answer(
+    q: PrecisePredictorQuery,
+    settings: ResolvedSettings,
+    t: number,
+    request: CovarianceRequest,
+    convert: ToDecimals,
+  ): Promise<PrecisePredictorResult> {
+    const { m, precision } = this;
     const runs = await vouchTwice<QueryRun>({
       precision,
       lowerDigits: precision + PREDICTION_GUARD_DIGITS + Math.ceil(Math.log10(m + 1)),
       run: async (lowerDigits, upperDigits) => ({
-        lower: await this.run(lowerDigits, q, settings, t, request),
-        upper: await this.run(upperDigits, q, settings, t, request),
+        lower: await this.run(lowerDigits, q, settings, t, request, convert),
+        upper: await this.run(upperDigits, q, settings, t, request, convert),
       }),
       count: (l, u) => {
         if (l.singular || u.singular) return 0;
@@ -359,8 +413,11 @@ class DecimalPredictor implements PrecisePredictor {
   }
 
   async matrixAnalysis(time: number | string = "inf"): Promise<PreciseTrainedMatrixAnalysis> {
+    return this.analysis(settingsAtTime(this.settings, time));
+  }
+
+  async analysis(settings: ResolvedSettings): Promise<PreciseTrainedMatrixAnalysis> {
     const { m, precision } = this;
-    const settings = resolveSettings({ ...this.o, time });
     const logM = Math.ceil(Math.log10(m + 1));
     // A matrix singular to the working precision matters only to t = ∞; finite times are defined regardless.
     const fatal = (r: AnalysisRun) => settings.infinite && r.singular;
@@ -407,7 +464,7 @@ class DecimalPredictor implements PrecisePredictor {
   }
 
   /** det, κ and singularity of the trained kernel + δI at `digits`, from the factors of that precision. */
-  private async analyzeAt(digits: number, settings: ReturnType<typeof resolveSettings>): Promise<AnalysisRun> {
+  private async analyzeAt(digits: number, settings: ResolvedSettings): Promise<AnalysisRun> {
     const { m } = this;
     const { D, trained, ridge } = this.inputs(digits);
     const s = flowTimePrecise(settings, m, this.k, D);
@@ -463,14 +520,15 @@ class DecimalPredictor implements PrecisePredictor {
   private async run(
     digits: number,
     q: PrecisePredictorQuery,
-    settings: ReturnType<typeof resolveSettings>,
+    settings: ResolvedSettings,
     t: number,
     request: CovarianceRequest,
+    convert: ToDecimals,
   ): Promise<QueryRun> {
     const { m, k } = this;
     const { D, Y, sigma, trained, ridge } = this.inputs(digits);
-    const sx = toDecimals(D, Array.from(q.testNngp), m, "test NNGP kernel Σ(x, X)");
-    const kx = this.kernel === "ntk" ? toDecimals(D, Array.from(q.testNtk!), m, "test NTK Θ(x, X)") : sx;
+    const sx = convert(D, Array.from(q.testNngp), m, "test NNGP kernel Σ(x, X)");
+    const kx = this.kernel === "ntk" ? convert(D, Array.from(q.testNtk!), m, "test NTK Θ(x, X)") : sx;
     const s = flowTimePrecise(settings, m, k, D);
     let weights: Decimal[];
     let solver: QueryRun["solver"];
@@ -520,7 +578,7 @@ class DecimalPredictor implements PrecisePredictor {
       weightScale: weights.map((_, i) => rowMax[Math.floor(i / m)]),
     };
     if (request === "none") return { ...base, cov: null, covScale: null };
-    const selfRaw = toDecimals(D, Array.from(q.testTestNngp!), q.testTestNngp!.length === t ? 1 : t, "test NNGP kernel Σ(x, x′)");
+    const selfRaw = convert(D, Array.from(q.testTestNngp!), q.testTestNngp!.length === t ? 1 : t, "test NNGP kernel Σ(x, x′)");
     const self = (i: number, j: number) => (selfRaw.length === t * t ? selfRaw[i * t + j] : selfRaw[i]);
     const full = request === "full";
     const pairs: [number, number][] = [];
@@ -633,6 +691,14 @@ function scaledDigits(l: QueryRun, u: QueryRun, precision: number): PrecisePredi
     mean: leastAgreed(l.mean, u.mean, precision, u.meanScale),
     weightsL1: leastAgreed(l.weightsL1, u.weightsL1, precision),
   };
+}
+
+/** How entries are read at a working precision: {@link toDecimals} (checked) or {@link decimalsOf}. */
+type ToDecimals = (D: typeof Decimal, values: readonly DecimalLike[], width: number, what: string) => Decimal[];
+
+/** {@link toDecimals} for entries already checked: the same exact values, nothing checked. */
+function decimalsOf(D: typeof Decimal, values: readonly DecimalLike[]): Decimal[] {
+  return values.map((v) => (typeof v === "number" ? new D(exactBinaryDecimal(v, "entry")) : new D(v)));
 }
 
 /** Entries as Decimals of class D, exactly (numbers by their binary value; the constructor does not round); NaN/∞ rejected. */

@@ -69,13 +69,7 @@ export interface ResolvedSettings {
  * non-finite ridge, an unknown convention, or an ηt that overflows float64.
  */
 export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
-  const rawTime = s.time ?? "inf";
-  const infinite = rawTime === Infinity || (typeof rawTime === "string" && /^\s*(inf|infinity|∞)\s*$/i.test(rawTime));
-  const timeExact = infinite ? null : exactOption(rawTime, "time");
-  if (timeExact !== null && !(timeExact.gte(0) && Number.isFinite(timeExact.toNumber()))) {
-    throw new NtkError("BAD_OPTION", `time must be a finite number ≥ 0 or "inf", got ${String(rawTime)}.`, { time: String(rawTime) });
-  }
-  const time = timeExact === null ? Infinity : timeExact.toNumber();
+  const time = readTime(s.time);
   const learningRateExact = exactOption(s.learningRate ?? 1, "learningRate η");
   const learningRate = learningRateExact.toNumber();
   if (!(learningRateExact.gt(0) && learningRate > 0 && Number.isFinite(learningRate))) {
@@ -96,20 +90,64 @@ export function resolveSettings(s: PredictionSettings = {}): ResolvedSettings {
   if (!DIAG_REG_SCALES.includes(diagRegScale)) {
     throw new NtkError("BAD_OPTION", `unknown diagReg scale "${String(diagRegScale)}"; choose ${DIAG_REG_SCALES.join(" or ")}.`, { diagRegScale });
   }
-  if (!infinite && !Number.isFinite(learningRate * time)) {
-    throw new NtkError("BAD_OPTION", `learningRate × time = ${learningRate} × ${time} overflows float64; use time "inf" for the limit.`, {
-      learningRate,
-      time,
-    });
-  }
-  return {
-    infinite,
-    time,
+  return checkFlowRange({
+    infinite: time.infinite,
+    time: time.time,
     learningRate,
     diagReg,
     timeConvention,
     diagRegScale,
-    exact: { time: timeExact, learningRate: learningRateExact, diagReg: diagRegExact },
+    exact: { time: time.exact, learningRate: learningRateExact, diagReg: diagRegExact },
+  });
+}
+
+/**
+ * Resolved settings at another time (a predictor's query): checks the time alone, and ηt's range,
+ * as {@link resolveSettings} does; the rest of `base` was resolved already.
+ */
+export function settingsAtTime(base: ResolvedSettings, time: number | string | undefined): ResolvedSettings {
+  const t = readTime(time);
+  return checkFlowRange({ ...base, infinite: t.infinite, time: t.time, exact: { ...base.exact, time: t.exact } });
+}
+
+/** The `time` setting (default "inf"); BAD_OPTION unless finite and ≥ 0 or "inf". */
+function readTime(given: number | string | undefined): { infinite: boolean; time: number; exact: Decimal | null } {
+  const rawTime = given ?? "inf";
+  const infinite = rawTime === Infinity || (typeof rawTime === "string" && /^\s*(inf|infinity|∞)\s*$/i.test(rawTime));
+  const timeExact = infinite ? null : exactOption(rawTime, "time");
+  if (timeExact !== null && !(timeExact.gte(0) && Number.isFinite(timeExact.toNumber()))) {
+    throw new NtkError("BAD_OPTION", `time must be a finite number ≥ 0 or "inf", got ${String(rawTime)}.`, { time: String(rawTime) });
+  }
+  return { infinite, time: timeExact === null ? Infinity : timeExact.toNumber(), exact: timeExact };
+}
+
+/** `s` itself, or BAD_OPTION when ηt overflows float64. */
+function checkFlowRange(s: ResolvedSettings): ResolvedSettings {
+  if (!s.infinite && !Number.isFinite(s.learningRate * s.time)) {
+    throw new NtkError("BAD_OPTION", `learningRate × time = ${s.learningRate} × ${s.time} overflows float64; use time "inf" for the limit.`, {
+      learningRate: s.learningRate,
+      time: s.time,
+    });
+  }
+  return s;
+}
+
+/**
+ * Settings of an internal solve from values computed, not given (checks nothing): the "flow"
+ * convention at learning rate 1, time ηt (Infinity or "inf" for t = ∞, as {@link resolveSettings}
+ * reads them) and ridge δ ≥ 0, both finite float64 otherwise.
+ */
+export function flowSettings(time: number | "inf", diagReg: number, diagRegScale: DiagRegScale): ResolvedSettings {
+  const infinite = time === "inf" || time === Infinity;
+  const timeExact = infinite ? null : toExactDecimal(time, "time");
+  return {
+    infinite,
+    time: timeExact === null ? Infinity : timeExact.toNumber(),
+    learningRate: 1,
+    diagReg,
+    timeConvention: "flow",
+    diagRegScale,
+    exact: { time: timeExact, learningRate: toExactDecimal(1, "learningRate η"), diagReg: toExactDecimal(diagReg, "diagReg δ") },
   };
 }
 
