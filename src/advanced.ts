@@ -41,7 +41,7 @@ export { predictFromKernelsFloat64, type KernelPredictionFloat64Options, type Pr
 export { predictFromKernelsPrecise, type KernelPredictionPreciseOptions, type PredictionPrecise, type PredictionDigitsVouched } from "./predict/precise.js";
 export { flowFilter, flowFilterPrecise } from "./predict/flowFilter.js";
 export { spectralPredictor, type SpectralPredictor } from "./predict/spectral.js";
-export { type EnsembleOnData } from "./predict/ensembleOnData.js";
+export { type EnsembleOnDataFloat64 } from "./predict/ensembleOnData.js";
 export { ensembleOnDataPrecise, type EnsembleOnDataPrecise } from "./predict/ensembleOnDataPrecise.js";
 export { findSingularCauses, depthOneBias, type SingularCause, type SingularCauseInput } from "./predict/singularCause.js";
 export { type SampleRunner, type SampleJob, type RawSample } from "./width/monteCarlo.js";

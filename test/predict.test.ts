@@ -775,18 +775,18 @@ describe("predict() with covariance: the ensemble from the mean's own Gram matri
     it(`${kernel}: the prior at t = 0, zero variance on a training point at t = ∞, full = variances on the diagonal`, async () => {
       const base = { train, test: onTrain, depth: 3, kernel };
       const prior = await predict({ ...base, normalized: true, time: "0", covariance: "variance" });
-      for (const v of prior.ensemble!.variance) expect(v).toBeCloseTo(1, 14);
+      for (const v of prior.ensembleFloat64!.variance) expect(v).toBeCloseTo(1, 14);
       const inf = await predict({ ...base, covariance: "full" });
-      const e = inf.ensemble!;
+      const e = inf.ensembleFloat64!;
       expect(Math.abs(e.variance[0])).toBeLessThanOrEqual(e.varianceError[0]);
       expect(e.variance[1]).toBeGreaterThan(e.varianceError[1]);
       for (let i = 0; i < 2; i++) expect(e.covariance![i * 2 + i]).toBe(e.variance[i]);
       // The mean is the one predict() gives without the covariance.
       const plain = await predict(base);
       expect(Array.from(inf.float64!.predictions)).toEqual(Array.from(plain.float64!.predictions));
-      expect(plain.ensemble).toBeNull();
+      expect(plain.ensembleFloat64).toBeNull();
       const finite = await predict({ ...base, time: "2", covariance: "variance" });
-      for (let i = 0; i < 2; i++) expect(finite.ensemble!.variance[i]).toBeGreaterThan(e.variance[i] - e.varianceError[i]);
+      for (let i = 0; i < 2; i++) expect(finite.ensembleFloat64!.variance[i]).toBeGreaterThan(e.variance[i] - e.varianceError[i]);
     });
   }
   it("with a precision P: from the Gram runs of the mean (one Gram computation), the same values as ensembleOnDataPrecise on its own", async () => {
@@ -800,7 +800,7 @@ describe("predict() with covariance: the ensemble from the mean's own Gram matri
     };
     const r = await predict({ ...base, covariance: "full", onProgress });
     expect(gramStarts).toBe(1);
-    expect(r.ensemble).toBeNull();
+    expect(r.ensembleFloat64).toBeNull();
     const alone = await ensembleOnDataPrecise(base, "full", 20);
     const text = (v: { value: Decimal; digits: number }) => `${v.value.toString()} (${v.digits})`;
     expect(r.ensemblePrecise!.variance.map(text)).toEqual(alone.variance.map(text));

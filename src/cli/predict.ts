@@ -138,7 +138,7 @@ export function register(program: Command, io: CliIO): void {
     const result = await withProgress(`predictions at depth ${depth}`, progressSink(io, json), (progress) =>
       predict({ ...options, ...(covariance === null ? {} : { covariance }), ...progress }),
     );
-    const { ensemble, ensemblePrecise } = result;
+    const { ensembleFloat64: ensemble, ensemblePrecise } = result;
     if (json) {
       printJson(io, {
         ...predictionJson(result, flags),
@@ -250,7 +250,7 @@ function predictionJson(r: DataPrediction, flags: Pick<PredictFlags, "time" | "l
   const f = r.float64!;
   return {
     ...head,
-    flowTime: Number.isFinite(f.flowTime) ? formatFloat64(f.flowTime) : "inf",
+    flowTime: f.flowTime === null ? "inf" : formatFloat64(f.flowTime),
     ridge: formatFloat64(f.ridge),
     predictions: rows(Array.from(f.predictions, formatFloat64), f.k),
     weights: rows(Array.from(f.weights, formatFloat64), f.m),

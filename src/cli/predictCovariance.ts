@@ -1,5 +1,5 @@
 import { NtkError, formatFromLog10, formatScaled, renderTable } from "../index.js";
-import { type EnsembleOnData } from "../advanced.js";
+import { type EnsembleOnDataFloat64 } from "../advanced.js";
 import { Decimal } from "decimal.js";
 import { type EnsembleOnDataPrecise, vouchedText } from "../advanced.js";
 import { type Vouched } from "../index.js";
@@ -23,7 +23,7 @@ export function covarianceRequest(flag: string | boolean | undefined, precision:
 }
 
 /** JSON fields: "variance" and "varianceError" per test point, "covariance" rows for "full". */
-export function ensembleJson(e: EnsembleOnData): Record<string, unknown> {
+export function ensembleJson(e: EnsembleOnDataFloat64): Record<string, unknown> {
   const text = (v: number) => formatScaled(v, e.log2Scale);
   const error = errorText(e);
   const t = e.testCount;
@@ -35,7 +35,7 @@ export function ensembleJson(e: EnsembleOnData): Record<string, unknown> {
 }
 
 /** Text lines: a table of variances with their error estimates, and the covariance rows for "full". */
-export function ensembleText(e: EnsembleOnData): string {
+export function ensembleText(e: EnsembleOnDataFloat64): string {
   const text = (v: number) => formatScaled(v, e.log2Scale);
   const error = errorText(e);
   const t = e.testCount;
@@ -63,7 +63,7 @@ function covarianceTable(t: number, cell: (i: number, j: number) => string): str
 }
 
 /** An error estimate is good to a factor of a few: two significant digits. */
-function errorText(e: EnsembleOnData): (v: number) => string {
+function errorText(e: EnsembleOnDataFloat64): (v: number) => string {
   return (v) => (v > 0 ? formatFromLog10(1, Math.log10(v) + e.log2Scale * Math.log10(2), 2) : "0");
 }
 

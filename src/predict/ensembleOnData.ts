@@ -12,7 +12,7 @@ import type { EnsembleAnswer64, EnsembleKernels64 } from "./float64.js";
 import { sliceUnion64 } from "./union.js";
 
 /** Var f_t(x) (and Cov on request) at the test points, each value = mantissa × 2^log2Scale. */
-export interface EnsembleOnData {
+export interface EnsembleOnDataFloat64 {
   readonly testCount: number;
   /** Variances, length t. */
   readonly variance: Float64Array;
@@ -52,7 +52,7 @@ export function ensembleKernels(
   };
 }
 
-/** The answer of the predictor's ensemble query as {@link EnsembleOnData}. */
-export function ensembleOnDataOf(answer: EnsembleAnswer64, t: number, log2Scale: number): EnsembleOnData {
+/** The answer of the predictor's ensemble query as {@link EnsembleOnDataFloat64}. */
+export function ensembleOnDataOf(answer: EnsembleAnswer64, t: number, log2Scale: number): EnsembleOnDataFloat64 {
   return { testCount: t, variance: answer.variance!, varianceError: answer.varianceError!, covariance: answer.covariance, log2Scale };
 }

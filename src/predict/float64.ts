@@ -54,7 +54,7 @@ export interface PredictionFloat64 extends PredictionShape {
    */
   readonly solver: "cholesky" | "lu" | "complement" | "eigen";
   /** s = ηt in the "flow" convention (after converting a Neural Tangents time); ∞ for t = ∞. */
-  readonly flowTime: number;
+  readonly flowTime: number | null;
   /** The ridge actually added to the diagonal of K (δ, or δ·trace(K)/m). */
   readonly ridge: number;
   /** f_t at the test points, t × k row-major. */

@@ -25,7 +25,7 @@ import type { PredictionPrecise } from "./precise.js";
 import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
 import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
 import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
-import { ensembleKernels, ensembleOnDataOf, type EnsembleOnData } from "./ensembleOnData.js";
+import { ensembleKernels, ensembleOnDataOf, type EnsembleOnDataFloat64 } from "./ensembleOnData.js";
 import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
 import {
   classifyChecked,
@@ -81,7 +81,7 @@ export interface PredictOptions extends PredictionSettings, ProgressOptions, Thr
   /**
    * Also the variance ("variance") or the covariance matrix ("full") of the ensemble of trained
    * networks at the test points (docs/PREDICTOR.md), from the same Gram matrix as the mean: in
-   * float64 (`ensemble`, also the same factorization) or, with a number `precision` P, at P digits
+   * float64 (`ensembleFloat64`, also the same factorization) or, with a number `precision` P, at P digits
    * from the same two Gram runs (`ensemblePrecise`; the ReLU network only; with "auto": BAD_OPTION).
    */
   readonly covariance?: "variance" | "full";
@@ -126,7 +126,7 @@ export interface DataPrediction {
    */
   readonly classification: Classification | null;
   /** With `covariance` and no precision: the ensemble's variance (and covariance) in float64; null otherwise. */
-  readonly ensemble: EnsembleOnData | null;
+  readonly ensembleFloat64: EnsembleOnDataFloat64 | null;
   /**
    * With `covariance` and a precision P: the ensemble's variance (and covariance) at P digits, each
    * value vouched, from the same Gram runs as the mean (`ensembleOnDataPrecise`); null otherwise.
@@ -248,7 +248,7 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
     const [f64, ensemble] = await predictFromGramFloat64(o, p, g);
     out.push({
       ...shape(o, p, g.depth),
-      ensemble,
+      ensembleFloat64: ensemble,
       ensemblePrecise: null,
       float64: f64,
       precise: null,
@@ -391,7 +391,7 @@ function preciseResult(
     ...shape(o, p, depth),
     float64: f64,
     precise: r.prediction,
-    ensemble: null,
+    ensembleFloat64: null,
     ensemblePrecise: null,
     precisionUsed: r.precision,
     gramDigitsVouched: r.gramDigitsVouched,
@@ -426,7 +426,7 @@ async function predictFromGramFloat64(
   o: Omit<PredictOptions, "depth">,
   p: Prepared,
   gram: GramAtDepthFloat64,
-): Promise<[DataPredictionFloat64, EnsembleOnData | null]> {
+): Promise<[DataPredictionFloat64, EnsembleOnDataFloat64 | null]> {
   const m = p.trainSphere.m;
   const t = p.testSphere.m;
   const depth = gram.depth;
@@ -509,7 +509,7 @@ async function predictFromGramFloat64(
   const prediction64: DataPredictionFloat64 = {
     ...prediction,
     log2Scale,
-    flowTime: s,
+    flowTime: Number.isFinite(s) ? s : null,
     // δ itself when absolute (not δ/c·c, which is δ only up to rounding); else δ·trace(K)/m = δ·diag·2^log2Scale
     // (every point is on the sphere, so K's diagonal is one value), 0 only when that underflows.
     ridge: settings.diagRegScale === "absolute" ? settings.diagReg : settings.diagReg * diag * 2 ** log2Scale,

@@ -79,8 +79,8 @@ export interface PredictorQuery {
 /** The answer to one query. */
 export interface PredictorResult {
   readonly testCount: number;
-  /** s = ηt in the flow convention (∞ for t = ∞). */
-  readonly flowTime: number;
+  /** s = ηt in the flow convention; null for t = ∞ (as the precise predictor). */
+  readonly flowTime: number | null;
   /**
    * How A_t was computed: "cholesky" (t = ∞, the trained kernel + δI positive definite in float64),
    * "lu" (t = ∞, it is not), "complement" (t = ∞, normalized kernel given with its complement,
@@ -375,7 +375,7 @@ export class Float64Predictor implements Predictor {
     if (self === null)
       return {
         testCount: t,
-        flowTime: s,
+        flowTime: Number.isFinite(s) ? s : null,
         solver,
         mean,
         weights,
@@ -400,7 +400,7 @@ export class Float64Predictor implements Predictor {
     }
     return {
       testCount: t,
-      flowTime: s,
+      flowTime: Number.isFinite(s) ? s : null,
       solver,
       mean,
       weights,
