@@ -4,25 +4,14 @@
 import { describe, expect, it } from "vitest";
 import { gramThroughDepthFloat64, type GramAtDepthFloat64 } from "../src/gram/float64.js";
 import type { SpherePoints } from "../src/types.js";
-
-/** A small deterministic generator (mulberry32), so that the points are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from "../src/data/randomData.js";
 
 /**
  * m points on the circle: clusters of three, at φ, φ + δ and φ + π + δ′ with δ, δ′ from 1e-9 to
  * 1e-3 (so 1 − ρ1 down to 5e-19 and 1 + ρ1 likewise), the clusters at random angles.
  */
 function circlePoints(m: number, seed: number): SpherePoints {
-  const next = random(seed);
+  const next = seededUniform(seed);
   const coords = new Float64Array(2 * m);
   let base = 0;
   for (let i = 0; i < m; i++) {

@@ -4,6 +4,7 @@ import { analyzeMatrixFloat64, determinantFromFactors, FLOAT64_DIGITS, luFactorF
 import { plainLuFactor } from "../src/linalg/plainLu.js";
 import fixture from "./fixtures/linalg.json" with { type: "json" };
 import { expectCode } from "./support/errors.js";
+import { seededUniform } from "../src/data/randomData.js";
 
 const U = 2 ** -53;
 
@@ -21,18 +22,8 @@ interface Case {
 }
 const cases = fixture.cases as Case[];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomMatrix(n: number, seed: number): Float64Array {
-  const r = rng(seed);
+  const r = seededUniform(seed);
   return Float64Array.from({ length: n * n }, () => 2 * r() - 1);
 }
 

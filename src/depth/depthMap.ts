@@ -70,7 +70,7 @@ export function buildDepthMapFloat64(engine: WasmEngine, depth: bigint): DepthMa
  * same engine's memory. Ranges are independent: workers may each take one.
  */
 export function depthMapFillFloat64(engine: WasmEngine, map: DepthMapFloat64, table: number, eps: number, u: number, start: number, end: number): void {
-  checkFillRange(engine, eps, u, start, end);
+  checkFillRange(engine, { eps, u }, start, end);
   checkObject(map, "map (from buildDepthMapFloat64)");
   checkInteger(map.geometricPieces, "map.geometricPieces", 0);
   checkInteger(map.uniformPieces, "map.uniformPieces", 0);

@@ -59,8 +59,7 @@ export function depthJumpFloat64(engine: WasmEngine, eps1: number, depth: bigint
  * independent, so a caller may split [0, pairs) into ranges across workers, each with its own engine.
  */
 export function depthJumpFillFloat64(engine: WasmEngine, eps: number, u: number, start: number, end: number, depth: bigint, onePlus = 0): void {
-  checkFillRange(engine, eps, u, start, end);
-  if (onePlus !== 0) checkFillRange(engine, onePlus, onePlus, start, end);
+  checkFillRange(engine, onePlus === 0 ? { eps, u } : { eps, u, onePlus }, start, end);
   resolveDepth(depth);
   (engine.exports as unknown as DepthJumpExports).depthJumpFill(eps, u, start, end, Number(depth), onePlus);
 }
@@ -114,14 +113,11 @@ export function rawDiagonalFloat64(params: ResolvedParams, n0: number, depth: bi
 }
 
 /** The engine and the byte offsets and pair range of a fill, at the engine-level entries: `BAD_ARGUMENT` unless integers within the engine's memory, start ≤ end. */
-export function checkFillRange(engine: WasmEngine, eps: number, u: number, start: number, end: number): void {
+export function checkFillRange(engine: WasmEngine, offsets: Readonly<Record<string, number>>, start: number, end: number): void {
   const bytes = checkWasmEngine(engine).exports.memory.buffer.byteLength;
   checkInteger(start, "start", 0);
   checkInteger(end, "end", start);
-  for (const [name, offset] of [
-    ["eps", eps],
-    ["u", u],
-  ] as const) {
+  for (const [name, offset] of Object.entries(offsets)) {
     checkInteger(offset, `the byte offset ${name}`, 0, bytes - 8 * end);
     if (offset % 8 !== 0) throw new NtkError("BAD_ARGUMENT", `the byte offset ${name} must be a multiple of 8.`, {});
   }

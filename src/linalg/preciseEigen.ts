@@ -7,6 +7,7 @@ import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { symmetricEigenFloat64 } from "./eigen.js";
+import { multiplyPrecise } from "./dense.js";
 import { checkPreciseSquare } from "./preciseLu.js";
 import { checkDecimalClass, checkOptionalObject } from "../argumentTypes.js";
 
@@ -160,14 +161,7 @@ async function float64Start(D: typeof Decimal, A: readonly Decimal[], n: number)
     }
   }
   // QᵀAQ, symmetric by construction: compute the upper triangle and mirror it.
-  const AQ: Decimal[] = new Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let acc = new D(0);
-      for (let k = 0; k < n; k++) acc = acc.plus(A[i * n + k].times(Q[k * n + j]));
-      AQ[i * n + j] = acc;
-    }
-  }
+  const AQ = multiplyPrecise(D, A, Q, n, n, n);
   const rotated: Decimal[] = new Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {

@@ -22,6 +22,7 @@
  */
 import { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
+import { multiplyPrecise } from "../linalg/dense.js";
 import { describeValue } from "../argumentTypes.js";
 import { choleskyFactorWork, preciseCholeskyFactorSteps, preciseCholeskySolve, type PreciseCholesky } from "../linalg/preciseCholesky.js";
 import { symmetricEigenPrecise, type SymmetricEigenPrecise } from "../linalg/preciseEigen.js";
@@ -557,13 +558,13 @@ class DecimalPredictor implements PrecisePredictor, CheckedPrecisePredictor {
     } else {
       eig = await this.factorEigen(digits, D, trained);
       const phi = eig.values.map((lambda) => flowFilterPrecise(lambda, s));
-      const b = product(D, kx, eig.vectors, t, m, m);
+      const b = multiplyPrecise(D, kx, eig.vectors, t, m, m);
       const scaled = b.map((v, idx) => v.times(phi[idx % m]));
-      weights = product(D, scaled, transposeOf(eig.vectors, m, m), t, m, m);
+      weights = multiplyPrecise(D, scaled, transposeOf(eig.vectors, m, m), t, m, m);
       solver = "eigen";
       if (this.kernel === "nngp") psi = eig.values.map((lambda, j) => flowFilterPrecise(lambda, s.times(2)).plus(ridge.times(phi[j]).times(phi[j])));
     }
-    const mean = product(D, weights, Y, t, m, k);
+    const mean = multiplyPrecise(D, weights, Y, t, m, k);
     const yMax = Y.reduce((a, y) => D.max(a, y.abs()), new D(0));
     const l1 = Array.from({ length: t }, (_, i) => weights.slice(i * m, (i + 1) * m).reduce((a, w) => a.plus(w.abs()), new D(0)));
     const rowMax = Array.from({ length: t }, (_, i) => weights.slice(i * m, (i + 1) * m).reduce((a, w) => D.max(a, w.abs()), new D(0)));
@@ -583,8 +584,8 @@ class DecimalPredictor implements PrecisePredictor, CheckedPrecisePredictor {
     const full = request === "full";
     const pairs: [number, number][] = [];
     for (let i = 0; i < t; i++) for (let j = full ? 0 : i; j < (full ? t : i + 1); j++) pairs.push([i, j]);
-    const aSigma = product(D, weights, sigma, t, m, m);
-    const bMat = psi === null ? null : product(D, sx, eig!.vectors, t, m, m);
+    const aSigma = multiplyPrecise(D, weights, sigma, t, m, m);
+    const bMat = psi === null ? null : multiplyPrecise(D, sx, eig!.vectors, t, m, m);
     const cov: Decimal[] = [];
     const covScale: Decimal[] = [];
     for (const [i, j] of pairs) {
@@ -655,19 +656,6 @@ function rowsOf(a: ArrayLike<DecimalLike> | undefined, m: number, what: string):
     });
   }
   return a.length / m;
-}
-
-/** Row-major r × c product of r × n and n × c matrices. */
-function product(D: typeof Decimal, a: readonly Decimal[], b: readonly Decimal[], r: number, n: number, c: number): Decimal[] {
-  const out: Decimal[] = new Array(r * c);
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < c; j++) {
-      let acc = new D(0);
-      for (let p = 0; p < n; p++) acc = acc.plus(a[i * n + p].times(b[p * c + j]));
-      out[i * c + j] = acc;
-    }
-  }
-  return out;
 }
 
 /** The transpose of a row-major r × c matrix. */
