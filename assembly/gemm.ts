@@ -2,7 +2,7 @@
 // (docs/FINITE_WIDTH.md) and LU's trailing updates and blocked solves (lu.ts, as α = −1, β = 1).
 // C is r × n with row stride ldc, B is k × n with row stride ldb, both row-major; A is r × k read
 // through strides, entry (i, p) at a + 8 (i·rsA + p·csA), so the same kernel multiplies by W
-// (rsA = k, csA = 1) and by Wᵀ (rsA = 1, csA = r) without a transposed copy. Register tiles of
+// (rsA = k, csA = 1) and by Wᵀ (rsA = 1, csA = r) without a transposed copy of W. Register tiles of
 // 4 rows × 4 columns of C (eight f64x2 accumulators in the SIMD build); for each block of 4 rows
 // of A every column tile is done before moving on, so those rows of A stay in cache and A (the
 // weights) streams through once. Each entry is summed over p in increasing order, in one
@@ -10,17 +10,10 @@
 // the work (rows, columns) gives the same bits.
 
 import { threadSlot } from "./threads";
-import { GEMM_PANELS, GEMM_PANEL_BYTES } from "./memory";
+import { GEMM_KC, GEMM_PANELS, GEMM_PANEL_BYTES, GEMM_ROWS } from "./memory";
 
 const MR: i32 = 4;
 const NR: i32 = 4;
-/**
- * Summation indices p per block when A is read at a stride (A = Wᵀ). The block's 4 × KC panel of
- * A is first copied to contiguous per-thread scratch: read in place, its KC entries for one row
- * sit a whole row of W apart, and with W's row length a multiple of 512 values they all map to
- * one set of the L1 cache and evict each other.
- */
-const KC: i32 = <i32>(GEMM_PANEL_BYTES >> 5);
 
 /** C = α·A·B + β·C for C and B of row stride n (β = 0 never reads C, so C may hold anything). */
 export function gemm(c: usize, a: usize, b: usize, r: i32, k: i32, n: i32, rsA: i32, csA: i32, alpha: f64, beta: f64): void {
@@ -35,7 +28,7 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
   const cs = <usize>csA << 3;
   const rowB = <usize>ldb << 3;
   const rowC = <usize>ldc << 3;
-  if (ASC_FEATURE_SIMD && csA != 1 && beta == 0.0 && k > KC) {
+  if (ASC_FEATURE_SIMD && csA != 1 && beta == 0.0 && k > GEMM_KC) {
     packedTiles(c, rowC, a, rs, cs, b, rowB, fullRows, k, fullCols);
     // The tiles hold the plain sums: scale them as the edges below are.
     if (alpha != 1.0) {
@@ -63,28 +56,50 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
   }
 }
 
-// The full tiles of a strided product, in blocks of KC summation indices. Each entry's running sum
-// is carried in C from block to block (loaded as the next block's starting accumulator), so every
-// entry is the same sequence of additions as in the unblocked kernel; C is left holding the sums.
+// The full tiles of a strided product (A = Wᵀ), in blocks of GEMM_ROWS rows × GEMM_KC summation
+// indices, each block of A first copied to contiguous per-thread scratch. Read in place, a tile's
+// loads of A sit a whole row of W apart, and with W's row length a multiple of 512 values they all
+// map to one set of the L1 cache and evict each other; copied a block at a time, each row of W is
+// read GEMM_ROWS values at once, whole cache lines in order. Each entry's running sum is carried in
+// C from block to block (loaded as the next block's starting accumulator), so every entry is the
+// same sequence of additions as in the unblocked kernel; C is left holding the sums.
 function packedTiles(c: usize, rowC: usize, a: usize, rs: usize, cs: usize, b: usize, rowB: usize, fullRows: i32, k: i32, fullCols: i32): void {
   const panel = GEMM_PANELS + <usize>threadSlot() * GEMM_PANEL_BYTES;
-  for (let p0: i32 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
+  for (let p0: i32 = 0; p0 < k; p0 += GEMM_KC) {
+    const kc = min(GEMM_KC, k - p0);
+    // One strip of 4 rows: entry (q, p) at + 8 (4p + q), rows 8 bytes apart, summation indices 32.
+    const stripBytes = <usize>kc << 5;
     const ap = a + <usize>p0 * cs;
     const bp = b + <usize>p0 * rowB;
-    for (let i: i32 = 0; i < fullRows; i += MR) {
-      // Panel entry (q, p) at panel + 8 (4p + q): rows 8 bytes apart, summation indices 32.
-      let src = ap + <usize>i * rs;
-      for (let p: i32 = 0; p < kc; p++) {
-        const dst = panel + (<usize>p << 5);
-        store<f64>(dst, load<f64>(src));
-        store<f64>(dst, load<f64>(src + rs), 8);
-        store<f64>(dst, load<f64>(src + 2 * rs), 16);
-        store<f64>(dst, load<f64>(src + 3 * rs), 24);
-        src += cs;
+    for (let i0: i32 = 0; i0 < fullRows; i0 += GEMM_ROWS) {
+      const strips = min(GEMM_ROWS, fullRows - i0) >> 2;
+      copyStrips(panel, stripBytes, ap + <usize>i0 * rs, rs, cs, kc, strips);
+      for (let q: i32 = 0; q < strips; q++) {
+        const strip = panel + <usize>q * stripBytes;
+        const ci = c + <usize>(i0 + 4 * q) * rowC;
+        for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(strip, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0);
       }
-      const ci = c + <usize>i * rowC;
-      for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(panel, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0);
+    }
+  }
+}
+
+// `strips` strips of 4 rows × kc summation indices of A, one after another `stripBytes` apart.
+// For A = Wᵀ (rs = 8) a summation index's rows are side by side: copied 4 at a time.
+function copyStrips(panel: usize, stripBytes: usize, a: usize, rs: usize, cs: usize, kc: i32, strips: i32): void {
+  let src = a;
+  for (let p: i32 = 0; p < kc; p++, src += cs) {
+    let dst = panel + (<usize>p << 5);
+    let row = src;
+    for (let q: i32 = 0; q < strips; q++, dst += stripBytes, row += rs << 2) {
+      if (rs == 8) {
+        v128.store(dst, v128.load(row));
+        v128.store(dst, v128.load(row, 16), 16);
+      } else {
+        store<f64>(dst, load<f64>(row));
+        store<f64>(dst, load<f64>(row + rs), 8);
+        store<f64>(dst, load<f64>(row + 2 * rs), 16);
+        store<f64>(dst, load<f64>(row + 3 * rs), 24);
+      }
     }
   }
 }
