@@ -24,7 +24,7 @@ import { checkSpherePoints } from "../sphere/float64.js";
 import { plainGramUnpack, plainInputComplements } from "../gram/plain.js";
 import { thetaOfComplement } from "../complement.js";
 import { lostPairFields, withLostComplements } from "../gram/lostComplements.js";
-import { pairThroughDepthFloat64, type PairPointFloat64, type PairResultFloat64 } from "../pair/float64.js";
+import { pairPointFloat64, pairThroughDepthFloat64, type PairResultFloat64 } from "../pair/float64.js";
 import type { NetworkParams, SpherePoints } from "../types.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { resolveArchitecture, type ArchitectureSpec, type ResolvedArchitecture } from "./description.js";
@@ -331,27 +331,11 @@ export async function archPairThroughDepthFloat64(o: ArchPairOptions): Promise<P
   const start = { eps: Float64Array.of(Math.min(2, rho1.oneMinusRho1_64)), epsBar: Float64Array.of(Math.min(2, exactOneMinus(rho1.rho1.neg()).toNumber())) };
   const grams = await runArchitecture(o, checkpoints, checkBackend(o.backend), arch, 2, n0, start);
   const params = firstLayerParams(arch);
-  const result: PairPointFloat64[] = grams.map((g) => {
+  const result = grams.map((g) => {
     const eps = g.oneMinusSigmaNormalized[1];
     const u = g.oneMinusNtkNormalized[1];
-    const rho = 1 - eps;
-    const ntkNormalized = 1 - u;
-    return {
-      depth: g.depth,
-      depthExact: BigInt(g.depth),
-      rho,
-      oneMinusRho: eps,
-      theta: thetaOfComplement(eps),
-      ntkNormalized,
-      oneMinusNtkNormalized: u,
-      log2Scale: g.log2Scale,
-      sigma: rho * g.sigmaDiag,
-      ntk: ntkNormalized * g.ntkDiag,
-      sigmaDiag: g.sigmaDiag,
-      ntkDiag: g.ntkDiag,
-      sigmaDot: null,
-      lostToZero: lostPairFields(!rho1.oneMinusRho1.isZero(), eps, u),
-    };
+    const normalized = { oneMinusRho: eps, rho: 1 - eps, theta: thetaOfComplement(eps), oneMinusNtkNormalized: u, ntkNormalized: 1 - u };
+    return pairPointFloat64(BigInt(g.depth), normalized, g, null, lostPairFields(!rho1.oneMinusRho1.isZero(), eps, u));
   });
   return { method: "direct", params, points: result, fixedPointFrom: null };
 }

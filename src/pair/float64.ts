@@ -349,29 +349,64 @@ export async function pairFloat64Resolved(r: ResolvedPairFloat64, o: ProgressOpt
     }
     const [oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized] = loop.read();
     const { qMantissa: q, log2Scale, tau } = loop.layer();
-    const ntkDiag = tau * q;
-    points.push({
-      depth,
-      depthExact,
-      rho,
-      oneMinusRho,
-      theta,
-      ntkNormalized,
-      oneMinusNtkNormalized,
-      log2Scale,
-      sigma: rho * q,
-      ntk: ntkNormalized * ntkDiag,
-      sigmaDiag: q,
-      ntkDiag,
-      sigmaDot,
-      lostToZero:
-        method === "textbook"
-          ? lostToCancellation(truePositive, oneMinusRho, oneMinusNtkNormalized)
-          : lostPairFields(truePositive, oneMinusRho, oneMinusNtkNormalized),
-    });
+    const lostToZero =
+      method === "textbook"
+        ? lostToCancellation(truePositive, oneMinusRho, oneMinusNtkNormalized)
+        : lostPairFields(truePositive, oneMinusRho, oneMinusNtkNormalized);
+    points.push(
+      pairPointFloat64(
+        depthExact,
+        { oneMinusRho, rho, theta, oneMinusNtkNormalized, ntkNormalized },
+        { log2Scale, sigmaDiag: q, ntkDiag: tau * q },
+        sigmaDot,
+        lostToZero,
+      ),
+    );
   }
   ticker.finish();
   return { method, params, points, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
+}
+
+/** The normalized values at one depth, each complement carried as computed. */
+export interface PairNormalizedFloat64 {
+  readonly oneMinusRho: number;
+  readonly rho: number;
+  readonly theta: number;
+  readonly oneMinusNtkNormalized: number;
+  readonly ntkNormalized: number;
+}
+
+/** The diagonals Σ(x, x) and Θ(x, x) at one depth, as `value × 2^log2Scale`. */
+export interface PairDiagonalsFloat64 {
+  readonly log2Scale: number;
+  readonly sigmaDiag: number;
+  readonly ntkDiag: number;
+}
+
+/** One checkpoint from its normalized values and diagonals (the raw kernels are their products): every float64 path builds its points here. */
+export function pairPointFloat64(
+  depthExact: bigint,
+  n: PairNormalizedFloat64,
+  d: PairDiagonalsFloat64,
+  sigmaDot: number | null,
+  lostToZero: readonly LostPairField[],
+): PairPointFloat64 {
+  return {
+    depth: Number(depthExact),
+    depthExact,
+    rho: n.rho,
+    oneMinusRho: n.oneMinusRho,
+    theta: n.theta,
+    ntkNormalized: n.ntkNormalized,
+    oneMinusNtkNormalized: n.oneMinusNtkNormalized,
+    log2Scale: d.log2Scale,
+    sigma: n.rho * d.sigmaDiag,
+    ntk: n.ntkNormalized * d.ntkDiag,
+    sigmaDiag: d.sigmaDiag,
+    ntkDiag: d.ntkDiag,
+    sigmaDot,
+    lostToZero,
+  };
 }
 
 /** Textbook complements that came out 0 or subnormal by cancellation although the true value is positive. */
@@ -398,25 +433,9 @@ async function pairJump(
   for (const [i, depthExact] of checkpoints.entries()) {
     const j = depthJumpFloat64(engine, eps1, depthExact, epsBar1);
     const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n, epsBar1).theta / Math.PI) : null;
-    const raw = rawDiagonalFloat64(params, n0, depthExact);
-    const rho = 1 - j.oneMinusRho;
-    const ntkNormalized = 1 - j.oneMinusNtkNormalized;
-    points.push({
-      depth: Number(depthExact),
-      depthExact,
-      rho,
-      oneMinusRho: j.oneMinusRho,
-      theta: j.theta,
-      ntkNormalized,
-      oneMinusNtkNormalized: j.oneMinusNtkNormalized,
-      log2Scale: raw.log2Scale,
-      sigma: rho * raw.sigmaDiag,
-      ntk: ntkNormalized * raw.ntkDiag,
-      sigmaDiag: raw.sigmaDiag,
-      ntkDiag: raw.ntkDiag,
-      sigmaDot,
-      lostToZero: lostPairFields(truePositive, j.oneMinusRho, j.oneMinusNtkNormalized),
-    });
+    const normalized = { ...j, rho: 1 - j.oneMinusRho, ntkNormalized: 1 - j.oneMinusNtkNormalized };
+    const lostToZero = lostPairFields(truePositive, j.oneMinusRho, j.oneMinusNtkNormalized);
+    points.push(pairPointFloat64(depthExact, normalized, rawDiagonalFloat64(params, n0, depthExact), sigmaDot, lostToZero));
     const pause = ticker.tick(i + 1);
     if (pause) await pause;
   }
