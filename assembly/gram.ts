@@ -425,8 +425,8 @@ export function gramUnpackRows(packed: usize, m: i32, out: usize, r0: i32, r1: i
 /**
  * Rows r0 … r1 − 1 of the m × m matrix at `out` replaced by 1 − entry: a complement's matrix from
  * gramUnpackRows becomes its kernel's (Σ̄ = 1 − ε, Θ̄ = 1 − u, with 1 − 0 = 1 exactly on the
- * diagonal), with the bits of 1 − value formed from the packed pairs directly, at the cost of one
- * contiguous pass instead of a second transposing read of the pairs.
+ * diagonal): the same bits as 1 − each pair, for one contiguous pass instead of a second
+ * transposing read of the pairs (and without a second m × m buffer, which would lower the largest m).
  */
 export function gramComplementRows(out: usize, m: i32, r0: i32, r1: i32): void {
   let p = out + ((<usize>r0 * <usize>m) << 3);
