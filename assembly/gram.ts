@@ -365,37 +365,75 @@ function advanceEight(ep: usize, up: usize, coef: usize, steps: i32): void {
 
 
 
+/** Rows and columns of the tiles in which gramUnpackRows transposes: 32 × 32 float64 (8 KiB) stay in L1. */
+const UNPACK_TILE: usize = 32;
+
 /**
- * Writes the full symmetric m × m matrix (row-major at `out`) of the packed pair values at
- * `packed`: entries `packed` itself, or 1 − `packed` when `fromComplement` is 1, and `diagonal`
- * on the diagonal (exactly 1 for Σ̄, Θ̄ and 0 for their complements; never through arccos(1)).
+ * Rows r0 … r1 − 1 of the full symmetric m × m matrix (row-major at `out`) of the packed pair
+ * values at `packed` (ε or u: a complement, SPEC §4), with 0 on the diagonal. Each row is written
+ * whole by one call, so calls on disjoint row ranges can run on different threads. Row r's entries
+ * left of the diagonal are pairs (j, r), j < r, one from each packed row j: they are read by tiles
+ * of UNPACK_TILE rows × UNPACK_TILE columns, each packed row contiguously across the tile's rows,
+ * so that both the packed rows and the tile's output rows stay in cache (row by row, every entry
+ * would read a new cache line). Entries are copied, so the order changes no bit.
  */
-export function gramUnpack(packed: usize, m: i32, out: usize, diagonal: f64, fromComplement: i32): void {
-  gramUnpackRows(packed, m, out, diagonal, fromComplement, 0, m);
+export function gramUnpackRows(packed: usize, m: i32, out: usize, r0: i32, r1: i32): void {
+  const n = <usize>m;
+  const rowBytes = n << 3;
+  for (let rb = <usize>r0; rb < <usize>r1; rb += UNPACK_TILE) {
+    const re = min<usize>(rb + UNPACK_TILE, <usize>r1);
+    // Left of the diagonal: packed row j holds pairs (j, r), r > j, contiguously from j m − j (j + 1)/2 + r − j − 1.
+    for (let jb: usize = 0; jb < re; jb += UNPACK_TILE) {
+      const je = min<usize>(jb + UNPACK_TILE, re);
+      let j = jb;
+      // Tiles wholly left of the rows' diagonal, in the SIMD build: 2 × 2 blocks, two packed rows at a time.
+      if (ASC_FEATURE_SIMD && je <= rb) {
+        for (; j + 2 <= je; j += 2) {
+          let a = packed + ((j * n - ((j * (j + 1)) >> 1) + rb - j - 1) << 3);
+          // Pair (j + 1, r) is n − j − 2 values after pair (j, r).
+          let b = a + ((n - j - 2) << 3);
+          let dst = out + ((rb * n + j) << 3);
+          let r = rb;
+          for (; r + 2 <= re; r += 2, a += 16, b += 16, dst += rowBytes << 1) {
+            const x = v128.load(a);
+            const y = v128.load(b);
+            v128.store(dst, v128.shuffle<f64>(x, y, 0, 2));
+            v128.store(dst + rowBytes, v128.shuffle<f64>(x, y, 1, 3));
+          }
+          if (r < re) {
+            store<f64>(dst, load<f64>(a));
+            store<f64>(dst, load<f64>(b), 8);
+          }
+        }
+      }
+      for (; j < je; j++) {
+        const rs = max<usize>(rb, j + 1);
+        let src = packed + ((j * n - ((j * (j + 1)) >> 1) + rs - j - 1) << 3);
+        let dst = out + ((rs * n + j) << 3);
+        for (let r = rs; r < re; r++, src += 8, dst += rowBytes) store<f64>(dst, load<f64>(src));
+      }
+    }
+    // The diagonal, and right of it pairs (r, j), j > r, contiguous from r m − r (r + 1)/2.
+    for (let r = rb; r < re; r++) {
+      const row = out + r * rowBytes;
+      store<f64>(row + (r << 3), 0.0);
+      memory.copy(row + ((r + 1) << 3), packed + ((r * n - ((r * (r + 1)) >> 1)) << 3), (n - r - 1) << 3);
+    }
+  }
 }
 
 /**
- * Rows r0 … r1 − 1 of {@link gramUnpack}'s matrix. Each row is written whole by one call (its
- * entries left of the diagonal read down the packed columns), so calls on disjoint row ranges can
- * run on different threads.
+ * Rows r0 … r1 − 1 of the m × m matrix at `out` replaced by 1 − entry: a complement's matrix from
+ * gramUnpackRows becomes its kernel's (Σ̄ = 1 − ε, Θ̄ = 1 − u, with 1 − 0 = 1 exactly on the
+ * diagonal): the same bits as 1 − each pair, for one contiguous pass instead of a second
+ * transposing read of the pairs (and without a second m × m buffer, which would lower the largest m).
  */
-export function gramUnpackRows(packed: usize, m: i32, out: usize, diagonal: f64, fromComplement: i32, r0: i32, r1: i32): void {
-  const n = <usize>m;
-  for (let r = <usize>r0; r < <usize>r1; r++) {
-    const row = out + ((r * n) << 3);
-    // Pair (j, r), j < r, sits at j m − j (j + 1)/2 + r − j − 1: the step from j to j + 1 is m − j − 2.
-    let k: usize = r - 1;
-    for (let j: usize = 0; j < r; j++) {
-      const p = load<f64>(packed + (k << 3));
-      store<f64>(row + (j << 3), fromComplement ? 1.0 - p : p);
-      k += n - j - 2;
-    }
-    store<f64>(row + (r << 3), diagonal);
-    // Pairs (r, j), j > r, are contiguous from r m − r (r + 1)/2.
-    const start = packed + ((r * n - ((r * (r + 1)) >> 1)) << 3);
-    for (let j: usize = r + 1; j < n; j++) {
-      const p = load<f64>(start + ((j - r - 1) << 3));
-      store<f64>(row + (j << 3), fromComplement ? 1.0 - p : p);
-    }
+export function gramComplementRows(out: usize, m: i32, r0: i32, r1: i32): void {
+  let p = out + ((<usize>r0 * <usize>m) << 3);
+  const end = out + ((<usize>r1 * <usize>m) << 3);
+  if (ASC_FEATURE_SIMD) {
+    const one = f64x2.splat(1.0);
+    for (; p + 16 <= end; p += 16) v128.store(p, f64x2.sub(one, v128.load(p)));
   }
+  for (; p < end; p += 8) store<f64>(p, 1.0 - load<f64>(p));
 }

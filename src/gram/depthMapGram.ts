@@ -14,7 +14,7 @@ import { ProgressTicker } from "../progress.js";
 import type { ThreadPool } from "../threads/pool.js";
 import type { SpherePoints } from "../types.js";
 import type { WasmEngine } from "../wasm/engine.js";
-import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
+import { fillInitialComplements, unpackWithComplement } from "./fillSteps.js";
 import { buildDepthMapFloat64, depthMapFillFloat64, depthMapLength } from "../depth/depthMap.js";
 import { rawDiagonalFloat64 } from "../depth/float64.js";
 import type { GramAtDepthFloat64 } from "./float64.js";
@@ -73,17 +73,17 @@ export async function gramByDepthMap(
       const pause = ticker.tick(done);
       if (pause) await pause;
     }
-    const unpack = async (packed: number, diagonal: number, fromComplement: number): Promise<Float64Array> =>
-      unpackMatrix(engine, pool, packed, m, out!, diagonal, fromComplement);
+    const [sigmaNormalized, oneMinusSigmaNormalized] = await unpackWithComplement(engine, pool, eps!, m, out!);
+    const [ntkNormalized, oneMinusNtkNormalized] = await unpackWithComplement(engine, pool, u!, m, out!);
     const raw = rawDiagonalFloat64(params, n0, depth);
     results.push({
       depth: Number(depth),
       depthExact: depth,
       m,
-      sigmaNormalized: await unpack(eps!, 1, 1),
-      oneMinusSigmaNormalized: await unpack(eps!, 0, 0),
-      ntkNormalized: await unpack(u!, 1, 1),
-      oneMinusNtkNormalized: await unpack(u!, 0, 0),
+      sigmaNormalized,
+      oneMinusSigmaNormalized,
+      ntkNormalized,
+      oneMinusNtkNormalized,
       log2Scale: raw.log2Scale,
       sigmaDiag: raw.sigmaDiag,
       ntkDiag: raw.ntkDiag,

@@ -14,7 +14,8 @@ const UNPACK_ROWS_PER_TASK = 64;
 interface FillExports {
   GRAM_INIT_BLOCK: { value: number };
   gramInitialComplement(coords: number, m: number, n0: number, c1: number, twoBias: number, eps: number, u: number): void;
-  gramUnpack(packed: number, m: number, out: number, diagonal: number, fromComplement: number): void;
+  gramUnpackRows(packed: number, m: number, out: number, r0: number, r1: number): void;
+  gramComplementRows(out: number, m: number, r0: number, r1: number): void;
 }
 
 /**
@@ -42,25 +43,41 @@ export function fillInitialComplements(
   return pool.run("gramInitialBlock", tasks);
 }
 
+/** A normalized kernel's matrix (Σ̄ or Θ̄) and its complement's (1 − Σ̄ or 1 − Θ̄), m × m row-major each. */
+export type KernelAndComplement = [Float64Array, Float64Array];
+
 /**
- * The full m × m matrix of the packed pair values at `packed` (1 − value when `fromComplement`,
- * `diagonal` on the diagonal), written at `out` and returned as a new array (synchronously
- * without a pool).
+ * The matrices of the complement carried per pair at `packed` (ε or u; 0 on the diagonal) and of
+ * its kernel (1 − ε or 1 − u; exactly 1 on the diagonal), as new arrays: [kernel, complement]. The
+ * pairs are read once: the complement is unpacked into `out` (m × m) and copied out, then `out`
+ * becomes 1 − itself in place (the same bits as 1 − each pair) and is copied out again.
+ * Synchronous without a pool; with one, its workers run both passes by ranges of rows.
  */
-export function unpackMatrix(
+export function unpackWithComplement(
   engine: WasmEngine,
   pool: ThreadPool | null,
   packed: number,
   m: number,
   out: number,
-  diagonal: number,
-  fromComplement: number,
-): Float64Array | Promise<Float64Array> {
-  if (pool) {
-    const tasks: number[][] = [];
-    for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([packed, m, out, diagonal, fromComplement, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);
-    return pool.run("gramUnpackRows", tasks).then(() => engine.f64(out, m * m).slice());
+): KernelAndComplement | Promise<KernelAndComplement> {
+  // Most of a copy's time is the kernel's first touch of the new array's pages, not the copy itself.
+  const copy = (): Float64Array => engine.f64(out, m * m).slice();
+  if (!pool) {
+    const ex = engine.exports as unknown as FillExports;
+    ex.gramUnpackRows(packed, m, out, 0, m);
+    const complement = copy();
+    ex.gramComplementRows(out, m, 0, m);
+    return [copy(), complement];
   }
-  (engine.exports as unknown as FillExports).gramUnpack(packed, m, out, diagonal, fromComplement);
-  return engine.f64(out, m * m).slice();
+  const byRows = (args: number[]): number[][] => {
+    const tasks: number[][] = [];
+    for (let r = 0; r < m; r += UNPACK_ROWS_PER_TASK) tasks.push([...args, r, Math.min(m, r + UNPACK_ROWS_PER_TASK)]);
+    return tasks;
+  };
+  return (async () => {
+    await pool.run("gramUnpackRows", byRows([packed, m, out]));
+    const complement = copy();
+    await pool.run("gramComplementRows", byRows([out, m]));
+    return [copy(), complement];
+  })();
 }

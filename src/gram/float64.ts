@@ -24,7 +24,7 @@ import { checkFiniteNumber, checkInteger, checkObject, describeValue } from "../
 import { NtkError } from "../errors.js";
 import { checkKernelName, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
-import { fillInitialComplements, unpackMatrix } from "./fillSteps.js";
+import { fillInitialComplements, unpackWithComplement, type KernelAndComplement } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { checkSpherePoints } from "../sphere/float64.js";
@@ -189,8 +189,6 @@ function wasmStore(
   );
   engine.f64(coords, m * n0).set(points.coords);
   const filled = fillInitialComplements(engine, pool, coords, m, n0, scalars.c1, scalars.twoBias, eps, u);
-  const unpackOne = (packed: number, diagonal: number, fromComplement: number): Float64Array | Promise<Float64Array> =>
-    unpackMatrix(engine, pool, packed, m, out, diagonal, fromComplement);
   const store: PairStore = {
     advance(first, count, coefficients, steps, taskPairs, fromLayerOne) {
       engine.f64(coef, coefficients.length).set(coefficients);
@@ -201,19 +199,16 @@ function wasmStore(
       return pool.run("gramAdvance", tasks);
     },
     unpack: (layerOne) => {
-      const ntk = layerOne ? eps : u;
-      const order: [number, number, number][] = [
-        [eps, 1, 1],
-        [eps, 0, 0],
-        [ntk, 1, 1],
-        [ntk, 0, 0],
-      ];
-      if (!pool) return order.map(([packed, diagonal, fromComplement]) => unpackOne(packed, diagonal, fromComplement) as Float64Array) as Matrices;
-      // The pool runs one job at a time: the four matrices one after another.
+      // At layer 1, u = ε: Θ̄ = Σ̄, so the NTK's matrices are copies of the NNGP's.
+      const ntkOf = (sigma: KernelAndComplement) => (layerOne ? copies(sigma) : unpackWithComplement(engine, pool, u, m, out));
+      if (!pool) {
+        const sigma = unpackWithComplement(engine, pool, eps, m, out) as KernelAndComplement;
+        return [...sigma, ...(ntkOf(sigma) as KernelAndComplement)];
+      }
+      // The pool runs one job at a time: one kernel after the other.
       return (async () => {
-        const all: Float64Array[] = [];
-        for (const [packed, diagonal, fromComplement] of order) all.push(await unpackOne(packed, diagonal, fromComplement));
-        return all as Matrices;
+        const sigma = await unpackWithComplement(engine, pool, eps, m, out);
+        return [...sigma, ...(await ntkOf(sigma))] as Matrices;
       })();
     },
     state: () => {
@@ -481,8 +476,9 @@ function* runLayers(
   return { grams: results, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
 }
 
-function copies(a: Readonly<Matrices>): Matrices {
-  return [a[0].slice(), a[1].slice(), a[2].slice(), a[3].slice()];
+/** Fresh copies of a tuple of matrices. */
+function copies<T extends Float64Array[]>(a: Readonly<T>): T {
+  return a.map((x) => x.slice()) as T;
 }
 
 /**
