@@ -10,7 +10,7 @@
 // the work (rows, columns) gives the same bits.
 
 import { threadSlot } from "./threads";
-import { GEMM_KC, GEMM_PANELS, GEMM_PANEL_BYTES, GEMM_ROWS } from "./memory";
+import { GEMM_KC, GEMM_PANELS, GEMM_PANEL_BYTES } from "./memory";
 
 const MR: i32 = 4;
 const NR: i32 = 4;
@@ -41,7 +41,7 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
     for (let i: i32 = 0; i < fullRows; i += MR) {
       const ai = a + <usize>i * rs;
       const ci = c + <usize>i * rowC;
-      for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(ai, rs, cs, b + (<usize>j << 3), rowB, k, ci + (<usize>j << 3), rowC, alpha, beta, false, false);
+      for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(ai, rs, cs, b + (<usize>j << 3), rowB, k, ci + (<usize>j << 3), rowC, alpha, beta, false, false, 0);
     }
   }
   for (let i = fullRows; i < r; i++) {
@@ -56,51 +56,45 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
   }
 }
 
-// The full tiles of a strided product (A = Wᵀ), in blocks of GEMM_ROWS rows × GEMM_KC summation
-// indices, each block of A first copied to contiguous per-thread scratch. Read in place, a tile's
-// loads of A sit a whole row of W apart, and with W's row length a multiple of 512 values they all
-// map to one set of the L1 cache and evict each other; copied a block at a time, each row of W is
-// read GEMM_ROWS values at once, whole cache lines in order. Each entry's running sum is carried in
-// C from block to block (loaded as the next block's starting accumulator), so every entry is the
+// The full tiles of a strided product (A = Wᵀ), in blocks of GEMM_KC summation indices, each
+// 4-row strip of a block copied to contiguous per-thread scratch for the column tiles. Read in
+// place, a tile's loads of A sit a whole row of W apart, and with W's row length a multiple of 512
+// values they all map to one set of the L1 cache and evict each other. When the strip's rows are
+// side by side (rs = 8, A = Wᵀ), the first column tile reads it in place and copies it as it goes,
+// so that reading W from memory overlaps that tile's arithmetic instead of running as a pass of
+// its own (the copy alone cost about a third of the product). Each entry's running sum is carried
+// in C from block to block (loaded as the next block's starting accumulator), so every entry is the
 // same sequence of additions as in the unblocked kernel; C is left holding the sums.
 function packedTiles(c: usize, rowC: usize, a: usize, rs: usize, cs: usize, b: usize, rowB: usize, fullRows: i32, k: i32, fullCols: i32): void {
   const panel = GEMM_PANELS + <usize>threadSlot() * GEMM_PANEL_BYTES;
   for (let p0: i32 = 0; p0 < k; p0 += GEMM_KC) {
     const kc = min(GEMM_KC, k - p0);
-    // One strip of 4 rows: entry (q, p) at + 8 (4p + q), rows 8 bytes apart, summation indices 32.
-    const stripBytes = <usize>kc << 5;
     const ap = a + <usize>p0 * cs;
     const bp = b + <usize>p0 * rowB;
-    for (let i0: i32 = 0; i0 < fullRows; i0 += GEMM_ROWS) {
-      const strips = min(GEMM_ROWS, fullRows - i0) >> 2;
-      copyStrips(panel, stripBytes, ap + <usize>i0 * rs, rs, cs, kc, strips);
-      for (let q: i32 = 0; q < strips; q++) {
-        const strip = panel + <usize>q * stripBytes;
-        const ci = c + <usize>(i0 + 4 * q) * rowC;
-        for (let j: i32 = 0; j < fullCols; j += NR) tile4x4(strip, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0);
+    for (let i: i32 = 0; i < fullRows; i += MR) {
+      const ci = c + <usize>i * rowC;
+      const src = ap + <usize>i * rs;
+      let j: i32 = 0;
+      if (rs == 8 && fullCols > 0) {
+        tile4x4(src, rs, cs, bp, rowB, kc, ci, rowC, 1.0, 0.0, true, p0 > 0, panel);
+        j = NR;
+      } else {
+        copyStrip(panel, src, rs, cs, kc);
       }
+      for (; j < fullCols; j += NR) tile4x4(panel, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0, 0);
     }
   }
 }
 
-// `strips` strips of 4 rows × kc summation indices of A, one after another `stripBytes` apart.
-// For A = Wᵀ (rs = 8) a summation index's rows are side by side: copied 4 at a time.
-function copyStrips(panel: usize, stripBytes: usize, a: usize, rs: usize, cs: usize, kc: i32, strips: i32): void {
+// A's 4-row strip of kc summation indices to `dst`, entry (q, p) at + 8 (4p + q).
+function copyStrip(dst: usize, a: usize, rs: usize, cs: usize, kc: i32): void {
   let src = a;
-  for (let p: i32 = 0; p < kc; p++, src += cs) {
-    let dst = panel + (<usize>p << 5);
-    let row = src;
-    for (let q: i32 = 0; q < strips; q++, dst += stripBytes, row += rs << 2) {
-      if (rs == 8) {
-        v128.store(dst, v128.load(row));
-        v128.store(dst, v128.load(row, 16), 16);
-      } else {
-        store<f64>(dst, load<f64>(row));
-        store<f64>(dst, load<f64>(row + rs), 8);
-        store<f64>(dst, load<f64>(row + 2 * rs), 16);
-        store<f64>(dst, load<f64>(row + 3 * rs), 24);
-      }
-    }
+  let d = dst;
+  for (let p: i32 = 0; p < kc; p++, src += cs, d += 32) {
+    store<f64>(d, load<f64>(src));
+    store<f64>(d, load<f64>(src + rs), 8);
+    store<f64>(d, load<f64>(src + 2 * rs), 16);
+    store<f64>(d, load<f64>(src + 3 * rs), 24);
   }
 }
 
@@ -144,8 +138,10 @@ function row1x4(a: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, al
 /**
  * A 4 × 4 tile of C over k summation indices. `raw`: store the plain sums, starting from 0 or,
  * when `carry`, from the sums C holds (a block of a longer sum); else finish as α·s + β·c.
+ * `copyTo` ≠ 0 (only with A's rows side by side, rs = 8): also copy A's 4 × k strip there, entry
+ * (q, p) at + 8 (4p + q).
  */
-@inline function tile4x4(a: usize, rs: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, rowC: usize, alpha: f64, beta: f64, raw: bool, carry: bool): void {
+@inline function tile4x4(a: usize, rs: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, rowC: usize, alpha: f64, beta: f64, raw: bool, carry: bool, copyTo: usize): void {
   if (ASC_FEATURE_SIMD) {
     const r1 = rowC;
     const r2 = rowC << 1;
@@ -159,7 +155,13 @@ function row1x4(a: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, al
     const a3 = rs + a2;
     let ap = a;
     let bp = b;
+    let cp = copyTo;
     for (let p: i32 = 0; p < k; p++) {
+      if (copyTo != 0) {
+        v128.store(cp, v128.load(ap));
+        v128.store(cp, v128.load(ap, 16), 16);
+        cp += 32;
+      }
       const b0 = v128.load(bp);
       const b1 = v128.load(bp, 16);
       let x = v128.load64_splat(ap);

@@ -5,10 +5,8 @@ import { MAX_THREAD_SLOTS } from "./threads";
 
 /** Summation indices per packed block of gemm's strided products. */
 export const GEMM_KC: i32 = 64;
-/** Rows of A per packed block of gemm's strided products (a multiple of its 4-row tiles). */
-export const GEMM_ROWS: i32 = 64;
-/** Bytes of each thread's packing panel for gemm (GEMM_ROWS × GEMM_KC float64, 32 KB). */
-export const GEMM_PANEL_BYTES: usize = (<usize>GEMM_ROWS * <usize>GEMM_KC) << 3;
+/** Bytes of each thread's packing panel for gemm (a strip of 4 rows × GEMM_KC summation indices of float64). */
+export const GEMM_PANEL_BYTES: usize = (<usize>(4 * GEMM_KC)) << 3;
 /**
  * The panels, one per thread slot, just above the static data and below the TypeScript arena.
  * Not static data: a zero-filled data segment would be embedded in the shared-memory builds.

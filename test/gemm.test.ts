@@ -28,8 +28,8 @@ interface Case {
   r: number;
   k: number;
   n: number;
-  /** A read as Aᵀ of a stored k × r matrix (the backward pass's Wᵀ). */
-  transposed: boolean;
+  /** How A is stored: "rows" (row-major r × k), "transposed" (Aᵀ stored k × r, the backward pass's Wᵀ), "strided" (every second value of both). */
+  layout: "rows" | "transposed" | "strided";
   alpha: number;
   beta: number;
 }
@@ -61,8 +61,8 @@ function run(engine: WasmEngine, cs: Case, seed: number): { got: Float64Array; w
   // Padded strides, so that the kernel's strides are exercised apart from the shapes.
   const ldb = cs.n + 3;
   const ldc = cs.n + 5;
-  const [rsA, csA] = cs.transposed ? [1, cs.r + 2] : [cs.k + 1, 1];
-  const a = fill(cs.transposed ? cs.k * csA : cs.r * rsA);
+  const [rsA, csA] = cs.layout === "rows" ? [cs.k + 1, 1] : cs.layout === "transposed" ? [1, cs.r + 2] : [2, 2 * cs.r + 1];
+  const a = fill(cs.layout === "rows" ? cs.r * rsA : cs.k * csA);
   const b = fill(cs.k * ldb);
   const c = fill(cs.r * ldc);
   const [pa, pb, pc] = engine.reserve([a.length, b.length, c.length]);
@@ -82,14 +82,14 @@ for (const k of [1, 7, 64, 65, 600]) {
     [9, 18],
     [13, 37],
   ] as const) {
-    for (const transposed of [false, true]) {
+    for (const layout of ["rows", "transposed", "strided"] as const) {
       for (const [alpha, beta] of [
         [1, 0],
         [-0.75, 0],
         [-1, 1],
         [0.5, -2],
       ] as const) {
-        CASES.push({ r, k, n, transposed, alpha, beta });
+        CASES.push({ r, k, n, layout, alpha, beta });
       }
     }
   }
