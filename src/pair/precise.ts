@@ -12,12 +12,12 @@ import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
-import { jumpSwitchAngle, MAX_JUMP_PRECISION, PreciseAbelSeries } from "../depth/precise.js";
-import { SERIES_TABLE_DIGITS } from "../depth/seriesTable.js";
+import { jumpSeriesTable, PreciseAbelSeries } from "../depth/precise.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import type { PairOptions } from "../types.js";
-import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
+import { type BigFloat, BigFloatContext } from "../precise/bigFloat.js";
+import { piBig } from "../precise/elementary.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import { powBig, settleLayers, settles, SettleWatch } from "../precise/fixedPoint.js";
@@ -25,6 +25,7 @@ import {
   bitsForDigits,
   checkPrecision,
   DECIMAL_CONSTANT_DIGITS,
+  MAX_PRECISION,
   PI_EXTRA_DIGITS,
   preciseDecimal,
   VOUCH_EXTRA_DIGITS,
@@ -40,8 +41,8 @@ export interface PairPrecisionOptions extends PairOptions, ResourceLimits {
   /** Significant digits wanted, an integer from 20 to 1000 (BAD_PRECISION otherwise). */
   readonly precision: number;
   /**
-   * "auto" (default): the jump (SPEC §9) for σb = 0 beyond PRECISE_AUTO_JUMP_ABOVE layers when
-   * precision ≤ MAX_JUMP_PRECISION, the direct recursion otherwise; "direct"; "jump".
+   * "auto" (default): the jump (SPEC §9) for σb = 0 beyond PRECISE_AUTO_JUMP_ABOVE layers, the
+   * direct recursion otherwise; "direct"; "jump" (σb = 0 only).
    */
   readonly method?: "auto" | "direct" | "jump";
 }
@@ -219,17 +220,9 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
   if (method !== "auto" && method !== "direct" && method !== "jump") {
     throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
   }
-  const jumpable = params.sigmaB.isZero() && precision <= MAX_JUMP_PRECISION;
+  const jumpable = params.sigmaB.isZero();
   if (method === "jump" && !jumpable) {
-    const why = params.sigmaB.isZero() ? `precision ≤ ${MAX_JUMP_PRECISION} (the series tables hold ${SERIES_TABLE_DIGITS} digits)` : "σb = 0";
-    throw new NtkError("BAD_OPTION", `the high-precision jump needs ${why}; use method "direct".`, { method, precision });
-  }
-  if (method === "auto" && !jumpable && !settles(params) && finalDepth > BigInt(MAX_DEPTH)) {
-    throw new NtkError(
-      "BAD_DEPTH",
-      `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, which only the jump reaches (σb = 0, precision ≤ ${MAX_JUMP_PRECISION}).`,
-      { depth: finalDepth.toString() },
-    );
+    throw new NtkError("BAD_OPTION", `the high-precision jump needs σb = 0; use method "direct".`, { method, precision });
   }
   return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
 }
@@ -249,7 +242,7 @@ async function pairJumpPrecise(precision: number, s: StartValues, checkpoints: r
   const runs = await vouchTwice({
     precision,
     lowerDigits: precision + JUMP_GUARD_DIGITS,
-    maxUpperDigits: MAX_JUMP_PRECISION + JUMP_GUARD_DIGITS + 20 + VOUCH_EXTRA_DIGITS,
+    maxUpperDigits: MAX_PRECISION + JUMP_GUARD_DIGITS + 20 + VOUCH_EXTRA_DIGITS,
     run: async (lowerDigits, upperDigits) => ({
       lower: await runPreciseJump(lowerDigits, 1, s, checkpoints),
       upper: await runPreciseJump(upperDigits, 0.7, s, checkpoints),
@@ -270,7 +263,8 @@ const JUMP_GUARD_DIGITS = 8;
 
 /** One jump run at `digits` (plus the digits a cancelling checkpoint needs), switch angle scaled by `switchScale`. */
 async function runPreciseJump(digits: number, switchScale: number, s: StartValues, checkpoints: readonly bigint[]): Promise<PointValues[]> {
-  const switchAngle = jumpSwitchAngle(digits) * switchScale;
+  const table = await jumpSeriesTable(digits);
+  const switchAngle = table.switchAngle(digits) * switchScale;
   // Exact steps in BigFloat (as the direct loop) until θ < switch angle and the next checkpoint is ≥ JUMP_MIN_LAYERS away.
   const bits = bitsForDigits(digits + 30);
   const D0 = preciseDecimal(digits + 30 + PI_EXTRA_DIGITS);
@@ -306,7 +300,9 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   const gap = Number(checkpoints[next]! - layer);
   const extra = gap < tEstimate ? Math.ceil(2 * Math.log10(tEstimate / gap)) + 2 : 2;
   const D = preciseDecimal(digits + extra + PI_EXTRA_DIGITS);
-  const series = PreciseAbelSeries.at(bitsForDigits(digits + extra), map.pi);
+  const seriesBits = bitsForDigits(digits + extra);
+  // The map's π holds `bits`; a sum that needs more (ρ1 near 1) takes π from Machin's formula.
+  const series = PreciseAbelSeries.at(table, seriesBits, seriesBits <= bits ? map.pi : piBig(new BigFloatContext(seriesBits)));
   const j = series.ctx;
   const big = (x: bigint): BigFloat => j.fromInteger(x);
   const thN = j.normalize(thetaExact.m, thetaExact.e);
@@ -370,6 +366,8 @@ function coincidentPoint(L: bigint, s: StartValues, D: typeof Decimal): PointVal
 
 /** Largest |log10| of a raw value decimal.js holds (its exponent limit is 9e15). */
 const DECIMAL_EXPONENT_LIMIT = 9e15;
+/** The precision that decides whether a raw value is within {@link DECIMAL_EXPONENT_LIMIT}. */
+const RANGE_CHECK = preciseDecimal(30);
 
 /** q_L = (σw²/n0)(σw²/2)^{L−1} and L q_L for σb = 0, or null beyond decimal.js's exponent range. */
 function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decimal): { sigmaDiag: Decimal; ntkDiag: Decimal } | null {
@@ -377,10 +375,11 @@ function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decim
   // Far beyond the range (the usual case at huge depths) a float64 estimate decides, sparing two Decimal logarithms.
   const estimate = Math.log10(sw2.toNumber() / n0) + Math.log10(base.toNumber()) * Number(L - 1n);
   if (Math.abs(estimate) > DECIMAL_EXPONENT_LIMIT + 1e6) return null;
-  const log10 = sw2
+  // Near the limit 30 digits decide (decimal.js's ln 10 stops at 1 013 digits, P = 1000 runs need more).
+  const log10 = new RANGE_CHECK(sw2)
     .div(n0)
     .log(10)
-    .plus(base.log(10).times(new D((L - 1n).toString())));
+    .plus(new RANGE_CHECK(base).log(10).times((L - 1n).toString()));
   if (log10.abs().gt(DECIMAL_EXPONENT_LIMIT - 10)) return null;
   const sigmaDiag = sw2.div(n0).times(base.pow(new D((L - 1n).toString())));
   return { sigmaDiag, ntkDiag: sigmaDiag.times(new D(L.toString())) };
