@@ -29,9 +29,11 @@ Writes
   src/depth/seriesTable.ts        c_1 … c_164, d_1 … d_160 to 380 digits: the jump's runs at ≤ 372 working digits (P ≤ 300)
   src/depth/seriesTableHigh.ts    c_1 … c_1004, d_1 … d_1000 to at most 1 050 digits, each entry only to the
                                   digits its term can contribute at the switch angle: the runs beyond 372 digits (P ≤ 1000)
-Needs python-flint (0.9; Arb's series arithmetic) and mpmath (with gmpy2 for speed; the decimal
-output and the Gauss–Legendre rule). Run: python3 scripts/depth_series.py (about 6 minutes on a
-loaded 2-core machine; the former pure-mpmath derivation of the 164-term table alone took 15).
+Needs python-flint (0.9: Arb's series arithmetic; pip install python-flint) and mpmath (1.3, with
+gmpy2 if present: the decimal output and the Gauss–Legendre rule). Run: python3
+scripts/depth_series.py (182 s of one core on a loaded 2-core machine, 90 s for Φ and 95 s for Ψ;
+the former pure-mpmath derivation, O(N³) in Python, took ~15 minutes for the 164-term table alone).
+The standard table and assembly/depthSeries.ts come out byte for byte as that derivation wrote them.
 """
 import math
 import os
@@ -77,7 +79,7 @@ def max_digits(table_digits):
 
 
 def terms_needed(bound, lam, bits, length):
-    """K: the first k with bound_k − k λ ≤ −(bits + 8) (2^−λ > θ), at most length − 1."""
+    """K: the first k with bound_k − k λ ≤ −(bits + 8), λ = −log2 θ, at most length − 1."""
     for k in range(1, length):
         if bound[k] - k * lam <= -(bits + 8):
             return k
@@ -268,7 +270,7 @@ for dd in (D_LO, D_LO + 6, D_HI - 6, D_HI):
     for scale in (1.0, 0.7):
         th_f = high_switch_angle(psi_bound, dd) * scale
         th = arb(th_f)
-        lam = math.floor(-math.log2(th_f))  # as src/depth/precise.ts: θ < 2^−λ from the exponent
+        lam = -math.log2(th_f)
         K_phi = terms_needed(bound, lam, bits, HIGH_PHI_TERMS + 1)
         K_psi = terms_needed(bound, lam, bits, HIGH_PSI_TERMS + 1)
         e1, e2 = residuals(high, th, K_phi, K_psi)

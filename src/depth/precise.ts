@@ -152,11 +152,13 @@ export class PreciseAbelSeries {
 
   /** Terms of the power series needed at θ: the first K whose bound 2^{b_K} θ^K is below 2^−(bits+8), capped at the table's length. */
   private terms(theta: BigFloat, length: number): number {
-    const log2 = -(theta.e + this.ctx.bits); // θ < 2^−log2
-    const target = this.ctx.bits + 8;
+    const bits = this.ctx.bits;
+    const target = bits + 8;
     const bound = this.table.log2Bound;
-    if (bound === null) return Math.min(length - 1, Math.ceil(target / Math.max(log2, 1e-9)));
-    for (let k = 1; k < length; k++) if (bound[k]! - k * log2 <= -target) return k;
+    if (bound === null) return Math.min(length - 1, Math.ceil(target / Math.max(-(theta.e + bits), 1e-9))); // θ < 2^(e + bits)
+    // Bounds growing like k log k: −log2 θ from θ's leading 53 bits (not its exponent alone) keeps K short of the smallest term.
+    const lambda = -(Math.log2(Number(theta.m >> BigInt(bits - 53))) + theta.e + bits - 53);
+    for (let k = 1; k < length; k++) if (bound[k]! - k * lambda <= -target) return k;
     return length - 1;
   }
 
