@@ -149,22 +149,41 @@ describe("high-precision jump: limits", () => {
     for (const f of FIELDS) expect(correctDigits(r.points[0]![f], low.points[0]![f], 40), f).toBeGreaterThanOrEqual(40);
   });
 
-  it("ρ1 within 1e-105 of 1 at P = 300: the sum's extra digits go beyond the 380-digit table (was a RangeError), and agree with the direct recursion", async () => {
-    const rho1 = `0.${"9".repeat(105)}`;
-    const at = [1001, 5000];
-    const [jump, direct] = await Promise.all(
-      (["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth: 5000, at, precision: 300, method })),
+  it.each([
+    [105, 300],
+    [700, 40],
+    [700, 300],
+  ])(
+    "ρ1 within 1e-%i of 1 at P = %i (the sum needs ~100 or ~700 more digits, Θ̄ half as many: was a RangeError or BAD_PRECISION): agrees with the direct recursion",
+    async (closeness, precision) => {
+      const rho1 = `0.${"9".repeat(closeness)}`;
+      const at = [1001, 5000];
+      const [jump, direct] = await Promise.all(
+        (["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth: 5000, at, precision, method })),
+      );
+      jump!.points.forEach((p, k) => {
+        const d = direct!.points[k]!;
+        for (const f of FIELDS) {
+          // Each within a unit of its last vouched digit: they differ by less than 10^(1 − both).
+          const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
+          const err = new HighRef(p[f]).minus(d[f]).abs().div(new HighRef(d[f]).abs());
+          expect(both, `${f} at L = ${p.depthExact}`).toBe(precision);
+          expect(err.lt(new HighRef(10).pow(1 - both)), `${f} at L = ${p.depthExact}: ${err.toExponential(3)}`).toBe(true);
+        }
+      });
+    },
+  );
+
+  it("ρ1 so close to 1 that the tables cannot hold Θ̄'s digits: PRECISION_LIMIT for the jump, the direct recursion for auto", async () => {
+    const rho1 = `0.${"9".repeat(700)}`;
+    await expectCode(
+      () => pairThroughDepthPrecise({ rho1, depth: 1500, precision: 700, method: "jump" }),
+      "PRECISION_LIMIT",
+      /tabulated to 1042.*method "direct"/,
     );
-    jump!.points.forEach((p, k) => {
-      const d = direct!.points[k]!;
-      for (const f of FIELDS) {
-        // Each within a unit of its last vouched digit: they differ by less than 10^(1 − both).
-        const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
-        const err = new HighRef(p[f]).minus(d[f]).abs().div(new HighRef(d[f]).abs());
-        expect(both, `${f} at L = ${p.depthExact}`).toBe(300);
-        expect(err.lt(new HighRef(10).pow(1 - both)), `${f} at L = ${p.depthExact}: ${err.toExponential(3)}`).toBe(true);
-      }
-    });
+    const r = await pairThroughDepthPrecise({ rho1, depth: 1500, precision: 700 });
+    expect(r.method).toBe("direct");
+    for (const f of FIELDS) expect(r.points[0]!.digitsVouched[f], f).toBe(700);
   });
 
   it("refuses what it cannot vouch for", async () => {

@@ -85,10 +85,20 @@ function holds(tableDigits: number, digits: number): boolean {
   return bitsForDigits(digits) <= (tableDigits - 5) * Math.log2(10);
 }
 
-/** The table for a run at `digits` working digits: the smallest that holds them (the high one loaded on first use). */
+/** Most digits a series table serves (the high table's): 1 042. */
+export const MAX_JUMP_SERIES_DIGITS = (() => {
+  let d = SERIES_TABLE_DIGITS;
+  while (holds(HIGH_TABLE_DIGITS, d + 1)) d++;
+  return d;
+})();
+
+/**
+ * The table whose coefficients hold `digits` digits: the smallest (the high one loaded on first
+ * use). `digits` ≤ {@link MAX_JUMP_SERIES_DIGITS}.
+ */
 export async function jumpSeriesTable(digits: number): Promise<SeriesTable> {
   if (holds(SERIES_TABLE_DIGITS, digits)) return STANDARD_TABLE;
-  if (!holds(HIGH_TABLE_DIGITS, digits)) throw new RangeError(`the series tables hold ${HIGH_TABLE_DIGITS} digits, ${digits} working digits asked`);
+  if (digits > MAX_JUMP_SERIES_DIGITS) throw new RangeError(`the series tables hold ${HIGH_TABLE_DIGITS} digits, ${digits} asked`);
   highTable ??= loadHighTable();
   return highTable;
 }
@@ -134,11 +144,9 @@ export class PreciseAbelSeries {
   }
 
   /**
-   * The evaluator of `table` (the one serving the run's digits, {@link jumpSeriesTable}) at
-   * `bits` mantissa bits, more than the run's digits where a checkpoint's sum cancels: the table's
-   * own rounding is not amplified there (it enters Ψ(θ_L) − Ψ(θ_n) in proportion to that
-   * difference), so the table need only hold the run's digits. Made once per table and
-   * precision; `pi` must hold at least `bits` correct bits.
+   * The evaluator of `table` at `bits` mantissa bits (more than the table's digits where a
+   * checkpoint's sum cancels: the caller picks the table by the digits its coefficients must
+   * hold). Made once per table and precision; `pi` must hold at least `bits` correct bits.
    */
   static at(table: SeriesTable, bits: number, pi: BigFloat): PreciseAbelSeries {
     const key = `${table.digits}:${bits}`;

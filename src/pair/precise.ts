@@ -12,7 +12,7 @@ import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
-import { jumpSeriesTable, PreciseAbelSeries } from "../depth/precise.js";
+import { jumpSeriesTable, MAX_JUMP_SERIES_DIGITS, PreciseAbelSeries } from "../depth/precise.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import type { PairOptions } from "../types.js";
@@ -158,7 +158,7 @@ export function resolvePairPrecise(o: PairPrecisionOptions, observed: boolean): 
   const exact = resolveCheckpoints(o.at, o.depth, (params.sigmaB.isZero() && o.method !== "direct") || settles(params) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const start = { rho1: resolveRho1(o.rho1), params, n0: checkInputDim(o.inputDim) };
   checkPrecision(o.precision);
-  const method = observed ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
+  const method = observed ? "direct" : choosePreciseMethod(o.method ?? "auto", start, o.precision, exact[exact.length - 1]!);
   const depth = Math.min(Number(exact[exact.length - 1]!), MAX_DEPTH);
   const precision = workingPrecision(o.precision, depth);
   // A settling run stops once its state stops changing, so only the layers to that point cost time.
@@ -216,7 +216,8 @@ function leastVouched(points: readonly PairPointPrecise[]): number {
 /** "auto" jumps (σb = 0) beyond this many layers: two direct runs of it take ~10 ms at 40 digits, about what the jump costs. */
 export const PRECISE_AUTO_JUMP_ABOVE = 1000;
 
-function choosePreciseMethod(method: string, params: ResolvedParams, precision: number, finalDepth: bigint): "direct" | "jump" {
+function choosePreciseMethod(method: string, s: StartValues, precision: number, finalDepth: bigint): "direct" | "jump" {
+  const params = s.params;
   if (method !== "auto" && method !== "direct" && method !== "jump") {
     throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
   }
@@ -224,7 +225,23 @@ function choosePreciseMethod(method: string, params: ResolvedParams, precision: 
   if (method === "jump" && !jumpable) {
     throw new NtkError("BAD_OPTION", `the high-precision jump needs σb = 0; use method "direct".`, { method, precision });
   }
-  return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
+  if (method !== "auto") return method;
+  // ρ1 so close to 1 that the series tables cannot hold Θ̄'s digits: the direct recursion, where it reaches.
+  const tablesHold = jumpSeriesDigits(precision + JUMP_GUARD_DIGITS + VOUCH_EXTRA_DIGITS, s.rho1.oneMinusRho1) <= MAX_JUMP_SERIES_DIGITS;
+  return jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) && (tablesHold || finalDepth > BigInt(MAX_DEPTH)) ? "jump" : "direct";
+}
+
+/**
+ * Digits the series coefficients must hold for a jump run at `digits` from 1 − ρ1: `digits`, and
+ * more when ρ1 is so close to 1 that the jump starts at once (θ_1 below θ_s): then
+ * 1 − Θ̄^(L) ≈ 1.5 (L − 1)/t_1, t_1 = 3π/θ_1, θ_1 ≈ √(2 ε_1), with L − 1 ≥ 1 000 (JUMP_MIN_LAYERS),
+ * and Θ̄ = 1 − (1 − Θ̄) needs log10 of its inverse more (the coefficients' rounding enters Θ̄,
+ * not its complement). Exponent-based, so from above.
+ */
+function jumpSeriesDigits(digits: number, oneMinusRho1: Decimal): number {
+  if (oneMinusRho1.isZero()) return digits;
+  const log10T = Math.log10(3 * Math.PI) - (Math.log10(2) + oneMinusRho1.e) / 2;
+  return digits + Math.max(0, Math.ceil(log10T - Math.log10(1.5 * JUMP_MIN_LAYERS)));
 }
 
 /** Exact layers the jump still takes before a checkpoint this close to the current layer (its T^(L) would cancel). */
@@ -298,11 +315,23 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   const thetaExact = map.thetaOfComplement(eps);
   const tEstimate = (3 * Math.PI) / c.toNumber(thetaExact);
   const gap = Number(checkpoints[next]! - layer);
-  const extra = gap < tEstimate ? Math.ceil(2 * Math.log10(tEstimate / gap)) + 2 : 2;
+  // θ below float64's range (1 − ρ1 < ~1e-646): log10 t from θ's exponent instead (θ < 2^(e + bits)).
+  const log10Ratio = Number.isFinite(tEstimate) ? Math.log10(tEstimate / gap) : Math.log10((3 * Math.PI) / gap) - (thetaExact.e + c.bits) * Math.log10(2);
+  const extra = log10Ratio > 0 ? Math.ceil(2 * log10Ratio) + 2 : 2;
+  // The coefficients' rounding enters Θ̄, whose complement then loses log10(t_n/(1.5 (L − n))) ≈ (extra − 2)/2 digits.
+  const tableDigits = digits + Math.max(0, Math.ceil((extra - 2) / 2));
+  if (tableDigits > MAX_JUMP_SERIES_DIGITS) {
+    throw new NtkError(
+      "PRECISION_LIMIT",
+      `ρ1 is so close to 1 that the jump's 1 − Θ̄ at depth ${checkpoints[next]!} needs its series coefficients to ${tableDigits} digits, but they are tabulated to ${MAX_JUMP_SERIES_DIGITS}. Ask for at most ${MAX_JUMP_SERIES_DIGITS - (tableDigits - digits) - JUMP_GUARD_DIGITS - VOUCH_EXTRA_DIGITS} digits, or use method "direct" (depths to ${MAX_DEPTH.toLocaleString("en-US")}).`,
+      { seriesDigits: tableDigits, max: MAX_JUMP_SERIES_DIGITS },
+    );
+  }
+  const seriesTable = await jumpSeriesTable(tableDigits);
   const D = preciseDecimal(digits + extra + PI_EXTRA_DIGITS);
   const seriesBits = bitsForDigits(digits + extra);
   // The map's π holds `bits`; a sum that needs more (ρ1 near 1) takes π from Machin's formula.
-  const series = PreciseAbelSeries.at(table, seriesBits, seriesBits <= bits ? map.pi : piBig(new BigFloatContext(seriesBits)));
+  const series = PreciseAbelSeries.at(seriesTable, seriesBits, seriesBits <= bits ? map.pi : piBig(new BigFloatContext(seriesBits)));
   const j = series.ctx;
   const big = (x: bigint): BigFloat => j.fromInteger(x);
   const thN = j.normalize(thetaExact.m, thetaExact.e);
