@@ -39,5 +39,8 @@ export default defineConfig({
       formats: ["es"],
       fileName: () => "ntk-depth.js",
     },
+    // One file: the 1 000-digit series table (src/depth/seriesTableHigh.ts, ~850 KB), which the
+    // library imports lazily, is inlined rather than emitted as a second chunk.
+    rollupOptions: { output: { codeSplitting: false } },
   },
 });

@@ -1,7 +1,8 @@
 /**
  * Depth at constant cost (SPEC §9), each against the direct recursion in the same run:
  *   - one pair at L = 10^18, float64 (target ≤ 50 µs) and 40 digits (target ≤ 50 ms, wall and
- *     CPU time), and at 300 digits (the jump's top precision), with the direct recursion's cost
+ *     CPU time), at 300 digits (the 380-digit table's top precision) and at 1 000 (the library's
+ *     top precision, the 1 050-digit table), with the direct recursion's cost
  *     per layer measured beside it (at L = 10^18 the direct loop cannot run: its time there is
  *     that per-layer cost × 10^18, extrapolated, and said so);
  *   - σb > 0: a Gram matrix at L = 10^18, where the direct loop stops at its float64 fixed point,
@@ -49,6 +50,7 @@ export async function run(): Promise<BenchSection> {
   const jump40Timing = await medianWallAndCpu(9, async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: DEEP, precision: 40, method: "jump" })));
   const jump40 = jump40Timing.wallMs;
   const jump300 = await medianWallAndCpu(3, async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: DEEP, precision: 300, method: "jump" })));
+  const jump1000 = await medianWallAndCpu(3, async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: DEEP, precision: 1000, method: "jump" })));
   const direct40Steps = 2000;
   const direct40 =
     ((await medianMsAsync(async () => void (await pairThroughDepthPrecise({ rho1: "0.5", depth: direct40Steps, precision: 40, method: "direct" })), 3)) * 1e3) /
@@ -64,6 +66,12 @@ export async function run(): Promise<BenchSection> {
     median: jump300.wallMs,
     unit: "ms",
     note: `CPU ${jump300.cpuMs.toFixed(0)} ms`,
+  });
+  rows.push({
+    name: "pair, 1000 digits, jump, L = 10^18 (two vouching runs), wall",
+    median: jump1000.wallMs,
+    unit: "ms",
+    note: `CPU ${jump1000.cpuMs.toFixed(0)} ms`,
   });
   rows.push({
     name: "pair, 40 digits, direct, per layer (two vouching runs)",

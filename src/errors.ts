@@ -19,7 +19,7 @@ export type NtkErrorCode =
   | "BAD_SIGMA_B" // σb < 0 (or not finite)
   | "BAD_OPTION" // any other option outside its domain (learning rate, time, ridge, …)
   | "BAD_PRECISION" // precision outside the supported range of significant digits
-  | "PRECISION_LIMIT" // beyond what decimal.js's stored constants (π, ln 10) support
+  | "PRECISION_LIMIT" // beyond what decimal.js's stored constants (π, ln 10) or the depth jump's tabulated series support
   | "SINGULAR_MATRIX" // an exactly singular system in a solve
   | "WASM_MEMORY_EXHAUSTED" // the WebAssembly memory cannot grow to the size the problem needs
   | "FILE_UNREADABLE" // a file that cannot be opened or read

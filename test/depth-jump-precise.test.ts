@@ -3,12 +3,11 @@
 // (scripts/fixtures/depth_jump_reference.py, 40 digits written) and against the direct
 // high-precision recursion at 10^4 and 10^5; its errors. The 320-digit literal-recursion
 // references of test/precise-pair.test.ts (depths to 10^5) run through the jump as well, since
-// "auto" takes it there.
+// "auto" takes it there. P = 1000: test/depth-jump-p1000.test.ts.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { Decimal } from "decimal.js";
 import { pairThroughDepthPrecise, type PairPointPrecise } from "../src/pair/precise.js";
-import { MAX_JUMP_PRECISION } from "../src/depth/precise.js";
 import { expectCode } from "./support/errors.js";
 
 interface JumpRef {
@@ -57,8 +56,10 @@ describe("high-precision jump against mpmath (depths 2 … 2^60, 40 digits writt
 
 const high = (JSON.parse(readFileSync(new URL("./fixtures/depth_jump_high.json", import.meta.url), "utf8")) as { cases: JumpRef[] }).cases;
 const HighRef = Decimal.clone({ precision: 400 });
+/** The top precision of the standard 380-digit series table (runs at ≤ 372 working digits). */
+const STANDARD_TABLE_PRECISION = 300;
 
-describe("high-precision jump at P = MAX_JUMP_PRECISION against mpmath (340 digits, 310 written; depths 2 … 2^60)", () => {
+describe("high-precision jump at P = 300 against mpmath (340 digits, 310 written; depths 2 … 2^60)", () => {
   it.each(high.map((c) => [c.rho1, c] as const))(
     "ρ1 = %s: no vouched digit wrong, every value vouches all P digits",
     async (rho1, c) => {
@@ -66,14 +67,14 @@ describe("high-precision jump at P = MAX_JUMP_PRECISION against mpmath (340 digi
         rho1,
         depth: c.points.at(-1)!.depth,
         at: c.points.map((p) => p.depth),
-        precision: MAX_JUMP_PRECISION,
+        precision: STANDARD_TABLE_PRECISION,
         method: "jump",
       });
       r.points.forEach((p, k) => {
         for (const f of FIELDS) {
           const want = new HighRef(c.points[k]![f]);
           const err = new HighRef(p[f]).minus(want).abs().div(want.abs());
-          expect(p.digitsVouched[f], `${f} at L = ${p.depthExact}`).toBe(MAX_JUMP_PRECISION);
+          expect(p.digitsVouched[f], `${f} at L = ${p.depthExact}`).toBe(STANDARD_TABLE_PRECISION);
           expect(err.lt(new HighRef(10).pow(-p.digitsVouched[f])), `${f} at L = ${p.depthExact}: error ${err.toExponential(3)}`).toBe(true);
         }
       });
@@ -139,21 +140,65 @@ describe("high-precision jump: limits", () => {
     expect(correctDigits(q!.sigmaDiag!, new Ref(2).pow(new Ref(1).minus(10n ** 12n)).div(3), 40)).toBeGreaterThanOrEqual(q!.digitsVouched.sigmaDiag!);
   });
 
-  it("refuses what it cannot vouch for", async () => {
+  it("serves every precision beyond 10^9 layers (P > 300 was refused with BAD_DEPTH)", async () => {
+    const r = await pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 400 });
+    expect(r.method).toBe("jump");
+    for (const f of FIELDS) expect(r.points[0]!.digitsVouched[f], f).toBe(400);
+    // Rounded to 40 digits it is the 40-digit run's value.
+    const low = await pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 40 });
+    for (const f of FIELDS) expect(correctDigits(r.points[0]![f], low.points[0]![f], 40), f).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each([
+    [105, 300],
+    [700, 40],
+    [700, 300],
+  ])(
+    "ρ1 within 1e-%i of 1 at P = %i (the sum needs ~100 or ~700 more digits, Θ̄ half as many: was a RangeError or BAD_PRECISION): agrees with the direct recursion",
+    async (closeness, precision) => {
+      const rho1 = `0.${"9".repeat(closeness)}`;
+      const at = [1001, 5000];
+      const [jump, direct] = await Promise.all(
+        (["jump", "direct"] as const).map((method) => pairThroughDepthPrecise({ rho1, depth: 5000, at, precision, method })),
+      );
+      jump!.points.forEach((p, k) => {
+        const d = direct!.points[k]!;
+        for (const f of FIELDS) {
+          // Each within a unit of its last vouched digit: they differ by less than 10^(1 − both).
+          const both = Math.min(p.digitsVouched[f], d.digitsVouched[f]);
+          const err = new HighRef(p[f]).minus(d[f]).abs().div(new HighRef(d[f]).abs());
+          expect(both, `${f} at L = ${p.depthExact}`).toBe(precision);
+          expect(err.lt(new HighRef(10).pow(1 - both)), `${f} at L = ${p.depthExact}: ${err.toExponential(3)}`).toBe(true);
+        }
+      });
+    },
+  );
+
+  it("ρ1 so close to 1 that the tables cannot hold Θ̄'s digits: PRECISION_LIMIT for the jump, the direct recursion for auto", async () => {
+    const rho1 = `0.${"9".repeat(700)}`;
     await expectCode(
-      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: MAX_JUMP_PRECISION + 1, method: "jump" }),
-      "BAD_OPTION",
-      new RegExp(`precision ≤ ${MAX_JUMP_PRECISION}`),
+      () => pairThroughDepthPrecise({ rho1, depth: 1500, precision: 700, method: "jump" }),
+      "PRECISION_LIMIT",
+      /tabulated to 1042.*method "direct"/,
     );
+    const r = await pairThroughDepthPrecise({ rho1, depth: 1500, precision: 700 });
+    expect(r.method).toBe("direct");
+    for (const f of FIELDS) expect(r.points[0]!.digitsVouched[f], f).toBe(700);
+  });
+
+  it("refuses what it cannot vouch for", async () => {
+    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 1001, method: "jump" }), "BAD_PRECISION", /from 20 to 1000/);
     await expectCode(
       () => pairThroughDepthPrecise({ rho1: "0.5", depth: 10_000, precision: 30, method: "jump", params: { sigmaB: 0.1 } }),
       "BAD_OPTION",
       /σb = 0/,
     );
+    // σb > 0 with σw² ≥ 2 never settles: only the direct recursion serves it, to 10^9 layers.
     await expectCode(
-      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: MAX_JUMP_PRECISION + 1 }),
+      () => pairThroughDepthPrecise({ rho1: "0.5", depth: 2_000_000_000, precision: 400, params: { sigmaW: 1.5, sigmaB: 0.1 } }),
       "BAD_DEPTH",
-      /only the jump reaches/,
+      /from 1 to 1,000,000,000/,
     );
+    await expectCode(() => pairThroughDepthPrecise({ rho1: "0.5", depth: 2n ** 60n + 1n, precision: 1000 }), "BAD_DEPTH", /from 1 to/);
   });
 });

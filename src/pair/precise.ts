@@ -12,12 +12,12 @@ import { checkObject } from "../argumentTypes.js";
 import type { Decimal } from "decimal.js";
 import { NtkError } from "../errors.js";
 import { checkInputDim, MAX_DEPTH, MAX_JUMP_DEPTH, resolveCheckpoints, resolveParams, resolveRho1, type ResolvedParams } from "../params.js";
-import { jumpSwitchAngle, MAX_JUMP_PRECISION, PreciseAbelSeries } from "../depth/precise.js";
-import { SERIES_TABLE_DIGITS } from "../depth/seriesTable.js";
+import { jumpSeriesTable, MAX_JUMP_SERIES_DIGITS, PreciseAbelSeries } from "../depth/precise.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import { checkPreciseRunFits, type ResourceLimits } from "../precise/runCost.js";
 import type { PairOptions } from "../types.js";
-import type { BigFloat, BigFloatContext } from "../precise/bigFloat.js";
+import { type BigFloat, BigFloatContext } from "../precise/bigFloat.js";
+import { piBig } from "../precise/elementary.js";
 import { PreciseCorrelationMap } from "../precise/correlationMap.js";
 import { PreciseLayerScalars } from "../precise/layerScalars.js";
 import { powBig, settleLayers, settles, SettleWatch } from "../precise/fixedPoint.js";
@@ -25,6 +25,7 @@ import {
   bitsForDigits,
   checkPrecision,
   DECIMAL_CONSTANT_DIGITS,
+  MAX_PRECISION,
   PI_EXTRA_DIGITS,
   preciseDecimal,
   VOUCH_EXTRA_DIGITS,
@@ -40,8 +41,8 @@ export interface PairPrecisionOptions extends PairOptions, ResourceLimits {
   /** Significant digits wanted, an integer from 20 to 1000 (BAD_PRECISION otherwise). */
   readonly precision: number;
   /**
-   * "auto" (default): the jump (SPEC §9) for σb = 0 beyond PRECISE_AUTO_JUMP_ABOVE layers when
-   * precision ≤ MAX_JUMP_PRECISION, the direct recursion otherwise; "direct"; "jump".
+   * "auto" (default): the jump (SPEC §9) for σb = 0 beyond PRECISE_AUTO_JUMP_ABOVE layers, the
+   * direct recursion otherwise; "direct"; "jump" (σb = 0 only).
    */
   readonly method?: "auto" | "direct" | "jump";
 }
@@ -157,7 +158,7 @@ export function resolvePairPrecise(o: PairPrecisionOptions, observed: boolean): 
   const exact = resolveCheckpoints(o.at, o.depth, (params.sigmaB.isZero() && o.method !== "direct") || settles(params) ? MAX_JUMP_DEPTH : BigInt(MAX_DEPTH));
   const start = { rho1: resolveRho1(o.rho1), params, n0: checkInputDim(o.inputDim) };
   checkPrecision(o.precision);
-  const method = observed ? "direct" : choosePreciseMethod(o.method ?? "auto", params, o.precision, exact[exact.length - 1]!);
+  const method = observed ? "direct" : choosePreciseMethod(o.method ?? "auto", start, o.precision, exact[exact.length - 1]!);
   const depth = Math.min(Number(exact[exact.length - 1]!), MAX_DEPTH);
   const precision = workingPrecision(o.precision, depth);
   // A settling run stops once its state stops changing, so only the layers to that point cost time.
@@ -215,23 +216,32 @@ function leastVouched(points: readonly PairPointPrecise[]): number {
 /** "auto" jumps (σb = 0) beyond this many layers: two direct runs of it take ~10 ms at 40 digits, about what the jump costs. */
 export const PRECISE_AUTO_JUMP_ABOVE = 1000;
 
-function choosePreciseMethod(method: string, params: ResolvedParams, precision: number, finalDepth: bigint): "direct" | "jump" {
+function choosePreciseMethod(method: string, s: StartValues, precision: number, finalDepth: bigint): "direct" | "jump" {
+  const params = s.params;
   if (method !== "auto" && method !== "direct" && method !== "jump") {
     throw new NtkError("BAD_OPTION", `method must be "auto", "direct" or "jump", got "${method}".`, { method });
   }
-  const jumpable = params.sigmaB.isZero() && precision <= MAX_JUMP_PRECISION;
+  const jumpable = params.sigmaB.isZero();
   if (method === "jump" && !jumpable) {
-    const why = params.sigmaB.isZero() ? `precision ≤ ${MAX_JUMP_PRECISION} (the series tables hold ${SERIES_TABLE_DIGITS} digits)` : "σb = 0";
-    throw new NtkError("BAD_OPTION", `the high-precision jump needs ${why}; use method "direct".`, { method, precision });
+    throw new NtkError("BAD_OPTION", `the high-precision jump needs σb = 0; use method "direct".`, { method, precision });
   }
-  if (method === "auto" && !jumpable && !settles(params) && finalDepth > BigInt(MAX_DEPTH)) {
-    throw new NtkError(
-      "BAD_DEPTH",
-      `depth ${finalDepth} is beyond ${MAX_DEPTH.toLocaleString("en-US")} layers, which only the jump reaches (σb = 0, precision ≤ ${MAX_JUMP_PRECISION}).`,
-      { depth: finalDepth.toString() },
-    );
-  }
-  return method === "auto" ? (jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) ? "jump" : "direct") : method;
+  if (method !== "auto") return method;
+  // ρ1 so close to 1 that the series tables cannot hold Θ̄'s digits: the direct recursion, where it reaches.
+  const tablesHold = jumpSeriesDigits(precision + JUMP_GUARD_DIGITS + VOUCH_EXTRA_DIGITS, s.rho1.oneMinusRho1) <= MAX_JUMP_SERIES_DIGITS;
+  return jumpable && finalDepth > BigInt(PRECISE_AUTO_JUMP_ABOVE) && (tablesHold || finalDepth > BigInt(MAX_DEPTH)) ? "jump" : "direct";
+}
+
+/**
+ * Digits the series coefficients must hold for a jump run at `digits` from 1 − ρ1: `digits`, and
+ * more when ρ1 is so close to 1 that the jump starts at once (θ_1 below θ_s): then
+ * 1 − Θ̄^(L) ≈ 1.5 (L − 1)/t_1, t_1 = 3π/θ_1, θ_1 ≈ √(2 ε_1), with L − 1 ≥ 1 000 (JUMP_MIN_LAYERS),
+ * and Θ̄ = 1 − (1 − Θ̄) needs log10 of its inverse more (the coefficients' rounding enters Θ̄,
+ * not its complement). Exponent-based, so from above.
+ */
+function jumpSeriesDigits(digits: number, oneMinusRho1: Decimal): number {
+  if (oneMinusRho1.isZero()) return digits;
+  const log10T = Math.log10(3 * Math.PI) - (Math.log10(2) + oneMinusRho1.e) / 2;
+  return digits + Math.max(0, Math.ceil(log10T - Math.log10(1.5 * JUMP_MIN_LAYERS)));
 }
 
 /** Exact layers the jump still takes before a checkpoint this close to the current layer (its T^(L) would cancel). */
@@ -249,7 +259,7 @@ async function pairJumpPrecise(precision: number, s: StartValues, checkpoints: r
   const runs = await vouchTwice({
     precision,
     lowerDigits: precision + JUMP_GUARD_DIGITS,
-    maxUpperDigits: MAX_JUMP_PRECISION + JUMP_GUARD_DIGITS + 20 + VOUCH_EXTRA_DIGITS,
+    maxUpperDigits: MAX_PRECISION + JUMP_GUARD_DIGITS + 20 + VOUCH_EXTRA_DIGITS,
     run: async (lowerDigits, upperDigits) => ({
       lower: await runPreciseJump(lowerDigits, 1, s, checkpoints),
       upper: await runPreciseJump(upperDigits, 0.7, s, checkpoints),
@@ -270,7 +280,8 @@ const JUMP_GUARD_DIGITS = 8;
 
 /** One jump run at `digits` (plus the digits a cancelling checkpoint needs), switch angle scaled by `switchScale`. */
 async function runPreciseJump(digits: number, switchScale: number, s: StartValues, checkpoints: readonly bigint[]): Promise<PointValues[]> {
-  const switchAngle = jumpSwitchAngle(digits) * switchScale;
+  const table = await jumpSeriesTable(digits);
+  const switchAngle = table.switchAngle(digits) * switchScale;
   // Exact steps in BigFloat (as the direct loop) until θ < switch angle and the next checkpoint is ≥ JUMP_MIN_LAYERS away.
   const bits = bitsForDigits(digits + 30);
   const D0 = preciseDecimal(digits + 30 + PI_EXTRA_DIGITS);
@@ -304,9 +315,23 @@ async function runPreciseJump(digits: number, switchScale: number, s: StartValue
   const thetaExact = map.thetaOfComplement(eps);
   const tEstimate = (3 * Math.PI) / c.toNumber(thetaExact);
   const gap = Number(checkpoints[next]! - layer);
-  const extra = gap < tEstimate ? Math.ceil(2 * Math.log10(tEstimate / gap)) + 2 : 2;
+  // θ below float64's range (1 − ρ1 < ~1e-646): log10 t from θ's exponent instead (θ < 2^(e + bits)).
+  const log10Ratio = Number.isFinite(tEstimate) ? Math.log10(tEstimate / gap) : Math.log10((3 * Math.PI) / gap) - (thetaExact.e + c.bits) * Math.log10(2);
+  const extra = log10Ratio > 0 ? Math.ceil(2 * log10Ratio) + 2 : 2;
+  // The coefficients' rounding enters Θ̄, whose complement then loses log10(t_n/(1.5 (L − n))) ≈ (extra − 2)/2 digits.
+  const tableDigits = digits + Math.max(0, Math.ceil((extra - 2) / 2));
+  if (tableDigits > MAX_JUMP_SERIES_DIGITS) {
+    throw new NtkError(
+      "PRECISION_LIMIT",
+      `ρ1 is so close to 1 that the jump's 1 − Θ̄ at depth ${checkpoints[next]!} needs its series coefficients to ${tableDigits} digits, but they are tabulated to ${MAX_JUMP_SERIES_DIGITS}. Ask for at most ${MAX_JUMP_SERIES_DIGITS - (tableDigits - digits) - JUMP_GUARD_DIGITS - VOUCH_EXTRA_DIGITS} digits, or use method "direct" (depths to ${MAX_DEPTH.toLocaleString("en-US")}).`,
+      { seriesDigits: tableDigits, max: MAX_JUMP_SERIES_DIGITS },
+    );
+  }
+  const seriesTable = await jumpSeriesTable(tableDigits);
   const D = preciseDecimal(digits + extra + PI_EXTRA_DIGITS);
-  const series = PreciseAbelSeries.at(bitsForDigits(digits + extra), map.pi);
+  const seriesBits = bitsForDigits(digits + extra);
+  // The map's π holds `bits`; a sum that needs more (ρ1 near 1) takes π from Machin's formula.
+  const series = PreciseAbelSeries.at(seriesTable, seriesBits, seriesBits <= bits ? map.pi : piBig(new BigFloatContext(seriesBits)));
   const j = series.ctx;
   const big = (x: bigint): BigFloat => j.fromInteger(x);
   const thN = j.normalize(thetaExact.m, thetaExact.e);
@@ -370,6 +395,8 @@ function coincidentPoint(L: bigint, s: StartValues, D: typeof Decimal): PointVal
 
 /** Largest |log10| of a raw value decimal.js holds (its exponent limit is 9e15). */
 const DECIMAL_EXPONENT_LIMIT = 9e15;
+/** The precision that decides whether a raw value is within {@link DECIMAL_EXPONENT_LIMIT}. */
+const RANGE_CHECK = preciseDecimal(30);
 
 /** q_L = (σw²/n0)(σw²/2)^{L−1} and L q_L for σb = 0, or null beyond decimal.js's exponent range. */
 function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decimal): { sigmaDiag: Decimal; ntkDiag: Decimal } | null {
@@ -377,10 +404,11 @@ function rawDiagonalPrecise(sw2: Decimal, n0: number, L: bigint, D: typeof Decim
   // Far beyond the range (the usual case at huge depths) a float64 estimate decides, sparing two Decimal logarithms.
   const estimate = Math.log10(sw2.toNumber() / n0) + Math.log10(base.toNumber()) * Number(L - 1n);
   if (Math.abs(estimate) > DECIMAL_EXPONENT_LIMIT + 1e6) return null;
-  const log10 = sw2
+  // Near the limit 30 digits decide (decimal.js's ln 10 stops at 1 013 digits, P = 1000 runs need more).
+  const log10 = new RANGE_CHECK(sw2)
     .div(n0)
     .log(10)
-    .plus(base.log(10).times(new D((L - 1n).toString())));
+    .plus(new RANGE_CHECK(base).log(10).times((L - 1n).toString()));
   if (log10.abs().gt(DECIMAL_EXPONENT_LIMIT - 10)) return null;
   const sigmaDiag = sw2.div(n0).times(base.pow(new D((L - 1n).toString())));
   return { sigmaDiag, ntkDiag: sigmaDiag.times(new D(L.toString())) };

@@ -14,6 +14,8 @@
  */
 import type { Decimal } from "decimal.js";
 import { type BigFloat, BigFloatContext, sh } from "./bigFloat.js";
+import { piBig } from "./elementary.js";
+import { DECIMAL_CONSTANT_DIGITS } from "./precision.js";
 
 /** Extra fractional bits of the fixed-point series beyond the context's mantissa bits. */
 const SERIES_GUARD_BITS = 32;
@@ -51,10 +53,13 @@ export class PreciseCorrelationMap {
   private readonly fixedOne: bigint;
   private readonly two: BigFloat;
 
-  /** @param bits mantissa bits; @param D a Decimal class with more than bits·log10(2) + 5 digits (π is read from it). */
+  /**
+   * @param bits mantissa bits; @param D a Decimal class with more than bits·log10(2) + 5 digits
+   * (π is read from it, or beyond decimal.js's stored π computed by Machin's formula).
+   */
   constructor(bits: number, D: typeof Decimal) {
     this.ctx = new BigFloatContext(bits);
-    this.pi = this.ctx.fromDecimal(D.acos(-1), D);
+    this.pi = D.precision <= DECIMAL_CONSTANT_DIGITS.pi ? this.ctx.fromDecimal(D.acos(-1), D) : piBig(this.ctx);
     this.invPi = this.ctx.div(this.ctx.one, this.pi);
     this.f = bits + SERIES_GUARD_BITS;
     this.fixedOne = 1n << BigInt(this.f);

@@ -1,7 +1,7 @@
 /**
  * ln and sin on {@link BigFloat}, for the high-precision depth jump (`../depth/precise.ts`), which
  * needs a few of each per checkpoint: decimal.js's ln and sin cost 300–400 µs each at 60 digits,
- * these a few µs. Both run their series in fixed point with `bits + 32` fractional bits (as
+ * these a few µs; and π beyond the 1 025 digits decimal.js stores. Both run their series in fixed point with `bits + 32` fractional bits (as
  * `./correlationMap.ts` does), so each result carries a relative error of a few units in the
  * context's last bit; callers vouch digits by recomputation at a second precision.
  */
@@ -67,4 +67,22 @@ export function sinBig(c: BigFloatContext, x: BigFloat): BigFloat {
     sum += term;
   }
   return c.mul(x, c.fromFixed(sum, f));
+}
+
+/** 2^f · atan(1/n) for an integer n ≥ 2 (terms fall by n² each). */
+function atanInverseFixed(n: bigint, f: number): bigint {
+  const n2 = n * n;
+  let power = (1n << sh(f)) / n; // 2^f / n^(2k+1)
+  let sum = 0n;
+  for (let j = 1n, sign = 1n; power !== 0n; j += 2n, sign = -sign) {
+    sum += (sign * power) / j;
+    power /= n2;
+  }
+  return sum;
+}
+
+/** π by Machin's formula π = 16 atan(1/5) − 4 atan(1/239): for precisions beyond decimal.js's stored π (1 025 digits). */
+export function piBig(c: BigFloatContext): BigFloat {
+  const f = c.bits + SERIES_GUARD_BITS;
+  return c.fromFixed(16n * atanInverseFixed(5n, f) - 4n * atanInverseFixed(239n, f), f);
 }
