@@ -58,8 +58,9 @@ export async function pairSeries(state: ExplorerState, depths: readonly number[]
   const preciseRun =
     state.precision > 0
       ? await pairThroughDepthPrecise({ ...common, precision: state.precision, ...progress(`pair, ${state.precision} digits`) }).catch((e: unknown) => {
-          // Beyond 10^9 layers the high-precision jump has limits (σb = 0, at most 80 digits): say so and keep the float64 results.
-          if (!beyondLoops || !isNtkError(e) || (e.code !== "BAD_DEPTH" && e.code !== "BAD_OPTION")) throw e;
+          // Beyond 10^9 layers only the jump (σb = 0) or a settling σb > 0 reaches, and the jump's series tables
+          // hold a bounded number of digits (PRECISION_LIMIT for ρ1 extremely close to 1): say so and keep the float64 results.
+          if (!beyondLoops || !isNtkError(e) || (e.code !== "BAD_DEPTH" && e.code !== "BAD_OPTION" && e.code !== "PRECISION_LIMIT")) throw e;
           preciseSkipped = pageWords(e.message);
           return null;
         })
