@@ -8,7 +8,7 @@ import { predict, predictThroughDepth, type PredictOptions } from "../src/predic
 import { ensembleOnDataPrecise } from "../src/predict/ensembleOnDataPrecise.js";
 import { GRAM_PHASE } from "../src/gram/precise.js";
 import { datasetFromArrays } from "../src/data/dataset.js";
-import { sliceUnion } from "../src/predict/union.js";
+import { sliceUnion, sliceUnion64 } from "../src/predict/union.js";
 import { isNtkError, type NtkErrorCode } from "../src/errors.js";
 import fixture from "./fixtures/predict.json" with { type: "json" };
 
@@ -819,5 +819,23 @@ describe("predict() with covariance: the ensemble from the mean's own Gram matri
     await expectCode(predict({ train, test: onTrain, depth: 3, precision: 20, covariance: "variance", architecture: "abs dense" }), "BAD_OPTION", /ReLU/);
     await expectCode(predict({ train, test: onTrain, depth: 3, covariance: "diag" as "full" }), "BAD_OPTION", /variance.*full/);
     await expectCode(predictThroughDepth({ train, test: onTrain, depths: [3], precision: 20, covariance: "variance" }), "BAD_OPTION", /one depth/);
+  });
+});
+
+describe("slicing a Gram matrix of train ∪ test", () => {
+  it("gives the same blocks from a Float64Array (block copies) as from a plain array", () => {
+    for (const [m, t] of [
+      [1, 0],
+      [3, 2],
+      [7, 5],
+    ] as const) {
+      const n = m + t;
+      const union = Float64Array.from({ length: n * n }, (_, e) => Math.sin(e + 0.5));
+      const fast = sliceUnion64(union, m, t);
+      const plain = sliceUnion(Array.from(union), m, t);
+      expect(Array.from(fast.train)).toEqual(plain.train);
+      expect(Array.from(fast.test)).toEqual(plain.test);
+      expect(fast.train[m * m - 1]).toBe(union[(m - 1) * n + m - 1]);
+    }
   });
 });

@@ -40,7 +40,14 @@ export function sliceUnionChecked<T>(union: ArrayLike<T>, m: number, t: number):
 
 /** {@link sliceUnion} of a float64 matrix into Float64Arrays: no boxed array of m² numbers at large m. */
 export function sliceUnion64(union: ArrayLike<number>, m: number, t: number): { train: Float64Array; test: Float64Array } {
-  return sliceInto(union, m, t, (length) => new Float64Array(length));
+  if (!(union instanceof Float64Array)) return sliceInto(union, m, t, (length) => new Float64Array(length));
+  // Row by row as block copies: at m = 10 000 the element loop took seconds.
+  const n = m + t;
+  const train = new Float64Array(m * m);
+  const test = new Float64Array(t * m);
+  for (let i = 0; i < m; i++) train.set(union.subarray(i * n, i * n + m), i * m);
+  for (let i = 0; i < t; i++) test.set(union.subarray((m + i) * n, (m + i) * n + m), i * m);
+  return { train, test };
 }
 
 function sliceInto<T, A extends { [index: number]: T }>(union: ArrayLike<T>, m: number, t: number, make: (length: number) => A): { train: A; test: A } {
