@@ -433,7 +433,13 @@ async function pairJump(
   for (const [i, depthExact] of checkpoints.entries()) {
     const j = depthJumpFloat64(engine, eps1, depthExact, epsBar1);
     const sigmaDot = depthExact > 1n ? (sigmaW2 / 2) * (1 - depthJumpFloat64(engine, eps1, depthExact - 1n, epsBar1).theta / Math.PI) : null;
-    const normalized = { ...j, rho: 1 - j.oneMinusRho, ntkNormalized: 1 - j.oneMinusNtkNormalized };
+    const normalized = {
+      oneMinusRho: j.oneMinusRho,
+      rho: 1 - j.oneMinusRho,
+      theta: j.theta,
+      oneMinusNtkNormalized: j.oneMinusNtkNormalized,
+      ntkNormalized: 1 - j.oneMinusNtkNormalized,
+    };
     const lostToZero = lostPairFields(truePositive, j.oneMinusRho, j.oneMinusNtkNormalized);
     points.push(pairPointFloat64(depthExact, normalized, rawDiagonalFloat64(params, n0, depthExact), sigmaDot, lostToZero));
     const pause = ticker.tick(i + 1);
