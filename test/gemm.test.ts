@@ -75,12 +75,13 @@ function run(engine: WasmEngine, cs: Case, seed: number): { got: Float64Array; w
 
 const CASES: Case[] = [];
 // k around the packed block of 64 summation indices of the strided products (one block, a carried second block, many),
-// and shapes with edge rows and columns.
+// and shapes with edge rows and columns (n = 2: no full column tile at all).
 for (const k of [1, 7, 64, 65, 600]) {
   for (const [r, n] of [
     [4, 4],
     [9, 18],
     [13, 37],
+    [9, 2],
   ] as const) {
     for (const layout of ["rows", "transposed", "strided"] as const) {
       for (const [alpha, beta] of [
