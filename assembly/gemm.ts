@@ -28,7 +28,8 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
   const cs = <usize>csA << 3;
   const rowB = <usize>ldb << 3;
   const rowC = <usize>ldc << 3;
-  if (ASC_FEATURE_SIMD && csA != 1 && beta == 0.0 && k > GEMM_KC) {
+  // A already in panels (rsA = 1, csA = 4: each strip of 4 rows contiguous, see gemmPanels) needs no packing.
+  if (ASC_FEATURE_SIMD && csA != 1 && !(rsA == 1 && csA == MR) && beta == 0.0 && k > GEMM_KC) {
     packedTiles(c, rowC, a, rs, cs, b, rowB, fullRows, k, fullCols);
     // The tiles hold the plain sums: scale them as the edges below are.
     if (alpha != 1.0) {
@@ -53,6 +54,22 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
     const ai = a + <usize>i * rs;
     const ci = c + <usize>i * rowC;
     for (let j = fullCols; j < n; j++) dotInto(ai, cs, b + (<usize>j << 3), rowB, k, ci + (<usize>j << 3), alpha, beta);
+  }
+}
+
+/**
+ * C = α·A·B + β·C (B and C of row stride n) for A (r × k) stored in panels of 4 rows, as
+ * network.ts's `normalFillPanels` writes Wᵀ: rows 4t … 4t + 3 in panel t at a + 32·t·k, entry (q, p)
+ * at + 8 (4p + q) (the last panel padded to 4 rows). Each entry is the same sum in the same order as
+ * gemm gives with A read in place, so the bits are gemm's; but a strip of A is one contiguous run,
+ * where Wᵀ read in place needs a copy of every strip out of rows a whole W row apart (the copy cost
+ * the backward product about 40% of its time). Rows of C may be cut at any multiple of 4.
+ */
+export function gemmPanels(c: usize, a: usize, b: usize, r: i32, k: i32, n: i32, alpha: f64, beta: f64): void {
+  const rowC = <usize>n << 3;
+  const panelBytes = <usize>k << 5;
+  for (let i: i32 = 0; i < r; i += MR) {
+    gemmStrided(c + <usize>i * rowC, n, a + <usize>(i >> 2) * panelBytes, 1, MR, b, n, min(MR, r - i), k, n, alpha, beta);
   }
 }
 

@@ -2,6 +2,11 @@
 // Activations and back-propagated vectors are stored feature-major: a layer of width n for a batch
 // of m inputs is an n × m row-major matrix, column c belonging to input c.
 
+import { normalFill } from "./normal";
+
+/** Values of W drawn per piece of normalFillPanels (64 KiB): the packing reads them from L2, and each panel gets runs of several cache lines. */
+const PANEL_FILL_VALUES: i32 = 8192;
+
 /** x[i, c] ← x[i, c] + σb·bias[i] for the n × m matrix x, then ReLU when `relu` ≠ 0. */
 export function addBias(x: usize, bias: usize, sigmaB: f64, n: i32, m: i32, relu: i32): void {
   for (let i: i32 = 0; i < n; i++) {
@@ -95,5 +100,53 @@ export function addRowSums(b: usize, d: usize, n: i32, m: i32, alpha: f64): void
     let s: f64 = 0.0;
     for (let c: i32 = 0; c < m; c++) s += load<f64>(row + (<usize>c << 3));
     store<f64>(b + (<usize>i << 3), load<f64>(b + (<usize>i << 3)) + alpha * s);
+  }
+}
+
+/**
+ * Rows p0 … p1 − 1 of a layer's weights W (n × m, value p·m + i of Gaussian stream `stream`, as
+ * normalFill numbers them) to `w` (row-major, the whole matrix at w) and, transposed, to the panels
+ * gemmPanels reads: column block t of W (columns 4t … 4t + 3, fewer at the edge) is panel t at
+ * panels + 32·t·n, entry W[p, 4t + q] at + 8 (4p + q). The forward pass multiplies by W and the
+ * backward pass by Wᵀ from its panels. Packing a few rows at a time right after they are drawn
+ * reads them from cache, where a strip copy in the backward product reads W from memory. With
+ * `keepRows` 0 only the panels are kept: each piece of rows is drawn over the first rows of this
+ * call's range at w (the backward pass has no use for W row-major, and writing all of it costs as
+ * much as the panels). p0·m must be even (normalFill's pairs); any cut of the rows into such
+ * pieces gives the same values.
+ */
+export function normalFillPanels(w: usize, panels: usize, n: i32, m: i32, p0: i32, p1: i32, seedHi: u32, seedLo: u32, stream: u32, keepRows: i32): void {
+  const step = max(2, (PANEL_FILL_VALUES / m) & ~1);
+  const panelBytes = <usize>n << 5;
+  const fullCols = m & ~3;
+  for (let q0 = p0; q0 < p1; q0 += step) {
+    const q1 = min(p1, q0 + step);
+    const rows = w + ((<usize>(keepRows != 0 ? q0 : p0) * <usize>m) << 3);
+    normalFill(rows, (q1 - q0) * m, seedHi, seedLo, stream, q0 * m);
+    // Panel by panel, so that each one receives a contiguous run of (q1 − q0)·32 bytes: row by row,
+    // the stores would land a panel apart (32·n bytes) and each cache line would be fetched twice.
+    const rowBytes = <usize>m << 3;
+    let panel = panels + (<usize>q0 << 5);
+    let j: i32 = 0;
+    for (; j < fullCols; j += 4, panel += panelBytes) {
+      let src = rows + (<usize>j << 3);
+      let dst = panel;
+      for (let p = q0; p < q1; p++, src += rowBytes, dst += 32) {
+        if (ASC_FEATURE_SIMD) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+        } else {
+          for (let q: usize = 0; q < 32; q += 8) store<f64>(dst + q, load<f64>(src + q));
+        }
+      }
+    }
+    if (j < m) {
+      let src = rows + (<usize>j << 3);
+      let dst = panel;
+      const edge = <usize>(m - j) << 3;
+      for (let p = q0; p < q1; p++, src += rowBytes, dst += 32) {
+        for (let q: usize = 0; q < edge; q += 8) store<f64>(dst + q, load<f64>(src + q));
+      }
+    }
   }
 }

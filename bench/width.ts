@@ -1,7 +1,8 @@
 /**
  * Finite networks (docs/FINITE_WIDTH.md), side by side in one run: the matrix products of a layer
- * of width 1024 on 16 inputs (forward W·A, backward Wᵀ·δ) in GFlop/s, the same kernel on operands
- * held in the L1 cache (its ceiling here), and the Gaussian generation alone; one whole network
+ * of width 1024 on 16 inputs (forward W·A; backward Wᵀ·δ from Wᵀ's panels as the network runs it,
+ * and with Wᵀ read in place as training does) in GFlop/s, the same kernel on operands held in the
+ * L1 cache (its ceiling here), and the Gaussian generation (W alone, W with its panels); one whole network
  * of width 1024, depth 64 on 16 inputs (weights generated, forward, backward, empirical NTK) on 1
  * and on 2 threads, against numpy float64 single-threaded doing the same work
  * (bench/numpy_network.py, skipped when python3 with numpy is missing); then Monte Carlo of 100
@@ -24,6 +25,19 @@ const TARGET_GFLOPS = 10;
 interface BenchExports {
   normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
   gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
+  gemmPanels(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number, beta: number): void;
+  normalFillPanels(
+    w: number,
+    panels: number,
+    n: number,
+    m: number,
+    p0: number,
+    p1: number,
+    seedHi: number,
+    seedLo: number,
+    stream: number,
+    keepRows: number,
+  ): void;
 }
 
 function cpuMs(): number {
@@ -69,15 +83,16 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const engine = await loadWasmEngine();
   const ex = engine.exports as unknown as BenchExports;
-  const [w, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
-  ex.normalFill(w, WIDTH * WIDTH, 0, 1, 0, 0);
+  const [w, panels, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
+  ex.normalFillPanels(w, panels, WIDTH, WIDTH, 0, WIDTH, 0, 1, 0, 1);
   ex.normalFill(a, WIDTH * INPUTS, 0, 1, 1, 0);
   const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
-  for (const [label, rs, cs] of [
-    ["W·A (forward)", WIDTH, 1],
-    ["Wᵀ·δ (backward, strided)", 1, WIDTH],
+  for (const [label, product] of [
+    ["W·A (forward)", () => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, WIDTH, 1, 1, 0)],
+    ["Wᵀ·δ (backward, from Wᵀ's panels: the network's regenerated weights)", () => ex.gemmPanels(c, panels, a, WIDTH, WIDTH, INPUTS, 1, 0)],
+    ["Wᵀ·δ (backward, Wᵀ read in place: training's stored weights)", () => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, 1, WIDTH, 1, 0)],
   ] as const) {
-    const t = await timed(() => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, rs, cs, 1, 0), 15);
+    const t = await timed(product, 15);
     rows.push({
       name: `matrix product ${label}, ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`,
       median: gemmFlops / (t.wall * 1e6),
@@ -104,6 +119,13 @@ export async function run(): Promise<BenchSection> {
     median: (gen.wall * 1e6) / (WIDTH * WIDTH),
     unit: "ns/value, wall",
     note: `${((gen.cpu * 1e6) / (WIDTH * WIDTH)).toFixed(1)} ns/value by CPU time`,
+  });
+  const genPanels = await timed(() => ex.normalFillPanels(w, panels, WIDTH, WIDTH, 0, WIDTH, 0, 7, 3, 1), 7);
+  rows.push({
+    name: "the same values drawn as the forward pass draws them: W and Wᵀ's panels",
+    median: (genPanels.wall * 1e6) / (WIDTH * WIDTH),
+    unit: "ns/value, wall",
+    note: `${((genPanels.cpu * 1e6) / (WIDTH * WIDTH)).toFixed(1)} ns/value by CPU time; ${(genPanels.wall / gen.wall).toFixed(2)}× W alone`,
   });
 
   const points = basisPoints(INPUTS);

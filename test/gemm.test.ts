@@ -24,6 +24,10 @@ interface GemmExports {
   ): void;
 }
 
+interface PanelExports {
+  gemmPanels(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number, beta: number): void;
+}
+
 interface Case {
   r: number;
   k: number;
@@ -102,6 +106,32 @@ describe.each(["simd", "scalar"] as const)("gemm, %s build", (variant) => {
     CASES.forEach((cs, index) => {
       const { got, want } = run(engine, cs, 1000 + index);
       expect(got, JSON.stringify(cs)).toEqual(want);
+    });
+  });
+});
+
+// A in the panels the backward pass multiplies by (Wᵀ drawn by normalFillPanels): rows 4t … 4t + 3 in
+// panel t, entry (q, p) at 4p + q, the last panel padded. The same sums as A read in place.
+describe.each(["simd", "scalar"] as const)("gemmPanels, %s build", (variant) => {
+  const shapes = CASES.filter((cs) => cs.layout === "transposed");
+  it(`equals the plain product bit for bit (${shapes.length} shapes and scalings)`, async () => {
+    const engine = await loadWasmEngine(variant);
+    shapes.forEach((cs, index) => {
+      const next = seededUniform(5000 + index);
+      const fill = (len: number) => Float64Array.from({ length: len }, () => next() - 0.5);
+      const { r, k, n } = cs;
+      const a = fill(r * k);
+      const b = fill(k * n);
+      const c = fill(r * n);
+      const panelValues = 4 * Math.ceil(r / 4) * k;
+      const panels = new Float64Array(panelValues).fill(NaN);
+      for (let i = 0; i < r; i++) for (let p = 0; p < k; p++) panels[4 * k * Math.floor(i / 4) + 4 * p + (i % 4)] = a[i * k + p]!;
+      const [pa, pb, pc] = engine.reserve([panelValues, b.length, c.length]);
+      engine.f64(pa!, panelValues).set(panels);
+      engine.f64(pb!, b.length).set(b);
+      engine.f64(pc!, c.length).set(c);
+      (engine.exports as unknown as PanelExports).gemmPanels(pc!, pa!, pb!, r, k, n, cs.alpha, cs.beta);
+      expect(engine.f64(pc!, c.length).slice(), JSON.stringify(cs)).toEqual(reference(a, k, 1, b, n, c, n, cs));
     });
   });
 });

@@ -12,6 +12,18 @@ import { expectCode, rejectionOf } from "./support/errors.js";
 interface Exports {
   splitMix64(seed: bigint, k: bigint): bigint;
   normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
+  normalFillPanels(
+    w: number,
+    panels: number,
+    n: number,
+    m: number,
+    p0: number,
+    p1: number,
+    seedHi: number,
+    seedLo: number,
+    stream: number,
+    keepRows: number,
+  ): void;
 }
 
 function points(m: number, n0: number, seed: number): SpherePoints {
@@ -73,6 +85,39 @@ describe("weight generator", () => {
     const whole = gaussians(simd, 1001, seed, 3);
     expect(gaussians(await loadWasmEngine("scalar"), 1001, seed, 3)).toEqual(whole);
     for (const first of [2, 6, 500]) expect(gaussians(simd, 1001 - first, seed, 3, first)).toEqual(whole.subarray(first));
+  });
+
+  it("draws a layer's Wᵀ in 4-row panels (and W row-major when asked) with the stream's values, in pieces of even rows, in both builds", async () => {
+    const seed = 0x5eed5eed5eedn;
+    for (const variant of ["simd", "scalar"] as const) {
+      const engine = await loadWasmEngine(variant);
+      // m odd (odd row starts inside a piece, a padded last panel), m a multiple of 4, and rows longer than one piece of the kernel.
+      for (const [n, m] of [
+        [7, 5],
+        [6, 8],
+        [3, 2100],
+      ] as const) {
+        const whole = gaussians(engine, n * m, seed, 4);
+        const panelValues = n * 4 * Math.ceil(m / 4);
+        const [w, panels] = engine.reserve([n * m, panelValues]);
+        const ex = engine.exports as unknown as Exports;
+        const [hi, lo] = [Number(seed >> 32n), Number(seed & 0xffffffffn)];
+        for (const keepRows of [1, 0]) {
+          engine.f64(panels, panelValues).fill(NaN);
+          // Pieces as threads cut them: each starts at an even row.
+          for (const [p0, p1] of [
+            [0, 2],
+            [2, n],
+          ])
+            ex.normalFillPanels(w, panels, n, m, p0, p1, hi, lo, 4, keepRows);
+          if (keepRows) expect(engine.f64(w, n * m).slice()).toEqual(whole);
+          const got = engine.f64(panels, panelValues);
+          for (let p = 0; p < n; p++) {
+            for (let i = 0; i < m; i++) expect(got[4 * n * Math.floor(i / 4) + 4 * p + (i % 4)]).toBe(whole[p * m + i]);
+          }
+        }
+      }
+    }
   });
 
   it("has mean 0, variance 1 and kurtosis 3 within sampling error (2^17 draws)", async () => {

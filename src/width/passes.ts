@@ -7,7 +7,12 @@
  * layer (the backward pass needs them); back-propagated δ_l only for the current layer.
  * Weights are either regenerated from the seed whenever a layer needs them (memory O(max n_l n_{l−1})
  * for the weights, plus the last layers of the forward pass kept for the backward pass within
- * WEIGHT_CACHE_BYTES) or stored (for training, O(Σ n_l n_{l−1})).
+ * WEIGHT_CACHE_BYTES) or stored (for training, O(Σ n_l n_{l−1})). Regenerated weights are written
+ * twice as they are drawn: W row-major for the forward product, and Wᵀ in 4-row panels
+ * (assembly/network.ts normalFillPanels), which are what the backward pass keeps and multiplies by
+ * (gemmPanels): read in place, Wᵀ's strips lie a row of W apart and the product would copy each
+ * one out of memory first. Stored weights change with every training step and are multiplied in
+ * place (gemm with A = Wᵀ read through strides).
  *
  * Threads: the Gaussian generation and the matrix products are cut into tasks of fixed size (rows
  * of the product, stretches of a stream) that a ThreadPool runs on the shared-memory build, or
@@ -26,6 +31,19 @@ interface NetworkExports {
   normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
   splitMix64(seed: bigint, k: bigint): bigint;
   gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
+  gemmPanels(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number, beta: number): void;
+  normalFillPanels(
+    w: number,
+    panels: number,
+    n: number,
+    m: number,
+    p0: number,
+    p1: number,
+    seedHi: number,
+    seedLo: number,
+    stream: number,
+    keepRows: number,
+  ): void;
   addBias(x: number, bias: number, sigmaB: number, n: number, m: number, relu: number): void;
   reluMask(d: number, a: number, count: number): void;
   columnGram(g: number, x: number, n: number, m: number, alpha: number): void;
@@ -79,30 +97,39 @@ export async function networkPool(
   return n > 1 && weights >= PARALLEL_MIN_WEIGHTS ? acquirePool(n, variant) : null;
 }
 
-/** Float64 values the plan's buffers take (see {@link NetworkPasses}); `cachedLayers` weight buffers when regenerated. */
+/** Float64 values of the largest layer's W (row-major) and of its Wᵀ in panels (4 rows each, the last one padded). */
+function weightValues(shape: NetworkShape): { rowMajor: number; panels: number } {
+  const w = shape.widths;
+  let rowMajor = 0;
+  let panels = 0;
+  for (let l = 1; l <= shape.depth; l++) {
+    rowMajor = Math.max(rowMajor, w[l] * w[l - 1]);
+    panels = Math.max(panels, w[l] * 4 * Math.ceil(w[l - 1] / 4));
+  }
+  return { rowMajor, panels };
+}
+
+/** Float64 values the plan's buffers take (see {@link NetworkPasses}); when regenerated, one row-major weight buffer and `cachedLayers` of panels. */
 export function planValues(shape: NetworkShape, capacity: number, stored: boolean, cachedLayers = 1): number {
   const w = shape.widths;
   const L = shape.depth;
-  let maxProduct = 0;
   let maxWidth = 0;
   let activations = 0;
   let storedValues = 0;
   for (let l = 1; l <= L; l++) {
-    maxProduct = Math.max(maxProduct, w[l] * w[l - 1]);
     maxWidth = Math.max(maxWidth, w[l], w[l - 1]);
     activations += w[l - 1] * capacity;
     storedValues += w[l] * w[l - 1] + w[l];
   }
   const perBatch = activations + capacity + 4 * maxWidth * capacity + 5 * capacity * capacity + capacity;
-  return perBatch + (stored ? storedValues : cachedLayers * maxProduct + maxWidth);
+  if (stored) return perBatch + storedValues;
+  const weights = weightValues(shape);
+  return perBatch + weights.rowMajor + cachedLayers * weights.panels + maxWidth;
 }
 
 /** How many layers' regenerated weights a plan keeps: as many as WEIGHT_CACHE_BYTES holds (at least 1, at most L), fewer when memory is short. */
 function cacheLayers(shape: NetworkShape, capacity: number, cacheBytes: number): number {
-  const w = shape.widths;
-  let maxProduct = 0;
-  for (let l = 1; l <= shape.depth; l++) maxProduct = Math.max(maxProduct, w[l] * w[l - 1]);
-  let k = Math.max(1, Math.min(shape.depth, Math.floor(cacheBytes / (8 * maxProduct))));
+  let k = Math.max(1, Math.min(shape.depth, Math.floor(cacheBytes / (8 * weightValues(shape).panels))));
   while (k > 1 && 8 * planValues(shape, capacity, false, k) > MAX_WASM_BYTES - (16 << 20)) k = Math.max(1, k >> 1);
   return k;
 }
@@ -155,13 +182,15 @@ export class NetworkPasses {
   private readonly theta: number;
   private readonly sigma: number;
   private readonly residual: number;
-  /** One layer's generated weights and biases, or every layer's stored ones. */
+  /** Every layer's stored weights, or the one row-major buffer that regenerated weights are drawn to. */
   private readonly weights: number[];
+  /** Regenerated weights: Wᵀ in panels (gemmPanels), layer l in buffer l mod cached; none when stored. */
+  private readonly panels: number[];
   private readonly biases: number[];
   /** Number of inputs of the last forward pass. */
   private count = 0;
   private readonly storedWeights: boolean;
-  /** Regenerated weights: the number of weight buffers; layer l lives in buffer l mod cached. */
+  /** Regenerated weights: the number of panel buffers kept. */
   private readonly cached: number;
   /** The seed whose layers the weight buffers hold from the last forward pass (null: none). */
   private cachedSeed: bigint | null = null;
@@ -185,8 +214,8 @@ export class NetworkPasses {
     const L = shape.depth;
     const maxWidth = Math.max(...w);
     const layers = Array.from({ length: L }, (_, i) => i + 1);
-    const maxProduct = Math.max(...layers.map((l) => w[l] * w[l - 1]));
-    const weightLengths = this.storedWeights ? layers.map((l) => w[l] * w[l - 1]) : Array<number>(this.cached).fill(maxProduct);
+    const sizes = weightValues(shape);
+    const weightLengths = this.storedWeights ? layers.map((l) => w[l] * w[l - 1]) : [sizes.rowMajor, ...Array<number>(this.cached).fill(sizes.panels)];
     const biasLengths = this.storedWeights ? layers.map((l) => w[l]) : [maxWidth];
     const mm = capacity * capacity;
     const lengths = [
@@ -207,7 +236,9 @@ export class NetworkPasses {
     const ptr = engine.reserve(lengths, `a network of depth ${L}`);
     this.acts = ptr.slice(0, L);
     [this.out, this.dCur, this.dNext, this.scaled, this.transposed, this.gd, this.ga, this.theta, this.sigma, this.residual] = ptr.slice(L, L + 10);
-    this.weights = ptr.slice(L + 10, L + 10 + weightLengths.length);
+    const weightBuffers = ptr.slice(L + 10, L + 10 + weightLengths.length);
+    this.weights = this.storedWeights ? weightBuffers : weightBuffers.slice(0, 1);
+    this.panels = this.storedWeights ? [] : weightBuffers.slice(1);
     this.biases = ptr.slice(L + 10 + weightLengths.length);
     if (storedSeed === undefined) engine.f64(this.biases[0], maxWidth).fill(0);
     else for (const l of layers) if (shape.params.sigmaB64 === 0) engine.f64(this.biases[l - 1], w[l]).fill(0);
@@ -240,6 +271,13 @@ export class NetworkPasses {
     return this.run("gemm", tasks);
   }
 
+  /** C = α·A·B for A (r × k) in panels (gemmPanels), cut into tasks of PRODUCT_TASK_ROWS rows of C (whole panels). */
+  private panelProduct(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number): Promise<void> {
+    const tasks: Task[] = [];
+    for (let i = 0; i < r; i += PRODUCT_TASK_ROWS) tasks.push([c + 8 * i * n, a + 8 * i * k, b, Math.min(PRODUCT_TASK_ROWS, r - i), k, n, alpha, 0]);
+    return this.run("gemmPanels", tasks);
+  }
+
   /**
    * Forward pass on `count` inputs, row-major count × n0 unit rows: stores every a_l and the
    * outputs f(x) = z_L. Returns the outputs (a copy).
@@ -253,10 +291,10 @@ export class NetworkPasses {
     for (let c = 0; c < count; c++) for (let j = 0; j < n0; j++) x[j * count + c] = inputs[c * n0 + j];
     this.cachedSeed = null;
     for (let l = 1; l <= L; l++) {
-      const [wp, bp] = await this.layerWeights(l, source, true);
+      const weights = await this.layerWeights(l, source, true);
       const target = l < L ? this.acts[l] : this.out;
-      await this.product(target, wp, this.acts[l - 1], w[l], w[l - 1], count, w[l - 1], 1, params.sigmaW64 / Math.sqrt(w[l - 1]), 0);
-      if (params.sigmaB64 !== 0 || l < L) this.ex.addBias(target, bp, params.sigmaB64, w[l], count, l < L ? 1 : 0);
+      await this.product(target, weights.w, this.acts[l - 1], w[l], w[l - 1], count, w[l - 1], 1, params.sigmaW64 / Math.sqrt(w[l - 1]), 0);
+      if (params.sigmaB64 !== 0 || l < L) this.ex.addBias(target, weights.bias, params.sigmaB64, w[l], count, l < L ? 1 : 0);
     }
     if (source !== "stored") this.cachedSeed = source.seed;
     return this.engine.f64(this.out, count).slice();
@@ -298,16 +336,17 @@ export class NetworkPasses {
         }
       }
       const scale = params.sigmaW64 / Math.sqrt(w[l - 1]);
-      const [wp, bp] = l > 1 || step ? await this.layerWeights(l, source, false) : [0, 0];
-      if (l > 1) {
-        await this.product(next, wp, d, w[l - 1], w[l], count, 1, w[l - 1], scale, 0);
+      const weights = l > 1 || step ? await this.layerWeights(l, source, false) : null;
+      if (weights && l > 1) {
+        if (weights.panels !== 0) await this.panelProduct(next, weights.panels, d, w[l - 1], w[l], count, scale);
+        else await this.product(next, weights.w, d, w[l - 1], w[l], count, 1, w[l - 1], scale, 0);
         this.ex.reluMask(next, this.acts[l - 1], w[l - 1] * count);
       }
-      if (step) {
+      if (weights && step) {
         this.ex.scaleColumns(this.scaled, d, this.residual, w[l], count, -step.learningRate);
         this.ex.transpose(this.transposed, this.acts[l - 1], w[l - 1], count);
-        await this.product(wp, this.scaled, this.transposed, w[l], count, w[l - 1], count, 1, scale, 1);
-        if (params.sigmaB64 !== 0) this.ex.addRowSums(bp, this.scaled, w[l], count, params.sigmaB64);
+        await this.product(weights.w, this.scaled, this.transposed, w[l], count, w[l - 1], count, 1, scale, 1);
+        if (params.sigmaB64 !== 0) this.ex.addRowSums(weights.bias, this.scaled, w[l], count, params.sigmaB64);
       }
       [d, next] = [next, d];
     }
@@ -316,25 +355,25 @@ export class NetworkPasses {
   }
 
   /**
-   * Pointers to layer l's weights and biases: stored, or regenerated (biases only when σb ≠ 0 and
-   * `withBias`) into buffer l mod cached, unless the backward pass finds them there from the
-   * forward pass of the same seed (the last `cached` layers).
+   * Layer l's weights and biases. Stored: W row-major (`panels` 0). Regenerated: drawn again to the
+   * row-major buffer and to panel buffer l mod cached (biases only when σb ≠ 0 and `withBias`),
+   * unless the backward pass finds the panels there from the forward pass of the same seed (the
+   * last `cached` layers); `w` is then W for the forward product and `panels` Wᵀ for the backward.
    */
-  private async layerWeights(l: number, source: WeightSource, withBias: boolean): Promise<[number, number]> {
+  private async layerWeights(l: number, source: WeightSource, withBias: boolean): Promise<{ w: number; panels: number; bias: number }> {
     const w = this.shape.widths;
     if (source === "stored") {
       if (!this.storedWeights) throw new Error("this plan stores no weights");
-      return [this.weights[l - 1], this.biases[l - 1]];
+      return { w: this.weights[l - 1], panels: 0, bias: this.biases[l - 1] };
     }
-    const wp = this.weights[l % this.cached];
+    const panels = this.panels[l % this.cached];
     if (withBias || this.cachedSeed !== source.seed || l <= this.shape.depth - this.cached) {
       // From here down the backward pass regenerates every layer, over the buffers of the kept ones.
       if (!withBias) this.cachedSeed = null;
-      const tasks = fillTasks(wp, w[l] * w[l - 1], source.seed, weightStream(l));
-      if (withBias && this.shape.params.sigmaB64 !== 0) tasks.push(...fillTasks(this.biases[0], w[l], source.seed, weightStream(l) + 1));
-      await this.run("normalFill", tasks);
+      await this.run("normalFillPanels", panelFillTasks(this.weights[0], panels, w[l], w[l - 1], source.seed, weightStream(l), withBias));
+      if (withBias && this.shape.params.sigmaB64 !== 0) await this.run("normalFill", fillTasks(this.biases[0], w[l], source.seed, weightStream(l) + 1));
     }
-    return [wp, this.biases[0]];
+    return { w: this.weights[0], panels, bias: this.biases[0] };
   }
 }
 
@@ -343,5 +382,14 @@ function fillTasks(dst: number, count: number, seed: bigint, stream: number): Ta
   const [hi, lo] = seedHalves(seed);
   const tasks: Task[] = [];
   for (let first = 0; first < count; first += FILL_TASK_VALUES) tasks.push([dst + 8 * first, Math.min(FILL_TASK_VALUES, count - first), hi, lo, stream, first]);
+  return tasks;
+}
+
+/** normalFillPanels tasks drawing an n × m weight matrix in pieces of about FILL_TASK_VALUES (an even number of rows, so every piece starts at an even value); W row-major too when `keepRows` (the forward pass). */
+function panelFillTasks(w: number, panels: number, n: number, m: number, seed: bigint, stream: number, keepRows: boolean): Task[] {
+  const [hi, lo] = seedHalves(seed);
+  const rows = Math.max(2, 2 * Math.floor(FILL_TASK_VALUES / (2 * m)));
+  const tasks: Task[] = [];
+  for (let p = 0; p < n; p += rows) tasks.push([w, panels, n, m, p, Math.min(n, p + rows), hi, lo, stream, keepRows ? 1 : 0]);
   return tasks;
 }
