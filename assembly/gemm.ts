@@ -28,9 +28,9 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
   const cs = <usize>csA << 3;
   const rowB = <usize>ldb << 3;
   const rowC = <usize>ldc << 3;
-  // A already in panels (rsA = 1, csA = 4: each strip of 4 rows contiguous, see gemmPanels) needs no packing.
-  if (ASC_FEATURE_SIMD && csA != 1 && !(rsA == 1 && csA == MR) && beta == 0.0 && k > GEMM_KC) {
-    packedTiles(c, rowC, a, rs, cs, b, rowB, fullRows, k, fullCols);
+  if (ASC_FEATURE_SIMD && csA != 1 && beta == 0.0 && k > GEMM_KC) {
+    // A already in panels (rsA = 1, csA = 4: the strip is contiguous, see gemmPanels) needs no copy.
+    packedTiles(c, rowC, a, rs, cs, b, rowB, fullRows, k, fullCols, rsA == 1 && csA == MR);
     // The tiles hold the plain sums: scale them as the edges below are.
     if (alpha != 1.0) {
       for (let i: i32 = 0; i < fullRows; i++) {
@@ -68,6 +68,8 @@ export function gemmStrided(c: usize, ldc: i32, a: usize, rsA: i32, csA: i32, b:
 export function gemmPanels(c: usize, a: usize, b: usize, r: i32, k: i32, n: i32, alpha: f64, beta: f64): void {
   const rowC = <usize>n << 3;
   const panelBytes = <usize>k << 5;
+  // A strip at a time, in gemmStrided's blocks of GEMM_KC summation indices (B's block stays in L1
+  // for the strip's column tiles); the same blocks taken across strips 32·k bytes apart measured slower.
   for (let i: i32 = 0; i < r; i += MR) {
     gemmStrided(c + <usize>i * rowC, n, a + <usize>(i >> 2) * panelBytes, 1, MR, b, n, min(MR, r - i), k, n, alpha, beta);
   }
@@ -81,8 +83,10 @@ export function gemmPanels(c: usize, a: usize, b: usize, r: i32, k: i32, n: i32,
 // so that reading W from memory overlaps that tile's arithmetic instead of running as a pass of
 // its own (the copy alone cost about a third of the product). Each entry's running sum is carried
 // in C from block to block (loaded as the next block's starting accumulator), so every entry is the
-// same sequence of additions as in the unblocked kernel; C is left holding the sums.
-function packedTiles(c: usize, rowC: usize, a: usize, rs: usize, cs: usize, b: usize, rowB: usize, fullRows: i32, k: i32, fullCols: i32): void {
+// same sequence of additions as in the unblocked kernel; C is left holding the sums. `inPanel`:
+// A's strip is one contiguous panel already (rs = 8, cs = 32, see gemmPanels) and is read in
+// place; the blocks then keep B's block in L1 for every column tile.
+function packedTiles(c: usize, rowC: usize, a: usize, rs: usize, cs: usize, b: usize, rowB: usize, fullRows: i32, k: i32, fullCols: i32, inPanel: bool): void {
   const panel = GEMM_PANELS + <usize>threadSlot() * GEMM_PANEL_BYTES;
   for (let p0: i32 = 0; p0 < k; p0 += GEMM_KC) {
     const kc = min(GEMM_KC, k - p0);
@@ -91,14 +95,17 @@ function packedTiles(c: usize, rowC: usize, a: usize, rs: usize, cs: usize, b: u
     for (let i: i32 = 0; i < fullRows; i += MR) {
       const ci = c + <usize>i * rowC;
       const src = ap + <usize>i * rs;
+      let strip = panel;
       let j: i32 = 0;
-      if (rs == 8 && fullCols > 0) {
+      if (inPanel) {
+        strip = src;
+      } else if (rs == 8 && fullCols > 0) {
         tile4x4(src, rs, cs, bp, rowB, kc, ci, rowC, 1.0, 0.0, true, p0 > 0, panel);
         j = NR;
       } else {
         copyStrip(panel, src, rs, cs, kc);
       }
-      for (; j < fullCols; j += NR) tile4x4(panel, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0, 0);
+      for (; j < fullCols; j += NR) tile4x4(strip, 8, 32, bp + (<usize>j << 3), rowB, kc, ci + (<usize>j << 3), rowC, 1.0, 0.0, true, p0 > 0, 0);
     }
   }
 }
