@@ -11,6 +11,7 @@ import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { symmetricEigenFloat64 } from "../src/linalg/eigen.js";
 import { luFactorFloat64, PARALLEL_MIN_ORDER } from "../src/linalg/lu.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
+import { createPredictor } from "../src/predict/predictor.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { PARALLEL_MIN_WEIGHTS } from "../src/width/passes.js";
@@ -187,6 +188,27 @@ describe('LU and Cholesky on "fma"', () => {
     const simd = await run("simd", 1);
     expect(sameBits(one.factors, simd.factors)).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
     expect(residual(spd, one.x)).toBeLessThan(2 * residual(spd, simd.x) + 2 ** -52);
+  });
+});
+
+describe('a predictor on "fma"', () => {
+  it("factors and solves on the fma build it is given (same bits on 1 and 2 threads, not the simd bits where the host fuses)", async () => {
+    const m = PARALLEL_MIN_ORDER;
+    const next = seededUniform(43);
+    const x = Float64Array.from({ length: m * m }, () => next() - 0.5);
+    const kernel = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) kernel[i * m + j] = x[i * m + j]! + x[j * m + i]! + (i === j ? 24 : 0);
+    const targets = Float64Array.from({ length: m }, () => next() - 0.5);
+    const testNngp = Float64Array.from({ length: 2 * m }, () => next() - 0.5);
+    const weights = async (variant: WasmVariant, threads: number) => {
+      const predictor = await createPredictor({ kernel: "nngp", m, targets, trainNngp: kernel, variant, threads });
+      const r = await predictor.predict({ testNngp });
+      expect(r.solver).toBe("cholesky");
+      return r.weights;
+    };
+    const one = await weights("fma", 1);
+    expect(await weights("fma", 2)).toEqual(one);
+    expect(sameBits(one, await weights("simd", 1))).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
   });
 });
 
