@@ -14,6 +14,8 @@ import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { createPredictor } from "../src/predict/predictor.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { empiricalKernels } from "../src/width/empirical.js";
+import { monteCarloKernels } from "../src/width/monteCarlo.js";
+import { sampleWorkerRunner } from "../src/width/sampleWorkers.js";
 import { PARALLEL_MIN_WEIGHTS } from "../src/width/passes.js";
 import { seededUniform } from "../src/data/randomData.js";
 import { exactBinaryDecimal } from "../src/decimalText.js";
@@ -136,6 +138,15 @@ describe('a finite network on "fma"', () => {
       expect(worst / maxAbs(simd[key]), key).toBeLessThan(1e-11);
     }
     expect(sameBits(one.ntk, simd.ntk)).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
+  });
+});
+
+describe('Monte Carlo on "fma"', () => {
+  it("Node worker threads (each compiling the fma build itself) give the networks of this thread, bit for bit", async () => {
+    const o = { points: spherePoints(5, 3, 7), depth: 4, width: 64, samples: 4, seed: 3, variant: "fma" as const };
+    const here = await monteCarloKernels(o);
+    const inWorkers = await monteCarloKernels({ ...o, runner: sampleWorkerRunner(2) });
+    expect(inWorkers.raw).toEqual(here.raw);
   });
 });
 
