@@ -1,7 +1,8 @@
 /**
  * Loads the WebAssembly engine (SIMD build where the host validates it, scalar otherwise, or the
- * opt-in "fma" build on request) and hands out views over its memory. Works unchanged in Node and in browsers: the module bytes are
- * embedded in `modules.generated.ts`, and instantiation is asynchronous (no top-level await).
+ * opt-in "fma" build on request) and hands out views over its memory. Works unchanged in Node and
+ * in browsers: the module bytes are embedded in `modules.generated.ts`, and instantiation is
+ * asynchronous (no top-level await).
  */
 import { NtkError } from "../errors.js";
 import {
