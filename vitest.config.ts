@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Relaxed SIMD (the "fma" build) on Node 20, where it is behind a V8 flag.
+    setupFiles: ["test/support/relaxedSimd.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: BROWSER_TESTS } },
       {

@@ -7,7 +7,9 @@
 // of A every column tile is done before moving on, so those rows of A stay in cache and A (the
 // weights) streams through once. Each entry is summed over p in increasing order, in one
 // accumulator, whichever path computes it, and finished as α·s + β·c: every path and every cut of
-// the work (rows, columns) gives the same bits.
+// the work (rows, columns) gives the same bits. Each step of a sum is `madd`/`madd1` below: a
+// multiply then an add, or in the relaxed-SIMD build one relaxed multiply-add (fused where the
+// host has FMA), the same instruction on every path so that the cuts still agree within a build.
 
 import { threadSlot } from "./threads";
 import { GEMM_KC, GEMM_PANELS, GEMM_PANEL_BYTES } from "./memory";
@@ -122,6 +124,34 @@ function copyStrip(dst: usize, a: usize, rs: usize, cs: usize, kc: i32): void {
   }
 }
 
+// s + x·y, one step of an entry's sum. The relaxed build's f64x2.relaxed_madd rounds once where
+// the host fuses it (x86 FMA3, ARM) and twice elsewhere, so its bits depend on the host: that
+// build is opt-in, and the default builds keep the multiply and add that every host rounds alike.
+@inline function madd(x: v128, y: v128, s: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(x, y, s) : f64x2.add(s, f64x2.mul(x, y));
+}
+
+// The scalar step of the edge rows and columns: in the relaxed build the same vector instruction
+// as the tiles' (lane 0), so an entry gets the same bits whether a tile or an edge computes it.
+@inline function madd1(x: f64, y: f64, s: f64): f64 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.extract_lane(f64x2.relaxed_madd(f64x2.splat(x), f64x2.splat(y), f64x2.splat(s)), 0);
+  return s + x * y;
+}
+
+/** 1 when this build's products use the relaxed multiply-add (the opt-in "fma" build), else 0. */
+export function relaxedMaddEnabled(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+/**
+ * One scalar step s + x·y exactly as this build's products take it; the host fuses it when
+ * (1 + 2⁻³⁰)(1 − 2⁻³⁰) − 1 gives −2⁻⁶⁰ rather than 0. Arguments, not constants, so that the
+ * optimizer cannot fold it at build time.
+ */
+export function gemmStep(x: f64, y: f64, s: f64): f64 {
+  return madd1(x, y, s);
+}
+
 @inline function finish(c: usize, s: f64, alpha: f64, beta: f64): void {
   store<f64>(c, beta == 0.0 ? alpha * s : alpha * s + beta * load<f64>(c));
 }
@@ -132,7 +162,7 @@ function dotInto(a: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, a
   let ap = a;
   let bp = b;
   for (let p: i32 = 0; p < k; p++) {
-    s += load<f64>(ap) * load<f64>(bp);
+    s = madd1(load<f64>(ap), load<f64>(bp), s);
     ap += cs;
     bp += rowB;
   }
@@ -146,10 +176,10 @@ function row1x4(a: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, al
   let bp = b;
   for (let p: i32 = 0; p < k; p++) {
     const x = load<f64>(ap);
-    s0 += x * load<f64>(bp);
-    s1 += x * load<f64>(bp, 8);
-    s2 += x * load<f64>(bp, 16);
-    s3 += x * load<f64>(bp, 24);
+    s0 = madd1(x, load<f64>(bp), s0);
+    s1 = madd1(x, load<f64>(bp, 8), s1);
+    s2 = madd1(x, load<f64>(bp, 16), s2);
+    s3 = madd1(x, load<f64>(bp, 24), s3);
     ap += cs;
     bp += rowB;
   }
@@ -189,17 +219,17 @@ function row1x4(a: usize, cs: usize, b: usize, rowB: usize, k: i32, c: usize, al
       const b0 = v128.load(bp);
       const b1 = v128.load(bp, 16);
       let x = v128.load64_splat(ap);
-      s00 = f64x2.add(s00, f64x2.mul(x, b0));
-      s01 = f64x2.add(s01, f64x2.mul(x, b1));
+      s00 = madd(x, b0, s00);
+      s01 = madd(x, b1, s01);
       x = v128.load64_splat(ap + rs);
-      s10 = f64x2.add(s10, f64x2.mul(x, b0));
-      s11 = f64x2.add(s11, f64x2.mul(x, b1));
+      s10 = madd(x, b0, s10);
+      s11 = madd(x, b1, s11);
       x = v128.load64_splat(ap + a2);
-      s20 = f64x2.add(s20, f64x2.mul(x, b0));
-      s21 = f64x2.add(s21, f64x2.mul(x, b1));
+      s20 = madd(x, b0, s20);
+      s21 = madd(x, b1, s21);
       x = v128.load64_splat(ap + a3);
-      s30 = f64x2.add(s30, f64x2.mul(x, b0));
-      s31 = f64x2.add(s31, f64x2.mul(x, b1));
+      s30 = madd(x, b0, s30);
+      s31 = madd(x, b1, s31);
       ap += cs;
       bp += rowB;
     }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark section in one run, so the ratios inside a section compare
  * paths measured under the same conditions. Prints Markdown; paste it into bench/RESULTS.md.
- * `npm run bench -- pair lu` runs only the named sections.
+ * `npm run bench -- pair lu` runs only the named sections. Relaxed SIMD (the "fma" build's rows) is
+ * turned on first where Node 20 keeps it behind a flag.
  */
 import { renderSection, type BenchSection } from "./timing.js";
 import { run as runPair } from "./pair.js";
@@ -14,6 +15,10 @@ import { run as runScale } from "./scale.js";
 import { run as runDepth } from "./depth.js";
 import { run as runWidth } from "./width.js";
 import { run as runArch } from "./arch.js";
+import { enableRelaxedSimd } from "../src/wasm/nodeRelaxedSimd.js";
+
+// Before any WebAssembly compiles (the engines load lazily, on a section's first call).
+enableRelaxedSimd();
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   pair: runPair,

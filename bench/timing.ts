@@ -56,6 +56,26 @@ export async function medianMsAsync(fn: () => Promise<void>, repeats = 7): Promi
 }
 
 /**
+ * Median milliseconds of each of `fns`, run in turn `repeats` times after a warm-up of each, the
+ * order alternating between rounds, so that a load from other processes on a shared machine falls
+ * on all of them alike. Also the median over rounds of each one's time divided by the first's.
+ */
+export async function medianMsAlternating(fns: readonly (() => Promise<void>)[], repeats = 7): Promise<{ ms: number[]; ratioToFirst: number[] }> {
+  for (const fn of fns) await fn();
+  const times: number[][] = fns.map(() => []);
+  for (let i = 0; i < repeats; i++) {
+    const order = fns.map((_, j) => j);
+    if (i % 2 === 1) order.reverse();
+    for (const j of order) {
+      const t0 = nowMs();
+      await fns[j]();
+      times[j].push(nowMs() - t0);
+    }
+  }
+  return { ms: times.map(median), ratioToFirst: times.map((t) => median(t.map((x, i) => x / times[0][i]))) };
+}
+
+/**
  * Median wall and CPU (user + system, of the whole process: worker threads included)
  * milliseconds of `repeats` runs after a warm-up. On a shared machine the wall time also counts
  * waiting for a core; the CPU time is inflated less.

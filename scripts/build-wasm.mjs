@@ -1,8 +1,9 @@
-// Compiles assembly/ into a scalar and a SIMD WebAssembly module, each also as a shared-memory
-// build (imported shared memory, threads enabled) that the worker pool runs on, and embeds all
-// four, base64-encoded,
-// in src/wasm/modules.generated.ts, so the library loads them without fs or fetch (Node and
-// browsers alike). Runs on `npm install` (the `prepare` script); nothing built is committed.
+// Compiles assembly/ into a scalar, a SIMD and an opt-in SIMD + relaxed-SIMD ("fma": the matrix
+// products' multiply-adds fused where the host has FMA) WebAssembly module, each also as a
+// shared-memory build (imported shared memory, threads enabled) that the worker pool runs on, and
+// embeds all six, base64-encoded, in src/wasm/modules.generated.ts, so the library loads them
+// without fs or fetch (Node and browsers alike). Runs on `npm install` (the `prepare` script);
+// nothing built is committed.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,7 +15,7 @@ const require = createRequire(import.meta.url);
 const asc = join(dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
 
 mkdirSync(join(root, "build"), { recursive: true });
-const targets = ["scalar", "simd", "scalarShared", "simdShared"];
+const targets = ["scalar", "simd", "scalarShared", "simdShared", "simdFma", "simdFmaShared"];
 for (const target of targets) {
   execFileSync(process.execPath, [asc, "assembly/index.ts", "--config", "asconfig.json", "--target", target], {
     cwd: root,

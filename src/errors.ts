@@ -37,7 +37,8 @@ export type NtkErrorCode =
   | "BAD_ARCH" // an architecture description (JSON or --arch text) that is malformed or has no kernel recursion
   | "OUTPUT_FAILED" // the command line could not write its output (disk full, I/O error)
   | "PRECISION_RUN_TOO_LARGE" // a high-precision run estimated to need more memory or time than allowed (details: estimates, largest size that fits)
-  | "BAD_ARGUMENT"; // an argument of the wrong type (no options object, text where a number or array belongs, …)
+  | "BAD_ARGUMENT" // an argument of the wrong type (no options object, text where a number or array belongs, …)
+  | "UNSUPPORTED_HOST"; // the host lacks a WebAssembly feature the requested build needs (relaxed SIMD for the "fma" build)
 
 /** Extra facts attached to an error, for programs that want more than the message. */
 export interface NtkErrorDetails {

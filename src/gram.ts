@@ -20,7 +20,7 @@ export interface GramThroughDepthFloat64Options extends Omit<GramPrecisionOption
   readonly precision?: undefined;
   /** "wasm" (default) or "plain" (TypeScript port). */
   readonly backend?: "wasm" | "plain";
-  /** WebAssembly build: "auto" (default), "simd" or "scalar". */
+  /** WebAssembly build: "auto" (default), "simd", "scalar" or "fma" (no matrix products here: the "simd" bits). */
   readonly variant?: WasmVariant;
 }
 

@@ -2,7 +2,8 @@
  * The browser build (vite.lib.config.ts → ntk-depth.js, what `npm run build` puts in
  * dist/browser/): one self-contained ES module that a plain `<script type="module">` imports
  * without an import map or a bundler, whose WebAssembly loads from the embedded bytes, and whose
- * float64 results in Chromium equal Node's bit for bit.
+ * float64 results in Chromium equal Node's bit for bit. The opt-in "fma" build loads there too and
+ * fuses (or not) as it does in Node on the same machine.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,10 +17,13 @@ import * as advanced from "../src/advanced.js";
 import { launchChromium } from "./e2e/chromium.js";
 // @ts-expect-error plain JavaScript module shared with the page (no declaration file)
 import { runProbe } from "./e2e/probe.js";
+// @ts-expect-error plain JavaScript module shared with the page (no declaration file)
+import { runFmaProbe } from "./e2e/fmaProbe.js";
 import { serveStatic, type StaticServer } from "./e2e/staticServer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const probeFile = fileURLToPath(new URL("./e2e/probe.js", import.meta.url));
+const fmaProbeFile = fileURLToPath(new URL("./e2e/fmaProbe.js", import.meta.url));
 
 /** The page: imports the bundle and the probe as plain modules and publishes the probe's result. */
 const PAGE = `<!doctype html>
@@ -27,8 +31,10 @@ const PAGE = `<!doctype html>
 <script type="module">
   import * as ntk from "./ntk-depth.js";
   import { runProbe } from "./probe.js";
+  import { runFmaProbe } from "./fmaProbe.js";
   const engine = await ntk.loadWasmEngine();
-  window.probeResult = { variant: engine.variant, isolated: crossOriginIsolated, threads: await ntk.resolveThreads(3), values: await runProbe(ntk) };
+  const fma = await runFmaProbe(ntk).catch((e) => ({ error: String(e) }));
+  window.probeResult = { variant: engine.variant, isolated: crossOriginIsolated, threads: await ntk.resolveThreads(3), values: await runProbe(ntk), fma };
 </script>`;
 
 type ProbeValues = Record<string, string[]>;
@@ -48,6 +54,7 @@ beforeAll(async () => {
     "/index.html": { text: PAGE },
     "/ntk-depth.js": { file: join(outDir, "ntk-depth.js") },
     "/probe.js": { file: probeFile },
+    "/fmaProbe.js": { file: fmaProbeFile },
     // Browsers ask for it; a 404 would show up as a console error.
     "/favicon.ico": { text: "" },
   };
@@ -76,7 +83,8 @@ describe("browser bundle", () => {
     expect(Object.keys(bundled).sort()).toEqual([...new Set([...Object.keys(library), ...Object.keys(advanced)])].sort());
   });
 
-  type PageResult = { variant: string; isolated: boolean; threads: number; values: ProbeValues };
+  type FmaProbe = { variant: string; fuses: boolean; lu: string[] };
+  type PageResult = { variant: string; isolated: boolean; threads: number; values: ProbeValues; fma: FmaProbe | { error: string } };
 
   /** Loads the probe page from `base` and returns what it published, with any console error or page error. */
   async function probePage(base: string): Promise<{ result: PageResult; problems: string[] }> {
@@ -93,8 +101,12 @@ describe("browser bundle", () => {
     return { result, problems };
   }
 
+  let isolated: ReturnType<typeof probePage> | undefined;
+  /** The cross-origin isolated page's result, loaded once for the tests that read it. */
+  const isolatedPage = () => (isolated ??= probePage(server.url));
+
   it("loads in Chromium from a plain <script type=module> and gives Node's float64 results bit for bit, on 1, 2 and 3 worker threads", async () => {
-    const { result: inBrowser, problems } = await probePage(server.url);
+    const { result: inBrowser, problems } = await isolatedPage();
     const inNode = (await runProbe({ ...library, ...advanced })) as ProbeValues;
     expect(problems).toEqual([]);
     expect(["simd", "scalar"]).toContain(inBrowser.variant);
@@ -108,6 +120,17 @@ describe("browser bundle", () => {
       expect(hexes.length, name).toBeGreaterThan(0);
       expect(inBrowser.values[name], `${name} (Chromium vs Node, float64 bits)`).toEqual(hexes);
     }
+  });
+
+  it('loads the "fma" build, which fuses or not as in Node and then gives Node\'s bits', async () => {
+    const { result } = await isolatedPage();
+    const inNode = (await runFmaProbe({ ...library, ...advanced })) as FmaProbe;
+    expect(result.fma).toEqual(inNode);
+    expect(inNode.variant).toBe("fma");
+    // Where the host fuses, the bits compared are not the "simd" build's.
+    const simd = (await runFmaProbe({ ...library, ...advanced }, "simd")) as FmaProbe;
+    expect(simd.lu).toHaveLength(inNode.lu.length);
+    expect(simd.lu.every((h, i) => h === inNode.lu[i])).toBe(!inNode.fuses);
   });
 
   it("runs on one thread, with the same bits, in a page that is not cross-origin isolated", async () => {

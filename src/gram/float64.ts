@@ -59,7 +59,7 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
   readonly method?: "auto" | "direct" | "jump";
   /** "wasm" (default; SIMD build where the host has it) or "plain" (TypeScript port, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
-  /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd" or "scalar". */
+  /** Which WebAssembly build the "wasm" backend runs: "auto" (default: SIMD where available), "simd", "scalar" or "fma" (no matrix products here: the "simd" bits). */
   readonly variant?: WasmVariant;
   /**
    * σb > 0 (direct loop): stop iterating once the float64 state reaches its fixed point (default

@@ -74,7 +74,11 @@ export interface MatrixAnalysisFloat64 extends Determinant {
 
 /** Options shared by the float64 linear-algebra entry points. */
 export interface LinalgOptions extends ThreadOptions {
-  /** Which WebAssembly build runs the kernels; default "auto" (SIMD where available). */
+  /**
+   * Which WebAssembly build runs the kernels; default "auto" (SIMD where available). "fma" fuses
+   * the multiply-adds of the blocked updates and solves where the host has FMA: faster, bits that
+   * depend on the host (see {@link WasmVariant}).
+   */
   readonly variant?: WasmVariant;
 }
 

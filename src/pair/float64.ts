@@ -54,7 +54,7 @@ export interface PairFloat64Options extends PairOptions {
   readonly method?: PairMethod;
   /** "wasm" (default) or "plain" (TypeScript port of the stable loop, for benchmarks and cross-checks). */
   readonly backend?: "wasm" | "plain";
-  /** Which WebAssembly build runs: "auto" (default: SIMD where available), "simd" or "scalar". */
+  /** Which WebAssembly build runs: "auto" (default: SIMD where available), "simd", "scalar" or "fma" (no matrix products here: the "simd" bits). */
   readonly variant?: WasmVariant;
 }
 

@@ -1,10 +1,18 @@
 /**
- * Loads the WebAssembly engine (SIMD build where the host validates it, scalar otherwise) and
- * hands out views over its memory. Works unchanged in Node and in browsers: the module bytes are
- * embedded in `modules.generated.ts`, and instantiation is asynchronous (no top-level await).
+ * Loads the WebAssembly engine (SIMD build where the host validates it, scalar otherwise, or the
+ * opt-in "fma" build on request) and hands out views over its memory. Works unchanged in Node and
+ * in browsers: the module bytes are embedded in `modules.generated.ts`, and instantiation is
+ * asynchronous (no top-level await).
  */
 import { NtkError } from "../errors.js";
-import { scalarSharedWasmBase64, scalarWasmBase64, simdSharedWasmBase64, simdWasmBase64 } from "./modules.generated.js";
+import {
+  scalarSharedWasmBase64,
+  scalarWasmBase64,
+  simdFmaSharedWasmBase64,
+  simdFmaWasmBase64,
+  simdSharedWasmBase64,
+  simdWasmBase64,
+} from "./modules.generated.js";
 
 /** Size of a WebAssembly page in bytes. */
 const PAGE_BYTES = 65536;
@@ -13,14 +21,30 @@ export const MAX_WASM_PAGES = 65536;
 /** Largest number of bytes the engine's buffers may take in all. */
 export const MAX_WASM_BYTES = MAX_WASM_PAGES * PAGE_BYTES;
 
-/** Which build to load: "auto" picks SIMD when `WebAssembly.validate` accepts it. */
-export type WasmVariant = "auto" | "simd" | "scalar";
+/**
+ * Which build to load. "simd" (128-bit SIMD) and "scalar" give the same bits as each other on
+ * every host; "auto" picks "simd" when `WebAssembly.validate` accepts it, else "scalar".
+ *
+ * "fma" is the SIMD build whose matrix products (finite networks, LU, Cholesky, their solves) take
+ * each step of a sum as one relaxed-SIMD multiply-add (`f64x2.relaxed_madd`): fused, rounded once,
+ * where the host has FMA (x86-64 with FMA3, ARM64), a multiply and an add elsewhere. Faster where
+ * it fuses (docs/FINITE_WIDTH.md gives measured ratios), with the same error bound per sum (one
+ * rounding per step instead of two), but its bits depend on the host, so "auto" never picks it:
+ * the other builds' promise of identical bits across hosts and between SIMD and scalar does not
+ * hold for it. On one host its results are still identical for every number of threads and every
+ * cut of the work, and its kernels without matrix products give the "simd" bits. Needs WebAssembly
+ * relaxed SIMD: Node ≥ 22, Node 20 started with `--experimental-wasm-relaxed-simd`, or a browser
+ * that has it (Chromium ≥ 114); elsewhere loading it throws `UNSUPPORTED_HOST`.
+ */
+export type WasmVariant = "auto" | "simd" | "scalar" | "fma";
 
 /** Raw exports of the module: plain numbers in and out, pointers are byte offsets. */
 export type WasmExports = Record<string, unknown> & {
   memory: WebAssembly.Memory;
   heapBase(): number;
   simdEnabled(): number;
+  relaxedMaddEnabled(): number;
+  gemmStep(x: number, y: number, s: number): number;
 };
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -37,13 +61,21 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
  */
 export class WasmEngine {
   readonly exports: WasmExports;
-  /** "simd" or "scalar": which build is running. */
-  readonly variant: "simd" | "scalar";
+  /** "simd", "scalar" or "fma": which build is running (see {@link WasmVariant}). */
+  readonly variant: "simd" | "scalar" | "fma";
+  /**
+   * True when the matrix products' multiply-adds are fused on this host (one rounding per step):
+   * the "fma" build on a host with FMA. False for the "simd" and "scalar" builds, and for "fma"
+   * on a host that evaluates its relaxed multiply-add as a multiply and an add.
+   */
+  readonly fusesMultiplyAdd: boolean;
   private readonly base: number;
 
   constructor(exports: WasmExports) {
     this.exports = exports;
-    this.variant = exports.simdEnabled() === 1 ? "simd" : "scalar";
+    this.variant = exports.relaxedMaddEnabled() === 1 ? "fma" : exports.simdEnabled() === 1 ? "simd" : "scalar";
+    // (1 + 2⁻³⁰)(1 − 2⁻³⁰) − 1 = −2⁻⁶⁰ exactly; rounding the product first gives 1 − 1 = 0.
+    this.fusesMultiplyAdd = exports.gemmStep(1 + 2 ** -30, 1 - 2 ** -30, -1) !== 0;
     this.base = align16(exports.heapBase());
   }
 
@@ -102,13 +134,16 @@ const loaded = new Map<WasmVariant, Promise<WasmEngine>>();
 
 /**
  * Loads (once per variant) and returns the WebAssembly engine. The default, "auto", picks the
- * SIMD build when the host supports it and falls back to the scalar build.
+ * SIMD build when the host supports it and falls back to the scalar build. "fma" throws
+ * `UNSUPPORTED_HOST` where WebAssembly relaxed SIMD does not validate (a failed load is not
+ * remembered: a later call tries again).
  */
 export function loadWasmEngine(variant: WasmVariant = "auto"): Promise<WasmEngine> {
   let p = loaded.get(variant);
   if (!p) {
     p = instantiate(variant);
     loaded.set(variant, p);
+    p.catch(() => loaded.delete(variant));
   }
   return p;
 }
@@ -128,13 +163,38 @@ function abort(_msg: number, _file: number, line: number, column: number): never
   throw new Error(`ntk-depth WebAssembly abort at ${line}:${column}`);
 }
 
-/** True when `variant` runs the SIMD build on this host. */
-function usesSimd(variant: WasmVariant): boolean {
-  return variant === "simd" || (variant === "auto" && WebAssembly.validate(decodeBase64(simdWasmBase64)));
+/**
+ * Throws `UNSUPPORTED_HOST` unless the host `validates` the relaxed-SIMD build that "fma" needs
+ * (a pure function of that answer, so both branches can be tested on any host).
+ */
+export function checkRelaxedSimd(validates: boolean): void {
+  if (!validates) {
+    throw new NtkError(
+      "UNSUPPORTED_HOST",
+      'The "fma" WebAssembly build needs relaxed SIMD, which this host does not support. Use Node ≥ 22, start Node 20 with --experimental-wasm-relaxed-simd, or use a browser with WebAssembly relaxed SIMD (Chromium ≥ 114); or choose the variant "auto" (the same bits on every host).',
+      { variant: "fma" },
+    );
+  }
+}
+
+/** True when the host validates the "fma" build (WebAssembly relaxed SIMD). */
+export function relaxedSimdValidates(): boolean {
+  // The plain build answers for the shared one too: that one adds only threads, which its callers need anyway.
+  return WebAssembly.validate(decodeBase64(simdFmaWasmBase64));
+}
+
+/** The module bytes of `variant` on this host (plain or shared-memory build). */
+function moduleBytes(variant: WasmVariant, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (variant === "fma") {
+    checkRelaxedSimd(relaxedSimdValidates());
+    return decodeBase64(shared ? simdFmaSharedWasmBase64 : simdFmaWasmBase64);
+  }
+  const simd = variant === "simd" || (variant === "auto" && WebAssembly.validate(decodeBase64(simdWasmBase64)));
+  return decodeBase64(simd ? (shared ? simdSharedWasmBase64 : simdWasmBase64) : shared ? scalarSharedWasmBase64 : scalarWasmBase64);
 }
 
 async function instantiate(variant: WasmVariant): Promise<WasmEngine> {
-  const module = await WebAssembly.compile(decodeBase64(usesSimd(variant) ? simdWasmBase64 : scalarWasmBase64));
+  const module = await WebAssembly.compile(moduleBytes(variant, false));
   const instance = await WebAssembly.instantiate(module, { env: { abort } });
   return new WasmEngine(instance.exports as unknown as WasmExports);
 }
@@ -148,7 +208,7 @@ async function instantiate(variant: WasmVariant): Promise<WasmEngine> {
 export async function loadSharedWasmEngine(
   variant: WasmVariant = "auto",
 ): Promise<{ engine: WasmEngine; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
-  const module = await WebAssembly.compile(decodeBase64(usesSimd(variant) ? simdSharedWasmBase64 : scalarSharedWasmBase64));
+  const module = await WebAssembly.compile(moduleBytes(variant, true));
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_WASM_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
   return { engine: new WasmEngine(instance.exports as unknown as WasmExports), module, memory };

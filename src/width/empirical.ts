@@ -19,7 +19,7 @@ import { type ThreadOptions } from "../threads/pool.js";
 export interface EmpiricalKernelOptions extends FiniteNetworkOptions, ThreadOptions {
   /** The inputs: m ≥ 1 unit rows (from `projectToSphereFloat64`). */
   readonly points: SpherePoints;
-  /** WebAssembly build (default "auto"); every build gives the same bits. */
+  /** WebAssembly build (default "auto"); every build but "fma" gives the same bits on every host (see {@link WasmVariant}). */
   readonly variant?: WasmVariant;
 }
 

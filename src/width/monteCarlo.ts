@@ -55,7 +55,7 @@ export interface MonteCarloOptions extends FiniteNetworkOptions, ProgressOptions
   readonly points: SpherePoints;
   /** S, the number of networks (integer ≥ 2; statistics need two). */
   readonly samples: number;
-  /** WebAssembly build (default "auto"); every build gives the same bits. */
+  /** WebAssembly build (default "auto"); every build but "fma" gives the same bits on every host (see {@link WasmVariant}). */
   readonly variant?: WasmVariant;
   /**
    * Who computes the networks. Default: this thread. In Node, `sampleWorkerRunner(threads)` from

@@ -74,7 +74,7 @@ async function predictorRun(ntk, spd, n, b, k, threads) {
 }
 
 /** Deterministic raw coordinates in (−1, 1) from a 32-bit linear congruential generator. */
-function rawCoords(count, seed) {
+export function rawCoords(count, seed) {
   const out = new Float64Array(count);
   let s = seed >>> 0;
   for (let i = 0; i < count; i++) {
