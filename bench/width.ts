@@ -1,21 +1,21 @@
 /**
  * Finite networks (docs/FINITE_WIDTH.md), side by side in one run: the matrix products of a layer
  * of width 1024 on 16 inputs (forward W·A; backward Wᵀ·δ from Wᵀ's panels as the network runs it,
- * and with Wᵀ read in place as training does) in GFlop/s, the same kernel on operands held in the
- * L1 cache (its ceiling here), and the Gaussian generation (W alone, W with its panels); one whole network
- * of width 1024, depth 64 on 16 inputs (weights generated, forward, backward, empirical NTK) on 1
- * and on 2 threads, against numpy float64 single-threaded doing the same work
+ * and with Wᵀ read in place as training does) in GFlop/s, and the same kernel on operands held in
+ * the L1 cache (its ceiling here), each on the default build and on the opt-in "fma" build, run by
+ * run alternately; the Gaussian generation (W alone, W with its panels); one whole network of
+ * width 1024, depth 64 on 16 inputs (weights generated, forward, backward, empirical NTK) on 1 and
+ * on 2 threads, on both builds, against numpy float64 single-threaded doing the same work
  * (bench/numpy_network.py, skipped when python3 with numpy is missing); then Monte Carlo of 100
- * networks of width 256, depth 32 on 8 inputs, on this thread and on two workers.
- */
+ * networks of width 256, depth 32 on 8 inputs, on this thread and on two workers. */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { monteCarloKernels } from "../src/width/monteCarlo.js";
 import { sampleWorkerRunner } from "../src/width/sampleWorkers.js";
-import { loadWasmEngine } from "../src/wasm/engine.js";
+import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine } from "../src/wasm/engine.js";
 import type { SpherePoints } from "../src/types.js";
-import { median, nowMs, type BenchRow, type BenchSection } from "./timing.js";
+import { median, medianMsAlternating, nowMs, type BenchRow, type BenchSection } from "./timing.js";
 
 const WIDTH = 1024;
 const DEPTH = 64;
@@ -79,40 +79,76 @@ function numpyNetwork(): { seconds: number; cpuSeconds: number; numpy: string } 
   }
 }
 
-export async function run(): Promise<BenchSection> {
-  const rows: BenchRow[] = [];
-  const engine = await loadWasmEngine();
+/** The layer's operands on one engine: W, Wᵀ's panels, A (16 inputs) and C. */
+function layerOperands(engine: WasmEngine): { ex: BenchExports; w: number; panels: number; a: number; c: number } {
   const ex = engine.exports as unknown as BenchExports;
   const [w, panels, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
   ex.normalFillPanels(w, panels, WIDTH, WIDTH, 0, WIDTH, 0, 1, 0, 1);
   ex.normalFill(a, WIDTH * INPUTS, 0, 1, 1, 0);
-  const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
-  for (const [label, product] of [
-    ["W·A (forward)", () => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, WIDTH, 1, 1, 0)],
-    ["Wᵀ·δ (backward, from Wᵀ's panels: the network's regenerated weights)", () => ex.gemmPanels(c, panels, a, WIDTH, WIDTH, INPUTS, 1, 0)],
-    ["Wᵀ·δ (backward, Wᵀ read in place: training's stored weights)", () => ex.gemm(c, w, a, WIDTH, WIDTH, INPUTS, 1, WIDTH, 1, 0)],
-  ] as const) {
-    const t = await timed(product, 15);
-    rows.push({
-      name: `matrix product ${label}, ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`,
-      median: gemmFlops / (t.wall * 1e6),
-      unit: "GFlop/s, wall",
-      note: `${(gemmFlops / (t.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; target ≥ ${TARGET_GFLOPS}`,
-    });
+  return { ex, w, panels, a, c };
+}
+
+/** The opt-in "fma" build, or null (with the reason) where the host has no relaxed SIMD. */
+async function fmaEngine(): Promise<WasmEngine | string> {
+  try {
+    return await loadPrivateWasmEngine("fma");
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
+}
+
+export async function run(): Promise<BenchSection> {
+  const rows: BenchRow[] = [];
+  const engine = await loadWasmEngine();
+  const fma = await fmaEngine();
+  const builds = [{ name: `${engine.variant} build`, ...layerOperands(engine) }];
+  if (typeof fma !== "string")
+    builds.push({ name: `fma build (opt-in${fma.fusesMultiplyAdd ? ", fused on this host" : ", NOT fused on this host"})`, ...layerOperands(fma) });
+  const gemmFlops = 2 * WIDTH * WIDTH * INPUTS;
   // The same kernel on operands that stay in the L1 cache (16 × 128 by 128 × 16, 16 KiB each):
-  // its ceiling on this machine, which the rows above reach or miss by how W streams in.
+  // its ceiling on this machine, which the layer's products reach or miss by how W streams in.
   const inCache = 200;
   const l1Flops = 2 * 16 * 128 * INPUTS * inCache;
-  const l1 = await timed(() => {
-    for (let q = 0; q < inCache; q++) ex.gemm(c, w, a, 16, 128, INPUTS, 128, 1, 1, 0);
-  }, 15);
-  rows.push({
-    name: `matrix product kernel, operands in L1 cache (16×128 by 128×${INPUTS}, ${inCache} times)`,
-    median: l1Flops / (l1.wall * 1e6),
-    unit: "GFlop/s, wall",
-    note: `${(l1Flops / (l1.cpu * 1e6)).toFixed(2)} GFlop/s by CPU time; the products above as a fraction of it say what memory costs`,
-  });
+  const products: [string, number, (o: (typeof builds)[number]) => void][] = [
+    [`matrix product W·A (forward), ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`, gemmFlops, (o) => o.ex.gemm(o.c, o.w, o.a, WIDTH, WIDTH, INPUTS, WIDTH, 1, 1, 0)],
+    [
+      `matrix product Wᵀ·δ (backward, from Wᵀ's panels: the network's regenerated weights), ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`,
+      gemmFlops,
+      (o) => o.ex.gemmPanels(o.c, o.panels, o.a, WIDTH, WIDTH, INPUTS, 1, 0),
+    ],
+    [
+      `matrix product Wᵀ·δ (backward, Wᵀ read in place: training's stored weights), ${WIDTH}×${WIDTH} by ${WIDTH}×${INPUTS}`,
+      gemmFlops,
+      (o) => o.ex.gemm(o.c, o.w, o.a, WIDTH, WIDTH, INPUTS, 1, WIDTH, 1, 0),
+    ],
+    [
+      `matrix product kernel, operands in L1 cache (16×128 by 128×${INPUTS}, ${inCache} times)`,
+      l1Flops,
+      (o) => {
+        for (let q = 0; q < inCache; q++) o.ex.gemm(o.c, o.w, o.a, 16, 128, INPUTS, 128, 1, 1, 0);
+      },
+    ],
+  ];
+  for (const [label, flops, product] of products) {
+    // The builds alternate run by run, so that a change in the machine's speed falls on both.
+    const t = await medianMsAlternating(
+      builds.map((o) => async () => product(o)),
+      15,
+    );
+    builds.forEach((o, i) =>
+      rows.push({
+        name: `${label}, ${o.name}`,
+        median: flops / (t.ms[i] * 1e6),
+        unit: "GFlop/s, wall",
+        note:
+          i === 0
+            ? `target ≥ ${TARGET_GFLOPS}`
+            : `${(1 / t.ratioToFirst[i]).toFixed(2)}× the ${builds[0].name} (median of paired ratios); target ≥ ${TARGET_GFLOPS}`,
+      }),
+    );
+  }
+  if (typeof fma === "string") rows.push({ name: "matrix products, fma build", median: NaN, unit: "GFlop/s", note: `not run: ${fma}` });
+  const { ex, w, panels } = builds[0];
   const gen = await timed(() => ex.normalFill(w, WIDTH * WIDTH, 0, 7, 3, 0), 7);
   rows.push({
     name: `Gaussian generation (SplitMix64 + Box–Muller), ${WIDTH * WIDTH} values`,
@@ -151,6 +187,18 @@ export async function run(): Promise<BenchSection> {
     unit: "s, wall",
     note: `${(two.cpu / 1000).toFixed(2)} s CPU (all threads); ${(one.wall / two.wall).toFixed(2)}× 1 thread${vsNumpy(two.wall)} (target ≥ 1.8×); same bits`,
   });
+  if (typeof fma !== "string") {
+    for (const threads of [1, 2]) {
+      const t = await timed(() => empiricalKernels({ ...network, threads, variant: "fma" }), 3);
+      const base = threads === 1 ? one : two;
+      rows.push({
+        name: `the same network on the fma build (opt-in), ${threads} thread${threads > 1 ? "s" : ""}`,
+        median: t.wall / 1000,
+        unit: "s, wall",
+        note: `${(t.cpu / 1000).toFixed(2)} s CPU; ${(base.wall / t.wall).toFixed(2)}× the ${engine.variant} build${vsNumpy(t.wall)}`,
+      });
+    }
+  }
   if (np) {
     rows.push({
       name: `numpy ${np.numpy} float64, single-threaded, same work`,
