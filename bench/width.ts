@@ -11,6 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { empiricalKernels } from "../src/width/empirical.js";
+import type { NetworkExports } from "../src/width/passes.js";
 import { monteCarloKernels } from "../src/width/monteCarlo.js";
 import { sampleWorkerRunner } from "../src/width/sampleWorkers.js";
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine } from "../src/wasm/engine.js";
@@ -21,24 +22,6 @@ const WIDTH = 1024;
 const DEPTH = 64;
 const INPUTS = 16;
 const TARGET_GFLOPS = 10;
-
-interface BenchExports {
-  normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
-  gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
-  gemmPanels(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number, beta: number): void;
-  normalFillPanels(
-    w: number,
-    panels: number,
-    n: number,
-    m: number,
-    p0: number,
-    p1: number,
-    seedHi: number,
-    seedLo: number,
-    stream: number,
-    keepRows: number,
-  ): void;
-}
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -80,8 +63,8 @@ function numpyNetwork(): { seconds: number; cpuSeconds: number; numpy: string } 
 }
 
 /** The layer's operands on one engine: W, Wᵀ's panels, A (16 inputs) and C. */
-function layerOperands(engine: WasmEngine): { ex: BenchExports; w: number; panels: number; a: number; c: number } {
-  const ex = engine.exports as unknown as BenchExports;
+function layerOperands(engine: WasmEngine): { ex: NetworkExports; w: number; panels: number; a: number; c: number } {
+  const ex = engine.exports as unknown as NetworkExports;
   const [w, panels, a, c] = engine.reserve([WIDTH * WIDTH, WIDTH * WIDTH, WIDTH * INPUTS, WIDTH * INPUTS]);
   ex.normalFillPanels(w, panels, WIDTH, WIDTH, 0, WIDTH, 0, 1, 0, 1);
   ex.normalFill(a, WIDTH * INPUTS, 0, 1, 1, 0);

@@ -173,33 +173,27 @@ describe('LU and Cholesky on "fma"', () => {
     return worst / (maxAbs(m) * maxAbs(x) * n);
   }
 
-  it("LU: the same bits on 1 and 2 threads; a residual as small as the simd build's", async () => {
-    const run = async (variant: WasmVariant, threads: number) => {
-      const lu = await luFactorFloat64(a, n, { variant, threads });
-      return { factors: lu.factors, x: await lu.solveAsync(b, k) };
-    };
-    const one = await run("fma", 1);
-    const two = await run("fma", 2);
-    expect(two.factors).toEqual(one.factors);
-    expect(two.x).toEqual(one.x);
-    const simd = await run("simd", 1);
-    expect(sameBits(one.factors, simd.factors)).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
-    expect(residual(a, one.x)).toBeLessThan(2 * residual(a, simd.x) + 2 ** -52);
-  });
-
-  it("Cholesky: the same bits on 1 and 2 threads; a residual as small as the simd build's", async () => {
-    const run = async (variant: WasmVariant, threads: number) => {
-      const chol = await choleskyFactor(spd, n, { variant, threads });
-      return { factors: chol.factors, x: await chol.solveAsync(b, k) };
-    };
-    const one = await run("fma", 1);
-    const two = await run("fma", 2);
-    expect(two.factors).toEqual(one.factors);
-    expect(two.x).toEqual(one.x);
-    const simd = await run("simd", 1);
-    expect(sameBits(one.factors, simd.factors)).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
-    expect(residual(spd, one.x)).toBeLessThan(2 * residual(spd, simd.x) + 2 ** -52);
-  });
+  const factorizations = {
+    LU: { matrix: () => a, factor: (variant: WasmVariant, threads: number) => luFactorFloat64(a, n, { variant, threads }) },
+    Cholesky: { matrix: () => spd, factor: (variant: WasmVariant, threads: number) => choleskyFactor(spd, n, { variant, threads }) },
+  };
+  it.each(Object.keys(factorizations) as (keyof typeof factorizations)[])(
+    "%s: the same bits on 1 and 2 threads; a residual as small as the simd build's",
+    async (name) => {
+      const { matrix, factor } = factorizations[name];
+      const run = async (variant: WasmVariant, threads: number) => {
+        const f = await factor(variant, threads);
+        return { factors: f.factors, x: await f.solveAsync(b, k) };
+      };
+      const one = await run("fma", 1);
+      const two = await run("fma", 2);
+      expect(two.factors).toEqual(one.factors);
+      expect(two.x).toEqual(one.x);
+      const simd = await run("simd", 1);
+      expect(sameBits(one.factors, simd.factors)).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
+      expect(residual(matrix(), one.x)).toBeLessThan(2 * residual(matrix(), simd.x) + 2 ** -52);
+    },
+  );
 });
 
 describe('a predictor on "fma"', () => {

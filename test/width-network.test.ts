@@ -3,28 +3,11 @@ import fc from "fast-check";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { loadWasmEngine, type WasmEngine } from "../src/wasm/engine.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
-import { checkPlanFits, planValues, weightStream } from "../src/width/passes.js";
+import { checkPlanFits, planValues, weightStream, type NetworkExports } from "../src/width/passes.js";
 import { resolveParams } from "../src/params.js";
 import { MAX_WASM_BYTES } from "../src/wasm/engine.js";
 import type { SpherePoints } from "../src/types.js";
 import { expectCode, rejectionOf } from "./support/errors.js";
-
-interface Exports {
-  splitMix64(seed: bigint, k: bigint): bigint;
-  normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
-  normalFillPanels(
-    w: number,
-    panels: number,
-    n: number,
-    m: number,
-    p0: number,
-    p1: number,
-    seedHi: number,
-    seedLo: number,
-    stream: number,
-    keepRows: number,
-  ): void;
-}
 
 function points(m: number, n0: number, seed: number): SpherePoints {
   let s = seed >>> 0;
@@ -37,7 +20,7 @@ function points(m: number, n0: number, seed: number): SpherePoints {
 
 function gaussians(engine: WasmEngine, count: number, seed: bigint, stream: number, first = 0): Float64Array {
   const [p] = engine.reserve([count]);
-  (engine.exports as unknown as Exports).normalFill(p, count, Number(seed >> 32n), Number(seed & 0xffffffffn), stream, first);
+  (engine.exports as unknown as NetworkExports).normalFill(p, count, Number(seed >> 32n), Number(seed & 0xffffffffn), stream, first);
   return engine.f64(p, count).slice();
 }
 
@@ -53,7 +36,7 @@ describe("weight generator", () => {
   it("SplitMix64 gives the published sequence for seed 1234567 (Rosetta Code's test vector), in both builds", async () => {
     const expected = [0x599ed017fb08fc85n, 0x2c73f08458540fa5n, 0x883ebce5a3f27c77n, 0x3fbef740e9177b3fn, 0xe3b8346708cb5ecdn];
     for (const variant of ["simd", "scalar"] as const) {
-      const ex = (await loadWasmEngine(variant)).exports as unknown as Exports;
+      const ex = (await loadWasmEngine(variant)).exports as unknown as NetworkExports;
       expect(expected.map((_, k) => BigInt.asUintN(64, ex.splitMix64(1234567n, BigInt(k + 1))))).toEqual(expected);
     }
   });
@@ -100,7 +83,7 @@ describe("weight generator", () => {
         const whole = gaussians(engine, n * m, seed, 4);
         const panelValues = n * 4 * Math.ceil(m / 4);
         const [w, panels] = engine.reserve([n * m, panelValues]);
-        const ex = engine.exports as unknown as Exports;
+        const ex = engine.exports as unknown as NetworkExports;
         const [hi, lo] = [Number(seed >> 32n), Number(seed & 0xffffffffn)];
         for (const keepRows of [1, 0]) {
           engine.f64(panels, panelValues).fill(NaN);

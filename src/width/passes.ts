@@ -27,7 +27,8 @@ import { acquirePool, resolveThreads, type Task, type ThreadPool } from "../thre
 import { MAX_WASM_BYTES, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import type { NetworkShape } from "./network.js";
 
-interface NetworkExports {
+/** The module's exports that a network's passes call (assembly/normal.ts, gemm.ts, network.ts): plain numbers in and out, pointers are byte offsets. */
+export interface NetworkExports {
   normalFill(dst: number, count: number, seedHi: number, seedLo: number, stream: number, first: number): void;
   splitMix64(seed: bigint, k: bigint): bigint;
   gemm(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): void;
