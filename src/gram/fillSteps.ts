@@ -6,7 +6,10 @@
  * computed whole by one call of the same kernel, so the bits do not depend on the thread count.
  */
 import type { ThreadPool } from "../threads/pool.js";
+import type { SpherePoints } from "../types.js";
 import type { WasmEngine } from "../wasm/engine.js";
+import type { GramAtDepthFloat64, GramKernels } from "./float64.js";
+import { lostComplementMask } from "./lostComplements.js";
 
 /** Rows of the output matrices per task when the pool unpacks them. */
 const UNPACK_ROWS_PER_TASK = 64;
@@ -80,4 +83,56 @@ export function unpackWithComplement(
     await pool.run("gramComplementRows", byRows([out, m]));
     return [copy(), complement];
   })();
+}
+
+/** What a fill returns at one depth besides the depth and diagonals: the matrices of the kernels asked for (null for the others) and the lost-complement mask. */
+export type UnpackedKernels = Pick<
+  GramAtDepthFloat64<GramKernels>,
+  "sigmaNormalized" | "oneMinusSigmaNormalized" | "ntkNormalized" | "oneMinusNtkNormalized" | "lostToZero"
+>;
+
+/** The packed pair state of a fill: ε and u as its unpacker takes them (`eps`, `u`) and as arrays of m(m−1)/2 values to read. */
+export interface PackedComplements<P> {
+  readonly eps: P;
+  readonly u: P;
+  readonly epsValues: Float64Array;
+  readonly uValues: Float64Array;
+}
+
+/**
+ * The matrices of `kernels` from the packed complements, each kernel by one call of `unpack`
+ * ([kernel, complement] of one packed array, as {@link unpackWithComplement}), one after the other;
+ * the other kernel's packed array is not unpacked at all. With `layerOne`, u holds θ_1 and Θ̄ = Σ̄:
+ * the NTK's matrices are ε's (copies when Σ̄'s are returned too). The mask of lost complements
+ * reads the packed pairs, so it is that of "both" whatever is unpacked. Synchronous when `unpack` is.
+ */
+export function unpackKernels<P>(
+  points: SpherePoints,
+  kernels: GramKernels,
+  layerOne: boolean,
+  packed: PackedComplements<P>,
+  unpack: (packed: P) => KernelAndComplement | Promise<KernelAndComplement>,
+): UnpackedKernels | Promise<UnpackedKernels> {
+  const lostToZero = lostComplementMask(points, packed.epsValues, layerOne ? packed.epsValues : packed.uValues, "packed");
+  const sigma = kernels !== "ntk" || layerOne ? unpack(packed.eps) : null;
+  return andThen(sigma, (s) => {
+    const ntk = kernels === "nngp" ? null : !layerOne ? unpack(packed.u) : kernels === "ntk" ? s : (copies(s!) as KernelAndComplement);
+    return andThen(ntk, (n) => ({
+      sigmaNormalized: kernels === "ntk" ? null : s![0],
+      oneMinusSigmaNormalized: kernels === "ntk" ? null : s![1],
+      ntkNormalized: n === null ? null : n[0],
+      oneMinusNtkNormalized: n === null ? null : n[1],
+      lostToZero,
+    }));
+  });
+}
+
+/** `f` of `x`: at once for a value, once it settles for a promise, so that a synchronous run stays synchronous. */
+function andThen<A, B>(x: A | Promise<A>, f: (a: A) => B | Promise<B>): B | Promise<B> {
+  return x instanceof Promise ? x.then(f) : f(x);
+}
+
+/** Fresh copies of a tuple of matrices. */
+export function copies<T extends Float64Array[]>(a: Readonly<T>): T {
+  return a.map((x) => x.slice()) as T;
 }

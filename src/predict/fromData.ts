@@ -6,7 +6,7 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64, type GramKernels } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { archGramPreciseResolved } from "../arch/precise.js";
 import { archGramFloat64Resolved, toArchitecture, type ArchitectureInput } from "../arch/float64.js";
@@ -264,9 +264,11 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
 /**
  * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
  * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare}), and
- * so does an architecture, its description resolved there too.
+ * so does an architecture, its description resolved there too. The ReLU core returns only the
+ * kernels the prediction reads ({@link kernelsRead}): at m + t points each kernel left out saves
+ * two (m + t)² matrices.
  */
-async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64[]> {
+async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64<GramKernels>[]> {
   const points = joinSpherePoints(p.trainSphere, p.testSphere);
   const progress = { onProgress: o.onProgress, signal: o.signal };
   if (p.resolvedArchitecture !== null) {
@@ -279,9 +281,19 @@ async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, dept
     threads: p.threads,
     backend: "wasm",
     method: "auto",
+    kernels: kernelsRead(p.kernel, o.covariance !== undefined),
     ...progress,
   });
   return grams;
+}
+
+/**
+ * The kernels whose matrices {@link predictFromGramFloat64} reads: the trained kernel's (the mean,
+ * at t = ∞ with its complement, at finite t the kernel alone), and the NNGP's when the ensemble's
+ * variance is asked for (Σ enters it whatever the trained kernel).
+ */
+function kernelsRead(kernel: KernelName, covariance: boolean): GramKernels {
+  return covariance && kernel === "ntk" ? "both" : kernel;
 }
 
 /** Everything validated and resolved once, at the entry, for every depth. */
@@ -425,7 +437,7 @@ function gramRelativeError(depth: number): number {
 async function predictFromGramFloat64(
   o: Omit<PredictOptions, "depth">,
   p: Prepared,
-  gram: GramAtDepthFloat64,
+  gram: GramAtDepthFloat64<GramKernels>,
 ): Promise<[DataPredictionFloat64, EnsembleOnDataFloat64 | null]> {
   const m = p.trainSphere.m;
   const t = p.testSphere.m;
@@ -462,8 +474,9 @@ async function predictFromGramFloat64(
   let timeDigits = FLOAT64_DIGITS;
   let complementLost = false;
   if (settings.infinite) {
-    const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
-    const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
+    // The Gram fill returned the matrices of p.kernel (kernelsRead).
+    const bar = (p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized)!;
+    const complement = (p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized)!;
     const lostBit = p.kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
     complementLost = gram.lostToZero?.some((bits) => (bits & lostBit) !== 0) === true;
     if (complementLost) {
