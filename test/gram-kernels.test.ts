@@ -3,9 +3,18 @@
  * kernel asked for and null for the other, with the same diagonals and lost-complement masks, on
  * every path (direct loop, depth maps, one thread and the pool, the plain backend, layer 1, past the
  * fixed point); bad values are BAD_OPTION; kernelMatrixFloat64 says which kernel a result lacks.
+ * The resolved fill's `columns` (for predictions) returns the left columns of each matrix, same bits.
  */
 import { describe, expect, it } from "vitest";
-import { gramThroughDepthFloat64, kernelMatrixFloat64, type GramFloat64Options, type GramKernels, type GramResultFloat64 } from "../src/gram/float64.js";
+import {
+  gramFloat64Resolved,
+  gramThroughDepthFloat64,
+  kernelMatrixFloat64,
+  type GramFloat64Options,
+  type GramKernels,
+  type GramResultFloat64,
+} from "../src/gram/float64.js";
+import { resolveParams } from "../src/params.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { rejectionOf } from "./support/errors.js";
 
@@ -94,5 +103,39 @@ describe("kernels: errors", () => {
     expect(kernelMatrixFloat64(ntk!, "ntk", false).matrix[1]).toBe(ntk!.ntkNormalized[1]! * ntk!.ntkDiag);
     const [nngp] = (await gramThroughDepthFloat64({ points, depths: [3], kernels: "nngp" })).grams;
     expect((await rejectionOf(() => kernelMatrixFloat64(nngp!, "ntk", true))).message).toMatch(/no NTK matrix/);
+  });
+});
+
+describe("columns (the resolved fill, for predictions): the first c columns of every matrix, same bits", () => {
+  /** The first c columns of the m × m row-major `a`. */
+  const left = (a: Float64Array, m: number, c: number): Float64Array => {
+    const out = new Float64Array(m * c);
+    for (let i = 0; i < m; i++) for (let j = 0; j < c; j++) out[i * c + j] = a[i * m + j]!;
+    return out;
+  };
+  it.each([
+    { label: "direct, m = 183, 2 threads", m: 183, n0: 2048, c: 150, method: "direct", threads: 2, backend: "wasm", kernels: "ntk" },
+    { label: "jump, m = 183, 2 threads", m: 183, n0: 2048, c: 1, method: "jump", threads: 2, backend: "wasm", kernels: "nngp" },
+    { label: "direct, m = 33, 1 thread", m: 33, n0: 5, c: 32, method: "direct", threads: 1, backend: "wasm", kernels: "both" },
+    { label: "plain backend, m = 33", m: 33, n0: 5, c: 17, method: "direct", threads: 1, backend: "plain", kernels: "ntk" },
+  ] as const)("$label, c = $c, kernels $kernels", async ({ m, n0, c, method, threads, backend, kernels }) => {
+    const points = pointsOf(m, n0, 3);
+    const base = { points, params: resolveParams(undefined), depths: [1n, 3n], threads, backend, method } as const;
+    const [whole, part] = [await gramFloat64Resolved(base), await gramFloat64Resolved({ ...base, kernels, columns: c })];
+    whole.grams.forEach((w, i) => {
+      const g = part.grams[i]!;
+      const names = ["sigmaNormalized", "oneMinusSigmaNormalized", "ntkNormalized", "oneMinusNtkNormalized"] as const;
+      for (const name of names) {
+        const a = g[name];
+        if (a === null) expect(kernels).not.toBe("both");
+        else expect(bytes(a)!.equals(bytes(left(w[name], m, c))!)).toBe(true);
+      }
+    });
+  });
+
+  it("gramThroughDepthFloat64 returns whole matrices whatever it is given", async () => {
+    const points = pointsOf(6, 3, 4);
+    const { grams } = await gramThroughDepthFloat64({ points, depths: [2], ...({ columns: 2 } as object) });
+    expect(grams[0]!.ntkNormalized).toHaveLength(36);
   });
 });

@@ -1,21 +1,22 @@
 /**
  * predict() asks the float64 Gram fill only for the kernels it reads (the trained kernel's, plus the
- * NNGP's with `covariance`), and its results keep every bit of a run on all four matrices: the
- * fill is wrapped here so that one run can be forced back to kernels "both".
+ * NNGP's with `covariance`) and, without covariance, only the training columns of the union's
+ * matrices; its results keep every bit of a run on all four whole matrices: the fill is wrapped
+ * here so that one run can be forced back to kernels "both" and every column.
  */
 import { describe, expect, it, vi } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import type { GramKernels } from "../src/gram/float64.js";
 import { predict, predictThroughDepth, type DataPrediction, type PredictOptions } from "../src/predict/fromData.js";
 
-const fill = vi.hoisted(() => ({ force: null as string | null, asked: [] as (string | undefined)[] }));
+const fill = vi.hoisted(() => ({ force: false, asked: [] as string[] }));
 vi.mock("../src/gram/float64.js", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../src/gram/float64.js")>();
   return {
     ...actual,
     gramFloat64Resolved: (o: Parameters<typeof actual.gramFloat64Resolved>[0]) => {
-      fill.asked.push(o.kernels);
-      return actual.gramFloat64Resolved(fill.force === null ? o : { ...o, kernels: fill.force as GramKernels });
+      fill.asked.push(`${o.kernels} ${o.columns ?? "all"}`);
+      return actual.gramFloat64Resolved(fill.force ? { ...o, kernels: "both" as GramKernels, columns: undefined } : o);
     },
   };
 });
@@ -44,31 +45,31 @@ function bitsOf(r: DataPrediction): Buffer {
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
 
-/** predict() as it runs, and forced to compute all four matrices; the kernels it asked for. */
-async function bothWays(o: PredictOptions): Promise<{ own: DataPrediction; both: DataPrediction; asked: (string | undefined)[] }> {
+/** predict() as it runs, and forced to compute all four whole matrices; the kernels and columns it asked for. */
+async function bothWays(o: PredictOptions): Promise<{ own: DataPrediction; both: DataPrediction; asked: string[] }> {
   fill.asked = [];
-  fill.force = null;
+  fill.force = false;
   const own = await predict(o);
   const asked = fill.asked;
   fill.asked = [];
-  fill.force = "both";
+  fill.force = true;
   try {
     return { own, both: await predict(o), asked };
   } finally {
-    fill.force = null;
+    fill.force = false;
   }
 }
 
-describe("predict() reads only the kernels it asked the Gram fill for", () => {
+describe("predict() reads only the kernels and columns it asked the Gram fill for", () => {
   it.each([
-    { kernel: "ntk", time: "inf", covariance: undefined, normalized: false, asks: "ntk" },
-    { kernel: "ntk", time: "inf", covariance: "variance", normalized: false, asks: "both" },
-    { kernel: "ntk", time: "2.5", covariance: undefined, normalized: false, asks: "ntk" },
-    { kernel: "ntk", time: "2.5", covariance: "full", normalized: true, asks: "both" },
-    { kernel: "nngp", time: "inf", covariance: undefined, normalized: true, asks: "nngp" },
-    { kernel: "nngp", time: "inf", covariance: "variance", normalized: false, asks: "nngp" },
-    { kernel: "nngp", time: "0.75", covariance: "variance", normalized: false, asks: "nngp" },
-    { kernel: "nngp", time: "0.75", covariance: undefined, normalized: false, asks: "nngp" },
+    { kernel: "ntk", time: "inf", covariance: undefined, normalized: false, asks: "ntk 23" },
+    { kernel: "ntk", time: "inf", covariance: "variance", normalized: false, asks: "both all" },
+    { kernel: "ntk", time: "2.5", covariance: undefined, normalized: false, asks: "ntk 23" },
+    { kernel: "ntk", time: "2.5", covariance: "full", normalized: true, asks: "both all" },
+    { kernel: "nngp", time: "inf", covariance: undefined, normalized: true, asks: "nngp 23" },
+    { kernel: "nngp", time: "inf", covariance: "variance", normalized: false, asks: "nngp all" },
+    { kernel: "nngp", time: "0.75", covariance: "variance", normalized: false, asks: "nngp all" },
+    { kernel: "nngp", time: "0.75", covariance: undefined, normalized: false, asks: "nngp 23" },
   ] as const)(
     "kernel $kernel, t = $time, covariance $covariance, normalized $normalized: asks $asks",
     async ({ kernel, time, covariance, normalized, asks }) => {
@@ -97,11 +98,11 @@ describe("predict() reads only the kernels it asked the Gram fill for", () => {
       precision: "auto",
       digits: 5,
     });
-    expect(auto.asked).toEqual(["ntk"]);
+    expect(auto.asked).toEqual(["ntk 3"]);
     expect(bitsOf(auto.own).equals(bitsOf(auto.both))).toBe(true);
     fill.asked = [];
     const deep = await predictThroughDepth({ train, test, depths: [2, 30], kernel: "nngp" });
-    expect(fill.asked).toEqual(["nngp"]);
+    expect(fill.asked).toEqual(["nngp 23"]);
     expect(deep.map((r) => r.float64!.predictions.length)).toEqual([7, 7]);
   });
 });

@@ -25,8 +25,8 @@ const PAIRS_PER_CALL = 1 << 16;
 const TASKS_PER_THREAD = 4;
 
 /**
- * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ (those of `kernels`, null for the other kernel), the lost-complement masks
- * and the raw diagonals at each depth (ascending, exact) by the depth maps.
+ * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ (those of `kernels`, null for the other kernel; the first `columns` columns
+ * of each), the lost-complement masks and the raw diagonals at each depth (ascending, exact) by the depth maps.
  * σb must be 0 (the caller checks). `largestFitting` words the memory error as the direct path does.
  * With `pool` (whose engine `engine` is) the layer-1 blocks, the pair ranges and the output rows
  * run on its workers, with the same bits as on one thread.
@@ -38,6 +38,7 @@ export async function gramByDepthMap(
   params: ResolvedParams,
   depths: readonly bigint[],
   kernels: GramKernels,
+  columns: number,
   o: ProgressOptions,
   largestFitting: (bytes: number) => string,
 ): Promise<GramAtDepthFloat64<GramKernels>[]> {
@@ -77,7 +78,7 @@ export async function gramByDepthMap(
     }
     // Read before the next depth reserves (and overwrites) the pair arrays.
     const packed = { eps: eps!, u: u!, epsValues: engine.f64(eps!, pairs), uValues: engine.f64(u!, pairs) };
-    const matrices = await unpackKernels(points, kernels, false, packed, (p) => unpackWithComplement(engine, pool, p, m, out!));
+    const matrices = await unpackKernels(points, kernels, false, packed, (p) => unpackWithComplement(engine, pool, p, m, out!, columns));
     const raw = rawDiagonalFloat64(params, n0, depth);
     results.push({
       depth: Number(depth),

@@ -53,7 +53,8 @@ export type KernelAndComplement = [Float64Array, Float64Array];
  * The matrices of the complement carried per pair at `packed` (ε or u; 0 on the diagonal) and of
  * its kernel (1 − ε or 1 − u; exactly 1 on the diagonal), as new arrays: [kernel, complement]. The
  * pairs are read once: the complement is unpacked into `out` (m × m) and copied out, then `out`
- * becomes 1 − itself in place (the same bits as 1 − each pair) and is copied out again.
+ * becomes 1 − itself in place (the same bits as 1 − each pair) and is copied out again. Only the
+ * first `columns` columns are copied out (see {@link leftColumns}; all m by default).
  * Synchronous without a pool; with one, its workers run both passes by ranges of rows.
  */
 export function unpackWithComplement(
@@ -62,9 +63,10 @@ export function unpackWithComplement(
   packed: number,
   m: number,
   out: number,
+  columns = m,
 ): KernelAndComplement | Promise<KernelAndComplement> {
   // Most of a copy's time is the kernel's first touch of the new array's pages, not the copy itself.
-  const copy = (): Float64Array => engine.f64(out, m * m).slice();
+  const copy = (): Float64Array => leftColumns(engine.f64(out, m * m), m, columns);
   if (!pool) {
     const ex = engine.exports as unknown as FillExports;
     ex.gramUnpackRows(packed, m, out, 0, m);
@@ -125,6 +127,18 @@ export function unpackKernels<P>(
       lostToZero,
     }));
   });
+}
+
+/**
+ * The first `columns` columns of the m × m row-major `matrix` as a new m × columns row-major array
+ * (a plain copy when columns = m). For a Gram matrix of train ∪ test with `columns` training points,
+ * that is K(X, X) followed by K(x, X), each contiguous: what a prediction reads, in one copy.
+ */
+export function leftColumns(matrix: Float64Array, m: number, columns: number): Float64Array {
+  if (columns === m) return matrix.slice();
+  const out = new Float64Array(m * columns);
+  for (let i = 0; i < m; i++) out.set(matrix.subarray(i * m, i * m + columns), i * columns);
+  return out;
 }
 
 /** `f` of `x`: at once for a value, once it settles for a promise, so that a synchronous run stays synchronous. */

@@ -25,7 +25,7 @@ import { checkFiniteNumber, checkInteger, checkObject, describeValue } from "../
 import { NtkError } from "../errors.js";
 import { checkKernelName, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
-import { fillInitialComplements, unpackKernels, unpackWithComplement, type UnpackedKernels } from "./fillSteps.js";
+import { fillInitialComplements, leftColumns, unpackKernels, unpackWithComplement, type UnpackedKernels } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { checkSpherePoints } from "../sphere/float64.js";
@@ -197,6 +197,7 @@ function wasmStore(
   points: SpherePoints,
   scalars: LayerScalars,
   pool: ThreadPool | null,
+  columns: number,
 ): { store: PairStore; filled: void | Promise<void> } {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
@@ -219,7 +220,7 @@ function wasmStore(
     },
     unpack: (layerOne, kernels) =>
       unpackKernels(points, kernels, layerOne, { eps, u, epsValues: engine.f64(eps, pairs), uValues: engine.f64(u, pairs) }, (packed) =>
-        unpackWithComplement(engine, pool, packed, m, out),
+        unpackWithComplement(engine, pool, packed, m, out, columns),
       ),
     state: () => {
       const copy = new Float64Array(2 * pairs);
@@ -231,7 +232,7 @@ function wasmStore(
   return { store, filled };
 }
 
-function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
+function plainStore(points: SpherePoints, scalars: LayerScalars, columns: number): PairStore {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const eps = new Float64Array(pairs);
@@ -240,7 +241,7 @@ function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
   const unpackOne = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
-    return out;
+    return columns === m ? out : leftColumns(out, m, columns);
   };
   return {
     advance: (first, count, coef, steps, _taskPairs, fromLayerOne) => plainGramAdvance(eps, u, first, count, coef, steps, fromLayerOne),
@@ -317,7 +318,8 @@ export async function gramThroughDepthFloat64<K extends GramKernels = "both">(o:
       kernels: describeValue(kernels),
     });
   }
-  return gramFloat64Resolved({ ...o, params, depths: exactDepths, threads: await resolveThreads(o.threads), backend, method, kernels });
+  // Every matrix whole: `columns` is for the layers above only.
+  return gramFloat64Resolved({ ...o, params, depths: exactDepths, threads: await resolveThreads(o.threads), backend, method, kernels, columns: undefined });
 }
 
 /** σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing. */
@@ -340,6 +342,13 @@ export interface ResolvedGramFloat64Options<K extends GramKernels = GramKernels>
   readonly method: "auto" | "direct" | "jump";
   /** Default "both". */
   readonly kernels?: K;
+  /**
+   * For the layers above (predictions), not for {@link gramThroughDepthFloat64}: every matrix
+   * returned is then the m × `columns` block of its first columns (1 ≤ columns ≤ m, default m;
+   * unchecked), row-major, with the same bits as those entries of the m × m matrix. The lost-complement
+   * mask stays m × m.
+   */
+  readonly columns?: number;
 }
 
 /**
@@ -350,6 +359,7 @@ export async function gramFloat64Resolved<K extends GramKernels = "both">(o: Res
   const { params, backend, threads, depths: exactDepths } = o;
   const kernels: GramKernels = o.kernels ?? "both";
   const { m, n0 } = o.points;
+  const columns = o.columns ?? m;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
   const settles = gramSettles(params, o);
@@ -366,6 +376,7 @@ export async function gramFloat64Resolved<K extends GramKernels = "both">(o: Res
         params,
         exactDepths,
         kernels,
+        columns,
         o,
         (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
       );
@@ -387,7 +398,9 @@ export async function gramFloat64Resolved<K extends GramKernels = "both">(o: Res
     // From the reservation on, a short run on the shared engine must not yield (its `filled` and
     // every step of runLayers are synchronous then).
     const engine = backend === "plain" ? null : lease ? lease.pool.engine : await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant));
-    const { store, filled } = engine ? wasmStore(engine, o.points, scalars, lease?.pool ?? null) : { store: plainStore(o.points, scalars), filled: undefined };
+    const { store, filled } = engine
+      ? wasmStore(engine, o.points, scalars, lease?.pool ?? null, columns)
+      : { store: plainStore(o.points, scalars, columns), filled: undefined };
     if (filled) await filled;
     const run = await drive(runLayers(o, store, scalars, exactDepths, kernels, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
     return { method: "direct", fixedPointFrom: run.fixedPointFrom, ...envelope, grams: run.grams as GramAtDepthFloat64<K>[] };

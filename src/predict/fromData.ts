@@ -23,7 +23,7 @@ import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, preciseGramRuns, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
+import { joinSpherePoints, sliceUnion64, joinRawPoints, splitUnionColumns } from "./union.js";
 import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnDataFloat64 } from "./ensembleOnData.js";
 import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
@@ -266,7 +266,8 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
  * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare}), and
  * so does an architecture, its description resolved there too. The ReLU core returns only the
  * kernels the prediction reads ({@link kernelsRead}): at m + t points each kernel left out saves
- * two (m + t)² matrices.
+ * two (m + t)² matrices; and, without covariance, only their first m columns
+ * ({@link unionColumns}), copied out of the fill once instead of copied whole and then sliced.
  */
 async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64<GramKernels>[]> {
   const points = joinSpherePoints(p.trainSphere, p.testSphere);
@@ -282,9 +283,19 @@ async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, dept
     backend: "wasm",
     method: "auto",
     kernels: kernelsRead(p.kernel, o.covariance !== undefined),
+    columns: unionColumns(o, p),
     ...progress,
   });
   return grams;
+}
+
+/**
+ * The columns of the union's Gram matrices a prediction reads: the m training columns, K(X, X)
+ * above K(x, X), when it reads no other entry (the ReLU core, no covariance, whose Σ(x, x′) lies
+ * right of them); undefined (all m + t) otherwise.
+ */
+function unionColumns(o: Pick<PredictOptions, "covariance">, p: Prepared): number | undefined {
+  return o.covariance === undefined && p.resolvedArchitecture === null ? p.trainSphere.m : undefined;
 }
 
 /**
@@ -449,7 +460,10 @@ async function predictFromGramFloat64(
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
   const ensemble = o.covariance === undefined ? null : ensembleKernels(gram, p.kernel, p.normalized, settings.infinite, m, t, checkCovariance(o.covariance));
-  // The slices of the Gram matrix are fresh, finite and exactly symmetric: no second validation pass over m² entries.
+  // K and K_x: views of the union's first m columns where the fill returned only those (gramFloat64Of), else
+  // slices of the whole matrix (with t = 0 the two are the same matrix).
+  const blocks = (union: Float64Array) => (union.length === (m + t) * m ? splitUnionColumns(union, m, t) : sliceUnion64(union, m, t));
+  // The blocks of the Gram matrix are its own (fresh arrays, or views of them), finite and exactly symmetric: no second validation pass over m² entries.
   const solve = (
     kernel: { train: Float64Array; test: Float64Array },
     complement: { train: Float64Array; test: Float64Array } | null,
@@ -489,7 +503,7 @@ async function predictFromGramFloat64(
     log10Scale = Math.log10(diag) + log2Scale * Math.log10(2);
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / diag / 2 ** log2Scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
+    r = await solve(blocks(bar), blocks(complement), "inf", ridge);
   } else {
     const { matrix } = kernelMatrixFloat64Checked(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
@@ -514,7 +528,7 @@ async function predictFromGramFloat64(
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     // t = 0 stays 0 when 2^log2Scale overflows (σw² > 2, deep): 0 · ∞ would be NaN. A product that
     // overflows is t = ∞ to float64: e^{−(sc)λ} is 0 for every eigenvalue the solve can resolve.
-    r = await solve(sliceUnion64(matrix, m, t), null, s === 0 ? 0 : s * scale, ridge);
+    r = await solve(blocks(matrix), null, s === 0 ? 0 : s * scale, ridge);
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;
