@@ -2,12 +2,15 @@
  * predict() asks the float64 Gram fill only for the kernels it reads (the trained kernel's, plus the
  * NNGP's with `covariance`) and, without covariance, only the training columns of the union's
  * matrices; its results keep every bit of a run on all four whole matrices: the fill is wrapped
- * here so that one run can be forced back to kernels "both" and every column.
+ * here so that one run can be forced back to kernels "both" and every column. The predictor's
+ * Cholesky skips the finiteness pass over the trained kernel, but still refuses an infinite diagonal.
  */
 import { describe, expect, it, vi } from "vitest";
 import { datasetFromArrays } from "../src/data/dataset.js";
 import type { GramKernels } from "../src/gram/float64.js";
 import { predict, predictThroughDepth, type DataPrediction, type PredictOptions } from "../src/predict/fromData.js";
+import { createPredictor } from "../src/predict/predictor.js";
+import { rejectionOf } from "./support/errors.js";
 
 const fill = vi.hoisted(() => ({ force: false, asked: [] as string[] }));
 vi.mock("../src/gram/float64.js", async (importOriginal) => {
@@ -104,5 +107,14 @@ describe("predict() reads only the kernels and columns it asked the Gram fill fo
     const deep = await predictThroughDepth({ train, test, depths: [2, 30], kernel: "nngp" });
     expect(fill.asked).toEqual(["nngp 23"]);
     expect(deep.map((r) => r.float64!.predictions.length)).toEqual([7, 7]);
+  });
+});
+
+describe("the predictor's Cholesky reads the trained kernel without a finiteness pass, but not past a ridge that overflowed", () => {
+  it.each([1, 1e300])("NON_FINITE when the ridge δ = %s makes the diagonal infinite", async (diagReg) => {
+    const trainNngp = Float64Array.of(1e308, 0, 0, 1e308);
+    const p = await createPredictor({ kernel: "nngp", trainNngp, m: 2, targets: Float64Array.of(1, 2), k: 1, diagReg, diagRegScale: "mean-diagonal" });
+    const e = await rejectionOf(() => p.predict({ testNngp: Float64Array.of(1, 0) }));
+    expect([e.code, e.message]).toEqual(["NON_FINITE", "Entry (0, 0) of the matrix is Infinity; every entry must be a finite number."]);
   });
 });
