@@ -93,7 +93,7 @@ describe("kernels: errors", () => {
   it.each(["theta", "", "NTK", 2, {}])("BAD_OPTION for kernels = %s", async (kernels) => {
     const e = await rejectionOf(() => gramThroughDepthFloat64({ points, depths: [3], kernels: kernels as GramKernels }));
     expect(e.code).toBe("BAD_OPTION");
-    expect(e.message).toMatch(/kernels must be "both", "ntk", "nngp"/);
+    expect(e.message).toMatch(/^kernels \(which kernels' matrices to return\) must be "both", "ntk" or "nngp", got /);
   });
 
   it("kernelMatrixFloat64 names the kernel a result lacks and serves the one it holds", async () => {

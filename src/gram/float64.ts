@@ -166,7 +166,7 @@ interface PairStore {
    * the pool; `fromLayerOne` when they hold layer 1's ε_1 and θ_1 (gramInitialComplement).
    */
   advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number, fromLayerOne: boolean): void | Promise<void>;
-  /** The matrices of `kernels` as new m × m arrays (see unpackKernels); at `layerOne` Θ̄ = Σ̄ (the u array holds θ_1 then). */
+  /** The matrices of `kernels` as new arrays (m × m, or their left `columns`; see unpackKernels); at `layerOne` Θ̄ = Σ̄ (the u array holds θ_1 then). */
   unpack(layerOne: boolean, kernels: GramKernels): UnpackedKernels | Promise<UnpackedKernels>;
   /** A copy of every pair's ε and u (for the fixed-point test). */
   state(): Float64Array;
@@ -314,7 +314,7 @@ export async function gramThroughDepthFloat64<K extends GramKernels = "both">(o:
   }
   const kernels = o.kernels ?? "both";
   if (!GRAM_KERNELS.includes(kernels)) {
-    throw new NtkError("BAD_OPTION", `kernels must be ${GRAM_KERNELS.map((k) => `"${k}"`).join(", ")}, got ${describeValue(kernels)}.`, {
+    throw new NtkError("BAD_OPTION", `kernels (which kernels' matrices to return) must be "both", "ntk" or "nngp", got ${describeValue(kernels)}.`, {
       kernels: describeValue(kernels),
     });
   }
