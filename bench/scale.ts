@@ -94,7 +94,7 @@ export async function run(): Promise<BenchSection> {
     rows,
     setup:
       `Random points (sums of two uniforms, normalized onto S^${N0 - 1}); one run each (no repeats: each takes seconds to minutes), wall time, with the process's CPU time (all threads) in the note. ` +
-      "Predictions include building the training set from arrays, the Gram matrix of train ∪ test at depth L, and the t = ∞ solve (one Cholesky factorization of K̄, the solves for the weight rows), with det and the κ1 estimate. " +
+      'Predictions include building the training set from arrays, the Gram matrix of train ∪ test at depth L (of which predict() takes out of WebAssembly memory only the m training columns of Θ̄ and 1 − Θ̄: kernels "ntk"), and the t = ∞ solve (one Cholesky factorization of K̄, the solves for the weight rows), with det and the κ1 estimate. ' +
       "On a machine shared with other jobs the wall times stretch with the load average shown; the CPU times much less.",
   };
 }

@@ -108,6 +108,7 @@ export {
   type GramFloat64Options,
   type GramAtDepthFloat64,
   type GramResultFloat64,
+  type GramKernels,
 } from "./gram/float64.js";
 export {
   gramThroughDepthPrecise,

@@ -14,10 +14,10 @@ import { ProgressTicker } from "../progress.js";
 import type { ThreadPool } from "../threads/pool.js";
 import type { SpherePoints } from "../types.js";
 import type { WasmEngine } from "../wasm/engine.js";
-import { fillInitialComplements, unpackWithComplement } from "./fillSteps.js";
+import { fillInitialComplements, unpackKernels, unpackWithComplement } from "./fillSteps.js";
 import { buildDepthMapFloat64, depthMapFillFloat64, depthMapLength } from "../depth/depthMap.js";
 import { rawDiagonalFloat64 } from "../depth/float64.js";
-import type { GramAtDepthFloat64 } from "./float64.js";
+import type { GramAtDepthFloat64, GramKernels } from "./float64.js";
 
 /** Pairs per fill call (per task on the pool): a few ms, so that progress and cancellation stay responsive. */
 const PAIRS_PER_CALL = 1 << 16;
@@ -25,7 +25,8 @@ const PAIRS_PER_CALL = 1 << 16;
 const TASKS_PER_THREAD = 4;
 
 /**
- * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ and the raw diagonals at each depth (ascending, exact) by the depth maps.
+ * Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ (those of `kernels`, null for the other kernel; the first `columns` columns
+ * of each), the lost-complement masks and the raw diagonals at each depth (ascending, exact) by the depth maps.
  * σb must be 0 (the caller checks). `largestFitting` words the memory error as the direct path does.
  * With `pool` (whose engine `engine` is) the layer-1 blocks, the pair ranges and the output rows
  * run on its workers, with the same bits as on one thread.
@@ -36,14 +37,16 @@ export async function gramByDepthMap(
   points: SpherePoints,
   params: ResolvedParams,
   depths: readonly bigint[],
+  kernels: GramKernels,
+  columns: number,
   o: ProgressOptions,
   largestFitting: (bytes: number) => string,
-): Promise<Omit<GramAtDepthFloat64, "lostToZero">[]> {
+): Promise<GramAtDepthFloat64<GramKernels>[]> {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const tableLength = Math.max(...depths.map(depthMapLength));
   const ticker = new ProgressTicker(o, pairs * depths.length, 1);
-  const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
+  const results: GramAtDepthFloat64<GramKernels>[] = [];
   let done = 0;
   for (const depth of depths) {
     const map = buildDepthMapFloat64(engine, depth);
@@ -73,17 +76,15 @@ export async function gramByDepthMap(
       const pause = ticker.tick(done);
       if (pause) await pause;
     }
-    const [sigmaNormalized, oneMinusSigmaNormalized] = await unpackWithComplement(engine, pool, eps!, m, out!);
-    const [ntkNormalized, oneMinusNtkNormalized] = await unpackWithComplement(engine, pool, u!, m, out!);
+    // Read before the next depth reserves (and overwrites) the pair arrays.
+    const packed = { eps: eps!, u: u!, epsValues: engine.f64(eps!, pairs), uValues: engine.f64(u!, pairs) };
+    const matrices = await unpackKernels(points, kernels, false, packed, (p) => unpackWithComplement(engine, pool, p, m, out!, columns));
     const raw = rawDiagonalFloat64(params, n0, depth);
     results.push({
       depth: Number(depth),
       depthExact: depth,
       m,
-      sigmaNormalized,
-      oneMinusSigmaNormalized,
-      ntkNormalized,
-      oneMinusNtkNormalized,
+      ...matrices,
       log2Scale: raw.log2Scale,
       sigmaDiag: raw.sigmaDiag,
       ntkDiag: raw.ntkDiag,

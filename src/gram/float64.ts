@@ -1,6 +1,7 @@
 /**
  * Gram matrices of the NNGP kernel Σ and the NTK Θ through depth, in float64 (SPEC §2, §4, §5),
- * all four of Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ from one pass over the layers.
+ * all four of Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ from one pass over the layers, or only one kernel's two
+ * (`kernels`: the other's matrices are then neither unpacked nor copied out of the pair state).
  *
  * All points lie on the unit sphere, so every diagonal entry at layer l is the same scalar
  * q_l = Σ^(l)(x, x), and Θ^(l)(x, x) = τ_l q_l; these scalars are computed here once per layer.
@@ -24,7 +25,7 @@ import { checkFiniteNumber, checkInteger, checkObject, describeValue } from "../
 import { NtkError } from "../errors.js";
 import { checkKernelName, MAX_DEPTH, MAX_JUMP_DEPTH, resolveDepthList, resolveParams, type DepthInput, type ResolvedParams } from "../params.js";
 import { gramByDepthMap } from "./depthMapGram.js";
-import { fillInitialComplements, unpackWithComplement, type KernelAndComplement } from "./fillSteps.js";
+import { fillInitialComplements, leftColumns, unpackKernels, unpackWithComplement, type UnpackedKernels } from "./fillSteps.js";
 import { ProgressTicker, type ProgressOptions } from "../progress.js";
 import type { KernelName, NetworkParams, SpherePoints } from "../types.js";
 import { checkSpherePoints } from "../sphere/float64.js";
@@ -32,7 +33,6 @@ import { acquirePool, resolveThreads, type ThreadOptions, type ThreadPool } from
 import { loadPrivateWasmEngine, loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { LayerScalars } from "../layerScalars.js";
 import { GRAM_COEFFICIENTS_PER_LAYER, plainGramAdvance, plainGramInitialComplement, plainGramUnpack } from "./plain.js";
-import { withLostComplements } from "./lostComplements.js";
 
 /** Inputs of every Gram path (float64 and high precision). */
 export interface GramOptions extends ProgressOptions {
@@ -43,6 +43,17 @@ export interface GramOptions extends ProgressOptions {
   /** σw, σb (default 1, 0: the paper's case). */
   readonly params?: NetworkParams;
 }
+
+/**
+ * Which kernels' matrices a float64 Gram fill returns: "both" (Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄), "ntk" (Θ̄ and
+ * 1 − Θ̄ only) or "nngp" (Σ̄ and 1 − Σ̄ only). The recursion is the same either way (Θ needs Σ's
+ * complements at every layer); a single kernel saves the unpacking and copying of the other's two
+ * m × m matrices (2 × 8m² bytes), with the same bits in what is returned.
+ */
+export type GramKernels = "both" | "ntk" | "nngp";
+
+/** The values of {@link GramKernels}. */
+const GRAM_KERNELS: readonly GramKernels[] = ["both", "ntk", "nngp"];
 
 /** Options of {@link gramThroughDepthFloat64}. */
 export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadOptions {
@@ -66,28 +77,38 @@ export interface GramFloat64Options extends Omit<GramOptions, "depths">, ThreadO
    * true; see {@link GramResultFloat64.fixedPointFrom}); false runs every layer, for cross-checks (depths ≤ 10^9 then).
    */
   readonly stopAtFixedPoint?: boolean;
+  /**
+   * Which kernels' matrices to return (default "both"); the matrices of a kernel not asked for are
+   * null in every {@link GramAtDepthFloat64}. Raw diagonals and `lostToZero` are those of "both".
+   */
+  readonly kernels?: GramKernels;
 }
+
+/** The type of a matrix of one kernel: null when the fill's `kernels` (K) left that kernel out. */
+type MatrixOf<K extends GramKernels, Left extends GramKernels> = K extends Left ? null : Float64Array;
 
 /**
  * The Gram matrices at one depth L. Every matrix is m × m, row-major, exactly symmetric.
  * Raw values: Σ^(L)(x_i, x_j) = sigmaNormalized[i m + j] · sigmaDiag · 2^log2Scale, and
- * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale.
+ * Θ^(L)(x_i, x_j) = ntkNormalized[i m + j] · ntkDiag · 2^log2Scale. K is the fill's `kernels`
+ * option: with "ntk" the Σ matrices are null, with "nngp" the Θ matrices are (the default "both":
+ * all four are there).
  */
-export interface GramAtDepthFloat64 {
+export interface GramAtDepthFloat64<K extends GramKernels = "both"> {
   /** L, the number of weight layers (SPEC §1), as a number: exact up to 2^53 (see depthExact). */
   readonly depth: number;
   /** L exactly. */
   readonly depthExact: bigint;
   /** Number of points m. */
   readonly m: number;
-  /** Σ̄^(L), the correlation ρ of every pair; diagonal exactly 1; entries in [−1, 1]. */
-  readonly sigmaNormalized: Float64Array;
-  /** 1 − Σ̄^(L), carried directly (SPEC §4); diagonal exactly 0; entries in [0, 2]. */
-  readonly oneMinusSigmaNormalized: Float64Array;
-  /** Θ̄^(L) = Θ / sqrt(Θ(x,x) Θ(x′,x′)); diagonal exactly 1. */
-  readonly ntkNormalized: Float64Array;
-  /** 1 − Θ̄^(L), carried directly; diagonal exactly 0. */
-  readonly oneMinusNtkNormalized: Float64Array;
+  /** Σ̄^(L), the correlation ρ of every pair; diagonal exactly 1; entries in [−1, 1]. Null with `kernels: "ntk"`. */
+  readonly sigmaNormalized: MatrixOf<K, "ntk">;
+  /** 1 − Σ̄^(L), carried directly (SPEC §4); diagonal exactly 0; entries in [0, 2]. Null with `kernels: "ntk"`. */
+  readonly oneMinusSigmaNormalized: MatrixOf<K, "ntk">;
+  /** Θ̄^(L) = Θ / sqrt(Θ(x,x) Θ(x′,x′)); diagonal exactly 1. Null with `kernels: "nngp"`. */
+  readonly ntkNormalized: MatrixOf<K, "nngp">;
+  /** 1 − Θ̄^(L), carried directly; diagonal exactly 0. Null with `kernels: "nngp"`. */
+  readonly oneMinusNtkNormalized: MatrixOf<K, "nngp">;
   /**
    * Power of two scaling the raw diagonals: 0 while q_L stays within 2^±500, otherwise the
    * exponent that keeps `sigmaDiag` there (e.g. −999 at L = 1000 in the paper's case with n0 = 1).
@@ -103,7 +124,7 @@ export interface GramAtDepthFloat64 {
    * the points differ (it, and 1 − Θ̄ derived from it, no longer mean anything: σb > 0 drives them
    * below the float64 range within about 1000 / log2(2/σw²) layers), bit 2 (LOST_NTK_COMPLEMENT)
    * where 1 − Θ̄ is lost; null when every complement keeps its accuracy (the usual case).
-   * Σ̄ = 1 − ε and Θ̄ = 1 − u stay right to an ulp of 1 absolute there.
+   * Σ̄ = 1 − ε and Θ̄ = 1 − u stay right to an ulp of 1 absolute there. Both bits whatever `kernels` was.
    */
   readonly lostToZero: Uint8Array | null;
 }
@@ -113,7 +134,7 @@ export interface GramAtDepthFloat64 {
  * (method, params, n0, one entry per checkpoint in `grams`), without its vouching fields and with
  * float64's own `fixedPointFrom`.
  */
-export interface GramResultFloat64 {
+export interface GramResultFloat64<K extends GramKernels = "both"> {
   /** The method that ran: "direct" (the loop over layers) or "jump" (the tabulated depth maps of SPEC §9). */
   readonly method: "direct" | "jump";
   /**
@@ -127,7 +148,7 @@ export interface GramResultFloat64 {
   /** Dimension of the points (the network's n0). */
   readonly n0: number;
   /** One entry per checkpoint, ascending in depth. */
-  readonly grams: readonly GramAtDepthFloat64[];
+  readonly grams: readonly GramAtDepthFloat64<K>[];
 }
 
 /** Largest number of layers whose coefficients one WASM call receives. */
@@ -145,8 +166,8 @@ interface PairStore {
    * the pool; `fromLayerOne` when they hold layer 1's ε_1 and θ_1 (gramInitialComplement).
    */
   advance(first: number, count: number, coef: Float64Array, steps: number, taskPairs: number, fromLayerOne: boolean): void | Promise<void>;
-  /** Σ̄, 1 − Σ̄, Θ̄, 1 − Θ̄ as new m × m arrays; at `layerOne` Θ̄ = Σ̄ (the u array holds θ_1 then). */
-  unpack(layerOne: boolean): Matrices | Promise<Matrices>;
+  /** The matrices of `kernels` as new arrays (m × m, or their left `columns`; see unpackKernels); at `layerOne` Θ̄ = Σ̄ (the u array holds θ_1 then). */
+  unpack(layerOne: boolean, kernels: GramKernels): UnpackedKernels | Promise<UnpackedKernels>;
   /** A copy of every pair's ε and u (for the fixed-point test). */
   state(): Float64Array;
 }
@@ -164,8 +185,6 @@ export function largestGramFitting(bytes: number, n0: number): number {
   return Math.max(0, Math.floor((-b + Math.sqrt(b * b + 8 * values)) / 4));
 }
 
-type Matrices = [Float64Array, Float64Array, Float64Array, Float64Array];
-
 /**
  * The pair state in WebAssembly memory: the engine's own (one thread), or the shared memory of
  * `pool`, whose workers then run the layer-1 blocks, the pair ranges and the output rows. Either
@@ -178,6 +197,7 @@ function wasmStore(
   points: SpherePoints,
   scalars: LayerScalars,
   pool: ThreadPool | null,
+  columns: number,
 ): { store: PairStore; filled: void | Promise<void> } {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
@@ -198,19 +218,10 @@ function wasmStore(
       for (let f = first; f < first + count; f += taskPairs) tasks.push([eps, u, f, Math.min(taskPairs, first + count - f), coef, steps, one]);
       return pool.run("gramAdvance", tasks);
     },
-    unpack: (layerOne) => {
-      // At layer 1, u = ε: Θ̄ = Σ̄, so the NTK's matrices are copies of the NNGP's.
-      const ntkOf = (sigma: KernelAndComplement) => (layerOne ? copies(sigma) : unpackWithComplement(engine, pool, u, m, out));
-      if (!pool) {
-        const sigma = unpackWithComplement(engine, pool, eps, m, out) as KernelAndComplement;
-        return [...sigma, ...(ntkOf(sigma) as KernelAndComplement)];
-      }
-      // The pool runs one job at a time: one kernel after the other.
-      return (async () => {
-        const sigma = await unpackWithComplement(engine, pool, eps, m, out);
-        return [...sigma, ...(await ntkOf(sigma))] as Matrices;
-      })();
-    },
+    unpack: (layerOne, kernels) =>
+      unpackKernels(points, kernels, layerOne, { eps, u, epsValues: engine.f64(eps, pairs), uValues: engine.f64(u, pairs) }, (packed) =>
+        unpackWithComplement(engine, pool, packed, m, out, columns),
+      ),
     state: () => {
       const copy = new Float64Array(2 * pairs);
       copy.set(engine.f64(eps, pairs));
@@ -221,7 +232,7 @@ function wasmStore(
   return { store, filled };
 }
 
-function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
+function plainStore(points: SpherePoints, scalars: LayerScalars, columns: number): PairStore {
   const { m, n0 } = points;
   const pairs = (m * (m - 1)) / 2;
   const eps = new Float64Array(pairs);
@@ -230,14 +241,12 @@ function plainStore(points: SpherePoints, scalars: LayerScalars): PairStore {
   const unpackOne = (packed: Float64Array, diagonal: number, fromComplement: boolean): Float64Array => {
     const out = new Float64Array(m * m);
     plainGramUnpack(packed, m, out, diagonal, fromComplement);
-    return out;
+    return columns === m ? out : leftColumns(out, m, columns);
   };
   return {
     advance: (first, count, coef, steps, _taskPairs, fromLayerOne) => plainGramAdvance(eps, u, first, count, coef, steps, fromLayerOne),
-    unpack: (layerOne) => {
-      const ntk = layerOne ? eps : u;
-      return [unpackOne(eps, 1, true), unpackOne(eps, 0, false), unpackOne(ntk, 1, true), unpackOne(ntk, 0, false)];
-    },
+    unpack: (layerOne, kernels) =>
+      unpackKernels(points, kernels, layerOne, { eps, u, epsValues: eps, uValues: u }, (packed) => [unpackOne(packed, 1, true), unpackOne(packed, 0, false)]),
     state: () => {
       const copy = new Float64Array(2 * pairs);
       copy.set(eps);
@@ -266,20 +275,21 @@ function chooseGramMethod(
 
 /**
  * Σ̄, 1 − Σ̄, Θ̄ and 1 − Θ̄ (with the raw diagonals) of the m points at every checkpoint depth, from
- * one pass over the layers (see the module comment for the method and its accuracy).
+ * one pass over the layers (see the module comment for the method and its accuracy); with
+ * `kernels: "ntk"` or `"nngp"` only that kernel's two matrices (the other's are null), the same bits.
  *
  * Progress counts pair steps, m(m−1)/2 per layer. Errors: EMPTY_DATA (no points), DIMENSION_MISMATCH
  * (coords not m × n0), NON_FINITE, OFF_SPHERE (a row not of unit norm), BAD_DEPTH (no depth, or one
  * not an integer in 1 … 1e9), BAD_SIGMA_W / BAD_SIGMA_B, WASM_MEMORY_EXHAUSTED (m too large: the
  * message gives the largest m that fits in the 4 GiB of wasm32 memory: 16 383 for small n0, 16 189
  * for n0 = 784; refused before anything is allocated), ABORTED (through `signal`), BAD_OPTION
- * (`threads` not an integer 1 … 63).
+ * (`threads` not an integer 1 … 63, `kernels` not "both", "ntk" or "nngp").
  *
  * Threads: from about 2^22 pair steps on (counting the layer-1 inner products as n0/8 steps a
  * pair), the layer-1 blocks, the pair ranges of every layer chunk and the rows of the output
  * matrices run on `threads` workers; the result is bit-identical for any thread count.
  */
-export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<GramResultFloat64> {
+export async function gramThroughDepthFloat64<K extends GramKernels = "both">(o: GramFloat64Options & { readonly kernels?: K }): Promise<GramResultFloat64<K>> {
   checkObject(o, "gramThroughDepthFloat64's options");
   checkSpherePoints(o.points);
   const params = resolveParams(o.params);
@@ -302,7 +312,14 @@ export async function gramThroughDepthFloat64(o: GramFloat64Options): Promise<Gr
       { method, backend },
     );
   }
-  return gramFloat64Resolved({ ...o, params, depths: exactDepths, threads: await resolveThreads(o.threads), backend, method });
+  const kernels = o.kernels ?? "both";
+  if (!GRAM_KERNELS.includes(kernels)) {
+    throw new NtkError("BAD_OPTION", `kernels (which kernels' matrices to return) must be "both", "ntk" or "nngp", got ${describeValue(kernels)}.`, {
+      kernels: describeValue(kernels),
+    });
+  }
+  // Every matrix whole: `columns` is for the layers above only.
+  return gramFloat64Resolved({ ...o, params, depths: exactDepths, threads: await resolveThreads(o.threads), backend, method, kernels, columns: undefined });
 }
 
 /** σb > 0 with σw² < 2: q, τ and every pair converge geometrically, and from the float64 fixed point on depth costs nothing. */
@@ -311,7 +328,10 @@ function gramSettles(params: ResolvedParams, o: Pick<GramFloat64Options, "stopAt
 }
 
 /** The options of {@link gramThroughDepthFloat64} after validation: unit rows, resolved parameters, exact checked depths, a thread count. */
-export interface ResolvedGramFloat64Options extends Omit<GramFloat64Options, "params" | "depths" | "threads" | "backend" | "method"> {
+export interface ResolvedGramFloat64Options<K extends GramKernels = GramKernels> extends Omit<
+  GramFloat64Options,
+  "params" | "depths" | "threads" | "backend" | "method" | "kernels"
+> {
   /** Checked by `checkSpherePoints` (or built as unit rows by the caller). */
   readonly points: SpherePoints;
   readonly params: ResolvedParams;
@@ -320,15 +340,26 @@ export interface ResolvedGramFloat64Options extends Omit<GramFloat64Options, "pa
   readonly threads: number;
   readonly backend: "wasm" | "plain";
   readonly method: "auto" | "direct" | "jump";
+  /** Default "both". */
+  readonly kernels?: K;
+  /**
+   * For the layers above (predictions), not for {@link gramThroughDepthFloat64}: every matrix
+   * returned is then the m × `columns` block of its first columns (1 ≤ columns ≤ m, default m;
+   * unchecked), row-major, with the same bits as those entries of the m × m matrix. The lost-complement
+   * mask stays m × m.
+   */
+  readonly columns?: number;
 }
 
 /**
  * {@link gramThroughDepthFloat64} on options already validated and resolved: what the layers above
  * (predictions) call, so that nothing is checked twice. Checks nothing.
  */
-export async function gramFloat64Resolved(o: ResolvedGramFloat64Options): Promise<GramResultFloat64> {
+export async function gramFloat64Resolved<K extends GramKernels = "both">(o: ResolvedGramFloat64Options<K>): Promise<GramResultFloat64<K>> {
   const { params, backend, threads, depths: exactDepths } = o;
+  const kernels: GramKernels = o.kernels ?? "both";
   const { m, n0 } = o.points;
+  const columns = o.columns ?? m;
   const pairs = (m * (m - 1)) / 2;
   const scalars = new LayerScalars(params, n0);
   const settles = gramSettles(params, o);
@@ -338,16 +369,19 @@ export async function gramFloat64Resolved(o: ResolvedGramFloat64Options): Promis
     const lease = threads > 1 && pairs * Math.max(8, n0 / 8) >= PARALLEL_MIN_PAIR_STEPS ? await acquirePool(threads, o.variant) : null;
     try {
       const engine = lease ? lease.pool.engine : await loadPrivateWasmEngine(o.variant);
-      const atDepths = await gramByDepthMap(
+      const grams = await gramByDepthMap(
         engine,
         lease?.pool ?? null,
         o.points,
         params,
         exactDepths,
+        kernels,
+        columns,
         o,
         (bytes) => `At most m = ${largestGramFitting(bytes, n0)} points fit.`,
       );
-      return { method: "jump", fixedPointFrom: null, ...envelope, grams: atDepths.map((g) => withLostComplements(g, o.points)) };
+      // The matrices are those `kernels` names (checked at the entry), as the type says.
+      return { method: "jump", fixedPointFrom: null, ...envelope, grams: grams as GramAtDepthFloat64<K>[] };
     } finally {
       lease?.release();
     }
@@ -364,10 +398,12 @@ export async function gramFloat64Resolved(o: ResolvedGramFloat64Options): Promis
     // From the reservation on, a short run on the shared engine must not yield (its `filled` and
     // every step of runLayers are synchronous then).
     const engine = backend === "plain" ? null : lease ? lease.pool.engine : await (mayYield ? loadPrivateWasmEngine(o.variant) : loadWasmEngine(o.variant));
-    const { store, filled } = engine ? wasmStore(engine, o.points, scalars, lease?.pool ?? null) : { store: plainStore(o.points, scalars), filled: undefined };
+    const { store, filled } = engine
+      ? wasmStore(engine, o.points, scalars, lease?.pool ?? null, columns)
+      : { store: plainStore(o.points, scalars, columns), filled: undefined };
     if (filled) await filled;
-    const run = await drive(runLayers(o, store, scalars, exactDepths, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
-    return { method: "direct", fixedPointFrom: run.fixedPointFrom, ...envelope, grams: run.grams.map((g) => withLostComplements(g, o.points)) };
+    const run = await drive(runLayers(o, store, scalars, exactDepths, kernels, pairs, m, total, mayYield || parallel, lease ? 4 * threads : 1, settles));
+    return { method: "direct", fixedPointFrom: run.fixedPointFrom, ...envelope, grams: run.grams as GramAtDepthFloat64<K>[] };
   } finally {
     lease?.release();
   }
@@ -404,15 +440,16 @@ function* runLayers(
   store: PairStore,
   scalars: LayerScalars,
   depths: readonly bigint[],
+  kernels: GramKernels,
   pairs: number,
   m: number,
   total: number,
   mayYield: boolean,
   tasksPerCall: number,
   watchFixedPoint: boolean,
-): Generator<unknown, { grams: Omit<GramAtDepthFloat64, "lostToZero">[]; fixedPointFrom: bigint | null }, unknown> {
+): Generator<unknown, { grams: GramAtDepthFloat64<GramKernels>[]; fixedPointFrom: bigint | null }, unknown> {
   const ticker = new ProgressTicker(o, total, 1);
-  const results: Omit<GramAtDepthFloat64, "lostToZero">[] = [];
+  const results: GramAtDepthFloat64<GramKernels>[] = [];
   const coef = new Float64Array(GRAM_COEFFICIENTS_PER_LAYER * MAX_LAYERS_PER_CALL);
   let done = 0;
   let fixedPointFrom: number | null = null;
@@ -440,7 +477,7 @@ function* runLayers(
     if (pairs === 0) yield pauseIfDue();
     return pairsBefore !== null && same(pairsBefore, store.state());
   };
-  let settled: Matrices | null = null;
+  let settled: UnpackedKernels | null = null;
   for (const depthExact of depths) {
     const depth = Math.min(Number(depthExact), MAX_DEPTH);
     while (fixedPointFrom === null && scalars.layer < depth) {
@@ -457,16 +494,15 @@ function* runLayers(
       );
     }
     // Past the fixed point every checkpoint has the same matrices: unpack once, copy for each.
-    const [sigmaNormalized, oneMinusSigmaNormalized, ntkNormalized, oneMinusNtkNormalized] =
-      fixedPointFrom === null ? ((yield store.unpack(scalars.layer === 1)) as Matrices) : copies((settled ??= (yield store.unpack(false)) as Matrices));
+    const matrices =
+      fixedPointFrom === null
+        ? ((yield store.unpack(scalars.layer === 1, kernels)) as UnpackedKernels)
+        : copiesOf((settled ??= (yield store.unpack(false, kernels)) as UnpackedKernels));
     results.push({
       depth: Number(depthExact),
       depthExact,
       m,
-      sigmaNormalized,
-      oneMinusSigmaNormalized,
-      ntkNormalized,
-      oneMinusNtkNormalized,
+      ...matrices,
       log2Scale: scalars.log2Scale,
       sigmaDiag: scalars.qMantissa,
       ntkDiag: scalars.tau * scalars.qMantissa,
@@ -476,30 +512,48 @@ function* runLayers(
   return { grams: results, fixedPointFrom: fixedPointFrom === null ? null : BigInt(fixedPointFrom) };
 }
 
-/** Fresh copies of a tuple of matrices. */
-function copies<T extends Float64Array[]>(a: Readonly<T>): T {
-  return a.map((x) => x.slice()) as T;
+/** Fresh copies of the matrices and the mask of one unpacking. */
+function copiesOf(u: UnpackedKernels): UnpackedKernels {
+  const copy = <T extends Float64Array | Uint8Array>(x: T | null): T | null => (x === null ? null : (x.slice() as T));
+  return {
+    sigmaNormalized: copy(u.sigmaNormalized),
+    oneMinusSigmaNormalized: copy(u.oneMinusSigmaNormalized),
+    ntkNormalized: copy(u.ntkNormalized),
+    oneMinusNtkNormalized: copy(u.oneMinusNtkNormalized),
+    lostToZero: copy(u.lostToZero),
+  };
 }
 
 /**
  * The matrix of one kernel at one depth: value = matrix[i] × 2^log2Scale. Normalized (Σ̄ or Θ̄):
  * the stored array itself and log2Scale 0. Raw (Σ or Θ): a new array Σ̄ · sigmaDiag (Θ̄ · ntkDiag)
- * and the depth's log2Scale. Throws BAD_OPTION for an unknown kernel name.
+ * and the depth's log2Scale. Throws BAD_OPTION for an unknown kernel name, BAD_ARGUMENT when `g`
+ * does not hold that kernel's matrix (a fill with `kernels` naming the other one).
  */
-export function kernelMatrixFloat64(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
+export function kernelMatrixFloat64(g: GramAtDepthFloat64<GramKernels>, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
   checkKernelName(kernel);
   const { ntkNormalized, sigmaNormalized, ntkDiag, sigmaDiag } = checkObject(g, "g (a Gram matrix at one depth)");
-  if (!(ntkNormalized instanceof Float64Array) || !(sigmaNormalized instanceof Float64Array))
-    throw new NtkError("BAD_ARGUMENT", "g must be a Gram matrix from gramThroughDepth.", {});
+  const bar = kernel === "ntk" ? ntkNormalized : sigmaNormalized;
+  if (bar === null && (kernel === "ntk" ? sigmaNormalized : ntkNormalized) instanceof Float64Array) {
+    throw new NtkError("BAD_ARGUMENT", `g holds no ${kernel === "ntk" ? "NTK" : "NNGP"} matrix: compute it with kernels "${kernel}" or "both".`, { kernel });
+  }
+  if (!(bar instanceof Float64Array)) throw new NtkError("BAD_ARGUMENT", "g must be a Gram matrix from gramThroughDepth.", {});
   checkFiniteNumber(ntkDiag, "g.ntkDiag");
   checkFiniteNumber(sigmaDiag, "g.sigmaDiag");
   checkInteger(g.log2Scale, "g.log2Scale", -Number.MAX_VALUE, Number.MAX_VALUE);
   return kernelMatrixFloat64Checked(g, kernel, normalized);
 }
 
-/** {@link kernelMatrixFloat64} of a Gram result this library made (nothing checked): for the layers below a validated entry. */
-export function kernelMatrixFloat64Checked(g: GramAtDepthFloat64, kernel: KernelName, normalized: boolean): { matrix: Float64Array; log2Scale: number } {
-  const bar = kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized;
+/**
+ * {@link kernelMatrixFloat64} of a Gram result this library made (nothing checked): for the layers
+ * below a validated entry, which asked the fill for `kernel`'s matrices.
+ */
+export function kernelMatrixFloat64Checked(
+  g: GramAtDepthFloat64<GramKernels>,
+  kernel: KernelName,
+  normalized: boolean,
+): { matrix: Float64Array; log2Scale: number } {
+  const bar = (kernel === "ntk" ? g.ntkNormalized : g.sigmaNormalized)!;
   if (normalized) return { matrix: bar, log2Scale: 0 };
   const diag = kernel === "ntk" ? g.ntkDiag : g.sigmaDiag;
   return { matrix: bar.map((x) => x * diag), log2Scale: g.log2Scale };

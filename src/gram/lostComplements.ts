@@ -41,17 +41,27 @@ function distinct(points: SpherePoints, i: number, j: number): boolean {
 
 /**
  * The m × m mask of lost complements (LOST_SIGMA_COMPLEMENT | LOST_NTK_COMPLEMENT bits), or null
- * when no entry is lost. Costs one pass over the matrices, plus a row comparison per entry below
- * 2^-1022 (identical points have exact zeros there, not lost ones).
+ * when no entry is lost. `oneMinusSigma` and `oneMinusNtk` are m × m matrices ("square") or the
+ * pairs i < j as the fills carry them ("packed": pair (i, j) at i m − i(i+1)/2 + j − i − 1), with
+ * the same values and so the same mask. Costs one pass over them, plus a row comparison per entry
+ * below 2^-1022 (identical points have exact zeros there, not lost ones).
  */
-export function lostComplementMask(points: SpherePoints, oneMinusSigma: Float64Array, oneMinusNtk: Float64Array): Uint8Array | null {
+export function lostComplementMask(
+  points: SpherePoints,
+  oneMinusSigma: Float64Array,
+  oneMinusNtk: Float64Array,
+  layout: "square" | "packed" = "square",
+): Uint8Array | null {
   const { m } = points;
+  const packed = layout === "packed";
   let mask: Uint8Array | null = null;
+  let pair = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
+    for (let j = i + 1; j < m; j++, pair++) {
       const k = i * m + j;
-      const eps = oneMinusSigma[k]!;
-      const u = oneMinusNtk[k]!;
+      const at = packed ? pair : k;
+      const eps = oneMinusSigma[at]!;
+      const u = oneMinusNtk[at]!;
       if (!(eps < MIN_NORMAL_COMPLEMENT || u < MIN_NORMAL_COMPLEMENT) || !distinct(points, i, j)) continue;
       const bits = eps < MIN_NORMAL_COMPLEMENT ? LOST_SIGMA_COMPLEMENT | LOST_NTK_COMPLEMENT : LOST_NTK_COMPLEMENT;
       mask ??= new Uint8Array(m * m);

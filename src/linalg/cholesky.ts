@@ -157,7 +157,19 @@ export class CholeskyFactorization {
  * use `luFactorFloat64`, a ridge K + δI, or the high-precision path. DIMENSION_MISMATCH, NON_FINITE,
  * WASM_MEMORY_EXHAUSTED, BAD_OPTION (threads) as `luFactorFloat64`.
  */
-export async function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
+export function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
+  return choleskyFactorOf(a, n, options, true);
+}
+
+/**
+ * @internal {@link choleskyFactor} of a matrix whose entries its caller knows to be finite (a
+ * predictor's trained kernel): without the pass over its n² entries that checks them.
+ */
+export function choleskyFactorFinite(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
+  return choleskyFactorOf(a, n, options, false);
+}
+
+async function choleskyFactorOf(a: ArrayLike<number>, n: number, options: LinalgOptions, checkFinite: boolean): Promise<CholeskyFactorization> {
   checkSquareShape(a, n);
   const threads = await resolveThreads(options.threads);
   const engine = await loadWasmEngine(options.variant);
@@ -166,7 +178,7 @@ export async function choleskyFactor(a: ArrayLike<number>, n: number, options: L
     const work = lease ? lease.pool.engine : engine;
     const [ap] = work.reserve([n * n], `the Cholesky factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 0)} fits.`);
     // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
-    checkFiniteEntries(a, n);
+    if (checkFinite) checkFiniteEntries(a, n);
     work.f64(ap, n * n).set(a);
     const failed = lease ? await choleskyFactorOnPool(lease.pool, ap, n) : (work.exports as unknown as CholeskyExports).choleskyFactor(ap, n);
     if (failed >= 0) {

@@ -6,7 +6,7 @@
  * the normalized kernel at t = ∞ and on K / 2^log2Scale at finite t, which leaves A_t unchanged,
  * so the covariance comes out in units of 2^log2Scale.
  */
-import { kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { kernelMatrixFloat64Checked, type GramAtDepthFloat64, type GramKernels } from "../gram/float64.js";
 import type { KernelName } from "../types.js";
 import type { EnsembleAnswer64, EnsembleKernels64 } from "./float64.js";
 import { sliceUnion64 } from "./union.js";
@@ -26,12 +26,12 @@ export interface EnsembleOnDataFloat64 {
 
 /**
  * The ensemble query for the Gram matrix of train ∪ test (m training rows first, then t test rows):
- * Σ, Σ(x, X) and Σ(x, x) in units of 2^log2Scale. At finite t for kernel "nngp" the trained
+ * Σ, Σ(x, X) and Σ(x, x) in units of 2^log2Scale (`gram` must hold the NNGP's matrices). At finite t for kernel "nngp" the trained
  * kernel is that same Σ (the predictor's NNGP shortcut, formula (2)); otherwise formula (1) with Σ
  * apart from the trained kernel, whatever its unit.
  */
 export function ensembleKernels(
-  gram: GramAtDepthFloat64,
+  gram: GramAtDepthFloat64<GramKernels>,
   kernel: KernelName,
   normalized: boolean,
   infinite: boolean,

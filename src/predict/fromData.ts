@@ -6,7 +6,7 @@
  */
 import { NtkError } from "../errors.js";
 import type { Dataset } from "../data/dataset.js";
-import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64 } from "../gram/float64.js";
+import { gramFloat64Resolved, kernelMatrixFloat64Checked, type GramAtDepthFloat64, type GramKernels } from "../gram/float64.js";
 import { LOST_NTK_COMPLEMENT, LOST_SIGMA_COMPLEMENT } from "../gram/lostComplements.js";
 import { archGramPreciseResolved } from "../arch/precise.js";
 import { archGramFloat64Resolved, toArchitecture, type ArchitectureInput } from "../arch/float64.js";
@@ -23,7 +23,7 @@ import { type PredictionFloat64 } from "./float64.js";
 import { firstGramPrecision, preciseGramRuns, predictFromGramPrecise, predictWithDigits, type PreciseDataResult } from "./preciseOnData.js";
 import type { PredictionPrecise } from "./precise.js";
 import { flowSettings, flowTime, resolveSettings, type PredictionSettings, type ResolvedSettings } from "./settings.js";
-import { joinSpherePoints, sliceUnion64, joinRawPoints } from "./union.js";
+import { joinSpherePoints, sliceUnion64, joinRawPoints, splitUnionColumns } from "./union.js";
 import { depthOneBiasChecked, findDuplicateCauses, linearRankCause, type SingularCause } from "./singularCause.js";
 import { ensembleKernels, ensembleOnDataOf, type EnsembleOnDataFloat64 } from "./ensembleOnData.js";
 import { checkEnsembleNetwork, ensembleFromGramRuns, ensembleGramPrecision, type EnsembleOnDataPrecise } from "./ensembleOnDataPrecise.js";
@@ -264,9 +264,12 @@ async function predictFloat64ThroughDepth(o: Omit<PredictOptions, "depth">, p: P
 /**
  * The float64 Gram matrices of train ∪ test at the checked `depths`. The ReLU network runs on the
  * resolved Gram core (points, parameters, depths and threads resolved once, in {@link prepare}), and
- * so does an architecture, its description resolved there too.
+ * so does an architecture, its description resolved there too. The ReLU core returns only the
+ * kernels the prediction reads ({@link kernelsRead}): at m + t points each kernel left out saves
+ * two (m + t)² matrices; and, without covariance, only their first m columns
+ * ({@link unionColumns}), copied out of the fill once instead of copied whole and then sliced.
  */
-async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64[]> {
+async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, depths: readonly number[]): Promise<readonly GramAtDepthFloat64<GramKernels>[]> {
   const points = joinSpherePoints(p.trainSphere, p.testSphere);
   const progress = { onProgress: o.onProgress, signal: o.signal };
   if (p.resolvedArchitecture !== null) {
@@ -279,9 +282,29 @@ async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, dept
     threads: p.threads,
     backend: "wasm",
     method: "auto",
+    kernels: kernelsRead(p.kernel, o.covariance !== undefined),
+    columns: unionColumns(o, p),
     ...progress,
   });
   return grams;
+}
+
+/**
+ * The columns of the union's Gram matrices a prediction reads: the m training columns, K(X, X)
+ * above K(x, X), when it reads no other entry (the ReLU core, no covariance, whose Σ(x, x′) lies
+ * right of them); undefined (all m + t) otherwise.
+ */
+function unionColumns(o: Pick<PredictOptions, "covariance">, p: Prepared): number | undefined {
+  return o.covariance === undefined && p.resolvedArchitecture === null ? p.trainSphere.m : undefined;
+}
+
+/**
+ * The kernels whose matrices {@link predictFromGramFloat64} reads: the trained kernel's (the mean,
+ * at t = ∞ with its complement, at finite t the kernel alone), and the NNGP's when the ensemble's
+ * variance is asked for (Σ enters it whatever the trained kernel).
+ */
+function kernelsRead(kernel: KernelName, covariance: boolean): GramKernels {
+  return covariance && kernel === "ntk" ? "both" : kernel;
 }
 
 /** Everything validated and resolved once, at the entry, for every depth. */
@@ -425,7 +448,7 @@ function gramRelativeError(depth: number): number {
 async function predictFromGramFloat64(
   o: Omit<PredictOptions, "depth">,
   p: Prepared,
-  gram: GramAtDepthFloat64,
+  gram: GramAtDepthFloat64<GramKernels>,
 ): Promise<[DataPredictionFloat64, EnsembleOnDataFloat64 | null]> {
   const m = p.trainSphere.m;
   const t = p.testSphere.m;
@@ -437,7 +460,10 @@ async function predictFromGramFloat64(
   // log2 of the scalar the solve's matrix is multiplied by to give K.
   const log2Scale = p.normalized ? 0 : gram.log2Scale;
   const ensemble = o.covariance === undefined ? null : ensembleKernels(gram, p.kernel, p.normalized, settings.infinite, m, t, checkCovariance(o.covariance));
-  // The slices of the Gram matrix are fresh, finite and exactly symmetric: no second validation pass over m² entries.
+  // K and K_x: views of the union's first m columns where the fill returned only those (gramFloat64Of), else
+  // slices of the whole matrix (with t = 0 the two are the same matrix).
+  const blocks = (union: Float64Array) => (union.length === (m + t) * m ? splitUnionColumns(union, m, t) : sliceUnion64(union, m, t));
+  // The blocks of the Gram matrix are its own (fresh arrays, or views of them), finite and exactly symmetric: no second validation pass over m² entries.
   const solve = (
     kernel: { train: Float64Array; test: Float64Array },
     complement: { train: Float64Array; test: Float64Array } | null,
@@ -462,8 +488,9 @@ async function predictFromGramFloat64(
   let timeDigits = FLOAT64_DIGITS;
   let complementLost = false;
   if (settings.infinite) {
-    const bar = p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized;
-    const complement = p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized;
+    // The Gram fill returned the matrices of p.kernel (kernelsRead).
+    const bar = (p.kernel === "ntk" ? gram.ntkNormalized : gram.sigmaNormalized)!;
+    const complement = (p.kernel === "ntk" ? gram.oneMinusNtkNormalized : gram.oneMinusSigmaNormalized)!;
     const lostBit = p.kernel === "ntk" ? LOST_NTK_COMPLEMENT : LOST_SIGMA_COMPLEMENT;
     complementLost = gram.lostToZero?.some((bits) => (bits & lostBit) !== 0) === true;
     if (complementLost) {
@@ -476,7 +503,7 @@ async function predictFromGramFloat64(
     log10Scale = Math.log10(diag) + log2Scale * Math.log10(2);
     const ridge = settings.diagRegScale === "absolute" && settings.diagReg !== 0 ? settings.diagReg / diag / 2 ** log2Scale : settings.diagReg;
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
-    r = await solve(sliceUnion64(bar, m, t), sliceUnion64(complement, m, t), "inf", ridge);
+    r = await solve(blocks(bar), blocks(complement), "inf", ridge);
   } else {
     const { matrix } = kernelMatrixFloat64Checked(gram, p.kernel, p.normalized);
     const scale = 2 ** log2Scale;
@@ -501,7 +528,7 @@ async function predictFromGramFloat64(
     checkRidge(ridge, settings.diagReg, log2Scale, depth);
     // t = 0 stays 0 when 2^log2Scale overflows (σw² > 2, deep): 0 · ∞ would be NaN. A product that
     // overflows is t = ∞ to float64: e^{−(sc)λ} is 0 for every eigenvalue the solve can resolve.
-    r = await solve(sliceUnion64(matrix, m, t), null, s === 0 ? 0 : s * scale, ridge);
+    r = await solve(blocks(matrix), null, s === 0 ? 0 : s * scale, ridge);
   }
   const log10AbsDet = r.determinant.log10AbsDet + m * log10Scale;
   const det = log10Scale === 0 || r.determinant.signDet === 0 ? r.determinant.det : r.determinant.signDet * 10 ** log10AbsDet;

@@ -18,7 +18,7 @@
  * the same covariance.
  */
 import { NtkError } from "../errors.js";
-import { choleskyFactor } from "../linalg/cholesky.js";
+import { choleskyFactor, choleskyFactorFinite } from "../linalg/cholesky.js";
 import { symmetricEigenFloat64, type SymmetricEigenFloat64 } from "../linalg/eigen.js";
 import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type LinalgOptions } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
@@ -501,7 +501,10 @@ export class Float64Predictor implements Predictor {
   private async factorKernel(): Promise<Omit<DirectFactorization, "complement">> {
     const { m, trained, options } = this.input;
     try {
-      const chol = await choleskyFactor(trained, m, options);
+      // Off the diagonal the trained kernel's entries are finite (checked, or so by construction); on it the ridge was added since.
+      let finite = true;
+      for (let i = 0; i < m; i++) finite &&= Number.isFinite(trained[i * m + i]);
+      const chol = await (finite ? choleskyFactorFinite : choleskyFactor)(trained, m, options);
       return {
         solve: (rhs, t) => chol.solveAsync(rhs, t),
         solver: "cholesky",

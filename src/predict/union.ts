@@ -50,6 +50,14 @@ export function sliceUnion64(union: ArrayLike<number>, m: number, t: number): { 
   return { train, test };
 }
 
+/**
+ * K (m × m) and K_x (t × m) of a union Gram matrix given as its first m columns ((m + t) × m,
+ * row-major: what the float64 Gram fill returns with `columns: m`), as views of it: no copy.
+ */
+export function splitUnionColumns(columns: Float64Array, m: number, t: number): { train: Float64Array; test: Float64Array } {
+  return { train: columns.subarray(0, m * m), test: columns.subarray(m * m, (m + t) * m) };
+}
+
 function sliceInto<T, A extends { [index: number]: T }>(union: ArrayLike<T>, m: number, t: number, make: (length: number) => A): { train: A; test: A } {
   const n = m + t;
   const train = make(m * m);
