@@ -15,6 +15,7 @@ import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
 import { predict } from "../src/predict/fromData.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { resolveThreads } from "../src/threads/pool.js";
+import { loadWasmEngine } from "../src/wasm/engine.js";
 import { nowMs, type BenchRow, type BenchSection } from "./timing.js";
 
 const M = Number(process.env.SCALE_M ?? 10_000);
@@ -51,9 +52,9 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const trainRaw = { m: M, n0: N0, coords: randomValues(M * N0, 12345) };
   const points = projectToSphereFloat64(trainRaw, "normalize");
-  let l0 = loadavg()[0];
-  let t0 = nowMs();
-  let c0 = process.cpuUsage();
+  const l0 = loadavg()[0];
+  const t0 = nowMs();
+  const c0 = process.cpuUsage();
   const {
     grams: [gram],
   } = await gramThroughDepthFloat64({ points, depths: [DEPTH] });
@@ -68,33 +69,51 @@ export async function run(): Promise<BenchSection> {
   const labels = Array.from({ length: M }, (_, i) => Array.from(randomValues(TARGETS, 1000 + i)));
   const train = datasetFromArrays({ points: Array.from({ length: M }, (_, i) => Array.from(trainRaw.coords.subarray(i * N0, (i + 1) * N0))), labels });
   const test = { m: TEST, n0: N0, coords: randomValues(TEST * N0, 777) };
-  l0 = loadavg()[0];
-  t0 = nowMs();
-  c0 = process.cpuUsage();
-  // The Gram fill is the only stage that reports progress: its last report splits the wall time.
-  let gramDone = t0;
-  const r = await predict({
-    train,
-    test,
-    depth: DEPTH,
-    normalized: true,
-    time: "inf",
-    onProgress: (done, total) => void (done >= total && (gramDone = nowMs())),
-  });
-  const predictSeconds = (nowMs() - t0) / 1000;
-  const solveSeconds = (nowMs() - gramDone) / 1000;
-  rows.push({
-    name: `predictions f∞ at ${TEST} test points, ${TARGETS} targets, m = ${M}, L = ${DEPTH} (normalized NTK), end to end`,
-    median: predictSeconds,
-    unit: "s",
-    note: `target ≤ 60 s; ${cpuSeconds(c0)}; ${load(l0)}; of which ${(predictSeconds - solveSeconds).toFixed(1)} s to the end of the Gram fill of train ∪ test and ${solveSeconds.toFixed(1)} s after it (factorization, solves, κ1 estimate, products); solver ${r.float64?.solver}, digits kept ${r.float64?.digitsKept.toFixed(1)}, peak resident memory ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB`,
-  });
+  // The default build, then the opt-in fma build (fused multiply-adds in the factorization and the solves), one run each.
+  let first: number | null = null;
+  for (const variant of ["auto", "fma"] as const) {
+    if (variant === "fma") {
+      try {
+        await loadWasmEngine("fma");
+      } catch (e) {
+        rows.push({ name: "the same predictions on the fma build", median: NaN, unit: "s", note: `not run: ${e instanceof Error ? e.message : String(e)}` });
+        break;
+      }
+    }
+    const p0 = loadavg()[0];
+    const s0 = nowMs();
+    const u0 = process.cpuUsage();
+    // The Gram fill is the only stage that reports progress: its last report splits the wall time.
+    let gramDone = s0;
+    const r = await predict({
+      train,
+      test,
+      depth: DEPTH,
+      normalized: true,
+      time: "inf",
+      variant,
+      onProgress: (done, total) => void (done >= total && (gramDone = nowMs())),
+    });
+    const predictSeconds = (nowMs() - s0) / 1000;
+    const solveSeconds = (nowMs() - gramDone) / 1000;
+    first ??= predictSeconds;
+    rows.push({
+      name:
+        variant === "auto"
+          ? `predictions f∞ at ${TEST} test points, ${TARGETS} targets, m = ${M}, L = ${DEPTH} (normalized NTK), end to end`
+          : "the same predictions on the fma build (opt-in: fused multiply-adds in the factorization and the solves)",
+      median: predictSeconds,
+      unit: "s",
+      note: `target ≤ 60 s; ${cpuSeconds(u0)}; ${load(p0)}; of which ${(predictSeconds - solveSeconds).toFixed(1)} s to the end of the Gram fill of train ∪ test and ${solveSeconds.toFixed(1)} s after it (factorization, solves, κ1 estimate, products); solver ${r.float64?.solver}, digits kept ${r.float64?.digitsKept.toFixed(1)}${variant === "fma" ? `; ${(first / predictSeconds).toFixed(2)}× the default build's speed` : ""}, peak resident memory so far ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB`,
+    });
+  }
   return {
     title: `Scale: m = ${M} points in R^${N0}, L = ${DEPTH}, ${threads} threads`,
     rows,
     setup:
       `Random points (sums of two uniforms, normalized onto S^${N0 - 1}); one run each (no repeats: each takes seconds to minutes), wall time, with the process's CPU time (all threads) in the note. ` +
       'Predictions include building the training set from arrays, the Gram matrix of train ∪ test at depth L (of which predict() takes out of WebAssembly memory only the m training columns of Θ̄ and 1 − Θ̄: kernels "ntk"), and the t = ∞ solve (one Cholesky factorization of K̄, the solves for the weight rows), with det and the κ1 estimate. ' +
+      'They run on the default build, then on the opt-in "fma" build (its own worker pool and memory; the Gram matrices keep their bits, the factorization and solves fuse their multiply-adds). ' +
       "On a machine shared with other jobs the wall times stretch with the load average shown; the CPU times much less.",
   };
 }

@@ -12,6 +12,8 @@ import { symmetricEigenFloat64 } from "../src/linalg/eigen.js";
 import { luFactorFloat64, PARALLEL_MIN_ORDER } from "../src/linalg/lu.js";
 import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { createPredictor } from "../src/predict/predictor.js";
+import { predict } from "../src/predict/fromData.js";
+import { datasetFromArrays } from "../src/data/dataset.js";
 import { projectToSphereFloat64 } from "../src/sphere/float64.js";
 import { empiricalKernels } from "../src/width/empirical.js";
 import { monteCarloKernels } from "../src/width/monteCarlo.js";
@@ -214,6 +216,27 @@ describe('a predictor on "fma"', () => {
     const one = await weights("fma", 1);
     expect(await weights("fma", 2)).toEqual(one);
     expect(sameBits(one, await weights("simd", 1))).toBe(!(await loadWasmEngine("fma")).fusesMultiplyAdd);
+  });
+});
+
+describe('predict() on "fma"', () => {
+  it("predicts from data on the fma build: the default build's predictions within rounding, the same digits claimed", async () => {
+    const m = PARALLEL_MIN_ORDER;
+    const n0 = 6;
+    const points = spherePoints(m, n0, 47);
+    const next = seededUniform(48);
+    const train = datasetFromArrays({
+      points: Array.from({ length: m }, (_, i) => Array.from(points.coords.subarray(i * n0, (i + 1) * n0))),
+      labels: Array.from({ length: m }, () => [next() - 0.5]),
+    });
+    const test = spherePoints(5, n0, 49);
+    const run = (variant: WasmVariant) => predict({ train, test, depth: 4, normalized: true, variant, threads: 2 });
+    const [fma, simd] = [await run("fma"), await run("simd")];
+    const [a, b] = [fma.float64!, simd.float64!];
+    expect(a.digitsKept).toBe(b.digitsKept);
+    // Both keep digitsKept digits of the same exact prediction: they agree to that many, and more.
+    for (let i = 0; i < b.predictions.length; i++)
+      expect(Math.abs(a.predictions[i]! - b.predictions[i]!)).toBeLessThanOrEqual(10 ** -b.digitsKept * maxAbs(b.predictions));
   });
 });
 

@@ -15,7 +15,8 @@ import { checkDepthList, checkKernelName, MAX_DEPTH, resolveDepth, resolveParams
 import { checkPrecision } from "../precise/precision.js";
 import type { ResourceLimits } from "../precise/runCost.js";
 import type { ProgressOptions } from "../progress.js";
-import { resolveThreads, type ThreadOptions } from "../threads/pool.js";
+import { resolveThreads } from "../threads/pool.js";
+import type { LinalgOptions } from "../linalg/lu.js";
 import { projectToSphereFloat64, type RawPoints } from "../sphere/float64.js";
 import { checkPredictInput } from "./shapes.js";
 import type { KernelName, NetworkParams, Projection, SpherePoints } from "../types.js";
@@ -44,8 +45,13 @@ import { predictFromCheckedKernels64 } from "./float64.js";
 /** Default number of correct digits `precision: "auto"` aims for. */
 export const DEFAULT_AUTO_DIGITS = 10;
 
-/** Options of {@link predict}. */
-export interface PredictOptions extends PredictionSettings, ProgressOptions, ThreadOptions, ResourceLimits {
+/**
+ * Options of {@link predict}. `variant` (from LinalgOptions) chooses the WebAssembly build of the
+ * float64 path, Gram fill and factorization alike: "fma" fuses the factorization's and the solves'
+ * multiply-adds where the host has FMA (faster; the Gram matrices keep their bits, the predictions
+ * differ from the default build's within rounding, see docs/FINITE_WIDTH.md).
+ */
+export interface PredictOptions extends PredictionSettings, ProgressOptions, LinalgOptions, ResourceLimits {
   /** Training points and their targets (m points, k targets each). */
   readonly train: Dataset;
   /** Test points (targets, if any, are ignored); same raw dimension as `train`. */
@@ -281,6 +287,7 @@ async function gramFloat64Of(o: Omit<PredictOptions, "depth">, p: Prepared, dept
     depths: depths.map(BigInt),
     threads: p.threads,
     backend: "wasm",
+    variant: o.variant,
     method: "auto",
     kernels: kernelsRead(p.kernel, o.covariance !== undefined),
     columns: unionColumns(o, p),
@@ -473,6 +480,7 @@ async function predictFromGramFloat64(
     predictFromCheckedKernels64({
       signal: o.signal,
       threads: o.threads,
+      variant: o.variant,
       settings: flowSettings(time, diagReg, settings.diagRegScale),
       shape: { m, testCount: t, k: o.train.k },
       trainKernel: kernel.train,

@@ -185,6 +185,11 @@ export function relaxedSimdValidates(): boolean {
 
 /** The module bytes of `variant` on this host (plain or shared-memory build). */
 function moduleBytes(variant: WasmVariant, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (variant !== "auto" && variant !== "simd" && variant !== "scalar" && variant !== "fma") {
+    throw new NtkError("BAD_OPTION", `variant (the WebAssembly build) must be "auto", "simd", "scalar" or "fma", got ${JSON.stringify(variant)}.`, {
+      variant: String(variant),
+    });
+  }
   if (variant === "fma") {
     checkRelaxedSimd(relaxedSimdValidates());
     return decodeBase64(shared ? simdFmaSharedWasmBase64 : simdFmaWasmBase64);
