@@ -140,6 +140,8 @@ export function normalFillPanels(w: usize, panels: usize, n: i32, m: i32, p0: i3
         }
       }
     }
+    // The last panel, narrower than 4 columns, in a loop of its own: one loop with a width test per
+    // row measured about 10% slower for the whole draw.
     if (j < m) {
       let src = rows + (<usize>j << 3);
       let dst = panel;

@@ -265,18 +265,19 @@ export class NetworkPasses {
 
   /** C = α·A·B + β·C as gemm, cut into tasks of PRODUCT_TASK_ROWS rows of C. */
   private product(c: number, a: number, b: number, r: number, k: number, n: number, rsA: number, csA: number, alpha: number, beta: number): Promise<void> {
-    const tasks: Task[] = [];
-    for (let i = 0; i < r; i += PRODUCT_TASK_ROWS) {
-      tasks.push([c + 8 * i * n, a + 8 * i * rsA, b, Math.min(PRODUCT_TASK_ROWS, r - i), k, n, rsA, csA, alpha, beta]);
-    }
-    return this.run("gemm", tasks);
+    return this.byRowsOfC("gemm", r, (i, rows) => [c + 8 * i * n, a + 8 * i * rsA, b, rows, k, n, rsA, csA, alpha, beta]);
   }
 
-  /** C = α·A·B for A (r × k) in panels (gemmPanels), cut into tasks of PRODUCT_TASK_ROWS rows of C (whole panels). */
+  /** C = α·A·B for A (r × k) in panels (gemmPanels), cut likewise (whole panels: row i of A starts 8·i·k bytes in). */
   private panelProduct(c: number, a: number, b: number, r: number, k: number, n: number, alpha: number): Promise<void> {
+    return this.byRowsOfC("gemmPanels", r, (i, rows) => [c + 8 * i * n, a + 8 * i * k, b, rows, k, n, alpha, 0]);
+  }
+
+  /** Runs `fn` over the r rows of a product's C in tasks of PRODUCT_TASK_ROWS rows, `task(i, rows)` giving the arguments for rows i … i + rows − 1. */
+  private byRowsOfC(fn: string, r: number, task: (i: number, rows: number) => Task): Promise<void> {
     const tasks: Task[] = [];
-    for (let i = 0; i < r; i += PRODUCT_TASK_ROWS) tasks.push([c + 8 * i * n, a + 8 * i * k, b, Math.min(PRODUCT_TASK_ROWS, r - i), k, n, alpha, 0]);
-    return this.run("gemmPanels", tasks);
+    for (let i = 0; i < r; i += PRODUCT_TASK_ROWS) tasks.push(task(i, Math.min(PRODUCT_TASK_ROWS, r - i)));
+    return this.run(fn, tasks);
   }
 
   /**
