@@ -103,44 +103,65 @@ export function depthOneBiasChecked(architecture: ResolvedArchitecture | undefin
  * Each duplicate pair, at any depth (so a caller following many depths finds them once).
  * Duplicates are decided exactly: two raw points are the same point on the sphere when one is a
  * positive multiple of the other ("normalize", "none") or when they are equal ("stereographic" is
- * one-to-one), tested by exact decimal products on the coordinates as written. Cost: O(m² n0)
- * float64 comparisons, exact tests only for pairs whose float64 projections agree to 1e-9.
+ * one-to-one), tested by exact decimal products on the coordinates as written. Cost: a sort of the
+ * points by their first projected coordinate and float64 comparisons of the pairs whose first
+ * coordinates agree to 1e-9 (O(m log m) for points in general position, O(m² n0) at worst); exact
+ * tests only for pairs whose float64 projections agree to 1e-9 in every coordinate.
  */
 export function findDuplicateCauses(o: Omit<SingularCauseInput, "depth" | "hasBias">): SingularCause[] {
   const causes: SingularCause[] = [];
-  const { m, n0, coords } = o.projected;
   let exact: Decimal[] | null = null;
   const rawDim = o.raw.n0;
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
+  for (const { i, j, identical } of closePairs(o.projected)) {
+    exact ??= exactRawCoordinates(o.raw);
+    const a = exact.slice(i * rawDim, (i + 1) * rawDim);
+    const b = exact.slice(j * rawDim, (j + 1) * rawDim);
+    const same = o.projection === "stereographic" ? a.every((x, c) => x.eq(b[c])) : positiveMultiples(a, b);
+    if (same) {
+      causes.push({
+        kind: "duplicate",
+        points: [i, j],
+        message: `training points ${i + 1} and ${j + 1} are the same point on the sphere${o.projection === "stereographic" ? "" : " (one is a positive multiple of the other)"}, so K has two equal rows at every depth`,
+      });
+    } else if (identical) {
+      causes.push({
+        kind: "float64-duplicate",
+        points: [i, j],
+        message: `training points ${i + 1} and ${j + 1} are distinct but their float64 projections are equal, so the float64 K has two equal rows (the high-precision path tells them apart)`,
+      });
+    }
+  }
+  return causes;
+}
+
+/** Largest difference of a projected coordinate for which two points count as close (then tested exactly). */
+const CLOSE = 1e-9;
+
+/**
+ * The pairs i < j of points whose coordinates all differ by at most CLOSE, in increasing (i, j)
+ * order, and whether they are identical. Points sorted by their first coordinate are close only
+ * to neighbours within CLOSE of it there, so only those pairs are compared coordinate by coordinate.
+ */
+function closePairs(p: SpherePoints): { i: number; j: number; identical: boolean }[] {
+  const { m, n0, coords } = p;
+  const order = Int32Array.from({ length: m }, (_, i) => i).sort((a, b) => coords[a * n0] - coords[b * n0]);
+  const pairs: { i: number; j: number; identical: boolean }[] = [];
+  for (let s = 0; s < m; s++) {
+    const first = coords[order[s] * n0];
+    for (let t = s + 1; t < m && coords[order[t] * n0] - first <= CLOSE; t++) {
+      const i = Math.min(order[s], order[t]);
+      const j = Math.max(order[s], order[t]);
       let close = true;
       let identical = true;
       for (let c = 0; c < n0 && close; c++) {
         const d = Math.abs(coords[i * n0 + c] - coords[j * n0 + c]);
-        close = d <= 1e-9;
+        close = d <= CLOSE;
         identical &&= d === 0;
       }
-      if (!close) continue;
-      exact ??= exactRawCoordinates(o.raw);
-      const a = exact.slice(i * rawDim, (i + 1) * rawDim);
-      const b = exact.slice(j * rawDim, (j + 1) * rawDim);
-      const same = o.projection === "stereographic" ? a.every((x, c) => x.eq(b[c])) : positiveMultiples(a, b);
-      if (same) {
-        causes.push({
-          kind: "duplicate",
-          points: [i, j],
-          message: `training points ${i + 1} and ${j + 1} are the same point on the sphere${o.projection === "stereographic" ? "" : " (one is a positive multiple of the other)"}, so K has two equal rows at every depth`,
-        });
-      } else if (identical) {
-        causes.push({
-          kind: "float64-duplicate",
-          points: [i, j],
-          message: `training points ${i + 1} and ${j + 1} are distinct but their float64 projections are equal, so the float64 K has two equal rows (the high-precision path tells them apart)`,
-        });
-      }
+      if (close) pairs.push({ i, j, identical });
     }
   }
-  return causes;
+  return pairs.sort((a, b) => a.i - b.i || a.j - b.j);
 }
 
 /** True when a = c·b for some c > 0, exactly (a, b exact decimals of the same length). */
