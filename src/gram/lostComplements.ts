@@ -54,6 +54,8 @@ export function lostComplementMask(
 ): Uint8Array | null {
   const { m } = points;
   const packed = layout === "packed";
+  // Packed pairs hold no diagonal: one plain pass shows whether any entry needs the search below.
+  if (packed && !anyBelowMinNormal(oneMinusSigma) && !anyBelowMinNormal(oneMinusNtk)) return null;
   let mask: Uint8Array | null = null;
   let pair = 0;
   for (let i = 0; i < m; i++) {
@@ -70,6 +72,12 @@ export function lostComplementMask(
     }
   }
   return mask;
+}
+
+/** Whether any of `values` is below 2^-1022 (or NaN, which the search then judges). */
+function anyBelowMinNormal(values: Float64Array): boolean {
+  for (let p = 0; p < values.length; p++) if (!(values[p] >= MIN_NORMAL_COMPLEMENT)) return true;
+  return false;
 }
 
 /** `g` with its {@link GramAtDepthFloat64.lostToZero} mask for `points`. */
