@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli } from "./support/cli.js";
 import { rejectionOf } from "./support/errors.js";
-import { choleskyFactor } from "../src/linalg/cholesky.js";
+import { choleskyFactor, choleskyFactorEstimated } from "../src/linalg/cholesky.js";
 
 const THREADS = [1, 2, 3];
 
@@ -112,6 +112,28 @@ describe("the same bits on 1, 2 and 3 threads", () => {
       residual = Math.max(residual, Math.abs(s));
     }
     expect(residual).toBeLessThan(1e-12);
+  });
+
+  it("the predictor's Cholesky (κ1 estimated on the factor's own memory): the same factor, κ1 the same bits on 1 and 2 threads, equal to the public one, from the lower triangle only", async () => {
+    const n = 430;
+    const g = rawCoords(n * n, 19);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+    const plain = await choleskyFactor(a, n, { threads: 1 });
+    const kappas: number[] = [];
+    for (const threads of THREADS) {
+      const ch = await choleskyFactorEstimated(a, n, { threads }, true);
+      expect(bits(ch.factors).equals(bits(plain.factors))).toBe(true);
+      kappas.push(ch.conditionEstimate());
+    }
+    expect(new Set(kappas).size).toBe(1);
+    // ‖A‖₁ sums each column in another order than the public path: equal to rounding.
+    expect(Math.abs(kappas[0] / plain.conditionEstimate() - 1)).toBeLessThan(1e-14);
+    // Above the diagonal only the lower triangle counts, for the norm as for the factor.
+    const upper = a.map((v, k) => (k % n > Math.floor(k / n) ? 1e6 : v));
+    const skewed = await choleskyFactorEstimated(upper, n, { threads: 2 }, true);
+    expect(bits(skewed.factors).equals(bits(plain.factors))).toBe(true);
+    expect(skewed.conditionEstimate()).toBe(kappas[0]);
   });
 
   it("predictions end to end (Gram of train ∪ test, Cholesky solve at t = ∞)", async () => {

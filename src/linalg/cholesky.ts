@@ -38,15 +38,17 @@ export class CholeskyFactorization {
   private readonly engine: WasmEngine;
   private readonly threads: number;
   private readonly variant: WasmVariant | undefined;
+  private readonly estimated: number | undefined;
 
-  /** @internal Use {@link choleskyFactor}. */
-  constructor(engine: WasmEngine, n: number, factors: Float64Array, norm: number, threads = 1, variant?: WasmVariant) {
+  /** @internal Use {@link choleskyFactor}. `kappa`: the κ1 estimate, when it was taken as the factor was computed. */
+  constructor(engine: WasmEngine, n: number, factors: Float64Array, norm: number, threads = 1, variant?: WasmVariant, kappa?: number) {
     this.engine = engine;
     this.n = n;
     this.factors = factors;
     this.norm1 = norm;
     this.threads = threads;
     this.variant = variant;
+    this.estimated = kappa;
   }
 
   /** L, row-major n × n, lower triangular with positive diagonal (zeros above it): a new array. */
@@ -113,12 +115,9 @@ export class CholeskyFactorization {
    * when ‖A⁻¹x‖ overflows float64.
    */
   conditionEstimate(): number {
-    const n = this.n;
-    const { ex, a, extra } = this.load(this.engine, [n]);
-    const [xp] = extra;
-    const solve = (): void => ex.choleskySolve(a, n, xp, 1);
-    const kappa = estimateInverseNorm1(n, () => this.engine.f64(xp, n), solve, solve) * this.norm1;
-    return Number.isNaN(kappa) ? Infinity : kappa;
+    if (this.estimated !== undefined) return this.estimated;
+    const { a, extra } = this.load(this.engine, [this.n]);
+    return conditionEstimateAt(this.engine, a, this.n, extra[0], this.norm1);
   }
 
   private checkRightHandSides(b: ArrayLike<number>, k: number): void {
@@ -162,21 +161,61 @@ export function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgO
 }
 
 /**
- * @internal {@link choleskyFactor} of a matrix whose entries its caller knows to be finite (a
- * predictor's trained kernel): without the pass over its n² entries that checks them.
+ * @internal {@link choleskyFactor} for a predictor, which always asks for the κ1 estimate: taken at
+ * once, on the memory the factor was computed in (instead of a later copy of the n² factor into
+ * another engine), with ‖A‖₁ of the symmetric matrix that was factored. `checkFinite` false skips
+ * the pass over the n² entries that checks them, for a matrix whose entries the caller knows to be
+ * finite (a trained kernel).
  */
-export function choleskyFactorFinite(a: ArrayLike<number>, n: number, options: LinalgOptions = {}): Promise<CholeskyFactorization> {
-  return choleskyFactorOf(a, n, options, false);
+export function choleskyFactorEstimated(a: ArrayLike<number>, n: number, options: LinalgOptions, checkFinite: boolean): Promise<CholeskyFactorization> {
+  return choleskyFactorOf(a, n, options, checkFinite, true);
 }
 
-async function choleskyFactorOf(a: ArrayLike<number>, n: number, options: LinalgOptions, checkFinite: boolean): Promise<CholeskyFactorization> {
+/** κ1 = ‖A‖₁ ‖A⁻¹‖₁ estimated from the factor at byte offset `a` of `engine`, with the n-vector at `x` to work on; ∞ when the solves overflow. */
+function conditionEstimateAt(engine: WasmEngine, a: number, n: number, x: number, norm: number): number {
+  const ex = engine.exports as unknown as CholeskyExports;
+  const solve = (): void => ex.choleskySolve(a, n, x, 1);
+  const kappa = estimateInverseNorm1(n, () => engine.f64(x, n), solve, solve) * norm;
+  return Number.isNaN(kappa) ? Infinity : kappa;
+}
+
+/** ‖A‖₁ of the symmetric matrix whose lower triangle is that of the row-major n × n `a` (one row-wise pass over it). */
+function symmetricNorm1(a: ArrayLike<number>, n: number): number {
+  const sums = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let own = Math.abs(a[row + i]);
+    for (let j = 0; j < i; j++) {
+      const v = Math.abs(a[row + j]);
+      sums[j] += v;
+      own += v;
+    }
+    sums[i] += own;
+  }
+  let m = 0;
+  for (const s of sums) m = Math.max(m, s);
+  return m;
+}
+
+async function choleskyFactorOf(
+  a: ArrayLike<number>,
+  n: number,
+  options: LinalgOptions,
+  checkFinite: boolean,
+  estimate = false,
+): Promise<CholeskyFactorization> {
   checkSquareShape(a, n);
   const threads = await resolveThreads(options.threads);
   const engine = await loadWasmEngine(options.variant);
   const lease = threads > 1 && n >= PARALLEL_MIN_ORDER ? await acquirePool(threads, options.variant) : null;
   try {
     const work = lease ? lease.pool.engine : engine;
-    const [ap] = work.reserve([n * n], `the Cholesky factorization of a ${n} × ${n} matrix`, (bytes) => `At most n = ${largestOrderFitting(bytes, 0)} fits.`);
+    // The n-vector after the matrix is the κ1 estimate's.
+    const [ap, xp] = work.reserve(
+      [n * n, n],
+      `the Cholesky factorization of a ${n} × ${n} matrix`,
+      (bytes) => `At most n = ${largestOrderFitting(bytes, 1)} fits.`,
+    );
     // Finiteness is checked after reserving, so an order too large fails fast, before n² reads.
     if (checkFinite) checkFiniteEntries(a, n);
     work.f64(ap, n * n).set(a);
@@ -189,7 +228,10 @@ async function choleskyFactorOf(a: ArrayLike<number>, n: number, options: Linalg
         { column: failed, n },
       );
     }
-    return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm1(a, n), threads, options.variant);
+    if (!estimate) return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm1(a, n), threads, options.variant);
+    const norm = symmetricNorm1(a, n);
+    const kappa = conditionEstimateAt(work, ap, n, xp, norm);
+    return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm, threads, options.variant, kappa);
   } finally {
     lease?.release();
   }

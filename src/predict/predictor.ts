@@ -18,7 +18,7 @@
  * the same covariance.
  */
 import { NtkError } from "../errors.js";
-import { choleskyFactor, choleskyFactorFinite } from "../linalg/cholesky.js";
+import { choleskyFactorEstimated } from "../linalg/cholesky.js";
 import { symmetricEigenFloat64, type SymmetricEigenFloat64 } from "../linalg/eigen.js";
 import { checkFiniteEntries, FLOAT64_DIGITS, luFactorFloat64, type LinalgOptions } from "../linalg/lu.js";
 import { multiply, transpose } from "../linalg/dense.js";
@@ -504,7 +504,7 @@ export class Float64Predictor implements Predictor {
       // Off the diagonal the trained kernel's entries are finite (checked, or so by construction); on it the ridge was added since.
       let finite = true;
       for (let i = 0; i < m; i++) finite &&= Number.isFinite(trained[i * m + i]);
-      const chol = await (finite ? choleskyFactorFinite : choleskyFactor)(trained, m, options);
+      const chol = await choleskyFactorEstimated(trained, m, options, !finite);
       return {
         solve: (rhs, t) => chol.solveAsync(rhs, t),
         solver: "cholesky",
