@@ -136,6 +136,45 @@ describe("the same bits on 1, 2 and 3 threads", () => {
     expect(skewed.conditionEstimate()).toBe(kappas[0]);
   });
 
+  it("a factor left in the pool's memory: its solves reuse it there, and a caller who takes the pool first copies it out; the bits never change", async () => {
+    const n = 430;
+    const k = 450;
+    const g = rawCoords(n * n, 23);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+    const b = rawCoords(n * k, 24);
+    const ref = await choleskyFactor(a, n, { threads: 1 });
+    const x = bits(ref.solve(b, k));
+    const ch = await choleskyFactor(a, n, { threads: 2 });
+    expect(ch.determinant()).toEqual(ref.determinant());
+    expect(bits(await ch.solveAsync(b, k)).equals(x)).toBe(true);
+    // The pool that holds the factor is the one its solves take; it still holds it after them.
+    const own = await acquirePool(2, "auto", ch);
+    expect(own.pool.holds(ch)).toBe(true);
+    const pool = own.pool;
+    // Its solves read the factor there, not a copy: change L_00 behind its back, and back.
+    const [at] = pool.engine.reserve([1]);
+    const l00 = pool.engine.f64(at, 1)[0];
+    pool.engine.f64(at, 1)[0] = 2 * l00;
+    own.release();
+    expect(bits(await ch.solveAsync(b, k)).equals(x)).toBe(false);
+    const back = await acquirePool(2, "auto", ch);
+    expect(back.pool).toBe(pool);
+    pool.engine.f64(at, 1)[0] = l00;
+    back.release();
+    expect(bits(await ch.solveAsync(b, k)).equals(x)).toBe(true);
+    // Another caller takes that pool (the last one released) and overwrites its memory.
+    const other = await acquirePool(2);
+    expect(other.pool).toBe(pool);
+    expect(pool.holds(ch)).toBe(false);
+    const [p] = pool.engine.reserve([n * n]);
+    pool.engine.f64(p, n * n).fill(Number.NaN);
+    other.release();
+    expect(bits(await ch.solveAsync(b, k)).equals(x)).toBe(true);
+    expect(bits(ch.factors).equals(bits(ref.factors))).toBe(true);
+    expect(ch.conditionEstimate()).toBe(ref.conditionEstimate());
+  });
+
   it("predictions end to end (Gram of train ∪ test, Cholesky solve at t = ∞)", async () => {
     const m = 400;
     const train = datasetFromArrays({ points: Array.from({ length: m }, (_, i) => Array.from(rawCoords(4, 100 + i))), labels: Array.from(rawCoords(m, 9)) });

@@ -5,7 +5,7 @@
  * kept for any number of solves. Matrices are row-major `Float64Array`s.
  */
 import { NtkError } from "../errors.js";
-import { acquirePool, resolveThreads } from "../threads/pool.js";
+import { acquirePool, resolveThreads, type PoolTenant, type ThreadPool } from "../threads/pool.js";
 import { loadWasmEngine, type WasmEngine, type WasmVariant } from "../wasm/engine.js";
 import { choleskyFactorOnPool } from "./choleskyThreads.js";
 import {
@@ -27,28 +27,67 @@ interface CholeskyExports {
   choleskySolve(a: number, n: number, b: number, k: number): void;
 }
 
-/** A = L Lᵀ, computed once by {@link choleskyFactor}. */
-export class CholeskyFactorization {
+/** Where a factor computed on a thread pool still lies: byte offset `at` of `pool`'s memory, until another caller acquires the pool. */
+interface ResidentFactor {
+  readonly pool: ThreadPool;
+  readonly at: number;
+}
+
+/**
+ * A = L Lᵀ, computed once by {@link choleskyFactor}. A factor computed on a thread pool stays in
+ * the pool's memory for the solves that follow there; it is copied out into `factors` only when
+ * it is read, or when another caller acquires the pool (a {@link PoolTenant}).
+ */
+export class CholeskyFactorization implements PoolTenant {
   /** Order n ≥ 1. */
   readonly n: number;
-  /** Row-major n × n: L on and below the diagonal, Lᵀ above it (what the blocked solves read). */
-  readonly factors: Float64Array;
   /** ‖A‖₁ of the matrix that was factored. */
   readonly norm1: number;
   private readonly engine: WasmEngine;
   private readonly threads: number;
   private readonly variant: WasmVariant | undefined;
   private readonly estimated: number | undefined;
+  /** L_jj, j = 0 … n − 1, once read. */
+  private diagonal: Float64Array | null = null;
+  private copy: Float64Array | null;
+  private resident: ResidentFactor | null;
 
-  /** @internal Use {@link choleskyFactor}. `kappa`: the κ1 estimate, when it was taken as the factor was computed. */
-  constructor(engine: WasmEngine, n: number, factors: Float64Array, norm: number, threads = 1, variant?: WasmVariant, kappa?: number) {
+  /**
+   * @internal Use {@link choleskyFactor}. The factor is `factors`, or, when that is null, the n²
+   * values at `resident`. `kappa`: the κ1 estimate, when it was taken as the factor was computed.
+   */
+  constructor(
+    engine: WasmEngine,
+    n: number,
+    factors: Float64Array | null,
+    resident: ResidentFactor | null,
+    norm: number,
+    threads = 1,
+    variant?: WasmVariant,
+    kappa?: number,
+  ) {
     this.engine = engine;
     this.n = n;
-    this.factors = factors;
+    this.copy = factors;
+    this.resident = resident;
     this.norm1 = norm;
     this.threads = threads;
     this.variant = variant;
     this.estimated = kappa;
+  }
+
+  /** Row-major n × n: L on and below the diagonal, Lᵀ above it (what the blocked solves read). */
+  get factors(): Float64Array {
+    // Without a copy the factor is resident: nobody else has acquired its pool (else `evict` copied it).
+    this.copy ??= this.resident!.pool.engine.f64(this.resident!.at, this.n * this.n).slice();
+    return this.copy;
+  }
+
+  /** @internal Another caller acquires the pool that holds the factor: copy it out first. */
+  evict(pool: ThreadPool): void {
+    if (this.resident?.pool !== pool) return;
+    void this.factors;
+    this.resident = null;
   }
 
   /** L, row-major n × n, lower triangular with positive diagonal (zeros above it): a new array. */
@@ -70,7 +109,15 @@ export class CholeskyFactorization {
   /** det A = Π L_jj² (> 0) in the three forms of {@link Determinant}; accuracy as {@link log10Det}. */
   determinant(): Determinant {
     const n = this.n;
-    return productDeterminant(2 * n, (j) => this.factors[(j >> 1) * (n + 1)]);
+    const diagonal = (this.diagonal ??= this.readDiagonal());
+    return productDeterminant(2 * n, (j) => diagonal[j >> 1]);
+  }
+
+  // L_jj from where the factor lies, so that det alone copies nothing out of the pool.
+  private readDiagonal(): Float64Array {
+    const n = this.n;
+    const values = this.copy ?? this.resident!.pool.engine.f64(this.resident!.at, n * n);
+    return Float64Array.from({ length: n }, (_, j) => values[j * (n + 1)]);
   }
 
   /**
@@ -96,13 +143,16 @@ export class CholeskyFactorization {
     const n = this.n;
     if (this.threads < 2 || 2 * n * n * k < PARALLEL_MIN_SOLVE_FLOPS) return this.solve(b, k);
     this.checkRightHandSides(b, k);
-    const lease = await acquirePool(this.threads, this.variant);
+    const lease = await acquirePool(this.threads, this.variant, this);
     try {
       const engine = lease.pool.engine;
-      const { a, extra } = this.load(engine, [n * k]);
+      const { a, extra } = this.load(engine, [n * k], lease.pool);
       const [bp] = extra;
       engine.f64(bp, n * k).set(b);
       await solveColumnsOnPool(lease.pool, "choleskySolveColumns", a, n, bp, k);
+      // The solve leaves the factor as it was: it stays there for the next one.
+      this.resident = { pool: lease.pool, at: a };
+      lease.pool.keepFor(this);
       return engine.f64(bp, n * k).slice();
     } finally {
       lease.release();
@@ -132,15 +182,18 @@ export class CholeskyFactorization {
     checkFiniteEntries(b, k, "right-hand side");
   }
 
-  // Copies the factors into `engine`'s memory (buffers do not survive other engine calls) and reserves `extra` buffers after them.
-  private load(engine: WasmEngine, extra: number[]): { ex: CholeskyExports; a: number; extra: number[] } {
+  // Reserves the factor's place in `engine`'s memory and `extra` buffers after it, and copies the
+  // factor there (buffers do not survive other engine calls) unless `pool`'s memory still holds it
+  // at that place (the factor is always the first buffer, so it lies where it was left).
+  private load(engine: WasmEngine, extra: number[], pool?: ThreadPool): { ex: CholeskyExports; a: number; extra: number[] } {
     const n = this.n;
     const [a, ...rest] = engine.reserve(
       [n * n, ...extra],
       `solving with a ${n} × ${n} Cholesky factor`,
       (bytes) => `At most n = ${largestOrderFitting(bytes, extra.reduce((s, e) => s + e, 0) / n)} fits.`,
     );
-    engine.f64(a, n * n).set(this.factors);
+    const inPlace = pool !== undefined && this.resident?.pool === pool && this.resident.at === a && pool.holds(this);
+    if (!inPlace) engine.f64(a, n * n).set(this.factors);
     return { ex: engine.exports as unknown as CholeskyExports, a, extra: rest };
   }
 }
@@ -228,10 +281,13 @@ async function choleskyFactorOf(
         { column: failed, n },
       );
     }
-    if (!estimate) return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm1(a, n), threads, options.variant);
-    const norm = symmetricNorm1(a, n);
-    const kappa = conditionEstimateAt(work, ap, n, xp, norm);
-    return new CholeskyFactorization(engine, n, work.f64(ap, n * n).slice(), norm, threads, options.variant, kappa);
+    const norm = estimate ? symmetricNorm1(a, n) : norm1(a, n);
+    const kappa = estimate ? conditionEstimateAt(work, ap, n, xp, norm) : undefined;
+    // On the pool the factor stays where it is (the pool's tenant until someone else needs the memory); one thread's engine is shared by every call, so copy it out.
+    const [factors, resident] = lease ? [null, { pool: lease.pool, at: ap }] : [work.f64(ap, n * n).slice(), null];
+    const factorization = new CholeskyFactorization(engine, n, factors, resident, norm, threads, options.variant, kappa);
+    lease?.pool.keepFor(factorization);
+    return factorization;
   } finally {
     lease?.release();
   }

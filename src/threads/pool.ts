@@ -17,6 +17,17 @@ export const MAX_THREADS = 63;
 /** Arguments of one call of a kernel: numbers (byte offsets, sizes, scalars). */
 export type Task = readonly number[];
 
+/**
+ * Data a lease leaves in a pool's memory for its owner to use again (a Cholesky factor between its
+ * factorization and its solves), instead of copying it out: before another caller may overwrite
+ * that memory, the pool calls `evict` so that the owner copies out what it still needs. The pool
+ * holds its tenant weakly: an owner nobody refers to any more has nothing to save.
+ */
+export interface PoolTenant {
+  /** Copies the tenant's data out of `pool`'s memory (still intact when this is called). */
+  evict(pool: ThreadPool): void;
+}
+
 /** A pool of `threads` workers over one shared WebAssembly memory. */
 export class ThreadPool {
   /** Number of workers. */
@@ -26,6 +37,7 @@ export class ThreadPool {
   private readonly workers: PoolWorker[];
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   private pending: { left: number; errors: string[]; done: () => void } | null = null;
+  private tenant: WeakRef<PoolTenant> | null = null;
 
   private constructor(threads: number, engine: WasmEngine, workers: PoolWorker[]) {
     this.threads = threads;
@@ -81,6 +93,23 @@ export class ThreadPool {
     if (--p.left === 0) p.done();
   }
 
+  /** Whether the memory still holds what `tenant` left there ({@link keepFor}): nobody else has acquired the pool since. */
+  holds(tenant: PoolTenant): boolean {
+    return this.tenant?.deref() === tenant;
+  }
+
+  /** Marks the memory as holding `tenant`'s data, for the leaseholder to call before it releases the pool. */
+  keepFor(tenant: PoolTenant): void {
+    this.tenant = new WeakRef(tenant);
+  }
+
+  /** Hands the memory to a caller other than its tenant: the tenant, if still referred to, copies its data out first. */
+  evictTenant(): void {
+    const tenant = this.tenant?.deref();
+    this.tenant = null;
+    tenant?.evict(this);
+  }
+
   /** Stops the workers; the pool cannot be used afterwards. */
   terminate(): void {
     for (const w of this.workers) w.terminate();
@@ -93,11 +122,16 @@ const idle = new Map<string, ThreadPool[]>();
 /**
  * A pool of `threads` workers for the caller's exclusive use until it calls `release`: an idle
  * one when there is one, else a new one (workers start in tens of milliseconds). Concurrent calls
- * get different pools, so their buffers in shared memory never overlap.
+ * get different pools, so their buffers in shared memory never overlap. With `tenant`, the idle
+ * pool whose memory still holds the tenant's data is preferred and that data is left in place
+ * (`pool.holds(tenant)` says whether it is there); any other pool's tenant is evicted first.
  */
-export async function acquirePool(threads: number, variant: WasmVariant = "auto"): Promise<{ pool: ThreadPool; release: () => void }> {
+export async function acquirePool(threads: number, variant: WasmVariant = "auto", tenant?: PoolTenant): Promise<{ pool: ThreadPool; release: () => void }> {
   const key = `${threads}:${variant}`;
-  const pool = idle.get(key)?.pop() ?? (await ThreadPool.start(threads, variant));
+  const list = idle.get(key) ?? [];
+  const own = tenant === undefined ? -1 : list.findIndex((p) => p.holds(tenant));
+  const pool = (own >= 0 ? list.splice(own, 1)[0] : list.pop()) ?? (await ThreadPool.start(threads, variant));
+  if (own < 0) pool.evictTenant();
   return {
     pool,
     release: () => {
