@@ -17,7 +17,7 @@ import type { WasmEngine } from "../wasm/engine.js";
 import { fillInitialComplements, unpackKernels, unpackWithComplement } from "./fillSteps.js";
 import { buildDepthMapFloat64, depthMapFillFloat64, depthMapLength } from "../depth/depthMap.js";
 import { rawDiagonalFloat64 } from "../depth/float64.js";
-import type { GramAtDepthFloat64, GramKernels } from "./float64.js";
+import type { GramAtDepthFloat64, GramKernels } from "./result.js";
 
 /** Pairs per fill call (per task on the pool): a few ms, so that progress and cancellation stay responsive. */
 const PAIRS_PER_CALL = 1 << 16;

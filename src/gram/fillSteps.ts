@@ -8,7 +8,7 @@
 import type { ThreadPool } from "../threads/pool.js";
 import type { SpherePoints } from "../types.js";
 import type { WasmEngine } from "../wasm/engine.js";
-import type { GramAtDepthFloat64, GramKernels } from "./float64.js";
+import type { GramAtDepthFloat64, GramKernels } from "./result.js";
 import { lostComplementMask } from "./lostComplements.js";
 
 /** Rows of the output matrices per task when the pool unpacks them. */

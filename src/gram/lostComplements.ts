@@ -12,7 +12,7 @@
  * "Lost" needs a true value > 0: a pair of identical points (ρ1 = 1 exactly) has exact zeros.
  */
 import type { SpherePoints } from "../types.js";
-import type { GramAtDepthFloat64 } from "./float64.js";
+import type { GramAtDepthFloat64 } from "./result.js";
 
 /** Smallest positive normal float64, 2^-1022 ≈ 2.2e-308: below it a complement has lost its relative accuracy. */
 export const MIN_NORMAL_COMPLEMENT = 2 ** -1022;
