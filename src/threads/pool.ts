@@ -105,9 +105,8 @@ export class ThreadPool {
 
   /** Hands the memory to a caller other than its tenant: the tenant, if still referred to, copies its data out first. */
   evictTenant(): void {
-    const tenant = this.tenant?.deref();
+    this.tenant?.deref()?.evict(this);
     this.tenant = null;
-    tenant?.evict(this);
   }
 
   /** Stops the workers; the pool cannot be used afterwards. */
@@ -131,7 +130,15 @@ export async function acquirePool(threads: number, variant: WasmVariant = "auto"
   const list = idle.get(key) ?? [];
   const own = tenant === undefined ? -1 : list.findIndex((p) => p.holds(tenant));
   const pool = (own >= 0 ? list.splice(own, 1)[0] : list.pop()) ?? (await ThreadPool.start(threads, variant));
-  if (own < 0) pool.evictTenant();
+  if (own < 0) {
+    try {
+      pool.evictTenant();
+    } catch (e) {
+      // The tenant could not copy its data out (no memory for the copy): the pool keeps it, idle.
+      idle.set(key, [...list, pool]);
+      throw e;
+    }
+  }
   return {
     pool,
     release: () => {
