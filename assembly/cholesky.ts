@@ -21,7 +21,8 @@ import { solveColumns, SOLVE_COLS } from "./lu";
  * write it fewer times, the update's tiles run longer sums per load and store of C, and the pool
  * waits at fewer steps; but the diagonal block, factored while the workers wait, grows as its
  * cube. 192 with update blocks of 128 × 128 took about 10% less CPU time than LU's 48 × (128 × 256)
- * at n = 4 000 (panels of 96 or 256 columns, and 128 × 256 blocks, did no better).
+ * at n = 4 000 and 10 000 (panels of 96 or 256 columns, and 128 × 256 blocks, did no better), and
+ * two threads lose less to each other: 1.2× faster at n = 4 000, 1.04–1.13× at n = 10 000.
  */
 export const CHOLESKY_PANEL: i32 = 192;
 /** Columns per sub-panel: solved row by row with dot products (the rest of a panel's work is matrix products). */
