@@ -4,12 +4,14 @@
  *   unique pair per depth step on 1 and 2 threads, against the same recursion in numpy
  *   (bench/gram_numpy.py, run when python3 with numpy is present; otherwise a row says so);
  * - the layer-1 inner products alone (m = 4000 points in R^784, L = 1) on 1 and 2 threads;
- * - LU factorization (n = 2000) and a solve with 500 right-hand sides on 1 and 2 threads.
+ * - LU factorization (n = 2000) and a solve with 500 right-hand sides on 1 and 2 threads;
+ * - Cholesky factorization (n = 4000, a random symmetric positive definite matrix) on 1 and 2 threads.
  * Wall times (a loaded machine stretches them), medians over repeats after a warm-up.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { gramThroughDepthFloat64 } from "../src/gram/float64.js";
+import { choleskyFactor } from "../src/linalg/cholesky.js";
 import { luFactorFloat64 } from "../src/linalg/lu.js";
 import { benchPoints, randomValues } from "./points.js";
 import { medianWallAndCpu, type BenchRow, type BenchSection } from "./timing.js";
@@ -21,6 +23,7 @@ const GEMM_M = 4000;
 const GEMM_N0 = 784;
 const LU_N = 2000;
 const SOLVE_K = 500;
+const CHOLESKY_N = 4000;
 const REPEATS = 3;
 
 /** The numpy peer's ns per pair step, or why it was not run. */
@@ -106,12 +109,26 @@ export async function run(): Promise<BenchSection> {
       async (threads) => void (await factored[threads - 1].solveAsync(b, SOLVE_K)),
     )),
   );
+  // G + Gᵀ + 2√n I: exactly symmetric, positive definite by a margin (κ2 ≈ 3).
+  const g = randomValues(CHOLESKY_N * CHOLESKY_N, 2463534242);
+  const spd = new Float64Array(CHOLESKY_N * CHOLESKY_N);
+  for (let i = 0; i < CHOLESKY_N; i++) {
+    for (let j = 0; j < CHOLESKY_N; j++) spd[i * CHOLESKY_N + j] = g[i * CHOLESKY_N + j] + g[j * CHOLESKY_N + i] + (i === j ? 2 * Math.sqrt(CHOLESKY_N) : 0);
+  }
+  rows.push(
+    ...(await oneAgainstTwo(
+      `Cholesky factorization, n = ${CHOLESKY_N}`,
+      "GFlop/s",
+      CHOLESKY_N ** 3 / 3 / 1e6,
+      async (threads) => void (await choleskyFactor(spd, CHOLESKY_N, { threads })),
+    )),
+  );
   return {
     title: "Worker threads: 1 against 2, and the direct Gram fill against numpy",
     rows,
     setup:
       `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
-      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorizationFloat64.solveAsync). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
-      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts).",
+      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorizationFloat64.solveAsync); Cholesky: n = ${CHOLESKY_N}, G + Gᵀ + 2√n·I with G random, n³/3 flops (choleskyFactor, copies in and out included). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
+      "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts, test/cholesky-blocked.test.ts).",
   };
 }

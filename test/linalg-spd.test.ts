@@ -191,8 +191,8 @@ describe("Cholesky and eigen errors", () => {
 });
 
 describe.each(["simd", "scalar"] as const)("blocked Cholesky across panels and blocks, %s build", (variant) => {
-  // Orders crossing the panel width 48, the solve's row blocks of 64, the update blocks of 128 × 256
-  // and the panel-row tasks of 256: every edge case of the blocking.
+  // Orders crossing the sub-panel width 48, the solve's row blocks of 64, the update blocks of 128
+  // and the panel width 192 (test/cholesky-blocked.test.ts has more, and the threads).
   it.each([49, 130, 300])("n = %i: L Lᵀ = A and A x = b to rounding, log10 det equal to the eigenvalues' sum", async (n) => {
     let seed = n;
     const next = () => {

@@ -2,25 +2,25 @@
  * The blocked Cholesky factorization on the thread pool. The steps are those of the one-thread
  * kernel (assembly/cholesky.ts: choleskyFactor), cut into the same fixed tasks: per panel, the
  * diagonal block on the calling thread, then the rows below it in ranges and the trailing update
- * (LU's update kernel, blocks meeting the lower triangle) on the workers. Every entry is computed
- * by one task in a fixed order, so the factor is the same bits as on one thread.
+ * (blocks meeting the lower triangle) on the workers. Every entry is computed by one task in a
+ * fixed order, so the factor is the same bits as on one thread.
  */
 import type { ThreadPool } from "../threads/pool.js";
 
 interface CholeskyPoolExports {
-  UPDATE_ROWS: { value: number };
-  UPDATE_COLS: { value: number };
+  CHOLESKY_PANEL: { value: number };
   CHOLESKY_PANEL_ROWS: { value: number };
-  luPanelWidth(): number;
+  CHOLESKY_UPDATE_ROWS: { value: number };
+  CHOLESKY_UPDATE_COLS: { value: number };
   choleskyFactorDiagonal(a: number, n: number, k: number): number;
 }
 
 /** Factors the n × n matrix at byte offset `a` of the pool's memory in place; returns −1 or the first column whose pivot is not positive. */
 export async function choleskyFactorOnPool(pool: ThreadPool, a: number, n: number): Promise<number> {
   const ex = pool.engine.exports as unknown as CholeskyPoolExports;
-  const nb = ex.luPanelWidth();
-  const rowsPerBlock = ex.UPDATE_ROWS.value;
-  const colsPerBlock = ex.UPDATE_COLS.value;
+  const nb = ex.CHOLESKY_PANEL.value;
+  const rowsPerBlock = ex.CHOLESKY_UPDATE_ROWS.value;
+  const colsPerBlock = ex.CHOLESKY_UPDATE_COLS.value;
   const panelRows = ex.CHOLESKY_PANEL_ROWS.value;
   for (let k = 0; k < n; k += nb) {
     const failed = ex.choleskyFactorDiagonal(a, n, k);
@@ -34,7 +34,7 @@ export async function choleskyFactorOnPool(pool: ThreadPool, a: number, n: numbe
       const r1 = Math.min(r + rowsPerBlock, n);
       for (let c = r0; c < r1; c += colsPerBlock) updates.push([a, n, k, r, r1, c, Math.min(c + colsPerBlock, r1)]);
     }
-    await pool.run("luUpdateBlock", updates);
+    await pool.run("choleskyUpdateBlock", updates);
   }
   return -1;
 }
