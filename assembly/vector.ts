@@ -17,7 +17,11 @@
   }
 }
 
-/** Σ_{p < len} x[p] y[p] over contiguous float64 (SIMD: two partial sums, added at the end). */
+/**
+ * Σ_{p < len} x[p] y[p] over contiguous float64: the even and the odd terms in two partial sums,
+ * added at the end, then the last term of an odd length. The SIMD build keeps the two sums in the
+ * lanes of one vector, the scalar build in two variables: the same roundings, so the same bits.
+ */
 @inline export function dot(x: usize, y: usize, len: i32): f64 {
   let p: i32 = 0;
   let s: f64 = 0.0;
@@ -28,6 +32,15 @@
       v = f64x2.add(v, f64x2.mul(v128.load(x + o), v128.load(y + o)));
     }
     s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+  } else {
+    let even: f64 = 0.0;
+    let odd: f64 = 0.0;
+    for (; p + 2 <= len; p += 2) {
+      const o = <usize>p << 3;
+      even += load<f64>(x + o) * load<f64>(y + o);
+      odd += load<f64>(x + o, 8) * load<f64>(y + o, 8);
+    }
+    s = even + odd;
   }
   for (; p < len; p++) {
     const o = <usize>p << 3;
