@@ -29,6 +29,14 @@ function rawCoords(count: number, seed: number): Float64Array {
 }
 
 /** The bytes of float64 arrays, for bit-for-bit comparison. */
+/** G + Gᵀ + 60 I for G of rawCoords(n², seed): exactly symmetric, positive definite (κ ≈ 3 at n = 430). */
+function symmetricPositiveDefinite(n: number, seed: number): Float64Array {
+  const g = rawCoords(n * n, seed);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+  return a;
+}
+
 function bits(...arrays: Float64Array[]): Buffer {
   return Buffer.concat(arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
 }
@@ -88,10 +96,8 @@ describe("the same bits on 1, 2 and 3 threads", () => {
   it("blocked Cholesky factor, determinant, condition estimate and a solve with 450 right-hand sides", async () => {
     const n = 430;
     const k = 450;
-    const g = rawCoords(n * n, 17);
-    // Exactly symmetric and positive definite, with panels and update blocks of every shape (n not a multiple of 48, 128 or 256).
-    const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+    // Panels and update blocks of every shape (n not a multiple of 48, 128 or 256).
+    const a = symmetricPositiveDefinite(n, 17);
     const b = rawCoords(n * k, 18);
     const out: Buffer[] = [];
     for (const threads of THREADS) {
@@ -116,9 +122,7 @@ describe("the same bits on 1, 2 and 3 threads", () => {
 
   it("the predictor's Cholesky (κ1 estimated on the factor's own memory): the same factor, κ1 the same bits on 1 and 2 threads, equal to the public one, from the lower triangle only", async () => {
     const n = 430;
-    const g = rawCoords(n * n, 19);
-    const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+    const a = symmetricPositiveDefinite(n, 19);
     const plain = await choleskyFactor(a, n, { threads: 1 });
     const kappas: number[] = [];
     for (const threads of THREADS) {
@@ -139,9 +143,7 @@ describe("the same bits on 1, 2 and 3 threads", () => {
   it("a factor left in the pool's memory: its solves reuse it there, and a caller who takes the pool first copies it out; the bits never change", async () => {
     const n = 430;
     const k = 450;
-    const g = rawCoords(n * n, 23);
-    const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i] + (i === j ? 60 : 0);
+    const a = symmetricPositiveDefinite(n, 23);
     const b = rawCoords(n * k, 24);
     const ref = await choleskyFactor(a, n, { threads: 1 });
     const x = bits(ref.solve(b, k));
