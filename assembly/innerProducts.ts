@@ -11,6 +11,7 @@
 // runs a block.
 
 import { thetaOfComplements } from "./correlation";
+import { dot } from "./vector";
 
 /** Rows per block: two blocks of 64 rows in R^784 (800 KB) stay in a core's L2 cache. */
 export const GRAM_INIT_BLOCK: i32 = 64;
@@ -23,22 +24,7 @@ const EXACT_BELOW: f64 = 0.5;
   return <usize>i * <usize>m - ((<usize>i * <usize>(i + 1)) >> 1) + <usize>(j - i - 1);
 }
 
-// x·y over n0 coordinates: even and odd coordinates in two sums (the lanes of the tiles below).
-function dotTwoSums(x: usize, y: usize, n0: i32): f64 {
-  let s0: f64 = 0.0;
-  let s1: f64 = 0.0;
-  let c: i32 = 0;
-  for (; c + 2 <= n0; c += 2) {
-    const o = <usize>c << 3;
-    s0 += load<f64>(x + o) * load<f64>(y + o);
-    s1 += load<f64>(x + o, 8) * load<f64>(y + o, 8);
-  }
-  let s = s0 + s1;
-  if (c < n0) s += load<f64>(x + (<usize>c << 3)) * load<f64>(y + (<usize>c << 3));
-  return s;
-}
-
-// Lane sum of a tile accumulator, plus the odd last coordinate, exactly as dotTwoSums.
+// Lane sum of a tile accumulator, plus the odd last coordinate, exactly as `dot` (./vector) sums.
 // @ts-ignore: decorator
 @inline function finishDot(acc: v128, x: usize, y: usize, n0: i32): f64 {
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
@@ -136,7 +122,7 @@ export function gramInitialBlock(coords: usize, m: i32, n0: i32, c1: f64, twoBia
       for (; j < j1; j++) {
         const y = coords + <usize>j * rowBytes;
         for (let r: i32 = 0; r < 4; r++) {
-          if (i + r < j) storePair(coords, m, n0, c1, twoBias, eps, u, i + r, j, dotTwoSums(coords + <usize>(i + r) * rowBytes, y, n0));
+          if (i + r < j) storePair(coords, m, n0, c1, twoBias, eps, u, i + r, j, dot(coords + <usize>(i + r) * rowBytes, y, n0));
         }
       }
     }
@@ -145,7 +131,7 @@ export function gramInitialBlock(coords: usize, m: i32, n0: i32, c1: f64, twoBia
   for (; i < i1; i++) {
     const x = coords + <usize>i * rowBytes;
     for (let j = max(j0, i + 1); j < j1; j++) {
-      storePair(coords, m, n0, c1, twoBias, eps, u, i, j, dotTwoSums(x, coords + <usize>j * rowBytes, n0));
+      storePair(coords, m, n0, c1, twoBias, eps, u, i, j, dot(x, coords + <usize>j * rowBytes, n0));
     }
   }
 }

@@ -1,5 +1,6 @@
-// Contiguous float64 vector kernels shared by the factorizations (lu.ts, cholesky.ts, eigen.ts). Not exported
-// from the module: inlined into their callers. SIMD where the build has it, a scalar tail.
+// Contiguous float64 vector kernels shared by the factorizations (lu.ts, cholesky.ts, eigen.ts) and the
+// Gram's inner products (innerProducts.ts). Not exported from the module: inlined into their callers.
+// SIMD where the build has it, a scalar tail.
 
 /** dst[0 … len) −= s · src[0 … len), contiguous float64. */
 @inline export function axpyNeg(dst: usize, src: usize, s: f64, len: i32): void {
