@@ -13,7 +13,6 @@ import {
   checkSquareShape,
   estimateInverseNorm1,
   largestOrderFitting,
-  norm1,
   PARALLEL_MIN_ORDER,
   PARALLEL_MIN_SOLVE_FLOPS,
   productDeterminant,
@@ -41,7 +40,7 @@ interface ResidentFactor {
 export class CholeskyFactorization implements PoolTenant {
   /** Order n ≥ 1. */
   readonly n: number;
-  /** ‖A‖₁ of the matrix that was factored. */
+  /** ‖A‖₁ of the matrix that was factored: the symmetric matrix whose lower triangle was given. */
   readonly norm1: number;
   private readonly engine: WasmEngine;
   private readonly threads: number;
@@ -216,7 +215,7 @@ export function choleskyFactor(a: ArrayLike<number>, n: number, options: LinalgO
 /**
  * @internal {@link choleskyFactor} for a predictor, which always asks for the κ1 estimate: taken at
  * once, on the memory the factor was computed in (instead of a later copy of the n² factor into
- * another engine), with ‖A‖₁ of the symmetric matrix that was factored. `checkFinite` false skips
+ * another engine). `checkFinite` false skips
  * the pass over the n² entries that checks them, for a matrix whose entries the caller knows to be
  * finite (a trained kernel).
  */
@@ -281,7 +280,7 @@ async function choleskyFactorOf(
         { column: failed, n },
       );
     }
-    const norm = estimate ? symmetricNorm1(a, n) : norm1(a, n);
+    const norm = symmetricNorm1(a, n);
     const kappa = estimate ? conditionEstimateAt(work, ap, n, xp, norm) : undefined;
     // On the pool the factor stays where it is (the pool's tenant until someone else needs the memory); one thread's engine is shared by every call, so copy it out.
     const [factors, resident] = lease ? [null, { pool: lease.pool, at: ap }] : [work.f64(ap, n * n).slice(), null];
