@@ -128,7 +128,7 @@ export async function run(): Promise<BenchSection> {
     rows,
     setup:
       `Direct Gram fill: m = ${GRAM_M} random points on S^${GRAM_N0 - 1}, L = ${GRAM_DEPTH}, paper case, gramThroughDepthFloat64 end to end; numpy runs the same complement recursion vectorized over the pairs (bench/gram_numpy.py, one thread). ` +
-      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorizationFloat64.solveAsync); Cholesky: n = ${CHOLESKY_N}, G + Gᵀ + 2√n·I with G random, n³/3 flops (choleskyFactor, copies in and out included). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
+      `Layer-1 inner products: L = 1, flop count m(m−1)·n0. LU: random n × n, 2n³/3 flops; solve: 2n²k flops (LuFactorizationFloat64.solveAsync); Cholesky: n = ${CHOLESKY_N}, G + Gᵀ + 2√n·I with G random, n³/3 flops (choleskyFactor end to end: the copy in, and on one thread the copy out; on two the factor stays in the pool's memory for its solves). Rates from the median wall time of ${REPEATS} runs after a warm-up; ` +
       "CPU is the whole process's (workers included). Results are the same bits on 1 and 2 threads (test/threads.test.ts, test/cholesky-blocked.test.ts).",
   };
 }
