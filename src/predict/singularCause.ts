@@ -104,9 +104,9 @@ export function depthOneBiasChecked(architecture: ResolvedArchitecture | undefin
  * Duplicates are decided exactly: two raw points are the same point on the sphere when one is a
  * positive multiple of the other ("normalize", "none") or when they are equal ("stereographic" is
  * one-to-one), tested by exact decimal products on the coordinates as written. Cost: a sort of the
- * points by their first projected coordinate and float64 comparisons of the pairs whose first
- * coordinates agree to 1e-9 (O(m log m) for points in general position, O(m² n0) at worst); exact
- * tests only for pairs whose float64 projections agree to 1e-9 in every coordinate.
+ * points by the sum of their projected coordinates and float64 comparisons of the pairs whose sums
+ * agree to n0·1e-9 (O(m log m) for points in general position, O(m² n0) at worst); exact tests only
+ * for pairs whose float64 projections agree to 1e-9 in every coordinate.
  */
 export function findDuplicateCauses(o: Omit<SingularCauseInput, "depth" | "hasBias">): SingularCause[] {
   const causes: SingularCause[] = [];
@@ -139,16 +139,21 @@ const CLOSE = 1e-9;
 
 /**
  * The pairs i < j of points whose coordinates all differ by at most CLOSE, in increasing (i, j)
- * order, and whether they are identical. Points sorted by their first coordinate are close only
- * to neighbours within CLOSE of it there, so only those pairs are compared coordinate by coordinate.
+ * order, and whether they are identical. Such points have sums of coordinates within n0·CLOSE of
+ * each other (plus the sums' roundings, each below n0²·2^-53 for coordinates in [−1, 1]), so with
+ * the points sorted by that sum only neighbours within that window are compared coordinate by
+ * coordinate. The sum, not one coordinate: a coordinate can be the same for every point (a corner
+ * pixel of MNIST), the sum of all of them hardly.
  */
 function closePairs(p: SpherePoints): { i: number; j: number; identical: boolean }[] {
   const { m, n0, coords } = p;
-  const order = Int32Array.from({ length: m }, (_, i) => i).sort((a, b) => coords[a * n0] - coords[b * n0]);
+  const key = new Float64Array(m);
+  for (let i = 0; i < m; i++) for (let c = 0; c < n0; c++) key[i] += coords[i * n0 + c];
+  const window = n0 * CLOSE + 2 * n0 * n0 * Number.EPSILON;
+  const order = Int32Array.from({ length: m }, (_, i) => i).sort((a, b) => key[a] - key[b]);
   const pairs: { i: number; j: number; identical: boolean }[] = [];
   for (let s = 0; s < m; s++) {
-    const first = coords[order[s] * n0];
-    for (let t = s + 1; t < m && coords[order[t] * n0] - first <= CLOSE; t++) {
+    for (let t = s + 1; t < m && key[order[t]] - key[order[s]] <= window; t++) {
       const i = Math.min(order[s], order[t]);
       const j = Math.max(order[s], order[t]);
       let close = true;
